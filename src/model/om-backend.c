@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-model"
+
+#include "config.h"
+
+#include "om-backend.h"
+#include "om-opportunity-data.h"
+
+G_DEFINE_INTERFACE (OmBackend, om_backend, G_TYPE_OBJECT)
+
+static void
+om_backend_default_init (OmBackendInterface *iface)
+{
+}
+
+/**
+ * om_backend_apply:
+ * @changes: (element-type OmChange): the changes of one edit
+ *
+ * Returns: %TRUE if every change is durable, %FALSE (and nothing
+ *   changed) otherwise
+ */
+gboolean
+om_backend_apply (OmBackend *self,
+                  GPtrArray *changes,
+                  GError   **error)
+{
+  g_return_val_if_fail (OM_IS_BACKEND (self), FALSE);
+
+  return OM_BACKEND_GET_IFACE (self)->apply (self, changes, error);
+}
+
+static gpointer
+copy_values (OmChangeKind  kind,
+             gconstpointer values)
+{
+  if (values == NULL)
+    return NULL;
+  if (kind == OM_CHANGE_OPPORTUNITY)
+    return om_opportunity_data_copy (values);
+  return om_template_data_copy (values);
+}
+
+static void
+free_values (OmChangeKind kind,
+             gpointer     values)
+{
+  if (kind == OM_CHANGE_OPPORTUNITY)
+    om_opportunity_data_free (values);
+  else
+    om_template_data_free (values);
+}
+
+/**
+ * om_change_new:
+ *
+ * Returns: (transfer full): a change holding copies of @before and @after
+ */
+OmChange *
+om_change_new (OmChangeKind  kind,
+               gconstpointer before,
+               gconstpointer after)
+{
+  OmChange *self = g_new0 (OmChange, 1);
+
+  self->kind = kind;
+  self->before = copy_values (kind, before);
+  self->after = copy_values (kind, after);
+  return self;
+}
+
+OmChange *
+om_change_new_inverse (const OmChange *change)
+{
+  return om_change_new (change->kind, change->after, change->before);
+}
+
+void
+om_change_free (OmChange *self)
+{
+  if (self == NULL)
+    return;
+  free_values (self->kind, self->before);
+  free_values (self->kind, self->after);
+  g_free (self);
+}

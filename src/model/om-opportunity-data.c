@@ -1,0 +1,1170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-model"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "om-opportunity-data.h"
+
+G_DEFINE_BOXED_TYPE (OmStageData, om_stage_data, om_stage_data_copy, om_stage_data_free)
+G_DEFINE_BOXED_TYPE (OmOpportunityData, om_opportunity_data, om_opportunity_data_copy, om_opportunity_data_free)
+G_DEFINE_BOXED_TYPE (OmTemplateData, om_template_data, om_template_data_copy, om_template_data_free)
+
+#define STAGE(d, i) ((OmStageData *) g_ptr_array_index ((d)->stages, (i)))
+
+/* Stage */
+
+OmStageData *
+om_stage_data_new (const char *activity,
+                   const char *milestone)
+{
+  OmStageData *self = g_new0 (OmStageData, 1);
+
+  self->activity = g_strdup (activity ? activity : "");
+  self->milestone = g_strdup (milestone ? milestone : "");
+  self->kind = OM_STAGE_KIND_STANDARD;
+  self->owner = g_strdup ("");
+  self->client_owner = g_strdup ("");
+  self->duration_days = 7;
+  self->probability = 0.5;
+  self->status = OM_STAGE_STATUS_PENDING;
+  self->lost_reason = g_strdup ("");
+  self->client_description = g_strdup ("");
+  self->notes = g_strdup ("");
+  return self;
+}
+
+OmStageData *
+om_stage_data_copy (const OmStageData *self)
+{
+  OmStageData *copy = g_new0 (OmStageData, 1);
+
+  *copy = *self;
+  copy->activity = g_strdup (self->activity);
+  copy->milestone = g_strdup (self->milestone);
+  copy->owner = g_strdup (self->owner);
+  copy->client_owner = g_strdup (self->client_owner);
+  copy->lost_reason = g_strdup (self->lost_reason);
+  copy->client_description = g_strdup (self->client_description);
+  copy->notes = g_strdup (self->notes);
+  return copy;
+}
+
+void
+om_stage_data_free (OmStageData *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->activity);
+  g_free (self->milestone);
+  g_free (self->owner);
+  g_free (self->client_owner);
+  g_free (self->lost_reason);
+  g_free (self->client_description);
+  g_free (self->notes);
+  g_free (self);
+}
+
+gboolean
+om_stage_data_equal (const OmStageData *a,
+                     const OmStageData *b)
+{
+  return a->id == b->id &&
+         g_strcmp0 (a->activity, b->activity) == 0 &&
+         g_strcmp0 (a->milestone, b->milestone) == 0 &&
+         a->kind == b->kind &&
+         g_strcmp0 (a->owner, b->owner) == 0 &&
+         g_strcmp0 (a->client_owner, b->client_owner) == 0 &&
+         a->duration_days == b->duration_days &&
+         a->probability == b->probability &&
+         a->status == b->status &&
+         a->decided_on == b->decided_on &&
+         g_strcmp0 (a->lost_reason, b->lost_reason) == 0 &&
+         g_strcmp0 (a->client_description, b->client_description) == 0 &&
+         g_strcmp0 (a->notes, b->notes) == 0;
+}
+
+/**
+ * om_stage_data_describe:
+ *
+ * Returns: how messages name a stage: its number and its activity.
+ */
+char *
+om_stage_data_describe (const OmStageData *self,
+                        guint              index)
+{
+  /* Translators: a stage in a message: its number and its activity */
+  return g_strdup_printf (_("stage %u “%s”"), index + 1, self->activity);
+}
+
+/* History */
+
+OmHistoryEntry *
+om_history_entry_new (guint         stage,
+                      OmStageStatus from,
+                      OmStageStatus to,
+                      OmDate        on,
+                      const char   *note)
+{
+  OmHistoryEntry *self = g_new0 (OmHistoryEntry, 1);
+
+  self->stage = stage;
+  self->from = from;
+  self->to = to;
+  self->on = on;
+  self->note = g_strdup (note ? note : "");
+  return self;
+}
+
+void
+om_history_entry_free (OmHistoryEntry *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->note);
+  g_free (self);
+}
+
+static OmHistoryEntry *
+history_entry_copy (const OmHistoryEntry *self)
+{
+  return om_history_entry_new (self->stage, self->from, self->to, self->on, self->note);
+}
+
+/* Opportunity */
+
+OmOpportunityData *
+om_opportunity_data_new (const char *title,
+                         const char *client,
+                         OmDate      start_date)
+{
+  OmOpportunityData *self = g_new0 (OmOpportunityData, 1);
+
+  self->title = g_strdup (title ? title : "");
+  self->client = g_strdup (client ? client : "");
+  self->coordinator = g_strdup ("");
+  self->currency = g_strdup ("EUR");
+  self->start_date = start_date;
+  self->notes = g_strdup ("");
+  self->stages = g_ptr_array_new_with_free_func ((GDestroyNotify) om_stage_data_free);
+  self->history = g_ptr_array_new_with_free_func ((GDestroyNotify) om_history_entry_free);
+  return self;
+}
+
+OmOpportunityData *
+om_opportunity_data_copy (const OmOpportunityData *self)
+{
+  OmOpportunityData *copy = om_opportunity_data_new (self->title, self->client, self->start_date);
+
+  copy->id = self->id;
+  g_free (copy->coordinator);
+  copy->coordinator = g_strdup (self->coordinator);
+  copy->value = self->value;
+  g_free (copy->currency);
+  copy->currency = g_strdup (self->currency);
+  g_free (copy->notes);
+  copy->notes = g_strdup (self->notes);
+  for (guint i = 0; i < self->stages->len; i++)
+    g_ptr_array_add (copy->stages, om_stage_data_copy (STAGE (self, i)));
+  for (guint i = 0; i < self->history->len; i++)
+    g_ptr_array_add (copy->history, history_entry_copy (g_ptr_array_index (self->history, i)));
+  return copy;
+}
+
+void
+om_opportunity_data_free (OmOpportunityData *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->title);
+  g_free (self->client);
+  g_free (self->coordinator);
+  g_free (self->currency);
+  g_free (self->notes);
+  g_ptr_array_unref (self->stages);
+  g_ptr_array_unref (self->history);
+  g_free (self);
+}
+
+/**
+ * om_opportunity_data_equal:
+ * @compare_ids: whether the opportunity's and stages' ids must match too
+ */
+gboolean
+om_opportunity_data_equal (const OmOpportunityData *a,
+                           const OmOpportunityData *b,
+                           gboolean                 compare_ids)
+{
+  if ((compare_ids && a->id != b->id) ||
+      g_strcmp0 (a->title, b->title) != 0 ||
+      g_strcmp0 (a->client, b->client) != 0 ||
+      g_strcmp0 (a->coordinator, b->coordinator) != 0 ||
+      a->value != b->value ||
+      g_strcmp0 (a->currency, b->currency) != 0 ||
+      a->start_date != b->start_date ||
+      g_strcmp0 (a->notes, b->notes) != 0 ||
+      a->stages->len != b->stages->len ||
+      a->history->len != b->history->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->stages->len; i++)
+    {
+      OmStageData sa = *STAGE (a, i);
+      OmStageData sb = *STAGE (b, i);
+
+      if (!compare_ids)
+        sa.id = sb.id = 0;
+      if (!om_stage_data_equal (&sa, &sb))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < a->history->len; i++)
+    {
+      const OmHistoryEntry *ha = g_ptr_array_index (a->history, i);
+      const OmHistoryEntry *hb = g_ptr_array_index (b->history, i);
+
+      if (ha->stage != hb->stage || ha->from != hb->from || ha->to != hb->to ||
+          ha->on != hb->on || g_strcmp0 (ha->note, hb->note) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+OmStageData *
+om_opportunity_data_get_stage (const OmOpportunityData *self,
+                               guint                    index)
+{
+  g_return_val_if_fail (index < self->stages->len, NULL);
+  return STAGE (self, index);
+}
+
+guint
+om_opportunity_data_get_n_stages (const OmOpportunityData *self)
+{
+  return self->stages->len;
+}
+
+/* Derived values */
+
+guint
+om_opportunity_data_get_n_won (const OmOpportunityData *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->status == OM_STAGE_STATUS_WON)
+      n++;
+  return n;
+}
+
+static gboolean
+has_lost_stage (const OmOpportunityData *self)
+{
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->status == OM_STAGE_STATUS_LOST)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * om_opportunity_data_get_status:
+ *
+ * R1: won if and only if there is at least one stage and every stage is
+ * won; lost if any stage is lost; open otherwise.
+ */
+OmOpportunityStatus
+om_opportunity_data_get_status (const OmOpportunityData *self)
+{
+  if (has_lost_stage (self))
+    return OM_OPPORTUNITY_STATUS_LOST;
+  if (self->stages->len > 0 && om_opportunity_data_get_n_won (self) == self->stages->len)
+    return OM_OPPORTUNITY_STATUS_WON;
+  return OM_OPPORTUNITY_STATUS_OPEN;
+}
+
+/**
+ * om_opportunity_data_get_current:
+ *
+ * Returns: the index of the first stage that is not won while the
+ *   opportunity is open, or -1.
+ */
+int
+om_opportunity_data_get_current (const OmOpportunityData *self)
+{
+  if (om_opportunity_data_get_status (self) != OM_OPPORTUNITY_STATUS_OPEN)
+    return -1;
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->status != OM_STAGE_STATUS_WON)
+      return (int) i;
+  return -1;
+}
+
+/**
+ * om_opportunity_data_get_due_date:
+ *
+ * A decided stage is due on the day it was decided. A pending stage is
+ * due on the last decided stage's date before it (or the start date),
+ * plus the durations of the pending stages from there up to and including
+ * this one.
+ */
+OmDate
+om_opportunity_data_get_due_date (const OmOpportunityData *self,
+                                  guint                    index)
+{
+  OmDate due;
+
+  g_return_val_if_fail (index < self->stages->len, 0);
+
+  due = self->start_date;
+  for (guint i = 0; i <= index; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+
+      if (stage->status != OM_STAGE_STATUS_PENDING)
+        due = stage->decided_on;
+      else
+        due = om_date_add_days (due, stage->duration_days);
+    }
+  return due;
+}
+
+gboolean
+om_opportunity_data_is_overdue (const OmOpportunityData *self,
+                                guint                    index,
+                                OmDate                   today)
+{
+  g_return_val_if_fail (index < self->stages->len, FALSE);
+
+  return STAGE (self, index)->status == OM_STAGE_STATUS_PENDING &&
+         om_opportunity_data_get_due_date (self, index) < today;
+}
+
+double
+om_opportunity_data_get_chain_probability (const OmOpportunityData *self)
+{
+  double p = 1.0;
+
+  switch (om_opportunity_data_get_status (self))
+    {
+    case OM_OPPORTUNITY_STATUS_WON:
+      return 1.0;
+    case OM_OPPORTUNITY_STATUS_LOST:
+      return 0.0;
+    case OM_OPPORTUNITY_STATUS_OPEN:
+    default:
+      break;
+    }
+
+  if (self->stages->len == 0)
+    return 0.0;
+
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
+      p *= STAGE (self, i)->probability;
+  return p;
+}
+
+/**
+ * om_opportunity_data_get_weakest_link:
+ *
+ * Returns: the pending stage with the lowest probability (the first on
+ *   ties) of an open opportunity, or -1.
+ */
+int
+om_opportunity_data_get_weakest_link (const OmOpportunityData *self)
+{
+  int weakest = -1;
+
+  if (om_opportunity_data_get_status (self) != OM_OPPORTUNITY_STATUS_OPEN)
+    return -1;
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+
+      if (stage->status != OM_STAGE_STATUS_PENDING)
+        continue;
+      if (weakest < 0 || stage->probability < STAGE (self, weakest)->probability)
+        weakest = (int) i;
+    }
+  return weakest;
+}
+
+/**
+ * om_opportunity_data_get_weighted_value:
+ *
+ * Returns: value × chain probability, in minor units.
+ */
+double
+om_opportunity_data_get_weighted_value (const OmOpportunityData *self)
+{
+  return (double) self->value * om_opportunity_data_get_chain_probability (self);
+}
+
+/* Health */
+
+void
+om_health_warning_free (OmHealthWarning *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->code);
+  g_free (self->message);
+  g_free (self);
+}
+
+static void
+add_warning (GPtrArray  *warnings,
+             const char *code,
+             int         stage,
+             char       *message)
+{
+  OmHealthWarning *w = g_new0 (OmHealthWarning, 1);
+
+  w->code = g_strdup (code);
+  w->stage = stage;
+  w->message = message;
+  g_ptr_array_add (warnings, w);
+}
+
+/**
+ * om_opportunity_data_check_health:
+ *
+ * The warnings of SPEC section 4. Warnings about pending work (too
+ * complex, no owner, overdue, weak link) concern open opportunities only:
+ * on a won or lost opportunity there is no work left to plan.
+ *
+ * Returns: (transfer full) (element-type OmHealthWarning): the warnings
+ */
+GPtrArray *
+om_opportunity_data_check_health (const OmOpportunityData *self,
+                                  guint                    too_complex_threshold,
+                                  OmDate                   today)
+{
+  GPtrArray *warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) om_health_warning_free);
+  gboolean has_agreement = FALSE;
+  guint n_pending = 0;
+  int weakest;
+
+  for (guint i = 0; i < MIN (2, self->stages->len); i++)
+    if (STAGE (self, i)->kind == OM_STAGE_KIND_PROCESS_AGREEMENT)
+      has_agreement = TRUE;
+  if (!has_agreement)
+    add_warning (warnings, "no-process-agreement", -1,
+                 g_strdup (_("Neither of the first two stages is the client’s agreement to the process.")));
+
+  if (om_opportunity_data_get_status (self) != OM_OPPORTUNITY_STATUS_OPEN)
+    return warnings;
+
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
+      n_pending++;
+  if (n_pending > too_complex_threshold)
+    add_warning (warnings, "too-complex", -1,
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%u stage is still pending (more than %u): consider selling the client a Feasibility Study to simplify the sale.",
+                                               "%u stages are still pending (more than %u): consider selling the client a Feasibility Study to simplify the sale.",
+                                               n_pending),
+                                  n_pending, too_complex_threshold));
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+      g_autofree char *name = NULL;
+
+      if (stage->status != OM_STAGE_STATUS_PENDING || !om_str_is_blank (stage->owner))
+        continue;
+      name = om_stage_data_describe (stage, i);
+      add_warning (warnings, "no-owner", (int) i,
+                   g_strdup_printf (_("Nobody conducts %s: give it an owner."), name));
+    }
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *due = NULL;
+
+      if (!om_opportunity_data_is_overdue (self, i, today))
+        continue;
+      name = om_stage_data_describe (STAGE (self, i), i);
+      due = om_date_format (om_opportunity_data_get_due_date (self, i));
+      add_warning (warnings, "overdue", (int) i,
+                   g_strdup_printf (_("%s was due on %s and is not decided yet."), name, due));
+    }
+
+  weakest = om_opportunity_data_get_weakest_link (self);
+  if (weakest >= 0 && STAGE (self, weakest)->probability < 0.5)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, weakest), weakest);
+
+      add_warning (warnings, "weak-link", weakest,
+                   g_strdup_printf (_("%s is the weakest link: its chance of being won is %.0f%%."),
+                                    name, STAGE (self, weakest)->probability * 100.0));
+    }
+
+  return warnings;
+}
+
+/* Rules */
+
+static gboolean
+refuse (GError     **error,
+        OmModelError code,
+        const char  *format,
+        ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+refuse (GError     **error,
+        OmModelError code,
+        const char  *format,
+        ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, OM_MODEL_ERROR, code, message);
+  return FALSE;
+}
+
+/* R5 for one stage, the parts that do not depend on its neighbours */
+static gboolean
+validate_stage (const OmStageData *stage,
+                guint              index,
+                OmDate             start_date,
+                GError           **error)
+{
+  g_autofree char *name = om_stage_data_describe (stage, index);
+
+  if (om_str_is_blank (stage->activity))
+    return refuse (error, OM_MODEL_ERROR_EMPTY_ACTIVITY,
+                   _("Stage %u needs an activity."), index + 1);
+  if (om_str_is_blank (stage->milestone))
+    return refuse (error, OM_MODEL_ERROR_EMPTY_MILESTONE,
+                   _("%s needs a milestone: the client’s agreement that ends it."), name);
+  if (!(stage->probability >= 0.0 && stage->probability <= 1.0))
+    return refuse (error, OM_MODEL_ERROR_INVALID_PROBABILITY,
+                   _("The probability of %s must be between 0 and 100%%."), name);
+  if (stage->duration_days > 36500)
+    return refuse (error, OM_MODEL_ERROR_INVALID_DURATION,
+                   _("The duration of %s must be a whole number of days from 0 to 36500."), name);
+
+  if (stage->status == OM_STAGE_STATUS_PENDING)
+    {
+      if (stage->decided_on != 0)
+        return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
+                       _("%s is pending and cannot have a decision date."), name);
+      return TRUE;
+    }
+
+  if (stage->decided_on == 0 || !g_date_valid_julian (stage->decided_on))
+    return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
+                   _("%s is decided and needs the date it was decided on."), name);
+  if (stage->decided_on < start_date)
+    {
+      g_autofree char *start = om_date_format (start_date);
+      return refuse (error, OM_MODEL_ERROR_DECIDED_BEFORE_START,
+                     _("%s cannot be decided before the opportunity starts on %s."), name, start);
+    }
+  if (stage->status == OM_STAGE_STATUS_LOST && om_str_is_blank (stage->lost_reason))
+    return refuse (error, OM_MODEL_ERROR_NO_LOST_REASON,
+                   _("%s is lost and needs the reason why."), name);
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_validate:
+ *
+ * Checks a whole opportunity against R2, R3 and R5: the won stages form
+ * a prefix, at most one stage is lost and it comes right after that
+ * prefix, and every field is well-formed.
+ */
+gboolean
+om_opportunity_data_validate (const OmOpportunityData *self,
+                              GError                 **error)
+{
+  gboolean seen_undecided = FALSE;
+
+  if (om_str_is_blank (self->title))
+    return refuse (error, OM_MODEL_ERROR_EMPTY_TITLE, _("The opportunity needs a title."));
+  if (om_str_is_blank (self->client))
+    return refuse (error, OM_MODEL_ERROR_EMPTY_CLIENT, _("The opportunity needs a client."));
+  if (!om_currency_is_valid (self->currency))
+    return refuse (error, OM_MODEL_ERROR_INVALID_CURRENCY,
+                   _("“%s” is not a currency code: use three capital letters, such as EUR."),
+                   self->currency ? self->currency : "");
+  if (self->value < 0 || self->value > G_MAXINT64 / 1000)
+    return refuse (error, OM_MODEL_ERROR_INVALID_VALUE,
+                   _("The value must be zero or more."));
+  if (self->start_date == 0 || !g_date_valid_julian (self->start_date))
+    return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
+                   _("The opportunity needs a valid start date."));
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+
+      if (!validate_stage (stage, i, self->start_date, error))
+        return FALSE;
+
+      if (stage->status != OM_STAGE_STATUS_PENDING && seen_undecided)
+        {
+          g_autofree char *name = om_stage_data_describe (stage, i);
+          return refuse (error, OM_MODEL_ERROR_OUT_OF_ORDER,
+                         _("%s cannot be decided while an earlier stage is not won."), name);
+        }
+      if (stage->status != OM_STAGE_STATUS_WON)
+        seen_undecided = TRUE;
+    }
+
+  for (guint i = 0; i < self->history->len; i++)
+    {
+      const OmHistoryEntry *h = g_ptr_array_index (self->history, i);
+
+      if (h->stage >= self->stages->len || h->from == h->to ||
+          h->on == 0 || !g_date_valid_julian (h->on))
+        return refuse (error, OM_MODEL_ERROR_INVALID_STATUS,
+                       _("Entry %u of the decision history is not valid."), i + 1);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_open (const OmOpportunityData *self,
+            GError                 **error)
+{
+  switch (om_opportunity_data_get_status (self))
+    {
+    case OM_OPPORTUNITY_STATUS_WON:
+      return refuse (error, OM_MODEL_ERROR_CLOSED,
+                     _("“%s” is won and its plan can no longer change. Reopen it first."),
+                     self->title);
+    case OM_OPPORTUNITY_STATUS_LOST:
+      return refuse (error, OM_MODEL_ERROR_CLOSED,
+                     _("“%s” is lost and its plan can no longer change. Reopen it first."),
+                     self->title);
+    case OM_OPPORTUNITY_STATUS_OPEN:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+check_index (const OmOpportunityData *self,
+             guint                    index,
+             GError                 **error)
+{
+  if (index < self->stages->len)
+    return TRUE;
+  return refuse (error, OM_MODEL_ERROR_INVALID_INDEX,
+                 _("There is no stage %u: the plan has %u stages."),
+                 index + 1, self->stages->len);
+}
+
+/**
+ * om_opportunity_data_add_stage:
+ * @position: where the new stage goes, 0 to the number of stages
+ * @stage: (transfer full): a pending stage
+ *
+ * R3 and R4: only an open opportunity takes new stages, and never
+ * before or between won ones.
+ */
+gboolean
+om_opportunity_data_add_stage (OmOpportunityData *self,
+                               guint              position,
+                               OmStageData       *stage,
+                               GError           **error)
+{
+  g_autoptr(OmStageData) owned = stage;
+  guint n_won;
+
+  if (!check_open (self, error))
+    return FALSE;
+  if (position > self->stages->len)
+    return refuse (error, OM_MODEL_ERROR_INVALID_INDEX,
+                   _("A stage cannot be added at place %u: the plan has %u stages."),
+                   position + 1, self->stages->len);
+
+  n_won = om_opportunity_data_get_n_won (self);
+  if (position < n_won)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, position), position);
+      return refuse (error, OM_MODEL_ERROR_FROZEN,
+                     _("A stage cannot be placed before %s: it is won, and won stages are history."),
+                     name);
+    }
+
+  owned->status = OM_STAGE_STATUS_PENDING;
+  owned->decided_on = 0;
+  g_clear_pointer (&owned->lost_reason, g_free);
+  owned->lost_reason = g_strdup ("");
+  if (!validate_stage (owned, position, self->start_date, error))
+    return FALSE;
+
+  g_ptr_array_insert (self->stages, position, g_steal_pointer (&owned));
+  for (guint i = 0; i < self->history->len; i++)
+    {
+      OmHistoryEntry *h = g_ptr_array_index (self->history, i);
+      if (h->stage >= position)
+        h->stage++;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_pending_stage (const OmOpportunityData *self,
+                     guint                    index,
+                     gboolean                 moving,
+                     GError                 **error)
+{
+  g_autofree char *name = NULL;
+
+  if (STAGE (self, index)->status != OM_STAGE_STATUS_WON)
+    return TRUE;
+
+  name = om_stage_data_describe (STAGE (self, index), index);
+  if (moving)
+    return refuse (error, OM_MODEL_ERROR_FROZEN,
+                   _("%s cannot be moved: it is won, and won stages are history."), name);
+  return refuse (error, OM_MODEL_ERROR_FROZEN,
+                 _("%s cannot be removed: it is won, and won stages are history."), name);
+}
+
+/* Keeps the history pointing at the same stages when the chain changes.
+ * Only pending stages move, and the history names decided ones, but a
+ * stage that was reopened keeps its past and may move later. */
+static void
+remap_history (OmOpportunityData *self,
+               const int         *new_index_of_old)
+{
+  for (guint i = 0; i < self->history->len; i++)
+    {
+      OmHistoryEntry *h = g_ptr_array_index (self->history, i);
+      if (new_index_of_old[h->stage] >= 0)
+        h->stage = (guint) new_index_of_old[h->stage];
+    }
+}
+
+gboolean
+om_opportunity_data_remove_stage (OmOpportunityData *self,
+                                  guint              index,
+                                  GError           **error)
+{
+  guint n;
+  g_autofree int *map = NULL;
+
+  if (!check_open (self, error) || !check_index (self, index, error) ||
+      !check_pending_stage (self, index, FALSE, error))
+    return FALSE;
+
+  /* A removed stage takes its history with it: the entries named a
+   * decision that was reopened, and the stage is gone now. */
+  for (guint i = self->history->len; i > 0; i--)
+    {
+      OmHistoryEntry *h = g_ptr_array_index (self->history, i - 1);
+      if (h->stage == index)
+        g_ptr_array_remove_index (self->history, i - 1);
+    }
+
+  n = self->stages->len;
+  map = g_new (int, n);
+  for (guint i = 0; i < n; i++)
+    map[i] = i < index ? (int) i : i == index ? -1 : (int) i - 1;
+  remap_history (self, map);
+  g_ptr_array_remove_index (self->stages, index);
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_move_stage:
+ * @from: the stage's index now
+ * @to: its index afterwards
+ *
+ * R3 and R4: only pending stages of an open opportunity move, and only
+ * among pending stages.
+ */
+gboolean
+om_opportunity_data_move_stage (OmOpportunityData *self,
+                                guint              from,
+                                guint              to,
+                                GError           **error)
+{
+  guint n_won;
+  OmStageData *stage;
+  g_autofree int *map = NULL;
+
+  if (!check_open (self, error) || !check_index (self, from, error) ||
+      !check_index (self, to, error) ||
+      !check_pending_stage (self, from, TRUE, error))
+    return FALSE;
+
+  n_won = om_opportunity_data_get_n_won (self);
+  if (to < n_won)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, from), from);
+      g_autofree char *won = om_stage_data_describe (STAGE (self, to), to);
+      return refuse (error, OM_MODEL_ERROR_FROZEN,
+                     _("%s cannot be moved before %s: won stages are history."), name, won);
+    }
+
+  if (from == to)
+    return TRUE;
+
+  map = g_new (int, self->stages->len);
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      if (i == from)
+        map[i] = (int) to;
+      else if (from < to && i > from && i <= to)
+        map[i] = (int) i - 1;
+      else if (to < from && i >= to && i < from)
+        map[i] = (int) i + 1;
+      else
+        map[i] = (int) i;
+    }
+  remap_history (self, map);
+
+  stage = g_ptr_array_steal_index (self->stages, from);
+  g_ptr_array_insert (self->stages, to, stage);
+  return TRUE;
+}
+
+static gboolean
+check_decidable (const OmOpportunityData *self,
+                 guint                    index,
+                 OmDate                   on,
+                 GError                 **error)
+{
+  int current;
+  g_autofree char *name = NULL;
+
+  if (!check_open (self, error) || !check_index (self, index, error))
+    return FALSE;
+
+  current = om_opportunity_data_get_current (self);
+  name = om_stage_data_describe (STAGE (self, index), index);
+  if (STAGE (self, index)->status == OM_STAGE_STATUS_WON)
+    return refuse (error, OM_MODEL_ERROR_FROZEN,
+                   _("%s is already won. Reopen it to change the decision."), name);
+  if ((int) index != current)
+    {
+      g_autofree char *cur = om_stage_data_describe (STAGE (self, current), current);
+      return refuse (error, OM_MODEL_ERROR_OUT_OF_ORDER,
+                     _("%s cannot be decided yet: %s comes first and is not won."), name, cur);
+    }
+  if (on == 0 || !g_date_valid_julian (on))
+    return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
+                   _("%s needs a valid decision date."), name);
+  if (on < self->start_date)
+    {
+      g_autofree char *start = om_date_format (self->start_date);
+      return refuse (error, OM_MODEL_ERROR_DECIDED_BEFORE_START,
+                     _("%s cannot be decided before the opportunity starts on %s."), name, start);
+    }
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_win_stage:
+ *
+ * R2: only the current stage is won, and the decision is recorded (R6).
+ */
+gboolean
+om_opportunity_data_win_stage (OmOpportunityData *self,
+                               guint              index,
+                               OmDate             on,
+                               const char        *note,
+                               GError           **error)
+{
+  OmStageData *stage;
+
+  if (!check_decidable (self, index, on, error))
+    return FALSE;
+
+  stage = STAGE (self, index);
+  stage->status = OM_STAGE_STATUS_WON;
+  stage->decided_on = on;
+  g_ptr_array_add (self->history,
+                   om_history_entry_new (index, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, on, note));
+  return TRUE;
+}
+
+gboolean
+om_opportunity_data_lose_stage (OmOpportunityData *self,
+                                guint              index,
+                                OmDate             on,
+                                const char        *reason,
+                                GError           **error)
+{
+  OmStageData *stage;
+
+  if (!check_decidable (self, index, on, error))
+    return FALSE;
+
+  if (om_str_is_blank (reason))
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, index), index);
+      return refuse (error, OM_MODEL_ERROR_NO_LOST_REASON,
+                     _("%s can only be marked lost with the reason why."), name);
+    }
+
+  stage = STAGE (self, index);
+  stage->status = OM_STAGE_STATUS_LOST;
+  stage->decided_on = on;
+  g_free (stage->lost_reason);
+  stage->lost_reason = om_strdup_trimmed (reason);
+  g_ptr_array_add (self->history,
+                   om_history_entry_new (index, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_LOST,
+                                         on, stage->lost_reason));
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_reopen:
+ *
+ * R4: undoes the most recent decision (the lost stage, or else the last
+ * won one) and records that it did so.
+ */
+gboolean
+om_opportunity_data_reopen (OmOpportunityData *self,
+                            OmDate             on,
+                            const char        *note,
+                            GError           **error)
+{
+  int last = -1;
+  OmStageData *stage;
+  OmStageStatus was;
+
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->status != OM_STAGE_STATUS_PENDING)
+      last = (int) i;
+
+  if (last < 0)
+    return refuse (error, OM_MODEL_ERROR_NOTHING_TO_REOPEN,
+                   _("“%s” has no decided stage to reopen."), self->title);
+  if (on == 0 || !g_date_valid_julian (on))
+    return refuse (error, OM_MODEL_ERROR_INVALID_DATE, _("Reopening needs a valid date."));
+
+  stage = STAGE (self, last);
+  was = stage->status;
+  stage->status = OM_STAGE_STATUS_PENDING;
+  stage->decided_on = 0;
+  g_free (stage->lost_reason);
+  stage->lost_reason = g_strdup ("");
+  g_ptr_array_add (self->history,
+                   om_history_entry_new (last, was, OM_STAGE_STATUS_PENDING, on, note));
+  return TRUE;
+}
+
+static void
+replace_string (char       **field,
+                const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value ? value : "");
+}
+
+/**
+ * om_opportunity_data_edit_stage:
+ * @edited: the stage's new fields
+ *
+ * Changes what a person edits: the plan fields, and for a decided stage
+ * its date and lost reason. The status only changes through decisions.
+ */
+gboolean
+om_opportunity_data_edit_stage (OmOpportunityData *self,
+                                guint              index,
+                                const OmStageData *edited,
+                                GError           **error)
+{
+  g_autoptr(OmStageData) next = NULL;
+  OmStageData *stage;
+
+  if (!check_index (self, index, error))
+    return FALSE;
+
+  stage = STAGE (self, index);
+  next = om_stage_data_copy (stage);
+  replace_string (&next->activity, edited->activity);
+  replace_string (&next->milestone, edited->milestone);
+  next->kind = edited->kind;
+  replace_string (&next->owner, edited->owner);
+  replace_string (&next->client_owner, edited->client_owner);
+  next->duration_days = edited->duration_days;
+  next->probability = edited->probability;
+  replace_string (&next->client_description, edited->client_description);
+  replace_string (&next->notes, edited->notes);
+  if (stage->status != OM_STAGE_STATUS_PENDING)
+    next->decided_on = edited->decided_on;
+  if (stage->status == OM_STAGE_STATUS_LOST)
+    replace_string (&next->lost_reason, edited->lost_reason);
+
+  if (!validate_stage (next, index, self->start_date, error))
+    return FALSE;
+
+  g_ptr_array_index (self->stages, index) = g_steal_pointer (&next);
+  om_stage_data_free (stage);
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_edit:
+ * @edited: the opportunity's new fields; its stages are not looked at
+ */
+gboolean
+om_opportunity_data_edit (OmOpportunityData       *self,
+                          const OmOpportunityData *edited,
+                          GError                 **error)
+{
+  g_autoptr(OmOpportunityData) next = om_opportunity_data_copy (self);
+
+  replace_string (&next->title, edited->title);
+  replace_string (&next->client, edited->client);
+  replace_string (&next->coordinator, edited->coordinator);
+  next->value = edited->value;
+  replace_string (&next->currency, edited->currency);
+  next->start_date = edited->start_date;
+  replace_string (&next->notes, edited->notes);
+
+  if (!om_opportunity_data_validate (next, error))
+    return FALSE;
+
+  replace_string (&self->title, next->title);
+  replace_string (&self->client, next->client);
+  replace_string (&self->coordinator, next->coordinator);
+  self->value = next->value;
+  replace_string (&self->currency, next->currency);
+  self->start_date = next->start_date;
+  replace_string (&self->notes, next->notes);
+  return TRUE;
+}
+
+/* Templates */
+
+OmTemplateData *
+om_template_data_new (const char *name)
+{
+  OmTemplateData *self = g_new0 (OmTemplateData, 1);
+
+  self->name = g_strdup (name ? name : "");
+  self->stages = g_ptr_array_new_with_free_func ((GDestroyNotify) om_stage_data_free);
+  return self;
+}
+
+/**
+ * om_template_data_new_recommended:
+ *
+ * The built-in recommended process of SPEC section 5.
+ */
+OmTemplateData *
+om_template_data_new_recommended (void)
+{
+  static const struct {
+    const char *activity;
+    const char *milestone;
+    OmStageKind kind;
+    guint days;
+    double p;
+  } steps[] = {
+    { N_("Initial appointment"), N_("Client agrees to explore the opportunity with us"), OM_STAGE_KIND_STANDARD, 7, 0.8 },
+    { N_("Process meeting"), N_("Client agrees to the opportunity-management process"), OM_STAGE_KIND_PROCESS_AGREEMENT, 7, 0.8 },
+    { N_("Feasibility Study proposal"), N_("Client commissions the Feasibility Study"), OM_STAGE_KIND_FEASIBILITY_STUDY, 14, 0.6 },
+    { N_("Feasibility Study"), N_("Client accepts the study’s recommendation"), OM_STAGE_KIND_FEASIBILITY_STUDY, 30, 0.7 },
+    { N_("Proposal"), N_("Client accepts the proposal"), OM_STAGE_KIND_STANDARD, 14, 0.7 },
+    { N_("Contract"), N_("Contract signed"), OM_STAGE_KIND_STANDARD, 14, 0.9 },
+  };
+  OmTemplateData *self = om_template_data_new (_("Recommended process"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      OmStageData *stage = om_stage_data_new (_(steps[i].activity), _(steps[i].milestone));
+
+      stage->kind = steps[i].kind;
+      stage->duration_days = steps[i].days;
+      stage->probability = steps[i].p;
+      g_ptr_array_add (self->stages, stage);
+    }
+  return self;
+}
+
+OmTemplateData *
+om_template_data_copy (const OmTemplateData *self)
+{
+  OmTemplateData *copy = om_template_data_new (self->name);
+
+  copy->id = self->id;
+  for (guint i = 0; i < self->stages->len; i++)
+    g_ptr_array_add (copy->stages, om_stage_data_copy (g_ptr_array_index (self->stages, i)));
+  return copy;
+}
+
+void
+om_template_data_free (OmTemplateData *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_ptr_array_unref (self->stages);
+  g_free (self);
+}
+
+gboolean
+om_template_data_equal (const OmTemplateData *a,
+                        const OmTemplateData *b)
+{
+  if (g_strcmp0 (a->name, b->name) != 0 || a->stages->len != b->stages->len)
+    return FALSE;
+  for (guint i = 0; i < a->stages->len; i++)
+    if (!om_stage_data_equal (g_ptr_array_index (a->stages, i), g_ptr_array_index (b->stages, i)))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+om_template_data_validate (const OmTemplateData *self,
+                           GError              **error)
+{
+  if (om_str_is_blank (self->name))
+    return refuse (error, OM_MODEL_ERROR_EMPTY_TITLE, _("A template needs a name."));
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = g_ptr_array_index (self->stages, i);
+      if (!validate_stage (stage, i, 0, error))
+        return FALSE;
+      if (stage->status != OM_STAGE_STATUS_PENDING)
+        return refuse (error, OM_MODEL_ERROR_INVALID_STATUS,
+                       _("Stage %u of a template cannot be decided."), i + 1);
+    }
+  return TRUE;
+}
+
+/**
+ * om_template_data_instantiate:
+ *
+ * Returns: (transfer full): a new opportunity planned from the template
+ */
+OmOpportunityData *
+om_template_data_instantiate (const OmTemplateData *self,
+                              const char           *title,
+                              const char           *client,
+                              OmDate                start_date)
+{
+  OmOpportunityData *opp = om_opportunity_data_new (title, client, start_date);
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      OmStageData *stage = om_stage_data_copy (g_ptr_array_index (self->stages, i));
+      stage->id = 0;
+      g_ptr_array_add (opp->stages, stage);
+    }
+  return opp;
+}

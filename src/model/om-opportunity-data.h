@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "om-types.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Plain values of an opportunity and its stages, with the rules of
+ * SPEC section 3 as functions over them. The GObjects (OmOpportunity,
+ * OmStage) show one of these to the world; every operation is made on a
+ * copy, checked, persisted and only then shown, so a refusal or a failed
+ * write never leaves anything half-changed.
+ */
+
+typedef struct
+{
+  gint64         id;            /* 0 until the repository assigns one */
+  char          *activity;
+  char          *milestone;
+  OmStageKind    kind;
+  char          *owner;
+  char          *client_owner;
+  guint          duration_days;
+  double         probability;
+  OmStageStatus  status;
+  OmDate         decided_on;    /* 0 while pending */
+  char          *lost_reason;
+  char          *client_description;
+  char          *notes;
+} OmStageData;
+
+typedef struct
+{
+  guint          stage;         /* index in the chain */
+  OmStageStatus  from;
+  OmStageStatus  to;
+  OmDate         on;
+  char          *note;
+} OmHistoryEntry;
+
+typedef struct
+{
+  gint64     id;
+  char      *title;
+  char      *client;
+  char      *coordinator;
+  gint64     value;             /* minor units */
+  char      *currency;
+  OmDate     start_date;
+  char      *notes;
+  GPtrArray *stages;            /* OmStageData */
+  GPtrArray *history;           /* OmHistoryEntry, oldest first */
+} OmOpportunityData;
+
+typedef struct
+{
+  gint64     id;
+  char      *name;
+  GPtrArray *stages;            /* OmStageData: plan fields only */
+} OmTemplateData;
+
+typedef struct
+{
+  char *code;
+  char *message;
+  int   stage;                  /* index, or -1 when about the whole plan */
+} OmHealthWarning;
+
+#define OM_DEFAULT_TOO_COMPLEX_THRESHOLD 8
+
+#define OM_TYPE_STAGE_DATA       (om_stage_data_get_type ())
+#define OM_TYPE_OPPORTUNITY_DATA (om_opportunity_data_get_type ())
+#define OM_TYPE_TEMPLATE_DATA    (om_template_data_get_type ())
+
+GType               om_stage_data_get_type               (void) G_GNUC_CONST;
+OmStageData        *om_stage_data_new                    (const char              *activity,
+                                                          const char              *milestone);
+OmStageData        *om_stage_data_copy                   (const OmStageData       *self);
+void                om_stage_data_free                   (OmStageData             *self);
+gboolean            om_stage_data_equal                  (const OmStageData       *a,
+                                                          const OmStageData       *b);
+char               *om_stage_data_describe               (const OmStageData       *self,
+                                                          guint                    index);
+
+OmHistoryEntry     *om_history_entry_new                 (guint                    stage,
+                                                          OmStageStatus            from,
+                                                          OmStageStatus            to,
+                                                          OmDate                   on,
+                                                          const char              *note);
+void                om_history_entry_free                (OmHistoryEntry          *self);
+
+GType               om_opportunity_data_get_type         (void) G_GNUC_CONST;
+OmOpportunityData  *om_opportunity_data_new              (const char              *title,
+                                                          const char              *client,
+                                                          OmDate                   start_date);
+OmOpportunityData  *om_opportunity_data_copy             (const OmOpportunityData *self);
+void                om_opportunity_data_free             (OmOpportunityData       *self);
+gboolean            om_opportunity_data_equal            (const OmOpportunityData *a,
+                                                          const OmOpportunityData *b,
+                                                          gboolean                 compare_ids);
+OmStageData        *om_opportunity_data_get_stage        (const OmOpportunityData *self,
+                                                          guint                    index);
+guint               om_opportunity_data_get_n_stages     (const OmOpportunityData *self);
+
+/* Derived values (SPEC section 2) */
+OmOpportunityStatus om_opportunity_data_get_status       (const OmOpportunityData *self);
+guint               om_opportunity_data_get_n_won        (const OmOpportunityData *self);
+int                 om_opportunity_data_get_current      (const OmOpportunityData *self);
+OmDate              om_opportunity_data_get_due_date     (const OmOpportunityData *self,
+                                                          guint                    index);
+gboolean            om_opportunity_data_is_overdue       (const OmOpportunityData *self,
+                                                          guint                    index,
+                                                          OmDate                   today);
+double              om_opportunity_data_get_chain_probability (const OmOpportunityData *self);
+int                 om_opportunity_data_get_weakest_link (const OmOpportunityData *self);
+double              om_opportunity_data_get_weighted_value (const OmOpportunityData *self);
+GPtrArray          *om_opportunity_data_check_health     (const OmOpportunityData *self,
+                                                          guint                    too_complex_threshold,
+                                                          OmDate                   today);
+
+/* Rules (SPEC section 3): each checks, then changes @self only on success */
+gboolean            om_opportunity_data_validate         (const OmOpportunityData *self,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_add_stage        (OmOpportunityData       *self,
+                                                          guint                    position,
+                                                          OmStageData             *stage,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_remove_stage     (OmOpportunityData       *self,
+                                                          guint                    index,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_move_stage       (OmOpportunityData       *self,
+                                                          guint                    from,
+                                                          guint                    to,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_win_stage        (OmOpportunityData       *self,
+                                                          guint                    index,
+                                                          OmDate                   on,
+                                                          const char              *note,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_lose_stage       (OmOpportunityData       *self,
+                                                          guint                    index,
+                                                          OmDate                   on,
+                                                          const char              *reason,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_reopen           (OmOpportunityData       *self,
+                                                          OmDate                   on,
+                                                          const char              *note,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_edit_stage       (OmOpportunityData       *self,
+                                                          guint                    index,
+                                                          const OmStageData       *edited,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_edit             (OmOpportunityData       *self,
+                                                          const OmOpportunityData *edited,
+                                                          GError                 **error);
+
+void                om_health_warning_free               (OmHealthWarning         *self);
+
+GType               om_template_data_get_type            (void) G_GNUC_CONST;
+OmTemplateData     *om_template_data_new                 (const char              *name);
+OmTemplateData     *om_template_data_new_recommended     (void);
+OmTemplateData     *om_template_data_copy                (const OmTemplateData    *self);
+void                om_template_data_free                (OmTemplateData          *self);
+gboolean            om_template_data_equal               (const OmTemplateData    *a,
+                                                          const OmTemplateData    *b);
+gboolean            om_template_data_validate            (const OmTemplateData    *self,
+                                                          GError                 **error);
+OmOpportunityData  *om_template_data_instantiate         (const OmTemplateData    *self,
+                                                          const char              *title,
+                                                          const char              *client,
+                                                          OmDate                   start_date);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmStageData, om_stage_data_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmHistoryEntry, om_history_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmOpportunityData, om_opportunity_data_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmTemplateData, om_template_data_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmHealthWarning, om_health_warning_free)
+
+G_END_DECLS

@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-model"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "om-enums.h"
+#include "om-opportunity-private.h"
+#include "om-stage-private.h"
+
+/**
+ * OmOpportunity:
+ *
+ * One major sale. Its values and derived values are read-only
+ * properties; its stages are a #GListModel of #OmStage. All changes go
+ * through the operations below, which enforce SPEC section 3.
+ */
+struct _OmOpportunity
+{
+  GObject            parent_instance;
+
+  OmRepository      *repository;   /* weak: the repository owns us */
+  OmOpportunityData *data;
+  GListStore        *stages;
+
+  /* derived values, kept to notify only on change */
+  OmOpportunityStatus status;
+  guint              n_won;
+  int                current;
+  double             chain_probability;
+  int                weakest;
+  double             weighted_value;
+  OmDate             next_due_date;
+  gboolean           overdue;
+};
+
+G_DEFINE_FINAL_TYPE (OmOpportunity, om_opportunity, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_TITLE,
+  PROP_CLIENT,
+  PROP_COORDINATOR,
+  PROP_VALUE,
+  PROP_CURRENCY,
+  PROP_START_DATE,
+  PROP_NOTES,
+  PROP_N_STAGES,
+  PROP_STATUS,
+  PROP_N_WON,
+  PROP_CURRENT_STAGE,
+  PROP_CHAIN_PROBABILITY,
+  PROP_WEAKEST_LINK,
+  PROP_WEIGHTED_VALUE,
+  PROP_NEXT_DUE_DATE,
+  PROP_OVERDUE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+om_opportunity_finalize (GObject *object)
+{
+  OmOpportunity *self = (OmOpportunity *) object;
+
+  g_clear_weak_pointer (&self->repository);
+  g_clear_pointer (&self->data, om_opportunity_data_free);
+  g_clear_object (&self->stages);
+
+  G_OBJECT_CLASS (om_opportunity_parent_class)->finalize (object);
+}
+
+static void
+om_opportunity_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  OmOpportunity *self = OM_OPPORTUNITY (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_int64 (value, self->data->id);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->data->title);
+      break;
+    case PROP_CLIENT:
+      g_value_set_string (value, self->data->client);
+      break;
+    case PROP_COORDINATOR:
+      g_value_set_string (value, self->data->coordinator);
+      break;
+    case PROP_VALUE:
+      g_value_set_int64 (value, self->data->value);
+      break;
+    case PROP_CURRENCY:
+      g_value_set_string (value, self->data->currency);
+      break;
+    case PROP_START_DATE:
+      g_value_set_uint (value, self->data->start_date);
+      break;
+    case PROP_NOTES:
+      g_value_set_string (value, self->data->notes);
+      break;
+    case PROP_N_STAGES:
+      g_value_set_uint (value, self->data->stages->len);
+      break;
+    case PROP_STATUS:
+      g_value_set_enum (value, self->status);
+      break;
+    case PROP_N_WON:
+      g_value_set_uint (value, self->n_won);
+      break;
+    case PROP_CURRENT_STAGE:
+      g_value_set_int (value, self->current);
+      break;
+    case PROP_CHAIN_PROBABILITY:
+      g_value_set_double (value, self->chain_probability);
+      break;
+    case PROP_WEAKEST_LINK:
+      g_value_set_int (value, self->weakest);
+      break;
+    case PROP_WEIGHTED_VALUE:
+      g_value_set_double (value, self->weighted_value);
+      break;
+    case PROP_NEXT_DUE_DATE:
+      g_value_set_uint (value, self->next_due_date);
+      break;
+    case PROP_OVERDUE:
+      g_value_set_boolean (value, self->overdue);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+om_opportunity_class_init (OmOpportunityClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = om_opportunity_finalize;
+  object_class->get_property = om_opportunity_get_property;
+
+  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, "", flags);
+  properties[PROP_CLIENT] = g_param_spec_string ("client", NULL, NULL, "", flags);
+  properties[PROP_COORDINATOR] = g_param_spec_string ("coordinator", NULL, NULL, "", flags);
+  /* in minor units (cents) */
+  properties[PROP_VALUE] = g_param_spec_int64 ("value", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_CURRENCY] = g_param_spec_string ("currency", NULL, NULL, "EUR", flags);
+  properties[PROP_START_DATE] = g_param_spec_uint ("start-date", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_NOTES] = g_param_spec_string ("notes", NULL, NULL, "", flags);
+  properties[PROP_N_STAGES] = g_param_spec_uint ("n-stages", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, OM_TYPE_OPPORTUNITY_STATUS,
+                                               OM_OPPORTUNITY_STATUS_OPEN, flags);
+  properties[PROP_N_WON] = g_param_spec_uint ("n-won", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_CURRENT_STAGE] = g_param_spec_int ("current-stage", NULL, NULL, -1, G_MAXINT, -1, flags);
+  properties[PROP_CHAIN_PROBABILITY] = g_param_spec_double ("chain-probability", NULL, NULL, 0, 1, 0, flags);
+  properties[PROP_WEAKEST_LINK] = g_param_spec_int ("weakest-link", NULL, NULL, -1, G_MAXINT, -1, flags);
+  properties[PROP_WEIGHTED_VALUE] = g_param_spec_double ("weighted-value", NULL, NULL, 0, G_MAXDOUBLE, 0, flags);
+  properties[PROP_NEXT_DUE_DATE] = g_param_spec_uint ("next-due-date", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_OVERDUE] = g_param_spec_boolean ("overdue", NULL, NULL, FALSE, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+om_opportunity_init (OmOpportunity *self)
+{
+  self->stages = g_list_store_new (OM_TYPE_STAGE);
+  self->current = -1;
+  self->weakest = -1;
+}
+
+OmOpportunity *
+_om_opportunity_new (OmRepository            *repository,
+                     const OmOpportunityData *data)
+{
+  OmOpportunity *self = g_object_new (OM_TYPE_OPPORTUNITY, NULL);
+
+  g_set_weak_pointer (&self->repository, repository);
+  self->data = om_opportunity_data_new ("", "", 0);
+  _om_opportunity_apply (self, data);
+  return self;
+}
+
+#define NOTIFY_IF(cond, prop) \
+  G_STMT_START { if (cond) g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); } G_STMT_END
+
+/* Shows the stages of @data: existing OmStage objects are kept by id, so
+ * a moved stage is the same object at its new place, and the list model
+ * reports the smallest span that changed in one items-changed. */
+static void
+apply_stages (OmOpportunity *self,
+              OmDate         today)
+{
+  const OmOpportunityData *data = self->data;
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->stages));
+  guint n_new = data->stages->len;
+  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_object_unref);
+  g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func (g_object_unref);
+  guint prefix, suffix;
+
+  for (guint i = 0; i < n_old; i++)
+    {
+      OmStage *stage = g_list_model_get_item (G_LIST_MODEL (self->stages), i);
+      g_hash_table_insert (by_id, (gpointer) &om_stage_get_data (stage)->id, stage);
+    }
+
+  for (guint i = 0; i < n_new; i++)
+    {
+      const OmStageData *sd = g_ptr_array_index (data->stages, i);
+      OmStage *stage = sd->id != 0 ? g_hash_table_lookup (by_id, &sd->id) : NULL;
+
+      g_ptr_array_add (next, stage ? g_object_ref (stage) : _om_stage_new (sd));
+    }
+
+  for (prefix = 0; prefix < n_old && prefix < n_new; prefix++)
+    {
+      g_autoptr(OmStage) old = g_list_model_get_item (G_LIST_MODEL (self->stages), prefix);
+      if (old != g_ptr_array_index (next, prefix))
+        break;
+    }
+  for (suffix = 0; suffix < n_old - prefix && suffix < n_new - prefix; suffix++)
+    {
+      g_autoptr(OmStage) old = g_list_model_get_item (G_LIST_MODEL (self->stages), n_old - 1 - suffix);
+      if (old != g_ptr_array_index (next, n_new - 1 - suffix))
+        break;
+    }
+
+  /* Values first, so that whoever reacts to items-changed or notify
+   * sees every stage as it now is. */
+  {
+    OmDate start = data->start_date;
+    for (guint i = 0; i < n_new; i++)
+      {
+        OmStageDerived derived = {
+          .position = i,
+          .start_date = start,
+          .due_date = om_opportunity_data_get_due_date (data, i),
+          .current = (int) i == self->current,
+          .overdue = om_opportunity_data_is_overdue (data, i, today),
+          .weakest = (int) i == self->weakest,
+        };
+        start = derived.due_date;
+        _om_stage_update (g_ptr_array_index (next, i), g_ptr_array_index (data->stages, i), &derived);
+      }
+  }
+
+  if (prefix < n_old || prefix < n_new)
+    g_list_store_splice (self->stages, prefix, n_old - prefix - suffix,
+                         (gpointer *) next->pdata + prefix, n_new - prefix - suffix);
+}
+
+/*
+ * Shows new values: recomputes what is derived, updates the stages, and
+ * notifies what changed.
+ */
+void
+_om_opportunity_apply (OmOpportunity           *self,
+                       const OmOpportunityData *data)
+{
+  g_autoptr(OmOpportunityData) old = self->data;
+  OmOpportunityStatus old_status = self->status;
+  guint old_n_won = self->n_won;
+  int old_current = self->current;
+  double old_chain = self->chain_probability;
+  int old_weakest = self->weakest;
+  double old_weighted = self->weighted_value;
+  OmDate old_next_due = self->next_due_date;
+  gboolean old_overdue = self->overdue;
+  OmDate today = om_date_today ();
+
+  self->data = om_opportunity_data_copy (data);
+  self->status = om_opportunity_data_get_status (data);
+  self->n_won = om_opportunity_data_get_n_won (data);
+  self->current = om_opportunity_data_get_current (data);
+  self->chain_probability = om_opportunity_data_get_chain_probability (data);
+  self->weakest = om_opportunity_data_get_weakest_link (data);
+  self->weighted_value = om_opportunity_data_get_weighted_value (data);
+  self->next_due_date = self->current >= 0 ? om_opportunity_data_get_due_date (data, self->current) : 0;
+  self->overdue = FALSE;
+  for (guint i = 0; i < data->stages->len; i++)
+    if (om_opportunity_data_is_overdue (data, i, today) && self->status == OM_OPPORTUNITY_STATUS_OPEN)
+      self->overdue = TRUE;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  apply_stages (self, today);
+
+  NOTIFY_IF (old->id != data->id, PROP_ID);
+  NOTIFY_IF (g_strcmp0 (old->title, data->title) != 0, PROP_TITLE);
+  NOTIFY_IF (g_strcmp0 (old->client, data->client) != 0, PROP_CLIENT);
+  NOTIFY_IF (g_strcmp0 (old->coordinator, data->coordinator) != 0, PROP_COORDINATOR);
+  NOTIFY_IF (old->value != data->value, PROP_VALUE);
+  NOTIFY_IF (g_strcmp0 (old->currency, data->currency) != 0, PROP_CURRENCY);
+  NOTIFY_IF (old->start_date != data->start_date, PROP_START_DATE);
+  NOTIFY_IF (g_strcmp0 (old->notes, data->notes) != 0, PROP_NOTES);
+  NOTIFY_IF (old->stages->len != data->stages->len, PROP_N_STAGES);
+  NOTIFY_IF (old_status != self->status, PROP_STATUS);
+  NOTIFY_IF (old_n_won != self->n_won, PROP_N_WON);
+  NOTIFY_IF (old_current != self->current, PROP_CURRENT_STAGE);
+  NOTIFY_IF (old_chain != self->chain_probability, PROP_CHAIN_PROBABILITY);
+  NOTIFY_IF (old_weakest != self->weakest, PROP_WEAKEST_LINK);
+  NOTIFY_IF (old_weighted != self->weighted_value, PROP_WEIGHTED_VALUE);
+  NOTIFY_IF (old_next_due != self->next_due_date, PROP_NEXT_DUE_DATE);
+  NOTIFY_IF (old_overdue != self->overdue, PROP_OVERDUE);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * om_opportunity_refresh:
+ *
+ * Recomputes what depends on today's date (overdue stages), for a
+ * window left open past midnight.
+ */
+void
+om_opportunity_refresh (OmOpportunity *self)
+{
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_copy (self->data);
+
+  _om_opportunity_apply (self, data);
+}
+
+const OmOpportunityData *om_opportunity_get_data (OmOpportunity *self) { return self->data; }
+GListModel *om_opportunity_get_stages (OmOpportunity *self) { return G_LIST_MODEL (self->stages); }
+guint om_opportunity_get_n_stages (OmOpportunity *self) { return self->data->stages->len; }
+gint64 om_opportunity_get_id (OmOpportunity *self) { return self->data->id; }
+const char *om_opportunity_get_title (OmOpportunity *self) { return self->data->title; }
+const char *om_opportunity_get_client (OmOpportunity *self) { return self->data->client; }
+const char *om_opportunity_get_coordinator (OmOpportunity *self) { return self->data->coordinator; }
+gint64 om_opportunity_get_value (OmOpportunity *self) { return self->data->value; }
+const char *om_opportunity_get_currency (OmOpportunity *self) { return self->data->currency; }
+OmDate om_opportunity_get_start_date (OmOpportunity *self) { return self->data->start_date; }
+const char *om_opportunity_get_notes (OmOpportunity *self) { return self->data->notes; }
+OmOpportunityStatus om_opportunity_get_status (OmOpportunity *self) { return self->status; }
+guint om_opportunity_get_n_won (OmOpportunity *self) { return self->n_won; }
+int om_opportunity_get_current_stage (OmOpportunity *self) { return self->current; }
+double om_opportunity_get_chain_probability (OmOpportunity *self) { return self->chain_probability; }
+int om_opportunity_get_weakest_link (OmOpportunity *self) { return self->weakest; }
+double om_opportunity_get_weighted_value (OmOpportunity *self) { return self->weighted_value; }
+OmDate om_opportunity_get_next_due_date (OmOpportunity *self) { return self->next_due_date; }
+gboolean om_opportunity_get_overdue (OmOpportunity *self) { return self->overdue; }
+
+/**
+ * om_opportunity_get_stage:
+ *
+ * Returns: (transfer none): the stage at @index
+ */
+OmStage *
+om_opportunity_get_stage (OmOpportunity *self,
+                          guint          index)
+{
+  g_autoptr(OmStage) stage = g_list_model_get_item (G_LIST_MODEL (self->stages), index);
+
+  return stage; /* the list keeps it alive */
+}
+
+/**
+ * om_opportunity_check_health:
+ *
+ * Returns: (transfer full) (element-type OmHealthWarning): the process
+ *   health warnings of SPEC section 4
+ */
+GPtrArray *
+om_opportunity_check_health (OmOpportunity *self)
+{
+  guint threshold = self->repository ? om_repository_get_too_complex_threshold (self->repository)
+                                     : OM_DEFAULT_TOO_COMPLEX_THRESHOLD;
+
+  return om_opportunity_data_check_health (self->data, threshold, om_date_today ());
+}
+
+/* Operations */
+
+typedef enum
+{
+  OP_ADD,
+  OP_REMOVE,
+  OP_MOVE,
+  OP_WIN,
+  OP_LOSE,
+  OP_REOPEN,
+  OP_EDIT_STAGE,
+  OP_EDIT,
+} OpKind;
+
+typedef struct
+{
+  OpKind                   kind;
+  guint                    a;
+  guint                    b;
+  const char              *text;
+  const OmStageData       *stage;
+  const OmOpportunityData *edited;
+} Op;
+
+static const char *
+op_label (OpKind kind)
+{
+  switch (kind)
+    {
+    case OP_ADD: return _("Add Stage");
+    case OP_REMOVE: return _("Remove Stage");
+    case OP_MOVE: return _("Move Stage");
+    case OP_WIN: return _("Mark Won");
+    case OP_LOSE: return _("Mark Lost");
+    case OP_REOPEN: return _("Reopen");
+    case OP_EDIT_STAGE: return _("Edit Stage");
+    case OP_EDIT: default: return _("Edit Opportunity");
+    }
+}
+
+/* One path for every operation: it is tried on a copy; a dry run stops
+ * there, a real one hands the copy to the repository to keep and show. */
+static gboolean
+perform (OmOpportunity *self,
+         const Op      *op,
+         gboolean       dry_run,
+         GError       **error)
+{
+  g_autoptr(OmOpportunityData) next = om_opportunity_data_copy (self->data);
+  OmDate today = om_date_today ();
+  gboolean ok = FALSE;
+
+  switch (op->kind)
+    {
+    case OP_ADD:
+      ok = om_opportunity_data_add_stage (next, op->a, om_stage_data_copy (op->stage), error);
+      break;
+    case OP_REMOVE:
+      ok = om_opportunity_data_remove_stage (next, op->a, error);
+      break;
+    case OP_MOVE:
+      ok = om_opportunity_data_move_stage (next, op->a, op->b, error);
+      break;
+    case OP_WIN:
+      ok = om_opportunity_data_win_stage (next, op->a, today, op->text, error);
+      break;
+    case OP_LOSE:
+      ok = om_opportunity_data_lose_stage (next, op->a, today, op->text, error);
+      break;
+    case OP_REOPEN:
+      ok = om_opportunity_data_reopen (next, today, op->text, error);
+      break;
+    case OP_EDIT_STAGE:
+      ok = om_opportunity_data_edit_stage (next, op->a, op->stage, error);
+      break;
+    case OP_EDIT:
+      ok = om_opportunity_data_edit (next, op->edited, error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!ok || dry_run)
+    return ok;
+
+  if (self->repository == NULL)
+    {
+      g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                           _("This opportunity has been removed and can no longer change."));
+      return FALSE;
+    }
+
+  return _om_repository_commit (self->repository, self, g_steal_pointer (&next),
+                                op_label (op->kind), error);
+}
+
+/**
+ * om_opportunity_add_stage:
+ * @position: where the stage goes; 0 to the number of stages
+ * @stage: the new stage's values; it is added pending
+ */
+gboolean
+om_opportunity_add_stage (OmOpportunity     *self,
+                          guint              position,
+                          const OmStageData *stage,
+                          GError           **error)
+{
+  Op op = { OP_ADD, .a = position, .stage = stage };
+  return perform (self, &op, FALSE, error);
+}
+
+gboolean
+om_opportunity_can_add_stage (OmOpportunity *self,
+                              guint          position,
+                              GError       **error)
+{
+  g_autoptr(OmStageData) probe = om_stage_data_new (_("New stage"), _("Milestone"));
+  Op op = { OP_ADD, .a = position, .stage = probe };
+  return perform (self, &op, TRUE, error);
+}
+
+gboolean
+om_opportunity_remove_stage (OmOpportunity *self,
+                             guint          index,
+                             GError       **error)
+{
+  Op op = { OP_REMOVE, .a = index };
+  return perform (self, &op, FALSE, error);
+}
+
+gboolean
+om_opportunity_can_remove_stage (OmOpportunity *self,
+                                 guint          index,
+                                 GError       **error)
+{
+  Op op = { OP_REMOVE, .a = index };
+  return perform (self, &op, TRUE, error);
+}
+
+/**
+ * om_opportunity_move_stage:
+ * @from: the stage's place now
+ * @to: its place afterwards
+ *
+ * Moves one stage in one edit and one transaction.
+ */
+gboolean
+om_opportunity_move_stage (OmOpportunity *self,
+                           guint          from,
+                           guint          to,
+                           GError       **error)
+{
+  Op op = { OP_MOVE, .a = from, .b = to };
+  return perform (self, &op, FALSE, error);
+}
+
+gboolean
+om_opportunity_can_move_stage (OmOpportunity *self,
+                               guint          from,
+                               guint          to,
+                               GError       **error)
+{
+  Op op = { OP_MOVE, .a = from, .b = to };
+  return perform (self, &op, TRUE, error);
+}
+
+/**
+ * om_opportunity_win_stage:
+ * @note: (nullable): a note for the decision history
+ *
+ * Marks the current stage won today.
+ */
+gboolean
+om_opportunity_win_stage (OmOpportunity *self,
+                          guint          index,
+                          const char    *note,
+                          GError       **error)
+{
+  Op op = { OP_WIN, .a = index, .text = note };
+  return perform (self, &op, FALSE, error);
+}
+
+gboolean
+om_opportunity_can_win_stage (OmOpportunity *self,
+                              guint          index,
+                              GError       **error)
+{
+  Op op = { OP_WIN, .a = index };
+  return perform (self, &op, TRUE, error);
+}
+
+/**
+ * om_opportunity_lose_stage:
+ * @reason: why the stage was lost; required
+ *
+ * Marks the current stage lost today, which loses the opportunity.
+ */
+gboolean
+om_opportunity_lose_stage (OmOpportunity *self,
+                           guint          index,
+                           const char    *reason,
+                           GError       **error)
+{
+  Op op = { OP_LOSE, .a = index, .text = reason };
+  return perform (self, &op, FALSE, error);
+}
+
+/**
+ * om_opportunity_can_lose_stage:
+ *
+ * Whether the stage can be marked lost, given a reason.
+ */
+gboolean
+om_opportunity_can_lose_stage (OmOpportunity *self,
+                               guint          index,
+                               GError       **error)
+{
+  Op op = { OP_LOSE, .a = index, .text = "-" };
+  return perform (self, &op, TRUE, error);
+}
+
+gboolean
+om_opportunity_reopen (OmOpportunity *self,
+                       const char    *note,
+                       GError       **error)
+{
+  Op op = { OP_REOPEN, .text = note };
+  return perform (self, &op, FALSE, error);
+}
+
+gboolean
+om_opportunity_can_reopen (OmOpportunity *self,
+                           GError       **error)
+{
+  Op op = { OP_REOPEN };
+  return perform (self, &op, TRUE, error);
+}
+
+/**
+ * om_opportunity_edit_stage:
+ * @edited: the stage's values after the edit
+ *
+ * Changes a stage's plan fields (and a decided stage's date and lost
+ * reason); its status changes only through decisions.
+ */
+gboolean
+om_opportunity_edit_stage (OmOpportunity     *self,
+                           guint              index,
+                           const OmStageData *edited,
+                           GError           **error)
+{
+  Op op = { OP_EDIT_STAGE, .a = index, .stage = edited };
+  return perform (self, &op, FALSE, error);
+}
+
+/**
+ * om_opportunity_edit:
+ * @edited: the opportunity's values after the edit; its stages are ignored
+ */
+gboolean
+om_opportunity_edit (OmOpportunity           *self,
+                     const OmOpportunityData *edited,
+                     GError                 **error)
+{
+  Op op = { OP_EDIT, .edited = edited };
+  return perform (self, &op, FALSE, error);
+}
+
+/* Called when the repository lets the opportunity go (removed, or its
+ * creation undone): any later operation on it is refused. */
+void
+_om_opportunity_detach (OmOpportunity *self)
+{
+  g_clear_weak_pointer (&self->repository);
+}

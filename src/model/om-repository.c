@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-model"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "om-opportunity-private.h"
+#include "om-repository.h"
+
+/**
+ * OmRepository:
+ *
+ * Every opportunity and template the user has, the undo history of
+ * their edits, and the backend that keeps them. Each edit is made
+ * durable by the backend first and shown afterwards, so a failed write
+ * leaves the model as it was.
+ */
+struct _OmRepository
+{
+  GObject     parent_instance;
+
+  OmBackend  *backend;
+  GListStore *opportunities;
+  GListStore *templates;
+  GQueue      undo;       /* Edit, newest first */
+  GQueue      redo;
+  gint64      next_opportunity_id;
+  gint64      next_stage_id;
+  gint64      next_template_id;
+  guint       too_complex_threshold;
+};
+
+typedef struct
+{
+  char      *label;
+  GPtrArray *changes;     /* OmChange */
+} Edit;
+
+#define MAX_UNDO 1000
+
+G_DEFINE_FINAL_TYPE (OmRepository, om_repository, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
+  PROP_UNDO_LABEL,
+  PROP_REDO_LABEL,
+  PROP_TOO_COMPLEX_THRESHOLD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+edit_free (Edit *edit)
+{
+  g_free (edit->label);
+  g_ptr_array_unref (edit->changes);
+  g_free (edit);
+}
+
+static void
+detach_all (GListStore *store)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (G_LIST_MODEL (store), i);
+      _om_opportunity_detach (opp);
+    }
+}
+
+static void
+om_repository_dispose (GObject *object)
+{
+  OmRepository *self = (OmRepository *) object;
+
+  if (self->opportunities)
+    detach_all (self->opportunities);
+  g_clear_object (&self->opportunities);
+  g_clear_object (&self->templates);
+  g_clear_object (&self->backend);
+  g_queue_clear_full (&self->undo, (GDestroyNotify) edit_free);
+  g_queue_clear_full (&self->redo, (GDestroyNotify) edit_free);
+
+  G_OBJECT_CLASS (om_repository_parent_class)->dispose (object);
+}
+
+static void
+om_repository_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  OmRepository *self = OM_REPOSITORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, om_repository_get_can_undo (self));
+      break;
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, om_repository_get_can_redo (self));
+      break;
+    case PROP_UNDO_LABEL:
+      g_value_set_string (value, om_repository_get_undo_label (self));
+      break;
+    case PROP_REDO_LABEL:
+      g_value_set_string (value, om_repository_get_redo_label (self));
+      break;
+    case PROP_TOO_COMPLEX_THRESHOLD:
+      g_value_set_uint (value, self->too_complex_threshold);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+om_repository_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  OmRepository *self = OM_REPOSITORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOO_COMPLEX_THRESHOLD:
+      om_repository_set_too_complex_threshold (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+om_repository_class_init (OmRepositoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = om_repository_dispose;
+  object_class->get_property = om_repository_get_property;
+  object_class->set_property = om_repository_set_property;
+
+  properties[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, flags);
+  properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE, flags);
+  properties[PROP_UNDO_LABEL] = g_param_spec_string ("undo-label", NULL, NULL, NULL, flags);
+  properties[PROP_REDO_LABEL] = g_param_spec_string ("redo-label", NULL, NULL, NULL, flags);
+  properties[PROP_TOO_COMPLEX_THRESHOLD] =
+    g_param_spec_uint ("too-complex-threshold", NULL, NULL, 1, 1000, OM_DEFAULT_TOO_COMPLEX_THRESHOLD,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+om_repository_init (OmRepository *self)
+{
+  g_autoptr(OmTemplateData) recommended = om_template_data_new_recommended ();
+  g_autoptr(OmTemplate) builtin = om_template_new (recommended, TRUE);
+
+  self->opportunities = g_list_store_new (OM_TYPE_OPPORTUNITY);
+  self->templates = g_list_store_new (OM_TYPE_TEMPLATE);
+  g_list_store_append (self->templates, builtin);
+  self->next_opportunity_id = 1;
+  self->next_stage_id = 1;
+  self->next_template_id = 1;
+  self->too_complex_threshold = OM_DEFAULT_TOO_COMPLEX_THRESHOLD;
+}
+
+/**
+ * om_repository_new:
+ * @backend: (nullable): where edits are kept; %NULL keeps them in memory
+ */
+OmRepository *
+om_repository_new (OmBackend *backend)
+{
+  OmRepository *self = g_object_new (OM_TYPE_REPOSITORY, NULL);
+
+  g_set_object (&self->backend, backend);
+  return self;
+}
+
+OmBackend *
+om_repository_get_backend (OmRepository *self)
+{
+  return self->backend;
+}
+
+GListModel *
+om_repository_get_opportunities (OmRepository *self)
+{
+  return G_LIST_MODEL (self->opportunities);
+}
+
+/**
+ * om_repository_get_templates:
+ *
+ * Returns: (transfer none): the templates, the built-in recommended
+ *   process first
+ */
+GListModel *
+om_repository_get_templates (OmRepository *self)
+{
+  return G_LIST_MODEL (self->templates);
+}
+
+static gboolean
+find_in (GListModel *model,
+         gint64      id,
+         gboolean    templates,
+         guint      *position)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      gint64 item_id = templates ? om_template_get_data (OM_TEMPLATE (item))->id
+                                 : om_opportunity_get_id (OM_OPPORTUNITY (item));
+
+      if (item_id == id && !(templates && om_template_get_builtin (OM_TEMPLATE (item))))
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/**
+ * om_repository_find:
+ *
+ * Returns: (transfer none) (nullable): the opportunity with this id
+ */
+OmOpportunity *
+om_repository_find (OmRepository *self,
+                    gint64        id)
+{
+  guint position;
+  g_autoptr(OmOpportunity) opp = NULL;
+
+  if (!find_in (G_LIST_MODEL (self->opportunities), id, FALSE, &position))
+    return NULL;
+  opp = g_list_model_get_item (G_LIST_MODEL (self->opportunities), position);
+  return opp; /* the store keeps it alive */
+}
+
+static void
+see_ids (OmRepository            *self,
+         const OmOpportunityData *data)
+{
+  self->next_opportunity_id = MAX (self->next_opportunity_id, data->id + 1);
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      const OmStageData *stage = g_ptr_array_index (data->stages, i);
+      self->next_stage_id = MAX (self->next_stage_id, stage->id + 1);
+    }
+}
+
+/**
+ * om_repository_load:
+ * @opportunities: (element-type OmOpportunityData): as the backend keeps them
+ * @templates: (element-type OmTemplateData) (nullable): likewise
+ *
+ * Shows what the backend already holds: nothing is written and nothing
+ * can be undone.
+ */
+void
+om_repository_load (OmRepository *self,
+                    GPtrArray    *opportunities,
+                    GPtrArray    *templates)
+{
+  for (guint i = 0; i < opportunities->len; i++)
+    {
+      const OmOpportunityData *data = g_ptr_array_index (opportunities, i);
+      g_autoptr(OmOpportunity) opp = _om_opportunity_new (self, data);
+
+      see_ids (self, data);
+      g_list_store_append (self->opportunities, opp);
+    }
+
+  for (guint i = 0; templates && i < templates->len; i++)
+    {
+      const OmTemplateData *data = g_ptr_array_index (templates, i);
+      g_autoptr(OmTemplate) template = om_template_new (data, FALSE);
+
+      self->next_template_id = MAX (self->next_template_id, data->id + 1);
+      g_list_store_append (self->templates, template);
+    }
+}
+
+static void
+assign_ids (OmRepository      *self,
+            OmOpportunityData *data)
+{
+  if (data->id == 0)
+    data->id = self->next_opportunity_id++;
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      OmStageData *stage = g_ptr_array_index (data->stages, i);
+      if (stage->id == 0)
+        stage->id = self->next_stage_id++;
+    }
+}
+
+/* Shows changes the backend has kept. */
+static void
+show_change (OmRepository   *self,
+             const OmChange *change)
+{
+  gboolean templates = change->kind == OM_CHANGE_TEMPLATE;
+  GListStore *store = templates ? self->templates : self->opportunities;
+  gint64 id = templates ? ((OmTemplateData *) (change->before ? change->before : change->after))->id
+                        : ((OmOpportunityData *) (change->before ? change->before : change->after))->id;
+  guint position;
+  g_autoptr(GObject) item = NULL;
+
+  if (change->before == NULL)
+    {
+      if (templates)
+        item = G_OBJECT (om_template_new (change->after, FALSE));
+      else
+        item = G_OBJECT (_om_opportunity_new (self, change->after));
+      g_list_store_append (store, item);
+      return;
+    }
+
+  if (!find_in (G_LIST_MODEL (store), id, templates, &position))
+    g_return_if_reached ();
+
+  item = g_list_model_get_item (G_LIST_MODEL (store), position);
+  if (change->after == NULL)
+    {
+      if (!templates)
+        _om_opportunity_detach (OM_OPPORTUNITY (item));
+      g_list_store_remove (store, position);
+    }
+  else if (templates)
+    _om_template_set_data (OM_TEMPLATE (item), change->after);
+  else
+    _om_opportunity_apply (OM_OPPORTUNITY (item), change->after);
+}
+
+static gboolean
+keep_and_show (OmRepository *self,
+               GPtrArray    *changes,
+               GError      **error)
+{
+  if (self->backend != NULL && !om_backend_apply (self->backend, changes, error))
+    return FALSE;
+
+  for (guint i = 0; i < changes->len; i++)
+    show_change (self, g_ptr_array_index (changes, i));
+  return TRUE;
+}
+
+static void
+notify_history (OmRepository *self,
+                gboolean      could_undo,
+                gboolean      could_redo)
+{
+  if (could_undo != om_repository_get_can_undo (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  if (could_redo != om_repository_get_can_redo (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDO_LABEL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REDO_LABEL]);
+}
+
+/* One accepted edit: kept, shown, and recorded for undo. */
+static gboolean
+run_edit (OmRepository *self,
+          GPtrArray    *changes,
+          const char   *label,
+          GError      **error)
+{
+  gboolean could_undo = om_repository_get_can_undo (self);
+  gboolean could_redo = om_repository_get_can_redo (self);
+  Edit *edit;
+
+  if (!keep_and_show (self, changes, error))
+    return FALSE;
+
+  edit = g_new0 (Edit, 1);
+  edit->label = g_strdup (label);
+  edit->changes = g_ptr_array_ref (changes);
+  g_queue_push_head (&self->undo, edit);
+  while (self->undo.length > MAX_UNDO)
+    edit_free (g_queue_pop_tail (&self->undo));
+  g_queue_clear_full (&self->redo, (GDestroyNotify) edit_free);
+
+  notify_history (self, could_undo, could_redo);
+  return TRUE;
+}
+
+gboolean
+_om_repository_commit (OmRepository      *self,
+                       OmOpportunity     *opportunity,
+                       OmOpportunityData *next,
+                       const char        *label,
+                       GError           **error)
+{
+  g_autoptr(OmOpportunityData) owned = next;
+  g_autoptr(GPtrArray) changes = NULL;
+  const OmOpportunityData *before = om_opportunity_get_data (opportunity);
+
+  assign_ids (self, owned);
+  if (om_opportunity_data_equal (before, owned, TRUE))
+    return TRUE;
+  if (!om_opportunity_data_validate (owned, error))
+    return FALSE;
+
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, before, owned));
+  return run_edit (self, changes, label, error);
+}
+
+/**
+ * om_repository_create_opportunity:
+ *
+ * Returns: (transfer none) (nullable): the new opportunity
+ */
+OmOpportunity *
+om_repository_create_opportunity (OmRepository            *self,
+                                  const OmOpportunityData *data,
+                                  GError                 **error)
+{
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new ();
+  g_autoptr(GPtrArray) created = NULL;
+
+  g_ptr_array_add (opportunities, (gpointer) data);
+  created = om_repository_import (self, opportunities, NULL, error);
+  if (created == NULL)
+    return NULL;
+  return g_ptr_array_index (created, 0);
+}
+
+gboolean
+om_repository_remove_opportunity (OmRepository  *self,
+                                  OmOpportunity *opportunity,
+                                  GError       **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  guint position;
+
+  if (!find_in (G_LIST_MODEL (self->opportunities), om_opportunity_get_id (opportunity), FALSE, &position))
+    {
+      g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                           _("This opportunity has already been removed."));
+      return FALSE;
+    }
+
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, om_opportunity_get_data (opportunity), NULL));
+  return run_edit (self, changes, _("Remove Opportunity"), error);
+}
+
+/**
+ * om_repository_import:
+ * @opportunities: (element-type OmOpportunityData): new opportunities
+ * @templates: (element-type OmTemplateData) (nullable): templates; one
+ *   with the name of a template already there replaces it
+ *
+ * Adds everything in one edit, or nothing.
+ *
+ * Returns: (transfer container) (element-type OmOpportunity) (nullable):
+ *   the new opportunities, in order
+ */
+GPtrArray *
+om_repository_import (OmRepository *self,
+                      GPtrArray    *opportunities,
+                      GPtrArray    *templates,
+                      GError      **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  GPtrArray *created;
+  gint64 saved_opp_id = self->next_opportunity_id;
+  gint64 saved_stage_id = self->next_stage_id;
+  gint64 saved_template_id = self->next_template_id;
+  guint n_before = g_list_model_get_n_items (G_LIST_MODEL (self->opportunities));
+
+  for (guint i = 0; i < opportunities->len; i++)
+    {
+      g_autoptr(OmOpportunityData) data = om_opportunity_data_copy (g_ptr_array_index (opportunities, i));
+
+      data->id = 0;
+      for (guint j = 0; j < data->stages->len; j++)
+        ((OmStageData *) g_ptr_array_index (data->stages, j))->id = 0;
+      if (!om_opportunity_data_validate (data, error))
+        goto refused;
+      assign_ids (self, data);
+      g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, NULL, data));
+    }
+
+  for (guint i = 0; templates && i < templates->len; i++)
+    {
+      g_autoptr(OmTemplateData) data = om_template_data_copy (g_ptr_array_index (templates, i));
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->templates));
+      OmTemplate *existing = NULL;
+
+      if (!om_template_data_validate (data, error))
+        goto refused;
+
+      for (guint j = 0; j < n && existing == NULL; j++)
+        {
+          g_autoptr(OmTemplate) t = g_list_model_get_item (G_LIST_MODEL (self->templates), j);
+          if (!om_template_get_builtin (t) && g_strcmp0 (om_template_get_name (t), data->name) == 0)
+            existing = t;
+        }
+
+      if (existing != NULL)
+        {
+          data->id = om_template_get_data (existing)->id;
+          if (!om_template_data_equal (om_template_get_data (existing), data))
+            g_ptr_array_add (changes, om_change_new (OM_CHANGE_TEMPLATE, om_template_get_data (existing), data));
+        }
+      else
+        {
+          data->id = self->next_template_id++;
+          g_ptr_array_add (changes, om_change_new (OM_CHANGE_TEMPLATE, NULL, data));
+        }
+    }
+
+  if (changes->len > 0 && !run_edit (self, changes, _("Import"), error))
+    goto refused;
+
+  created = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < opportunities->len; i++)
+    g_ptr_array_add (created, g_list_model_get_item (G_LIST_MODEL (self->opportunities), n_before + i));
+  return created;
+
+refused:
+  self->next_opportunity_id = saved_opp_id;
+  self->next_stage_id = saved_stage_id;
+  self->next_template_id = saved_template_id;
+  return NULL;
+}
+
+static gboolean
+step (OmRepository *self,
+      GQueue       *from,
+      GQueue       *to,
+      OmModelError  empty_code,
+      const char   *empty_message,
+      GError      **error)
+{
+  gboolean could_undo = om_repository_get_can_undo (self);
+  gboolean could_redo = om_repository_get_can_redo (self);
+  Edit *edit = g_queue_peek_head (from);
+  g_autoptr(GPtrArray) inverse = NULL;
+
+  if (edit == NULL)
+    {
+      g_set_error_literal (error, OM_MODEL_ERROR, empty_code, empty_message);
+      return FALSE;
+    }
+
+  inverse = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  for (guint i = edit->changes->len; i > 0; i--)
+    g_ptr_array_add (inverse, om_change_new_inverse (g_ptr_array_index (edit->changes, i - 1)));
+
+  if (!keep_and_show (self, inverse, error))
+    return FALSE;
+
+  g_queue_pop_head (from);
+  g_ptr_array_unref (edit->changes);
+  edit->changes = g_steal_pointer (&inverse);
+  g_queue_push_head (to, edit);
+
+  notify_history (self, could_undo, could_redo);
+  return TRUE;
+}
+
+/**
+ * om_repository_undo:
+ *
+ * Undoes the most recent edit, durably, as an edit of its own.
+ */
+gboolean
+om_repository_undo (OmRepository *self,
+                    GError      **error)
+{
+  return step (self, &self->undo, &self->redo, OM_MODEL_ERROR_NOTHING_TO_UNDO,
+               _("There is nothing to undo."), error);
+}
+
+gboolean
+om_repository_redo (OmRepository *self,
+                    GError      **error)
+{
+  return step (self, &self->redo, &self->undo, OM_MODEL_ERROR_NOTHING_TO_REDO,
+               _("There is nothing to redo."), error);
+}
+
+gboolean
+om_repository_get_can_undo (OmRepository *self)
+{
+  return self->undo.length > 0;
+}
+
+gboolean
+om_repository_get_can_redo (OmRepository *self)
+{
+  return self->redo.length > 0;
+}
+
+const char *
+om_repository_get_undo_label (OmRepository *self)
+{
+  Edit *edit = g_queue_peek_head (&self->undo);
+  return edit ? edit->label : NULL;
+}
+
+const char *
+om_repository_get_redo_label (OmRepository *self)
+{
+  Edit *edit = g_queue_peek_head (&self->redo);
+  return edit ? edit->label : NULL;
+}
+
+guint
+om_repository_get_too_complex_threshold (OmRepository *self)
+{
+  return self->too_complex_threshold;
+}
+
+void
+om_repository_set_too_complex_threshold (OmRepository *self,
+                                         guint         threshold)
+{
+  g_return_if_fail (threshold > 0);
+
+  if (self->too_complex_threshold == threshold)
+    return;
+  self->too_complex_threshold = threshold;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOO_COMPLEX_THRESHOLD]);
+}

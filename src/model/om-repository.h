@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "om-backend.h"
+#include "om-opportunity.h"
+#include "om-template.h"
+
+G_BEGIN_DECLS
+
+#define OM_TYPE_REPOSITORY (om_repository_get_type ())
+G_DECLARE_FINAL_TYPE (OmRepository, om_repository, OM, REPOSITORY, GObject)
+
+OmRepository  *om_repository_new                      (OmBackend               *backend);
+OmBackend     *om_repository_get_backend              (OmRepository            *self);
+GListModel    *om_repository_get_opportunities        (OmRepository            *self);
+GListModel    *om_repository_get_templates            (OmRepository            *self);
+OmOpportunity *om_repository_find                     (OmRepository            *self,
+                                                       gint64                   id);
+void           om_repository_load                     (OmRepository            *self,
+                                                       GPtrArray               *opportunities,
+                                                       GPtrArray               *templates);
+OmOpportunity *om_repository_create_opportunity       (OmRepository            *self,
+                                                       const OmOpportunityData *data,
+                                                       GError                 **error);
+gboolean       om_repository_remove_opportunity       (OmRepository            *self,
+                                                       OmOpportunity           *opportunity,
+                                                       GError                 **error);
+GPtrArray     *om_repository_import                   (OmRepository            *self,
+                                                       GPtrArray               *opportunities,
+                                                       GPtrArray               *templates,
+                                                       GError                 **error);
+gboolean       om_repository_undo                     (OmRepository            *self,
+                                                       GError                 **error);
+gboolean       om_repository_redo                     (OmRepository            *self,
+                                                       GError                 **error);
+gboolean       om_repository_get_can_undo             (OmRepository            *self);
+gboolean       om_repository_get_can_redo             (OmRepository            *self);
+const char    *om_repository_get_undo_label           (OmRepository            *self);
+const char    *om_repository_get_redo_label           (OmRepository            *self);
+guint          om_repository_get_too_complex_threshold (OmRepository           *self);
+void           om_repository_set_too_complex_threshold (OmRepository           *self,
+                                                       guint                    threshold);
+
+G_END_DECLS

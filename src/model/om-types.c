@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-model"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "om-types.h"
+
+G_DEFINE_QUARK (om-model-error-quark, om_model_error)
+
+static OmDate today_override;
+
+static const char *kind_names[] = { "standard", "process-agreement", "feasibility-study" };
+static const char *status_names[] = { "pending", "won", "lost" };
+static const char *opp_status_names[] = { "open", "won", "lost" };
+
+const char *
+om_stage_kind_to_string (OmStageKind kind)
+{
+  g_return_val_if_fail (kind <= OM_STAGE_KIND_FEASIBILITY_STUDY, NULL);
+  return kind_names[kind];
+}
+
+gboolean
+om_stage_kind_from_string (const char  *str,
+                           OmStageKind *kind)
+{
+  for (guint i = 0; str && i < G_N_ELEMENTS (kind_names); i++)
+    if (strcmp (str, kind_names[i]) == 0)
+      {
+        *kind = (OmStageKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * om_stage_kind_to_label:
+ *
+ * Returns: the kind as a person reads it, translated.
+ */
+const char *
+om_stage_kind_to_label (OmStageKind kind)
+{
+  switch (kind)
+    {
+    case OM_STAGE_KIND_PROCESS_AGREEMENT:
+      return _("Process agreement");
+    case OM_STAGE_KIND_FEASIBILITY_STUDY:
+      return _("Feasibility Study");
+    case OM_STAGE_KIND_STANDARD:
+    default:
+      return _("Standard");
+    }
+}
+
+const char *
+om_stage_status_to_string (OmStageStatus status)
+{
+  g_return_val_if_fail (status <= OM_STAGE_STATUS_LOST, NULL);
+  return status_names[status];
+}
+
+gboolean
+om_stage_status_from_string (const char    *str,
+                             OmStageStatus *status)
+{
+  for (guint i = 0; str && i < G_N_ELEMENTS (status_names); i++)
+    if (strcmp (str, status_names[i]) == 0)
+      {
+        *status = (OmStageStatus) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+om_stage_status_to_label (OmStageStatus status)
+{
+  switch (status)
+    {
+    case OM_STAGE_STATUS_WON:
+      return _("Won");
+    case OM_STAGE_STATUS_LOST:
+      return _("Lost");
+    case OM_STAGE_STATUS_PENDING:
+    default:
+      return _("Pending");
+    }
+}
+
+const char *
+om_opportunity_status_to_string (OmOpportunityStatus status)
+{
+  g_return_val_if_fail (status <= OM_OPPORTUNITY_STATUS_LOST, NULL);
+  return opp_status_names[status];
+}
+
+const char *
+om_opportunity_status_to_label (OmOpportunityStatus status)
+{
+  switch (status)
+    {
+    case OM_OPPORTUNITY_STATUS_WON:
+      return _("Won");
+    case OM_OPPORTUNITY_STATUS_LOST:
+      return _("Lost");
+    case OM_OPPORTUNITY_STATUS_OPEN:
+    default:
+      return _("Open");
+    }
+}
+
+/**
+ * om_date_parse:
+ * @iso: a date written `YYYY-MM-DD`
+ *
+ * Strict: exactly four, two and two digits naming a real calendar day.
+ */
+gboolean
+om_date_parse (const char *iso,
+               OmDate     *date)
+{
+  guint y, m, d;
+  GDate gd;
+
+  if (iso == NULL || strlen (iso) != 10 || iso[4] != '-' || iso[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (iso[i]))
+      return FALSE;
+
+  y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + (iso[3] - '0');
+  m = (iso[5] - '0') * 10 + (iso[6] - '0');
+  d = (iso[8] - '0') * 10 + (iso[9] - '0');
+
+  if (y < 1 || !g_date_valid_dmy (d, m, y))
+    return FALSE;
+
+  g_date_clear (&gd, 1);
+  g_date_set_dmy (&gd, d, m, y);
+  *date = g_date_get_julian (&gd);
+  return TRUE;
+}
+
+char *
+om_date_to_iso (OmDate date)
+{
+  GDate gd;
+
+  if (date == 0 || !g_date_valid_julian (date))
+    return g_strdup ("");
+  g_date_clear (&gd, 1);
+  g_date_set_julian (&gd, date);
+  return g_strdup_printf ("%04u-%02u-%02u",
+                          g_date_get_year (&gd),
+                          g_date_get_month (&gd),
+                          g_date_get_day (&gd));
+}
+
+/**
+ * om_date_format:
+ *
+ * Returns: the date in the user's locale, as a medium-length date.
+ */
+char *
+om_date_format (OmDate date)
+{
+  GDate gd;
+  char buf[128];
+
+  if (date == 0 || !g_date_valid_julian (date))
+    return g_strdup ("");
+  g_date_clear (&gd, 1);
+  g_date_set_julian (&gd, date);
+  /* %x is the locale's own date order and separators */
+  if (g_date_strftime (buf, sizeof buf, "%x", &gd) == 0)
+    return om_date_to_iso (date);
+  return g_strdup (buf);
+}
+
+/**
+ * om_date_today:
+ *
+ * The local calendar day. Tests and scripted runs can pin it with
+ * om_date_set_today() or the `OM_TODAY=YYYY-MM-DD` environment variable,
+ * because "overdue" depends on it.
+ */
+OmDate
+om_date_today (void)
+{
+  const char *env;
+  GDate gd;
+  OmDate parsed;
+
+  if (today_override != 0)
+    return today_override;
+
+  env = g_getenv ("OM_TODAY");
+  if (env != NULL && om_date_parse (env, &parsed))
+    return parsed;
+
+  g_date_clear (&gd, 1);
+  g_date_set_time_t (&gd, time (NULL));
+  return g_date_get_julian (&gd);
+}
+
+void
+om_date_set_today (OmDate today)
+{
+  today_override = today;
+}
+
+OmDate
+om_date_add_days (OmDate date,
+                  guint  days)
+{
+  return date + days;
+}
+
+/**
+ * om_money_parse:
+ * @text: a non-negative decimal with at most two fraction digits
+ * @minor: (out): the amount in minor units (cents)
+ */
+gboolean
+om_money_parse (const char *text,
+                gint64     *minor)
+{
+  gint64 whole = 0;
+  gint64 frac = 0;
+  guint n_whole = 0, n_frac = 0;
+  const char *p = text;
+
+  if (text == NULL)
+    return FALSE;
+
+  for (; g_ascii_isdigit (*p); p++, n_whole++)
+    {
+      if (whole > (G_MAXINT64 / 100 - 9) / 10)
+        return FALSE;
+      whole = whole * 10 + (*p - '0');
+    }
+  if (n_whole == 0)
+    return FALSE;
+  if (*p == '.')
+    {
+      p++;
+      for (; g_ascii_isdigit (*p); p++, n_frac++)
+        {
+          if (n_frac >= 2)
+            return FALSE;
+          frac = frac * 10 + (*p - '0');
+        }
+      if (n_frac == 0)
+        return FALSE;
+      if (n_frac == 1)
+        frac *= 10;
+    }
+  if (*p != '\0')
+    return FALSE;
+
+  *minor = whole * 100 + frac;
+  return TRUE;
+}
+
+char *
+om_money_to_string (gint64 minor)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%02d",
+                          minor / 100, (int) (minor % 100));
+}
+
+gboolean
+om_currency_is_valid (const char *currency)
+{
+  return currency != NULL && strlen (currency) == 3 &&
+         g_ascii_isupper (currency[0]) && g_ascii_isupper (currency[1]) &&
+         g_ascii_isupper (currency[2]);
+}
+
+char *
+om_strdup_trimmed (const char *str)
+{
+  return g_strstrip (g_strdup (str ? str : ""));
+}
+
+gboolean
+om_str_is_blank (const char *str)
+{
+  for (; str && *str; str = g_utf8_next_char (str))
+    if (!g_unichar_isspace (g_utf8_get_char (str)))
+      return FALSE;
+  return TRUE;
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  OM_STAGE_KIND_STANDARD,
+  OM_STAGE_KIND_PROCESS_AGREEMENT,
+  OM_STAGE_KIND_FEASIBILITY_STUDY,
+} OmStageKind;
+
+typedef enum
+{
+  OM_STAGE_STATUS_PENDING,
+  OM_STAGE_STATUS_WON,
+  OM_STAGE_STATUS_LOST,
+} OmStageStatus;
+
+typedef enum
+{
+  OM_OPPORTUNITY_STATUS_OPEN,
+  OM_OPPORTUNITY_STATUS_WON,
+  OM_OPPORTUNITY_STATUS_LOST,
+} OmOpportunityStatus;
+
+/**
+ * OmModelError:
+ *
+ * Why the model refused an operation. Every refusal leaves the model
+ * (and, through the backend, the database) exactly as it was.
+ */
+typedef enum
+{
+  OM_MODEL_ERROR_INVALID_INDEX,
+  OM_MODEL_ERROR_EMPTY_TITLE,
+  OM_MODEL_ERROR_EMPTY_CLIENT,
+  OM_MODEL_ERROR_INVALID_CURRENCY,
+  OM_MODEL_ERROR_INVALID_VALUE,
+  OM_MODEL_ERROR_EMPTY_ACTIVITY,
+  OM_MODEL_ERROR_EMPTY_MILESTONE,
+  OM_MODEL_ERROR_INVALID_PROBABILITY,
+  OM_MODEL_ERROR_INVALID_DURATION,
+  OM_MODEL_ERROR_INVALID_DATE,
+  OM_MODEL_ERROR_DECIDED_BEFORE_START,
+  OM_MODEL_ERROR_NO_LOST_REASON,
+  OM_MODEL_ERROR_OUT_OF_ORDER,      /* R2 */
+  OM_MODEL_ERROR_FROZEN,            /* R3 */
+  OM_MODEL_ERROR_CLOSED,            /* R4 */
+  OM_MODEL_ERROR_NOTHING_TO_REOPEN,
+  OM_MODEL_ERROR_INVALID_STATUS,
+  OM_MODEL_ERROR_NOTHING_TO_UNDO,
+  OM_MODEL_ERROR_NOTHING_TO_REDO,
+  OM_MODEL_ERROR_NOT_FOUND,
+} OmModelError;
+
+#define OM_MODEL_ERROR (om_model_error_quark ())
+GQuark om_model_error_quark (void);
+
+/* Dates are Julian day numbers (GDate's), 0 meaning "no date". */
+typedef guint32 OmDate;
+
+const char  *om_stage_kind_to_string          (OmStageKind         kind);
+gboolean     om_stage_kind_from_string        (const char         *str,
+                                               OmStageKind        *kind);
+const char  *om_stage_kind_to_label           (OmStageKind         kind);
+const char  *om_stage_status_to_string        (OmStageStatus       status);
+gboolean     om_stage_status_from_string      (const char         *str,
+                                               OmStageStatus      *status);
+const char  *om_stage_status_to_label         (OmStageStatus       status);
+const char  *om_opportunity_status_to_string  (OmOpportunityStatus status);
+const char  *om_opportunity_status_to_label   (OmOpportunityStatus status);
+
+gboolean     om_date_parse                    (const char         *iso,
+                                               OmDate             *date);
+char        *om_date_to_iso                   (OmDate              date);
+char        *om_date_format                   (OmDate              date);
+OmDate       om_date_today                    (void);
+void         om_date_set_today                (OmDate              today);
+OmDate       om_date_add_days                 (OmDate              date,
+                                               guint               days);
+
+gboolean     om_money_parse                   (const char         *text,
+                                               gint64             *minor);
+char        *om_money_to_string               (gint64              minor);
+gboolean     om_currency_is_valid             (const char         *currency);
+
+char        *om_strdup_trimmed                (const char         *str);
+gboolean     om_str_is_blank                  (const char         *str);
+
+G_END_DECLS
