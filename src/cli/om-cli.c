@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "om-cli.h"
+#include "om-database.h"
+#include "om-json.h"
+
+/*
+ * The commands of SPEC section 7. None of them needs a display: they
+ * work on the database through the same model operations as the window.
+ */
+
+static guint
+count_commands (const OmCliOptions *options)
+{
+  return (options->import_file != NULL) + (options->export_file != NULL) +
+         options->list + options->check + options->version;
+}
+
+gboolean
+om_cli_options_has_command (const OmCliOptions *options)
+{
+  return count_commands (options) > 0;
+}
+
+/**
+ * om_cli_options_validate:
+ *
+ * Refuses combinations that make no sense, with a message that says
+ * what to write instead.
+ */
+gboolean
+om_cli_options_validate (const OmCliOptions *options,
+                         GError            **error)
+{
+  if (count_commands (options) > 1)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("Give one command at a time: --import, --export, --list, --check or --version."));
+      return FALSE;
+    }
+  if (options->check && options->opportunity == 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--check needs --opportunity=ID (see --list for the ids)."));
+      return FALSE;
+    }
+  if (options->opportunity != 0 && !options->check && options->export_file == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--opportunity goes with --check or --export."));
+      return FALSE;
+    }
+  if (options->opportunity < 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--opportunity takes a positive id."));
+      return FALSE;
+    }
+  if ((options->import_file && !*options->import_file) ||
+      (options->export_file && !*options->export_file) ||
+      (options->database && !*options->database))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("A file name cannot be empty."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+refuse (const GError *error)
+{
+  g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+  return OM_CLI_EXIT_REFUSED;
+}
+
+/* One line per record, whatever the title holds */
+static char *
+single_line (const char *text)
+{
+  char *line = g_strdup (text);
+
+  for (char *p = line; *p; p++)
+    if (*p == '\t' || *p == '\n' || *p == '\r')
+      *p = ' ';
+  return line;
+}
+
+static int
+run_list (OmRepository *repository)
+{
+  GListModel *opportunities = om_repository_get_opportunities (repository);
+  guint n = g_list_model_get_n_items (opportunities);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, i);
+      g_autofree char *title = single_line (om_opportunity_get_title (opp));
+      char probability[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (probability, sizeof probability, "%.3f", om_opportunity_get_chain_probability (opp));
+      g_print ("%" G_GINT64_FORMAT "\t%s\t%u/%u\t%s\t%s\n",
+               om_opportunity_get_id (opp),
+               om_opportunity_status_to_string (om_opportunity_get_status (opp)),
+               om_opportunity_get_n_won (opp),
+               om_opportunity_get_n_stages (opp),
+               probability,
+               title);
+    }
+  return OM_CLI_EXIT_OK;
+}
+
+static OmOpportunity *
+find_opportunity (OmRepository *repository,
+                  gint64        id,
+                  GError      **error)
+{
+  OmOpportunity *opp = om_repository_find (repository, id);
+
+  if (opp == NULL)
+    g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                 _("There is no opportunity with id %" G_GINT64_FORMAT " (see --list)."), id);
+  return opp;
+}
+
+static int
+run_check (OmRepository *repository,
+           gint64        id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  OmOpportunity *opp = find_opportunity (repository, id, &error);
+
+  if (opp == NULL)
+    return refuse (error);
+
+  warnings = om_opportunity_check_health (opp);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const OmHealthWarning *w = g_ptr_array_index (warnings, i);
+      g_autofree char *message = single_line (w->message);
+
+      g_print ("%s\t%s\n", w->code, message);
+    }
+  return OM_CLI_EXIT_OK;
+}
+
+static int
+run_import (OmRepository *repository,
+            const char   *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) created = om_json_import_file (repository, path, &error);
+
+  if (created == NULL)
+    return refuse (error);
+
+  for (guint i = 0; i < created->len; i++)
+    g_print ("%" G_GINT64_FORMAT "\n", om_opportunity_get_id (g_ptr_array_index (created, i)));
+  return OM_CLI_EXIT_OK;
+}
+
+static int
+run_export (OmRepository *repository,
+            const char   *path,
+            gint64        only_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gsize length = 0;
+
+  json = om_json_export_repository (repository, only_id, &length, &error);
+  if (json == NULL)
+    return refuse (error);
+
+  if (g_strcmp0 (path, "-") == 0)
+    {
+      if (fwrite (json, 1, length, stdout) != length || fflush (stdout) != 0)
+        {
+          g_printerr ("%s: %s\n", g_get_prgname (), _("Could not write to standard output."));
+          return OM_CLI_EXIT_REFUSED;
+        }
+      return OM_CLI_EXIT_OK;
+    }
+
+  if (!g_file_set_contents (path, json, (gssize) length, &error))
+    return refuse (error);
+  return OM_CLI_EXIT_OK;
+}
+
+/**
+ * om_cli_run:
+ *
+ * Runs the one command in @options (already validated).
+ *
+ * Returns: the process's exit status
+ */
+int
+om_cli_run (const OmCliOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) repository = NULL;
+  g_autofree char *default_path = NULL;
+  const char *path = options->database;
+
+  if (options->version)
+    {
+      g_print ("%s %s\n", g_get_prgname (), PACKAGE_VERSION);
+      return OM_CLI_EXIT_OK;
+    }
+
+  if (path == NULL)
+    path = default_path = om_database_get_default_path ();
+
+  repository = om_database_open_repository (path, &error);
+  if (repository == NULL)
+    return refuse (error);
+  if (options->too_complex_threshold > 0)
+    om_repository_set_too_complex_threshold (repository, options->too_complex_threshold);
+
+  if (options->list)
+    return run_list (repository);
+  if (options->check)
+    return run_check (repository, options->opportunity);
+  if (options->import_file)
+    return run_import (repository, options->import_file);
+  if (options->export_file)
+    return run_export (repository, options->export_file, options->opportunity);
+
+  g_return_val_if_reached (OM_CLI_EXIT_USAGE);
+}
+
+void
+om_cli_options_clear (OmCliOptions *options)
+{
+  g_clear_pointer (&options->database, g_free);
+  g_clear_pointer (&options->import_file, g_free);
+  g_clear_pointer (&options->export_file, g_free);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses of SPEC section 7 */
+#define OM_CLI_EXIT_OK      0
+#define OM_CLI_EXIT_REFUSED 1
+#define OM_CLI_EXIT_USAGE   2
+
+typedef struct
+{
+  char    *database;
+  char    *import_file;
+  char    *export_file;
+  gint64   opportunity;     /* 0 when not given */
+  gboolean list;
+  gboolean check;
+  gboolean version;
+  guint    too_complex_threshold;
+} OmCliOptions;
+
+gboolean om_cli_options_has_command (const OmCliOptions *options);
+gboolean om_cli_options_validate    (const OmCliOptions *options,
+                                     GError            **error);
+int      om_cli_run                 (const OmCliOptions *options);
+void     om_cli_options_clear       (OmCliOptions       *options);
+
+G_END_DECLS

@@ -1,0 +1,1048 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "om-database.h"
+
+/**
+ * OmDatabase:
+ *
+ * The SQLite file that keeps the user's opportunities (SPEC section 8).
+ * It is the model's backend: each edit arrives as a list of changes and
+ * is written in one transaction, or not at all.
+ *
+ * A file is looked at read-only first. Anything that is not ours, is
+ * damaged, or is newer than we understand is refused before a single
+ * byte of it could be written.
+ */
+struct _OmDatabase
+{
+  GObject    parent_instance;
+
+  char      *path;
+  sqlite3   *db;
+  GPtrArray *loaded_opportunities;
+  GPtrArray *loaded_templates;
+};
+
+static void om_database_backend_init (OmBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (OmDatabase, om_database, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (OM_TYPE_BACKEND, om_database_backend_init))
+
+G_DEFINE_QUARK (om-store-error-quark, om_store_error)
+
+/* "OppM": marks a file as ours */
+#define APPLICATION_ID 0x4F70704D
+#define BUSY_TIMEOUT_MS 5000
+
+static const char schema_v1[] =
+  "CREATE TABLE opportunities ("
+  "  id INTEGER PRIMARY KEY,"
+  "  title TEXT NOT NULL,"
+  "  client TEXT NOT NULL,"
+  "  coordinator TEXT NOT NULL DEFAULT '',"
+  "  value_minor INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0),"
+  "  currency TEXT NOT NULL DEFAULT 'EUR',"
+  "  start_date TEXT NOT NULL,"
+  "  notes TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE stages ("
+  "  id INTEGER PRIMARY KEY,"
+  "  opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  activity TEXT NOT NULL,"
+  "  milestone TEXT NOT NULL,"
+  "  kind TEXT NOT NULL DEFAULT 'standard',"
+  "  owner TEXT NOT NULL DEFAULT '',"
+  "  duration_days INTEGER NOT NULL DEFAULT 7 CHECK (duration_days >= 0),"
+  "  probability REAL NOT NULL DEFAULT 0.5 CHECK (probability BETWEEN 0 AND 1),"
+  "  status TEXT NOT NULL DEFAULT 'pending',"
+  "  decided_on TEXT,"
+  "  lost_reason TEXT NOT NULL DEFAULT '',"
+  "  notes TEXT NOT NULL DEFAULT '',"
+  "  UNIQUE (opportunity_id, position));"
+  "CREATE TABLE history ("
+  "  opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  "  seq INTEGER NOT NULL,"
+  "  stage_index INTEGER NOT NULL,"
+  "  from_status TEXT NOT NULL,"
+  "  to_status TEXT NOT NULL,"
+  "  on_date TEXT NOT NULL,"
+  "  note TEXT NOT NULL DEFAULT '',"
+  "  PRIMARY KEY (opportunity_id, seq));";
+
+/* Schema 2: the client's side of a stage (who, and what we tell them),
+ * and templates. */
+static const char migrate_v1_to_v2[] =
+  "ALTER TABLE stages ADD COLUMN client_owner TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE stages ADD COLUMN client_description TEXT NOT NULL DEFAULT '';"
+  "CREATE TABLE templates ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL);"
+  "CREATE TABLE template_stages ("
+  "  template_id INTEGER NOT NULL REFERENCES templates (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  activity TEXT NOT NULL,"
+  "  milestone TEXT NOT NULL,"
+  "  kind TEXT NOT NULL DEFAULT 'standard',"
+  "  duration_days INTEGER NOT NULL DEFAULT 7,"
+  "  probability REAL NOT NULL DEFAULT 0.5,"
+  "  client_description TEXT NOT NULL DEFAULT '',"
+  "  PRIMARY KEY (template_id, position));";
+
+static const char *const migrations[] = {
+  NULL,               /* to schema 1: schema_v1 itself */
+  migrate_v1_to_v2,   /* 1 -> 2 */
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_DATABASE_SCHEMA_VERSION);
+
+static void
+om_database_finalize (GObject *object)
+{
+  OmDatabase *self = (OmDatabase *) object;
+
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->loaded_opportunities, g_ptr_array_unref);
+  g_clear_pointer (&self->loaded_templates, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (om_database_parent_class)->finalize (object);
+}
+
+static void
+om_database_class_init (OmDatabaseClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = om_database_finalize;
+}
+
+static void
+om_database_init (OmDatabase *self)
+{
+}
+
+/**
+ * om_database_get_default_path:
+ *
+ * Returns: (transfer full): `oppmanager/opportunities.db` in the user's
+ *   data directory
+ */
+char *
+om_database_get_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "oppmanager", "opportunities.db", NULL);
+}
+
+const char *
+om_database_get_path (OmDatabase *self)
+{
+  return self->path;
+}
+
+void
+om_database_set_busy_timeout (OmDatabase *self,
+                              guint       milliseconds)
+{
+  sqlite3_busy_timeout (self->db, (int) milliseconds);
+}
+
+/* Statements */
+
+static gboolean
+exec_sql (OmDatabase  *self,
+          sqlite3     *db,
+          const char  *sql,
+          GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
+    return TRUE;
+
+  g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
+               _("Could not write to “%s”: %s"), self->path, message ? message : sqlite3_errmsg (db));
+  sqlite3_free (message);
+  return FALSE;
+}
+
+static sqlite3_stmt *
+prepare (sqlite3    *db,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  sqlite3_bind_text (stmt, index, text ? text : "", -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_date (sqlite3_stmt *stmt,
+           int           index,
+           OmDate        date)
+{
+  if (date == 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, om_date_to_iso (date), -1, g_free);
+}
+
+static gboolean
+step_done (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return rc == SQLITE_DONE;
+}
+
+static int
+query_int (sqlite3    *db,
+           const char *sql,
+           gboolean   *ok)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  int value = 0;
+
+  *ok = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
+  if (*ok)
+    value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* Writing */
+
+static gboolean
+write_opportunity (sqlite3                 *db,
+                   const OmOpportunityData *data)
+{
+  sqlite3_stmt *opp = NULL, *clear_stages = NULL, *clear_history = NULL, *stage = NULL, *history = NULL;
+  gboolean ok = FALSE;
+
+  opp = prepare (db,
+                 "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency, start_date, notes)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                 " ON CONFLICT (id) DO UPDATE SET title = ?2, client = ?3, coordinator = ?4,"
+                 " value_minor = ?5, currency = ?6, start_date = ?7, notes = ?8");
+  clear_stages = prepare (db, "DELETE FROM stages WHERE opportunity_id = ?1");
+  clear_history = prepare (db, "DELETE FROM history WHERE opportunity_id = ?1");
+  stage = prepare (db,
+                   "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner,"
+                   " client_owner, duration_days, probability, status, decided_on, lost_reason,"
+                   " client_description, notes)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+  history = prepare (db,
+                     "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!opp || !clear_stages || !clear_history || !stage || !history)
+    goto out;
+
+  sqlite3_bind_int64 (opp, 1, data->id);
+  bind_text (opp, 2, data->title);
+  bind_text (opp, 3, data->client);
+  bind_text (opp, 4, data->coordinator);
+  sqlite3_bind_int64 (opp, 5, data->value);
+  bind_text (opp, 6, data->currency);
+  bind_date (opp, 7, data->start_date);
+  bind_text (opp, 8, data->notes);
+  if (!step_done (opp))
+    goto out;
+
+  sqlite3_bind_int64 (clear_stages, 1, data->id);
+  sqlite3_bind_int64 (clear_history, 1, data->id);
+  if (!step_done (clear_stages) || !step_done (clear_history))
+    goto out;
+
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (data->stages, i);
+
+      sqlite3_bind_int64 (stage, 1, s->id);
+      sqlite3_bind_int64 (stage, 2, data->id);
+      sqlite3_bind_int (stage, 3, (int) i);
+      bind_text (stage, 4, s->activity);
+      bind_text (stage, 5, s->milestone);
+      bind_text (stage, 6, om_stage_kind_to_string (s->kind));
+      bind_text (stage, 7, s->owner);
+      bind_text (stage, 8, s->client_owner);
+      sqlite3_bind_int (stage, 9, (int) s->duration_days);
+      sqlite3_bind_double (stage, 10, s->probability);
+      bind_text (stage, 11, om_stage_status_to_string (s->status));
+      bind_date (stage, 12, s->decided_on);
+      bind_text (stage, 13, s->lost_reason);
+      bind_text (stage, 14, s->client_description);
+      bind_text (stage, 15, s->notes);
+      if (!step_done (stage))
+        goto out;
+    }
+
+  for (guint i = 0; i < data->history->len; i++)
+    {
+      const OmHistoryEntry *h = g_ptr_array_index (data->history, i);
+
+      sqlite3_bind_int64 (history, 1, data->id);
+      sqlite3_bind_int (history, 2, (int) i);
+      sqlite3_bind_int (history, 3, (int) h->stage);
+      bind_text (history, 4, om_stage_status_to_string (h->from));
+      bind_text (history, 5, om_stage_status_to_string (h->to));
+      bind_date (history, 6, h->on);
+      bind_text (history, 7, h->note);
+      if (!step_done (history))
+        goto out;
+    }
+
+  ok = TRUE;
+
+out:
+  sqlite3_finalize (opp);
+  sqlite3_finalize (clear_stages);
+  sqlite3_finalize (clear_history);
+  sqlite3_finalize (stage);
+  sqlite3_finalize (history);
+  return ok;
+}
+
+static gboolean
+write_template (sqlite3              *db,
+                const OmTemplateData *data)
+{
+  sqlite3_stmt *tpl = NULL, *clear = NULL, *stage = NULL;
+  gboolean ok = FALSE;
+
+  tpl = prepare (db, "INSERT INTO templates (id, name) VALUES (?1, ?2)"
+                     " ON CONFLICT (id) DO UPDATE SET name = ?2");
+  clear = prepare (db, "DELETE FROM template_stages WHERE template_id = ?1");
+  stage = prepare (db,
+                   "INSERT INTO template_stages (template_id, position, activity, milestone, kind,"
+                   " duration_days, probability, client_description)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!tpl || !clear || !stage)
+    goto out;
+
+  sqlite3_bind_int64 (tpl, 1, data->id);
+  bind_text (tpl, 2, data->name);
+  sqlite3_bind_int64 (clear, 1, data->id);
+  if (!step_done (tpl) || !step_done (clear))
+    goto out;
+
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (data->stages, i);
+
+      sqlite3_bind_int64 (stage, 1, data->id);
+      sqlite3_bind_int (stage, 2, (int) i);
+      bind_text (stage, 3, s->activity);
+      bind_text (stage, 4, s->milestone);
+      bind_text (stage, 5, om_stage_kind_to_string (s->kind));
+      sqlite3_bind_int (stage, 6, (int) s->duration_days);
+      sqlite3_bind_double (stage, 7, s->probability);
+      bind_text (stage, 8, s->client_description);
+      if (!step_done (stage))
+        goto out;
+    }
+  ok = TRUE;
+
+out:
+  sqlite3_finalize (tpl);
+  sqlite3_finalize (clear);
+  sqlite3_finalize (stage);
+  return ok;
+}
+
+static gboolean
+delete_row (sqlite3    *db,
+            const char *sql,
+            gint64      id)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  ok = step_done (stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+write_change (sqlite3        *db,
+              const OmChange *change)
+{
+  if (change->kind == OM_CHANGE_OPPORTUNITY)
+    {
+      if (change->after == NULL)
+        return delete_row (db, "DELETE FROM opportunities WHERE id = ?1",
+                           ((OmOpportunityData *) change->before)->id);
+      return write_opportunity (db, change->after);
+    }
+
+  if (change->after == NULL)
+    return delete_row (db, "DELETE FROM templates WHERE id = ?1",
+                       ((OmTemplateData *) change->before)->id);
+  return write_template (db, change->after);
+}
+
+static gboolean
+om_database_apply (OmBackend *backend,
+                   GPtrArray *changes,
+                   GError   **error)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  g_autofree char *reason = NULL;
+
+  if (!exec_sql (self, self->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  for (guint i = 0; i < changes->len; i++)
+    if (!write_change (self->db, g_ptr_array_index (changes, i)))
+      {
+        reason = g_strdup (sqlite3_errmsg (self->db));
+        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
+                     _("The change could not be saved to “%s”: %s. Nothing was changed."),
+                     self->path, reason);
+        return FALSE;
+      }
+
+  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      reason = g_strdup (sqlite3_errmsg (self->db));
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
+                   _("The change could not be saved to “%s”: %s. Nothing was changed."),
+                   self->path, reason);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+om_database_backend_init (OmBackendInterface *iface)
+{
+  iface->apply = om_database_apply;
+}
+
+/* Reading */
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  return text ? text : "";
+}
+
+static gboolean
+column_date (sqlite3_stmt *stmt,
+             int           column,
+             gboolean      nullable,
+             OmDate       *date)
+{
+  *date = 0;
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return nullable;
+  return om_date_parse (column_text (stmt, column), date);
+}
+
+static gboolean
+damaged (OmDatabase  *self,
+         const char  *what,
+         GError     **error)
+{
+  g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
+               _("“%s” is damaged (%s). It was left unchanged; restore it from a backup."),
+               self->path, what);
+  return FALSE;
+}
+
+static gboolean
+read_stages (OmDatabase        *self,
+             OmOpportunityData *opp,
+             GError           **error)
+{
+  sqlite3_stmt *stmt = prepare (self->db,
+                                "SELECT id, activity, milestone, kind, owner, client_owner, duration_days,"
+                                " probability, status, decided_on, lost_reason, client_description, notes"
+                                " FROM stages WHERE opportunity_id = ?1 ORDER BY position");
+  int rc;
+
+  if (stmt == NULL)
+    return damaged (self, sqlite3_errmsg (self->db), error);
+
+  sqlite3_bind_int64 (stmt, 1, opp->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OmStageData *s = om_stage_data_new (column_text (stmt, 1), column_text (stmt, 2));
+      gint64 duration = sqlite3_column_int64 (stmt, 6);
+
+      g_ptr_array_add (opp->stages, s);
+      s->id = sqlite3_column_int64 (stmt, 0);
+      g_free (s->owner);
+      s->owner = g_strdup (column_text (stmt, 4));
+      g_free (s->client_owner);
+      s->client_owner = g_strdup (column_text (stmt, 5));
+      s->probability = sqlite3_column_double (stmt, 7);
+      g_free (s->lost_reason);
+      s->lost_reason = g_strdup (column_text (stmt, 10));
+      g_free (s->client_description);
+      s->client_description = g_strdup (column_text (stmt, 11));
+      g_free (s->notes);
+      s->notes = g_strdup (column_text (stmt, 12));
+
+      if (!om_stage_kind_from_string (column_text (stmt, 3), &s->kind) ||
+          !om_stage_status_from_string (column_text (stmt, 8), &s->status) ||
+          !column_date (stmt, 9, TRUE, &s->decided_on) ||
+          duration < 0 || duration > G_MAXINT)
+        {
+          sqlite3_finalize (stmt);
+          return damaged (self, _("a stage has values this application does not know"), error);
+        }
+      s->duration_days = (guint) duration;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return damaged (self, sqlite3_errmsg (self->db), error);
+  return TRUE;
+}
+
+static gboolean
+read_history (OmDatabase        *self,
+              OmOpportunityData *opp,
+              GError           **error)
+{
+  sqlite3_stmt *stmt = prepare (self->db,
+                                "SELECT stage_index, from_status, to_status, on_date, note"
+                                " FROM history WHERE opportunity_id = ?1 ORDER BY seq");
+  int rc;
+
+  if (stmt == NULL)
+    return damaged (self, sqlite3_errmsg (self->db), error);
+
+  sqlite3_bind_int64 (stmt, 1, opp->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OmStageStatus from, to;
+      OmDate on;
+      int stage = sqlite3_column_int (stmt, 0);
+
+      if (stage < 0 ||
+          !om_stage_status_from_string (column_text (stmt, 1), &from) ||
+          !om_stage_status_from_string (column_text (stmt, 2), &to) ||
+          !column_date (stmt, 3, FALSE, &on))
+        {
+          sqlite3_finalize (stmt);
+          return damaged (self, _("the decision history has values this application does not know"), error);
+        }
+      g_ptr_array_add (opp->history, om_history_entry_new ((guint) stage, from, to, on, column_text (stmt, 4)));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return damaged (self, sqlite3_errmsg (self->db), error);
+  return TRUE;
+}
+
+static gboolean
+read_opportunities (OmDatabase *self,
+                    GPtrArray  *out,
+                    GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self->db,
+                                "SELECT id, title, client, coordinator, value_minor, currency, start_date, notes"
+                                " FROM opportunities ORDER BY id");
+  int rc;
+
+  if (stmt == NULL)
+    return damaged (self, sqlite3_errmsg (self->db), error);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(OmOpportunityData) opp = om_opportunity_data_new (column_text (stmt, 1), column_text (stmt, 2), 0);
+      g_autoptr(GError) invalid = NULL;
+
+      opp->id = sqlite3_column_int64 (stmt, 0);
+      g_free (opp->coordinator);
+      opp->coordinator = g_strdup (column_text (stmt, 3));
+      opp->value = sqlite3_column_int64 (stmt, 4);
+      g_free (opp->currency);
+      opp->currency = g_strdup (column_text (stmt, 5));
+      g_free (opp->notes);
+      opp->notes = g_strdup (column_text (stmt, 7));
+
+      if (!column_date (stmt, 6, FALSE, &opp->start_date) ||
+          !read_stages (self, opp, error) ||
+          !read_history (self, opp, error))
+        {
+          sqlite3_finalize (stmt);
+          if (error && *error == NULL)
+            return damaged (self, _("an opportunity has no valid start date"), error);
+          return FALSE;
+        }
+
+      /* A file that breaks the rules was not written by us: refuse it
+       * rather than show a plan the model would never have allowed. */
+      if (!om_opportunity_data_validate (opp, &invalid))
+        {
+          sqlite3_finalize (stmt);
+          return damaged (self, invalid->message, error);
+        }
+      g_ptr_array_add (out, g_steal_pointer (&opp));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return damaged (self, sqlite3_errmsg (self->db), error);
+  return TRUE;
+}
+
+static gboolean
+read_templates (OmDatabase *self,
+                GPtrArray  *out,
+                GError    **error)
+{
+  sqlite3_stmt *tpl = prepare (self->db, "SELECT id, name FROM templates ORDER BY id");
+  sqlite3_stmt *stage = prepare (self->db,
+                                 "SELECT activity, milestone, kind, duration_days, probability, client_description"
+                                 " FROM template_stages WHERE template_id = ?1 ORDER BY position");
+  gboolean ok = FALSE;
+  int rc;
+
+  if (tpl == NULL || stage == NULL)
+    {
+      damaged (self, sqlite3_errmsg (self->db), error);
+      goto out;
+    }
+
+  while ((rc = sqlite3_step (tpl)) == SQLITE_ROW)
+    {
+      OmTemplateData *data = om_template_data_new (column_text (tpl, 1));
+
+      data->id = sqlite3_column_int64 (tpl, 0);
+      g_ptr_array_add (out, data);
+      sqlite3_bind_int64 (stage, 1, data->id);
+      while (sqlite3_step (stage) == SQLITE_ROW)
+        {
+          OmStageData *s = om_stage_data_new (column_text (stage, 0), column_text (stage, 1));
+
+          g_ptr_array_add (data->stages, s);
+          s->duration_days = (guint) CLAMP (sqlite3_column_int64 (stage, 3), 0, G_MAXINT);
+          s->probability = sqlite3_column_double (stage, 4);
+          g_free (s->client_description);
+          s->client_description = g_strdup (column_text (stage, 5));
+          if (!om_stage_kind_from_string (column_text (stage, 2), &s->kind))
+            {
+              damaged (self, _("a template has values this application does not know"), error);
+              goto out;
+            }
+        }
+      sqlite3_reset (stage);
+      if (!om_template_data_validate (data, NULL))
+        {
+          damaged (self, _("a template breaks the rules"), error);
+          goto out;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      damaged (self, sqlite3_errmsg (self->db), error);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  sqlite3_finalize (tpl);
+  sqlite3_finalize (stage);
+  return ok;
+}
+
+/* Opening */
+
+static gboolean
+create_file (const char  *path,
+             GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* Only its owner may read the user's pipeline */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not create “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  g_close (fd, NULL);
+  return TRUE;
+}
+
+static gboolean
+check_header (const char  *path,
+              gboolean    *empty,
+              GError     **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = NULL;
+  char header[100];
+  gsize n = 0;
+
+  in = g_file_read (file, NULL, error);
+  if (in == NULL)
+    {
+      g_prefix_error (error, _("Could not open “%s”: "), path);
+      if (error && *error)
+        {
+          (*error)->domain = OM_STORE_ERROR;
+          (*error)->code = OM_STORE_ERROR_IO;
+        }
+      return FALSE;
+    }
+  if (!g_input_stream_read_all (G_INPUT_STREAM (in), header, sizeof header, &n, NULL, error))
+    {
+      g_prefix_error (error, _("Could not read “%s”: "), path);
+      if (error && *error)
+        {
+          (*error)->domain = OM_STORE_ERROR;
+          (*error)->code = OM_STORE_ERROR_IO;
+        }
+      return FALSE;
+    }
+
+  *empty = n == 0;
+  if (n == 0)
+    return TRUE;
+  if (n < sizeof header || memcmp (header, magic, sizeof magic) != 0)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_DATABASE,
+                   _("“%s” is not an Opportunity Manager database. It was left unchanged."), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+backup_path_for (const char *path,
+                 int         version)
+{
+  char *candidate = g_strdup_printf ("%s.schema-%d.bak", path, version);
+
+  for (guint i = 2; g_file_test (candidate, G_FILE_TEST_EXISTS); i++)
+    {
+      g_free (candidate);
+      candidate = g_strdup_printf ("%s.schema-%d.%u.bak", path, version, i);
+    }
+  return candidate;
+}
+
+/* Copies a consistent snapshot (WAL included) before a migration. */
+static gboolean
+take_backup (sqlite3     *source,
+             const char  *path,
+             int          version,
+             GError     **error)
+{
+  g_autofree char *backup_path = backup_path_for (path, version);
+  sqlite3 *dest = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  rc = sqlite3_open_v2 (backup_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      backup = sqlite3_backup_init (dest, "main", source, "main");
+      if (backup != NULL)
+        {
+          rc = sqlite3_backup_step (backup, -1);
+          sqlite3_backup_finish (backup);
+          rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+      else
+        rc = sqlite3_errcode (dest);
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_MIGRATION,
+                 _("Could not make a backup of “%s” before updating it: %s. It was left unchanged."),
+                 path, dest ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+  sqlite3_close_v2 (dest);
+  if (rc == SQLITE_OK)
+    g_chmod (backup_path, 0600);
+  return rc == SQLITE_OK;
+}
+
+/* Looks at an existing file without writing to it. */
+static gboolean
+inspect (const char  *path,
+         int         *version,
+         GError     **error)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *check = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int app_id;
+  int n_tables;
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not open “%s”: %s"), path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      goto out;
+    }
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+
+  app_id = query_int (db, "PRAGMA application_id", &ok);
+  if (ok)
+    *version = query_int (db, "PRAGMA user_version", &ok);
+  if (ok)
+    n_tables = query_int (db, "SELECT count(*) FROM sqlite_master", &ok);
+  if (!ok)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
+                   _("“%s” is damaged (%s). It was left unchanged; restore it from a backup."),
+                   path, sqlite3_errmsg (db));
+      goto out;
+    }
+  ok = FALSE;
+
+  if (app_id == 0 && n_tables == 0)
+    {
+      *version = 0;  /* an empty SQLite file: ours to set up */
+      ok = TRUE;
+      goto out;
+    }
+  if (app_id != APPLICATION_ID)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_FOREIGN,
+                   _("“%s” is a database of another application, not of Opportunity Manager. It was left unchanged."),
+                   path);
+      goto out;
+    }
+  if (*version > OM_DATABASE_SCHEMA_VERSION)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_TOO_NEW,
+                   _("“%s” was written by a newer version of Opportunity Manager (database version %d; this version reads up to %d). Update the application to open it. It was left unchanged."),
+                   path, *version, OM_DATABASE_SCHEMA_VERSION);
+      goto out;
+    }
+  if (*version < 1)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
+                   _("“%s” is damaged (it has no database version). It was left unchanged; restore it from a backup."),
+                   path);
+      goto out;
+    }
+
+  stmt = prepare (db, "PRAGMA quick_check");
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    check = g_strdup (column_text (stmt, 0));
+  else
+    check = g_strdup (sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  if (g_strcmp0 (check, "ok") != 0)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
+                   _("“%s” is damaged (%s). It was left unchanged; restore it from a backup."),
+                   path, check);
+      goto out;
+    }
+
+  if (*version < OM_DATABASE_SCHEMA_VERSION && !take_backup (db, path, *version, error))
+    goto out;
+
+  ok = TRUE;
+
+out:
+  sqlite3_close_v2 (db);
+  return ok;
+}
+
+static gboolean
+set_up (OmDatabase  *self,
+        int          version,
+        GError     **error)
+{
+  if (version == 0)
+    {
+      g_autofree char *pragma = g_strdup_printf ("PRAGMA application_id = %d", APPLICATION_ID);
+
+      if (!exec_sql (self, self->db, schema_v1, error) ||
+          !exec_sql (self, self->db, pragma, error))
+        return FALSE;
+      version = 1;
+    }
+
+  for (int v = version; v < OM_DATABASE_SCHEMA_VERSION; v++)
+    if (!exec_sql (self, self->db, migrations[v], error))
+      {
+        g_prefix_error (error, _("Could not update the database to version %d: "), v + 1);
+        return FALSE;
+      }
+
+  if (version != OM_DATABASE_SCHEMA_VERSION)
+    {
+      g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d", OM_DATABASE_SCHEMA_VERSION);
+      return exec_sql (self, self->db, pragma, error);
+    }
+  return TRUE;
+}
+
+/**
+ * om_database_open:
+ * @path: the database file; created when missing
+ *
+ * Opens (or creates) the database, migrates it forward in one
+ * transaction after a backup copy, and reads everything in it. A file
+ * that is not ours, is damaged or is too new is refused and left
+ * byte-for-byte unchanged.
+ */
+OmDatabase *
+om_database_open (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(OmDatabase) self = NULL;
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  gboolean empty = FALSE;
+  int version = 0;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      if (!create_file (path, error))
+        return NULL;
+      empty = TRUE;
+    }
+  else if (!check_header (path, &empty, error))
+    return NULL;
+
+  if (!empty && !inspect (path, &version, error))
+    return NULL;
+
+  self = g_object_new (OM_TYPE_DATABASE, NULL);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO, _("Could not open “%s”: %s"),
+                   path, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
+  if (!exec_sql (self, self->db, "PRAGMA foreign_keys = ON", error))
+    return NULL;
+
+  /* Migrate and read in one transaction: if what we read is refused,
+   * the rollback leaves the file as it was. */
+  if (!exec_sql (self, self->db, "BEGIN IMMEDIATE", error))
+    return NULL;
+
+  opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+  if (!set_up (self, version, error) ||
+      !read_opportunities (self, opportunities, error) ||
+      !read_templates (self, templates, error) ||
+      !exec_sql (self, self->db, "COMMIT", error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return NULL;
+    }
+
+  if (!exec_sql (self, self->db, "PRAGMA journal_mode = WAL", error) ||
+      !exec_sql (self, self->db, "PRAGMA synchronous = FULL", error))
+    return NULL;
+
+  self->loaded_opportunities = g_steal_pointer (&opportunities);
+  self->loaded_templates = g_steal_pointer (&templates);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * om_database_load:
+ * @opportunities: (out) (transfer full) (element-type OmOpportunityData)
+ * @templates: (out) (transfer full) (element-type OmTemplateData)
+ *
+ * Reads every opportunity and template in the file.
+ */
+gboolean
+om_database_load (OmDatabase  *self,
+                  GPtrArray  **opportunities,
+                  GPtrArray  **templates,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) opps = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) tpls = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+
+  if (self->loaded_opportunities != NULL)
+    {
+      /* What om_database_open() already read, so the file is read once */
+      *opportunities = g_steal_pointer (&self->loaded_opportunities);
+      *templates = g_steal_pointer (&self->loaded_templates);
+      return TRUE;
+    }
+
+  if (!read_opportunities (self, opps, error) || !read_templates (self, tpls, error))
+    return FALSE;
+  *opportunities = g_steal_pointer (&opps);
+  *templates = g_steal_pointer (&tpls);
+  return TRUE;
+}
+
+/**
+ * om_database_open_repository:
+ *
+ * Returns: (transfer full): a repository showing the database's
+ *   contents and keeping every edit in it
+ */
+OmRepository *
+om_database_open_repository (const char  *path,
+                             GError     **error)
+{
+  g_autoptr(OmDatabase) db = om_database_open (path, error);
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  OmRepository *repository;
+
+  if (db == NULL || !om_database_load (db, &opportunities, &templates, error))
+    return NULL;
+
+  repository = om_repository_new (OM_BACKEND (db));
+  om_repository_load (repository, opportunities, templates);
+  return repository;
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "om-application.h"
+#include "om-cli.h"
+#include "om-database.h"
+#include "om-window.h"
+
+/**
+ * OmApplication:
+ *
+ * Opens the window, or runs one command of the command line without any
+ * display (SPEC section 7) from local_command_line, before GTK starts.
+ */
+struct _OmApplication
+{
+  GtkApplication  parent_instance;
+
+  OmCliOptions    options;
+  char           *database_path;
+  OmRepository   *repository;
+  GError         *open_error;
+};
+
+G_DEFINE_FINAL_TYPE (OmApplication, om_application, GTK_TYPE_APPLICATION)
+
+static gboolean
+settings_schema_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  return schema != NULL;
+}
+
+static gboolean
+om_application_local_command_line (GApplication   *app,
+                                   char         ***arguments,
+                                   int            *exit_status)
+{
+  OmApplication *self = OM_APPLICATION (app);
+  g_auto(GStrv) args = g_strdupv (*arguments);
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "database", 0, 0, G_OPTION_ARG_FILENAME, &self->options.database,
+      N_("Use this database file instead of the default"), N_("PATH") },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &self->options.import_file,
+      N_("Import a JSON document and print the new opportunities’ ids"), N_("FILE") },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &self->options.export_file,
+      N_("Write the opportunities and templates as JSON (- for standard output)"), N_("FILE") },
+    { "opportunity", 0, 0, G_OPTION_ARG_INT64, &self->options.opportunity,
+      N_("The opportunity that --check or --export works on"), N_("ID") },
+    { "list", 0, 0, G_OPTION_ARG_NONE, &self->options.list,
+      N_("List the opportunities: id, status, won/total, chain probability, title"), NULL },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &self->options.check,
+      N_("Print the process-health warnings of an opportunity"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &self->options.version,
+      N_("Print the version"), NULL },
+    { NULL }
+  };
+  char *plain_args[2] = { NULL, NULL };
+  char **plain = plain_args;
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Plan and win major sales opportunities, one milestone at a time."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  /* Our own parse, so that wrong usage exits with 2 as SPEC section 7 says */
+  if (!g_option_context_parse_strv (context, &args, &error) ||
+      !om_cli_options_validate (&self->options, &error))
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      *exit_status = OM_CLI_EXIT_USAGE;
+      return TRUE;
+    }
+  if (g_strv_length (args) > 1)
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), _("Unexpected argument; see --help."));
+      *exit_status = OM_CLI_EXIT_USAGE;
+      return TRUE;
+    }
+
+  if (om_cli_options_has_command (&self->options))
+    {
+      if (settings_schema_installed ())
+        {
+          g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+          self->options.too_complex_threshold = g_settings_get_uint (settings, "too-complex-threshold");
+        }
+      *exit_status = om_cli_run (&self->options);
+      return TRUE;
+    }
+
+  /* A window on another database is another instance */
+  if (self->options.database != NULL)
+    {
+      self->database_path = g_strdup (self->options.database);
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
+  else
+    self->database_path = om_database_get_default_path ();
+
+  plain_args[0] = (*arguments)[0];
+  return G_APPLICATION_CLASS (om_application_parent_class)->local_command_line (app, &plain, exit_status);
+}
+
+static void
+om_application_startup (GApplication *app)
+{
+  OmApplication *self = OM_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (om_application_parent_class)->startup (app);
+
+  g_set_application_name (_("Opportunity Manager"));
+  gtk_window_set_default_icon_name (APP_ID);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+
+  self->repository = om_database_open_repository (self->database_path, &self->open_error);
+}
+
+static void
+om_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (om_window_new (OM_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+om_application_finalize (GObject *object)
+{
+  OmApplication *self = (OmApplication *) object;
+
+  om_cli_options_clear (&self->options);
+  g_clear_pointer (&self->database_path, g_free);
+  g_clear_object (&self->repository);
+  g_clear_error (&self->open_error);
+
+  G_OBJECT_CLASS (om_application_parent_class)->finalize (object);
+}
+
+static void
+quit_cb (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_cb (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *authors[] = { "The Opportunity Manager developers", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", _("Opportunity Manager"),
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Plan and win major sales opportunities, one milestone at a time."),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         "website", "https://example.com/oppmanager",
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_cb },
+  { "about", about_cb },
+};
+
+static void
+om_application_class_init (OmApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = om_application_finalize;
+  app_class->local_command_line = om_application_local_command_line;
+  app_class->startup = om_application_startup;
+  app_class->activate = om_application_activate;
+}
+
+static void
+om_application_init (OmApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+}
+
+OmApplication *
+om_application_new (void)
+{
+  return g_object_new (OM_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+/**
+ * om_application_get_repository:
+ *
+ * Returns: (transfer none) (nullable): the opportunities, or %NULL when
+ *   the database could not be opened (see om_application_get_open_error())
+ */
+OmRepository *
+om_application_get_repository (OmApplication *self)
+{
+  return self->repository;
+}
+
+const char *
+om_application_get_database_path (OmApplication *self)
+{
+  return self->database_path;
+}
+
+const GError *
+om_application_get_open_error (OmApplication *self)
+{
+  return self->open_error;
+}
