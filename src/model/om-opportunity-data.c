@@ -315,12 +315,26 @@ OmDate
 om_opportunity_data_get_due_date (const OmOpportunityData *self,
                                   guint                    index)
 {
-  OmDate due;
+  g_autofree OmDate *dates = NULL;
 
   g_return_val_if_fail (index < self->stages->len, 0);
 
-  due = self->start_date;
-  for (guint i = 0; i <= index; i++)
+  dates = om_opportunity_data_get_due_dates (self);
+  return dates[index];
+}
+
+/**
+ * om_opportunity_data_get_due_dates:
+ *
+ * Returns: (transfer full): the due date of every stage, in one pass
+ */
+OmDate *
+om_opportunity_data_get_due_dates (const OmOpportunityData *self)
+{
+  OmDate *dates = g_new (OmDate, self->stages->len + 1);
+  OmDate due = self->start_date;
+
+  for (guint i = 0; i < self->stages->len; i++)
     {
       const OmStageData *stage = STAGE (self, i);
 
@@ -328,8 +342,9 @@ om_opportunity_data_get_due_date (const OmOpportunityData *self,
         due = stage->decided_on;
       else
         due = om_date_add_days (due, stage->duration_days);
+      dates[i] = due;
     }
-  return due;
+  return dates;
 }
 
 gboolean
@@ -447,6 +462,7 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
 {
   GPtrArray *warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) om_health_warning_free);
   gboolean has_agreement = FALSE;
+  g_autofree OmDate *dates = NULL;
   guint n_pending = 0;
   int weakest;
 
@@ -483,15 +499,16 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
                    g_strdup_printf (_("Nobody conducts %s: give it an owner."), name));
     }
 
+  dates = om_opportunity_data_get_due_dates (self);
   for (guint i = 0; i < self->stages->len; i++)
     {
       g_autofree char *name = NULL;
       g_autofree char *due = NULL;
 
-      if (!om_opportunity_data_is_overdue (self, i, today))
+      if (STAGE (self, i)->status != OM_STAGE_STATUS_PENDING || dates[i] >= today)
         continue;
       name = om_stage_data_describe (STAGE (self, i), i);
-      due = om_date_format (om_opportunity_data_get_due_date (self, i));
+      due = om_date_format (dates[i]);
       add_warning (warnings, "overdue", (int) i,
                    g_strdup_printf (_("%s was due on %s and is not decided yet."), name, due));
     }

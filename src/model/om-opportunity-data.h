@@ -111,6 +111,7 @@ guint               om_opportunity_data_get_n_won        (const OmOpportunityDat
 int                 om_opportunity_data_get_current      (const OmOpportunityData *self);
 OmDate              om_opportunity_data_get_due_date     (const OmOpportunityData *self,
                                                           guint                    index);
+OmDate             *om_opportunity_data_get_due_dates    (const OmOpportunityData *self);
 gboolean            om_opportunity_data_is_overdue       (const OmOpportunityData *self,
                                                           guint                    index,
                                                           OmDate                   today);

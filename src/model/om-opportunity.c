@@ -238,19 +238,22 @@ apply_stages (OmOpportunity *self,
   /* Values first, so that whoever reacts to items-changed or notify
    * sees every stage as it now is. */
   {
+    g_autofree OmDate *dates = om_opportunity_data_get_due_dates (data);
     OmDate start = data->start_date;
+
     for (guint i = 0; i < n_new; i++)
       {
+        const OmStageData *sd = g_ptr_array_index (data->stages, i);
         OmStageDerived derived = {
           .position = i,
           .start_date = start,
-          .due_date = om_opportunity_data_get_due_date (data, i),
+          .due_date = dates[i],
           .current = (int) i == self->current,
-          .overdue = om_opportunity_data_is_overdue (data, i, today),
+          .overdue = sd->status == OM_STAGE_STATUS_PENDING && dates[i] < today,
           .weakest = (int) i == self->weakest,
         };
         start = derived.due_date;
-        _om_stage_update (g_ptr_array_index (next, i), g_ptr_array_index (data->stages, i), &derived);
+        _om_stage_update (g_ptr_array_index (next, i), sd, &derived);
       }
   }
 
@@ -286,10 +289,9 @@ _om_opportunity_apply (OmOpportunity           *self,
   self->weakest = om_opportunity_data_get_weakest_link (data);
   self->weighted_value = om_opportunity_data_get_weighted_value (data);
   self->next_due_date = self->current >= 0 ? om_opportunity_data_get_due_date (data, self->current) : 0;
-  self->overdue = FALSE;
-  for (guint i = 0; i < data->stages->len; i++)
-    if (om_opportunity_data_is_overdue (data, i, today) && self->status == OM_OPPORTUNITY_STATUS_OPEN)
-      self->overdue = TRUE;
+  /* the first pending stage is due first: if it is not overdue, none is */
+  self->overdue = self->status == OM_OPPORTUNITY_STATUS_OPEN && self->current >= 0 &&
+                  om_opportunity_data_is_overdue (data, self->current, today);
 
   g_object_freeze_notify (G_OBJECT (self));
 

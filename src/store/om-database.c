@@ -799,12 +799,40 @@ take_backup (sqlite3     *source,
   return rc == SQLITE_OK;
 }
 
+/* Reading a WAL-mode file, even read-only, makes SQLite create its
+ * -wal and -shm files. A refused file must be left as we found it, so
+ * whatever of those we created (and is empty of data) goes again. */
+static void
+remove_created_sidecars (const char *path,
+                         gboolean    had_wal,
+                         gboolean    had_shm)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  GStatBuf st;
+
+  if (!had_wal && g_stat (wal, &st) == 0 && st.st_size == 0)
+    g_remove (wal);
+  if (!had_shm && !g_file_test (wal, G_FILE_TEST_EXISTS))
+    g_remove (shm);
+}
+
+static gboolean
+sidecar_exists (const char *path,
+                const char *suffix)
+{
+  g_autofree char *side = g_strconcat (path, suffix, NULL);
+  return g_file_test (side, G_FILE_TEST_EXISTS);
+}
+
 /* Looks at an existing file without writing to it. */
 static gboolean
 inspect (const char  *path,
          int         *version,
          GError     **error)
 {
+  gboolean had_wal = sidecar_exists (path, "-wal");
+  gboolean had_shm = sidecar_exists (path, "-shm");
   sqlite3 *db = NULL;
   g_autofree char *check = NULL;
   sqlite3_stmt *stmt;
@@ -885,6 +913,8 @@ inspect (const char  *path,
 
 out:
   sqlite3_close_v2 (db);
+  if (!ok)
+    remove_created_sidecars (path, had_wal, had_shm);
   return ok;
 }
 

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "om-database.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("om-test-database-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->path = g_build_filename (f->dir, "opportunities.db", NULL);
+  om_date_set_today (0);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_remove (child);
+    }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+/* An opportunity that uses every field */
+static OmOpportunityData *
+make_full_opportunity (void)
+{
+  OmOpportunityData *opp = om_opportunity_data_new ("Fleet renewal — Ålesund", "Nordic Ferries AS", date ("2026-01-05"));
+  const char *kinds[] = { "standard", "process-agreement", "feasibility-study", "standard" };
+
+  g_free (opp->coordinator);
+  opp->coordinator = g_strdup ("Kari Nordmann");
+  opp->value = 125000050;
+  g_free (opp->currency);
+  opp->currency = g_strdup ("NOK");
+  g_free (opp->notes);
+  opp->notes = g_strdup ("Internal: budget approved in Q1.\nSecond line.");
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *activity = g_strdup_printf ("Activity %u", i + 1);
+      g_autofree char *milestone = g_strdup_printf ("Milestone %u “quoted”", i + 1);
+      OmStageData *s = om_stage_data_new (activity, milestone);
+
+      g_assert_true (om_stage_kind_from_string (kinds[i], &s->kind));
+      g_free (s->owner);
+      s->owner = g_strdup_printf ("Owner %u", i);
+      g_free (s->client_owner);
+      s->client_owner = g_strdup_printf ("Client owner %u", i);
+      s->duration_days = 3 * i;
+      s->probability = 0.125 * (i + 1);
+      g_free (s->client_description);
+      s->client_description = g_strdup_printf ("What the client sees %u", i);
+      g_free (s->notes);
+      s->notes = g_strdup_printf ("Internal note %u", i);
+      g_ptr_array_add (opp->stages, s);
+    }
+
+  g_assert_true (om_opportunity_data_win_stage (opp, 0, date ("2026-01-09"), "went well", NULL));
+  g_assert_true (om_opportunity_data_win_stage (opp, 1, date ("2026-01-20"), "", NULL));
+  g_assert_true (om_opportunity_data_reopen (opp, date ("2026-01-21"), "signed the wrong paper", NULL));
+  g_assert_true (om_opportunity_data_win_stage (opp, 1, date ("2026-01-22"), "signed", NULL));
+  g_assert_true (om_opportunity_data_lose_stage (opp, 2, date ("2026-02-01"), "Budget frozen", NULL));
+  return opp;
+}
+
+static OmRepository *
+open_repository (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  OmRepository *repository = om_database_open_repository (f->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (repository);
+  return repository;
+}
+
+static GPtrArray *
+load_all (Fixture    *f,
+          GPtrArray **templates)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = om_database_open (f->path, &error);
+  GPtrArray *opportunities = NULL;
+  g_autoptr(GPtrArray) tpls = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (om_database_load (db, &opportunities, &tpls, &error));
+  g_assert_no_error (error);
+  if (templates)
+    *templates = g_steal_pointer (&tpls);
+  return opportunities;
+}
+
+static void
+test_create (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(OmRepository) repository = NULL;
+  g_autofree char *nested = g_build_filename (f->dir, "a", "b", "c.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GStatBuf st;
+
+  repository = open_repository (f);
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (repository)), ==, 0);
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, OM_DATABASE_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+
+  /* Missing folders are made, private to the user */
+  db = om_database_open (nested, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (db);
+  g_clear_object (&db);
+  {
+    g_autofree char *folder = g_path_get_dirname (nested);
+    g_autofree char *parent = g_path_get_dirname (folder);
+    g_assert_cmpint (g_stat (folder, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+    g_remove (nested);
+    g_rmdir (folder);
+    g_rmdir (parent);
+  }
+}
+
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(OmOpportunityData) full = make_full_opportunity ();
+  g_autoptr(OmOpportunityData) empty = om_opportunity_data_new ("Empty", "Someone", date ("2026-03-01"));
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new ();
+  g_autoptr(GPtrArray) templates = g_ptr_array_new ();
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GPtrArray) loaded_templates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) repository = open_repository (f);
+
+  g_free (tpl->name);
+  tpl->name = g_strdup ("Our usual way");
+  g_ptr_array_add (opportunities, full);
+  g_ptr_array_add (opportunities, empty);
+  g_ptr_array_add (templates, tpl);
+  created = om_repository_import (repository, opportunities, templates, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (created->len, ==, 2);
+
+  loaded = load_all (f, &loaded_templates);
+  g_assert_cmpuint (loaded->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      OmOpportunity *opp = g_ptr_array_index (created, i);
+      /* every field, ids included */
+      g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), g_ptr_array_index (loaded, i), TRUE));
+    }
+  g_assert_true (om_opportunity_data_equal (full, g_ptr_array_index (loaded, 0), FALSE));
+  g_assert_cmpuint (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->history->len, ==, 5);
+
+  g_assert_cmpuint (loaded_templates->len, ==, 1);
+  g_assert_cmpstr (((OmTemplateData *) g_ptr_array_index (loaded_templates, 0))->name, ==, "Our usual way");
+  tpl->id = ((OmTemplateData *) g_ptr_array_index (loaded_templates, 0))->id;
+  g_assert_true (om_template_data_equal (tpl, g_ptr_array_index (loaded_templates, 0)));
+}
+
+static void
+test_edits_are_durable (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-01"));
+  g_autoptr(OmRepository) repository = open_repository (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  OmOpportunity *opp;
+  const OmOpportunityData *on_disk;
+
+  om_date_set_today (date ("2026-01-10"));
+  opp = om_repository_create_opportunity (repository, plan, &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_win_stage (opp, 0, "ok", &error));
+  g_assert_true (om_opportunity_move_stage (opp, 5, 1, &error));
+  g_assert_true (om_opportunity_remove_stage (opp, 3, &error));
+  g_assert_no_error (error);
+
+  /* each edit is on disk at once, with no save step */
+  loaded = load_all (f, NULL);
+  on_disk = g_ptr_array_index (loaded, 0);
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), on_disk, TRUE));
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (on_disk->stages, 1))->activity, ==, "Contract");
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* undo is an edit too */
+  g_assert_true (om_repository_undo (repository, &error));
+  g_assert_true (om_repository_undo (repository, &error));
+  g_assert_no_error (error);
+  loaded = load_all (f, NULL);
+  on_disk = g_ptr_array_index (loaded, 0);
+  g_assert_cmpuint (on_disk->stages->len, ==, 6);
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (on_disk->stages, 1))->activity, ==, "Process meeting");
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (on_disk->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  g_assert_true (om_repository_remove_opportunity (repository, opp, &error));
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 0);
+}
+
+static void
+test_write_failure (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-01"));
+  g_autoptr(OmDatabase) db = NULL;
+  g_autoptr(OmRepository) repository = NULL;
+  g_autoptr(OmOpportunityData) before = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+  sqlite3 *other = NULL;
+
+  om_date_set_today (date ("2026-01-10"));
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  repository = om_repository_new (OM_BACKEND (db));
+  opp = om_repository_create_opportunity (repository, plan, &error);
+  g_assert_no_error (error);
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  /* Another program holds the write lock: the write fails */
+  om_database_set_busy_timeout (db, 20);
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_assert_false (om_opportunity_win_stage (opp, 0, NULL, &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_move_stage (opp, 4, 2, &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE);
+  g_clear_error (&error);
+
+  /* the model is as it was, and there is nothing to undo */
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
+  g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 0);
+  g_assert_false (om_repository_get_can_undo (repository) &&
+                  g_strcmp0 (om_repository_get_undo_label (repository), "Mark Won") == 0);
+
+  sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (other);
+
+  loaded = load_all (f, NULL);
+  g_assert_true (om_opportunity_data_equal (before, g_ptr_array_index (loaded, 0), TRUE));
+
+  /* and once the lock is gone, the same edit goes through */
+  g_assert_true (om_opportunity_win_stage (opp, 0, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Refusals */
+
+static GBytes *
+read_bytes (const char *path)
+{
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+assert_no_sidecars (Fixture *f)
+{
+  const char *suffixes[] = { "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (f->path, suffixes[i], NULL);
+      g_assert_false (g_file_test (side, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+assert_refused_unchanged (Fixture    *f,
+                          int         code,
+                          const char *fragment)
+{
+  g_autoptr(GBytes) before = read_bytes (f->path);
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) repository = NULL;
+  GStatBuf st_before, st_after;
+
+  g_assert_cmpint (g_stat (f->path, &st_before), ==, 0);
+  repository = om_database_open_repository (f->path, &error);
+  g_assert_null (repository);
+  g_assert_error (error, OM_STORE_ERROR, code);
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_assert_nonnull (strstr (error->message, fragment));
+  /* one clear line */
+  g_assert_null (strchr (error->message, '\n'));
+
+  after = read_bytes (f->path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpint (g_stat (f->path, &st_after), ==, 0);
+  g_assert_cmpint (st_before.st_mode, ==, st_after.st_mode);
+  assert_no_sidecars (f);
+}
+
+static void
+exec_raw (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static void
+test_refuse_foreign (Fixture       *f,
+                     gconstpointer  data)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, "CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('Blue');");
+  sqlite3_close (db);
+
+  assert_refused_unchanged (f, OM_STORE_ERROR_FOREIGN, "another application");
+}
+
+static void
+test_refuse_random_bytes (Fixture       *f,
+                          gconstpointer  data)
+{
+  guint8 bytes[4096];
+
+  for (guint i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) g_test_rand_int_range (0, 256);
+  g_assert_true (g_file_set_contents (f->path, (const char *) bytes, sizeof bytes, NULL));
+
+  assert_refused_unchanged (f, OM_STORE_ERROR_NOT_DATABASE, "not an Opportunity Manager database");
+}
+
+static void
+fill_database (Fixture *f,
+               guint    n)
+{
+  g_autoptr(OmRepository) repository = open_repository (f);
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Opportunity %u with a rather long title to take room", i);
+      g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, title, "Client", date ("2026-01-01"));
+      g_autoptr(GError) error = NULL;
+
+      g_free (plan->notes);
+      plan->notes = g_strnfill (300, 'n');
+      g_assert_nonnull (om_repository_create_opportunity (repository, plan, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_refuse_truncated (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) whole = NULL;
+  gsize size;
+
+  fill_database (f, 60);
+  whole = read_bytes (f->path);
+  size = g_bytes_get_size (whole);
+  g_assert_cmpuint (size, >, 8 * 4096);
+
+  /* cut at a page boundary halfway, as a full disk or a killed copy would */
+  g_assert_true (g_file_set_contents (f->path, g_bytes_get_data (whole, NULL), (size / 2) & ~(gsize) 4095, NULL));
+
+  assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "damaged");
+}
+
+static void
+test_refuse_newer (Fixture       *f,
+                   gconstpointer  data)
+{
+  sqlite3 *db = NULL;
+
+  fill_database (f, 1);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99;");
+  sqlite3_close (db);
+
+  assert_refused_unchanged (f, OM_STORE_ERROR_TOO_NEW, "newer version");
+}
+
+static void
+test_refuse_rule_breaking (Fixture       *f,
+                           gconstpointer  data)
+{
+  sqlite3 *db = NULL;
+
+  fill_database (f, 1);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  /* a won stage after a pending one: the model would never write it */
+  exec_raw (db, "PRAGMA journal_mode = DELETE;"
+                "UPDATE stages SET status = 'won', decided_on = '2026-02-01' WHERE position = 3;");
+  sqlite3_close (db);
+
+  assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "stage 4");
+}
+
+/* Schema 1, as version 0.0 of the application wrote it */
+static const char schema_v1[] =
+  "PRAGMA application_id = 1332768845;"
+  "PRAGMA user_version = 1;"
+  "CREATE TABLE opportunities (id INTEGER PRIMARY KEY, title TEXT NOT NULL, client TEXT NOT NULL,"
+  " coordinator TEXT NOT NULL DEFAULT '', value_minor INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0),"
+  " currency TEXT NOT NULL DEFAULT 'EUR', start_date TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE stages (id INTEGER PRIMARY KEY,"
+  " opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
+  " kind TEXT NOT NULL DEFAULT 'standard', owner TEXT NOT NULL DEFAULT '',"
+  " duration_days INTEGER NOT NULL DEFAULT 7 CHECK (duration_days >= 0),"
+  " probability REAL NOT NULL DEFAULT 0.5 CHECK (probability BETWEEN 0 AND 1),"
+  " status TEXT NOT NULL DEFAULT 'pending', decided_on TEXT, lost_reason TEXT NOT NULL DEFAULT '',"
+  " notes TEXT NOT NULL DEFAULT '', UNIQUE (opportunity_id, position));"
+  "CREATE TABLE history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " seq INTEGER NOT NULL, stage_index INTEGER NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,"
+  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, seq));"
+  "INSERT INTO opportunities VALUES (7, 'Old plan', 'Old client', 'Coord', 150000, 'USD', '2025-06-01', 'old notes');"
+  "INSERT INTO stages VALUES (11, 7, 0, 'Meet', 'Agree to meet', 'standard', 'Ann', 5, 0.9, 'won', '2025-06-03', '', 'n1');"
+  "INSERT INTO stages VALUES (12, 7, 1, 'Process', 'Agree process', 'process-agreement', 'Bob', 7, 0.4, 'pending', NULL, '', '');"
+  "INSERT INTO history VALUES (7, 0, 0, 'pending', 'won', '2025-06-03', 'first');";
+
+static void
+test_migrate_from_v1 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->path, ".schema-1.bak", NULL);
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  const OmOpportunityData *opp;
+  const OmStageData *stage;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v1);
+  sqlite3_close (db);
+  original = read_bytes (f->path);
+
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  opp = g_ptr_array_index (loaded, 0);
+  g_assert_cmpint (opp->id, ==, 7);
+  g_assert_cmpstr (opp->title, ==, "Old plan");
+  g_assert_cmpint (opp->value, ==, 150000);
+  g_assert_cmpstr (opp->currency, ==, "USD");
+  g_assert_cmpuint (opp->stages->len, ==, 2);
+  stage = g_ptr_array_index (opp->stages, 0);
+  g_assert_cmpint (stage->id, ==, 11);
+  g_assert_cmpint (stage->status, ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpuint (stage->decided_on, ==, date ("2025-06-03"));
+  g_assert_cmpstr (stage->client_owner, ==, "");
+  g_assert_cmpstr (stage->client_description, ==, "");
+  stage = g_ptr_array_index (opp->stages, 1);
+  g_assert_cmpint (stage->kind, ==, OM_STAGE_KIND_PROCESS_AGREEMENT);
+  g_assert_cmpfloat (stage->probability, ==, 0.4);
+  g_assert_cmpuint (opp->history->len, ==, 1);
+
+  /* the file is now schema 2 ... */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* ... and a copy of schema 1 was kept, with the same contents */
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                           " (SELECT count(*) FROM stages), (SELECT title FROM opportunities)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 2);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "Old plan");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* the migrated file takes new fields */
+  {
+    g_autoptr(OmRepository) repository = open_repository (f);
+    OmOpportunity *migrated = om_repository_find (repository, 7);
+    g_autoptr(OmStageData) edited = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (migrated, 1)));
+    g_autoptr(GError) error = NULL;
+
+    g_free (edited->client_owner);
+    edited->client_owner = g_strdup ("Their CFO");
+    g_assert_true (om_opportunity_edit_stage (migrated, 1, edited, &error));
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  loaded = load_all (f, NULL);
+  opp = g_ptr_array_index (loaded, 0);
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (opp->stages, 1))->client_owner, ==, "Their CFO");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/database/create", test_create);
+  ADD ("/database/round-trip", test_round_trip);
+  ADD ("/database/edits-are-durable", test_edits_are_durable);
+  ADD ("/database/write-failure", test_write_failure);
+  ADD ("/database/migrate-from-v1", test_migrate_from_v1);
+  ADD ("/database/refuse/foreign", test_refuse_foreign);
+  ADD ("/database/refuse/random-bytes", test_refuse_random_bytes);
+  ADD ("/database/refuse/truncated", test_refuse_truncated);
+  ADD ("/database/refuse/newer", test_refuse_newer);
+  ADD ("/database/refuse/rule-breaking", test_refuse_rule_breaking);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "om-database.h"
+
+/*
+ * Random operations on a few opportunities, through the same calls the
+ * window and the command line make. After each one the rules R1-R3 must
+ * hold and every derived value must equal a recomputation from scratch
+ * (written here again, independently of the model); at the end the
+ * database read back from disk must equal the model. The seed comes from
+ * GTest: replay a failure with --seed.
+ */
+
+#define N_OPERATIONS 10000
+#define N_OPPORTUNITIES 3
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+/* Recomputations from scratch */
+
+static OmOpportunityStatus
+expected_status (const OmOpportunityData *d)
+{
+  guint won = 0;
+
+  for (guint i = 0; i < d->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (d->stages, i);
+      if (s->status == OM_STAGE_STATUS_LOST)
+        return OM_OPPORTUNITY_STATUS_LOST;
+      won += s->status == OM_STAGE_STATUS_WON;
+    }
+  return d->stages->len > 0 && won == d->stages->len ? OM_OPPORTUNITY_STATUS_WON : OM_OPPORTUNITY_STATUS_OPEN;
+}
+
+static void
+check_rules (const OmOpportunityData *d)
+{
+  guint i = 0;
+  guint n = d->stages->len;
+
+  /* R2/R3: won stages form a prefix; at most one lost stage, right after it */
+  while (i < n && ((OmStageData *) g_ptr_array_index (d->stages, i))->status == OM_STAGE_STATUS_WON)
+    i++;
+  if (i < n && ((OmStageData *) g_ptr_array_index (d->stages, i))->status == OM_STAGE_STATUS_LOST)
+    i++;
+  for (; i < n; i++)
+    g_assert_cmpint (((OmStageData *) g_ptr_array_index (d->stages, i))->status, ==, OM_STAGE_STATUS_PENDING);
+
+  for (i = 0; i < n; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (d->stages, i);
+      g_assert_true ((s->status == OM_STAGE_STATUS_PENDING) == (s->decided_on == 0));
+      g_assert_true (s->status != OM_STAGE_STATUS_LOST || *s->lost_reason != '\0');
+      g_assert_true (s->decided_on == 0 || s->decided_on >= d->start_date);
+    }
+  g_assert_no_error (NULL);
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_true (om_opportunity_data_validate (d, &error));
+  }
+}
+
+static void
+check_derived (OmOpportunity *opp,
+               OmDate         today)
+{
+  const OmOpportunityData *d = om_opportunity_get_data (opp);
+  OmOpportunityStatus status = expected_status (d);
+  double chain = status == OM_OPPORTUNITY_STATUS_WON ? 1.0 : 0.0;
+  int current = -1, weakest = -1;
+  guint won = 0;
+  OmDate due = d->start_date;
+  GListModel *stages = om_opportunity_get_stages (opp);
+
+  if (status == OM_OPPORTUNITY_STATUS_OPEN && d->stages->len > 0)
+    {
+      chain = 1.0;
+      for (guint i = 0; i < d->stages->len; i++)
+        {
+          const OmStageData *s = g_ptr_array_index (d->stages, i);
+          if (s->status == OM_STAGE_STATUS_PENDING)
+            {
+              chain *= s->probability;
+              if (weakest < 0 || s->probability < ((OmStageData *) g_ptr_array_index (d->stages, weakest))->probability)
+                weakest = (int) i;
+              if (current < 0)
+                current = (int) i;
+            }
+        }
+    }
+
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, status);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), chain, 1e-12);
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, current);
+  g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, weakest);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), d->value * chain, 1e-6);
+  g_assert_cmpuint (g_list_model_get_n_items (stages), ==, d->stages->len);
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, d->stages->len);
+
+  for (guint i = 0; i < d->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (d->stages, i);
+      g_autoptr(OmStage) stage = g_list_model_get_item (stages, i);
+      OmDate start = due;
+
+      won += s->status == OM_STAGE_STATUS_WON;
+      due = s->status == OM_STAGE_STATUS_PENDING ? due + s->duration_days : s->decided_on;
+
+      g_assert_true (om_stage_data_equal (om_stage_get_data (stage), s));
+      g_assert_cmpuint (om_stage_get_position (stage), ==, i);
+      g_assert_cmpuint (om_stage_get_start_date (stage), ==, start);
+      g_assert_cmpuint (om_stage_get_due_date (stage), ==, due);
+      g_assert_cmpint (om_stage_get_overdue (stage), ==, s->status == OM_STAGE_STATUS_PENDING && due < today);
+      g_assert_cmpint (om_stage_get_current (stage), ==, (int) i == current);
+      g_assert_cmpint (om_stage_get_weakest (stage), ==, (int) i == weakest);
+    }
+  g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, won);
+}
+
+/* Random operations */
+
+static char *
+random_text (const char *prefix)
+{
+  static const char *words[] = { "client", "agrees", "to", "the", "study", "Ålesund", "€", "“quote”", "plan" };
+  GString *text = g_string_new (prefix);
+
+  for (int n = g_test_rand_int_range (0, 4); n > 0; n--)
+    g_string_append_printf (text, " %s", words[g_test_rand_int_range (0, G_N_ELEMENTS (words))]);
+  return g_string_free (text, FALSE);
+}
+
+static OmStageData *
+random_stage (void)
+{
+  g_autofree char *activity = random_text ("Act");
+  g_autofree char *milestone = random_text ("Ms");
+  OmStageData *s = om_stage_data_new (activity, milestone);
+
+  s->kind = (OmStageKind) g_test_rand_int_range (0, 3);
+  s->duration_days = (guint) g_test_rand_int_range (0, 40);
+  s->probability = g_test_rand_int_range (0, 101) / 100.0;
+  g_free (s->owner);
+  s->owner = g_test_rand_bit () ? random_text ("Owner") : g_strdup ("");
+  return s;
+}
+
+/* Returns the index to operate on: mostly valid, sometimes past the end */
+static guint
+random_index (OmOpportunity *opp)
+{
+  return (guint) g_test_rand_int_range (0, (int) om_opportunity_get_n_stages (opp) + 2);
+}
+
+static void
+random_operation (OmRepository *repository,
+                  OmOpportunity *opp,
+                  guint         *n_accepted)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmOpportunityData) before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  gboolean accepted = FALSE;
+  gboolean dry_run = FALSE;
+  gboolean undo_like = FALSE;
+  guint index = random_index (opp);
+
+  int kind = g_test_rand_int_range (0, 12);
+
+  /* keep plans to a realistic length: long ones get pruned instead */
+  if (kind < 2 && om_opportunity_get_n_stages (opp) >= 30)
+    kind = 2;
+
+  switch (kind)
+    {
+    case 0:
+    case 1:
+      {
+        g_autoptr(OmStageData) s = random_stage ();
+        dry_run = om_opportunity_can_add_stage (opp, index, NULL);
+        accepted = om_opportunity_add_stage (opp, index, s, &error);
+      }
+      break;
+    case 2:
+      dry_run = om_opportunity_can_remove_stage (opp, index, NULL);
+      accepted = om_opportunity_remove_stage (opp, index, &error);
+      break;
+    case 3:
+    case 4:
+      {
+        guint to = random_index (opp);
+        dry_run = om_opportunity_can_move_stage (opp, index, to, NULL);
+        accepted = om_opportunity_move_stage (opp, index, to, &error);
+      }
+      break;
+    case 5:
+      if (g_test_rand_bit ())
+        index = (guint) MAX (0, om_opportunity_get_current_stage (opp));
+      dry_run = om_opportunity_can_win_stage (opp, index, NULL);
+      accepted = om_opportunity_win_stage (opp, index, "won", &error);
+      break;
+    case 6:
+      if (g_test_rand_int_range (0, 4) == 0)
+        {
+          dry_run = om_opportunity_can_lose_stage (opp, index, NULL);
+          accepted = om_opportunity_lose_stage (opp, index, g_test_rand_bit () ? "No budget" : "  ", &error);
+          if (!accepted && dry_run)
+            g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NO_LOST_REASON);
+          dry_run = accepted;
+        }
+      break;
+    case 7:
+      dry_run = om_opportunity_can_reopen (opp, NULL);
+      accepted = om_opportunity_reopen (opp, "reopened", &error);
+      break;
+    case 8:
+      undo_like = TRUE;
+      accepted = om_repository_undo (repository, &error);
+      break;
+    case 9:
+      undo_like = TRUE;
+      accepted = om_repository_redo (repository, &error);
+      break;
+    case 10:
+      if (index < om_opportunity_get_n_stages (opp))
+        {
+          g_autoptr(OmStageData) edited = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, index)));
+          g_autoptr(OmStageData) random = random_stage ();
+
+          g_free (edited->milestone);
+          edited->milestone = g_test_rand_int_range (0, 5) == 0 ? g_strdup (" ") : g_strdup (random->milestone);
+          edited->probability = g_test_rand_int_range (-10, 111) / 100.0;
+          edited->duration_days = random->duration_days;
+          g_free (edited->owner);
+          edited->owner = g_strdup (random->owner);
+          accepted = om_opportunity_edit_stage (opp, index, edited, &error);
+          dry_run = accepted;
+        }
+      break;
+    case 11:
+      {
+        g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (before);
+        edited->value = g_test_rand_int_range (-1, 1000000);
+        g_free (edited->coordinator);
+        edited->coordinator = random_text ("Coordinator");
+        if (g_test_rand_int_range (0, 6) == 0)
+          edited->start_date += (OmDate) g_test_rand_int_range (0, 90);
+        accepted = om_opportunity_edit (opp, edited, &error);
+        dry_run = accepted;
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (accepted)
+    {
+      g_assert_no_error (error);
+      (*n_accepted)++;
+    }
+  else if (error != NULL)
+    {
+      /* a refusal names its reason and changes nothing */
+      g_assert_true (error->domain == OM_MODEL_ERROR);
+      g_assert_cmpstr (error->message, !=, "");
+      if (!undo_like)
+        g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+    }
+  /* the dry run the window asks answers like the real thing */
+  if (!undo_like)
+    g_assert_cmpint (dry_run, ==, accepted);
+}
+
+static void
+test_random_operations (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("om-test-random-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "random.db", NULL);
+  g_autoptr(OmRepository) repository = NULL;
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  GListModel *opportunities;
+  OmDate today = date ("2026-03-01");
+  guint n_accepted = 0;
+
+  om_date_set_today (today);
+  repository = om_database_open_repository (path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_OPPORTUNITIES; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Opportunity %u", i);
+      g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, title, "Client", date ("2026-01-01"));
+
+      plan->value = 100000 * (i + 1);
+      g_assert_nonnull (om_repository_create_opportunity (repository, plan, &error));
+      g_assert_no_error (error);
+    }
+  opportunities = om_repository_get_opportunities (repository);
+
+  for (guint n = 0; n < N_OPERATIONS; n++)
+    {
+      guint n_opps = g_list_model_get_n_items (opportunities);
+      g_autoptr(OmOpportunity) opp = NULL;
+
+      /* undo can take an opportunity away (its creation): put a new one */
+      if (n_opps == 0)
+        {
+          g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Again", "Client", date ("2026-01-01"));
+          g_assert_nonnull (om_repository_create_opportunity (repository, plan, &error));
+          n_opps = 1;
+        }
+      if (g_test_rand_int_range (0, 200) == 0)
+        {
+          today += 1;
+          om_date_set_today (today);
+        }
+
+      opp = g_list_model_get_item (opportunities, (guint) g_test_rand_int_range (0, (int) n_opps));
+      random_operation (repository, opp, &n_accepted);
+
+      for (guint i = 0; i < g_list_model_get_n_items (opportunities); i++)
+        {
+          g_autoptr(OmOpportunity) each = g_list_model_get_item (opportunities, i);
+          check_rules (om_opportunity_get_data (each));
+          check_derived (each, today);
+        }
+    }
+
+  /* many operations must actually have gone through */
+  g_assert_cmpuint (n_accepted, >, N_OPERATIONS / 5);
+
+  db = om_database_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (om_database_load (db, &loaded, &templates, &error));
+  g_assert_cmpuint (loaded->len, ==, g_list_model_get_n_items (opportunities));
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, i);
+      const OmOpportunityData *on_disk = NULL;
+
+      for (guint j = 0; j < loaded->len; j++)
+        if (((OmOpportunityData *) g_ptr_array_index (loaded, j))->id == om_opportunity_get_id (opp))
+          on_disk = g_ptr_array_index (loaded, j);
+      g_assert_nonnull (on_disk);
+      g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), on_disk, TRUE));
+    }
+
+  g_clear_object (&db);
+  g_clear_object (&repository);
+  {
+    const char *names[] = { "random.db", "random.db-wal", "random.db-shm" };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *file = g_build_filename (dir, names[i], NULL);
+        g_remove (file);
+      }
+    g_rmdir (dir);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/random/operations", test_random_operations);
+  return g_test_run ();
+}
