@@ -616,9 +616,12 @@ om_opportunity_data_validate (const OmOpportunityData *self,
     return refuse (error, OM_MODEL_ERROR_INVALID_CURRENCY,
                    _("“%s” is not a currency code: use three capital letters, such as EUR."),
                    self->currency ? self->currency : "");
-  if (self->value < 0 || self->value > G_MAXINT64 / 1000)
+  if (self->value < 0)
     return refuse (error, OM_MODEL_ERROR_INVALID_VALUE,
                    _("The value must be zero or more."));
+  if (self->value > G_MAXINT64 / 1000)
+    return refuse (error, OM_MODEL_ERROR_INVALID_VALUE,
+                   _("The value is too large."));
   if (self->start_date == 0 || !g_date_valid_julian (self->start_date))
     return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
                    _("The opportunity needs a valid start date."));

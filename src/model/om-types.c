@@ -269,6 +269,8 @@ om_money_parse (const char *text,
 char *
 om_money_to_string (gint64 minor)
 {
+  g_return_val_if_fail (minor >= 0, g_strdup ("0.00"));
+
   return g_strdup_printf ("%" G_GINT64_FORMAT ".%02d",
                           minor / 100, (int) (minor % 100));
 }

@@ -1,0 +1,1111 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "om-json.h"
+
+static char *tmp_dir;
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+static char *
+write_document (const char *contents,
+                gssize      length)
+{
+  static guint counter;
+  g_autoptr(GError) error = NULL;
+  char *path = g_strdup_printf ("%s/document-%u.json", tmp_dir, counter++);
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static char *
+export_all (OmRepository *repository)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  char *document = om_json_export_repository (repository, 0, &length, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (document);
+  g_assert_cmpuint (length, ==, strlen (document));
+  return document;
+}
+
+static guint
+n_opportunities (OmRepository *repository)
+{
+  return g_list_model_get_n_items (om_repository_get_opportunities (repository));
+}
+
+static guint
+n_templates (OmRepository *repository)
+{
+  return g_list_model_get_n_items (om_repository_get_templates (repository));
+}
+
+static OmOpportunityData *
+get_data (OmRepository *repository,
+          guint         position)
+{
+  g_autoptr(OmOpportunity) opportunity =
+    g_list_model_get_item (om_repository_get_opportunities (repository), position);
+
+  /* the repository keeps the object alive */
+  return (OmOpportunityData *) om_opportunity_get_data (opportunity);
+}
+
+static OmStageData *
+stage_new (const char  *activity,
+           const char  *milestone,
+           OmStageKind  kind,
+           guint        days,
+           double       probability)
+{
+  OmStageData *stage = om_stage_data_new (activity, milestone);
+
+  stage->kind = kind;
+  stage->duration_days = days;
+  stage->probability = probability;
+  return stage;
+}
+
+/* The repository that every refused import must leave alone */
+static OmRepository *
+repository_with_one (void)
+{
+  OmRepository *repository = om_repository_new (NULL);
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing deal", "Initech", date ("2026-01-02"));
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (data->stages, stage_new ("Call", "Client agrees to meet", OM_STAGE_KIND_STANDARD, 5, 0.9));
+  g_assert_nonnull (om_repository_create_opportunity (repository, data, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_opportunities (repository), ==, 1);
+  return repository;
+}
+
+/* Removes the opportunities' ids, which an import gives anew, and
+ * counts them so that a test cannot compare documents without any. */
+static char *
+without_ids (const char *document,
+             guint      *n_removed)
+{
+  g_auto(GStrv) lines = g_strsplit (document, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  *n_removed = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_regex_match_simple ("^      \"id\": [0-9]+,$", lines[i], 0, 0))
+        {
+          (*n_removed)++;
+          continue;
+        }
+      g_string_append (out, lines[i]);
+      if (lines[i + 1] != NULL)
+        g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A failing disk */
+
+#define TEST_TYPE_BACKEND (test_backend_get_type ())
+G_DECLARE_FINAL_TYPE (TestBackend, test_backend, TEST, BACKEND, GObject)
+
+struct _TestBackend
+{
+  GObject  parent_instance;
+  gboolean fail;
+};
+
+static void test_backend_iface_init (OmBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestBackend, test_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (OM_TYPE_BACKEND, test_backend_iface_init))
+
+static gboolean
+test_backend_apply (OmBackend  *backend,
+                    GPtrArray  *changes,
+                    GError    **error)
+{
+  if (TEST_BACKEND (backend)->fail)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "The disk is full.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_backend_iface_init (OmBackendInterface *iface)
+{
+  iface->apply = test_backend_apply;
+}
+
+static void
+test_backend_class_init (TestBackendClass *klass)
+{
+}
+
+static void
+test_backend_init (TestBackend *self)
+{
+}
+
+/* Writing */
+
+static void
+test_write_layout (void)
+{
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+  OmOpportunityData *data = om_opportunity_data_new ("Deal", "ACME", date ("2026-01-05"));
+  OmTemplateData *template = om_template_data_new ("T");
+  OmStageData *stage;
+  g_autofree char *document = NULL;
+  gsize length = 0;
+  const char *expected =
+    "{\n"
+    "  \"format\": \"oppmanager/1\",\n"
+    "  \"opportunities\": [\n"
+    "    {\n"
+    "      \"id\": 7,\n"
+    "      \"title\": \"Deal\",\n"
+    "      \"client\": \"ACME\",\n"
+    "      \"coordinator\": \"Ann\",\n"
+    "      \"value\": \"1500.00\",\n"
+    "      \"currency\": \"EUR\",\n"
+    "      \"start_date\": \"2026-01-05\",\n"
+    "      \"status\": \"open\",\n"
+    "      \"chain_probability\": 0.5,\n"
+    "      \"notes\": \"n\",\n"
+    "      \"stages\": [\n"
+    "        {\n"
+    "          \"activity\": \"Meet\",\n"
+    "          \"milestone\": \"Agrees\",\n"
+    "          \"kind\": \"process-agreement\",\n"
+    "          \"owner\": \"Bob\",\n"
+    "          \"client_owner\": \"Eve\",\n"
+    "          \"duration_days\": 3,\n"
+    "          \"probability\": 0.8,\n"
+    "          \"status\": \"won\",\n"
+    "          \"decided_on\": \"2026-01-07\",\n"
+    "          \"client_description\": \"cd\",\n"
+    "          \"notes\": \"sn\",\n"
+    "          \"due_date\": \"2026-01-07\"\n"
+    "        },\n"
+    "        {\n"
+    "          \"activity\": \"Sign\",\n"
+    "          \"milestone\": \"Signed\",\n"
+    "          \"kind\": \"standard\",\n"
+    "          \"owner\": \"\",\n"
+    "          \"client_owner\": \"\",\n"
+    "          \"duration_days\": 10,\n"
+    "          \"probability\": 0.5,\n"
+    "          \"status\": \"pending\",\n"
+    "          \"client_description\": \"\",\n"
+    "          \"notes\": \"q\\\"b\\\\s\\nl\\tt\\u0001 é😀\",\n"
+    "          \"due_date\": \"2026-01-17\"\n"
+    "        }\n"
+    "      ],\n"
+    "      \"history\": [\n"
+    "        {\n"
+    "          \"stage\": 0,\n"
+    "          \"from\": \"pending\",\n"
+    "          \"to\": \"won\",\n"
+    "          \"on\": \"2026-01-07\",\n"
+    "          \"note\": \"ok\"\n"
+    "        }\n"
+    "      ]\n"
+    "    }\n"
+    "  ],\n"
+    "  \"templates\": [\n"
+    "    {\n"
+    "      \"name\": \"T\",\n"
+    "      \"stages\": [\n"
+    "        {\n"
+    "          \"activity\": \"A\",\n"
+    "          \"milestone\": \"M\",\n"
+    "          \"kind\": \"feasibility-study\",\n"
+    "          \"duration_days\": 30,\n"
+    "          \"probability\": 0.25,\n"
+    "          \"client_description\": \"d\"\n"
+    "        }\n"
+    "      ]\n"
+    "    }\n"
+    "  ]\n"
+    "}\n";
+
+  data->id = 7;
+  g_free (data->coordinator);
+  data->coordinator = g_strdup ("Ann");
+  data->value = 150000;
+  g_free (data->notes);
+  data->notes = g_strdup ("n");
+
+  stage = stage_new ("Meet", "Agrees", OM_STAGE_KIND_PROCESS_AGREEMENT, 3, 0.8);
+  g_free (stage->owner);
+  stage->owner = g_strdup ("Bob");
+  g_free (stage->client_owner);
+  stage->client_owner = g_strdup ("Eve");
+  stage->status = OM_STAGE_STATUS_WON;
+  stage->decided_on = date ("2026-01-07");
+  g_free (stage->client_description);
+  stage->client_description = g_strdup ("cd");
+  g_free (stage->notes);
+  stage->notes = g_strdup ("sn");
+  g_ptr_array_add (data->stages, stage);
+
+  stage = stage_new ("Sign", "Signed", OM_STAGE_KIND_STANDARD, 10, 0.5);
+  g_free (stage->notes);
+  stage->notes = g_strdup ("q\"b\\s\nl\tt\x01 é😀");
+  g_ptr_array_add (data->stages, stage);
+
+  g_ptr_array_add (data->history,
+                   om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, date ("2026-01-07"), "ok"));
+  g_ptr_array_add (opportunities, data);
+
+  stage = stage_new ("A", "M", OM_STAGE_KIND_FEASIBILITY_STUDY, 30, 0.25);
+  g_free (stage->client_description);
+  stage->client_description = g_strdup ("d");
+  g_ptr_array_add (template->stages, stage);
+  g_ptr_array_add (templates, template);
+
+  document = om_json_write (opportunities, templates, &length);
+  g_assert_cmpstr (document, ==, expected);
+  g_assert_cmpuint (length, ==, strlen (expected));
+}
+
+static void
+test_write_empty (void)
+{
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new ();
+  g_autofree char *document = om_json_write (opportunities, NULL, NULL);
+
+  /* the templates list is written even when there is none */
+  g_assert_cmpstr (document, ==,
+                   "{\n"
+                   "  \"format\": \"oppmanager/1\",\n"
+                   "  \"opportunities\": [],\n"
+                   "  \"templates\": []\n"
+                   "}\n");
+}
+
+/* Round trip */
+
+static OmOpportunity *
+create (OmRepository      *repository,
+        OmOpportunityData *data)
+{
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opportunity = om_repository_create_opportunity (repository, data, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (opportunity);
+  om_opportunity_data_free (data);
+  return opportunity;
+}
+
+static void
+set_strings (OmStageData *stage,
+             const char  *owner,
+             const char  *client_owner,
+             const char  *client_description,
+             const char  *notes)
+{
+  g_free (stage->owner);
+  stage->owner = g_strdup (owner);
+  g_free (stage->client_owner);
+  stage->client_owner = g_strdup (client_owner);
+  g_free (stage->client_description);
+  stage->client_description = g_strdup (client_description);
+  g_free (stage->notes);
+  stage->notes = g_strdup (notes);
+}
+
+/* Opportunities that between them use every field, status, kind and
+ * kind of history entry */
+static OmRepository *
+repository_with_everything (void)
+{
+  OmRepository *repository = om_repository_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) no_opportunities = g_ptr_array_new ();
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+  g_autoptr(GPtrArray) imported = NULL;
+  OmOpportunityData *data;
+  OmTemplateData *template;
+  OmOpportunity *open, *lost, *won, *removed;
+  OmStageData *stage;
+
+  /* so that the ids here differ from those of a fresh repository */
+  removed = create (repository, om_opportunity_data_new ("Removed", "Nobody", date ("2026-01-01")));
+  g_assert_true (om_repository_remove_opportunity (repository, removed, &error));
+  g_assert_no_error (error);
+
+  data = om_opportunity_data_new ("Überseeprojekt “Nordlicht” \"quoted\" \\ back", "Ærø Ålesund & Søn 😀",
+                                  date ("2026-01-05"));
+  g_free (data->coordinator);
+  data->coordinator = g_strdup ("Zoë Ångström");
+  data->value = 125000050;
+  g_free (data->currency);
+  data->currency = g_strdup ("CHF");
+  g_free (data->notes);
+  data->notes = g_strdup ("Line one\nLine two\twith a tab\r\nand a bell \x07.");
+  stage = stage_new ("Initial appointment", "Client agrees to explore", OM_STAGE_KIND_STANDARD, 0, 0.8);
+  set_strings (stage, "Bob", "Mr. Müller", "We listen to your needs.", "Bring coffee ☕");
+  g_ptr_array_add (data->stages, stage);
+  stage = stage_new ("Process meeting", "Client agrees to the process", OM_STAGE_KIND_PROCESS_AGREEMENT, 7, 1.0);
+  set_strings (stage, "Carol", "Ms. Ødegaard", "Together we agree on the steps.", "");
+  g_ptr_array_add (data->stages, stage);
+  stage = stage_new ("Study", "Client commissions the study", OM_STAGE_KIND_FEASIBILITY_STUDY, 36500, 0.1);
+  g_ptr_array_add (data->stages, stage);
+  stage = stage_new ("Contract", "Contract signed", OM_STAGE_KIND_STANDARD, 14, 0.123456789);
+  set_strings (stage, "", "", "", "Last one");
+  g_ptr_array_add (data->stages, stage);
+  open = create (repository, data);
+
+  om_date_set_today (date ("2026-01-10"));
+  g_assert_true (om_opportunity_win_stage (open, 0, "Went well", &error));
+  g_assert_no_error (error);
+  om_date_set_today (date ("2026-01-20"));
+  g_assert_true (om_opportunity_win_stage (open, 1, "Letter signed", &error));
+  g_assert_no_error (error);
+  om_date_set_today (date ("2026-01-21"));
+  g_assert_true (om_opportunity_reopen (open, "Signed by the wrong person", &error));
+  g_assert_no_error (error);
+  om_date_set_today (date ("2026-01-25"));
+  g_assert_true (om_opportunity_win_stage (open, 1, "Signed again “properly”", &error));
+  g_assert_no_error (error);
+
+  data = om_opportunity_data_new ("Lost deal", "Globex", date ("2026-02-01"));
+  g_ptr_array_add (data->stages, stage_new ("Meet", "Agrees to meet", OM_STAGE_KIND_STANDARD, 3, 0.7));
+  g_ptr_array_add (data->stages, stage_new ("Pitch", "Agrees to the pitch", OM_STAGE_KIND_STANDARD, 3, 0.6));
+  g_ptr_array_add (data->stages, stage_new ("Close", "Signs", OM_STAGE_KIND_STANDARD, 3, 0.5));
+  lost = create (repository, data);
+  om_date_set_today (date ("2026-02-02"));
+  g_assert_true (om_opportunity_win_stage (lost, 0, "", &error));
+  g_assert_no_error (error);
+  om_date_set_today (date ("2026-02-03"));
+  g_assert_true (om_opportunity_lose_stage (lost, 1, "Budget cut — “no money” this year", &error));
+  g_assert_no_error (error);
+
+  data = om_opportunity_data_new ("Won deal", "Umbrella", date ("2026-03-01"));
+  g_ptr_array_add (data->stages, stage_new ("Sign", "Signed", OM_STAGE_KIND_STANDARD, 1, 0.99));
+  won = create (repository, data);
+  om_date_set_today (date ("2026-03-01"));
+  g_assert_true (om_opportunity_win_stage (won, 0, "Done", &error));
+  g_assert_no_error (error);
+
+  create (repository, om_opportunity_data_new ("Empty plan", "Hooli", date ("2026-04-01")));
+
+  template = om_template_data_new ("Quick sale ✓");
+  stage = stage_new ("Demo", "Client likes the demo", OM_STAGE_KIND_PROCESS_AGREEMENT, 2, 0.75);
+  set_strings (stage, "", "", "A short demonstration.", "");
+  g_ptr_array_add (template->stages, stage);
+  g_ptr_array_add (template->stages, stage_new ("Trial", "Client runs a trial", OM_STAGE_KIND_FEASIBILITY_STUDY, 0, 0));
+  g_ptr_array_add (template->stages, stage_new ("Order", "Client orders", OM_STAGE_KIND_STANDARD, 9, 1));
+  g_ptr_array_add (templates, template);
+  imported = om_repository_import (repository, no_opportunities, templates, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (imported);
+
+  g_assert_cmpint (om_opportunity_get_status (open), ==, OM_OPPORTUNITY_STATUS_OPEN);
+  g_assert_cmpint (om_opportunity_get_status (lost), ==, OM_OPPORTUNITY_STATUS_LOST);
+  g_assert_cmpint (om_opportunity_get_status (won), ==, OM_OPPORTUNITY_STATUS_WON);
+  g_assert_cmpuint (om_opportunity_get_data (open)->history->len, ==, 4);
+  g_assert_cmpuint (n_opportunities (repository), ==, 4);
+  g_assert_cmpuint (n_templates (repository), ==, 2);
+  return repository;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(OmRepository) repository = repository_with_everything ();
+  g_autoptr(OmRepository) fresh = om_repository_new (NULL);
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = export_all (repository);
+  g_autofree char *path = write_document (first, -1);
+  g_autofree char *second = NULL;
+  g_autofree char *first_stripped = NULL;
+  g_autofree char *second_stripped = NULL;
+  guint n_first, n_second;
+
+  /* what the document says is what the repository holds */
+  g_assert_true (om_json_parse (first, -1, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opportunities->len, ==, 4);
+  g_assert_cmpuint (templates->len, ==, 1);
+  for (guint i = 0; i < opportunities->len; i++)
+    {
+      const OmOpportunityData *parsed = g_ptr_array_index (opportunities, i);
+
+      g_assert_cmpint (parsed->id, ==, 0);
+      g_assert_true (om_opportunity_data_equal (parsed, get_data (repository, i), FALSE));
+    }
+  {
+    g_autoptr(OmTemplate) template = g_list_model_get_item (om_repository_get_templates (repository), 1);
+    g_assert_true (om_template_data_equal (g_ptr_array_index (templates, 0), om_template_get_data (template)));
+  }
+
+  /* some of what the format promises, spelled out */
+  g_assert_nonnull (strstr (first, "\"value\": \"1250000.50\""));
+  g_assert_nonnull (strstr (first, "\"currency\": \"CHF\""));
+  g_assert_nonnull (strstr (first, "\"lost_reason\": \"Budget cut — “no money” this year\""));
+  g_assert_nonnull (strstr (first, "\"status\": \"lost\""));
+  g_assert_nonnull (strstr (first, "\"status\": \"won\""));
+  g_assert_nonnull (strstr (first, "\"probability\": 0.123456789,"));
+  g_assert_nonnull (strstr (first, "\"from\": \"won\""));
+  g_assert_nonnull (strstr (first, "\"title\": \"Überseeprojekt “Nordlicht” \\\"quoted\\\" \\\\ back\""));
+  g_assert_null (strstr (first, "Recommended process"));
+
+  created = om_json_import_file (fresh, path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (created->len, ==, 4);
+  g_assert_cmpstr (om_opportunity_get_title (g_ptr_array_index (created, 1)), ==, "Lost deal");
+  g_assert_cmpuint (n_templates (fresh), ==, 2);
+
+  second = export_all (fresh);
+  first_stripped = without_ids (first, &n_first);
+  second_stripped = without_ids (second, &n_second);
+  g_assert_cmpuint (n_first, ==, 4);
+  g_assert_cmpuint (n_second, ==, 4);
+  /* the ids were given anew… */
+  g_assert_cmpstr (first, !=, second);
+  /* …and nothing else changed */
+  g_assert_cmpstr (first_stripped, ==, second_stripped);
+}
+
+/* Reading */
+
+static void
+test_defaults (void)
+{
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *document =
+    "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+    "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\","
+    "   \"stages\": [{\"activity\": \"First\", \"milestone\": \"One\"},"
+    "                {\"activity\": \"Second\", \"milestone\": \"Two\", \"probability\": 0, \"duration_days\": 0},"
+    "                {\"activity\": \"Third\", \"milestone\": \"Three\", \"probability\": 1}]},"
+    "  {\"title\": \"No stages\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\"}],"
+    " \"templates\": [{\"name\": \"Bare\", \"stages\": [{\"activity\": \"A\", \"milestone\": \"M\"}]}]}";
+  const char *activities[] = { "First", "Second", "Third" };
+  const OmOpportunityData *data;
+  const OmStageData *stage;
+
+  g_assert_true (om_json_parse (document, -1, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opportunities->len, ==, 2);
+
+  data = g_ptr_array_index (opportunities, 0);
+  g_assert_cmpstr (data->title, ==, "Deal");
+  g_assert_cmpstr (data->client, ==, "ACME");
+  g_assert_cmpstr (data->coordinator, ==, "");
+  g_assert_cmpint (data->value, ==, 0);
+  g_assert_cmpstr (data->currency, ==, "EUR");
+  g_assert_cmpuint (data->start_date, ==, date ("2026-01-05"));
+  g_assert_cmpstr (data->notes, ==, "");
+  g_assert_cmpuint (data->history->len, ==, 0);
+  g_assert_cmpuint (data->stages->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (((OmStageData *) g_ptr_array_index (data->stages, i))->activity, ==, activities[i]);
+
+  stage = g_ptr_array_index (data->stages, 0);
+  g_assert_cmpstr (stage->milestone, ==, "One");
+  g_assert_cmpint (stage->kind, ==, OM_STAGE_KIND_STANDARD);
+  g_assert_cmpstr (stage->owner, ==, "");
+  g_assert_cmpstr (stage->client_owner, ==, "");
+  g_assert_cmpuint (stage->duration_days, ==, 7);
+  g_assert_cmpfloat (stage->probability, ==, 0.5);
+  g_assert_cmpint (stage->status, ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpuint (stage->decided_on, ==, 0);
+  g_assert_cmpstr (stage->lost_reason, ==, "");
+  g_assert_cmpstr (stage->client_description, ==, "");
+  g_assert_cmpstr (stage->notes, ==, "");
+
+  /* given values are not taken for absent ones */
+  stage = g_ptr_array_index (data->stages, 1);
+  g_assert_cmpuint (stage->duration_days, ==, 0);
+  g_assert_cmpfloat (stage->probability, ==, 0.0);
+  stage = g_ptr_array_index (data->stages, 2);
+  g_assert_cmpfloat (stage->probability, ==, 1.0);
+
+  data = g_ptr_array_index (opportunities, 1);
+  g_assert_cmpuint (data->stages->len, ==, 0);
+
+  g_assert_cmpuint (templates->len, ==, 1);
+  stage = g_ptr_array_index (((OmTemplateData *) g_ptr_array_index (templates, 0))->stages, 0);
+  g_assert_cmpint (stage->kind, ==, OM_STAGE_KIND_STANDARD);
+  g_assert_cmpuint (stage->duration_days, ==, 7);
+  g_assert_cmpfloat (stage->probability, ==, 0.5);
+  g_assert_cmpstr (stage->client_description, ==, "");
+}
+
+static void
+test_derived_keys_accepted (void)
+{
+  g_autoptr(OmRepository) repository = om_repository_new (NULL);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const char *document =
+    "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+    "  {\"id\": 41, \"title\": \"Won\", \"client\": \"A\", \"start_date\": \"2026-01-05\","
+    "   \"status\": \"won\", \"chain_probability\": 0.123,"
+    "   \"stages\": [{\"activity\": \"S\", \"milestone\": \"M\", \"status\": \"won\","
+    "                 \"decided_on\": \"2026-01-05\", \"due_date\": \"whenever\"}]},"
+    "  {\"id\": 41, \"title\": \"Lost\", \"client\": \"B\", \"start_date\": \"2026-01-05\","
+    "   \"status\": \"lost\", \"chain_probability\": 1,"
+    "   \"stages\": [{\"activity\": \"S\", \"milestone\": \"M\", \"status\": \"lost\","
+    "                 \"decided_on\": \"2026-01-06\", \"lost_reason\": \"Price\"},"
+    "                {\"activity\": \"T\", \"milestone\": \"N\", \"lost_reason\": \"\"}]},"
+    "  {\"title\": \"Open\", \"client\": \"C\", \"start_date\": \"2026-01-05\", \"status\": \"open\","
+    "   \"stages\": []}"
+    "]}";
+
+  path = write_document (document, -1);
+  created = om_json_import_file (repository, path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (created->len, ==, 3);
+  g_assert_cmpint (om_opportunity_get_status (g_ptr_array_index (created, 0)), ==, OM_OPPORTUNITY_STATUS_WON);
+  g_assert_cmpint (om_opportunity_get_status (g_ptr_array_index (created, 1)), ==, OM_OPPORTUNITY_STATUS_LOST);
+  g_assert_cmpint (om_opportunity_get_status (g_ptr_array_index (created, 2)), ==, OM_OPPORTUNITY_STATUS_OPEN);
+  /* the ids of the document are not kept: both said 41 */
+  g_assert_cmpint (om_opportunity_get_id (g_ptr_array_index (created, 0)), !=,
+                   om_opportunity_get_id (g_ptr_array_index (created, 1)));
+  g_assert_cmpfloat (om_opportunity_get_chain_probability (g_ptr_array_index (created, 0)), ==, 1.0);
+  g_assert_cmpfloat (om_opportunity_get_chain_probability (g_ptr_array_index (created, 1)), ==, 0.0);
+}
+
+static void
+test_history_synthesized (void)
+{
+  g_autoptr(OmRepository) repository = om_repository_new (NULL);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const OmOpportunityData *data;
+  const OmHistoryEntry *entry;
+  /* decided out of the chain's order: the history is oldest first */
+  const char *document =
+    "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+    "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
+    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"},"
+    "    {\"activity\": \"B\", \"milestone\": \"N\", \"status\": \"won\", \"decided_on\": \"2026-01-12\"},"
+    "    {\"activity\": \"C\", \"milestone\": \"O\", \"status\": \"lost\", \"decided_on\": \"2026-01-25\","
+    "     \"lost_reason\": \"Too expensive\"},"
+    "    {\"activity\": \"D\", \"milestone\": \"P\"}]}]}";
+
+  path = write_document (document, -1);
+  created = om_json_import_file (repository, path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  data = om_opportunity_get_data (g_ptr_array_index (created, 0));
+  g_assert_cmpuint (data->history->len, ==, 3);
+
+  entry = g_ptr_array_index (data->history, 0);
+  g_assert_cmpuint (entry->stage, ==, 1);
+  g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpuint (entry->on, ==, date ("2026-01-12"));
+  g_assert_cmpstr (entry->note, ==, "");
+
+  entry = g_ptr_array_index (data->history, 1);
+  g_assert_cmpuint (entry->stage, ==, 0);
+  g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpuint (entry->on, ==, date ("2026-01-20"));
+
+  entry = g_ptr_array_index (data->history, 2);
+  g_assert_cmpuint (entry->stage, ==, 2);
+  g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_LOST);
+  g_assert_cmpuint (entry->on, ==, date ("2026-01-25"));
+  g_assert_cmpstr (entry->note, ==, "Too expensive");
+}
+
+static void
+test_history_given (void)
+{
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+  const OmOpportunityData *data;
+  const OmHistoryEntry *entry;
+  /* a given history is kept as it is, even an empty one */
+  const char *document =
+    "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+    "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
+    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"}],"
+    "   \"history\": [{\"stage\": 0, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-07\"},"
+    "                 {\"stage\": 0, \"from\": \"won\", \"to\": \"pending\", \"on\": \"2026-01-08\", \"note\": \"Oops\"},"
+    "                 {\"stage\": 0, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-20\", \"note\": \"Again\"}]},"
+    "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
+    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"}],"
+    "   \"history\": []}]}";
+
+  g_assert_true (om_json_parse (document, strlen (document), &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (templates->len, ==, 0);
+
+  data = g_ptr_array_index (opportunities, 0);
+  g_assert_cmpuint (data->history->len, ==, 3);
+  entry = g_ptr_array_index (data->history, 1);
+  g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpuint (entry->on, ==, date ("2026-01-08"));
+  g_assert_cmpstr (entry->note, ==, "Oops");
+  entry = g_ptr_array_index (data->history, 0);
+  g_assert_cmpstr (entry->note, ==, "");
+
+  data = g_ptr_array_index (opportunities, 1);
+  g_assert_cmpuint (data->history->len, ==, 0);
+}
+
+static void
+test_byte_order_mark (void)
+{
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_json_parse ("\xef\xbb\xbf{\"format\": \"oppmanager/1\", \"opportunities\": []}", -1,
+                                &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opportunities->len, ==, 0);
+  g_assert_cmpuint (templates->len, ==, 0);
+}
+
+/* Refusals */
+
+typedef struct
+{
+  const char  *name;
+  const char  *document;
+  gssize       length;
+  OmJsonError  code;
+  const char  *where;      /* what the message starts with, before ": " */
+} Refusal;
+
+#define DOC(opportunities) "{\"format\": \"oppmanager/1\", \"opportunities\": [" opportunities "]}"
+#define OPP_AT(start, more) "{\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"" start "\"" more "}"
+#define OPP(more) OPP_AT ("2026-01-05", more)
+#define STAGES(list) ", \"stages\": [" list "]"
+#define STAGE(more) "{\"activity\": \"Meet\", \"milestone\": \"Client agrees\"" more "}"
+#define WON(on) STAGE (", \"status\": \"won\", \"decided_on\": \"" on "\"")
+#define LOST(on) STAGE (", \"status\": \"lost\", \"decided_on\": \"" on "\", \"lost_reason\": \"Price\"")
+#define HISTORY(entries) ", \"history\": [" entries "]"
+#define TEMPLATES(list) "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"templates\": [" list "]}"
+
+static const Refusal refusals[] = {
+  /* not JSON */
+  { "syntax-error", "{\n  \"format\": \"oppmanager/1\"\n  \"opportunities\": []\n}", -1,
+    OM_JSON_ERROR_SYNTAX, "line 3, column 3" },
+  { "trailing-comma", DOC (OPP ("") ","), -1, OM_JSON_ERROR_SYNTAX, "line 1, column 110" },
+  { "empty-document", "", -1, OM_JSON_ERROR_SYNTAX, "line 1, column 1" },
+  { "blank-document", " \n\t ", -1, OM_JSON_ERROR_SYNTAX, "line 2, column 3" },
+  { "text-after-document", DOC ("") "\n{}", -1, OM_JSON_ERROR_SYNTAX, "line 2, column 1" },
+  { "comment", "// mine\n" DOC (""), -1, OM_JSON_ERROR_SYNTAX, "line 1, column 1" },
+  { "single-quotes", "{'format': 'oppmanager/1', 'opportunities': []}", -1, OM_JSON_ERROR_SYNTAX, "line 1, column 2" },
+  { "duplicate-key", "{\"format\": \"oppmanager/1\",\n \"format\": \"oppmanager/1\", \"opportunities\": []}", -1,
+    OM_JSON_ERROR_SYNTAX, "line 2, column 2" },
+  { "number-too-large", DOC (OPP (STAGES (STAGE (", \"duration_days\": 18446744073709551623")))), -1,
+    OM_JSON_ERROR_SYNTAX, "line 1, column 189" },
+  { "lone-surrogate", DOC (OPP (", \"notes\": \"\\ud83d\"")), -1, OM_JSON_ERROR_SYNTAX, "line 1, column 120" },
+  { "nul-escape", DOC (OPP (", \"notes\": \"a\\u0000b\"")), -1, OM_JSON_ERROR_SYNTAX, "line 1, column 121" },
+  { "invalid-utf8", "{\"format\": \"oppmanager/1\",\n \"opportunities\": [{\"title\": \"Caf\xe9\"}]}", -1,
+    OM_JSON_ERROR_ENCODING, "line 2, column 34 (byte offset 60)" },
+  { "nul-byte", "{\"format\": \"oppm\0anager/1\"}", 27, OM_JSON_ERROR_ENCODING, "line 1, column 17 (byte offset 16)" },
+
+  /* not ours */
+  { "top-level-array", "[]", -1, OM_JSON_ERROR_FORMAT, "top level" },
+  { "wrong-format", "{\"format\": \"oppmanager/2\", \"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
+  { "missing-format", "{\"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
+  { "format-not-text", "{\"format\": 1, \"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
+
+  /* the document */
+  { "unknown-top-level-key", "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"extra\": true}", -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "extra" },
+  { "missing-opportunities", "{\"format\": \"oppmanager/1\", \"templates\": []}", -1,
+    OM_JSON_ERROR_MISSING_KEY, "opportunities" },
+  { "opportunities-not-list", "{\"format\": \"oppmanager/1\", \"opportunities\": {}}", -1,
+    OM_JSON_ERROR_TYPE, "opportunities" },
+  { "opportunity-not-object", DOC ("\"Deal\""), -1, OM_JSON_ERROR_TYPE, "opportunities[0]" },
+
+  /* an opportunity */
+  { "unknown-opportunity-key", DOC (OPP (", \"clinet\": \"ACME\"")), -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "opportunities[0].clinet" },
+  { "title-missing", DOC ("{\"client\": \"ACME\", \"start_date\": \"2026-01-05\"}"), -1,
+    OM_JSON_ERROR_MISSING_KEY, "opportunities[0].title" },
+  { "title-blank", DOC ("{\"title\": \" \\t \", \"client\": \"ACME\", \"start_date\": \"2026-01-05\"}"), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].title" },
+  { "client-wrong-type", DOC ("{\"title\": \"Deal\", \"client\": 42, \"start_date\": \"2026-01-05\"}"), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].client" },
+  { "start-date-missing", DOC ("{\"title\": \"Deal\", \"client\": \"ACME\"}"), -1,
+    OM_JSON_ERROR_MISSING_KEY, "opportunities[0].start_date" },
+  { "start-date-not-a-day", DOC (OPP_AT ("2026-02-30", "")), -1, OM_JSON_ERROR_VALUE, "opportunities[0].start_date" },
+  { "start-date-slashes", DOC (OPP_AT ("2026/01/01", "")), -1, OM_JSON_ERROR_VALUE, "opportunities[0].start_date" },
+  { "value-three-decimals", DOC (OPP (", \"value\": \"10.123\"")), -1, OM_JSON_ERROR_VALUE, "opportunities[0].value" },
+  { "value-negative", DOC (OPP (", \"value\": \"-5.00\"")), -1, OM_JSON_ERROR_VALUE, "opportunities[0].value" },
+  { "value-number", DOC (OPP (", \"value\": 1000")), -1, OM_JSON_ERROR_TYPE, "opportunities[0].value" },
+  { "value-too-large", DOC (OPP (", \"value\": \"99999999999999999999999\"")), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].value" },
+  { "currency-lower-case", DOC (OPP (", \"currency\": \"eur\"")), -1, OM_JSON_ERROR_VALUE, "opportunities[0].currency" },
+  { "notes-null", DOC (OPP (", \"notes\": null")), -1, OM_JSON_ERROR_TYPE, "opportunities[0].notes" },
+  { "id-text", DOC (OPP (", \"id\": \"7\"")), -1, OM_JSON_ERROR_TYPE, "opportunities[0].id" },
+  { "id-fraction", DOC (OPP (", \"id\": 7.5")), -1, OM_JSON_ERROR_VALUE, "opportunities[0].id" },
+  { "chain-probability-text", DOC (OPP (", \"chain_probability\": \"0.5\"")), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].chain_probability" },
+  { "unknown-opportunity-status", DOC (OPP (", \"status\": \"closed\"")), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].status" },
+  { "status-contradicts-stages", DOC (OPP (", \"status\": \"won\"" STAGES (WON ("2026-01-10") "," STAGE ("")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].status" },
+  { "status-won-without-stages", DOC (OPP (", \"status\": \"won\"")), -1, OM_JSON_ERROR_RULE, "opportunities[0].status" },
+  { "stages-not-list", DOC (OPP (", \"stages\": \"none\"")), -1, OM_JSON_ERROR_TYPE, "opportunities[0].stages" },
+
+  /* a stage */
+  { "unknown-stage-key", DOC (OPP ("") "," OPP (STAGES (STAGE (", \"probabilty\": 0.5")))), -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "opportunities[1].stages[0].probabilty" },
+  { "stage-not-object", DOC (OPP (STAGES ("\"Meet\""))), -1, OM_JSON_ERROR_TYPE, "opportunities[0].stages[0]" },
+  { "activity-missing", DOC (OPP (STAGES ("{\"milestone\": \"M\"}"))), -1,
+    OM_JSON_ERROR_MISSING_KEY, "opportunities[0].stages[0].activity" },
+  { "milestone-blank", DOC (OPP (STAGES ("{\"activity\": \"A\", \"milestone\": \"\"}"))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].milestone" },
+  { "probability-too-high", DOC (OPP (STAGES (STAGE (", \"probability\": 1.5")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].probability" },
+  { "probability-negative", DOC (OPP (STAGES (STAGE (", \"probability\": -0.1")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].probability" },
+  { "probability-text", DOC (OPP (STAGES (STAGE (", \"probability\": \"0.5\"")))), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].stages[0].probability" },
+  { "duration-fraction", DOC (OPP (STAGES (STAGE ("") "," STAGE (", \"duration_days\": 1.5")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[1].duration_days" },
+  { "duration-negative", DOC (OPP (STAGES (STAGE (", \"duration_days\": -1")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].duration_days" },
+  { "duration-too-long", DOC (OPP (STAGES (STAGE (", \"duration_days\": 36501")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].duration_days" },
+  { "duration-boolean", DOC (OPP (STAGES (STAGE (", \"duration_days\": true")))), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].stages[0].duration_days" },
+  { "unknown-kind", DOC (OPP (STAGES (STAGE (", \"kind\": \"meeting\"")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].kind" },
+  { "unknown-status", DOC (OPP (STAGES (STAGE ("") "," STAGE ("") "," STAGE (", \"status\": \"done\"")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[2].status" },
+  { "decided-on-not-a-day", DOC (OPP (STAGES (STAGE (", \"status\": \"won\", \"decided_on\": \"2026-13-01\"")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].decided_on" },
+  { "due-date-number", DOC (OPP (STAGES (STAGE (", \"due_date\": 20260110")))), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].stages[0].due_date" },
+
+  /* the rules */
+  { "won-after-pending", DOC (OPP (STAGES (STAGE ("") "," WON ("2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].status" },
+  { "won-after-lost", DOC (OPP (STAGES (WON ("2026-01-06") "," LOST ("2026-01-07") "," WON ("2026-01-08")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[2].status" },
+  { "lost-after-pending", DOC (OPP (STAGES (STAGE ("") "," LOST ("2026-01-07")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].status" },
+  { "two-lost", DOC (OPP (STAGES (LOST ("2026-01-07") "," LOST ("2026-01-08")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].status" },
+  { "lost-without-reason",
+    DOC (OPP (STAGES (STAGE (", \"status\": \"lost\", \"decided_on\": \"2026-01-10\"")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].lost_reason" },
+  { "lost-blank-reason",
+    DOC (OPP (STAGES (STAGE (", \"status\": \"lost\", \"decided_on\": \"2026-01-10\", \"lost_reason\": \"  \"")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].lost_reason" },
+  { "reason-when-not-lost", DOC (OPP (STAGES (STAGE (", \"lost_reason\": \"Price\"")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].lost_reason" },
+  { "won-without-date", DOC (OPP (STAGES (STAGE (", \"status\": \"won\"")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].decided_on" },
+  { "pending-with-date", DOC (OPP (STAGES (STAGE (", \"decided_on\": \"2026-01-10\"")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].decided_on" },
+  { "decided-before-start", DOC (OPP (STAGES (WON ("2026-01-04")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].decided_on" },
+
+  /* the history */
+  { "history-stage-out-of-range",
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 1, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].history[0].stage" },
+  { "history-stage-negative",
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": -1, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].history[0].stage" },
+  { "history-same-status",
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"won\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].history[0].to" },
+  { "history-unknown-status",
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"open\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].history[0].from" },
+  { "history-missing-date",
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"pending\", \"to\": \"won\"}"))), -1,
+    OM_JSON_ERROR_MISSING_KEY, "opportunities[0].history[0].on" },
+  { "history-unknown-key",
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\", \"by\": \"Ann\"}"))), -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "opportunities[0].history[0].by" },
+
+  /* the templates */
+  { "template-unknown-key",
+    TEMPLATES ("{\"name\": \"T\", \"stages\": [{\"activity\": \"A\", \"milestone\": \"M\", \"owner\": \"Ann\"}]}"), -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "templates[0].stages[0].owner" },
+  { "template-decided-stage",
+    TEMPLATES ("{\"name\": \"T\", \"stages\": [{\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\"}]}"), -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "templates[0].stages[0].status" },
+  { "template-name-missing", TEMPLATES ("{\"stages\": []}"), -1, OM_JSON_ERROR_MISSING_KEY, "templates[0].name" },
+  { "template-same-name", TEMPLATES ("{\"name\": \"T\"}, {\"name\": \"T\"}"), -1, OM_JSON_ERROR_RULE, "templates[1].name" },
+  { "templates-not-list", "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"templates\": {}}", -1,
+    OM_JSON_ERROR_TYPE, "templates" },
+};
+
+static void
+assert_refused (const GError *error,
+                OmJsonError   code,
+                const char   *where)
+{
+  g_assert_error (error, OM_JSON_ERROR, (int) code);
+  g_test_message ("%s", error->message);
+  /* the message starts with where the problem is */
+  if (!g_str_has_prefix (error->message, where) || strncmp (error->message + strlen (where), ": ", 2) != 0)
+    g_error ("“%s” does not start with “%s: ”", error->message, where);
+  /* and goes on to say what it is */
+  g_assert_cmpuint (strlen (error->message), >, strlen (where) + 10);
+}
+
+static void
+test_refusal (gconstpointer user_data)
+{
+  const Refusal *refusal = user_data;
+  g_autoptr(OmRepository) repository = repository_with_one ();
+  g_autofree char *before = export_all (repository);
+  g_autofree char *after = NULL;
+  g_autofree char *path = write_document (refusal->document, refusal->length);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *opportunities = (GPtrArray *) &error;   /* anything but NULL */
+  GPtrArray *templates = (GPtrArray *) &error;
+  GError *parse_error = NULL;
+
+  g_assert_false (om_json_parse (refusal->document, refusal->length, &opportunities, &templates, &parse_error));
+  g_assert_null (opportunities);
+  g_assert_null (templates);
+  assert_refused (parse_error, refusal->code, refusal->where);
+  g_clear_error (&parse_error);
+
+  created = om_json_import_file (repository, path, &error);
+  g_assert_null (created);
+  assert_refused (error, refusal->code, refusal->where);
+
+  g_assert_cmpuint (n_opportunities (repository), ==, 1);
+  g_assert_cmpuint (n_templates (repository), ==, 1);
+  after = export_all (repository);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_refuse_too_deep (void)
+{
+  g_autoptr(GString) document = g_string_new (DOC (OPP (", \"notes\": ")));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+
+  /* json-glib 1.6 alone runs out of stack on this */
+  g_string_truncate (document, document->len - 3);
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (document, '[');
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (document, ']');
+  g_string_append (document, "}]}");
+
+  g_assert_false (om_json_parse (document->str, document->len, &opportunities, &templates, &error));
+  g_assert_error (error, OM_JSON_ERROR, OM_JSON_ERROR_SYNTAX);
+  g_assert_true (g_str_has_prefix (error->message, "line 1, column "));
+  g_assert_null (opportunities);
+}
+
+static void
+test_refuse_unreadable (void)
+{
+  g_autoptr(OmRepository) repository = repository_with_one ();
+  g_autofree char *path = g_build_filename (tmp_dir, "no-such-file.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) created = om_json_import_file (repository, path, &error);
+
+  g_assert_null (created);
+  g_assert_error (error, OM_JSON_ERROR, OM_JSON_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "no-such-file.json"));
+  g_assert_cmpuint (n_opportunities (repository), ==, 1);
+}
+
+static void
+test_all_or_nothing (void)
+{
+  g_autoptr(OmRepository) repository = repository_with_one ();
+  g_autofree char *before = export_all (repository);
+  g_autofree char *after = NULL;
+  g_autofree char *good_path = NULL;
+  g_autofree char *bad_path = NULL;
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *good =
+    "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+    OPP (STAGES (WON ("2026-01-06"))) "," OPP (STAGES (STAGE ("")))
+    "], \"templates\": [{\"name\": \"T\", \"stages\": []}]}";
+  const char *bad =
+    "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+    OPP (STAGES (WON ("2026-01-06"))) "," OPP (STAGES (STAGE (""))) ","
+    OPP (STAGES (STAGE (", \"status\": \"won\"")))
+    "], \"templates\": [{\"name\": \"T\", \"stages\": []}]}";
+
+  /* the same document without the third opportunity goes in whole… */
+  {
+    g_autoptr(OmRepository) other = repository_with_one ();
+
+    good_path = write_document (good, -1);
+    created = om_json_import_file (other, good_path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (created->len, ==, 2);
+    g_assert_cmpuint (n_opportunities (other), ==, 3);
+    g_assert_cmpuint (n_templates (other), ==, 2);
+    g_clear_pointer (&created, g_ptr_array_unref);
+  }
+
+  /* …and with it, not at all */
+  bad_path = write_document (bad, -1);
+  created = om_json_import_file (repository, bad_path, &error);
+  g_assert_null (created);
+  assert_refused (error, OM_JSON_ERROR_RULE, "opportunities[2].stages[0].decided_on");
+  g_assert_cmpuint (n_opportunities (repository), ==, 1);
+  g_assert_cmpuint (n_templates (repository), ==, 1);
+  after = export_all (repository);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_backend_failure (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repository = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing", "Initech", date ("2026-01-02"));
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_document (DOC (OPP ("") "," OPP ("")), -1);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_nonnull (om_repository_create_opportunity (repository, data, &error));
+  g_assert_no_error (error);
+  before = export_all (repository);
+
+  backend->fail = TRUE;
+  created = om_json_import_file (repository, path, &error);
+  g_assert_null (created);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_cmpuint (n_opportunities (repository), ==, 1);
+  after = export_all (repository);
+  g_assert_cmpstr (before, ==, after);
+  g_clear_error (&error);
+
+  /* and once the disk has room, the same file goes in */
+  backend->fail = FALSE;
+  created = om_json_import_file (repository, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (created->len, ==, 2);
+  g_assert_cmpuint (n_opportunities (repository), ==, 3);
+}
+
+static void
+test_export_one (void)
+{
+  g_autoptr(OmRepository) repository = repository_with_everything ();
+  g_autoptr(OmOpportunity) lost = g_list_model_get_item (om_repository_get_opportunities (repository), 1);
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *document = NULL;
+  g_autofree char *missing = NULL;
+  gsize length = 0;
+
+  document = om_json_export_repository (repository, om_opportunity_get_id (lost), &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, strlen (document));
+  g_assert_true (om_json_parse (document, length, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opportunities->len, ==, 1);
+  g_assert_true (om_opportunity_data_equal (g_ptr_array_index (opportunities, 0), om_opportunity_get_data (lost), FALSE));
+  /* the templates go with it */
+  g_assert_cmpuint (templates->len, ==, 1);
+
+  missing = om_json_export_repository (repository, 999, NULL, &error);
+  g_assert_null (missing);
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "999"));
+}
+
+static void
+remove_tmp_dir (void)
+{
+  GDir *dir = g_dir_open (tmp_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (tmp_dir, name, NULL);
+      g_remove (child);
+    }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_rmdir (tmp_dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmp_dir = g_dir_make_tmp ("om-test-json-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  om_date_set_today (date ("2026-06-01"));
+
+  g_test_add_func ("/json/write/layout", test_write_layout);
+  g_test_add_func ("/json/write/empty", test_write_empty);
+  g_test_add_func ("/json/round-trip", test_round_trip);
+  g_test_add_func ("/json/read/defaults", test_defaults);
+  g_test_add_func ("/json/read/derived-keys", test_derived_keys_accepted);
+  g_test_add_func ("/json/read/history-synthesized", test_history_synthesized);
+  g_test_add_func ("/json/read/history-given", test_history_given);
+  g_test_add_func ("/json/read/byte-order-mark", test_byte_order_mark);
+  g_test_add_func ("/json/all-or-nothing", test_all_or_nothing);
+  g_test_add_func ("/json/backend-failure", test_backend_failure);
+  g_test_add_func ("/json/export/one", test_export_one);
+  g_test_add_func ("/json/refuse/too-deep", test_refuse_too_deep);
+  g_test_add_func ("/json/refuse/unreadable", test_refuse_unreadable);
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/json/refuse/%s", refusals[i].name);
+      g_test_add_data_func (name, &refusals[i], test_refusal);
+    }
+
+  status = g_test_run ();
+  remove_tmp_dir ();
+  g_free (tmp_dir);
+  return status;
+}
