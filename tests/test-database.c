@@ -460,7 +460,7 @@ test_refuse_rule_breaking (Fixture       *f,
                 "UPDATE stages SET status = 'won', decided_on = '2026-02-01' WHERE position = 3;");
   sqlite3_close (db);
 
-  assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "stage 4");
+  assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "Stage 4");
 }
 
 /* Schema 1, as version 0.0 of the application wrote it */

@@ -97,7 +97,7 @@ om_stage_data_describe (const OmStageData *self,
                         guint              index)
 {
   /* Translators: a stage in a message: its number and its activity */
-  return g_strdup_printf (_("stage %u “%s”"), index + 1, self->activity);
+  return g_strdup_printf (_("Stage %u “%s”"), index + 1, self->activity);
 }
 
 /* History */
@@ -1098,7 +1098,7 @@ om_template_data_new_recommended (void)
     { N_("Initial appointment"), N_("Client agrees to explore the opportunity with us"), OM_STAGE_KIND_STANDARD, 7, 0.8 },
     { N_("Process meeting"), N_("Client agrees to the opportunity-management process"), OM_STAGE_KIND_PROCESS_AGREEMENT, 7, 0.8 },
     { N_("Feasibility Study proposal"), N_("Client commissions the Feasibility Study"), OM_STAGE_KIND_FEASIBILITY_STUDY, 14, 0.6 },
-    { N_("Feasibility Study"), N_("Client accepts the study’s recommendation"), OM_STAGE_KIND_FEASIBILITY_STUDY, 30, 0.7 },
+    { N_("Feasibility Study"), N_("Client accepts the study's recommendation"), OM_STAGE_KIND_FEASIBILITY_STUDY, 30, 0.7 },
     { N_("Proposal"), N_("Client accepts the proposal"), OM_STAGE_KIND_STANDARD, 14, 0.7 },
     { N_("Contract"), N_("Contract signed"), OM_STAGE_KIND_STANDARD, 14, 0.9 },
   };

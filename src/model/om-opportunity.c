@@ -249,7 +249,8 @@ apply_stages (OmOpportunity *self,
           .start_date = start,
           .due_date = dates[i],
           .current = (int) i == self->current,
-          .overdue = sd->status == OM_STAGE_STATUS_PENDING && dates[i] < today,
+          .overdue = self->status == OM_OPPORTUNITY_STATUS_OPEN &&
+                     sd->status == OM_STAGE_STATUS_PENDING && dates[i] < today,
           .weakest = (int) i == self->weakest,
         };
         start = derived.due_date;
@@ -463,8 +464,8 @@ perform (OmOpportunity *self,
       g_assert_not_reached ();
     }
 
-  if (!ok || dry_run)
-    return ok;
+  if (!ok)
+    return FALSE;
 
   if (self->repository == NULL)
     {
@@ -472,6 +473,8 @@ perform (OmOpportunity *self,
                            _("This opportunity has been removed and can no longer change."));
       return FALSE;
     }
+  if (dry_run)
+    return TRUE;
 
   return _om_repository_commit (self->repository, self, g_steal_pointer (&next),
                                 op_label (op->kind), error);

@@ -323,11 +323,24 @@ show_change (OmRepository   *self,
 
   if (change->before == NULL)
     {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
       if (templates)
         item = G_OBJECT (om_template_new (change->after, FALSE));
       else
         item = G_OBJECT (_om_opportunity_new (self, change->after));
-      g_list_store_append (store, item);
+
+      /* kept in id order, as loading from disk gives them, so that an
+       * undone removal comes back to its place */
+      for (position = 0; position < n; position++)
+        {
+          g_autoptr(GObject) other = g_list_model_get_item (G_LIST_MODEL (store), position);
+          gint64 other_id = templates ? om_template_get_data (OM_TEMPLATE (other))->id
+                                      : om_opportunity_get_id (OM_OPPORTUNITY (other));
+          if (other_id > id && !(templates && om_template_get_builtin (OM_TEMPLATE (other))))
+            break;
+        }
+      g_list_store_insert (store, position, item);
       return;
     }
 
@@ -360,17 +373,39 @@ keep_and_show (OmRepository *self,
   return TRUE;
 }
 
+typedef struct
+{
+  gboolean  can_undo;
+  gboolean  can_redo;
+  char     *undo_label;
+  char     *redo_label;
+} HistoryState;
+
+static void
+history_state_save (OmRepository *self,
+                    HistoryState *state)
+{
+  state->can_undo = om_repository_get_can_undo (self);
+  state->can_redo = om_repository_get_can_redo (self);
+  state->undo_label = g_strdup (om_repository_get_undo_label (self));
+  state->redo_label = g_strdup (om_repository_get_redo_label (self));
+}
+
+/* Notifies what changed since @was, and only that */
 static void
 notify_history (OmRepository *self,
-                gboolean      could_undo,
-                gboolean      could_redo)
+                HistoryState *was)
 {
-  if (could_undo != om_repository_get_can_undo (self))
+  if (was->can_undo != om_repository_get_can_undo (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
-  if (could_redo != om_repository_get_can_redo (self))
+  if (was->can_redo != om_repository_get_can_redo (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDO_LABEL]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REDO_LABEL]);
+  if (g_strcmp0 (was->undo_label, om_repository_get_undo_label (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDO_LABEL]);
+  if (g_strcmp0 (was->redo_label, om_repository_get_redo_label (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REDO_LABEL]);
+  g_free (was->undo_label);
+  g_free (was->redo_label);
 }
 
 /* One accepted edit: kept, shown, and recorded for undo. */
@@ -380,12 +415,13 @@ run_edit (OmRepository *self,
           const char   *label,
           GError      **error)
 {
-  gboolean could_undo = om_repository_get_can_undo (self);
-  gboolean could_redo = om_repository_get_can_redo (self);
+  HistoryState was;
   Edit *edit;
 
   if (!keep_and_show (self, changes, error))
     return FALSE;
+
+  history_state_save (self, &was);
 
   edit = g_new0 (Edit, 1);
   edit->label = g_strdup (label);
@@ -395,7 +431,7 @@ run_edit (OmRepository *self,
     edit_free (g_queue_pop_tail (&self->undo));
   g_queue_clear_full (&self->redo, (GDestroyNotify) edit_free);
 
-  notify_history (self, could_undo, could_redo);
+  notify_history (self, &was);
   return TRUE;
 }
 
@@ -421,6 +457,12 @@ _om_repository_commit (OmRepository      *self,
   return run_edit (self, changes, label, error);
 }
 
+static GPtrArray *add_all (OmRepository *self,
+                           GPtrArray    *opportunities,
+                           GPtrArray    *templates,
+                           const char   *label,
+                           GError      **error);
+
 /**
  * om_repository_create_opportunity:
  *
@@ -435,7 +477,7 @@ om_repository_create_opportunity (OmRepository            *self,
   g_autoptr(GPtrArray) created = NULL;
 
   g_ptr_array_add (opportunities, (gpointer) data);
-  created = om_repository_import (self, opportunities, NULL, error);
+  created = add_all (self, opportunities, NULL, _("New Opportunity"), error);
   if (created == NULL)
     return NULL;
   return g_ptr_array_index (created, 0);
@@ -449,7 +491,9 @@ om_repository_remove_opportunity (OmRepository  *self,
   g_autoptr(GPtrArray) changes = NULL;
   guint position;
 
-  if (!find_in (G_LIST_MODEL (self->opportunities), om_opportunity_get_id (opportunity), FALSE, &position))
+  /* the very object: a removed one whose removal was undone has a
+   * successor with the same id, and must not stand for it */
+  if (!g_list_store_find (self->opportunities, opportunity, &position))
     {
       g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
                            _("This opportunity has already been removed."));
@@ -472,11 +516,12 @@ om_repository_remove_opportunity (OmRepository  *self,
  * Returns: (transfer container) (element-type OmOpportunity) (nullable):
  *   the new opportunities, in order
  */
-GPtrArray *
-om_repository_import (OmRepository *self,
-                      GPtrArray    *opportunities,
-                      GPtrArray    *templates,
-                      GError      **error)
+static GPtrArray *
+add_all (OmRepository *self,
+         GPtrArray    *opportunities,
+         GPtrArray    *templates,
+         const char   *label,
+         GError      **error)
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
   GPtrArray *created;
@@ -527,7 +572,7 @@ om_repository_import (OmRepository *self,
         }
     }
 
-  if (changes->len > 0 && !run_edit (self, changes, _("Import"), error))
+  if (changes->len > 0 && !run_edit (self, changes, label, error))
     goto refused;
 
   created = g_ptr_array_new_with_free_func (g_object_unref);
@@ -542,6 +587,15 @@ refused:
   return NULL;
 }
 
+GPtrArray *
+om_repository_import (OmRepository *self,
+                      GPtrArray    *opportunities,
+                      GPtrArray    *templates,
+                      GError      **error)
+{
+  return add_all (self, opportunities, templates, _("Import"), error);
+}
+
 static gboolean
 step (OmRepository *self,
       GQueue       *from,
@@ -550,8 +604,7 @@ step (OmRepository *self,
       const char   *empty_message,
       GError      **error)
 {
-  gboolean could_undo = om_repository_get_can_undo (self);
-  gboolean could_redo = om_repository_get_can_redo (self);
+  HistoryState was;
   Edit *edit = g_queue_peek_head (from);
   g_autoptr(GPtrArray) inverse = NULL;
 
@@ -568,12 +621,13 @@ step (OmRepository *self,
   if (!keep_and_show (self, inverse, error))
     return FALSE;
 
+  history_state_save (self, &was);
   g_queue_pop_head (from);
   g_ptr_array_unref (edit->changes);
   edit->changes = g_steal_pointer (&inverse);
   g_queue_push_head (to, edit);
 
-  notify_history (self, could_undo, could_redo);
+  notify_history (self, &was);
   return TRUE;
 }
 

@@ -175,10 +175,11 @@ om_date_format (OmDate date)
     return g_strdup ("");
   g_date_clear (&gd, 1);
   g_date_set_julian (&gd, date);
-  /* %x is the locale's own date order and separators */
-  if (g_date_strftime (buf, sizeof buf, "%x", &gd) == 0)
+  /* Translators: a date as shown to the user (strftime format); put the
+   * parts in your language's order */
+  if (g_date_strftime (buf, sizeof buf, C_("date", "%e %b %Y"), &gd) == 0)
     return om_date_to_iso (date);
-  return g_strdup (buf);
+  return g_strstrip (g_strdup (buf));
 }
 
 /**

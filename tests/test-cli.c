@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "om-json.h"
+
+/*
+ * The command line of SPEC section 7, run as a user runs it: the real
+ * executable, in a process of its own, with no display at all.
+ */
+
+typedef struct
+{
+  char *dir;
+  char *db;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static const char good_document[] =
+  "{\n"
+  "  \"format\": \"oppmanager/1\",\n"
+  "  \"opportunities\": [\n"
+  "    {\n"
+  "      \"title\": \"Fleet renewal\",\n"
+  "      \"client\": \"Nordic Ferries\",\n"
+  "      \"coordinator\": \"Kari\",\n"
+  "      \"value\": \"1250000.00\",\n"
+  "      \"start_date\": \"2026-01-05\",\n"
+  "      \"notes\": \"INTERNAL-NOTE\",\n"
+  "      \"stages\": [\n"
+  "        { \"activity\": \"Initial appointment\", \"milestone\": \"Client agrees to explore\", \"owner\": \"Ann\",\n"
+  "          \"probability\": 0.8, \"status\": \"won\", \"decided_on\": \"2026-01-09\" },\n"
+  "        { \"activity\": \"Process meeting\", \"milestone\": \"Client agrees to the process\",\n"
+  "          \"kind\": \"process-agreement\", \"owner\": \"Ann\", \"probability\": 0.5 },\n"
+  "        { \"activity\": \"Proposal\", \"milestone\": \"Client accepts the proposal\", \"probability\": 0.4 }\n"
+  "      ]\n"
+  "    },\n"
+  "    {\n"
+  "      \"title\": \"Tab\\there\",\n"
+  "      \"client\": \"Second client\",\n"
+  "      \"start_date\": \"2026-02-01\",\n"
+  "      \"stages\": []\n"
+  "    }\n"
+  "  ]\n"
+  "}\n";
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("om-test-cli-XXXXXX", NULL);
+  f->db = g_build_filename (f->dir, "cli.db", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static void
+run (Fixture    *f,
+     Result     *r,
+     const char *first,
+     ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = g_build_filename (f->dir, "data-home", NULL);
+  const char *binary = g_getenv ("OPPMANAGER");
+  const char *arg;
+  va_list args;
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  /* no display of any kind */
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "OM_TODAY", "2026-03-01", TRUE);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  r->status = g_subprocess_get_exit_status (process);
+}
+
+static char *
+write_file (Fixture    *f,
+            const char *name,
+            const char *contents,
+            gssize      length)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  return path;
+}
+
+static char *
+option (const char *name,
+        const char *value)
+{
+  return g_strdup_printf ("--%s=%s", name, value);
+}
+
+static void
+assert_one_line_refusal (const Result *r,
+                         int           status)
+{
+  g_assert_cmpint (r->status, ==, status);
+  g_assert_cmpstr (r->out, ==, "");
+  g_assert_true (g_str_has_prefix (r->err, "oppmanager: "));
+  /* one line */
+  g_assert_true (g_str_has_suffix (r->err, "\n"));
+  g_assert_true (strchr (r->err, '\n') == r->err + strlen (r->err) - 1);
+}
+
+static void
+import_good (Fixture *f)
+{
+  g_autofree char *file = write_file (f, "good.json", good_document, -1);
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *import = option ("import", file);
+  g_auto(Result) r = { 0 };
+
+  run (f, &r, db, import, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "1\n2\n");
+  g_assert_cmpstr (r.err, ==, "");
+}
+
+static void
+test_version (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(Result) r = { 0 };
+
+  run (f, &r, "--version", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "oppmanager " PACKAGE_VERSION "\n");
+}
+
+static void
+test_default_database (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *expected = g_build_filename (f->dir, "data-home", "oppmanager", "opportunities.db", NULL);
+  g_auto(Result) r = { 0 };
+
+  run (f, &r, "--list", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_import_list_check (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *db = option ("database", f->db);
+  g_auto(Result) list = { 0 };
+  g_auto(Result) check = { 0 };
+  g_auto(Result) check_empty = { 0 };
+
+  import_good (f);
+
+  run (f, &list, db, "--list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  /* id, status, won/total, chain probability (0.5 × 0.4), title on one line */
+  g_assert_cmpstr (list.out, ==,
+                   "1\topen\t1/3\t0.200\tFleet renewal\n"
+                   "2\topen\t0/0\t0.000\tTab here\n");
+
+  run (f, &check, db, "--check", "--opportunity=1", NULL);
+  g_assert_cmpint (check.status, ==, 0);
+  {
+    g_auto(GStrv) lines = g_strsplit (check.out, "\n", -1);
+    /* stage 3 has no owner, and is the weakest link at 0.4; stage 2 is
+     * overdue (due 2026-01-16, today 2026-03-01) and so is stage 3 */
+    g_assert_cmpuint (g_strv_length (lines), ==, 5);
+    g_assert_true (g_str_has_prefix (lines[0], "no-owner\t"));
+    g_assert_nonnull (strstr (lines[0], "Proposal"));
+    g_assert_true (g_str_has_prefix (lines[1], "overdue\t"));
+    g_assert_nonnull (strstr (lines[1], "Process meeting"));
+    g_assert_true (g_str_has_prefix (lines[2], "overdue\t"));
+    g_assert_true (g_str_has_prefix (lines[3], "weak-link\t"));
+    g_assert_nonnull (strstr (lines[3], "Proposal"));
+    g_assert_cmpstr (lines[4], ==, "");
+  }
+
+  run (f, &check_empty, db, "--check", "--opportunity=2", NULL);
+  g_assert_cmpint (check_empty.status, ==, 0);
+  g_assert_cmpstr (check_empty.out, ==, "no-process-agreement\tNeither of the first two stages is the client’s agreement to the process.\n");
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *out_path = g_build_filename (f->dir, "one.json", NULL);
+  g_autofree char *export_file = option ("export", out_path);
+  g_auto(Result) all = { 0 };
+  g_auto(Result) one = { 0 };
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  import_good (f);
+
+  run (f, &all, db, "--export=-", NULL);
+  g_assert_cmpint (all.status, ==, 0);
+  g_assert_true (om_json_parse (all.out, -1, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opportunities->len, ==, 2);
+  g_clear_pointer (&opportunities, g_ptr_array_unref);
+  g_clear_pointer (&templates, g_ptr_array_unref);
+
+  run (f, &one, db, export_file, "--opportunity=2", NULL);
+  g_assert_cmpint (one.status, ==, 0);
+  g_assert_cmpstr (one.out, ==, "");
+  g_assert_true (g_file_get_contents (out_path, &contents, NULL, NULL));
+  g_assert_true (om_json_parse (contents, -1, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opportunities->len, ==, 1);
+  g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (opportunities, 0))->client, ==, "Second client");
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+test_refusals (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *bad = write_file (f, "bad.json",
+                                     "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+                                     "{\"title\": \"A\", \"client\": \"B\", \"start_date\": \"2026-01-01\", \"stages\": ["
+                                     "{\"activity\": \"x\", \"milestone\": \"y\", \"status\": \"lost\", \"decided_on\": \"2026-01-02\"}]}]}",
+                                     -1);
+  g_autofree char *not_json = write_file (f, "not.json", "{ \"format\": ", -1);
+  g_autofree char *garbage_db = write_file (f, "garbage.db", "this is not a database at all, not even close, no no no"
+                                                             "................................................", -1);
+  g_autofree char *import_bad = option ("import", bad);
+  g_autofree char *import_not_json = option ("import", not_json);
+  g_autofree char *import_missing = option ("import", "/nonexistent/file.json");
+  g_autofree char *garbage = option ("database", garbage_db);
+  g_autofree char *export_unwritable = option ("export", "/nonexistent/dir/out.json");
+  g_autoptr(GBytes) db_before = NULL;
+  g_autoptr(GBytes) garbage_before = read_bytes (garbage_db);
+  g_autoptr(GBytes) after = NULL;
+  g_auto(Result) export_before = { 0 };
+  g_auto(Result) export_after = { 0 };
+
+  import_good (f);
+  db_before = read_bytes (f->db);
+  run (f, &export_before, db, "--export=-", NULL);
+
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, import_bad, NULL);
+    assert_one_line_refusal (&r, 1);
+    g_assert_nonnull (strstr (r.err, "opportunities[0].stages[0]"));
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, import_not_json, NULL);
+    assert_one_line_refusal (&r, 1);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, import_missing, NULL);
+    assert_one_line_refusal (&r, 1);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, "--check", "--opportunity=99", NULL);
+    assert_one_line_refusal (&r, 1);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, export_unwritable, NULL);
+    assert_one_line_refusal (&r, 1);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, garbage, "--list", NULL);
+    assert_one_line_refusal (&r, 1);
+    g_assert_nonnull (strstr (r.err, "not an Opportunity Manager database"));
+    after = read_bytes (garbage_db);
+    g_assert_true (g_bytes_equal (garbage_before, after));
+    g_clear_pointer (&after, g_bytes_unref);
+  }
+
+  /* nothing changed */
+  after = read_bytes (f->db);
+  g_assert_true (g_bytes_equal (db_before, after));
+  run (f, &export_after, db, "--export=-", NULL);
+  g_assert_cmpstr (export_before.out, ==, export_after.out);
+}
+
+static void
+test_usage (Fixture       *f,
+            gconstpointer  data)
+{
+  const char *cases[][3] = {
+    { "--check", NULL, NULL },
+    { "--list", "--check", NULL },
+    { "--list", "--export=-", NULL },
+    { "--bogus", NULL, NULL },
+    { "--list", "extra", NULL },
+    { "--check", "--opportunity=abc", NULL },
+    { "--list", "--opportunity=1", NULL },
+    { "--import", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Result) r = { 0 };
+      g_autofree char *db = option ("database", f->db);
+
+      run (f, &r, db, cases[i][0], cases[i][1], cases[i][2], NULL);
+      assert_one_line_refusal (&r, 2);
+    }
+
+  /* no database was made by wrong usage */
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/cli/version", test_version);
+  ADD ("/cli/default-database", test_default_database);
+  ADD ("/cli/import-list-check", test_import_list_check);
+  ADD ("/cli/export", test_export);
+  ADD ("/cli/refusals", test_refusals);
+  ADD ("/cli/usage", test_usage);
+#undef ADD
+
+  return g_test_run ();
+}

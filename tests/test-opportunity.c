@@ -1,0 +1,2339 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-opportunity"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "om-model.h"
+
+/*
+ * The rules of SPEC sections 2-5 as a user meets them: through the
+ * operations of OmOpportunity on an opportunity of an in-memory
+ * repository, and through the plain-data functions they are built on.
+ * Every refusal is checked for its exact error, for leaving the data as
+ * it was, for emitting nothing, and against its can_ dry run.
+ */
+
+#define START "2024-01-01"
+
+/* Helpers: dates */
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+/* A day relative to the opportunities' start date */
+static OmDate
+day (int offset)
+{
+  return (OmDate) ((gint64) date (START) + offset);
+}
+
+static void
+set_today (int offset)
+{
+  om_date_set_today (day (offset));
+}
+
+/* Helpers: plans */
+
+static OmStageData *
+stage_new (guint n)
+{
+  g_autofree char *activity = g_strdup_printf ("Activity %u", n);
+  g_autofree char *milestone = g_strdup_printf ("Milestone %u", n);
+  OmStageData *stage = om_stage_data_new (activity, milestone);
+
+  g_free (stage->owner);
+  stage->owner = g_strdup ("Ann");
+  stage->probability = 0.9;
+  return stage;
+}
+
+/* An opportunity of @n_stages pending stages "Activity 1"..., each
+ * owned, 7 days long and 90% likely. */
+static OmOpportunityData *
+plan_new (guint n_stages)
+{
+  OmOpportunityData *data = om_opportunity_data_new ("Deal", "ACME", date (START));
+
+  for (guint i = 0; i < n_stages; i++)
+    g_ptr_array_add (data->stages, stage_new (i + 1));
+  return data;
+}
+
+static OmRepository *
+repo_new (void)
+{
+  set_today (0);
+  return om_repository_new (NULL);
+}
+
+static OmOpportunity *
+create (OmRepository            *repo,
+        const OmOpportunityData *data)
+{
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp = om_repository_create_opportunity (repo, data, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (OM_IS_OPPORTUNITY (opp));
+  return opp;
+}
+
+static void
+win_ok (OmOpportunity *opp,
+        guint          index)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_win_stage (opp, index, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+lose_ok (OmOpportunity *opp,
+         guint          index,
+         const char    *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_lose_stage (opp, index, reason, &error));
+  g_assert_no_error (error);
+}
+
+static void
+reopen_ok (OmOpportunity *opp,
+           const char    *note)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_reopen (opp, note, &error));
+  g_assert_no_error (error);
+}
+
+/* @n_stages stages of which the first @n_won are won */
+static OmOpportunity *
+create_plan (OmRepository *repo,
+             guint         n_stages,
+             guint         n_won)
+{
+  g_autoptr(OmOpportunityData) data = plan_new (n_stages);
+  OmOpportunity *opp = create (repo, data);
+
+  for (guint i = 0; i < n_won; i++)
+    win_ok (opp, i);
+  g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, n_won);
+  return opp;
+}
+
+static void
+edit_stage_ok (OmOpportunity     *opp,
+               guint              index,
+               const OmStageData *edited)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_edit_stage (opp, index, edited, &error));
+  g_assert_no_error (error);
+}
+
+static OmStageData *
+stage_copy (OmOpportunity *opp,
+            guint          index)
+{
+  return om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, index)));
+}
+
+static void
+set_probability (OmOpportunity *opp,
+                 guint          index,
+                 double         p)
+{
+  g_autoptr(OmStageData) edited = stage_copy (opp, index);
+
+  edited->probability = p;
+  edit_stage_ok (opp, index, edited);
+}
+
+static void
+set_owner (OmOpportunity *opp,
+           guint          index,
+           const char    *owner)
+{
+  g_autoptr(OmStageData) edited = stage_copy (opp, index);
+
+  g_free (edited->owner);
+  edited->owner = g_strdup (owner);
+  edit_stage_ok (opp, index, edited);
+}
+
+static void
+set_kind (OmOpportunity *opp,
+          guint          index,
+          OmStageKind    kind)
+{
+  g_autoptr(OmStageData) edited = stage_copy (opp, index);
+
+  edited->kind = kind;
+  edit_stage_ok (opp, index, edited);
+}
+
+static const char *
+activity_of (OmOpportunity *opp,
+             guint          index)
+{
+  return om_stage_get_activity (om_opportunity_get_stage (opp, index));
+}
+
+/* Helpers: recording signals */
+
+typedef struct
+{
+  GPtrArray *objects;   /* watched instances, a ref each */
+  GArray    *handlers;  /* gulong, one per object */
+  GPtrArray *events;    /* "label:what" */
+} Recorder;
+
+typedef struct
+{
+  Recorder *recorder;
+  char     *label;
+} Tap;
+
+static void
+tap_free (gpointer  data,
+          GClosure *closure)
+{
+  Tap *tap = data;
+
+  g_free (tap->label);
+  g_free (tap);
+}
+
+static void
+notify_cb (GObject    *object,
+           GParamSpec *pspec,
+           Tap        *tap)
+{
+  g_ptr_array_add (tap->recorder->events, g_strdup_printf ("%s:%s", tap->label, pspec->name));
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Tap        *tap)
+{
+  g_ptr_array_add (tap->recorder->events,
+                   g_strdup_printf ("%s:items-changed(%u,%u,%u)", tap->label, position, removed, added));
+}
+
+static void
+recorder_tap (Recorder   *self,
+              gpointer    instance,
+              const char *signal,
+              GCallback   callback,
+              const char *label)
+{
+  Tap *tap = g_new0 (Tap, 1);
+  gulong id;
+
+  tap->recorder = self;
+  tap->label = g_strdup (label);
+  id = g_signal_connect_data (instance, signal, callback, tap, tap_free, 0);
+  g_ptr_array_add (self->objects, g_object_ref (instance));
+  g_array_append_val (self->handlers, id);
+}
+
+static void
+recorder_free (Recorder *self)
+{
+  for (guint i = 0; i < self->objects->len; i++)
+    g_signal_handler_disconnect (g_ptr_array_index (self->objects, i),
+                                 g_array_index (self->handlers, gulong, i));
+  g_ptr_array_unref (self->objects);
+  g_array_unref (self->handlers);
+  g_ptr_array_unref (self->events);
+  g_free (self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recorder, recorder_free)
+
+/*
+ * Watches everything a view of @opp would see: the repository's
+ * properties and list, the opportunity's properties, its stages list and
+ * each of its stages (labelled s0, s1, ... by their place now).
+ */
+static Recorder *
+recorder_new (OmRepository  *repo,
+              OmOpportunity *opp)
+{
+  Recorder *self = g_new0 (Recorder, 1);
+
+  self->objects = g_ptr_array_new_with_free_func (g_object_unref);
+  self->handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
+  self->events = g_ptr_array_new_with_free_func (g_free);
+
+  recorder_tap (self, repo, "notify", G_CALLBACK (notify_cb), "repo");
+  recorder_tap (self, om_repository_get_opportunities (repo), "items-changed",
+                G_CALLBACK (items_changed_cb), "opps");
+  if (opp == NULL)
+    return self;
+
+  recorder_tap (self, opp, "notify", G_CALLBACK (notify_cb), "opp");
+  recorder_tap (self, om_opportunity_get_stages (opp), "items-changed",
+                G_CALLBACK (items_changed_cb), "stages");
+  for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
+    {
+      g_autofree char *label = g_strdup_printf ("s%u", i);
+      recorder_tap (self, om_opportunity_get_stage (opp, i), "notify", G_CALLBACK (notify_cb), label);
+    }
+  return self;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Takes the events of @label (all when %NULL), sorted and joined by
+ * spaces, without the label. Notifications come in no defined order. */
+static char *
+recorder_take (Recorder   *self,
+               const char *label)
+{
+  g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *prefix = label ? g_strconcat (label, ":", NULL) : NULL;
+  GString *out = g_string_new (NULL);
+
+  for (guint i = self->events->len; i > 0; i--)
+    {
+      const char *event = g_ptr_array_index (self->events, i - 1);
+
+      if (prefix == NULL || g_str_has_prefix (event, prefix))
+        g_ptr_array_add (taken, g_ptr_array_steal_index (self->events, i - 1));
+    }
+  g_ptr_array_sort (taken, compare_strings);
+  for (guint i = 0; i < taken->len; i++)
+    {
+      const char *event = g_ptr_array_index (taken, i);
+
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, prefix ? event + strlen (prefix) : event);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+recorder_clear (Recorder *self)
+{
+  g_ptr_array_set_size (self->events, 0);
+}
+
+#define assert_events(recorder, label, expected) \
+  G_STMT_START { \
+    g_autofree char *_got = recorder_take ((recorder), (label)); \
+    g_assert_cmpstr (_got, ==, (expected)); \
+  } G_STMT_END
+
+/* Helpers: operations described as values, so that one function can run
+ * an operation, its dry run, and check a refusal. */
+
+typedef enum
+{
+  TEST_OP_ADD,
+  TEST_OP_REMOVE,
+  TEST_OP_MOVE,
+  TEST_OP_WIN,
+  TEST_OP_LOSE,
+  TEST_OP_REOPEN,
+  TEST_OP_EDIT_STAGE,
+  TEST_OP_EDIT,
+} TestOpKind;
+
+typedef struct
+{
+  TestOpKind               kind;
+  guint                    a;
+  guint                    b;
+  const char              *text;
+  const OmStageData       *stage;
+  const OmOpportunityData *edited;
+} TestOp;
+
+#define OP_ADD(pos, st)        (&(TestOp) { TEST_OP_ADD, .a = (pos), .stage = (st) })
+#define OP_REMOVE(i)           (&(TestOp) { TEST_OP_REMOVE, .a = (i) })
+#define OP_MOVE(from, to)      (&(TestOp) { TEST_OP_MOVE, .a = (from), .b = (to) })
+#define OP_WIN(i)              (&(TestOp) { TEST_OP_WIN, .a = (i), .text = "note" })
+#define OP_LOSE(i, reason)     (&(TestOp) { TEST_OP_LOSE, .a = (i), .text = (reason) })
+#define OP_REOPEN()            (&(TestOp) { TEST_OP_REOPEN, .text = "note" })
+#define OP_EDIT_STAGE(i, st)   (&(TestOp) { TEST_OP_EDIT_STAGE, .a = (i), .stage = (st) })
+#define OP_EDIT(ed)            (&(TestOp) { TEST_OP_EDIT, .edited = (ed) })
+
+static gboolean
+op_run (OmOpportunity *opp,
+        const TestOp  *op,
+        GError       **error)
+{
+  switch (op->kind)
+    {
+    case TEST_OP_ADD:
+      return om_opportunity_add_stage (opp, op->a, op->stage, error);
+    case TEST_OP_REMOVE:
+      return om_opportunity_remove_stage (opp, op->a, error);
+    case TEST_OP_MOVE:
+      return om_opportunity_move_stage (opp, op->a, op->b, error);
+    case TEST_OP_WIN:
+      return om_opportunity_win_stage (opp, op->a, op->text, error);
+    case TEST_OP_LOSE:
+      return om_opportunity_lose_stage (opp, op->a, op->text, error);
+    case TEST_OP_REOPEN:
+      return om_opportunity_reopen (opp, op->text, error);
+    case TEST_OP_EDIT_STAGE:
+      return om_opportunity_edit_stage (opp, op->a, op->stage, error);
+    case TEST_OP_EDIT:
+      return om_opportunity_edit (opp, op->edited, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+op_can (OmOpportunity *opp,
+        const TestOp  *op,
+        GError       **error)
+{
+  switch (op->kind)
+    {
+    case TEST_OP_ADD:
+      return om_opportunity_can_add_stage (opp, op->a, error);
+    case TEST_OP_REMOVE:
+      return om_opportunity_can_remove_stage (opp, op->a, error);
+    case TEST_OP_MOVE:
+      return om_opportunity_can_move_stage (opp, op->a, op->b, error);
+    case TEST_OP_WIN:
+      return om_opportunity_can_win_stage (opp, op->a, error);
+    case TEST_OP_LOSE:
+      return om_opportunity_can_lose_stage (opp, op->a, error);
+    case TEST_OP_REOPEN:
+      return om_opportunity_can_reopen (opp, error);
+    case TEST_OP_EDIT_STAGE:
+    case TEST_OP_EDIT:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+typedef enum
+{
+  CAN_SAME,     /* the dry run refuses with the same error */
+  CAN_ACCEPTS,  /* the dry run does not see what was wrong (the stage's
+                 * values, the lost reason) and accepts */
+  CAN_NONE,     /* the operation has no dry run */
+} CanExpect;
+
+/*
+ * Runs @op on @opp, which must refuse it with @code and a message
+ * containing @needle (the stage's activity, usually), and checks that
+ * nothing changed and nothing was emitted, and what the dry run says.
+ */
+static void
+assert_refused (OmRepository  *repo,
+                OmOpportunity *opp,
+                const TestOp  *op,
+                OmModelError   code,
+                const char    *needle,
+                CanExpect      can)
+{
+  g_autoptr(OmOpportunityData) before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_autoptr(GPtrArray) stages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *undo_label = g_strdup (om_repository_get_undo_label (repo));
+  gboolean could_undo = om_repository_get_can_undo (repo);
+  gboolean could_redo = om_repository_get_can_redo (repo);
+  g_autoptr(Recorder) recorder = recorder_new (repo, opp);
+  g_autoptr(GError) error = NULL;
+  GListModel *list = om_opportunity_get_stages (opp);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (stages, g_list_model_get_item (list, i));
+
+  g_assert_false (op_run (opp, op, &error));
+  g_assert_error (error, OM_MODEL_ERROR, (int) code);
+  g_assert_nonnull (error->message);
+  if (needle != NULL && strstr (error->message, needle) == NULL)
+    g_error ("“%s” does not name “%s”", error->message, needle);
+
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, stages->len);
+  for (guint i = 0; i < stages->len; i++)
+    {
+      g_autoptr(OmStage) stage = g_list_model_get_item (list, i);
+      g_assert_true (stage == g_ptr_array_index (stages, i));
+    }
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, undo_label);
+  g_assert_cmpint (om_repository_get_can_undo (repo), ==, could_undo);
+  g_assert_cmpint (om_repository_get_can_redo (repo), ==, could_redo);
+
+  if (can != CAN_NONE)
+    {
+      g_autoptr(GError) can_error = NULL;
+      gboolean can_ok = op_can (opp, op, &can_error);
+
+      if (can == CAN_SAME)
+        {
+          g_assert_false (can_ok);
+          g_assert_error (can_error, OM_MODEL_ERROR, (int) code);
+          g_assert_cmpstr (can_error->message, ==, error->message);
+        }
+      else
+        {
+          g_assert_no_error (can_error);
+          g_assert_true (can_ok);
+        }
+      g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+    }
+
+  assert_events (recorder, NULL, "");
+}
+
+/* Helpers: health */
+
+/* The warnings as "code" or "code@stage", in the model's order, after
+ * checking that each has a message naming its stage. */
+static char *
+health_of (OmOpportunity *opp)
+{
+  g_autoptr(GPtrArray) warnings = om_opportunity_check_health (opp);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const OmHealthWarning *w = g_ptr_array_index (warnings, i);
+
+      g_assert_false (om_str_is_blank (w->message));
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, w->code);
+      if (w->stage >= 0)
+        {
+          g_assert_cmpint (w->stage, <, (int) om_opportunity_get_n_stages (opp));
+          g_assert_nonnull (strstr (w->message, activity_of (opp, (guint) w->stage)));
+          g_string_append_printf (out, "@%d", w->stage);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+#define assert_health(opp, expected) \
+  G_STMT_START { \
+    g_autofree char *_got = health_of (opp); \
+    g_assert_cmpstr (_got, ==, (expected)); \
+  } G_STMT_END
+
+/* R1 */
+
+static void
+test_status_empty (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(OmOpportunityData) data = plan_new (0);
+  OmOpportunity *opp = create (repo, data);
+
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
+  g_assert_cmpfloat (om_opportunity_get_chain_probability (opp), ==, 0.0);
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, -1);
+  g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, -1);
+  g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 0);
+  g_assert_cmpfloat (om_opportunity_data_get_chain_probability (data), ==, 0.0);
+  g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_OPEN);
+
+  /* nothing has been decided, so there is nothing to reopen */
+  assert_refused (repo, opp, OP_REOPEN (), OM_MODEL_ERROR_NOTHING_TO_REOPEN, "Deal", CAN_SAME);
+}
+
+static void
+test_status_derived (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  OmOpportunity *lost = create_plan (repo, 3, 1);
+
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
+  win_ok (opp, 0);
+  win_ok (opp, 1);
+  /* all but one won is still open */
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
+  g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 2);
+  win_ok (opp, 2);
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_WON);
+  g_assert_cmpfloat (om_opportunity_get_chain_probability (opp), ==, 1.0);
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, -1);
+
+  lose_ok (lost, 1, "budget cut");
+  g_assert_cmpint (om_opportunity_get_status (lost), ==, OM_OPPORTUNITY_STATUS_LOST);
+  g_assert_cmpfloat (om_opportunity_get_chain_probability (lost), ==, 0.0);
+  g_assert_cmpint (om_opportunity_get_current_stage (lost), ==, -1);
+
+  {
+    GValue value = G_VALUE_INIT;
+
+    g_value_init (&value, OM_TYPE_OPPORTUNITY_STATUS);
+    g_object_get_property (G_OBJECT (lost), "status", &value);
+    g_assert_cmpint (g_value_get_enum (&value), ==, OM_OPPORTUNITY_STATUS_LOST);
+    g_value_unset (&value);
+  }
+}
+
+static void
+test_status_data (void)
+{
+  g_autoptr(OmOpportunityData) data = plan_new (3);
+
+  g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_OPEN);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      OmStageData *stage = om_opportunity_data_get_stage (data, i);
+      stage->status = OM_STAGE_STATUS_WON;
+      stage->decided_on = day (1);
+      g_assert_cmpint (om_opportunity_data_get_status (data), ==,
+                       i < 2 ? OM_OPPORTUNITY_STATUS_OPEN : OM_OPPORTUNITY_STATUS_WON);
+    }
+  g_assert_cmpuint (om_opportunity_data_get_n_won (data), ==, 3);
+
+  /* any lost stage loses the whole sale */
+  om_opportunity_data_get_stage (data, 2)->status = OM_STAGE_STATUS_LOST;
+  g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_LOST);
+  om_opportunity_data_get_stage (data, 0)->status = OM_STAGE_STATUS_LOST;
+  g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_LOST);
+}
+
+/* R2 */
+
+static void
+test_win_in_order (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 0);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, (int) i);
+      g_assert_true (om_stage_get_current (om_opportunity_get_stage (opp, i)));
+      g_assert_true (om_opportunity_can_win_stage (opp, i, NULL));
+      win_ok (opp, i);
+      g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, i)), ==, OM_STAGE_STATUS_WON);
+      g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, i)), ==, day (0));
+      g_assert_false (om_stage_get_current (om_opportunity_get_stage (opp, i)));
+    }
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_WON);
+}
+
+static void
+test_win_out_of_order (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 0);
+
+  for (guint i = 1; i < 4; i++)
+    assert_refused (repo, opp, OP_WIN (i), OM_MODEL_ERROR_OUT_OF_ORDER, activity_of (opp, i), CAN_SAME);
+
+  win_ok (opp, 0);
+  assert_refused (repo, opp, OP_WIN (2), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 3", CAN_SAME);
+  assert_refused (repo, opp, OP_WIN (3), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 4", CAN_SAME);
+  /* a won stage is history: deciding it again is refused as frozen */
+  assert_refused (repo, opp, OP_WIN (0), OM_MODEL_ERROR_FROZEN, "Activity 1", CAN_SAME);
+  assert_refused (repo, opp, OP_LOSE (0, "changed their mind"), OM_MODEL_ERROR_FROZEN,
+                  "Activity 1", CAN_SAME);
+  win_ok (opp, 1);
+}
+
+static void
+test_lose_out_of_order (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 1);
+
+  assert_refused (repo, opp, OP_LOSE (2, "budget cut"), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 3", CAN_SAME);
+  assert_refused (repo, opp, OP_LOSE (3, "budget cut"), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 4", CAN_SAME);
+  lose_ok (opp, 1, "budget cut");
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_LOST);
+}
+
+static void
+test_invalid_index (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  g_autoptr(OmStageData) stage = stage_new (9);
+
+  assert_refused (repo, opp, OP_ADD (4, stage), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+  assert_refused (repo, opp, OP_REMOVE (3), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+  assert_refused (repo, opp, OP_MOVE (3, 0), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+  assert_refused (repo, opp, OP_MOVE (0, 3), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+  assert_refused (repo, opp, OP_WIN (3), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+  assert_refused (repo, opp, OP_LOSE (G_MAXUINT, "x"), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+  assert_refused (repo, opp, OP_EDIT_STAGE (3, stage), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_NONE);
+}
+
+/* R3 */
+
+static void
+test_frozen_remove (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 6, 2);
+
+  assert_refused (repo, opp, OP_REMOVE (0), OM_MODEL_ERROR_FROZEN, "Activity 1", CAN_SAME);
+  assert_refused (repo, opp, OP_REMOVE (1), OM_MODEL_ERROR_FROZEN, "Activity 2", CAN_SAME);
+  assert_refused (repo, opp, OP_REMOVE (6), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+
+  for (guint i = 2; i < 6; i++)
+    {
+      g_autoptr(OmRepository) r = repo_new ();
+      OmOpportunity *o = create_plan (r, 6, 2);
+      gint64 removed_id = om_stage_get_id (om_opportunity_get_stage (o, i));
+      g_autoptr(Recorder) recorder = recorder_new (r, o);
+      g_autofree char *expected = g_strdup_printf ("items-changed(%u,1,0)", i);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (om_opportunity_can_remove_stage (o, i, NULL));
+      g_assert_true (om_opportunity_remove_stage (o, i, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (om_opportunity_get_n_stages (o), ==, 5);
+      for (guint j = 0; j < 5; j++)
+        g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (o, j)), !=, removed_id);
+      assert_events (recorder, "stages", expected);
+      g_assert_cmpuint (om_opportunity_get_n_won (o), ==, 2);
+    }
+}
+
+static void
+test_frozen_add (void)
+{
+  for (guint position = 0; position <= 7; position++)
+    {
+      g_autoptr(OmRepository) repo = repo_new ();
+      OmOpportunity *opp = create_plan (repo, 6, 2);
+      g_autoptr(OmStageData) stage = stage_new (7);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(Recorder) recorder = NULL;
+      g_autofree char *expected = NULL;
+      OmStage *added;
+
+      if (position < 2)
+        {
+          /* before the first won stage, or between the two */
+          assert_refused (repo, opp, OP_ADD (position, stage), OM_MODEL_ERROR_FROZEN,
+                          activity_of (opp, position), CAN_SAME);
+          continue;
+        }
+      if (position > 6)
+        {
+          assert_refused (repo, opp, OP_ADD (position, stage), OM_MODEL_ERROR_INVALID_INDEX,
+                          NULL, CAN_SAME);
+          continue;
+        }
+
+      recorder = recorder_new (repo, opp);
+      g_assert_true (om_opportunity_can_add_stage (opp, position, NULL));
+      g_assert_true (om_opportunity_add_stage (opp, position, stage, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
+      added = om_opportunity_get_stage (opp, position);
+      g_assert_cmpstr (om_stage_get_activity (added), ==, "Activity 7");
+      g_assert_cmpint (om_stage_get_status (added), ==, OM_STAGE_STATUS_PENDING);
+      g_assert_cmpint (om_stage_get_id (added), >, 0);
+      g_assert_cmpuint (om_stage_get_position (added), ==, position);
+      expected = g_strdup_printf ("items-changed(%u,0,1)", position);
+      assert_events (recorder, "stages", expected);
+      g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 2);
+    }
+}
+
+/* A stage is added pending, whatever its values say. */
+static void
+test_add_is_pending (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 2, 0);
+  g_autoptr(OmStageData) stage = stage_new (3);
+  g_autoptr(GError) error = NULL;
+
+  stage->status = OM_STAGE_STATUS_LOST;
+  stage->decided_on = day (1);
+  g_free (stage->lost_reason);
+  stage->lost_reason = g_strdup ("already lost");
+  g_assert_true (om_opportunity_add_stage (opp, 0, stage, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, 0);
+  g_assert_cmpstr (om_stage_get_lost_reason (om_opportunity_get_stage (opp, 0)), ==, "");
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
+}
+
+/* Every move of a 6-stage plan whose first 2 stages are won. */
+static void
+test_frozen_move_all (void)
+{
+  const guint n = 6, n_won = 2;
+  guint n_legal = 0, n_frozen = 0, n_invalid = 0;
+
+  for (guint from = 0; from <= n; from++)
+    for (guint to = 0; to <= n; to++)
+      {
+        g_autoptr(OmRepository) repo = repo_new ();
+        OmOpportunity *opp = create_plan (repo, n, n_won);
+        GListModel *list = om_opportunity_get_stages (opp);
+        OmStage *order[6];
+        g_autoptr(OmOpportunityData) before = NULL;
+        g_autoptr(Recorder) recorder = NULL;
+        g_autoptr(GError) error = NULL;
+
+        if (from >= n || to >= n)
+          {
+            assert_refused (repo, opp, OP_MOVE (from, to), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+            n_invalid++;
+            continue;
+          }
+        if (from < n_won || to < n_won)
+          {
+            /* a won stage cannot move, nor can a pending one go before it */
+            assert_refused (repo, opp, OP_MOVE (from, to), OM_MODEL_ERROR_FROZEN,
+                            activity_of (opp, from), CAN_SAME);
+            n_frozen++;
+            continue;
+          }
+
+        n_legal++;
+        for (guint i = 0; i < n; i++)
+          order[i] = om_opportunity_get_stage (opp, i);
+        before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+        recorder = recorder_new (repo, opp);
+
+        g_assert_true (om_opportunity_can_move_stage (opp, from, to, NULL));
+        g_assert_true (om_opportunity_move_stage (opp, from, to, &error));
+        g_assert_no_error (error);
+
+        if (from == to)
+          {
+            /* nothing to do, nothing to record */
+            g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+            g_assert_cmpstr (om_repository_get_undo_label (repo), !=, "Move Stage");
+            assert_events (recorder, NULL, "");
+            continue;
+          }
+
+        {
+          OmStage *moved = order[from];
+          g_autofree char *expected = NULL;
+          guint lo = MIN (from, to), span = (from > to ? from - to : to - from) + 1;
+
+          if (from < to)
+            memmove (&order[from], &order[from + 1], (to - from) * sizeof *order);
+          else
+            memmove (&order[to + 1], &order[to], (from - to) * sizeof *order);
+          order[to] = moved;
+
+          g_assert_cmpuint (g_list_model_get_n_items (list), ==, n);
+          for (guint i = 0; i < n; i++)
+            {
+              g_autoptr(OmStage) stage = g_list_model_get_item (list, i);
+              const OmStageData *sd = om_opportunity_data_get_stage (om_opportunity_get_data (opp), i);
+
+              g_assert_true (stage == order[i]);
+              g_assert_cmpint (sd->id, ==, om_stage_get_id (stage));
+              g_assert_cmpuint (om_stage_get_position (stage), ==, i);
+              g_assert_cmpint (om_stage_get_status (stage), ==,
+                               i < n_won ? OM_STAGE_STATUS_WON : OM_STAGE_STATUS_PENDING);
+            }
+          expected = g_strdup_printf ("items-changed(%u,%u,%u)", lo, span, span);
+          assert_events (recorder, "stages", expected);
+          g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Move Stage");
+        }
+      }
+
+  g_assert_cmpuint (n_legal, ==, 16);
+  g_assert_cmpuint (n_frozen, ==, 20);
+  g_assert_cmpuint (n_invalid, ==, 13);
+}
+
+/* R4 */
+
+static void
+assert_closed_refuses (OmRepository  *repo,
+                       OmOpportunity *opp)
+{
+  guint n = om_opportunity_get_n_stages (opp);
+  g_autoptr(OmStageData) stage = stage_new (9);
+
+  for (guint i = 0; i <= n; i++)
+    assert_refused (repo, opp, OP_ADD (i, stage), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+  for (guint i = 0; i < n; i++)
+    {
+      assert_refused (repo, opp, OP_REMOVE (i), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+      assert_refused (repo, opp, OP_WIN (i), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+      assert_refused (repo, opp, OP_LOSE (i, "reason"), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+      for (guint j = 0; j < n; j++)
+        assert_refused (repo, opp, OP_MOVE (i, j), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+    }
+}
+
+static void
+test_closed_won (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 3);
+
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_WON);
+  assert_closed_refuses (repo, opp);
+}
+
+static void
+test_closed_lost (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 1);
+
+  lose_ok (opp, 1, "went with a competitor");
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_LOST);
+  assert_closed_refuses (repo, opp);
+}
+
+static void
+test_closed_field_edits (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *won = create_plan (repo, 2, 2);
+  OmOpportunity *lost = create_plan (repo, 2, 0);
+  g_autoptr(GError) error = NULL;
+
+  lose_ok (lost, 0, "no budget");
+
+  for (guint k = 0; k < 2; k++)
+    {
+      OmOpportunity *opp = k == 0 ? won : lost;
+      OmOpportunityStatus status = om_opportunity_get_status (opp);
+      g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+      g_free (edited->notes);
+      edited->notes = g_strdup ("Send a thank-you note");
+      g_assert_true (om_opportunity_edit (opp, edited, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (om_opportunity_get_notes (opp), ==, "Send a thank-you note");
+
+      set_owner (opp, 0, "Bob");
+      g_assert_cmpstr (om_stage_get_owner (om_opportunity_get_stage (opp, 0)), ==, "Bob");
+      set_owner (opp, 1, "Carol");
+      g_assert_cmpstr (om_stage_get_owner (om_opportunity_get_stage (opp, 1)), ==, "Carol");
+      g_assert_cmpint (om_opportunity_get_status (opp), ==, status);
+    }
+}
+
+static void
+test_reopen_lost (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 1);
+  OmStage *stage = om_opportunity_get_stage (opp, 1);
+  const OmHistoryEntry *h;
+  const OmOpportunityData *data;
+
+  lose_ok (opp, 1, "budget cut");
+  g_assert_cmpstr (om_stage_get_lost_reason (stage), ==, "budget cut");
+  g_assert_true (om_opportunity_can_reopen (opp, NULL));
+
+  set_today (5);
+  reopen_ok (opp, "budget found");
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
+  g_assert_true (om_opportunity_get_stage (opp, 1) == stage);
+  g_assert_cmpint (om_stage_get_status (stage), ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpuint (om_stage_get_decided_on (stage), ==, 0);
+  g_assert_cmpstr (om_stage_get_lost_reason (stage), ==, "");
+  /* only the lost stage: the won one before it stays won */
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 1);
+
+  data = om_opportunity_get_data (opp);
+  g_assert_cmpuint (data->history->len, ==, 3);
+  h = g_ptr_array_index (data->history, 2);
+  g_assert_cmpuint (h->stage, ==, 1);
+  g_assert_cmpint (h->from, ==, OM_STAGE_STATUS_LOST);
+  g_assert_cmpint (h->to, ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpuint (h->on, ==, day (5));
+  g_assert_cmpstr (h->note, ==, "budget found");
+
+  /* and it can be worked on again */
+  win_ok (opp, 1);
+}
+
+static void
+test_reopen_won (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 3);
+  const OmOpportunityData *data;
+  const OmHistoryEntry *h;
+
+  set_today (2);
+  reopen_ok (opp, "contract not countersigned");
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 2)), ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 1)), ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 2)), ==, 0);
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 2);
+
+  data = om_opportunity_get_data (opp);
+  g_assert_cmpuint (data->history->len, ==, 4);
+  h = g_ptr_array_index (data->history, 3);
+  g_assert_cmpuint (h->stage, ==, 2);
+  g_assert_cmpint (h->from, ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpint (h->to, ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpuint (h->on, ==, day (2));
+  g_assert_cmpstr (h->note, ==, "contract not countersigned");
+
+  /* reopening again undoes the decision before: the last won stage */
+  reopen_ok (opp, NULL);
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 1)), ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 1);
+  g_assert_cmpuint (om_opportunity_get_data (opp)->history->len, ==, 5);
+}
+
+static void
+test_reopen_nothing (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+
+  assert_refused (repo, opp, OP_REOPEN (), OM_MODEL_ERROR_NOTHING_TO_REOPEN, "Deal", CAN_SAME);
+
+  /* and after everything was reopened */
+  win_ok (opp, 0);
+  reopen_ok (opp, NULL);
+  assert_refused (repo, opp, OP_REOPEN (), OM_MODEL_ERROR_NOTHING_TO_REOPEN, "Deal", CAN_SAME);
+}
+
+/* R5 */
+
+static void
+test_valid_activity (void)
+{
+  const char *blanks[] = { "", " ", "\t\n ", "\xc2\xa0" };
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 2, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (blanks); i++)
+    {
+      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) edited = stage_copy (opp, 1);
+
+      g_free (stage->activity);
+      stage->activity = g_strdup (blanks[i]);
+      /* the stage has no activity to be named by: its number instead */
+      assert_refused (repo, opp, OP_ADD (2, stage), OM_MODEL_ERROR_EMPTY_ACTIVITY, "3", CAN_ACCEPTS);
+
+      g_free (edited->activity);
+      edited->activity = g_strdup (blanks[i]);
+      assert_refused (repo, opp, OP_EDIT_STAGE (1, edited), OM_MODEL_ERROR_EMPTY_ACTIVITY, "2", CAN_NONE);
+    }
+}
+
+static void
+test_valid_milestone (void)
+{
+  const char *blanks[] = { "", "   ", "\n" };
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 2, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (blanks); i++)
+    {
+      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) edited = stage_copy (opp, 0);
+
+      g_free (stage->milestone);
+      stage->milestone = g_strdup (blanks[i]);
+      assert_refused (repo, opp, OP_ADD (1, stage), OM_MODEL_ERROR_EMPTY_MILESTONE, "Activity 3", CAN_ACCEPTS);
+
+      /* also on a won stage */
+      g_free (edited->milestone);
+      edited->milestone = g_strdup (blanks[i]);
+      assert_refused (repo, opp, OP_EDIT_STAGE (0, edited), OM_MODEL_ERROR_EMPTY_MILESTONE,
+                      "Activity 1", CAN_NONE);
+    }
+}
+
+static void
+test_valid_probability (void)
+{
+  const double bad[] = { -0.1, 1.1, NAN, INFINITY, -INFINITY, 1.0000001 };
+  const double good[] = { 0.0, 1.0, 0.5 };
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 2, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) edited = stage_copy (opp, 1);
+
+      stage->probability = bad[i];
+      assert_refused (repo, opp, OP_ADD (2, stage), OM_MODEL_ERROR_INVALID_PROBABILITY,
+                      "Activity 3", CAN_ACCEPTS);
+      edited->probability = bad[i];
+      assert_refused (repo, opp, OP_EDIT_STAGE (1, edited), OM_MODEL_ERROR_INVALID_PROBABILITY,
+                      "Activity 2", CAN_NONE);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(GError) error = NULL;
+
+      stage->probability = good[i];
+      g_assert_true (om_opportunity_add_stage (opp, 2, stage, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (om_stage_get_probability (om_opportunity_get_stage (opp, 2)), ==, good[i]);
+      set_probability (opp, 0, good[i]);
+      g_assert_cmpfloat (om_stage_get_probability (om_opportunity_get_stage (opp, 0)), ==, good[i]);
+    }
+}
+
+static void
+test_valid_duration (void)
+{
+  const guint bad[] = { 36501, 100000, G_MAXUINT };
+  const guint good[] = { 0, 1, 36500 };
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 2, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) edited = stage_copy (opp, 0);
+
+      stage->duration_days = bad[i];
+      assert_refused (repo, opp, OP_ADD (0, stage), OM_MODEL_ERROR_INVALID_DURATION,
+                      "Activity 3", CAN_ACCEPTS);
+      edited->duration_days = bad[i];
+      assert_refused (repo, opp, OP_EDIT_STAGE (0, edited), OM_MODEL_ERROR_INVALID_DURATION,
+                      "Activity 1", CAN_NONE);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(GError) error = NULL;
+
+      stage->duration_days = good[i];
+      g_assert_true (om_opportunity_add_stage (opp, 0, stage, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (om_stage_get_duration_days (om_opportunity_get_stage (opp, 0)), ==, good[i]);
+    }
+}
+
+static void
+test_valid_lost_reason (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 1);
+  g_autoptr(OmStageData) edited = NULL;
+
+  /* the dry run answers for a stage given a reason */
+  assert_refused (repo, opp, OP_LOSE (1, NULL), OM_MODEL_ERROR_NO_LOST_REASON, "Activity 2", CAN_ACCEPTS);
+  assert_refused (repo, opp, OP_LOSE (1, ""), OM_MODEL_ERROR_NO_LOST_REASON, "Activity 2", CAN_ACCEPTS);
+  assert_refused (repo, opp, OP_LOSE (1, " \t "), OM_MODEL_ERROR_NO_LOST_REASON, "Activity 2", CAN_ACCEPTS);
+
+  /* the rule itself, on plain values */
+  {
+    g_autoptr(OmOpportunityData) data = om_opportunity_data_copy (om_opportunity_get_data (opp));
+    g_autoptr(OmOpportunityData) pristine = om_opportunity_data_copy (data);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (om_opportunity_data_lose_stage (data, 1, day (1), " ", &error));
+    g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NO_LOST_REASON);
+    g_assert_true (om_opportunity_data_equal (data, pristine, TRUE));
+    g_clear_error (&error);
+    g_assert_true (om_opportunity_data_lose_stage (data, 1, day (1), "no", &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_LOST);
+  }
+
+  lose_ok (opp, 1, "  chose a competitor  ");
+  g_assert_cmpstr (om_stage_get_lost_reason (om_opportunity_get_stage (opp, 1)), ==, "chose a competitor");
+
+  /* the reason cannot be edited away either */
+  edited = stage_copy (opp, 1);
+  g_free (edited->lost_reason);
+  edited->lost_reason = g_strdup (" ");
+  assert_refused (repo, opp, OP_EDIT_STAGE (1, edited), OM_MODEL_ERROR_NO_LOST_REASON, "Activity 2", CAN_NONE);
+}
+
+static void
+test_valid_decided_before_start (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  g_autoptr(OmStageData) edited = NULL;
+  g_autoptr(OmOpportunityData) moved = NULL;
+
+  set_today (-1);
+  assert_refused (repo, opp, OP_WIN (0), OM_MODEL_ERROR_DECIDED_BEFORE_START, "Activity 1", CAN_SAME);
+  assert_refused (repo, opp, OP_LOSE (0, "too early"), OM_MODEL_ERROR_DECIDED_BEFORE_START,
+                  "Activity 1", CAN_SAME);
+
+  /* on the start date itself is fine */
+  set_today (0);
+  win_ok (opp, 0);
+  set_today (3);
+  win_ok (opp, 1);
+
+  /* a decided date cannot be edited to before the start */
+  edited = stage_copy (opp, 1);
+  edited->decided_on = day (-1);
+  assert_refused (repo, opp, OP_EDIT_STAGE (1, edited), OM_MODEL_ERROR_DECIDED_BEFORE_START,
+                  "Activity 2", CAN_NONE);
+
+  /* nor can the start move after a decision */
+  moved = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  moved->start_date = day (1);
+  assert_refused (repo, opp, OP_EDIT (moved), OM_MODEL_ERROR_DECIDED_BEFORE_START, "Activity 1", CAN_NONE);
+
+  moved->start_date = 0;
+  assert_refused (repo, opp, OP_EDIT (moved), OM_MODEL_ERROR_INVALID_DATE, NULL, CAN_NONE);
+}
+
+static void
+test_valid_pending_date (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 2, 0);
+  g_autoptr(OmStageData) edited = stage_copy (opp, 0);
+  g_autoptr(GError) error = NULL;
+
+  /* the decided-on date of a pending stage is not a field to edit */
+  edited->decided_on = day (3);
+  g_assert_true (om_opportunity_edit_stage (opp, 0, edited, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, 0);
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_PENDING);
+}
+
+static void
+test_valid_opportunity (void)
+{
+  const char *bad_currencies[] = { "", "eur", "EU", "EURO", "E1R", "Eur", " EUR" };
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 2, 0);
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(GError) error = NULL;
+
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_free (edited->title);
+  edited->title = g_strdup ("  ");
+  assert_refused (repo, opp, OP_EDIT (edited), OM_MODEL_ERROR_EMPTY_TITLE, NULL, CAN_NONE);
+  g_clear_pointer (&edited, om_opportunity_data_free);
+
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_free (edited->client);
+  edited->client = g_strdup ("");
+  assert_refused (repo, opp, OP_EDIT (edited), OM_MODEL_ERROR_EMPTY_CLIENT, NULL, CAN_NONE);
+  g_clear_pointer (&edited, om_opportunity_data_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_currencies); i++)
+    {
+      edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+      g_free (edited->currency);
+      edited->currency = g_strdup (bad_currencies[i]);
+      assert_refused (repo, opp, OP_EDIT (edited), OM_MODEL_ERROR_INVALID_CURRENCY, NULL, CAN_NONE);
+      g_clear_pointer (&edited, om_opportunity_data_free);
+    }
+
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  edited->value = -1;
+  assert_refused (repo, opp, OP_EDIT (edited), OM_MODEL_ERROR_INVALID_VALUE, NULL, CAN_NONE);
+  edited->value = G_MININT64;
+  assert_refused (repo, opp, OP_EDIT (edited), OM_MODEL_ERROR_INVALID_VALUE, NULL, CAN_NONE);
+
+  /* the accepted edit, for contrast; the edited stages are ignored */
+  edited->value = 125000000;
+  g_free (edited->currency);
+  edited->currency = g_strdup ("USD");
+  g_ptr_array_set_size (edited->stages, 0);
+  g_assert_true (om_opportunity_edit (opp, edited, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_opportunity_get_value (opp), ==, 125000000);
+  g_assert_cmpstr (om_opportunity_get_currency (opp), ==, "USD");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 2);
+}
+
+/* R6 */
+
+static void
+assert_history (const OmOpportunityData *data,
+                guint                    i,
+                guint                    stage,
+                OmStageStatus            from,
+                OmStageStatus            to,
+                OmDate                   on,
+                const char              *note)
+{
+  const OmHistoryEntry *h;
+
+  g_assert_cmpuint (i, <, data->history->len);
+  h = g_ptr_array_index (data->history, i);
+  g_assert_cmpuint (h->stage, ==, stage);
+  g_assert_cmpint (h->from, ==, from);
+  g_assert_cmpint (h->to, ==, to);
+  g_assert_cmpuint (h->on, ==, on);
+  g_assert_cmpstr (h->note, ==, note);
+}
+
+static void
+test_history (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  const OmOpportunityData *data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (om_opportunity_get_data (opp)->history->len, ==, 0);
+
+  set_today (2);
+  g_assert_true (om_opportunity_win_stage (opp, 0, "kick-off went well", &error));
+  g_assert_no_error (error);
+  set_today (9);
+  lose_ok (opp, 1, "budget cut");
+  set_today (20);
+  reopen_ok (opp, "budget found");
+  set_today (25);
+  win_ok (opp, 1);
+
+  data = om_opportunity_get_data (opp);
+  g_assert_cmpuint (data->history->len, ==, 4);
+  assert_history (data, 0, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (2), "kick-off went well");
+  assert_history (data, 1, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_LOST, day (9), "budget cut");
+  assert_history (data, 2, 1, OM_STAGE_STATUS_LOST, OM_STAGE_STATUS_PENDING, day (20), "budget found");
+  assert_history (data, 3, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (25), "");
+
+  /* refusals record nothing */
+  assert_refused (repo, opp, OP_WIN (0), OM_MODEL_ERROR_FROZEN, "Activity 1", CAN_SAME);
+  g_assert_cmpuint (om_opportunity_get_data (opp)->history->len, ==, 4);
+}
+
+/* The history keeps naming the same stage when the chain changes. */
+static void
+test_history_follows_stage (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 0);
+  gint64 id = om_stage_get_id (om_opportunity_get_stage (opp, 0));
+  g_autoptr(OmStageData) stage = stage_new (5);
+  const OmOpportunityData *data;
+  g_autoptr(GError) error = NULL;
+
+  win_ok (opp, 0);
+  reopen_ok (opp, "too soon");
+  g_assert_true (om_opportunity_move_stage (opp, 0, 2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, 2)), ==, id);
+  data = om_opportunity_get_data (opp);
+  assert_history (data, 0, 2, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (0), "");
+  assert_history (data, 1, 2, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, day (0), "too soon");
+
+  /* a stage added in its place pushes it on */
+  g_assert_true (om_opportunity_add_stage (opp, 2, stage, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, 3)), ==, id);
+  data = om_opportunity_get_data (opp);
+  assert_history (data, 0, 3, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (0), "");
+  assert_history (data, 1, 3, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, day (0), "too soon");
+
+  g_assert_true (om_opportunity_remove_stage (opp, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, 2)), ==, id);
+  data = om_opportunity_get_data (opp);
+  assert_history (data, 0, 2, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (0), "");
+  assert_history (data, 1, 2, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, day (0), "too soon");
+  g_assert_true (om_opportunity_data_validate (data, NULL));
+}
+
+/* Derived values */
+
+static void
+test_derived_due_dates (void)
+{
+  const guint days[] = { 3, 5, 0, 10 };
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(OmOpportunityData) plan = plan_new (4);
+  OmOpportunity *opp;
+
+  for (guint i = 0; i < 4; i++)
+    om_opportunity_data_get_stage (plan, i)->duration_days = days[i];
+  opp = create (repo, plan);
+
+  {
+    const int expected[] = { 3, 8, 8, 18 };
+    for (guint i = 0; i < 4; i++)
+      {
+        g_assert_cmpuint (om_opportunity_data_get_due_date (om_opportunity_get_data (opp), i), ==, day (expected[i]));
+        g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, day (expected[i]));
+        /* a stage starts when the one before it is due */
+        g_assert_cmpuint (om_stage_get_start_date (om_opportunity_get_stage (opp, i)), ==,
+                          i == 0 ? day (0) : day (expected[i - 1]));
+      }
+    g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, day (3));
+  }
+
+  /* decided late: the plan after it shifts */
+  set_today (4);
+  win_ok (opp, 0);
+  {
+    const int expected[] = { 4, 9, 9, 19 };
+    for (guint i = 0; i < 4; i++)
+      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, day (expected[i]));
+    g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, day (9));
+  }
+
+  /* decided early: shifts back */
+  set_today (6);
+  win_ok (opp, 1);
+  {
+    const int expected[] = { 4, 6, 6, 16 };
+    for (guint i = 0; i < 4; i++)
+      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, day (expected[i]));
+  }
+
+  /* a lost stage is due on the day it was lost */
+  set_today (7);
+  lose_ok (opp, 2, "no");
+  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 2)), ==, day (7));
+  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 3)), ==, day (17));
+  g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, 0);
+}
+
+static void
+test_derived_overdue (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  const OmOpportunityData *data = om_opportunity_get_data (opp);
+
+  /* due on day 7, 14 and 21 */
+  g_assert_false (om_opportunity_get_overdue (opp));
+  g_assert_false (om_opportunity_data_is_overdue (data, 0, day (7)));
+  g_assert_true (om_opportunity_data_is_overdue (data, 0, day (8)));
+  g_assert_false (om_opportunity_data_is_overdue (data, 1, day (14)));
+  g_assert_true (om_opportunity_data_is_overdue (data, 1, day (15)));
+
+  set_today (7);
+  om_opportunity_refresh (opp);
+  g_assert_false (om_opportunity_get_overdue (opp));
+  g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 0)));
+
+  set_today (8);
+  om_opportunity_refresh (opp);
+  g_assert_true (om_opportunity_get_overdue (opp));
+  g_assert_true (om_stage_get_overdue (om_opportunity_get_stage (opp, 0)));
+  g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 1)));
+
+  /* a decided stage is never overdue: winning it late moves the plan on */
+  win_ok (opp, 0);
+  g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 0)));
+  g_assert_false (om_opportunity_data_is_overdue (om_opportunity_get_data (opp), 0, day (100)));
+  g_assert_false (om_opportunity_get_overdue (opp));
+  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 1)), ==, day (15));
+
+  set_today (16);
+  om_opportunity_refresh (opp);
+  g_assert_true (om_opportunity_get_overdue (opp));
+  g_assert_true (om_stage_get_overdue (om_opportunity_get_stage (opp, 1)));
+  g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 2)));
+}
+
+static void
+test_derived_chain_probability (void)
+{
+  const double p[] = { 0.5, 0.8, 0.9 };
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  double value;
+
+  for (guint i = 0; i < 3; i++)
+    set_probability (opp, i, p[i]);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), 0.36, 1e-12);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_data_get_chain_probability (om_opportunity_get_data (opp)),
+                                  0.36, 1e-12);
+  g_object_get (opp, "chain-probability", &value, NULL);
+  g_assert_cmpfloat_with_epsilon (value, 0.36, 1e-12);
+
+  /* won stages count 1 */
+  win_ok (opp, 0);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), 0.72, 1e-12);
+  win_ok (opp, 1);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), 0.9, 1e-12);
+  lose_ok (opp, 2, "no");
+  g_assert_cmpfloat (om_opportunity_get_chain_probability (opp), ==, 0.0);
+  reopen_ok (opp, NULL);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), 0.9, 1e-12);
+  win_ok (opp, 2);
+  g_assert_cmpfloat (om_opportunity_get_chain_probability (opp), ==, 1.0);
+
+  /* a stage that cannot be won makes the chain impossible */
+  {
+    g_autoptr(OmRepository) r = repo_new ();
+    OmOpportunity *o = create_plan (r, 3, 0);
+
+    set_probability (o, 1, 0.0);
+    g_assert_cmpfloat (om_opportunity_get_chain_probability (o), ==, 0.0);
+  }
+}
+
+static void
+test_derived_weakest_link (void)
+{
+  const double p[] = { 0.9, 0.4, 0.4, 0.7 };
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 0);
+
+  for (guint i = 0; i < 4; i++)
+    set_probability (opp, i, p[i]);
+
+  /* the first of the two weakest */
+  g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, 1);
+  g_assert_cmpint (om_opportunity_data_get_weakest_link (om_opportunity_get_data (opp)), ==, 1);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (om_stage_get_weakest (om_opportunity_get_stage (opp, i)), ==, i == 1);
+
+  win_ok (opp, 0);
+  win_ok (opp, 1);
+  g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, 2);
+  g_assert_false (om_stage_get_weakest (om_opportunity_get_stage (opp, 1)));
+  g_assert_true (om_stage_get_weakest (om_opportunity_get_stage (opp, 2)));
+
+  /* only pending stages count: a won 0.1 is no weakness */
+  {
+    g_autoptr(OmRepository) r = repo_new ();
+    OmOpportunity *o = create_plan (r, 3, 0);
+
+    set_probability (o, 0, 0.1);
+    set_probability (o, 2, 0.6);
+    g_assert_cmpint (om_opportunity_get_weakest_link (o), ==, 0);
+    win_ok (o, 0);
+    g_assert_cmpint (om_opportunity_get_weakest_link (o), ==, 2);
+  }
+
+  win_ok (opp, 2);
+  win_ok (opp, 3);
+  g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, -1);
+}
+
+static void
+test_derived_weighted_value (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(OmOpportunityData) plan = plan_new (2);
+  OmOpportunity *opp;
+
+  plan->value = 100000;  /* 1000.00 */
+  om_opportunity_data_get_stage (plan, 0)->probability = 0.5;
+  om_opportunity_data_get_stage (plan, 1)->probability = 0.8;
+  g_assert_cmpfloat_with_epsilon (om_opportunity_data_get_weighted_value (plan), 40000.0, 1e-6);
+  opp = create (repo, plan);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), 40000.0, 1e-6);
+  win_ok (opp, 0);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), 80000.0, 1e-6);
+  win_ok (opp, 1);
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), 100000.0, 1e-6);
+  reopen_ok (opp, NULL);
+  lose_ok (opp, 1, "no");
+  g_assert_cmpfloat (om_opportunity_get_weighted_value (opp), ==, 0.0);
+}
+
+static void
+test_derived_current_stage (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  gint current;
+
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 0);
+  win_ok (opp, 0);
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 1);
+  g_assert_cmpint (om_opportunity_data_get_current (om_opportunity_get_data (opp)), ==, 1);
+  g_object_get (opp, "current-stage", &current, NULL);
+  g_assert_cmpint (current, ==, 1);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (om_stage_get_current (om_opportunity_get_stage (opp, i)), ==, i == 1);
+
+  lose_ok (opp, 1, "no");
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, -1);
+  for (guint i = 0; i < 3; i++)
+    g_assert_false (om_stage_get_current (om_opportunity_get_stage (opp, i)));
+}
+
+/* Derived properties notify when their value changes, and only then. */
+static void
+test_derived_notify (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(OmOpportunityData) plan = plan_new (3);
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(OmStageData) stage = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  /* due on day 7, 14 and 21 */
+  om_opportunity_data_get_stage (plan, 0)->probability = 0.5;
+  om_opportunity_data_get_stage (plan, 1)->probability = 1.0;
+  om_opportunity_data_get_stage (plan, 2)->probability = 0.8;
+  opp = create (repo, plan);
+  recorder = recorder_new (repo, opp);
+
+  /* a field no derived value depends on */
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_free (edited->notes);
+  edited->notes = g_strdup ("call back in spring");
+  g_assert_true (om_opportunity_edit (opp, edited, &error));
+  g_assert_no_error (error);
+  assert_events (recorder, "opp", "notes");
+  assert_events (recorder, "stages", "");
+  assert_events (recorder, "s0", "");
+  assert_events (recorder, "s1", "");
+  assert_events (recorder, "s2", "");
+  recorder_clear (recorder);
+
+  edited->value = 1000000;
+  g_assert_true (om_opportunity_edit (opp, edited, &error));
+  g_assert_no_error (error);
+  assert_events (recorder, "opp", "value weighted-value");
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), 400000.0, 1e-6);
+  recorder_clear (recorder);
+
+  /* 0.5 × 1.0 × 0.8 becomes 1.0 × 0.8, the weakest link moves to the
+   * last stage; the plan moves 7 days earlier, so the next due date (now
+   * stage 2's) stays day 7 */
+  win_ok (opp, 0);
+  assert_events (recorder, "opp", "chain-probability current-stage n-won weakest-link weighted-value");
+  assert_events (recorder, "s0", "current decided-on due-date status weakest");
+  assert_events (recorder, "s1", "current due-date start-date");
+  assert_events (recorder, "s2", "due-date start-date weakest");
+  assert_events (recorder, "stages", "");
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), 0.8, 1e-12);
+  g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, 2);
+  g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, day (7));
+  recorder_clear (recorder);
+
+  /* winning a sure stage leaves the chain probability and the weakest
+   * link; winning it on day 3 moves the next due date from 7 to 10 */
+  set_today (3);
+  win_ok (opp, 1);
+  assert_events (recorder, "opp", "current-stage n-won next-due-date");
+  assert_events (recorder, "s0", "");
+  assert_events (recorder, "s1", "current decided-on due-date status");
+  assert_events (recorder, "s2", "current due-date start-date");
+  g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, day (10));
+  recorder_clear (recorder);
+
+  /* the same probability: no derived value changes */
+  stage = stage_copy (opp, 2);
+  g_free (stage->owner);
+  stage->owner = g_strdup ("Dora");
+  edit_stage_ok (opp, 2, stage);
+  assert_events (recorder, "opp", "");
+  assert_events (recorder, "s2", "owner");
+  recorder_clear (recorder);
+
+  stage->probability = 0.4;
+  edit_stage_ok (opp, 2, stage);
+  assert_events (recorder, "opp", "chain-probability weighted-value");
+  assert_events (recorder, "s2", "probability");
+  recorder_clear (recorder);
+
+  /* today moves on: only a refresh notices, and only once */
+  set_today (30);
+  om_opportunity_refresh (opp);
+  assert_events (recorder, "opp", "overdue");
+  assert_events (recorder, "s2", "overdue");
+  assert_events (recorder, NULL, "");
+  om_opportunity_refresh (opp);
+  assert_events (recorder, NULL, "");
+
+  win_ok (opp, 2);
+  assert_events (recorder, "opp",
+                 "chain-probability current-stage n-won next-due-date overdue status weakest-link weighted-value");
+  assert_events (recorder, "s2", "current decided-on due-date overdue status weakest");
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_WON);
+  g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, 0);
+  g_assert_false (om_opportunity_get_overdue (opp));
+}
+
+/* The stages list model */
+
+static void
+test_stages_add (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  GListModel *list = om_opportunity_get_stages (opp);
+  OmStage *old[3];
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmStageData) stage = stage_new (4);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    old[i] = om_opportunity_get_stage (opp, i);
+  recorder = recorder_new (repo, opp);
+
+  g_assert_true (om_opportunity_add_stage (opp, 1, stage, &error));
+  g_assert_no_error (error);
+  assert_events (recorder, "stages", "items-changed(1,0,1)");
+  /* one more 90% stage in the chain */
+  assert_events (recorder, "opp", "chain-probability n-stages");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
+  g_assert_true (om_opportunity_get_stage (opp, 0) == old[0]);
+  g_assert_true (om_opportunity_get_stage (opp, 2) == old[1]);
+  g_assert_true (om_opportunity_get_stage (opp, 3) == old[2]);
+  g_assert_cmpstr (activity_of (opp, 1), ==, "Activity 4");
+  g_assert_cmpuint (om_stage_get_position (old[1]), ==, 2);
+
+  g_assert_true (om_opportunity_add_stage (opp, 4, stage, &error));
+  g_assert_no_error (error);
+  assert_events (recorder, "stages", "items-changed(4,0,1)");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 5);
+  /* two stages from the same values are two stages */
+  g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, 4)), !=,
+                   om_stage_get_id (om_opportunity_get_stage (opp, 1)));
+}
+
+static void
+test_stages_remove (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 0);
+  OmStage *kept[3];
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kept[0] = om_opportunity_get_stage (opp, 0);
+  kept[1] = om_opportunity_get_stage (opp, 2);
+  kept[2] = om_opportunity_get_stage (opp, 3);
+  recorder = recorder_new (repo, opp);
+
+  g_assert_true (om_opportunity_remove_stage (opp, 1, &error));
+  g_assert_no_error (error);
+  assert_events (recorder, "stages", "items-changed(1,1,0)");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (om_opportunity_get_stage (opp, i) == kept[i]);
+  g_assert_cmpuint (om_stage_get_position (kept[2]), ==, 2);
+}
+
+static void
+test_stages_move (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 5, 0);
+  OmStage *moved = om_opportunity_get_stage (opp, 3);
+  OmStage *first = om_opportunity_get_stage (opp, 0);
+  g_autoptr(Recorder) recorder = recorder_new (repo, opp);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_move_stage (opp, 3, 0, &error));
+  g_assert_no_error (error);
+  assert_events (recorder, "stages", "items-changed(0,4,4)");
+  g_assert_true (om_opportunity_get_stage (opp, 0) == moved);
+  g_assert_true (om_opportunity_get_stage (opp, 1) == first);
+  g_assert_cmpuint (om_stage_get_position (moved), ==, 0);
+  g_assert_true (om_stage_get_current (moved));
+  g_assert_false (om_stage_get_current (first));
+  /* all are 90%: the weakest link is the first, whichever it is */
+  assert_events (recorder, "s3", "current due-date position start-date weakest");
+  assert_events (recorder, "s0", "current due-date position start-date weakest");
+  assert_events (recorder, "s1", "due-date position start-date");
+  assert_events (recorder, "s2", "due-date position start-date");
+  assert_events (recorder, "opp", "");
+  /* stage 4 keeps its place and its dates */
+  assert_events (recorder, "s4", "");
+}
+
+static void
+test_stages_edit (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  g_autoptr(Recorder) recorder = recorder_new (repo, opp);
+
+  set_owner (opp, 1, "Bob");
+  assert_events (recorder, "stages", "");
+  assert_events (recorder, "s1", "owner");
+  assert_events (recorder, "s0", "");
+  assert_events (recorder, "s2", "");
+  assert_events (recorder, "opp", "");
+
+  win_ok (opp, 0);
+  assert_events (recorder, "stages", "");
+}
+
+/* Health (SPEC section 4) */
+
+static void
+test_health_process_agreement (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 0);
+  g_autoptr(OmOpportunityData) empty = plan_new (0);
+  OmOpportunity *none = create (repo, empty);
+
+  assert_health (none, "no-process-agreement");
+  assert_health (opp, "no-process-agreement");
+
+  set_kind (opp, 0, OM_STAGE_KIND_PROCESS_AGREEMENT);
+  assert_health (opp, "");
+  set_kind (opp, 0, OM_STAGE_KIND_FEASIBILITY_STUDY);
+  assert_health (opp, "no-process-agreement");
+  set_kind (opp, 1, OM_STAGE_KIND_PROCESS_AGREEMENT);
+  assert_health (opp, "");
+  set_kind (opp, 1, OM_STAGE_KIND_STANDARD);
+  /* third is too late */
+  set_kind (opp, 2, OM_STAGE_KIND_PROCESS_AGREEMENT);
+  assert_health (opp, "no-process-agreement");
+
+  /* a single stage that is the agreement */
+  {
+    g_autoptr(OmOpportunityData) single = plan_new (1);
+    OmOpportunity *one;
+
+    om_opportunity_data_get_stage (single, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+    one = create (repo, single);
+    assert_health (one, "");
+  }
+}
+
+static OmOpportunity *
+create_agreed_plan (OmRepository *repo,
+                    guint         n_stages)
+{
+  g_autoptr(OmOpportunityData) plan = plan_new (n_stages);
+
+  if (n_stages > 0)
+    om_opportunity_data_get_stage (plan, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+  return create (repo, plan);
+}
+
+static void
+test_health_too_complex (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *eight = create_agreed_plan (repo, 8);
+  OmOpportunity *nine = create_agreed_plan (repo, 9);
+  guint threshold;
+
+  g_assert_cmpuint (om_repository_get_too_complex_threshold (repo), ==, OM_DEFAULT_TOO_COMPLEX_THRESHOLD);
+  g_assert_cmpuint (OM_DEFAULT_TOO_COMPLEX_THRESHOLD, ==, 8);
+  assert_health (eight, "");
+  assert_health (nine, "too-complex");
+
+  /* pending stages count, not all of them */
+  win_ok (nine, 0);
+  assert_health (nine, "");
+
+  {
+    g_autoptr(Recorder) recorder = recorder_new (repo, NULL);
+
+    om_repository_set_too_complex_threshold (repo, 3);
+    assert_events (recorder, "repo", "too-complex-threshold");
+    om_repository_set_too_complex_threshold (repo, 3);
+    assert_events (recorder, "repo", "");
+  }
+  g_object_get (repo, "too-complex-threshold", &threshold, NULL);
+  g_assert_cmpuint (threshold, ==, 3);
+  assert_health (eight, "too-complex");
+  assert_health (nine, "too-complex");
+
+  g_object_set (repo, "too-complex-threshold", 8, NULL);
+  assert_health (nine, "");
+  assert_health (eight, "");
+}
+
+static void
+test_health_no_owner (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_agreed_plan (repo, 4);
+
+  set_owner (opp, 0, "");
+  set_owner (opp, 2, " \t");
+  assert_health (opp, "no-owner@0 no-owner@2");
+
+  /* a decided stage needs nobody any more */
+  win_ok (opp, 0);
+  assert_health (opp, "no-owner@2");
+  set_owner (opp, 2, "Bob");
+  assert_health (opp, "");
+}
+
+static void
+test_health_overdue (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_agreed_plan (repo, 3);
+
+  /* due on day 7, 14 and 21 */
+  set_today (14);
+  assert_health (opp, "overdue@0");
+  set_today (15);
+  assert_health (opp, "overdue@0 overdue@1");
+  set_today (22);
+  assert_health (opp, "overdue@0 overdue@1 overdue@2");
+  win_ok (opp, 0);
+  /* decided today: the plan after it moves to day 29 and 36 */
+  assert_health (opp, "");
+}
+
+static void
+test_health_weak_link (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_agreed_plan (repo, 4);
+
+  set_probability (opp, 2, 0.5);
+  assert_health (opp, "");
+  set_probability (opp, 2, 0.49);
+  assert_health (opp, "weak-link@2");
+  /* one warning, for the first of the weakest */
+  set_probability (opp, 1, 0.2);
+  set_probability (opp, 3, 0.2);
+  assert_health (opp, "weak-link@1");
+  win_ok (opp, 0);
+  win_ok (opp, 1);
+  assert_health (opp, "weak-link@3");
+  set_probability (opp, 3, 0.5);
+  assert_health (opp, "weak-link@2");
+}
+
+/* On a won or lost opportunity there is no pending work to warn about. */
+static void
+test_health_closed (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(OmOpportunityData) plan = plan_new (12);
+  OmOpportunity *lost, *won;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      OmStageData *stage = om_opportunity_data_get_stage (plan, i);
+      g_free (stage->owner);
+      stage->owner = g_strdup ("");
+      stage->probability = 0.1;
+    }
+  lost = create (repo, plan);
+  set_today (200);
+  {
+    g_autofree char *open = health_of (lost);
+    g_assert_nonnull (strstr (open, "too-complex"));
+    g_assert_nonnull (strstr (open, "no-owner@11"));
+    g_assert_nonnull (strstr (open, "overdue@11"));
+    g_assert_nonnull (strstr (open, "weak-link@0"));
+  }
+  lose_ok (lost, 0, "no");
+  assert_health (lost, "no-process-agreement");
+
+  g_ptr_array_set_size (plan->stages, 2);
+  won = create (repo, plan);
+  win_ok (won, 0);
+  win_ok (won, 1);
+  assert_health (won, "no-process-agreement");
+}
+
+/* Templates (SPEC section 5) */
+
+static const struct
+{
+  const char  *activity;
+  const char  *milestone;
+  OmStageKind  kind;
+  guint        days;
+  double       p;
+} recommended[] = {
+  { "Initial appointment", "Client agrees to explore the opportunity with us", OM_STAGE_KIND_STANDARD, 7, 0.8 },
+  { "Process meeting", "Client agrees to the opportunity-management process", OM_STAGE_KIND_PROCESS_AGREEMENT, 7, 0.8 },
+  { "Feasibility Study proposal", "Client commissions the Feasibility Study", OM_STAGE_KIND_FEASIBILITY_STUDY, 14, 0.6 },
+  { "Feasibility Study", "Client accepts the study's recommendation", OM_STAGE_KIND_FEASIBILITY_STUDY, 30, 0.7 },
+  { "Proposal", "Client accepts the proposal", OM_STAGE_KIND_STANDARD, 14, 0.7 },
+  { "Contract", "Contract signed", OM_STAGE_KIND_STANDARD, 14, 0.9 },
+};
+
+static void
+test_template_recommended (void)
+{
+  g_autoptr(OmTemplateData) tmpl = om_template_data_new_recommended ();
+
+  g_assert_cmpstr (tmpl->name, ==, "Recommended process");
+  g_assert_cmpuint (tmpl->stages->len, ==, G_N_ELEMENTS (recommended));
+  g_assert_true (om_template_data_validate (tmpl, NULL));
+
+  for (guint i = 0; i < tmpl->stages->len; i++)
+    {
+      const OmStageData *stage = g_ptr_array_index (tmpl->stages, i);
+
+      g_assert_cmpstr (stage->activity, ==, recommended[i].activity);
+      /* stage 4's milestone: see /template/recommended/milestone-text */
+      if (i != 3)
+        g_assert_cmpstr (stage->milestone, ==, recommended[i].milestone);
+      g_assert_cmpint (stage->kind, ==, recommended[i].kind);
+      g_assert_cmpuint (stage->duration_days, ==, recommended[i].days);
+      g_assert_cmpfloat (stage->probability, ==, recommended[i].p);
+      g_assert_cmpint (stage->status, ==, OM_STAGE_STATUS_PENDING);
+      g_assert_cmpuint (stage->decided_on, ==, 0);
+    }
+}
+
+static void
+test_template_recommended_milestone_text (void)
+{
+  g_autoptr(OmTemplateData) tmpl = om_template_data_new_recommended ();
+  const OmStageData *stage = g_ptr_array_index (tmpl->stages, 3);
+
+  g_assert_cmpstr (stage->milestone, ==, recommended[3].milestone);
+}
+
+static void
+test_template_instantiate (void)
+{
+  g_autoptr(OmTemplateData) tmpl = om_template_data_new_recommended ();
+  g_autoptr(OmTemplateData) pristine = om_template_data_copy (tmpl);
+  g_autoptr(OmOpportunityData) data = NULL;
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp;
+  double chain = 1.0;
+  int due = 0;
+
+  data = om_template_data_instantiate (tmpl, "Fleet renewal", "Northwind", date (START));
+  g_assert_cmpstr (data->title, ==, "Fleet renewal");
+  g_assert_cmpstr (data->client, ==, "Northwind");
+  g_assert_cmpuint (data->start_date, ==, date (START));
+  g_assert_cmpint (data->id, ==, 0);
+  g_assert_cmpint (data->value, ==, 0);
+  g_assert_cmpstr (data->currency, ==, "EUR");
+  g_assert_cmpuint (data->history->len, ==, 0);
+  g_assert_cmpuint (data->stages->len, ==, tmpl->stages->len);
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      OmStageData copy = *(OmStageData *) g_ptr_array_index (tmpl->stages, i);
+
+      copy.id = 0;
+      g_assert_true (om_stage_data_equal (g_ptr_array_index (data->stages, i), &copy));
+    }
+  g_assert_true (om_opportunity_data_validate (data, NULL));
+
+  /* the opportunity has its own copy of the plan */
+  g_free (om_opportunity_data_get_stage (data, 0)->activity);
+  om_opportunity_data_get_stage (data, 0)->activity = g_strdup ("Changed");
+  g_assert_true (om_template_data_equal (tmpl, pristine));
+  g_free (om_opportunity_data_get_stage (data, 0)->activity);
+  om_opportunity_data_get_stage (data, 0)->activity = g_strdup (recommended[0].activity);
+
+  opp = create (repo, data);
+  for (guint i = 0; i < G_N_ELEMENTS (recommended); i++)
+    {
+      chain *= recommended[i].p;
+      due += (int) recommended[i].days;
+      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, day (due));
+    }
+  g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), chain, 1e-12);
+  g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, 2);
+  /* the recommended process is healthy, but nobody has been named yet */
+  assert_health (opp, "no-owner@0 no-owner@1 no-owner@2 no-owner@3 no-owner@4 no-owner@5");
+}
+
+static void
+test_template_builtin (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  GListModel *templates = om_repository_get_templates (repo);
+  g_autoptr(OmTemplate) first = g_list_model_get_item (templates, 0);
+  g_autoptr(OmTemplateData) recommended_data = om_template_data_new_recommended ();
+
+  g_assert_cmpuint (g_list_model_get_n_items (templates), ==, 1);
+  g_assert_true (om_template_get_builtin (first));
+  g_assert_cmpuint (om_template_get_n_stages (first), ==, 6);
+  g_assert_true (om_template_data_equal (om_template_get_data (first), recommended_data));
+}
+
+/* Plain data */
+
+static void
+test_data_validate (void)
+{
+  g_autoptr(OmOpportunityData) data = plan_new (3);
+  g_autoptr(GError) error = NULL;
+  OmStageData *s0 = om_opportunity_data_get_stage (data, 0);
+  OmStageData *s1 = om_opportunity_data_get_stage (data, 1);
+
+  g_assert_true (om_opportunity_data_validate (data, &error));
+  g_assert_no_error (error);
+
+  /* R2/R3: a decided stage after one not won */
+  s1->status = OM_STAGE_STATUS_WON;
+  s1->decided_on = day (1);
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_OUT_OF_ORDER);
+  g_clear_error (&error);
+
+  s0->status = OM_STAGE_STATUS_LOST;
+  s0->decided_on = day (1);
+  g_free (s0->lost_reason);
+  s0->lost_reason = g_strdup ("no");
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_OUT_OF_ORDER);
+  g_clear_error (&error);
+
+  s1->status = OM_STAGE_STATUS_PENDING;
+  s1->decided_on = 0;
+  g_assert_true (om_opportunity_data_validate (data, NULL));
+
+  /* a decided stage needs its date, a pending one has none */
+  s0->decided_on = 0;
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_DATE);
+  g_clear_error (&error);
+  s0->decided_on = day (1);
+  s1->decided_on = day (1);
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_DATE);
+  g_clear_error (&error);
+  s1->decided_on = 0;
+
+  g_free (s0->lost_reason);
+  s0->lost_reason = g_strdup (" ");
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NO_LOST_REASON);
+  g_clear_error (&error);
+  g_free (s0->lost_reason);
+  s0->lost_reason = g_strdup ("no");
+
+  s0->decided_on = day (-1);
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_DECIDED_BEFORE_START);
+  g_clear_error (&error);
+  s0->decided_on = day (1);
+
+  /* a history entry about a stage that is not there */
+  g_ptr_array_add (data->history, om_history_entry_new (3, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON,
+                                                        day (1), NULL));
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_STATUS);
+  g_clear_error (&error);
+}
+
+static void
+test_data_copy_equal (void)
+{
+  g_autoptr(OmOpportunityData) a = plan_new (3);
+  g_autoptr(OmOpportunityData) b = NULL;
+
+  a->id = 7;
+  om_opportunity_data_get_stage (a, 1)->id = 11;
+  g_ptr_array_add (a->history, om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON,
+                                                     day (1), "yes"));
+  b = om_opportunity_data_copy (a);
+  g_assert_true (om_opportunity_data_equal (a, b, TRUE));
+
+  b->id = 8;
+  g_assert_false (om_opportunity_data_equal (a, b, TRUE));
+  g_assert_true (om_opportunity_data_equal (a, b, FALSE));
+  b->id = 7;
+
+  om_opportunity_data_get_stage (b, 1)->id = 12;
+  g_assert_false (om_opportunity_data_equal (a, b, TRUE));
+  g_assert_true (om_opportunity_data_equal (a, b, FALSE));
+  om_opportunity_data_get_stage (b, 1)->id = 11;
+
+  g_free (((OmHistoryEntry *) g_ptr_array_index (b->history, 0))->note);
+  ((OmHistoryEntry *) g_ptr_array_index (b->history, 0))->note = g_strdup ("no");
+  g_assert_false (om_opportunity_data_equal (a, b, FALSE));
+}
+
+/* Types */
+
+static void
+test_date_parse (void)
+{
+  const char *good[] = { "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31", "2024-12-31" };
+  const char *bad[] = {
+    "", "2023-02-29", "1900-02-29", "2024-13-01", "2024-00-10", "2024-01-00", "2024-01-32",
+    "2024-04-31", "2024-1-01", "2024-01-1", "24-01-01", "2024/01/01", "20240101", " 2024-01-01",
+    "2024-01-01 ", "2024-01-01T00:00", "0000-01-01", "+024-01-01", "2024-0a-01", "2024-01-01\n",
+    "2024\xe2\x80\x90" "01-01",
+  };
+  OmDate d;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *iso = NULL;
+      GDate gd;
+
+      d = 0;
+      g_assert_true (om_date_parse (good[i], &d));
+      g_assert_cmpuint (d, !=, 0);
+      iso = om_date_to_iso (d);
+      g_assert_cmpstr (iso, ==, good[i]);
+      g_date_clear (&gd, 1);
+      g_date_set_julian (&gd, d);
+      g_assert_cmpuint (g_date_get_year (&gd), ==, (guint) atoi (good[i]));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      d = 12345;
+      if (om_date_parse (bad[i], &d))
+        g_error ("“%s” was accepted as a date", bad[i]);
+      g_assert_cmpuint (d, ==, 12345);
+    }
+  g_assert_false (om_date_parse (NULL, &d));
+
+  g_assert_cmpuint (om_date_add_days (date ("2024-02-28"), 2), ==, date ("2024-03-01"));
+  {
+    g_autofree char *none = om_date_to_iso (0);
+    g_assert_cmpstr (none, ==, "");
+  }
+}
+
+static void
+test_money_parse (void)
+{
+  const struct { const char *text; gint64 minor; } good[] = {
+    { "0", 0 }, { "12", 1200 }, { "12.5", 1250 }, { "12.50", 1250 }, { "0.05", 5 },
+    { "1250000.00", 125000000 },
+  };
+  const char *bad[] = {
+    "", "1.234", "-1", "1e3", "1.", ".5", " 1", "1 ", "+1", "1,5", "abc", "1.2.3", "0x10",
+    "99999999999999999999",
+  };
+  gint64 minor;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      minor = -1;
+      g_assert_true (om_money_parse (good[i].text, &minor));
+      g_assert_cmpint (minor, ==, good[i].minor);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      minor = -7;
+      if (om_money_parse (bad[i], &minor))
+        g_error ("“%s” was accepted as an amount", bad[i]);
+      g_assert_cmpint (minor, ==, -7);
+    }
+  g_assert_false (om_money_parse (NULL, &minor));
+
+  {
+    g_autofree char *text = om_money_to_string (125000005);
+    g_assert_cmpstr (text, ==, "1250000.05");
+    g_assert_true (om_money_parse (text, &minor));
+    g_assert_cmpint (minor, ==, 125000005);
+  }
+}
+
+static void
+test_currency (void)
+{
+  const char *good[] = { "EUR", "USD", "CHF", "XAU" };
+  const char *bad[] = { "", "eur", "Eur", "EU", "EURO", "E1R", " EU", "EU ", "\xc3\x89UR" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (om_currency_is_valid (good[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    if (om_currency_is_valid (bad[i]))
+      g_error ("“%s” was accepted as a currency", bad[i]);
+  g_assert_false (om_currency_is_valid (NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/opportunity/status/empty", test_status_empty);
+  g_test_add_func ("/opportunity/status/derived", test_status_derived);
+  g_test_add_func ("/opportunity/status/data", test_status_data);
+
+  g_test_add_func ("/opportunity/win/in-order", test_win_in_order);
+  g_test_add_func ("/opportunity/win/out-of-order", test_win_out_of_order);
+  g_test_add_func ("/opportunity/lose/out-of-order", test_lose_out_of_order);
+  g_test_add_func ("/opportunity/invalid-index", test_invalid_index);
+
+  g_test_add_func ("/opportunity/frozen/remove", test_frozen_remove);
+  g_test_add_func ("/opportunity/frozen/add", test_frozen_add);
+  g_test_add_func ("/opportunity/frozen/move-all", test_frozen_move_all);
+  g_test_add_func ("/opportunity/add/is-pending", test_add_is_pending);
+
+  g_test_add_func ("/opportunity/closed/won", test_closed_won);
+  g_test_add_func ("/opportunity/closed/lost", test_closed_lost);
+  g_test_add_func ("/opportunity/closed/field-edits", test_closed_field_edits);
+  g_test_add_func ("/opportunity/reopen/lost", test_reopen_lost);
+  g_test_add_func ("/opportunity/reopen/won", test_reopen_won);
+  g_test_add_func ("/opportunity/reopen/nothing", test_reopen_nothing);
+
+  g_test_add_func ("/opportunity/valid/activity", test_valid_activity);
+  g_test_add_func ("/opportunity/valid/milestone", test_valid_milestone);
+  g_test_add_func ("/opportunity/valid/probability", test_valid_probability);
+  g_test_add_func ("/opportunity/valid/duration", test_valid_duration);
+  g_test_add_func ("/opportunity/valid/lost-reason", test_valid_lost_reason);
+  g_test_add_func ("/opportunity/valid/decided-before-start", test_valid_decided_before_start);
+  g_test_add_func ("/opportunity/valid/pending-date", test_valid_pending_date);
+  g_test_add_func ("/opportunity/valid/opportunity", test_valid_opportunity);
+
+  g_test_add_func ("/opportunity/history/decisions", test_history);
+  g_test_add_func ("/opportunity/history/follows-stage", test_history_follows_stage);
+
+  g_test_add_func ("/opportunity/derived/due-dates", test_derived_due_dates);
+  g_test_add_func ("/opportunity/derived/overdue", test_derived_overdue);
+  g_test_add_func ("/opportunity/derived/chain-probability", test_derived_chain_probability);
+  g_test_add_func ("/opportunity/derived/weakest-link", test_derived_weakest_link);
+  g_test_add_func ("/opportunity/derived/weighted-value", test_derived_weighted_value);
+  g_test_add_func ("/opportunity/derived/current-stage", test_derived_current_stage);
+  g_test_add_func ("/opportunity/derived/notify", test_derived_notify);
+
+  g_test_add_func ("/opportunity/stages/add", test_stages_add);
+  g_test_add_func ("/opportunity/stages/remove", test_stages_remove);
+  g_test_add_func ("/opportunity/stages/move", test_stages_move);
+  g_test_add_func ("/opportunity/stages/edit", test_stages_edit);
+
+  g_test_add_func ("/opportunity/health/no-process-agreement", test_health_process_agreement);
+  g_test_add_func ("/opportunity/health/too-complex", test_health_too_complex);
+  g_test_add_func ("/opportunity/health/no-owner", test_health_no_owner);
+  g_test_add_func ("/opportunity/health/overdue", test_health_overdue);
+  g_test_add_func ("/opportunity/health/weak-link", test_health_weak_link);
+  g_test_add_func ("/opportunity/health/closed", test_health_closed);
+
+  g_test_add_func ("/template/recommended", test_template_recommended);
+  g_test_add_func ("/template/recommended/milestone-text", test_template_recommended_milestone_text);
+  g_test_add_func ("/template/instantiate", test_template_instantiate);
+  g_test_add_func ("/template/builtin", test_template_builtin);
+
+  g_test_add_func ("/opportunity-data/validate", test_data_validate);
+  g_test_add_func ("/opportunity-data/copy-equal", test_data_copy_equal);
+
+  g_test_add_func ("/types/date-parse", test_date_parse);
+  g_test_add_func ("/types/money-parse", test_money_parse);
+  g_test_add_func ("/types/currency", test_currency);
+
+  return g_test_run ();
+}

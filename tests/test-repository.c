@@ -1,0 +1,1844 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-repository"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "om-model.h"
+
+/*
+ * The repository: creating and removing opportunities, undo and redo of
+ * every kind of edit, import as one edit, and what happens when the
+ * backend (the database, in the application) cannot keep an edit.
+ */
+
+#define START "2024-01-01"
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+static OmDate
+day (int offset)
+{
+  return (OmDate) ((gint64) date (START) + offset);
+}
+
+static void
+set_today (int offset)
+{
+  om_date_set_today (day (offset));
+}
+
+/* A backend that keeps nothing: it records the edits it is handed and
+ * fails on demand. */
+
+#define TEST_TYPE_BACKEND (test_backend_get_type ())
+G_DECLARE_FINAL_TYPE (TestBackend, test_backend, TEST, BACKEND, GObject)
+
+struct _TestBackend
+{
+  GObject    parent_instance;
+
+  GPtrArray *calls;       /* one GPtrArray of OmChange copies per apply that succeeded */
+  guint      n_attempts;  /* every apply, failed or not */
+  GError    *failure;     /* when set, apply fails with a copy of it */
+};
+
+static void test_backend_iface_init (OmBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestBackend, test_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (OM_TYPE_BACKEND, test_backend_iface_init))
+
+static gboolean
+test_backend_apply (OmBackend *backend,
+                    GPtrArray *changes,
+                    GError   **error)
+{
+  TestBackend *self = TEST_BACKEND (backend);
+  GPtrArray *copy;
+
+  self->n_attempts++;
+  if (self->failure != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->failure));
+      return FALSE;
+    }
+
+  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const OmChange *change = g_ptr_array_index (changes, i);
+      g_ptr_array_add (copy, om_change_new (change->kind, change->before, change->after));
+    }
+  g_ptr_array_add (self->calls, copy);
+  return TRUE;
+}
+
+static void
+test_backend_iface_init (OmBackendInterface *iface)
+{
+  iface->apply = test_backend_apply;
+}
+
+static void
+test_backend_finalize (GObject *object)
+{
+  TestBackend *self = TEST_BACKEND (object);
+
+  g_clear_pointer (&self->calls, g_ptr_array_unref);
+  g_clear_error (&self->failure);
+
+  G_OBJECT_CLASS (test_backend_parent_class)->finalize (object);
+}
+
+static void
+test_backend_class_init (TestBackendClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_backend_finalize;
+}
+
+static void
+test_backend_init (TestBackend *self)
+{
+  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+}
+
+#define FAILURE_MESSAGE "The disk is full"
+
+static void
+test_backend_set_failing (TestBackend *self,
+                          gboolean     failing)
+{
+  g_clear_error (&self->failure);
+  if (failing)
+    self->failure = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE, FAILURE_MESSAGE);
+}
+
+static void
+test_backend_reset (TestBackend *self)
+{
+  g_ptr_array_set_size (self->calls, 0);
+  self->n_attempts = 0;
+}
+
+/* The one change of the one call since the last reset */
+static const OmChange *
+test_backend_single_change (TestBackend *self)
+{
+  GPtrArray *changes;
+
+  g_assert_cmpuint (self->n_attempts, ==, 1);
+  g_assert_cmpuint (self->calls->len, ==, 1);
+  changes = g_ptr_array_index (self->calls, 0);
+  g_assert_cmpuint (changes->len, ==, 1);
+  return g_ptr_array_index (changes, 0);
+}
+
+/* Helpers: plans */
+
+static OmStageData *
+stage_new (guint n)
+{
+  g_autofree char *activity = g_strdup_printf ("Activity %u", n);
+  g_autofree char *milestone = g_strdup_printf ("Milestone %u", n);
+  OmStageData *stage = om_stage_data_new (activity, milestone);
+
+  g_free (stage->owner);
+  stage->owner = g_strdup ("Ann");
+  stage->probability = 0.9;
+  return stage;
+}
+
+static OmOpportunityData *
+plan_new (const char *title,
+          guint       n_stages)
+{
+  OmOpportunityData *data = om_opportunity_data_new (title, "ACME", date (START));
+
+  for (guint i = 0; i < n_stages; i++)
+    g_ptr_array_add (data->stages, stage_new (i + 1));
+  return data;
+}
+
+static OmOpportunity *
+create (OmRepository *repo,
+        const char   *title,
+        guint         n_stages)
+{
+  g_autoptr(OmOpportunityData) data = plan_new (title, n_stages);
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp = om_repository_create_opportunity (repo, data, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (OM_IS_OPPORTUNITY (opp));
+  return opp;
+}
+
+static void
+win_ok (OmOpportunity *opp,
+        guint          index)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_win_stage (opp, index, "yes", &error));
+  g_assert_no_error (error);
+}
+
+static void
+undo_ok (OmRepository *repo)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_repository_undo (repo, &error));
+  g_assert_no_error (error);
+}
+
+static void
+redo_ok (OmRepository *repo)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_repository_redo (repo, &error));
+  g_assert_no_error (error);
+}
+
+static void
+set_notes (OmOpportunity *opp,
+           const char    *notes)
+{
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_autoptr(GError) error = NULL;
+
+  g_free (edited->notes);
+  edited->notes = g_strdup (notes);
+  g_assert_true (om_opportunity_edit (opp, edited, &error));
+  g_assert_no_error (error);
+}
+
+static OmOpportunity *
+opportunity_at (OmRepository *repo,
+                guint         position)
+{
+  g_autoptr(OmOpportunity) opp = g_list_model_get_item (om_repository_get_opportunities (repo), position);
+
+  return opp; /* the list keeps it */
+}
+
+static guint
+n_opportunities (OmRepository *repo)
+{
+  return g_list_model_get_n_items (om_repository_get_opportunities (repo));
+}
+
+/* Helpers: recording signals */
+
+typedef struct
+{
+  GPtrArray *objects;   /* watched instances, a ref each */
+  GArray    *handlers;  /* gulong, one per object */
+  GPtrArray *events;    /* "label:what" */
+} Recorder;
+
+typedef struct
+{
+  Recorder *recorder;
+  char     *label;
+} Tap;
+
+static void
+tap_free (gpointer  data,
+          GClosure *closure)
+{
+  Tap *tap = data;
+
+  g_free (tap->label);
+  g_free (tap);
+}
+
+static void
+notify_cb (GObject    *object,
+           GParamSpec *pspec,
+           Tap        *tap)
+{
+  g_ptr_array_add (tap->recorder->events, g_strdup_printf ("%s:%s", tap->label, pspec->name));
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Tap        *tap)
+{
+  g_ptr_array_add (tap->recorder->events,
+                   g_strdup_printf ("%s:items-changed(%u,%u,%u)", tap->label, position, removed, added));
+}
+
+static void
+recorder_tap (Recorder   *self,
+              gpointer    instance,
+              const char *signal,
+              GCallback   callback,
+              const char *label)
+{
+  Tap *tap = g_new0 (Tap, 1);
+  gulong id;
+
+  tap->recorder = self;
+  tap->label = g_strdup (label);
+  id = g_signal_connect_data (instance, signal, callback, tap, tap_free, 0);
+  g_ptr_array_add (self->objects, g_object_ref (instance));
+  g_array_append_val (self->handlers, id);
+}
+
+static void
+recorder_free (Recorder *self)
+{
+  for (guint i = 0; i < self->objects->len; i++)
+    g_signal_handler_disconnect (g_ptr_array_index (self->objects, i),
+                                 g_array_index (self->handlers, gulong, i));
+  g_ptr_array_unref (self->objects);
+  g_array_unref (self->handlers);
+  g_ptr_array_unref (self->events);
+  g_free (self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recorder, recorder_free)
+
+static void
+recorder_tap_opportunity (Recorder      *self,
+                          OmOpportunity *opp,
+                          const char    *label)
+{
+  g_autofree char *stages_label = g_strdup_printf ("%s.stages", label);
+
+  recorder_tap (self, opp, "notify", G_CALLBACK (notify_cb), label);
+  recorder_tap (self, om_opportunity_get_stages (opp), "items-changed", G_CALLBACK (items_changed_cb),
+                stages_label);
+  for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
+    {
+      g_autofree char *stage_label = g_strdup_printf ("%s.s%u", label, i);
+      recorder_tap (self, om_opportunity_get_stage (opp, i), "notify", G_CALLBACK (notify_cb), stage_label);
+    }
+}
+
+/* Watches the whole repository: its properties, its lists, each
+ * opportunity (o0, o1, ...) with its stages, and each template. */
+static Recorder *
+recorder_new (OmRepository *repo)
+{
+  Recorder *self = g_new0 (Recorder, 1);
+  GListModel *templates = om_repository_get_templates (repo);
+
+  self->objects = g_ptr_array_new_with_free_func (g_object_unref);
+  self->handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
+  self->events = g_ptr_array_new_with_free_func (g_free);
+
+  recorder_tap (self, repo, "notify", G_CALLBACK (notify_cb), "repo");
+  recorder_tap (self, om_repository_get_opportunities (repo), "items-changed",
+                G_CALLBACK (items_changed_cb), "opps");
+  recorder_tap (self, templates, "items-changed", G_CALLBACK (items_changed_cb), "templates");
+  for (guint i = 0; i < n_opportunities (repo); i++)
+    {
+      g_autofree char *label = g_strdup_printf ("o%u", i);
+      recorder_tap_opportunity (self, opportunity_at (repo, i), label);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
+    {
+      g_autoptr(GObject) template = g_list_model_get_item (templates, i);
+      g_autofree char *label = g_strdup_printf ("t%u", i);
+      recorder_tap (self, template, "notify", G_CALLBACK (notify_cb), label);
+    }
+  return self;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static char *
+recorder_take (Recorder   *self,
+               const char *label)
+{
+  g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *prefix = label ? g_strconcat (label, ":", NULL) : NULL;
+  GString *out = g_string_new (NULL);
+
+  for (guint i = self->events->len; i > 0; i--)
+    {
+      const char *event = g_ptr_array_index (self->events, i - 1);
+
+      if (prefix == NULL || g_str_has_prefix (event, prefix))
+        g_ptr_array_add (taken, g_ptr_array_steal_index (self->events, i - 1));
+    }
+  g_ptr_array_sort (taken, compare_strings);
+  for (guint i = 0; i < taken->len; i++)
+    {
+      const char *event = g_ptr_array_index (taken, i);
+
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, prefix ? event + strlen (prefix) : event);
+    }
+  return g_string_free (out, FALSE);
+}
+
+#define assert_events(recorder, label, expected) \
+  G_STMT_START { \
+    g_autofree char *_got = recorder_take ((recorder), (label)); \
+    g_assert_cmpstr (_got, ==, (expected)); \
+  } G_STMT_END
+
+/* Helpers: the whole visible state of a repository */
+
+typedef struct
+{
+  GPtrArray *opportunities;   /* OmOpportunity, in list order */
+  GPtrArray *data;            /* OmOpportunityData copies */
+  GPtrArray *stages;          /* GPtrArray of OmStage, per opportunity */
+  GPtrArray *templates;       /* OmTemplate */
+  GPtrArray *template_data;   /* OmTemplateData copies */
+  gboolean   can_undo;
+  gboolean   can_redo;
+  char      *undo_label;
+  char      *redo_label;
+} Snapshot;
+
+static Snapshot *
+snapshot_new (OmRepository *repo)
+{
+  Snapshot *self = g_new0 (Snapshot, 1);
+  GListModel *templates = om_repository_get_templates (repo);
+
+  self->opportunities = g_ptr_array_new_with_free_func (g_object_unref);
+  self->data = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  self->stages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  self->templates = g_ptr_array_new_with_free_func (g_object_unref);
+  self->template_data = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+
+  for (guint i = 0; i < n_opportunities (repo); i++)
+    {
+      OmOpportunity *opp = opportunity_at (repo, i);
+      GPtrArray *stages = g_ptr_array_new_with_free_func (g_object_unref);
+
+      g_ptr_array_add (self->opportunities, g_object_ref (opp));
+      g_ptr_array_add (self->data, om_opportunity_data_copy (om_opportunity_get_data (opp)));
+      for (guint j = 0; j < om_opportunity_get_n_stages (opp); j++)
+        g_ptr_array_add (stages, g_object_ref (om_opportunity_get_stage (opp, j)));
+      g_ptr_array_add (self->stages, stages);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
+    {
+      OmTemplate *template = g_list_model_get_item (templates, i);
+
+      g_ptr_array_add (self->template_data, om_template_data_copy (om_template_get_data (template)));
+      g_ptr_array_add (self->templates, template);
+    }
+  self->can_undo = om_repository_get_can_undo (repo);
+  self->can_redo = om_repository_get_can_redo (repo);
+  self->undo_label = g_strdup (om_repository_get_undo_label (repo));
+  self->redo_label = g_strdup (om_repository_get_redo_label (repo));
+  return self;
+}
+
+static void
+snapshot_free (Snapshot *self)
+{
+  g_ptr_array_unref (self->opportunities);
+  g_ptr_array_unref (self->data);
+  g_ptr_array_unref (self->stages);
+  g_ptr_array_unref (self->templates);
+  g_ptr_array_unref (self->template_data);
+  g_free (self->undo_label);
+  g_free (self->redo_label);
+  g_free (self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+/* The repository shows exactly what it showed: the same objects in the
+ * same places with the same values, and the same undo history. */
+static void
+snapshot_assert_same (const Snapshot *self,
+                      OmRepository   *repo)
+{
+  GListModel *templates = om_repository_get_templates (repo);
+
+  g_assert_cmpuint (n_opportunities (repo), ==, self->opportunities->len);
+  for (guint i = 0; i < self->opportunities->len; i++)
+    {
+      OmOpportunity *opp = opportunity_at (repo, i);
+      GPtrArray *stages = g_ptr_array_index (self->stages, i);
+
+      g_assert_true (opp == g_ptr_array_index (self->opportunities, i));
+      g_assert_true (om_opportunity_data_equal (g_ptr_array_index (self->data, i),
+                                                om_opportunity_get_data (opp), TRUE));
+      g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, stages->len);
+      g_assert_cmpuint (g_list_model_get_n_items (om_opportunity_get_stages (opp)), ==, stages->len);
+      for (guint j = 0; j < stages->len; j++)
+        g_assert_true (om_opportunity_get_stage (opp, j) == g_ptr_array_index (stages, j));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (templates), ==, self->templates->len);
+  for (guint i = 0; i < self->templates->len; i++)
+    {
+      g_autoptr(OmTemplate) template = g_list_model_get_item (templates, i);
+
+      g_assert_true (template == g_ptr_array_index (self->templates, i));
+      g_assert_true (om_template_data_equal (g_ptr_array_index (self->template_data, i),
+                                             om_template_get_data (template)));
+      g_assert_cmpint (om_template_get_data (template)->id, ==,
+                       ((OmTemplateData *) g_ptr_array_index (self->template_data, i))->id);
+    }
+  g_assert_cmpint (om_repository_get_can_undo (repo), ==, self->can_undo);
+  g_assert_cmpint (om_repository_get_can_redo (repo), ==, self->can_redo);
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, self->undo_label);
+  g_assert_cmpstr (om_repository_get_redo_label (repo), ==, self->redo_label);
+}
+
+/* Edits, each as a function of the standard setting: "Deal", five
+ * stages of which the first two are won. */
+
+typedef gboolean (*EditFunc) (OmRepository  *repo,
+                              OmOpportunity *opp,
+                              GError       **error);
+
+static gboolean
+edit_add (OmRepository  *repo,
+          OmOpportunity *opp,
+          GError       **error)
+{
+  g_autoptr(OmStageData) stage = stage_new (6);
+
+  return om_opportunity_add_stage (opp, 3, stage, error);
+}
+
+static gboolean
+edit_remove (OmRepository  *repo,
+             OmOpportunity *opp,
+             GError       **error)
+{
+  return om_opportunity_remove_stage (opp, 3, error);
+}
+
+static gboolean
+edit_move_up (OmRepository  *repo,
+              OmOpportunity *opp,
+              GError       **error)
+{
+  return om_opportunity_move_stage (opp, 4, 2, error);
+}
+
+static gboolean
+edit_move_down (OmRepository  *repo,
+                OmOpportunity *opp,
+                GError       **error)
+{
+  return om_opportunity_move_stage (opp, 2, 4, error);
+}
+
+static gboolean
+edit_win (OmRepository  *repo,
+          OmOpportunity *opp,
+          GError       **error)
+{
+  return om_opportunity_win_stage (opp, 2, "signed the letter of intent", error);
+}
+
+static gboolean
+edit_lose (OmRepository  *repo,
+           OmOpportunity *opp,
+           GError       **error)
+{
+  return om_opportunity_lose_stage (opp, 2, "budget cut", error);
+}
+
+static gboolean
+edit_reopen (OmRepository  *repo,
+             OmOpportunity *opp,
+             GError       **error)
+{
+  return om_opportunity_reopen (opp, "too early", error);
+}
+
+static gboolean
+edit_stage (OmRepository  *repo,
+            OmOpportunity *opp,
+            GError       **error)
+{
+  g_autoptr(OmStageData) edited = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, 3)));
+
+  g_free (edited->owner);
+  edited->owner = g_strdup ("Bob");
+  edited->probability = 0.3;
+  edited->duration_days = 21;
+  return om_opportunity_edit_stage (opp, 3, edited, error);
+}
+
+static gboolean
+edit_opportunity (OmRepository  *repo,
+                  OmOpportunity *opp,
+                  GError       **error)
+{
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  g_free (edited->title);
+  edited->title = g_strdup ("Big deal");
+  edited->value = 125000000;
+  g_free (edited->currency);
+  edited->currency = g_strdup ("USD");
+  return om_opportunity_edit (opp, edited, error);
+}
+
+static gboolean
+edit_create (OmRepository  *repo,
+             OmOpportunity *opp,
+             GError       **error)
+{
+  g_autoptr(OmOpportunityData) data = plan_new ("New deal", 3);
+
+  return om_repository_create_opportunity (repo, data, error) != NULL;
+}
+
+static gboolean
+edit_remove_opportunity (OmRepository  *repo,
+                         OmOpportunity *opp,
+                         GError       **error)
+{
+  return om_repository_remove_opportunity (repo, opp, error);
+}
+
+static gboolean
+edit_import (OmRepository  *repo,
+             OmOpportunity *opp,
+             GError       **error)
+{
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+  g_autoptr(OmTemplateData) template = om_template_data_new ("Short process");
+  g_autoptr(GPtrArray) created = NULL;
+
+  g_ptr_array_add (opportunities, plan_new ("Imported 1", 2));
+  g_ptr_array_add (opportunities, plan_new ("Imported 2", 0));
+  g_ptr_array_add (template->stages, stage_new (1));
+  g_ptr_array_add (templates, g_steal_pointer (&template));
+  created = om_repository_import (repo, opportunities, templates, error);
+  return created != NULL;
+}
+
+typedef struct
+{
+  const char *name;
+  EditFunc    func;
+  const char *label;
+} EditCase;
+
+static const EditCase edit_cases[] = {
+  { "add", edit_add, "Add Stage" },
+  { "remove", edit_remove, "Remove Stage" },
+  { "move-up", edit_move_up, "Move Stage" },
+  { "move-down", edit_move_down, "Move Stage" },
+  { "win", edit_win, "Mark Won" },
+  { "lose", edit_lose, "Mark Lost" },
+  { "reopen", edit_reopen, "Reopen" },
+  { "edit-stage", edit_stage, "Edit Stage" },
+  { "edit", edit_opportunity, "Edit Opportunity" },
+  { "create", edit_create, NULL },
+  { "remove-opportunity", edit_remove_opportunity, "Remove Opportunity" },
+  { "import", edit_import, "Import" },
+};
+
+/* The standard setting: "Other" (untouched by the edits), then "Deal"
+ * with five stages, the first two won. */
+static OmOpportunity *
+setting_new (OmRepository *repo)
+{
+  OmOpportunity *opp;
+
+  create (repo, "Other", 2);
+  opp = create (repo, "Deal", 5);
+  win_ok (opp, 0);
+  win_ok (opp, 1);
+  return opp;
+}
+
+static gboolean
+has_stage_id (const OmOpportunityData *data,
+              gint64                   id)
+{
+  for (guint i = 0; i < data->stages->len; i++)
+    if (((const OmStageData *) g_ptr_array_index (data->stages, i))->id == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* Finds the data of the opportunity with this id in a snapshot */
+static const OmOpportunityData *
+snapshot_find (const Snapshot *self,
+               gint64          id,
+               guint          *position)
+{
+  for (guint i = 0; i < self->data->len; i++)
+    {
+      const OmOpportunityData *data = g_ptr_array_index (self->data, i);
+
+      if (data->id == id)
+        {
+          if (position)
+            *position = i;
+          return data;
+        }
+    }
+  return NULL;
+}
+
+static OmStage *
+find_stage_object (GPtrArray *stages,
+                   gint64     id)
+{
+  for (guint i = 0; i < stages->len; i++)
+    if (om_stage_get_id (g_ptr_array_index (stages, i)) == id)
+      return g_ptr_array_index (stages, i);
+  return NULL;
+}
+
+/*
+ * The repository shows exactly the opportunities and templates of
+ * @target, values and ids included. What was shown in @previous (just
+ * before the step) and is still there is the same object: the same
+ * OmOpportunity, and the same OmStage for each stage it kept, wherever
+ * that stage now is.
+ */
+static void
+assert_shows (OmRepository   *repo,
+              const Snapshot *target,
+              const Snapshot *previous)
+{
+  GListModel *templates = om_repository_get_templates (repo);
+
+  g_assert_cmpuint (n_opportunities (repo), ==, target->data->len);
+  for (guint i = 0; i < target->data->len; i++)
+    {
+      const OmOpportunityData *data = g_ptr_array_index (target->data, i);
+      OmOpportunity *opp = om_repository_find (repo, data->id);
+      guint position;
+
+      g_assert_nonnull (opp);
+      g_assert_true (om_opportunity_data_equal (data, om_opportunity_get_data (opp), TRUE));
+      g_assert_cmpuint (g_list_model_get_n_items (om_opportunity_get_stages (opp)), ==, data->stages->len);
+      for (guint j = 0; j < data->stages->len; j++)
+        g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, j)), ==,
+                         ((OmStageData *) g_ptr_array_index (data->stages, j))->id);
+
+      if (snapshot_find (previous, data->id, &position) == NULL)
+        continue;
+      g_assert_true (opp == g_ptr_array_index (previous->opportunities, position));
+      for (guint j = 0; j < data->stages->len; j++)
+        {
+          OmStage *stage = om_opportunity_get_stage (opp, j);
+          OmStage *was = find_stage_object (g_ptr_array_index (previous->stages, position),
+                                            om_stage_get_id (stage));
+
+          g_assert_true (was == NULL || was == stage);
+        }
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (templates), ==, target->template_data->len);
+  for (guint i = 0; i < target->template_data->len; i++)
+    {
+      g_autoptr(OmTemplate) template = g_list_model_get_item (templates, i);
+      const OmTemplateData *data = g_ptr_array_index (target->template_data, i);
+
+      g_assert_true (om_template_data_equal (data, om_template_get_data (template)));
+      g_assert_cmpint (om_template_get_data (template)->id, ==, data->id);
+    }
+}
+
+static void
+undo_and_check (OmRepository   *repo,
+                const Snapshot *target)
+{
+  g_autoptr(Snapshot) previous = snapshot_new (repo);
+
+  undo_ok (repo);
+  assert_shows (repo, target, previous);
+}
+
+static void
+redo_and_check (OmRepository   *repo,
+                const Snapshot *target)
+{
+  g_autoptr(Snapshot) previous = snapshot_new (repo);
+
+  redo_ok (repo);
+  assert_shows (repo, target, previous);
+}
+
+/* The backend was handed one edit: the changes that turn @from into @to */
+static void
+assert_backend_saw (TestBackend    *backend,
+                    const Snapshot *from,
+                    const Snapshot *to)
+{
+  GPtrArray *changes;
+  guint n_expected = 0;
+
+  g_assert_cmpuint (backend->n_attempts, ==, 1);
+  g_assert_cmpuint (backend->calls->len, ==, 1);
+  changes = g_ptr_array_index (backend->calls, 0);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const OmChange *change = g_ptr_array_index (changes, i);
+
+      if (change->kind == OM_CHANGE_OPPORTUNITY)
+        {
+          const OmOpportunityData *before = change->before;
+          const OmOpportunityData *after = change->after;
+          gint64 id = before ? before->id : after->id;
+
+          g_assert_true (before != NULL || after != NULL);
+          if (before)
+            g_assert_true (om_opportunity_data_equal (before, snapshot_find (from, id, NULL), TRUE));
+          else
+            g_assert_null (snapshot_find (from, id, NULL));
+          if (after)
+            g_assert_true (om_opportunity_data_equal (after, snapshot_find (to, id, NULL), TRUE));
+          else
+            g_assert_null (snapshot_find (to, id, NULL));
+        }
+    }
+
+  /* one change for each opportunity that differs */
+  for (guint i = 0; i < to->data->len; i++)
+    {
+      const OmOpportunityData *data = g_ptr_array_index (to->data, i);
+      const OmOpportunityData *was = snapshot_find (from, data->id, NULL);
+
+      if (was == NULL || !om_opportunity_data_equal (was, data, TRUE))
+        n_expected++;
+    }
+  for (guint i = 0; i < from->data->len; i++)
+    if (snapshot_find (to, ((OmOpportunityData *) g_ptr_array_index (from->data, i))->id, NULL) == NULL)
+      n_expected++;
+  n_expected += (guint) ABS ((int) to->template_data->len - (int) from->template_data->len);
+  g_assert_cmpuint (changes->len, ==, n_expected);
+}
+
+/* Undo and redo */
+
+static void
+test_undo_redo (gconstpointer user_data)
+{
+  const EditCase *ec = user_data;
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(Snapshot) before = NULL;
+  g_autoptr(Snapshot) after = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  set_today (0);
+  repo = om_repository_new (OM_BACKEND (backend));
+  opp = setting_new (repo);
+  before = snapshot_new (repo);
+  test_backend_reset (backend);
+
+  set_today (3);
+  g_assert_true (ec->func (repo, opp, &error));
+  g_assert_no_error (error);
+  after = snapshot_new (repo);
+  if (ec->label != NULL)
+    g_assert_cmpstr (om_repository_get_undo_label (repo), ==, ec->label);
+  g_assert_true (om_repository_get_can_undo (repo));
+  g_assert_false (om_repository_get_can_redo (repo));
+  g_assert_null (om_repository_get_redo_label (repo));
+  assert_backend_saw (backend, before, after);
+  test_backend_reset (backend);
+
+  /* the edit did something */
+  g_assert_true (after->data->len != before->data->len ||
+                 after->template_data->len != before->template_data->len ||
+                 !om_opportunity_data_equal (g_ptr_array_index (before->data, 1),
+                                             g_ptr_array_index (after->data, 1), TRUE));
+
+  /* stages the edit kept are the same objects, moved or not */
+  assert_shows (repo, after, before);
+
+  set_today (7);
+  undo_and_check (repo, before);
+  assert_backend_saw (backend, after, before);
+  test_backend_reset (backend);
+  g_assert_true (om_repository_get_can_redo (repo));
+  g_assert_cmpstr (om_repository_get_redo_label (repo), ==, after->undo_label);
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, before->undo_label);
+
+  /* what the edit kept is back in its place, as the same objects */
+  for (guint i = 0; i < before->data->len; i++)
+    {
+      const OmOpportunityData *data = g_ptr_array_index (before->data, i);
+      const OmOpportunityData *later = snapshot_find (after, data->id, NULL);
+      OmOpportunity *now = om_repository_find (repo, data->id);
+
+      if (later == NULL)
+        continue;
+      g_assert_true (now == g_ptr_array_index (before->opportunities, i));
+      for (guint j = 0; j < data->stages->len; j++)
+        {
+          OmStage *was = g_ptr_array_index ((GPtrArray *) g_ptr_array_index (before->stages, i), j);
+
+          if (has_stage_id (later, om_stage_get_id (was)))
+            g_assert_true (om_opportunity_get_stage (now, j) == was);
+        }
+    }
+
+  redo_and_check (repo, after);
+  assert_backend_saw (backend, before, after);
+  test_backend_reset (backend);
+  g_assert_false (om_repository_get_can_redo (repo));
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, after->undo_label);
+
+  /* and again */
+  undo_and_check (repo, before);
+  redo_and_check (repo, after);
+}
+
+static void
+test_undo_redo_sequence (void)
+{
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) snapshot_free);
+  OmOpportunity *opp;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  opp = setting_new (repo);
+  g_ptr_array_add (states, snapshot_new (repo));
+
+  for (guint i = 0; i < G_N_ELEMENTS (edit_cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* each edit in turn on what the previous ones left; those that
+       * need the setting as it was are skipped */
+      if (edit_cases[i].func == edit_lose || edit_cases[i].func == edit_remove_opportunity)
+        continue;
+      g_assert_true (edit_cases[i].func (repo, opp, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (states, snapshot_new (repo));
+    }
+
+  for (guint i = states->len - 1; i > 0; i--)
+    undo_and_check (repo, g_ptr_array_index (states, i - 1));
+  /* back to the setting, whose last edit was a win */
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Mark Won");
+
+  for (guint i = 1; i < states->len; i++)
+    redo_and_check (repo, g_ptr_array_index (states, i));
+  g_assert_false (om_repository_get_can_redo (repo));
+}
+
+static void
+test_undo_nothing (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(Recorder) recorder = recorder_new (repo);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (om_repository_get_can_undo (repo));
+  g_assert_false (om_repository_get_can_redo (repo));
+  g_assert_null (om_repository_get_undo_label (repo));
+  g_assert_null (om_repository_get_redo_label (repo));
+
+  g_assert_false (om_repository_undo (repo, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOTHING_TO_UNDO);
+  g_clear_error (&error);
+  g_assert_false (om_repository_redo (repo, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOTHING_TO_REDO);
+  g_clear_error (&error);
+  g_assert_cmpuint (backend->n_attempts, ==, 0);
+  assert_events (recorder, NULL, "");
+}
+
+static void
+test_redo_cleared (void)
+{
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(Snapshot) snap = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  opp = create (repo, "Deal", 3);
+  win_ok (opp, 0);
+  undo_ok (repo);
+  g_assert_true (om_repository_get_can_redo (repo));
+  g_assert_cmpstr (om_repository_get_redo_label (repo), ==, "Mark Won");
+
+  /* a new edit: the undone one cannot come back */
+  set_notes (opp, "new plan");
+  g_assert_false (om_repository_get_can_redo (repo));
+  g_assert_null (om_repository_get_redo_label (repo));
+  snap = snapshot_new (repo);
+  g_assert_false (om_repository_redo (repo, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOTHING_TO_REDO);
+  snapshot_assert_same (snap, repo);
+  g_assert_cmpint (om_opportunity_get_n_won (opp), ==, 0);
+
+  /* undo goes back over the new edit, then the creation */
+  undo_ok (repo);
+  g_assert_cmpstr (om_opportunity_get_notes (opp), ==, "");
+  g_assert_cmpint (om_opportunity_get_n_won (opp), ==, 0);
+  g_assert_cmpstr (om_repository_get_redo_label (repo), ==, "Edit Opportunity");
+}
+
+static void
+test_history_properties (void)
+{
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  OmOpportunity *opp;
+  gboolean can_undo, can_redo;
+  g_autofree char *undo_label = NULL;
+  g_autofree char *redo_label = NULL;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  recorder = recorder_new (repo);
+
+  opp = create (repo, "Deal", 3);
+  /* the redo label stays empty: not notified */
+  assert_events (recorder, "repo", "can-undo undo-label");
+
+  win_ok (opp, 0);
+  /* can-undo stays TRUE: no notification for it */
+  {
+    g_autofree char *got = recorder_take (recorder, "repo");
+    g_assert_null (strstr (got, "can-undo"));
+    g_assert_null (strstr (got, "can-redo"));
+    g_assert_nonnull (strstr (got, "undo-label"));
+  }
+  g_object_get (repo, "can-undo", &can_undo, "can-redo", &can_redo, "undo-label", &undo_label,
+                "redo-label", &redo_label, NULL);
+  g_assert_true (can_undo);
+  g_assert_false (can_redo);
+  g_assert_cmpstr (undo_label, ==, "Mark Won");
+  g_assert_null (redo_label);
+  g_clear_pointer (&undo_label, g_free);
+
+  undo_ok (repo);
+  {
+    g_autofree char *got = recorder_take (recorder, "repo");
+    g_assert_nonnull (strstr (got, "can-redo"));
+    g_assert_null (strstr (got, "can-undo"));
+    g_assert_nonnull (strstr (got, "undo-label"));
+    g_assert_nonnull (strstr (got, "redo-label"));
+  }
+  g_object_get (repo, "can-redo", &can_redo, "undo-label", &undo_label, "redo-label", &redo_label, NULL);
+  g_assert_true (can_redo);
+  g_assert_cmpstr (redo_label, ==, "Mark Won");
+  g_assert_cmpstr (undo_label, ==, om_repository_get_undo_label (repo));
+  g_assert_nonnull (undo_label);
+
+  /* undoing the creation too empties the undo history */
+  undo_ok (repo);
+  {
+    g_autofree char *got = recorder_take (recorder, "repo");
+    g_assert_nonnull (strstr (got, "can-undo"));
+    g_assert_null (strstr (got, "can-redo"));
+  }
+  g_assert_false (om_repository_get_can_undo (repo));
+  g_assert_null (om_repository_get_undo_label (repo));
+  g_assert_cmpuint (n_opportunities (repo), ==, 0);
+
+  redo_ok (repo);
+  redo_ok (repo);
+  {
+    g_autofree char *got = recorder_take (recorder, "repo");
+    g_assert_nonnull (strstr (got, "can-undo"));
+    g_assert_nonnull (strstr (got, "can-redo"));
+  }
+  g_assert_false (om_repository_get_can_redo (repo));
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Mark Won");
+}
+
+static void
+test_history_labels_notify (void)
+{
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  OmOpportunity *opp;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  opp = create (repo, "Deal", 3);
+  win_ok (opp, 0);
+  recorder = recorder_new (repo);
+
+  /* same label, nothing to redo before or after */
+  win_ok (opp, 1);
+  assert_events (recorder, "repo", "");
+}
+
+/* Creating and removing */
+
+static void
+test_create (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(Recorder) recorder = recorder_new (repo);
+  g_autoptr(OmOpportunityData) data = plan_new ("Deal", 3);
+  g_autoptr(OmOpportunityData) pristine = om_opportunity_data_copy (data);
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp, *second;
+  const OmChange *change;
+
+  set_today (0);
+  opp = om_repository_create_opportunity (repo, data, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (opp);
+  assert_events (recorder, "opps", "items-changed(0,0,1)");
+  g_assert_cmpuint (n_opportunities (repo), ==, 1);
+  g_assert_true (opportunity_at (repo, 0) == opp);
+  g_assert_true (om_repository_find (repo, om_opportunity_get_id (opp)) == opp);
+  g_assert_true (om_repository_get_can_undo (repo));
+
+  /* the values are taken as they are, and given ids */
+  g_assert_true (om_opportunity_data_equal (pristine, data, TRUE));
+  g_assert_true (om_opportunity_data_equal (data, om_opportunity_get_data (opp), FALSE));
+  g_assert_cmpint (om_opportunity_get_id (opp), >, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 id = om_stage_get_id (om_opportunity_get_stage (opp, i));
+
+      g_assert_cmpint (id, >, 0);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpint (id, !=, om_stage_get_id (om_opportunity_get_stage (opp, j)));
+    }
+
+  change = test_backend_single_change (backend);
+  g_assert_cmpint (change->kind, ==, OM_CHANGE_OPPORTUNITY);
+  g_assert_null (change->before);
+  g_assert_true (om_opportunity_data_equal (change->after, om_opportunity_get_data (opp), TRUE));
+  test_backend_reset (backend);
+
+  second = om_repository_create_opportunity (repo, data, &error);
+  g_assert_no_error (error);
+  g_assert_true (second != opp);
+  g_assert_cmpint (om_opportunity_get_id (second), !=, om_opportunity_get_id (opp));
+  for (guint i = 0; i < 3; i++)
+    g_assert_false (has_stage_id (om_opportunity_get_data (opp),
+                                  om_stage_get_id (om_opportunity_get_stage (second, i))));
+  g_assert_true (opportunity_at (repo, 1) == second);
+  g_assert_null (om_repository_find (repo, 12345));
+}
+
+static void
+test_create_invalid (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(Snapshot) snap = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmOpportunityData) data = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_today (0);
+  create (repo, "Other", 1);
+  test_backend_reset (backend);
+  snap = snapshot_new (repo);
+  recorder = recorder_new (repo);
+
+  data = plan_new (" ", 2);
+  g_assert_null (om_repository_create_opportunity (repo, data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_TITLE);
+  g_clear_error (&error);
+  g_clear_pointer (&data, om_opportunity_data_free);
+
+  data = plan_new ("Deal", 2);
+  om_opportunity_data_get_stage (data, 1)->probability = 2.0;
+  g_assert_null (om_repository_create_opportunity (repo, data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_PROBABILITY);
+  g_clear_error (&error);
+
+  /* a stage won after a pending one */
+  om_opportunity_data_get_stage (data, 1)->probability = 0.5;
+  om_opportunity_data_get_stage (data, 1)->status = OM_STAGE_STATUS_WON;
+  om_opportunity_data_get_stage (data, 1)->decided_on = day (1);
+  g_assert_null (om_repository_create_opportunity (repo, data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_OUT_OF_ORDER);
+
+  snapshot_assert_same (snap, repo);
+  assert_events (recorder, NULL, "");
+  g_assert_cmpuint (backend->n_attempts, ==, 0);
+}
+
+static void
+test_create_label (void)
+{
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autofree char *import_label = NULL;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  g_ptr_array_add (opportunities, plan_new ("Imported", 1));
+  created = om_repository_import (repo, opportunities, NULL, NULL);
+  g_assert_nonnull (created);
+  import_label = g_strdup (om_repository_get_undo_label (repo));
+  create (repo, "Deal", 1);
+  g_assert_nonnull (om_repository_get_undo_label (repo));
+  g_assert_cmpstr (om_repository_get_undo_label (repo), !=, import_label);
+}
+
+static void
+test_load (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  OmOpportunityData *a = plan_new ("Kept A", 1);
+  OmOpportunityData *b = plan_new ("Kept B", 2);
+  OmOpportunity *opp;
+
+  set_today (0);
+  a->id = 5;
+  om_opportunity_data_get_stage (a, 0)->id = 40;
+  b->id = 9;
+  om_opportunity_data_get_stage (b, 0)->id = 41;
+  om_opportunity_data_get_stage (b, 1)->id = 17;
+  g_ptr_array_add (opportunities, a);
+  g_ptr_array_add (opportunities, b);
+
+  om_repository_load (repo, opportunities, NULL);
+  g_assert_cmpuint (n_opportunities (repo), ==, 2);
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (om_repository_find (repo, 9)), b, TRUE));
+  /* shown, not edited */
+  g_assert_cmpuint (backend->n_attempts, ==, 0);
+  g_assert_false (om_repository_get_can_undo (repo));
+
+  /* new ids do not collide with loaded ones */
+  opp = create (repo, "Deal", 2);
+  g_assert_cmpint (om_opportunity_get_id (opp), >, 9);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, i)), >, 41);
+}
+
+static void
+assert_detached (OmRepository  *repo,
+                 OmOpportunity *opp)
+{
+  g_autoptr(OmOpportunityData) before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (before);
+  g_autoptr(OmStageData) stage = stage_new (9);
+  g_autoptr(Recorder) recorder = recorder_new (repo);
+  g_autoptr(Snapshot) snap = snapshot_new (repo);
+  g_autoptr(GError) error = NULL;
+  int current = om_opportunity_get_current_stage (opp);
+  guint n = om_opportunity_get_n_stages (opp);
+
+  recorder_tap_opportunity (recorder, opp, "detached");
+
+  /* each of these would be accepted on an opportunity of the repository */
+  g_assert_cmpint (current, >=, 0);
+  g_assert_cmpuint (n, >, (guint) current + 1);
+  g_assert_false (om_opportunity_win_stage (opp, (guint) current, NULL, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_lose_stage (opp, (guint) current, "gone", &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_add_stage (opp, n, stage, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_move_stage (opp, n - 1, (guint) current, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_remove_stage (opp, n - 1, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_edit_stage (opp, n - 1, stage, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_free (edited->notes);
+  edited->notes = g_strdup ("still here?");
+  g_assert_false (om_opportunity_edit (opp, edited, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* removing it from the repository: see /repository/detached/remove */
+
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+  snapshot_assert_same (snap, repo);
+  assert_events (recorder, NULL, "");
+}
+
+static void
+test_remove (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(OmOpportunity) opp = NULL;
+  g_autoptr(OmOpportunityData) data = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *other, *back;
+  const OmChange *change;
+  gint64 id;
+
+  set_today (0);
+  opp = g_object_ref (create (repo, "Deal", 3));
+  other = create (repo, "Other", 1);
+  win_ok (opp, 0);
+  id = om_opportunity_get_id (opp);
+  data = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  test_backend_reset (backend);
+  recorder = recorder_new (repo);
+
+  g_assert_true (om_repository_remove_opportunity (repo, opp, &error));
+  g_assert_no_error (error);
+  assert_events (recorder, "opps", "items-changed(0,1,0)");
+  g_assert_cmpuint (n_opportunities (repo), ==, 1);
+  g_assert_true (opportunity_at (repo, 0) == other);
+  g_assert_null (om_repository_find (repo, id));
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Remove Opportunity");
+  change = test_backend_single_change (backend);
+  g_assert_true (om_opportunity_data_equal (change->before, data, TRUE));
+  g_assert_null (change->after);
+  test_backend_reset (backend);
+
+  /* what a window still holding it can do with it: nothing */
+  assert_detached (repo, opp);
+  g_assert_false (om_repository_remove_opportunity (repo, opp, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_opportunities (repo), ==, 1);
+  g_assert_cmpuint (backend->n_attempts, ==, 0);
+
+  undo_ok (repo);
+  back = om_repository_find (repo, id);
+  g_assert_nonnull (back);
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (back), data, TRUE));
+  change = test_backend_single_change (backend);
+  g_assert_null (change->before);
+  g_assert_true (om_opportunity_data_equal (change->after, data, TRUE));
+  /* the old object stays detached; the restored one works */
+  assert_detached (repo, opp);
+  win_ok (back, 1);
+}
+
+static void
+test_remove_undo_position (void)
+{
+  g_autoptr(OmRepository) repo = NULL;
+  OmOpportunity *first;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  first = create (repo, "First", 1);
+  create (repo, "Second", 1);
+  g_assert_true (om_repository_remove_opportunity (repo, first, NULL));
+  undo_ok (repo);
+  g_assert_cmpstr (om_opportunity_get_title (opportunity_at (repo, 0)), ==, "First");
+  g_assert_cmpstr (om_opportunity_get_title (opportunity_at (repo, 1)), ==, "Second");
+}
+
+static void
+test_undo_create_detaches (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(OmOpportunity) opp = NULL;
+  g_autoptr(OmOpportunityData) data = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  const OmChange *change;
+  OmOpportunity *again;
+  gint64 id;
+
+  set_today (0);
+  opp = g_object_ref (create (repo, "Deal", 2));
+  id = om_opportunity_get_id (opp);
+  data = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  test_backend_reset (backend);
+  recorder = recorder_new (repo);
+
+  undo_ok (repo);
+  assert_events (recorder, "opps", "items-changed(0,1,0)");
+  g_assert_cmpuint (n_opportunities (repo), ==, 0);
+  g_assert_null (om_repository_find (repo, id));
+  g_assert_false (om_repository_get_can_undo (repo));
+  change = test_backend_single_change (backend);
+  g_assert_true (om_opportunity_data_equal (change->before, data, TRUE));
+  g_assert_null (change->after);
+  test_backend_reset (backend);
+
+  assert_detached (repo, opp);
+  g_assert_false (om_repository_remove_opportunity (repo, opp, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  redo_ok (repo);
+  again = om_repository_find (repo, id);
+  g_assert_nonnull (again);
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (again), data, TRUE));
+  assert_detached (repo, opp);
+  win_ok (again, 0);
+}
+
+static void
+test_detached_dry_run (void)
+{
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(OmOpportunity) opp = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  opp = g_object_ref (create (repo, "Deal", 2));
+  g_assert_true (om_repository_remove_opportunity (repo, opp, NULL));
+
+  g_assert_false (om_opportunity_can_win_stage (opp, 0, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_can_add_stage (opp, 0, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_can_remove_stage (opp, 0, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+}
+
+static void
+test_detached_remove (void)
+{
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(OmOpportunity) stale = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *live;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  stale = g_object_ref (create (repo, "Deal", 2));
+  g_assert_true (om_repository_remove_opportunity (repo, stale, NULL));
+  undo_ok (repo);
+  live = om_repository_find (repo, om_opportunity_get_id (stale));
+  g_assert_nonnull (live);
+  g_assert_true (live != stale);
+
+  g_assert_false (om_repository_remove_opportunity (repo, stale, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_assert_true (om_repository_find (repo, om_opportunity_get_id (stale)) == live);
+}
+
+static void
+test_dispose_detaches (void)
+{
+  g_autoptr(OmOpportunity) opp = NULL;
+  g_autoptr(GError) error = NULL;
+  OmRepository *repo;
+
+  set_today (0);
+  repo = om_repository_new (NULL);
+  opp = g_object_ref (create (repo, "Deal", 2));
+  g_object_unref (repo);
+
+  g_assert_false (om_opportunity_win_stage (opp, 0, NULL, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_PENDING);
+}
+
+/* Import */
+
+static void
+test_import_one_step (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+  g_autoptr(OmTemplateData) template = om_template_data_new ("Short process");
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(Snapshot) before = NULL;
+  g_autoptr(Snapshot) after = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *changes;
+  guint n_opp_changes = 0, n_template_changes = 0;
+
+  set_today (0);
+  create (repo, "Other", 1);
+  before = snapshot_new (repo);
+  test_backend_reset (backend);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Imported %u", i + 1);
+      OmOpportunityData *data = plan_new (title, i + 1);
+
+      /* ids in a document are not ours */
+      data->id = 1;
+      for (guint j = 0; j < data->stages->len; j++)
+        om_opportunity_data_get_stage (data, j)->id = 1;
+      g_ptr_array_add (opportunities, data);
+    }
+  /* history comes along */
+  om_opportunity_data_get_stage (g_ptr_array_index (opportunities, 2), 0)->status = OM_STAGE_STATUS_WON;
+  om_opportunity_data_get_stage (g_ptr_array_index (opportunities, 2), 0)->decided_on = day (2);
+  g_ptr_array_add (((OmOpportunityData *) g_ptr_array_index (opportunities, 2))->history,
+                   om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (2), "ok"));
+  g_ptr_array_add (template->stages, stage_new (1));
+  g_ptr_array_add (templates, om_template_data_copy (template));
+
+  created = om_repository_import (repo, opportunities, templates, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (created->len, ==, 3);
+  g_assert_cmpuint (n_opportunities (repo), ==, 4);
+  for (guint i = 0; i < 3; i++)
+    {
+      OmOpportunity *opp = g_ptr_array_index (created, i);
+
+      g_assert_true (om_repository_find (repo, om_opportunity_get_id (opp)) == opp);
+      g_assert_true (om_opportunity_data_equal (g_ptr_array_index (opportunities, i),
+                                                om_opportunity_get_data (opp), FALSE));
+      g_assert_cmpint (om_opportunity_get_id (opp), !=, 1);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpint (om_opportunity_get_id (opp), !=,
+                         om_opportunity_get_id (g_ptr_array_index (created, j)));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (repo)), ==, 2);
+
+  /* one edit, handed to the backend in one call */
+  g_assert_cmpuint (backend->n_attempts, ==, 1);
+  changes = g_ptr_array_index (backend->calls, 0);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const OmChange *change = g_ptr_array_index (changes, i);
+
+      g_assert_null (change->before);
+      if (change->kind == OM_CHANGE_OPPORTUNITY)
+        n_opp_changes++;
+      else
+        n_template_changes++;
+    }
+  g_assert_cmpuint (n_opp_changes, ==, 3);
+  g_assert_cmpuint (n_template_changes, ==, 1);
+  test_backend_reset (backend);
+  after = snapshot_new (repo);
+
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Import");
+  undo_and_check (repo, before);
+  g_assert_cmpuint (backend->n_attempts, ==, 1);
+  g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (backend->calls, 0))->len, ==, 4);
+  /* what is left to undo is the creation before the import */
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, before->undo_label);
+
+  redo_and_check (repo, after);
+}
+
+static void
+test_import_refused (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(Snapshot) snap = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunityData *bad;
+
+  set_today (0);
+  create (repo, "Other", 1);
+  snap = snapshot_new (repo);
+  recorder = recorder_new (repo);
+  test_backend_reset (backend);
+
+  g_ptr_array_add (opportunities, plan_new ("Good", 2));
+  bad = plan_new ("Bad", 2);
+  g_free (om_opportunity_data_get_stage (bad, 1)->milestone);
+  om_opportunity_data_get_stage (bad, 1)->milestone = g_strdup ("");
+  g_ptr_array_add (opportunities, bad);
+
+  created = om_repository_import (repo, opportunities, NULL, &error);
+  g_assert_null (created);
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_MILESTONE);
+  g_clear_error (&error);
+
+  /* a bad template spoils the import too */
+  g_free (om_opportunity_data_get_stage (bad, 1)->milestone);
+  om_opportunity_data_get_stage (bad, 1)->milestone = g_strdup ("Fixed");
+  g_ptr_array_add (templates, om_template_data_new (""));
+  created = om_repository_import (repo, opportunities, templates, &error);
+  g_assert_null (created);
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_TITLE);
+
+  snapshot_assert_same (snap, repo);
+  assert_events (recorder, NULL, "");
+  g_assert_cmpuint (backend->n_attempts, ==, 0);
+}
+
+static void
+test_import_replaces_template (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+  g_autoptr(OmTemplateData) first = om_template_data_new ("Short process");
+  g_autoptr(OmTemplateData) second = NULL;
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(OmTemplate) template = NULL;
+  g_autoptr(GError) error = NULL;
+  const OmChange *change;
+
+  set_today (0);
+  g_ptr_array_add (first->stages, stage_new (1));
+  second = om_template_data_copy (first);
+  g_ptr_array_add (second->stages, stage_new (2));
+
+  g_ptr_array_add (templates, om_template_data_copy (first));
+  created = om_repository_import (repo, none, templates, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&created, g_ptr_array_unref);
+  template = g_list_model_get_item (om_repository_get_templates (repo), 1);
+  g_assert_false (om_template_get_builtin (template));
+  g_assert_cmpuint (om_template_get_n_stages (template), ==, 1);
+  test_backend_reset (backend);
+
+  g_ptr_array_set_size (templates, 0);
+  g_ptr_array_add (templates, om_template_data_copy (second));
+  created = om_repository_import (repo, none, templates, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (repo)), ==, 2);
+  g_assert_cmpuint (om_template_get_n_stages (template), ==, 2);
+  change = test_backend_single_change (backend);
+  g_assert_cmpint (change->kind, ==, OM_CHANGE_TEMPLATE);
+  g_assert_true (om_template_data_equal (change->before, first));
+  g_assert_true (om_template_data_equal (change->after, second));
+  g_assert_cmpint (((OmTemplateData *) change->before)->id, ==, ((OmTemplateData *) change->after)->id);
+
+  undo_ok (repo);
+  g_assert_cmpuint (om_template_get_n_stages (template), ==, 1);
+  undo_ok (repo);
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (repo)), ==, 1);
+}
+
+/* The backend */
+
+/* No-op edits are not edits: nothing to keep, nothing to undo. */
+static void
+test_backend_no_op (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(Snapshot) snap = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmStageData) same = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  set_today (0);
+  opp = create (repo, "Deal", 3);
+  set_notes (opp, "x");
+  snap = snapshot_new (repo);
+  recorder = recorder_new (repo);
+  test_backend_reset (backend);
+
+  g_assert_true (om_opportunity_move_stage (opp, 1, 1, &error));
+  g_assert_no_error (error);
+  same = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, 2)));
+  g_assert_true (om_opportunity_edit_stage (opp, 2, same, &error));
+  g_assert_no_error (error);
+  set_notes (opp, "x");
+
+  g_assert_cmpuint (backend->n_attempts, ==, 0);
+  snapshot_assert_same (snap, repo);
+  assert_events (recorder, NULL, "");
+}
+
+typedef struct
+{
+  const char *name;
+  EditFunc    func;
+} FailureCase;
+
+static gboolean
+do_undo (OmRepository  *repo,
+         OmOpportunity *opp,
+         GError       **error)
+{
+  return om_repository_undo (repo, error);
+}
+
+static gboolean
+do_redo (OmRepository  *repo,
+         OmOpportunity *opp,
+         GError       **error)
+{
+  return om_repository_redo (repo, error);
+}
+
+static const FailureCase failure_cases[] = {
+  { "add", edit_add },
+  { "remove", edit_remove },
+  { "move-up", edit_move_up },
+  { "move-down", edit_move_down },
+  { "win", edit_win },
+  { "lose", edit_lose },
+  { "reopen", edit_reopen },
+  { "edit-stage", edit_stage },
+  { "edit", edit_opportunity },
+  { "create", edit_create },
+  { "remove-opportunity", edit_remove_opportunity },
+  { "import", edit_import },
+  { "undo", do_undo },
+  { "redo", do_redo },
+};
+
+/*
+ * The backend cannot keep the edit: the operation returns the backend's
+ * error, and nothing changes: no value, no list, no signal, no undo
+ * history. The history is proved intact by using it afterwards.
+ */
+static void
+test_backend_failure (gconstpointer user_data)
+{
+  const FailureCase *fc = user_data;
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = NULL;
+  g_autoptr(Snapshot) snap = NULL;
+  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  set_today (0);
+  repo = om_repository_new (OM_BACKEND (backend));
+  opp = setting_new (repo);
+  set_notes (opp, "before the failure");
+  if (fc->func == do_redo)
+    {
+      win_ok (opp, 2);
+      undo_ok (repo);
+    }
+  snap = snapshot_new (repo);
+  recorder = recorder_new (repo);
+  test_backend_reset (backend);
+
+  test_backend_set_failing (backend, TRUE);
+  set_today (3);
+  g_assert_false (fc->func (repo, opp, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_cmpstr (error->message, ==, FAILURE_MESSAGE);
+  g_assert_cmpuint (backend->n_attempts, ==, 1);
+  g_assert_cmpuint (backend->calls->len, ==, 0);
+
+  snapshot_assert_same (snap, repo);
+  assert_events (recorder, NULL, "");
+
+  /* the same history is there to use */
+  test_backend_set_failing (backend, FALSE);
+  if (fc->func == do_redo)
+    {
+      redo_ok (repo);
+      g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 2)), ==, OM_STAGE_STATUS_WON);
+      g_assert_false (om_repository_get_can_redo (repo));
+    }
+  else
+    {
+      g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Edit Opportunity");
+      undo_ok (repo);
+      g_assert_cmpstr (om_opportunity_get_notes (opp), ==, "");
+      g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Mark Won");
+      g_assert_cmpstr (om_repository_get_redo_label (repo), ==, "Edit Opportunity");
+    }
+
+  /* and the operation works once the backend does */
+  if (fc->func != do_undo && fc->func != do_redo)
+    {
+      g_autoptr(GError) again = NULL;
+
+      test_backend_reset (backend);
+      g_assert_true (fc->func (repo, opp, &again));
+      g_assert_no_error (again);
+      g_assert_cmpuint (backend->calls->len, ==, 1);
+    }
+}
+
+/* A failed write shows nothing, even to a repository with other
+ * opportunities and templates watching. */
+static void
+test_backend_failure_create_ids (void)
+{
+  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(OmOpportunityData) data = plan_new ("Deal", 2);
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  set_today (0);
+  test_backend_set_failing (backend, TRUE);
+  g_assert_null (om_repository_create_opportunity (repo, data, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_cmpuint (n_opportunities (repo), ==, 0);
+  g_assert_false (om_repository_get_can_undo (repo));
+
+  test_backend_set_failing (backend, FALSE);
+  opp = create (repo, "Deal", 2);
+  g_assert_cmpint (om_opportunity_get_id (opp), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/repository/create", test_create);
+  g_test_add_func ("/repository/create/invalid", test_create_invalid);
+  g_test_add_func ("/repository/create/undo-label", test_create_label);
+  g_test_add_func ("/repository/load", test_load);
+  g_test_add_func ("/repository/remove", test_remove);
+  g_test_add_func ("/repository/remove/undo-position", test_remove_undo_position);
+  g_test_add_func ("/repository/detached/undo-create", test_undo_create_detaches);
+  g_test_add_func ("/repository/detached/dry-run", test_detached_dry_run);
+  g_test_add_func ("/repository/detached/remove", test_detached_remove);
+  g_test_add_func ("/repository/detached/dispose", test_dispose_detaches);
+
+  for (guint i = 0; i < G_N_ELEMENTS (edit_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/repository/undo-redo/%s", edit_cases[i].name);
+      g_test_add_data_func (path, &edit_cases[i], test_undo_redo);
+    }
+  g_test_add_func ("/repository/undo-redo/sequence", test_undo_redo_sequence);
+  g_test_add_func ("/repository/undo-redo/nothing", test_undo_nothing);
+  g_test_add_func ("/repository/undo-redo/redo-cleared", test_redo_cleared);
+  g_test_add_func ("/repository/undo-redo/properties", test_history_properties);
+  g_test_add_func ("/repository/undo-redo/labels-notify", test_history_labels_notify);
+
+  g_test_add_func ("/repository/import/one-step", test_import_one_step);
+  g_test_add_func ("/repository/import/refused", test_import_refused);
+  g_test_add_func ("/repository/import/replaces-template", test_import_replaces_template);
+
+  g_test_add_func ("/repository/backend/no-op", test_backend_no_op);
+  for (guint i = 0; i < G_N_ELEMENTS (failure_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/repository/backend/failure/%s", failure_cases[i].name);
+      g_test_add_data_func (path, &failure_cases[i], test_backend_failure);
+    }
+  g_test_add_func ("/repository/backend/failure/create-ids", test_backend_failure_create_ids);
+
+  return g_test_run ();
+}
