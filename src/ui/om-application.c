@@ -124,15 +124,23 @@ om_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 
   self->repository = om_database_open_repository (self->database_path, &self->open_error);
+
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+    gtk_css_provider_load_from_resource (css, "/com/example/OppManager/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 }
 
 static void
 om_application_activate (GApplication *app)
 {
+  OmApplication *self = OM_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (om_window_new (OM_APPLICATION (app)));
+    window = GTK_WINDOW (om_window_new (GTK_APPLICATION (app), self->repository, self->open_error));
   gtk_window_present (window);
 }
 

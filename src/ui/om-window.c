@@ -4,37 +4,142 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
-#include "om-window.h"
-
-struct _OmWindow
-{
-  GtkApplicationWindow  parent_instance;
-
-  GtkStack             *stack;
-  GtkLabel             *error_label;
-  GtkListView          *list_view;
-};
+#include "om-opportunity-row.h"
+#include "om-window-private.h"
 
 G_DEFINE_FINAL_TYPE (OmWindow, om_window, GTK_TYPE_APPLICATION_WINDOW)
+
+#define BANNER_SECONDS 8
+
+static void
+banner_close_cb (OmWindow *self)
+{
+  g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
+}
+
+static gboolean
+banner_timeout_cb (gpointer user_data)
+{
+  OmWindow *self = user_data;
+
+  self->banner_timeout = 0;
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * om_window_show_message:
+ *
+ * Shows a message in the window for a few seconds: a refused edit's
+ * reason, a failed write, an import's outcome.
+ */
+void
+om_window_show_message (OmWindow   *self,
+                        const char *message)
+{
+  gtk_label_set_text (self->banner_label, message);
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+  g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  self->banner_timeout = g_timeout_add_seconds (BANNER_SECONDS, banner_timeout_cb, self);
+}
+
+const char *
+om_window_get_banner_message (OmWindow *self)
+{
+  if (!gtk_revealer_get_reveal_child (self->banner))
+    return NULL;
+  return gtk_label_get_text (self->banner_label);
+}
+
+static void
+view_refused_cb (OmWindow   *self,
+                 const char *message)
+{
+  om_window_show_message (self, message);
+}
+
+/* Sidebar */
+
+static gboolean
+matches (OmOpportunity *opp,
+         const char    *needle)
+{
+  const char *fields[] = {
+    om_opportunity_get_title (opp),
+    om_opportunity_get_client (opp),
+    om_opportunity_get_coordinator (opp),
+  };
+
+  if (needle == NULL || *needle == '\0')
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *folded = g_utf8_casefold (fields[i], -1);
+      if (strstr (folded, needle) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  OmWindow *self = user_data;
+  OmOpportunity *opp = item;
+  guint status = gtk_drop_down_get_selected (self->status_filter);
+  g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+
+  /* 0: all; then open, won, lost in OmOpportunityStatus order */
+  if (status > 0 && status != GTK_INVALID_LIST_POSITION &&
+      om_opportunity_get_status (opp) != (OmOpportunityStatus) (status - 1))
+    return FALSE;
+  return matches (opp, g_strstrip (needle));
+}
+
+/* Open opportunities by the date of their next milestone, then closed
+ * ones; overdue ones come first because their date is the earliest. */
+static int
+sort_func (gconstpointer a,
+           gconstpointer b,
+           gpointer      user_data)
+{
+  OmOpportunity *oa = (OmOpportunity *) a;
+  OmOpportunity *ob = (OmOpportunity *) b;
+  gboolean open_a = om_opportunity_get_status (oa) == OM_OPPORTUNITY_STATUS_OPEN;
+  gboolean open_b = om_opportunity_get_status (ob) == OM_OPPORTUNITY_STATUS_OPEN;
+  OmDate da = om_opportunity_get_next_due_date (oa);
+  OmDate db = om_opportunity_get_next_due_date (ob);
+
+  if (open_a != open_b)
+    return open_a ? -1 : 1;
+  if ((da == 0) != (db == 0))
+    return da == 0 ? 1 : -1;
+  if (da != db)
+    return da < db ? -1 : 1;
+  return g_utf8_collate (om_opportunity_get_title (oa), om_opportunity_get_title (ob));
+}
+
+static void
+opportunity_changed_cb (OmWindow *self)
+{
+  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  _om_window_update_actions (self);
+}
 
 static void
 update_page (OmWindow *self)
 {
-  OmApplication *app = OM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  OmRepository *repository = om_application_get_repository (app);
-
-  if (repository == NULL)
-    {
-      gtk_label_set_text (self->error_label, om_application_get_open_error (app)->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      return;
-    }
-
-  if (g_list_model_get_n_items (om_repository_get_opportunities (repository)) == 0)
-    gtk_stack_set_visible_child_name (self->stack, "empty");
+  if (self->repository == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "error");
+  else if (g_list_model_get_n_items (om_repository_get_opportunities (self->repository)) == 0)
+    gtk_stack_set_visible_child_name (self->stack, "welcome");
   else
-    gtk_stack_set_visible_child_name (self->stack, "list");
+    gtk_stack_set_visible_child_name (self->stack, "main");
 }
 
 static void
@@ -44,50 +149,276 @@ opportunities_changed_cb (OmWindow   *self,
                           guint       added,
                           GListModel *model)
 {
-  update_page (self);
-}
-
-static void
-show_repository (OmWindow      *self,
-                 OmApplication *app)
-{
-  OmRepository *repository = om_application_get_repository (app);
-
-  if (repository != NULL)
+  for (guint i = position; i < position + added; i++)
     {
-      GListModel *opportunities = om_repository_get_opportunities (repository);
-      g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (opportunities));
-
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-      g_signal_connect_object (opportunities, "items-changed",
-                               G_CALLBACK (opportunities_changed_cb), self, G_CONNECT_SWAPPED);
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (model, i);
+      g_signal_connect_object (opp, "notify::status", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (opp, "notify::next-due-date", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (opp, "notify::title", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (opp, "notify::client", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (opp, "notify::coordinator", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
     }
   update_page (self);
 }
 
 static void
+selection_changed_cb (OmWindow *self)
+{
+  OmOpportunity *opp = gtk_single_selection_get_selected_item (self->selection);
+
+  if (opp == om_opportunity_view_get_opportunity (self->view))
+    return;
+
+  om_opportunity_view_set_opportunity (self->view, opp);
+  gtk_stack_set_visible_child_name (self->content_stack, opp ? "opportunity" : "none");
+  if (opp != NULL && self->settings != NULL)
+    g_settings_set_int64 (self->settings, "last-opportunity", om_opportunity_get_id (opp));
+  _om_window_update_actions (self);
+}
+
+static void
+search_changed_cb (OmWindow *self)
+{
+  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+row_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  gtk_list_item_set_child (item, om_opportunity_row_new ());
+}
+
+static void
+row_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  om_opportunity_row_set_opportunity (OM_OPPORTUNITY_ROW (gtk_list_item_get_child (item)),
+                                      gtk_list_item_get_item (item));
+}
+
+static void
+row_unbind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  om_opportunity_row_set_opportunity (OM_OPPORTUNITY_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/**
+ * om_window_select_opportunity:
+ *
+ * Returns: whether an opportunity with @id is in the list and now shown
+ */
+gboolean
+om_window_select_opportunity (OmWindow *self,
+                              gint64    id)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (model, i);
+      if (om_opportunity_get_id (opp) == id)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+show_repository (OmWindow     *self,
+                 OmRepository *repository)
+{
+  GListModel *opportunities;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  GtkFilterListModel *filtered;
+  GtkSortListModel *sorted;
+
+  self->repository = g_object_ref (repository);
+  opportunities = om_repository_get_opportunities (repository);
+
+  self->filter = GTK_FILTER (gtk_custom_filter_new (filter_func, self, NULL));
+  self->sorter = GTK_SORTER (gtk_custom_sorter_new (sort_func, NULL, NULL));
+  filtered = gtk_filter_list_model_new (g_object_ref (opportunities), g_object_ref (self->filter));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), g_object_ref (self->sorter));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (row_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (opportunities, "items-changed", G_CALLBACK (opportunities_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (repository, "notify::can-undo", G_CALLBACK (_om_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (repository, "notify::can-redo", G_CALLBACK (_om_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  opportunities_changed_cb (self, 0, 0, g_list_model_get_n_items (opportunities), opportunities);
+
+  if (self->settings != NULL)
+    {
+      gint64 last = g_settings_get_int64 (self->settings, "last-opportunity");
+      om_repository_set_too_complex_threshold (repository, g_settings_get_uint (self->settings, "too-complex-threshold"));
+      if (last == 0 || !om_window_select_opportunity (self, last))
+        last = 0;
+    }
+  if (gtk_single_selection_get_selected_item (self->selection) == NULL &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
+static void
+show_open_error (OmWindow     *self,
+                 const GError *error)
+{
+  GtkWidget *dialog;
+
+  gtk_label_set_text (self->error_label, error->message);
+  update_page (self);
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                   "%s", _("The Database Could Not Be Opened"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n\n%s", error->message,
+                                            _("The file was left as it is. Restore it from a backup, or "
+                                              "start Opportunity Manager with --database=PATH to use another file."));
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+close_request_cb (GtkWindow *window)
+{
+  OmWindow *self = OM_WINDOW (window);
+
+  if (self->settings != NULL && !gtk_window_is_maximized (window))
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+om_window_dispose (GObject *object)
+{
+  OmWindow *self = (OmWindow *) object;
+
+  g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->sorter);
+  g_clear_object (&self->repository);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (om_window_parent_class)->dispose (object);
+}
+
+static void
 om_window_class_init (OmWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  g_type_ensure (OM_TYPE_OPPORTUNITY);
+  object_class->dispose = om_window_dispose;
+  window_class->close_request = close_request_cb;
+
+  g_type_ensure (OM_TYPE_OPPORTUNITY_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, status_filter);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, view);
+  gtk_widget_class_bind_template_callback (widget_class, banner_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_refused_cb);
+
+  _om_window_class_init_actions (widget_class);
+}
+
+static gboolean
+schema_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  return schema != NULL;
 }
 
 static void
 om_window_init (OmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (schema_installed ())
+    {
+      self->settings = g_settings_new (APP_ID);
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->status_filter, "notify::selected", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "notify::selected", G_CALLBACK (_om_window_update_actions), self, G_CONNECT_SWAPPED);
+  gtk_search_entry_set_key_capture_widget (self->search_entry, NULL);
 }
 
+/**
+ * om_window_new:
+ * @repository: (nullable): the opportunities, or %NULL when the
+ *   database could not be opened
+ * @open_error: (nullable): why it could not
+ */
 OmWindow *
-om_window_new (OmApplication *application)
+om_window_new (GtkApplication *application,
+               OmRepository   *repository,
+               const GError   *open_error)
 {
   OmWindow *self = g_object_new (OM_TYPE_WINDOW, "application", application, NULL);
 
-  show_repository (self, application);
+  if (repository != NULL)
+    show_repository (self, repository);
+  else
+    show_open_error (self, open_error);
+  update_page (self);
+  _om_window_update_actions (self);
   return self;
+}
+
+OmRepository *
+om_window_get_repository (OmWindow *self)
+{
+  return self->repository;
+}
+
+OmOpportunityView *
+om_window_get_view (OmWindow *self)
+{
+  return self->view;
 }

@@ -3,13 +3,23 @@
 
 #include <gtk/gtk.h>
 
-#include "om-application.h"
+#include "om-model.h"
+#include "om-opportunity-view.h"
 
 G_BEGIN_DECLS
 
 #define OM_TYPE_WINDOW (om_window_get_type ())
 G_DECLARE_FINAL_TYPE (OmWindow, om_window, OM, WINDOW, GtkApplicationWindow)
 
-OmWindow *om_window_new (OmApplication *application);
+OmWindow          *om_window_new                  (GtkApplication *application,
+                                                   OmRepository   *repository,
+                                                   const GError   *open_error);
+OmRepository      *om_window_get_repository       (OmWindow       *self);
+OmOpportunityView *om_window_get_view             (OmWindow       *self);
+gboolean           om_window_select_opportunity   (OmWindow       *self,
+                                                   gint64          id);
+const char        *om_window_get_banner_message   (OmWindow       *self);
+void               om_window_show_message         (OmWindow       *self,
+                                                   const char     *message);
 
 G_END_DECLS

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "om-opportunity-row.h"
+
+/**
+ * OmOpportunityRow:
+ *
+ * An opportunity in the sidebar: title, client, status, progress and
+ * chain probability, kept up to date as the opportunity changes.
+ */
+struct _OmOpportunityRow
+{
+  GtkWidget      parent_instance;
+
+  OmOpportunity *opportunity;
+  GtkWidget     *box;
+  GtkWidget     *title;
+  GtkWidget     *client;
+  GtkWidget     *status;
+  GtkWidget     *progress;
+  GtkWidget     *chance;
+};
+
+G_DEFINE_FINAL_TYPE (OmOpportunityRow, om_opportunity_row, GTK_TYPE_WIDGET)
+
+static void
+update (OmOpportunityRow *self)
+{
+  OmOpportunity *opp = self->opportunity;
+  g_autofree char *progress = NULL;
+  g_autofree char *chance = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *description = NULL;
+  OmOpportunityStatus st;
+
+  if (opp == NULL)
+    return;
+
+  st = om_opportunity_get_status (opp);
+  gtk_label_set_text (GTK_LABEL (self->title), om_opportunity_get_title (opp));
+  gtk_label_set_text (GTK_LABEL (self->client), om_opportunity_get_client (opp));
+
+  if (st == OM_OPPORTUNITY_STATUS_OPEN && om_opportunity_get_overdue (opp))
+    /* Translators: status of an open opportunity whose current stage is late */
+    status = g_strdup (_("Overdue"));
+  else
+    status = g_strdup (om_opportunity_status_to_label (st));
+  gtk_label_set_text (GTK_LABEL (self->status), status);
+  gtk_widget_remove_css_class (self->status, "success");
+  gtk_widget_remove_css_class (self->status, "error");
+  gtk_widget_remove_css_class (self->status, "warning");
+  if (st == OM_OPPORTUNITY_STATUS_WON)
+    gtk_widget_add_css_class (self->status, "success");
+  else if (st == OM_OPPORTUNITY_STATUS_LOST)
+    gtk_widget_add_css_class (self->status, "error");
+  else if (om_opportunity_get_overdue (opp))
+    gtk_widget_add_css_class (self->status, "warning");
+
+  /* Translators: progress of an opportunity, e.g. "3 of 6 won" */
+  progress = g_strdup_printf (_("%u of %u won"), om_opportunity_get_n_won (opp), om_opportunity_get_n_stages (opp));
+  gtk_label_set_text (GTK_LABEL (self->progress), progress);
+  chance = g_strdup_printf (_("%.0f %%"), om_opportunity_get_chain_probability (opp) * 100);
+  gtk_label_set_text (GTK_LABEL (self->chance), chance);
+
+  description = g_strdup_printf (_("%s, %s. %s, %s, chain probability %s"),
+                                 om_opportunity_get_title (opp), om_opportunity_get_client (opp),
+                                 status, progress, chance);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
+static GtkWidget *
+make_label (const char *css,
+            float       xalign)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css)
+    gtk_widget_add_css_class (label, css);
+  return label;
+}
+
+static void
+om_opportunity_row_dispose (GObject *object)
+{
+  OmOpportunityRow *self = (OmOpportunityRow *) object;
+
+  om_opportunity_row_set_opportunity (self, NULL);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (om_opportunity_row_parent_class)->dispose (object);
+}
+
+static void
+om_opportunity_row_class_init (OmOpportunityRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = om_opportunity_row_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+om_opportunity_row_init (OmOpportunityRow *self)
+{
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_start (self->box, 10);
+  gtk_widget_set_margin_end (self->box, 10);
+  gtk_widget_set_margin_top (self->box, 8);
+  gtk_widget_set_margin_bottom (self->box, 8);
+
+  self->title = make_label ("heading", 0);
+  gtk_widget_set_hexpand (self->title, TRUE);
+  self->status = make_label ("caption-heading", 1);
+  self->client = make_label ("dim-label", 0);
+  gtk_widget_set_hexpand (self->client, TRUE);
+  self->progress = make_label ("caption", 1);
+  self->chance = make_label ("caption", 1);
+  gtk_label_set_width_chars (GTK_LABEL (self->chance), 5);
+
+  gtk_box_append (GTK_BOX (top), self->title);
+  gtk_box_append (GTK_BOX (top), self->status);
+  gtk_box_append (GTK_BOX (bottom), self->client);
+  gtk_box_append (GTK_BOX (bottom), self->progress);
+  gtk_box_append (GTK_BOX (bottom), self->chance);
+  gtk_box_append (GTK_BOX (self->box), top);
+  gtk_box_append (GTK_BOX (self->box), bottom);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+}
+
+GtkWidget *
+om_opportunity_row_new (void)
+{
+  return g_object_new (OM_TYPE_OPPORTUNITY_ROW, NULL);
+}
+
+void
+om_opportunity_row_set_opportunity (OmOpportunityRow *self,
+                                    OmOpportunity    *opportunity)
+{
+  if (self->opportunity == opportunity)
+    return;
+  if (self->opportunity != NULL)
+    g_signal_handlers_disconnect_by_data (self->opportunity, self);
+  g_set_object (&self->opportunity, opportunity);
+  if (opportunity != NULL)
+    g_signal_connect_swapped (opportunity, "notify", G_CALLBACK (update), self);
+  update (self);
+}

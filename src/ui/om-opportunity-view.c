@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "om-opportunity-view.h"
+#include "om-stage-editor.h"
+
+/**
+ * OmOpportunityView:
+ *
+ * One opportunity: its fields, its derived values, its process-health
+ * warnings, its timeline and the editor of the selected stage. Edits go
+ * to the model as they are made; a refused one is reported through the
+ * "refused" signal and the field shows the model's value again.
+ */
+struct _OmOpportunityView
+{
+  GtkWidget        parent_instance;
+
+  OmOpportunity   *opportunity;
+  gboolean         filling;
+
+  GtkWidget       *scroller;
+  GtkEntry        *title_entry;
+  GtkEntry        *client_entry;
+  GtkEntry        *coordinator_entry;
+  GtkEntry        *value_entry;
+  GtkEntry        *currency_entry;
+  GtkMenuButton   *start_button;
+  GtkCalendar     *start_calendar;
+  GtkLabel        *status_label;
+  GtkLabel        *chain_label;
+  GtkLabel        *weakest_label;
+  GtkLabel        *weighted_label;
+  GtkListBox      *warnings_list;
+  GtkScrolledWindow *timeline_scroller;
+  OmTimeline      *timeline;
+  OmStageEditor   *editor;
+};
+
+G_DEFINE_FINAL_TYPE (OmOpportunityView, om_opportunity_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_OPPORTUNITY,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+enum {
+  REFUSED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+set_entry (GtkEntry   *entry,
+           const char *text)
+{
+  /* leave what the user is typing alone */
+  if (gtk_widget_get_focus_child (GTK_WIDGET (entry)) != NULL)
+    return;
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+static char *
+format_money (gint64      minor,
+              const char *currency)
+{
+  /* the locale's grouping and decimal point */
+  return g_strdup_printf ("%s %'.2f", currency, (double) minor / 100.0);
+}
+
+static char *
+format_percent (double p)
+{
+  /* Translators: a probability as a percentage */
+  return g_strdup_printf (_("%.0f %%"), p * 100.0);
+}
+
+static void
+on_warning_show_clicked (GtkButton         *button,
+                         OmOpportunityView *self)
+{
+  int stage = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "stage"));
+
+  om_opportunity_view_select_stage (self, stage);
+  om_timeline_focus_stage (self->timeline, (guint) stage);
+}
+
+static void
+fill_warnings (OmOpportunityView *self)
+{
+  g_autoptr(GPtrArray) warnings = om_opportunity_check_health (self->opportunity);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_list))) != NULL)
+    gtk_list_box_remove (self->warnings_list, child);
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const OmHealthWarning *w = g_ptr_array_index (warnings, i);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      GtkWidget *label = gtk_label_new (w->message);
+
+      gtk_widget_set_margin_start (row, 12);
+      gtk_widget_set_margin_end (row, 6);
+      gtk_widget_set_margin_top (row, 6);
+      gtk_widget_set_margin_bottom (row, 6);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_box_append (GTK_BOX (row), icon);
+      gtk_box_append (GTK_BOX (row), label);
+      if (w->stage >= 0)
+        {
+          GtkWidget *show = gtk_button_new_with_label (_("Show Stage"));
+          g_autofree char *name = g_strdup_printf (_("Show stage %d"), w->stage + 1);
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (show), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          gtk_widget_set_valign (show, GTK_ALIGN_CENTER);
+          g_object_set_data (G_OBJECT (show), "stage", GINT_TO_POINTER (w->stage));
+          g_signal_connect (show, "clicked", G_CALLBACK (on_warning_show_clicked), self);
+          gtk_box_append (GTK_BOX (row), show);
+        }
+      gtk_list_box_append (self->warnings_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_list), warnings->len > 0);
+}
+
+static void
+fill (OmOpportunityView *self)
+{
+  OmOpportunity *opp = self->opportunity;
+  g_autofree char *value = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *chain = NULL;
+  g_autofree char *weighted = NULL;
+  g_autofree char *weakest = NULL;
+  g_autofree char *status = NULL;
+  int weak;
+
+  if (opp == NULL)
+    return;
+
+  self->filling = TRUE;
+  set_entry (self->title_entry, om_opportunity_get_title (opp));
+  set_entry (self->client_entry, om_opportunity_get_client (opp));
+  set_entry (self->coordinator_entry, om_opportunity_get_coordinator (opp));
+  value = om_money_to_string (om_opportunity_get_value (opp));
+  set_entry (self->value_entry, value);
+  set_entry (self->currency_entry, om_opportunity_get_currency (opp));
+
+  start = om_date_format (om_opportunity_get_start_date (opp));
+  gtk_menu_button_set_label (self->start_button, start);
+  {
+    GDate gd;
+    g_autoptr(GDateTime) dt = NULL;
+
+    g_date_clear (&gd, 1);
+    g_date_set_julian (&gd, om_opportunity_get_start_date (opp));
+    dt = g_date_time_new_local (g_date_get_year (&gd), g_date_get_month (&gd), g_date_get_day (&gd), 12, 0, 0);
+    gtk_calendar_select_day (self->start_calendar, dt);
+  }
+
+  status = g_strdup_printf (g_dngettext (NULL, "%s · %u of %u stage won", "%s · %u of %u stages won",
+                                         om_opportunity_get_n_stages (opp)),
+                            om_opportunity_status_to_label (om_opportunity_get_status (opp)),
+                            om_opportunity_get_n_won (opp), om_opportunity_get_n_stages (opp));
+  gtk_label_set_text (self->status_label, status);
+  chain = format_percent (om_opportunity_get_chain_probability (opp));
+  gtk_label_set_text (self->chain_label, chain);
+  weak = om_opportunity_get_weakest_link (opp);
+  if (weak >= 0)
+    {
+      OmStage *stage = om_opportunity_get_stage (opp, (guint) weak);
+      g_autofree char *p = format_percent (om_stage_get_probability (stage));
+      weakest = g_strdup_printf (_("%d. %s (%s)"), weak + 1, om_stage_get_activity (stage), p);
+    }
+  gtk_label_set_text (self->weakest_label, weakest ? weakest : _("None"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->weakest_label), weakest);
+  weighted = format_money ((gint64) om_opportunity_get_weighted_value (opp), om_opportunity_get_currency (opp));
+  gtk_label_set_text (self->weighted_label, weighted);
+
+  fill_warnings (self);
+  self->filling = FALSE;
+}
+
+static void
+opportunity_notify_cb (OmOpportunityView *self)
+{
+  fill (self);
+}
+
+static void
+refuse (OmOpportunityView *self,
+        const GError      *error)
+{
+  g_signal_emit (self, signals[REFUSED], 0, error->message);
+  /* the fields show what the model holds */
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), om_opportunity_get_title (self->opportunity));
+  gtk_editable_set_text (GTK_EDITABLE (self->client_entry), om_opportunity_get_client (self->opportunity));
+  gtk_editable_set_text (GTK_EDITABLE (self->coordinator_entry), om_opportunity_get_coordinator (self->opportunity));
+  gtk_editable_set_text (GTK_EDITABLE (self->currency_entry), om_opportunity_get_currency (self->opportunity));
+  {
+    g_autofree char *value = om_money_to_string (om_opportunity_get_value (self->opportunity));
+    gtk_editable_set_text (GTK_EDITABLE (self->value_entry), value);
+  }
+  self->filling = FALSE;
+}
+
+/* One path for every field: copy, change, hand to the model. */
+static void
+commit_fields (OmOpportunityView *self,
+               OmDate             start_date)
+{
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value_text = NULL;
+
+  if (self->filling || self->opportunity == NULL)
+    return;
+
+  edited = om_opportunity_data_copy (om_opportunity_get_data (self->opportunity));
+  g_free (edited->title);
+  edited->title = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->title_entry)));
+  g_free (edited->client);
+  edited->client = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->client_entry)));
+  g_free (edited->coordinator);
+  edited->coordinator = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->coordinator_entry)));
+  g_free (edited->currency);
+  edited->currency = g_ascii_strup (gtk_editable_get_text (GTK_EDITABLE (self->currency_entry)), -1);
+  if (start_date != 0)
+    edited->start_date = start_date;
+
+  value_text = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
+  if (!om_money_parse (value_text, &edited->value))
+    {
+      g_set_error (&error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_VALUE,
+                   _("“%s” is not a value: write an amount such as 1250000.00, with at most two decimals."),
+                   value_text);
+      refuse (self, error);
+      return;
+    }
+
+  if (!om_opportunity_edit (self->opportunity, edited, &error))
+    refuse (self, error);
+}
+
+static void
+entry_activate_cb (GtkEntry          *entry,
+                   OmOpportunityView *self)
+{
+  commit_fields (self, 0);
+}
+
+static void
+entry_leave_cb (GtkEventControllerFocus *controller,
+                OmOpportunityView       *self)
+{
+  commit_fields (self, 0);
+}
+
+static void
+day_selected_cb (GtkCalendar       *calendar,
+                 OmOpportunityView *self)
+{
+  g_autoptr(GDateTime) dt = gtk_calendar_get_date (calendar);
+  GDate gd;
+
+  if (self->filling)
+    return;
+  g_date_clear (&gd, 1);
+  g_date_set_dmy (&gd, g_date_time_get_day_of_month (dt), g_date_time_get_month (dt), g_date_time_get_year (dt));
+  commit_fields (self, g_date_get_julian (&gd));
+  gtk_menu_button_popdown (self->start_button);
+}
+
+static void
+timeline_selected_cb (OmOpportunityView *self)
+{
+  om_stage_editor_set_stage (self->editor, self->opportunity, om_timeline_get_selected (self->timeline));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+editor_refused_cb (OmStageEditor     *editor,
+                   const char        *message,
+                   OmOpportunityView *self)
+{
+  g_signal_emit (self, signals[REFUSED], 0, message);
+}
+
+static void
+watch_entry (OmOpportunityView *self,
+             GtkEntry          *entry)
+{
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  g_signal_connect (entry, "activate", G_CALLBACK (entry_activate_cb), self);
+  g_signal_connect (focus, "leave", G_CALLBACK (entry_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (entry), focus);
+}
+
+static void
+om_opportunity_view_dispose (GObject *object)
+{
+  OmOpportunityView *self = (OmOpportunityView *) object;
+
+  om_opportunity_view_set_opportunity (self, NULL);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (om_opportunity_view_parent_class)->dispose (object);
+}
+
+static void
+om_opportunity_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  OmOpportunityView *self = OM_OPPORTUNITY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_OPPORTUNITY:
+      g_value_set_object (value, self->opportunity);
+      break;
+    case PROP_SELECTED:
+      g_value_set_int (value, om_opportunity_view_get_selected (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+om_opportunity_view_class_init (OmOpportunityViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = om_opportunity_view_dispose;
+  object_class->get_property = om_opportunity_view_get_property;
+
+  properties[PROP_OPPORTUNITY] =
+    g_param_spec_object ("opportunity", NULL, NULL, OM_TYPE_OPPORTUNITY,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_int ("selected", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OmOpportunityView::refused:
+   * @message: the model's explanation
+   */
+  signals[REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  g_type_ensure (OM_TYPE_TIMELINE);
+  g_type_ensure (OM_TYPE_STAGE_EDITOR);
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-opportunity-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, client_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, coordinator_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, value_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, currency_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, start_button);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, start_calendar);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, chain_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, weakest_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, weighted_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, warnings_list);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, timeline_scroller);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, timeline);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, editor);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+om_opportunity_view_init (OmOpportunityView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  watch_entry (self, self->title_entry);
+  watch_entry (self, self->client_entry);
+  watch_entry (self, self->coordinator_entry);
+  watch_entry (self, self->value_entry);
+  watch_entry (self, self->currency_entry);
+  g_signal_connect (self->start_calendar, "day-selected", G_CALLBACK (day_selected_cb), self);
+  g_signal_connect_swapped (self->timeline, "notify::selected", G_CALLBACK (timeline_selected_cb), self);
+  g_signal_connect (self->editor, "refused", G_CALLBACK (editor_refused_cb), self);
+}
+
+GtkWidget *
+om_opportunity_view_new (void)
+{
+  return g_object_new (OM_TYPE_OPPORTUNITY_VIEW, NULL);
+}
+
+void
+om_opportunity_view_set_opportunity (OmOpportunityView *self,
+                                     OmOpportunity     *opportunity)
+{
+  if (self->opportunity == opportunity)
+    return;
+
+  if (self->opportunity != NULL)
+    g_signal_handlers_disconnect_by_data (self->opportunity, self);
+  g_set_object (&self->opportunity, opportunity);
+  if (opportunity != NULL)
+    g_signal_connect_swapped (opportunity, "notify", G_CALLBACK (opportunity_notify_cb), self);
+
+  om_timeline_set_opportunity (self->timeline, opportunity);
+  om_stage_editor_set_stage (self->editor, opportunity, -1);
+  if (opportunity != NULL)
+    {
+      int current = om_opportunity_get_current_stage (opportunity);
+      om_timeline_set_selected (self->timeline, current);
+    }
+  fill (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPPORTUNITY]);
+}
+
+OmOpportunity *
+om_opportunity_view_get_opportunity (OmOpportunityView *self)
+{
+  return self->opportunity;
+}
+
+OmTimeline *
+om_opportunity_view_get_timeline (OmOpportunityView *self)
+{
+  return self->timeline;
+}
+
+GtkWidget *
+om_opportunity_view_get_editor (OmOpportunityView *self)
+{
+  return GTK_WIDGET (self->editor);
+}
+
+int
+om_opportunity_view_get_selected (OmOpportunityView *self)
+{
+  return om_timeline_get_selected (self->timeline);
+}
+
+void
+om_opportunity_view_select_stage (OmOpportunityView *self,
+                                  int                position)
+{
+  om_timeline_set_selected (self->timeline, position);
+}
+
+void
+om_opportunity_view_focus_title (OmOpportunityView *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+}

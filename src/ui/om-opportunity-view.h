@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "om-model.h"
+#include "om-timeline.h"
+
+G_BEGIN_DECLS
+
+#define OM_TYPE_OPPORTUNITY_VIEW (om_opportunity_view_get_type ())
+G_DECLARE_FINAL_TYPE (OmOpportunityView, om_opportunity_view, OM, OPPORTUNITY_VIEW, GtkWidget)
+
+GtkWidget     *om_opportunity_view_new             (void);
+void           om_opportunity_view_set_opportunity (OmOpportunityView *self,
+                                                    OmOpportunity     *opportunity);
+OmOpportunity *om_opportunity_view_get_opportunity (OmOpportunityView *self);
+OmTimeline    *om_opportunity_view_get_timeline    (OmOpportunityView *self);
+GtkWidget     *om_opportunity_view_get_editor      (OmOpportunityView *self);
+int            om_opportunity_view_get_selected    (OmOpportunityView *self);
+void           om_opportunity_view_select_stage    (OmOpportunityView *self,
+                                                    int                position);
+void           om_opportunity_view_focus_title     (OmOpportunityView *self);
+
+G_END_DECLS

@@ -1,0 +1,869 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-ui"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "om-stage-editor.h"
+
+/**
+ * OmStageEditor:
+ *
+ * The panel under the timeline that edits one stage of an opportunity:
+ * the stage at a position, followed live as the model changes. Each field
+ * is committed on its own (Enter, leaving the field, or a new value in a
+ * spin button or drop-down) through om_opportunity_edit_stage(), so every
+ * accepted change is one undoable step; a refused one is reported with
+ * #OmStageEditor::refused and the field shows the model's value again.
+ */
+
+/* The fields edited as text: single-line entries and two text views */
+typedef enum
+{
+  TEXT_ACTIVITY,
+  TEXT_MILESTONE,
+  TEXT_OWNER,
+  TEXT_CLIENT_OWNER,
+  TEXT_DECIDED_ON,
+  TEXT_LOST_REASON,
+  TEXT_DESCRIPTION,
+  TEXT_NOTES,
+  N_TEXT_FIELDS
+} TextField;
+
+struct _OmStageEditor
+{
+  GtkWidget       parent_instance;
+
+  OmOpportunity  *opportunity;
+  GListModel     *stages;
+  OmStage        *stage;
+  int             position;
+
+  /* Non-zero while the editor writes to its own fields or commits, so
+   * that the signals this causes do not commit anything. */
+  guint           busy;
+  /* What each text field was last given from the model: a focused field
+   * that differs from it holds the user's typing, which a refresh keeps. */
+  char           *shown[N_TEXT_FIELDS];
+
+  GtkStack       *stack;
+  GtkLabel       *heading_label;
+  GtkLabel       *status_label;
+  GtkEntry       *activity_entry;
+  GtkEntry       *milestone_entry;
+  GtkDropDown    *kind_dropdown;
+  GtkEntry       *owner_entry;
+  GtkEntry       *client_owner_entry;
+  GtkSpinButton  *duration_spin;
+  GtkSpinButton  *probability_spin;
+  GtkWidget      *decided_label;
+  GtkEntry       *decided_entry;
+  GtkWidget      *lost_reason_label;
+  GtkEntry       *lost_reason_entry;
+  GtkTextView    *description_view;
+  GtkTextView    *notes_view;
+  GtkButton      *win_button;
+  GtkButton      *lose_button;
+  GtkButton      *reopen_button;
+  GtkButton      *move_earlier_button;
+  GtkButton      *move_later_button;
+  GtkButton      *add_after_button;
+  GtkButton      *remove_button;
+};
+
+G_DEFINE_FINAL_TYPE (OmStageEditor, om_stage_editor, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_OPPORTUNITY,
+  PROP_POSITION,
+  N_PROPS
+};
+
+enum {
+  REFUSED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const struct
+{
+  glong widget;   /* offset in OmStageEditor */
+  glong data;     /* offset of the string in OmStageData, or -1 */
+} text_fields[N_TEXT_FIELDS] = {
+  [TEXT_ACTIVITY] = { G_STRUCT_OFFSET (OmStageEditor, activity_entry), G_STRUCT_OFFSET (OmStageData, activity) },
+  [TEXT_MILESTONE] = { G_STRUCT_OFFSET (OmStageEditor, milestone_entry), G_STRUCT_OFFSET (OmStageData, milestone) },
+  [TEXT_OWNER] = { G_STRUCT_OFFSET (OmStageEditor, owner_entry), G_STRUCT_OFFSET (OmStageData, owner) },
+  [TEXT_CLIENT_OWNER] = { G_STRUCT_OFFSET (OmStageEditor, client_owner_entry), G_STRUCT_OFFSET (OmStageData, client_owner) },
+  [TEXT_DECIDED_ON] = { G_STRUCT_OFFSET (OmStageEditor, decided_entry), -1 },
+  [TEXT_LOST_REASON] = { G_STRUCT_OFFSET (OmStageEditor, lost_reason_entry), G_STRUCT_OFFSET (OmStageData, lost_reason) },
+  [TEXT_DESCRIPTION] = { G_STRUCT_OFFSET (OmStageEditor, description_view), G_STRUCT_OFFSET (OmStageData, client_description) },
+  [TEXT_NOTES] = { G_STRUCT_OFFSET (OmStageEditor, notes_view), G_STRUCT_OFFSET (OmStageData, notes) },
+};
+
+/* The buttons' actions, and what each does when the model allows it */
+static const struct
+{
+  const char *action_name;
+  glong       button;     /* offset in OmStageEditor */
+  const char *description;
+} action_buttons[] = {
+  { "win.stage-win", G_STRUCT_OFFSET (OmStageEditor, win_button),
+    N_("Mark the current stage won (the client agreed to its milestone)") },
+  { "win.stage-lose", G_STRUCT_OFFSET (OmStageEditor, lose_button),
+    N_("Mark the current stage lost, with the reason: this loses the whole opportunity") },
+  { "win.stage-reopen", G_STRUCT_OFFSET (OmStageEditor, reopen_button),
+    N_("Undo the most recent decision: reopen the last won stage, or the lost one") },
+  { "win.stage-move-earlier", G_STRUCT_OFFSET (OmStageEditor, move_earlier_button),
+    N_("Move this stage one place earlier in the chain") },
+  { "win.stage-move-later", G_STRUCT_OFFSET (OmStageEditor, move_later_button),
+    N_("Move this stage one place later in the chain") },
+  { "win.stage-add-after", G_STRUCT_OFFSET (OmStageEditor, add_after_button),
+    N_("Add a new pending stage after this one") },
+  { "win.stage-remove", G_STRUCT_OFFSET (OmStageEditor, remove_button),
+    N_("Remove this stage from the plan") },
+};
+
+static void refresh (OmStageEditor *self,
+                     gboolean       force);
+
+/* Fields */
+
+static GtkWidget *
+text_field_widget (OmStageEditor *self,
+                   TextField      field)
+{
+  return G_STRUCT_MEMBER (GtkWidget *, self, text_fields[field].widget);
+}
+
+static TextField
+text_field_for_widget (OmStageEditor *self,
+                       GtkWidget     *widget)
+{
+  for (guint i = 0; i < N_TEXT_FIELDS; i++)
+    if (text_field_widget (self, i) == widget)
+      return i;
+  g_return_val_if_reached (N_TEXT_FIELDS);
+}
+
+/* What the field holds; single-line fields trimmed, as the model keeps them */
+static char *
+text_field_get (OmStageEditor *self,
+                TextField      field)
+{
+  GtkWidget *widget = text_field_widget (self, field);
+
+  if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    }
+
+  return om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (widget)));
+}
+
+static void
+text_field_set (OmStageEditor *self,
+                TextField      field,
+                const char    *text)
+{
+  GtkWidget *widget = text_field_widget (self, field);
+
+  self->busy++;
+  if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+
+      /* the model's value is not something Ctrl+Z in the view should undo */
+      gtk_text_buffer_begin_irreversible_action (buffer);
+      gtk_text_buffer_set_text (buffer, text, -1);
+      gtk_text_buffer_end_irreversible_action (buffer);
+    }
+  else
+    gtk_editable_set_text (GTK_EDITABLE (widget), text);
+  self->busy--;
+}
+
+static char *
+text_field_from_model (const OmStageData *data,
+                       TextField          field)
+{
+  const char *value;
+
+  if (field == TEXT_DECIDED_ON)
+    return data->decided_on != 0 ? om_date_to_iso (data->decided_on) : g_strdup ("");
+
+  value = G_STRUCT_MEMBER (const char *, data, text_fields[field].data);
+  return g_strdup (value != NULL ? value : "");
+}
+
+static gboolean
+text_field_apply (OmStageData  *edited,
+                  TextField     field,
+                  const char   *text,
+                  GError      **error)
+{
+  char **slot;
+
+  if (field == TEXT_DECIDED_ON)
+    {
+      OmDate date;
+
+      if (!om_date_parse (text, &date))
+        {
+          g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_DATE,
+                       _("“%s” is not a date. Type the day of the decision as YYYY-MM-DD, for example 2025-03-14."),
+                       text);
+          return FALSE;
+        }
+      edited->decided_on = date;
+      return TRUE;
+    }
+
+  slot = &G_STRUCT_MEMBER (char *, edited, text_fields[field].data);
+  g_free (*slot);
+  *slot = g_strdup (text);
+  return TRUE;
+}
+
+static gboolean
+widget_contains_focus (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* Shows the model's value, unless @force is FALSE and the user is typing
+ * something else into the field. */
+static void
+text_field_show_model (OmStageEditor *self,
+                       TextField      field,
+                       gboolean       force)
+{
+  g_autofree char *value = text_field_from_model (om_stage_get_data (self->stage), field);
+
+  if (!force && widget_contains_focus (text_field_widget (self, field)))
+    {
+      g_autofree char *text = text_field_get (self, field);
+
+      if (g_strcmp0 (text, self->shown[field]) != 0)
+        return;
+    }
+
+  text_field_set (self, field, value);
+  g_free (self->shown[field]);
+  self->shown[field] = g_steal_pointer (&value);
+}
+
+static int
+probability_to_percent (double probability)
+{
+  return (int) round (probability * 100.0);
+}
+
+/* Model to fields */
+
+static char *
+describe_status (OmStage *stage)
+{
+  OmStageStatus status = om_stage_get_status (stage);
+
+  if (status == OM_STAGE_STATUS_WON)
+    {
+      g_autofree char *on = om_date_format (om_stage_get_decided_on (stage));
+      return g_strdup_printf (_("Won on %s"), on);
+    }
+  if (status == OM_STAGE_STATUS_LOST)
+    {
+      g_autofree char *on = om_date_format (om_stage_get_decided_on (stage));
+      return g_strdup_printf (_("Lost on %s: %s"), on, om_stage_get_lost_reason (stage));
+    }
+  else
+    {
+      g_autofree char *due = om_date_format (om_stage_get_due_date (stage));
+
+      if (om_stage_get_overdue (stage))
+        return g_strdup_printf (_("Overdue since %s"), due);
+      if (om_stage_get_current (stage))
+        return g_strdup_printf (_("Current stage, due %s"), due);
+      return g_strdup_printf (_("Pending, due %s"), due);
+    }
+}
+
+static void
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    set)
+{
+  if (set)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+static void
+show_status (OmStageEditor *self)
+{
+  OmStageStatus status = om_stage_get_status (self->stage);
+  g_autofree char *heading = NULL;
+  g_autofree char *text = describe_status (self->stage);
+  gboolean bad = status == OM_STAGE_STATUS_LOST ||
+                 (status == OM_STAGE_STATUS_PENDING && om_stage_get_overdue (self->stage));
+
+  /* Translators: the stage's number in the chain, and its activity */
+  heading = g_strdup_printf (_("Stage %u: %s"), om_stage_get_position (self->stage) + 1,
+                             om_stage_get_activity (self->stage));
+  gtk_label_set_text (self->heading_label, heading);
+  gtk_label_set_text (self->status_label, text);
+
+  set_css_class (GTK_WIDGET (self->status_label), "success", status == OM_STAGE_STATUS_WON);
+  set_css_class (GTK_WIDGET (self->status_label), "error", bad);
+  set_css_class (GTK_WIDGET (self->status_label), "dim-label",
+                 status == OM_STAGE_STATUS_PENDING && !bad);
+}
+
+static void
+show_spin (OmStageEditor *self,
+           GtkSpinButton *spin,
+           double         value)
+{
+  /* setting the same value would also throw away what is being typed */
+  if (gtk_spin_button_get_value (spin) == value)
+    return;
+  self->busy++;
+  gtk_spin_button_set_value (spin, value);
+  self->busy--;
+}
+
+static void
+refresh (OmStageEditor *self,
+         gboolean       force)
+{
+  OmStageStatus status;
+
+  if (self->stage == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  self->busy++;
+
+  status = om_stage_get_status (self->stage);
+  show_status (self);
+
+  for (guint i = 0; i < N_TEXT_FIELDS; i++)
+    text_field_show_model (self, i, force);
+
+  if (gtk_drop_down_get_selected (self->kind_dropdown) != (guint) om_stage_get_kind (self->stage))
+    gtk_drop_down_set_selected (self->kind_dropdown, om_stage_get_kind (self->stage));
+  show_spin (self, self->duration_spin, om_stage_get_duration_days (self->stage));
+  show_spin (self, self->probability_spin, probability_to_percent (om_stage_get_probability (self->stage)));
+
+  gtk_widget_set_visible (self->decided_label, status != OM_STAGE_STATUS_PENDING);
+  gtk_widget_set_visible (GTK_WIDGET (self->decided_entry), status != OM_STAGE_STATUS_PENDING);
+  gtk_widget_set_visible (self->lost_reason_label, status == OM_STAGE_STATUS_LOST);
+  gtk_widget_set_visible (GTK_WIDGET (self->lost_reason_entry), status == OM_STAGE_STATUS_LOST);
+
+  gtk_stack_set_visible_child_name (self->stack, "stage");
+
+  self->busy--;
+}
+
+static void
+stage_notify_cb (OmStageEditor *self,
+                 GParamSpec    *pspec,
+                 OmStage       *stage)
+{
+  refresh (self, FALSE);
+}
+
+static void
+set_position (OmStageEditor *self,
+              int            position)
+{
+  if (self->position == position)
+    return;
+  self->position = position;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+}
+
+/* Follows whatever stage is now at the position: a move, an insertion
+ * or an undo can put another stage there, or none. */
+static void
+bind_stage (OmStageEditor *self)
+{
+  g_autoptr(OmStage) stage = NULL;
+
+  if (self->stages != NULL && self->position >= 0)
+    stage = g_list_model_get_item (self->stages, self->position);
+  if (stage == NULL)
+    set_position (self, -1);
+
+  if (stage == self->stage)
+    {
+      refresh (self, FALSE);
+      return;
+    }
+
+  if (self->stage != NULL)
+    g_signal_handlers_disconnect_by_func (self->stage, stage_notify_cb, self);
+  g_set_object (&self->stage, stage);
+  if (self->stage != NULL)
+    g_signal_connect_object (self->stage, "notify", G_CALLBACK (stage_notify_cb), self,
+                             G_CONNECT_SWAPPED);
+
+  /* another stage: what was typed for the previous one does not belong here */
+  for (guint i = 0; i < N_TEXT_FIELDS; i++)
+    g_clear_pointer (&self->shown[i], g_free);
+  refresh (self, TRUE);
+}
+
+static void
+stages_changed_cb (OmStageEditor *self,
+                   guint          position,
+                   guint          removed,
+                   guint          added,
+                   GListModel    *stages)
+{
+  bind_stage (self);
+}
+
+/* Fields to model */
+
+static void
+refuse (OmStageEditor *self,
+        const GError  *error)
+{
+  /* Closing the window takes the focus from a field, which commits what
+   * was typed there; if that is refused, there is no one left to tell. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  g_signal_emit (self, signals[REFUSED], 0, error->message);
+}
+
+/* Returns the index of the edited stage, or -1 when there is nothing to
+ * commit to (no stage, or the editor is filling its own fields). */
+static int
+commit_index (OmStageEditor *self)
+{
+  if (self->busy > 0 || self->stage == NULL || self->opportunity == NULL)
+    return -1;
+  return self->position;
+}
+
+static gboolean
+commit (OmStageEditor     *self,
+        int                index,
+        const OmStageData *edited)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  self->busy++;
+  ok = om_opportunity_edit_stage (self->opportunity, index, edited, &error);
+  self->busy--;
+
+  if (!ok)
+    {
+      /* Put the model's value back first: whatever the window does to
+       * show the message (and the focus change it may cause) then finds
+       * nothing left to commit. */
+      refresh (self, TRUE);
+      refuse (self, error);
+    }
+  return ok;
+}
+
+static void
+commit_text_field (OmStageEditor *self,
+                   TextField      field)
+{
+  int index = commit_index (self);
+  g_autofree char *text = NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(OmStageData) edited = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (index < 0 || field >= N_TEXT_FIELDS)
+    return;
+
+  text = text_field_get (self, field);
+  current = text_field_from_model (om_stage_get_data (self->stage), field);
+  if (g_strcmp0 (text, current) != 0)
+    {
+      edited = om_stage_data_copy (om_stage_get_data (self->stage));
+      if (!text_field_apply (edited, field, text, &error))
+        {
+          text_field_show_model (self, field, TRUE);
+          refuse (self, error);
+          return;
+        }
+      if (!commit (self, index, edited))
+        return;
+    }
+
+  /* the model's value as it is kept, trimmed */
+  text_field_show_model (self, field, TRUE);
+}
+
+static void
+text_entry_activate_cb (OmStageEditor *self,
+                        GtkEntry      *entry)
+{
+  commit_text_field (self, text_field_for_widget (self, GTK_WIDGET (entry)));
+}
+
+static void
+text_field_leave_cb (OmStageEditor           *self,
+                     GtkEventControllerFocus *controller)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  commit_text_field (self, text_field_for_widget (self, widget));
+}
+
+static void
+spin_value_changed_cb (OmStageEditor *self,
+                       GtkSpinButton *spin)
+{
+  int index = commit_index (self);
+  int value = gtk_spin_button_get_value_as_int (spin);
+  g_autoptr(OmStageData) edited = NULL;
+
+  if (index < 0)
+    return;
+
+  edited = om_stage_data_copy (om_stage_get_data (self->stage));
+  if (spin == self->duration_spin)
+    {
+      if ((guint) value == edited->duration_days)
+        return;
+      edited->duration_days = value;
+    }
+  else
+    {
+      /* whole percent: an unchanged percentage keeps a finer probability */
+      if (value == probability_to_percent (edited->probability))
+        return;
+      edited->probability = value / 100.0;
+    }
+
+  commit (self, index, edited);
+}
+
+static void
+kind_selected_cb (OmStageEditor *self,
+                  GParamSpec    *pspec,
+                  GtkDropDown   *dropdown)
+{
+  int index = commit_index (self);
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  g_autoptr(OmStageData) edited = NULL;
+
+  if (index < 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected == (guint) om_stage_get_kind (self->stage))
+    return;
+
+  edited = om_stage_data_copy (om_stage_get_data (self->stage));
+  edited->kind = selected;
+  commit (self, index, edited);
+}
+
+/* GObject */
+
+static void
+om_stage_editor_dispose (GObject *object)
+{
+  OmStageEditor *self = (OmStageEditor *) object;
+
+  /* first, so that a focus change while the children go commits nothing */
+  if (self->stages != NULL)
+    g_signal_handlers_disconnect_by_func (self->stages, stages_changed_cb, self);
+  if (self->stage != NULL)
+    g_signal_handlers_disconnect_by_func (self->stage, stage_notify_cb, self);
+  g_clear_object (&self->stage);
+  g_clear_object (&self->stages);
+  g_clear_object (&self->opportunity);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), OM_TYPE_STAGE_EDITOR);
+
+  G_OBJECT_CLASS (om_stage_editor_parent_class)->dispose (object);
+}
+
+static void
+om_stage_editor_finalize (GObject *object)
+{
+  OmStageEditor *self = (OmStageEditor *) object;
+
+  for (guint i = 0; i < N_TEXT_FIELDS; i++)
+    g_free (self->shown[i]);
+
+  G_OBJECT_CLASS (om_stage_editor_parent_class)->finalize (object);
+}
+
+static void
+om_stage_editor_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  OmStageEditor *self = OM_STAGE_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_OPPORTUNITY:
+      g_value_set_object (value, self->opportunity);
+      break;
+    case PROP_POSITION:
+      g_value_set_int (value, self->position);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+om_stage_editor_class_init (OmStageEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = om_stage_editor_dispose;
+  object_class->finalize = om_stage_editor_finalize;
+  object_class->get_property = om_stage_editor_get_property;
+
+  /**
+   * OmStageEditor:opportunity:
+   *
+   * The opportunity whose stage is edited, or %NULL.
+   */
+  properties[PROP_OPPORTUNITY] =
+    g_param_spec_object ("opportunity", NULL, NULL, OM_TYPE_OPPORTUNITY,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmStageEditor:position:
+   *
+   * The index of the edited stage, or -1 when no stage is shown.
+   */
+  properties[PROP_POSITION] =
+    g_param_spec_int ("position", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OmStageEditor::refused:
+   * @message: why, written for the user
+   *
+   * The model refused an edit; the field shows the model's value again.
+   */
+  signals[REFUSED] =
+    g_signal_new ("refused",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-stage-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, stack);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, status_label);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, activity_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, milestone_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, owner_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, client_owner_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, duration_spin);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, probability_spin);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_label);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, lost_reason_label);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, lost_reason_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, description_view);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, win_button);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, lose_button);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, reopen_button);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, move_earlier_button);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, move_later_button);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, add_after_button);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, remove_button);
+  gtk_widget_class_bind_template_callback (widget_class, text_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, text_field_leave_cb);
+  gtk_widget_class_bind_template_callback (widget_class, spin_value_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, kind_selected_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "stageeditor");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+om_stage_editor_init (OmStageEditor *self)
+{
+  const char *kinds[] = {
+    om_stage_kind_to_label (OM_STAGE_KIND_STANDARD),
+    om_stage_kind_to_label (OM_STAGE_KIND_PROCESS_AGREEMENT),
+    om_stage_kind_to_label (OM_STAGE_KIND_FEASIBILITY_STUDY),
+    NULL
+  };
+  g_autoptr(GtkStringList) kind_labels = gtk_string_list_new (kinds);
+
+  self->position = -1;
+
+  /* no commits from the template's own initial values */
+  self->busy++;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drop_down_set_model (self->kind_dropdown, G_LIST_MODEL (kind_labels));
+  self->busy--;
+
+  for (guint i = 0; i < G_N_ELEMENTS (action_buttons); i++)
+    om_stage_editor_set_action_reason (self, action_buttons[i].action_name, NULL);
+
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/* Public API */
+
+/**
+ * om_stage_editor_new:
+ *
+ * Returns: (transfer floating): a new editor that shows no stage
+ */
+GtkWidget *
+om_stage_editor_new (void)
+{
+  return g_object_new (OM_TYPE_STAGE_EDITOR, NULL);
+}
+
+/**
+ * om_stage_editor_set_stage:
+ * @opportunity: (nullable): the opportunity, or %NULL to edit nothing
+ * @position: the stage's index, or -1 for none
+ *
+ * Edits the stage at @position of @opportunity, and keeps following the
+ * stage at that position.
+ */
+void
+om_stage_editor_set_stage (OmStageEditor *self,
+                           OmOpportunity *opportunity,
+                           int            position)
+{
+  g_return_if_fail (OM_IS_STAGE_EDITOR (self));
+  g_return_if_fail (opportunity == NULL || OM_IS_OPPORTUNITY (opportunity));
+  g_return_if_fail (position >= -1);
+
+  if (opportunity == NULL)
+    position = -1;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (self->opportunity != opportunity)
+    {
+      if (self->stages != NULL)
+        g_signal_handlers_disconnect_by_func (self->stages, stages_changed_cb, self);
+      g_clear_object (&self->stages);
+
+      g_set_object (&self->opportunity, opportunity);
+      if (opportunity != NULL)
+        {
+          self->stages = g_object_ref (om_opportunity_get_stages (opportunity));
+          g_signal_connect_object (self->stages, "items-changed",
+                                   G_CALLBACK (stages_changed_cb), self, G_CONNECT_SWAPPED);
+        }
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPPORTUNITY]);
+    }
+
+  set_position (self, position);
+  bind_stage (self);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * om_stage_editor_get_opportunity:
+ *
+ * Returns: (transfer none) (nullable): the opportunity being edited
+ */
+OmOpportunity *
+om_stage_editor_get_opportunity (OmStageEditor *self)
+{
+  g_return_val_if_fail (OM_IS_STAGE_EDITOR (self), NULL);
+
+  return self->opportunity;
+}
+
+/**
+ * om_stage_editor_get_position:
+ *
+ * Returns: the index of the stage being edited, or -1 for none
+ */
+int
+om_stage_editor_get_position (OmStageEditor *self)
+{
+  g_return_val_if_fail (OM_IS_STAGE_EDITOR (self), -1);
+
+  return self->position;
+}
+
+/**
+ * om_stage_editor_set_action_reason:
+ * @action_name: the action of one of the editor's buttons, e.g. "win.stage-win"
+ * @reason: (nullable): why the model would refuse the action, or %NULL
+ *   when it is allowed
+ *
+ * Explains a button: the reason it cannot be used, or what it does.
+ */
+void
+om_stage_editor_set_action_reason (OmStageEditor *self,
+                                   const char    *action_name,
+                                   const char    *reason)
+{
+  g_return_if_fail (OM_IS_STAGE_EDITOR (self));
+  g_return_if_fail (action_name != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (action_buttons); i++)
+    {
+      GtkWidget *button;
+      const char *text;
+
+      if (g_strcmp0 (action_name, action_buttons[i].action_name) != 0)
+        continue;
+
+      button = G_STRUCT_MEMBER (GtkWidget *, self, action_buttons[i].button);
+      text = reason != NULL ? reason : _(action_buttons[i].description);
+      gtk_widget_set_tooltip_text (button, text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                      -1);
+      return;
+    }
+
+  g_critical ("%s: no button for the action “%s”", G_STRFUNC, action_name);
+}
+
+/**
+ * om_stage_editor_focus_first:
+ *
+ * Moves the keyboard focus to the first field, when a stage is shown.
+ */
+void
+om_stage_editor_focus_first (OmStageEditor *self)
+{
+  g_return_if_fail (OM_IS_STAGE_EDITOR (self));
+
+  if (self->stage != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->activity_entry));
+}

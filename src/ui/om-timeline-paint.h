@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <cairo.h>
+#include <gdk/gdk.h>
+#include <pango/pangocairo.h>
+
+#include "om-timeline-layout.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The timeline's look, drawn with cairo so that the same code paints the
+ * window (through GtkSnapshot) and the printed summary (vector PDF).
+ */
+
+typedef struct
+{
+  GdkRGBA foreground;
+  GdkRGBA dim;
+  GdkRGBA background;
+  GdkRGBA won;
+  GdkRGBA lost;
+  GdkRGBA current;
+  GdkRGBA pending;
+  GdkRGBA overdue;
+  GdkRGBA today;
+  GdkRGBA selection;
+} OmTimelinePalette;
+
+typedef enum
+{
+  OM_TIMELINE_PAINT_NONE     = 0,
+  OM_TIMELINE_PAINT_SELECTED = 1 << 0,
+  OM_TIMELINE_PAINT_FOCUSED  = 1 << 1,
+  OM_TIMELINE_PAINT_DRAGGED  = 1 << 2,
+} OmTimelinePaintFlags;
+
+void om_timeline_palette_init_light (OmTimelinePalette       *palette);
+void om_timeline_palette_init_from  (OmTimelinePalette       *palette,
+                                     const GdkRGBA           *foreground,
+                                     gboolean                 dark);
+void om_timeline_paint_axis         (cairo_t                 *cr,
+                                     const OmTimelineLayout  *layout,
+                                     const OmTimelinePalette *palette,
+                                     PangoContext            *context);
+void om_timeline_paint_today        (cairo_t                 *cr,
+                                     const OmTimelineLayout  *layout,
+                                     const OmTimelinePalette *palette,
+                                     PangoContext            *context);
+void om_timeline_paint_stage        (cairo_t                 *cr,
+                                     const OmTimelineStage   *stage,
+                                     const OmTimelinePalette *palette,
+                                     PangoContext            *context,
+                                     OmTimelinePaintFlags     flags);
+void om_timeline_paint              (cairo_t                 *cr,
+                                     const OmTimelineLayout  *layout,
+                                     const OmTimelinePalette *palette,
+                                     PangoContext            *context);
+
+G_END_DECLS

@@ -1,0 +1,749 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "om-json.h"
+#include "om-stage-editor.h"
+#include "om-window-private.h"
+
+/*
+ * The window's actions. Each asks the model whether it may run (the
+ * can_ dry runs), so a refused action is insensitive and its tooltip
+ * gives the model's reason; when run, it calls the same model operation
+ * and shows any failure in the window.
+ */
+
+static OmOpportunity *
+current_opportunity (OmWindow *self)
+{
+  return om_opportunity_view_get_opportunity (self->view);
+}
+
+static int
+selected_stage (OmWindow *self)
+{
+  return om_opportunity_view_get_selected (self->view);
+}
+
+static void
+report (OmWindow     *self,
+        const GError *error)
+{
+  om_window_show_message (self, error->message);
+}
+
+/* Creating */
+
+static void
+create_from (OmWindow             *self,
+             const OmTemplateData *template)
+{
+  g_autoptr(OmOpportunityData) data = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+  OmDate today = om_date_today ();
+
+  if (self->repository == NULL)
+    return;
+
+  if (template != NULL)
+    data = om_template_data_instantiate (template, _("New Opportunity"), _("New client"), today);
+  else
+    data = om_opportunity_data_new (_("New Opportunity"), _("New client"), today);
+
+  opp = om_repository_create_opportunity (self->repository, data, &error);
+  if (opp == NULL)
+    {
+      report (self, error);
+      return;
+    }
+
+  gtk_drop_down_set_selected (self->status_filter, 0);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  om_window_select_opportunity (self, om_opportunity_get_id (opp));
+  om_opportunity_view_focus_title (self->view);
+}
+
+static void
+new_opportunity_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(OmTemplate) recommended = NULL;
+
+  if (self->repository == NULL)
+    return;
+  /* the built-in recommended process is always the first template */
+  recommended = g_list_model_get_item (om_repository_get_templates (self->repository), 0);
+  create_from (self, om_template_get_data (recommended));
+}
+
+static void
+new_empty_opportunity_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  create_from (OM_WINDOW (widget), NULL);
+}
+
+static void
+remove_opportunity_cb (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  OmOpportunity *opp = current_opportunity (self);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (opp == NULL)
+    return;
+  message = g_strdup_printf (_("“%s” was removed. Undo (Ctrl+Z) brings it back."), om_opportunity_get_title (opp));
+  if (!om_repository_remove_opportunity (self->repository, opp, &error))
+    report (self, error);
+  else
+    om_window_show_message (self, message);
+}
+
+/* Sample */
+
+/* The sample is written as of 2026-03-02; its dates move with today so
+ * that it always shows won, current, pending and overdue stages. */
+#define SAMPLE_AS_OF "2026-03-02"
+
+static void
+shift_dates (OmOpportunityData *data,
+             gint64             days)
+{
+  data->start_date = (OmDate) (data->start_date + days);
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      OmStageData *stage = g_ptr_array_index (data->stages, i);
+      if (stage->decided_on != 0)
+        stage->decided_on = (OmDate) (stage->decided_on + days);
+    }
+  for (guint i = 0; i < data->history->len; i++)
+    {
+      OmHistoryEntry *h = g_ptr_array_index (data->history, i);
+      h->on = (OmDate) (h->on + days);
+    }
+}
+
+static void
+open_sample_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  OmDate as_of = 0;
+
+  bytes = g_resources_lookup_data ("/com/example/OppManager/sample.json", G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes == NULL ||
+      !om_json_parse (g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                      &opportunities, &templates, &error))
+    {
+      report (self, error);
+      return;
+    }
+
+  om_date_parse (SAMPLE_AS_OF, &as_of);
+  for (guint i = 0; i < opportunities->len; i++)
+    shift_dates (g_ptr_array_index (opportunities, i), (gint64) om_date_today () - (gint64) as_of);
+
+  created = om_repository_import (self->repository, opportunities, templates, &error);
+  if (created == NULL)
+    {
+      report (self, error);
+      return;
+    }
+  if (created->len > 0)
+    {
+      gtk_drop_down_set_selected (self->status_filter, 0);
+      om_window_select_opportunity (self, om_opportunity_get_id (g_ptr_array_index (created, 0)));
+    }
+}
+
+/* Import and export */
+
+static void
+import_file (OmWindow *self,
+             GFile    *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (path == NULL)
+    return;
+  created = om_json_import_file (self->repository, path, &error);
+  if (created == NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      message = g_strdup_printf (_("Nothing was imported from “%s”: %s"), name, error->message);
+      om_window_show_message (self, message);
+      return;
+    }
+
+  message = g_strdup_printf (g_dngettext (NULL, "%u opportunity imported.", "%u opportunities imported.",
+                                          created->len), created->len);
+  om_window_show_message (self, message);
+  if (created->len > 0)
+    {
+      gtk_drop_down_set_selected (self->status_filter, 0);
+      om_window_select_opportunity (self, om_opportunity_get_id (g_ptr_array_index (created, 0)));
+    }
+}
+
+static void
+import_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    OmWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      import_file (self, file);
+    }
+  g_object_unref (dialog);
+}
+
+static GtkFileFilter *
+json_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Opportunity Manager documents (JSON)"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_suffix (filter, "json");
+  return filter;
+}
+
+static void
+import_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = json_filter ();
+
+  dialog = gtk_file_chooser_native_new (_("Import Opportunities"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (import_response_cb), self);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    OmWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = NULL;
+      gsize length = 0;
+
+      json = om_json_export_repository (self->repository, 0, &length, &error);
+      if (json == NULL ||
+          !g_file_replace_contents (file, json, length, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
+        report (self, error);
+      else
+        {
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("Exported to “%s”."), name);
+          om_window_show_message (self, message);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = json_filter ();
+
+  dialog = gtk_file_chooser_native_new (_("Export Opportunities"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("opportunities.json"));
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Undo */
+
+static void
+undo_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!om_repository_undo (self->repository, &error))
+    report (self, error);
+}
+
+static void
+redo_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!om_repository_redo (self->repository, &error))
+    report (self, error);
+}
+
+/* Stages */
+
+static void
+stage_win_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  int position = selected_stage (self);
+
+  if (!om_opportunity_win_stage (current_opportunity (self), (guint) position, NULL, &error))
+    report (self, error);
+  else if (om_opportunity_get_current_stage (current_opportunity (self)) >= 0)
+    /* on to the next minor opportunity */
+    om_opportunity_view_select_stage (self->view, om_opportunity_get_current_stage (current_opportunity (self)));
+}
+
+typedef struct
+{
+  OmWindow  *window;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+  GtkWidget *confirm;
+  guint      position;
+} LoseDialog;
+
+static void
+lose_dialog_free (LoseDialog *data)
+{
+  g_object_unref (data->window);
+  g_free (data);
+}
+
+static void
+lose_reason_changed_cb (GtkEditable *entry,
+                        LoseDialog  *data)
+{
+  gtk_widget_set_sensitive (data->confirm, !om_str_is_blank (gtk_editable_get_text (entry)));
+}
+
+static void
+lose_confirm_cb (GtkWidget  *button,
+                 LoseDialog *data)
+{
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp = current_opportunity (data->window);
+
+  if (opp != NULL &&
+      !om_opportunity_lose_stage (opp, data->position, gtk_editable_get_text (GTK_EDITABLE (data->entry)), &error))
+    report (data->window, error);
+  gtk_window_destroy (GTK_WINDOW (data->dialog));
+}
+
+static void
+lose_cancel_cb (GtkWidget  *button,
+                LoseDialog *data)
+{
+  gtk_window_destroy (GTK_WINDOW (data->dialog));
+}
+
+/* Losing a stage loses the sale: ask why, and make the person say it. */
+static void
+stage_lose_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  OmOpportunity *opp = current_opportunity (self);
+  LoseDialog *data = g_new0 (LoseDialog, 1);
+  OmStage *stage = om_opportunity_get_stage (opp, (guint) selected_stage (self));
+  GtkWidget *box, *buttons, *cancel, *label, *explanation;
+  g_autofree char *question = g_strdup_printf (_("Why was stage %d “%s” lost?"),
+                                               selected_stage (self) + 1, om_stage_get_activity (stage));
+
+  data->window = g_object_ref (self);
+  data->position = (guint) selected_stage (self);
+  data->dialog = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (data->dialog), _("Mark Stage Lost"));
+  gtk_window_set_transient_for (GTK_WINDOW (data->dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (data->dialog), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (data->dialog), 420, -1);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (data->dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (data->dialog), "om-lose", data, (GDestroyNotify) lose_dialog_free);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  label = gtk_label_new (question);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  explanation = gtk_label_new (_("Losing any stage loses the whole opportunity. The reason is kept in its history; "
+                                 "Reopen undoes the decision."));
+  gtk_label_set_wrap (GTK_LABEL (explanation), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (explanation), 0);
+  gtk_widget_add_css_class (explanation, "dim-label");
+  data->entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (data->entry), _("Reason"));
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (data->entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  gtk_entry_set_activates_default (GTK_ENTRY (data->entry), TRUE);
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  data->confirm = gtk_button_new_with_mnemonic (_("_Mark Lost"));
+  gtk_widget_add_css_class (data->confirm, "destructive-action");
+  gtk_widget_set_sensitive (data->confirm, FALSE);
+  gtk_box_append (GTK_BOX (buttons), cancel);
+  gtk_box_append (GTK_BOX (buttons), data->confirm);
+
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), explanation);
+  gtk_box_append (GTK_BOX (box), data->entry);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_window_set_child (GTK_WINDOW (data->dialog), box);
+  gtk_window_set_default_widget (GTK_WINDOW (data->dialog), data->confirm);
+
+  g_signal_connect (data->entry, "changed", G_CALLBACK (lose_reason_changed_cb), data);
+  g_signal_connect (data->confirm, "clicked", G_CALLBACK (lose_confirm_cb), data);
+  g_signal_connect (cancel, "clicked", G_CALLBACK (lose_cancel_cb), data);
+  gtk_window_present (GTK_WINDOW (data->dialog));
+}
+
+static void
+stage_reopen_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!om_opportunity_reopen (current_opportunity (self), NULL, &error))
+    report (self, error);
+  else
+    om_opportunity_view_select_stage (self->view, om_opportunity_get_current_stage (current_opportunity (self)));
+}
+
+static void
+stage_add_after_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmStageData) stage = om_stage_data_new (_("New stage"), _("Client agrees to the next step"));
+  guint position = (guint) (selected_stage (self) + 1);
+
+  if (!om_opportunity_add_stage (current_opportunity (self), position, stage, &error))
+    {
+      report (self, error);
+      return;
+    }
+  om_opportunity_view_select_stage (self->view, (int) position);
+  om_stage_editor_focus_first (OM_STAGE_EDITOR (om_opportunity_view_get_editor (self->view)));
+}
+
+static void
+stage_remove_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  int position = selected_stage (self);
+
+  if (!om_opportunity_remove_stage (current_opportunity (self), (guint) position, &error))
+    report (self, error);
+  else
+    om_opportunity_view_select_stage (self->view, MIN (position, (int) om_opportunity_get_n_stages (current_opportunity (self)) - 1));
+}
+
+static gboolean can_move_earlier (OmOpportunity *opp, guint index, GError **error);
+static gboolean can_move_later (OmOpportunity *opp, guint index, GError **error);
+
+static void
+move_selected (OmWindow *self,
+               int       delta)
+{
+  OmOpportunity *opp = current_opportunity (self);
+  OmTimeline *timeline = om_opportunity_view_get_timeline (self->view);
+  g_autoptr(GError) error = NULL;
+  int from = selected_stage (self);
+  int to = from + delta;
+  gboolean had_focus;
+  GtkWidget *child = om_timeline_get_stage_widget (timeline, (guint) from);
+
+  had_focus = child != NULL && gtk_widget_has_focus (child);
+  if ((delta < 0 && !can_move_earlier (opp, (guint) from, &error)) ||
+      (delta > 0 && !can_move_later (opp, (guint) from, &error)) ||
+      !om_opportunity_move_stage (opp, (guint) from, (guint) to, &error))
+    {
+      report (self, error);
+      return;
+    }
+  om_opportunity_view_select_stage (self->view, to);
+  /* the stage's accessible name reads out its new place */
+  if (had_focus)
+    om_timeline_focus_stage (timeline, (guint) to);
+}
+
+static void
+stage_move_earlier_cb (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  move_selected (OM_WINDOW (widget), -1);
+}
+
+static void
+stage_move_later_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  move_selected (OM_WINDOW (widget), +1);
+}
+
+/* Zoom and search */
+
+static void
+zoom_in_cb (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  om_timeline_zoom (om_opportunity_view_get_timeline (OM_WINDOW (widget)->view), 1.25);
+}
+
+static void
+zoom_out_cb (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  om_timeline_zoom (om_opportunity_view_get_timeline (OM_WINDOW (widget)->view), 0.8);
+}
+
+static void
+zoom_fit_cb (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  om_timeline_zoom_to_fit (om_opportunity_view_get_timeline (OM_WINDOW (widget)->view));
+}
+
+static void
+search_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (OM_WINDOW (widget)->search_entry));
+}
+
+static void
+focus_timeline_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  int position = selected_stage (self);
+
+  om_timeline_focus_stage (om_opportunity_view_get_timeline (self->view), (guint) MAX (position, 0));
+}
+
+/* Sensitivity */
+
+typedef gboolean (*StageCheck) (OmOpportunity *opp,
+                                guint          index,
+                                GError       **error);
+
+static void
+set_stage_action (OmWindow   *self,
+                  const char *name,
+                  gboolean    enabled,
+                  const char *reason)
+{
+  g_autofree char *detailed = g_strconcat ("win.", name, NULL);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), detailed, enabled);
+  om_stage_editor_set_action_reason (OM_STAGE_EDITOR (om_opportunity_view_get_editor (self->view)), detailed,
+                                     enabled ? NULL : reason);
+}
+
+static void
+check_stage_action (OmWindow   *self,
+                    const char *name,
+                    StageCheck  check,
+                    guint       index)
+{
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp = current_opportunity (self);
+  gboolean ok = check (opp, index, &error);
+
+  set_stage_action (self, name, ok, error ? error->message : NULL);
+}
+
+static gboolean
+can_move_earlier (OmOpportunity *opp,
+                  guint          index,
+                  GError       **error)
+{
+  if (index == 0)
+    {
+      g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_INDEX, _("This stage is already the first one."));
+      return FALSE;
+    }
+  return om_opportunity_can_move_stage (opp, index, index - 1, error);
+}
+
+static gboolean
+can_move_later (OmOpportunity *opp,
+                guint          index,
+                GError       **error)
+{
+  if (index + 1 >= om_opportunity_get_n_stages (opp))
+    {
+      g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_INDEX, _("This stage is already the last one."));
+      return FALSE;
+    }
+  return om_opportunity_can_move_stage (opp, index, index + 1, error);
+}
+
+static gboolean
+can_add_after (OmOpportunity *opp,
+               guint          index,
+               GError       **error)
+{
+  return om_opportunity_can_add_stage (opp, index + 1, error);
+}
+
+/**
+ * _om_window_update_actions:
+ *
+ * Enables what the model would accept now, and tells why not otherwise.
+ */
+void
+_om_window_update_actions (OmWindow *self)
+{
+  OmOpportunity *opp = self->repository ? current_opportunity (self) : NULL;
+  int position = opp ? selected_stage (self) : -1;
+  gboolean have_repo = self->repository != NULL;
+  GtkWidget *widget = GTK_WIDGET (self);
+  static const struct { const char *name; StageCheck check; } stage_actions[] = {
+    { "stage-win", om_opportunity_can_win_stage },
+    { "stage-lose", om_opportunity_can_lose_stage },
+    { "stage-add-after", can_add_after },
+    { "stage-remove", om_opportunity_can_remove_stage },
+    { "stage-move-earlier", can_move_earlier },
+    { "stage-move-later", can_move_later },
+  };
+
+  gtk_widget_action_set_enabled (widget, "win.new-opportunity", have_repo);
+  gtk_widget_action_set_enabled (widget, "win.new-empty-opportunity", have_repo);
+  gtk_widget_action_set_enabled (widget, "win.open-sample", have_repo);
+  gtk_widget_action_set_enabled (widget, "win.import", have_repo);
+  gtk_widget_action_set_enabled (widget, "win.export", have_repo);
+  gtk_widget_action_set_enabled (widget, "win.undo", have_repo && om_repository_get_can_undo (self->repository));
+  gtk_widget_action_set_enabled (widget, "win.redo", have_repo && om_repository_get_can_redo (self->repository));
+  gtk_widget_action_set_enabled (widget, "win.remove-opportunity", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.zoom-in", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.zoom-out", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.zoom-fit", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.focus-timeline", opp != NULL && om_opportunity_get_n_stages (opp) > 0);
+  gtk_widget_action_set_enabled (widget, "win.move-earlier-key", opp != NULL && position >= 0);
+  gtk_widget_action_set_enabled (widget, "win.move-later-key", opp != NULL && position >= 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stage_actions); i++)
+    {
+      if (opp == NULL || position < 0)
+        set_stage_action (self, stage_actions[i].name, FALSE, _("Select a stage on the timeline first."));
+      else
+        check_stage_action (self, stage_actions[i].name, stage_actions[i].check, (guint) position);
+    }
+
+  if (opp == NULL)
+    set_stage_action (self, "stage-reopen", FALSE, NULL);
+  else
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = om_opportunity_can_reopen (opp, &error);
+      set_stage_action (self, "stage-reopen", ok, error ? error->message : NULL);
+    }
+}
+
+void
+_om_window_class_init_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.new-opportunity", NULL, new_opportunity_cb);
+  gtk_widget_class_install_action (widget_class, "win.new-empty-opportunity", NULL, new_empty_opportunity_cb);
+  gtk_widget_class_install_action (widget_class, "win.remove-opportunity", NULL, remove_opportunity_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_cb);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_cb);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_cb);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_cb);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_cb);
+  gtk_widget_class_install_action (widget_class, "win.stage-win", NULL, stage_win_cb);
+  gtk_widget_class_install_action (widget_class, "win.stage-lose", NULL, stage_lose_cb);
+  gtk_widget_class_install_action (widget_class, "win.stage-reopen", NULL, stage_reopen_cb);
+  gtk_widget_class_install_action (widget_class, "win.stage-add-after", NULL, stage_add_after_cb);
+  gtk_widget_class_install_action (widget_class, "win.stage-remove", NULL, stage_remove_cb);
+  gtk_widget_class_install_action (widget_class, "win.stage-move-earlier", NULL, stage_move_earlier_cb);
+  gtk_widget_class_install_action (widget_class, "win.stage-move-later", NULL, stage_move_later_cb);
+  /* the keys always answer: a refused move says why in the window */
+  gtk_widget_class_install_action (widget_class, "win.move-earlier-key", NULL, stage_move_earlier_cb);
+  gtk_widget_class_install_action (widget_class, "win.move-later-key", NULL, stage_move_later_cb);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_cb);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_cb);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_cb);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_cb);
+  gtk_widget_class_install_action (widget_class, "win.focus-timeline", NULL, focus_timeline_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-opportunity", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.stage-win", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.stage-win", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, GDK_CONTROL_MASK, "win.stage-add-after", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK, "win.stage-remove", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.move-earlier-key", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.move-later-key", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.focus-timeline", NULL);
+}

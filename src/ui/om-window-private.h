@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "om-window.h"
+
+G_BEGIN_DECLS
+
+struct _OmWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  OmRepository         *repository;
+  GSettings            *settings;
+  GtkFilter            *filter;
+  GtkSorter            *sorter;
+  GtkSingleSelection   *selection;
+  guint                 banner_timeout;
+
+  GtkRevealer          *banner;
+  GtkLabel             *banner_label;
+  GtkStack             *stack;
+  GtkLabel             *error_label;
+  GtkSearchEntry       *search_entry;
+  GtkDropDown          *status_filter;
+  GtkListView          *list_view;
+  GtkStack             *content_stack;
+  OmOpportunityView    *view;
+};
+
+void _om_window_class_init_actions (GtkWidgetClass *widget_class);
+void _om_window_update_actions     (OmWindow       *self);
+
+G_END_DECLS

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <pango/pangocairo.h>
+
+#include "om-timeline-layout.h"
+#include "om-stage-widget.h"
+
+/*
+ * Where the timeline puts things, for given plans and zooms: in order,
+ * labels never overlapping, zero-day stages still visible, today where
+ * the date says. No display is needed: the fonts come from cairo.
+ */
+
+static PangoContext *context;
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+static OmOpportunityData *
+random_plan (guint n_stages,
+             guint n_won)
+{
+  OmOpportunityData *data = om_opportunity_data_new ("Plan", "Client", date ("2026-01-01"));
+  OmDate on = data->start_date;
+
+  for (guint i = 0; i < n_stages; i++)
+    {
+      g_autofree char *activity = g_strdup_printf ("Activity %u", i + 1);
+      g_autoptr(GString) milestone = g_string_new ("Client agrees");
+      OmStageData *stage;
+
+      for (int words = g_test_rand_int_range (0, 8); words > 0; words--)
+        g_string_append (milestone, " to something longer");
+      stage = om_stage_data_new (activity, milestone->str);
+      /* many zero-day stages: the hard case for spacing */
+      stage->duration_days = g_test_rand_bit () ? 0 : (guint) g_test_rand_int_range (1, 30);
+      stage->probability = g_test_rand_double_range (0, 1);
+      g_ptr_array_add (data->stages, stage);
+    }
+  for (guint i = 0; i < n_won && i < n_stages; i++)
+    {
+      on += (OmDate) g_test_rand_int_range (0, 10);
+      g_assert_true (om_opportunity_data_win_stage (data, i, on, NULL, NULL));
+    }
+  return data;
+}
+
+static void
+assert_well_laid_out (const OmOpportunityData *data,
+                      const OmTimelineLayout  *layout)
+{
+  g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
+
+  g_assert_cmpuint (layout->stages->len, ==, data->stages->len);
+
+  for (guint i = 0; i < layout->stages->len; i++)
+    {
+      const OmTimelineStage *s = &g_array_index (layout->stages, OmTimelineStage, i);
+      graphene_rect_t rect;
+
+      g_assert_cmpuint (s->index, ==, i);
+      g_assert_cmpuint (s->due_date, ==, dues[i]);
+      /* the milestone is never left of its date, and the bar ends there */
+      g_assert_cmpfloat (s->milestone_x, >=, om_timeline_layout_date_x (layout, dues[i]) - 1e-9);
+      g_assert_cmpfloat (s->bar_x0, <=, s->milestone_x);
+      /* every stage, even one of zero days, has room of its own */
+      om_stage_widget_get_rect (s, &rect);
+      g_assert_cmpfloat (rect.size.width, >=, OM_TIMELINE_DIAMOND);
+      g_assert_cmpfloat (s->milestone_x + OM_TIMELINE_DIAMOND, <=, layout->width);
+      g_assert_cmpfloat (s->label_width, >, 0);
+      g_assert_cmpfloat (s->label_x + s->label_width, <=, layout->width);
+      g_assert_cmpfloat (s->label_y + OM_TIMELINE_LABEL_HEIGHT, <=, layout->height);
+
+      if (i > 0)
+        {
+          const OmTimelineStage *prev = &g_array_index (layout->stages, OmTimelineStage, i - 1);
+
+          /* in order, and chained: each activity starts at the previous milestone */
+          g_assert_cmpfloat (s->milestone_x - prev->milestone_x, >=, OM_TIMELINE_MIN_SPACING - 1e-9);
+          g_assert_cmpfloat (s->bar_x0, ==, prev->milestone_x);
+        }
+
+      /* labels never overlap */
+      for (guint j = 0; j < i; j++)
+        {
+          const OmTimelineStage *o = &g_array_index (layout->stages, OmTimelineStage, j);
+
+          if (o->row != s->row)
+            continue;
+          g_assert_true (o->label_x + o->label_width <= s->label_x ||
+                         s->label_x + s->label_width <= o->label_x);
+        }
+    }
+
+  for (guint i = 1; i < layout->ticks->len; i++)
+    g_assert_cmpfloat (g_array_index (layout->ticks, OmTimelineTick, i).x, >,
+                       g_array_index (layout->ticks, OmTimelineTick, i - 1).x);
+}
+
+static void
+test_recommended (void)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
+  g_autoptr(OmTimelineLayout) layout = NULL;
+  const OmTimelineStage *first, *last;
+
+  layout = om_timeline_layout_new (data, date ("2026-01-20"), 8.0, context);
+  assert_well_laid_out (data, layout);
+
+  /* at 8 px a day the milestones are where their dates are */
+  first = &g_array_index (layout->stages, OmTimelineStage, 0);
+  last = &g_array_index (layout->stages, OmTimelineStage, 5);
+  g_assert_cmpfloat_with_epsilon (first->milestone_x, om_timeline_layout_date_x (layout, date ("2026-01-12")), 1e-9);
+  g_assert_cmpfloat_with_epsilon (last->milestone_x - first->milestone_x, (86 - 7) * 8.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (first->bar_x0, om_timeline_layout_date_x (layout, date ("2026-01-05")), 1e-9);
+  g_assert_true (first->current);
+  g_assert_false (g_array_index (layout->stages, OmTimelineStage, 1).current);
+  /* stage 3 (0.6) is the weakest link */
+  g_assert_true (g_array_index (layout->stages, OmTimelineStage, 2).weakest);
+  g_assert_cmpuint (layout->tick_unit, ==, OM_TIMELINE_TICK_MONTH);
+}
+
+static void
+test_today_line (void)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
+  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, date ("2026-02-10"), 5.0, context);
+  g_autoptr(OmTimelineLayout) far = om_timeline_layout_new (data, date ("2030-06-01"), 5.0, context);
+  g_autoptr(OmTimelineLayout) before = om_timeline_layout_new (data, date ("2025-12-20"), 5.0, context);
+
+  /* where the date says: the margin plus its days from the first date */
+  g_assert_cmpfloat_with_epsilon (layout->today_x,
+                                  OM_TIMELINE_MARGIN + (date ("2026-02-10") - layout->first_date) * 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (layout->today_x, om_timeline_layout_date_x (layout, date ("2026-02-10")), 1e-9);
+  /* years away, it is not drawn and does not stretch the axis */
+  g_assert_cmpfloat (far->today_x, <, 0);
+  g_assert_cmpuint (far->last_date, <, date ("2026-06-01"));
+  /* just before the start, the axis reaches back to show it */
+  g_assert_cmpfloat (before->today_x, >=, 0);
+  g_assert_cmpuint (before->first_date, <=, date ("2025-12-20"));
+}
+
+static void
+test_zero_day_stages (void)
+{
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Plan", "Client", date ("2026-01-01"));
+  g_autoptr(OmTimelineLayout) layout = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      OmStageData *stage = om_stage_data_new ("Signature", "Signed");
+      stage->duration_days = 0;
+      g_ptr_array_add (data->stages, stage);
+    }
+  layout = om_timeline_layout_new (data, date ("2026-01-01"), 10.0, context);
+  assert_well_laid_out (data, layout);
+  /* five milestones on one day are five distinct diamonds */
+  for (guint i = 1; i < 5; i++)
+    g_assert_cmpfloat (g_array_index (layout->stages, OmTimelineStage, i).milestone_x, >,
+                       g_array_index (layout->stages, OmTimelineStage, i - 1).milestone_x + OM_TIMELINE_DIAMOND);
+}
+
+static void
+test_random_plans (void)
+{
+  const double zooms[] = { 0.25, 1, 4, 12, 60 };
+
+  for (guint round = 0; round < 60; round++)
+    {
+      guint n = (guint) g_test_rand_int_range (1, 201);
+      g_autoptr(OmOpportunityData) data = random_plan (n, (guint) g_test_rand_int_range (0, (int) n));
+      double zoom = zooms[g_test_rand_int_range (0, G_N_ELEMENTS (zooms))];
+      g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, date ("2026-02-01"), zoom, context);
+
+      assert_well_laid_out (data, layout);
+    }
+}
+
+static void
+test_hit_testing (void)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
+  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, date ("2026-01-05"), 8.0, context);
+
+  for (guint i = 0; i < layout->stages->len; i++)
+    {
+      const OmTimelineStage *s = &g_array_index (layout->stages, OmTimelineStage, i);
+
+      g_assert_cmpint (om_timeline_layout_stage_at (layout, s->milestone_x, OM_TIMELINE_BAR_Y), ==, (int) i);
+      g_assert_cmpint (om_timeline_layout_stage_at (layout, s->label_x + 2, s->label_y + 4), ==, (int) i);
+      /* dropping left of a bar's middle goes before it, right of it after */
+      g_assert_cmpint (om_timeline_layout_insertion_at (layout, (s->bar_x0 + s->milestone_x) / 2 - 1), ==, (int) i);
+      g_assert_cmpint (om_timeline_layout_insertion_at (layout, (s->bar_x0 + s->milestone_x) / 2 + 1), ==, (int) i + 1);
+    }
+  g_assert_cmpint (om_timeline_layout_stage_at (layout, 1, 1), ==, -1);
+}
+
+static void
+test_fit (void)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
+  double ppd = om_timeline_layout_fit_px_per_day (data, date ("2026-01-05"), 1000);
+  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, date ("2026-01-05"), ppd, context);
+
+  g_assert_cmpfloat (layout->width, <=, 1000 + 1);
+  g_assert_cmpfloat (layout->width, >, 700);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  PangoFontMap *fontmap;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  fontmap = pango_cairo_font_map_new ();
+  context = pango_font_map_create_context (fontmap);
+
+  g_test_add_func ("/timeline-layout/recommended", test_recommended);
+  g_test_add_func ("/timeline-layout/today-line", test_today_line);
+  g_test_add_func ("/timeline-layout/zero-day-stages", test_zero_day_stages);
+  g_test_add_func ("/timeline-layout/random-plans", test_random_plans);
+  g_test_add_func ("/timeline-layout/hit-testing", test_hit_testing);
+  g_test_add_func ("/timeline-layout/fit", test_fit);
+  status = g_test_run ();
+
+  g_object_unref (context);
+  g_object_unref (fontmap);
+  return status;
+}

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "om-database.h"
+#include "om-stage-editor.h"
+#include "om-window.h"
+
+/*
+ * The window on a test database, driven through its actions as the
+ * keyboard and the buttons drive it, checked on screen and on disk.
+ */
+
+typedef struct
+{
+  char         *dir;
+  char         *path;
+  OmRepository *repository;
+  OmWindow     *window;
+  gint64        id;
+} Fixture;
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+static void
+iterate (void)
+{
+  /* let the window lay out and draw */
+  for (guint i = 0; i < 20; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = NULL;
+  g_autoptr(OmOpportunityData) other = NULL;
+  OmOpportunity *opp;
+
+  om_date_set_today (date ("2026-01-10"));
+  f->dir = g_dir_make_tmp ("om-test-window-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "window.db", NULL);
+  f->repository = om_database_open_repository (f->path, &error);
+  g_assert_no_error (error);
+
+  other = om_opportunity_data_new ("Another sale", "Other client", date ("2026-01-01"));
+  g_assert_nonnull (om_repository_create_opportunity (f->repository, other, &error));
+  plan = om_template_data_instantiate (tpl, "Fleet renewal", "Nordic Ferries", date ("2026-01-05"));
+  opp = om_repository_create_opportunity (f->repository, plan, &error);
+  g_assert_no_error (error);
+  f->id = om_opportunity_get_id (opp);
+
+  f->window = om_window_new (NULL, f->repository, NULL);
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *names[] = { "window.db", "window.db-wal", "window.db-shm" };
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate ();
+  g_clear_object (&f->repository);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (f->dir, names[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* What another program reading the file would see */
+static OmOpportunityData *
+on_disk (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = om_database_open (f->path, &error);
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (om_database_load (db, &opportunities, &templates, &error));
+  for (guint i = 0; i < opportunities->len; i++)
+    {
+      OmOpportunityData *data = g_ptr_array_index (opportunities, i);
+      if (data->id == f->id)
+        return om_opportunity_data_copy (data);
+    }
+  g_assert_not_reached ();
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_ACTIONABLE (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      if ((found = find_button (child, action)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+text_of (GtkWidget *root)
+{
+  GString *text = g_string_new (NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      g_autofree char *inner = NULL;
+
+      if (GTK_IS_LABEL (child))
+        g_string_append_printf (text, "%s|", gtk_label_get_text (GTK_LABEL (child)));
+      inner = text_of (child);
+      g_string_append (text, inner);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_select_shows_stages (Fixture       *f,
+                          gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmTimeline *timeline = om_opportunity_view_get_timeline (view);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  g_assert_true (om_opportunity_view_get_opportunity (view) == opp);
+  g_assert_true (om_timeline_get_opportunity (timeline) == opp);
+  for (guint i = 0; i < 6; i++)
+    {
+      GtkWidget *stage = om_timeline_get_stage_widget (timeline, i);
+      g_assert_nonnull (stage);
+      g_assert_true (gtk_widget_get_mapped (stage));
+      g_assert_cmpint (gtk_widget_get_width (stage), >, 0);
+    }
+  g_assert_null (om_timeline_get_stage_widget (timeline, 6));
+  /* the current stage is selected to start with */
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 0);
+}
+
+static void
+test_mark_won_and_undo (Fixture       *f,
+                        gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  GtkWidget *editor = om_opportunity_view_get_editor (view);
+  GtkWidget *win_button = NULL;
+  g_autoptr(OmOpportunityData) disk = NULL;
+  g_autofree char *sidebar = NULL;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  win_button = find_button (editor, "win.stage-win");
+  g_assert_nonnull (win_button);
+
+  /* a later stage cannot be won first: the button says why */
+  om_opportunity_view_select_stage (view, 2);
+  iterate ();
+  g_assert_false (gtk_widget_is_sensitive (win_button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (win_button), "Initial appointment"));
+
+  /* the current one can */
+  om_opportunity_view_select_stage (view, 0);
+  iterate ();
+  g_assert_true (gtk_widget_is_sensitive (win_button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
+  iterate ();
+
+  g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 1);
+  g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 1);
+  disk = on_disk (f);
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (disk->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+  g_clear_pointer (&disk, om_opportunity_data_free);
+
+  /* the sidebar row follows */
+  sidebar = text_of (GTK_WIDGET (f->window));
+  g_assert_nonnull (strstr (sidebar, "1 of 6 won"));
+  g_clear_pointer (&sidebar, g_free);
+
+  /* the selection moved on to the next stage, which can now be won */
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 1);
+  g_assert_true (gtk_widget_is_sensitive (win_button));
+
+  /* undo puts the database back */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  iterate ();
+  g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 0);
+  disk = on_disk (f);
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (disk->stages, 0))->status, ==, OM_STAGE_STATUS_PENDING);
+  sidebar = text_of (GTK_WIDGET (f->window));
+  g_assert_nonnull (strstr (sidebar, "0 of 6 won"));
+}
+
+static void
+test_refused_edit_is_explained (Fixture       *f,
+                                gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  g_autoptr(OmOpportunityData) before = NULL;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  /* removing is refused once the stage is won */
+  g_assert_true (om_opportunity_win_stage (opp, 0, NULL, NULL));
+  om_opportunity_view_select_stage (view, 0);
+  iterate ();
+  g_assert_false (gtk_widget_is_sensitive (find_button (om_opportunity_view_get_editor (view), "win.stage-remove")));
+
+  /* the move is insensitive, and says why */
+  om_opportunity_view_select_stage (view, 1);
+  iterate ();
+  g_assert_false (gtk_widget_is_sensitive (find_button (om_opportunity_view_get_editor (view), "win.stage-move-earlier")));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (find_button (om_opportunity_view_get_editor (view),
+                                                                      "win.stage-move-earlier")), "won"));
+  g_assert_null (om_window_get_banner_message (f->window));
+
+  /* Alt+Left all the same: the refusal reaches the window, not the terminal */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.move-earlier-key", NULL));
+  iterate ();
+  g_assert_nonnull (om_window_get_banner_message (f->window));
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "won"));
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 1)), ==, "Process meeting");
+}
+
+static void
+test_new_opportunity (Fixture       *f,
+                      gconstpointer  data)
+{
+  GListModel *opportunities = om_repository_get_opportunities (f->repository);
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp;
+
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-opportunity", NULL));
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 3);
+  opp = om_opportunity_view_get_opportunity (view);
+  g_assert_nonnull (opp);
+  /* from the recommended process, starting today */
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+  g_assert_cmpuint (om_opportunity_get_start_date (opp), ==, date ("2026-01-10"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-empty-opportunity", NULL));
+  iterate ();
+  g_assert_cmpuint (om_opportunity_get_n_stages (om_opportunity_view_get_opportunity (view)), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/window/select-shows-stages", test_select_shows_stages);
+  ADD ("/window/mark-won-and-undo", test_mark_won_and_undo);
+  ADD ("/window/refused-edit-is-explained", test_refused_edit_is_explained);
+  ADD ("/window/new-opportunity", test_new_opportunity);
+#undef ADD
+
+  return g_test_run ();
+}
