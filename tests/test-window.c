@@ -201,7 +201,7 @@ test_mark_won_and_undo (Fixture       *f,
 
   /* the sidebar row follows */
   sidebar = text_of (GTK_WIDGET (f->window));
-  g_assert_nonnull (strstr (sidebar, "1 of 6 won"));
+  g_assert_nonnull (strstr (sidebar, "|1 of 6 won|"));
   g_clear_pointer (&sidebar, g_free);
 
   /* the selection moved on to the next stage, which can now be won */
@@ -215,7 +215,7 @@ test_mark_won_and_undo (Fixture       *f,
   disk = on_disk (f);
   g_assert_cmpint (((OmStageData *) g_ptr_array_index (disk->stages, 0))->status, ==, OM_STAGE_STATUS_PENDING);
   sidebar = text_of (GTK_WIDGET (f->window));
-  g_assert_nonnull (strstr (sidebar, "0 of 6 won"));
+  g_assert_nonnull (strstr (sidebar, "|0 of 6 won|"));
 }
 
 static void

@@ -171,8 +171,8 @@ fill (OmOpportunityView *self)
     gtk_calendar_select_day (self->start_calendar, dt);
   }
 
-  status = g_strdup_printf (g_dngettext (NULL, "%s · %u of %u stage won", "%s · %u of %u stages won",
-                                         om_opportunity_get_n_stages (opp)),
+  /* Translators: status, then how many stages are won, e.g. "Open · 2 of 6 won" */
+  status = g_strdup_printf (_("%s · %u of %u won"),
                             om_opportunity_status_to_label (om_opportunity_get_status (opp)),
                             om_opportunity_get_n_won (opp), om_opportunity_get_n_stages (opp));
   gtk_label_set_text (self->status_label, status);
@@ -292,10 +292,11 @@ timeline_selected_cb (OmOpportunityView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
+/* the editor's and the timeline's refusals, passed on to the window */
 static void
-editor_refused_cb (OmStageEditor     *editor,
-                   const char        *message,
-                   OmOpportunityView *self)
+child_refused_cb (GtkWidget         *child,
+                  const char        *message,
+                  OmOpportunityView *self)
 {
   g_signal_emit (self, signals[REFUSED], 0, message);
 }
@@ -401,7 +402,8 @@ om_opportunity_view_init (OmOpportunityView *self)
   watch_entry (self, self->currency_entry);
   g_signal_connect (self->start_calendar, "day-selected", G_CALLBACK (day_selected_cb), self);
   g_signal_connect_swapped (self->timeline, "notify::selected", G_CALLBACK (timeline_selected_cb), self);
-  g_signal_connect (self->editor, "refused", G_CALLBACK (editor_refused_cb), self);
+  g_signal_connect (self->editor, "refused", G_CALLBACK (child_refused_cb), self);
+  g_signal_connect (self->timeline, "refused", G_CALLBACK (child_refused_cb), self);
 }
 
 GtkWidget *

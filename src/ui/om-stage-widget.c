@@ -28,6 +28,7 @@ G_DEFINE_FINAL_TYPE (OmStageWidget, om_stage_widget, GTK_TYPE_WIDGET)
 
 enum {
   ACTIVATE,
+  CONTEXT_MENU,
   N_SIGNALS
 };
 
@@ -148,6 +149,28 @@ click_pressed_cb (GtkGestureClick *gesture,
 }
 
 static void
+secondary_pressed_cb (GtkGestureClick *gesture,
+                      int              n_press,
+                      double           x,
+                      double           y,
+                      OmStageWidget   *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  g_signal_emit (self, signals[ACTIVATE], 0);
+  g_signal_emit (self, signals[CONTEXT_MENU], 0);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+menu_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[ACTIVATE], 0);
+  g_signal_emit (widget, signals[CONTEXT_MENU], 0);
+}
+
+static void
 activate_cb (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -174,6 +197,18 @@ om_stage_widget_class_init (OmStageWidgetClass *klass)
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_activate_signal (widget_class, signals[ACTIVATE]);
 
+  /**
+   * OmStageWidget::context-menu:
+   *
+   * The stage's menu was asked for: right click, the Menu key or
+   * Shift+F10.
+   */
+  signals[CONTEXT_MENU] = g_signal_new ("context-menu", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_install_action (widget_class, "stage.menu", NULL, menu_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "stage.menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "stage.menu", NULL);
+
   gtk_widget_class_install_action (widget_class, "stage.activate", NULL, activate_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "stage.activate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "stage.activate", NULL);
@@ -193,6 +228,11 @@ om_stage_widget_init (OmStageWidget *self)
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_VISIBLE);
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "pressed", G_CALLBACK (click_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (secondary_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 

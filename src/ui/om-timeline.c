@@ -29,6 +29,16 @@ struct _OmTimeline
   int               selected;
   gboolean          fit_pending;
   guint             fit_tick;
+
+  /* drag and drop */
+  int               drag_from;      /* the dragged stage, or -1 */
+  double            marker_x;       /* where a drop would land, or < 0 */
+  gboolean          marker_allowed;
+  char             *marker_reason;  /* why not, when not */
+  double            autoscroll_speed;
+  guint             autoscroll_id;
+
+  GtkWidget        *menu;
 };
 
 G_DEFINE_FINAL_TYPE (OmTimeline, om_timeline, GTK_TYPE_WIDGET)
@@ -43,7 +53,15 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  REFUSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 #define DEFAULT_PX_PER_DAY 8.0
+#define AUTOSCROLL_EDGE 56.0
 
 static void
 invalidate (OmTimeline *self)
@@ -84,6 +102,391 @@ stage_activated_cb (OmStageWidget *child,
       om_timeline_set_selected (self, (int) i);
 }
 
+
+static int
+child_position (OmTimeline *self,
+                GtkWidget  *child)
+{
+  guint position;
+
+  if (g_ptr_array_find (self->children, child, &position))
+    return (int) position;
+  return -1;
+}
+
+static void
+refuse (OmTimeline   *self,
+        const GError *error)
+{
+  g_signal_emit (self, signals[REFUSED], 0, error->message);
+}
+
+/* Drag source */
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 OmTimeline    *self)
+{
+  GtkWidget *child = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  int position = child_position (self, child);
+  g_autoptr(GError) error = NULL;
+
+  if (position < 0 || self->opportunity == NULL)
+    return NULL;
+
+  /* a won stage, or a closed plan, does not move: say so at once */
+  if (!om_opportunity_can_move_stage (self->opportunity, (guint) position, (guint) position, &error))
+    {
+      refuse (self, error);
+      return NULL;
+    }
+
+  self->drag_from = position;
+  return gdk_content_provider_new_typed (OM_TYPE_STAGE, om_stage_widget_get_stage (OM_STAGE_WIDGET (child)));
+}
+
+/* The stage as it looks on the timeline, on an opaque card: drag icons
+ * are not always composited, and transparency would show as black. */
+static GdkTexture *
+make_drag_icon (OmTimeline *self,
+                int         position,
+                int        *hot_x,
+                int        *hot_y)
+{
+  OmTimelineStage stage = g_array_index (om_timeline_get_layout (self)->stages, OmTimelineStage, position);
+  OmTimelinePalette palette;
+  GdkRGBA fg;
+  double x0, x1, y0, y1;
+  int width, height;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  om_timeline_palette_init_from (&palette, &fg, fg.red + fg.green + fg.blue > 1.5);
+
+  /* its label goes right under it, whatever row it has on the timeline */
+  stage.row = 0;
+  stage.label_y = OM_TIMELINE_LABEL_Y;
+  x0 = MIN (stage.bar_x0, stage.label_x) - 6;
+  x1 = MAX (stage.milestone_x + OM_TIMELINE_DIAMOND, stage.label_x + stage.label_width) + 6;
+  y0 = OM_TIMELINE_BAR_Y - OM_TIMELINE_DIAMOND / 2 - 12;
+  y1 = stage.label_y + OM_TIMELINE_LABEL_HEIGHT;
+  width = (int) ceil (x1 - x0);
+  height = (int) ceil (y1 - y0);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgba (cr, palette.background.red, palette.background.green, palette.background.blue, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgba (cr, palette.current.red, palette.current.green, palette.current.blue, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_rectangle (cr, 1, 1, width - 2, height - 2);
+  cairo_stroke (cr);
+  cairo_translate (cr, -x0, -y0);
+  om_timeline_paint_stage (cr, &stage, &palette, gtk_widget_get_pango_context (GTK_WIDGET (self)),
+                           OM_TIMELINE_PAINT_NONE);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * height);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                    (gsize) cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+
+  /* held by its top left corner, so the card does not hide the marker */
+  *hot_x = 0;
+  *hot_y = 0;
+  return texture;
+}
+
+static void
+drag_begin_cb (GtkDragSource *source,
+               GdkDrag       *drag,
+               OmTimeline    *self)
+{
+  GtkWidget *child = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  int hot_x, hot_y;
+  g_autoptr(GdkTexture) icon = make_drag_icon (self, child_position (self, child), &hot_x, &hot_y);
+
+  /* the stage itself follows the pointer; its place shows it is moving */
+  gtk_drag_source_set_icon (source, GDK_PAINTABLE (icon), hot_x, hot_y);
+  gtk_widget_add_css_class (child, "dragged");
+  gtk_widget_queue_draw (child);
+}
+
+static void
+stop_autoscroll (OmTimeline *self)
+{
+  self->autoscroll_speed = 0;
+  g_clear_handle_id (&self->autoscroll_id, g_source_remove);
+}
+
+static void
+clear_marker (OmTimeline *self)
+{
+  self->marker_x = -1;
+  g_clear_pointer (&self->marker_reason, g_free);
+  stop_autoscroll (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+drag_end_cb (GtkDragSource *source,
+             GdkDrag       *drag,
+             gboolean       delete_data,
+             OmTimeline    *self)
+{
+  GtkWidget *child = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+
+  /* released where the model refuses the stage: nothing moves, and the
+   * window says why */
+  if (!delete_data && self->marker_x >= 0 && !self->marker_allowed && self->marker_reason != NULL)
+    g_signal_emit (self, signals[REFUSED], 0, self->marker_reason);
+
+  gtk_widget_remove_css_class (child, "dragged");
+  gtk_widget_queue_draw (child);
+  self->drag_from = -1;
+  clear_marker (self);
+}
+
+/* Drop target */
+
+/* The chain index a stage moved from @from and dropped at @x would take */
+static int
+target_position (OmTimeline *self,
+                 int         from,
+                 double      x)
+{
+  int insertion = om_timeline_layout_insertion_at (self->layout, x);
+
+  return insertion > from ? insertion - 1 : insertion;
+}
+
+static double
+insertion_x (OmTimeline *self,
+             double      x)
+{
+  guint insertion = (guint) om_timeline_layout_insertion_at (self->layout, x);
+  GArray *stages = self->layout->stages;
+
+  if (insertion < stages->len)
+    return g_array_index (stages, OmTimelineStage, insertion).bar_x0;
+  return g_array_index (stages, OmTimelineStage, stages->len - 1).milestone_x + OM_TIMELINE_DIAMOND / 2 + 4;
+}
+
+static gboolean
+autoscroll_cb (gpointer user_data)
+{
+  OmTimeline *self = user_data;
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj;
+
+  if (scrolled == NULL || self->autoscroll_speed == 0)
+    {
+      self->autoscroll_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  adj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + self->autoscroll_speed);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Near an edge of what is in view, the timeline scrolls by itself, the
+ * closer the faster. */
+static void
+update_autoscroll (OmTimeline *self,
+                   double      x)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj;
+  double in_view, page;
+
+  self->autoscroll_speed = 0;
+  if (scrolled != NULL)
+    {
+      adj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      in_view = x - gtk_adjustment_get_value (adj);
+      page = gtk_adjustment_get_page_size (adj);
+      if (in_view < AUTOSCROLL_EDGE)
+        self->autoscroll_speed = -(AUTOSCROLL_EDGE - in_view) / 3;
+      else if (in_view > page - AUTOSCROLL_EDGE)
+        self->autoscroll_speed = (in_view - (page - AUTOSCROLL_EDGE)) / 3;
+    }
+
+  if (self->autoscroll_speed != 0 && self->autoscroll_id == 0)
+    self->autoscroll_id = g_timeout_add (16, autoscroll_cb, self);
+  else if (self->autoscroll_speed == 0)
+    g_clear_handle_id (&self->autoscroll_id, g_source_remove);
+}
+
+static GdkDragAction
+drop_motion_cb (GtkDropTarget *target,
+                double         x,
+                double         y,
+                OmTimeline    *self)
+{
+  g_autoptr(GError) error = NULL;
+  int to;
+
+  if (self->drag_from < 0 || self->opportunity == NULL)
+    return 0;
+
+  ensure_layout (self);
+  to = target_position (self, self->drag_from, x);
+  self->marker_x = insertion_x (self, x);
+  self->marker_allowed = om_opportunity_can_move_stage (self->opportunity, (guint) self->drag_from, (guint) to, &error);
+  g_free (self->marker_reason);
+  self->marker_reason = error ? g_strdup (error->message) : NULL;
+  update_autoscroll (self, x);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  return self->marker_allowed ? GDK_ACTION_MOVE : 0;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               OmTimeline    *self)
+{
+  clear_marker (self);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         OmTimeline    *self)
+{
+  OmStage *stage = g_value_get_object (value);
+  g_autoptr(GError) error = NULL;
+  guint from;
+  int to;
+
+  clear_marker (self);
+  if (self->opportunity == NULL || stage == NULL ||
+      !g_list_store_find (G_LIST_STORE (om_opportunity_get_stages (self->opportunity)), stage, &from))
+    return FALSE;
+
+  ensure_layout (self);
+  to = target_position (self, (int) from, x);
+  /* one call, one transaction, one undo step */
+  if (!om_opportunity_move_stage (self->opportunity, from, (guint) to, &error))
+    {
+      refuse (self, error);
+      return FALSE;
+    }
+  om_timeline_set_selected (self, to);
+  om_timeline_focus_stage (self, (guint) to);
+  return TRUE;
+}
+
+static void
+paint_marker (OmTimeline *self,
+              cairo_t    *cr)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  double x = floor (self->marker_x) + 0.5;
+
+  cairo_save (cr);
+  if (self->marker_allowed)
+    cairo_set_source_rgb (cr, 0.11, 0.44, 0.85);
+  else
+    cairo_set_source_rgb (cr, 0.75, 0.11, 0.16);
+  cairo_set_line_width (cr, 3);
+  if (!self->marker_allowed)
+    {
+      double dash[] = { 5, 4 };
+      cairo_set_dash (cr, dash, 2, 0);
+    }
+  cairo_move_to (cr, x, OM_TIMELINE_AXIS_HEIGHT);
+  cairo_line_to (cr, x, self->layout->height - 4);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  if (self->marker_allowed)
+    {
+      /* an arrow head: it goes here */
+      cairo_move_to (cr, x - 7, OM_TIMELINE_AXIS_HEIGHT - 8);
+      cairo_line_to (cr, x + 7, OM_TIMELINE_AXIS_HEIGHT - 8);
+      cairo_line_to (cr, x, OM_TIMELINE_AXIS_HEIGHT);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+    }
+  else
+    {
+      g_autoptr(PangoLayout) text = pango_layout_new (context);
+      int tw, th;
+      double bx, by;
+
+      /* "not allowed": a barred circle, and the model's reason */
+      cairo_set_line_width (cr, 2.5);
+      cairo_arc (cr, x, OM_TIMELINE_BAR_Y, 9, 0, 2 * G_PI);
+      cairo_move_to (cr, x - 6.4, OM_TIMELINE_BAR_Y - 6.4);
+      cairo_line_to (cr, x + 6.4, OM_TIMELINE_BAR_Y + 6.4);
+      cairo_stroke (cr);
+
+      pango_layout_set_text (text, self->marker_reason ? self->marker_reason : "", -1);
+      pango_layout_set_width (text, 320 * PANGO_SCALE);
+      pango_layout_set_wrap (text, PANGO_WRAP_WORD_CHAR);
+      pango_layout_get_pixel_size (text, &tw, &th);
+      /* at the bottom, clear of the dragged card that hangs from the pointer */
+      bx = MIN (x + 14, self->layout->width - tw - 12);
+      bx = MAX (bx, 10);
+      by = self->layout->height - th - 10;
+      cairo_rectangle (cr, bx - 6, by - 4, tw + 12, th + 8);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_move_to (cr, bx, by);
+      pango_cairo_show_layout (cr, text);
+    }
+  cairo_restore (cr);
+}
+
+/* Context menu */
+
+static void
+stage_context_menu_cb (OmStageWidget *child,
+                       OmTimeline    *self)
+{
+  graphene_rect_t rect;
+  GdkRectangle pointing;
+
+  if (self->menu == NULL)
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenu) decide = g_menu_new ();
+      g_autoptr(GMenu) move = g_menu_new ();
+      g_autoptr(GMenu) edit = g_menu_new ();
+
+      g_menu_append (decide, _("Mark _Won"), "win.stage-win");
+      g_menu_append (decide, _("Mark _Lost…"), "win.stage-lose");
+      g_menu_append (move, _("Move _Earlier"), "win.stage-move-earlier");
+      g_menu_append (move, _("Move _Later"), "win.stage-move-later");
+      g_menu_append (edit, _("_Add Stage After"), "win.stage-add-after");
+      g_menu_append (edit, _("_Remove Stage"), "win.stage-remove");
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (decide));
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (move));
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
+      self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), TRUE);
+      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+    }
+
+  om_stage_widget_get_rect (&g_array_index (om_timeline_get_layout (self)->stages, OmTimelineStage,
+                                            child_position (self, GTK_WIDGET (child))), &rect);
+  pointing.x = (int) rect.origin.x;
+  pointing.y = (int) rect.origin.y;
+  pointing.width = (int) rect.size.width;
+  pointing.height = (int) rect.size.height;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &pointing);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
 /* One child per stage, kept by stage: a moved stage keeps its widget,
  * and with it the keyboard focus. */
 static void
@@ -105,8 +508,16 @@ sync_children (OmTimeline *self)
 
       if (child == NULL)
         {
+          GtkDragSource *source = gtk_drag_source_new ();
+
           child = om_stage_widget_new (stage);
           g_signal_connect_object (child, "activate", G_CALLBACK (stage_activated_cb), self, 0);
+          g_signal_connect_object (child, "context-menu", G_CALLBACK (stage_context_menu_cb), self, 0);
+          gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+          g_signal_connect_object (source, "prepare", G_CALLBACK (drag_prepare_cb), self, 0);
+          g_signal_connect_object (source, "drag-begin", G_CALLBACK (drag_begin_cb), self, 0);
+          g_signal_connect_object (source, "drag-end", G_CALLBACK (drag_end_cb), self, 0);
+          gtk_widget_add_controller (child, GTK_EVENT_CONTROLLER (source));
           gtk_widget_insert_after (child, GTK_WIDGET (self), previous);
         }
       else
@@ -198,6 +609,8 @@ om_timeline_size_allocate (GtkWidget *widget,
     self->fit_tick = gtk_widget_add_tick_callback (widget, fit_tick_cb, NULL, NULL);
 
   ensure_layout (self);
+  if (self->menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->menu));
   for (guint i = 0; i < self->children->len && i < self->layout->stages->len; i++)
     {
       graphene_rect_t rect;
@@ -237,6 +650,8 @@ om_timeline_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
                                                                   gtk_widget_get_height (widget)));
   om_timeline_paint_today (cr, self->layout, &palette, context);
+  if (self->marker_x >= 0)
+    paint_marker (self, cr);
   cairo_destroy (cr);
 }
 
@@ -266,6 +681,9 @@ om_timeline_dispose (GObject *object)
       self->fit_tick = 0;
     }
   g_clear_pointer (&self->layout, om_timeline_layout_free);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
+  g_clear_pointer (&self->marker_reason, g_free);
+  stop_autoscroll (self);
   if (self->children != NULL)
     {
       for (guint i = 0; i < self->children->len; i++)
@@ -348,6 +766,15 @@ om_timeline_class_init (OmTimelineClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * OmTimeline::refused:
+   * @message: the model's reason
+   *
+   * A drag or a drop the model refused.
+   */
+  signals[REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_css_name (widget_class, "timeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -356,6 +783,7 @@ static void
 om_timeline_init (OmTimeline *self)
 {
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  GtkDropTarget *target;
 
   self->children = g_ptr_array_new_with_free_func (g_object_unref);
   self->px_per_day = DEFAULT_PX_PER_DAY;
@@ -363,6 +791,14 @@ om_timeline_init (OmTimeline *self)
 
   g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  self->drag_from = -1;
+  self->marker_x = -1;
+  target = gtk_drop_target_new (OM_TYPE_STAGE, GDK_ACTION_MOVE);
+  g_signal_connect (target, "motion", G_CALLBACK (drop_motion_cb), self);
+  g_signal_connect (target, "leave", G_CALLBACK (drop_leave_cb), self);
+  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Timeline of the stages"),
                                   -1);
@@ -522,4 +958,15 @@ om_timeline_focus_stage (OmTimeline *self,
   GtkWidget *child = om_timeline_get_stage_widget (self, position);
 
   return child != NULL && gtk_widget_grab_focus (child);
+}
+
+/**
+ * om_timeline_refresh:
+ *
+ * Lays the timeline out again, for a new day: the today line moves.
+ */
+void
+om_timeline_refresh (OmTimeline *self)
+{
+  invalidate (self);
 }

@@ -174,9 +174,14 @@ open_sample_cb (GtkWidget  *widget,
 
 /* Import and export */
 
-static void
-import_file (OmWindow *self,
-             GFile    *file)
+/**
+ * _om_window_import_file:
+ *
+ * Imports a document, all or nothing, and says what happened.
+ */
+void
+_om_window_import_file (OmWindow *self,
+                        GFile    *file)
 {
   g_autofree char *path = g_file_get_path (file);
   g_autoptr(GPtrArray) created = NULL;
@@ -212,7 +217,7 @@ import_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      import_file (self, file);
+      _om_window_import_file (self, file);
     }
   g_object_unref (dialog);
 }

@@ -15,6 +15,8 @@ struct _OmWindow
   GtkSorter            *sorter;
   GtkSingleSelection   *selection;
   guint                 banner_timeout;
+  guint                 day_timeout;
+  OmDate                today;
 
   GtkRevealer          *banner;
   GtkLabel             *banner_label;
@@ -29,5 +31,7 @@ struct _OmWindow
 
 void _om_window_class_init_actions (GtkWidgetClass *widget_class);
 void _om_window_update_actions     (OmWindow       *self);
+void _om_window_import_file        (OmWindow       *self,
+                                    GFile          *file);
 
 G_END_DECLS

@@ -278,6 +278,79 @@ show_repository (OmWindow     *self,
     gtk_single_selection_set_selected (self->selection, 0);
 }
 
+/* A window left open past midnight: what is overdue, and where today
+ * is, change with the date. */
+static gboolean
+day_check_cb (gpointer user_data)
+{
+  OmWindow *self = user_data;
+  GListModel *opportunities;
+
+  if (self->repository == NULL || om_date_today () == self->today)
+    return G_SOURCE_CONTINUE;
+
+  self->today = om_date_today ();
+  opportunities = om_repository_get_opportunities (self->repository);
+  for (guint i = 0; i < g_list_model_get_n_items (opportunities); i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, i);
+      om_opportunity_refresh (opp);
+    }
+  om_timeline_refresh (om_opportunity_view_get_timeline (self->view));
+  return G_SOURCE_CONTINUE;
+}
+
+/* A .json file dropped from a file manager: offer to import it */
+
+static void
+import_dropped_response_cb (GtkDialog *dialog,
+                            int        response,
+                            OmWindow  *self)
+{
+  GFile *file = g_object_get_data (G_OBJECT (dialog), "om-file");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    _om_window_import_file (self, file);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static gboolean
+file_drop_cb (GtkDropTarget *target,
+              const GValue  *value,
+              double         x,
+              double         y,
+              OmWindow      *self)
+{
+  GSList *files = g_value_get_boxed (value);
+  GFile *file = files ? files->data : NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *dialog;
+
+  if (file == NULL || self->repository == NULL)
+    return FALSE;
+
+  name = g_file_get_basename (file);
+  if (!g_str_has_suffix (name, ".json"))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an Opportunity Manager document: only .json files can be imported."), name);
+      om_window_show_message (self, message);
+      return FALSE;
+    }
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Import the opportunities in “%s”?"), name);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("Everything in the file is added, or nothing if any of it is refused. "
+                                              "Undo removes it again."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Import"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_object_set_data_full (G_OBJECT (dialog), "om-file", g_object_ref (file), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (import_dropped_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static void
 show_open_error (OmWindow     *self,
                  const GError *error)
@@ -321,6 +394,7 @@ om_window_dispose (GObject *object)
   OmWindow *self = (OmWindow *) object;
 
   g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  g_clear_handle_id (&self->day_timeout, g_source_remove);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
@@ -386,7 +460,14 @@ om_window_init (OmWindow *self)
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->status_filter, "notify::selected", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "notify::selected", G_CALLBACK (_om_window_update_actions), self, G_CONNECT_SWAPPED);
-  gtk_search_entry_set_key_capture_widget (self->search_entry, NULL);
+  self->today = om_date_today ();
+  self->day_timeout = g_timeout_add_seconds (60, day_check_cb, self);
+
+  {
+    GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+    g_signal_connect (target, "drop", G_CALLBACK (file_drop_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  }
 }
 
 /**
