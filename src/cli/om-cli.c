@@ -19,7 +19,7 @@ static guint
 count_commands (const OmCliOptions *options)
 {
   return (options->import_file != NULL) + (options->export_file != NULL) +
-         options->list + options->check + options->version;
+         (options->summary_pdf != NULL) + options->list + options->check + options->version;
 }
 
 gboolean
@@ -41,7 +41,7 @@ om_cli_options_validate (const OmCliOptions *options,
   if (count_commands (options) > 1)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("Give one command at a time: --import, --export, --list, --check or --version."));
+                           _("Give one command at a time: --import, --export, --list, --check, --summary-pdf or --version."));
       return FALSE;
     }
   if (options->check && options->opportunity == 0)
@@ -50,10 +50,17 @@ om_cli_options_validate (const OmCliOptions *options,
                            _("--check needs --opportunity=ID (see --list for the ids)."));
       return FALSE;
     }
-  if (options->opportunity != 0 && !options->check && options->export_file == NULL)
+  if (options->summary_pdf != NULL && options->opportunity == 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("--opportunity goes with --check or --export."));
+                           _("--summary-pdf needs --opportunity=ID (see --list for the ids)."));
+      return FALSE;
+    }
+  if (options->opportunity != 0 && !options->check && options->export_file == NULL &&
+      options->summary_pdf == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--opportunity goes with --check, --export or --summary-pdf."));
       return FALSE;
     }
   if (options->opportunity < 0)
@@ -64,6 +71,7 @@ om_cli_options_validate (const OmCliOptions *options,
     }
   if ((options->import_file && !*options->import_file) ||
       (options->export_file && !*options->export_file) ||
+      (options->summary_pdf && !*options->summary_pdf) ||
       (options->database && !*options->database))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -194,6 +202,19 @@ run_export (OmRepository *repository,
   return OM_CLI_EXIT_OK;
 }
 
+static int
+run_summary (const OmCliOptions *options,
+             OmRepository       *repository)
+{
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp = find_opportunity (repository, options->opportunity, &error);
+
+  if (opp == NULL ||
+      !options->summary_writer (om_opportunity_get_data (opp), options->summary_pdf, &error))
+    return refuse (error);
+  return OM_CLI_EXIT_OK;
+}
+
 /**
  * om_cli_run:
  *
@@ -232,6 +253,8 @@ om_cli_run (const OmCliOptions *options)
     return run_import (repository, options->import_file);
   if (options->export_file)
     return run_export (repository, options->export_file, options->opportunity);
+  if (options->summary_pdf && options->summary_writer)
+    return run_summary (options, repository);
 
   g_return_val_if_reached (OM_CLI_EXIT_USAGE);
 }
@@ -242,4 +265,5 @@ om_cli_options_clear (OmCliOptions *options)
   g_clear_pointer (&options->database, g_free);
   g_clear_pointer (&options->import_file, g_free);
   g_clear_pointer (&options->export_file, g_free);
+  g_clear_pointer (&options->summary_pdf, g_free);
 }

@@ -8,6 +8,7 @@
 #include "om-application.h"
 #include "om-cli.h"
 #include "om-database.h"
+#include "om-summary.h"
 #include "om-window.h"
 
 /**
@@ -39,6 +40,18 @@ settings_schema_installed (void)
   return schema != NULL;
 }
 
+/* The command line's summary: the same pages as printing from the window */
+static gboolean
+write_summary (const OmOpportunityData *data,
+               const char              *path,
+               GError                 **error)
+{
+  OmSummaryPage page;
+
+  om_summary_page_init_default (&page);
+  return om_summary_write_pdf (data, &page, path, error);
+}
+
 static gboolean
 om_application_local_command_line (GApplication   *app,
                                    char         ***arguments,
@@ -57,6 +70,8 @@ om_application_local_command_line (GApplication   *app,
       N_("Write the opportunities and templates as JSON (- for standard output)"), N_("FILE") },
     { "opportunity", 0, 0, G_OPTION_ARG_INT64, &self->options.opportunity,
       N_("The opportunity that --check or --export works on"), N_("ID") },
+    { "summary-pdf", 0, 0, G_OPTION_ARG_FILENAME, &self->options.summary_pdf,
+      N_("Write the client-facing summary of --opportunity as PDF"), N_("FILE") },
     { "list", 0, 0, G_OPTION_ARG_NONE, &self->options.list,
       N_("List the opportunities: id, status, won/total, chain probability, title"), NULL },
     { "check", 0, 0, G_OPTION_ARG_NONE, &self->options.check,
@@ -94,6 +109,7 @@ om_application_local_command_line (GApplication   *app,
           g_autoptr(GSettings) settings = g_settings_new (APP_ID);
           self->options.too_complex_threshold = g_settings_get_uint (settings, "too-complex-threshold");
         }
+      self->options.summary_writer = write_summary;
       *exit_status = om_cli_run (&self->options);
       return TRUE;
     }

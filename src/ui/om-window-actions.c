@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "om-json.h"
+#include "om-print-operation.h"
+#include "om-summary.h"
 #include "om-stage-editor.h"
 #include "om-window-private.h"
 
@@ -290,6 +292,83 @@ export_cb (GtkWidget  *widget,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("opportunities.json"));
   g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* The client-facing summary */
+
+static void
+print_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  OmOpportunity *opp = current_opportunity (self);
+  g_autoptr(OmPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (opp == NULL)
+    return;
+  operation = om_print_operation_new (opp);
+  if (gtk_print_operation_run (GTK_PRINT_OPERATION (operation), GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    report (self, error);
+}
+
+static void
+export_summary_response_cb (GtkNativeDialog *dialog,
+                            int              response,
+                            OmWindow        *self)
+{
+  OmOpportunity *opp = current_opportunity (self);
+
+  if (response == GTK_RESPONSE_ACCEPT && opp != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      OmSummaryPage page;
+
+      om_summary_page_init_default (&page);
+      if (path == NULL || !om_summary_write_pdf (om_opportunity_get_data (opp), &page, path, &error))
+        {
+          if (error != NULL)
+            report (self, error);
+        }
+      else
+        {
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("The summary was saved as “%s”."), name);
+          om_window_show_message (self, message);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_summary_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  OmOpportunity *opp = current_opportunity (self);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+
+  if (opp == NULL)
+    return;
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_filter_add_suffix (filter, "pdf");
+  dialog = gtk_file_chooser_native_new (_("Export Summary as PDF"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  /* Translators: file name of an exported summary; %s is the opportunity's title */
+  name = g_strdup_printf (_("%s — summary.pdf"), om_opportunity_get_title (opp));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_summary_response_cb), self);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -679,6 +758,8 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.undo", have_repo && om_repository_get_can_undo (self->repository));
   gtk_widget_action_set_enabled (widget, "win.redo", have_repo && om_repository_get_can_redo (self->repository));
   gtk_widget_action_set_enabled (widget, "win.remove-opportunity", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.print", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-summary", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-in", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-out", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", opp != NULL);
@@ -713,6 +794,8 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_cb);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_cb);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_cb);
+  gtk_widget_class_install_action (widget_class, "win.print", NULL, print_cb);
+  gtk_widget_class_install_action (widget_class, "win.export-summary", NULL, export_summary_cb);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_cb);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-win", NULL, stage_win_cb);
@@ -734,6 +817,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-opportunity", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "om-print-operation.h"
+#include "om-summary.h"
+
+/**
+ * OmPrintOperation:
+ *
+ * Prints an opportunity's client-facing summary: the pages of
+ * #OmSummary on the paper, orientation and margins of the page setup.
+ */
+struct _OmPrintOperation
+{
+  GtkPrintOperation  parent_instance;
+
+  OmSummary         *summary;
+  PangoContext      *context;
+};
+
+G_DEFINE_FINAL_TYPE (OmPrintOperation, om_print_operation, GTK_TYPE_PRINT_OPERATION)
+
+static void
+om_print_operation_begin_print (GtkPrintOperation *operation,
+                                GtkPrintContext   *context)
+{
+  OmPrintOperation *self = OM_PRINT_OPERATION (operation);
+  GtkPageSetup *setup = gtk_print_context_get_page_setup (context);
+  PangoFontDescription *desc = pango_font_description_from_string ("Sans 9");
+  OmSummaryPage page;
+
+  page.width = gtk_page_setup_get_paper_width (setup, GTK_UNIT_POINTS);
+  page.height = gtk_page_setup_get_paper_height (setup, GTK_UNIT_POINTS);
+  if (gtk_page_setup_get_orientation (setup) == GTK_PAGE_ORIENTATION_LANDSCAPE ||
+      gtk_page_setup_get_orientation (setup) == GTK_PAGE_ORIENTATION_REVERSE_LANDSCAPE)
+    {
+      double w = page.width;
+      page.width = page.height;
+      page.height = w;
+    }
+  page.margin_top = gtk_page_setup_get_top_margin (setup, GTK_UNIT_POINTS);
+  page.margin_bottom = gtk_page_setup_get_bottom_margin (setup, GTK_UNIT_POINTS);
+  page.margin_left = gtk_page_setup_get_left_margin (setup, GTK_UNIT_POINTS);
+  page.margin_right = gtk_page_setup_get_right_margin (setup, GTK_UNIT_POINTS);
+
+  g_clear_object (&self->context);
+  self->context = gtk_print_context_create_pango_context (context);
+  pango_context_set_font_description (self->context, desc);
+  pango_font_description_free (desc);
+
+  gtk_print_operation_set_n_pages (operation, (int) om_summary_paginate (self->summary, self->context, &page));
+}
+
+static void
+om_print_operation_draw_page (GtkPrintOperation *operation,
+                              GtkPrintContext   *context,
+                              int                page_nr)
+{
+  OmPrintOperation *self = OM_PRINT_OPERATION (operation);
+
+  om_summary_draw_page (self->summary, gtk_print_context_get_cairo_context (context), self->context, (guint) page_nr);
+}
+
+static void
+om_print_operation_finalize (GObject *object)
+{
+  OmPrintOperation *self = (OmPrintOperation *) object;
+
+  g_clear_pointer (&self->summary, om_summary_free);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (om_print_operation_parent_class)->finalize (object);
+}
+
+static void
+om_print_operation_class_init (OmPrintOperationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkPrintOperationClass *print_class = GTK_PRINT_OPERATION_CLASS (klass);
+
+  object_class->finalize = om_print_operation_finalize;
+  print_class->begin_print = om_print_operation_begin_print;
+  print_class->draw_page = om_print_operation_draw_page;
+}
+
+static void
+om_print_operation_init (OmPrintOperation *self)
+{
+  /* the summary places everything itself, margins included */
+  gtk_print_operation_set_use_full_page (GTK_PRINT_OPERATION (self), TRUE);
+  gtk_print_operation_set_unit (GTK_PRINT_OPERATION (self), GTK_UNIT_POINTS);
+  gtk_print_operation_set_embed_page_setup (GTK_PRINT_OPERATION (self), TRUE);
+}
+
+OmPrintOperation *
+om_print_operation_new (OmOpportunity *opportunity)
+{
+  OmPrintOperation *self = g_object_new (OM_TYPE_PRINT_OPERATION, NULL);
+  g_autofree char *name = g_strdup_printf (_("%s — process summary"), om_opportunity_get_title (opportunity));
+
+  self->summary = om_summary_new (om_opportunity_get_data (opportunity), om_date_today ());
+  gtk_print_operation_set_job_name (GTK_PRINT_OPERATION (self), name);
+  return self;
+}

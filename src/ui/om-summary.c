@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-ui"
+
+#include "config.h"
+
+#include <cairo-pdf.h>
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "om-summary.h"
+#include "om-timeline-paint.h"
+
+struct _OmSummary
+{
+  OmOpportunityData *data;
+  OmDate             printed_on;
+  OmSummaryPage      page;
+  guint              n_pages;
+};
+
+#define BODY_SIZE       10
+#define SMALL_SIZE      8.5
+#define GAP             12.0
+#define ROW_PADDING     5.0
+
+/* Table columns, as fractions of the text width */
+static const double column_widths[] = { 0.05, 0.39, 0.15, 0.15, 0.13, 0.13 };
+
+typedef struct
+{
+  OmSummary    *summary;
+  PangoContext *context;
+  cairo_t      *cr;        /* NULL while measuring */
+  guint         target;    /* the page to draw */
+  guint         page;      /* the page being laid out */
+  double        y;
+} Pass;
+
+OmSummary *
+om_summary_new (const OmOpportunityData *data,
+                OmDate                   printed_on)
+{
+  OmSummary *self = g_new0 (OmSummary, 1);
+
+  self->data = om_opportunity_data_copy (data);
+  self->printed_on = printed_on;
+  return self;
+}
+
+void
+om_summary_free (OmSummary *self)
+{
+  if (self == NULL)
+    return;
+  om_opportunity_data_free (self->data);
+  g_free (self);
+}
+
+/**
+ * om_summary_page_init_default:
+ *
+ * The paper of the user's locale (A4 or US Letter), portrait, with its
+ * usual margins.
+ */
+void
+om_summary_page_init_default (OmSummaryPage *page)
+{
+  GtkPaperSize *paper = gtk_paper_size_new (gtk_paper_size_get_default ());
+
+  page->width = gtk_paper_size_get_width (paper, GTK_UNIT_POINTS);
+  page->height = gtk_paper_size_get_height (paper, GTK_UNIT_POINTS);
+  page->margin_top = MAX (gtk_paper_size_get_default_top_margin (paper, GTK_UNIT_POINTS), 42);
+  page->margin_bottom = MAX (gtk_paper_size_get_default_bottom_margin (paper, GTK_UNIT_POINTS), 42);
+  page->margin_left = MAX (gtk_paper_size_get_default_left_margin (paper, GTK_UNIT_POINTS), 42);
+  page->margin_right = MAX (gtk_paper_size_get_default_right_margin (paper, GTK_UNIT_POINTS), 42);
+  gtk_paper_size_free (paper);
+}
+
+/* Text */
+
+static PangoLayout *
+text_layout (Pass       *pass,
+             const char *text,
+             double      size,
+             gboolean    bold,
+             double      width)
+{
+  PangoLayout *layout = pango_layout_new (pass->context);
+  PangoFontDescription *desc = pango_font_description_from_string ("Sans");
+
+  pango_font_description_set_size (desc, (int) (size * PANGO_SCALE));
+  if (bold)
+    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_text (layout, text ? text : "", -1);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  return layout;
+}
+
+static double
+layout_height (PangoLayout *layout)
+{
+  int height = 0;
+
+  pango_layout_get_size (layout, NULL, &height);
+  return (double) height / PANGO_SCALE;
+}
+
+static double
+text_width (const OmSummary *s)
+{
+  return s->page.width - s->page.margin_left - s->page.margin_right;
+}
+
+static double
+bottom (const OmSummary *s)
+{
+  /* the footer has its own room under the text */
+  return s->page.height - s->page.margin_bottom - 18;
+}
+
+static double
+top (const OmSummary *s)
+{
+  return s->page.margin_top + 22;
+}
+
+static gboolean
+drawing (Pass *pass)
+{
+  return pass->cr != NULL && pass->page == pass->target;
+}
+
+static void
+show_layout (Pass        *pass,
+             PangoLayout *layout,
+             double       x,
+             double       y)
+{
+  if (!drawing (pass))
+    return;
+  cairo_move_to (pass->cr, x, y);
+  pango_cairo_show_layout (pass->cr, layout);
+}
+
+/* Header and footer: the client's name, and "Page N of M" */
+static void
+decorate_page (Pass *pass)
+{
+  OmSummary *s = pass->summary;
+  g_autoptr(PangoLayout) client = NULL;
+  g_autoptr(PangoLayout) title = NULL;
+  g_autoptr(PangoLayout) footer = NULL;
+  g_autofree char *page_text = NULL;
+  int w;
+
+  if (!drawing (pass))
+    return;
+
+  cairo_set_source_rgb (pass->cr, 0.35, 0.35, 0.38);
+  client = text_layout (pass, s->data->client, SMALL_SIZE, TRUE, text_width (s) / 2);
+  show_layout (pass, client, s->page.margin_left, s->page.margin_top);
+  title = text_layout (pass, s->data->title, SMALL_SIZE, FALSE, text_width (s) / 2);
+  pango_layout_set_alignment (title, PANGO_ALIGN_RIGHT);
+  show_layout (pass, title, s->page.margin_left + text_width (s) / 2, s->page.margin_top);
+  cairo_set_line_width (pass->cr, 0.5);
+  cairo_move_to (pass->cr, s->page.margin_left, s->page.margin_top + 14);
+  cairo_line_to (pass->cr, s->page.width - s->page.margin_right, s->page.margin_top + 14);
+  cairo_stroke (pass->cr);
+
+  /* Translators: the footer of each printed page */
+  page_text = g_strdup_printf (_("Page %u of %u"), pass->page + 1, s->n_pages);
+  footer = text_layout (pass, page_text, SMALL_SIZE, FALSE, -1);
+  pango_layout_get_pixel_size (footer, &w, NULL);
+  show_layout (pass, footer, (s->page.width - w) / 2, s->page.height - s->page.margin_bottom - 10);
+  cairo_set_source_rgb (pass->cr, 0, 0, 0);
+}
+
+static void
+new_page (Pass *pass)
+{
+  pass->page++;
+  pass->y = top (pass->summary);
+  decorate_page (pass);
+}
+
+/* Makes room for a block that must not be split */
+static void
+reserve (Pass   *pass,
+         double  height)
+{
+  if (pass->y + height > bottom (pass->summary) && pass->y > top (pass->summary))
+    new_page (pass);
+}
+
+static void
+paragraph (Pass       *pass,
+           const char *text,
+           double      size,
+           gboolean    bold,
+           double      space_after)
+{
+  OmSummary *s = pass->summary;
+  g_autoptr(PangoLayout) layout = text_layout (pass, text, size, bold, text_width (s));
+  double h = layout_height (layout);
+
+  reserve (pass, h);
+  show_layout (pass, layout, s->page.margin_left, pass->y);
+  pass->y += h + space_after;
+}
+
+/* Blocks */
+
+static void
+title_block (Pass *pass)
+{
+  OmSummary *s = pass->summary;
+  g_autofree char *printed = om_date_format (s->printed_on);
+  g_autofree char *prepared = g_strdup_printf (_("Prepared for %s"), s->data->client);
+  g_autofree char *by = NULL;
+  g_autofree char *on = g_strdup_printf (_("Date: %s"), printed);
+
+  paragraph (pass, s->data->title, 20, TRUE, 4);
+  paragraph (pass, prepared, 12, FALSE, 2);
+  if (!om_str_is_blank (s->data->coordinator))
+    {
+      by = g_strdup_printf (_("Your contact: %s"), s->data->coordinator);
+      paragraph (pass, by, BODY_SIZE, FALSE, 2);
+    }
+  paragraph (pass, on, BODY_SIZE, FALSE, GAP * 1.5);
+}
+
+static void
+introduction (Pass *pass)
+{
+  paragraph (pass, _("How we will work together"), 12, TRUE, 4);
+  paragraph (pass,
+             _("We propose to reach a decision together through a short series of steps. Each step is one "
+               "meeting or piece of work, and it ends at a milestone: a point both of us agree has been "
+               "reached before we go on to the next step. The plan below shows the steps in order, what we "
+               "will have agreed at the end of each, who takes part on each side, and when."),
+             BODY_SIZE, FALSE, GAP * 1.5);
+}
+
+static void
+timeline_block (Pass *pass)
+{
+  OmSummary *s = pass->summary;
+  OmTimelinePalette palette;
+  g_autoptr(OmTimelineLayout) layout = NULL;
+  double width = text_width (s);
+  double scale;
+
+  if (s->data->stages->len == 0)
+    return;
+
+  /* the same layout and drawing as the window, in the page's fonts,
+   * laid out a little wider than the page and scaled down to it: paper
+   * reads smaller type than a screen */
+  layout = om_timeline_layout_new (s->data, s->printed_on,
+                                   om_timeline_layout_fit_px_per_day (s->data, s->printed_on, width * 1.3),
+                                   pass->context);
+  for (guint i = 0; i < layout->stages->len; i++)
+    /* lateness is for the coordinator, not for the client */
+    g_array_index (layout->stages, OmTimelineStage, i).overdue = FALSE;
+  scale = MIN (1.0, width / layout->width);
+
+  reserve (pass, layout->height * scale + GAP);
+  if (drawing (pass))
+    {
+      om_timeline_palette_init_light (&palette);
+      cairo_save (pass->cr);
+      cairo_translate (pass->cr, s->page.margin_left, pass->y);
+      cairo_scale (pass->cr, scale, scale);
+      om_timeline_paint (pass->cr, layout, &palette, pass->context);
+      cairo_restore (pass->cr);
+    }
+  pass->y += layout->height * scale + GAP;
+}
+
+static const char *
+step_state (const OmOpportunityData *data,
+            guint                    index)
+{
+  const OmStageData *stage = g_ptr_array_index (data->stages, index);
+
+  switch (stage->status)
+    {
+    case OM_STAGE_STATUS_WON:
+      /* Translators: state of a step in the client's summary */
+      return _("Done");
+    case OM_STAGE_STATUS_LOST:
+      return _("Closed");
+    case OM_STAGE_STATUS_PENDING:
+    default:
+      return (int) index == om_opportunity_data_get_current (data) ? _("Next") : _("Planned");
+    }
+}
+
+typedef struct
+{
+  PangoLayout *cells[G_N_ELEMENTS (column_widths)];
+  PangoLayout *description;
+  double       height;
+} Row;
+
+static void
+row_clear (Row *row)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (row->cells); i++)
+    g_clear_object (&row->cells[i]);
+  g_clear_object (&row->description);
+}
+
+static double
+column_x (const OmSummary *s,
+          guint            column)
+{
+  double x = s->page.margin_left;
+
+  for (guint i = 0; i < column; i++)
+    x += column_widths[i] * text_width (s);
+  return x;
+}
+
+static void
+make_row (Pass       *pass,
+          Row        *row,
+          const char *cells[],
+          const char *description,
+          gboolean    bold)
+{
+  OmSummary *s = pass->summary;
+  double h = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (column_widths); i++)
+    {
+      double w = column_widths[i] * text_width (s) - 6;
+      row->cells[i] = text_layout (pass, cells[i], bold ? SMALL_SIZE : BODY_SIZE - 0.5, bold || i == 1, w);
+      h = MAX (h, layout_height (row->cells[i]) + (i == 1 && description ? 0 : 0));
+    }
+  if (description != NULL && *description != '\0')
+    {
+      row->description = text_layout (pass, description, SMALL_SIZE, FALSE, column_widths[1] * text_width (s) - 6);
+      h = MAX (h, layout_height (row->cells[1]) + 2 + layout_height (row->description));
+    }
+  row->height = h + 2 * ROW_PADDING;
+}
+
+static void
+draw_row (Pass     *pass,
+          Row      *row,
+          gboolean  header)
+{
+  OmSummary *s = pass->summary;
+
+  if (drawing (pass))
+    {
+      if (header)
+        {
+          cairo_set_source_rgb (pass->cr, 0.92, 0.93, 0.95);
+          cairo_rectangle (pass->cr, s->page.margin_left, pass->y, text_width (s), row->height);
+          cairo_fill (pass->cr);
+        }
+      cairo_set_source_rgb (pass->cr, 0.75, 0.75, 0.78);
+      cairo_set_line_width (pass->cr, 0.5);
+      cairo_move_to (pass->cr, s->page.margin_left, pass->y + row->height);
+      cairo_line_to (pass->cr, s->page.margin_left + text_width (s), pass->y + row->height);
+      cairo_stroke (pass->cr);
+      cairo_set_source_rgb (pass->cr, 0, 0, 0);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (column_widths); i++)
+    show_layout (pass, row->cells[i], column_x (s, i) + 3, pass->y + ROW_PADDING);
+  if (row->description != NULL)
+    {
+      if (drawing (pass))
+        cairo_set_source_rgb (pass->cr, 0.3, 0.3, 0.33);
+      show_layout (pass, row->description, column_x (s, 1) + 3,
+                   pass->y + ROW_PADDING + layout_height (row->cells[1]) + 2);
+      if (drawing (pass))
+        cairo_set_source_rgb (pass->cr, 0, 0, 0);
+    }
+  pass->y += row->height;
+}
+
+static void
+table_header (Pass *pass)
+{
+  Row row = { 0 };
+  const char *cells[] = {
+    /* Translators: column headings of the table of steps */
+    C_("column", "No."), C_("column", "Step and what we will have agreed"), C_("column", "Our side"),
+    C_("column", "Your side"), C_("column", "Date"), C_("column", "State"),
+  };
+
+  make_row (pass, &row, cells, NULL, TRUE);
+  draw_row (pass, &row, TRUE);
+  row_clear (&row);
+}
+
+static void
+steps_table (Pass *pass)
+{
+  const OmOpportunityData *data = pass->summary->data;
+  g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
+  Row header = { 0 };
+  const char *header_cells[G_N_ELEMENTS (column_widths)] = { "", "", "", "", "", "" };
+
+  if (data->stages->len == 0)
+    return;
+
+  paragraph (pass, _("The steps"), 12, TRUE, 6);
+  make_row (pass, &header, header_cells, NULL, TRUE);
+
+  /* the heading stays with the header row and the first step */
+  reserve (pass, header.height * 2);
+  row_clear (&header);
+  table_header (pass);
+
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      const OmStageData *stage = g_ptr_array_index (data->stages, i);
+      g_autofree char *number = g_strdup_printf ("%u", i + 1);
+      g_autofree char *what = g_strdup_printf ("%s — %s", stage->activity, stage->milestone);
+      g_autofree char *when = om_date_format (dues[i]);
+      const char *cells[] = { number, what, stage->owner, stage->client_owner, when, step_state (data, i) };
+      Row row = { 0 };
+
+      make_row (pass, &row, cells, stage->client_description, FALSE);
+      /* rows are never split: one that does not fit starts a page, with
+       * the table's header again */
+      if (pass->y + row.height > bottom (pass->summary) && pass->y > top (pass->summary))
+        {
+          new_page (pass);
+          table_header (pass);
+        }
+      draw_row (pass, &row, FALSE);
+      row_clear (&row);
+    }
+  pass->y += GAP * 1.5;
+}
+
+static gboolean
+agreement_pending (const OmOpportunityData *data)
+{
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      const OmStageData *stage = g_ptr_array_index (data->stages, i);
+      if (stage->kind == OM_STAGE_KIND_PROCESS_AGREEMENT && stage->status == OM_STAGE_STATUS_PENDING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* While the client has not agreed to the process, the summary is how
+ * they agree to it. */
+static void
+agreement_block (Pass *pass)
+{
+  OmSummary *s = pass->summary;
+  const char *fields[] = { _("Name"), _("Signature"), _("Date") };
+  g_autoptr(PangoLayout) heading = NULL;
+  g_autoptr(PangoLayout) text = NULL;
+  g_autofree char *sentence = NULL;
+  double h, y;
+
+  if (!agreement_pending (s->data))
+    return;
+
+  sentence = g_strdup_printf (_("On behalf of %s, I agree to work through the steps above as described."),
+                              s->data->client);
+  heading = text_layout (pass, _("Agreement to the process"), 12, TRUE, text_width (s));
+  text = text_layout (pass, sentence, BODY_SIZE, FALSE, text_width (s));
+  h = layout_height (heading) + 6 + layout_height (text) + 12 + G_N_ELEMENTS (fields) * 30;
+
+  reserve (pass, h);
+  y = pass->y;
+  show_layout (pass, heading, s->page.margin_left, y);
+  y += layout_height (heading) + 6;
+  show_layout (pass, text, s->page.margin_left, y);
+  y += layout_height (text) + 12;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autoptr(PangoLayout) label = text_layout (pass, fields[i], BODY_SIZE, FALSE, 80);
+
+      show_layout (pass, label, s->page.margin_left, y + 10);
+      if (drawing (pass))
+        {
+          cairo_set_line_width (pass->cr, 0.6);
+          cairo_move_to (pass->cr, s->page.margin_left + 80, y + 24);
+          cairo_line_to (pass->cr, s->page.margin_left + MIN (text_width (s), 380), y + 24);
+          cairo_stroke (pass->cr);
+        }
+      y += 30;
+    }
+  pass->y += h;
+}
+
+static void
+run_pass (Pass *pass)
+{
+  pass->page = 0;
+  pass->y = top (pass->summary);
+  decorate_page (pass);
+
+  title_block (pass);
+  introduction (pass);
+  timeline_block (pass);
+  steps_table (pass);
+  agreement_block (pass);
+}
+
+/**
+ * om_summary_paginate:
+ *
+ * Lays the summary out on pages of @page's size, in @context's fonts.
+ *
+ * Returns: the number of pages
+ */
+guint
+om_summary_paginate (OmSummary           *self,
+                     PangoContext        *context,
+                     const OmSummaryPage *page)
+{
+  Pass pass = { self, context, NULL, 0, 0, 0 };
+
+  self->page = *page;
+  run_pass (&pass);
+  self->n_pages = pass.page + 1;
+  return self->n_pages;
+}
+
+guint
+om_summary_get_n_pages (OmSummary *self)
+{
+  return self->n_pages;
+}
+
+/**
+ * om_summary_draw_page:
+ * @page: from 0
+ *
+ * Draws one page, as paginated.
+ */
+void
+om_summary_draw_page (OmSummary    *self,
+                      cairo_t      *cr,
+                      PangoContext *context,
+                      guint         page)
+{
+  Pass pass = { self, context, cr, page, 0, 0 };
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  run_pass (&pass);
+  cairo_restore (cr);
+}
+
+static cairo_status_t
+write_cb (void                *closure,
+          const unsigned char *data,
+          unsigned int         length)
+{
+  GOutputStream *out = closure;
+
+  if (!g_output_stream_write_all (out, data, length, NULL, NULL, NULL))
+    return CAIRO_STATUS_WRITE_ERROR;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * om_summary_write_pdf:
+ *
+ * Writes the summary as a PDF file, fonts embedded and text selectable.
+ * The file is replaced only once the whole document is written.
+ */
+gboolean
+om_summary_write_pdf (const OmOpportunityData *data,
+                      const OmSummaryPage     *page,
+                      const char              *path,
+                      GError                 **error)
+{
+  g_autoptr(OmSummary) summary = om_summary_new (data, om_date_today ());
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  PangoContext *context;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+  guint n;
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+  if (out == NULL)
+    return FALSE;
+
+  surface = cairo_pdf_surface_create_for_stream (write_cb, out, page->width, page->height);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, data->title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Opportunity Manager");
+  cr = cairo_create (surface);
+  context = pango_cairo_create_context (cr);
+  /* points, not pixels */
+  pango_cairo_context_set_resolution (context, 72);
+  {
+    PangoFontDescription *desc = pango_font_description_from_string ("Sans 9");
+    pango_context_set_font_description (context, desc);
+    pango_font_description_free (desc);
+  }
+
+  n = om_summary_paginate (summary, context, page);
+  for (guint i = 0; i < n; i++)
+    {
+      om_summary_draw_page (summary, cr, context, i);
+      cairo_show_page (cr);
+    }
+  g_object_unref (context);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      /* closing cancelled keeps whatever file was there before */
+      g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+
+      g_cancellable_cancel (cancelled);
+      g_output_stream_close (G_OUTPUT_STREAM (out), cancelled, NULL);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write the summary to “%s”: %s"),
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}

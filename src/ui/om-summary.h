@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <cairo.h>
+#include <pango/pango.h>
+
+#include "om-model.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The client-facing summary of an opportunity's process: a title block,
+ * how the process works, the timeline, the table of steps and, while the
+ * client has not yet agreed to the process, a block for their signature.
+ * It never holds anything internal: no notes, probabilities, weighted
+ * value, lost reasons or health warnings.
+ *
+ * One code lays out and draws the pages, for the print dialog, for
+ * "Export Summary as PDF" and for the command line alike. Sizes are in
+ * points.
+ */
+
+typedef struct
+{
+  double width;
+  double height;
+  double margin_top;
+  double margin_bottom;
+  double margin_left;
+  double margin_right;
+} OmSummaryPage;
+
+typedef struct _OmSummary OmSummary;
+
+OmSummary *om_summary_new           (const OmOpportunityData *data,
+                                     OmDate                   printed_on);
+void       om_summary_free          (OmSummary               *self);
+guint      om_summary_paginate      (OmSummary               *self,
+                                     PangoContext            *context,
+                                     const OmSummaryPage     *page);
+guint      om_summary_get_n_pages   (OmSummary               *self);
+void       om_summary_draw_page     (OmSummary               *self,
+                                     cairo_t                 *cr,
+                                     PangoContext            *context,
+                                     guint                    page);
+void       om_summary_page_init_default (OmSummaryPage       *page);
+gboolean   om_summary_write_pdf     (const OmOpportunityData *data,
+                                     const OmSummaryPage     *page,
+                                     const char              *path,
+                                     GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmSummary, om_summary_free)
+
+G_END_DECLS
