@@ -28,6 +28,7 @@ struct _OmTimeline
   double            px_per_day;
   int               selected;
   gboolean          fit_pending;
+  gboolean          fit_readable;
   guint             fit_tick;
 
   /* drag and drop */
@@ -62,6 +63,7 @@ static guint signals[N_SIGNALS];
 
 #define DEFAULT_PX_PER_DAY 8.0
 #define AUTOSCROLL_EDGE 56.0
+#define READABLE_STAGE_SPACING 110.0
 
 static void
 invalidate (OmTimeline *self)
@@ -591,8 +593,21 @@ fit_tick_cb (GtkWidget     *widget,
 
   self->fit_pending = FALSE;
   if (self->opportunity != NULL)
-    om_timeline_set_px_per_day (self, om_timeline_layout_fit_px_per_day (om_opportunity_get_data (self->opportunity),
-                                                                         om_date_today (), available));
+    {
+      const OmOpportunityData *data = om_opportunity_get_data (self->opportunity);
+      double ppd = om_timeline_layout_fit_px_per_day (data, om_date_today (), available);
+
+      /* a newly shown long plan opens readable, to be scrolled, rather
+       * than squeezed; "fit" squeezes it on request */
+      if (self->fit_readable && data->stages->len > 0)
+        {
+          g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
+          double days = MAX (1.0, (double) (dues[data->stages->len - 1] - data->start_date));
+          ppd = MAX (ppd, READABLE_STAGE_SPACING * data->stages->len / days);
+        }
+      self->fit_readable = FALSE;
+      om_timeline_set_px_per_day (self, ppd);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -834,6 +849,7 @@ om_timeline_set_opportunity (OmTimeline    *self,
                                 G_CALLBACK (stages_changed_cb), self);
       g_signal_connect_swapped (opportunity, "notify", G_CALLBACK (opportunity_notify_cb), self);
       self->fit_pending = TRUE;
+      self->fit_readable = TRUE;
     }
 
   self->selected = -1;
