@@ -867,3 +867,20 @@ om_stage_editor_focus_first (OmStageEditor *self)
   if (self->stage != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->activity_entry));
 }
+
+/**
+ * om_stage_editor_commit_pending:
+ *
+ * Commits what is being typed into a field, before an action that is
+ * not a focus change (a keyboard shortcut) changes the stage or moves
+ * the selection away from it.
+ */
+void
+om_stage_editor_commit_pending (OmStageEditor *self)
+{
+  g_return_if_fail (OM_IS_STAGE_EDITOR (self));
+
+  for (guint i = 0; i < N_TEXT_FIELDS; i++)
+    if (widget_contains_focus (text_field_widget (self, i)))
+      commit_text_field (self, i);
+}

@@ -19,6 +19,7 @@ int            om_stage_editor_get_position      (OmStageEditor *self);
 void           om_stage_editor_set_action_reason (OmStageEditor *self,
                                                   const char    *action_name,
                                                   const char    *reason);
+void           om_stage_editor_commit_pending  (OmStageEditor *self);
 void           om_stage_editor_focus_first       (OmStageEditor *self);
 
 G_END_DECLS

@@ -30,6 +30,14 @@ selected_stage (OmWindow *self)
   return om_opportunity_view_get_selected (self->view);
 }
 
+/* Called first by every stage action: a shortcut pressed while a field
+ * of the stage editor has the focus must not lose what was typed. */
+static void
+begin_stage_action (OmWindow *self)
+{
+  om_stage_editor_commit_pending (OM_STAGE_EDITOR (om_opportunity_view_get_editor (self->view)));
+}
+
 static void
 report (OmWindow     *self,
         const GError *error)
@@ -408,8 +416,10 @@ stage_win_cb (GtkWidget  *widget,
 {
   OmWindow *self = OM_WINDOW (widget);
   g_autoptr(GError) error = NULL;
-  int position = selected_stage (self);
+  int position;
 
+  begin_stage_action (self);
+  position = selected_stage (self);
   if (!om_opportunity_win_stage (current_opportunity (self), (guint) position, NULL, &error))
     report (self, error);
   else if (om_opportunity_get_current_stage (current_opportunity (self)) >= 0)
@@ -474,6 +484,8 @@ stage_lose_cb (GtkWidget  *widget,
   g_autofree char *question = g_strdup_printf (_("Why was stage %d “%s” lost?"),
                                                selected_stage (self) + 1, om_stage_get_activity (stage));
 
+  begin_stage_action (self);
+
   data->window = g_object_ref (self);
   data->position = (guint) selected_stage (self);
   data->dialog = gtk_window_new ();
@@ -533,6 +545,8 @@ stage_reopen_cb (GtkWidget  *widget,
   OmWindow *self = OM_WINDOW (widget);
   g_autoptr(GError) error = NULL;
 
+  begin_stage_action (self);
+
   if (!om_opportunity_reopen (current_opportunity (self), NULL, &error))
     report (self, error);
   else
@@ -548,6 +562,8 @@ stage_add_after_cb (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autoptr(OmStageData) stage = om_stage_data_new (_("New stage"), _("Client agrees to the next step"));
   guint position = (guint) (selected_stage (self) + 1);
+
+  begin_stage_action (self);
 
   if (!om_opportunity_add_stage (current_opportunity (self), position, stage, &error))
     {
@@ -566,6 +582,8 @@ stage_remove_cb (GtkWidget  *widget,
   OmWindow *self = OM_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   int position = selected_stage (self);
+
+  begin_stage_action (self);
 
   if (!om_opportunity_remove_stage (current_opportunity (self), (guint) position, &error))
     report (self, error);
@@ -587,6 +605,8 @@ move_selected (OmWindow *self,
   int to = from + delta;
   gboolean had_focus;
   GtkWidget *child = om_timeline_get_stage_widget (timeline, (guint) from);
+
+  begin_stage_action (self);
 
   had_focus = child != NULL && gtk_widget_has_focus (child);
   if ((delta < 0 && !can_move_earlier (opp, (guint) from, &error)) ||
