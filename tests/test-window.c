@@ -275,6 +275,18 @@ test_new_opportunity (Fixture       *f,
   g_assert_cmpuint (om_opportunity_get_n_stages (om_opportunity_view_get_opportunity (view)), ==, 0);
 }
 
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/com/example/OppManager/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_present (GTK_WINDOW (overlay));
+  iterate ();
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -287,6 +299,7 @@ main (int   argc,
   ADD ("/window/refused-edit-is-explained", test_refused_edit_is_explained);
   ADD ("/window/new-opportunity", test_new_opportunity);
 #undef ADD
+  g_test_add_func ("/window/shortcuts", test_shortcuts_window);
 
   return g_test_run ();
 }

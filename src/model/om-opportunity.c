@@ -61,6 +61,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 om_opportunity_finalize (GObject *object)
 {
@@ -169,6 +176,15 @@ om_opportunity_class_init (OmOpportunityClass *klass)
   properties[PROP_OVERDUE] = g_param_spec_boolean ("overdue", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OmOpportunity::changed:
+   *
+   * Emitted after every change the opportunity shows, its stages' own
+   * fields included, once all its properties and stages are up to date.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -317,6 +333,9 @@ _om_opportunity_apply (OmOpportunity           *self,
   NOTIFY_IF (old_overdue != self->overdue, PROP_OVERDUE);
 
   g_object_thaw_notify (G_OBJECT (self));
+
+  if (!om_opportunity_data_equal (old, data, TRUE) || old_overdue != self->overdue)
+    g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /**

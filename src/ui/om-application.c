@@ -178,6 +178,11 @@ quit_cb (GSimpleAction *action,
          GVariant      *parameter,
          gpointer       user_data)
 {
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  /* closed like the close button, so each keeps its size and state */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
   g_application_quit (G_APPLICATION (user_data));
 }
 

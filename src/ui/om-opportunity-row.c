@@ -152,6 +152,6 @@ om_opportunity_row_set_opportunity (OmOpportunityRow *self,
     g_signal_handlers_disconnect_by_data (self->opportunity, self);
   g_set_object (&self->opportunity, opportunity);
   if (opportunity != NULL)
-    g_signal_connect_swapped (opportunity, "notify", G_CALLBACK (update), self);
+    g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (update), self);
   update (self);
 }

@@ -58,14 +58,20 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* Shows the model's value, but leaves alone what the user is typing: a
+ * focused field that no longer holds what was last shown in it. */
 static void
 set_entry (GtkEntry   *entry,
-           const char *text)
+           const char *text,
+           gboolean    force)
 {
-  /* leave what the user is typing alone */
-  if (gtk_widget_get_focus_child (GTK_WIDGET (entry)) != NULL)
+  const char *shown = g_object_get_data (G_OBJECT (entry), "om-shown");
+  const char *current = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (!force && gtk_widget_get_focus_child (GTK_WIDGET (entry)) != NULL && g_strcmp0 (current, shown) != 0)
     return;
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), text) != 0)
+  g_object_set_data_full (G_OBJECT (entry), "om-shown", g_strdup (text), g_free);
+  if (g_strcmp0 (current, text) != 0)
     gtk_editable_set_text (GTK_EDITABLE (entry), text);
 }
 
@@ -137,10 +143,25 @@ fill_warnings (OmOpportunityView *self)
 }
 
 static void
+fill_fields (OmOpportunityView *self,
+             gboolean           force)
+{
+  OmOpportunity *opp = self->opportunity;
+  g_autofree char *value = om_money_to_string (om_opportunity_get_value (opp));
+
+  self->filling = TRUE;
+  set_entry (self->title_entry, om_opportunity_get_title (opp), force);
+  set_entry (self->client_entry, om_opportunity_get_client (opp), force);
+  set_entry (self->coordinator_entry, om_opportunity_get_coordinator (opp), force);
+  set_entry (self->value_entry, value, force);
+  set_entry (self->currency_entry, om_opportunity_get_currency (opp), force);
+  self->filling = FALSE;
+}
+
+static void
 fill (OmOpportunityView *self)
 {
   OmOpportunity *opp = self->opportunity;
-  g_autofree char *value = NULL;
   g_autofree char *start = NULL;
   g_autofree char *chain = NULL;
   g_autofree char *weighted = NULL;
@@ -151,13 +172,8 @@ fill (OmOpportunityView *self)
   if (opp == NULL)
     return;
 
+  fill_fields (self, FALSE);
   self->filling = TRUE;
-  set_entry (self->title_entry, om_opportunity_get_title (opp));
-  set_entry (self->client_entry, om_opportunity_get_client (opp));
-  set_entry (self->coordinator_entry, om_opportunity_get_coordinator (opp));
-  value = om_money_to_string (om_opportunity_get_value (opp));
-  set_entry (self->value_entry, value);
-  set_entry (self->currency_entry, om_opportunity_get_currency (opp));
 
   start = om_date_format (om_opportunity_get_start_date (opp));
   gtk_menu_button_set_label (self->start_button, start);
@@ -206,16 +222,7 @@ refuse (OmOpportunityView *self,
 {
   g_signal_emit (self, signals[REFUSED], 0, error->message);
   /* the fields show what the model holds */
-  self->filling = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), om_opportunity_get_title (self->opportunity));
-  gtk_editable_set_text (GTK_EDITABLE (self->client_entry), om_opportunity_get_client (self->opportunity));
-  gtk_editable_set_text (GTK_EDITABLE (self->coordinator_entry), om_opportunity_get_coordinator (self->opportunity));
-  gtk_editable_set_text (GTK_EDITABLE (self->currency_entry), om_opportunity_get_currency (self->opportunity));
-  {
-    g_autofree char *value = om_money_to_string (om_opportunity_get_value (self->opportunity));
-    gtk_editable_set_text (GTK_EDITABLE (self->value_entry), value);
-  }
-  self->filling = FALSE;
+  fill_fields (self, TRUE);
 }
 
 /* One path for every field: copy, change, hand to the model. */
@@ -254,6 +261,9 @@ commit_fields (OmOpportunityView *self,
 
   if (!om_opportunity_edit (self->opportunity, edited, &error))
     refuse (self, error);
+  else
+    /* as the model keeps it: "eur" becomes "EUR", "12.5" becomes "12.50" */
+    fill_fields (self, TRUE);
 }
 
 static void
@@ -419,11 +429,16 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
   if (self->opportunity == opportunity)
     return;
 
+  /* what is being typed belongs to the opportunity it was typed for */
   if (self->opportunity != NULL)
-    g_signal_handlers_disconnect_by_data (self->opportunity, self);
+    {
+      commit_fields (self, 0);
+      om_stage_editor_commit_pending (self->editor);
+      g_signal_handlers_disconnect_by_data (self->opportunity, self);
+    }
   g_set_object (&self->opportunity, opportunity);
   if (opportunity != NULL)
-    g_signal_connect_swapped (opportunity, "notify", G_CALLBACK (opportunity_notify_cb), self);
+    g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (opportunity_notify_cb), self);
 
   om_timeline_set_opportunity (self->timeline, opportunity);
   om_stage_editor_set_stage (self->editor, opportunity, -1);
@@ -431,6 +446,7 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
     {
       int current = om_opportunity_get_current_stage (opportunity);
       om_timeline_set_selected (self->timeline, current);
+      fill_fields (self, TRUE);
     }
   fill (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPPORTUNITY]);

@@ -33,15 +33,9 @@ om_print_operation_begin_print (GtkPrintOperation *operation,
   PangoFontDescription *desc = pango_font_description_from_string ("Sans 9");
   OmSummaryPage page;
 
+  /* already turned for the orientation */
   page.width = gtk_page_setup_get_paper_width (setup, GTK_UNIT_POINTS);
   page.height = gtk_page_setup_get_paper_height (setup, GTK_UNIT_POINTS);
-  if (gtk_page_setup_get_orientation (setup) == GTK_PAGE_ORIENTATION_LANDSCAPE ||
-      gtk_page_setup_get_orientation (setup) == GTK_PAGE_ORIENTATION_REVERSE_LANDSCAPE)
-    {
-      double w = page.width;
-      page.width = page.height;
-      page.height = w;
-    }
   page.margin_top = gtk_page_setup_get_top_margin (setup, GTK_UNIT_POINTS);
   page.margin_bottom = gtk_page_setup_get_bottom_margin (setup, GTK_UNIT_POINTS);
   page.margin_left = gtk_page_setup_get_left_margin (setup, GTK_UNIT_POINTS);

@@ -710,6 +710,40 @@ om_stage_editor_class_init (OmStageEditorClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* The wheel over a spin button that does not have the focus scrolls the
+ * page, as the person scrolling means, and leaves the value alone. */
+static gboolean
+spin_scroll_cb (GtkEventControllerScroll *controller,
+                double                    dx,
+                double                    dy,
+                gpointer                  user_data)
+{
+  GtkWidget *spin = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *scrolled;
+  GtkAdjustment *adj;
+
+  if (gtk_widget_get_focus_child (spin) != NULL || gtk_widget_has_focus (spin))
+    return FALSE;
+
+  scrolled = gtk_widget_get_ancestor (spin, GTK_TYPE_SCROLLED_WINDOW);
+  if (scrolled != NULL)
+    {
+      adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + dy * 50);
+    }
+  return TRUE;
+}
+
+static void
+guard_spin (GtkSpinButton *spin)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (spin_scroll_cb), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (spin), scroll);
+}
+
 static void
 om_stage_editor_init (OmStageEditor *self)
 {
@@ -731,6 +765,12 @@ om_stage_editor_init (OmStageEditor *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (action_buttons); i++)
     om_stage_editor_set_action_reason (self, action_buttons[i].action_name, NULL);
+
+  guard_spin (self->duration_spin);
+  guard_spin (self->probability_spin);
+  /* Ctrl+Z undoes the last saved edit, the window's undo, everywhere */
+  gtk_text_buffer_set_enable_undo (gtk_text_view_get_buffer (self->description_view), FALSE);
+  gtk_text_buffer_set_enable_undo (gtk_text_view_get_buffer (self->notes_view), FALSE);
 
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }

@@ -178,6 +178,15 @@ activate_cb (GtkWidget  *widget,
   g_signal_emit (widget, signals[ACTIVATE], 0);
 }
 
+/* the focus ring and the selection are drawn by the stage itself */
+static void
+om_stage_widget_state_flags_changed (GtkWidget     *widget,
+                                     GtkStateFlags  previous)
+{
+  GTK_WIDGET_CLASS (om_stage_widget_parent_class)->state_flags_changed (widget, previous);
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 om_stage_widget_class_init (OmStageWidgetClass *klass)
 {
@@ -187,6 +196,7 @@ om_stage_widget_class_init (OmStageWidgetClass *klass)
   object_class->dispose = om_stage_widget_dispose;
   widget_class->snapshot = om_stage_widget_snapshot;
   widget_class->measure = om_stage_widget_measure;
+  widget_class->state_flags_changed = om_stage_widget_state_flags_changed;
 
   /**
    * OmStageWidget::activate:

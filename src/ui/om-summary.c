@@ -414,12 +414,11 @@ steps_table (Pass *pass)
   if (data->stages->len == 0)
     return;
 
-  paragraph (pass, _("The steps"), 12, TRUE, 6);
-  make_row (pass, &header, header_cells, NULL, TRUE);
-
   /* the heading stays with the header row and the first step */
-  reserve (pass, header.height * 2);
+  make_row (pass, &header, header_cells, NULL, TRUE);
+  reserve (pass, 24 + header.height * 3);
   row_clear (&header);
+  paragraph (pass, _("The steps"), 12, TRUE, 6);
   table_header (pass);
 
   for (guint i = 0; i < data->stages->len; i++)

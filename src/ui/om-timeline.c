@@ -37,9 +37,12 @@ struct _OmTimeline
   gboolean          marker_allowed;
   char             *marker_reason;  /* why not, when not */
   double            autoscroll_speed;
+  double            pointer_in_view;
   guint             autoscroll_id;
 
   GtkWidget        *menu;
+  GtkWidget        *menu_stage;    /* weak: where the menu was opened */
+  GtkDragSource    *active_drag;   /* weak: the drag in progress */
 };
 
 G_DEFINE_FINAL_TYPE (OmTimeline, om_timeline, GTK_TYPE_WIDGET)
@@ -146,6 +149,7 @@ drag_prepare_cb (GtkDragSource *source,
     }
 
   self->drag_from = position;
+  g_set_weak_pointer (&self->active_drag, source);
   return gdk_content_provider_new_typed (OM_TYPE_STAGE, om_stage_widget_get_stage (OM_STAGE_WIDGET (child)));
 }
 
@@ -253,7 +257,26 @@ drag_end_cb (GtkDragSource *source,
   gtk_widget_remove_css_class (child, "dragged");
   gtk_widget_queue_draw (child);
   self->drag_from = -1;
+  g_clear_weak_pointer (&self->active_drag);
   clear_marker (self);
+}
+
+/**
+ * om_timeline_cancel_drag:
+ *
+ * Cancels a stage's drag in progress (Escape): nothing moves.
+ *
+ * Returns: whether there was one
+ */
+gboolean
+om_timeline_cancel_drag (OmTimeline *self)
+{
+  if (self->active_drag == NULL)
+    return FALSE;
+  /* a cancelled drag is no refused drop: nothing to explain */
+  g_clear_pointer (&self->marker_reason, g_free);
+  gtk_drag_source_drag_cancel (self->active_drag);
+  return TRUE;
 }
 
 /* Drop target */
@@ -281,6 +304,9 @@ insertion_x (OmTimeline *self,
   return g_array_index (stages, OmTimelineStage, stages->len - 1).milestone_x + OM_TIMELINE_DIAMOND / 2 + 4;
 }
 
+static void update_marker (OmTimeline *self,
+                           double      x);
+
 static gboolean
 autoscroll_cb (gpointer user_data)
 {
@@ -295,6 +321,9 @@ autoscroll_cb (gpointer user_data)
     }
   adj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + self->autoscroll_speed);
+  /* the pointer stays still while the plan moves under it */
+  if (self->drag_from >= 0 && self->opportunity != NULL)
+    update_marker (self, gtk_adjustment_get_value (adj) + self->pointer_in_view);
   return G_SOURCE_CONTINUE;
 }
 
@@ -313,6 +342,7 @@ update_autoscroll (OmTimeline *self,
     {
       adj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
       in_view = x - gtk_adjustment_get_value (adj);
+      self->pointer_in_view = in_view;
       page = gtk_adjustment_get_page_size (adj);
       if (in_view < AUTOSCROLL_EDGE)
         self->autoscroll_speed = -(AUTOSCROLL_EDGE - in_view) / 3;
@@ -326,17 +356,13 @@ update_autoscroll (OmTimeline *self,
     g_clear_handle_id (&self->autoscroll_id, g_source_remove);
 }
 
-static GdkDragAction
-drop_motion_cb (GtkDropTarget *target,
-                double         x,
-                double         y,
-                OmTimeline    *self)
+/* Where a drop at @x would land, and whether the model allows it */
+static void
+update_marker (OmTimeline *self,
+               double      x)
 {
   g_autoptr(GError) error = NULL;
   int to;
-
-  if (self->drag_from < 0 || self->opportunity == NULL)
-    return 0;
 
   ensure_layout (self);
   to = target_position (self, self->drag_from, x);
@@ -344,9 +370,20 @@ drop_motion_cb (GtkDropTarget *target,
   self->marker_allowed = om_opportunity_can_move_stage (self->opportunity, (guint) self->drag_from, (guint) to, &error);
   g_free (self->marker_reason);
   self->marker_reason = error ? g_strdup (error->message) : NULL;
-  update_autoscroll (self, x);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
 
+static GdkDragAction
+drop_motion_cb (GtkDropTarget *target,
+                double         x,
+                double         y,
+                OmTimeline    *self)
+{
+  if (self->drag_from < 0 || self->opportunity == NULL)
+    return 0;
+
+  update_marker (self, x);
+  update_autoscroll (self, x);
   return self->marker_allowed ? GDK_ACTION_MOVE : 0;
 }
 
@@ -451,6 +488,27 @@ paint_marker (OmTimeline *self,
 
 /* Context menu */
 
+/* back to the stage the menu was opened on, unless an action moved on */
+static gboolean
+refocus_stage_cb (gpointer user_data)
+{
+  OmTimeline *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (self->menu_stage != NULL && gtk_widget_get_parent (self->menu_stage) == GTK_WIDGET (self) &&
+      (focus == NULL || focus == self->menu || gtk_widget_is_ancestor (focus, self->menu)))
+    gtk_widget_grab_focus (self->menu_stage);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+menu_closed_cb (OmTimeline *self)
+{
+  g_idle_add (refocus_stage_cb, g_object_ref (self));
+}
+
 static void
 stage_context_menu_cb (OmStageWidget *child,
                        OmTimeline    *self)
@@ -477,7 +535,9 @@ stage_context_menu_cb (OmStageWidget *child,
       self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
       gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), TRUE);
       gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+      g_signal_connect_swapped (self->menu, "closed", G_CALLBACK (menu_closed_cb), self);
     }
+  g_set_weak_pointer (&self->menu_stage, GTK_WIDGET (child));
 
   om_stage_widget_get_rect (&g_array_index (om_timeline_get_layout (self)->stages, OmTimelineStage,
                                             child_position (self, GTK_WIDGET (child))), &rect);
@@ -697,6 +757,8 @@ om_timeline_dispose (GObject *object)
     }
   g_clear_pointer (&self->layout, om_timeline_layout_free);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
+  g_clear_weak_pointer (&self->menu_stage);
+  g_clear_weak_pointer (&self->active_drag);
   g_clear_pointer (&self->marker_reason, g_free);
   stop_autoscroll (self);
   if (self->children != NULL)
@@ -847,7 +909,7 @@ om_timeline_set_opportunity (OmTimeline    *self,
     {
       g_signal_connect_swapped (om_opportunity_get_stages (opportunity), "items-changed",
                                 G_CALLBACK (stages_changed_cb), self);
-      g_signal_connect_swapped (opportunity, "notify", G_CALLBACK (opportunity_notify_cb), self);
+      g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (opportunity_notify_cb), self);
       self->fit_pending = TRUE;
       self->fit_readable = TRUE;
     }

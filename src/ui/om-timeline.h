@@ -27,6 +27,7 @@ void                    om_timeline_zoom_to_fit      (OmTimeline    *self);
 const OmTimelineLayout *om_timeline_get_layout       (OmTimeline    *self);
 GtkWidget              *om_timeline_get_stage_widget (OmTimeline    *self,
                                                       guint          position);
+gboolean                om_timeline_cancel_drag      (OmTimeline    *self);
 void                    om_timeline_refresh          (OmTimeline    *self);
 gboolean                om_timeline_focus_stage      (OmTimeline    *self,
                                                       guint          position);

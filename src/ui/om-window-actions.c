@@ -530,6 +530,15 @@ stage_lose_cb (GtkWidget  *widget,
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_window_set_child (GTK_WINDOW (data->dialog), box);
   gtk_window_set_default_widget (GTK_WINDOW (data->dialog), data->confirm);
+  {
+    /* Escape cancels, as in any dialog */
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                            gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (data->dialog, shortcuts);
+  }
 
   g_signal_connect (data->entry, "changed", G_CALLBACK (lose_reason_changed_cb), data);
   g_signal_connect (data->confirm, "clicked", G_CALLBACK (lose_confirm_cb), data);
@@ -561,11 +570,13 @@ stage_add_after_cb (GtkWidget  *widget,
   OmWindow *self = OM_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(OmStageData) stage = om_stage_data_new (_("New stage"), _("Client agrees to the next step"));
-  guint position = (guint) (selected_stage (self) + 1);
+  OmOpportunity *opp = current_opportunity (self);
+  /* after the selected stage, or at the end of the plan */
+  guint position = selected_stage (self) >= 0 ? (guint) selected_stage (self) + 1 : om_opportunity_get_n_stages (opp);
 
   begin_stage_action (self);
 
-  if (!om_opportunity_add_stage (current_opportunity (self), position, stage, &error))
+  if (!om_opportunity_add_stage (opp, position, stage, &error))
     {
       report (self, error);
       return;
@@ -585,10 +596,20 @@ stage_remove_cb (GtkWidget  *widget,
 
   begin_stage_action (self);
 
+  GtkWidget *child = om_timeline_get_stage_widget (om_opportunity_view_get_timeline (self->view), (guint) position);
+  gboolean had_focus = child != NULL && gtk_widget_has_focus (child);
+  int next;
+
   if (!om_opportunity_remove_stage (current_opportunity (self), (guint) position, &error))
-    report (self, error);
-  else
-    om_opportunity_view_select_stage (self->view, MIN (position, (int) om_opportunity_get_n_stages (current_opportunity (self)) - 1));
+    {
+      report (self, error);
+      return;
+    }
+  next = MIN (position, (int) om_opportunity_get_n_stages (current_opportunity (self)) - 1);
+  om_opportunity_view_select_stage (self->view, next);
+  /* the keyboard stays on the timeline, on the stage that took its place */
+  if (had_focus && next >= 0)
+    om_timeline_focus_stage (om_opportunity_view_get_timeline (self->view), (guint) next);
 }
 
 static gboolean can_move_earlier (OmOpportunity *opp, guint index, GError **error);
@@ -785,11 +806,18 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.focus-timeline", opp != NULL && om_opportunity_get_n_stages (opp) > 0);
   gtk_widget_action_set_enabled (widget, "win.move-earlier-key", opp != NULL && position >= 0);
+  gtk_widget_action_set_enabled (widget, "win.win-key", opp != NULL && position >= 0);
+  gtk_widget_action_set_enabled (widget, "win.add-key", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.remove-key", opp != NULL && position >= 0);
   gtk_widget_action_set_enabled (widget, "win.move-later-key", opp != NULL && position >= 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (stage_actions); i++)
     {
-      if (opp == NULL || position < 0)
+      if (opp != NULL && position < 0 && stage_actions[i].check == can_add_after)
+        /* with nothing selected, a stage goes at the end */
+        check_stage_action (self, stage_actions[i].name, stage_actions[i].check,
+                            om_opportunity_get_n_stages (opp) - 1);
+      else if (opp == NULL || position < 0)
         set_stage_action (self, stage_actions[i].name, FALSE, _("Select a stage on the timeline first."));
       else
         check_stage_action (self, stage_actions[i].name, stage_actions[i].check, (guint) position);
@@ -827,6 +855,9 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.stage-move-later", NULL, stage_move_later_cb);
   /* the keys always answer: a refused move says why in the window */
   gtk_widget_class_install_action (widget_class, "win.move-earlier-key", NULL, stage_move_earlier_cb);
+  gtk_widget_class_install_action (widget_class, "win.win-key", NULL, stage_win_cb);
+  gtk_widget_class_install_action (widget_class, "win.add-key", NULL, stage_add_after_cb);
+  gtk_widget_class_install_action (widget_class, "win.remove-key", NULL, stage_remove_cb);
   gtk_widget_class_install_action (widget_class, "win.move-later-key", NULL, stage_move_later_cb);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_cb);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_cb);
@@ -841,10 +872,10 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.stage-win", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.stage-win", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, GDK_CONTROL_MASK, "win.stage-add-after", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK, "win.stage-remove", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.win-key", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.win-key", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, GDK_CONTROL_MASK, "win.add-key", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK, "win.remove-key", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.move-earlier-key", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.move-later-key", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);

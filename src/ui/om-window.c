@@ -152,11 +152,7 @@ opportunities_changed_cb (OmWindow   *self,
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(OmOpportunity) opp = g_list_model_get_item (model, i);
-      g_signal_connect_object (opp, "notify::status", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (opp, "notify::next-due-date", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (opp, "notify::title", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (opp, "notify::client", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (opp, "notify::coordinator", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (opp, "changed", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
     }
   update_page (self);
 }
@@ -442,6 +438,19 @@ schema_installed (void)
   return schema != NULL;
 }
 
+/* Escape cancels a stage's drag, whatever has the keyboard focus */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                OmWindow              *self)
+{
+  if (keyval != GDK_KEY_Escape)
+    return GDK_EVENT_PROPAGATE;
+  return om_timeline_cancel_drag (om_opportunity_view_get_timeline (self->view));
+}
+
 static void
 om_window_init (OmWindow *self)
 {
@@ -463,6 +472,13 @@ om_window_init (OmWindow *self)
   self->today = om_date_today ();
   self->day_timeout = g_timeout_add_seconds (60, day_check_cb, self);
 
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
   {
     GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
     g_signal_connect (target, "drop", G_CALLBACK (file_drop_cb), self);
