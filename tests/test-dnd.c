@@ -263,6 +263,7 @@ set_up (void)
       else if (g_str_has_prefix (lines[i], "Y="))
         win_y = atoi (lines[i] + 2);
     }
+  g_free (xdotool ("search", "--name", "^om-test-dnd$", "windowraise", NULL));
   g_free (xdotool ("search", "--name", "^om-test-dnd$", "windowfocus", "--sync", NULL));
   iterate_for (300);
   assert_order ("A B C D E F G H");

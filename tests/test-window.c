@@ -276,6 +276,30 @@ test_new_opportunity (Fixture       *f,
 }
 
 static void
+test_undo_shows_what_it_changes (Fixture       *f,
+                                 gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  GListModel *opportunities = om_repository_get_opportunities (f->repository);
+  g_autoptr(OmOpportunity) other = g_list_model_get_item (opportunities, 0);
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (other));
+
+  g_assert_cmpstr (om_opportunity_get_title (other), ==, "Another sale");
+  g_free (edited->coordinator);
+  edited->coordinator = g_strdup ("Someone new");
+  g_assert_true (om_opportunity_edit (other, edited, NULL));
+
+  /* looking at another opportunity, undo brings the changed one into view */
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  iterate ();
+  g_assert_cmpstr (om_opportunity_get_coordinator (other), ==, "");
+  g_assert_true (om_opportunity_view_get_opportunity (view) == other);
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "Undone"));
+}
+
+static void
 test_shortcuts_window (void)
 {
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/com/example/OppManager/gtk/help-overlay.ui");
@@ -298,6 +322,7 @@ main (int   argc,
   ADD ("/window/mark-won-and-undo", test_mark_won_and_undo);
   ADD ("/window/refused-edit-is-explained", test_refused_edit_is_explained);
   ADD ("/window/new-opportunity", test_new_opportunity);
+  ADD ("/window/undo-shows-what-it-changes", test_undo_shows_what_it_changes);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
 

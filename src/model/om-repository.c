@@ -678,6 +678,36 @@ om_repository_get_redo_label (OmRepository *self)
   return edit ? edit->label : NULL;
 }
 
+static gint64
+edit_opportunity (Edit *edit)
+{
+  for (guint i = 0; edit != NULL && i < edit->changes->len; i++)
+    {
+      const OmChange *change = g_ptr_array_index (edit->changes, i);
+      if (change->kind == OM_CHANGE_OPPORTUNITY)
+        return ((OmOpportunityData *) (change->after ? change->after : change->before))->id;
+    }
+  return 0;
+}
+
+/**
+ * om_repository_get_undo_opportunity:
+ *
+ * Returns: the id of the (first) opportunity that undo would change,
+ *   so that it can be shown; 0 if none
+ */
+gint64
+om_repository_get_undo_opportunity (OmRepository *self)
+{
+  return edit_opportunity (g_queue_peek_head (&self->undo));
+}
+
+gint64
+om_repository_get_redo_opportunity (OmRepository *self)
+{
+  return edit_opportunity (g_queue_peek_head (&self->redo));
+}
+
 guint
 om_repository_get_too_complex_threshold (OmRepository *self)
 {

@@ -38,6 +38,8 @@ gboolean       om_repository_redo                     (OmRepository            *
 gboolean       om_repository_get_can_undo             (OmRepository            *self);
 gboolean       om_repository_get_can_redo             (OmRepository            *self);
 const char    *om_repository_get_undo_label           (OmRepository            *self);
+gint64         om_repository_get_undo_opportunity     (OmRepository            *self);
+gint64         om_repository_get_redo_opportunity     (OmRepository            *self);
 const char    *om_repository_get_redo_label           (OmRepository            *self);
 guint          om_repository_get_too_complex_threshold (OmRepository           *self);
 void           om_repository_set_too_complex_threshold (OmRepository           *self,

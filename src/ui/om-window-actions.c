@@ -383,16 +383,53 @@ export_summary_cb (GtkWidget  *widget,
 
 /* Undo */
 
+/* Undo and redo show what they change: the opportunity comes into view,
+ * and a message names the edit. */
+static void
+step_history (OmWindow *self,
+              gboolean  undo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = g_strdup (undo ? om_repository_get_undo_label (self->repository)
+                                          : om_repository_get_redo_label (self->repository));
+  gint64 id = undo ? om_repository_get_undo_opportunity (self->repository)
+                   : om_repository_get_redo_opportunity (self->repository);
+  OmOpportunity *shown = current_opportunity (self);
+  gboolean ok = undo ? om_repository_undo (self->repository, &error)
+                     : om_repository_redo (self->repository, &error);
+
+  if (!ok)
+    {
+      report (self, error);
+      return;
+    }
+
+  if (id != 0 && (shown == NULL || om_opportunity_get_id (shown) != id))
+    {
+      g_autofree char *message = NULL;
+      OmOpportunity *changed = om_repository_find (self->repository, id);
+
+      if (changed != NULL)
+        {
+          gtk_drop_down_set_selected (self->status_filter, 0);
+          gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+          om_window_select_opportunity (self, id);
+        }
+      /* Translators: after undo or redo of an edit in another opportunity */
+      message = g_strdup_printf (undo ? _("Undone: %s") : _("Redone: %s"), label ? label : "");
+      om_window_show_message (self, message);
+    }
+  if (gtk_single_selection_get_selected_item (self->selection) == NULL &&
+           g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
 static void
 undo_cb (GtkWidget  *widget,
          const char *action_name,
          GVariant   *parameter)
 {
-  OmWindow *self = OM_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (!om_repository_undo (self->repository, &error))
-    report (self, error);
+  step_history (OM_WINDOW (widget), TRUE);
 }
 
 static void
@@ -400,11 +437,7 @@ redo_cb (GtkWidget  *widget,
          const char *action_name,
          GVariant   *parameter)
 {
-  OmWindow *self = OM_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (!om_repository_redo (self->repository, &error))
-    report (self, error);
+  step_history (OM_WINDOW (widget), FALSE);
 }
 
 /* Stages */
