@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "om-stage-widget.h"
-#include "om-timeline-paint.h"
+#include "om-timeline.h"
 
 /**
  * OmStageWidget:
@@ -73,15 +73,13 @@ om_stage_widget_snapshot (GtkWidget   *widget,
   OmStageWidget *self = OM_STAGE_WIDGET (widget);
   OmTimelinePalette palette;
   graphene_rect_t rect, bounds;
-  GdkRGBA fg;
   cairo_t *cr;
   OmTimelinePaintFlags flags = OM_TIMELINE_PAINT_NONE;
 
   if (!self->has_layout)
     return;
 
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  om_timeline_palette_init_from (&palette, &fg, fg.red + fg.green + fg.blue > 1.5);
+  om_timeline_palette_init_for_widget (&palette, widget);
 
   om_stage_widget_get_rect (&self->layout, &rect);
   /* what the stage draws, its label included, in its own coordinates */

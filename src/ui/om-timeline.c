@@ -163,7 +163,6 @@ make_drag_icon (OmTimeline *self,
 {
   OmTimelineStage stage = g_array_index (om_timeline_get_layout (self)->stages, OmTimelineStage, position);
   OmTimelinePalette palette;
-  GdkRGBA fg;
   double x0, x1, y0, y1;
   int width, height;
   cairo_surface_t *surface;
@@ -171,8 +170,7 @@ make_drag_icon (OmTimeline *self,
   g_autoptr(GBytes) bytes = NULL;
   GdkTexture *texture;
 
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-  om_timeline_palette_init_from (&palette, &fg, fg.red + fg.green + fg.blue > 1.5);
+  om_timeline_palette_init_for_widget (&palette, GTK_WIDGET (self));
 
   /* its label goes right under it, whatever row it has on the timeline */
   stage.row = 0;
@@ -706,13 +704,11 @@ om_timeline_snapshot (GtkWidget   *widget,
 {
   OmTimeline *self = OM_TIMELINE (widget);
   OmTimelinePalette palette;
-  GdkRGBA fg;
   cairo_t *cr;
   PangoContext *context = gtk_widget_get_pango_context (widget);
 
   ensure_layout (self);
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  om_timeline_palette_init_from (&palette, &fg, fg.red + fg.green + fg.blue > 1.5);
+  om_timeline_palette_init_for_widget (&palette, widget);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
                                                                   gtk_widget_get_height (widget)));
@@ -879,6 +875,22 @@ om_timeline_init (OmTimeline *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Timeline of the stages"),
                                   -1);
+}
+
+/**
+ * om_timeline_palette_init_for_widget:
+ *
+ * The timeline's colours for @widget's theme, light or dark.
+ */
+void
+om_timeline_palette_init_for_widget (OmTimelinePalette *palette,
+                                     GtkWidget         *widget)
+{
+  GdkRGBA fg;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  /* a light text colour means a dark theme */
+  om_timeline_palette_init_from (palette, &fg, fg.red + fg.green + fg.blue > 1.5);
 }
 
 GtkWidget *

@@ -5,6 +5,7 @@
 
 #include "om-model.h"
 #include "om-timeline-layout.h"
+#include "om-timeline-paint.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OmTimeline, om_timeline, OM, TIMELINE, GtkWidget)
 
 GtkWidget              *om_timeline_new              (void);
+void                    om_timeline_palette_init_for_widget (OmTimelinePalette *palette,
+                                                      GtkWidget         *widget);
 void                    om_timeline_set_opportunity  (OmTimeline    *self,
                                                       OmOpportunity *opportunity);
 OmOpportunity          *om_timeline_get_opportunity  (OmTimeline    *self);
