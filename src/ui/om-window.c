@@ -347,23 +347,44 @@ file_drop_cb (GtkDropTarget *target,
   return TRUE;
 }
 
+static gboolean
+present_dialog_cb (gpointer user_data)
+{
+  g_autoptr(GtkWindow) dialog = user_data;
+
+  gtk_window_present (dialog);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shown once the window is on screen, so that the dialog is over it even
+ * where no window manager stacks transient dialogs */
+static void
+present_open_error_cb (GtkWidget *widget,
+                       gpointer   user_data)
+{
+  g_signal_handlers_disconnect_by_func (widget, present_open_error_cb, user_data);
+  g_timeout_add (300, present_dialog_cb, g_object_ref (user_data));
+}
+
 static void
 show_open_error (OmWindow     *self,
                  const GError *error)
 {
   GtkWidget *dialog;
+  g_autofree char *text = g_strdup_printf ("%s\n\n%s", error->message,
+                                           _("Restore the file from a backup, or start Opportunity Manager "
+                                             "with --database=PATH to use another file."));
 
-  gtk_label_set_text (self->error_label, error->message);
+  gtk_label_set_text (self->error_label, text);
   update_page (self);
 
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
                                    "%s", _("The Database Could Not Be Opened"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n\n%s", error->message,
-                                            _("The file was left as it is. Restore it from a backup, or "
-                                              "start Opportunity Manager with --database=PATH to use another file."));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", text);
   g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
+  /* over the window, once it is on screen */
+  g_signal_connect_after (self, "map", G_CALLBACK (present_open_error_cb), dialog);
 }
 
 static gboolean
