@@ -132,8 +132,11 @@ find_opportunity (OmRepository *repository,
   OmOpportunity *opp = om_repository_find (repository, id);
 
   if (opp == NULL)
-    g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
-                 _("There is no opportunity with id %" G_GINT64_FORMAT " (see --list)."), id);
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                   _("There is no opportunity with id %s (see --list)."), number);
+    }
   return opp;
 }
 
