@@ -444,8 +444,14 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
   om_stage_editor_set_stage (self->editor, opportunity, -1);
   if (opportunity != NULL)
     {
-      int current = om_opportunity_get_current_stage (opportunity);
-      om_timeline_set_selected (self->timeline, current);
+      int selected = om_opportunity_get_current_stage (opportunity);
+
+      /* a closed plan opens on its last decision, the one Reopen undoes */
+      if (selected < 0)
+        for (guint i = 0; i < om_opportunity_get_n_stages (opportunity); i++)
+          if (om_stage_get_status (om_opportunity_get_stage (opportunity, i)) != OM_STAGE_STATUS_PENDING)
+            selected = (int) i;
+      om_timeline_set_selected (self->timeline, selected);
       fill_fields (self, TRUE);
     }
   fill (self);
