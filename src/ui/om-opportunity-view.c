@@ -101,10 +101,62 @@ on_warning_show_clicked (GtkButton         *button,
 }
 
 static void
+add_warning_row (OmOpportunityView *self,
+                 const char        *message,
+                 int                stage)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkWidget *label = gtk_label_new (message);
+
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 6);
+  gtk_widget_set_margin_top (row, 6);
+  gtk_widget_set_margin_bottom (row, 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (row), icon);
+  gtk_box_append (GTK_BOX (row), label);
+  if (stage >= 0)
+    {
+      GtkWidget *show = gtk_button_new_with_label (_("Show Stage"));
+      g_autofree char *name = g_strdup_printf (_("Show stage %d"), stage + 1);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (show), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_set_valign (show, GTK_ALIGN_CENTER);
+      g_object_set_data (G_OBJECT (show), "stage", GINT_TO_POINTER (stage));
+      g_signal_connect (show, "clicked", G_CALLBACK (on_warning_show_clicked), self);
+      gtk_box_append (GTK_BOX (row), show);
+    }
+  gtk_list_box_append (self->warnings_list, row);
+}
+
+/* "Stages 1, 2 and 5" */
+static char *
+stage_list (GArray *stages)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < stages->len; i++)
+    {
+      if (i > 0)
+        /* Translators: between the numbers of a list of stages, and before the last */
+        g_string_append (text, i + 1 == stages->len ? _(" and ") : _(", "));
+      g_string_append_printf (text, "%d", g_array_index (stages, int, i) + 1);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The same warning about several stages reads as one line, with the
+ * first stage to show; the model keeps one warning per stage. */
+static void
 fill_warnings (OmOpportunityView *self)
 {
   g_autoptr(GPtrArray) warnings = om_opportunity_check_health (self->opportunity);
   GtkWidget *child;
+  const char *grouped[] = { "no-owner", "overdue" };
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_list))) != NULL)
     gtk_list_box_remove (self->warnings_list, child);
@@ -112,32 +164,36 @@ fill_warnings (OmOpportunityView *self)
   for (guint i = 0; i < warnings->len; i++)
     {
       const OmHealthWarning *w = g_ptr_array_index (warnings, i);
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      GtkWidget *label = gtk_label_new (w->message);
+      g_autoptr(GArray) stages = g_array_new (FALSE, FALSE, sizeof (int));
+      g_autofree char *numbers = NULL;
+      g_autofree char *message = NULL;
+      gboolean group = FALSE;
 
-      gtk_widget_set_margin_start (row, 12);
-      gtk_widget_set_margin_end (row, 6);
-      gtk_widget_set_margin_top (row, 6);
-      gtk_widget_set_margin_bottom (row, 6);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_box_append (GTK_BOX (row), icon);
-      gtk_box_append (GTK_BOX (row), label);
-      if (w->stage >= 0)
+      for (guint k = 0; k < G_N_ELEMENTS (grouped); k++)
+        group |= g_strcmp0 (w->code, grouped[k]) == 0;
+      /* a code already shown as a group */
+      if (group && i > 0 && g_strcmp0 (((OmHealthWarning *) g_ptr_array_index (warnings, i - 1))->code, w->code) == 0)
+        continue;
+
+      for (guint j = i; group && j < warnings->len; j++)
         {
-          GtkWidget *show = gtk_button_new_with_label (_("Show Stage"));
-          g_autofree char *name = g_strdup_printf (_("Show stage %d"), w->stage + 1);
-
-          gtk_accessible_update_property (GTK_ACCESSIBLE (show), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-          gtk_widget_set_valign (show, GTK_ALIGN_CENTER);
-          g_object_set_data (G_OBJECT (show), "stage", GINT_TO_POINTER (w->stage));
-          g_signal_connect (show, "clicked", G_CALLBACK (on_warning_show_clicked), self);
-          gtk_box_append (GTK_BOX (row), show);
+          const OmHealthWarning *other = g_ptr_array_index (warnings, j);
+          if (g_strcmp0 (other->code, w->code) == 0)
+            g_array_append_val (stages, other->stage);
         }
-      gtk_list_box_append (self->warnings_list, row);
+
+      if (stages->len < 2)
+        {
+          add_warning_row (self, w->message, w->stage);
+          continue;
+        }
+
+      numbers = stage_list (stages);
+      if (g_strcmp0 (w->code, "no-owner") == 0)
+        message = g_strdup_printf (_("Nobody conducts stages %s: give them owners."), numbers);
+      else
+        message = g_strdup_printf (_("Stages %s are overdue: their milestones were due before today."), numbers);
+      add_warning_row (self, message, g_array_index (stages, int, 0));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_list), warnings->len > 0);
 }
