@@ -300,6 +300,28 @@ test_undo_shows_what_it_changes (Fixture       *f,
 }
 
 static void
+test_selection_follows_stage (Fixture       *f,
+                              gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  om_opportunity_view_select_stage (view, 3);
+  iterate ();
+
+  /* moved, by whoever: the selection goes with the stage */
+  g_assert_true (om_opportunity_move_stage (opp, 3, 5, NULL));
+  iterate ();
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  iterate ();
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 3);
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 3)), ==, "Feasibility Study");
+}
+
+static void
 test_shortcuts_window (void)
 {
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/com/example/OppManager/gtk/help-overlay.ui");
@@ -323,6 +345,7 @@ main (int   argc,
   ADD ("/window/refused-edit-is-explained", test_refused_edit_is_explained);
   ADD ("/window/new-opportunity", test_new_opportunity);
   ADD ("/window/undo-shows-what-it-changes", test_undo_shows_what_it_changes);
+  ADD ("/window/selection-follows-stage", test_selection_follows_stage);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
 

@@ -556,6 +556,11 @@ sync_children (OmTimeline *self)
   GListModel *stages = self->opportunity ? om_opportunity_get_stages (self->opportunity) : NULL;
   guint n = stages ? g_list_model_get_n_items (stages) : 0;
   GtkWidget *previous = NULL;
+  GtkWidget *selected_child = NULL;
+  guint position;
+
+  if (self->selected >= 0 && (guint) self->selected < self->children->len)
+    selected_child = g_ptr_array_index (self->children, self->selected);
 
   for (guint i = 0; i < n; i++)
     {
@@ -596,7 +601,11 @@ sync_children (OmTimeline *self)
   g_ptr_array_unref (self->children);
   self->children = g_steal_pointer (&next);
 
-  if (self->selected >= (int) n)
+  /* the selection follows its stage when the plan is reordered, by a
+   * drop, a move or an undo; a removed stage leaves it where it was */
+  if (selected_child != NULL && g_ptr_array_find (self->children, selected_child, &position))
+    om_timeline_set_selected (self, (int) position);
+  else if (self->selected >= (int) n)
     om_timeline_set_selected (self, n > 0 ? (int) n - 1 : -1);
   invalidate (self);
 }
