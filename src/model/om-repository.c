@@ -186,12 +186,6 @@ om_repository_new (OmBackend *backend)
   return self;
 }
 
-OmBackend *
-om_repository_get_backend (OmRepository *self)
-{
-  return self->backend;
-}
-
 GListModel *
 om_repository_get_opportunities (OmRepository *self)
 {

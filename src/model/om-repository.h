@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OmRepository, om_repository, OM, REPOSITORY, GObject)
 
 OmRepository  *om_repository_new                      (OmBackend               *backend);
-OmBackend     *om_repository_get_backend              (OmRepository            *self);
 GListModel    *om_repository_get_opportunities        (OmRepository            *self);
 GListModel    *om_repository_get_templates            (OmRepository            *self);
 OmOpportunity *om_repository_find                     (OmRepository            *self,

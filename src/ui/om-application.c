@@ -236,27 +236,3 @@ om_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        NULL);
 }
-
-/**
- * om_application_get_repository:
- *
- * Returns: (transfer none) (nullable): the opportunities, or %NULL when
- *   the database could not be opened (see om_application_get_open_error())
- */
-OmRepository *
-om_application_get_repository (OmApplication *self)
-{
-  return self->repository;
-}
-
-const char *
-om_application_get_database_path (OmApplication *self)
-{
-  return self->database_path;
-}
-
-const GError *
-om_application_get_open_error (OmApplication *self)
-{
-  return self->open_error;
-}

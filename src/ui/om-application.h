@@ -11,8 +11,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OmApplication, om_application, OM, APPLICATION, GtkApplication)
 
 OmApplication *om_application_new            (void);
-OmRepository  *om_application_get_repository (OmApplication *self);
-const char    *om_application_get_database_path (OmApplication *self);
-const GError  *om_application_get_open_error (OmApplication *self);
 
 G_END_DECLS

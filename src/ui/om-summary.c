@@ -534,12 +534,6 @@ om_summary_paginate (OmSummary           *self,
   return self->n_pages;
 }
 
-guint
-om_summary_get_n_pages (OmSummary *self)
-{
-  return self->n_pages;
-}
-
 /**
  * om_summary_draw_page:
  * @page: from 0

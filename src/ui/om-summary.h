@@ -38,7 +38,6 @@ void       om_summary_free          (OmSummary               *self);
 guint      om_summary_paginate      (OmSummary               *self,
                                      PangoContext            *context,
                                      const OmSummaryPage     *page);
-guint      om_summary_get_n_pages   (OmSummary               *self);
 void       om_summary_draw_page     (OmSummary               *self,
                                      cairo_t                 *cr,
                                      PangoContext            *context,

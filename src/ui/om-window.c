@@ -529,12 +529,6 @@ om_window_new (GtkApplication *application,
   return self;
 }
 
-OmRepository *
-om_window_get_repository (OmWindow *self)
-{
-  return self->repository;
-}
-
 OmOpportunityView *
 om_window_get_view (OmWindow *self)
 {

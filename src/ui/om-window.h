@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (OmWindow, om_window, OM, WINDOW, GtkApplicationWindow)
 OmWindow          *om_window_new                  (GtkApplication *application,
                                                    OmRepository   *repository,
                                                    const GError   *open_error);
-OmRepository      *om_window_get_repository       (OmWindow       *self);
 OmOpportunityView *om_window_get_view             (OmWindow       *self);
 gboolean           om_window_select_opportunity   (OmWindow       *self,
                                                    gint64          id);
