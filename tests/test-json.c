@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "om-database.h"
 #include "om-json.h"
 
 static char *tmp_dir;
@@ -886,11 +887,51 @@ assert_refused (const GError *error,
   g_assert_cmpuint (strlen (error->message), >, strlen (where) + 10);
 }
 
+/* A fingerprint of the database file's bytes, its write-ahead log included */
+static char *
+file_bytes (const char *db)
+{
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *main_contents = NULL;
+  g_autofree char *wal_contents = NULL;
+  g_autofree char *main_sum = NULL;
+  g_autofree char *wal_sum = NULL;
+  gsize main_length = 0, wal_length = 0;
+
+  g_assert_true (g_file_get_contents (db, &main_contents, &main_length, NULL));
+  main_sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) main_contents, main_length);
+  if (g_file_get_contents (wal, &wal_contents, &wal_length, NULL))
+    wal_sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) wal_contents, wal_length);
+  return g_strdup_printf ("%s|%s", main_sum, wal_sum ? wal_sum : "no wal");
+}
+
+/* The repository that a refused import must leave alone, kept in a real
+ * database so that the file can be checked too */
+static OmRepository *
+repository_on_disk (char **db)
+{
+  static guint counter;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing deal", "Initech", date ("2026-01-02"));
+  OmRepository *repository;
+
+  *db = g_strdup_printf ("%s/refusal-%u.db", tmp_dir, counter++);
+  repository = om_database_open_repository (*db, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (data->stages, stage_new ("Call", "Client agrees to meet", OM_STAGE_KIND_STANDARD, 5, 0.9));
+  g_assert_nonnull (om_repository_create_opportunity (repository, data, &error));
+  g_assert_no_error (error);
+  return repository;
+}
+
 static void
 test_refusal (gconstpointer user_data)
 {
   const Refusal *refusal = user_data;
-  g_autoptr(OmRepository) repository = repository_with_one ();
+  g_autofree char *db = NULL;
+  g_autoptr(OmRepository) repository = repository_on_disk (&db);
+  g_autofree char *disk_before = file_bytes (db);
+  g_autofree char *disk_after = NULL;
   g_autofree char *before = export_all (repository);
   g_autofree char *after = NULL;
   g_autofree char *path = write_document (refusal->document, refusal->length);
@@ -914,6 +955,19 @@ test_refusal (gconstpointer user_data)
   g_assert_cmpuint (n_templates (repository), ==, 1);
   after = export_all (repository);
   g_assert_cmpstr (before, ==, after);
+
+  /* and the database is as it was, on disk */
+  disk_after = file_bytes (db);
+  g_assert_cmpstr (disk_before, ==, disk_after);
+  {
+    g_autoptr(GError) open_error = NULL;
+    g_autoptr(OmRepository) reloaded = om_database_open_repository (db, &open_error);
+    g_autofree char *reloaded_export = NULL;
+
+    g_assert_no_error (open_error);
+    reloaded_export = export_all (reloaded);
+    g_assert_cmpstr (before, ==, reloaded_export);
+  }
 }
 
 static void
