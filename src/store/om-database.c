@@ -705,48 +705,27 @@ create_file (const char  *path,
   return TRUE;
 }
 
+/*
+ * Only its size is looked at directly: opening and closing a descriptor
+ * on a database file drops every POSIX lock this process holds on it,
+ * SQLite's included, which can cost another connection its data. The
+ * rest is read through SQLite.
+ */
 static gboolean
-check_header (const char  *path,
-              gboolean    *empty,
-              GError     **error)
+file_is_empty (const char  *path,
+               gboolean    *empty,
+               GError     **error)
 {
-  static const char magic[16] = "SQLite format 3";
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = NULL;
-  char header[100];
-  gsize n = 0;
+  GStatBuf st;
 
-  in = g_file_read (file, NULL, error);
-  if (in == NULL)
+  if (g_stat (path, &st) != 0)
     {
-      g_prefix_error (error, _("Could not open “%s”: "), path);
-      if (error && *error)
-        {
-          (*error)->domain = OM_STORE_ERROR;
-          (*error)->code = OM_STORE_ERROR_IO;
-        }
+      int saved = errno;
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not open “%s”: %s"), path, g_strerror (saved));
       return FALSE;
     }
-  if (!g_input_stream_read_all (G_INPUT_STREAM (in), header, sizeof header, &n, NULL, error))
-    {
-      g_prefix_error (error, _("Could not read “%s”: "), path);
-      if (error && *error)
-        {
-          (*error)->domain = OM_STORE_ERROR;
-          (*error)->code = OM_STORE_ERROR_IO;
-        }
-      return FALSE;
-    }
-
-  *empty = n == 0;
-  if (n == 0)
-    return TRUE;
-  if (n < sizeof header || memcmp (header, magic, sizeof magic) != 0)
-    {
-      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_DATABASE,
-                   _("“%s” is not an Opportunity Manager database. It was left unchanged."), path);
-      return FALSE;
-    }
+  *empty = st.st_size == 0;
   return TRUE;
 }
 
@@ -855,6 +834,12 @@ inspect (const char  *path,
     *version = query_int (db, "PRAGMA user_version", &ok);
   if (ok)
     n_tables = query_int (db, "SELECT count(*) FROM sqlite_master", &ok);
+  if (!ok && sqlite3_errcode (db) == SQLITE_NOTADB)
+    {
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_DATABASE,
+                   _("“%s” is not an Opportunity Manager database. It was left unchanged."), path);
+      goto out;
+    }
   if (!ok)
     {
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
@@ -976,7 +961,7 @@ om_database_open (const char  *path,
         return NULL;
       empty = TRUE;
     }
-  else if (!check_header (path, &empty, error))
+  else if (!file_is_empty (path, &empty, error))
     return NULL;
 
   if (!empty && !inspect (path, &version, error))
