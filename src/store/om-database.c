@@ -816,8 +816,8 @@ inspect (const char  *path,
   g_autofree char *check = NULL;
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
-  int app_id;
-  int n_tables;
+  int app_id = 0;
+  int n_tables = 0;
   int rc;
 
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
