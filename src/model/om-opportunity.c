@@ -215,6 +215,7 @@ _om_opportunity_new (OmRepository            *repository,
  * reports the smallest span that changed in one items-changed. */
 static void
 apply_stages (OmOpportunity *self,
+              const OmDate  *dates,
               OmDate         today)
 {
   const OmOpportunityData *data = self->data;
@@ -254,7 +255,6 @@ apply_stages (OmOpportunity *self,
   /* Values first, so that whoever reacts to items-changed or notify
    * sees every stage as it now is. */
   {
-    g_autofree OmDate *dates = om_opportunity_data_get_due_dates (data);
     OmDate start = data->start_date;
 
     for (guint i = 0; i < n_new; i++)
@@ -297,6 +297,7 @@ _om_opportunity_apply (OmOpportunity           *self,
   OmDate old_next_due = self->next_due_date;
   gboolean old_overdue = self->overdue;
   OmDate today = om_date_today ();
+  g_autofree OmDate *dates = om_opportunity_data_get_due_dates (data);
 
   self->data = om_opportunity_data_copy (data);
   self->status = om_opportunity_data_get_status (data);
@@ -305,14 +306,14 @@ _om_opportunity_apply (OmOpportunity           *self,
   self->chain_probability = om_opportunity_data_get_chain_probability (data);
   self->weakest = om_opportunity_data_get_weakest_link (data);
   self->weighted_value = om_opportunity_data_get_weighted_value (data);
-  self->next_due_date = self->current >= 0 ? om_opportunity_data_get_due_date (data, self->current) : 0;
+  self->next_due_date = self->current >= 0 ? dates[self->current] : 0;
   /* the first pending stage is due first: if it is not overdue, none is */
   self->overdue = self->status == OM_OPPORTUNITY_STATUS_OPEN && self->current >= 0 &&
-                  om_opportunity_data_is_overdue (data, self->current, today);
+                  dates[self->current] < today;
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  apply_stages (self, today);
+  apply_stages (self, dates, today);
 
   NOTIFY_IF (old->id != data->id, PROP_ID);
   NOTIFY_IF (g_strcmp0 (old->title, data->title) != 0, PROP_TITLE);

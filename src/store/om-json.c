@@ -1872,6 +1872,7 @@ write_opportunity (Writer                  *w,
                    const OmOpportunityData *data)
 {
   g_autofree char *value = om_money_to_string (data->value);
+  g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
 
   writer_open (w, NULL, '{');
   writer_int (w, "id", data->id);
@@ -1899,7 +1900,7 @@ write_opportunity (Writer                  *w,
         writer_string (w, "lost_reason", stage->lost_reason);
       writer_string (w, "client_description", stage->client_description);
       writer_string (w, "notes", stage->notes);
-      writer_date (w, "due_date", om_opportunity_data_get_due_date (data, i));
+      writer_date (w, "due_date", dues[i]);
       writer_close (w, '}');
     }
   writer_close (w, ']');
