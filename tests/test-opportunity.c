@@ -2264,12 +2264,68 @@ test_currency (void)
   g_assert_false (om_currency_is_valid (NULL));
 }
 
+/* Messages quote values on one line and at a bounded length (SPEC 6) */
+static void
+test_text_escape_line (void)
+{
+  g_autofree char *plain = om_text_escape_line ("Déjà vu");
+  g_autofree char *controls = om_text_escape_line ("a\nb\r\tc\x1b[31md\x7f\\");
+  g_autofree char *c1 = om_text_escape_line ("x\xc2\x9by\xe2\x80\xa8z");
+  g_autofree char *invalid = om_text_escape_line ("ok\xff\xfe!");
+
+  g_assert_cmpstr (plain, ==, "Déjà vu");
+  g_assert_cmpstr (controls, ==, "a\\nb\\r\\tc\\x1b[31md\\x7f\\\\");
+  g_assert_cmpstr (c1, ==, "x\\x9by\\u2028z");
+  g_assert_cmpstr (invalid, ==, "ok\\xff\\xfe!");
+  g_assert_true (g_utf8_validate (invalid, -1, NULL));
+}
+
+static void
+test_text_excerpt (void)
+{
+  g_autofree char *huge = g_strnfill (1000000, 'w');
+  g_autofree char *excerpt = om_text_excerpt (huge);
+  g_autofree char *exact = g_strnfill (OM_TEXT_EXCERPT_CHARS, 'e');
+  g_autofree char *exact_excerpt = om_text_excerpt (exact);
+  g_autofree char *multi = NULL;
+  GString *accents = g_string_new (NULL);
+
+  g_assert_cmpuint (g_utf8_strlen (excerpt, -1), ==, OM_TEXT_EXCERPT_CHARS + 1);
+  g_assert_true (g_str_has_suffix (excerpt, "…"));
+  g_assert_cmpstr (exact_excerpt, ==, exact);
+
+  /* counted in characters, never cut inside one */
+  for (guint i = 0; i < 100; i++)
+    g_string_append (accents, "é");
+  multi = om_text_excerpt (accents->str);
+  g_assert_true (g_utf8_validate (multi, -1, NULL));
+  g_assert_cmpuint (g_utf8_strlen (multi, -1), ==, OM_TEXT_EXCERPT_CHARS + 1);
+  g_string_free (accents, TRUE);
+}
+
+static void
+test_describe_long_activity (void)
+{
+  g_autofree char *word = g_strnfill (100000, 'x');
+  g_autoptr(OmStageData) stage = om_stage_data_new (word, "Milestone\nsecond line");
+  g_autofree char *name = NULL;
+
+  g_free (stage->activity);
+  stage->activity = g_strconcat ("line one\n", word, NULL);
+  name = om_stage_data_describe (stage, 0);
+  g_assert_null (strchr (name, '\n'));
+  g_assert_cmpuint (strlen (name), <, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/text/escape-line", test_text_escape_line);
+  g_test_add_func ("/text/excerpt", test_text_excerpt);
+  g_test_add_func ("/opportunity/describe/long-activity", test_describe_long_activity);
   g_test_add_func ("/opportunity/status/empty", test_status_empty);
   g_test_add_func ("/opportunity/status/derived", test_status_derived);
   g_test_add_func ("/opportunity/status/data", test_status_data);

@@ -90,14 +90,17 @@ om_stage_data_equal (const OmStageData *a,
 /**
  * om_stage_data_describe:
  *
- * Returns: how messages name a stage: its number and its activity.
+ * Returns: how messages name a stage: its number and (an excerpt of) its
+ *   activity, on one line.
  */
 char *
 om_stage_data_describe (const OmStageData *self,
                         guint              index)
 {
+  g_autofree char *activity = om_text_excerpt (self->activity);
+
   /* Translators: a stage in a message: its number and its activity */
-  return g_strdup_printf (_("Stage %u “%s”"), index + 1, self->activity);
+  return g_strdup_printf (_("Stage %u “%s”"), index + 1, activity);
 }
 
 /* History */

@@ -298,3 +298,113 @@ om_str_is_blank (const char *str)
       return FALSE;
   return TRUE;
 }
+
+static void
+append_escaped_char (GString  *out,
+                     gunichar  c)
+{
+  switch (c)
+    {
+    case '\n':
+      g_string_append (out, "\\n");
+      break;
+    case '\r':
+      g_string_append (out, "\\r");
+      break;
+    case '\t':
+      g_string_append (out, "\\t");
+      break;
+    case '\\':
+      g_string_append (out, "\\\\");
+      break;
+    default:
+      /* C0, DEL, C1 and the Unicode line and paragraph separators: each
+       * could start a new line or a terminal escape sequence */
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029)
+        {
+          if (c <= 0xff)
+            g_string_append_printf (out, "\\x%02x", c);
+          else
+            g_string_append_printf (out, "\\u%04x", c);
+        }
+      else
+        g_string_append_unichar (out, c);
+    }
+}
+
+/* Escapes at most @max_chars characters of @text; invalid UTF-8 bytes
+ * count as one character each and show as \xNN. */
+static char *
+escape (const char *text,
+        gsize       max_chars,
+        gboolean   *clipped)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text ? text : "";
+  gsize n = 0;
+
+  *clipped = FALSE;
+  while (*p != '\0')
+    {
+      gunichar c;
+
+      if (n == max_chars)
+        {
+          *clipped = TRUE;
+          break;
+        }
+      c = g_utf8_get_char_validated (p, -1);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+        }
+      else
+        {
+          append_escaped_char (out, c);
+          p = g_utf8_next_char (p);
+        }
+      n++;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * om_text_escape_line:
+ * @text: any bytes, possibly not UTF-8
+ *
+ * Returns: @text on one line, for a terminal or a log: control
+ *   characters and invalid UTF-8 shown escaped (\n, \t, \x1b), backslashes
+ *   doubled so that the escapes cannot be confused with the text.
+ */
+char *
+om_text_escape_line (const char *text)
+{
+  gboolean clipped;
+
+  return escape (text, G_MAXSIZE, &clipped);
+}
+
+/**
+ * om_text_excerpt:
+ * @text: a value someone typed or a document held, possibly huge
+ *
+ * What a message quotes of a value: at most %OM_TEXT_EXCERPT_CHARS of
+ * its characters, escaped as om_text_escape_line() does, and an ellipsis
+ * when there was more.
+ */
+char *
+om_text_excerpt (const char *text)
+{
+  gboolean clipped;
+  char *excerpt = escape (text, OM_TEXT_EXCERPT_CHARS, &clipped);
+
+  if (clipped)
+    {
+      char *longer = g_strconcat (excerpt, "…", NULL);
+
+      g_free (excerpt);
+      return longer;
+    }
+  return excerpt;
+}

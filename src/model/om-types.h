@@ -90,4 +90,9 @@ gboolean     om_currency_is_valid             (const char         *currency);
 char        *om_strdup_trimmed                (const char         *str);
 gboolean     om_str_is_blank                  (const char         *str);
 
+#define OM_TEXT_EXCERPT_CHARS 80
+
+char        *om_text_escape_line              (const char         *text);
+char        *om_text_excerpt                  (const char         *text);
+
 G_END_DECLS
