@@ -9,15 +9,45 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
+#include "om-export-file.h"
 #include "om-summary.h"
 #include "om-timeline-paint.h"
+
+/* Where a page starts: drawing one page lays out only what is on it,
+ * which keeps a long plan's summary linear in its length */
+typedef struct
+{
+  guint    unit;
+  gboolean in_table;
+} PageStart;
 
 struct _OmSummary
 {
   OmOpportunityData *data;
   OmDate             printed_on;
+  OmDate            *dues;
+  int                current;
   OmSummaryPage      page;
+  GArray            *page_starts;
   guint              n_pages;
+};
+
+/* The summary is a sequence of units, each placed whole: the paragraphs
+ * of the title and introduction, the timeline, the heading of the table,
+ * one unit per step, the table's end and the agreement block. A page
+ * break happens only at the start of a unit. */
+enum
+{
+  UNIT_TITLE,
+  UNIT_PREPARED,
+  UNIT_CONTACT,
+  UNIT_DATE,
+  UNIT_INTRO_HEADING,
+  UNIT_INTRO_TEXT,
+  UNIT_TIMELINE,
+  UNIT_STEPS_HEADING,
+  UNIT_FIRST_STEP,
+  /* then one unit per step, the end of the table, the agreement block */
 };
 
 #define BODY_SIZE       10
@@ -36,6 +66,9 @@ typedef struct
   guint         target;    /* the page to draw */
   guint         page;      /* the page being laid out */
   double        y;
+  guint         unit;      /* the unit being laid out */
+  gboolean      in_table;  /* a new page repeats the table's header */
+  gboolean      fresh;     /* nothing placed on this page yet */
 } Pass;
 
 OmSummary *
@@ -46,6 +79,9 @@ om_summary_new (const OmOpportunityData *data,
 
   self->data = om_opportunity_data_copy (data);
   self->printed_on = printed_on;
+  self->dues = om_opportunity_data_get_due_dates (self->data);
+  self->current = om_opportunity_data_get_current (self->data);
+  self->page_starts = g_array_new (FALSE, FALSE, sizeof (PageStart));
   return self;
 }
 
@@ -55,6 +91,8 @@ om_summary_free (OmSummary *self)
   if (self == NULL)
     return;
   om_opportunity_data_free (self->data);
+  g_free (self->dues);
+  g_array_unref (self->page_starts);
   g_free (self);
 }
 
@@ -180,21 +218,48 @@ decorate_page (Pass *pass)
   cairo_set_source_rgb (pass->cr, 0, 0, 0);
 }
 
+static void table_header (Pass *pass);
+
+static void
+start_page (Pass *pass)
+{
+  pass->y = top (pass->summary);
+  pass->fresh = TRUE;
+  if (pass->cr == NULL)
+    {
+      PageStart start = { pass->unit, pass->in_table };
+
+      g_array_append_val (pass->summary->page_starts, start);
+    }
+  decorate_page (pass);
+  if (pass->in_table)
+    table_header (pass);
+}
+
 static void
 new_page (Pass *pass)
 {
   pass->page++;
-  pass->y = top (pass->summary);
-  decorate_page (pass);
+  start_page (pass);
 }
 
-/* Makes room for a block that must not be split */
+/* Makes room for a block that must not be split; a block taller than a
+ * page starts one and runs over its bottom */
 static void
 reserve (Pass   *pass,
          double  height)
 {
-  if (pass->y + height > bottom (pass->summary) && pass->y > top (pass->summary))
+  if (pass->y + height > bottom (pass->summary) && !pass->fresh)
     new_page (pass);
+}
+
+/* Something was placed: a block that does not fit now starts a page */
+static void
+advance (Pass   *pass,
+         double  height)
+{
+  pass->y += height;
+  pass->fresh = FALSE;
 }
 
 static void
@@ -210,34 +275,49 @@ paragraph (Pass       *pass,
 
   reserve (pass, h);
   show_layout (pass, layout, s->page.margin_left, pass->y);
-  pass->y += h + space_after;
+  advance (pass, h + space_after);
 }
 
 /* Blocks */
 
 static void
-title_block (Pass *pass)
+title_block (Pass  *pass,
+             guint  unit)
 {
   OmSummary *s = pass->summary;
-  g_autofree char *printed = om_date_format (s->printed_on);
-  g_autofree char *prepared = g_strdup_printf (_("Prepared for %s"), s->data->client);
-  g_autofree char *by = NULL;
-  g_autofree char *on = g_strdup_printf (_("Date: %s"), printed);
 
-  paragraph (pass, s->data->title, 20, TRUE, 4);
-  paragraph (pass, prepared, 12, FALSE, 2);
-  if (!om_str_is_blank (s->data->coordinator))
+  if (unit == UNIT_TITLE)
+    paragraph (pass, s->data->title, 20, TRUE, 4);
+  else if (unit == UNIT_PREPARED)
     {
-      by = g_strdup_printf (_("Your contact: %s"), s->data->coordinator);
+      g_autofree char *prepared = g_strdup_printf (_("Prepared for %s"), s->data->client);
+
+      paragraph (pass, prepared, 12, FALSE, 2);
+    }
+  else if (unit == UNIT_CONTACT && !om_str_is_blank (s->data->coordinator))
+    {
+      g_autofree char *by = g_strdup_printf (_("Your contact: %s"), s->data->coordinator);
+
       paragraph (pass, by, BODY_SIZE, FALSE, 2);
     }
-  paragraph (pass, on, BODY_SIZE, FALSE, GAP * 1.5);
+  else if (unit == UNIT_DATE)
+    {
+      g_autofree char *printed = om_date_format (s->printed_on);
+      g_autofree char *on = g_strdup_printf (_("Date: %s"), printed);
+
+      paragraph (pass, on, BODY_SIZE, FALSE, GAP * 1.5);
+    }
 }
 
 static void
-introduction (Pass *pass)
+introduction (Pass  *pass,
+              guint  unit)
 {
-  paragraph (pass, _("How we will work together"), 12, TRUE, 4);
+  if (unit == UNIT_INTRO_HEADING)
+    {
+      paragraph (pass, _("How we will work together"), 12, TRUE, 4);
+      return;
+    }
   paragraph (pass,
              _("We propose to reach a decision together through a short series of steps. Each step is one "
                "meeting or piece of work, and it ends at a milestone: a point both of us agree has been "
@@ -279,14 +359,14 @@ timeline_block (Pass *pass)
       om_timeline_paint (pass->cr, layout, &palette, pass->context);
       cairo_restore (pass->cr);
     }
-  pass->y += layout->height * scale + GAP;
+  advance (pass, layout->height * scale + GAP);
 }
 
 static const char *
-step_state (const OmOpportunityData *data,
-            guint                    index)
+step_state (const OmSummary *s,
+            guint            index)
 {
-  const OmStageData *stage = g_ptr_array_index (data->stages, index);
+  const OmStageData *stage = g_ptr_array_index (s->data->stages, index);
 
   switch (stage->status)
     {
@@ -297,7 +377,7 @@ step_state (const OmOpportunityData *data,
       return _("Closed");
     case OM_STAGE_STATUS_PENDING:
     default:
-      return (int) index == om_opportunity_data_get_current (data) ? _("Next") : _("Planned");
+      return (int) index == s->current ? _("Next") : _("Planned");
     }
 }
 
@@ -351,6 +431,8 @@ make_row (Pass       *pass,
   row->height = h + 2 * ROW_PADDING;
 }
 
+/* Draws @row; the table's header does not count as content: a step that
+ * does not fit under it stays there anyway */
 static void
 draw_row (Pass     *pass,
           Row      *row,
@@ -385,7 +467,10 @@ draw_row (Pass     *pass,
       if (drawing (pass))
         cairo_set_source_rgb (pass->cr, 0, 0, 0);
     }
-  pass->y += row->height;
+  if (header)
+    pass->y += row->height;
+  else
+    advance (pass, row->height);
 }
 
 static void
@@ -404,14 +489,12 @@ table_header (Pass *pass)
 }
 
 static void
-steps_table (Pass *pass)
+steps_heading (Pass *pass)
 {
-  const OmOpportunityData *data = pass->summary->data;
-  g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
   Row header = { 0 };
   const char *header_cells[G_N_ELEMENTS (column_widths)] = { "", "", "", "", "", "" };
 
-  if (data->stages->len == 0)
+  if (pass->summary->data->stages->len == 0)
     return;
 
   /* the heading stays with the header row and the first step */
@@ -420,28 +503,36 @@ steps_table (Pass *pass)
   row_clear (&header);
   paragraph (pass, _("The steps"), 12, TRUE, 6);
   table_header (pass);
+  pass->in_table = TRUE;
+}
 
-  for (guint i = 0; i < data->stages->len; i++)
-    {
-      const OmStageData *stage = g_ptr_array_index (data->stages, i);
-      g_autofree char *number = g_strdup_printf ("%u", i + 1);
-      g_autofree char *what = g_strdup_printf ("%s — %s", stage->activity, stage->milestone);
-      g_autofree char *when = om_date_format (dues[i]);
-      const char *cells[] = { number, what, stage->owner, stage->client_owner, when, step_state (data, i) };
-      Row row = { 0 };
+static void
+step_row (Pass  *pass,
+          guint  i)
+{
+  OmSummary *s = pass->summary;
+  const OmStageData *stage = g_ptr_array_index (s->data->stages, i);
+  g_autofree char *number = g_strdup_printf ("%u", i + 1);
+  g_autofree char *what = g_strdup_printf ("%s — %s", stage->activity, stage->milestone);
+  g_autofree char *when = om_date_format (s->dues[i]);
+  const char *cells[] = { number, what, stage->owner, stage->client_owner, when, step_state (s, i) };
+  Row row = { 0 };
 
-      make_row (pass, &row, cells, stage->client_description, FALSE);
-      /* rows are never split: one that does not fit starts a page, with
-       * the table's header again */
-      if (pass->y + row.height > bottom (pass->summary) && pass->y > top (pass->summary))
-        {
-          new_page (pass);
-          table_header (pass);
-        }
-      draw_row (pass, &row, FALSE);
-      row_clear (&row);
-    }
-  pass->y += GAP * 1.5;
+  make_row (pass, &row, cells, stage->client_description, FALSE);
+  /* rows are never split: one that does not fit starts a page, with the
+   * table's header again */
+  reserve (pass, row.height);
+  draw_row (pass, &row, FALSE);
+  row_clear (&row);
+}
+
+static void
+steps_end (Pass *pass)
+{
+  if (pass->summary->data->stages->len == 0)
+    return;
+  pass->in_table = FALSE;
+  advance (pass, GAP * 1.5);
 }
 
 static gboolean
@@ -497,27 +588,43 @@ agreement_block (Pass *pass)
         }
       y += 30;
     }
-  pass->y += h;
+  advance (pass, h);
+}
+
+static guint
+n_units (const OmSummary *s)
+{
+  return UNIT_FIRST_STEP + s->data->stages->len + 2;
 }
 
 static void
-run_pass (Pass *pass)
+run_unit (Pass  *pass,
+          guint  unit)
 {
-  pass->page = 0;
-  pass->y = top (pass->summary);
-  decorate_page (pass);
+  guint n = pass->summary->data->stages->len;
 
-  title_block (pass);
-  introduction (pass);
-  timeline_block (pass);
-  steps_table (pass);
-  agreement_block (pass);
+  pass->unit = unit;
+  if (unit <= UNIT_DATE)
+    title_block (pass, unit);
+  else if (unit <= UNIT_INTRO_TEXT)
+    introduction (pass, unit);
+  else if (unit == UNIT_TIMELINE)
+    timeline_block (pass);
+  else if (unit == UNIT_STEPS_HEADING)
+    steps_heading (pass);
+  else if (unit < UNIT_FIRST_STEP + n)
+    step_row (pass, unit - UNIT_FIRST_STEP);
+  else if (unit == UNIT_FIRST_STEP + n)
+    steps_end (pass);
+  else
+    agreement_block (pass);
 }
 
 /**
  * om_summary_paginate:
  *
- * Lays the summary out on pages of @page's size, in @context's fonts.
+ * Lays the summary out on pages of @page's size, in @context's fonts,
+ * and remembers where each page starts.
  *
  * Returns: the number of pages
  */
@@ -526,11 +633,17 @@ om_summary_paginate (OmSummary           *self,
                      PangoContext        *context,
                      const OmSummaryPage *page)
 {
-  Pass pass = { self, context, NULL, 0, 0, 0 };
+  Pass pass = { self, context, NULL, 0, 0, 0, 0, FALSE, FALSE };
+
+  g_return_val_if_fail (self != NULL, 0);
 
   self->page = *page;
-  run_pass (&pass);
+  g_array_set_size (self->page_starts, 0);
+  start_page (&pass);
+  for (guint unit = 0; unit < n_units (self); unit++)
+    run_unit (&pass, unit);
   self->n_pages = pass.page + 1;
+  g_assert (self->page_starts->len == self->n_pages);
   return self->n_pages;
 }
 
@@ -538,7 +651,8 @@ om_summary_paginate (OmSummary           *self,
  * om_summary_draw_page:
  * @page: from 0
  *
- * Draws one page, as paginated.
+ * Draws one page, as paginated: only the units on that page are laid
+ * out again.
  */
 void
 om_summary_draw_page (OmSummary    *self,
@@ -546,53 +660,62 @@ om_summary_draw_page (OmSummary    *self,
                       PangoContext *context,
                       guint         page)
 {
-  Pass pass = { self, context, cr, page, 0, 0 };
+  const PageStart *start;
+  Pass pass = { self, context, cr, page, page, 0, 0, FALSE, FALSE };
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (page < self->page_starts->len);
+
+  start = &g_array_index (self->page_starts, PageStart, page);
+  pass.unit = start->unit;
+  pass.in_table = start->in_table;
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  run_pass (&pass);
+  start_page (&pass);
+  /* the unit that starts the next page is laid out, not drawn */
+  for (guint unit = start->unit; unit < n_units (self) && pass.page == page; unit++)
+    run_unit (&pass, unit);
   cairo_restore (cr);
 }
+
+typedef struct
+{
+  const OmOpportunityData *data;
+  const OmSummaryPage     *page;
+  GOutputStream           *stream;
+  GError                  *error;   /* the stream's, kept for the message */
+} PdfWrite;
 
 static cairo_status_t
 write_cb (void                *closure,
           const unsigned char *data,
           unsigned int         length)
 {
-  GOutputStream *out = closure;
+  PdfWrite *write = closure;
 
-  if (!g_output_stream_write_all (out, data, length, NULL, NULL, NULL))
+  if (write->error != NULL ||
+      !g_output_stream_write_all (write->stream, data, length, NULL, NULL, &write->error))
     return CAIRO_STATUS_WRITE_ERROR;
   return CAIRO_STATUS_SUCCESS;
 }
 
-/**
- * om_summary_write_pdf:
- *
- * Writes the summary as a PDF file, fonts embedded and text selectable.
- * The file is replaced only once the whole document is written.
- */
-gboolean
-om_summary_write_pdf (const OmOpportunityData *data,
-                      const OmSummaryPage     *page,
-                      const char              *path,
-                      GError                 **error)
+static gboolean
+write_pdf_cb (GOutputStream *stream,
+              gpointer       user_data,
+              GError       **error)
 {
-  g_autoptr(OmSummary) summary = om_summary_new (data, om_date_today ());
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileOutputStream) out = NULL;
+  PdfWrite *write = user_data;
+  g_autoptr(OmSummary) summary = om_summary_new (write->data, om_date_today ());
   PangoContext *context;
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
   guint n;
 
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
-  if (out == NULL)
-    return FALSE;
-
-  surface = cairo_pdf_surface_create_for_stream (write_cb, out, page->width, page->height);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, data->title);
+  write->stream = stream;
+  surface = cairo_pdf_surface_create_for_stream (write_cb, write, write->page->width, write->page->height);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, write->data->title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Opportunity Manager");
   cr = cairo_create (surface);
   context = pango_cairo_create_context (cr);
@@ -604,8 +727,8 @@ om_summary_write_pdf (const OmOpportunityData *data,
     pango_font_description_free (desc);
   }
 
-  n = om_summary_paginate (summary, context, page);
-  for (guint i = 0; i < n; i++)
+  n = om_summary_paginate (summary, context, write->page);
+  for (guint i = 0; i < n && cairo_status (cr) == CAIRO_STATUS_SUCCESS; i++)
     {
       om_summary_draw_page (summary, cr, context, i);
       cairo_show_page (cr);
@@ -616,16 +739,36 @@ om_summary_write_pdf (const OmOpportunityData *data,
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
 
-  if (status != CAIRO_STATUS_SUCCESS)
+  if (write->error != NULL)
     {
-      /* closing cancelled keeps whatever file was there before */
-      g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-
-      g_cancellable_cancel (cancelled);
-      g_output_stream_close (G_OUTPUT_STREAM (out), cancelled, NULL);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write the summary to “%s”: %s"),
-                   path, cairo_status_to_string (status));
+      g_propagate_error (error, g_steal_pointer (&write->error));
       return FALSE;
     }
-  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * om_summary_write_pdf:
+ *
+ * Writes the summary as a PDF file, fonts embedded and text selectable,
+ * through om_export_file_write(): a file is replaced only once the whole
+ * document is written, and a failure leaves it as it was.
+ */
+gboolean
+om_summary_write_pdf (const OmOpportunityData *data,
+                      const OmSummaryPage     *page,
+                      const char              *path,
+                      GError                 **error)
+{
+  PdfWrite write = { data, page, NULL, NULL };
+  gboolean ok;
+
+  ok = om_export_file_write (path, write_pdf_cb, &write, error);
+  g_clear_error (&write.error);
+  return ok;
 }
