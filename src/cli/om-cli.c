@@ -4,10 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 
 #include "om-cli.h"
 #include "om-database.h"
+#include "om-export-file.h"
 #include "om-json.h"
 
 /*
@@ -187,20 +187,7 @@ run_export (OmRepository *repository,
   gsize length = 0;
 
   json = om_json_export_repository (repository, only_id, &length, &error);
-  if (json == NULL)
-    return refuse (error);
-
-  if (g_strcmp0 (path, "-") == 0)
-    {
-      if (fwrite (json, 1, length, stdout) != length || fflush (stdout) != 0)
-        {
-          g_printerr ("%s: %s\n", g_get_prgname (), _("Could not write to standard output."));
-          return OM_CLI_EXIT_REFUSED;
-        }
-      return OM_CLI_EXIT_OK;
-    }
-
-  if (!g_file_set_contents (path, json, (gssize) length, &error))
+  if (json == NULL || !om_export_file_set_contents (path, json, length, &error))
     return refuse (error);
   return OM_CLI_EXIT_OK;
 }

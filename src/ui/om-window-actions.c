@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-export-file.h"
 #include "om-json.h"
 #include "om-print-operation.h"
 #include "om-summary.h"
@@ -260,6 +261,14 @@ import_cb (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Exports go through om_export_file_write(), which needs a local path */
+static void
+not_local (GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("Choose a file on this computer to export to."));
+}
+
 static void
 export_response_cb (GtkNativeDialog *dialog,
                     int              response,
@@ -268,13 +277,16 @@ export_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
       g_autofree char *json = NULL;
       gsize length = 0;
 
-      json = om_json_export_repository (self->repository, 0, &length, &error);
-      if (json == NULL ||
-          !g_file_replace_contents (file, json, length, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
+      if (path == NULL)
+        not_local (&error);
+      else
+        json = om_json_export_repository (self->repository, 0, &length, &error);
+      if (json == NULL || !om_export_file_set_contents (path, json, length, &error))
         report (self, error);
       else
         {
@@ -339,11 +351,10 @@ export_summary_response_cb (GtkNativeDialog *dialog,
       OmSummaryPage page;
 
       om_summary_page_init_default (&page);
+      if (path == NULL)
+        not_local (&error);
       if (path == NULL || !om_summary_write_pdf (om_opportunity_get_data (opp), &page, path, &error))
-        {
-          if (error != NULL)
-            report (self, error);
-        }
+        report (self, error);
       else
         {
           g_autofree char *name = g_file_get_basename (file);
