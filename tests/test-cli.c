@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE /* setresuid */
 #include "config.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "om-json.h"
 
@@ -98,6 +104,28 @@ result_clear (Result *r)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
 
+/* When set, the child may write files of this many bytes at most: a full
+ * disk that works as root */
+static rlim_t file_size_limit;
+/* When set, the child runs as nobody: an ordinary user, even as root */
+static gboolean as_nobody;
+
+static void
+child_setup_cb (gpointer data)
+{
+  if (file_size_limit > 0)
+    {
+      struct rlimit limit = { file_size_limit, file_size_limit };
+
+      /* a write past the limit fails with EFBIG instead of killing */
+      signal (SIGXFSZ, SIG_IGN);
+      setrlimit (RLIMIT_FSIZE, &limit);
+    }
+  if (as_nobody && getuid () == 0 &&
+      (setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0))
+    _exit (99);
+}
+
 static void
 run (Fixture    *f,
      Result     *r,
@@ -128,6 +156,8 @@ run (Fixture    *f,
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "OM_TODAY", "2026-03-01", TRUE);
+  if (file_size_limit > 0 || as_nobody)
+    g_subprocess_launcher_set_child_setup (launcher, child_setup_cb, NULL, NULL);
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
@@ -280,6 +310,187 @@ test_export (Fixture       *f,
   g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (opportunities, 0))->client, ==, "Second client");
 }
 
+static int
+strcmp_indirect (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static gpointer
+read_fifo_thread (gpointer path)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static void
+assert_export_of_all (const char *json)
+{
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_json_parse (json, -1, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opportunities->len, ==, 2);
+}
+
+/* SPEC 8: an export writes through its target, whatever it is */
+static void
+test_export_through (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *real = write_file (f, "real.json", "old", -1);
+  g_autofree char *link = g_build_filename (f->dir, "link.json", NULL);
+  g_autofree char *fresh = g_build_filename (f->dir, "fresh.json", NULL);
+  g_autofree char *fifo = g_build_filename (f->dir, "pipe", NULL);
+  GStatBuf st;
+
+  import_good (f);
+  g_assert_cmpint (symlink ("real.json", link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  {
+    g_autofree char *export = option ("export", link);
+    g_autofree char *contents = NULL;
+    g_auto(Result) r = { 0 };
+
+    run (f, &r, db, export, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpint (g_lstat (link, &st), ==, 0);
+    g_assert_true (S_ISLNK (st.st_mode));
+    g_assert_true (g_file_get_contents (real, &contents, NULL, NULL));
+    assert_export_of_all (contents);
+  }
+  {
+    /* internal notes in it: for the owner's eyes only */
+    g_autofree char *export = option ("export", fresh);
+    g_auto(Result) r = { 0 };
+
+    run (f, &r, db, export, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpint (g_stat (fresh, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  }
+  {
+    g_autofree char *export = option ("export", fifo);
+    g_autofree char *received = NULL;
+    GThread *reader = g_thread_new ("fifo-reader", read_fifo_thread, fifo);
+    g_auto(Result) r = { 0 };
+
+    run (f, &r, db, export, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    received = g_thread_join (reader);
+    assert_export_of_all (received);
+    g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+  }
+  {
+    /* a folder and a full device are refused in one line; the device is
+     * a copy of /dev/full, so that a mistake cannot replace the real one */
+    g_autofree char *export = option ("export", f->dir);
+    g_autofree char *full_path = g_build_filename (f->dir, "full", NULL);
+    g_autofree char *export_full = option ("export", full_path);
+    g_auto(Result) dir = { 0 };
+    g_auto(Result) full = { 0 };
+
+    run (f, &dir, db, export, NULL);
+    assert_one_line_refusal (&dir, 1);
+    if (mknod (full_path, S_IFCHR | 0600, makedev (1, 7)) == 0)
+      {
+        run (f, &full, db, export_full, NULL);
+        assert_one_line_refusal (&full, 1);
+        g_assert_cmpint (g_lstat (full_path, &st), ==, 0);
+        g_assert_true (S_ISCHR (st.st_mode));
+      }
+  }
+}
+
+/* An ordinary user cannot create files in /dev: standard output is
+ * written into, not replaced. (As nobody, so that a mistake cannot replace
+ * the real /dev/stdout when the tests run as root.) */
+static void
+test_export_stdout (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *home = g_build_filename (f->dir, "nobody", NULL);
+  g_autofree char *nobody_db = g_build_filename (home, "nobody.db", NULL);
+  g_autofree char *db = option ("database", nobody_db);
+  g_auto(Result) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (home, 0777), ==, 0);
+  g_assert_cmpint (g_chmod (home, 0777), ==, 0);
+  g_assert_cmpint (g_chmod (f->dir, 0711), ==, 0);
+
+  as_nobody = TRUE;
+  run (f, &r, db, "--export=/dev/stdout", NULL);
+  as_nobody = FALSE;
+
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "{"));
+  g_assert_nonnull (strstr (r.out, "\"opportunities\""));
+}
+
+/* The names in @dir, sorted, separated by spaces */
+static char *
+list_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, strcmp_indirect);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* An export that fails half-way (the disk is full) keeps the old file and
+ * leaves no partial one */
+static void
+test_export_failure_keeps_old (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *big_notes = g_strnfill (200000, 'n');
+  g_autofree char *document = g_strdup_printf ("{\"format\": \"oppmanager/1\", \"opportunities\": [{"
+                                               "\"title\": \"Big\", \"client\": \"C\", \"start_date\": \"2026-01-05\","
+                                               "\"notes\": \"%s\", \"stages\": []}]}", big_notes);
+  g_autofree char *in = write_file (f, "big.json", document, -1);
+  g_autofree char *import = option ("import", in);
+  g_autofree char *target = write_file (f, "target.json", "old content", -1);
+  g_autofree char *export = option ("export", target);
+  g_autofree char *before = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(Result) imported = { 0 };
+  g_auto(Result) r = { 0 };
+
+  run (f, &imported, db, import, NULL);
+  g_assert_cmpint (imported.status, ==, 0);
+  before = list_dir (f->dir);
+
+  /* room for SQLite's shared memory, not for the export */
+  file_size_limit = 100000;
+  run (f, &r, db, export, NULL);
+  file_size_limit = 0;
+
+  assert_one_line_refusal (&r, 1);
+  g_assert_nonnull (strstr (r.err, "target.json"));
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "old content");
+  {
+    g_autofree char *after = list_dir (f->dir);
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
 static GBytes *
 read_bytes (const char *path)
 {
@@ -400,6 +611,9 @@ main (int   argc,
   ADD ("/cli/default-database", test_default_database);
   ADD ("/cli/import-list-check", test_import_list_check);
   ADD ("/cli/export", test_export);
+  ADD ("/cli/export/through-target", test_export_through);
+  ADD ("/cli/export/stdout", test_export_stdout);
+  ADD ("/cli/export/failure-keeps-old", test_export_failure_keeps_old);
   ADD ("/cli/refusals", test_refusals);
   ADD ("/cli/usage", test_usage);
 #undef ADD
