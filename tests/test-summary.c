@@ -3,7 +3,11 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /*
  * The client-facing summary as the client gets it: written by the real
@@ -13,19 +17,43 @@
 static char *dir;
 static char *db_option;
 
-static char *
-run (const char * const *argv,
-     int                *status)
+/* When set, the child may write files of this many bytes at most: a full
+ * disk that works as root */
+static rlim_t file_size_limit;
+
+static void
+limit_file_size_cb (gpointer data)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
+  struct rlimit limit = { file_size_limit, file_size_limit };
+
+  /* a write past the limit fails with EFBIG instead of killing */
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static GSubprocessLauncher *
+launcher_new (void)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                             G_SUBPROCESS_FLAGS_STDERR_MERGE);
 
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   g_subprocess_launcher_setenv (launcher, "OM_TODAY", "2026-02-01", TRUE);
+  if (file_size_limit > 0)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size_cb, NULL, NULL);
+  return launcher;
+}
+
+static char *
+run (const char * const *argv,
+     int                *status)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
@@ -242,6 +270,230 @@ test_agreement_block (void)
   g_assert_null (strstr (won_text, "Signature"));
 }
 
+/* A plan of @n steps, each with a client description */
+static gint64
+import_plan (guint n)
+{
+  g_autoptr(GString) json = g_string_new ("{\"format\": \"oppmanager/1\", \"opportunities\": [{"
+                                          "\"title\": \"Long plan\", \"client\": \"Big Client\","
+                                          "\"start_date\": \"2026-01-05\", \"stages\": [");
+
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (json, "%s{\"activity\": \"Activity%04u\", \"milestone\": \"Agreement%04u\","
+                                  " \"owner\": \"Owner%04u\", \"duration_days\": %u,"
+                                  " \"client_description\": \"Description%04u of this step, long enough to wrap"
+                                  " onto a second line in its column of the table.\"}",
+                            i > 1 ? "," : "", i, i, i, i % 5, i);
+  g_string_append (json, "]}]}");
+  return import (json->str);
+}
+
+static char *
+summary_option (gint64 id)
+{
+  return g_strdup_printf ("--opportunity=%" G_GINT64_FORMAT, id);
+}
+
+/* The names in the test's folder, sorted, separated by spaces */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static char *
+list_dir (void)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    /* what a killed process leaves of SQLite is its business */
+    if (!g_str_has_prefix (name, "summary.db-"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* Each step is on exactly one page, in plan order, under the table's
+ * header, which every page the table continues on repeats. Drawing
+ * a page from where pagination says it starts must give this. */
+static void
+test_pages_hold_every_step_once (void)
+{
+  guint n = 300;
+  gint64 id = import_plan (n);
+  guint n_pages;
+  g_autofree char *pdf = summary (id, &n_pages);
+  guint next = 1;
+
+  g_assert_cmpuint (n_pages, >=, 10);
+  for (guint page = 1; page <= n_pages; page++)
+    {
+      g_autofree char *text = page_text (pdf, page);
+      g_autofree char *footer = g_strdup_printf ("Page %u of %u", page, n_pages);
+      /* the table, under its header (the timeline above names steps too) */
+      const char *at = strstr (text, "Step and what we will have agreed");
+
+      g_assert_nonnull (strstr (text, footer));
+      if (at == NULL)
+        continue;
+      while ((at = strstr (at, "Agreement")) != NULL)
+        {
+          guint step = (guint) g_ascii_strtoull (at + 9, NULL, 10);
+
+          at += 9;
+          if (step == 0)
+            continue;  /* "Agreement to the process" */
+          g_assert_cmpuint (step, ==, next);
+          next++;
+        }
+    }
+  g_assert_cmpuint (next, ==, n + 1);
+}
+
+/* SPEC 8: through a symlink, private when new */
+static void
+test_write_through_symlink (void)
+{
+  gint64 id = import_plan (3);
+  g_autofree char *real = g_build_filename (dir, "real.pdf", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.pdf", NULL);
+  g_autofree char *pdf_option = g_strdup_printf ("--summary-pdf=%s", link);
+  g_autofree char *id_option = summary_option (id);
+  g_autofree char *out = NULL;
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+  int status;
+
+  g_assert_cmpint (symlink ("real.pdf", link), ==, 0);
+  {
+    const char *argv[] = { g_getenv ("OPPMANAGER"), db_option, pdf_option, id_option, NULL };
+    out = run (argv, &status);
+  }
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (g_stat (real, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  g_assert_true (g_file_get_contents (real, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_remove (link);
+  g_remove (real);
+}
+
+/* A summary that fails half-way (the disk is full) keeps the old file and
+ * leaves nothing beside it */
+static void
+test_failure_keeps_old (void)
+{
+  gint64 id = import_plan (300);
+  g_autofree char *target = g_build_filename (dir, "old.pdf", NULL);
+  g_autofree char *pdf_option = g_strdup_printf ("--summary-pdf=%s", target);
+  g_autofree char *id_option = summary_option (id);
+  g_autofree char *out = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *contents = NULL;
+  int status;
+
+  g_assert_true (g_file_set_contents (target, "the old summary", -1, NULL));
+  before = list_dir ();
+
+  /* room for SQLite's shared memory, not for the summary */
+  file_size_limit = 40000;
+  {
+    const char *argv[] = { g_getenv ("OPPMANAGER"), db_option, pdf_option, id_option, NULL };
+    out = run (argv, &status);
+  }
+  file_size_limit = 0;
+
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (out, "oppmanager: "));
+  g_assert_nonnull (strstr (out, "old.pdf"));
+  g_assert_true (strchr (out, '\n') == out + strlen (out) - 1);
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the old summary");
+  after = list_dir ();
+  g_assert_cmpstr (after, ==, before);
+  g_remove (target);
+}
+
+/* Whether process @pid has a file open in the test's folder other than
+ * the database: the summary being written */
+static gboolean
+writing_in_dir (const char *pid)
+{
+  g_autofree char *fds = g_build_filename ("/proc", pid, "fd", NULL);
+  g_autoptr(GDir) d = g_dir_open (fds, 0, NULL);
+  g_autofree char *prefix = g_strconcat (dir, "/", NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *fd = g_build_filename (fds, name, NULL);
+      g_autofree char *target = g_file_read_link (fd, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, prefix) && strstr (target, "summary.db") == NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Killed while the PDF is being written: the old file stays whole, and
+ * no partial file is left */
+static void
+test_interrupted_keeps_old (void)
+{
+  gint64 id = import_plan (2000);
+  g_autofree char *target = g_build_filename (dir, "old.pdf", NULL);
+  g_autofree char *pdf_option = g_strdup_printf ("--summary-pdf=%s", target);
+  g_autofree char *id_option = summary_option (id);
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *contents = NULL;
+  gboolean caught = FALSE;
+
+  g_assert_true (g_file_set_contents (target, "the old summary", -1, NULL));
+  before = list_dir ();
+
+  {
+    const char *argv[] = { g_getenv ("OPPMANAGER"), db_option, pdf_option, id_option, NULL };
+    process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  }
+  g_assert_no_error (error);
+  /* until it has the new file open, then not a moment longer */
+  for (guint i = 0; i < 60000 && !caught; i++)
+    {
+      const char *pid = g_subprocess_get_identifier (process);
+
+      if (pid == NULL)
+        break;
+      caught = writing_in_dir (pid);
+      if (!caught)
+        g_usleep (500);
+    }
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (caught);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the old summary");
+  after = list_dir ();
+  g_assert_cmpstr (after, ==, before);
+  g_remove (target);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -257,6 +509,10 @@ main (int   argc,
   g_test_add_func ("/summary/content", test_content);
   g_test_add_func ("/summary/long-plan", test_long_plan);
   g_test_add_func ("/summary/agreement-block", test_agreement_block);
+  g_test_add_func ("/summary/pages-hold-every-step-once", test_pages_hold_every_step_once);
+  g_test_add_func ("/summary/write-through-symlink", test_write_through_symlink);
+  g_test_add_func ("/summary/failure-keeps-old", test_failure_keeps_old);
+  g_test_add_func ("/summary/interrupted-keeps-old", test_interrupted_keeps_old);
   status = g_test_run ();
 
   {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "om-store"
+#define _GNU_SOURCE /* O_TMPFILE */
 
 #include "config.h"
 
