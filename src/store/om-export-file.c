@@ -347,7 +347,8 @@ om_export_file_write (const char     *path,
     }
   if (!S_ISREG (st.st_mode))
     return write_in_place (resolved, path, writer, user_data, error);
-  return replace (resolved, st.st_mode & 07777, path, writer, user_data, error);
+  /* the permission bits, not set-id or sticky ones */
+  return replace (resolved, st.st_mode & 0777, path, writer, user_data, error);
 }
 
 typedef struct
