@@ -551,6 +551,7 @@ stage_context_menu_cb (OmStageWidget *child,
 {
   graphene_rect_t rect;
   GdkRectangle pointing;
+  double x0, x1;
 
   if (self->menu == NULL)
     {
@@ -577,9 +578,15 @@ stage_context_menu_cb (OmStageWidget *child,
 
   om_stage_widget_get_rect (&g_array_index (om_timeline_get_layout (self)->stages, OmTimelineStage,
                                             child_position (self, GTK_WIDGET (child))), &rect);
-  pointing.x = (int) rect.origin.x;
+  /* a long stage reaches far out of view: point at the part in view */
+  visible_range (self, &x0, &x1);
+  x0 = MAX (x0, rect.origin.x);
+  x1 = MIN (x1, rect.origin.x + rect.size.width);
+  if (x1 <= x0)
+    x0 = x1 = rect.origin.x + rect.size.width;
+  pointing.x = (int) x0;
   pointing.y = (int) rect.origin.y;
-  pointing.width = (int) rect.size.width;
+  pointing.width = MAX (1, (int) (x1 - x0));
   pointing.height = (int) rect.size.height;
   gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &pointing);
   gtk_popover_popup (GTK_POPOVER (self->menu));
