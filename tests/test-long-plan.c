@@ -36,23 +36,44 @@ date (const char *iso)
   return d;
 }
 
+typedef struct
+{
+  gboolean painted;
+  guint    timeout;
+} Wait;
+
+static void
+painted_cb (GdkFrameClock *clock,
+            Wait          *wait)
+{
+  wait->painted = TRUE;
+}
+
 static gboolean
 time_out_cb (gpointer user_data)
 {
-  *(gboolean *) user_data = TRUE;
+  Wait *wait = user_data;
+
+  wait->timeout = 0;
   return G_SOURCE_REMOVE;
 }
 
-/* Lets the window lay out and paint: the drawings checked are the ones
- * GTK kept from painting the window */
+/* Lets the window lay out and paint, if it has anything to paint: the
+ * drawings checked are the ones GTK kept from painting the window */
 static void
-iterate (void)
+iterate (Fixture *f)
 {
-  gboolean done = FALSE;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  Wait wait = { FALSE, 0 };
+  gulong handler;
 
-  g_timeout_add (150, time_out_cb, &done);
-  while (!done)
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &wait);
+  wait.timeout = g_timeout_add (1000, time_out_cb, &wait);
+  while (!wait.painted && wait.timeout != 0)
     g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_clear_handle_id (&wait.timeout, g_source_remove);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
@@ -76,9 +97,9 @@ open_window (Fixture           *f,
   f->window = om_window_new (NULL, f->repository, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate ();
+  iterate (f);
   g_assert_true (om_window_select_opportunity (f->window, f->id));
-  iterate ();
+  iterate (f);
 }
 
 static void
@@ -125,7 +146,8 @@ fixture_tear_down (Fixture       *f,
   const char *names[] = { "long.db", "long.db-wal", "long.db-shm" };
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_clear_object (&f->repository);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -286,7 +308,7 @@ zoom_to_limit (Fixture    *f,
     {
       before = om_timeline_get_layout (timeline)->px_per_day;
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
-      iterate ();
+      iterate (f);
       assert_drawn_in_view (f);
       /* a limit is reached, in steps of 25 % */
       g_assert_cmpuint (++steps, <, 100);
@@ -303,7 +325,7 @@ scroll_to (Fixture *f,
 
   gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj) +
                                  fraction * (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)));
-  iterate ();
+  iterate (f);
   assert_drawn_in_view (f);
 }
 
@@ -338,7 +360,7 @@ test_long_plan_zoom_and_scroll (Fixture       *f,
 
   /* Ctrl+0: the whole plan, as far as it can be squeezed */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.zoom-fit", NULL));
-  iterate ();
+  iterate (f);
   assert_drawn_in_view (f);
   scroll_to (f, 1.0);
   assert_window_bounded (f);
@@ -347,7 +369,7 @@ test_long_plan_zoom_and_scroll (Fixture       *f,
   zoom_to_limit (f, "win.zoom-in");
   scroll_to (f, 1.0);
   g_assert_true (om_timeline_focus_stage (timeline, 1999));
-  iterate ();
+  iterate (f);
   assert_drawn_in_view (f);
 }
 
@@ -389,7 +411,7 @@ test_long_word (Fixture       *f,
   scroll_to (f, 1.0);
   zoom_to_limit (f, "win.zoom-out");
   g_assert_true (om_timeline_focus_stage (timeline, 1));
-  iterate ();
+  iterate (f);
   assert_drawn_in_view (f);
 }
 
