@@ -84,6 +84,7 @@ open_window (Fixture           *f,
 {
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
+  gint64 start;
 
   om_date_set_today (date ("2026-03-10"));
   f->dir = g_dir_make_tmp ("om-test-long-plan-XXXXXX", NULL);
@@ -94,12 +95,14 @@ open_window (Fixture           *f,
   g_assert_no_error (error);
   f->id = om_opportunity_get_id (opp);
 
+  start = g_get_monotonic_time ();
   f->window = om_window_new (NULL, f->repository, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (f->window));
   iterate (f);
   g_assert_true (om_window_select_opportunity (f->window, f->id));
   iterate (f);
+  g_test_message ("shown in %.3f s", (g_get_monotonic_time () - start) / 1e6);
 }
 
 static void
