@@ -264,7 +264,12 @@ paint_bar (cairo_t                 *cr,
     }
   cairo_restore (cr);
 
-  /* the activity's name inside its bar when there is room */
+  /* the activity's name inside its bar when there is room: at the left
+   * of what shows of it, as a long bar at a close zoom starts far out of
+   * view */
+  cairo_clip_extents (cr, &clip_x0, NULL, &clip_x1, NULL);
+  x0 = MAX (x0, MIN (clip_x0, x1 - 40));
+  w = x1 - x0;
   if (w > 40)
     {
       g_autoptr(PangoLayout) text = make_text (context, stage->activity, FALSE, 0.8, w - 8);
