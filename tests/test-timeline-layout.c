@@ -216,6 +216,71 @@ test_fit (void)
   g_assert_cmpfloat (layout->width, >, 700);
 }
 
+static void
+test_zoom_is_capped (void)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) usual = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) centuries = om_opportunity_data_new ("Plan", "Client", date ("1000-01-01"));
+  OmStageData *stage = om_stage_data_new ("Build a cathedral", "Client consecrates it");
+  const double zooms[] = { 0.25, 8, 120 };
+
+  /* a usual plan zooms from a quarter of a pixel to 120 pixels a day */
+  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, date ("2026-01-05"), 120), ==, 120);
+  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, date ("2026-01-05"), 0.25), ==, 0.25);
+  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, date ("2026-01-05"), 1000), ==, 120);
+
+  /* one of eight centuries never spans more than the widest extent, not
+   * even at the least zoom */
+  stage->duration_days = 3000000;
+  g_ptr_array_add (centuries->stages, stage);
+  for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+    {
+      g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (centuries, date ("2026-01-05"), zooms[i], context);
+
+      g_assert_cmpfloat (layout->px_per_day, >, 0);
+      g_assert_cmpfloat (layout->px_per_day * (layout->last_date - layout->first_date), <=, OM_TIMELINE_MAX_EXTENT + 1e-6);
+      g_assert_cmpfloat (layout->width, <=, OM_TIMELINE_MAX_EXTENT + 2 * OM_TIMELINE_MARGIN + OM_TIMELINE_LABEL_MAX);
+      g_assert_cmpfloat (layout->px_per_day, ==,
+                         om_timeline_layout_clamp_px_per_day (centuries, date ("2026-01-05"), zooms[i]));
+      assert_well_laid_out (centuries, layout);
+    }
+}
+
+/* What the timeline draws, measures and reads out of a stage is a short
+ * excerpt on one line, whatever was typed or imported */
+static void
+test_texts_are_excerpts (void)
+{
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Plan", "Client", date ("2026-01-05"));
+  g_autofree char *word = g_strnfill (100000, 'x');
+  g_autofree char *lines = g_strconcat ("first line\nsecond line\x1b[31m", word, NULL);
+  g_autoptr(OmTimelineLayout) layout = NULL;
+  OmStageData *stage = om_stage_data_new (word, lines);
+
+  stage->owner = g_strdup (lines);
+  g_ptr_array_add (data->stages, stage);
+  layout = om_timeline_layout_new (data, date ("2026-01-05"), 8.0, context);
+
+  for (guint i = 0; i < layout->stages->len; i++)
+    {
+      const OmTimelineStage *s = &g_array_index (layout->stages, OmTimelineStage, i);
+      g_autofree char *said = om_timeline_stage_describe (s, layout->stages->len);
+      const char *texts[] = { s->activity, s->milestone, s->detail, said };
+
+      for (guint j = 0; j < G_N_ELEMENTS (texts); j++)
+        {
+          g_assert_null (strchr (texts[j], '\n'));
+          g_assert_null (strchr (texts[j], '\x1b'));
+          g_assert_cmpint (g_utf8_strlen (texts[j], -1), <=, 400);
+        }
+      g_assert_true (g_str_has_prefix (s->activity, "xxxx"));
+      g_assert_true (g_str_has_suffix (s->activity, "…"));
+      g_assert_true (g_str_has_prefix (s->milestone, "first line"));
+      g_assert_cmpfloat (s->label_width, <=, OM_TIMELINE_LABEL_MAX);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -233,6 +298,8 @@ main (int   argc,
   g_test_add_func ("/timeline-layout/random-plans", test_random_plans);
   g_test_add_func ("/timeline-layout/hit-testing", test_hit_testing);
   g_test_add_func ("/timeline-layout/fit", test_fit);
+  g_test_add_func ("/timeline-layout/zoom-is-capped", test_zoom_is_capped);
+  g_test_add_func ("/timeline-layout/texts-are-excerpts", test_texts_are_excerpts);
   status = g_test_run ();
 
   g_object_unref (context);

@@ -11,8 +11,8 @@
  *
  * One stage on the timeline: the focusable, clickable object that
  * pointer, keyboard, tooltips and screen readers share. It is allocated
- * its activity bar and milestone; its label, placed by the timeline's
- * layout below, is drawn beyond that allocation.
+ * its activity bar and milestone. The timeline draws it, with its label,
+ * its selection and its focus ring, as it draws only what is in view.
  */
 struct _OmStageWidget
 {
@@ -20,8 +20,10 @@ struct _OmStageWidget
 
   OmStage         *stage;
   OmTimelineStage  layout;      /* a copy; strings owned */
+  char            *description; /* its tooltip and accessible name */
   gboolean         has_layout;
   gboolean         selected;
+  gboolean         selected_told;
 };
 
 G_DEFINE_FINAL_TYPE (OmStageWidget, om_stage_widget, GTK_TYPE_WIDGET)
@@ -50,6 +52,7 @@ om_stage_widget_dispose (GObject *object)
 
   g_clear_object (&self->stage);
   clear_layout (self);
+  g_clear_pointer (&self->description, g_free);
 
   G_OBJECT_CLASS (om_stage_widget_parent_class)->dispose (object);
 }
@@ -64,55 +67,6 @@ om_stage_widget_get_rect (const OmTimelineStage *layout,
   double y0 = OM_TIMELINE_BAR_Y - OM_TIMELINE_DIAMOND / 2 - 3;
 
   graphene_rect_init (rect, x0, y0, x1 - x0, OM_TIMELINE_DIAMOND + 6);
-}
-
-static void
-om_stage_widget_snapshot (GtkWidget   *widget,
-                          GtkSnapshot *snapshot)
-{
-  OmStageWidget *self = OM_STAGE_WIDGET (widget);
-  OmTimelinePalette palette;
-  graphene_rect_t rect, bounds;
-  cairo_t *cr;
-  OmTimelinePaintFlags flags = OM_TIMELINE_PAINT_NONE;
-
-  if (!self->has_layout)
-    return;
-
-  om_timeline_palette_init_for_widget (&palette, widget);
-
-  om_stage_widget_get_rect (&self->layout, &rect);
-  /* what the stage draws, its label included, in its own coordinates */
-  graphene_rect_init (&bounds,
-                      MIN (self->layout.bar_x0, self->layout.label_x) - rect.origin.x - 4,
-                      -rect.origin.y,
-                      MAX (rect.origin.x + rect.size.width, self->layout.label_x + self->layout.label_width) -
-                        MIN (self->layout.bar_x0, self->layout.label_x) + 12,
-                      self->layout.label_y + OM_TIMELINE_LABEL_HEIGHT);
-
-  if (self->selected)
-    flags |= OM_TIMELINE_PAINT_SELECTED;
-  if (gtk_widget_has_visible_focus (widget))
-    flags |= OM_TIMELINE_PAINT_FOCUSED;
-  if (gtk_widget_has_css_class (widget, "dragged"))
-    flags |= OM_TIMELINE_PAINT_DRAGGED;
-
-  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-  cairo_translate (cr, -rect.origin.x, -rect.origin.y);
-  om_timeline_paint_stage (cr, &self->layout, &palette, gtk_widget_get_pango_context (widget), flags);
-  cairo_destroy (cr);
-
-  if (flags & OM_TIMELINE_PAINT_FOCUSED)
-    {
-      GskRoundedRect outline;
-      GdkRGBA ring = palette.current;
-      float widths[4] = { 2, 2, 2, 2 };
-      GdkRGBA colors[4] = { ring, ring, ring, ring };
-
-      gsk_rounded_rect_init_from_rect (&outline,
-                                       &GRAPHENE_RECT_INIT (0, 0, rect.size.width, rect.size.height), 4);
-      gtk_snapshot_append_border (snapshot, &outline, widths, colors);
-    }
 }
 
 static void
@@ -176,13 +130,16 @@ activate_cb (GtkWidget  *widget,
   g_signal_emit (widget, signals[ACTIVATE], 0);
 }
 
-/* the focus ring and the selection are drawn by the stage itself */
+/* the focus ring is drawn by the timeline */
 static void
 om_stage_widget_state_flags_changed (GtkWidget     *widget,
                                      GtkStateFlags  previous)
 {
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
   GTK_WIDGET_CLASS (om_stage_widget_parent_class)->state_flags_changed (widget, previous);
-  gtk_widget_queue_draw (widget);
+  if (parent != NULL)
+    gtk_widget_queue_draw (parent);
 }
 
 static void
@@ -192,7 +149,6 @@ om_stage_widget_class_init (OmStageWidgetClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = om_stage_widget_dispose;
-  widget_class->snapshot = om_stage_widget_snapshot;
   widget_class->measure = om_stage_widget_measure;
   widget_class->state_flags_changed = om_stage_widget_state_flags_changed;
 
@@ -272,6 +228,13 @@ om_stage_widget_set_layout (OmStageWidget         *self,
                             gboolean               selected)
 {
   g_autofree char *description = NULL;
+  graphene_rect_t before, after;
+  gboolean moved;
+
+  om_stage_widget_get_rect (layout, &after);
+  if (self->has_layout)
+    om_stage_widget_get_rect (&self->layout, &before);
+  moved = !self->has_layout || !graphene_rect_equal (&before, &after);
 
   clear_layout (self);
   self->layout = *layout;
@@ -279,16 +242,41 @@ om_stage_widget_set_layout (OmStageWidget         *self,
   self->layout.milestone = g_strdup (layout->milestone);
   self->layout.detail = g_strdup (layout->detail);
   self->has_layout = TRUE;
-  self->selected = selected;
 
+  /* a zoom lays out every stage of a long plan again: only what changed
+   * is told to GTK (the layout's texts are bounded excerpts) */
   description = om_timeline_stage_describe (layout, n_stages);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), description);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
-                                  -1);
+  if (g_strcmp0 (description, self->description) != 0)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), description);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                      -1);
+      g_free (self->description);
+      self->description = g_steal_pointer (&description);
+    }
+  om_stage_widget_set_selected (self, selected);
+  if (moved)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * om_stage_widget_set_selected:
+ *
+ * Tells screen readers whether the stage is the one the editor shows.
+ */
+void
+om_stage_widget_set_selected (OmStageWidget *self,
+                              gboolean       selected)
+{
+  g_return_if_fail (OM_IS_STAGE_WIDGET (self));
+
+  selected = !!selected;
+  if (self->selected == selected && self->selected_told)
+    return;
+  self->selected = selected;
+  self->selected_told = TRUE;
   gtk_accessible_update_state (GTK_ACCESSIBLE (self),
                                GTK_ACCESSIBLE_STATE_SELECTED, selected,
                                -1);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

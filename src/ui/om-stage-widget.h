@@ -17,6 +17,8 @@ void       om_stage_widget_set_layout (OmStageWidget         *self,
                                        const OmTimelineStage *layout,
                                        guint                  n_stages,
                                        gboolean               selected);
+void       om_stage_widget_set_selected (OmStageWidget       *self,
+                                         gboolean             selected);
 void       om_stage_widget_get_rect   (const OmTimelineStage *layout,
                                        graphene_rect_t       *rect);
 

@@ -60,6 +60,39 @@ date_range (const OmOpportunityData *data,
   *last += 2;
 }
 
+/* The zoom, kept where the dates of the plan span at most
+ * %OM_TIMELINE_MAX_EXTENT pixels: zooming out of a plan of centuries goes
+ * below the usual least zoom rather than past that width. */
+static double
+clamp_px_per_day (OmDate first,
+                  OmDate last,
+                  double px_per_day)
+{
+  double most = MIN (MAX_PX_PER_DAY, OM_TIMELINE_MAX_EXTENT / MAX (1, (double) (last - first)));
+  double least = MIN (MIN_PX_PER_DAY, most);
+
+  return CLAMP (px_per_day, least, most);
+}
+
+/**
+ * om_timeline_layout_clamp_px_per_day:
+ *
+ * Returns: @px_per_day, or the nearest zoom at which @data can be laid
+ *   out: between 0.25 and 120 pixels a day, and never so far in that the
+ *   plan's dates span more than %OM_TIMELINE_MAX_EXTENT pixels
+ */
+double
+om_timeline_layout_clamp_px_per_day (const OmOpportunityData *data,
+                                     OmDate                   today,
+                                     double                   px_per_day)
+{
+  g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
+  OmDate first, last;
+
+  date_range (data, dues, today, &first, &last);
+  return clamp_px_per_day (first, last, px_per_day);
+}
+
 /**
  * om_timeline_layout_fit_px_per_day:
  *
@@ -77,7 +110,7 @@ om_timeline_layout_fit_px_per_day (const OmOpportunityData *data,
   date_range (data, dues, today, &first, &last);
   /* leave room for the last milestone's label */
   usable = width - 2 * OM_TIMELINE_MARGIN - OM_TIMELINE_LABEL_MAX;
-  return CLAMP (usable / MAX (1, (double) (last - first)), MIN_PX_PER_DAY, MAX_PX_PER_DAY);
+  return clamp_px_per_day (first, last, usable / MAX (1, (double) (last - first)));
 }
 
 double
@@ -215,13 +248,13 @@ om_timeline_layout_new (const OmOpportunityData *data,
   double previous_x = -G_MAXDOUBLE;
   double right = 0;
 
-  self->px_per_day = CLAMP (px_per_day, MIN_PX_PER_DAY, MAX_PX_PER_DAY);
   self->today = today;
   self->stages = g_array_sized_new (FALSE, TRUE, sizeof (OmTimelineStage), n);
   g_array_set_clear_func (self->stages, clear_stage);
   self->ticks = g_array_new (FALSE, TRUE, sizeof (OmTimelineTick));
   g_array_set_clear_func (self->ticks, clear_tick);
   date_range (data, dues, today, &self->first_date, &self->last_date);
+  self->px_per_day = clamp_px_per_day (self->first_date, self->last_date, px_per_day);
 
   for (guint i = 0; i < n; i++)
     {
@@ -242,13 +275,21 @@ om_timeline_layout_new (const OmOpportunityData *data,
       stage.milestone_x = MAX (x, previous_x + OM_TIMELINE_MIN_SPACING);
       stage.bar_x0 = i == 0 ? MIN (om_timeline_layout_date_x (self, data->start_date), stage.milestone_x)
                             : previous_x;
-      stage.activity = g_strdup (sd->activity);
-      stage.milestone = g_strdup (sd->milestone);
+      /* what is drawn, measured, shown as a tooltip and read out is an
+       * excerpt on one line: a label is at most %OM_TIMELINE_LABEL_MAX
+       * pixels wide anyway, and Pango takes seconds over a word of a
+       * hundred thousand characters */
+      stage.activity = om_text_excerpt (sd->activity);
+      stage.milestone = om_text_excerpt (sd->milestone);
       if (om_str_is_blank (sd->owner))
         stage.detail = g_strdup (due);
       else
-        /* Translators: under a milestone: who conducts the stage · its date */
-        stage.detail = g_strdup_printf (_("%s · %s"), sd->owner, due);
+        {
+          g_autofree char *owner = om_text_excerpt (sd->owner);
+
+          /* Translators: under a milestone: who conducts the stage · its date */
+          stage.detail = g_strdup_printf (_("%s · %s"), owner, due);
+        }
       previous_x = stage.milestone_x;
       g_array_append_val (self->stages, stage);
     }
@@ -310,6 +351,22 @@ om_timeline_layout_stage_at (const OmTimelineLayout *self,
         return (int) i;
     }
   return -1;
+}
+
+/**
+ * om_timeline_stage_get_extent:
+ *
+ * Where @stage draws, from left to right: its bar, its diamond with its
+ * badge, its label and its selection, so that what is out of view can
+ * be left out.
+ */
+void
+om_timeline_stage_get_extent (const OmTimelineStage *stage,
+                              double                *x0,
+                              double                *x1)
+{
+  *x0 = MIN (stage->bar_x0, stage->label_x) - 4;
+  *x1 = MAX (stage->milestone_x + OM_TIMELINE_DIAMOND + 4, stage->label_x + stage->label_width + 4);
 }
 
 /**

@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 #define OM_TIMELINE_LABEL_GAP     10.0
 #define OM_TIMELINE_LABEL_MAX     220.0
 #define OM_TIMELINE_MIN_SPACING   28.0
+/* the most pixels the plan's dates may span, whatever the zoom */
+#define OM_TIMELINE_MAX_EXTENT    500000.0
 
 typedef struct
 {
@@ -41,7 +43,7 @@ typedef struct
   double         label_x;
   double         label_y;
   double         label_width;
-  char          *activity;
+  char          *activity;      /* excerpts (om_text_excerpt()): short, one line */
   char          *milestone;
   char          *detail;        /* owner and due date */
 } OmTimelineStage;
@@ -86,6 +88,12 @@ double            om_timeline_layout_date_x         (const OmTimelineLayout  *se
 double            om_timeline_layout_fit_px_per_day (const OmOpportunityData *data,
                                                      OmDate                   today,
                                                      double                   width);
+double            om_timeline_layout_clamp_px_per_day (const OmOpportunityData *data,
+                                                       OmDate                   today,
+                                                       double                   px_per_day);
+void              om_timeline_stage_get_extent      (const OmTimelineStage   *stage,
+                                                     double                  *x0,
+                                                     double                  *x1);
 int               om_timeline_layout_stage_at       (const OmTimelineLayout  *self,
                                                      double                   x,
                                                      double                   y);

@@ -115,7 +115,10 @@ om_timeline_paint_axis (cairo_t                 *cr,
                         PangoContext            *context)
 {
   double axis_y = OM_TIMELINE_AXIS_HEIGHT - 6;
+  double clip_x0, clip_x1;
 
+  /* a long plan has thousands of ticks; only those in the clip are drawn */
+  cairo_clip_extents (cr, &clip_x0, NULL, &clip_x1, NULL);
   cairo_save (cr);
   set_color (cr, &palette->dim);
   cairo_set_line_width (cr, 1);
@@ -127,6 +130,10 @@ om_timeline_paint_axis (cairo_t                 *cr,
     {
       const OmTimelineTick *tick = &g_array_index (layout->ticks, OmTimelineTick, i);
       double x = floor (tick->x) + 0.5;
+
+      /* its label reaches right of it, by less than the ticks' spacing */
+      if (x + 120 < clip_x0 || x - 2 > clip_x1)
+        continue;
 
       set_color (cr, &palette->dim);
       cairo_move_to (cr, x, axis_y - 5);
@@ -213,6 +220,7 @@ paint_bar (cairo_t                 *cr,
   double y = OM_TIMELINE_BAR_Y - OM_TIMELINE_BAR_HEIGHT / 2;
   double h = OM_TIMELINE_BAR_HEIGHT;
   double w = x1 - x0;
+  double clip_x0, clip_x1;
 
   if (w < 2)
     return;  /* a zero-day stage is its milestone alone */
@@ -226,13 +234,14 @@ paint_bar (cairo_t                 *cr,
       cairo_fill (cr);
       break;
     case OM_STAGE_STATUS_LOST:
-      /* hatched: a broken stage */
+      /* hatched: a broken stage; only as far as can be seen */
       cairo_clip_preserve (cr);
+      cairo_clip_extents (cr, &clip_x0, NULL, &clip_x1, NULL);
       cairo_set_source_rgba (cr, color->red, color->green, color->blue, 0.15);
       cairo_fill (cr);
       set_color (cr, color);
       cairo_set_line_width (cr, 1.5);
-      for (double hx = x0 - h; hx < x1; hx += 7)
+      for (double hx = x0 - h + 7 * floor (MAX (0, clip_x0 - x0) / 7); hx < MIN (x1, clip_x1 + 1); hx += 7)
         {
           cairo_move_to (cr, hx, y + h);
           cairo_line_to (cr, hx + h, y);
@@ -255,7 +264,12 @@ paint_bar (cairo_t                 *cr,
     }
   cairo_restore (cr);
 
-  /* the activity's name inside its bar when there is room */
+  /* the activity's name inside its bar when there is room: at the left
+   * of what shows of it, as a long bar at a close zoom starts far out of
+   * view */
+  cairo_clip_extents (cr, &clip_x0, NULL, &clip_x1, NULL);
+  x0 = MAX (x0, MIN (clip_x0, x1 - 40));
+  w = x1 - x0;
   if (w > 40)
     {
       g_autoptr(PangoLayout) text = make_text (context, stage->activity, FALSE, 0.8, w - 8);
@@ -446,9 +460,18 @@ om_timeline_paint (cairo_t                 *cr,
                    const OmTimelinePalette *palette,
                    PangoContext            *context)
 {
+  double clip_x0, clip_x1;
+
+  cairo_clip_extents (cr, &clip_x0, NULL, &clip_x1, NULL);
   om_timeline_paint_axis (cr, layout, palette, context);
   for (guint i = 0; i < layout->stages->len; i++)
-    om_timeline_paint_stage (cr, &g_array_index (layout->stages, OmTimelineStage, i), palette, context,
-                             OM_TIMELINE_PAINT_NONE);
+    {
+      const OmTimelineStage *stage = &g_array_index (layout->stages, OmTimelineStage, i);
+      double x0, x1;
+
+      om_timeline_stage_get_extent (stage, &x0, &x1);
+      if (x1 >= clip_x0 && x0 <= clip_x1)
+        om_timeline_paint_stage (cr, stage, palette, context, OM_TIMELINE_PAINT_NONE);
+    }
   om_timeline_paint_today (cr, layout, palette, context);
 }

@@ -17,6 +17,12 @@
  * ending in its milestone diamond, with the today line. Every stage is a
  * focusable #OmStageWidget child. Place it in a #GtkScrolledWindow: it
  * asks for the width its zoom needs.
+ *
+ * A long plan is hundreds of thousands of pixels wide, far past what one
+ * drawing can be (cairo stops at 32,767, GTK's GL renderer at 16,384),
+ * so the timeline paints only what is in view, stages included, in
+ * drawings at most %MAX_DRAWING_WIDTH wide; the stage widgets draw
+ * nothing themselves.
  */
 struct _OmTimeline
 {
@@ -39,6 +45,8 @@ struct _OmTimeline
   double            autoscroll_speed;
   double            pointer_in_view;
   guint             autoscroll_id;
+
+  GtkAdjustment    *hadjustment;  /* the scrolling followed while mapped */
 
   GtkWidget        *menu;
   GtkWidget        *menu_stage;    /* weak: where the menu was opened */
@@ -67,6 +75,9 @@ static guint signals[N_SIGNALS];
 #define DEFAULT_PX_PER_DAY 8.0
 #define AUTOSCROLL_EDGE 56.0
 #define READABLE_STAGE_SPACING 110.0
+/* the widest one drawing may be: at a scale of 2 still half of what
+ * GTK's GL renderer takes as one texture */
+#define MAX_DRAWING_WIDTH 4096.0
 
 static void
 invalidate (OmTimeline *self)
@@ -96,6 +107,27 @@ ensure_layout (OmTimeline *self)
                                 &g_array_index (self->layout->stages, OmTimelineStage, i),
                                 self->layout->stages->len,
                                 (int) i == self->selected);
+}
+
+/* What part of the timeline is in view, in its own coordinates: the
+ * scrolled window's, or all of it without one. */
+static void
+visible_range (OmTimeline *self,
+               double     *x0,
+               double     *x1)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  *x0 = 0;
+  *x1 = gtk_widget_get_width (widget);
+  if (scrolled != NULL && gtk_widget_compute_bounds (scrolled, widget, &bounds))
+    {
+      *x0 = MAX (*x0, floor (bounds.origin.x));
+      *x1 = MIN (*x1, ceil (bounds.origin.x + bounds.size.width));
+    }
+  *x1 = MAX (*x0, *x1);
 }
 
 static void
@@ -177,6 +209,9 @@ make_drag_icon (OmTimeline *self,
   stage.label_y = OM_TIMELINE_LABEL_Y;
   x0 = MIN (stage.bar_x0, stage.label_x) - 6;
   x1 = MAX (stage.milestone_x + OM_TIMELINE_DIAMOND, stage.label_x + stage.label_width) + 6;
+  /* a long stage at a close zoom is far wider than a card needs, or
+   * than cairo can draw: its end is enough */
+  x0 = MAX (x0, x1 - 480);
   y0 = OM_TIMELINE_BAR_Y - OM_TIMELINE_DIAMOND / 2 - 12;
   y1 = stage.label_y + OM_TIMELINE_LABEL_HEIGHT;
   width = (int) ceil (x1 - x0);
@@ -220,7 +255,7 @@ drag_begin_cb (GtkDragSource *source,
   /* the stage itself follows the pointer; its place shows it is moving */
   gtk_drag_source_set_icon (source, GDK_PAINTABLE (icon), hot_x, hot_y);
   gtk_widget_add_css_class (child, "dragged");
-  gtk_widget_queue_draw (child);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -253,7 +288,7 @@ drag_end_cb (GtkDragSource *source,
     g_signal_emit (self, signals[REFUSED], 0, self->marker_reason);
 
   gtk_widget_remove_css_class (child, "dragged");
-  gtk_widget_queue_draw (child);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   self->drag_from = -1;
   g_clear_weak_pointer (&self->active_drag);
   clear_marker (self);
@@ -424,7 +459,9 @@ drop_cb (GtkDropTarget *target,
 
 static void
 paint_marker (OmTimeline *self,
-              cairo_t    *cr)
+              cairo_t    *cr,
+              double      visible_x0,
+              double      visible_x1)
 {
   PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
   double x = floor (self->marker_x) + 0.5;
@@ -471,9 +508,10 @@ paint_marker (OmTimeline *self,
       pango_layout_set_width (text, 320 * PANGO_SCALE);
       pango_layout_set_wrap (text, PANGO_WRAP_WORD_CHAR);
       pango_layout_get_pixel_size (text, &tw, &th);
-      /* at the bottom, clear of the dragged card that hangs from the pointer */
-      bx = MIN (x + 14, self->layout->width - tw - 12);
-      bx = MAX (bx, 10);
+      /* at the bottom, clear of the dragged card that hangs from the
+       * pointer, and in view */
+      bx = MIN (x + 14, visible_x1 - tw - 12);
+      bx = MAX (bx, visible_x0 + 10);
       by = self->layout->height - th - 10;
       cairo_rectangle (cr, bx - 6, by - 4, tw + 12, th + 8);
       cairo_fill (cr);
@@ -513,6 +551,7 @@ stage_context_menu_cb (OmStageWidget *child,
 {
   graphene_rect_t rect;
   GdkRectangle pointing;
+  double x0, x1;
 
   if (self->menu == NULL)
     {
@@ -539,9 +578,15 @@ stage_context_menu_cb (OmStageWidget *child,
 
   om_stage_widget_get_rect (&g_array_index (om_timeline_get_layout (self)->stages, OmTimelineStage,
                                             child_position (self, GTK_WIDGET (child))), &rect);
-  pointing.x = (int) rect.origin.x;
+  /* a long stage reaches far out of view: point at the part in view */
+  visible_range (self, &x0, &x1);
+  x0 = MAX (x0, rect.origin.x);
+  x1 = MIN (x1, rect.origin.x + rect.size.width);
+  if (x1 <= x0)
+    x0 = x1 = rect.origin.x + rect.size.width;
+  pointing.x = (int) x0;
   pointing.y = (int) rect.origin.y;
-  pointing.width = (int) rect.size.width;
+  pointing.width = MAX (1, (int) (x1 - x0));
   pointing.height = (int) rect.size.height;
   gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &pointing);
   gtk_popover_popup (GTK_POPOVER (self->menu));
@@ -707,32 +752,127 @@ om_timeline_size_allocate (GtkWidget *widget,
     }
 }
 
+/* The keyboard's place: a ring around the stage's bar and diamond */
+static void
+paint_focus_ring (cairo_t                 *cr,
+                  const OmTimelineStage   *stage,
+                  const OmTimelinePalette *palette)
+{
+  graphene_rect_t rect;
+  double r = 3, x, y, w, h;
+
+  om_stage_widget_get_rect (stage, &rect);
+  x = rect.origin.x + 1;
+  y = rect.origin.y + 1;
+  w = rect.size.width - 2;
+  h = rect.size.height - 2;
+  cairo_save (cr);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+  cairo_set_source_rgba (cr, palette->current.red, palette->current.green, palette->current.blue, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* Everything between @x0 and @x1: the axis, the stages that reach into
+ * it as their widgets' states say, the today line and the drop marker */
+static void
+paint_range (OmTimeline              *self,
+             cairo_t                 *cr,
+             const OmTimelinePalette *palette,
+             double                   x0,
+             double                   x1,
+             double                   visible_x0,
+             double                   visible_x1)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+
+  om_timeline_paint_axis (cr, self->layout, palette, context);
+  for (guint i = 0; i < self->children->len && i < self->layout->stages->len; i++)
+    {
+      const OmTimelineStage *stage = &g_array_index (self->layout->stages, OmTimelineStage, i);
+      GtkWidget *child = g_ptr_array_index (self->children, i);
+      OmTimelinePaintFlags flags = OM_TIMELINE_PAINT_NONE;
+      double s0, s1;
+
+      om_timeline_stage_get_extent (stage, &s0, &s1);
+      if (s1 < x0 || s0 > x1)
+        continue;
+      if ((int) i == self->selected)
+        flags |= OM_TIMELINE_PAINT_SELECTED;
+      if (gtk_widget_has_visible_focus (child))
+        flags |= OM_TIMELINE_PAINT_FOCUSED;
+      if (gtk_widget_has_css_class (child, "dragged"))
+        flags |= OM_TIMELINE_PAINT_DRAGGED;
+      om_timeline_paint_stage (cr, stage, palette, context, flags);
+      if (flags & OM_TIMELINE_PAINT_FOCUSED)
+        paint_focus_ring (cr, stage, palette);
+    }
+  om_timeline_paint_today (cr, self->layout, palette, context);
+  if (self->marker_x >= 0)
+    paint_marker (self, cr, visible_x0, visible_x1);
+}
+
 static void
 om_timeline_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
 {
   OmTimeline *self = OM_TIMELINE (widget);
   OmTimelinePalette palette;
-  cairo_t *cr;
-  PangoContext *context = gtk_widget_get_pango_context (widget);
+  double x0, x1;
 
   ensure_layout (self);
   om_timeline_palette_init_for_widget (&palette, widget);
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                                  gtk_widget_get_height (widget)));
-  om_timeline_paint_axis (cr, self->layout, &palette, context);
-  cairo_destroy (cr);
+  /* only what is in view, in pieces that a renderer can hold */
+  visible_range (self, &x0, &x1);
+  for (double x = x0; x < x1; x += MAX_DRAWING_WIDTH)
+    {
+      double width = MIN (MAX_DRAWING_WIDTH, x1 - x);
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                               &GRAPHENE_RECT_INIT (x, 0, width, gtk_widget_get_height (widget)));
 
-  for (guint i = 0; i < self->children->len; i++)
-    gtk_widget_snapshot_child (widget, g_ptr_array_index (self->children, i), snapshot);
+      paint_range (self, cr, &palette, x, x + width, x0, x1);
+      cairo_destroy (cr);
+    }
+}
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                                  gtk_widget_get_height (widget)));
-  om_timeline_paint_today (cr, self->layout, &palette, context);
-  if (self->marker_x >= 0)
-    paint_marker (self, cr);
-  cairo_destroy (cr);
+static void
+om_timeline_map (GtkWidget *widget)
+{
+  OmTimeline *self = OM_TIMELINE (widget);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+
+  GTK_WIDGET_CLASS (om_timeline_parent_class)->map (widget);
+
+  /* scrolling moves the timeline without drawing it again: what comes
+   * into view must be painted */
+  if (scrolled != NULL)
+    {
+      g_set_object (&self->hadjustment, gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled)));
+      g_signal_connect_object (self->hadjustment, "value-changed", G_CALLBACK (gtk_widget_queue_draw),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->hadjustment, "changed", G_CALLBACK (gtk_widget_queue_draw),
+                               self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+om_timeline_unmap (GtkWidget *widget)
+{
+  OmTimeline *self = OM_TIMELINE (widget);
+
+  if (self->hadjustment != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->hadjustment, self);
+      g_clear_object (&self->hadjustment);
+    }
+  GTK_WIDGET_CLASS (om_timeline_parent_class)->unmap (widget);
 }
 
 static gboolean
@@ -766,6 +906,11 @@ om_timeline_dispose (GObject *object)
   g_clear_weak_pointer (&self->active_drag);
   g_clear_pointer (&self->marker_reason, g_free);
   stop_autoscroll (self);
+  if (self->hadjustment != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->hadjustment, self);
+      g_clear_object (&self->hadjustment);
+    }
   if (self->children != NULL)
     {
       for (guint i = 0; i < self->children->len; i++)
@@ -836,6 +981,8 @@ om_timeline_class_init (OmTimelineClass *klass)
   widget_class->measure = om_timeline_measure;
   widget_class->size_allocate = om_timeline_size_allocate;
   widget_class->snapshot = om_timeline_snapshot;
+  widget_class->map = om_timeline_map;
+  widget_class->unmap = om_timeline_unmap;
 
   properties[PROP_OPPORTUNITY] =
     g_param_spec_object ("opportunity", NULL, NULL, OM_TYPE_OPPORTUNITY,
@@ -844,7 +991,7 @@ om_timeline_class_init (OmTimelineClass *klass)
     g_param_spec_int ("selected", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PX_PER_DAY] =
-    g_param_spec_double ("px-per-day", NULL, NULL, 0.25, 120, DEFAULT_PX_PER_DAY,
+    g_param_spec_double ("px-per-day", NULL, NULL, 0, 120, DEFAULT_PX_PER_DAY,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -962,8 +1109,14 @@ om_timeline_set_selected (OmTimeline *self,
     position = -1;
   if (self->selected == position)
     return;
+  /* the picture changes, not where anything is: no new layout for
+   * thousands of stages at each click */
+  if (self->selected >= 0)
+    om_stage_widget_set_selected (g_ptr_array_index (self->children, self->selected), FALSE);
   self->selected = MAX (position, -1);
-  invalidate (self);
+  if (self->selected >= 0)
+    om_stage_widget_set_selected (g_ptr_array_index (self->children, self->selected), TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
@@ -977,7 +1130,11 @@ void
 om_timeline_set_px_per_day (OmTimeline *self,
                             double      px_per_day)
 {
-  px_per_day = CLAMP (px_per_day, 0.25, 120);
+  if (self->opportunity != NULL)
+    px_per_day = om_timeline_layout_clamp_px_per_day (om_opportunity_get_data (self->opportunity),
+                                                      om_date_today (), px_per_day);
+  else
+    px_per_day = CLAMP (px_per_day, 0.25, 120);
   if (self->px_per_day == px_per_day)
     return;
   self->px_per_day = px_per_day;
@@ -997,9 +1154,12 @@ om_timeline_zoom (OmTimeline *self,
 {
   GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adj = scrolled ? gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled)) : NULL;
-  double old = self->px_per_day;
+  double old;
   double centre = 0;
 
+  /* from the zoom the plan is drawn at, which its length may have capped */
+  ensure_layout (self);
+  old = self->layout->px_per_day;
   if (adj != NULL)
     centre = gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) / 2;
 
@@ -1007,10 +1167,12 @@ om_timeline_zoom (OmTimeline *self,
 
   if (adj != NULL && old > 0)
     {
-      double day = (centre - OM_TIMELINE_MARGIN) / old;
-      double x = OM_TIMELINE_MARGIN + day * self->px_per_day;
+      double day;
+      double x;
 
       ensure_layout (self);
+      day = (centre - OM_TIMELINE_MARGIN) / old;
+      x = OM_TIMELINE_MARGIN + day * self->layout->px_per_day;
       gtk_adjustment_set_upper (adj, MAX (gtk_adjustment_get_upper (adj), self->layout->width));
       gtk_adjustment_set_value (adj, x - gtk_adjustment_get_page_size (adj) / 2);
     }

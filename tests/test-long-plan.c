@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "om-database.h"
+#include "om-window.h"
+
+/*
+ * Plans that are too long, or texts that are too long, for one drawing:
+ * the window opens them, zooms to its limits and scrolls to their end
+ * without aborting, and the timeline never draws more than is in view.
+ * GTK's GL renderer aborts on a drawing past 16,384 pixels and cairo
+ * cannot make one past 32,767; under Xvfb GTK may use either, so the
+ * sizes of the drawings are checked too.
+ */
+
+/* what one drawing of the timeline may measure, in either direction */
+#define MAX_DRAWING 4096.0
+
+typedef struct
+{
+  char         *dir;
+  char         *path;
+  OmRepository *repository;
+  OmWindow     *window;
+  gint64        id;
+} Fixture;
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+typedef struct
+{
+  gboolean painted;
+  guint    timeout;
+} Wait;
+
+static void
+painted_cb (GdkFrameClock *clock,
+            Wait          *wait)
+{
+  wait->painted = TRUE;
+}
+
+static gboolean
+time_out_cb (gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->timeout = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the window lay out and paint, if it has anything to paint: the
+ * drawings checked are the ones GTK kept from painting the window */
+static void
+iterate (Fixture *f)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  Wait wait = { FALSE, 0 };
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &wait);
+  wait.timeout = g_timeout_add (1000, time_out_cb, &wait);
+  while (!wait.painted && wait.timeout != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_clear_handle_id (&wait.timeout, g_source_remove);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+open_window (Fixture           *f,
+             OmOpportunityData *plan)
+{
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+  gint64 start;
+
+  om_date_set_today (date ("2026-03-10"));
+  f->dir = g_dir_make_tmp ("om-test-long-plan-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "long.db", NULL);
+  f->repository = om_database_open_repository (f->path, &error);
+  g_assert_no_error (error);
+  opp = om_repository_create_opportunity (f->repository, plan, &error);
+  g_assert_no_error (error);
+  f->id = om_opportunity_get_id (opp);
+
+  start = g_get_monotonic_time ();
+  f->window = om_window_new (NULL, f->repository, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate (f);
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate (f);
+  g_test_message ("shown in %.3f s", (g_get_monotonic_time () - start) / 1e6);
+}
+
+static void
+long_plan_set_up (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("Long plan", "Client", date ("2026-01-05"));
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *activity = g_strdup_printf ("Activity %u", i + 1);
+      g_autofree char *milestone = g_strdup_printf ("Client agrees to step %u", i + 1);
+      OmStageData *stage = om_stage_data_new (activity, milestone);
+
+      stage->duration_days = 7;
+      stage->owner = g_strdup ("Ann");
+      g_ptr_array_add (plan->stages, stage);
+    }
+  open_window (f, plan);
+}
+
+static void
+long_word_set_up (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("One long word", "Client", date ("2026-01-05"));
+  g_autofree char *word = g_strnfill (100000, 'x');
+  OmStageData *stage;
+
+  /* no owner: the warning quotes the activity */
+  stage = om_stage_data_new (word, word);
+  stage->duration_days = 7;
+  g_ptr_array_add (plan->stages, stage);
+  stage = om_stage_data_new ("Second", "Client agrees");
+  stage->owner = g_strdup (word);
+  g_ptr_array_add (plan->stages, stage);
+  open_window (f, plan);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *names[] = { "long.db", "long.db-wal", "long.db-shm" };
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->repository);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (f->dir, names[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static OmTimeline *
+timeline_of (Fixture *f)
+{
+  return om_opportunity_view_get_timeline (om_window_get_view (f->window));
+}
+
+static GtkAdjustment *
+hadjustment_of (Fixture *f)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (timeline_of (f)), GTK_TYPE_SCROLLED_WINDOW);
+
+  g_assert_nonnull (scrolled);
+  return gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+}
+
+/* Every node a renderer turns into an image of its own size is bounded;
+ * the drawings' horizontal extents, in the root's coordinates, are
+ * added to @covered. */
+static void
+check_node (GskRenderNode *node,
+            GskTransform  *transform,
+            GArray        *covered)
+{
+  graphene_rect_t bounds, placed;
+
+  gsk_render_node_get_bounds (node, &bounds);
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        check_node (gsk_container_node_get_child (node, i), transform, covered);
+      return;
+    case GSK_TRANSFORM_NODE:
+      {
+        g_autoptr(GskTransform) inner = gsk_transform_transform (gsk_transform_ref (transform),
+                                                                 gsk_transform_node_get_transform (node));
+
+        check_node (gsk_transform_node_get_child (node), inner, covered);
+      }
+      return;
+    case GSK_CLIP_NODE:
+      check_node (gsk_clip_node_get_child (node), transform, covered);
+      return;
+    case GSK_ROUNDED_CLIP_NODE:
+      check_node (gsk_rounded_clip_node_get_child (node), transform, covered);
+      return;
+    case GSK_DEBUG_NODE:
+      check_node (gsk_debug_node_get_child (node), transform, covered);
+      return;
+    case GSK_CAIRO_NODE:
+    case GSK_TEXTURE_NODE:
+      g_assert_cmpfloat (bounds.size.width, <=, MAX_DRAWING);
+      g_assert_cmpfloat (bounds.size.height, <=, MAX_DRAWING);
+      if (transform != NULL)
+        gsk_transform_transform_bounds (transform, &bounds, &placed);
+      else
+        placed = bounds;
+      g_array_append_val (covered, placed);
+      return;
+    case GSK_OPACITY_NODE:
+    case GSK_COLOR_MATRIX_NODE:
+    case GSK_BLUR_NODE:
+    case GSK_SHADOW_NODE:
+    case GSK_BLEND_NODE:
+    case GSK_CROSS_FADE_NODE:
+    case GSK_REPEAT_NODE:
+      /* drawn offscreen, at their size */
+      g_assert_cmpfloat (bounds.size.width, <=, MAX_DRAWING);
+      g_assert_cmpfloat (bounds.size.height, <=, MAX_DRAWING);
+      return;
+    default:
+      /* colours, borders, text: drawn without an image of their size */
+      return;
+    }
+}
+
+static int
+by_x (gconstpointer a,
+      gconstpointer b)
+{
+  const graphene_rect_t *ra = a, *rb = b;
+
+  return ra->origin.x < rb->origin.x ? -1 : ra->origin.x > rb->origin.x;
+}
+
+/* What the timeline draws now: each drawing bounded, and together they
+ * cover what is in view, so that nothing in view is left blank */
+static void
+assert_drawn_in_view (Fixture *f)
+{
+  GtkWidget *timeline = GTK_WIDGET (timeline_of (f));
+  GtkAdjustment *adj = hadjustment_of (f);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (timeline);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskTransform) identity = NULL;
+  g_autoptr(GArray) covered = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  double from = gtk_adjustment_get_value (adj);
+  double to = from + gtk_adjustment_get_page_size (adj);
+  double reached = from;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (timeline), gtk_widget_get_height (timeline));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  check_node (node, identity, covered);
+
+  g_array_sort (covered, by_x);
+  for (guint i = 0; i < covered->len; i++)
+    {
+      const graphene_rect_t *r = &g_array_index (covered, graphene_rect_t, i);
+
+      if (r->origin.x <= reached + 1)
+        reached = MAX (reached, r->origin.x + r->size.width);
+    }
+  g_assert_cmpfloat (reached, >=, MIN (to, gtk_widget_get_width (timeline)) - 1);
+}
+
+/* The whole window's picture: no image past what a renderer takes */
+static void
+assert_window_bounded (Fixture *f)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GArray) covered = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (GTK_WIDGET (f->window)),
+                          gtk_widget_get_height (GTK_WIDGET (f->window)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  check_node (node, NULL, covered);
+}
+
+/* Ctrl+plus (or minus) until the zoom stops changing, checking the
+ * drawing at each step */
+static double
+zoom_to_limit (Fixture    *f,
+               const char *action)
+{
+  OmTimeline *timeline = timeline_of (f);
+  double before = -1;
+  guint steps = 0;
+
+  while (om_timeline_get_layout (timeline)->px_per_day != before)
+    {
+      before = om_timeline_get_layout (timeline)->px_per_day;
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
+      iterate (f);
+      assert_drawn_in_view (f);
+      /* a limit is reached, in steps of 25 % */
+      g_assert_cmpuint (++steps, <, 100);
+    }
+  assert_window_bounded (f);
+  return before;
+}
+
+static void
+scroll_to (Fixture *f,
+           double   fraction)
+{
+  GtkAdjustment *adj = hadjustment_of (f);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj) +
+                                 fraction * (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)));
+  iterate (f);
+  assert_drawn_in_view (f);
+}
+
+static void
+test_long_plan_zoom_and_scroll (Fixture       *f,
+                                gconstpointer  data)
+{
+  OmTimeline *timeline = timeline_of (f);
+  const OmTimelineLayout *layout;
+  double most, least;
+
+  /* it opened, readable, and shows all its stages */
+  g_assert_true (om_timeline_get_opportunity (timeline) == om_repository_find (f->repository, f->id));
+  g_assert_cmpuint (om_timeline_get_layout (timeline)->stages->len, ==, 2000);
+  g_assert_nonnull (om_timeline_get_stage_widget (timeline, 1999));
+  assert_drawn_in_view (f);
+  assert_window_bounded (f);
+
+  most = zoom_to_limit (f, "win.zoom-in");
+  layout = om_timeline_get_layout (timeline);
+  /* the zoom stops where the plan's dates span no more than a set width */
+  g_assert_cmpfloat (layout->px_per_day * (layout->last_date - layout->first_date), <=, OM_TIMELINE_MAX_EXTENT + 1e-6);
+  g_assert_cmpfloat (layout->px_per_day, >, 1);
+  scroll_to (f, 1.0);
+  scroll_to (f, 0.5);
+  scroll_to (f, 0.0);
+
+  least = zoom_to_limit (f, "win.zoom-out");
+  g_assert_cmpfloat (least, <, most);
+  scroll_to (f, 1.0);
+  scroll_to (f, 0.25);
+
+  /* Ctrl+0: the whole plan, as far as it can be squeezed */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.zoom-fit", NULL));
+  iterate (f);
+  assert_drawn_in_view (f);
+  scroll_to (f, 1.0);
+  assert_window_bounded (f);
+
+  /* and in again, at the end of the plan */
+  zoom_to_limit (f, "win.zoom-in");
+  scroll_to (f, 1.0);
+  g_assert_true (om_timeline_focus_stage (timeline, 1999));
+  iterate (f);
+  assert_drawn_in_view (f);
+}
+
+static void
+test_long_word (Fixture       *f,
+                gconstpointer  data)
+{
+  OmTimeline *timeline = timeline_of (f);
+  const OmTimelineLayout *layout = om_timeline_get_layout (timeline);
+  GtkWidget *stage;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *wrong_name = NULL;
+
+  g_assert_cmpuint (layout->stages->len, ==, 2);
+  /* what the timeline measures and draws is an excerpt, not 100,000
+   * characters */
+  for (guint i = 0; i < layout->stages->len; i++)
+    {
+      const OmTimelineStage *s = &g_array_index (layout->stages, OmTimelineStage, i);
+
+      g_assert_cmpint (g_utf8_strlen (s->activity, -1), <=, 81);
+      g_assert_cmpint (g_utf8_strlen (s->milestone, -1), <=, 81);
+      g_assert_cmpint (g_utf8_strlen (s->detail, -1), <=, 120);
+      g_assert_cmpfloat (s->label_width, <=, OM_TIMELINE_LABEL_MAX);
+    }
+  g_assert_true (g_str_has_suffix (g_array_index (layout->stages, OmTimelineStage, 0).activity, "…"));
+
+  /* the tooltip and the accessible name quote it, briefly */
+  stage = om_timeline_get_stage_widget (timeline, 0);
+  g_object_get (stage, "tooltip-text", &tooltip, NULL);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, "xxxxxxxxxx"));
+  g_assert_cmpint (g_utf8_strlen (tooltip, -1), <=, 400);
+  wrong_name = gtk_test_accessible_check_property (GTK_ACCESSIBLE (stage), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip);
+  g_assert_null (wrong_name);
+
+  assert_drawn_in_view (f);
+  zoom_to_limit (f, "win.zoom-in");
+  scroll_to (f, 1.0);
+  zoom_to_limit (f, "win.zoom-out");
+  g_assert_true (om_timeline_focus_stage (timeline, 1));
+  iterate (f);
+  assert_drawn_in_view (f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* the accessible names are read back through GTK's test context */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/long-plan/zoom-and-scroll", Fixture, NULL,
+              long_plan_set_up, test_long_plan_zoom_and_scroll, fixture_tear_down);
+  g_test_add ("/long-plan/long-word", Fixture, NULL,
+              long_word_set_up, test_long_word, fixture_tear_down);
+
+  return g_test_run ();
+}
