@@ -609,12 +609,12 @@ test_history_synthesized (void)
   g_autofree char *path = NULL;
   const OmOpportunityData *data;
   const OmHistoryEntry *entry;
-  /* decided out of the chain's order: the history is oldest first */
+  /* R6: one entry per decision, on its date, noted as imported */
   const char *document =
     "{\"format\": \"oppmanager/1\", \"opportunities\": ["
     "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
-    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"},"
-    "    {\"activity\": \"B\", \"milestone\": \"N\", \"status\": \"won\", \"decided_on\": \"2026-01-12\"},"
+    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-12\"},"
+    "    {\"activity\": \"B\", \"milestone\": \"N\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"},"
     "    {\"activity\": \"C\", \"milestone\": \"O\", \"status\": \"lost\", \"decided_on\": \"2026-01-25\","
     "     \"lost_reason\": \"Too expensive\"},"
     "    {\"activity\": \"D\", \"milestone\": \"P\"}]}]}";
@@ -627,14 +627,14 @@ test_history_synthesized (void)
   g_assert_cmpuint (data->history->len, ==, 3);
 
   entry = g_ptr_array_index (data->history, 0);
-  g_assert_cmpuint (entry->stage, ==, 1);
+  g_assert_cmpuint (entry->stage, ==, 0);
   g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_PENDING);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_WON);
   g_assert_cmpuint (entry->on, ==, date ("2026-01-12"));
-  g_assert_cmpstr (entry->note, ==, "");
+  g_assert_cmpstr (entry->note, ==, "Imported");
 
   entry = g_ptr_array_index (data->history, 1);
-  g_assert_cmpuint (entry->stage, ==, 0);
+  g_assert_cmpuint (entry->stage, ==, 1);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_WON);
   g_assert_cmpuint (entry->on, ==, date ("2026-01-20"));
 
@@ -643,7 +643,8 @@ test_history_synthesized (void)
   g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_PENDING);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_LOST);
   g_assert_cmpuint (entry->on, ==, date ("2026-01-25"));
-  g_assert_cmpstr (entry->note, ==, "Too expensive");
+  g_assert_cmpstr (entry->note, ==, "Imported");
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (data->stages, 2))->lost_reason, ==, "Too expensive");
 }
 
 static void
@@ -654,7 +655,8 @@ test_history_given (void)
   g_autoptr(GError) error = NULL;
   const OmOpportunityData *data;
   const OmHistoryEntry *entry;
-  /* a given history is kept as it is, even an empty one */
+  /* a given history is kept as it is, even an empty one where no
+   * decision was taken */
   const char *document =
     "{\"format\": \"oppmanager/1\", \"opportunities\": ["
     "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
@@ -663,7 +665,7 @@ test_history_given (void)
     "                 {\"stage\": 0, \"from\": \"won\", \"to\": \"pending\", \"on\": \"2026-01-08\", \"note\": \"Oops\"},"
     "                 {\"stage\": 0, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-20\", \"note\": \"Again\"}]},"
     "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
-    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"}],"
+    "    {\"activity\": \"A\", \"milestone\": \"M\"}],"
     "   \"history\": []}]}";
 
   g_assert_true (om_json_parse (document, strlen (document), &opportunities, &templates, &error));
@@ -717,6 +719,8 @@ typedef struct
 #define WON(on) STAGE (", \"status\": \"won\", \"decided_on\": \"" on "\"")
 #define LOST(on) STAGE (", \"status\": \"lost\", \"decided_on\": \"" on "\", \"lost_reason\": \"Price\"")
 #define HISTORY(entries) ", \"history\": [" entries "]"
+#define ENTRY(stage, from, to, on) \
+  "{\"stage\": " #stage ", \"from\": \"" from "\", \"to\": \"" to "\", \"on\": \"" on "\"}"
 #define TEMPLATES(list) "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"templates\": [" list "]}"
 
 static const Refusal refusals[] = {
@@ -843,13 +847,13 @@ static const Refusal refusals[] = {
   /* the history */
   { "history-stage-out-of-range",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 1, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
-    OM_JSON_ERROR_VALUE, "opportunities[0].history[0].stage" },
+    OM_JSON_ERROR_RULE, "opportunities[0].history[0].stage" },
   { "history-stage-negative",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": -1, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
     OM_JSON_ERROR_VALUE, "opportunities[0].history[0].stage" },
   { "history-same-status",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"won\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
-    OM_JSON_ERROR_VALUE, "opportunities[0].history[0].to" },
+    OM_JSON_ERROR_RULE, "opportunities[0].history[0].to" },
   { "history-unknown-status",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"open\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
     OM_JSON_ERROR_VALUE, "opportunities[0].history[0].from" },
@@ -859,6 +863,43 @@ static const Refusal refusals[] = {
   { "history-unknown-key",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\", \"by\": \"Ann\"}"))), -1,
     OM_JSON_ERROR_UNKNOWN_KEY, "opportunities[0].history[0].by" },
+
+  /* R6: the history replays to the statuses */
+  { "history-empty-with-decisions", DOC (OPP (STAGES (WON ("2026-01-10") "," LOST ("2026-01-12")) HISTORY (""))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history" },
+  { "history-missing-entry",
+    DOC (OPP (STAGES (WON ("2026-01-10") "," WON ("2026-01-12"))
+              HISTORY (ENTRY (0, "pending", "won", "2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history" },
+  { "history-change-never-happened",
+    DOC (OPP (STAGES (WON ("2026-01-10") "," STAGE (""))
+              HISTORY (ENTRY (0, "pending", "won", "2026-01-10") "," ENTRY (1, "pending", "won", "2026-01-11")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history[1].to" },
+  { "history-out-of-date-order",
+    DOC (OPP (STAGES (WON ("2026-01-10") "," WON ("2026-01-12"))
+              HISTORY (ENTRY (0, "pending", "won", "2026-01-12") "," ENTRY (1, "pending", "won", "2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history[1].on" },
+  { "history-wrong-from",
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY (ENTRY (0, "won", "pending", "2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history[0].from" },
+  { "history-won-to-lost",
+    DOC (OPP (STAGES (LOST ("2026-01-10"))
+              HISTORY (ENTRY (0, "pending", "won", "2026-01-09") "," ENTRY (0, "won", "lost", "2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history[1].to" },
+
+  /* R5: decided dates go forward, every date stays in the calendar */
+  { "decided-before-previous", DOC (OPP (STAGES (WON ("2026-01-10") "," WON ("2026-01-08")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].decided_on" },
+  { "lost-before-previous", DOC (OPP (STAGES (WON ("2026-01-10") "," LOST ("2026-01-09")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].decided_on" },
+  { "due-date-past-9999", DOC (OPP_AT ("9999-12-01", STAGES (STAGE (", \"duration_days\": 31")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].duration_days" },
+  { "due-date-past-9999-down-the-chain",
+    DOC (OPP_AT ("9850-01-01", STAGES (STAGE (", \"duration_days\": 36500") "," STAGE ("")
+                                       "," STAGE (", \"duration_days\": 36500")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[2].duration_days" },
+  { "decided-in-year-10000", DOC (OPP (STAGES (WON ("10000-01-01")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].decided_on" },
 
   /* the templates */
   { "template-unknown-key",

@@ -1166,6 +1166,59 @@ get_currency (const Members  *m,
   return TRUE;
 }
 
+/* The key of the document that holds a field of the model */
+static const char *
+field_key (OmField field)
+{
+  switch (field)
+    {
+    case OM_FIELD_TITLE: return "title";
+    case OM_FIELD_CLIENT: return "client";
+    case OM_FIELD_VALUE: return "value";
+    case OM_FIELD_CURRENCY: return "currency";
+    case OM_FIELD_START_DATE: return "start_date";
+    case OM_FIELD_HISTORY: return "history";
+    case OM_FIELD_ACTIVITY: return "activity";
+    case OM_FIELD_MILESTONE: return "milestone";
+    case OM_FIELD_DURATION: return "duration_days";
+    case OM_FIELD_PROBABILITY: return "probability";
+    case OM_FIELD_STATUS: return "status";
+    case OM_FIELD_DECIDED_ON: return "decided_on";
+    case OM_FIELD_LOST_REASON: return "lost_reason";
+    case OM_FIELD_ENTRY_STAGE: return "stage";
+    case OM_FIELD_ENTRY_FROM: return "from";
+    case OM_FIELD_ENTRY_TO: return "to";
+    case OM_FIELD_ENTRY_ON: return "on";
+    case OM_FIELD_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/* Where in the document the model found a rule broken, under @path (an
+ * opportunity's or a template's): opportunities[0].stages[2].status,
+ * opportunities[0].history[1].from, opportunities[0].history... */
+static char *
+violation_path (const char        *path,
+                const OmViolation *v)
+{
+  const char *key = field_key (v->field);
+  g_autofree char *parent = NULL;
+
+  if (v->entry >= 0)
+    {
+      parent = element_path (path, "history", (guint) v->entry);
+      if (v->field < OM_FIELD_ENTRY_STAGE)
+        key = NULL;
+    }
+  else if (v->stage >= 0 && v->field >= OM_FIELD_ACTIVITY && v->field < OM_FIELD_ENTRY_STAGE)
+    parent = element_path (path, "stages", (guint) v->stage);
+  else
+    parent = g_strdup (path);
+
+  return key != NULL ? member_path (parent, key) : g_steal_pointer (&parent);
+}
+
 static OmStageData *
 parse_stage (JsonNode    *node,
              const char  *path,
@@ -1199,101 +1252,20 @@ parse_stage (JsonNode    *node,
       !get_string (&m, "due_date", FALSE, &due_date, error))
     return NULL;
 
-  return g_steal_pointer (&stage);
-}
-
-/* R2, R3 and R5 for stage @index, knowing the stages before it */
-static gboolean
-check_stage_rules (const OmOpportunityData  *data,
-                   guint                     index,
-                   const char               *path,
-                   GError                  **error)
-{
-  OmStageData *stage = g_ptr_array_index (data->stages, index);
-  g_autofree char *name = om_stage_data_describe (stage, index);
-
-  if (stage->status != OM_STAGE_STATUS_PENDING)
+  /* a blank reason says nothing; whether the stage may have a reason at
+   * all is for the model to judge */
+  if (om_str_is_blank (stage->lost_reason))
     {
-      for (guint i = 0; i < index; i++)
-        {
-          const OmStageData *before = g_ptr_array_index (data->stages, i);
-          g_autofree char *status_path = NULL;
-          g_autofree char *before_name = NULL;
-
-          if (before->status == OM_STAGE_STATUS_WON)
-            continue;
-
-          status_path = member_path (path, "status");
-          before_name = om_stage_data_describe (before, i);
-          if (stage->status == OM_STAGE_STATUS_WON && before->status == OM_STAGE_STATUS_PENDING)
-            return fail (error, OM_JSON_ERROR_RULE, status_path,
-                         _("%s is won, but %s before it is pending: stages are won in order, "
-                           "so the won stages come first."), name, before_name);
-          if (stage->status == OM_STAGE_STATUS_WON)
-            return fail (error, OM_JSON_ERROR_RULE, status_path,
-                         _("%s is won, but %s before it is lost: nothing is decided after a lost stage."),
-                         name, before_name);
-          if (before->status == OM_STAGE_STATUS_PENDING)
-            return fail (error, OM_JSON_ERROR_RULE, status_path,
-                         _("%s is lost, but %s before it is pending: only the first stage "
-                           "that is not won can be decided."), name, before_name);
-          return fail (error, OM_JSON_ERROR_RULE, status_path,
-                       _("%s is lost, but %s is lost already: an opportunity has at most one lost stage, "
-                         "and nothing is decided after it."), name, before_name);
-        }
-    }
-
-  if (stage->status == OM_STAGE_STATUS_PENDING && stage->decided_on != 0)
-    {
-      g_autofree char *key_path = member_path (path, "decided_on");
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("%s is pending, so it cannot have a decision date."), name);
-    }
-  if (stage->status != OM_STAGE_STATUS_PENDING && stage->decided_on == 0)
-    {
-      g_autofree char *key_path = member_path (path, "decided_on");
-      if (stage->status == OM_STAGE_STATUS_WON)
-        return fail (error, OM_JSON_ERROR_RULE, key_path,
-                     _("missing; %s is won and needs the date it was won on."), name);
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("missing; %s is lost and needs the date it was lost on."), name);
-    }
-  if (stage->decided_on != 0 && stage->decided_on < data->start_date)
-    {
-      g_autofree char *key_path = member_path (path, "decided_on");
-      g_autofree char *decided = om_date_to_iso (stage->decided_on);
-      g_autofree char *start = om_date_to_iso (data->start_date);
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("%s is decided on %s, before the opportunity starts on %s."),
-                   name, decided, start);
-    }
-
-  if (stage->status == OM_STAGE_STATUS_LOST && om_str_is_blank (stage->lost_reason))
-    {
-      g_autofree char *key_path = member_path (path, "lost_reason");
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("%s is lost and needs the reason why."), name);
-    }
-  if (stage->status != OM_STAGE_STATUS_LOST && !om_str_is_blank (stage->lost_reason))
-    {
-      g_autofree char *key_path = member_path (path, "lost_reason");
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("%s is not lost, so it cannot have a reason for losing it."), name);
-    }
-  if (stage->status != OM_STAGE_STATUS_LOST)
-    {
-      /* a blank reason on a stage that is not lost says nothing */
       g_free (stage->lost_reason);
       stage->lost_reason = g_strdup ("");
     }
 
-  return TRUE;
+  return g_steal_pointer (&stage);
 }
 
 static OmHistoryEntry *
 parse_history_entry (JsonNode    *node,
                      const char  *path,
-                     guint        n_stages,
                      GError     **error)
 {
   Members m = { NULL, path, SHAPE_HISTORY };
@@ -1311,56 +1283,30 @@ parse_history_entry (JsonNode    *node,
       !get_number (&m, "stage", TRUE, &stage, NULL, error))
     return NULL;
 
-  if (!is_whole (stage) || stage < 0 || stage >= n_stages)
+  /* whether there is such a stage, and whether the entry fits the
+   * others, is for the model to judge */
+  if (!is_whole (stage) || stage < 0 || stage > G_MAXINT)
     {
       g_autofree char *key_path = member_path (path, "stage");
       g_autofree char *text = format_double (stage);
 
-      if (n_stages == 0)
-        fail (error, OM_JSON_ERROR_VALUE, key_path,
-              _("%s is not the index of a stage: this opportunity has no stages."), text);
-      else if (n_stages == 1)
-        fail (error, OM_JSON_ERROR_VALUE, key_path,
-              _("%s is not the index of a stage: this opportunity has one stage, numbered 0."), text);
-      else
-        fail (error, OM_JSON_ERROR_VALUE, key_path,
-              _("%s is not the index of a stage: the stages are numbered from 0 (the first) to %u (the last)."),
-              text, n_stages - 1);
+      fail (error, OM_JSON_ERROR_VALUE, key_path,
+            _("%s is not the index of a stage: the stages are numbered from 0 (the first)."), text);
       return NULL;
     }
 
   if (!get_status (&m, "from", TRUE, &from, error) ||
-      !get_status (&m, "to", TRUE, &to, error))
-    return NULL;
-  if (from == to)
-    {
-      g_autofree char *key_path = member_path (path, "to");
-      fail (error, OM_JSON_ERROR_VALUE, key_path,
-            _("the entry changes the status from “%s” to “%s” again: “from” and “to” must differ."),
-            om_stage_status_to_string (from), om_stage_status_to_string (to));
-      return NULL;
-    }
-
-  if (!get_date (&m, "on", TRUE, &on, error) ||
+      !get_status (&m, "to", TRUE, &to, error) ||
+      !get_date (&m, "on", TRUE, &on, error) ||
       !get_string (&m, "note", FALSE, &note, error))
     return NULL;
 
   return om_history_entry_new ((guint) stage, from, to, on, note);
 }
 
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  const OmHistoryEntry *ea = *(const OmHistoryEntry * const *) a;
-  const OmHistoryEntry *eb = *(const OmHistoryEntry * const *) b;
-
-  if (ea->on != eb->on)
-    return ea->on < eb->on ? -1 : 1;
-  return ea->stage < eb->stage ? -1 : ea->stage > eb->stage ? 1 : 0;
-}
-
-/* R6 for a document written by hand: one entry per decision it shows */
+/* R6 for a document written by hand: one entry per decision it shows,
+ * on its date. The model refuses decided dates that go backwards along
+ * the chain (R5), so the chain's order is the order of the dates. */
 static void
 synthesize_history (OmOpportunityData *data)
 {
@@ -1372,9 +1318,10 @@ synthesize_history (OmOpportunityData *data)
         continue;
       g_ptr_array_add (data->history,
                        om_history_entry_new (i, OM_STAGE_STATUS_PENDING, stage->status, stage->decided_on,
-                                             stage->status == OM_STAGE_STATUS_LOST ? stage->lost_reason : ""));
+                                             /* Translators: the note of a decision that came
+                                              * with an imported document, without its history */
+                                             _("Imported")));
     }
-  g_ptr_array_sort (data->history, compare_entries);
 }
 
 static gboolean
@@ -1397,6 +1344,7 @@ parse_opportunity (JsonNode    *node,
 {
   g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("", "", 0);
   g_autoptr(GError) invalid = NULL;
+  OmViolation violation;
   Members m = { NULL, path, SHAPE_OPPORTUNITY };
   g_autofree char *status_text = NULL;
   OmOpportunityStatus status = OM_OPPORTUNITY_STATUS_OPEN;
@@ -1443,8 +1391,6 @@ parse_opportunity (JsonNode    *node,
       if (stage == NULL)
         return NULL;
       g_ptr_array_add (data->stages, stage);
-      if (!check_stage_rules (data, i, stage_path, error))
-        return NULL;
     }
 
   if (history == NULL)
@@ -1452,13 +1398,22 @@ parse_opportunity (JsonNode    *node,
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
     {
       g_autofree char *entry_path = element_path (path, "history", i);
-      OmHistoryEntry *entry = parse_history_entry (json_array_get_element (history, i), entry_path,
-                                                   data->stages->len, error);
+      OmHistoryEntry *entry = parse_history_entry (json_array_get_element (history, i), entry_path, error);
       if (entry == NULL)
         return NULL;
       g_ptr_array_add (data->history, entry);
     }
 
+  /* The model is the one judge of the rules; it says where it looked */
+  if (!om_opportunity_data_validate_full (data, &violation, &invalid))
+    {
+      g_autofree char *where = violation_path (path, &violation);
+
+      fail (error, OM_JSON_ERROR_RULE, where, "%s", invalid->message);
+      return NULL;
+    }
+
+  /* R1: the status is derived; a document may only repeat it */
   derived = om_opportunity_data_get_status (data);
   if (status_text != NULL && status != derived)
     {
@@ -1467,13 +1422,6 @@ parse_opportunity (JsonNode    *node,
             _("the document says “%s”, but its stages make the opportunity %s: the status follows from the stages "
               "(won only when every stage is won, lost when one is lost)."),
             status_text, om_opportunity_status_to_string (derived));
-      return NULL;
-    }
-
-  /* the model's own rules, in case they ask for more than the above */
-  if (!om_opportunity_data_validate (data, &invalid))
-    {
-      fail (error, OM_JSON_ERROR_RULE, path, "%s", invalid->message);
       return NULL;
     }
 
@@ -1487,6 +1435,7 @@ parse_template (JsonNode    *node,
 {
   g_autoptr(OmTemplateData) data = om_template_data_new ("");
   g_autoptr(GError) invalid = NULL;
+  OmViolation violation;
   Members m = { NULL, path, SHAPE_TEMPLATE };
   JsonArray *stages;
 
@@ -1509,9 +1458,14 @@ parse_template (JsonNode    *node,
       g_ptr_array_add (data->stages, stage);
     }
 
-  if (!om_template_data_validate (data, &invalid))
+  if (!om_template_data_validate_full (data, &violation, &invalid))
     {
-      fail (error, OM_JSON_ERROR_RULE, path, "%s", invalid->message);
+      g_autofree char *where = violation_path (path, &violation);
+
+      /* a template's name stands where an opportunity's title does */
+      if (violation.field == OM_FIELD_TITLE)
+        where = member_path (path, "name");
+      fail (error, OM_JSON_ERROR_RULE, where, "%s", invalid->message);
       return NULL;
     }
 
