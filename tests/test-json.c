@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "om-database.h"
@@ -1011,6 +1012,103 @@ test_refusal (gconstpointer user_data)
   }
 }
 
+/* Every refusal is one line, quotes at most 80 characters of a value
+ * and shows control characters escaped, whatever the document holds */
+static void
+test_refuse_messages_one_line (void)
+{
+  /* @ stands for a hostile value: line breaks, a terminal escape that
+   * clears the screen, and a megabyte more */
+  static const char * const documents[] = {
+    DOC (OPP (STAGES (STAGE (", \"kind\": \"@\"")))),
+    DOC (OPP (STAGES (STAGE (", \"status\": \"@\"")))),
+    DOC (OPP (STAGES (STAGE (", \"status\": \"won\", \"decided_on\": \"@\"")))),
+    DOC (OPP (", \"status\": \"@\"")),
+    DOC (OPP (", \"currency\": \"@\"")),
+    DOC (OPP_AT ("@", "")),
+    DOC (OPP (", \"value\": \"@\"")),
+    DOC (OPP (", \"value\": \"-@\"")),
+    DOC (OPP (", \"@\": 1")),
+    DOC (OPP (STAGES (STAGE (", \"@\": 1")))),
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY (ENTRY (0, "@", "won", "2026-01-10")))),
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY (ENTRY (0, "pending", "won", "@")))),
+    "{\"format\": \"@\", \"opportunities\": []}",
+    "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"@\": 1, \"@\": 2}",
+    TEMPLATES ("{\"name\": \"@\"}, {\"name\": \"@\"}"),
+  };
+  g_autoptr(GString) hostile = g_string_new ("line\\nbreak\\r\\u001b[2J\\u0085\\u2028");
+
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (hostile, 'x');
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents) + 3; i++)
+    {
+      g_autoptr(GString) document = NULL;
+      g_autoptr(GPtrArray) opportunities = NULL;
+      g_autoptr(GPtrArray) templates = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (i < G_N_ELEMENTS (documents))
+        {
+          document = g_string_new (documents[i]);
+          g_string_replace (document, "@", hostile->str, 0);
+        }
+      else if (i == G_N_ELEMENTS (documents))
+        {
+          /* a huge number */
+          g_autofree char *digits = g_strnfill (1000000, '9');
+
+          document = g_string_new (DOC (OPP (STAGES (STAGE (", \"duration_days\": @")))));
+          g_string_replace (document, "@", digits, 0);
+        }
+      else if (i == G_N_ELEMENTS (documents) + 1)
+        /* an escape that is not one, of a C1 control character */
+        document = g_string_new (DOC (OPP (", \"notes\": \"\\\xc2\x85\"")));
+      else
+        /* a line separator where a value should be */
+        document = g_string_new ("{\"format\": \xe2\x80\xa8}");
+
+      g_assert_false (om_json_parse (document->str, document->len, &opportunities, &templates, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_cmpuint (g_utf8_strlen (error->message, -1), <, 400);
+      for (const char *p = error->message; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          g_assert_false (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029);
+        }
+    }
+}
+
+/* Item 7: a database file is judged by the same rules as a document */
+static void
+test_database_same_judge (void)
+{
+  g_autofree char *db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) reopened = NULL;
+  sqlite3 *raw = NULL;
+  char *message = NULL;
+
+  {
+    g_autoptr(OmRepository) repository = repository_on_disk (&db);
+  }
+
+  /* a lost reason on a pending stage, written behind the app's back */
+  g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+  if (sqlite3_exec (raw, "UPDATE stages SET lost_reason = 'Price'", NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  g_assert_cmpint (sqlite3_changes (raw), ==, 1);
+  sqlite3_close (raw);
+
+  reopened = om_database_open_repository (db, &error);
+  g_assert_null (reopened);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "is not lost, so it cannot have a reason for losing it"));
+}
+
 static void
 test_refuse_too_deep (void)
 {
@@ -1193,6 +1291,8 @@ main (int   argc,
   g_test_add_func ("/json/export/one", test_export_one);
   g_test_add_func ("/json/refuse/too-deep", test_refuse_too_deep);
   g_test_add_func ("/json/refuse/unreadable", test_refuse_unreadable);
+  g_test_add_func ("/json/refuse/messages-one-line", test_refuse_messages_one_line);
+  g_test_add_func ("/json/database-same-judge", test_database_same_judge);
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
     {
       g_autofree char *name = g_strdup_printf ("/json/refuse/%s", refusals[i].name);

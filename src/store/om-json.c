@@ -147,7 +147,12 @@ describe_here (const Scanner *s)
   c = g_utf8_get_char (s->p);
   if (c < 0x20 || c == 0x7f)
     return g_strdup_printf ("U+%04X", c);
-  return g_strdup_printf ("“%.*s”", (int) (g_utf8_next_char (s->p) - s->p), s->p);
+  {
+    g_autofree char *one = g_strndup (s->p, g_utf8_next_char (s->p) - s->p);
+    g_autofree char *shown = om_text_excerpt (one);
+
+    return g_strdup_printf ("“%s”", shown);
+  }
 }
 
 static void
@@ -291,10 +296,12 @@ scan_string (Scanner  *s,
           }
         default:
           {
+            g_autofree char *written = NULL;
             g_autofree char *found = NULL;
 
             s->p = escape;
-            found = g_strndup (escape, g_utf8_next_char (escape + 1) - escape);
+            written = g_strndup (escape, g_utf8_next_char (escape + 1) - escape);
+            found = om_text_excerpt (written);
             return syntax_error (s, error,
                                  _("“%s” is not an escape: use \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t, "
                                    "or \\u and four hexadecimal digits."),
@@ -364,7 +371,10 @@ scan_number (Scanner  *s,
   else
     too_large = isinf (g_ascii_strtod (number, NULL));
   if (too_large)
-    return syntax_error (&start, error, _("the number %s is too large."), number);
+    {
+      g_autofree char *shown = om_text_excerpt (number);
+      return syntax_error (&start, error, _("the number %s is too large."), shown);
+    }
 
   return TRUE;
 }
@@ -428,8 +438,11 @@ scan_object (Scanner  *s,
       if (!scan_string (s, key, error))
         return FALSE;
       if (!g_hash_table_add (keys, g_strdup (key->str)))
-        return syntax_error (&at_key, error,
-                             _("the key “%s” appears twice in the same object."), key->str);
+        {
+          g_autofree char *shown = om_text_excerpt (key->str);
+          return syntax_error (&at_key, error,
+                               _("the key “%s” appears twice in the same object."), shown);
+        }
 
       skip_whitespace (s);
       if (!at (s, ':'))
@@ -769,7 +782,8 @@ fail_unknown (const Members  *m,
               GError        **error)
 {
   const char * const *keys = shape_keys (m->shape);
-  g_autofree char *path = member_path (m->path, key);
+  g_autofree char *shown = om_text_excerpt (key);
+  g_autofree char *path = member_path (m->path, shown);
   g_autofree char *list = g_strjoinv (", ", (char **) keys);
   const char *suggestion = closest_key (keys, key);
 
@@ -931,9 +945,11 @@ get_date (const Members  *m,
   if (!om_date_parse (text, out))
     {
       g_autofree char *path = member_path (m->path, key);
+      g_autofree char *shown = om_text_excerpt (text);
       return fail (error, OM_JSON_ERROR_VALUE, path,
-                   _("“%s” is not a date: write a real day as YYYY-MM-DD, such as 2026-01-31."),
-                   text);
+                   _("“%s” is not a date: write a real day from 0001-01-01 to 9999-12-31 as YYYY-MM-DD, "
+                     "such as 2026-01-31."),
+                   shown);
     }
   return TRUE;
 }
@@ -1032,9 +1048,10 @@ get_kind (const Members  *m,
   if (text != NULL && !om_stage_kind_from_string (text, out))
     {
       g_autofree char *path = member_path (m->path, "kind");
+      g_autofree char *shown = om_text_excerpt (text);
       return fail (error, OM_JSON_ERROR_VALUE, path,
                    _("“%s” is not a kind of stage; use standard, process-agreement or feasibility-study."),
-                   text);
+                   shown);
     }
   return TRUE;
 }
@@ -1053,8 +1070,9 @@ get_status (const Members  *m,
   if (text != NULL && !om_stage_status_from_string (text, out))
     {
       g_autofree char *path = member_path (m->path, key);
+      g_autofree char *shown = om_text_excerpt (text);
       return fail (error, OM_JSON_ERROR_VALUE, path,
-                   _("“%s” is not a stage status; use pending, won or lost."), text);
+                   _("“%s” is not a stage status; use pending, won or lost."), shown);
     }
   return TRUE;
 }
@@ -1115,6 +1133,7 @@ get_value (const Members  *m,
 {
   JsonNode *node;
   g_autofree char *path = NULL;
+  g_autofree char *shown = NULL;
   const char *text;
   gint64 minor;
 
@@ -1130,21 +1149,22 @@ get_value (const Members  *m,
                  describe_node (node));
 
   text = json_node_get_string (node);
+  shown = om_text_excerpt (text);
   if (text[0] == '-')
     return fail (error, OM_JSON_ERROR_VALUE, path,
-                 _("“%s” is negative; the value must be zero or more."), text);
+                 _("“%s” is negative; the value must be zero or more."), shown);
   if (!om_money_parse (text, &minor))
     {
       gsize n_whole = strspn (text, "0123456789");
 
       if (n_whole > 15 && (text[n_whole] == '\0' || text[n_whole] == '.'))
-        return fail (error, OM_JSON_ERROR_VALUE, path, _("“%s” is too large an amount."), text);
+        return fail (error, OM_JSON_ERROR_VALUE, path, _("“%s” is too large an amount."), shown);
       return fail (error, OM_JSON_ERROR_VALUE, path,
                    _("“%s” is not an amount: write digits with at most two decimals after a point, such as \"1250000.00\"."),
-                   text);
+                   shown);
     }
   if (minor > MAX_VALUE)
-    return fail (error, OM_JSON_ERROR_VALUE, path, _("“%s” is too large an amount."), text);
+    return fail (error, OM_JSON_ERROR_VALUE, path, _("“%s” is too large an amount."), shown);
 
   *out = minor;
   return TRUE;
@@ -1160,8 +1180,9 @@ get_currency (const Members  *m,
   if (!om_currency_is_valid (*out))
     {
       g_autofree char *path = member_path (m->path, "currency");
+      g_autofree char *shown = om_text_excerpt (*out);
       return fail (error, OM_JSON_ERROR_VALUE, path,
-                   _("“%s” is not a currency code: use three capital letters, such as EUR."), *out);
+                   _("“%s” is not a currency code: use three capital letters, such as EUR."), shown);
     }
   return TRUE;
 }
@@ -1372,8 +1393,9 @@ parse_opportunity (JsonNode    *node,
   if (status_text != NULL && !opportunity_status_from_string (status_text, &status))
     {
       g_autofree char *key_path = member_path (path, "status");
+      g_autofree char *shown = om_text_excerpt (status_text);
       fail (error, OM_JSON_ERROR_VALUE, key_path,
-            _("“%s” is not the status of an opportunity; use open, won or lost."), status_text);
+            _("“%s” is not the status of an opportunity; use open, won or lost."), shown);
       return NULL;
     }
 
@@ -1500,9 +1522,12 @@ parse_document (JsonNode   *root,
     return fail (error, OM_JSON_ERROR_FORMAT, "format",
                  _("expected the text \"oppmanager/1\", found %s."), describe_node (format));
   if (g_strcmp0 (json_node_get_string (format), FORMAT_NAME) != 0)
-    return fail (error, OM_JSON_ERROR_FORMAT, "format",
-                 _("“%s” is not a format this version can read; it reads \"oppmanager/1\"."),
-                 json_node_get_string (format));
+    {
+      g_autofree char *shown = om_text_excerpt (json_node_get_string (format));
+      return fail (error, OM_JSON_ERROR_FORMAT, "format",
+                   _("“%s” is not a format this version can read; it reads \"oppmanager/1\"."),
+                   shown);
+    }
 
   if (!check_keys (&m, error) ||
       !get_array (&m, "opportunities", TRUE, &opportunity_nodes, error) ||
@@ -1537,9 +1562,10 @@ parse_document (JsonNode   *root,
           if (g_strcmp0 (other->name, data->name) == 0)
             {
               g_autofree char *name_path = member_path (path, "name");
+              g_autofree char *shown = om_text_excerpt (data->name);
               return fail (error, OM_JSON_ERROR_RULE, name_path,
                            _("templates[%u] already has the name “%s”; each template needs a name of its own."),
-                           j, data->name);
+                           j, shown);
             }
         }
     }
@@ -1599,14 +1625,19 @@ om_json_parse (const char  *text,
       int consumed = 0;
 
       /* not expected after check_syntax(), but json-glib has the last word */
+      g_autofree char *reason = om_text_excerpt (local != NULL ? local->message : _("no reason given"));
+
       if (local != NULL &&
           sscanf (local->message, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
-        g_set_error (error, OM_JSON_ERROR, OM_JSON_ERROR_SYNTAX,
-                     _("line %u, column %u: %s"), line, column, local->message + consumed);
+        {
+          g_free (reason);
+          reason = om_text_excerpt (local->message + consumed);
+          g_set_error (error, OM_JSON_ERROR, OM_JSON_ERROR_SYNTAX,
+                       _("line %u, column %u: %s"), line, column, reason);
+        }
       else
         g_set_error (error, OM_JSON_ERROR, OM_JSON_ERROR_SYNTAX,
-                     _("line 1, column 1: the document is not valid JSON (%s)."),
-                     local != NULL ? local->message : _("no reason given"));
+                     _("line 1, column 1: the document is not valid JSON (%s)."), reason);
       return FALSE;
     }
 
@@ -1646,7 +1677,10 @@ om_json_parse_file (const char  *path,
   /* GLib's message names the file and says why */
   if (!g_file_get_contents (path, &contents, &length, &local))
     {
-      g_set_error_literal (error, OM_JSON_ERROR, OM_JSON_ERROR_IO, local->message);
+      /* the file's name may hold anything */
+      g_autofree char *message = om_text_escape_line (local->message);
+
+      g_set_error_literal (error, OM_JSON_ERROR, OM_JSON_ERROR_IO, message);
       return FALSE;
     }
 
