@@ -611,53 +611,57 @@ validate_stage (const OmStageData *stage,
                 OmViolation       *v,
                 GError           **error)
 {
-  g_autofree char *name = om_stage_data_describe (stage, index);
+  g_autofree char *name = NULL;
   int i = (int) index;
+
+  /* named only when refused: a long plan is validated at every edit */
+#define NAME (name = om_stage_data_describe (stage, index))
 
   if (om_str_is_blank (stage->activity))
     return refuse_at (error, v, i, -1, OM_FIELD_ACTIVITY, OM_MODEL_ERROR_EMPTY_ACTIVITY,
                       _("Stage %u needs an activity."), index + 1);
   if (om_str_is_blank (stage->milestone))
     return refuse_at (error, v, i, -1, OM_FIELD_MILESTONE, OM_MODEL_ERROR_EMPTY_MILESTONE,
-                      _("%s needs a milestone: the client’s agreement that ends it."), name);
+                      _("%s needs a milestone: the client’s agreement that ends it."), NAME);
   if (!(stage->probability >= 0.0 && stage->probability <= 1.0))
     return refuse_at (error, v, i, -1, OM_FIELD_PROBABILITY, OM_MODEL_ERROR_INVALID_PROBABILITY,
-                      _("The probability of %s must be between 0 and 100%%."), name);
+                      _("The probability of %s must be between 0 and 100%%."), NAME);
   if (stage->duration_days > 36500)
     return refuse_at (error, v, i, -1, OM_FIELD_DURATION, OM_MODEL_ERROR_INVALID_DURATION,
-                      _("The duration of %s must be a whole number of days from 0 to 36500."), name);
+                      _("The duration of %s must be a whole number of days from 0 to 36500."), NAME);
 
   if (stage->status != OM_STAGE_STATUS_LOST && !om_str_is_blank (stage->lost_reason))
     return refuse_at (error, v, i, -1, OM_FIELD_LOST_REASON, OM_MODEL_ERROR_UNEXPECTED_LOST_REASON,
-                      _("%s is not lost, so it cannot have a reason for losing it."), name);
+                      _("%s is not lost, so it cannot have a reason for losing it."), NAME);
 
   if (stage->status == OM_STAGE_STATUS_PENDING)
     {
       if (stage->decided_on != 0)
         return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_INVALID_DATE,
-                          _("%s is pending and cannot have a decision date."), name);
+                          _("%s is pending and cannot have a decision date."), NAME);
       return TRUE;
     }
 
   if (stage->decided_on == 0)
     return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_INVALID_DATE,
-                      _("%s is decided and needs the date it was decided on."), name);
+                      _("%s is decided and needs the date it was decided on."), NAME);
   if (!om_date_is_valid (stage->decided_on))
     {
       g_autofree char *range = describe_date_range ();
       return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
-                        _("%s has a decision date outside %s."), name, range);
+                        _("%s has a decision date outside %s."), NAME, range);
     }
   if (stage->decided_on < start_date)
     {
       g_autofree char *start = om_date_format (start_date);
       return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_DECIDED_BEFORE_START,
-                        _("%s cannot be decided before the opportunity starts on %s."), name, start);
+                        _("%s cannot be decided before the opportunity starts on %s."), NAME, start);
     }
   if (stage->status == OM_STAGE_STATUS_LOST && om_str_is_blank (stage->lost_reason))
     return refuse_at (error, v, i, -1, OM_FIELD_LOST_REASON, OM_MODEL_ERROR_NO_LOST_REASON,
-                      _("%s is lost and needs the reason why."), name);
+                      _("%s is lost and needs the reason why."), NAME);
   return TRUE;
+#undef NAME
 }
 
 /* R2 and R3 for stage @index, knowing the stages before it: the won
