@@ -2465,8 +2465,14 @@ test_history_app_made (void)
   win_ok (opp, 0);
   lose_ok (opp, 1, "Price");
   assert_valid (om_opportunity_get_data (opp));
+  set_today (4);
   reopen_ok (opp, "they called back");
   assert_valid (om_opportunity_get_data (opp));
+
+  /* the history stays oldest first, whatever the clock says */
+  set_today (3);
+  assert_refused (repo, opp, OP_WIN (1), OM_MODEL_ERROR_INVALID_HISTORY, NULL, CAN_SAME);
+  set_today (4);
 
   /* undoing a decision takes its entry away */
   win_ok (opp, 1);

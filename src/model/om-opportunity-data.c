@@ -1121,6 +1121,30 @@ om_opportunity_data_move_stage (OmOpportunityData *self,
   return TRUE;
 }
 
+/* R6: the history is oldest first, so a decision or a reopening cannot
+ * be dated before the last one recorded (a clock put back, a date typed) */
+static gboolean
+check_after_history (const OmOpportunityData *self,
+                     OmDate                   on,
+                     GError                 **error)
+{
+  const OmHistoryEntry *last;
+  g_autofree char *on_text = NULL;
+  g_autofree char *last_text = NULL;
+
+  if (self->history->len == 0)
+    return TRUE;
+  last = g_ptr_array_index (self->history, self->history->len - 1);
+  if (on >= last->on)
+    return TRUE;
+
+  on_text = om_date_format (on);
+  last_text = om_date_format (last->on);
+  return refuse (error, OM_MODEL_ERROR_INVALID_HISTORY,
+                 _("A decision cannot be recorded on %s: the last one was recorded on %s, "
+                   "and the history is kept oldest first."), on_text, last_text);
+}
+
 static gboolean
 check_decidable (const OmOpportunityData *self,
                  guint                    index,
@@ -1162,7 +1186,7 @@ check_decidable (const OmOpportunityData *self,
                      _("%s cannot be decided on %s, before %s was decided on %s: "
                        "stages are decided in order."), name, on_text, previous, previous_on);
     }
-  return TRUE;
+  return check_after_history (self, on, error);
 }
 
 /**
@@ -1248,6 +1272,8 @@ om_opportunity_data_reopen (OmOpportunityData *self,
     }
   if (on == 0 || !om_date_is_valid (on))
     return refuse (error, OM_MODEL_ERROR_INVALID_DATE, _("Reopening needs a valid date."));
+  if (!check_after_history (self, on, error))
+    return FALSE;
 
   stage = STAGE (self, last);
   was = stage->status;
