@@ -77,7 +77,7 @@ typedef enum
 {
   OM_FIELD_NONE,
   /* the opportunity's */
-  OM_FIELD_TITLE,
+  OM_FIELD_TITLE,                /* (or a template's name) */
   OM_FIELD_CLIENT,
   OM_FIELD_VALUE,
   OM_FIELD_CURRENCY,
