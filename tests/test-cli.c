@@ -252,7 +252,7 @@ test_import_list_check (Fixture       *f,
   /* id, status, won/total, chain probability (0.5 × 0.4), title on one line */
   g_assert_cmpstr (list.out, ==,
                    "1\topen\t1/3\t0.200\tFleet renewal\n"
-                   "2\topen\t0/0\t0.000\tTab here\n");
+                   "2\topen\t0/0\t0.000\tTab\\there\n");
 
   run (f, &check, db, "--check", "--opportunity=1", NULL);
   g_assert_cmpint (check.status, ==, 0);
@@ -274,6 +274,47 @@ test_import_list_check (Fixture       *f,
   run (f, &check_empty, db, "--check", "--opportunity=2", NULL);
   g_assert_cmpint (check_empty.status, ==, 0);
   g_assert_cmpstr (check_empty.out, ==, "no-process-agreement\tNeither of the first two stages is the client’s agreement to the process.\n");
+}
+
+/* Titles and messages that hold line breaks or terminal escapes are
+ * printed escaped, one line per record */
+static void
+test_list_check_escape (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char document[] =
+    "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+    "  {\"title\": \"Evil\\n\\u001b[2Jtitle\\r\\u0085\", \"client\": \"C\", \"start_date\": \"2026-01-05\","
+    "   \"stages\": [{\"activity\": \"Act\\u001b]0;pwned\\u0007\\nive\", \"milestone\": \"M\"}]}]}";
+  g_autofree char *file = write_file (f, "evil.json", document, -1);
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *import = option ("import", file);
+  g_auto(Result) imported = { 0 };
+  g_auto(Result) list = { 0 };
+  g_auto(Result) check = { 0 };
+
+  run (f, &imported, db, import, NULL);
+  g_assert_cmpint (imported.status, ==, 0);
+
+  run (f, &list, db, "--list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_cmpstr (list.out, ==, "1\topen\t0/1\t0.500\tEvil\\n\\x1b[2Jtitle\\r\\x85\n");
+
+  run (f, &check, db, "--check", "--opportunity=1", NULL);
+  g_assert_cmpint (check.status, ==, 0);
+  g_assert_null (strchr (check.out, '\x1b'));
+  g_assert_null (strchr (check.out, '\x07'));
+  /* the model quotes the activity escaped, and --check escapes the
+   * whole message again: its backslashes are doubled */
+  g_assert_nonnull (strstr (check.out, "Act\\\\x1b]0;pwned\\\\x07\\\\nive"));
+  {
+    g_auto(GStrv) lines = g_strsplit (check.out, "\n", -1);
+
+    /* no process agreement, no owner, overdue, each on its line */
+    g_assert_cmpuint (g_strv_length (lines), ==, 4);
+    for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+      g_assert_cmpuint (g_strv_length (g_strsplit (lines[i], "\t", -1)), ==, 2);
+  }
 }
 
 static void
@@ -610,6 +651,7 @@ main (int   argc,
   ADD ("/cli/version", test_version);
   ADD ("/cli/default-database", test_default_database);
   ADD ("/cli/import-list-check", test_import_list_check);
+  ADD ("/cli/list-check-escape", test_list_check_escape);
   ADD ("/cli/export", test_export);
   ADD ("/cli/export/through-target", test_export_through);
   ADD ("/cli/export/stdout", test_export_stdout);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "om-database.h"
@@ -609,12 +610,12 @@ test_history_synthesized (void)
   g_autofree char *path = NULL;
   const OmOpportunityData *data;
   const OmHistoryEntry *entry;
-  /* decided out of the chain's order: the history is oldest first */
+  /* R6: one entry per decision, on its date, noted as imported */
   const char *document =
     "{\"format\": \"oppmanager/1\", \"opportunities\": ["
     "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
-    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"},"
-    "    {\"activity\": \"B\", \"milestone\": \"N\", \"status\": \"won\", \"decided_on\": \"2026-01-12\"},"
+    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-12\"},"
+    "    {\"activity\": \"B\", \"milestone\": \"N\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"},"
     "    {\"activity\": \"C\", \"milestone\": \"O\", \"status\": \"lost\", \"decided_on\": \"2026-01-25\","
     "     \"lost_reason\": \"Too expensive\"},"
     "    {\"activity\": \"D\", \"milestone\": \"P\"}]}]}";
@@ -627,14 +628,14 @@ test_history_synthesized (void)
   g_assert_cmpuint (data->history->len, ==, 3);
 
   entry = g_ptr_array_index (data->history, 0);
-  g_assert_cmpuint (entry->stage, ==, 1);
+  g_assert_cmpuint (entry->stage, ==, 0);
   g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_PENDING);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_WON);
   g_assert_cmpuint (entry->on, ==, date ("2026-01-12"));
-  g_assert_cmpstr (entry->note, ==, "");
+  g_assert_cmpstr (entry->note, ==, "Imported");
 
   entry = g_ptr_array_index (data->history, 1);
-  g_assert_cmpuint (entry->stage, ==, 0);
+  g_assert_cmpuint (entry->stage, ==, 1);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_WON);
   g_assert_cmpuint (entry->on, ==, date ("2026-01-20"));
 
@@ -643,7 +644,8 @@ test_history_synthesized (void)
   g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_PENDING);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_LOST);
   g_assert_cmpuint (entry->on, ==, date ("2026-01-25"));
-  g_assert_cmpstr (entry->note, ==, "Too expensive");
+  g_assert_cmpstr (entry->note, ==, "Imported");
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (data->stages, 2))->lost_reason, ==, "Too expensive");
 }
 
 static void
@@ -654,7 +656,8 @@ test_history_given (void)
   g_autoptr(GError) error = NULL;
   const OmOpportunityData *data;
   const OmHistoryEntry *entry;
-  /* a given history is kept as it is, even an empty one */
+  /* a given history is kept as it is, even an empty one where no
+   * decision was taken */
   const char *document =
     "{\"format\": \"oppmanager/1\", \"opportunities\": ["
     "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
@@ -663,7 +666,7 @@ test_history_given (void)
     "                 {\"stage\": 0, \"from\": \"won\", \"to\": \"pending\", \"on\": \"2026-01-08\", \"note\": \"Oops\"},"
     "                 {\"stage\": 0, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-20\", \"note\": \"Again\"}]},"
     "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\", \"stages\": ["
-    "    {\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\", \"decided_on\": \"2026-01-20\"}],"
+    "    {\"activity\": \"A\", \"milestone\": \"M\"}],"
     "   \"history\": []}]}";
 
   g_assert_true (om_json_parse (document, strlen (document), &opportunities, &templates, &error));
@@ -717,6 +720,8 @@ typedef struct
 #define WON(on) STAGE (", \"status\": \"won\", \"decided_on\": \"" on "\"")
 #define LOST(on) STAGE (", \"status\": \"lost\", \"decided_on\": \"" on "\", \"lost_reason\": \"Price\"")
 #define HISTORY(entries) ", \"history\": [" entries "]"
+#define ENTRY(stage, from, to, on) \
+  "{\"stage\": " #stage ", \"from\": \"" from "\", \"to\": \"" to "\", \"on\": \"" on "\"}"
 #define TEMPLATES(list) "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"templates\": [" list "]}"
 
 static const Refusal refusals[] = {
@@ -843,13 +848,13 @@ static const Refusal refusals[] = {
   /* the history */
   { "history-stage-out-of-range",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 1, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
-    OM_JSON_ERROR_VALUE, "opportunities[0].history[0].stage" },
+    OM_JSON_ERROR_RULE, "opportunities[0].history[0].stage" },
   { "history-stage-negative",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": -1, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
     OM_JSON_ERROR_VALUE, "opportunities[0].history[0].stage" },
   { "history-same-status",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"won\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
-    OM_JSON_ERROR_VALUE, "opportunities[0].history[0].to" },
+    OM_JSON_ERROR_RULE, "opportunities[0].history[0].to" },
   { "history-unknown-status",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"open\", \"to\": \"won\", \"on\": \"2026-01-10\"}"))), -1,
     OM_JSON_ERROR_VALUE, "opportunities[0].history[0].from" },
@@ -859,6 +864,43 @@ static const Refusal refusals[] = {
   { "history-unknown-key",
     DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY ("{\"stage\": 0, \"from\": \"pending\", \"to\": \"won\", \"on\": \"2026-01-10\", \"by\": \"Ann\"}"))), -1,
     OM_JSON_ERROR_UNKNOWN_KEY, "opportunities[0].history[0].by" },
+
+  /* R6: the history replays to the statuses */
+  { "history-empty-with-decisions", DOC (OPP (STAGES (WON ("2026-01-10") "," LOST ("2026-01-12")) HISTORY (""))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history" },
+  { "history-missing-entry",
+    DOC (OPP (STAGES (WON ("2026-01-10") "," WON ("2026-01-12"))
+              HISTORY (ENTRY (0, "pending", "won", "2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history" },
+  { "history-change-never-happened",
+    DOC (OPP (STAGES (WON ("2026-01-10") "," STAGE (""))
+              HISTORY (ENTRY (0, "pending", "won", "2026-01-10") "," ENTRY (1, "pending", "won", "2026-01-11")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history[1].to" },
+  { "history-out-of-date-order",
+    DOC (OPP (STAGES (WON ("2026-01-10") "," WON ("2026-01-12"))
+              HISTORY (ENTRY (0, "pending", "won", "2026-01-12") "," ENTRY (1, "pending", "won", "2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history[1].on" },
+  { "history-wrong-from",
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY (ENTRY (0, "won", "pending", "2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history[0].from" },
+  { "history-won-to-lost",
+    DOC (OPP (STAGES (LOST ("2026-01-10"))
+              HISTORY (ENTRY (0, "pending", "won", "2026-01-09") "," ENTRY (0, "won", "lost", "2026-01-10")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].history[1].to" },
+
+  /* R5: decided dates go forward, every date stays in the calendar */
+  { "decided-before-previous", DOC (OPP (STAGES (WON ("2026-01-10") "," WON ("2026-01-08")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].decided_on" },
+  { "lost-before-previous", DOC (OPP (STAGES (WON ("2026-01-10") "," LOST ("2026-01-09")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].decided_on" },
+  { "due-date-past-9999", DOC (OPP_AT ("9999-12-01", STAGES (STAGE (", \"duration_days\": 31")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].duration_days" },
+  { "due-date-past-9999-down-the-chain",
+    DOC (OPP_AT ("9850-01-01", STAGES (STAGE (", \"duration_days\": 36500") "," STAGE ("")
+                                       "," STAGE (", \"duration_days\": 36500")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[2].duration_days" },
+  { "decided-in-year-10000", DOC (OPP (STAGES (WON ("10000-01-01")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].decided_on" },
 
   /* the templates */
   { "template-unknown-key",
@@ -968,6 +1010,103 @@ test_refusal (gconstpointer user_data)
     reloaded_export = export_all (reloaded);
     g_assert_cmpstr (before, ==, reloaded_export);
   }
+}
+
+/* Every refusal is one line, quotes at most 80 characters of a value
+ * and shows control characters escaped, whatever the document holds */
+static void
+test_refuse_messages_one_line (void)
+{
+  /* @ stands for a hostile value: line breaks, a terminal escape that
+   * clears the screen, and a megabyte more */
+  static const char * const documents[] = {
+    DOC (OPP (STAGES (STAGE (", \"kind\": \"@\"")))),
+    DOC (OPP (STAGES (STAGE (", \"status\": \"@\"")))),
+    DOC (OPP (STAGES (STAGE (", \"status\": \"won\", \"decided_on\": \"@\"")))),
+    DOC (OPP (", \"status\": \"@\"")),
+    DOC (OPP (", \"currency\": \"@\"")),
+    DOC (OPP_AT ("@", "")),
+    DOC (OPP (", \"value\": \"@\"")),
+    DOC (OPP (", \"value\": \"-@\"")),
+    DOC (OPP (", \"@\": 1")),
+    DOC (OPP (STAGES (STAGE (", \"@\": 1")))),
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY (ENTRY (0, "@", "won", "2026-01-10")))),
+    DOC (OPP (STAGES (WON ("2026-01-10")) HISTORY (ENTRY (0, "pending", "won", "@")))),
+    "{\"format\": \"@\", \"opportunities\": []}",
+    "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"@\": 1, \"@\": 2}",
+    TEMPLATES ("{\"name\": \"@\"}, {\"name\": \"@\"}"),
+  };
+  g_autoptr(GString) hostile = g_string_new ("line\\nbreak\\r\\u001b[2J\\u0085\\u2028");
+
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (hostile, 'x');
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents) + 3; i++)
+    {
+      g_autoptr(GString) document = NULL;
+      g_autoptr(GPtrArray) opportunities = NULL;
+      g_autoptr(GPtrArray) templates = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (i < G_N_ELEMENTS (documents))
+        {
+          document = g_string_new (documents[i]);
+          g_string_replace (document, "@", hostile->str, 0);
+        }
+      else if (i == G_N_ELEMENTS (documents))
+        {
+          /* a huge number */
+          g_autofree char *digits = g_strnfill (1000000, '9');
+
+          document = g_string_new (DOC (OPP (STAGES (STAGE (", \"duration_days\": @")))));
+          g_string_replace (document, "@", digits, 0);
+        }
+      else if (i == G_N_ELEMENTS (documents) + 1)
+        /* an escape that is not one, of a C1 control character */
+        document = g_string_new (DOC (OPP (", \"notes\": \"\\\xc2\x85\"")));
+      else
+        /* a line separator where a value should be */
+        document = g_string_new ("{\"format\": \xe2\x80\xa8}");
+
+      g_assert_false (om_json_parse (document->str, document->len, &opportunities, &templates, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_cmpuint (g_utf8_strlen (error->message, -1), <, 400);
+      for (const char *p = error->message; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          g_assert_false (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029);
+        }
+    }
+}
+
+/* Item 7: a database file is judged by the same rules as a document */
+static void
+test_database_same_judge (void)
+{
+  g_autofree char *db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) reopened = NULL;
+  sqlite3 *raw = NULL;
+  char *message = NULL;
+
+  {
+    g_autoptr(OmRepository) repository = repository_on_disk (&db);
+  }
+
+  /* a lost reason on a pending stage, written behind the app's back */
+  g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+  if (sqlite3_exec (raw, "UPDATE stages SET lost_reason = 'Price'", NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  g_assert_cmpint (sqlite3_changes (raw), ==, 1);
+  sqlite3_close (raw);
+
+  reopened = om_database_open_repository (db, &error);
+  g_assert_null (reopened);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "is not lost, so it cannot have a reason for losing it"));
 }
 
 static void
@@ -1152,6 +1291,8 @@ main (int   argc,
   g_test_add_func ("/json/export/one", test_export_one);
   g_test_add_func ("/json/refuse/too-deep", test_refuse_too_deep);
   g_test_add_func ("/json/refuse/unreadable", test_refuse_unreadable);
+  g_test_add_func ("/json/refuse/messages-one-line", test_refuse_messages_one_line);
+  g_test_add_func ("/json/database-same-judge", test_database_same_judge);
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
     {
       g_autofree char *name = g_strdup_printf ("/json/refuse/%s", refusals[i].name);

@@ -2104,6 +2104,12 @@ test_data_validate (void)
 
   s1->status = OM_STAGE_STATUS_PENDING;
   s1->decided_on = 0;
+  /* R6: the loss is recorded */
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_HISTORY);
+  g_clear_error (&error);
+  g_ptr_array_add (data->history, om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_LOST,
+                                                        day (1), "no"));
   g_assert_true (om_opportunity_data_validate (data, NULL));
 
   /* a decided stage needs its date, a pending one has none */
@@ -2136,7 +2142,7 @@ test_data_validate (void)
   g_ptr_array_add (data->history, om_history_entry_new (3, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON,
                                                         day (1), NULL));
   g_assert_false (om_opportunity_data_validate (data, &error));
-  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_STATUS);
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_HISTORY);
   g_clear_error (&error);
 }
 
@@ -2317,6 +2323,364 @@ test_describe_long_activity (void)
   g_assert_cmpuint (strlen (name), <, 200);
 }
 
+/* Issue 8: one judge of the rules, which says where they broke */
+
+/* Checks that @data is refused with @code, at the place given */
+static void
+assert_invalid_at (const OmOpportunityData *data,
+                   OmModelError             code,
+                   guint                    rule,
+                   int                      stage,
+                   int                      entry,
+                   OmField                  field)
+{
+  g_autoptr(GError) error = NULL;
+  OmViolation v = { 99, 99, 99, OM_FIELD_NONE };
+
+  g_assert_false (om_opportunity_data_validate_full (data, &v, &error));
+  g_assert_error (error, OM_MODEL_ERROR, (int) code);
+  g_test_message ("%s", error->message);
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_cmpuint (v.rule, ==, rule);
+  g_assert_cmpint (v.stage, ==, stage);
+  g_assert_cmpint (v.entry, ==, entry);
+  g_assert_cmpint (v.field, ==, field);
+}
+
+static void
+assert_valid (const OmOpportunityData *data)
+{
+  g_autoptr(GError) error = NULL;
+  OmViolation v;
+
+  g_assert_true (om_opportunity_data_validate_full (data, &v, &error));
+  g_assert_no_error (error);
+}
+
+static void
+decide (OmOpportunityData *data,
+        guint              index,
+        OmStageStatus      status,
+        OmDate             on)
+{
+  OmStageData *stage = om_opportunity_data_get_stage (data, index);
+
+  stage->status = status;
+  stage->decided_on = on;
+  if (status == OM_STAGE_STATUS_LOST)
+    {
+      g_free (stage->lost_reason);
+      stage->lost_reason = g_strdup ("Price");
+    }
+}
+
+static void
+add_entry (OmOpportunityData *data,
+           guint              stage,
+           OmStageStatus      from,
+           OmStageStatus      to,
+           OmDate             on)
+{
+  g_ptr_array_add (data->history, om_history_entry_new (stage, from, to, on, NULL));
+}
+
+/* R6: replayed from all pending, the history leads to the statuses */
+static void
+test_history_replay (void)
+{
+  const OmStageStatus P = OM_STAGE_STATUS_PENDING, W = OM_STAGE_STATUS_WON, L = OM_STAGE_STATUS_LOST;
+  g_autoptr(OmOpportunityData) data = plan_new (3);
+  g_autoptr(OmOpportunityData) good = NULL;
+
+  decide (data, 0, W, day (1));
+  decide (data, 1, L, day (3));
+
+  /* an empty history: no decision was ever taken */
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, 0, -1, OM_FIELD_HISTORY);
+
+  /* a decided stage without its entry */
+  add_entry (data, 0, P, W, day (1));
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, 1, -1, OM_FIELD_HISTORY);
+
+  /* with a detour through a reopening, and the same day twice */
+  add_entry (data, 0, W, P, day (2));
+  add_entry (data, 0, P, W, day (2));
+  add_entry (data, 1, P, L, day (3));
+  assert_valid (data);
+  good = om_opportunity_data_copy (data);
+
+  /* a change that never happened: stage 3 is pending */
+  add_entry (data, 2, P, W, day (4));
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, 2, 4, OM_FIELD_ENTRY_TO);
+  g_ptr_array_set_size (data->history, 4);
+
+  /* out of date order */
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 2))->on = day (0);
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 2, OM_FIELD_ENTRY_ON);
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 2))->on = day (2);
+
+  /* a "from" that is not what the stage was at that point */
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->from = L;
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->to = P;
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 1, OM_FIELD_ENTRY_FROM);
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->from = W;
+
+  /* won straight to lost never happens, nor the same status again */
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->to = L;
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 1, OM_FIELD_ENTRY_TO);
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->to = W;
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 1, OM_FIELD_ENTRY_TO);
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->to = P;
+  g_assert_true (om_opportunity_data_equal (data, good, TRUE));
+
+  /* an entry about a stage that is not there, or without a date */
+  add_entry (data, 3, P, W, day (5));
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 4, OM_FIELD_ENTRY_STAGE);
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 4))->stage = 2;
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 4))->on = OM_DATE_MAX + 1;
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 4, OM_FIELD_ENTRY_ON);
+}
+
+/* Every history the app itself writes replays, whatever happened to
+ * the plan since: reopenings, moves, removals, undo */
+static void
+test_history_app_made (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 0);
+  g_autoptr(GError) error = NULL;
+
+  set_today (1);
+  win_ok (opp, 0);
+  set_today (2);
+  win_ok (opp, 1);
+  reopen_ok (opp, "not yet");
+  reopen_ok (opp, "not yet either");
+  assert_valid (om_opportunity_get_data (opp));
+
+  /* the reopened stage moves, and is decided again in its new place */
+  g_assert_true (om_opportunity_move_stage (opp, 0, 3, &error));
+  g_assert_no_error (error);
+  set_today (3);
+  win_ok (opp, 0);
+  lose_ok (opp, 1, "Price");
+  assert_valid (om_opportunity_get_data (opp));
+  set_today (4);
+  reopen_ok (opp, "they called back");
+  assert_valid (om_opportunity_get_data (opp));
+
+  /* the history stays oldest first, whatever the clock says */
+  set_today (3);
+  assert_refused (repo, opp, OP_WIN (1), OM_MODEL_ERROR_INVALID_HISTORY, NULL, CAN_SAME);
+  set_today (4);
+
+  /* undoing a decision takes its entry away */
+  win_ok (opp, 1);
+  g_assert_true (om_repository_undo (repo, &error));
+  g_assert_no_error (error);
+  assert_valid (om_opportunity_get_data (opp));
+
+  /* a stage that was once decided goes, and its past with it */
+  g_assert_true (om_opportunity_remove_stage (opp, 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_remove_stage (opp, 2, &error));
+  g_assert_no_error (error);
+  assert_valid (om_opportunity_get_data (opp));
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 2);
+  win_ok (opp, 1);
+  assert_valid (om_opportunity_get_data (opp));
+}
+
+/* R5: decided dates do not go backwards along the chain */
+static void
+test_valid_decided_in_order (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = NULL;
+  g_autoptr(OmOpportunityData) data = plan_new (3);
+  g_autoptr(OmStageData) edited = NULL;
+
+  decide (data, 0, OM_STAGE_STATUS_WON, day (5));
+  decide (data, 1, OM_STAGE_STATUS_WON, day (3));
+  add_entry (data, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (3));
+  add_entry (data, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (5));
+  assert_invalid_at (data, OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, 5, 1, -1, OM_FIELD_DECIDED_ON);
+  decide (data, 1, OM_STAGE_STATUS_LOST, day (4));
+  assert_invalid_at (data, OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, 5, 1, -1, OM_FIELD_DECIDED_ON);
+
+  /* through the operations: a decision, and an edit of its date */
+  set_today (5);
+  opp = create_plan (repo, 3, 1);
+  edited = stage_copy (opp, 0);
+  edited->decided_on = day (8);
+  edit_stage_ok (opp, 0, edited);
+  assert_refused (repo, opp, OP_WIN (1), OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, "Activity 2", CAN_SAME);
+  assert_refused (repo, opp, OP_LOSE (1, "Price"), OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, "Activity 2", CAN_SAME);
+  set_today (8);
+  win_ok (opp, 1);
+  g_clear_pointer (&edited, om_stage_data_free);
+  edited = stage_copy (opp, 1);
+  edited->decided_on = day (7);
+  assert_refused (repo, opp, OP_EDIT_STAGE (1, edited), OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, "Activity 2", CAN_NONE);
+  g_clear_pointer (&edited, om_stage_data_free);
+  edited = stage_copy (opp, 0);
+  edited->decided_on = day (9);
+  assert_refused (repo, opp, OP_EDIT_STAGE (0, edited), OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, "Activity 2", CAN_NONE);
+}
+
+/* R5: every date, given or derived, lies in 0001-01-01..9999-12-31 */
+static void
+test_valid_date_range (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(OmOpportunityData) data = plan_new (2);
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(OmStageData) long_stage = stage_new (3);
+  g_autoptr(OmStageData) edited_stage = NULL;
+  OmOpportunity *opp;
+  OmDate d = 0;
+
+  g_assert_true (om_date_parse ("9999-12-31", &d));
+  g_assert_cmpuint (d, ==, OM_DATE_MAX);
+  g_assert_true (om_date_parse ("0001-01-01", &d));
+  g_assert_cmpuint (d, ==, OM_DATE_MIN);
+  g_assert_true (om_date_is_valid (OM_DATE_MAX));
+  g_assert_false (om_date_is_valid (OM_DATE_MAX + 1));
+  g_assert_false (om_date_is_valid (0));
+  /* arithmetic past the end stays past the end, never wraps around */
+  g_assert_cmpuint (om_date_add_days (G_MAXUINT32 - 3, 36500), >, OM_DATE_MAX);
+
+  /* the durations carry the last due date past 9999-12-31 */
+  data->start_date = date ("9999-12-01");
+  om_opportunity_data_get_stage (data, 1)->duration_days = 36500;
+  assert_invalid_at (data, OM_MODEL_ERROR_DATE_OUT_OF_RANGE, 5, 1, -1, OM_FIELD_DURATION);
+  data->start_date = OM_DATE_MAX + 1;
+  assert_invalid_at (data, OM_MODEL_ERROR_DATE_OUT_OF_RANGE, 5, -1, -1, OM_FIELD_START_DATE);
+  om_opportunity_data_get_stage (data, 1)->duration_days = 7;
+  data->start_date = date ("9999-12-01");
+  assert_valid (data);
+  decide (data, 0, OM_STAGE_STATUS_WON, OM_DATE_MAX + 1);
+  add_entry (data, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, date ("9999-12-02"));
+  assert_invalid_at (data, OM_MODEL_ERROR_DATE_OUT_OF_RANGE, 5, 0, -1, OM_FIELD_DECIDED_ON);
+
+  /* every operation that moves the dates is refused past the end */
+  set_today (0);
+  data = (om_opportunity_data_free (data), plan_new (2));
+  data->start_date = date ("9999-12-01");
+  opp = create (repo, data);
+  long_stage->duration_days = 36500;
+  assert_refused (repo, opp, OP_ADD (2, long_stage), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 3", CAN_ACCEPTS);
+  edited_stage = stage_copy (opp, 0);
+  edited_stage->duration_days = 30;
+  assert_refused (repo, opp, OP_EDIT_STAGE (0, edited_stage), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 2",
+                  CAN_NONE);
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  edited->start_date = date ("9999-12-25");
+  assert_refused (repo, opp, OP_EDIT (edited), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 1", CAN_NONE);
+
+  /* winning late moves the pending stages after it: past the end too */
+  om_date_set_today (date ("9999-12-30"));
+  assert_refused (repo, opp, OP_WIN (0), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 2", CAN_SAME);
+  om_date_set_today (date ("9999-12-20"));
+  win_ok (opp, 0);
+  g_assert_cmpuint (om_opportunity_data_get_due_date (om_opportunity_get_data (opp), 1), ==, date ("9999-12-27"));
+}
+
+/* R5: only a lost stage has a lost reason, whoever made the plan */
+static void
+test_valid_lost_reason_when_not_lost (void)
+{
+  g_autoptr(OmOpportunityData) data = plan_new (2);
+  OmStageData *stage = om_opportunity_data_get_stage (data, 1);
+
+  g_free (stage->lost_reason);
+  stage->lost_reason = g_strdup ("Price");
+  assert_invalid_at (data, OM_MODEL_ERROR_UNEXPECTED_LOST_REASON, 5, 1, -1, OM_FIELD_LOST_REASON);
+  g_free (stage->lost_reason);
+  stage->lost_reason = g_strdup (" ");
+  assert_valid (data);
+}
+
+/* Which stage, which field, which rule */
+static void
+test_validate_where (void)
+{
+  g_autoptr(OmOpportunityData) data = plan_new (3);
+  OmStageData *third = om_opportunity_data_get_stage (data, 2);
+
+  g_free (data->currency);
+  data->currency = g_strdup ("eur");
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_CURRENCY, 5, -1, -1, OM_FIELD_CURRENCY);
+  g_free (data->currency);
+  data->currency = g_strdup ("EUR");
+  data->value = -1;
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_VALUE, 5, -1, -1, OM_FIELD_VALUE);
+  data->value = 0;
+  g_free (data->client);
+  data->client = g_strdup (" ");
+  assert_invalid_at (data, OM_MODEL_ERROR_EMPTY_CLIENT, 5, -1, -1, OM_FIELD_CLIENT);
+  g_free (data->client);
+  data->client = g_strdup ("ACME");
+
+  g_free (third->milestone);
+  third->milestone = g_strdup ("");
+  assert_invalid_at (data, OM_MODEL_ERROR_EMPTY_MILESTONE, 5, 2, -1, OM_FIELD_MILESTONE);
+  g_free (third->milestone);
+  third->milestone = g_strdup ("M");
+  third->probability = 2;
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_PROBABILITY, 5, 2, -1, OM_FIELD_PROBABILITY);
+  third->probability = 1;
+
+  /* R2: won after a pending stage */
+  decide (data, 2, OM_STAGE_STATUS_WON, day (1));
+  assert_invalid_at (data, OM_MODEL_ERROR_OUT_OF_ORDER, 2, 2, -1, OM_FIELD_STATUS);
+  decide (data, 2, OM_STAGE_STATUS_PENDING, 0);
+  decide (data, 0, OM_STAGE_STATUS_WON, 0);
+  assert_invalid_at (data, OM_MODEL_ERROR_INVALID_DATE, 5, 0, -1, OM_FIELD_DECIDED_ON);
+}
+
+/* Messages quote at most 80 characters of a value, on one line */
+static void
+test_messages_quote_safely (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(GString) hostile = g_string_new ("E\nU\x1b[31mR");
+  g_autoptr(OmOpportunityData) data = plan_new (1);
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+  const char *messages[3] = { NULL };
+  g_autoptr(GError) closed = NULL;
+  g_autoptr(GError) nothing = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (hostile, 'x');
+
+  g_free (data->currency);
+  data->currency = g_strdup (hostile->str);
+  g_assert_false (om_opportunity_data_validate (data, &error));
+  messages[0] = error->message;
+
+  g_free (data->currency);
+  data->currency = g_strdup ("EUR");
+  g_free (data->title);
+  data->title = g_strdup (hostile->str);
+  opp = create (repo, data);
+  g_assert_false (om_opportunity_reopen (opp, NULL, &nothing));
+  messages[1] = nothing->message;
+  win_ok (opp, 0);
+  g_assert_false (om_opportunity_add_stage (opp, 1, om_opportunity_data_get_stage (data, 0), &closed));
+  messages[2] = closed->message;
+
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      g_test_message ("%s", messages[i]);
+      g_assert_null (strchr (messages[i], '\n'));
+      g_assert_null (strchr (messages[i], '\x1b'));
+      g_assert_nonnull (strstr (messages[i], "E\\nU\\x1b[31mR"));
+      g_assert_cmpuint (g_utf8_strlen (messages[i], -1), <, 300);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2386,6 +2750,14 @@ main (int   argc,
 
   g_test_add_func ("/opportunity-data/validate", test_data_validate);
   g_test_add_func ("/opportunity-data/copy-equal", test_data_copy_equal);
+
+  g_test_add_func ("/opportunity/history/replay", test_history_replay);
+  g_test_add_func ("/opportunity/history/app-made", test_history_app_made);
+  g_test_add_func ("/opportunity/valid/decided-in-order", test_valid_decided_in_order);
+  g_test_add_func ("/opportunity/valid/date-range", test_valid_date_range);
+  g_test_add_func ("/opportunity/valid/lost-reason-when-not-lost", test_valid_lost_reason_when_not_lost);
+  g_test_add_func ("/opportunity-data/validate/where", test_validate_where);
+  g_test_add_func ("/opportunity/messages/quote-safely", test_messages_quote_safely);
 
   g_test_add_func ("/types/date-parse", test_date_parse);
   g_test_add_func ("/types/money-parse", test_money_parse);

@@ -88,18 +88,6 @@ refuse (const GError *error)
   return OM_CLI_EXIT_REFUSED;
 }
 
-/* One line per record, whatever the title holds */
-static char *
-single_line (const char *text)
-{
-  char *line = g_strdup (text);
-
-  for (char *p = line; *p; p++)
-    if (*p == '\t' || *p == '\n' || *p == '\r')
-      *p = ' ';
-  return line;
-}
-
 static int
 run_list (OmRepository *repository)
 {
@@ -109,7 +97,9 @@ run_list (OmRepository *repository)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, i);
-      g_autofree char *title = single_line (om_opportunity_get_title (opp));
+      /* one line per record, whatever the title holds: tabs, line
+       * breaks and terminal escapes are shown escaped */
+      g_autofree char *title = om_text_escape_line (om_opportunity_get_title (opp));
       char probability[G_ASCII_DTOSTR_BUF_SIZE];
 
       g_ascii_formatd (probability, sizeof probability, "%.3f", om_opportunity_get_chain_probability (opp));
@@ -155,7 +145,7 @@ run_check (OmRepository *repository,
   for (guint i = 0; i < warnings->len; i++)
     {
       const OmHealthWarning *w = g_ptr_array_index (warnings, i);
-      g_autofree char *message = single_line (w->message);
+      g_autofree char *message = om_text_escape_line (w->message);
 
       g_print ("%s\t%s\n", w->code, message);
     }

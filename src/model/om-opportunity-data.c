@@ -531,20 +531,57 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
 
 /* Rules */
 
-static gboolean
-refuse (GError     **error,
-        OmModelError code,
-        const char  *format,
-        ...) G_GNUC_PRINTF (3, 4);
+/* The rule of SPEC section 3 that a refusal enforces */
+static guint
+rule_of (OmModelError code)
+{
+  switch (code)
+    {
+    case OM_MODEL_ERROR_OUT_OF_ORDER:
+      return 2;
+    case OM_MODEL_ERROR_FROZEN:
+      return 3;
+    case OM_MODEL_ERROR_CLOSED:
+    case OM_MODEL_ERROR_NOTHING_TO_REOPEN:
+      return 4;
+    case OM_MODEL_ERROR_INVALID_HISTORY:
+      return 6;
+    default:
+      return 5;
+    }
+}
 
 static gboolean
-refuse (GError     **error,
-        OmModelError code,
-        const char  *format,
-        ...)
+refuse_at (GError      **error,
+           OmViolation  *violation,
+           int           stage,
+           int           entry,
+           OmField       field,
+           OmModelError  code,
+           const char   *format,
+           ...) G_GNUC_PRINTF (7, 8);
+
+/* Refuses, and says where: @stage and @entry are indices or -1 */
+static gboolean
+refuse_at (GError      **error,
+           OmViolation  *violation,
+           int           stage,
+           int           entry,
+           OmField       field,
+           OmModelError  code,
+           const char   *format,
+           ...)
 {
   va_list args;
   g_autofree char *message = NULL;
+
+  if (violation != NULL)
+    {
+      violation->rule = rule_of (code);
+      violation->stage = stage;
+      violation->entry = entry;
+      violation->field = field;
+    }
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
@@ -553,126 +590,345 @@ refuse (GError     **error,
   return FALSE;
 }
 
+#define refuse(error, code, ...) refuse_at ((error), NULL, -1, -1, OM_FIELD_NONE, (code), __VA_ARGS__)
+
+/* The bounds of R5 as a person reads them, for messages */
+static char *
+describe_date_range (void)
+{
+  g_autofree char *min = om_date_to_iso (OM_DATE_MIN);
+  g_autofree char *max = om_date_to_iso (OM_DATE_MAX);
+
+  /* Translators: the first and the last day a date can be */
+  return g_strdup_printf (_("%s to %s"), min, max);
+}
+
 /* R5 for one stage, the parts that do not depend on its neighbours */
 static gboolean
 validate_stage (const OmStageData *stage,
                 guint              index,
                 OmDate             start_date,
+                OmViolation       *v,
                 GError           **error)
 {
-  g_autofree char *name = om_stage_data_describe (stage, index);
+  g_autofree char *name = NULL;
+  int i = (int) index;
+
+  /* named only when refused: a long plan is validated at every edit */
+#define NAME (name = om_stage_data_describe (stage, index))
 
   if (om_str_is_blank (stage->activity))
-    return refuse (error, OM_MODEL_ERROR_EMPTY_ACTIVITY,
-                   _("Stage %u needs an activity."), index + 1);
+    return refuse_at (error, v, i, -1, OM_FIELD_ACTIVITY, OM_MODEL_ERROR_EMPTY_ACTIVITY,
+                      _("Stage %u needs an activity."), index + 1);
   if (om_str_is_blank (stage->milestone))
-    return refuse (error, OM_MODEL_ERROR_EMPTY_MILESTONE,
-                   _("%s needs a milestone: the client’s agreement that ends it."), name);
+    return refuse_at (error, v, i, -1, OM_FIELD_MILESTONE, OM_MODEL_ERROR_EMPTY_MILESTONE,
+                      _("%s needs a milestone: the client’s agreement that ends it."), NAME);
   if (!(stage->probability >= 0.0 && stage->probability <= 1.0))
-    return refuse (error, OM_MODEL_ERROR_INVALID_PROBABILITY,
-                   _("The probability of %s must be between 0 and 100%%."), name);
+    return refuse_at (error, v, i, -1, OM_FIELD_PROBABILITY, OM_MODEL_ERROR_INVALID_PROBABILITY,
+                      _("The probability of %s must be between 0 and 100%%."), NAME);
   if (stage->duration_days > 36500)
-    return refuse (error, OM_MODEL_ERROR_INVALID_DURATION,
-                   _("The duration of %s must be a whole number of days from 0 to 36500."), name);
+    return refuse_at (error, v, i, -1, OM_FIELD_DURATION, OM_MODEL_ERROR_INVALID_DURATION,
+                      _("The duration of %s must be a whole number of days from 0 to 36500."), NAME);
+
+  if (stage->status != OM_STAGE_STATUS_LOST && !om_str_is_blank (stage->lost_reason))
+    return refuse_at (error, v, i, -1, OM_FIELD_LOST_REASON, OM_MODEL_ERROR_UNEXPECTED_LOST_REASON,
+                      _("%s is not lost, so it cannot have a reason for losing it."), NAME);
 
   if (stage->status == OM_STAGE_STATUS_PENDING)
     {
       if (stage->decided_on != 0)
-        return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
-                       _("%s is pending and cannot have a decision date."), name);
+        return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_INVALID_DATE,
+                          _("%s is pending and cannot have a decision date."), NAME);
       return TRUE;
     }
 
-  if (stage->decided_on == 0 || !g_date_valid_julian (stage->decided_on))
-    return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
-                   _("%s is decided and needs the date it was decided on."), name);
+  if (stage->decided_on == 0)
+    return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_INVALID_DATE,
+                      _("%s is decided and needs the date it was decided on."), NAME);
+  if (!om_date_is_valid (stage->decided_on))
+    {
+      g_autofree char *range = describe_date_range ();
+      return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                        _("%s has a decision date outside %s."), NAME, range);
+    }
   if (stage->decided_on < start_date)
     {
       g_autofree char *start = om_date_format (start_date);
-      return refuse (error, OM_MODEL_ERROR_DECIDED_BEFORE_START,
-                     _("%s cannot be decided before the opportunity starts on %s."), name, start);
+      return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_DECIDED_BEFORE_START,
+                        _("%s cannot be decided before the opportunity starts on %s."), NAME, start);
     }
   if (stage->status == OM_STAGE_STATUS_LOST && om_str_is_blank (stage->lost_reason))
-    return refuse (error, OM_MODEL_ERROR_NO_LOST_REASON,
-                   _("%s is lost and needs the reason why."), name);
+    return refuse_at (error, v, i, -1, OM_FIELD_LOST_REASON, OM_MODEL_ERROR_NO_LOST_REASON,
+                      _("%s is lost and needs the reason why."), NAME);
   return TRUE;
+#undef NAME
 }
 
-/**
- * om_opportunity_data_validate:
- *
- * Checks a whole opportunity against R2, R3 and R5: the won stages form
- * a prefix, at most one stage is lost and it comes right after that
- * prefix, and every field is well-formed.
- */
-gboolean
-om_opportunity_data_validate (const OmOpportunityData *self,
-                              GError                 **error)
+/* R2 and R3 for stage @index, knowing the stages before it: the won
+ * stages form a prefix, and at most one stage is lost, right after it */
+static gboolean
+validate_order (const OmOpportunityData *self,
+                guint                    index,
+                OmViolation             *v,
+                GError                 **error)
 {
-  gboolean seen_undecided = FALSE;
+  const OmStageData *stage = STAGE (self, index);
+  const OmStageData *before;
+  g_autofree char *name = NULL;
+  g_autofree char *before_name = NULL;
+  int i = (int) index;
+  guint b;
 
-  if (om_str_is_blank (self->title))
-    return refuse (error, OM_MODEL_ERROR_EMPTY_TITLE, _("The opportunity needs a title."));
-  if (om_str_is_blank (self->client))
-    return refuse (error, OM_MODEL_ERROR_EMPTY_CLIENT, _("The opportunity needs a client."));
-  if (!om_currency_is_valid (self->currency))
-    return refuse (error, OM_MODEL_ERROR_INVALID_CURRENCY,
-                   _("“%s” is not a currency code: use three capital letters, such as EUR."),
-                   self->currency ? self->currency : "");
-  if (self->value < 0)
-    return refuse (error, OM_MODEL_ERROR_INVALID_VALUE,
-                   _("The value must be zero or more."));
-  if (self->value > G_MAXINT64 / 1000)
-    return refuse (error, OM_MODEL_ERROR_INVALID_VALUE,
-                   _("The value is too large."));
-  if (self->start_date == 0 || !g_date_valid_julian (self->start_date))
-    return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
-                   _("The opportunity needs a valid start date."));
+  if (stage->status == OM_STAGE_STATUS_PENDING)
+    return TRUE;
+  for (b = 0; b < index && STAGE (self, b)->status == OM_STAGE_STATUS_WON; b++)
+    ;
+  if (b == index)
+    return TRUE;
+
+  before = STAGE (self, b);
+  name = om_stage_data_describe (stage, index);
+  before_name = om_stage_data_describe (before, b);
+  if (stage->status == OM_STAGE_STATUS_WON && before->status == OM_STAGE_STATUS_PENDING)
+    return refuse_at (error, v, i, -1, OM_FIELD_STATUS, OM_MODEL_ERROR_OUT_OF_ORDER,
+                      _("%s is won, but %s before it is pending: stages are won in order, "
+                        "so the won stages come first."), name, before_name);
+  if (stage->status == OM_STAGE_STATUS_WON)
+    return refuse_at (error, v, i, -1, OM_FIELD_STATUS, OM_MODEL_ERROR_OUT_OF_ORDER,
+                      _("%s is won, but %s before it is lost: nothing is decided after a lost stage."),
+                      name, before_name);
+  if (before->status == OM_STAGE_STATUS_PENDING)
+    return refuse_at (error, v, i, -1, OM_FIELD_STATUS, OM_MODEL_ERROR_OUT_OF_ORDER,
+                      _("%s is lost, but %s before it is pending: only the first stage "
+                        "that is not won can be decided."), name, before_name);
+  return refuse_at (error, v, i, -1, OM_FIELD_STATUS, OM_MODEL_ERROR_OUT_OF_ORDER,
+                    _("%s is lost, but %s is lost already: an opportunity has at most one lost stage, "
+                      "and nothing is decided after it."), name, before_name);
+}
+
+/* R5: the decided dates go forward along the chain, and every due date
+ * stays within the calendar, given or derived */
+static gboolean
+validate_dates (const OmOpportunityData *self,
+                OmViolation             *v,
+                GError                 **error)
+{
+  g_autofree OmDate *dues = om_opportunity_data_get_due_dates (self);
 
   for (guint i = 0; i < self->stages->len; i++)
     {
       const OmStageData *stage = STAGE (self, i);
 
-      if (!validate_stage (stage, i, self->start_date, error))
-        return FALSE;
-
-      if (stage->status != OM_STAGE_STATUS_PENDING && seen_undecided)
+      if (i > 0 && stage->status != OM_STAGE_STATUS_PENDING &&
+          STAGE (self, i - 1)->status != OM_STAGE_STATUS_PENDING &&
+          stage->decided_on < STAGE (self, i - 1)->decided_on)
         {
           g_autofree char *name = om_stage_data_describe (stage, i);
-          return refuse (error, OM_MODEL_ERROR_OUT_OF_ORDER,
-                         _("%s cannot be decided while an earlier stage is not won."), name);
+          g_autofree char *previous = om_stage_data_describe (STAGE (self, i - 1), i - 1);
+          g_autofree char *on = om_date_format (stage->decided_on);
+          g_autofree char *previous_on = om_date_format (STAGE (self, i - 1)->decided_on);
+
+          return refuse_at (error, v, (int) i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS,
+                            _("%s cannot be decided on %s, before %s was decided on %s: "
+                              "stages are decided in order."), name, on, previous, previous_on);
         }
-      if (stage->status != OM_STAGE_STATUS_WON)
-        seen_undecided = TRUE;
+
+      if (!om_date_is_valid (dues[i]))
+        {
+          g_autofree char *name = om_stage_data_describe (stage, i);
+          g_autofree char *last = om_date_to_iso (OM_DATE_MAX);
+
+          /* the duration is what carries the plan past the end */
+          return refuse_at (error, v, (int) i, -1, OM_FIELD_DURATION, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                            _("%s would be due after %s, the last day a date can be: "
+                              "shorten the plan or start it earlier."), name, last);
+        }
     }
-
-  for (guint i = 0; i < self->history->len; i++)
-    {
-      const OmHistoryEntry *h = g_ptr_array_index (self->history, i);
-
-      if (h->stage >= self->stages->len || h->from == h->to ||
-          h->on == 0 || !g_date_valid_julian (h->on))
-        return refuse (error, OM_MODEL_ERROR_INVALID_STATUS,
-                       _("Entry %u of the decision history is not valid."), i + 1);
-    }
-
   return TRUE;
+}
+
+/* R6: replayed from all stages pending, the history leads exactly to the
+ * stages' statuses, one real change at a time, oldest first. It does not
+ * ask R2's order of the past: a reopened stage may have moved since. */
+static gboolean
+validate_history (const OmOpportunityData *self,
+                  OmViolation             *v,
+                  GError                 **error)
+{
+  guint n = self->stages->len;
+  g_autofree OmStageStatus *status = g_new0 (OmStageStatus, n + 1);
+  g_autofree int *last = g_new (int, n + 1);
+  OmDate previous = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      status[i] = OM_STAGE_STATUS_PENDING;
+      last[i] = -1;
+    }
+
+  for (guint k = 0; k < self->history->len; k++)
+    {
+      const OmHistoryEntry *h = g_ptr_array_index (self->history, k);
+      int e = (int) k;
+
+      if (h->stage >= n)
+        {
+          g_autofree char *stage = g_strdup_printf ("%u", h->stage + 1);
+          return refuse_at (error, v, -1, e, OM_FIELD_ENTRY_STAGE, OM_MODEL_ERROR_INVALID_HISTORY,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "Entry %u of the decision history is about stage %s, but the plan has %u stage.",
+                                         "Entry %u of the decision history is about stage %s, but the plan has %u stages.",
+                                         n),
+                            k + 1, stage, n);
+        }
+      if (h->on == 0 || !om_date_is_valid (h->on))
+        {
+          g_autofree char *range = describe_date_range ();
+          return refuse_at (error, v, -1, e, OM_FIELD_ENTRY_ON, OM_MODEL_ERROR_INVALID_HISTORY,
+                            _("Entry %u of the decision history needs a date from %s."), k + 1, range);
+        }
+      if (h->on < previous)
+        {
+          g_autofree char *on = om_date_format (h->on);
+          g_autofree char *before = om_date_format (previous);
+          return refuse_at (error, v, -1, e, OM_FIELD_ENTRY_ON, OM_MODEL_ERROR_INVALID_HISTORY,
+                            _("Entry %u of the decision history is dated %s, before the entry above it (%s): "
+                              "the history is kept oldest first."), k + 1, on, before);
+        }
+      /* a decision is taken on a pending stage, and reopening makes it
+       * pending again: nothing else ever happens to a status */
+      if (h->from == h->to ||
+          (h->from != OM_STAGE_STATUS_PENDING && h->to != OM_STAGE_STATUS_PENDING))
+        {
+          g_autofree char *name = om_stage_data_describe (STAGE (self, h->stage), h->stage);
+          return refuse_at (error, v, -1, e, OM_FIELD_ENTRY_TO, OM_MODEL_ERROR_INVALID_HISTORY,
+                            _("Entry %u of the decision history changes %s from “%s” to “%s”, which never happens: "
+                              "a pending stage is won or lost, and a decided one is reopened."),
+                            k + 1, name, om_stage_status_to_string (h->from), om_stage_status_to_string (h->to));
+        }
+      if (h->from != status[h->stage])
+        {
+          g_autofree char *name = om_stage_data_describe (STAGE (self, h->stage), h->stage);
+          return refuse_at (error, v, -1, e, OM_FIELD_ENTRY_FROM, OM_MODEL_ERROR_INVALID_HISTORY,
+                            _("Entry %u of the decision history changes %s from “%s”, but at that point it was “%s”."),
+                            k + 1, name, om_stage_status_to_string (h->from),
+                            om_stage_status_to_string (status[h->stage]));
+        }
+      status[h->stage] = h->to;
+      last[h->stage] = e;
+      previous = h->on;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+      g_autofree char *name = NULL;
+
+      if (status[i] == stage->status)
+        continue;
+      name = om_stage_data_describe (stage, i);
+      if (last[i] < 0)
+        return refuse_at (error, v, (int) i, -1, OM_FIELD_HISTORY, OM_MODEL_ERROR_INVALID_HISTORY,
+                          _("%s is %s, but the decision history has no entry for that decision."),
+                          name, om_stage_status_to_string (stage->status));
+      return refuse_at (error, v, (int) i, last[i], OM_FIELD_ENTRY_TO, OM_MODEL_ERROR_INVALID_HISTORY,
+                        _("The decision history leaves %s “%s”, but it is “%s”."),
+                        name, om_stage_status_to_string (status[i]), om_stage_status_to_string (stage->status));
+    }
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_validate_full:
+ * @violation: (out) (optional): where the first broken rule is, when
+ *   the opportunity is refused
+ *
+ * Checks a whole opportunity against the rules of SPEC section 3 that
+ * concern its values: R2 and R3 (the won stages form a prefix, at most
+ * one stage is lost and it comes right after them), R5 (every field is
+ * well-formed, the decided dates go forward, every date given or derived
+ * is in the calendar) and R6 (the history replays to the statuses).
+ * This is the one judge of a plan, whoever made it: an operation, a JSON
+ * document or a database file.
+ */
+gboolean
+om_opportunity_data_validate_full (const OmOpportunityData *self,
+                                   OmViolation             *violation,
+                                   GError                 **error)
+{
+  OmViolation unused;
+  OmViolation *v = violation != NULL ? violation : &unused;
+
+  *v = (OmViolation) { 0, -1, -1, OM_FIELD_NONE };
+
+  if (om_str_is_blank (self->title))
+    return refuse_at (error, v, -1, -1, OM_FIELD_TITLE, OM_MODEL_ERROR_EMPTY_TITLE,
+                      _("The opportunity needs a title."));
+  if (om_str_is_blank (self->client))
+    return refuse_at (error, v, -1, -1, OM_FIELD_CLIENT, OM_MODEL_ERROR_EMPTY_CLIENT,
+                      _("The opportunity needs a client."));
+  if (!om_currency_is_valid (self->currency))
+    {
+      g_autofree char *currency = om_text_excerpt (self->currency);
+      return refuse_at (error, v, -1, -1, OM_FIELD_CURRENCY, OM_MODEL_ERROR_INVALID_CURRENCY,
+                        _("“%s” is not a currency code: use three capital letters, such as EUR."),
+                        currency);
+    }
+  if (self->value < 0)
+    return refuse_at (error, v, -1, -1, OM_FIELD_VALUE, OM_MODEL_ERROR_INVALID_VALUE,
+                      _("The value must be zero or more."));
+  if (self->value > G_MAXINT64 / 1000)
+    return refuse_at (error, v, -1, -1, OM_FIELD_VALUE, OM_MODEL_ERROR_INVALID_VALUE,
+                      _("The value is too large."));
+  if (self->start_date == 0)
+    return refuse_at (error, v, -1, -1, OM_FIELD_START_DATE, OM_MODEL_ERROR_INVALID_DATE,
+                      _("The opportunity needs a valid start date."));
+  if (!om_date_is_valid (self->start_date))
+    {
+      g_autofree char *range = describe_date_range ();
+      return refuse_at (error, v, -1, -1, OM_FIELD_START_DATE, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                        _("The opportunity needs a start date from %s."), range);
+    }
+
+  for (guint i = 0; i < self->stages->len; i++)
+    if (!validate_stage (STAGE (self, i), i, self->start_date, v, error) ||
+        !validate_order (self, i, v, error))
+      return FALSE;
+
+  return validate_dates (self, v, error) && validate_history (self, v, error);
+}
+
+/**
+ * om_opportunity_data_validate:
+ *
+ * Like om_opportunity_data_validate_full(), for callers that need only
+ * the message.
+ */
+gboolean
+om_opportunity_data_validate (const OmOpportunityData *self,
+                              GError                 **error)
+{
+  return om_opportunity_data_validate_full (self, NULL, error);
 }
 
 static gboolean
 check_open (const OmOpportunityData *self,
             GError                 **error)
 {
+  g_autofree char *title = NULL;
+
   switch (om_opportunity_data_get_status (self))
     {
     case OM_OPPORTUNITY_STATUS_WON:
+      title = om_text_excerpt (self->title);
       return refuse (error, OM_MODEL_ERROR_CLOSED,
                      _("“%s” is won and its plan can no longer change. Reopen it first."),
-                     self->title);
+                     title);
     case OM_OPPORTUNITY_STATUS_LOST:
+      title = om_text_excerpt (self->title);
       return refuse (error, OM_MODEL_ERROR_CLOSED,
                      _("“%s” is lost and its plan can no longer change. Reopen it first."),
-                     self->title);
+                     title);
     case OM_OPPORTUNITY_STATUS_OPEN:
     default:
       return TRUE;
@@ -728,10 +984,16 @@ om_opportunity_data_add_stage (OmOpportunityData *self,
   owned->decided_on = 0;
   g_clear_pointer (&owned->lost_reason, g_free);
   owned->lost_reason = g_strdup ("");
-  if (!validate_stage (owned, position, self->start_date, error))
+  if (!validate_stage (owned, position, self->start_date, NULL, error))
     return FALSE;
 
   g_ptr_array_insert (self->stages, position, g_steal_pointer (&owned));
+  /* its duration may carry the plan past the end of the calendar */
+  if (!validate_dates (self, NULL, error))
+    {
+      g_ptr_array_remove_index (self->stages, position);
+      return FALSE;
+    }
   for (guint i = 0; i < self->history->len; i++)
     {
       OmHistoryEntry *h = g_ptr_array_index (self->history, i);
@@ -859,6 +1121,30 @@ om_opportunity_data_move_stage (OmOpportunityData *self,
   return TRUE;
 }
 
+/* R6: the history is oldest first, so a decision or a reopening cannot
+ * be dated before the last one recorded (a clock put back, a date typed) */
+static gboolean
+check_after_history (const OmOpportunityData *self,
+                     OmDate                   on,
+                     GError                 **error)
+{
+  const OmHistoryEntry *last;
+  g_autofree char *on_text = NULL;
+  g_autofree char *last_text = NULL;
+
+  if (self->history->len == 0)
+    return TRUE;
+  last = g_ptr_array_index (self->history, self->history->len - 1);
+  if (on >= last->on)
+    return TRUE;
+
+  on_text = om_date_format (on);
+  last_text = om_date_format (last->on);
+  return refuse (error, OM_MODEL_ERROR_INVALID_HISTORY,
+                 _("A decision cannot be recorded on %s: the last one was recorded on %s, "
+                   "and the history is kept oldest first."), on_text, last_text);
+}
+
 static gboolean
 check_decidable (const OmOpportunityData *self,
                  guint                    index,
@@ -882,7 +1168,7 @@ check_decidable (const OmOpportunityData *self,
       return refuse (error, OM_MODEL_ERROR_OUT_OF_ORDER,
                      _("%s cannot be decided yet: %s comes first and is not won."), name, cur);
     }
-  if (on == 0 || !g_date_valid_julian (on))
+  if (on == 0 || !om_date_is_valid (on))
     return refuse (error, OM_MODEL_ERROR_INVALID_DATE,
                    _("%s needs a valid decision date."), name);
   if (on < self->start_date)
@@ -891,7 +1177,16 @@ check_decidable (const OmOpportunityData *self,
       return refuse (error, OM_MODEL_ERROR_DECIDED_BEFORE_START,
                      _("%s cannot be decided before the opportunity starts on %s."), name, start);
     }
-  return TRUE;
+  if (index > 0 && on < STAGE (self, index - 1)->decided_on)
+    {
+      g_autofree char *previous = om_stage_data_describe (STAGE (self, index - 1), index - 1);
+      g_autofree char *previous_on = om_date_format (STAGE (self, index - 1)->decided_on);
+      g_autofree char *on_text = om_date_format (on);
+      return refuse (error, OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS,
+                     _("%s cannot be decided on %s, before %s was decided on %s: "
+                       "stages are decided in order."), name, on_text, previous, previous_on);
+    }
+  return check_after_history (self, on, error);
 }
 
 /**
@@ -970,10 +1265,15 @@ om_opportunity_data_reopen (OmOpportunityData *self,
       last = (int) i;
 
   if (last < 0)
-    return refuse (error, OM_MODEL_ERROR_NOTHING_TO_REOPEN,
-                   _("“%s” has no decided stage to reopen."), self->title);
-  if (on == 0 || !g_date_valid_julian (on))
+    {
+      g_autofree char *title = om_text_excerpt (self->title);
+      return refuse (error, OM_MODEL_ERROR_NOTHING_TO_REOPEN,
+                     _("“%s” has no decided stage to reopen."), title);
+    }
+  if (on == 0 || !om_date_is_valid (on))
     return refuse (error, OM_MODEL_ERROR_INVALID_DATE, _("Reopening needs a valid date."));
+  if (!check_after_history (self, on, error))
+    return FALSE;
 
   stage = STAGE (self, last);
   was = stage->status;
@@ -1031,10 +1331,17 @@ om_opportunity_data_edit_stage (OmOpportunityData *self,
   if (stage->status == OM_STAGE_STATUS_LOST)
     replace_string (&next->lost_reason, edited->lost_reason);
 
-  if (!validate_stage (next, index, self->start_date, error))
+  if (!validate_stage (next, index, self->start_date, NULL, error))
     return FALSE;
 
-  g_ptr_array_index (self->stages, index) = g_steal_pointer (&next);
+  /* the new duration or date may move the dates of the whole chain */
+  g_ptr_array_index (self->stages, index) = next;
+  if (!validate_dates (self, NULL, error))
+    {
+      g_ptr_array_index (self->stages, index) = stage;
+      return FALSE;
+    }
+  g_steal_pointer (&next);
   om_stage_data_free (stage);
   return TRUE;
 }
@@ -1152,22 +1459,41 @@ om_template_data_equal (const OmTemplateData *a,
   return TRUE;
 }
 
+/**
+ * om_template_data_validate_full:
+ * @violation: (out) (optional): where the first broken rule is
+ *
+ * A template's stages follow R5 and are all pending.
+ */
+gboolean
+om_template_data_validate_full (const OmTemplateData *self,
+                                OmViolation          *violation,
+                                GError              **error)
+{
+  OmViolation unused;
+  OmViolation *v = violation != NULL ? violation : &unused;
+
+  *v = (OmViolation) { 0, -1, -1, OM_FIELD_NONE };
+  if (om_str_is_blank (self->name))
+    return refuse_at (error, v, -1, -1, OM_FIELD_TITLE, OM_MODEL_ERROR_EMPTY_TITLE,
+                      _("A template needs a name."));
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = g_ptr_array_index (self->stages, i);
+      if (!validate_stage (stage, i, 0, v, error))
+        return FALSE;
+      if (stage->status != OM_STAGE_STATUS_PENDING)
+        return refuse_at (error, v, (int) i, -1, OM_FIELD_STATUS, OM_MODEL_ERROR_INVALID_STATUS,
+                          _("Stage %u of a template cannot be decided."), i + 1);
+    }
+  return TRUE;
+}
+
 gboolean
 om_template_data_validate (const OmTemplateData *self,
                            GError              **error)
 {
-  if (om_str_is_blank (self->name))
-    return refuse (error, OM_MODEL_ERROR_EMPTY_TITLE, _("A template needs a name."));
-  for (guint i = 0; i < self->stages->len; i++)
-    {
-      const OmStageData *stage = g_ptr_array_index (self->stages, i);
-      if (!validate_stage (stage, i, 0, error))
-        return FALSE;
-      if (stage->status != OM_STAGE_STATUS_PENDING)
-        return refuse (error, OM_MODEL_ERROR_INVALID_STATUS,
-                       _("Stage %u of a template cannot be decided."), i + 1);
-    }
-  return TRUE;
+  return om_template_data_validate_full (self, NULL, error);
 }
 
 /**

@@ -69,6 +69,43 @@ typedef struct
   int   stage;                  /* index, or -1 when about the whole plan */
 } OmHealthWarning;
 
+/*
+ * Where a plan breaks a rule, so that a caller can point at it (the JSON
+ * reader turns it into a path such as opportunities[0].stages[2].status).
+ */
+typedef enum
+{
+  OM_FIELD_NONE,
+  /* the opportunity's */
+  OM_FIELD_TITLE,                /* (or a template's name) */
+  OM_FIELD_CLIENT,
+  OM_FIELD_VALUE,
+  OM_FIELD_CURRENCY,
+  OM_FIELD_START_DATE,
+  OM_FIELD_HISTORY,             /* the history as a whole: an entry is missing */
+  /* a stage's (OmViolation.stage says which) */
+  OM_FIELD_ACTIVITY,
+  OM_FIELD_MILESTONE,
+  OM_FIELD_DURATION,
+  OM_FIELD_PROBABILITY,
+  OM_FIELD_STATUS,
+  OM_FIELD_DECIDED_ON,
+  OM_FIELD_LOST_REASON,
+  /* a history entry's (OmViolation.entry says which) */
+  OM_FIELD_ENTRY_STAGE,
+  OM_FIELD_ENTRY_FROM,
+  OM_FIELD_ENTRY_TO,
+  OM_FIELD_ENTRY_ON,
+} OmField;
+
+typedef struct
+{
+  guint   rule;                 /* the rule of SPEC section 3: 2 for R2... */
+  int     stage;                /* the stage at fault, or -1 */
+  int     entry;                /* the history entry at fault, or -1 */
+  OmField field;                /* the field at fault, or OM_FIELD_NONE */
+} OmViolation;
+
 #define OM_DEFAULT_TOO_COMPLEX_THRESHOLD 8
 
 #define OM_TYPE_STAGE_DATA       (om_stage_data_get_type ())
@@ -125,6 +162,9 @@ GPtrArray          *om_opportunity_data_check_health     (const OmOpportunityDat
 /* Rules (SPEC section 3): each checks, then changes @self only on success */
 gboolean            om_opportunity_data_validate         (const OmOpportunityData *self,
                                                           GError                 **error);
+gboolean            om_opportunity_data_validate_full    (const OmOpportunityData *self,
+                                                          OmViolation             *violation,
+                                                          GError                 **error);
 gboolean            om_opportunity_data_add_stage        (OmOpportunityData       *self,
                                                           guint                    position,
                                                           OmStageData             *stage,
@@ -168,6 +208,9 @@ void                om_template_data_free                (OmTemplateData        
 gboolean            om_template_data_equal               (const OmTemplateData    *a,
                                                           const OmTemplateData    *b);
 gboolean            om_template_data_validate            (const OmTemplateData    *self,
+                                                          GError                 **error);
+gboolean            om_template_data_validate_full       (const OmTemplateData    *self,
+                                                          OmViolation             *violation,
                                                           GError                 **error);
 OmOpportunityData  *om_template_data_instantiate         (const OmTemplateData    *self,
                                                           const char              *title,

@@ -484,7 +484,10 @@ perform (OmOpportunity *self,
       g_assert_not_reached ();
     }
 
-  if (!ok)
+  /* the whole plan afterwards, so that a dry run answers exactly as the
+   * real operation will: winning today may, say, carry the due dates
+   * after it past the end of the calendar */
+  if (!ok || !om_opportunity_data_validate (next, error))
     return FALSE;
 
   if (self->repository == NULL)

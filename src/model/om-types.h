@@ -54,6 +54,10 @@ typedef enum
   OM_MODEL_ERROR_NOTHING_TO_UNDO,
   OM_MODEL_ERROR_NOTHING_TO_REDO,
   OM_MODEL_ERROR_NOT_FOUND,
+  OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, /* R5: decided dates go forward */
+  OM_MODEL_ERROR_DATE_OUT_OF_RANGE,       /* R5: 0001-01-01 to 9999-12-31 */
+  OM_MODEL_ERROR_UNEXPECTED_LOST_REASON,  /* R5: only a lost stage has one */
+  OM_MODEL_ERROR_INVALID_HISTORY,         /* R6 */
 } OmModelError;
 
 #define OM_MODEL_ERROR (om_model_error_quark ())
@@ -61,6 +65,12 @@ GQuark om_model_error_quark (void);
 
 /* Dates are Julian day numbers (GDate's), 0 meaning "no date". */
 typedef guint32 OmDate;
+
+/* R5: every date, given or derived, lies between 0001-01-01 (day 1) and
+ * 9999-12-31, so that it is written with four digits and GDate can do
+ * calendar arithmetic on it. */
+#define OM_DATE_MIN ((OmDate) 1)
+#define OM_DATE_MAX ((OmDate) 3652059)
 
 const char  *om_stage_kind_to_string          (OmStageKind         kind);
 gboolean     om_stage_kind_from_string        (const char         *str,
@@ -73,6 +83,7 @@ const char  *om_stage_status_to_label         (OmStageStatus       status);
 const char  *om_opportunity_status_to_string  (OmOpportunityStatus status);
 const char  *om_opportunity_status_to_label   (OmOpportunityStatus status);
 
+gboolean     om_date_is_valid                 (OmDate              date);
 gboolean     om_date_parse                    (const char         *iso,
                                                OmDate             *date);
 char        *om_date_to_iso                   (OmDate              date);

@@ -147,7 +147,12 @@ describe_here (const Scanner *s)
   c = g_utf8_get_char (s->p);
   if (c < 0x20 || c == 0x7f)
     return g_strdup_printf ("U+%04X", c);
-  return g_strdup_printf ("“%.*s”", (int) (g_utf8_next_char (s->p) - s->p), s->p);
+  {
+    g_autofree char *one = g_strndup (s->p, g_utf8_next_char (s->p) - s->p);
+    g_autofree char *shown = om_text_excerpt (one);
+
+    return g_strdup_printf ("“%s”", shown);
+  }
 }
 
 static void
@@ -291,10 +296,12 @@ scan_string (Scanner  *s,
           }
         default:
           {
+            g_autofree char *written = NULL;
             g_autofree char *found = NULL;
 
             s->p = escape;
-            found = g_strndup (escape, g_utf8_next_char (escape + 1) - escape);
+            written = g_strndup (escape, g_utf8_next_char (escape + 1) - escape);
+            found = om_text_excerpt (written);
             return syntax_error (s, error,
                                  _("“%s” is not an escape: use \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t, "
                                    "or \\u and four hexadecimal digits."),
@@ -364,7 +371,10 @@ scan_number (Scanner  *s,
   else
     too_large = isinf (g_ascii_strtod (number, NULL));
   if (too_large)
-    return syntax_error (&start, error, _("the number %s is too large."), number);
+    {
+      g_autofree char *shown = om_text_excerpt (number);
+      return syntax_error (&start, error, _("the number %s is too large."), shown);
+    }
 
   return TRUE;
 }
@@ -428,8 +438,11 @@ scan_object (Scanner  *s,
       if (!scan_string (s, key, error))
         return FALSE;
       if (!g_hash_table_add (keys, g_strdup (key->str)))
-        return syntax_error (&at_key, error,
-                             _("the key “%s” appears twice in the same object."), key->str);
+        {
+          g_autofree char *shown = om_text_excerpt (key->str);
+          return syntax_error (&at_key, error,
+                               _("the key “%s” appears twice in the same object."), shown);
+        }
 
       skip_whitespace (s);
       if (!at (s, ':'))
@@ -769,7 +782,8 @@ fail_unknown (const Members  *m,
               GError        **error)
 {
   const char * const *keys = shape_keys (m->shape);
-  g_autofree char *path = member_path (m->path, key);
+  g_autofree char *shown = om_text_excerpt (key);
+  g_autofree char *path = member_path (m->path, shown);
   g_autofree char *list = g_strjoinv (", ", (char **) keys);
   const char *suggestion = closest_key (keys, key);
 
@@ -931,9 +945,11 @@ get_date (const Members  *m,
   if (!om_date_parse (text, out))
     {
       g_autofree char *path = member_path (m->path, key);
+      g_autofree char *shown = om_text_excerpt (text);
       return fail (error, OM_JSON_ERROR_VALUE, path,
-                   _("“%s” is not a date: write a real day as YYYY-MM-DD, such as 2026-01-31."),
-                   text);
+                   _("“%s” is not a date: write a real day from 0001-01-01 to 9999-12-31 as YYYY-MM-DD, "
+                     "such as 2026-01-31."),
+                   shown);
     }
   return TRUE;
 }
@@ -1032,9 +1048,10 @@ get_kind (const Members  *m,
   if (text != NULL && !om_stage_kind_from_string (text, out))
     {
       g_autofree char *path = member_path (m->path, "kind");
+      g_autofree char *shown = om_text_excerpt (text);
       return fail (error, OM_JSON_ERROR_VALUE, path,
                    _("“%s” is not a kind of stage; use standard, process-agreement or feasibility-study."),
-                   text);
+                   shown);
     }
   return TRUE;
 }
@@ -1053,8 +1070,9 @@ get_status (const Members  *m,
   if (text != NULL && !om_stage_status_from_string (text, out))
     {
       g_autofree char *path = member_path (m->path, key);
+      g_autofree char *shown = om_text_excerpt (text);
       return fail (error, OM_JSON_ERROR_VALUE, path,
-                   _("“%s” is not a stage status; use pending, won or lost."), text);
+                   _("“%s” is not a stage status; use pending, won or lost."), shown);
     }
   return TRUE;
 }
@@ -1115,6 +1133,7 @@ get_value (const Members  *m,
 {
   JsonNode *node;
   g_autofree char *path = NULL;
+  g_autofree char *shown = NULL;
   const char *text;
   gint64 minor;
 
@@ -1130,21 +1149,22 @@ get_value (const Members  *m,
                  describe_node (node));
 
   text = json_node_get_string (node);
+  shown = om_text_excerpt (text);
   if (text[0] == '-')
     return fail (error, OM_JSON_ERROR_VALUE, path,
-                 _("“%s” is negative; the value must be zero or more."), text);
+                 _("“%s” is negative; the value must be zero or more."), shown);
   if (!om_money_parse (text, &minor))
     {
       gsize n_whole = strspn (text, "0123456789");
 
       if (n_whole > 15 && (text[n_whole] == '\0' || text[n_whole] == '.'))
-        return fail (error, OM_JSON_ERROR_VALUE, path, _("“%s” is too large an amount."), text);
+        return fail (error, OM_JSON_ERROR_VALUE, path, _("“%s” is too large an amount."), shown);
       return fail (error, OM_JSON_ERROR_VALUE, path,
                    _("“%s” is not an amount: write digits with at most two decimals after a point, such as \"1250000.00\"."),
-                   text);
+                   shown);
     }
   if (minor > MAX_VALUE)
-    return fail (error, OM_JSON_ERROR_VALUE, path, _("“%s” is too large an amount."), text);
+    return fail (error, OM_JSON_ERROR_VALUE, path, _("“%s” is too large an amount."), shown);
 
   *out = minor;
   return TRUE;
@@ -1160,10 +1180,64 @@ get_currency (const Members  *m,
   if (!om_currency_is_valid (*out))
     {
       g_autofree char *path = member_path (m->path, "currency");
+      g_autofree char *shown = om_text_excerpt (*out);
       return fail (error, OM_JSON_ERROR_VALUE, path,
-                   _("“%s” is not a currency code: use three capital letters, such as EUR."), *out);
+                   _("“%s” is not a currency code: use three capital letters, such as EUR."), shown);
     }
   return TRUE;
+}
+
+/* The key of the document that holds a field of the model */
+static const char *
+field_key (OmField field)
+{
+  switch (field)
+    {
+    case OM_FIELD_TITLE: return "title";
+    case OM_FIELD_CLIENT: return "client";
+    case OM_FIELD_VALUE: return "value";
+    case OM_FIELD_CURRENCY: return "currency";
+    case OM_FIELD_START_DATE: return "start_date";
+    case OM_FIELD_HISTORY: return "history";
+    case OM_FIELD_ACTIVITY: return "activity";
+    case OM_FIELD_MILESTONE: return "milestone";
+    case OM_FIELD_DURATION: return "duration_days";
+    case OM_FIELD_PROBABILITY: return "probability";
+    case OM_FIELD_STATUS: return "status";
+    case OM_FIELD_DECIDED_ON: return "decided_on";
+    case OM_FIELD_LOST_REASON: return "lost_reason";
+    case OM_FIELD_ENTRY_STAGE: return "stage";
+    case OM_FIELD_ENTRY_FROM: return "from";
+    case OM_FIELD_ENTRY_TO: return "to";
+    case OM_FIELD_ENTRY_ON: return "on";
+    case OM_FIELD_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/* Where in the document the model found a rule broken, under @path (an
+ * opportunity's or a template's): opportunities[0].stages[2].status,
+ * opportunities[0].history[1].from, opportunities[0].history... */
+static char *
+violation_path (const char        *path,
+                const OmViolation *v)
+{
+  const char *key = field_key (v->field);
+  g_autofree char *parent = NULL;
+
+  if (v->entry >= 0)
+    {
+      parent = element_path (path, "history", (guint) v->entry);
+      if (v->field < OM_FIELD_ENTRY_STAGE)
+        key = NULL;
+    }
+  else if (v->stage >= 0 && v->field >= OM_FIELD_ACTIVITY && v->field < OM_FIELD_ENTRY_STAGE)
+    parent = element_path (path, "stages", (guint) v->stage);
+  else
+    parent = g_strdup (path);
+
+  return key != NULL ? member_path (parent, key) : g_steal_pointer (&parent);
 }
 
 static OmStageData *
@@ -1199,101 +1273,20 @@ parse_stage (JsonNode    *node,
       !get_string (&m, "due_date", FALSE, &due_date, error))
     return NULL;
 
-  return g_steal_pointer (&stage);
-}
-
-/* R2, R3 and R5 for stage @index, knowing the stages before it */
-static gboolean
-check_stage_rules (const OmOpportunityData  *data,
-                   guint                     index,
-                   const char               *path,
-                   GError                  **error)
-{
-  OmStageData *stage = g_ptr_array_index (data->stages, index);
-  g_autofree char *name = om_stage_data_describe (stage, index);
-
-  if (stage->status != OM_STAGE_STATUS_PENDING)
+  /* a blank reason says nothing; whether the stage may have a reason at
+   * all is for the model to judge */
+  if (om_str_is_blank (stage->lost_reason))
     {
-      for (guint i = 0; i < index; i++)
-        {
-          const OmStageData *before = g_ptr_array_index (data->stages, i);
-          g_autofree char *status_path = NULL;
-          g_autofree char *before_name = NULL;
-
-          if (before->status == OM_STAGE_STATUS_WON)
-            continue;
-
-          status_path = member_path (path, "status");
-          before_name = om_stage_data_describe (before, i);
-          if (stage->status == OM_STAGE_STATUS_WON && before->status == OM_STAGE_STATUS_PENDING)
-            return fail (error, OM_JSON_ERROR_RULE, status_path,
-                         _("%s is won, but %s before it is pending: stages are won in order, "
-                           "so the won stages come first."), name, before_name);
-          if (stage->status == OM_STAGE_STATUS_WON)
-            return fail (error, OM_JSON_ERROR_RULE, status_path,
-                         _("%s is won, but %s before it is lost: nothing is decided after a lost stage."),
-                         name, before_name);
-          if (before->status == OM_STAGE_STATUS_PENDING)
-            return fail (error, OM_JSON_ERROR_RULE, status_path,
-                         _("%s is lost, but %s before it is pending: only the first stage "
-                           "that is not won can be decided."), name, before_name);
-          return fail (error, OM_JSON_ERROR_RULE, status_path,
-                       _("%s is lost, but %s is lost already: an opportunity has at most one lost stage, "
-                         "and nothing is decided after it."), name, before_name);
-        }
-    }
-
-  if (stage->status == OM_STAGE_STATUS_PENDING && stage->decided_on != 0)
-    {
-      g_autofree char *key_path = member_path (path, "decided_on");
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("%s is pending, so it cannot have a decision date."), name);
-    }
-  if (stage->status != OM_STAGE_STATUS_PENDING && stage->decided_on == 0)
-    {
-      g_autofree char *key_path = member_path (path, "decided_on");
-      if (stage->status == OM_STAGE_STATUS_WON)
-        return fail (error, OM_JSON_ERROR_RULE, key_path,
-                     _("missing; %s is won and needs the date it was won on."), name);
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("missing; %s is lost and needs the date it was lost on."), name);
-    }
-  if (stage->decided_on != 0 && stage->decided_on < data->start_date)
-    {
-      g_autofree char *key_path = member_path (path, "decided_on");
-      g_autofree char *decided = om_date_to_iso (stage->decided_on);
-      g_autofree char *start = om_date_to_iso (data->start_date);
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("%s is decided on %s, before the opportunity starts on %s."),
-                   name, decided, start);
-    }
-
-  if (stage->status == OM_STAGE_STATUS_LOST && om_str_is_blank (stage->lost_reason))
-    {
-      g_autofree char *key_path = member_path (path, "lost_reason");
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("%s is lost and needs the reason why."), name);
-    }
-  if (stage->status != OM_STAGE_STATUS_LOST && !om_str_is_blank (stage->lost_reason))
-    {
-      g_autofree char *key_path = member_path (path, "lost_reason");
-      return fail (error, OM_JSON_ERROR_RULE, key_path,
-                   _("%s is not lost, so it cannot have a reason for losing it."), name);
-    }
-  if (stage->status != OM_STAGE_STATUS_LOST)
-    {
-      /* a blank reason on a stage that is not lost says nothing */
       g_free (stage->lost_reason);
       stage->lost_reason = g_strdup ("");
     }
 
-  return TRUE;
+  return g_steal_pointer (&stage);
 }
 
 static OmHistoryEntry *
 parse_history_entry (JsonNode    *node,
                      const char  *path,
-                     guint        n_stages,
                      GError     **error)
 {
   Members m = { NULL, path, SHAPE_HISTORY };
@@ -1311,56 +1304,30 @@ parse_history_entry (JsonNode    *node,
       !get_number (&m, "stage", TRUE, &stage, NULL, error))
     return NULL;
 
-  if (!is_whole (stage) || stage < 0 || stage >= n_stages)
+  /* whether there is such a stage, and whether the entry fits the
+   * others, is for the model to judge */
+  if (!is_whole (stage) || stage < 0 || stage > G_MAXINT)
     {
       g_autofree char *key_path = member_path (path, "stage");
       g_autofree char *text = format_double (stage);
 
-      if (n_stages == 0)
-        fail (error, OM_JSON_ERROR_VALUE, key_path,
-              _("%s is not the index of a stage: this opportunity has no stages."), text);
-      else if (n_stages == 1)
-        fail (error, OM_JSON_ERROR_VALUE, key_path,
-              _("%s is not the index of a stage: this opportunity has one stage, numbered 0."), text);
-      else
-        fail (error, OM_JSON_ERROR_VALUE, key_path,
-              _("%s is not the index of a stage: the stages are numbered from 0 (the first) to %u (the last)."),
-              text, n_stages - 1);
+      fail (error, OM_JSON_ERROR_VALUE, key_path,
+            _("%s is not the index of a stage: the stages are numbered from 0 (the first)."), text);
       return NULL;
     }
 
   if (!get_status (&m, "from", TRUE, &from, error) ||
-      !get_status (&m, "to", TRUE, &to, error))
-    return NULL;
-  if (from == to)
-    {
-      g_autofree char *key_path = member_path (path, "to");
-      fail (error, OM_JSON_ERROR_VALUE, key_path,
-            _("the entry changes the status from “%s” to “%s” again: “from” and “to” must differ."),
-            om_stage_status_to_string (from), om_stage_status_to_string (to));
-      return NULL;
-    }
-
-  if (!get_date (&m, "on", TRUE, &on, error) ||
+      !get_status (&m, "to", TRUE, &to, error) ||
+      !get_date (&m, "on", TRUE, &on, error) ||
       !get_string (&m, "note", FALSE, &note, error))
     return NULL;
 
   return om_history_entry_new ((guint) stage, from, to, on, note);
 }
 
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  const OmHistoryEntry *ea = *(const OmHistoryEntry * const *) a;
-  const OmHistoryEntry *eb = *(const OmHistoryEntry * const *) b;
-
-  if (ea->on != eb->on)
-    return ea->on < eb->on ? -1 : 1;
-  return ea->stage < eb->stage ? -1 : ea->stage > eb->stage ? 1 : 0;
-}
-
-/* R6 for a document written by hand: one entry per decision it shows */
+/* R6 for a document written by hand: one entry per decision it shows,
+ * on its date. The model refuses decided dates that go backwards along
+ * the chain (R5), so the chain's order is the order of the dates. */
 static void
 synthesize_history (OmOpportunityData *data)
 {
@@ -1372,9 +1339,10 @@ synthesize_history (OmOpportunityData *data)
         continue;
       g_ptr_array_add (data->history,
                        om_history_entry_new (i, OM_STAGE_STATUS_PENDING, stage->status, stage->decided_on,
-                                             stage->status == OM_STAGE_STATUS_LOST ? stage->lost_reason : ""));
+                                             /* Translators: the note of a decision that came
+                                              * with an imported document, without its history */
+                                             _("Imported")));
     }
-  g_ptr_array_sort (data->history, compare_entries);
 }
 
 static gboolean
@@ -1397,6 +1365,7 @@ parse_opportunity (JsonNode    *node,
 {
   g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("", "", 0);
   g_autoptr(GError) invalid = NULL;
+  OmViolation violation;
   Members m = { NULL, path, SHAPE_OPPORTUNITY };
   g_autofree char *status_text = NULL;
   OmOpportunityStatus status = OM_OPPORTUNITY_STATUS_OPEN;
@@ -1424,8 +1393,9 @@ parse_opportunity (JsonNode    *node,
   if (status_text != NULL && !opportunity_status_from_string (status_text, &status))
     {
       g_autofree char *key_path = member_path (path, "status");
+      g_autofree char *shown = om_text_excerpt (status_text);
       fail (error, OM_JSON_ERROR_VALUE, key_path,
-            _("“%s” is not the status of an opportunity; use open, won or lost."), status_text);
+            _("“%s” is not the status of an opportunity; use open, won or lost."), shown);
       return NULL;
     }
 
@@ -1443,8 +1413,6 @@ parse_opportunity (JsonNode    *node,
       if (stage == NULL)
         return NULL;
       g_ptr_array_add (data->stages, stage);
-      if (!check_stage_rules (data, i, stage_path, error))
-        return NULL;
     }
 
   if (history == NULL)
@@ -1452,13 +1420,22 @@ parse_opportunity (JsonNode    *node,
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
     {
       g_autofree char *entry_path = element_path (path, "history", i);
-      OmHistoryEntry *entry = parse_history_entry (json_array_get_element (history, i), entry_path,
-                                                   data->stages->len, error);
+      OmHistoryEntry *entry = parse_history_entry (json_array_get_element (history, i), entry_path, error);
       if (entry == NULL)
         return NULL;
       g_ptr_array_add (data->history, entry);
     }
 
+  /* The model is the one judge of the rules; it says where it looked */
+  if (!om_opportunity_data_validate_full (data, &violation, &invalid))
+    {
+      g_autofree char *where = violation_path (path, &violation);
+
+      fail (error, OM_JSON_ERROR_RULE, where, "%s", invalid->message);
+      return NULL;
+    }
+
+  /* R1: the status is derived; a document may only repeat it */
   derived = om_opportunity_data_get_status (data);
   if (status_text != NULL && status != derived)
     {
@@ -1467,13 +1444,6 @@ parse_opportunity (JsonNode    *node,
             _("the document says “%s”, but its stages make the opportunity %s: the status follows from the stages "
               "(won only when every stage is won, lost when one is lost)."),
             status_text, om_opportunity_status_to_string (derived));
-      return NULL;
-    }
-
-  /* the model's own rules, in case they ask for more than the above */
-  if (!om_opportunity_data_validate (data, &invalid))
-    {
-      fail (error, OM_JSON_ERROR_RULE, path, "%s", invalid->message);
       return NULL;
     }
 
@@ -1487,6 +1457,7 @@ parse_template (JsonNode    *node,
 {
   g_autoptr(OmTemplateData) data = om_template_data_new ("");
   g_autoptr(GError) invalid = NULL;
+  OmViolation violation;
   Members m = { NULL, path, SHAPE_TEMPLATE };
   JsonArray *stages;
 
@@ -1509,9 +1480,14 @@ parse_template (JsonNode    *node,
       g_ptr_array_add (data->stages, stage);
     }
 
-  if (!om_template_data_validate (data, &invalid))
+  if (!om_template_data_validate_full (data, &violation, &invalid))
     {
-      fail (error, OM_JSON_ERROR_RULE, path, "%s", invalid->message);
+      g_autofree char *where = violation_path (path, &violation);
+
+      /* a template's name stands where an opportunity's title does */
+      if (violation.field == OM_FIELD_TITLE)
+        where = member_path (path, "name");
+      fail (error, OM_JSON_ERROR_RULE, where, "%s", invalid->message);
       return NULL;
     }
 
@@ -1546,9 +1522,12 @@ parse_document (JsonNode   *root,
     return fail (error, OM_JSON_ERROR_FORMAT, "format",
                  _("expected the text \"oppmanager/1\", found %s."), describe_node (format));
   if (g_strcmp0 (json_node_get_string (format), FORMAT_NAME) != 0)
-    return fail (error, OM_JSON_ERROR_FORMAT, "format",
-                 _("“%s” is not a format this version can read; it reads \"oppmanager/1\"."),
-                 json_node_get_string (format));
+    {
+      g_autofree char *shown = om_text_excerpt (json_node_get_string (format));
+      return fail (error, OM_JSON_ERROR_FORMAT, "format",
+                   _("“%s” is not a format this version can read; it reads \"oppmanager/1\"."),
+                   shown);
+    }
 
   if (!check_keys (&m, error) ||
       !get_array (&m, "opportunities", TRUE, &opportunity_nodes, error) ||
@@ -1583,9 +1562,10 @@ parse_document (JsonNode   *root,
           if (g_strcmp0 (other->name, data->name) == 0)
             {
               g_autofree char *name_path = member_path (path, "name");
+              g_autofree char *shown = om_text_excerpt (data->name);
               return fail (error, OM_JSON_ERROR_RULE, name_path,
                            _("templates[%u] already has the name “%s”; each template needs a name of its own."),
-                           j, data->name);
+                           j, shown);
             }
         }
     }
@@ -1645,14 +1625,19 @@ om_json_parse (const char  *text,
       int consumed = 0;
 
       /* not expected after check_syntax(), but json-glib has the last word */
+      g_autofree char *reason = om_text_excerpt (local != NULL ? local->message : _("no reason given"));
+
       if (local != NULL &&
           sscanf (local->message, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
-        g_set_error (error, OM_JSON_ERROR, OM_JSON_ERROR_SYNTAX,
-                     _("line %u, column %u: %s"), line, column, local->message + consumed);
+        {
+          g_free (reason);
+          reason = om_text_excerpt (local->message + consumed);
+          g_set_error (error, OM_JSON_ERROR, OM_JSON_ERROR_SYNTAX,
+                       _("line %u, column %u: %s"), line, column, reason);
+        }
       else
         g_set_error (error, OM_JSON_ERROR, OM_JSON_ERROR_SYNTAX,
-                     _("line 1, column 1: the document is not valid JSON (%s)."),
-                     local != NULL ? local->message : _("no reason given"));
+                     _("line 1, column 1: the document is not valid JSON (%s)."), reason);
       return FALSE;
     }
 
@@ -1692,7 +1677,10 @@ om_json_parse_file (const char  *path,
   /* GLib's message names the file and says why */
   if (!g_file_get_contents (path, &contents, &length, &local))
     {
-      g_set_error_literal (error, OM_JSON_ERROR, OM_JSON_ERROR_IO, local->message);
+      /* the file's name may hold anything */
+      g_autofree char *message = om_text_escape_line (local->message);
+
+      g_set_error_literal (error, OM_JSON_ERROR, OM_JSON_ERROR_IO, message);
       return FALSE;
     }
 
