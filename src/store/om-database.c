@@ -1037,10 +1037,14 @@ open_for_inspection (const char  *path,
   int rc;
 
   *copy_dir = NULL;
-  if (g_file_test (shm, G_FILE_TEST_EXISTS))
-    uri = file_uri (path, "readonly_shm=1");
-  else if (file_size (wal) <= 0 && file_size (journal) <= 0)
-    uri = file_uri (path, "immutable=1");
+  if (g_file_test (shm, G_FILE_TEST_EXISTS) || (file_size (wal) <= 0 && file_size (journal) <= 0))
+    {
+      if (g_file_test (shm, G_FILE_TEST_EXISTS))
+        uri = file_uri (path, "readonly_shm=1");
+      else
+        uri = file_uri (path, "immutable=1");
+      rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    }
   else
     {
       const char *suffixes[] = { "", "-wal", "-journal" };
@@ -1067,18 +1071,10 @@ open_for_inspection (const char  *path,
               return NULL;
             }
         }
-      /* read-write, so that SQLite may roll back the copy's journal */
-      uri = file_uri (copy, "mode=rw");
+      /* read-write: SQLite may roll back the copy's journal */
+      rc = sqlite3_open_v2 (copy, &db, SQLITE_OPEN_READWRITE, NULL);
     }
 
-  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-  if (*copy_dir != NULL && rc == SQLITE_OK)
-    {
-      /* the copy is ours to change */
-      sqlite3_close_v2 (db);
-      db = NULL;
-      rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL);
-    }
   if (rc != SQLITE_OK)
     {
       g_autofree char *shown = om_text_escape_line (path);
@@ -1150,7 +1146,7 @@ inspect (OmDatabase  *self,
     {
       g_debug ("Reading the header of %s: %s", self->path, sqlite3_errmsg (self->db));
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
-                   _("“%s” is damaged: its header cannot be read. It was left unchanged; restore it from a backup."),
+                   _("“%s” is damaged: it is incomplete or broken and cannot be read. It was left unchanged; restore it from a backup."),
                    shown);
       goto out;
     }
@@ -1194,7 +1190,7 @@ inspect (OmDatabase  *self,
   sqlite3_finalize (stmt);
   if (g_strcmp0 (check, "ok") != 0)
     {
-      g_debug ("quick_check of %s: %s", self->path, check);
+      g_debug ("quick_check of %s: %.2000s", self->path, check);
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
                    _("“%s” is damaged: its internal structure is broken. It was left unchanged; restore it from a backup."),
                    shown);
