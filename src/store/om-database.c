@@ -990,6 +990,9 @@ take_backup (sqlite3     *source,
   return FALSE;
 }
 
+/* a -wal this size or smaller holds no transaction */
+#define WAL_HEADER_SIZE 32
+
 static goffset
 file_size (const char *path)
 {
@@ -1016,14 +1019,17 @@ file_uri (const char *path,
  *
  *  - with a -shm: `readonly_shm` maps it read-only (another process may
  *    be using the file; this reads what it committed);
- *  - with no -shm and nothing in a -wal or -journal: nobody has the file
- *    open, and the main file is all of it: `immutable`;
- *  - with no -shm but a -wal, or a hot -journal (a process was killed):
- *    reading them needs a writable -shm or a rollback, so a private copy
- *    of the files is inspected instead, in *@copy_dir.
+ *  - with no frame in a -wal and no -journal (or when a -shm left by a
+ *    killed process cannot be used read-only, @use_shm %FALSE): the main
+ *    file is all of it: `immutable`;
+ *  - with frames in a -wal but no usable -shm, or a hot -journal (a
+ *    process was killed): reading them needs a writable -shm or a
+ *    rollback, so a private copy of the files is inspected instead, in
+ *    *@copy_dir.
  */
 static sqlite3 *
 open_for_inspection (const char  *path,
+                     gboolean     use_shm,
                      char       **copy_dir,
                      GError     **error)
 {
@@ -1037,9 +1043,10 @@ open_for_inspection (const char  *path,
   int rc;
 
   *copy_dir = NULL;
-  if (g_file_test (shm, G_FILE_TEST_EXISTS) || (file_size (wal) <= 0 && file_size (journal) <= 0))
+  if ((use_shm && g_file_test (shm, G_FILE_TEST_EXISTS) && file_size (journal) <= 0) ||
+      (file_size (wal) <= WAL_HEADER_SIZE && file_size (journal) <= 0))
     {
-      if (g_file_test (shm, G_FILE_TEST_EXISTS))
+      if (use_shm && g_file_test (shm, G_FILE_TEST_EXISTS))
         uri = file_uri (path, "readonly_shm=1");
       else
         uri = file_uri (path, "immutable=1");
@@ -1110,32 +1117,47 @@ remove_copy (char *copy_dir)
 }
 
 /* Judges an existing file, contents included, without writing to it:
- * only a file accepted here is ever opened for writing. */
+ * only a file accepted here is ever opened for writing. What it read is
+ * what the file holds: a migration only adds what has defaults. */
 static gboolean
 inspect (OmDatabase  *self,
          int         *version,
+         GPtrArray   *opportunities,
+         GPtrArray   *templates,
          GError     **error)
 {
   g_autofree char *shown = om_text_escape_line (self->path);
   g_autofree char *copy_dir = NULL;
   g_autofree char *check = NULL;
-  g_autoptr(GPtrArray) opportunities = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
   int app_id = 0;
   int n_tables = 0;
 
   g_assert (self->db == NULL);
-  self->db = open_for_inspection (self->path, &copy_dir, error);
-  if (self->db == NULL)
-    goto out;
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      self->db = open_for_inspection (self->path, attempt == 0, &copy_dir, error);
+      if (self->db == NULL)
+        goto out;
 
-  app_id = query_int (self->db, "PRAGMA application_id", &ok);
-  if (ok)
-    *version = query_int (self->db, "PRAGMA user_version", &ok);
-  if (ok)
-    n_tables = query_int (self->db, "SELECT count(*) FROM sqlite_master", &ok);
+      app_id = query_int (self->db, "PRAGMA application_id", &ok);
+      if (ok)
+        *version = query_int (self->db, "PRAGMA user_version", &ok);
+      if (ok)
+        n_tables = query_int (self->db, "SELECT count(*) FROM sqlite_master", &ok);
+      if (ok || sqlite3_errcode (self->db) == SQLITE_NOTADB)
+        break;
+
+      /* A -shm left by a killed process may not be readable without
+       * rebuilding it (SQLITE_PROTOCOL): judge the files without it */
+      g_debug ("Reading %s through its -shm: %s", self->path, sqlite3_errmsg (self->db));
+      if (attempt == 0)
+        {
+          g_clear_pointer (&self->db, sqlite3_close_v2);
+          remove_copy (g_steal_pointer (&copy_dir));
+        }
+    }
   if (!ok && sqlite3_errcode (self->db) == SQLITE_NOTADB)
     {
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_DATABASE,
@@ -1200,8 +1222,6 @@ inspect (OmDatabase  *self,
   /* Contents that break the rules are refused here too, before the file
    * is opened for writing */
   self->schema_version = *version;
-  opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
-  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
   if (!read_opportunities (self, opportunities, error) ||
       !read_templates (self, templates, error))
     goto out;
@@ -1251,14 +1271,12 @@ set_up (OmDatabase  *self,
   return TRUE;
 }
 
-/* Opens the accepted (or new) file for writing, migrates it and reads
- * it in one transaction. */
+/* Opens the accepted (or new) file for writing, and migrates it in one
+ * transaction. */
 static gboolean
 open_for_writing (OmDatabase  *self,
                   int          version,
                   gboolean     creating,
-                  GPtrArray   *opportunities,
-                  GPtrArray   *templates,
                   GError     **error)
 {
   int rc;
@@ -1283,15 +1301,10 @@ open_for_writing (OmDatabase  *self,
       sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     goto failed;
 
-  /* Migrate and read in one transaction: if what we read is refused
-   * (another process changed it since it was inspected), the rollback
-   * leaves the file as it was. */
-  if (!set_up (self, version, error) ||
-      !read_opportunities (self, opportunities, error) ||
-      !read_templates (self, templates, error))
+  if (!set_up (self, version, error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      if (error && (*error)->domain == OM_STORE_ERROR && (*error)->code == OM_STORE_ERROR_WRITE)
+      if (error && *error && (*error)->domain == OM_STORE_ERROR && (*error)->code == OM_STORE_ERROR_WRITE)
         {
           PlaceFailure failure = place_failure_from_sqlite (self->db, sqlite3_extended_errcode (self->db));
 
@@ -1337,9 +1350,9 @@ om_database_open (const char  *path,
                   GError     **error)
 {
   g_autoptr(OmDatabase) self = NULL;
-  g_autoptr(GPtrArray) opportunities = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
   g_autoptr(GPtrArray) made_folders = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
   gboolean exists = FALSE;
   gboolean empty = FALSE;
   int version = 0;
@@ -1365,12 +1378,10 @@ om_database_open (const char  *path,
       if (!check_writable (path, error))
         return NULL;
     }
-  else if (!inspect (self, &version, error))
+  else if (!inspect (self, &version, opportunities, templates, error))
     return NULL;
 
-  opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
-  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
-  if (!open_for_writing (self, version, !exists, opportunities, templates, error))
+  if (!open_for_writing (self, version, !exists, error))
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
       if (!exists)
