@@ -584,21 +584,12 @@ typedef struct
 } Side;
 
 static void
-assert_left_over_wal_refused (Fixture     *f,
-                              RefusalKind  kind,
-                              gboolean     keep_shm,
-                              int          code)
+assert_refused_keeps_sidecars (Fixture *f,
+                               int      code)
 {
   Side sides[] = { { "" }, { "-wal" }, { "-shm" }, { "-journal" } };
   g_autoptr(GError) error = NULL;
   g_autoptr(OmRepository) repository = NULL;
-
-  make_left_over_wal (f, kind);
-  if (!keep_shm)
-    {
-      g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
-      g_assert_cmpint (g_remove (shm), ==, 0);
-    }
 
   for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
     {
@@ -608,7 +599,6 @@ assert_left_over_wal_refused (Fixture     *f,
     }
   g_assert_nonnull (sides[1].bytes);
   g_assert_cmpuint (g_bytes_get_size (sides[1].bytes), >, 0);
-  g_assert_true ((sides[2].bytes != NULL) == keep_shm);
 
   repository = om_database_open_repository (f->path, &error);
   g_assert_null (repository);
@@ -632,6 +622,21 @@ assert_left_over_wal_refused (Fixture     *f,
         }
       g_clear_pointer (&sides[i].bytes, g_bytes_unref);
     }
+}
+
+static void
+assert_left_over_wal_refused (Fixture     *f,
+                              RefusalKind  kind,
+                              gboolean     keep_shm,
+                              int          code)
+{
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  make_left_over_wal (f, kind);
+  g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+  if (!keep_shm)
+    g_assert_cmpint (g_remove (shm), ==, 0);
+  assert_refused_keeps_sidecars (f, code);
 }
 
 static void
@@ -696,6 +701,50 @@ test_left_over_wal_accepted (Fixture       *f,
   loaded = load_all (f, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
   g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->title, ==, "Written before the kill");
+}
+
+/* A writer killed between the -wal's header and its first frame leaves
+ * a -shm that SQLite cannot read without rebuilding it: the file is
+ * still judged (the kill test found this), and nothing is written until
+ * it is accepted */
+static void
+test_left_over_wal_header_only (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+  g_autoptr(GBytes) shm_before = NULL;
+  g_autoptr(GBytes) wal_header = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+
+  make_left_over_wal (f, REFUSE_NEWER);
+  g_assert_cmpint (truncate (wal, 32), ==, 0);
+  shm_before = read_bytes (shm);
+  wal_header = read_bytes (wal);
+
+  /* refused or accepted, the verdict is on what the file holds: its
+   * version 99 never reached the main file */
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (db);
+  g_clear_object (&db);
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+
+  /* and a foreign file in that state is refused untouched */
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  {
+    sqlite3 *raw = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->path, &raw), ==, SQLITE_OK);
+    exec_raw (raw, "PRAGMA journal_mode = DELETE; PRAGMA application_id = 42; PRAGMA journal_mode = WAL;");
+    sqlite3_close (raw);
+  }
+  g_assert_true (g_file_set_contents (wal, g_bytes_get_data (wal_header, NULL), 32, NULL));
+  g_assert_true (g_file_set_contents (shm, g_bytes_get_data (shm_before, NULL), g_bytes_get_size (shm_before), NULL));
+  assert_refused_keeps_sidecars (f, OM_STORE_ERROR_FOREIGN);
 }
 
 /* Only regular files */
@@ -905,6 +954,26 @@ test_disk_full (Fixture       *f,
       g_assert_null (repository);
       assert_place_refusal (error, OM_STORE_ERROR_DISK_FULL, "disk is full");
       g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+      g_clear_error (&error);
+
+      /* an edit on a disk that filled up while the file was open */
+      {
+        g_autofree char *filler = g_build_filename (disk, "filler", NULL);
+        g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+        g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Big", "Client", date ("2026-01-01"));
+
+        g_assert_cmpint (g_remove (filler), ==, 0);
+        repository = om_database_open_repository (path, &error);
+        g_assert_no_error (error);
+        fill_disk (disk);
+        g_free (plan->notes);
+        plan->notes = g_strnfill (400000, 'n');
+        g_assert_null (om_repository_create_opportunity (repository, plan, &error));
+        g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DISK_FULL);
+        g_assert_nonnull (strstr (error->message, "disk is full"));
+        g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (repository)), ==, 3);
+        g_clear_object (&repository);
+      }
       return;
     }
 
@@ -1035,6 +1104,7 @@ main (int   argc,
   ADD ("/database/refuse/rule-breaking", test_refuse_rule_breaking);
   ADD ("/database/refuse/damaged-one-line", test_refuse_damaged_one_line);
   ADD ("/database/refuse/not-regular", test_refuse_not_regular);
+  ADD ("/database/left-over-wal/header-only", test_left_over_wal_header_only);
   ADD ("/database/place/read-only-file", test_read_only);
   g_test_add ("/database/place/read-only-folder", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_read_only, fixture_tear_down);
   ADD ("/database/place/disk-full", test_disk_full);
