@@ -831,11 +831,19 @@ drop_privileges (void)
     g_error ("Could not become nobody: %s", g_strerror (errno));
 }
 
+typedef enum
+{
+  READ_ONLY_FILE,
+  READ_ONLY_FOLDER,
+  UNREADABLE_FILE,
+} Place;
+
 static void
 test_read_only (Fixture       *f,
                 gconstpointer  data)
 {
-  gboolean folder = GPOINTER_TO_INT (data);
+  Place place = GPOINTER_TO_INT (data);
+  gboolean folder = place == READ_ONLY_FOLDER;
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
 
@@ -847,7 +855,10 @@ test_read_only (Fixture       *f,
       drop_privileges ();
       repository = om_database_open_repository (g_getenv ("OM_TEST_DATABASE"), &error);
       g_assert_null (repository);
-      assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "read-only");
+      if (place == UNREADABLE_FILE)
+        assert_place_refusal (error, OM_STORE_ERROR_IO, g_strerror (EACCES));
+      else
+        assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "read-only");
       return;
     }
 
@@ -862,9 +873,11 @@ test_read_only (Fixture       *f,
       else
         {
           g_assert_cmpint (chown (f->dir, 65534, 65534), ==, 0);
-          g_assert_cmpint (g_chmod (f->path, 0644), ==, 0);
+          g_assert_cmpint (g_chmod (f->path, place == UNREADABLE_FILE ? 0600 : 0644), ==, 0);
         }
     }
+  else if (place == UNREADABLE_FILE)
+    g_assert_cmpint (g_chmod (f->path, 0200), ==, 0);
   else
     g_assert_cmpint (g_chmod (folder ? f->dir : f->path, folder ? 0555 : 0444), ==, 0);
 
@@ -873,6 +886,7 @@ test_read_only (Fixture       *f,
   g_test_trap_assert_passed ();
 
   g_assert_cmpint (g_chmod (f->dir, 0700), ==, 0);
+  g_assert_cmpint (g_chmod (f->path, 0600), ==, 0);
   after = read_bytes (f->path);
   g_assert_true (g_bytes_equal (before, after));
   assert_no_sidecars (f);
@@ -1106,7 +1120,10 @@ main (int   argc,
   ADD ("/database/refuse/not-regular", test_refuse_not_regular);
   ADD ("/database/left-over-wal/header-only", test_left_over_wal_header_only);
   ADD ("/database/place/read-only-file", test_read_only);
-  g_test_add ("/database/place/read-only-folder", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_read_only, fixture_tear_down);
+  g_test_add ("/database/place/read-only-folder", Fixture, GINT_TO_POINTER (READ_ONLY_FOLDER),
+              fixture_set_up, test_read_only, fixture_tear_down);
+  g_test_add ("/database/place/unreadable-file", Fixture, GINT_TO_POINTER (UNREADABLE_FILE),
+              fixture_set_up, test_read_only, fixture_tear_down);
   ADD ("/database/place/disk-full", test_disk_full);
   for (int shm = 0; shm <= 1; shm++)
     {

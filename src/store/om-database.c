@@ -265,13 +265,20 @@ static PlaceFailure
 place_failure_from_sqlite (sqlite3 *db,
                            int      rc)
 {
-  PlaceFailure from_errno = place_failure_from_errno (db ? sqlite3_system_errno (db) : 0);
-
-  if ((rc & 0xff) == SQLITE_FULL || from_errno == PLACE_DISK_FULL)
-    return PLACE_DISK_FULL;
-  if ((rc & 0xff) == SQLITE_READONLY || from_errno == PLACE_READ_ONLY)
-    return PLACE_READ_ONLY;
-  return PLACE_OK;
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      return PLACE_DISK_FULL;
+    case SQLITE_READONLY:
+      return PLACE_READ_ONLY;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      /* e.g. a -shm that cannot grow on a full disk; the errno of
+       * another kind of failure may be stale */
+      return place_failure_from_errno (db ? sqlite3_system_errno (db) : 0);
+    default:
+      return PLACE_OK;
+    }
 }
 
 /* Writing */
@@ -1303,16 +1310,13 @@ open_for_writing (OmDatabase  *self,
 
   if (!set_up (self, version, error))
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      if (error && *error && (*error)->domain == OM_STORE_ERROR && (*error)->code == OM_STORE_ERROR_WRITE)
-        {
-          PlaceFailure failure = place_failure_from_sqlite (self->db, sqlite3_extended_errcode (self->db));
+      PlaceFailure failure = place_failure_from_sqlite (self->db, sqlite3_extended_errcode (self->db));
 
-          if (failure != PLACE_OK)
-            {
-              g_clear_error (error);
-              set_place_error (error, failure, creating, self->path);
-            }
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      if (failure != PLACE_OK && error && *error)
+        {
+          g_clear_error (error);
+          set_place_error (error, failure, creating, self->path);
         }
       return FALSE;
     }
@@ -1377,6 +1381,15 @@ om_database_open (const char  *path,
     {
       if (!check_writable (path, error))
         return NULL;
+    }
+  else if (g_access (path, R_OK) != 0)
+    {
+      int saved = errno;
+      g_autofree char *shown = om_text_escape_line (path);
+
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not read “%s”: %s. It was left unchanged."), shown, g_strerror (saved));
+      return NULL;
     }
   else if (!inspect (self, &version, opportunities, templates, error))
     return NULL;
