@@ -294,10 +294,11 @@ test_kill_import (Fixture       *f,
   g_autofree char *db_option = g_strdup_printf ("--database=%s", f->db);
   g_autofree char *import_option = g_strdup_printf ("--import=%s", f->document);
   guint killed = 0, none = 0, all = 0;
-  gint64 duration = 0;
+  gint64 duration = G_MAXINT64;
 
-  /* how long a whole import takes here: the kills are spread over it */
-  for (guint i = 0; i < 2; i++)
+  /* how long a whole import takes here: the kills are spread over it.
+   * The quickest of three, as the others were slowed by someone else. */
+  for (guint i = 0; i < 3; i++)
     {
       g_autofree char *out = NULL;
       gint64 start;
@@ -305,7 +306,7 @@ test_kill_import (Fixture       *f,
       restore_base (f);
       start = g_get_monotonic_time ();
       out = run_ok (db_option, import_option, NULL);
-      duration = MAX (duration, g_get_monotonic_time () - start);
+      duration = MIN (duration, g_get_monotonic_time () - start);
       g_assert_cmpuint (count_lines (out), ==, N_IMPORTED);
     }
   g_test_message ("a whole import takes %.3f s", duration / 1e6);
