@@ -1099,6 +1099,85 @@ test_migrate_from_v1 (Fixture       *f,
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (opp->stages, 1))->client_owner, ==, "Their CFO");
 }
 
+/* A process killed in the middle of a transaction on a file in rollback
+ * mode (schema 1, as version 0.0 left it) leaves a hot -journal and a
+ * half-written main file. Rolling it back writes the file: only once it
+ * is accepted. */
+static void
+make_hot_journal (Fixture *f,
+                  int      application_id)
+{
+  g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA application_id = %d;", application_id);
+  sqlite3 *db = NULL;
+  int status = 0;
+  pid_t pid;
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v1);
+  exec_raw (db, pragma);
+  exec_raw (db, "CREATE TABLE filler (x TEXT);"
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)"
+                " INSERT INTO filler SELECT printf('%0500d', i) FROM n;");
+  sqlite3_close (db);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      /* a small cache spills the change into the main file before the
+       * commit that never comes */
+      if (sqlite3_open (f->path, &db) != SQLITE_OK ||
+          sqlite3_exec (db, "PRAGMA cache_size = 2; BEGIN;"
+                            "UPDATE filler SET x = upper(x) || 'changed';"
+                            "UPDATE opportunities SET title = 'Never committed';",
+                        NULL, NULL, NULL) != SQLITE_OK)
+        _exit (1);
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_hot_journal_refused (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
+  g_autoptr(GBytes) main_before = NULL;
+  g_autoptr(GBytes) journal_before = NULL;
+  g_autoptr(GBytes) main_after = NULL;
+  g_autoptr(GBytes) journal_after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+
+  make_hot_journal (f, 42);
+  main_before = read_bytes (f->path);
+  journal_before = read_bytes (journal);
+
+  db = om_database_open (f->path, &error);
+  g_assert_null (db);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_FOREIGN);
+
+  main_after = read_bytes (f->path);
+  journal_after = read_bytes (journal);
+  g_assert_true (g_bytes_equal (main_before, main_after));
+  g_assert_true (g_bytes_equal (journal_before, journal_after));
+}
+
+static void
+test_hot_journal_accepted (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) loaded = NULL;
+
+  make_hot_journal (f, 1332768845);
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->title, ==, "Old plan");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1119,6 +1198,8 @@ main (int   argc,
   ADD ("/database/refuse/damaged-one-line", test_refuse_damaged_one_line);
   ADD ("/database/refuse/not-regular", test_refuse_not_regular);
   ADD ("/database/left-over-wal/header-only", test_left_over_wal_header_only);
+  ADD ("/database/hot-journal/refused", test_hot_journal_refused);
+  ADD ("/database/hot-journal/accepted", test_hot_journal_accepted);
   ADD ("/database/place/read-only-file", test_read_only);
   g_test_add ("/database/place/read-only-folder", Fixture, GINT_TO_POINTER (READ_ONLY_FOLDER),
               fixture_set_up, test_read_only, fixture_tear_down);
