@@ -613,6 +613,38 @@ test_refusals (Fixture       *f,
   g_assert_cmpstr (export_before.out, ==, export_after.out);
 }
 
+/* SPEC 8: only regular files are opened; nothing is made beside the others */
+static void
+test_refuse_not_a_file (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder", NULL);
+  const char *paths[] = { "/dev/null", folder, fifo };
+  const char *says[] = { "device", "folder", "FIFO" };
+  gboolean had_journal = g_file_test ("/dev/null-journal", G_FILE_TEST_EXISTS);
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *db = option ("database", paths[i]);
+      g_auto(Result) r = { 0 };
+
+      run (f, &r, db, "--list", NULL);
+      assert_one_line_refusal (&r, 1);
+      g_assert_nonnull (strstr (r.err, paths[i]));
+      g_assert_nonnull (strstr (r.err, says[i]));
+    }
+  g_assert_true (g_file_test ("/dev/null-journal", G_FILE_TEST_EXISTS) == had_journal);
+  g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+  {
+    g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+    g_assert_null (g_dir_read_name (dir));
+  }
+}
+
 static void
 test_usage (Fixture       *f,
             gconstpointer  data)
@@ -658,6 +690,7 @@ main (int   argc,
   ADD ("/cli/export/failure-keeps-old", test_export_failure_keeps_old);
   ADD ("/cli/refusals", test_refusals);
   ADD ("/cli/usage", test_usage);
+  ADD ("/cli/refuse-not-a-file", test_refuse_not_a_file);
 #undef ADD
 
   return g_test_run ();

@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <grp.h>
+#include <sched.h>
 #include <sqlite3.h>
+#include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "om-database.h"
 
@@ -463,6 +472,535 @@ test_refuse_rule_breaking (Fixture       *f,
   assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "Stage 4");
 }
 
+/* Damage that SQLite describes on many lines: one line for the user */
+static void
+test_refuse_damaged_one_line (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GBytes) whole = NULL;
+  g_autofree guint8 *bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+  gsize size;
+
+  fill_database (f, 60);
+  whole = read_bytes (f->path);
+  size = g_bytes_get_size (whole);
+  bytes = g_memdup2 (g_bytes_get_data (whole, NULL), size);
+  g_assert_cmpuint (size, >, 8 * 4096);
+
+  /* scribble over the cells of a few b-tree pages, headers intact */
+  for (gsize page = 3; page < 7; page++)
+    memset (bytes + page * 4096 + 200, 0x7a, 3000);
+  g_assert_true (g_file_set_contents (f->path, (const char *) bytes, size, NULL));
+
+  /* what SQLite says is many lines ... */
+  {
+    g_autofree char *uri = g_strconcat ("file:", f->path, "?immutable=1", NULL);
+    sqlite3 *raw = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (uri, &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA quick_check", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_nonnull (strchr ((const char *) sqlite3_column_text (stmt, 0), '\n'));
+    sqlite3_finalize (stmt);
+    sqlite3_close (raw);
+  }
+
+  /* ... what the user reads is one, and says what to do */
+  assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "restore it from a backup");
+  db = om_database_open (f->path, &error);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED);
+  g_assert_null (strstr (error->message, "***"));
+  g_assert_null (strstr (error->message, "Page "));
+}
+
+/* Files left by a killed process */
+
+typedef enum
+{
+  REFUSE_FOREIGN,
+  REFUSE_NEWER,
+  REFUSE_DAMAGED,
+  REFUSE_RULES,
+} RefusalKind;
+
+/* A database whose last write is still in its -wal (and -shm), as a
+ * process killed before closing it leaves it; that write makes it one
+ * to refuse. */
+static void
+make_left_over_wal (Fixture     *f,
+                    RefusalKind  kind)
+{
+  static const char *const writes[] = {
+    [REFUSE_FOREIGN] = "PRAGMA application_id = 42;",
+    [REFUSE_NEWER] = "PRAGMA user_version = 99;",
+    [REFUSE_DAMAGED] = "UPDATE opportunities SET notes = 'x' WHERE id = 1;",
+    [REFUSE_RULES] = "UPDATE stages SET status = 'won', decided_on = '2026-02-01' WHERE position = 3;",
+  };
+  int status = 0;
+  pid_t pid;
+
+  fill_database (f, kind == REFUSE_DAMAGED ? 60 : 1);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      sqlite3 *db = NULL;
+
+      if (sqlite3_open (f->path, &db) != SQLITE_OK ||
+          sqlite3_exec (db, "PRAGMA wal_autocheckpoint = 0;", NULL, NULL, NULL) != SQLITE_OK ||
+          sqlite3_exec (db, writes[kind], NULL, NULL, NULL) != SQLITE_OK)
+        _exit (1);
+      _exit (0);  /* killed: no close, no checkpoint */
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+
+  if (kind == REFUSE_DAMAGED)
+    {
+      /* the main file is damaged where the -wal does not cover it */
+      g_autoptr(GBytes) whole = read_bytes (f->path);
+      gsize size = g_bytes_get_size (whole);
+      g_autofree guint8 *bytes = g_memdup2 (g_bytes_get_data (whole, NULL), size);
+      int fd;
+
+      for (gsize page = 3; page < 7; page++)
+        memset (bytes + page * 4096 + 200, 0x7a, 3000);
+      /* in place: the -wal and -shm belong to this very file */
+      fd = g_open (f->path, O_WRONLY, 0);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (write (fd, bytes, size), ==, (gssize) size);
+      g_close (fd, NULL);
+    }
+}
+
+typedef struct
+{
+  const char *suffix;
+  GBytes     *bytes;
+} Side;
+
+static void
+assert_refused_keeps_sidecars (Fixture *f,
+                               int      code)
+{
+  Side sides[] = { { "" }, { "-wal" }, { "-shm" }, { "-journal" } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) repository = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      g_autofree char *side = g_strconcat (f->path, sides[i].suffix, NULL);
+      if (g_file_test (side, G_FILE_TEST_EXISTS))
+        sides[i].bytes = read_bytes (side);
+    }
+  g_assert_nonnull (sides[1].bytes);
+  g_assert_cmpuint (g_bytes_get_size (sides[1].bytes), >, 0);
+
+  repository = om_database_open_repository (f->path, &error);
+  g_assert_null (repository);
+  g_assert_error (error, OM_STORE_ERROR, code);
+  g_assert_null (strchr (error->message, '\n'));
+
+  /* not a byte written, nothing made, nothing taken away */
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      g_autofree char *side = g_strconcat (f->path, sides[i].suffix, NULL);
+
+      if (sides[i].bytes == NULL)
+        g_assert_false (g_file_test (side, G_FILE_TEST_EXISTS));
+      else
+        {
+          g_autoptr(GBytes) after = NULL;
+
+          g_assert_true (g_file_test (side, G_FILE_TEST_EXISTS));
+          after = read_bytes (side);
+          g_assert_true (g_bytes_equal (sides[i].bytes, after));
+        }
+      g_clear_pointer (&sides[i].bytes, g_bytes_unref);
+    }
+}
+
+static void
+assert_left_over_wal_refused (Fixture     *f,
+                              RefusalKind  kind,
+                              gboolean     keep_shm,
+                              int          code)
+{
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  make_left_over_wal (f, kind);
+  g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+  if (!keep_shm)
+    g_assert_cmpint (g_remove (shm), ==, 0);
+  assert_refused_keeps_sidecars (f, code);
+}
+
+static void
+test_left_over_wal_foreign (Fixture       *f,
+                            gconstpointer  data)
+{
+  assert_left_over_wal_refused (f, REFUSE_FOREIGN, GPOINTER_TO_INT (data), OM_STORE_ERROR_FOREIGN);
+}
+
+static void
+test_left_over_wal_newer (Fixture       *f,
+                          gconstpointer  data)
+{
+  assert_left_over_wal_refused (f, REFUSE_NEWER, GPOINTER_TO_INT (data), OM_STORE_ERROR_TOO_NEW);
+}
+
+static void
+test_left_over_wal_damaged (Fixture       *f,
+                            gconstpointer  data)
+{
+  assert_left_over_wal_refused (f, REFUSE_DAMAGED, GPOINTER_TO_INT (data), OM_STORE_ERROR_DAMAGED);
+}
+
+static void
+test_left_over_wal_rules (Fixture       *f,
+                          gconstpointer  data)
+{
+  assert_left_over_wal_refused (f, REFUSE_RULES, GPOINTER_TO_INT (data), OM_STORE_ERROR_DAMAGED);
+}
+
+/* ... and what it committed is there once the file is accepted */
+static void
+test_left_over_wal_accepted (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) loaded = NULL;
+  int status = 0;
+  pid_t pid;
+
+  fill_database (f, 1);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      sqlite3 *db = NULL;
+
+      if (sqlite3_open (f->path, &db) != SQLITE_OK ||
+          sqlite3_exec (db, "PRAGMA wal_autocheckpoint = 0;"
+                            "UPDATE opportunities SET title = 'Written before the kill';",
+                        NULL, NULL, NULL) != SQLITE_OK)
+        _exit (1);
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  if (!GPOINTER_TO_INT (data))
+    {
+      g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+      g_assert_cmpint (g_remove (shm), ==, 0);
+    }
+
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->title, ==, "Written before the kill");
+}
+
+/* A writer killed between the -wal's header and its first frame leaves
+ * a -shm that SQLite cannot read without rebuilding it: the file is
+ * still judged (the kill test found this), and nothing is written until
+ * it is accepted */
+static void
+test_left_over_wal_header_only (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+  g_autoptr(GBytes) shm_before = NULL;
+  g_autoptr(GBytes) wal_header = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+
+  make_left_over_wal (f, REFUSE_NEWER);
+  g_assert_cmpint (truncate (wal, 32), ==, 0);
+  shm_before = read_bytes (shm);
+  wal_header = read_bytes (wal);
+
+  /* refused or accepted, the verdict is on what the file holds: its
+   * version 99 never reached the main file */
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (db);
+  g_clear_object (&db);
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+
+  /* and a foreign file in that state is refused untouched */
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  {
+    sqlite3 *raw = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->path, &raw), ==, SQLITE_OK);
+    exec_raw (raw, "PRAGMA journal_mode = DELETE; PRAGMA application_id = 42; PRAGMA journal_mode = WAL;");
+    sqlite3_close (raw);
+  }
+  g_assert_true (g_file_set_contents (wal, g_bytes_get_data (wal_header, NULL), 32, NULL));
+  g_assert_true (g_file_set_contents (shm, g_bytes_get_data (shm_before, NULL), g_bytes_get_size (shm_before), NULL));
+  assert_refused_keeps_sidecars (f, OM_STORE_ERROR_FOREIGN);
+}
+
+/* Only regular files */
+
+static void
+assert_not_regular (const char *path,
+                    const char *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) repository = NULL;
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  gboolean had_journal = g_file_test (journal, G_FILE_TEST_EXISTS);
+  gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+
+  repository = om_database_open_repository (path, &error);
+  g_assert_null (repository);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_REGULAR);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, fragment));
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS) == had_journal);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS) == had_wal);
+}
+
+static void
+test_refuse_not_regular (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder.db", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.db", NULL);
+  g_autoptr(OmRepository) repository = NULL;
+  GStatBuf st;
+
+  assert_not_regular ("/dev/null", "device");
+  g_assert_cmpint (g_stat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  assert_not_regular (folder, "folder");
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  assert_not_regular (fifo, "FIFO");
+
+  /* a link to a database is the database */
+  g_clear_object (&repository);
+  fill_database (f, 2);
+  g_assert_cmpint (symlink (f->path, link), ==, 0);
+  repository = om_database_open_repository (link, NULL);
+  g_assert_nonnull (repository);
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (repository)), ==, 2);
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+
+  g_clear_object (&repository);
+  g_remove (fifo);
+  g_remove (link);
+  g_rmdir (folder);
+}
+
+/* Read-only places and full disks: what they are, never "damaged" */
+
+static void
+assert_place_refusal (const GError *error,
+                      int           code,
+                      const char   *fragment)
+{
+  g_assert_error (error, OM_STORE_ERROR, code);
+  g_assert_nonnull (strstr (error->message, fragment));
+  g_assert_null (strstr (error->message, "damaged"));
+  g_assert_null (strstr (error->message, "backup"));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+/* Root ignores permission bits, and tests often run as root: the
+ * opening is then tried as 'nobody' */
+static void
+drop_privileges (void)
+{
+  if (geteuid () != 0)
+    return;
+  if (setgroups (0, NULL) != 0 || setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0)
+    g_error ("Could not become nobody: %s", g_strerror (errno));
+}
+
+typedef enum
+{
+  READ_ONLY_FILE,
+  READ_ONLY_FOLDER,
+  UNREADABLE_FILE,
+} Place;
+
+static void
+test_read_only (Fixture       *f,
+                gconstpointer  data)
+{
+  Place place = GPOINTER_TO_INT (data);
+  gboolean folder = place == READ_ONLY_FOLDER;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OmRepository) repository = NULL;
+
+      drop_privileges ();
+      repository = om_database_open_repository (g_getenv ("OM_TEST_DATABASE"), &error);
+      g_assert_null (repository);
+      if (place == UNREADABLE_FILE)
+        assert_place_refusal (error, OM_STORE_ERROR_IO, g_strerror (EACCES));
+      else
+        assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "read-only");
+      return;
+    }
+
+  fill_database (f, 2);
+  before = read_bytes (f->path);
+  g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
+  if (geteuid () == 0)
+    {
+      /* nobody may read the file; may write it, or its folder, not both */
+      if (folder)
+        g_assert_cmpint (chown (f->path, 65534, 65534), ==, 0);
+      else
+        {
+          g_assert_cmpint (chown (f->dir, 65534, 65534), ==, 0);
+          g_assert_cmpint (g_chmod (f->path, place == UNREADABLE_FILE ? 0600 : 0644), ==, 0);
+        }
+    }
+  else if (place == UNREADABLE_FILE)
+    g_assert_cmpint (g_chmod (f->path, 0200), ==, 0);
+  else
+    g_assert_cmpint (g_chmod (folder ? f->dir : f->path, folder ? 0555 : 0444), ==, 0);
+
+  g_setenv ("OM_TEST_DATABASE", f->path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+
+  g_assert_cmpint (g_chmod (f->dir, 0700), ==, 0);
+  g_assert_cmpint (g_chmod (f->path, 0600), ==, 0);
+  after = read_bytes (f->path);
+  g_assert_true (g_bytes_equal (before, after));
+  assert_no_sidecars (f);
+}
+
+/* A small disk of this process's own, gone with it */
+static gboolean
+enter_small_disk (const char *dir)
+{
+  return unshare (CLONE_NEWNS) == 0 &&
+         mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+         mount ("tmpfs", dir, "tmpfs", 0, "size=512k,mode=0700") == 0;
+}
+
+static gboolean
+can_make_small_disk (const char *dir)
+{
+  int status = 0;
+  pid_t pid = fork ();
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    _exit (enter_small_disk (dir) ? 0 : 1);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+static void
+fill_disk (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "filler", NULL);
+  static const char block[4096];
+  int fd = g_open (path, O_WRONLY | O_CREAT, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, sizeof block) > 0)
+    ;
+  while (write (fd, block, 1) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  g_close (fd, NULL);
+}
+
+static void
+test_disk_full (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *disk = g_build_filename (f->dir, "disk", NULL);
+
+  g_assert_cmpint (g_mkdir (disk, 0700), ==, 0);
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = g_build_filename (disk, "opportunities.db", NULL);
+      g_autofree char *folder = g_build_filename (disk, "new", NULL);
+      g_autofree char *new_path = g_build_filename (folder, "deeper", "opportunities.db", NULL);
+      g_autoptr(GBytes) before = NULL;
+      g_autoptr(GBytes) after = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OmRepository) repository = NULL;
+
+      g_assert_true (enter_small_disk (disk));
+
+      /* a healthy database, on a disk that then fills up */
+      g_free (f->path);
+      f->path = g_strdup (path);
+      fill_database (f, 3);
+      before = read_bytes (path);
+      fill_disk (disk);
+
+      repository = om_database_open_repository (path, &error);
+      g_assert_null (repository);
+      assert_place_refusal (error, OM_STORE_ERROR_DISK_FULL, "disk is full");
+      after = read_bytes (path);
+      g_assert_true (g_bytes_equal (before, after));
+      g_clear_error (&error);
+
+      /* a new one: nothing left behind, folders included */
+      repository = om_database_open_repository (new_path, &error);
+      g_assert_null (repository);
+      assert_place_refusal (error, OM_STORE_ERROR_DISK_FULL, "disk is full");
+      g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+      g_clear_error (&error);
+
+      /* an edit on a disk that filled up while the file was open */
+      {
+        g_autofree char *filler = g_build_filename (disk, "filler", NULL);
+        g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+        g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Big", "Client", date ("2026-01-01"));
+
+        g_assert_cmpint (g_remove (filler), ==, 0);
+        repository = om_database_open_repository (path, &error);
+        g_assert_no_error (error);
+        fill_disk (disk);
+        g_free (plan->notes);
+        plan->notes = g_strnfill (400000, 'n');
+        g_assert_null (om_repository_create_opportunity (repository, plan, &error));
+        g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DISK_FULL);
+        g_assert_nonnull (strstr (error->message, "disk is full"));
+        g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (repository)), ==, 3);
+        g_clear_object (&repository);
+      }
+      return;
+    }
+
+  if (!can_make_small_disk (disk))
+    {
+      g_test_skip ("No full disk to test on: mounting a small tmpfs in a private mount namespace "
+                   "needs CAP_SYS_ADMIN, which this process does not have");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 /* Schema 1, as version 0.0 of the application wrote it */
 static const char schema_v1[] =
   "PRAGMA application_id = 1332768845;"
@@ -561,6 +1099,85 @@ test_migrate_from_v1 (Fixture       *f,
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (opp->stages, 1))->client_owner, ==, "Their CFO");
 }
 
+/* A process killed in the middle of a transaction on a file in rollback
+ * mode (schema 1, as version 0.0 left it) leaves a hot -journal and a
+ * half-written main file. Rolling it back writes the file: only once it
+ * is accepted. */
+static void
+make_hot_journal (Fixture *f,
+                  int      application_id)
+{
+  g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA application_id = %d;", application_id);
+  sqlite3 *db = NULL;
+  int status = 0;
+  pid_t pid;
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v1);
+  exec_raw (db, pragma);
+  exec_raw (db, "CREATE TABLE filler (x TEXT);"
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)"
+                " INSERT INTO filler SELECT printf('%0500d', i) FROM n;");
+  sqlite3_close (db);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      /* a small cache spills the change into the main file before the
+       * commit that never comes */
+      if (sqlite3_open (f->path, &db) != SQLITE_OK ||
+          sqlite3_exec (db, "PRAGMA cache_size = 2; BEGIN;"
+                            "UPDATE filler SET x = upper(x) || 'changed';"
+                            "UPDATE opportunities SET title = 'Never committed';",
+                        NULL, NULL, NULL) != SQLITE_OK)
+        _exit (1);
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_hot_journal_refused (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
+  g_autoptr(GBytes) main_before = NULL;
+  g_autoptr(GBytes) journal_before = NULL;
+  g_autoptr(GBytes) main_after = NULL;
+  g_autoptr(GBytes) journal_after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+
+  make_hot_journal (f, 42);
+  main_before = read_bytes (f->path);
+  journal_before = read_bytes (journal);
+
+  db = om_database_open (f->path, &error);
+  g_assert_null (db);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_FOREIGN);
+
+  main_after = read_bytes (f->path);
+  journal_after = read_bytes (journal);
+  g_assert_true (g_bytes_equal (main_before, main_after));
+  g_assert_true (g_bytes_equal (journal_before, journal_after));
+}
+
+static void
+test_hot_journal_accepted (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) loaded = NULL;
+
+  make_hot_journal (f, 1332768845);
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->title, ==, "Old plan");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -578,6 +1195,31 @@ main (int   argc,
   ADD ("/database/refuse/truncated", test_refuse_truncated);
   ADD ("/database/refuse/newer", test_refuse_newer);
   ADD ("/database/refuse/rule-breaking", test_refuse_rule_breaking);
+  ADD ("/database/refuse/damaged-one-line", test_refuse_damaged_one_line);
+  ADD ("/database/refuse/not-regular", test_refuse_not_regular);
+  ADD ("/database/left-over-wal/header-only", test_left_over_wal_header_only);
+  ADD ("/database/hot-journal/refused", test_hot_journal_refused);
+  ADD ("/database/hot-journal/accepted", test_hot_journal_accepted);
+  ADD ("/database/place/read-only-file", test_read_only);
+  g_test_add ("/database/place/read-only-folder", Fixture, GINT_TO_POINTER (READ_ONLY_FOLDER),
+              fixture_set_up, test_read_only, fixture_tear_down);
+  g_test_add ("/database/place/unreadable-file", Fixture, GINT_TO_POINTER (UNREADABLE_FILE),
+              fixture_set_up, test_read_only, fixture_tear_down);
+  ADD ("/database/place/disk-full", test_disk_full);
+  for (int shm = 0; shm <= 1; shm++)
+    {
+#define ADD_WAL(name, fn) \
+  { \
+    g_autofree char *test_path = g_strdup_printf ("/database/left-over-wal/%s/%s", shm ? "with-shm" : "no-shm", name); \
+    g_test_add (test_path, Fixture, GINT_TO_POINTER (shm), fixture_set_up, fn, fixture_tear_down); \
+  }
+      ADD_WAL ("foreign", test_left_over_wal_foreign);
+      ADD_WAL ("newer", test_left_over_wal_newer);
+      ADD_WAL ("damaged", test_left_over_wal_damaged);
+      ADD_WAL ("rules", test_left_over_wal_rules);
+      ADD_WAL ("accepted", test_left_over_wal_accepted);
+#undef ADD_WAL
+    }
 #undef ADD
 
   return g_test_run ();

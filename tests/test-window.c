@@ -333,6 +333,28 @@ test_shortcuts_window (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* A file that is fine but cannot be used (here: a folder) is not sent
+ * to the backups: the window says what the store says, nothing more */
+static void
+test_open_error_not_damage (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("om-test-window-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) repository = om_database_open_repository (dir, &error);
+  g_autofree char *text = NULL;
+  OmWindow *window;
+
+  g_assert_null (repository);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_REGULAR);
+  window = om_window_new (NULL, NULL, error);
+  text = text_of (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (text, error->message));
+  g_assert_null (strstr (text, "backup"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -348,6 +370,7 @@ main (int   argc,
   ADD ("/window/selection-follows-stage", test_selection_follows_stage);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
+  g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
 
   return g_test_run ();
 }

@@ -8,7 +8,10 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "om-database.h"
 
@@ -29,6 +32,7 @@ struct _OmDatabase
 
   char      *path;
   sqlite3   *db;
+  int        schema_version;  /* of the file being read */
   GPtrArray *loaded_opportunities;
   GPtrArray *loaded_templates;
 };
@@ -231,6 +235,52 @@ query_int (sqlite3    *db,
   return value;
 }
 
+/* Where a failure came from, when it was not the file's contents */
+typedef enum
+{
+  PLACE_OK,
+  PLACE_READ_ONLY,
+  PLACE_DISK_FULL,
+} PlaceFailure;
+
+static PlaceFailure
+place_failure_from_errno (int saved)
+{
+  switch (saved)
+    {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      return PLACE_DISK_FULL;
+    case EROFS:
+    case EACCES:
+    case EPERM:
+      return PLACE_READ_ONLY;
+    default:
+      return PLACE_OK;
+    }
+}
+
+static PlaceFailure
+place_failure_from_sqlite (sqlite3 *db,
+                           int      rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      return PLACE_DISK_FULL;
+    case SQLITE_READONLY:
+      return PLACE_READ_ONLY;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      /* e.g. a -shm that cannot grow on a full disk; the errno of
+       * another kind of failure may be stale */
+      return place_failure_from_errno (db ? sqlite3_system_errno (db) : 0);
+    default:
+      return PLACE_OK;
+    }
+}
+
 /* Writing */
 
 static gboolean
@@ -410,32 +460,41 @@ om_database_apply (OmBackend *backend,
                    GError   **error)
 {
   OmDatabase *self = OM_DATABASE (backend);
-  g_autofree char *reason = NULL;
+  g_autofree char *shown = NULL;
+  int rc;
 
-  if (!exec_sql (self, self->db, "BEGIN IMMEDIATE", error))
-    return FALSE;
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    goto failed;
 
   for (guint i = 0; i < changes->len; i++)
     if (!write_change (self->db, g_ptr_array_index (changes, i)))
-      {
-        reason = g_strdup (sqlite3_errmsg (self->db));
-        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
-                     _("The change could not be saved to “%s”: %s. Nothing was changed."),
-                     self->path, reason);
-        return FALSE;
-      }
+      goto failed;
 
-  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+
+failed:
+  rc = sqlite3_extended_errcode (self->db);
+  shown = om_text_escape_line (self->path);
+  switch (place_failure_from_sqlite (self->db, rc))
     {
-      reason = g_strdup (sqlite3_errmsg (self->db));
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    case PLACE_DISK_FULL:
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DISK_FULL,
+                   _("The change could not be saved to “%s”: the disk is full. Nothing was changed."), shown);
+      break;
+    case PLACE_READ_ONLY:
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_READ_ONLY,
+                   _("The change could not be saved to “%s”: it has become read-only. Nothing was changed."), shown);
+      break;
+    case PLACE_OK:
+    default:
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
                    _("The change could not be saved to “%s”: %s. Nothing was changed."),
-                   self->path, reason);
-      return FALSE;
+                   shown, sqlite3_errmsg (self->db));
+      break;
     }
-  return TRUE;
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
 }
 
 static void
@@ -471,9 +530,11 @@ damaged (OmDatabase  *self,
          const char  *what,
          GError     **error)
 {
+  g_autofree char *shown = om_text_escape_line (self->path);
+
   g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
                _("“%s” is damaged (%s). It was left unchanged; restore it from a backup."),
-               self->path, what);
+               shown, what);
   return FALSE;
 }
 
@@ -482,10 +543,15 @@ read_stages (OmDatabase        *self,
              OmOpportunityData *opp,
              GError           **error)
 {
+  /* schema 1, inspected before its migration, has no client side */
   sqlite3_stmt *stmt = prepare (self->db,
-                                "SELECT id, activity, milestone, kind, owner, client_owner, duration_days,"
-                                " probability, status, decided_on, lost_reason, client_description, notes"
-                                " FROM stages WHERE opportunity_id = ?1 ORDER BY position");
+                                self->schema_version >= 2
+                                ? "SELECT id, activity, milestone, kind, owner, client_owner, duration_days,"
+                                  " probability, status, decided_on, lost_reason, client_description, notes"
+                                  " FROM stages WHERE opportunity_id = ?1 ORDER BY position"
+                                : "SELECT id, activity, milestone, kind, owner, '', duration_days,"
+                                  " probability, status, decided_on, lost_reason, '', notes"
+                                  " FROM stages WHERE opportunity_id = ?1 ORDER BY position");
   int rc;
 
   if (stmt == NULL)
@@ -620,12 +686,19 @@ read_templates (OmDatabase *self,
                 GPtrArray  *out,
                 GError    **error)
 {
-  sqlite3_stmt *tpl = prepare (self->db, "SELECT id, name FROM templates ORDER BY id");
-  sqlite3_stmt *stage = prepare (self->db,
-                                 "SELECT activity, milestone, kind, duration_days, probability, client_description"
-                                 " FROM template_stages WHERE template_id = ?1 ORDER BY position");
+  sqlite3_stmt *tpl = NULL;
+  sqlite3_stmt *stage = NULL;
   gboolean ok = FALSE;
   int rc;
+
+  /* templates came with schema 2 */
+  if (self->schema_version < 2)
+    return TRUE;
+
+  tpl = prepare (self->db, "SELECT id, name FROM templates ORDER BY id");
+  stage = prepare (self->db,
+                   "SELECT activity, milestone, kind, duration_days, probability, client_description"
+                   " FROM template_stages WHERE template_id = ?1 ORDER BY position");
 
   if (tpl == NULL || stage == NULL)
     {
@@ -677,55 +750,183 @@ out:
 
 /* Opening */
 
+/* A full disk or a read-only place said as such, so that nobody
+ * restores a backup of a healthy file. */
+static gboolean
+set_place_error (GError       **error,
+                 PlaceFailure   failure,
+                 gboolean       creating,
+                 const char    *path)
+{
+  g_autofree char *shown = om_text_escape_line (path);
+
+  if (failure == PLACE_DISK_FULL)
+    {
+      if (creating)
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DISK_FULL,
+                     _("Could not create “%s”: the disk is full. Free some space, then try again."), shown);
+      else
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DISK_FULL,
+                     _("Could not open “%s”: the disk is full. Free some space, then try again. The file was left unchanged."),
+                     shown);
+      return TRUE;
+    }
+  if (failure == PLACE_READ_ONLY)
+    {
+      if (creating)
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_READ_ONLY,
+                     _("Could not create “%s”: its folder is read-only. Choose a folder you can write to."), shown);
+      else
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_READ_ONLY,
+                     _("“%s” is read-only, and Opportunity Manager saves every change at once. Make the file and its folder writable, or copy it to a folder you can write to. It was left unchanged."),
+                     shown);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Makes the missing folders of @dir, private to the user, and lists
+ * those it made, so that a failed creation can take them away again. */
+static gboolean
+make_folders (const char  *dir,
+              GPtrArray   *made,
+              GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  if (strcmp (parent, dir) != 0 && !make_folders (parent, made, error))
+    return FALSE;
+  if (g_mkdir (dir, 0700) != 0 && errno != EEXIST)
+    {
+      int saved = errno;
+      g_autofree char *shown = om_text_escape_line (dir);
+
+      if (!set_place_error (error, place_failure_from_errno (saved), TRUE, dir))
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                     _("Could not create the folder “%s”: %s"), shown, g_strerror (saved));
+      return FALSE;
+    }
+  g_ptr_array_add (made, g_strdup (dir));
+  return TRUE;
+}
+
 static gboolean
 create_file (const char  *path,
+             GPtrArray   *made_folders,
              GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   int fd;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
-                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
-      return FALSE;
-    }
+  if (!make_folders (dir, made_folders, error))
+    return FALSE;
 
   /* Only its owner may read the user's pipeline */
   fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
-                   _("Could not create “%s”: %s"), path, g_strerror (saved));
+      g_autofree char *shown = om_text_escape_line (path);
+
+      if (!set_place_error (error, place_failure_from_errno (saved), TRUE, path))
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                     _("Could not create “%s”: %s"), shown, g_strerror (saved));
       return FALSE;
     }
   g_close (fd, NULL);
   return TRUE;
 }
 
+/* A new database that could not be set up leaves nothing behind: not
+ * the file, not what SQLite made beside it, not the folders made for it. */
+static void
+remove_created (const char *path,
+                GPtrArray  *made_folders)
+{
+  const char *suffixes[] = { "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (path, suffixes[i], NULL);
+      g_remove (side);
+    }
+  g_remove (path);
+  for (guint i = made_folders->len; i > 0; i--)
+    g_rmdir (g_ptr_array_index (made_folders, i - 1));
+}
+
 /*
- * Only its size is looked at directly: opening and closing a descriptor
- * on a database file drops every POSIX lock this process holds on it,
- * SQLite's included, which can cost another connection its data. The
- * rest is read through SQLite.
+ * Only stat() looks at the file directly: opening and closing a
+ * descriptor on a database file drops every POSIX lock this process
+ * holds on it, SQLite's included, which can cost another connection its
+ * data. The rest is read through SQLite.
+ *
+ * Only a regular file (or a link to one) is a database: SQLite takes
+ * /dev/null for an empty one and a FIFO blocks the first read.
  */
 static gboolean
-file_is_empty (const char  *path,
-               gboolean    *empty,
-               GError     **error)
+check_file_kind (const char  *path,
+                 gboolean    *exists,
+                 gboolean    *empty,
+                 GError     **error)
 {
+  g_autofree char *shown = om_text_escape_line (path);
   GStatBuf st;
 
+  *exists = FALSE;
+  *empty = FALSE;
   if (g_stat (path, &st) != 0)
     {
       int saved = errno;
+
+      if (saved == ENOENT)
+        return TRUE;
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
-                   _("Could not open “%s”: %s"), path, g_strerror (saved));
+                   _("Could not open “%s”: %s"), shown, g_strerror (saved));
       return FALSE;
     }
-  *empty = st.st_size == 0;
+
+  if (S_ISDIR (st.st_mode))
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_REGULAR,
+                 _("“%s” is a folder, not a database file. Give the path of a database file."), shown);
+  else if (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode))
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_REGULAR,
+                 _("“%s” is a device, not a database file. Give the path of a database file."), shown);
+  else if (S_ISFIFO (st.st_mode))
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_REGULAR,
+                 _("“%s” is a pipe (FIFO), not a database file. Give the path of a database file."), shown);
+  else if (!S_ISREG (st.st_mode))
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_REGULAR,
+                 _("“%s” is not a regular file, so it cannot be a database. Give the path of a database file."), shown);
+  else
+    {
+      *exists = TRUE;
+      *empty = st.st_size == 0;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Saving needs the file and its folder (for the -wal and -shm files)
+ * writable. Said before anything is written, backups included. */
+static gboolean
+check_writable (const char  *path,
+                GError     **error)
+{
+  g_autofree char *real = realpath (path, NULL);
+  g_autofree char *dir = g_path_get_dirname (real ? real : path);
+
+  if (g_access (real ? real : path, W_OK) != 0 || g_access (dir, W_OK) != 0)
+    {
+      int saved = errno;
+
+      if (set_place_error (error, place_failure_from_errno (saved), FALSE, path))
+        return FALSE;
+      set_place_error (error, PLACE_READ_ONLY, FALSE, path);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -753,6 +954,7 @@ take_backup (sqlite3     *source,
   g_autofree char *backup_path = backup_path_for (path, version);
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
+  PlaceFailure failure;
   int rc;
 
   rc = sqlite3_open_v2 (backup_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -768,83 +970,213 @@ take_backup (sqlite3     *source,
       else
         rc = sqlite3_errcode (dest);
     }
-  if (rc != SQLITE_OK)
-    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_MIGRATION,
-                 _("Could not make a backup of “%s” before updating it: %s. It was left unchanged."),
-                 path, dest ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
-  sqlite3_close_v2 (dest);
   if (rc == SQLITE_OK)
-    g_chmod (backup_path, 0600);
-  return rc == SQLITE_OK;
+    {
+      sqlite3_close_v2 (dest);
+      g_chmod (backup_path, 0600);
+      return TRUE;
+    }
+
+  failure = place_failure_from_sqlite (dest, rc);
+  if (failure == PLACE_DISK_FULL)
+    {
+      g_autofree char *shown = om_text_escape_line (path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DISK_FULL,
+                   _("Could not make a backup of “%s” before updating it: the disk is full. Free some space, then try again. It was left unchanged."),
+                   shown);
+    }
+  else if (!set_place_error (error, failure, FALSE, path))
+    {
+      g_autofree char *shown = om_text_escape_line (path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_MIGRATION,
+                   _("Could not make a backup of “%s” before updating it: %s. It was left unchanged."),
+                   shown, dest ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+    }
+  sqlite3_close_v2 (dest);
+  g_remove (backup_path);
+  return FALSE;
 }
 
-/* Reading a WAL-mode file, even read-only, makes SQLite create its
- * -wal and -shm files. A refused file must be left as we found it, so
- * whatever of those we created (and is empty of data) goes again. */
-static void
-remove_created_sidecars (const char *path,
-                         gboolean    had_wal,
-                         gboolean    had_shm)
+/* a -wal this size or smaller holds no transaction */
+#define WAL_HEADER_SIZE 32
+
+static goffset
+file_size (const char *path)
 {
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   GStatBuf st;
 
-  if (!had_wal && g_stat (wal, &st) == 0 && st.st_size == 0)
-    g_remove (wal);
-  if (!had_shm && !g_file_test (wal, G_FILE_TEST_EXISTS))
-    g_remove (shm);
+  return g_stat (path, &st) == 0 ? (goffset) st.st_size : -1;
 }
 
-static gboolean
-sidecar_exists (const char *path,
-                const char *suffix)
+static char *
+file_uri (const char *path,
+          const char *parameter)
 {
-  g_autofree char *side = g_strconcat (path, suffix, NULL);
-  return g_file_test (side, G_FILE_TEST_EXISTS);
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *escaped = g_uri_escape_string (absolute, "/", FALSE);
+
+  return g_strconcat ("file:", escaped, "?", parameter, NULL);
 }
 
-/* Looks at an existing file without writing to it. */
+/*
+ * A connection that reads the file as it is, without writing a byte of
+ * it, of its -wal or of its -shm (SPEC 8). Even a read-only connection
+ * normally rebuilds the -shm, creates a missing -wal and -shm, and the
+ * first read-write one checkpoints on close:
+ *
+ *  - with a -shm: `readonly_shm` maps it read-only (another process may
+ *    be using the file; this reads what it committed);
+ *  - with no frame in a -wal and no -journal (or when a -shm left by a
+ *    killed process cannot be used read-only, @use_shm %FALSE): the main
+ *    file is all of it: `immutable`;
+ *  - with frames in a -wal but no usable -shm, or a hot -journal (a
+ *    process was killed): reading them needs a writable -shm or a
+ *    rollback, so a private copy of the files is inspected instead, in
+ *    *@copy_dir.
+ */
+static sqlite3 *
+open_for_inspection (const char  *path,
+                     gboolean     use_shm,
+                     char       **copy_dir,
+                     GError     **error)
+{
+  g_autofree char *real = realpath (path, NULL);
+  const char *base = real ? real : path;
+  g_autofree char *wal = g_strconcat (base, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (base, "-shm", NULL);
+  g_autofree char *journal = g_strconcat (base, "-journal", NULL);
+  g_autofree char *uri = NULL;
+  sqlite3 *db = NULL;
+  int rc;
+
+  *copy_dir = NULL;
+  if ((use_shm && g_file_test (shm, G_FILE_TEST_EXISTS) && file_size (journal) <= 0) ||
+      (file_size (wal) <= WAL_HEADER_SIZE && file_size (journal) <= 0))
+    {
+      if (use_shm && g_file_test (shm, G_FILE_TEST_EXISTS))
+        uri = file_uri (path, "readonly_shm=1");
+      else
+        uri = file_uri (path, "immutable=1");
+      rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    }
+  else
+    {
+      const char *suffixes[] = { "", "-wal", "-journal" };
+      g_autofree char *copy = NULL;
+
+      *copy_dir = g_dir_make_tmp ("oppmanager-inspect-XXXXXX", error);
+      if (*copy_dir == NULL)
+        return NULL;
+      copy = g_build_filename (*copy_dir, "copy.db", NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *from_path = g_strconcat (base, suffixes[i], NULL);
+          g_autofree char *to_path = g_strconcat (copy, suffixes[i], NULL);
+          g_autoptr(GFile) from = g_file_new_for_path (from_path);
+          g_autoptr(GFile) to = g_file_new_for_path (to_path);
+          g_autoptr(GError) local = NULL;
+
+          if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &local) &&
+              !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            {
+              g_autofree char *shown = om_text_escape_line (path);
+              g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                           _("Could not read “%s”: %s. It was left unchanged."), shown, local->message);
+              return NULL;
+            }
+        }
+      /* read-write: SQLite may roll back the copy's journal */
+      rc = sqlite3_open_v2 (copy, &db, SQLITE_OPEN_READWRITE, NULL);
+    }
+
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *shown = om_text_escape_line (path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not open “%s”: %s"), shown, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  /* belt and braces: this connection never checkpoints */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  return db;
+}
+
+static void
+remove_copy (char *copy_dir)
+{
+  GDir *dir;
+  const char *name;
+
+  if (copy_dir == NULL)
+    return;
+  dir = g_dir_open (copy_dir, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (copy_dir, name, NULL);
+      g_remove (child);
+    }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (copy_dir);
+  g_free (copy_dir);
+}
+
+/* Judges an existing file, contents included, without writing to it:
+ * only a file accepted here is ever opened for writing. What it read is
+ * what the file holds: a migration only adds what has defaults. */
 static gboolean
-inspect (const char  *path,
+inspect (OmDatabase  *self,
          int         *version,
+         GPtrArray   *opportunities,
+         GPtrArray   *templates,
          GError     **error)
 {
-  gboolean had_wal = sidecar_exists (path, "-wal");
-  gboolean had_shm = sidecar_exists (path, "-shm");
-  sqlite3 *db = NULL;
+  g_autofree char *shown = om_text_escape_line (self->path);
+  g_autofree char *copy_dir = NULL;
   g_autofree char *check = NULL;
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
   int app_id = 0;
   int n_tables = 0;
-  int rc;
 
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
-  if (rc != SQLITE_OK)
+  g_assert (self->db == NULL);
+  for (int attempt = 0; attempt < 2; attempt++)
     {
-      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
-                   _("Could not open “%s”: %s"), path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-      goto out;
-    }
-  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+      self->db = open_for_inspection (self->path, attempt == 0, &copy_dir, error);
+      if (self->db == NULL)
+        goto out;
 
-  app_id = query_int (db, "PRAGMA application_id", &ok);
-  if (ok)
-    *version = query_int (db, "PRAGMA user_version", &ok);
-  if (ok)
-    n_tables = query_int (db, "SELECT count(*) FROM sqlite_master", &ok);
-  if (!ok && sqlite3_errcode (db) == SQLITE_NOTADB)
+      app_id = query_int (self->db, "PRAGMA application_id", &ok);
+      if (ok)
+        *version = query_int (self->db, "PRAGMA user_version", &ok);
+      if (ok)
+        n_tables = query_int (self->db, "SELECT count(*) FROM sqlite_master", &ok);
+      if (ok || sqlite3_errcode (self->db) == SQLITE_NOTADB)
+        break;
+
+      /* A -shm left by a killed process may not be readable without
+       * rebuilding it (SQLITE_PROTOCOL): judge the files without it */
+      g_debug ("Reading %s through its -shm: %s", self->path, sqlite3_errmsg (self->db));
+      if (attempt == 0)
+        {
+          g_clear_pointer (&self->db, sqlite3_close_v2);
+          remove_copy (g_steal_pointer (&copy_dir));
+        }
+    }
+  if (!ok && sqlite3_errcode (self->db) == SQLITE_NOTADB)
     {
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_NOT_DATABASE,
-                   _("“%s” is not an Opportunity Manager database. It was left unchanged."), path);
+                   _("“%s” is not an Opportunity Manager database. It was left unchanged."), shown);
       goto out;
     }
   if (!ok)
     {
+      g_debug ("Reading the header of %s: %s", self->path, sqlite3_errmsg (self->db));
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
-                   _("“%s” is damaged (%s). It was left unchanged; restore it from a backup."),
-                   path, sqlite3_errmsg (db));
+                   _("“%s” is damaged: it is incomplete or broken and cannot be read. It was left unchanged; restore it from a backup."),
+                   shown);
       goto out;
     }
   ok = FALSE;
@@ -859,47 +1191,58 @@ inspect (const char  *path,
     {
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_FOREIGN,
                    _("“%s” is a database of another application, not of Opportunity Manager. It was left unchanged."),
-                   path);
+                   shown);
       goto out;
     }
   if (*version > OM_DATABASE_SCHEMA_VERSION)
     {
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_TOO_NEW,
                    _("“%s” was written by a newer version of Opportunity Manager (database version %d; this version reads up to %d). Update the application to open it. It was left unchanged."),
-                   path, *version, OM_DATABASE_SCHEMA_VERSION);
+                   shown, *version, OM_DATABASE_SCHEMA_VERSION);
       goto out;
     }
   if (*version < 1)
     {
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
                    _("“%s” is damaged (it has no database version). It was left unchanged; restore it from a backup."),
-                   path);
+                   shown);
       goto out;
     }
 
-  stmt = prepare (db, "PRAGMA quick_check");
+  /* SQLite's report is many lines for a developer: the log gets it, the
+   * user one line that says what to do. */
+  stmt = prepare (self->db, "PRAGMA quick_check");
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     check = g_strdup (column_text (stmt, 0));
   else
-    check = g_strdup (sqlite3_errmsg (db));
+    check = g_strdup (sqlite3_errmsg (self->db));
   sqlite3_finalize (stmt);
   if (g_strcmp0 (check, "ok") != 0)
     {
+      g_debug ("quick_check of %s: %.2000s", self->path, check);
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
-                   _("“%s” is damaged (%s). It was left unchanged; restore it from a backup."),
-                   path, check);
+                   _("“%s” is damaged: its internal structure is broken. It was left unchanged; restore it from a backup."),
+                   shown);
       goto out;
     }
 
-  if (*version < OM_DATABASE_SCHEMA_VERSION && !take_backup (db, path, *version, error))
+  /* Contents that break the rules are refused here too, before the file
+   * is opened for writing */
+  self->schema_version = *version;
+  if (!read_opportunities (self, opportunities, error) ||
+      !read_templates (self, templates, error))
     goto out;
 
   ok = TRUE;
 
 out:
-  sqlite3_close_v2 (db);
-  if (!ok)
-    remove_created_sidecars (path, had_wal, had_shm);
+  if (ok && !check_writable (self->path, error))
+    ok = FALSE;
+  if (ok && *version != 0 && *version < OM_DATABASE_SCHEMA_VERSION &&
+      !take_backup (self->db, self->path, *version, error))
+    ok = FALSE;
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  remove_copy (g_steal_pointer (&copy_dir));
   return ok;
 }
 
@@ -928,9 +1271,71 @@ set_up (OmDatabase  *self,
   if (version != OM_DATABASE_SCHEMA_VERSION)
     {
       g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d", OM_DATABASE_SCHEMA_VERSION);
-      return exec_sql (self, self->db, pragma, error);
+      if (!exec_sql (self, self->db, pragma, error))
+        return FALSE;
     }
+  self->schema_version = OM_DATABASE_SCHEMA_VERSION;
   return TRUE;
+}
+
+/* Opens the accepted (or new) file for writing, and migrates it in one
+ * transaction. */
+static gboolean
+open_for_writing (OmDatabase  *self,
+                  int          version,
+                  gboolean     creating,
+                  GError     **error)
+{
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      if (!set_place_error (error, place_failure_from_sqlite (self->db, rc), creating, self->path))
+        {
+          g_autofree char *shown = om_text_escape_line (self->path);
+          g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO, _("Could not open “%s”: %s"),
+                       shown, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+        }
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
+  /* A write lock is taken on a WAL-mode file, so on a full disk this is
+   * where its -wal or -shm cannot grow. */
+  if (sqlite3_exec (self->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    goto failed;
+
+  if (!set_up (self, version, error))
+    {
+      PlaceFailure failure = place_failure_from_sqlite (self->db, sqlite3_extended_errcode (self->db));
+
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      if (failure != PLACE_OK && error && *error)
+        {
+          g_clear_error (error);
+          set_place_error (error, failure, creating, self->path);
+        }
+      return FALSE;
+    }
+  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (self->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+    goto failed;
+  return TRUE;
+
+failed:
+  rc = sqlite3_extended_errcode (self->db);
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!set_place_error (error, place_failure_from_sqlite (self->db, rc), creating, self->path))
+    {
+      g_autofree char *shown = om_text_escape_line (self->path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO, _("Could not open “%s”: %s"),
+                   shown, sqlite3_errmsg (self->db));
+    }
+  return FALSE;
 }
 
 /**
@@ -940,68 +1345,62 @@ set_up (OmDatabase  *self,
  * Opens (or creates) the database, migrates it forward in one
  * transaction after a backup copy, and reads everything in it. A file
  * that is not ours, is damaged or is too new is refused and left
- * byte-for-byte unchanged.
+ * byte-for-byte unchanged, and so is a healthy one that cannot be
+ * written (read-only, disk full: said as such). Only a regular file is
+ * a database.
  */
 OmDatabase *
 om_database_open (const char  *path,
                   GError     **error)
 {
   g_autoptr(OmDatabase) self = NULL;
-  g_autoptr(GPtrArray) opportunities = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) made_folders = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+  gboolean exists = FALSE;
   gboolean empty = FALSE;
   int version = 0;
-  int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      if (!create_file (path, error))
-        return NULL;
-      empty = TRUE;
-    }
-  else if (!file_is_empty (path, &empty, error))
-    return NULL;
-
-  if (!empty && !inspect (path, &version, error))
+  if (!check_file_kind (path, &exists, &empty, error))
     return NULL;
 
   self = g_object_new (OM_TYPE_DATABASE, NULL);
   self->path = g_strdup (path);
 
-  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE, NULL);
-  if (rc != SQLITE_OK)
+  if (!exists)
     {
-      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO, _("Could not open “%s”: %s"),
-                   path, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      if (!create_file (path, made_folders, error))
+        {
+          remove_created (path, made_folders);
+          return NULL;
+        }
+    }
+  else if (empty)
+    {
+      if (!check_writable (path, error))
+        return NULL;
+    }
+  else if (g_access (path, R_OK) != 0)
+    {
+      int saved = errno;
+      g_autofree char *shown = om_text_escape_line (path);
+
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not read “%s”: %s. It was left unchanged."), shown, g_strerror (saved));
       return NULL;
     }
-  sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-
-  if (!exec_sql (self, self->db, "PRAGMA foreign_keys = ON", error))
+  else if (!inspect (self, &version, opportunities, templates, error))
     return NULL;
 
-  /* Migrate and read in one transaction: if what we read is refused,
-   * the rollback leaves the file as it was. */
-  if (!exec_sql (self, self->db, "BEGIN IMMEDIATE", error))
-    return NULL;
-
-  opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
-  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
-  if (!set_up (self, version, error) ||
-      !read_opportunities (self, opportunities, error) ||
-      !read_templates (self, templates, error) ||
-      !exec_sql (self, self->db, "COMMIT", error))
+  if (!open_for_writing (self, version, !exists, error))
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_clear_pointer (&self->db, sqlite3_close_v2);
+      if (!exists)
+        remove_created (path, made_folders);
       return NULL;
     }
-
-  if (!exec_sql (self, self->db, "PRAGMA journal_mode = WAL", error) ||
-      !exec_sql (self, self->db, "PRAGMA synchronous = FULL", error))
-    return NULL;
 
   self->loaded_opportunities = g_steal_pointer (&opportunities);
   self->loaded_templates = g_steal_pointer (&templates);

@@ -12,6 +12,11 @@ G_BEGIN_DECLS
  *
  * Why a database was refused or a write failed. A refused file is left
  * byte-for-byte as it was.
+ *
+ * %OM_STORE_ERROR_READ_ONLY and %OM_STORE_ERROR_DISK_FULL are about where
+ * the file is, not about the file: a healthy database gets them, and no
+ * backup needs restoring. %OM_STORE_ERROR_NOT_REGULAR: the path names a
+ * folder, a device or a FIFO.
  */
 typedef enum
 {
@@ -22,6 +27,9 @@ typedef enum
   OM_STORE_ERROR_TOO_NEW,
   OM_STORE_ERROR_MIGRATION,
   OM_STORE_ERROR_WRITE,
+  OM_STORE_ERROR_READ_ONLY,
+  OM_STORE_ERROR_DISK_FULL,
+  OM_STORE_ERROR_NOT_REGULAR,
 } OmStoreError;
 
 #define OM_STORE_ERROR (om_store_error_quark ())

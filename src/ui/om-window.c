@@ -371,9 +371,11 @@ show_open_error (OmWindow     *self,
                  const GError *error)
 {
   GtkWidget *dialog;
+  /* The store's message says what is wrong and what to do about it
+   * (restore a backup only when the file is damaged) */
   g_autofree char *text = g_strdup_printf ("%s\n\n%s", error->message,
-                                           _("Restore the file from a backup, or start Opportunity Manager "
-                                             "with --database=PATH to use another file."));
+                                           _("To use another file, start Opportunity Manager "
+                                             "with --database=PATH."));
 
   gtk_label_set_text (self->error_label, text);
   update_page (self);
