@@ -321,6 +321,174 @@ test_selection_follows_stage (Fixture       *f,
   g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 3)), ==, "Feasibility Study");
 }
 
+/* The opportunity shown, which must be one the repository holds */
+static OmOpportunity *
+shown (Fixture *f)
+{
+  OmOpportunity *opp = om_opportunity_view_get_opportunity (om_window_get_view (f->window));
+  guint position;
+
+  if (opp != NULL)
+    g_assert_true (g_list_store_find (G_LIST_STORE (om_repository_get_opportunities (f->repository)),
+                                      opp, &position));
+  return opp;
+}
+
+/* Undo and redo (issue 8, item 1) */
+
+static void
+activate (Fixture    *f,
+          const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
+  iterate ();
+}
+
+/* A new opportunity, its title and client committed, then Undo three
+ * times (the header bar's button): the last undo removes the opportunity
+ * on show, which the window then read after it was freed */
+static void
+test_buttons_new_then_undo_three_times (Fixture       *f,
+                                        gconstpointer  data)
+{
+  GListModel *opportunities = om_repository_get_opportunities (f->repository);
+  OmOpportunity *opp;
+  g_autoptr(OmOpportunityData) edited = NULL;
+
+  activate (f, "win.new-opportunity");
+  opp = shown (f);
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_free (edited->title);
+  edited->title = g_strdup ("Harbour cranes");
+  g_assert_true (om_opportunity_edit (opp, edited, NULL));
+  g_free (edited->client);
+  edited->client = g_strdup ("Port of Ghent");
+  g_assert_true (om_opportunity_edit (opp, edited, NULL));
+  iterate ();
+
+  activate (f, "win.undo");
+  activate (f, "win.undo");
+  g_assert_cmpstr (om_opportunity_get_title (shown (f)), ==, "New Opportunity");
+  activate (f, "win.undo");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 2);
+  g_assert_nonnull (shown (f));
+  g_assert_null (strstr (om_window_get_banner_message (f->window) ? om_window_get_banner_message (f->window) : "",
+                         "removed"));
+  activate (f, "win.redo");
+  g_assert_cmpstr (om_opportunity_get_title (shown (f)), ==, "New Opportunity");
+  activate (f, "win.redo");
+  activate (f, "win.redo");
+  g_assert_cmpstr (om_opportunity_get_client (shown (f)), ==, "Port of Ghent");
+}
+
+/* Remove the opportunity on show, Undo, Redo, and again: the redo
+ * removes the one the undo brought back, on show */
+static void
+test_buttons_remove_undo_redo (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  for (guint i = 0; i < 3; i++)
+    {
+      activate (f, "win.remove-opportunity");
+      g_assert_null (om_repository_find (f->repository, f->id));
+      shown (f);
+      activate (f, "win.undo");
+      g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
+      activate (f, "win.redo");
+      g_assert_null (om_repository_find (f->repository, f->id));
+      shown (f);
+      activate (f, "win.undo");
+      g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
+    }
+}
+
+/* The @n-th widget of @type under @root, in the order of the tree */
+static GtkWidget *
+nth_of_type (GtkWidget *root,
+             GType      type,
+             guint     *n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (*n)-- == 0)
+        return child;
+      if ((found = nth_of_type (child, type, n)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_nth (GtkWidget *root,
+          GType      type,
+          guint      n)
+{
+  GtkWidget *found = nth_of_type (root, type, &n);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* the stage editor's first field */
+#define ACTIVITY_ENTRY(f) find_nth (om_opportunity_view_get_editor (om_window_get_view ((f)->window)), GTK_TYPE_ENTRY, 0)
+
+/* Undo and redo that remove what the stage editor shows */
+static void
+test_undo_removes_edited_stage (Fixture       *f,
+                                gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmStageEditor *editor = OM_STAGE_EDITOR (om_opportunity_view_get_editor (view));
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  om_opportunity_view_select_stage (view, 5);
+  iterate ();
+  activate (f, "win.stage-add-after");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
+  g_assert_cmpint (om_stage_editor_get_position (editor), ==, 6);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ACTIVITY_ENTRY (f))), ==, "New stage");
+
+  /* the last stage, on show, goes: the editor shows none or another */
+  activate (f, "win.undo");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+  g_assert_cmpint (om_stage_editor_get_position (editor), <, 6);
+  activate (f, "win.redo");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
+
+  /* a stage in the middle, on show, removed and brought back */
+  om_opportunity_view_select_stage (view, 3);
+  iterate ();
+  activate (f, "win.stage-remove");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+  activate (f, "win.undo");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
+  om_opportunity_view_select_stage (view, 3);
+  iterate ();
+  activate (f, "win.redo");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ACTIVITY_ENTRY (f))), ==,
+                   om_stage_get_activity (om_opportunity_get_stage (opp, (guint) om_stage_editor_get_position (editor))));
+
+  /* the whole opportunity goes, with the stage on show */
+  activate (f, "win.remove-opportunity");
+  g_assert_null (shown (f));
+  g_assert_null (om_stage_editor_get_opportunity (editor));
+  activate (f, "win.undo");
+  g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
+  om_opportunity_view_select_stage (view, 2);
+  iterate ();
+  activate (f, "win.redo");
+  g_assert_null (om_repository_find (f->repository, f->id));
+  shown (f);
+  g_assert_null (om_window_get_banner_message (f->window) ? strstr (om_window_get_banner_message (f->window), "can no longer") : NULL);
+}
+
 static void
 test_shortcuts_window (void)
 {
@@ -346,6 +514,9 @@ main (int   argc,
   ADD ("/window/new-opportunity", test_new_opportunity);
   ADD ("/window/undo-shows-what-it-changes", test_undo_shows_what_it_changes);
   ADD ("/window/selection-follows-stage", test_selection_follows_stage);
+  ADD ("/window/buttons/new-then-undo-three-times", test_buttons_new_then_undo_three_times);
+  ADD ("/window/buttons/remove-undo-redo", test_buttons_remove_undo_redo);
+  ADD ("/window/undo-removes-edited-stage", test_undo_removes_edited_stage);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
 

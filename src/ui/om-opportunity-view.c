@@ -315,7 +315,11 @@ commit_fields (OmOpportunityView *self,
       return;
     }
 
-  if (!om_opportunity_edit (self->opportunity, edited, &error))
+  /* nothing typed: nothing to commit, not even to an opportunity that
+   * an undo has just removed */
+  if (om_opportunity_data_equal (om_opportunity_get_data (self->opportunity), edited, TRUE))
+    fill_fields (self, TRUE);
+  else if (!om_opportunity_edit (self->opportunity, edited, &error))
     refuse (self, error);
   else
     /* as the model keeps it: "eur" becomes "EUR", "12.5" becomes "12.50" */
@@ -490,8 +494,12 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
     {
       commit_fields (self, 0);
       om_stage_editor_commit_pending (self->editor);
-      g_signal_handlers_disconnect_by_data (self->opportunity, self);
+      /* the commit may have made the window show another one already */
+      if (self->opportunity == opportunity)
+        return;
     }
+  if (self->opportunity != NULL)
+    g_signal_handlers_disconnect_by_data (self->opportunity, self);
   g_set_object (&self->opportunity, opportunity);
   if (opportunity != NULL)
     g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (opportunity_notify_cb), self);
