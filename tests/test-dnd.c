@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "om-database.h"
+#include "om-test-support.h"
 #include "om-window.h"
 
 /*
@@ -26,57 +27,6 @@ date (const char *iso)
   OmDate d = 0;
   g_assert_true (om_date_parse (iso, &d));
   return d;
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
-}
-
-/* Runs xdotool while the window keeps answering events */
-static char *
-xdotool (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL;
-  GCancellable *cancellable = NULL;
-  const char *arg;
-  va_list args;
-  gboolean done = FALSE;
-
-  g_ptr_array_add (argv, g_strdup ("xdotool"));
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  while (!done)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      if (g_subprocess_get_identifier (process) == NULL)
-        done = TRUE;
-      else
-        g_usleep (5000);
-    }
-  g_subprocess_communicate (process, NULL, cancellable, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
-  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
 }
 
 static GPtrArray *
@@ -152,18 +102,18 @@ drag_stage (guint  from,
   g_autofree char *out = NULL;
 
   screen_point (x0, y, &sx, &sy);
-  out = xdotool ("mousemove", "--sync", sx, sy, "sleep", "0.2", "mousedown", "1", "sleep", "0.2", NULL);
+  out = om_test_xdotool ("mousemove", "--sync", sx, sy, "sleep", "0.2", "mousedown", "1", "sleep", "0.2", NULL);
   for (int step = 1; step <= 10; step++)
     {
       g_autofree char *mx = NULL, *my = NULL;
       g_autofree char *moved = NULL;
 
       screen_point (x0 + (to_x - x0) * step / 10.0, y + 3, &mx, &my);
-      moved = xdotool ("mousemove", mx, my, "sleep", "0.08", NULL);
+      moved = om_test_xdotool ("mousemove", mx, my, "sleep", "0.08", NULL);
     }
   g_free (out);
-  out = xdotool ("sleep", "0.3", "mouseup", "1", "sleep", "0.3", NULL);
-  iterate_for (500);
+  out = om_test_xdotool ("sleep", "0.3", "mouseup", "1", "sleep", "0.3", NULL);
+  om_test_iterate_for (500);
 }
 
 static void
@@ -198,23 +148,23 @@ test_keyboard_move_and_undo (void)
   /* focus on stage 4 (now "F"), as Tab or a click would put it */
   g_assert_true (om_timeline_focus_stage (timeline (), 3));
   g_assert_true (gtk_widget_activate (stage_widget));
-  iterate_for (200);
+  om_test_iterate_for (200);
   g_assert_cmpint (om_opportunity_view_get_selected (om_window_get_view (window)), ==, 3);
 
-  out = xdotool ("key", "--clearmodifiers", "alt+Right", "sleep", "0.3", NULL);
-  iterate_for (400);
+  out = om_test_xdotool ("key", "--clearmodifiers", "alt+Right", "sleep", "0.3", NULL);
+  om_test_iterate_for (400);
   assert_order ("A B C D F E G H");
   /* focus stayed on the moved stage, at its new place */
   g_assert_true (gtk_widget_has_focus (stage_widget));
   g_assert_true (om_timeline_get_stage_widget (timeline (), 4) == stage_widget);
 
   g_free (out);
-  out = xdotool ("key", "--clearmodifiers", "ctrl+z", "sleep", "0.3", NULL);
-  iterate_for (400);
+  out = om_test_xdotool ("key", "--clearmodifiers", "ctrl+z", "sleep", "0.3", NULL);
+  om_test_iterate_for (400);
   assert_order ("A B C F D E G H");
   g_free (out);
-  out = xdotool ("key", "--clearmodifiers", "ctrl+z", "sleep", "0.3", NULL);
-  iterate_for (400);
+  out = om_test_xdotool ("key", "--clearmodifiers", "ctrl+z", "sleep", "0.3", NULL);
+  om_test_iterate_for (400);
   assert_order ("A B C D E F G H");
 }
 
@@ -252,9 +202,9 @@ set_up (void)
   gtk_window_set_title (GTK_WINDOW (window), "om-test-dnd");
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (1500);
+  om_test_iterate_for (1500);
 
-  geometry = xdotool ("search", "--sync", "--name", "^om-test-dnd$", "getwindowgeometry", "--shell", NULL);
+  geometry = om_test_xdotool ("search", "--sync", "--name", "^om-test-dnd$", "getwindowgeometry", "--shell", NULL);
   lines = g_strsplit (geometry, "\n", -1);
   for (guint i = 0; lines[i]; i++)
     {
@@ -263,9 +213,9 @@ set_up (void)
       else if (g_str_has_prefix (lines[i], "Y="))
         win_y = atoi (lines[i] + 2);
     }
-  g_free (xdotool ("search", "--name", "^om-test-dnd$", "windowraise", NULL));
-  g_free (xdotool ("search", "--name", "^om-test-dnd$", "windowfocus", "--sync", NULL));
-  iterate_for (300);
+  g_free (om_test_xdotool ("search", "--name", "^om-test-dnd$", "windowraise", NULL));
+  g_free (om_test_xdotool ("search", "--name", "^om-test-dnd$", "windowfocus", "--sync", NULL));
+  om_test_iterate_for (300);
   assert_order ("A B C D E F G H");
 }
 
@@ -277,9 +227,9 @@ main (int   argc,
   const char *files[] = { "dnd.db", "dnd.db-wal", "dnd.db-shm" };
 
   gtk_test_init (&argc, &argv, NULL);
-  if (!g_find_program_in_path ("xdotool") || g_getenv ("DISPLAY") == NULL)
+  if (!om_test_can_drive_x ())
     {
-      g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
+      g_test_skip ("needs an X display and om_test_xdotool (build-aux/test provides both)");
       return g_test_run ();
     }
 
@@ -291,7 +241,7 @@ main (int   argc,
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate_for (100);
+  om_test_iterate_for (100);
   g_clear_object (&repository);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {

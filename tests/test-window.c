@@ -6,6 +6,7 @@
 
 #include "om-database.h"
 #include "om-stage-editor.h"
+#include "om-test-support.h"
 #include "om-window.h"
 
 /*
@@ -321,6 +322,554 @@ test_selection_follows_stage (Fixture       *f,
   g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 3)), ==, "Feasibility Study");
 }
 
+/* Real keys */
+
+/* Gives the window the X keyboard focus, so that xdotool's keys reach it
+ * as a person's would; FALSE (and the test skipped) without a display
+ * that xdotool can drive. */
+static gboolean
+take_keyboard (Fixture *f)
+{
+  if (!om_test_can_drive_x ())
+    {
+      g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
+      return FALSE;
+    }
+  gtk_window_set_title (GTK_WINDOW (f->window), "om-test-window");
+  om_test_iterate_for (300);
+  g_free (om_test_xdotool ("search", "--sync", "--name", "^om-test-window$", "windowraise", NULL));
+  g_free (om_test_xdotool ("search", "--sync", "--name", "^om-test-window$", "windowfocus", "--sync", NULL));
+  om_test_iterate_for (300);
+  return TRUE;
+}
+
+/* One key or chord, xdotool's way ("ctrl+z", "Tab", "Escape") */
+static void
+press (const char *keys)
+{
+  g_free (om_test_xdotool ("key", "--clearmodifiers", keys, NULL));
+  om_test_iterate_for (250);
+}
+
+static void
+type (const char *text)
+{
+  g_free (om_test_xdotool ("type", "--clearmodifiers", "--delay", "20", text, NULL));
+  om_test_iterate_for (250);
+}
+
+static GtkWidget *
+focus_widget (Fixture *f)
+{
+  return gtk_root_get_focus (GTK_ROOT (f->window));
+}
+
+/* The GtkEntry that has the keyboard focus (its GtkText has it really) */
+static GtkEditable *
+focused_entry (Fixture *f)
+{
+  GtkWidget *focus = focus_widget (f);
+  GtkWidget *entry = focus ? gtk_widget_get_ancestor (focus, GTK_TYPE_ENTRY) : NULL;
+
+  g_assert_nonnull (entry);
+  return GTK_EDITABLE (entry);
+}
+
+/* The opportunity shown, which must be one the repository holds */
+static OmOpportunity *
+shown (Fixture *f)
+{
+  OmOpportunity *opp = om_opportunity_view_get_opportunity (om_window_get_view (f->window));
+  guint position;
+
+  if (opp != NULL)
+    g_assert_true (g_list_store_find (G_LIST_STORE (om_repository_get_opportunities (f->repository)),
+                                      opp, &position));
+  return opp;
+}
+
+static gboolean
+has_title (Fixture    *f,
+           const char *title)
+{
+  GListModel *opportunities = om_repository_get_opportunities (f->repository);
+
+  for (guint i = 0; i < g_list_model_get_n_items (opportunities); i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, i);
+      if (g_strcmp0 (om_opportunity_get_title (opp), title) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Undo and redo (issue 8, item 1) */
+
+/* Ctrl+N, a title, Tab, a client, Tab, then Ctrl+Z three times: the last
+ * undo removes the opportunity on show; once a segmentation fault. */
+static void
+test_keys_new_then_undo_three_times (Fixture       *f,
+                                     gconstpointer  data)
+{
+  GListModel *opportunities = om_repository_get_opportunities (f->repository);
+  OmOpportunity *opp;
+
+  if (!take_keyboard (f))
+    return;
+
+  press ("ctrl+n");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 3);
+  opp = shown (f);
+  g_assert_nonnull (opp);
+  type ("Harbour cranes");
+  press ("Tab");
+  type ("Port of Ghent");
+  press ("Tab");
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Harbour cranes");
+  g_assert_cmpstr (om_opportunity_get_client (opp), ==, "Port of Ghent");
+
+  press ("ctrl+z");
+  g_assert_true (shown (f) == opp);
+  g_assert_cmpstr (om_opportunity_get_client (opp), ==, "New client");
+  press ("ctrl+z");
+  g_assert_true (shown (f) == opp);
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "New Opportunity");
+  press ("ctrl+z");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 2);
+  g_assert_false (has_title (f, "New Opportunity"));
+  /* the window shows what is left, and no complaint about the removed one */
+  g_assert_nonnull (shown (f));
+  g_assert_null (strstr (om_window_get_banner_message (f->window) ? om_window_get_banner_message (f->window) : "",
+                         "removed"));
+
+  /* and all of it again */
+  press ("ctrl+shift+z");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 3);
+  g_assert_cmpstr (om_opportunity_get_title (shown (f)), ==, "New Opportunity");
+  press ("ctrl+shift+z");
+  press ("ctrl+shift+z");
+  g_assert_cmpstr (om_opportunity_get_title (shown (f)), ==, "Harbour cranes");
+  g_assert_cmpstr (om_opportunity_get_client (shown (f)), ==, "Port of Ghent");
+}
+
+/* Remove the opportunity on show, Ctrl+Z, Ctrl+Shift+Z: the redo removes
+ * the one the undo brought back, on show; once a segmentation fault. */
+static void
+test_keys_remove_undo_redo (Fixture       *f,
+                            gconstpointer  data)
+{
+  GListModel *opportunities = om_repository_get_opportunities (f->repository);
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_iterate_for (200);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove-opportunity", NULL));
+  om_test_iterate_for (200);
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 1);
+  g_assert_null (om_repository_find (f->repository, f->id));
+
+  press ("ctrl+z");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 2);
+  g_assert_nonnull (shown (f));
+  g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
+  g_assert_cmpstr (om_opportunity_get_title (shown (f)), ==, "Fleet renewal");
+
+  press ("ctrl+shift+z");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 1);
+  g_assert_null (om_repository_find (f->repository, f->id));
+  shown (f);
+
+  /* and back and forth once more */
+  press ("ctrl+z");
+  g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
+  press ("ctrl+shift+z");
+  g_assert_null (om_repository_find (f->repository, f->id));
+  shown (f);
+}
+
+static void
+activate (Fixture    *f,
+          const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
+  iterate ();
+}
+
+/* A new opportunity, its title and client committed, then Undo three
+ * times (the header bar's button): the last undo removes the opportunity
+ * on show, which the window then read after it was freed */
+static void
+test_buttons_new_then_undo_three_times (Fixture       *f,
+                                        gconstpointer  data)
+{
+  GListModel *opportunities = om_repository_get_opportunities (f->repository);
+  OmOpportunity *opp;
+  g_autoptr(OmOpportunityData) edited = NULL;
+
+  activate (f, "win.new-opportunity");
+  opp = shown (f);
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_free (edited->title);
+  edited->title = g_strdup ("Harbour cranes");
+  g_assert_true (om_opportunity_edit (opp, edited, NULL));
+  g_free (edited->client);
+  edited->client = g_strdup ("Port of Ghent");
+  g_assert_true (om_opportunity_edit (opp, edited, NULL));
+  iterate ();
+
+  activate (f, "win.undo");
+  activate (f, "win.undo");
+  g_assert_cmpstr (om_opportunity_get_title (shown (f)), ==, "New Opportunity");
+  activate (f, "win.undo");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 2);
+  g_assert_nonnull (shown (f));
+  g_assert_null (strstr (om_window_get_banner_message (f->window) ? om_window_get_banner_message (f->window) : "",
+                         "removed"));
+  activate (f, "win.redo");
+  g_assert_cmpstr (om_opportunity_get_title (shown (f)), ==, "New Opportunity");
+  activate (f, "win.redo");
+  activate (f, "win.redo");
+  g_assert_cmpstr (om_opportunity_get_client (shown (f)), ==, "Port of Ghent");
+}
+
+/* Remove the opportunity on show, Undo, Redo, and again: the redo
+ * removes the one the undo brought back, on show */
+static void
+test_buttons_remove_undo_redo (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  for (guint i = 0; i < 3; i++)
+    {
+      activate (f, "win.remove-opportunity");
+      g_assert_null (om_repository_find (f->repository, f->id));
+      shown (f);
+      activate (f, "win.undo");
+      g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
+      activate (f, "win.redo");
+      g_assert_null (om_repository_find (f->repository, f->id));
+      shown (f);
+      activate (f, "win.undo");
+      g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
+    }
+}
+
+/* The @n-th widget of @type under @root, in the order of the tree */
+static GtkWidget *
+nth_of_type (GtkWidget *root,
+             GType      type,
+             guint     *n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (*n)-- == 0)
+        return child;
+      if ((found = nth_of_type (child, type, n)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_nth (GtkWidget *root,
+          GType      type,
+          guint      n)
+{
+  GtkWidget *found = nth_of_type (root, type, &n);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* the page's fields, in the order of the page */
+#define TITLE_ENTRY(f) find_nth (GTK_WIDGET (om_window_get_view ((f)->window)), GTK_TYPE_ENTRY, 0)
+#define CLIENT_ENTRY(f) find_nth (GTK_WIDGET (om_window_get_view ((f)->window)), GTK_TYPE_ENTRY, 1)
+#define ACTIVITY_ENTRY(f) find_nth (om_opportunity_view_get_editor (om_window_get_view ((f)->window)), GTK_TYPE_ENTRY, 0)
+#define NOTES_VIEW(f) find_nth (om_opportunity_view_get_editor (om_window_get_view ((f)->window)), GTK_TYPE_TEXT_VIEW, 1)
+
+static char *
+buffer_text (GtkWidget *text_view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+sidebar_shows (Fixture    *f,
+               const char *text)
+{
+  g_autofree char *sidebar = text_of (GTK_WIDGET (f->window));
+  g_autofree char *label = g_strdup_printf ("|%s|", text);
+
+  return strstr (sidebar, label) != NULL;
+}
+
+/* Typing in a field (issue 8, item 15) */
+
+/* Ctrl+Z undoes the typing in the field first, then the window's history;
+ * never past the value the field was given (it once emptied the field,
+ * and leaving it saved that) */
+static void
+test_keys_field_undo_then_app_undo (Fixture       *f,
+                                    gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  GtkEditable *title;
+  guint presses = 0;
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  g_free (edited->coordinator);
+  edited->coordinator = g_strdup ("Ann Berg");
+  g_assert_true (om_opportunity_edit (opp, edited, NULL));
+  om_test_iterate_for (200);
+
+  om_opportunity_view_focus_title (om_window_get_view (f->window));
+  om_test_iterate_for (200);
+  title = focused_entry (f);
+  g_assert_true (GTK_WIDGET (title) == TITLE_ENTRY (f));
+  press ("End");
+  type ("Baltic");
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "Fleet renewalBaltic");
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Fleet renewal");
+
+  /* the typing goes, step by step, and the window's history stays */
+  while (g_strcmp0 (gtk_editable_get_text (title), "Fleet renewal") != 0)
+    {
+      g_assert_cmpuint (++presses, <=, 6);
+      press ("ctrl+z");
+      g_assert_cmpstr (om_opportunity_get_coordinator (opp), ==, "Ann Berg");
+      g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Fleet renewal");
+    }
+  g_assert_true (focused_entry (f) == title);
+
+  /* nothing left in the field: the window's undo */
+  press ("ctrl+z");
+  g_assert_cmpstr (om_opportunity_get_coordinator (opp), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "Fleet renewal");
+  /* and redo, the same way round */
+  press ("ctrl+shift+z");
+  g_assert_cmpstr (om_opportunity_get_coordinator (opp), ==, "Ann Berg");
+  press ("ctrl+z");
+  g_assert_cmpstr (om_opportunity_get_coordinator (opp), ==, "");
+
+  /* the field was never emptied, and leaving it saves nothing */
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "Fleet renewal");
+  press ("Tab");
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Fleet renewal");
+  g_assert_null (om_window_get_banner_message (f->window));
+}
+
+/* The same in the stage editor, a single-line field and a text view */
+static void
+test_keys_stage_field_undo (Fixture       *f,
+                            gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  OmOpportunityView *view = om_window_get_view (f->window);
+  GtkWidget *notes;
+  g_autofree char *text = NULL;
+  guint presses = 0;
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_iterate_for (200);
+  /* stage 2's notes are in the window's history; stage 1 is shown after,
+   * so the notes view was last given stage 1's (empty) notes */
+  om_opportunity_view_select_stage (view, 1);
+  om_test_iterate_for (100);
+  gtk_widget_grab_focus (NOTES_VIEW (f));
+  type ("Bring the fleet list");
+  press ("Tab");
+  g_assert_cmpstr (om_stage_get_notes (om_opportunity_get_stage (opp, 1)), ==, "Bring the fleet list");
+  om_opportunity_view_select_stage (view, 0);
+  om_test_iterate_for (200);
+
+  notes = NOTES_VIEW (f);
+  gtk_widget_grab_focus (notes);
+  om_test_iterate_for (100);
+  type ("Call first");
+  text = buffer_text (notes);
+  g_assert_cmpstr (text, ==, "Call first");
+  while (TRUE)
+    {
+      g_autofree char *now = buffer_text (notes);
+
+      if (*now == '\0')
+        break;
+      g_assert_cmpuint (++presses, <=, 6);
+      press ("ctrl+z");
+      g_assert_cmpstr (om_stage_get_notes (om_opportunity_get_stage (opp, 1)), ==, "Bring the fleet list");
+    }
+  /* the view does not go back to stage 2's notes: the window undoes them */
+  press ("ctrl+z");
+  g_clear_pointer (&text, g_free);
+  text = buffer_text (notes);
+  g_assert_cmpstr (text, ==, "");
+  g_assert_cmpstr (om_stage_get_notes (om_opportunity_get_stage (opp, 1)), ==, "");
+
+  /* a single-line field */
+  gtk_widget_grab_focus (ACTIVITY_ENTRY (f));
+  om_test_iterate_for (100);
+  press ("End");
+  type ("Visit");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ACTIVITY_ENTRY (f))), ==, "Initial appointmentVisit");
+  presses = 0;
+  while (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (ACTIVITY_ENTRY (f))), "Initial appointment") != 0)
+    {
+      g_assert_cmpuint (++presses, <=, 6);
+      press ("ctrl+z");
+    }
+  press ("Tab");
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 0)), ==, "Initial appointment");
+  g_assert_null (om_window_get_banner_message (f->window));
+}
+
+/* Escape gives up what was typed, in every kind of field, and the
+ * sidebar shows what is typed meanwhile */
+static void
+test_keys_escape_reverts (Fixture       *f,
+                          gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  const char *undo_label = om_repository_get_undo_label (f->repository);
+  g_autofree char *notes = NULL;
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_iterate_for (200);
+
+  gtk_widget_grab_focus (CLIENT_ENTRY (f));
+  om_test_iterate_for (100);
+  type ("Baltic Lines");
+  g_assert_true (sidebar_shows (f, "Baltic Lines"));
+  g_assert_false (sidebar_shows (f, "Nordic Ferries"));
+  press ("Escape");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (CLIENT_ENTRY (f))), ==, "Nordic Ferries");
+  g_assert_true (sidebar_shows (f, "Nordic Ferries"));
+  g_assert_false (sidebar_shows (f, "Baltic Lines"));
+  press ("Tab");
+  g_assert_cmpstr (om_opportunity_get_client (opp), ==, "Nordic Ferries");
+
+  gtk_widget_grab_focus (ACTIVITY_ENTRY (f));
+  om_test_iterate_for (100);
+  type ("Lunch");
+  press ("Escape");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ACTIVITY_ENTRY (f))), ==, "Initial appointment");
+
+  gtk_widget_grab_focus (NOTES_VIEW (f));
+  om_test_iterate_for (100);
+  type ("Not this");
+  press ("Escape");
+  notes = buffer_text (NOTES_VIEW (f));
+  g_assert_cmpstr (notes, ==, "");
+  press ("Tab");
+
+  /* nothing was committed */
+  g_assert_cmpstr (om_repository_get_undo_label (f->repository), ==, undo_label);
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 0)), ==, "Initial appointment");
+  g_assert_null (om_window_get_banner_message (f->window));
+}
+
+/* The sidebar follows the typing, and what is committed, and an undo of
+ * it: never a stale value */
+static void
+test_keys_sidebar_follows_typing (Fixture       *f,
+                                  gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_iterate_for (200);
+  om_opportunity_view_focus_title (om_window_get_view (f->window));
+  om_test_iterate_for (100);
+  type ("Harbour cranes");
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Fleet renewal");
+  g_assert_true (sidebar_shows (f, "Harbour cranes"));
+  g_assert_false (sidebar_shows (f, "Fleet renewal"));
+  press ("Tab");
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Harbour cranes");
+  g_assert_true (sidebar_shows (f, "Harbour cranes"));
+  /* the window's undo, from the next field */
+  press ("ctrl+z");
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Fleet renewal");
+  g_assert_true (sidebar_shows (f, "Fleet renewal"));
+  g_assert_false (sidebar_shows (f, "Harbour cranes"));
+  /* a title being typed for one opportunity stays with it */
+  om_opportunity_view_focus_title (om_window_get_view (f->window));
+  om_test_iterate_for (100);
+  type ("Ferry");
+  g_assert_true (sidebar_shows (f, "Ferry"));
+  g_assert_true (sidebar_shows (f, "Another sale"));
+}
+
+/* Undo and redo that remove what the stage editor shows */
+static void
+test_undo_removes_edited_stage (Fixture       *f,
+                                gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmStageEditor *editor = OM_STAGE_EDITOR (om_opportunity_view_get_editor (view));
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  iterate ();
+  om_opportunity_view_select_stage (view, 5);
+  iterate ();
+  activate (f, "win.stage-add-after");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
+  g_assert_cmpint (om_stage_editor_get_position (editor), ==, 6);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ACTIVITY_ENTRY (f))), ==, "New stage");
+
+  /* the last stage, on show, goes: the editor shows none or another */
+  activate (f, "win.undo");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+  g_assert_cmpint (om_stage_editor_get_position (editor), <, 6);
+  activate (f, "win.redo");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
+
+  /* a stage in the middle, on show, removed and brought back */
+  om_opportunity_view_select_stage (view, 3);
+  iterate ();
+  activate (f, "win.stage-remove");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+  activate (f, "win.undo");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
+  om_opportunity_view_select_stage (view, 3);
+  iterate ();
+  activate (f, "win.redo");
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ACTIVITY_ENTRY (f))), ==,
+                   om_stage_get_activity (om_opportunity_get_stage (opp, (guint) om_stage_editor_get_position (editor))));
+
+  /* the whole opportunity goes, with the stage on show */
+  activate (f, "win.remove-opportunity");
+  g_assert_null (shown (f));
+  g_assert_null (om_stage_editor_get_opportunity (editor));
+  activate (f, "win.undo");
+  g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
+  om_opportunity_view_select_stage (view, 2);
+  iterate ();
+  activate (f, "win.redo");
+  g_assert_null (om_repository_find (f->repository, f->id));
+  shown (f);
+  g_assert_null (om_window_get_banner_message (f->window) ? strstr (om_window_get_banner_message (f->window), "can no longer") : NULL);
+}
+
 static void
 test_shortcuts_window (void)
 {
@@ -368,6 +917,15 @@ main (int   argc,
   ADD ("/window/new-opportunity", test_new_opportunity);
   ADD ("/window/undo-shows-what-it-changes", test_undo_shows_what_it_changes);
   ADD ("/window/selection-follows-stage", test_selection_follows_stage);
+  ADD ("/window/keys/new-then-undo-three-times", test_keys_new_then_undo_three_times);
+  ADD ("/window/keys/remove-undo-redo", test_keys_remove_undo_redo);
+  ADD ("/window/buttons/new-then-undo-three-times", test_buttons_new_then_undo_three_times);
+  ADD ("/window/buttons/remove-undo-redo", test_buttons_remove_undo_redo);
+  ADD ("/window/undo-removes-edited-stage", test_undo_removes_edited_stage);
+  ADD ("/window/keys/field-undo-then-app-undo", test_keys_field_undo_then_app_undo);
+  ADD ("/window/keys/stage-field-undo", test_keys_stage_field_undo);
+  ADD ("/window/keys/escape-reverts", test_keys_escape_reverts);
+  ADD ("/window/keys/sidebar-follows-typing", test_keys_sidebar_follows_typing);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);

@@ -18,6 +18,8 @@ struct _OmOpportunityRow
   GtkWidget      parent_instance;
 
   OmOpportunity *opportunity;
+  char          *draft_title;   /* being typed, not yet committed */
+  char          *draft_client;
   GtkWidget     *box;
   GtkWidget     *title;
   GtkWidget     *client;
@@ -36,14 +38,18 @@ update (OmOpportunityRow *self)
   g_autofree char *chance = NULL;
   g_autofree char *status = NULL;
   g_autofree char *description = NULL;
+  const char *title;
+  const char *client;
   OmOpportunityStatus st;
 
   if (opp == NULL)
     return;
 
   st = om_opportunity_get_status (opp);
-  gtk_label_set_text (GTK_LABEL (self->title), om_opportunity_get_title (opp));
-  gtk_label_set_text (GTK_LABEL (self->client), om_opportunity_get_client (opp));
+  title = self->draft_title ? self->draft_title : om_opportunity_get_title (opp);
+  client = self->draft_client ? self->draft_client : om_opportunity_get_client (opp);
+  gtk_label_set_text (GTK_LABEL (self->title), title);
+  gtk_label_set_text (GTK_LABEL (self->client), client);
 
   if (st == OM_OPPORTUNITY_STATUS_OPEN && om_opportunity_get_overdue (opp))
     /* Translators: status of an open opportunity whose current stage is late */
@@ -68,8 +74,7 @@ update (OmOpportunityRow *self)
   gtk_label_set_text (GTK_LABEL (self->chance), chance);
 
   description = g_strdup_printf (_("%s, %s. %s, %s, chain probability %s"),
-                                 om_opportunity_get_title (opp), om_opportunity_get_client (opp),
-                                 status, progress, chance);
+                                 title, client, status, progress, chance);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
 }
 
@@ -93,6 +98,8 @@ om_opportunity_row_dispose (GObject *object)
 
   om_opportunity_row_set_opportunity (self, NULL);
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->draft_title, g_free);
+  g_clear_pointer (&self->draft_client, g_free);
 
   G_OBJECT_CLASS (om_opportunity_row_parent_class)->dispose (object);
 }
@@ -150,8 +157,35 @@ om_opportunity_row_set_opportunity (OmOpportunityRow *self,
     return;
   if (self->opportunity != NULL)
     g_signal_handlers_disconnect_by_data (self->opportunity, self);
+  g_clear_pointer (&self->draft_title, g_free);
+  g_clear_pointer (&self->draft_client, g_free);
   g_set_object (&self->opportunity, opportunity);
   if (opportunity != NULL)
     g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (update), self);
+  update (self);
+}
+
+/**
+ * om_opportunity_row_set_draft:
+ * @title: (nullable): the title being typed for the opportunity, or
+ *   %NULL to show its own
+ * @client: (nullable): likewise for the client
+ *
+ * Shows what is being typed in the opportunity's page before it is
+ * committed, so the row is never behind the page.
+ */
+void
+om_opportunity_row_set_draft (OmOpportunityRow *self,
+                              const char       *title,
+                              const char       *client)
+{
+  g_return_if_fail (OM_IS_OPPORTUNITY_ROW (self));
+
+  if (g_strcmp0 (self->draft_title, title) == 0 && g_strcmp0 (self->draft_client, client) == 0)
+    return;
+  g_free (self->draft_title);
+  self->draft_title = g_strdup (title);
+  g_free (self->draft_client);
+  self->draft_client = g_strdup (client);
   update (self);
 }

@@ -13,5 +13,8 @@ G_DECLARE_FINAL_TYPE (OmOpportunityRow, om_opportunity_row, OM, OPPORTUNITY_ROW,
 GtkWidget *om_opportunity_row_new             (void);
 void       om_opportunity_row_set_opportunity (OmOpportunityRow *self,
                                                OmOpportunity    *opportunity);
+void       om_opportunity_row_set_draft       (OmOpportunityRow *self,
+                                               const char       *title,
+                                               const char       *client);
 
 G_END_DECLS

@@ -52,6 +52,7 @@ enum {
 
 enum {
   REFUSED,
+  DRAFT_CHANGED,
   N_SIGNALS
 };
 
@@ -59,7 +60,12 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 /* Shows the model's value, but leaves alone what the user is typing: a
- * focused field that no longer holds what was last shown in it. */
+ * focused field that no longer holds what was last shown in it.
+ *
+ * The model's value is where the field's own undo history starts: Ctrl+Z
+ * undoes what was typed since, and never goes back past it (it once
+ * brought back the empty field of before, which leaving it then saved);
+ * what was committed is undone by the window's history. */
 static void
 set_entry (GtkEntry   *entry,
            const char *text,
@@ -67,12 +73,16 @@ set_entry (GtkEntry   *entry,
 {
   const char *shown = g_object_get_data (G_OBJECT (entry), "om-shown");
   const char *current = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *value = g_strdup (text); /* @text may be @shown */
 
   if (!force && gtk_widget_get_focus_child (GTK_WIDGET (entry)) != NULL && g_strcmp0 (current, shown) != 0)
     return;
-  g_object_set_data_full (G_OBJECT (entry), "om-shown", g_strdup (text), g_free);
-  if (g_strcmp0 (current, text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_object_set_data_full (G_OBJECT (entry), "om-shown", g_strdup (value), g_free);
+  /* turning the history off forgets it */
+  gtk_editable_set_enable_undo (GTK_EDITABLE (entry), FALSE);
+  if (g_strcmp0 (current, value) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (entry), value);
+  gtk_editable_set_enable_undo (GTK_EDITABLE (entry), TRUE);
 }
 
 static char *
@@ -270,6 +280,8 @@ static void
 opportunity_notify_cb (OmOpportunityView *self)
 {
   fill (self);
+  /* what was typed may be committed now, or undone */
+  g_signal_emit (self, signals[DRAFT_CHANGED], 0);
 }
 
 static void
@@ -315,11 +327,21 @@ commit_fields (OmOpportunityView *self,
       return;
     }
 
-  if (!om_opportunity_edit (self->opportunity, edited, &error))
+  /* nothing typed: nothing to commit, not even to an opportunity that
+   * an undo has just removed */
+  if (om_opportunity_data_equal (om_opportunity_get_data (self->opportunity), edited, TRUE))
+    fill_fields (self, TRUE);
+  else if (!om_opportunity_edit (self->opportunity, edited, &error))
     refuse (self, error);
   else
     /* as the model keeps it: "eur" becomes "EUR", "12.5" becomes "12.50" */
     fill_fields (self, TRUE);
+}
+
+static void
+draft_changed_cb (OmOpportunityView *self)
+{
+  g_signal_emit (self, signals[DRAFT_CHANGED], 0);
 }
 
 static void
@@ -334,6 +356,25 @@ entry_leave_cb (GtkEventControllerFocus *controller,
                 OmOpportunityView       *self)
 {
   commit_fields (self, 0);
+}
+
+/* Escape gives up what was typed: the field shows the model's value */
+static gboolean
+entry_key_pressed_cb (GtkEventControllerKey *controller,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      OmOpportunityView     *self)
+{
+  GtkEntry *entry = GTK_ENTRY (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  const char *shown = g_object_get_data (G_OBJECT (entry), "om-shown");
+
+  if (keyval != GDK_KEY_Escape || self->opportunity == NULL ||
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), shown) == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  set_entry (entry, shown, TRUE);
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -372,10 +413,13 @@ watch_entry (OmOpportunityView *self,
              GtkEntry          *entry)
 {
   GtkEventController *focus = gtk_event_controller_focus_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   g_signal_connect (entry, "activate", G_CALLBACK (entry_activate_cb), self);
   g_signal_connect (focus, "leave", G_CALLBACK (entry_leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (entry), focus);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (entry_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (entry), keys);
 }
 
 static void
@@ -434,6 +478,16 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   signals[REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * OmOpportunityView::draft-changed:
+   *
+   * What is typed into the title or client field changed, or was
+   * committed, or another opportunity is shown: see
+   * om_opportunity_view_get_draft().
+   */
+  signals[DRAFT_CHANGED] = g_signal_new ("draft-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   g_type_ensure (OM_TYPE_TIMELINE);
   g_type_ensure (OM_TYPE_STAGE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-opportunity-view.ui");
@@ -466,6 +520,8 @@ om_opportunity_view_init (OmOpportunityView *self)
   watch_entry (self, self->coordinator_entry);
   watch_entry (self, self->value_entry);
   watch_entry (self, self->currency_entry);
+  g_signal_connect_swapped (self->title_entry, "changed", G_CALLBACK (draft_changed_cb), self);
+  g_signal_connect_swapped (self->client_entry, "changed", G_CALLBACK (draft_changed_cb), self);
   g_signal_connect (self->start_calendar, "day-selected", G_CALLBACK (day_selected_cb), self);
   g_signal_connect_swapped (self->timeline, "notify::selected", G_CALLBACK (timeline_selected_cb), self);
   g_signal_connect (self->editor, "refused", G_CALLBACK (child_refused_cb), self);
@@ -490,8 +546,12 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
     {
       commit_fields (self, 0);
       om_stage_editor_commit_pending (self->editor);
-      g_signal_handlers_disconnect_by_data (self->opportunity, self);
+      /* the commit may have made the window show another one already */
+      if (self->opportunity == opportunity)
+        return;
     }
+  if (self->opportunity != NULL)
+    g_signal_handlers_disconnect_by_data (self->opportunity, self);
   g_set_object (&self->opportunity, opportunity);
   if (opportunity != NULL)
     g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (opportunity_notify_cb), self);
@@ -512,6 +572,41 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
     }
   fill (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPPORTUNITY]);
+  g_signal_emit (self, signals[DRAFT_CHANGED], 0);
+}
+
+/* the field's text, trimmed, when it is not blank and not the model's */
+static char *
+draft_of (GtkEntry   *entry,
+          const char *committed)
+{
+  g_autofree char *text = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (entry)));
+
+  if (*text == '\0' || g_strcmp0 (text, committed) == 0)
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+/**
+ * om_opportunity_view_get_draft:
+ * @title: (out) (transfer full) (nullable): the title being typed, or
+ *   %NULL when the field holds the opportunity's title (or nothing,
+ *   which would be refused)
+ * @client: (out) (transfer full) (nullable): likewise for the client
+ *
+ * What is typed and not yet committed, for a preview elsewhere: the
+ * fields commit when left or on Enter, so that one edit is one undo step
+ * and Escape can still give it up.
+ */
+void
+om_opportunity_view_get_draft (OmOpportunityView  *self,
+                               char              **title,
+                               char              **client)
+{
+  g_return_if_fail (OM_IS_OPPORTUNITY_VIEW (self));
+
+  *title = self->opportunity ? draft_of (self->title_entry, om_opportunity_get_title (self->opportunity)) : NULL;
+  *client = self->opportunity ? draft_of (self->client_entry, om_opportunity_get_client (self->opportunity)) : NULL;
 }
 
 OmOpportunity *

@@ -21,5 +21,8 @@ int            om_opportunity_view_get_selected    (OmOpportunityView *self);
 void           om_opportunity_view_select_stage    (OmOpportunityView *self,
                                                     int                position);
 void           om_opportunity_view_focus_title     (OmOpportunityView *self);
+void           om_opportunity_view_get_draft       (OmOpportunityView  *self,
+                                                    char              **title,
+                                                    char              **client);
 
 G_END_DECLS

@@ -178,18 +178,27 @@ text_field_set (OmStageEditor *self,
 {
   GtkWidget *widget = text_field_widget (self, field);
 
+  /* The model's value is where the field's own undo history starts:
+   * Ctrl+Z undoes what was typed since, and never goes back past it (it
+   * once brought back the empty field of before, which leaving it then
+   * saved); what was committed is undone by the window's history. */
   self->busy++;
   if (GTK_IS_TEXT_VIEW (widget))
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
 
-      /* the model's value is not something Ctrl+Z in the view should undo */
+      /* an irreversible action also forgets the history before it */
       gtk_text_buffer_begin_irreversible_action (buffer);
       gtk_text_buffer_set_text (buffer, text, -1);
       gtk_text_buffer_end_irreversible_action (buffer);
     }
   else
-    gtk_editable_set_text (GTK_EDITABLE (widget), text);
+    {
+      /* turning the history off forgets it */
+      gtk_editable_set_enable_undo (GTK_EDITABLE (widget), FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (widget), text);
+      gtk_editable_set_enable_undo (GTK_EDITABLE (widget), TRUE);
+    }
   self->busy--;
 }
 
@@ -534,6 +543,26 @@ text_field_leave_cb (OmStageEditor           *self,
   commit_text_field (self, text_field_for_widget (self, widget));
 }
 
+/* Escape gives up what was typed: the field shows the model's value */
+static gboolean
+text_field_key_pressed_cb (GtkEventControllerKey *controller,
+                           guint                  keyval,
+                           guint                  keycode,
+                           GdkModifierType        state,
+                           OmStageEditor         *self)
+{
+  TextField field = text_field_for_widget (self, gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  g_autofree char *text = NULL;
+
+  if (keyval != GDK_KEY_Escape || self->stage == NULL || field >= N_TEXT_FIELDS)
+    return GDK_EVENT_PROPAGATE;
+  text = text_field_get (self, field);
+  if (g_strcmp0 (text, self->shown[field]) == 0)
+    return GDK_EVENT_PROPAGATE;
+  text_field_show_model (self, field, TRUE);
+  return GDK_EVENT_STOP;
+}
+
 static void
 spin_value_changed_cb (OmStageEditor *self,
                        GtkSpinButton *spin)
@@ -768,9 +797,13 @@ om_stage_editor_init (OmStageEditor *self)
 
   guard_spin (self->duration_spin);
   guard_spin (self->probability_spin);
-  /* Ctrl+Z undoes the last saved edit, the window's undo, everywhere */
-  gtk_text_buffer_set_enable_undo (gtk_text_view_get_buffer (self->description_view), FALSE);
-  gtk_text_buffer_set_enable_undo (gtk_text_view_get_buffer (self->notes_view), FALSE);
+  for (guint i = 0; i < N_TEXT_FIELDS; i++)
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (text_field_key_pressed_cb), self);
+      gtk_widget_add_controller (text_field_widget (self, i), keys);
+    }
 
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }

@@ -55,6 +55,7 @@ create_from (OmWindow             *self,
   g_autoptr(OmOpportunityData) data = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
+  gint64 id;
   OmDate today = om_date_today ();
 
   if (self->repository == NULL)
@@ -71,10 +72,11 @@ create_from (OmWindow             *self,
       report (self, error);
       return;
     }
+  id = om_opportunity_get_id (opp);
 
   gtk_drop_down_set_selected (self->status_filter, 0);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  om_window_select_opportunity (self, om_opportunity_get_id (opp));
+  om_window_select_opportunity (self, id);
   om_opportunity_view_focus_title (self->view);
 }
 
@@ -405,17 +407,21 @@ step_history (OmWindow *self,
                                           : om_repository_get_redo_label (self->repository));
   gint64 id = undo ? om_repository_get_undo_opportunity (self->repository)
                    : om_repository_get_redo_opportunity (self->repository);
-  OmOpportunity *shown = current_opportunity (self);
-  gboolean ok = undo ? om_repository_undo (self->repository, &error)
-                     : om_repository_redo (self->repository, &error);
+  /* by id, not by pointer: the step may remove the opportunity on show,
+   * and with it the last reference to the object (an undone creation, a
+   * redone removal) */
+  gint64 shown_id = current_opportunity (self) ? om_opportunity_get_id (current_opportunity (self)) : 0;
+  gboolean ok;
 
+  ok = undo ? om_repository_undo (self->repository, &error)
+            : om_repository_redo (self->repository, &error);
   if (!ok)
     {
       report (self, error);
       return;
     }
 
-  if (id != 0 && (shown == NULL || om_opportunity_get_id (shown) != id))
+  if (id != 0 && id != shown_id)
     {
       g_autofree char *message = NULL;
       OmOpportunity *changed = om_repository_find (self->repository, id);

@@ -14,6 +14,7 @@ struct _OmWindow
   GtkFilter            *filter;
   GtkSorter            *sorter;
   GtkSingleSelection   *selection;
+  GHashTable           *rows;     /* the sidebar's bound OmOpportunityRows */
   guint                 banner_timeout;
   guint                 day_timeout;
   OmDate                today;

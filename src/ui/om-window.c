@@ -178,6 +178,35 @@ search_changed_cb (OmWindow *self)
   gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* The row of the opportunity on show previews what is typed in its
+ * title and client fields: the fields commit when left, and the sidebar
+ * must not lag behind the page meanwhile. */
+static void
+show_draft (OmWindow         *self,
+            OmOpportunityRow *row,
+            OmOpportunity    *opportunity)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *client = NULL;
+
+  if (opportunity != NULL && opportunity == om_opportunity_view_get_opportunity (self->view))
+    om_opportunity_view_get_draft (self->view, &title, &client);
+  om_opportunity_row_set_draft (row, title, client);
+}
+
+static void
+draft_changed_cb (OmWindow *self)
+{
+  GHashTableIter iter;
+  gpointer row, opportunity;
+
+  if (self->rows == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, &opportunity))
+    show_draft (self, row, opportunity);
+}
+
 static void
 row_setup_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item)
@@ -187,17 +216,28 @@ row_setup_cb (GtkSignalListItemFactory *factory,
 
 static void
 row_bind_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item)
+             GtkListItem              *item,
+             OmWindow                 *self)
 {
-  om_opportunity_row_set_opportunity (OM_OPPORTUNITY_ROW (gtk_list_item_get_child (item)),
-                                      gtk_list_item_get_item (item));
+  OmOpportunityRow *row = OM_OPPORTUNITY_ROW (gtk_list_item_get_child (item));
+
+  om_opportunity_row_set_opportunity (row, gtk_list_item_get_item (item));
+  if (self->rows == NULL)
+    return;
+  g_hash_table_insert (self->rows, row, gtk_list_item_get_item (item));
+  show_draft (self, row, gtk_list_item_get_item (item));
 }
 
 static void
 row_unbind_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item)
+               GtkListItem              *item,
+               OmWindow                 *self)
 {
-  om_opportunity_row_set_opportunity (OM_OPPORTUNITY_ROW (gtk_list_item_get_child (item)), NULL);
+  OmOpportunityRow *row = OM_OPPORTUNITY_ROW (gtk_list_item_get_child (item));
+
+  if (self->rows != NULL)
+    g_hash_table_remove (self->rows, row);
+  om_opportunity_row_set_opportunity (row, NULL);
 }
 
 /**
@@ -247,8 +287,8 @@ show_repository (OmWindow     *self,
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (row_bind_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind_cb), NULL);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (row_bind_cb), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (row_unbind_cb), self, 0);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
@@ -412,6 +452,10 @@ om_window_dispose (GObject *object)
 {
   OmWindow *self = (OmWindow *) object;
 
+  /* what is being typed is committed while the window can still show
+   * the change; later, the sidebar it would update is gone */
+  if (self->view != NULL)
+    om_opportunity_view_set_opportunity (self->view, NULL);
   g_clear_handle_id (&self->banner_timeout, g_source_remove);
   g_clear_handle_id (&self->day_timeout, g_source_remove);
   if (self->list_view != NULL)
@@ -421,6 +465,7 @@ om_window_dispose (GObject *object)
   g_clear_object (&self->sorter);
   g_clear_object (&self->repository);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (om_window_parent_class)->dispose (object);
 }
@@ -461,7 +506,47 @@ schema_installed (void)
   return schema != NULL;
 }
 
-/* Escape cancels a stage's drag, whatever has the keyboard focus */
+/* Ctrl+Z (Ctrl+Shift+Z) in a text field: first the field's own typing,
+ * then, once the field has nothing left to undo (redo), the window's
+ * history. GtkText and GtkTextView keep these keys for themselves even
+ * when they have nothing to undo, so they are asked here first. */
+static gboolean
+step_history_from_field (OmWindow *self,
+                         gboolean  undo)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (GTK_IS_TEXT_VIEW (focus))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+
+      if (undo && gtk_text_buffer_get_can_undo (buffer))
+        gtk_text_buffer_undo (buffer);
+      else if (!undo && gtk_text_buffer_get_can_redo (buffer))
+        gtk_text_buffer_redo (buffer);
+      else
+        gtk_widget_activate_action (GTK_WIDGET (self), undo ? "win.undo" : "win.redo", NULL);
+      return GDK_EVENT_STOP;
+    }
+
+  if (GTK_IS_TEXT (focus))
+    {
+      g_autofree char *before = g_strdup (gtk_editable_get_text (GTK_EDITABLE (focus)));
+
+      /* GTK 4.8 cannot tell whether a GtkText can undo: every step it
+       * keeps changes the text, so an unchanged text means it had none */
+      gtk_widget_activate_action (focus, undo ? "text.undo" : "text.redo", NULL);
+      if (g_strcmp0 (before, gtk_editable_get_text (GTK_EDITABLE (focus))) == 0)
+        gtk_widget_activate_action (GTK_WIDGET (self), undo ? "win.undo" : "win.redo", NULL);
+      return GDK_EVENT_STOP;
+    }
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Keys the window sees before the focused widget: undo and redo in a
+ * text field, and Escape, which cancels a stage's drag wherever the
+ * keyboard focus is. */
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -469,6 +554,12 @@ key_pressed_cb (GtkEventControllerKey *controller,
                 GdkModifierType        state,
                 OmWindow              *self)
 {
+  GdkModifierType mods = state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK | GDK_SUPER_MASK);
+
+  if (gdk_keyval_to_lower (keyval) == GDK_KEY_z && mods == GDK_CONTROL_MASK)
+    return step_history_from_field (self, TRUE);
+  if (gdk_keyval_to_lower (keyval) == GDK_KEY_z && mods == (GDK_CONTROL_MASK | GDK_SHIFT_MASK))
+    return step_history_from_field (self, FALSE);
   if (keyval != GDK_KEY_Escape)
     return GDK_EVENT_PROPAGATE;
   return om_timeline_cancel_drag (om_opportunity_view_get_timeline (self->view));
@@ -492,6 +583,8 @@ om_window_init (OmWindow *self)
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->status_filter, "notify::selected", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "notify::selected", G_CALLBACK (_om_window_update_actions), self, G_CONNECT_SWAPPED);
+  self->rows = g_hash_table_new (NULL, NULL);
+  g_signal_connect_object (self->view, "draft-changed", G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
   self->today = om_date_today ();
   self->day_timeout = g_timeout_add_seconds (60, day_check_cb, self);
 
