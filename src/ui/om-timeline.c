@@ -603,6 +603,8 @@ sync_children (OmTimeline *self)
   GtkWidget *previous = NULL;
   GtkWidget *selected_child = NULL;
   guint position;
+  int was_selected;
+  int now_selected;
 
   if (self->selected >= 0 && (guint) self->selected < self->children->len)
     selected_child = g_ptr_array_index (self->children, self->selected);
@@ -643,15 +645,27 @@ sync_children (OmTimeline *self)
         gtk_widget_unparent (child);
     }
 
+  /* self->selected indexes the old children: clear it before they go */
+  if (selected_child != NULL)
+    om_stage_widget_set_selected (OM_STAGE_WIDGET (selected_child), FALSE);
+  was_selected = self->selected;
+  self->selected = -1;
   g_ptr_array_unref (self->children);
   self->children = g_steal_pointer (&next);
 
   /* the selection follows its stage when the plan is reordered, by a
    * drop, a move or an undo; a removed stage leaves it where it was */
   if (selected_child != NULL && g_ptr_array_find (self->children, selected_child, &position))
-    om_timeline_set_selected (self, (int) position);
-  else if (self->selected >= (int) n)
-    om_timeline_set_selected (self, n > 0 ? (int) n - 1 : -1);
+    now_selected = (int) position;
+  else if (was_selected >= (int) n)
+    now_selected = n > 0 ? (int) n - 1 : -1;
+  else
+    now_selected = was_selected;
+  if (now_selected >= 0)
+    om_stage_widget_set_selected (g_ptr_array_index (self->children, now_selected), TRUE);
+  self->selected = now_selected;
+  if (now_selected != was_selected)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
   invalidate (self);
 }
 
