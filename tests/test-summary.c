@@ -356,6 +356,30 @@ test_pages_hold_every_step_once (void)
   g_assert_cmpuint (next, ==, n + 1);
 }
 
+/* The "No." column is as wide as the plan's largest step number needs:
+ * a four-digit number is one word, not "100" over "0" */
+static void
+test_numbers_stay_whole (void)
+{
+  guint n = 1200;
+  gint64 id = import_plan (n);
+  guint n_pages;
+  g_autofree char *pdf = summary (id, &n_pages);
+  g_autofree char *text = all_text (pdf);
+  g_auto(GStrv) words = g_strsplit_set (text, " \n\f\t", -1);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    g_hash_table_add (seen, words[i]);
+  for (guint step = 1000; step <= n; step++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", step);
+
+      if (!g_hash_table_contains (seen, number))
+        g_error ("step %u's number is not one word in the summary", step);
+    }
+}
+
 /* SPEC 8: through a symlink, private when new */
 static void
 test_write_through_symlink (void)
@@ -510,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/summary/long-plan", test_long_plan);
   g_test_add_func ("/summary/agreement-block", test_agreement_block);
   g_test_add_func ("/summary/pages-hold-every-step-once", test_pages_hold_every_step_once);
+  g_test_add_func ("/summary/numbers-stay-whole", test_numbers_stay_whole);
   g_test_add_func ("/summary/write-through-symlink", test_write_through_symlink);
   g_test_add_func ("/summary/failure-keeps-old", test_failure_keeps_old);
   g_test_add_func ("/summary/interrupted-keeps-old", test_interrupted_keeps_old);

@@ -21,6 +21,12 @@ typedef struct
   gboolean in_table;
 } PageStart;
 
+/* Table columns, as fractions of the text width; the step number's
+ * column grows to fit the plan's largest number (size_columns()) */
+static const double column_shares[] = { 0.05, 0.39, 0.15, 0.15, 0.13, 0.13 };
+#define N_COLUMNS       G_N_ELEMENTS (column_shares)
+#define CELL_PADDING    3.0
+
 struct _OmSummary
 {
   OmOpportunityData *data;
@@ -30,6 +36,7 @@ struct _OmSummary
   OmSummaryPage      page;
   GArray            *page_starts;
   guint              n_pages;
+  double             column_widths[N_COLUMNS];  /* in points, set by pagination */
 };
 
 /* The summary is a sequence of units, each placed whole: the paragraphs
@@ -54,9 +61,6 @@ enum
 #define SMALL_SIZE      8.5
 #define GAP             12.0
 #define ROW_PADDING     5.0
-
-/* Table columns, as fractions of the text width */
-static const double column_widths[] = { 0.05, 0.39, 0.15, 0.15, 0.13, 0.13 };
 
 typedef struct
 {
@@ -383,7 +387,7 @@ step_state (const OmSummary *s,
 
 typedef struct
 {
-  PangoLayout *cells[G_N_ELEMENTS (column_widths)];
+  PangoLayout *cells[N_COLUMNS];
   PangoLayout *description;
   double       height;
 } Row;
@@ -403,7 +407,7 @@ column_x (const OmSummary *s,
   double x = s->page.margin_left;
 
   for (guint i = 0; i < column; i++)
-    x += column_widths[i] * text_width (s);
+    x += s->column_widths[i];
   return x;
 }
 
@@ -417,15 +421,15 @@ make_row (Pass       *pass,
   OmSummary *s = pass->summary;
   double h = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (column_widths); i++)
+  for (guint i = 0; i < N_COLUMNS; i++)
     {
-      double w = column_widths[i] * text_width (s) - 6;
+      double w = s->column_widths[i] - 2 * CELL_PADDING;
       row->cells[i] = text_layout (pass, cells[i], bold ? SMALL_SIZE : BODY_SIZE - 0.5, bold || i == 1, w);
       h = MAX (h, layout_height (row->cells[i]) + (i == 1 && description ? 0 : 0));
     }
   if (description != NULL && *description != '\0')
     {
-      row->description = text_layout (pass, description, SMALL_SIZE, FALSE, column_widths[1] * text_width (s) - 6);
+      row->description = text_layout (pass, description, SMALL_SIZE, FALSE, s->column_widths[1] - 2 * CELL_PADDING);
       h = MAX (h, layout_height (row->cells[1]) + 2 + layout_height (row->description));
     }
   row->height = h + 2 * ROW_PADDING;
@@ -456,13 +460,13 @@ draw_row (Pass     *pass,
       cairo_set_source_rgb (pass->cr, 0, 0, 0);
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (column_widths); i++)
-    show_layout (pass, row->cells[i], column_x (s, i) + 3, pass->y + ROW_PADDING);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    show_layout (pass, row->cells[i], column_x (s, i) + CELL_PADDING, pass->y + ROW_PADDING);
   if (row->description != NULL)
     {
       if (drawing (pass))
         cairo_set_source_rgb (pass->cr, 0.3, 0.3, 0.33);
-      show_layout (pass, row->description, column_x (s, 1) + 3,
+      show_layout (pass, row->description, column_x (s, 1) + CELL_PADDING,
                    pass->y + ROW_PADDING + layout_height (row->cells[1]) + 2);
       if (drawing (pass))
         cairo_set_source_rgb (pass->cr, 0, 0, 0);
@@ -471,6 +475,28 @@ draw_row (Pass     *pass,
     pass->y += row->height;
   else
     advance (pass, row->height);
+}
+
+/* The number column is as wide as the plan's largest step number
+ * needs, so that 1000 or 10000 is never broken over two lines; the
+ * other columns share what is left in their proportions. Measured once
+ * per pagination, in the cells' font. */
+static void
+size_columns (Pass *pass)
+{
+  OmSummary *s = pass->summary;
+  g_autofree char *largest = g_strdup_printf ("%u", MAX (s->data->stages->len, 1));
+  g_autoptr(PangoLayout) layout = text_layout (pass, largest, BODY_SIZE - 0.5, FALSE, -1);
+  double width = text_width (s);
+  double number;
+  int number_width;
+
+  pango_layout_get_size (layout, &number_width, NULL);
+  /* a point to spare: a layout's width is whole Pango units */
+  number = MAX (column_shares[0] * width, ceil ((double) number_width / PANGO_SCALE) + 2 * CELL_PADDING + 1);
+  s->column_widths[0] = number;
+  for (guint i = 1; i < N_COLUMNS; i++)
+    s->column_widths[i] = column_shares[i] / (1 - column_shares[0]) * (width - number);
 }
 
 static void
@@ -492,7 +518,7 @@ static void
 steps_heading (Pass *pass)
 {
   Row header = { 0 };
-  const char *header_cells[G_N_ELEMENTS (column_widths)] = { "", "", "", "", "", "" };
+  const char *header_cells[N_COLUMNS] = { "", "", "", "", "", "" };
 
   if (pass->summary->data->stages->len == 0)
     return;
@@ -639,6 +665,7 @@ om_summary_paginate (OmSummary           *self,
 
   self->page = *page;
   g_array_set_size (self->page_starts, 0);
+  size_columns (&pass);
   start_page (&pass);
   for (guint unit = 0; unit < n_units (self); unit++)
     run_unit (&pass, unit);

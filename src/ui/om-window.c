@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "om-opportunity-row.h"
+#include "om-stage-widget.h"
 #include "om-window-private.h"
 
 G_DEFINE_FINAL_TYPE (OmWindow, om_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -565,6 +566,51 @@ key_pressed_cb (GtkEventControllerKey *controller,
   return om_timeline_cancel_drag (om_opportunity_view_get_timeline (self->view));
 }
 
+/* Benchmark hook: build-aux/bench times the window to its first frame
+ * and to the first frame that shows a stage by reading these debug
+ * lines (G_MESSAGES_DEBUG=om-bench), instead of sleeping. Nothing is
+ * connected unless that domain's debug messages are shown. */
+#define BENCH_DOMAIN "om-bench"
+
+static gboolean
+shows_stage (GtkWidget *widget)
+{
+  if (OM_IS_STAGE_WIDGET (widget))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_mapped (child) && shows_stage (child))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+bench_first_frame_cb (GdkFrameClock *clock,
+                      GtkWidget     *window)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_first_frame_cb, window);
+  g_log (BENCH_DOMAIN, G_LOG_LEVEL_DEBUG, "first frame");
+}
+
+static void
+bench_first_stage_cb (GdkFrameClock *clock,
+                      GtkWidget     *window)
+{
+  if (!shows_stage (window))
+    return;
+  g_signal_handlers_disconnect_by_func (clock, bench_first_stage_cb, window);
+  g_log (BENCH_DOMAIN, G_LOG_LEVEL_DEBUG, "first stage");
+}
+
+static void
+bench_realize_cb (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (bench_first_frame_cb), window, 0);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (bench_first_stage_cb), window, 0);
+}
+
 static void
 om_window_init (OmWindow *self)
 {
@@ -600,6 +646,8 @@ om_window_init (OmWindow *self)
     g_signal_connect (target, "drop", G_CALLBACK (file_drop_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
   }
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, BENCH_DOMAIN))
+    g_signal_connect (self, "realize", G_CALLBACK (bench_realize_cb), NULL);
 }
 
 /**
