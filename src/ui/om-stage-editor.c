@@ -119,7 +119,7 @@ static const struct
   { "win.stage-lose", G_STRUCT_OFFSET (OmStageEditor, lose_button),
     N_("Mark the current stage lost, with the reason: this loses the whole opportunity") },
   { "win.stage-reopen", G_STRUCT_OFFSET (OmStageEditor, reopen_button),
-    N_("Undo the most recent decision: reopen the last won stage, or the lost one") },
+    N_("Reopen this stage: undo its decision, the most recent one in the plan") },
   { "win.stage-move-earlier", G_STRUCT_OFFSET (OmStageEditor, move_earlier_button),
     N_("Move this stage one place earlier in the chain") },
   { "win.stage-move-later", G_STRUCT_OFFSET (OmStageEditor, move_later_button),

@@ -589,7 +589,10 @@ stage_reopen_cb (GtkWidget  *widget,
 
   begin_stage_action (self);
 
-  if (!om_opportunity_reopen (current_opportunity (self), NULL, &error))
+  /* the stage the button was offered on: the model refuses any other */
+  if (selected_stage (self) < 0)
+    return;
+  if (!om_opportunity_reopen_stage (current_opportunity (self), (guint) selected_stage (self), NULL, &error))
     report (self, error);
   else
     om_opportunity_view_select_stage (self->view, om_opportunity_get_current_stage (current_opportunity (self)));
@@ -818,6 +821,7 @@ _om_window_update_actions (OmWindow *self)
   static const struct { const char *name; StageCheck check; } stage_actions[] = {
     { "stage-win", om_opportunity_can_win_stage },
     { "stage-lose", om_opportunity_can_lose_stage },
+    { "stage-reopen", om_opportunity_can_reopen_stage },
     { "stage-add-after", can_add_after },
     { "stage-remove", om_opportunity_can_remove_stage },
     { "stage-move-earlier", can_move_earlier },
@@ -854,15 +858,6 @@ _om_window_update_actions (OmWindow *self)
         set_stage_action (self, stage_actions[i].name, FALSE, _("Select a stage on the timeline first."));
       else
         check_stage_action (self, stage_actions[i].name, stage_actions[i].check, (guint) position);
-    }
-
-  if (opp == NULL)
-    set_stage_action (self, "stage-reopen", FALSE, NULL);
-  else
-    {
-      g_autoptr(GError) error = NULL;
-      gboolean ok = om_opportunity_can_reopen (opp, &error);
-      set_stage_action (self, "stage-reopen", ok, error ? error->message : NULL);
     }
 }
 
