@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "om-opportunity-row.h"
+#include "om-style.h"
 #include "om-window-private.h"
 
 G_DEFINE_FINAL_TYPE (OmWindow, om_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -476,6 +477,7 @@ static void
 om_window_init (OmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  om_style_init_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
 
   if (schema_installed ())
     {
