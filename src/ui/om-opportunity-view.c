@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-opportunity-view.h"
 #include "om-stage-editor.h"
 
@@ -106,8 +107,11 @@ add_warning_row (OmOpportunityView *self,
                  int                stage)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *list_row = gtk_list_box_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   GtkWidget *label = gtk_label_new (message);
+  /* Translators: how a screen reader reads a process-health warning */
+  g_autofree char *name = g_strdup_printf (_("Warning: %s"), message);
 
   gtk_widget_set_margin_start (row, 12);
   gtk_widget_set_margin_end (row, 6);
@@ -122,15 +126,17 @@ add_warning_row (OmOpportunityView *self,
   if (stage >= 0)
     {
       GtkWidget *show = gtk_button_new_with_label (_("Show Stage"));
-      g_autofree char *name = g_strdup_printf (_("Show stage %d"), stage + 1);
+      g_autofree char *show_name = g_strdup_printf (_("Show stage %d"), stage + 1);
 
-      gtk_accessible_update_property (GTK_ACCESSIBLE (show), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (show), GTK_ACCESSIBLE_PROPERTY_LABEL, show_name, -1);
       gtk_widget_set_valign (show, GTK_ALIGN_CENTER);
       g_object_set_data (G_OBJECT (show), "stage", GINT_TO_POINTER (stage));
       g_signal_connect (show, "clicked", G_CALLBACK (on_warning_show_clicked), self);
       gtk_box_append (GTK_BOX (row), show);
     }
-  gtk_list_box_append (self->warnings_list, row);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), row);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_list_box_append (self->warnings_list, list_row);
 }
 
 /* "Stages 1, 2 and 5" */
@@ -460,6 +466,7 @@ static void
 om_opportunity_view_init (OmOpportunityView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  om_accessible_name_buttons_by_label (GTK_WIDGET (self));
 
   watch_entry (self, self->title_entry);
   watch_entry (self, self->client_entry);

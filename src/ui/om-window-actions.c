@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-json.h"
 #include "om-print-operation.h"
 #include "om-summary.h"
@@ -562,6 +563,7 @@ stage_lose_cb (GtkWidget  *widget,
   gtk_box_append (GTK_BOX (box), data->entry);
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_window_set_child (GTK_WINDOW (data->dialog), box);
+  om_accessible_name_buttons_by_label (box);
   gtk_window_set_default_widget (GTK_WINDOW (data->dialog), data->confirm);
   {
     /* Escape cancels, as in any dialog */

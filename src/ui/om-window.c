@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "om-accessible.h"
 #include "om-opportunity-row.h"
 #include "om-style.h"
 #include "om-window-private.h"
@@ -477,6 +478,7 @@ static void
 om_window_init (OmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  om_accessible_name_buttons_by_label (GTK_WIDGET (self));
   om_style_init_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
 
   if (schema_installed ())
