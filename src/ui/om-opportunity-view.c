@@ -71,9 +71,25 @@ set_entry (GtkEntry   *entry,
 
   if (!force && gtk_widget_get_focus_child (GTK_WIDGET (entry)) != NULL && g_strcmp0 (current, shown) != 0)
     return;
-  g_object_set_data_full (G_OBJECT (entry), "om-shown", g_strdup (text), g_free);
   if (g_strcmp0 (current, text) != 0)
     gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  /* what the entry holds, which is less than a value past its 65,535
+   * characters: that the field shows less is no edit */
+  g_object_set_data_full (G_OBJECT (entry), "om-shown",
+                          g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))), g_free);
+}
+
+/* The field's value to commit: the model's own while nothing was typed */
+static void
+take_entry (GtkEntry  *entry,
+            char     **field)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (g_strcmp0 (text, g_object_get_data (G_OBJECT (entry), "om-shown")) == 0)
+    return;
+  g_free (*field);
+  *field = om_strdup_trimmed (text);
 }
 
 static char *
@@ -119,6 +135,8 @@ add_warning_row (OmOpportunityView *self,
   gtk_widget_set_margin_bottom (row, 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  /* a quoted value may be one long word: it breaks where it must */
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (row), icon);
@@ -261,7 +279,8 @@ fill (OmOpportunityView *self)
     {
       OmStage *stage = om_opportunity_get_stage (opp, (guint) weak);
       g_autofree char *p = format_percent (om_stage_get_probability (stage));
-      weakest = g_strdup_printf (_("%d. %s (%s)"), weak + 1, om_stage_get_activity (stage), p);
+      g_autofree char *activity = om_text_excerpt (om_stage_get_activity (stage));
+      weakest = g_strdup_printf (_("%d. %s (%s)"), weak + 1, activity, p);
     }
   gtk_label_set_text (self->weakest_label, weakest ? weakest : _("None"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->weakest_label), weakest);
@@ -300,12 +319,9 @@ commit_fields (OmOpportunityView *self,
     return;
 
   edited = om_opportunity_data_copy (om_opportunity_get_data (self->opportunity));
-  g_free (edited->title);
-  edited->title = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->title_entry)));
-  g_free (edited->client);
-  edited->client = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->client_entry)));
-  g_free (edited->coordinator);
-  edited->coordinator = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->coordinator_entry)));
+  take_entry (self->title_entry, &edited->title);
+  take_entry (self->client_entry, &edited->client);
+  take_entry (self->coordinator_entry, &edited->coordinator);
   g_free (edited->currency);
   edited->currency = g_ascii_strup (gtk_editable_get_text (GTK_EDITABLE (self->currency_entry)), -1);
   if (start_date != 0)

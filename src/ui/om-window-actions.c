@@ -110,10 +110,12 @@ remove_opportunity_cb (GtkWidget  *widget,
   OmOpportunity *opp = current_opportunity (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *title = NULL;
 
   if (opp == NULL)
     return;
-  message = g_strdup_printf (_("“%s” was removed. Undo (Ctrl+Z) brings it back."), om_opportunity_get_title (opp));
+  title = om_text_excerpt (om_opportunity_get_title (opp));
+  message = g_strdup_printf (_("“%s” was removed. Undo (Ctrl+Z) brings it back."), title);
   if (!om_repository_remove_opportunity (self->repository, opp, &error))
     report (self, error);
   else
@@ -365,6 +367,7 @@ export_summary_cb (GtkWidget  *widget,
   GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
 
   if (opp == NULL)
     return;
@@ -374,8 +377,10 @@ export_summary_cb (GtkWidget  *widget,
   dialog = gtk_file_chooser_native_new (_("Export Summary as PDF"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  /* a file name stays within what a file system and the chooser take */
+  title = om_text_excerpt (om_opportunity_get_title (opp));
   /* Translators: file name of an exported summary; %s is the opportunity's title */
-  name = g_strdup_printf (_("%s — summary.pdf"), om_opportunity_get_title (opp));
+  name = g_strdup_printf (_("%s — summary.pdf"), title);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
   g_signal_connect (dialog, "response", G_CALLBACK (export_summary_response_cb), self);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
@@ -515,8 +520,9 @@ stage_lose_cb (GtkWidget  *widget,
   LoseDialog *data = g_new0 (LoseDialog, 1);
   OmStage *stage = om_opportunity_get_stage (opp, (guint) selected_stage (self));
   GtkWidget *box, *buttons, *cancel, *label, *explanation;
+  g_autofree char *activity = om_text_excerpt (om_stage_get_activity (stage));
   g_autofree char *question = g_strdup_printf (_("Why was stage %d “%s” lost?"),
-                                               selected_stage (self) + 1, om_stage_get_activity (stage));
+                                               selected_stage (self) + 1, activity);
 
   begin_stage_action (self);
 
@@ -538,6 +544,7 @@ stage_lose_cb (GtkWidget  *widget,
   label = gtk_label_new (question);
   gtk_widget_add_css_class (label, "heading");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   explanation = gtk_label_new (_("Losing any stage loses the whole opportunity. The reason is kept in its history; "
                                  "Reopen undoes the decision."));
