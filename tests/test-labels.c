@@ -390,6 +390,12 @@ test_reopen_where_it_applies (Fixture       *f,
   why = gtk_widget_get_tooltip_text (reopen);
   g_assert_nonnull (why);
   g_assert_nonnull (strstr (why, "Process meeting"));
+  /* so does a pending one */
+  om_opportunity_view_select_stage (view, 3);
+  iterate ();
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (reopen), "Process meeting"));
+  om_opportunity_view_select_stage (view, 0);
+  iterate ();
   /* the action itself refuses there: nothing changes */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-reopen", NULL);
   iterate ();

@@ -1030,6 +1030,7 @@ test_reopen_stage (void)
   g_assert_cmpint (om_opportunity_get_reopen_stage (opp), ==, 1);
   /* a pending stage: nothing to reopen there, though stage 2 could be */
   assert_refused (repo, opp, OP_REOPEN_STAGE (2), OM_MODEL_ERROR_NOTHING_TO_REOPEN, "Activity 3", CAN_SAME);
+  assert_refused (repo, opp, OP_REOPEN_STAGE (2), OM_MODEL_ERROR_NOTHING_TO_REOPEN, "Activity 2", CAN_SAME);
   /* an earlier decision stays while a later one stands; both are named */
   assert_refused (repo, opp, OP_REOPEN_STAGE (0), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 1", CAN_SAME);
   assert_refused (repo, opp, OP_REOPEN_STAGE (0), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 2", CAN_SAME);

@@ -1015,8 +1015,15 @@ om_opportunity_data_reopen_stage (OmOpportunityData *self,
   if (STAGE (self, index)->status == OM_STAGE_STATUS_PENDING)
     {
       g_autofree char *name = om_stage_data_describe (STAGE (self, index), index);
+      g_autofree char *latest = NULL;
+
+      if (last < 0)
+        return refuse (error, OM_MODEL_ERROR_NOTHING_TO_REOPEN,
+                       _("%s is not decided: there is nothing to reopen."), name);
+      latest = om_stage_data_describe (STAGE (self, last), (guint) last);
       return refuse (error, OM_MODEL_ERROR_NOTHING_TO_REOPEN,
-                     _("%s is not decided: there is nothing to reopen."), name);
+                     /* Translators: two stages; reopening undoes the latest decision only */
+                     _("%s is not decided: Reopen applies to %s, the most recent decision."), name, latest);
     }
   if ((int) index != last)
     {
