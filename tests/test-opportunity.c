@@ -360,6 +360,7 @@ typedef enum
   TEST_OP_WIN,
   TEST_OP_LOSE,
   TEST_OP_REOPEN,
+  TEST_OP_REOPEN_STAGE,
   TEST_OP_EDIT_STAGE,
   TEST_OP_EDIT,
 } TestOpKind;
@@ -380,6 +381,7 @@ typedef struct
 #define OP_WIN(i)              (&(TestOp) { TEST_OP_WIN, .a = (i), .text = "note" })
 #define OP_LOSE(i, reason)     (&(TestOp) { TEST_OP_LOSE, .a = (i), .text = (reason) })
 #define OP_REOPEN()            (&(TestOp) { TEST_OP_REOPEN, .text = "note" })
+#define OP_REOPEN_STAGE(i)     (&(TestOp) { TEST_OP_REOPEN_STAGE, .a = (i), .text = "note" })
 #define OP_EDIT_STAGE(i, st)   (&(TestOp) { TEST_OP_EDIT_STAGE, .a = (i), .stage = (st) })
 #define OP_EDIT(ed)            (&(TestOp) { TEST_OP_EDIT, .edited = (ed) })
 
@@ -402,6 +404,8 @@ op_run (OmOpportunity *opp,
       return om_opportunity_lose_stage (opp, op->a, op->text, error);
     case TEST_OP_REOPEN:
       return om_opportunity_reopen (opp, op->text, error);
+    case TEST_OP_REOPEN_STAGE:
+      return om_opportunity_reopen_stage (opp, op->a, op->text, error);
     case TEST_OP_EDIT_STAGE:
       return om_opportunity_edit_stage (opp, op->a, op->stage, error);
     case TEST_OP_EDIT:
@@ -430,6 +434,8 @@ op_can (OmOpportunity *opp,
       return om_opportunity_can_lose_stage (opp, op->a, error);
     case TEST_OP_REOPEN:
       return om_opportunity_can_reopen (opp, error);
+    case TEST_OP_REOPEN_STAGE:
+      return om_opportunity_can_reopen_stage (opp, op->a, error);
     case TEST_OP_EDIT_STAGE:
     case TEST_OP_EDIT:
     default:
@@ -1011,6 +1017,41 @@ test_reopen_won (void)
   g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_WON);
   g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 1);
   g_assert_cmpuint (om_opportunity_get_data (opp)->history->len, ==, 5);
+}
+
+/* Reopen asked for one stage reopens that stage or nothing: a window
+ * offers it on the stage the model names, never on another one. */
+static void
+test_reopen_stage (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 2);
+
+  g_assert_cmpint (om_opportunity_get_reopen_stage (opp), ==, 1);
+  /* a pending stage: nothing to reopen there, though stage 2 could be */
+  assert_refused (repo, opp, OP_REOPEN_STAGE (2), OM_MODEL_ERROR_NOTHING_TO_REOPEN, "Activity 3", CAN_SAME);
+  assert_refused (repo, opp, OP_REOPEN_STAGE (2), OM_MODEL_ERROR_NOTHING_TO_REOPEN, "Activity 2", CAN_SAME);
+  /* an earlier decision stays while a later one stands; both are named */
+  assert_refused (repo, opp, OP_REOPEN_STAGE (0), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 1", CAN_SAME);
+  assert_refused (repo, opp, OP_REOPEN_STAGE (0), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 2", CAN_SAME);
+  assert_refused (repo, opp, OP_REOPEN_STAGE (7), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+
+  g_assert_true (om_opportunity_can_reopen_stage (opp, 1, NULL));
+  g_assert_true (om_opportunity_reopen_stage (opp, 1, "wrong person", NULL));
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 1)), ==, OM_STAGE_STATUS_PENDING);
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpint (om_opportunity_get_reopen_stage (opp), ==, 0);
+
+  /* a lost stage is the most recent decision */
+  lose_ok (opp, 1, "budget cut");
+  g_assert_cmpint (om_opportunity_get_reopen_stage (opp), ==, 1);
+  assert_refused (repo, opp, OP_REOPEN_STAGE (0), OM_MODEL_ERROR_OUT_OF_ORDER, "Activity 2", CAN_SAME);
+  g_assert_true (om_opportunity_reopen_stage (opp, 1, NULL, NULL));
+  g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
+
+  reopen_ok (opp, NULL);
+  g_assert_cmpint (om_opportunity_get_reopen_stage (opp), ==, -1);
+  assert_refused (repo, opp, OP_REOPEN_STAGE (0), OM_MODEL_ERROR_NOTHING_TO_REOPEN, "Activity 1", CAN_SAME);
 }
 
 static void
@@ -2710,6 +2751,7 @@ main (int   argc,
   g_test_add_func ("/opportunity/reopen/lost", test_reopen_lost);
   g_test_add_func ("/opportunity/reopen/won", test_reopen_won);
   g_test_add_func ("/opportunity/reopen/nothing", test_reopen_nothing);
+  g_test_add_func ("/opportunity/reopen/stage", test_reopen_stage);
 
   g_test_add_func ("/opportunity/valid/activity", test_valid_activity);
   g_test_add_func ("/opportunity/valid/milestone", test_valid_milestone);

@@ -1245,6 +1245,27 @@ om_opportunity_data_lose_stage (OmOpportunityData *self,
 }
 
 /**
+ * om_opportunity_data_get_reopen_stage:
+ *
+ * R4: the stage that reopening would give back to pending: the lost
+ * stage, or else the last won one.
+ *
+ * Returns: its index, or -1 when no stage is decided
+ */
+int
+om_opportunity_data_get_reopen_stage (const OmOpportunityData *self)
+{
+  int last = -1;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->status != OM_STAGE_STATUS_PENDING)
+      last = (int) i;
+  return last;
+}
+
+/**
  * om_opportunity_data_reopen:
  *
  * R4: undoes the most recent decision (the lost stage, or else the last
@@ -1256,13 +1277,7 @@ om_opportunity_data_reopen (OmOpportunityData *self,
                             const char        *note,
                             GError           **error)
 {
-  int last = -1;
-  OmStageData *stage;
-  OmStageStatus was;
-
-  for (guint i = 0; i < self->stages->len; i++)
-    if (STAGE (self, i)->status != OM_STAGE_STATUS_PENDING)
-      last = (int) i;
+  int last = om_opportunity_data_get_reopen_stage (self);
 
   if (last < 0)
     {
@@ -1270,19 +1285,65 @@ om_opportunity_data_reopen (OmOpportunityData *self,
       return refuse (error, OM_MODEL_ERROR_NOTHING_TO_REOPEN,
                      _("“%s” has no decided stage to reopen."), title);
     }
+  return om_opportunity_data_reopen_stage (self, (guint) last, on, note, error);
+}
+
+/**
+ * om_opportunity_data_reopen_stage:
+ * @index: the stage the caller means to reopen
+ *
+ * Reopens @index, which must be the stage om_opportunity_data_reopen()
+ * would reopen: a person who asks for one stage never gets another.
+ */
+gboolean
+om_opportunity_data_reopen_stage (OmOpportunityData *self,
+                                  guint              index,
+                                  OmDate             on,
+                                  const char        *note,
+                                  GError           **error)
+{
+  int last;
+  OmStageData *stage;
+  OmStageStatus was;
+
+  if (!check_index (self, index, error))
+    return FALSE;
+
+  last = om_opportunity_data_get_reopen_stage (self);
+  if (STAGE (self, index)->status == OM_STAGE_STATUS_PENDING)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, index), index);
+      g_autofree char *latest = NULL;
+
+      if (last < 0)
+        return refuse (error, OM_MODEL_ERROR_NOTHING_TO_REOPEN,
+                       _("%s is not decided: there is nothing to reopen."), name);
+      latest = om_stage_data_describe (STAGE (self, last), (guint) last);
+      return refuse (error, OM_MODEL_ERROR_NOTHING_TO_REOPEN,
+                     /* Translators: two stages; reopening undoes the latest decision only */
+                     _("%s is not decided: Reopen applies to %s, the most recent decision."), name, latest);
+    }
+  if ((int) index != last)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, index), index);
+      g_autofree char *latest = om_stage_data_describe (STAGE (self, last), (guint) last);
+      return refuse (error, OM_MODEL_ERROR_OUT_OF_ORDER,
+                     /* Translators: two stages; reopening undoes the latest decision only */
+                     _("%s cannot be reopened while %s, decided after it, stands."), name, latest);
+    }
   if (on == 0 || !om_date_is_valid (on))
     return refuse (error, OM_MODEL_ERROR_INVALID_DATE, _("Reopening needs a valid date."));
   if (!check_after_history (self, on, error))
     return FALSE;
 
-  stage = STAGE (self, last);
+  stage = STAGE (self, index);
   was = stage->status;
   stage->status = OM_STAGE_STATUS_PENDING;
   stage->decided_on = 0;
   g_free (stage->lost_reason);
   stage->lost_reason = g_strdup ("");
   g_ptr_array_add (self->history,
-                   om_history_entry_new (last, was, OM_STAGE_STATUS_PENDING, on, note));
+                   om_history_entry_new (index, was, OM_STAGE_STATUS_PENDING, on, note));
   return TRUE;
 }
 

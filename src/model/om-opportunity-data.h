@@ -190,6 +190,12 @@ gboolean            om_opportunity_data_reopen           (OmOpportunityData     
                                                           OmDate                   on,
                                                           const char              *note,
                                                           GError                 **error);
+gboolean            om_opportunity_data_reopen_stage     (OmOpportunityData       *self,
+                                                          guint                    index,
+                                                          OmDate                   on,
+                                                          const char              *note,
+                                                          GError                 **error);
+int                 om_opportunity_data_get_reopen_stage (const OmOpportunityData *self);
 gboolean            om_opportunity_data_edit_stage       (OmOpportunityData       *self,
                                                           guint                    index,
                                                           const OmStageData       *edited,

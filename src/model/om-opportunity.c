@@ -412,6 +412,7 @@ typedef enum
   OP_WIN,
   OP_LOSE,
   OP_REOPEN,
+  OP_REOPEN_STAGE,
   OP_EDIT_STAGE,
   OP_EDIT,
 } OpKind;
@@ -436,7 +437,8 @@ op_label (OpKind kind)
     case OP_MOVE: return _("Move Stage");
     case OP_WIN: return _("Mark Won");
     case OP_LOSE: return _("Mark Lost");
-    case OP_REOPEN: return _("Reopen");
+    case OP_REOPEN:
+    case OP_REOPEN_STAGE: return _("Reopen");
     case OP_EDIT_STAGE: return _("Edit Stage");
     case OP_EDIT: default: return _("Edit Opportunity");
     }
@@ -473,6 +475,9 @@ perform (OmOpportunity *self,
       break;
     case OP_REOPEN:
       ok = om_opportunity_data_reopen (next, today, op->text, error);
+      break;
+    case OP_REOPEN_STAGE:
+      ok = om_opportunity_data_reopen_stage (next, op->a, today, op->text, error);
       break;
     case OP_EDIT_STAGE:
       ok = om_opportunity_data_edit_stage (next, op->a, op->stage, error);
@@ -642,6 +647,60 @@ om_opportunity_can_reopen (OmOpportunity *self,
                            GError       **error)
 {
   Op op = { OP_REOPEN };
+  return perform (self, &op, TRUE, error);
+}
+
+/**
+ * om_opportunity_get_reopen_stage:
+ *
+ * Which stage om_opportunity_reopen() would give back to pending (R4:
+ * the lost stage, or else the last won one): what a window names and
+ * offers Reopen on.
+ *
+ * Returns: its index, or -1 when no stage is decided
+ */
+int
+om_opportunity_get_reopen_stage (OmOpportunity *self)
+{
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), -1);
+
+  return om_opportunity_data_get_reopen_stage (self->data);
+}
+
+/**
+ * om_opportunity_reopen_stage:
+ * @index: the stage to reopen
+ *
+ * Reopens @index, and only if it is the stage om_opportunity_reopen()
+ * would reopen; refuses otherwise, naming the stage that would be.
+ */
+gboolean
+om_opportunity_reopen_stage (OmOpportunity *self,
+                             guint          index,
+                             const char    *note,
+                             GError       **error)
+{
+  Op op = { OP_REOPEN_STAGE, .a = index, .text = note };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  return perform (self, &op, FALSE, error);
+}
+
+/**
+ * om_opportunity_can_reopen_stage:
+ *
+ * Whether om_opportunity_reopen_stage() would accept @index now.
+ */
+gboolean
+om_opportunity_can_reopen_stage (OmOpportunity *self,
+                                 guint          index,
+                                 GError       **error)
+{
+  Op op = { OP_REOPEN_STAGE, .a = index };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
   return perform (self, &op, TRUE, error);
 }
 

@@ -79,6 +79,14 @@ gboolean om_opportunity_reopen         (OmOpportunity           *self,
                                         GError                 **error);
 gboolean om_opportunity_can_reopen     (OmOpportunity           *self,
                                         GError                 **error);
+gboolean om_opportunity_reopen_stage   (OmOpportunity           *self,
+                                        guint                    index,
+                                        const char              *note,
+                                        GError                 **error);
+gboolean om_opportunity_can_reopen_stage (OmOpportunity         *self,
+                                        guint                    index,
+                                        GError                 **error);
+int      om_opportunity_get_reopen_stage (OmOpportunity         *self);
 gboolean om_opportunity_edit_stage     (OmOpportunity           *self,
                                         guint                    index,
                                         const OmStageData       *edited,

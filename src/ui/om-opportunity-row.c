@@ -30,32 +30,56 @@ struct _OmOpportunityRow
 
 G_DEFINE_FINAL_TYPE (OmOpportunityRow, om_opportunity_row, GTK_TYPE_WIDGET)
 
+/* GTK 4.8's list items have no accessible label of their own (GTK 4.12
+ * added gtk_list_item_set_accessible_label()): the list item widget
+ * around the row is what a screen reader lands on, so it gets the name;
+ * the row itself only when it stands alone. */
+static GtkAccessible *
+named_accessible (OmOpportunityRow *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  return GTK_ACCESSIBLE (parent != NULL ? parent : GTK_WIDGET (self));
+}
+
 static void
 update (OmOpportunityRow *self)
 {
   OmOpportunity *opp = self->opportunity;
+  g_autofree char *title = NULL;
+  g_autofree char *client = NULL;
   g_autofree char *progress = NULL;
   g_autofree char *chance = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *spoken_status = NULL;
   g_autofree char *description = NULL;
-  const char *title;
-  const char *client;
   OmOpportunityStatus st;
+  gboolean overdue;
 
   if (opp == NULL)
     return;
 
+  /* a list row shows one line of a name, however long or multi-line;
+   * while the name is being typed, what is typed */
+  title = om_text_excerpt (self->draft_title ? self->draft_title : om_opportunity_get_title (opp));
+  client = om_text_excerpt (self->draft_client ? self->draft_client : om_opportunity_get_client (opp));
   st = om_opportunity_get_status (opp);
-  title = self->draft_title ? self->draft_title : om_opportunity_get_title (opp);
-  client = self->draft_client ? self->draft_client : om_opportunity_get_client (opp);
+  overdue = st == OM_OPPORTUNITY_STATUS_OPEN && om_opportunity_get_overdue (opp);
   gtk_label_set_text (GTK_LABEL (self->title), title);
   gtk_label_set_text (GTK_LABEL (self->client), client);
 
-  if (st == OM_OPPORTUNITY_STATUS_OPEN && om_opportunity_get_overdue (opp))
-    /* Translators: status of an open opportunity whose current stage is late */
-    status = g_strdup (_("Overdue"));
+  if (overdue)
+    {
+      /* Translators: status of an open opportunity whose current stage is late */
+      status = g_strdup (_("Overdue"));
+      /* Translators: how a screen reader reads the status of an open, late opportunity */
+      spoken_status = g_strdup_printf (_("%s, overdue"), om_opportunity_status_to_label (st));
+    }
   else
-    status = g_strdup (om_opportunity_status_to_label (st));
+    {
+      status = g_strdup (om_opportunity_status_to_label (st));
+      spoken_status = g_strdup (status);
+    }
   gtk_label_set_text (GTK_LABEL (self->status), status);
   gtk_widget_remove_css_class (self->status, "success");
   gtk_widget_remove_css_class (self->status, "error");
@@ -64,7 +88,7 @@ update (OmOpportunityRow *self)
     gtk_widget_add_css_class (self->status, "success");
   else if (st == OM_OPPORTUNITY_STATUS_LOST)
     gtk_widget_add_css_class (self->status, "error");
-  else if (om_opportunity_get_overdue (opp))
+  else if (overdue)
     gtk_widget_add_css_class (self->status, "warning");
 
   /* Translators: progress of an opportunity, e.g. "3 of 6 won" */
@@ -73,9 +97,10 @@ update (OmOpportunityRow *self)
   chance = g_strdup_printf (_("%.0f %%"), om_opportunity_get_chain_probability (opp) * 100);
   gtk_label_set_text (GTK_LABEL (self->chance), chance);
 
+  /* Translators: a sidebar row read aloud: title, client, status, progress, chain probability */
   description = g_strdup_printf (_("%s, %s. %s, %s, chain probability %s"),
-                                 title, client, status, progress, chance);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+                                 title, client, spoken_status, progress, chance);
+  gtk_accessible_update_property (named_accessible (self), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
 }
 
 static GtkWidget *

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-opportunity-view.h"
 #include "om-stage-editor.h"
 
@@ -77,12 +78,28 @@ set_entry (GtkEntry   *entry,
 
   if (!force && gtk_widget_get_focus_child (GTK_WIDGET (entry)) != NULL && g_strcmp0 (current, shown) != 0)
     return;
-  g_object_set_data_full (G_OBJECT (entry), "om-shown", g_strdup (value), g_free);
   /* turning the history off forgets it */
   gtk_editable_set_enable_undo (GTK_EDITABLE (entry), FALSE);
   if (g_strcmp0 (current, value) != 0)
     gtk_editable_set_text (GTK_EDITABLE (entry), value);
   gtk_editable_set_enable_undo (GTK_EDITABLE (entry), TRUE);
+  /* what the entry holds, which is less than a value past its 65,535
+   * characters: that the field shows less is no edit */
+  g_object_set_data_full (G_OBJECT (entry), "om-shown",
+                          g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))), g_free);
+}
+
+/* The field's value to commit: the model's own while nothing was typed */
+static void
+take_entry (GtkEntry  *entry,
+            char     **field)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (g_strcmp0 (text, g_object_get_data (G_OBJECT (entry), "om-shown")) == 0)
+    return;
+  g_free (*field);
+  *field = om_strdup_trimmed (text);
 }
 
 static char *
@@ -116,8 +133,11 @@ add_warning_row (OmOpportunityView *self,
                  int                stage)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *list_row = gtk_list_box_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   GtkWidget *label = gtk_label_new (message);
+  /* Translators: how a screen reader reads a process-health warning */
+  g_autofree char *name = g_strdup_printf (_("Warning: %s"), message);
 
   gtk_widget_set_margin_start (row, 12);
   gtk_widget_set_margin_end (row, 6);
@@ -125,6 +145,8 @@ add_warning_row (OmOpportunityView *self,
   gtk_widget_set_margin_bottom (row, 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  /* a quoted value may be one long word: it breaks where it must */
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (row), icon);
@@ -132,15 +154,17 @@ add_warning_row (OmOpportunityView *self,
   if (stage >= 0)
     {
       GtkWidget *show = gtk_button_new_with_label (_("Show Stage"));
-      g_autofree char *name = g_strdup_printf (_("Show stage %d"), stage + 1);
+      g_autofree char *show_name = g_strdup_printf (_("Show stage %d"), stage + 1);
 
-      gtk_accessible_update_property (GTK_ACCESSIBLE (show), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (show), GTK_ACCESSIBLE_PROPERTY_LABEL, show_name, -1);
       gtk_widget_set_valign (show, GTK_ALIGN_CENTER);
       g_object_set_data (G_OBJECT (show), "stage", GINT_TO_POINTER (stage));
       g_signal_connect (show, "clicked", G_CALLBACK (on_warning_show_clicked), self);
       gtk_box_append (GTK_BOX (row), show);
     }
-  gtk_list_box_append (self->warnings_list, row);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), row);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_list_box_append (self->warnings_list, list_row);
 }
 
 /* "Stages 1, 2 and 5" */
@@ -265,7 +289,8 @@ fill (OmOpportunityView *self)
     {
       OmStage *stage = om_opportunity_get_stage (opp, (guint) weak);
       g_autofree char *p = format_percent (om_stage_get_probability (stage));
-      weakest = g_strdup_printf (_("%d. %s (%s)"), weak + 1, om_stage_get_activity (stage), p);
+      g_autofree char *activity = om_text_excerpt (om_stage_get_activity (stage));
+      weakest = g_strdup_printf (_("%d. %s (%s)"), weak + 1, activity, p);
     }
   gtk_label_set_text (self->weakest_label, weakest ? weakest : _("None"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->weakest_label), weakest);
@@ -306,12 +331,9 @@ commit_fields (OmOpportunityView *self,
     return;
 
   edited = om_opportunity_data_copy (om_opportunity_get_data (self->opportunity));
-  g_free (edited->title);
-  edited->title = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->title_entry)));
-  g_free (edited->client);
-  edited->client = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->client_entry)));
-  g_free (edited->coordinator);
-  edited->coordinator = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->coordinator_entry)));
+  take_entry (self->title_entry, &edited->title);
+  take_entry (self->client_entry, &edited->client);
+  take_entry (self->coordinator_entry, &edited->coordinator);
   g_free (edited->currency);
   edited->currency = g_ascii_strup (gtk_editable_get_text (GTK_EDITABLE (self->currency_entry)), -1);
   if (start_date != 0)
@@ -514,6 +536,7 @@ static void
 om_opportunity_view_init (OmOpportunityView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  om_accessible_name_buttons_by_label (GTK_WIDGET (self));
 
   watch_entry (self, self->title_entry);
   watch_entry (self, self->client_entry);

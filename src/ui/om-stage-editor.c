@@ -119,7 +119,7 @@ static const struct
   { "win.stage-lose", G_STRUCT_OFFSET (OmStageEditor, lose_button),
     N_("Mark the current stage lost, with the reason: this loses the whole opportunity") },
   { "win.stage-reopen", G_STRUCT_OFFSET (OmStageEditor, reopen_button),
-    N_("Undo the most recent decision: reopen the last won stage, or the lost one") },
+    N_("Reopen this stage: undo its decision, the most recent one in the plan") },
   { "win.stage-move-earlier", G_STRUCT_OFFSET (OmStageEditor, move_earlier_button),
     N_("Move this stage one place earlier in the chain") },
   { "win.stage-move-later", G_STRUCT_OFFSET (OmStageEditor, move_later_button),
@@ -271,8 +271,10 @@ text_field_show_model (OmStageEditor *self,
     }
 
   text_field_set (self, field, value);
+  /* what the field holds: an entry keeps at most 65,535 characters of a
+   * longer value, and showing less of it is no edit */
   g_free (self->shown[field]);
-  self->shown[field] = g_steal_pointer (&value);
+  self->shown[field] = text_field_get (self, field);
 }
 
 static int
@@ -296,7 +298,8 @@ describe_status (OmStage *stage)
   if (status == OM_STAGE_STATUS_LOST)
     {
       g_autofree char *on = om_date_format (om_stage_get_decided_on (stage));
-      return g_strdup_printf (_("Lost on %s: %s"), on, om_stage_get_lost_reason (stage));
+      g_autofree char *reason = om_text_excerpt (om_stage_get_lost_reason (stage));
+      return g_strdup_printf (_("Lost on %s: %s"), on, reason);
     }
   else
     {
@@ -327,12 +330,12 @@ show_status (OmStageEditor *self)
   OmStageStatus status = om_stage_get_status (self->stage);
   g_autofree char *heading = NULL;
   g_autofree char *text = describe_status (self->stage);
+  g_autofree char *activity = om_text_excerpt (om_stage_get_activity (self->stage));
   gboolean bad = status == OM_STAGE_STATUS_LOST ||
                  (status == OM_STAGE_STATUS_PENDING && om_stage_get_overdue (self->stage));
 
   /* Translators: the stage's number in the chain, and its activity */
-  heading = g_strdup_printf (_("Stage %u: %s"), om_stage_get_position (self->stage) + 1,
-                             om_stage_get_activity (self->stage));
+  heading = g_strdup_printf (_("Stage %u: %s"), om_stage_get_position (self->stage) + 1, activity);
   gtk_label_set_text (self->heading_label, heading);
   gtk_label_set_text (self->status_label, text);
 
@@ -510,7 +513,7 @@ commit_text_field (OmStageEditor *self,
 
   text = text_field_get (self, field);
   current = text_field_from_model (om_stage_get_data (self->stage), field);
-  if (g_strcmp0 (text, current) != 0)
+  if (g_strcmp0 (text, self->shown[field]) != 0 && g_strcmp0 (text, current) != 0)
     {
       edited = om_stage_data_copy (om_stage_get_data (self->stage));
       if (!text_field_apply (edited, field, text, &error))

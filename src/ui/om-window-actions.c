@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-export-file.h"
 #include "om-json.h"
 #include "om-print-operation.h"
@@ -112,10 +113,12 @@ remove_opportunity_cb (GtkWidget  *widget,
   OmOpportunity *opp = current_opportunity (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *title = NULL;
 
   if (opp == NULL)
     return;
-  message = g_strdup_printf (_("“%s” was removed. Undo (Ctrl+Z) brings it back."), om_opportunity_get_title (opp));
+  title = om_text_excerpt (om_opportunity_get_title (opp));
+  message = g_strdup_printf (_("“%s” was removed. Undo (Ctrl+Z) brings it back."), title);
   if (!om_repository_remove_opportunity (self->repository, opp, &error))
     report (self, error);
   else
@@ -377,6 +380,7 @@ export_summary_cb (GtkWidget  *widget,
   GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
 
   if (opp == NULL)
     return;
@@ -386,8 +390,10 @@ export_summary_cb (GtkWidget  *widget,
   dialog = gtk_file_chooser_native_new (_("Export Summary as PDF"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  /* a file name stays within what a file system and the chooser take */
+  title = om_text_excerpt (om_opportunity_get_title (opp));
   /* Translators: file name of an exported summary; %s is the opportunity's title */
-  name = g_strdup_printf (_("%s — summary.pdf"), om_opportunity_get_title (opp));
+  name = g_strdup_printf (_("%s — summary.pdf"), title);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
   g_signal_connect (dialog, "response", G_CALLBACK (export_summary_response_cb), self);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
@@ -531,8 +537,9 @@ stage_lose_cb (GtkWidget  *widget,
   LoseDialog *data = g_new0 (LoseDialog, 1);
   OmStage *stage = om_opportunity_get_stage (opp, (guint) selected_stage (self));
   GtkWidget *box, *buttons, *cancel, *label, *explanation;
+  g_autofree char *activity = om_text_excerpt (om_stage_get_activity (stage));
   g_autofree char *question = g_strdup_printf (_("Why was stage %d “%s” lost?"),
-                                               selected_stage (self) + 1, om_stage_get_activity (stage));
+                                               selected_stage (self) + 1, activity);
 
   begin_stage_action (self);
 
@@ -554,6 +561,7 @@ stage_lose_cb (GtkWidget  *widget,
   label = gtk_label_new (question);
   gtk_widget_add_css_class (label, "heading");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   explanation = gtk_label_new (_("Losing any stage loses the whole opportunity. The reason is kept in its history; "
                                  "Reopen undoes the decision."));
@@ -579,6 +587,7 @@ stage_lose_cb (GtkWidget  *widget,
   gtk_box_append (GTK_BOX (box), data->entry);
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_window_set_child (GTK_WINDOW (data->dialog), box);
+  om_accessible_name_buttons_by_label (box);
   gtk_window_set_default_widget (GTK_WINDOW (data->dialog), data->confirm);
   {
     /* Escape cancels, as in any dialog */
@@ -606,7 +615,10 @@ stage_reopen_cb (GtkWidget  *widget,
 
   begin_stage_action (self);
 
-  if (!om_opportunity_reopen (current_opportunity (self), NULL, &error))
+  /* the stage the button was offered on: the model refuses any other */
+  if (selected_stage (self) < 0)
+    return;
+  if (!om_opportunity_reopen_stage (current_opportunity (self), (guint) selected_stage (self), NULL, &error))
     report (self, error);
   else
     om_opportunity_view_select_stage (self->view, om_opportunity_get_current_stage (current_opportunity (self)));
@@ -835,6 +847,7 @@ _om_window_update_actions (OmWindow *self)
   static const struct { const char *name; StageCheck check; } stage_actions[] = {
     { "stage-win", om_opportunity_can_win_stage },
     { "stage-lose", om_opportunity_can_lose_stage },
+    { "stage-reopen", om_opportunity_can_reopen_stage },
     { "stage-add-after", can_add_after },
     { "stage-remove", om_opportunity_can_remove_stage },
     { "stage-move-earlier", can_move_earlier },
@@ -871,15 +884,6 @@ _om_window_update_actions (OmWindow *self)
         set_stage_action (self, stage_actions[i].name, FALSE, _("Select a stage on the timeline first."));
       else
         check_stage_action (self, stage_actions[i].name, stage_actions[i].check, (guint) position);
-    }
-
-  if (opp == NULL)
-    set_stage_action (self, "stage-reopen", FALSE, NULL);
-  else
-    {
-      g_autoptr(GError) error = NULL;
-      gboolean ok = om_opportunity_can_reopen (opp, &error);
-      set_stage_action (self, "stage-reopen", ok, error ? error->message : NULL);
     }
 }
 

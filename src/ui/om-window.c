@@ -6,8 +6,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "om-accessible.h"
 #include "om-opportunity-row.h"
 #include "om-stage-widget.h"
+#include "om-style.h"
 #include "om-window-private.h"
 
 G_DEFINE_FINAL_TYPE (OmWindow, om_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -615,6 +617,8 @@ static void
 om_window_init (OmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  om_accessible_name_buttons_by_label (GTK_WIDGET (self));
+  om_style_init_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
 
   if (schema_installed ())
     {

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* WCAG 2 AA for normal text */
+#define OM_STYLE_MIN_CONTRAST 4.5
+
+double om_style_contrast        (const GdkRGBA *a,
+                                 const GdkRGBA *b);
+void   om_style_readable_color  (const GdkRGBA *color,
+                                 const GdkRGBA *foreground,
+                                 const GdkRGBA *backgrounds,
+                                 guint          n_backgrounds,
+                                 GdkRGBA       *readable);
+void   om_style_init_for_display (GdkDisplay   *display);
+
+G_END_DECLS
