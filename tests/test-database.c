@@ -806,6 +806,29 @@ test_refuse_not_regular (Fixture       *f,
   g_rmdir (folder);
 }
 
+/* Schema 1, as version 0.0 of the application wrote it */
+static const char schema_v1[] =
+  "PRAGMA application_id = 1332768845;"
+  "PRAGMA user_version = 1;"
+  "CREATE TABLE opportunities (id INTEGER PRIMARY KEY, title TEXT NOT NULL, client TEXT NOT NULL,"
+  " coordinator TEXT NOT NULL DEFAULT '', value_minor INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0),"
+  " currency TEXT NOT NULL DEFAULT 'EUR', start_date TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE stages (id INTEGER PRIMARY KEY,"
+  " opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
+  " kind TEXT NOT NULL DEFAULT 'standard', owner TEXT NOT NULL DEFAULT '',"
+  " duration_days INTEGER NOT NULL DEFAULT 7 CHECK (duration_days >= 0),"
+  " probability REAL NOT NULL DEFAULT 0.5 CHECK (probability BETWEEN 0 AND 1),"
+  " status TEXT NOT NULL DEFAULT 'pending', decided_on TEXT, lost_reason TEXT NOT NULL DEFAULT '',"
+  " notes TEXT NOT NULL DEFAULT '', UNIQUE (opportunity_id, position));"
+  "CREATE TABLE history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " seq INTEGER NOT NULL, stage_index INTEGER NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,"
+  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, seq));"
+  "INSERT INTO opportunities VALUES (7, 'Old plan', 'Old client', 'Coord', 150000, 'USD', '2025-06-01', 'old notes');"
+  "INSERT INTO stages VALUES (11, 7, 0, 'Meet', 'Agree to meet', 'standard', 'Ann', 5, 0.9, 'won', '2025-06-03', '', 'n1');"
+  "INSERT INTO stages VALUES (12, 7, 1, 'Process', 'Agree process', 'process-agreement', 'Bob', 7, 0.4, 'pending', NULL, '', '');"
+  "INSERT INTO history VALUES (7, 0, 0, 'pending', 'won', '2025-06-03', 'first');";
+
 /* Read-only places and full disks: what they are, never "damaged" */
 
 static void
@@ -836,7 +859,32 @@ typedef enum
   READ_ONLY_FILE,
   READ_ONLY_FOLDER,
   UNREADABLE_FILE,
+  READ_ONLY_OLD_FILE,
 } Place;
+
+/* Every edit of a file opened read-only is refused by the database, the
+ * model showing nothing changed */
+static void
+assert_edits_refused (OmRepository *repository)
+{
+  GListModel *opportunities = om_repository_get_opportunities (repository);
+  g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, 0);
+  g_autoptr(OmOpportunityData) was = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "New", "Client", date ("2026-01-01"));
+  g_autoptr(GError) error = NULL;
+  guint n = g_list_model_get_n_items (opportunities);
+
+  g_assert_false (om_opportunity_win_stage (opp, 0, "", &error));
+  assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "is read-only: nothing can be saved in it");
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), was, TRUE));
+  g_assert_false (om_repository_get_can_undo (repository));
+  g_clear_error (&error);
+
+  g_assert_null (om_repository_create_opportunity (repository, plan, &error));
+  assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "Nothing was changed");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, n);
+}
 
 static void
 test_read_only (Fixture       *f,
@@ -844,6 +892,7 @@ test_read_only (Fixture       *f,
 {
   Place place = GPOINTER_TO_INT (data);
   gboolean folder = place == READ_ONLY_FOLDER;
+  g_autofree char *backup = g_strconcat (f->path, ".schema-1.bak", NULL);
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
 
@@ -854,15 +903,43 @@ test_read_only (Fixture       *f,
 
       drop_privileges ();
       repository = om_database_open_repository (g_getenv ("OM_TEST_DATABASE"), &error);
-      g_assert_null (repository);
       if (place == UNREADABLE_FILE)
-        assert_place_refusal (error, OM_STORE_ERROR_IO, g_strerror (EACCES));
+        {
+          g_assert_null (repository);
+          assert_place_refusal (error, OM_STORE_ERROR_IO, g_strerror (EACCES));
+        }
+      else if (place == READ_ONLY_OLD_FILE)
+        {
+          /* it cannot be shown before it is updated, and cannot be updated */
+          g_assert_null (repository);
+          assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "earlier version");
+          g_assert_nonnull (strstr (error->message, "read-only"));
+        }
       else
-        assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "read-only");
+        {
+          /* read: what it holds is shown, and said to be read-only once */
+          g_assert_no_error (error);
+          g_assert_nonnull (repository);
+          g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (repository)), ==, 2);
+          g_assert_nonnull (om_repository_get_read_only_reason (repository));
+          g_assert_nonnull (strstr (om_repository_get_read_only_reason (repository), "is read-only"));
+          g_assert_null (strchr (om_repository_get_read_only_reason (repository), '\n'));
+          assert_edits_refused (repository);
+        }
       return;
     }
 
-  fill_database (f, 2);
+  if (place == READ_ONLY_OLD_FILE)
+    {
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+      exec_raw (db, schema_v1);
+      exec_raw (db, "INSERT INTO opportunities VALUES (8, 'Second', 'Client', '', 0, 'EUR', '2025-06-01', '');");
+      sqlite3_close (db);
+    }
+  else
+    fill_database (f, 2);
   before = read_bytes (f->path);
   g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
   if (geteuid () == 0)
@@ -890,6 +967,7 @@ test_read_only (Fixture       *f,
   after = read_bytes (f->path);
   g_assert_true (g_bytes_equal (before, after));
   assert_no_sidecars (f);
+  g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
 }
 
 /* A small disk of this process's own, gone with it */
@@ -1001,29 +1079,6 @@ test_disk_full (Fixture       *f,
   g_test_trap_assert_passed ();
 }
 
-/* Schema 1, as version 0.0 of the application wrote it */
-static const char schema_v1[] =
-  "PRAGMA application_id = 1332768845;"
-  "PRAGMA user_version = 1;"
-  "CREATE TABLE opportunities (id INTEGER PRIMARY KEY, title TEXT NOT NULL, client TEXT NOT NULL,"
-  " coordinator TEXT NOT NULL DEFAULT '', value_minor INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0),"
-  " currency TEXT NOT NULL DEFAULT 'EUR', start_date TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '');"
-  "CREATE TABLE stages (id INTEGER PRIMARY KEY,"
-  " opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
-  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
-  " kind TEXT NOT NULL DEFAULT 'standard', owner TEXT NOT NULL DEFAULT '',"
-  " duration_days INTEGER NOT NULL DEFAULT 7 CHECK (duration_days >= 0),"
-  " probability REAL NOT NULL DEFAULT 0.5 CHECK (probability BETWEEN 0 AND 1),"
-  " status TEXT NOT NULL DEFAULT 'pending', decided_on TEXT, lost_reason TEXT NOT NULL DEFAULT '',"
-  " notes TEXT NOT NULL DEFAULT '', UNIQUE (opportunity_id, position));"
-  "CREATE TABLE history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
-  " seq INTEGER NOT NULL, stage_index INTEGER NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,"
-  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, seq));"
-  "INSERT INTO opportunities VALUES (7, 'Old plan', 'Old client', 'Coord', 150000, 'USD', '2025-06-01', 'old notes');"
-  "INSERT INTO stages VALUES (11, 7, 0, 'Meet', 'Agree to meet', 'standard', 'Ann', 5, 0.9, 'won', '2025-06-03', '', 'n1');"
-  "INSERT INTO stages VALUES (12, 7, 1, 'Process', 'Agree process', 'process-agreement', 'Bob', 7, 0.4, 'pending', NULL, '', '');"
-  "INSERT INTO history VALUES (7, 0, 0, 'pending', 'won', '2025-06-03', 'first');";
-
 static void
 test_migrate_from_v1 (Fixture       *f,
                       gconstpointer  data)
@@ -1064,7 +1119,7 @@ test_migrate_from_v1 (Fixture       *f,
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, OM_DATABASE_SCHEMA_VERSION);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
 
@@ -1204,6 +1259,8 @@ main (int   argc,
   g_test_add ("/database/place/read-only-folder", Fixture, GINT_TO_POINTER (READ_ONLY_FOLDER),
               fixture_set_up, test_read_only, fixture_tear_down);
   g_test_add ("/database/place/unreadable-file", Fixture, GINT_TO_POINTER (UNREADABLE_FILE),
+              fixture_set_up, test_read_only, fixture_tear_down);
+  g_test_add ("/database/place/read-only-old-file", Fixture, GINT_TO_POINTER (READ_ONLY_OLD_FILE),
               fixture_set_up, test_read_only, fixture_tear_down);
   ADD ("/database/place/disk-full", test_disk_full);
   for (int shm = 0; shm <= 1; shm++)

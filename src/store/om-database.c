@@ -35,6 +35,7 @@ struct _OmDatabase
   int        schema_version;  /* of the file being read */
   GPtrArray *loaded_opportunities;
   GPtrArray *loaded_templates;
+  char      *read_only;       /* why nothing can be saved, or NULL */
 };
 
 static void om_database_backend_init (OmBackendInterface *iface);
@@ -118,6 +119,7 @@ om_database_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->loaded_opportunities, g_ptr_array_unref);
   g_clear_pointer (&self->loaded_templates, g_ptr_array_unref);
+  g_clear_pointer (&self->read_only, g_free);
 
   G_OBJECT_CLASS (om_database_parent_class)->finalize (object);
 }
@@ -155,7 +157,24 @@ void
 om_database_set_busy_timeout (OmDatabase *self,
                               guint       milliseconds)
 {
-  sqlite3_busy_timeout (self->db, (int) milliseconds);
+  g_return_if_fail (OM_IS_DATABASE (self));
+
+  if (self->db != NULL)
+    sqlite3_busy_timeout (self->db, (int) milliseconds);
+}
+
+/**
+ * om_database_get_read_only:
+ *
+ * Returns: (nullable): why nothing can be saved in this database (it
+ *   was opened read-only), or %NULL when edits are saved
+ */
+const char *
+om_database_get_read_only (OmDatabase *self)
+{
+  g_return_val_if_fail (OM_IS_DATABASE (self), NULL);
+
+  return self->read_only;
 }
 
 /* Statements */
@@ -463,6 +482,14 @@ om_database_apply (OmBackend *backend,
   g_autofree char *shown = NULL;
   int rc;
 
+  if (self->read_only != NULL)
+    {
+      shown = om_text_escape_line (self->path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_READ_ONLY,
+                   _("“%s” is read-only: nothing can be saved in it. Nothing was changed."), shown);
+      return FALSE;
+    }
+
   if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     goto failed;
 
@@ -497,10 +524,17 @@ failed:
   return FALSE;
 }
 
+static const char *
+om_database_get_read_only_reason (OmBackend *backend)
+{
+  return OM_DATABASE (backend)->read_only;
+}
+
 static void
 om_database_backend_init (OmBackendInterface *iface)
 {
   iface->apply = om_database_apply;
+  iface->get_read_only_reason = om_database_get_read_only_reason;
 }
 
 /* Reading */
@@ -1136,6 +1170,7 @@ inspect (OmDatabase  *self,
   g_autofree char *shown = om_text_escape_line (self->path);
   g_autofree char *copy_dir = NULL;
   g_autofree char *check = NULL;
+  g_autoptr(GError) not_writable = NULL;
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
   int app_id = 0;
@@ -1236,8 +1271,25 @@ inspect (OmDatabase  *self,
   ok = TRUE;
 
 out:
-  if (ok && !check_writable (self->path, error))
-    ok = FALSE;
+  if (ok && !check_writable (self->path, &not_writable))
+    {
+      /* A backup on a read-only disk, a colleague's file: it can be
+       * looked at and exported as it is. One that needs updating cannot
+       * be shown until it is updated. */
+      if (*version == OM_DATABASE_SCHEMA_VERSION)
+        self->read_only = g_strdup_printf (_("“%s” is read-only: you can look at it and export it, "
+                                             "but no change can be saved in it. To change it, make "
+                                             "the file and its folder writable, or copy it to a "
+                                             "folder you can write to."), shown);
+      else if (*version != 0)
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_READ_ONLY,
+                     _("“%s” was written by an earlier version of Opportunity Manager and needs "
+                       "updating, but it is read-only. Make the file and its folder writable, or "
+                       "copy it to a folder you can write to. It was left unchanged."), shown);
+      else
+        g_propagate_error (error, g_steal_pointer (&not_writable));
+      ok = self->read_only != NULL;
+    }
   if (ok && *version != 0 && *version < OM_DATABASE_SCHEMA_VERSION &&
       !take_backup (self->db, self->path, *version, error))
     ok = FALSE;
@@ -1394,6 +1446,14 @@ om_database_open (const char  *path,
   else if (!inspect (self, &version, opportunities, templates, error))
     return NULL;
 
+  if (self->read_only != NULL)
+    {
+      g_info ("%s", self->read_only);
+      self->loaded_opportunities = g_steal_pointer (&opportunities);
+      self->loaded_templates = g_steal_pointer (&templates);
+      return g_steal_pointer (&self);
+    }
+
   if (!open_for_writing (self, version, !exists, error))
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
@@ -1431,6 +1491,14 @@ om_database_load (OmDatabase  *self,
       return TRUE;
     }
 
+  if (self->db == NULL)
+    {
+      /* a read-only file was read once, when it was opened */
+      g_autofree char *shown = om_text_escape_line (self->path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not read “%s” again: open it again to see what it holds now."), shown);
+      return FALSE;
+    }
   if (!read_opportunities (self, opps, error) || !read_templates (self, tpls, error))
     return FALSE;
   *opportunities = g_steal_pointer (&opps);

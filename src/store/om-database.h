@@ -44,6 +44,7 @@ char         *om_database_get_default_path  (void);
 OmDatabase   *om_database_open              (const char  *path,
                                              GError     **error);
 const char   *om_database_get_path          (OmDatabase  *self);
+const char   *om_database_get_read_only     (OmDatabase  *self);
 gboolean      om_database_load              (OmDatabase  *self,
                                              GPtrArray  **opportunities,
                                              GPtrArray  **templates,
