@@ -1154,6 +1154,226 @@ test_migrate_from_v1 (Fixture       *f,
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (opp->stages, 1))->client_owner, ==, "Their CFO");
 }
 
+/* Schema 2, as the release before the stricter rules wrote it, with
+ * what that release let through and the rules now refuse */
+static const char schema_v2[] =
+  "PRAGMA application_id = 1332768845;"
+  "CREATE TABLE opportunities (id INTEGER PRIMARY KEY, title TEXT NOT NULL, client TEXT NOT NULL,"
+  " coordinator TEXT NOT NULL DEFAULT '', value_minor INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0),"
+  " currency TEXT NOT NULL DEFAULT 'EUR', start_date TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE stages (id INTEGER PRIMARY KEY,"
+  " opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
+  " kind TEXT NOT NULL DEFAULT 'standard', owner TEXT NOT NULL DEFAULT '',"
+  " duration_days INTEGER NOT NULL DEFAULT 7 CHECK (duration_days >= 0),"
+  " probability REAL NOT NULL DEFAULT 0.5 CHECK (probability BETWEEN 0 AND 1),"
+  " status TEXT NOT NULL DEFAULT 'pending', decided_on TEXT, lost_reason TEXT NOT NULL DEFAULT '',"
+  " notes TEXT NOT NULL DEFAULT '', client_owner TEXT NOT NULL DEFAULT '',"
+  " client_description TEXT NOT NULL DEFAULT '', UNIQUE (opportunity_id, position));"
+  "CREATE TABLE history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " seq INTEGER NOT NULL, stage_index INTEGER NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,"
+  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, seq));"
+  "CREATE TABLE templates (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+  "CREATE TABLE template_stages (template_id INTEGER NOT NULL REFERENCES templates (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
+  " kind TEXT NOT NULL DEFAULT 'standard', duration_days INTEGER NOT NULL DEFAULT 7,"
+  " probability REAL NOT NULL DEFAULT 0.5, client_description TEXT NOT NULL DEFAULT '',"
+  " PRIMARY KEY (template_id, position));";
+
+/* stages: id, opportunity, position, status, decided on, lost reason */
+#define STAGE_ROW(id, opp, pos, status, on, reason) \
+  "INSERT INTO stages (id, opportunity_id, position, activity, milestone, status, decided_on, lost_reason)" \
+  " VALUES (" #id ", " #opp ", " #pos ", 'Activity', 'Milestone', '" status "', " on ", '" reason "');"
+#define ENTRY(opp, seq, stage, from, to, on, note) \
+  "INSERT INTO history VALUES (" #opp ", " #seq ", " #stage ", '" from "', '" to "', '" on "', '" note "');"
+
+/* One opportunity for each thing the release before allowed */
+static const char *const broken_cases[] = {
+  /* 1: a decided date edited backwards, before the previous stage's */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (1, 'Edited back', 'C', '2025-01-01');"
+  STAGE_ROW (11, 1, 0, "won", "'2025-03-10'", "")
+  STAGE_ROW (12, 1, 1, "won", "'2025-03-01'", "")
+  STAGE_ROW (13, 1, 2, "pending", "NULL", "")
+  ENTRY (1, 0, 0, "pending", "won", "2025-03-10", "first")
+  ENTRY (1, 1, 1, "pending", "won", "2025-03-12", "second"),
+  /* 2: a stage won on a date before the previous one was decided (the
+   * check was against the start date only): its entry is out of order */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (2, 'Won early', 'C', '2025-01-01');"
+  STAGE_ROW (21, 2, 0, "won", "'2025-03-10'", "")
+  STAGE_ROW (22, 2, 1, "lost", "'2025-03-05'", "Budget")
+  ENTRY (2, 0, 0, "pending", "won", "2025-03-10", "first")
+  ENTRY (2, 1, 1, "pending", "lost", "2025-03-05", "Budget"),
+  /* 3: a win dated before the reopening above it */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (3, 'Reopened', 'C', '2025-01-01');"
+  STAGE_ROW (31, 3, 0, "won", "'2025-03-01'", "")
+  STAGE_ROW (32, 3, 1, "won", "'2025-03-15'", "")
+  ENTRY (3, 0, 0, "pending", "won", "2025-03-01", "")
+  ENTRY (3, 1, 1, "pending", "won", "2025-03-05", "")
+  ENTRY (3, 2, 1, "won", "pending", "2025-03-20", "wrong paper")
+  ENTRY (3, 3, 1, "pending", "won", "2025-03-15", "signed"),
+  /* 4: lost reasons left on stages that are not lost */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (4, 'Left reasons', 'C', '2025-01-01');"
+  STAGE_ROW (41, 4, 0, "won", "'2025-03-01'", "Was lost once")
+  STAGE_ROW (42, 4, 1, "pending", "NULL", "Stale")
+  ENTRY (4, 0, 0, "pending", "won", "2025-03-01", "kept"),
+  /* 5: a history that does not replay: an imported "history": [] */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (5, 'No history', 'C', '2025-01-01');"
+  STAGE_ROW (51, 5, 0, "won", "'2025-04-01'", "")
+  STAGE_ROW (52, 5, 1, "lost", "'2025-04-02'", "Too expensive"),
+};
+
+static const char healthy_case[] =
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (6, 'Healthy', 'C', '2025-01-01');"
+  STAGE_ROW (61, 6, 0, "won", "'2025-02-01'", "")
+  STAGE_ROW (62, 6, 1, "pending", "NULL", "")
+  ENTRY (6, 0, 0, "pending", "won", "2025-02-01", "fine");
+
+static void
+write_old_file (const char *path,
+                int         version,
+                const char *contents)
+{
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d;", version);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v2);
+  exec_raw (db, pragma);
+  exec_raw (db, contents);
+  sqlite3_close (db);
+}
+
+static const OmOpportunityData *
+find_loaded (GPtrArray *loaded,
+             gint64     id)
+{
+  for (guint i = 0; i < loaded->len; i++)
+    if (((OmOpportunityData *) g_ptr_array_index (loaded, i))->id == id)
+      return g_ptr_array_index (loaded, i);
+  g_assert_not_reached ();
+}
+
+static void
+assert_entry (const OmOpportunityData *opp,
+              guint                    k,
+              guint                    stage,
+              OmStageStatus            to,
+              const char              *on,
+              const char              *note)
+{
+  const OmHistoryEntry *h = g_ptr_array_index (opp->history, k);
+
+  g_assert_cmpuint (h->stage, ==, stage);
+  g_assert_cmpint (h->to, ==, to);
+  g_assert_cmpuint (h->on, ==, date (on));
+  g_assert_cmpstr (h->note, ==, note);
+}
+
+#define STAGE_OF(opp, i) ((const OmStageData *) g_ptr_array_index ((opp)->stages, (i)))
+
+/* What the upgrade made of each case: the least change that brings it
+ * within the rules */
+static void
+assert_repaired (GPtrArray *loaded)
+{
+  const OmOpportunityData *opp;
+
+  g_assert_cmpuint (loaded->len, ==, 6);
+
+  opp = find_loaded (loaded, 1);
+  g_assert_cmpuint (STAGE_OF (opp, 0)->decided_on, ==, date ("2025-03-10"));
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-10"));
+  g_assert_cmpuint (opp->history->len, ==, 2);
+  assert_entry (opp, 1, 1, OM_STAGE_STATUS_WON, "2025-03-12", "second");
+
+  opp = find_loaded (loaded, 2);
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-10"));
+  g_assert_cmpstr (STAGE_OF (opp, 1)->lost_reason, ==, "Budget");
+  g_assert_cmpuint (opp->history->len, ==, 2);
+  assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-03-10", "first");
+  assert_entry (opp, 1, 1, OM_STAGE_STATUS_LOST, "2025-03-10", "Budget");
+
+  opp = find_loaded (loaded, 3);
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-15"));
+  g_assert_cmpuint (opp->history->len, ==, 4);
+  assert_entry (opp, 2, 1, OM_STAGE_STATUS_PENDING, "2025-03-20", "wrong paper");
+  assert_entry (opp, 3, 1, OM_STAGE_STATUS_WON, "2025-03-20", "signed");
+
+  opp = find_loaded (loaded, 4);
+  g_assert_cmpstr (STAGE_OF (opp, 0)->lost_reason, ==, "");
+  g_assert_cmpstr (STAGE_OF (opp, 1)->lost_reason, ==, "");
+  g_assert_cmpuint (opp->history->len, ==, 1);
+  assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-03-01", "kept");
+
+  opp = find_loaded (loaded, 5);
+  g_assert_cmpuint (opp->history->len, ==, 2);
+  assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-04-01", "Repaired on upgrade");
+  assert_entry (opp, 1, 1, OM_STAGE_STATUS_LOST, "2025-04-02", "Repaired on upgrade");
+  g_assert_cmpstr (STAGE_OF (opp, 1)->lost_reason, ==, "Too expensive");
+
+  opp = find_loaded (loaded, 6);
+  g_assert_cmpuint (opp->history->len, ==, 1);
+  assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-02-01", "fine");
+  for (guint i = 0; i < loaded->len; i++)
+    g_assert_true (om_opportunity_data_validate (g_ptr_array_index (loaded, i), NULL));
+}
+
+/* A file of the release before is repaired in its upgrade, after a
+ * backup copy of it as it was */
+static void
+test_migrate_repairs (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->path, ".schema-2.bak", NULL);
+  g_autofree char *all = g_strconcat (broken_cases[0], broken_cases[1], broken_cases[2], broken_cases[3],
+                                      broken_cases[4], healthy_case, NULL);
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GBytes) copy = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (broken_cases) == 5);
+  write_old_file (f->path, 2, all);
+  original = read_bytes (f->path);
+
+  g_test_expect_message ("om-store", G_LOG_LEVEL_MESSAGE, "*repaired 5 opportunities*");
+  loaded = load_all (f, NULL);
+  g_test_assert_expected_messages ();
+  assert_repaired (loaded);
+
+  /* the backup is the file as it was, byte for byte */
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  copy = read_bytes (backup);
+  g_assert_true (g_bytes_equal (original, copy));
+
+  /* the repairs were written, in the file's new version: read again,
+   * without a migration, they are there */
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, OM_DATABASE_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  loaded = load_all (f, NULL);
+  assert_repaired (loaded);
+}
+
+/* The same contents in a file of this version were not written by an
+ * earlier release: refused as damaged, left as they are */
+static void
+test_current_version_not_repaired (Fixture       *f,
+                                   gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (broken_cases); i++)
+    {
+      g_remove (f->path);
+      write_old_file (f->path, OM_DATABASE_SCHEMA_VERSION, broken_cases[i]);
+      assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "damaged");
+    }
+}
+
 /* A process killed in the middle of a transaction on a file in rollback
  * mode (schema 1, as version 0.0 left it) leaves a hot -journal and a
  * half-written main file. Rolling it back writes the file: only once it
@@ -1245,6 +1465,8 @@ main (int   argc,
   ADD ("/database/edits-are-durable", test_edits_are_durable);
   ADD ("/database/write-failure", test_write_failure);
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
+  ADD ("/database/migrate-repairs", test_migrate_repairs);
+  ADD ("/database/refuse/current-version-not-repaired", test_current_version_not_repaired);
   ADD ("/database/refuse/foreign", test_refuse_foreign);
   ADD ("/database/refuse/random-bytes", test_refuse_random_bytes);
   ADD ("/database/refuse/truncated", test_refuse_truncated);
