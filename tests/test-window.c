@@ -43,6 +43,25 @@ iterate (void)
       ;
 }
 
+static gboolean
+quit_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* lets the window run for @ms, its animations included (the banner
+ * slides in over several frames, and each frame lays the window out) */
+static void
+wait_frames (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -402,7 +421,7 @@ test_read_only (void)
       om_opportunity_view_select_stage (om_window_get_view (window), 0);
       iterate ();
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stage-win", NULL));
-      iterate ();
+      wait_frames (500);
       g_assert_nonnull (om_window_get_banner_message (window));
       g_assert_nonnull (strstr (om_window_get_banner_message (window), "nothing can be saved"));
       g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 0);
