@@ -613,6 +613,78 @@ test_refusals (Fixture       *f,
   g_assert_cmpstr (export_before.out, ==, export_after.out);
 }
 
+/* A backup on a read-only disk, a colleague's file: read, exported and
+ * checked as it is; an import is refused in one line, and the file stays
+ * byte for byte as it was. As nobody, for whom the permission bits
+ * count even when the tests run as root. */
+static void
+test_read_only (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "read-only", NULL);
+  g_autofree char *path = g_build_filename (folder, "colleague.db", NULL);
+  g_autofree char *db = option ("database", path);
+  g_autofree char *file = write_file (f, "good.json", good_document, -1);
+  g_autofree char *import = option ("import", file);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_auto(Result) list_before = { 0 };
+  g_auto(Result) export_before = { 0 };
+  g_autoptr(GDir) dir = NULL;
+
+  import_good (f);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (g_rename (f->db, path), ==, 0);
+  run (f, &list_before, db, "--list", NULL);
+  run (f, &export_before, db, "--export=-", NULL);
+  g_assert_cmpint (list_before.status, ==, 0);
+  before = read_bytes (path);
+
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (folder, 0555), ==, 0);
+  g_assert_cmpint (g_chmod (f->dir, 0711), ==, 0);
+  g_assert_cmpint (g_chmod (file, 0644), ==, 0);
+
+  as_nobody = TRUE;
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, "--list", NULL);
+    g_assert_cmpstr (r.err, ==, "");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.out, ==, list_before.out);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, "--export=-", NULL);
+    g_assert_cmpstr (r.err, ==, "");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.out, ==, export_before.out);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, "--check", "--opportunity=1", NULL);
+    g_assert_cmpstr (r.err, ==, "");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run (f, &r, db, import, NULL);
+    assert_one_line_refusal (&r, 1);
+    g_assert_nonnull (strstr (r.err, path));
+    g_assert_nonnull (strstr (r.err, "is read-only"));
+    g_assert_nonnull (strstr (r.err, "Nothing was changed"));
+  }
+  as_nobody = FALSE;
+
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  /* nothing beside it either: no -wal, -shm or backup */
+  dir = g_dir_open (folder, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (dir), ==, "colleague.db");
+  g_assert_null (g_dir_read_name (dir));
+  g_assert_cmpint (g_chmod (folder, 0700), ==, 0);
+}
+
 /* SPEC 8: only regular files are opened; nothing is made beside the others */
 static void
 test_refuse_not_a_file (Fixture       *f,
@@ -691,6 +763,7 @@ main (int   argc,
   ADD ("/cli/refusals", test_refusals);
   ADD ("/cli/usage", test_usage);
   ADD ("/cli/refuse-not-a-file", test_refuse_not_a_file);
+  ADD ("/cli/read-only", test_read_only);
 #undef ADD
 
   return g_test_run ();

@@ -806,6 +806,29 @@ test_refuse_not_regular (Fixture       *f,
   g_rmdir (folder);
 }
 
+/* Schema 1, as version 0.0 of the application wrote it */
+static const char schema_v1[] =
+  "PRAGMA application_id = 1332768845;"
+  "PRAGMA user_version = 1;"
+  "CREATE TABLE opportunities (id INTEGER PRIMARY KEY, title TEXT NOT NULL, client TEXT NOT NULL,"
+  " coordinator TEXT NOT NULL DEFAULT '', value_minor INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0),"
+  " currency TEXT NOT NULL DEFAULT 'EUR', start_date TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE stages (id INTEGER PRIMARY KEY,"
+  " opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
+  " kind TEXT NOT NULL DEFAULT 'standard', owner TEXT NOT NULL DEFAULT '',"
+  " duration_days INTEGER NOT NULL DEFAULT 7 CHECK (duration_days >= 0),"
+  " probability REAL NOT NULL DEFAULT 0.5 CHECK (probability BETWEEN 0 AND 1),"
+  " status TEXT NOT NULL DEFAULT 'pending', decided_on TEXT, lost_reason TEXT NOT NULL DEFAULT '',"
+  " notes TEXT NOT NULL DEFAULT '', UNIQUE (opportunity_id, position));"
+  "CREATE TABLE history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " seq INTEGER NOT NULL, stage_index INTEGER NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,"
+  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, seq));"
+  "INSERT INTO opportunities VALUES (7, 'Old plan', 'Old client', 'Coord', 150000, 'USD', '2025-06-01', 'old notes');"
+  "INSERT INTO stages VALUES (11, 7, 0, 'Meet', 'Agree to meet', 'standard', 'Ann', 5, 0.9, 'won', '2025-06-03', '', 'n1');"
+  "INSERT INTO stages VALUES (12, 7, 1, 'Process', 'Agree process', 'process-agreement', 'Bob', 7, 0.4, 'pending', NULL, '', '');"
+  "INSERT INTO history VALUES (7, 0, 0, 'pending', 'won', '2025-06-03', 'first');";
+
 /* Read-only places and full disks: what they are, never "damaged" */
 
 static void
@@ -836,7 +859,32 @@ typedef enum
   READ_ONLY_FILE,
   READ_ONLY_FOLDER,
   UNREADABLE_FILE,
+  READ_ONLY_OLD_FILE,
 } Place;
+
+/* Every edit of a file opened read-only is refused by the database, the
+ * model showing nothing changed */
+static void
+assert_edits_refused (OmRepository *repository)
+{
+  GListModel *opportunities = om_repository_get_opportunities (repository);
+  g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, 0);
+  g_autoptr(OmOpportunityData) was = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "New", "Client", date ("2026-01-01"));
+  g_autoptr(GError) error = NULL;
+  guint n = g_list_model_get_n_items (opportunities);
+
+  g_assert_false (om_opportunity_win_stage (opp, 0, "", &error));
+  assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "is read-only: nothing can be saved in it");
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), was, TRUE));
+  g_assert_false (om_repository_get_can_undo (repository));
+  g_clear_error (&error);
+
+  g_assert_null (om_repository_create_opportunity (repository, plan, &error));
+  assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "Nothing was changed");
+  g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, n);
+}
 
 static void
 test_read_only (Fixture       *f,
@@ -844,6 +892,7 @@ test_read_only (Fixture       *f,
 {
   Place place = GPOINTER_TO_INT (data);
   gboolean folder = place == READ_ONLY_FOLDER;
+  g_autofree char *backup = g_strconcat (f->path, ".schema-1.bak", NULL);
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
 
@@ -854,15 +903,43 @@ test_read_only (Fixture       *f,
 
       drop_privileges ();
       repository = om_database_open_repository (g_getenv ("OM_TEST_DATABASE"), &error);
-      g_assert_null (repository);
       if (place == UNREADABLE_FILE)
-        assert_place_refusal (error, OM_STORE_ERROR_IO, g_strerror (EACCES));
+        {
+          g_assert_null (repository);
+          assert_place_refusal (error, OM_STORE_ERROR_IO, g_strerror (EACCES));
+        }
+      else if (place == READ_ONLY_OLD_FILE)
+        {
+          /* it cannot be shown before it is updated, and cannot be updated */
+          g_assert_null (repository);
+          assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "earlier version");
+          g_assert_nonnull (strstr (error->message, "read-only"));
+        }
       else
-        assert_place_refusal (error, OM_STORE_ERROR_READ_ONLY, "read-only");
+        {
+          /* read: what it holds is shown, and said to be read-only once */
+          g_assert_no_error (error);
+          g_assert_nonnull (repository);
+          g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (repository)), ==, 2);
+          g_assert_nonnull (om_repository_get_read_only_reason (repository));
+          g_assert_nonnull (strstr (om_repository_get_read_only_reason (repository), "is read-only"));
+          g_assert_null (strchr (om_repository_get_read_only_reason (repository), '\n'));
+          assert_edits_refused (repository);
+        }
       return;
     }
 
-  fill_database (f, 2);
+  if (place == READ_ONLY_OLD_FILE)
+    {
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+      exec_raw (db, schema_v1);
+      exec_raw (db, "INSERT INTO opportunities VALUES (8, 'Second', 'Client', '', 0, 'EUR', '2025-06-01', '');");
+      sqlite3_close (db);
+    }
+  else
+    fill_database (f, 2);
   before = read_bytes (f->path);
   g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
   if (geteuid () == 0)
@@ -890,6 +967,7 @@ test_read_only (Fixture       *f,
   after = read_bytes (f->path);
   g_assert_true (g_bytes_equal (before, after));
   assert_no_sidecars (f);
+  g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
 }
 
 /* A small disk of this process's own, gone with it */
@@ -1001,29 +1079,6 @@ test_disk_full (Fixture       *f,
   g_test_trap_assert_passed ();
 }
 
-/* Schema 1, as version 0.0 of the application wrote it */
-static const char schema_v1[] =
-  "PRAGMA application_id = 1332768845;"
-  "PRAGMA user_version = 1;"
-  "CREATE TABLE opportunities (id INTEGER PRIMARY KEY, title TEXT NOT NULL, client TEXT NOT NULL,"
-  " coordinator TEXT NOT NULL DEFAULT '', value_minor INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0),"
-  " currency TEXT NOT NULL DEFAULT 'EUR', start_date TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '');"
-  "CREATE TABLE stages (id INTEGER PRIMARY KEY,"
-  " opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
-  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
-  " kind TEXT NOT NULL DEFAULT 'standard', owner TEXT NOT NULL DEFAULT '',"
-  " duration_days INTEGER NOT NULL DEFAULT 7 CHECK (duration_days >= 0),"
-  " probability REAL NOT NULL DEFAULT 0.5 CHECK (probability BETWEEN 0 AND 1),"
-  " status TEXT NOT NULL DEFAULT 'pending', decided_on TEXT, lost_reason TEXT NOT NULL DEFAULT '',"
-  " notes TEXT NOT NULL DEFAULT '', UNIQUE (opportunity_id, position));"
-  "CREATE TABLE history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
-  " seq INTEGER NOT NULL, stage_index INTEGER NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,"
-  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, seq));"
-  "INSERT INTO opportunities VALUES (7, 'Old plan', 'Old client', 'Coord', 150000, 'USD', '2025-06-01', 'old notes');"
-  "INSERT INTO stages VALUES (11, 7, 0, 'Meet', 'Agree to meet', 'standard', 'Ann', 5, 0.9, 'won', '2025-06-03', '', 'n1');"
-  "INSERT INTO stages VALUES (12, 7, 1, 'Process', 'Agree process', 'process-agreement', 'Bob', 7, 0.4, 'pending', NULL, '', '');"
-  "INSERT INTO history VALUES (7, 0, 0, 'pending', 'won', '2025-06-03', 'first');";
-
 static void
 test_migrate_from_v1 (Fixture       *f,
                       gconstpointer  data)
@@ -1064,7 +1119,7 @@ test_migrate_from_v1 (Fixture       *f,
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, OM_DATABASE_SCHEMA_VERSION);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
 
@@ -1097,6 +1152,226 @@ test_migrate_from_v1 (Fixture       *f,
   loaded = load_all (f, NULL);
   opp = g_ptr_array_index (loaded, 0);
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (opp->stages, 1))->client_owner, ==, "Their CFO");
+}
+
+/* Schema 2, as the release before the stricter rules wrote it, with
+ * what that release let through and the rules now refuse */
+static const char schema_v2[] =
+  "PRAGMA application_id = 1332768845;"
+  "CREATE TABLE opportunities (id INTEGER PRIMARY KEY, title TEXT NOT NULL, client TEXT NOT NULL,"
+  " coordinator TEXT NOT NULL DEFAULT '', value_minor INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0),"
+  " currency TEXT NOT NULL DEFAULT 'EUR', start_date TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE stages (id INTEGER PRIMARY KEY,"
+  " opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
+  " kind TEXT NOT NULL DEFAULT 'standard', owner TEXT NOT NULL DEFAULT '',"
+  " duration_days INTEGER NOT NULL DEFAULT 7 CHECK (duration_days >= 0),"
+  " probability REAL NOT NULL DEFAULT 0.5 CHECK (probability BETWEEN 0 AND 1),"
+  " status TEXT NOT NULL DEFAULT 'pending', decided_on TEXT, lost_reason TEXT NOT NULL DEFAULT '',"
+  " notes TEXT NOT NULL DEFAULT '', client_owner TEXT NOT NULL DEFAULT '',"
+  " client_description TEXT NOT NULL DEFAULT '', UNIQUE (opportunity_id, position));"
+  "CREATE TABLE history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " seq INTEGER NOT NULL, stage_index INTEGER NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,"
+  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, seq));"
+  "CREATE TABLE templates (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+  "CREATE TABLE template_stages (template_id INTEGER NOT NULL REFERENCES templates (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, activity TEXT NOT NULL, milestone TEXT NOT NULL,"
+  " kind TEXT NOT NULL DEFAULT 'standard', duration_days INTEGER NOT NULL DEFAULT 7,"
+  " probability REAL NOT NULL DEFAULT 0.5, client_description TEXT NOT NULL DEFAULT '',"
+  " PRIMARY KEY (template_id, position));";
+
+/* stages: id, opportunity, position, status, decided on, lost reason */
+#define STAGE_ROW(id, opp, pos, status, on, reason) \
+  "INSERT INTO stages (id, opportunity_id, position, activity, milestone, status, decided_on, lost_reason)" \
+  " VALUES (" #id ", " #opp ", " #pos ", 'Activity', 'Milestone', '" status "', " on ", '" reason "');"
+#define ENTRY(opp, seq, stage, from, to, on, note) \
+  "INSERT INTO history VALUES (" #opp ", " #seq ", " #stage ", '" from "', '" to "', '" on "', '" note "');"
+
+/* One opportunity for each thing the release before allowed */
+static const char *const broken_cases[] = {
+  /* 1: a decided date edited backwards, before the previous stage's */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (1, 'Edited back', 'C', '2025-01-01');"
+  STAGE_ROW (11, 1, 0, "won", "'2025-03-10'", "")
+  STAGE_ROW (12, 1, 1, "won", "'2025-03-01'", "")
+  STAGE_ROW (13, 1, 2, "pending", "NULL", "")
+  ENTRY (1, 0, 0, "pending", "won", "2025-03-10", "first")
+  ENTRY (1, 1, 1, "pending", "won", "2025-03-12", "second"),
+  /* 2: a stage won on a date before the previous one was decided (the
+   * check was against the start date only): its entry is out of order */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (2, 'Won early', 'C', '2025-01-01');"
+  STAGE_ROW (21, 2, 0, "won", "'2025-03-10'", "")
+  STAGE_ROW (22, 2, 1, "lost", "'2025-03-05'", "Budget")
+  ENTRY (2, 0, 0, "pending", "won", "2025-03-10", "first")
+  ENTRY (2, 1, 1, "pending", "lost", "2025-03-05", "Budget"),
+  /* 3: a win dated before the reopening above it */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (3, 'Reopened', 'C', '2025-01-01');"
+  STAGE_ROW (31, 3, 0, "won", "'2025-03-01'", "")
+  STAGE_ROW (32, 3, 1, "won", "'2025-03-15'", "")
+  ENTRY (3, 0, 0, "pending", "won", "2025-03-01", "")
+  ENTRY (3, 1, 1, "pending", "won", "2025-03-05", "")
+  ENTRY (3, 2, 1, "won", "pending", "2025-03-20", "wrong paper")
+  ENTRY (3, 3, 1, "pending", "won", "2025-03-15", "signed"),
+  /* 4: lost reasons left on stages that are not lost */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (4, 'Left reasons', 'C', '2025-01-01');"
+  STAGE_ROW (41, 4, 0, "won", "'2025-03-01'", "Was lost once")
+  STAGE_ROW (42, 4, 1, "pending", "NULL", "Stale")
+  ENTRY (4, 0, 0, "pending", "won", "2025-03-01", "kept"),
+  /* 5: a history that does not replay: an imported "history": [] */
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (5, 'No history', 'C', '2025-01-01');"
+  STAGE_ROW (51, 5, 0, "won", "'2025-04-01'", "")
+  STAGE_ROW (52, 5, 1, "lost", "'2025-04-02'", "Too expensive"),
+};
+
+static const char healthy_case[] =
+  "INSERT INTO opportunities (id, title, client, start_date) VALUES (6, 'Healthy', 'C', '2025-01-01');"
+  STAGE_ROW (61, 6, 0, "won", "'2025-02-01'", "")
+  STAGE_ROW (62, 6, 1, "pending", "NULL", "")
+  ENTRY (6, 0, 0, "pending", "won", "2025-02-01", "fine");
+
+static void
+write_old_file (const char *path,
+                int         version,
+                const char *contents)
+{
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d;", version);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v2);
+  exec_raw (db, pragma);
+  exec_raw (db, contents);
+  sqlite3_close (db);
+}
+
+static const OmOpportunityData *
+find_loaded (GPtrArray *loaded,
+             gint64     id)
+{
+  for (guint i = 0; i < loaded->len; i++)
+    if (((OmOpportunityData *) g_ptr_array_index (loaded, i))->id == id)
+      return g_ptr_array_index (loaded, i);
+  g_assert_not_reached ();
+}
+
+static void
+assert_entry (const OmOpportunityData *opp,
+              guint                    k,
+              guint                    stage,
+              OmStageStatus            to,
+              const char              *on,
+              const char              *note)
+{
+  const OmHistoryEntry *h = g_ptr_array_index (opp->history, k);
+
+  g_assert_cmpuint (h->stage, ==, stage);
+  g_assert_cmpint (h->to, ==, to);
+  g_assert_cmpuint (h->on, ==, date (on));
+  g_assert_cmpstr (h->note, ==, note);
+}
+
+#define STAGE_OF(opp, i) ((const OmStageData *) g_ptr_array_index ((opp)->stages, (i)))
+
+/* What the upgrade made of each case: the least change that brings it
+ * within the rules */
+static void
+assert_repaired (GPtrArray *loaded)
+{
+  const OmOpportunityData *opp;
+
+  g_assert_cmpuint (loaded->len, ==, 6);
+
+  opp = find_loaded (loaded, 1);
+  g_assert_cmpuint (STAGE_OF (opp, 0)->decided_on, ==, date ("2025-03-10"));
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-10"));
+  g_assert_cmpuint (opp->history->len, ==, 2);
+  assert_entry (opp, 1, 1, OM_STAGE_STATUS_WON, "2025-03-12", "second");
+
+  opp = find_loaded (loaded, 2);
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-10"));
+  g_assert_cmpstr (STAGE_OF (opp, 1)->lost_reason, ==, "Budget");
+  g_assert_cmpuint (opp->history->len, ==, 2);
+  assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-03-10", "first");
+  assert_entry (opp, 1, 1, OM_STAGE_STATUS_LOST, "2025-03-10", "Budget");
+
+  opp = find_loaded (loaded, 3);
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-15"));
+  g_assert_cmpuint (opp->history->len, ==, 4);
+  assert_entry (opp, 2, 1, OM_STAGE_STATUS_PENDING, "2025-03-20", "wrong paper");
+  assert_entry (opp, 3, 1, OM_STAGE_STATUS_WON, "2025-03-20", "signed");
+
+  opp = find_loaded (loaded, 4);
+  g_assert_cmpstr (STAGE_OF (opp, 0)->lost_reason, ==, "");
+  g_assert_cmpstr (STAGE_OF (opp, 1)->lost_reason, ==, "");
+  g_assert_cmpuint (opp->history->len, ==, 1);
+  assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-03-01", "kept");
+
+  opp = find_loaded (loaded, 5);
+  g_assert_cmpuint (opp->history->len, ==, 2);
+  assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-04-01", "Repaired on upgrade");
+  assert_entry (opp, 1, 1, OM_STAGE_STATUS_LOST, "2025-04-02", "Repaired on upgrade");
+  g_assert_cmpstr (STAGE_OF (opp, 1)->lost_reason, ==, "Too expensive");
+
+  opp = find_loaded (loaded, 6);
+  g_assert_cmpuint (opp->history->len, ==, 1);
+  assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-02-01", "fine");
+  for (guint i = 0; i < loaded->len; i++)
+    g_assert_true (om_opportunity_data_validate (g_ptr_array_index (loaded, i), NULL));
+}
+
+/* A file of the release before is repaired in its upgrade, after a
+ * backup copy of it as it was */
+static void
+test_migrate_repairs (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->path, ".schema-2.bak", NULL);
+  g_autofree char *all = g_strconcat (broken_cases[0], broken_cases[1], broken_cases[2], broken_cases[3],
+                                      broken_cases[4], healthy_case, NULL);
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GBytes) copy = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (broken_cases) == 5);
+  write_old_file (f->path, 2, all);
+  original = read_bytes (f->path);
+
+  g_test_expect_message ("om-store", G_LOG_LEVEL_MESSAGE, "*repaired 5 opportunities*");
+  loaded = load_all (f, NULL);
+  g_test_assert_expected_messages ();
+  assert_repaired (loaded);
+
+  /* the backup is the file as it was, byte for byte */
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  copy = read_bytes (backup);
+  g_assert_true (g_bytes_equal (original, copy));
+
+  /* the repairs were written, in the file's new version: read again,
+   * without a migration, they are there */
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, OM_DATABASE_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  loaded = load_all (f, NULL);
+  assert_repaired (loaded);
+}
+
+/* The same contents in a file of this version were not written by an
+ * earlier release: refused as damaged, left as they are */
+static void
+test_current_version_not_repaired (Fixture       *f,
+                                   gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (broken_cases); i++)
+    {
+      g_remove (f->path);
+      write_old_file (f->path, OM_DATABASE_SCHEMA_VERSION, broken_cases[i]);
+      assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "damaged");
+    }
 }
 
 /* A process killed in the middle of a transaction on a file in rollback
@@ -1190,6 +1465,8 @@ main (int   argc,
   ADD ("/database/edits-are-durable", test_edits_are_durable);
   ADD ("/database/write-failure", test_write_failure);
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
+  ADD ("/database/migrate-repairs", test_migrate_repairs);
+  ADD ("/database/refuse/current-version-not-repaired", test_current_version_not_repaired);
   ADD ("/database/refuse/foreign", test_refuse_foreign);
   ADD ("/database/refuse/random-bytes", test_refuse_random_bytes);
   ADD ("/database/refuse/truncated", test_refuse_truncated);
@@ -1204,6 +1481,8 @@ main (int   argc,
   g_test_add ("/database/place/read-only-folder", Fixture, GINT_TO_POINTER (READ_ONLY_FOLDER),
               fixture_set_up, test_read_only, fixture_tear_down);
   g_test_add ("/database/place/unreadable-file", Fixture, GINT_TO_POINTER (UNREADABLE_FILE),
+              fixture_set_up, test_read_only, fixture_tear_down);
+  g_test_add ("/database/place/read-only-old-file", Fixture, GINT_TO_POINTER (READ_ONLY_OLD_FILE),
               fixture_set_up, test_read_only, fixture_tear_down);
   ADD ("/database/place/disk-full", test_disk_full);
   for (int shm = 0; shm <= 1; shm++)

@@ -2722,6 +2722,60 @@ test_messages_quote_safely (void)
     }
 }
 
+/* What an earlier version let into a file: repaired with the least
+ * change; a plan within the rules, or one broken otherwise, untouched */
+static void
+test_repair (void)
+{
+  g_autoptr(OmOpportunityData) healthy = plan_new (3);
+  g_autoptr(OmOpportunityData) copy = NULL;
+  g_autoptr(OmOpportunityData) broken = plan_new (3);
+  g_autoptr(OmOpportunityData) out_of_order = plan_new (3);
+  OmStageData *s0, *s1;
+
+  g_assert_true (om_opportunity_data_win_stage (healthy, 0, day (3), "met", NULL));
+  g_assert_true (om_opportunity_data_reopen (healthy, day (4), "too soon", NULL));
+  g_assert_true (om_opportunity_data_win_stage (healthy, 0, day (5), "met again", NULL));
+  copy = om_opportunity_data_copy (healthy);
+  g_assert_false (om_opportunity_data_repair (copy, "Repaired"));
+  g_assert_true (om_opportunity_data_equal (copy, healthy, TRUE));
+
+  /* a second decision dated before the first, its entry too; a stale
+   * lost reason: dates raised, reason cleared, notes kept */
+  g_assert_true (om_opportunity_data_win_stage (broken, 0, day (10), "first", NULL));
+  g_assert_true (om_opportunity_data_win_stage (broken, 1, day (12), "second", NULL));
+  s0 = g_ptr_array_index (broken->stages, 0);
+  s1 = g_ptr_array_index (broken->stages, 1);
+  s1->decided_on = day (8);
+  ((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on = day (8);
+  g_free (s0->lost_reason);
+  s0->lost_reason = g_strdup ("stale");
+  g_assert_false (om_opportunity_data_validate (broken, NULL));
+  g_assert_true (om_opportunity_data_repair (broken, "Repaired"));
+  g_assert_true (om_opportunity_data_validate (broken, NULL));
+  g_assert_cmpuint (s1->decided_on, ==, day (10));
+  g_assert_cmpstr (s0->lost_reason, ==, "");
+  g_assert_cmpuint (broken->history->len, ==, 2);
+  g_assert_cmpuint (((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on, ==, day (10));
+  g_assert_cmpstr (((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->note, ==, "second");
+
+  /* no history at all: rebuilt from the decisions, with the note */
+  g_ptr_array_set_size (broken->history, 0);
+  g_assert_true (om_opportunity_data_repair (broken, "Repaired"));
+  g_assert_true (om_opportunity_data_validate (broken, NULL));
+  g_assert_cmpuint (broken->history->len, ==, 2);
+  g_assert_cmpstr (((OmHistoryEntry *) g_ptr_array_index (broken->history, 0))->note, ==, "Repaired");
+  g_assert_cmpuint (((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on, ==, day (10));
+
+  /* a won stage after a pending one is not the earlier version's doing:
+   * still refused */
+  s1 = g_ptr_array_index (out_of_order->stages, 1);
+  s1->status = OM_STAGE_STATUS_WON;
+  s1->decided_on = day (2);
+  om_opportunity_data_repair (out_of_order, "Repaired");
+  g_assert_false (om_opportunity_data_validate (out_of_order, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2799,6 +2853,7 @@ main (int   argc,
   g_test_add_func ("/opportunity/valid/date-range", test_valid_date_range);
   g_test_add_func ("/opportunity/valid/lost-reason-when-not-lost", test_valid_lost_reason_when_not_lost);
   g_test_add_func ("/opportunity-data/validate/where", test_validate_where);
+  g_test_add_func ("/opportunity-data/repair", test_repair);
   g_test_add_func ("/opportunity/messages/quote-safely", test_messages_quote_safely);
 
   g_test_add_func ("/types/date-parse", test_date_parse);

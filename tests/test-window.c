@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#define _GNU_SOURCE
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <grp.h>
 #include <gtk/gtk.h>
+#include <unistd.h>
 
 #include "om-database.h"
 #include "om-stage-editor.h"
@@ -38,6 +42,25 @@ iterate (void)
   for (guint i = 0; i < 20; i++)
     while (g_main_context_iteration (NULL, FALSE))
       ;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* lets the window run for @ms, its animations included (the banner
+ * slides in over several frames, and each frame lays the window out) */
+static void
+wait_frames (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -904,6 +927,89 @@ test_open_error_not_damage (void)
   g_rmdir (dir);
 }
 
+/* A colleague's file, or a backup on a read-only disk: shown, said to be
+ * read-only once, and every edit refused by the database through the
+ * window's usual refusal, nothing changed. As nobody, whom the
+ * permission bits stop even when the tests run as root. */
+static void
+test_read_only (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_length = 0, after_length = 0;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OmRepository) repository = NULL;
+      g_autofree char *shown = NULL;
+      OmOpportunity *opp;
+      OmWindow *window;
+
+      if (geteuid () == 0 &&
+          (setgroups (0, NULL) != 0 || setresgid (65534, 65534, 65534) != 0 ||
+           setresuid (65534, 65534, 65534) != 0))
+        g_error ("Could not become nobody: %s", g_strerror (errno));
+
+      repository = om_database_open_repository (g_getenv ("OM_TEST_DATABASE"), &error);
+      g_assert_no_error (error);
+      window = om_window_new (NULL, repository, NULL);
+      gtk_window_present (GTK_WINDOW (window));
+      iterate ();
+
+      g_assert_nonnull (om_window_get_read_only_message (window));
+      g_assert_nonnull (strstr (om_window_get_read_only_message (window), "is read-only"));
+      shown = text_of (GTK_WIDGET (window));
+      g_assert_nonnull (strstr (shown, om_window_get_read_only_message (window)));
+      g_assert_null (om_window_get_banner_message (window));
+
+      opp = om_repository_find (repository, 1);
+      g_assert_true (om_window_select_opportunity (window, 1));
+      om_opportunity_view_select_stage (om_window_get_view (window), 0);
+      iterate ();
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stage-win", NULL));
+      wait_frames (500);
+      g_assert_nonnull (om_window_get_banner_message (window));
+      g_assert_nonnull (strstr (om_window_get_banner_message (window), "nothing can be saved"));
+      g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 0);
+      g_assert_false (om_repository_get_can_undo (repository));
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      iterate ();
+      return;
+    }
+
+  dir = g_dir_make_tmp ("om-test-window-XXXXXX", NULL);
+  path = g_build_filename (dir, "colleague.db", NULL);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(OmRepository) repository = om_database_open_repository (path, &error);
+    g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+    g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Fleet renewal", "Nordic Ferries",
+                                                                       date ("2026-01-05"));
+
+    g_assert_no_error (error);
+    g_assert_nonnull (om_repository_create_opportunity (repository, plan, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (path, &before, &before_length, NULL));
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+
+  g_setenv ("OM_TEST_DATABASE", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+
+  g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (path, &after, &after_length, NULL));
+  g_assert_cmpmem (before, before_length, after, after_length);
+  g_assert_cmpint (g_remove (path), ==, 0);
+  /* nothing was made beside it */
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -929,6 +1035,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
+  g_test_add_func ("/window/read-only", test_read_only);
 
   return g_test_run ();
 }

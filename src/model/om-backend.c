@@ -30,6 +30,23 @@ om_backend_apply (OmBackend *self,
   return OM_BACKEND_GET_IFACE (self)->apply (self, changes, error);
 }
 
+/**
+ * om_backend_get_read_only_reason:
+ *
+ * Returns: (nullable): a sentence for the user saying why nothing can
+ *   be saved, or %NULL when edits are kept
+ */
+const char *
+om_backend_get_read_only_reason (OmBackend *self)
+{
+  OmBackendInterface *iface;
+
+  g_return_val_if_fail (OM_IS_BACKEND (self), NULL);
+
+  iface = OM_BACKEND_GET_IFACE (self);
+  return iface->get_read_only_reason != NULL ? iface->get_read_only_reason (self) : NULL;
+}
+
 static gpointer
 copy_values (OmChangeKind  kind,
              gconstpointer values)

@@ -37,6 +37,9 @@ G_DECLARE_INTERFACE (OmBackend, om_backend, OM, BACKEND, GObject)
 /**
  * OmBackendInterface:
  * @apply: makes every change of one edit durable, all or none
+ * @get_read_only_reason: (nullable): why no edit can be kept, for a
+ *   backend that only reads (its @apply then refuses every edit), or
+ *   %NULL; the vfunc itself is optional
  *
  * Where the model's edits are kept. The model calls it before it shows
  * an edit, so an edit that cannot be kept is never shown.
@@ -45,14 +48,16 @@ struct _OmBackendInterface
 {
   GTypeInterface parent_iface;
 
-  gboolean (*apply) (OmBackend *self,
-                     GPtrArray *changes,
-                     GError   **error);
+  gboolean     (*apply)                (OmBackend *self,
+                                        GPtrArray *changes,
+                                        GError   **error);
+  const char * (*get_read_only_reason) (OmBackend *self);
 };
 
-gboolean om_backend_apply (OmBackend *self,
-                           GPtrArray *changes,
-                           GError   **error);
+gboolean    om_backend_apply                (OmBackend *self,
+                                             GPtrArray *changes,
+                                             GError   **error);
+const char *om_backend_get_read_only_reason (OmBackend *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmChange, om_change_free)
 

@@ -911,6 +911,81 @@ om_opportunity_data_validate (const OmOpportunityData *self,
   return om_opportunity_data_validate_full (self, NULL, error);
 }
 
+/**
+ * om_opportunity_data_repair:
+ * @note: the note of each decision in a rebuilt history
+ *
+ * Brings a plan kept by an earlier version, whose rules were looser,
+ * within the rules with the least change: a lost reason on a stage that
+ * is not lost is cleared (R5); a decided date before the previous
+ * stage's is raised to it (R5); a history entry dated before the one
+ * above it is raised to its date (R6). A history that still does not
+ * replay to the statuses (R6) is rebuilt as one entry per decided stage
+ * on its decided date, with @note: the decided dates now go forward, so
+ * that history is in date order.
+ *
+ * It repairs nothing else: a plan that breaks another rule stays as it
+ * is, for om_opportunity_data_validate() to refuse.
+ *
+ * Returns: whether anything changed
+ */
+gboolean
+om_opportunity_data_repair (OmOpportunityData *self,
+                            const char        *note)
+{
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      OmStageData *stage = STAGE (self, i);
+      const OmStageData *previous = i > 0 ? STAGE (self, i - 1) : NULL;
+
+      if (stage->status != OM_STAGE_STATUS_LOST && !om_str_is_blank (stage->lost_reason))
+        {
+          g_free (stage->lost_reason);
+          stage->lost_reason = g_strdup ("");
+          changed = TRUE;
+        }
+      if (previous != NULL &&
+          stage->status != OM_STAGE_STATUS_PENDING && previous->status != OM_STAGE_STATUS_PENDING &&
+          stage->decided_on < previous->decided_on)
+        {
+          stage->decided_on = previous->decided_on;
+          changed = TRUE;
+        }
+    }
+
+  for (guint k = 1; k < self->history->len; k++)
+    {
+      OmHistoryEntry *entry = g_ptr_array_index (self->history, k);
+      const OmHistoryEntry *above = g_ptr_array_index (self->history, k - 1);
+
+      if (entry->on < above->on)
+        {
+          entry->on = above->on;
+          changed = TRUE;
+        }
+    }
+
+  if (!validate_history (self, NULL, NULL))
+    {
+      g_ptr_array_set_size (self->history, 0);
+      for (guint i = 0; i < self->stages->len; i++)
+        {
+          const OmStageData *stage = STAGE (self, i);
+
+          if (stage->status != OM_STAGE_STATUS_PENDING)
+            g_ptr_array_add (self->history,
+                             om_history_entry_new (i, OM_STAGE_STATUS_PENDING, stage->status,
+                                                   stage->decided_on, note));
+        }
+      changed = TRUE;
+    }
+  return changed;
+}
+
 static gboolean
 check_open (const OmOpportunityData *self,
             GError                 **error)

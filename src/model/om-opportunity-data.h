@@ -165,6 +165,8 @@ gboolean            om_opportunity_data_validate         (const OmOpportunityDat
 gboolean            om_opportunity_data_validate_full    (const OmOpportunityData *self,
                                                           OmViolation             *violation,
                                                           GError                 **error);
+gboolean            om_opportunity_data_repair           (OmOpportunityData       *self,
+                                                          const char              *note);
 gboolean            om_opportunity_data_add_stage        (OmOpportunityData       *self,
                                                           guint                    position,
                                                           OmStageData             *stage,

@@ -719,3 +719,19 @@ om_repository_set_too_complex_threshold (OmRepository *self,
   self->too_complex_threshold = threshold;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOO_COMPLEX_THRESHOLD]);
 }
+
+/**
+ * om_repository_get_read_only_reason:
+ *
+ * Every edit is refused by a backend that only reads (a read-only
+ * file): this says so once, up front, in the backend's words.
+ *
+ * Returns: (nullable): why no edit can be kept, or %NULL
+ */
+const char *
+om_repository_get_read_only_reason (OmRepository *self)
+{
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), NULL);
+
+  return self->backend != NULL ? om_backend_get_read_only_reason (self->backend) : NULL;
+}

@@ -43,5 +43,6 @@ const char    *om_repository_get_redo_label           (OmRepository            *
 guint          om_repository_get_too_complex_threshold (OmRepository           *self);
 void           om_repository_set_too_complex_threshold (OmRepository           *self,
                                                        guint                    threshold);
+const char    *om_repository_get_read_only_reason     (OmRepository            *self);
 
 G_END_DECLS

@@ -35,6 +35,8 @@ struct _OmDatabase
   int        schema_version;  /* of the file being read */
   GPtrArray *loaded_opportunities;
   GPtrArray *loaded_templates;
+  GPtrArray *repaired;        /* borrowed: read from an earlier schema, to rewrite */
+  char      *read_only;       /* why nothing can be saved, or NULL */
 };
 
 static void om_database_backend_init (OmBackendInterface *iface);
@@ -102,9 +104,18 @@ static const char migrate_v1_to_v2[] =
   "  client_description TEXT NOT NULL DEFAULT '',"
   "  PRIMARY KEY (template_id, position));";
 
+/* Schema 3: no table changes. The rules got stricter (decided dates go
+ * forward, the history replays, only a lost stage has a lost reason),
+ * and what earlier versions let into the file is repaired in the same
+ * transaction (om_opportunity_data_repair(), called while the file is
+ * inspected), so that an upgrade never turns a pipeline into a
+ * "damaged" file. */
+static const char migrate_v2_to_v3[] = "";
+
 static const char *const migrations[] = {
   NULL,               /* to schema 1: schema_v1 itself */
   migrate_v1_to_v2,   /* 1 -> 2 */
+  migrate_v2_to_v3,   /* 2 -> 3 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_DATABASE_SCHEMA_VERSION);
@@ -118,6 +129,8 @@ om_database_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->loaded_opportunities, g_ptr_array_unref);
   g_clear_pointer (&self->loaded_templates, g_ptr_array_unref);
+  g_clear_pointer (&self->repaired, g_ptr_array_unref);
+  g_clear_pointer (&self->read_only, g_free);
 
   G_OBJECT_CLASS (om_database_parent_class)->finalize (object);
 }
@@ -155,7 +168,24 @@ void
 om_database_set_busy_timeout (OmDatabase *self,
                               guint       milliseconds)
 {
-  sqlite3_busy_timeout (self->db, (int) milliseconds);
+  g_return_if_fail (OM_IS_DATABASE (self));
+
+  if (self->db != NULL)
+    sqlite3_busy_timeout (self->db, (int) milliseconds);
+}
+
+/**
+ * om_database_get_read_only:
+ *
+ * Returns: (nullable): why nothing can be saved in this database (it
+ *   was opened read-only), or %NULL when edits are saved
+ */
+const char *
+om_database_get_read_only (OmDatabase *self)
+{
+  g_return_val_if_fail (OM_IS_DATABASE (self), NULL);
+
+  return self->read_only;
 }
 
 /* Statements */
@@ -463,6 +493,14 @@ om_database_apply (OmBackend *backend,
   g_autofree char *shown = NULL;
   int rc;
 
+  if (self->read_only != NULL)
+    {
+      shown = om_text_escape_line (self->path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_READ_ONLY,
+                   _("“%s” is read-only: nothing can be saved in it. Nothing was changed."), shown);
+      return FALSE;
+    }
+
   if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     goto failed;
 
@@ -497,10 +535,17 @@ failed:
   return FALSE;
 }
 
+static const char *
+om_database_get_read_only_reason (OmBackend *backend)
+{
+  return OM_DATABASE (backend)->read_only;
+}
+
 static void
 om_database_backend_init (OmBackendInterface *iface)
 {
   iface->apply = om_database_apply;
+  iface->get_read_only_reason = om_database_get_read_only_reason;
 }
 
 /* Reading */
@@ -646,6 +691,7 @@ read_opportunities (OmDatabase *self,
     {
       g_autoptr(OmOpportunityData) opp = om_opportunity_data_new (column_text (stmt, 1), column_text (stmt, 2), 0);
       g_autoptr(GError) invalid = NULL;
+      gboolean repaired;
 
       opp->id = sqlite3_column_int64 (stmt, 0);
       g_free (opp->coordinator);
@@ -666,6 +712,15 @@ read_opportunities (OmDatabase *self,
           return FALSE;
         }
 
+      /* An earlier version allowed what the rules now refuse: repaired
+       * on the way to this version, and written by the migration */
+      repaired = self->repaired != NULL &&
+                 om_opportunity_data_repair (opp,
+                                             /* Translators: the note of each decision in a
+                                              * decision history rebuilt when a database
+                                              * of an earlier version was updated */
+                                             _("Repaired on upgrade"));
+
       /* A file that breaks the rules was not written by us: refuse it
        * rather than show a plan the model would never have allowed. */
       if (!om_opportunity_data_validate (opp, &invalid))
@@ -673,6 +728,8 @@ read_opportunities (OmDatabase *self,
           sqlite3_finalize (stmt);
           return damaged (self, invalid->message, error);
         }
+      if (repaired)
+        g_ptr_array_add (self->repaired, opp);
       g_ptr_array_add (out, g_steal_pointer (&opp));
     }
   sqlite3_finalize (stmt);
@@ -944,7 +1001,48 @@ backup_path_for (const char *path,
   return candidate;
 }
 
-/* Copies a consistent snapshot (WAL included) before a migration. */
+static goffset file_size (const char *path);
+
+/* a -wal this size or smaller holds no transaction */
+#define WAL_HEADER_SIZE 32
+
+/* The file as it is, byte for byte, when it holds all of the database.
+ * (Closing this descriptor drops this process's locks on the file, see
+ * check_file_kind(): only the inspection's read-only connection has it
+ * open at this point, and it is closed next.) */
+static gboolean
+copy_bytes (const char  *path,
+            const char  *backup_path,
+            GError     **error)
+{
+  g_autoptr(GFile) from = g_file_new_for_path (path);
+  g_autoptr(GFile) to = g_file_new_for_path (backup_path);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *shown = om_text_escape_line (path);
+
+  if (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &local))
+    {
+      g_chmod (backup_path, 0600);
+      return TRUE;
+    }
+
+  g_remove (backup_path);
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DISK_FULL,
+                 _("Could not make a backup of “%s” before updating it: the disk is full. Free some space, then try again. It was left unchanged."),
+                 shown);
+  else if (!(g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) &&
+             set_place_error (error, PLACE_READ_ONLY, FALSE, path)))
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_MIGRATION,
+                 _("Could not make a backup of “%s” before updating it: %s. It was left unchanged."),
+                 shown, local->message);
+  return FALSE;
+}
+
+/* Copies the file as it was before a migration: byte for byte when the
+ * main file holds all of it, else a consistent snapshot through SQLite
+ * (the transactions in a -wal included, a killed process's -journal
+ * rolled back). */
 static gboolean
 take_backup (sqlite3     *source,
              const char  *path,
@@ -952,10 +1050,16 @@ take_backup (sqlite3     *source,
              GError     **error)
 {
   g_autofree char *backup_path = backup_path_for (path, version);
+  g_autofree char *real = realpath (path, NULL);
+  g_autofree char *wal = g_strconcat (real ? real : path, "-wal", NULL);
+  g_autofree char *journal = g_strconcat (real ? real : path, "-journal", NULL);
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
   PlaceFailure failure;
   int rc;
+
+  if (file_size (wal) <= WAL_HEADER_SIZE && file_size (journal) <= 0)
+    return copy_bytes (real ? real : path, backup_path, error);
 
   rc = sqlite3_open_v2 (backup_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
@@ -996,9 +1100,6 @@ take_backup (sqlite3     *source,
   g_remove (backup_path);
   return FALSE;
 }
-
-/* a -wal this size or smaller holds no transaction */
-#define WAL_HEADER_SIZE 32
 
 static goffset
 file_size (const char *path)
@@ -1124,8 +1225,10 @@ remove_copy (char *copy_dir)
 }
 
 /* Judges an existing file, contents included, without writing to it:
- * only a file accepted here is ever opened for writing. What it read is
- * what the file holds: a migration only adds what has defaults. */
+ * only a file accepted here is ever opened for writing, and a healthy
+ * one that cannot be written is kept read-only. What it read is what
+ * the file will hold: a migration only adds what has defaults, and
+ * writes the opportunities repaired here (self->repaired) as read. */
 static gboolean
 inspect (OmDatabase  *self,
          int         *version,
@@ -1136,6 +1239,7 @@ inspect (OmDatabase  *self,
   g_autofree char *shown = om_text_escape_line (self->path);
   g_autofree char *copy_dir = NULL;
   g_autofree char *check = NULL;
+  g_autoptr(GError) not_writable = NULL;
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
   int app_id = 0;
@@ -1227,8 +1331,11 @@ inspect (OmDatabase  *self,
     }
 
   /* Contents that break the rules are refused here too, before the file
-   * is opened for writing */
+   * is opened for writing; those of an earlier version are repaired
+   * first, to be written by the migration */
   self->schema_version = *version;
+  if (*version < OM_DATABASE_SCHEMA_VERSION)
+    self->repaired = g_ptr_array_new ();
   if (!read_opportunities (self, opportunities, error) ||
       !read_templates (self, templates, error))
     goto out;
@@ -1236,8 +1343,25 @@ inspect (OmDatabase  *self,
   ok = TRUE;
 
 out:
-  if (ok && !check_writable (self->path, error))
-    ok = FALSE;
+  if (ok && !check_writable (self->path, &not_writable))
+    {
+      /* A backup on a read-only disk, a colleague's file: it can be
+       * looked at and exported as it is. One that needs updating cannot
+       * be shown until it is updated. */
+      if (*version == OM_DATABASE_SCHEMA_VERSION)
+        self->read_only = g_strdup_printf (_("“%s” is read-only: you can look at it and export it, "
+                                             "but no change can be saved in it. To change it, make "
+                                             "the file and its folder writable, or copy it to a "
+                                             "folder you can write to."), shown);
+      else if (*version != 0)
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_READ_ONLY,
+                     _("“%s” was written by an earlier version of Opportunity Manager and needs "
+                       "updating, but it is read-only. Make the file and its folder writable, or "
+                       "copy it to a folder you can write to. It was left unchanged."), shown);
+      else
+        g_propagate_error (error, g_steal_pointer (&not_writable));
+      ok = self->read_only != NULL;
+    }
   if (ok && *version != 0 && *version < OM_DATABASE_SCHEMA_VERSION &&
       !take_backup (self->db, self->path, *version, error))
     ok = FALSE;
@@ -1268,6 +1392,15 @@ set_up (OmDatabase  *self,
         return FALSE;
       }
 
+  for (guint i = 0; self->repaired != NULL && i < self->repaired->len; i++)
+    if (!write_opportunity (self->db, g_ptr_array_index (self->repaired, i)))
+      {
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
+                     _("Could not update the database to version %d: %s"),
+                     OM_DATABASE_SCHEMA_VERSION, sqlite3_errmsg (self->db));
+        return FALSE;
+      }
+
   if (version != OM_DATABASE_SCHEMA_VERSION)
     {
       g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d", OM_DATABASE_SCHEMA_VERSION);
@@ -1286,6 +1419,7 @@ open_for_writing (OmDatabase  *self,
                   gboolean     creating,
                   GError     **error)
 {
+  gboolean ok = FALSE;
   int rc;
 
   rc = sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE, NULL);
@@ -1308,6 +1442,19 @@ open_for_writing (OmDatabase  *self,
       sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     goto failed;
 
+  /* Judged at that version: another copy of the application that
+   * updated it meanwhile may have written it since */
+  if (version != 0 && query_int (self->db, "PRAGMA user_version", &ok) != version && ok)
+    {
+      g_autofree char *shown = om_text_escape_line (self->path);
+
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_MIGRATION,
+                   _("“%s” was updated by another copy of Opportunity Manager while it was being opened. Open it again."),
+                   shown);
+      return FALSE;
+    }
+
   if (!set_up (self, version, error))
     {
       PlaceFailure failure = place_failure_from_sqlite (self->db, sqlite3_extended_errcode (self->db));
@@ -1324,6 +1471,11 @@ open_for_writing (OmDatabase  *self,
       sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_exec (self->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
     goto failed;
+  if (self->repaired != NULL && self->repaired->len > 0)
+    g_message ("Updating %s to database version %d repaired %u opportunities that earlier versions "
+               "allowed and the rules now refuse; the file as it was is kept beside it as a backup",
+               self->path, OM_DATABASE_SCHEMA_VERSION, self->repaired->len);
+  g_clear_pointer (&self->repaired, g_ptr_array_unref);
   return TRUE;
 
 failed:
@@ -1394,6 +1546,14 @@ om_database_open (const char  *path,
   else if (!inspect (self, &version, opportunities, templates, error))
     return NULL;
 
+  if (self->read_only != NULL)
+    {
+      g_info ("%s", self->read_only);
+      self->loaded_opportunities = g_steal_pointer (&opportunities);
+      self->loaded_templates = g_steal_pointer (&templates);
+      return g_steal_pointer (&self);
+    }
+
   if (!open_for_writing (self, version, !exists, error))
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
@@ -1431,6 +1591,14 @@ om_database_load (OmDatabase  *self,
       return TRUE;
     }
 
+  if (self->db == NULL)
+    {
+      /* a read-only file was read once, when it was opened */
+      g_autofree char *shown = om_text_escape_line (self->path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not read “%s” again: open it again to see what it holds now."), shown);
+      return FALSE;
+    }
   if (!read_opportunities (self, opps, error) || !read_templates (self, tpls, error))
     return FALSE;
   *opportunities = g_steal_pointer (&opps);

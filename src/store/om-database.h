@@ -35,7 +35,7 @@ typedef enum
 #define OM_STORE_ERROR (om_store_error_quark ())
 GQuark om_store_error_quark (void);
 
-#define OM_DATABASE_SCHEMA_VERSION 2
+#define OM_DATABASE_SCHEMA_VERSION 3
 
 #define OM_TYPE_DATABASE (om_database_get_type ())
 G_DECLARE_FINAL_TYPE (OmDatabase, om_database, OM, DATABASE, GObject)
@@ -44,6 +44,7 @@ char         *om_database_get_default_path  (void);
 OmDatabase   *om_database_open              (const char  *path,
                                              GError     **error);
 const char   *om_database_get_path          (OmDatabase  *self);
+const char   *om_database_get_read_only     (OmDatabase  *self);
 gboolean      om_database_load              (OmDatabase  *self,
                                              GPtrArray  **opportunities,
                                              GPtrArray  **templates,

@@ -21,6 +21,8 @@ struct _OmWindow
 
   GtkRevealer          *banner;
   GtkLabel             *banner_label;
+  GtkWidget            *read_only_bar;
+  GtkLabel             *read_only_label;
   GtkStack             *stack;
   GtkLabel             *error_label;
   GtkSearchEntry       *search_entry;

@@ -57,6 +57,22 @@ om_window_get_banner_message (OmWindow *self)
   return gtk_label_get_text (self->banner_label);
 }
 
+/**
+ * om_window_get_read_only_message:
+ *
+ * Returns: (nullable): what the window says about a database opened
+ *   read-only, or %NULL when it says nothing
+ */
+const char *
+om_window_get_read_only_message (OmWindow *self)
+{
+  g_return_val_if_fail (OM_IS_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->read_only_bar))
+    return NULL;
+  return gtk_label_get_text (self->read_only_label);
+}
+
 static void
 view_refused_cb (OmWindow   *self,
                  const char *message)
@@ -279,6 +295,14 @@ show_repository (OmWindow     *self,
   self->repository = g_object_ref (repository);
   opportunities = om_repository_get_opportunities (repository);
 
+  /* Said once, up front; each edit is still tried, and refused by the
+   * backend through the same path as any other refusal */
+  if (om_repository_get_read_only_reason (repository) != NULL)
+    {
+      gtk_label_set_text (self->read_only_label, om_repository_get_read_only_reason (repository));
+      gtk_widget_set_visible (self->read_only_bar, TRUE);
+    }
+
   self->filter = GTK_FILTER (gtk_custom_filter_new (filter_func, self, NULL));
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (sort_func, NULL, NULL));
   filtered = gtk_filter_list_model_new (g_object_ref (opportunities), g_object_ref (self->filter));
@@ -487,6 +511,8 @@ om_window_class_init (OmWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OmWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, read_only_bar);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, search_entry);

@@ -18,6 +18,7 @@ OmOpportunityView *om_window_get_view             (OmWindow       *self);
 gboolean           om_window_select_opportunity   (OmWindow       *self,
                                                    gint64          id);
 const char        *om_window_get_banner_message   (OmWindow       *self);
+const char        *om_window_get_read_only_message (OmWindow      *self);
 void               om_window_show_message         (OmWindow       *self,
                                                    const char     *message);
 
