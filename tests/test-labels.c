@@ -128,6 +128,12 @@ fixture_set_up (Fixture       *f,
   stage = om_stage_data_new ("Second", "Agreed");
   g_free (stage->owner);
   stage->owner = word ('O', HUGE_CHARS);
+  /* and one word: the text views that show these must not wrap it in
+   * quadratic time (the window froze for minutes) */
+  g_free (stage->client_description);
+  stage->client_description = word ('E', HUGE_CHARS);
+  g_free (stage->notes);
+  stage->notes = word ('F', HUGE_CHARS);
   g_ptr_array_add (huge->stages, stage);
   opp = om_repository_create_opportunity (f->repository, huge, &error);
   g_assert_no_error (error);
