@@ -115,6 +115,7 @@ add_warning_row (OmOpportunityView *self,
   gtk_widget_set_margin_bottom (row, 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (row), icon);
@@ -460,6 +461,13 @@ static void
 om_opportunity_view_init (OmOpportunityView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* the summary's flow box only lays out, so that it fits a small window:
+   * Tab goes to the values, not to the boxes around them */
+  for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_ancestor (GTK_WIDGET (self->status_label), GTK_TYPE_FLOW_BOX));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 
   watch_entry (self, self->title_entry);
   watch_entry (self, self->client_entry);
