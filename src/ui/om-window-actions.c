@@ -548,6 +548,7 @@ stage_lose_cb (GtkWidget  *widget,
   label = gtk_label_new (question);
   gtk_widget_add_css_class (label, "heading");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   explanation = gtk_label_new (_("Losing any stage loses the whole opportunity. The reason is kept in its history; "
                                  "Reopen undoes the decision."));
@@ -734,7 +735,11 @@ search_cb (GtkWidget  *widget,
            const char *action_name,
            GVariant   *parameter)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (OM_WINDOW (widget)->search_entry));
+  OmWindow *self = OM_WINDOW (widget);
+
+  /* the list may have been hidden to make room */
+  gtk_widget_set_visible (self->sidebar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 static void

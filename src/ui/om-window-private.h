@@ -22,6 +22,8 @@ struct _OmWindow
   GtkLabel             *banner_label;
   GtkStack             *stack;
   GtkLabel             *error_label;
+  GtkWidget            *sidebar;
+  GtkWidget            *sidebar_button;
   GtkSearchEntry       *search_entry;
   GtkDropDown          *status_filter;
   GtkListView          *list_view;
