@@ -454,28 +454,6 @@ om_window_class_init (OmWindowClass *klass)
   _om_window_class_init_actions (widget_class);
 }
 
-static gboolean
-schema_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
-
-  return schema != NULL;
-}
-
-/* Escape cancels a stage's drag, whatever has the keyboard focus */
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                OmWindow              *self)
-{
-  if (keyval != GDK_KEY_Escape)
-    return GDK_EVENT_PROPAGATE;
-  return om_timeline_cancel_drag (om_opportunity_view_get_timeline (self->view));
-}
-
 /* A window larger than the screen cannot show its far side, and not every
  * window manager makes it smaller: open no larger than the smallest screen
  * (which screen it opens on is not known yet) */
@@ -496,6 +474,28 @@ fit_default_size (OmWindow *self)
       height = MIN (height, area.height);
     }
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+}
+
+static gboolean
+schema_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  return schema != NULL;
+}
+
+/* Escape cancels a stage's drag, whatever has the keyboard focus */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                OmWindow              *self)
+{
+  if (keyval != GDK_KEY_Escape)
+    return GDK_EVENT_PROPAGATE;
+  return om_timeline_cancel_drag (om_opportunity_view_get_timeline (self->view));
 }
 
 static void
