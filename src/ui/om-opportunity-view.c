@@ -115,6 +115,7 @@ add_warning_row (OmOpportunityView *self,
   gtk_widget_set_margin_bottom (row, 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  /* a quoted value may be one long word: it breaks where it must */
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
