@@ -299,6 +299,8 @@ assert_nothing_cut_off (Fixture *f,
 {
   GtkWidget *window = GTK_WIDGET (f->window);
   GtkWidget *editor = om_opportunity_view_get_editor (om_window_get_view (f->window));
+  GtkWidget *page;
+  GtkAdjustment *scroll;
   graphene_rect_t bounds;
   guint n_checked = 0;
 
@@ -306,6 +308,13 @@ assert_nothing_cut_off (Fixture *f,
                   gtk_widget_get_height (window), width, height);
   g_assert_cmpint (gtk_widget_get_width (window), <=, width);
   g_assert_cmpint (gtk_widget_get_height (window), <=, height);
+
+  /* the page fits the width it has: only the plan's timeline scrolls
+   * sideways, a form that did would hide half of it */
+  page = gtk_widget_get_ancestor (editor, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (page);
+  scroll = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (page));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (scroll), <=, gtk_adjustment_get_page_size (scroll) + 0.5);
 
   /* the stage editor's controls are shown, and checked */
   g_assert_true (gtk_widget_get_mapped (editor));
