@@ -538,6 +538,13 @@ om_opportunity_view_init (OmOpportunityView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   om_accessible_name_buttons_by_label (GTK_WIDGET (self));
 
+  /* the summary's flow box only lays out, so that it fits a small window:
+   * Tab goes to the values, not to the boxes around them */
+  for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_ancestor (GTK_WIDGET (self->status_label), GTK_TYPE_FLOW_BOX));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+
   watch_entry (self, self->title_entry);
   watch_entry (self, self->client_entry);
   watch_entry (self, self->coordinator_entry);
