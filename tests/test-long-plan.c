@@ -61,6 +61,7 @@ long_plan_set_up (Fixture       *f,
       OmStageData *stage = om_stage_data_new (activity, milestone);
 
       stage->duration_days = 7;
+      g_free (stage->owner);
       stage->owner = g_strdup ("Ann");
       g_ptr_array_add (plan->stages, stage);
     }
@@ -80,6 +81,7 @@ long_word_set_up (Fixture       *f,
   stage->duration_days = 7;
   g_ptr_array_add (plan->stages, stage);
   stage = om_stage_data_new ("Second", "Client agrees");
+  g_free (stage->owner);
   stage->owner = g_strdup (word);
   g_ptr_array_add (plan->stages, stage);
   open_window (f, plan);

@@ -251,6 +251,7 @@ test_texts_are_excerpts (void)
   g_autoptr(OmTimelineLayout) layout = NULL;
   OmStageData *stage = om_stage_data_new (word, lines);
 
+  g_free (stage->owner);
   stage->owner = g_strdup (lines);
   g_ptr_array_add (data->stages, stage);
   layout = om_timeline_layout_new (data, om_test_date ("2026-01-05"), 8.0, context);
