@@ -4,8 +4,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
-#include "om-database.h"
-#include "om-window.h"
+#include "om-test-window.h"
 
 /*
  * Plans that are too long, or texts that are too long, for one drawing:
@@ -19,63 +18,14 @@
 /* what one drawing of the timeline may measure, in either direction */
 #define MAX_DRAWING 4096.0
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  OmRepository *repository;
-  OmWindow     *window;
-  gint64        id;
-} Fixture;
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
-
-typedef struct
-{
-  gboolean painted;
-  guint    timeout;
-} Wait;
-
-static void
-painted_cb (GdkFrameClock *clock,
-            Wait          *wait)
-{
-  wait->painted = TRUE;
-}
-
-static gboolean
-time_out_cb (gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->timeout = 0;
-  return G_SOURCE_REMOVE;
-}
+typedef OmTestWindow Fixture;
 
 /* Lets the window lay out and paint, if it has anything to paint: the
  * drawings checked are the ones GTK kept from painting the window */
 static void
 iterate (Fixture *f)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
-  Wait wait = { FALSE, 0 };
-  gulong handler;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &wait);
-  wait.timeout = g_timeout_add (1000, time_out_cb, &wait);
-  while (!wait.painted && wait.timeout != 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_clear_handle_id (&wait.timeout, g_source_remove);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  om_test_wait_for_paint (GTK_WIDGET (f->window));
 }
 
 static void
@@ -86,20 +36,13 @@ open_window (Fixture           *f,
   OmOpportunity *opp;
   gint64 start;
 
-  om_date_set_today (date ("2026-03-10"));
-  f->dir = g_dir_make_tmp ("om-test-long-plan-XXXXXX", NULL);
-  f->path = g_build_filename (f->dir, "long.db", NULL);
-  f->repository = om_database_open_repository (f->path, &error);
-  g_assert_no_error (error);
+  om_test_window_set_up (f, "long-plan", "2026-03-10");
   opp = om_repository_create_opportunity (f->repository, plan, &error);
   g_assert_no_error (error);
   f->id = om_opportunity_get_id (opp);
 
   start = g_get_monotonic_time ();
-  f->window = om_window_new (NULL, f->repository, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
-  iterate (f);
+  om_test_window_present (f, 1280, 800);
   g_assert_true (om_window_select_opportunity (f->window, f->id));
   iterate (f);
   g_test_message ("shown in %.3f s", (g_get_monotonic_time () - start) / 1e6);
@@ -109,7 +52,7 @@ static void
 long_plan_set_up (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("Long plan", "Client", date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("Long plan", "Client", om_test_date ("2026-01-05"));
 
   for (guint i = 0; i < 2000; i++)
     {
@@ -118,6 +61,7 @@ long_plan_set_up (Fixture       *f,
       OmStageData *stage = om_stage_data_new (activity, milestone);
 
       stage->duration_days = 7;
+      g_free (stage->owner);
       stage->owner = g_strdup ("Ann");
       g_ptr_array_add (plan->stages, stage);
     }
@@ -128,7 +72,7 @@ static void
 long_word_set_up (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("One long word", "Client", date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("One long word", "Client", om_test_date ("2026-01-05"));
   g_autofree char *word = g_strnfill (100000, 'x');
   OmStageData *stage;
 
@@ -137,6 +81,7 @@ long_word_set_up (Fixture       *f,
   stage->duration_days = 7;
   g_ptr_array_add (plan->stages, stage);
   stage = om_stage_data_new ("Second", "Client agrees");
+  g_free (stage->owner);
   stage->owner = g_strdup (word);
   g_ptr_array_add (plan->stages, stage);
   open_window (f, plan);
@@ -146,20 +91,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *names[] = { "long.db", "long.db-wal", "long.db-shm" };
-
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&f->repository);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *file = g_build_filename (f->dir, names[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  om_test_window_tear_down (f);
 }
 
 static OmTimeline *
