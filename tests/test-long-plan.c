@@ -150,9 +150,14 @@ long_word_set_up (Fixture       *f,
   g_autofree char *word = g_strnfill (100000, 'x');
   OmStageData *stage;
 
-  /* no owner: the warning quotes the activity */
+  /* no owner: the warning quotes the activity; the stage editor shows
+   * the description and the notes in full */
   stage = om_stage_data_new (word, word);
   stage->duration_days = 7;
+  g_free (stage->client_description);
+  stage->client_description = g_strdup (word);
+  g_free (stage->notes);
+  stage->notes = g_strdup (word);
   g_ptr_array_add (plan->stages, stage);
   stage = om_stage_data_new ("Second", "Client agrees");
   stage->owner = g_strdup (word);

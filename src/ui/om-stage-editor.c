@@ -187,6 +187,9 @@ text_field_set (OmStageEditor *self,
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
 
+      /* a huge word is wrapped by character: by word it takes minutes */
+      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (widget),
+                                   om_text_has_long_word (text) ? GTK_WRAP_CHAR : GTK_WRAP_WORD_CHAR);
       /* an irreversible action also forgets the history before it */
       gtk_text_buffer_begin_irreversible_action (buffer);
       gtk_text_buffer_set_text (buffer, text, -1);

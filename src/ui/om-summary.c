@@ -139,7 +139,7 @@ text_layout (Pass       *pass,
   pango_font_description_free (desc);
   pango_layout_set_text (layout, text ? text : "", -1);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_wrap (layout, om_text_has_long_word (text) ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
   return layout;
 }
 
