@@ -68,6 +68,24 @@ long_plan_set_up (Fixture       *f,
   open_window (f, plan);
 }
 
+/* 2,000 stages nobody conducts yet: every stage is in the same warning */
+static void
+unowned_plan_set_up (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("Unowned plan", "Client", om_test_date ("2026-01-05"));
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *activity = g_strdup_printf ("Activity %u", i + 1);
+      OmStageData *stage = om_stage_data_new (activity, "Client agrees");
+
+      stage->duration_days = 7;
+      g_ptr_array_add (plan->stages, stage);
+    }
+  open_window (f, plan);
+}
+
 static void
 long_word_set_up (Fixture       *f,
                   gconstpointer  data)
@@ -76,9 +94,14 @@ long_word_set_up (Fixture       *f,
   g_autofree char *word = g_strnfill (100000, 'x');
   OmStageData *stage;
 
-  /* no owner: the warning quotes the activity */
+  /* no owner: the warning quotes the activity; the stage editor shows
+   * the description and the notes in full */
   stage = om_stage_data_new (word, word);
   stage->duration_days = 7;
+  g_free (stage->client_description);
+  stage->client_description = g_strdup (word);
+  g_free (stage->notes);
+  stage->notes = g_strdup (word);
   g_ptr_array_add (plan->stages, stage);
   stage = om_stage_data_new ("Second", "Client agrees");
   g_free (stage->owner);
@@ -350,6 +373,33 @@ test_long_word (Fixture       *f,
   assert_drawn_in_view (f);
 }
 
+/* The longest text any label of @root shows, in characters */
+static glong
+longest_label (GtkWidget *root)
+{
+  glong longest = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child))
+        longest = MAX (longest, g_utf8_strlen (gtk_label_get_text (GTK_LABEL (child)), -1));
+      longest = MAX (longest, longest_label (child));
+    }
+  return longest;
+}
+
+/* A warning about thousands of stages names a few and counts the rest:
+ * a label listing 2,000 numbers fills the page and pushes the plan out
+ * of view */
+static void
+test_unowned_plan_warnings (Fixture       *f,
+                            gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+
+  g_assert_cmpint (longest_label (view), <=, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,6 +410,8 @@ main (int   argc,
 
   g_test_add ("/long-plan/zoom-and-scroll", Fixture, NULL,
               long_plan_set_up, test_long_plan_zoom_and_scroll, fixture_tear_down);
+  g_test_add ("/long-plan/unowned-warnings", Fixture, NULL,
+              unowned_plan_set_up, test_unowned_plan_warnings, fixture_tear_down);
   g_test_add ("/long-plan/long-word", Fixture, NULL,
               long_word_set_up, test_long_word, fixture_tear_down);
 

@@ -2139,6 +2139,31 @@ test_text_escape_line (void)
   g_assert_true (g_utf8_validate (invalid, -1, NULL));
 }
 
+/* A run of more than OM_TEXT_LONG_WORD_CHARS characters without white
+ * space, counted in characters, not bytes */
+static void
+test_text_long_word (void)
+{
+  g_autofree char *limit = g_strnfill (OM_TEXT_LONG_WORD_CHARS, 'x');
+  g_autofree char *over = g_strnfill (OM_TEXT_LONG_WORD_CHARS + 1, 'x');
+  g_autoptr(GString) spaced = g_string_new (NULL);
+  g_autoptr(GString) accents = g_string_new (NULL);
+  g_autofree char *tail = g_strconcat ("A few words, then ", over, NULL);
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (spaced, i % 2 ? "\n" : "word word ");
+  for (guint i = 0; i < OM_TEXT_LONG_WORD_CHARS; i++)
+    g_string_append (accents, "é");
+
+  g_assert_false (om_text_has_long_word (NULL));
+  g_assert_false (om_text_has_long_word (""));
+  g_assert_false (om_text_has_long_word (limit));
+  g_assert_true (om_text_has_long_word (over));
+  g_assert_true (om_text_has_long_word (tail));
+  g_assert_false (om_text_has_long_word (spaced->str));
+  g_assert_false (om_text_has_long_word (accents->str));
+}
+
 static void
 test_text_excerpt (void)
 {
@@ -2596,6 +2621,7 @@ main (int   argc,
 
   g_test_add_func ("/text/escape-line", test_text_escape_line);
   g_test_add_func ("/text/excerpt", test_text_excerpt);
+  g_test_add_func ("/text/long-word", test_text_long_word);
   g_test_add_func ("/opportunity/describe/long-activity", test_describe_long_activity);
   g_test_add_func ("/opportunity/status/empty", test_status_empty);
   g_test_add_func ("/opportunity/status/derived", test_status_derived);

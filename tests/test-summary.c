@@ -193,6 +193,43 @@ test_long_plan (void)
     }
 }
 
+/* A client-facing description that is one 60,000-character word: Pango
+ * wrapping it by word takes time that grows with the square of its
+ * length (21 s here, 106 s for 100,000); wrapped by character it takes
+ * a moment */
+static void
+test_long_word (void)
+{
+  g_autofree char *word = g_strnfill (60000, 'x');
+  g_autofree char *json = g_strdup_printf ("{\"format\": \"oppmanager/1\", \"opportunities\": [{"
+                                           "\"title\": \"Long word\", \"client\": \"Client\","
+                                           "\"start_date\": \"2026-01-05\", \"stages\": ["
+                                           "{\"activity\": \"Step\", \"milestone\": \"Agreed\","
+                                           " \"client_description\": \"%s\"}]}]}", word);
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize n = 0;
+  guint n_pages;
+  gint64 start;
+  gint64 id;
+
+  id = import (json);
+  start = g_get_monotonic_time ();
+  pdf = summary (id, &n_pages);
+  g_test_message ("written in %.3f s", (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+
+  /* the word is printed, in lines of nothing but x (a row taller than
+   * a page is cut at its end: not checked here) */
+  text = om_test_pdf_text (pdf, 0);
+  lines = g_strsplit_set (text, "\n\f", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0' && strspn (lines[i], "x") == strlen (lines[i]))
+      n += strlen (lines[i]);
+  g_assert_cmpuint (n, >=, 1000);
+}
+
 static void
 test_agreement_block (void)
 {
@@ -472,6 +509,7 @@ main (int   argc,
 
   g_test_add_func ("/summary/content", test_content);
   g_test_add_func ("/summary/long-plan", test_long_plan);
+  g_test_add_func ("/summary/long-word", test_long_word);
   g_test_add_func ("/summary/agreement-block", test_agreement_block);
   g_test_add_func ("/summary/pages-hold-every-step-once", test_pages_hold_every_step_once);
   g_test_add_func ("/summary/numbers-stay-whole", test_numbers_stay_whole);

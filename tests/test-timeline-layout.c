@@ -5,7 +5,6 @@
 
 #include "om-timeline-layout.h"
 #include "om-stage-widget.h"
-#include "om-text-wrap.h"
 #include "om-test-support.h"
 
 /*
@@ -276,22 +275,6 @@ test_texts_are_excerpts (void)
     }
 }
 
-/* One long run without a space is wrapped by character (linear), any
- * other text by word first */
-static void
-test_wrap_mode (void)
-{
-  g_autofree char *run = g_strnfill (OM_TEXT_WRAP_LONG_RUN + 1, 'x');
-  g_autofree char *words = g_strnfill (10 * OM_TEXT_WRAP_LONG_RUN, 'x');
-
-  for (gsize i = OM_TEXT_WRAP_LONG_RUN / 2; i < 10 * OM_TEXT_WRAP_LONG_RUN; i += OM_TEXT_WRAP_LONG_RUN / 2)
-    words[i] = ' ';
-  g_assert_cmpint (om_text_wrap_mode (NULL), ==, PANGO_WRAP_WORD_CHAR);
-  g_assert_cmpint (om_text_wrap_mode ("A plain sentence."), ==, PANGO_WRAP_WORD_CHAR);
-  g_assert_cmpint (om_text_wrap_mode (words), ==, PANGO_WRAP_WORD_CHAR);
-  g_assert_cmpint (om_text_wrap_mode (run), ==, PANGO_WRAP_CHAR);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -311,7 +294,6 @@ main (int   argc,
   g_test_add_func ("/timeline-layout/fit", test_fit);
   g_test_add_func ("/timeline-layout/zoom-is-capped", test_zoom_is_capped);
   g_test_add_func ("/timeline-layout/texts-are-excerpts", test_texts_are_excerpts);
-  g_test_add_func ("/timeline-layout/wrap-mode", test_wrap_mode);
   status = g_test_run ();
 
   g_object_unref (context);

@@ -430,3 +430,28 @@ om_text_excerpt (const char *text)
     }
   return excerpt;
 }
+
+/**
+ * om_text_has_long_word:
+ * @text: a text shown in full, possibly huge
+ *
+ * Whether @text holds a run of more than %OM_TEXT_LONG_WORD_CHARS
+ * characters without white space. Pango wraps such a run by word (and
+ * then by character) in time that grows with the square of its length:
+ * a description that is one 100,000-character word took minutes to lay
+ * out. A text that has one is wrapped by character instead.
+ */
+gboolean
+om_text_has_long_word (const char *text)
+{
+  gsize run = 0;
+
+  for (const char *p = text ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_unichar_isspace (g_utf8_get_char (p)))
+        run = 0;
+      else if (++run > OM_TEXT_LONG_WORD_CHARS)
+        return TRUE;
+    }
+  return FALSE;
+}

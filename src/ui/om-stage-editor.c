@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "om-stage-editor.h"
-#include "om-text-wrap.h"
 
 /**
  * OmStageEditor:
@@ -188,11 +187,11 @@ text_field_set (OmStageEditor *self,
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
 
+      /* a huge word is wrapped by character: by word it takes minutes */
+      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (widget),
+                                   om_text_has_long_word (text) ? GTK_WRAP_CHAR : GTK_WRAP_WORD_CHAR);
       /* an irreversible action also forgets the history before it */
       gtk_text_buffer_begin_irreversible_action (buffer);
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (widget),
-                                   om_text_wrap_mode (text) == PANGO_WRAP_CHAR ? GTK_WRAP_CHAR
-                                                                                : GTK_WRAP_WORD_CHAR);
       gtk_text_buffer_set_text (buffer, text, -1);
       gtk_text_buffer_end_irreversible_action (buffer);
     }
