@@ -2135,6 +2135,13 @@ test_text_escape_line (void)
   g_assert_cmpstr (plain, ==, "Déjà vu");
   g_assert_cmpstr (controls, ==, "a\\nb\\r\\tc\\x1b[31md\\x7f\\\\");
   g_assert_cmpstr (c1, ==, "x\\x9by\\u2028z");
+
+  /* a right-to-left override would make the rest of a message read backwards */
+  {
+    g_autofree char *bidi = om_text_escape_line ("a\xe2\x80\xae" "b\xe2\x81\xa6" "c");
+
+    g_assert_cmpstr (bidi, ==, "a\\u202eb\\u2066c");
+  }
   g_assert_cmpstr (invalid, ==, "ok\\xff\\xfe!");
   g_assert_true (g_utf8_validate (invalid, -1, NULL));
 }

@@ -341,8 +341,11 @@ append_escaped_char (GString  *out,
       break;
     default:
       /* C0, DEL, C1 and the Unicode line and paragraph separators: each
-       * could start a new line or a terminal escape sequence */
-      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029)
+       * could start a new line or a terminal escape sequence; the
+       * bidirectional embeddings, overrides and isolates could make the
+       * rest of the line read in another order than it is */
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029 ||
+          (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
         {
           if (c <= 0xff)
             g_string_append_printf (out, "\\x%02x", c);
