@@ -32,6 +32,9 @@ typedef struct
   guint    lines[N_COLUMNS];
 } PageStart;
 
+typedef struct _Flowed Flowed;
+static void flowed_free (Flowed *self);
+
 struct _OmSummary
 {
   OmOpportunityData *data;
@@ -43,6 +46,7 @@ struct _OmSummary
   guint              n_pages;
   double             column_widths[N_COLUMNS];  /* in points, set by pagination */
   double             header_height;             /* the table's header row, likewise */
+  Flowed            *flowed;                    /* the last unit that went on over pages */
 };
 
 /* The summary is a sequence of units, each placed whole: the paragraphs
@@ -103,6 +107,7 @@ om_summary_free (OmSummary *self)
   if (self == NULL)
     return;
   om_opportunity_data_free (self->data);
+  flowed_free (self->flowed);
   g_free (self->dues);
   g_array_unref (self->page_starts);
   g_free (self);
@@ -343,6 +348,79 @@ column_init (Column *column,
   column->x = x;
 }
 
+/* A unit that goes on over pages is laid out once, and kept while its
+ * pages are drawn: laying out all of its text again for each page
+ * would take time that grows with the square of its length */
+struct _Flowed
+{
+  guint         unit;
+  PangoContext *context;
+  guint         serial;
+  GPtrArray    *layouts;    /* the lines' layouts, kept alive */
+  Column        columns[N_COLUMNS];
+  guint         n_columns;
+};
+
+static void
+flowed_free (Flowed *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->n_columns; i++)
+    g_array_unref (self->columns[i].lines);
+  g_ptr_array_unref (self->layouts);
+  g_object_unref (self->context);
+  g_free (self);
+}
+
+/* The unit being laid out, if it is the one kept */
+static Flowed *
+flowed_lookup (Pass *pass)
+{
+  Flowed *flowed = pass->summary->flowed;
+
+  if (flowed != NULL && flowed->unit == pass->unit && flowed->context == pass->context &&
+      flowed->serial == pango_context_get_serial (pass->context))
+    return flowed;
+  return NULL;
+}
+
+/* Keeps the unit being laid out, in place of the one kept before */
+static Flowed *
+flowed_new (Pass *pass)
+{
+  Flowed *flowed = g_new0 (Flowed, 1);
+
+  flowed_free (pass->summary->flowed);
+  flowed->unit = pass->unit;
+  flowed->context = g_object_ref (pass->context);
+  flowed->serial = pango_context_get_serial (pass->context);
+  flowed->layouts = g_ptr_array_new_with_free_func (g_object_unref);
+  pass->summary->flowed = flowed;
+  return flowed;
+}
+
+static void column_add (Column      *column,
+                        PangoLayout *layout,
+                        double       y,
+                        gboolean     dim);
+
+/* Adds @layout's lines to @column, from @y down */
+static void
+flowed_add (Flowed      *self,
+            guint        column,
+            double       x,
+            PangoLayout *layout,
+            double       y,
+            gboolean     dim)
+{
+  g_assert (column < N_COLUMNS);
+  for (; self->n_columns <= column; self->n_columns++)
+    column_init (&self->columns[self->n_columns], x);
+  g_ptr_array_add (self->layouts, g_object_ref (layout));
+  column_add (&self->columns[column], layout, y, dim);
+}
+
 static void
 column_add (Column      *column,
             PangoLayout *layout,
@@ -459,25 +537,28 @@ paragraph (Pass       *pass,
            double      space_after)
 {
   OmSummary *s = pass->summary;
-  g_autoptr(PangoLayout) layout = text_layout (pass, text, size, bold, text_width (s));
-  double h = layout_height (layout);
-  Column column;
+  Flowed *flowed = flowed_lookup (pass);
 
-  if (h <= page_room (pass) && !pass->resumed)
+  if (flowed == NULL)
     {
-      reserve (pass, h);
-      show_layout (pass, layout, s->page.margin_left, pass->y);
-      advance (pass, h + space_after);
-      return;
+      g_autoptr(PangoLayout) layout = text_layout (pass, text, size, bold, text_width (s));
+      double h = layout_height (layout);
+
+      if (h <= page_room (pass) && !pass->resumed)
+        {
+          reserve (pass, h);
+          show_layout (pass, layout, s->page.margin_left, pass->y);
+          advance (pass, h + space_after);
+          return;
+        }
+      flowed = flowed_new (pass);
+      flowed_add (flowed, 0, s->page.margin_left, layout, 0, FALSE);
     }
 
   /* taller than a page: it goes on over pages */
   if (!pass->resumed)
     reserve (pass, MIN_FLOW_ROOM);
-  column_init (&column, s->page.margin_left);
-  column_add (&column, layout, 0, FALSE);
-  flow (pass, &column, 1, 0, NULL, NULL);
-  g_array_unref (column.lines);
+  flow (pass, flowed->columns, flowed->n_columns, 0, NULL, NULL);
   pass->y += space_after;
 }
 
@@ -792,30 +873,16 @@ row_frame (Pass     *pass,
   cairo_set_source_rgb (pass->cr, 0, 0, 0);
 }
 
-/* A row taller than a page's room is split line by line: each cell goes
- * on in its column on the next pages */
+/* A row taller than a page's room goes on over the next pages */
 static void
 split_row (Pass       *pass,
-           Row        *row,
+           Flowed     *flowed,
            const char *number)
 {
-  OmSummary *s = pass->summary;
-  Column columns[N_COLUMNS];
-
-  for (guint i = 0; i < N_COLUMNS; i++)
-    {
-      column_init (&columns[i], column_x (s, i) + CELL_PADDING);
-      column_add (&columns[i], row->cells[i], 0, FALSE);
-    }
-  if (row->description != NULL)
-    column_add (&columns[1], row->description, layout_height (row->cells[1]) + 2, TRUE);
-
   /* it starts where it is, unless only a few lines would fit there */
   if (!pass->resumed)
     reserve (pass, MIN_FLOW_ROOM + 2 * ROW_PADDING);
-  flow (pass, columns, N_COLUMNS, ROW_PADDING, row_frame, (gpointer) number);
-  for (guint i = 0; i < N_COLUMNS; i++)
-    g_array_unref (columns[i].lines);
+  flow (pass, flowed->columns, flowed->n_columns, ROW_PADDING, row_frame, (gpointer) number);
 }
 
 static void
@@ -828,19 +895,33 @@ step_row (Pass  *pass,
   g_autofree char *what = g_strdup_printf ("%s — %s", stage->activity, stage->milestone);
   g_autofree char *when = om_date_format (s->dues[i]);
   const char *cells[] = { number, what, stage->owner, stage->client_owner, when, step_state (s, i) };
-  Row row = { 0 };
+  Flowed *flowed = flowed_lookup (pass);
 
-  make_row (pass, &row, cells, stage->client_description, FALSE);
-  if (row.height <= page_room (pass) && !pass->resumed)
+  if (flowed == NULL)
     {
-      /* a row that fits on a page is not split: one that does not fit
-       * on this one starts a page, with the table's header again */
-      reserve (pass, row.height);
-      draw_row (pass, &row, FALSE);
+      Row row = { 0 };
+
+      make_row (pass, &row, cells, stage->client_description, FALSE);
+      if (row.height <= page_room (pass) && !pass->resumed)
+        {
+          /* a row that fits on a page is not split: one that does not
+           * fit on this one starts a page, with the table's header again */
+          reserve (pass, row.height);
+          draw_row (pass, &row, FALSE);
+          row_clear (&row);
+          return;
+        }
+      /* one taller than a page is split line by line, each cell going
+       * on in its column */
+      flowed = flowed_new (pass);
+      for (guint c = 0; c < N_COLUMNS; c++)
+        flowed_add (flowed, c, column_x (s, c) + CELL_PADDING, row.cells[c], 0, FALSE);
+      if (row.description != NULL)
+        flowed_add (flowed, 1, column_x (s, 1) + CELL_PADDING, row.description,
+                    layout_height (row.cells[1]) + 2, TRUE);
+      row_clear (&row);
     }
-  else
-    split_row (pass, &row, number);
-  row_clear (&row);
+  split_row (pass, flowed, number);
 }
 
 static void
@@ -874,18 +955,23 @@ agreement_block (Pass *pass)
   g_autoptr(PangoLayout) heading = NULL;
   g_autoptr(PangoLayout) text = NULL;
   g_autofree char *sentence = NULL;
+  Flowed *flowed;
   double h, y;
 
   if (!agreement_pending (s->data))
     return;
 
-  sentence = g_strdup_printf (_("On behalf of %s, I agree to work through the steps above as described."),
-                              s->data->client);
   heading = text_layout (pass, _("Agreement to the process"), 12, TRUE, text_width (s));
-  text = text_layout (pass, sentence, BODY_SIZE, FALSE, text_width (s));
-  h = layout_height (heading) + 6 + layout_height (text) + 12 + G_N_ELEMENTS (fields) * 30;
+  flowed = flowed_lookup (pass);
+  if (flowed == NULL)
+    {
+      sentence = g_strdup_printf (_("On behalf of %s, I agree to work through the steps above as described."),
+                                  s->data->client);
+      text = text_layout (pass, sentence, BODY_SIZE, FALSE, text_width (s));
+      h = layout_height (heading) + 6 + layout_height (text) + 12 + G_N_ELEMENTS (fields) * 30;
+    }
 
-  if (h <= page_room (pass) && !pass->resumed)
+  if (flowed == NULL && h <= page_room (pass) && !pass->resumed)
     {
       reserve (pass, h);
       y = pass->y;
@@ -898,18 +984,18 @@ agreement_block (Pass *pass)
     {
       /* a client's name that fills pages: the sentence goes on over
        * them, the fields stay together after it */
-      Column column;
-
+      if (flowed == NULL)
+        {
+          flowed = flowed_new (pass);
+          flowed_add (flowed, 0, s->page.margin_left, text, 0, FALSE);
+        }
       if (!pass->resumed)
         {
           reserve (pass, layout_height (heading) + 6 + MIN_FLOW_ROOM);
           show_layout (pass, heading, s->page.margin_left, pass->y);
           advance (pass, layout_height (heading) + 6);
         }
-      column_init (&column, s->page.margin_left);
-      column_add (&column, text, 0, FALSE);
-      flow (pass, &column, 1, 0, NULL, NULL);
-      g_array_unref (column.lines);
+      flow (pass, flowed->columns, flowed->n_columns, 0, NULL, NULL);
       pass->y += 12;
       h = G_N_ELEMENTS (fields) * 30;
       reserve (pass, h);
@@ -983,6 +1069,7 @@ om_summary_paginate (OmSummary           *self,
 
   self->page = *page;
   g_array_set_size (self->page_starts, 0);
+  g_clear_pointer (&self->flowed, flowed_free);
   size_columns (&pass);
   start_page (&pass);
   for (guint unit = 0; unit < n_units (self); unit++)
