@@ -220,14 +220,209 @@ test_long_word (void)
   g_test_message ("written in %.3f s", (g_get_monotonic_time () - start) / 1e6);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 
-  /* the word is printed, in lines of nothing but x (a row taller than
-   * a page is cut at its end: not checked here) */
+  /* the word is printed, in lines of nothing but x (all of it:
+   * test_row_longer_than_page()) */
   text = om_test_pdf_text (pdf, 0);
   lines = g_strsplit_set (text, "\n\f", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (*lines[i] != '\0' && strspn (lines[i], "x") == strlen (lines[i]))
       n += strlen (lines[i]);
   g_assert_cmpuint (n, >=, 1000);
+}
+
+/* Words of @pdf drawn over other words, found as
+ * /work/shared/tools/pdf-text-check.py finds them: from pdftotext's
+ * boxes, two words of a page whose boxes overlap by more than a fifth
+ * of the smaller one */
+typedef struct
+{
+  double x0, y0, x1, y1;
+} Box;
+
+static int
+box_compare (gconstpointer a,
+             gconstpointer b)
+{
+  const Box *x = a, *y = b;
+
+  return (x->x0 > y->x0) - (x->x0 < y->x0);
+}
+
+static guint
+count_overlaps (const char *pdf)
+{
+  const char *argv[] = { "pdftotext", "-bbox", pdf, "-", NULL };
+  g_autofree char *html = om_test_run (argv);
+  g_auto(GStrv) pages = g_strsplit (html, "<page ", -1);
+  g_autoptr(GRegex) word = g_regex_new ("<word xMin=\"([\\d.]+)\" yMin=\"([\\d.]+)\" xMax=\"([\\d.]+)\" "
+                                        "yMax=\"([\\d.]+)\">", 0, 0, NULL);
+  guint overlaps = 0;
+
+  for (guint p = 1; pages[p] != NULL; p++)
+    {
+      g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (Box));
+      g_autoptr(GMatchInfo) match = NULL;
+
+      for (g_regex_match (word, pages[p], 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+        {
+          Box box;
+          double *v[] = { &box.x0, &box.y0, &box.x1, &box.y1 };
+
+          for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+            {
+              g_autofree char *number = g_match_info_fetch (match, i + 1);
+              *v[i] = g_ascii_strtod (number, NULL);
+            }
+          g_array_append_val (boxes, box);
+        }
+      g_array_sort (boxes, box_compare);
+      for (guint i = 0; i < boxes->len; i++)
+        {
+          const Box *a = &g_array_index (boxes, Box, i);
+
+          for (guint j = i + 1; j < boxes->len; j++)
+            {
+              const Box *b = &g_array_index (boxes, Box, j);
+              double ix, iy, small;
+
+              if (b->x0 >= a->x1)
+                break;
+              ix = MIN (a->x1, b->x1) - MAX (a->x0, b->x0);
+              iy = MIN (a->y1, b->y1) - MAX (a->y0, b->y0);
+              if (ix <= 0.5 || iy <= 0.5)
+                continue;
+              small = MIN ((a->x1 - a->x0) * (a->y1 - a->y0), (b->x1 - b->x0) * (b->y1 - b->y0));
+              if (small > 0 && ix * iy > 0.2 * small)
+                overlaps++;
+            }
+        }
+    }
+  return overlaps;
+}
+
+/* Every page says "Page N of M", with its own N and the right M */
+static void
+assert_pages_numbered (const char *pdf,
+                       guint       n_pages)
+{
+  for (guint page = 1; page <= n_pages; page++)
+    {
+      g_autofree char *text = om_test_pdf_text (pdf, page);
+      g_autofree char *footer = g_strdup_printf ("Page %u of %u", page, n_pages);
+
+      if (strstr (text, footer) == NULL)
+        g_error ("page %u does not say “%s”", page, footer);
+    }
+}
+
+/* A step whose client description is longer than a page holds goes on
+ * over the next pages: all of its 60,000 characters are printed, as
+ * words or as one huge word, and the step after it too */
+static void
+test_row_longer_than_page (void)
+{
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_autofree char *word = g_strnfill (60000, 'x');
+  g_autofree char *json = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) tokens = NULL;
+  g_autofree guint *seen = NULL;
+  guint n_words = 0;
+  gsize n_x = 0;
+  guint n_pages;
+
+  /* distinct words, "w00000 w00001 ...", exactly 60,000 characters */
+  while (words->len + 7 <= 60000)
+    g_string_append_printf (words, "%sw%05u", words->len > 0 ? " " : "", n_words++);
+  while (words->len < 60000)
+    g_string_append_c (words, 'z');
+  g_assert_cmpuint (words->len, ==, 60000);
+
+  json = g_strdup_printf ("{\"format\": \"oppmanager/1\", \"opportunities\": [{"
+                          "\"title\": \"Long rows\", \"client\": \"Client\","
+                          "\"start_date\": \"2026-01-05\", \"stages\": ["
+                          "{\"activity\": \"Words\", \"milestone\": \"Agreed\", \"client_description\": \"%s\"},"
+                          "{\"activity\": \"Word\", \"milestone\": \"Agreed\", \"client_description\": \"%s\"},"
+                          "{\"activity\": \"Closing\", \"milestone\": \"Done\", \"client_description\": \"last\"}"
+                          "]}]}", words->str, word);
+  pdf = summary (import (json), &n_pages);
+  text = om_test_pdf_text (pdf, 0);
+
+  /* every word once; the huge word's x's all there, whatever its
+   * lines end with */
+  seen = g_new0 (guint, n_words);
+  tokens = g_strsplit_set (text, " \n\f", -1);
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      const char *t = tokens[i];
+
+      if (t[0] == 'w' && strlen (t) >= 6 && strspn (t + 1, "0123456789") == 5)
+        {
+          guint n = (guint) g_ascii_strtoull (t + 1, NULL, 10);
+
+          g_assert_cmpuint (n, <, n_words);
+          seen[n]++;
+        }
+      else if (strlen (t) >= 2 && strspn (t, "x-") == strlen (t))
+        for (const char *c = t; *c != '\0'; c++)
+          n_x += *c == 'x';
+    }
+  for (guint n = 0; n < n_words; n++)
+    if (seen[n] != 1)
+      g_error ("word w%05u is printed %u times", n, seen[n]);
+  g_assert_cmpuint (n_x, ==, 60000);
+  g_assert_nonnull (strstr (text, "Closing"));
+  g_assert_nonnull (strstr (text, "last"));
+
+  assert_pages_numbered (pdf, n_pages);
+  g_assert_cmpuint (count_overlaps (pdf), ==, 0);
+}
+
+/* A title and client name of 60,000 characters: printed whole in the
+ * title block and the agreement sentence, cut to a line in the page's
+ * header, nothing drawn over anything */
+static void
+test_long_title_and_client (void)
+{
+  g_autoptr(GString) title = g_string_new (NULL);
+  g_autoptr(GString) client = g_string_new (NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) tokens = NULL;
+  guint n_title = 0, n_client = 0;
+  guint title_words = 0, client_words = 0;
+  guint n_pages;
+
+  while (title->len + 7 <= 60000)
+    g_string_append_printf (title, "%st%05u", title->len > 0 ? " " : "", n_title++);
+  while (client->len + 7 <= 60000)
+    g_string_append_printf (client, "%sc%05u", client->len > 0 ? " " : "", n_client++);
+
+  json = g_strdup_printf ("{\"format\": \"oppmanager/1\", \"opportunities\": [{"
+                          "\"title\": \"%s\", \"client\": \"%s\","
+                          "\"start_date\": \"2026-01-05\", \"stages\": ["
+                          "{\"kind\": \"process-agreement\", \"activity\": \"Agree\", \"milestone\": \"Agreed\"}"
+                          "]}]}", title->str, client->str);
+  pdf = summary (import (json), &n_pages);
+  text = om_test_pdf_text (pdf, 0);
+  tokens = g_strsplit_set (text, " \n\f", -1);
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      title_words += tokens[i][0] == 't' && strlen (tokens[i]) == 6 && strspn (tokens[i] + 1, "0123456789") == 5;
+      client_words += tokens[i][0] == 'c' && strlen (tokens[i]) == 6 && strspn (tokens[i] + 1, "0123456789") == 5;
+    }
+  /* the title once whole, the client twice ("Prepared for", the
+   * agreement), and a few words of each in every page's header */
+  g_assert_cmpuint (title_words, >=, n_title);
+  g_assert_cmpuint (title_words, <=, n_title + 10 * n_pages);
+  g_assert_cmpuint (client_words, >=, 2 * n_client);
+  g_assert_cmpuint (client_words, <=, 2 * n_client + 10 * n_pages);
+  g_assert_nonnull (strstr (text, "Signature"));
+
+  assert_pages_numbered (pdf, n_pages);
+  g_assert_cmpuint (count_overlaps (pdf), ==, 0);
 }
 
 static void
@@ -511,6 +706,8 @@ main (int   argc,
   g_test_add_func ("/summary/long-plan", test_long_plan);
   g_test_add_func ("/summary/long-word", test_long_word);
   g_test_add_func ("/summary/agreement-block", test_agreement_block);
+  g_test_add_func ("/summary/row-longer-than-page", test_row_longer_than_page);
+  g_test_add_func ("/summary/long-title-and-client", test_long_title_and_client);
   g_test_add_func ("/summary/pages-hold-every-step-once", test_pages_hold_every_step_once);
   g_test_add_func ("/summary/numbers-stay-whole", test_numbers_stay_whole);
   g_test_add_func ("/summary/write-through-symlink", test_write_through_symlink);

@@ -7,25 +7,33 @@
 #include <glib/gi18n.h>
 #include <gtk/gtk.h>
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 #include "om-export-file.h"
 #include "om-summary.h"
 #include "om-timeline-paint.h"
 
-/* Where a page starts: drawing one page lays out only what is on it,
- * which keeps a long plan's summary linear in its length */
-typedef struct
-{
-  guint    unit;
-  gboolean in_table;
-} PageStart;
-
 /* Table columns, as fractions of the text width; the step number's
  * column grows to fit the plan's largest number (size_columns()) */
 static const double column_shares[] = { 0.05, 0.39, 0.15, 0.15, 0.13, 0.13 };
 #define N_COLUMNS       G_N_ELEMENTS (column_shares)
 #define CELL_PADDING    3.0
+
+/* Where a page starts: drawing one page lays out only what is on it,
+ * which keeps a long plan's summary linear in its length. A unit taller
+ * than a page goes on over pages: @resumed says the page goes on with
+ * @unit, from line @lines[i] of each of its columns. */
+typedef struct
+{
+  guint    unit;
+  gboolean in_table;
+  gboolean resumed;
+  guint    lines[N_COLUMNS];
+} PageStart;
+
+typedef struct _Flowed Flowed;
+static void flowed_free (Flowed *self);
 
 struct _OmSummary
 {
@@ -37,6 +45,8 @@ struct _OmSummary
   GArray            *page_starts;
   guint              n_pages;
   double             column_widths[N_COLUMNS];  /* in points, set by pagination */
+  double             header_height;             /* the table's header row, likewise */
+  Flowed            *flowed;                    /* the last unit that went on over pages */
 };
 
 /* The summary is a sequence of units, each placed whole: the paragraphs
@@ -73,6 +83,8 @@ typedef struct
   guint         unit;      /* the unit being laid out */
   gboolean      in_table;  /* a new page repeats the table's header */
   gboolean      fresh;     /* nothing placed on this page yet */
+  gboolean      resumed;   /* the unit goes on from an earlier page */
+  guint         lines[N_COLUMNS];  /* ... from these lines of its columns */
 } Pass;
 
 OmSummary *
@@ -95,6 +107,7 @@ om_summary_free (OmSummary *self)
   if (self == NULL)
     return;
   om_opportunity_data_free (self->data);
+  flowed_free (self->flowed);
   g_free (self->dues);
   g_array_unref (self->page_starts);
   g_free (self);
@@ -190,6 +203,37 @@ show_layout (Pass        *pass,
   pango_cairo_show_layout (pass->cr, layout);
 }
 
+/* One line of @text in @width, cut with an ellipsis if it needs more: a
+ * page's header has room for no more */
+static PangoLayout *
+one_line_layout (Pass       *pass,
+                 const char *text,
+                 double      size,
+                 gboolean    bold,
+                 double      width)
+{
+  /* more than a line can hold, without laying out a huge text */
+  g_autofree char *head = g_utf8_substring (text ? text : "", 0, MIN (g_utf8_strlen (text ? text : "", -1), 400));
+  PangoLayout *layout = text_layout (pass, head, size, bold, width);
+  glong n;
+
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  if (pango_layout_get_line_count (layout) <= 1 && strlen (head) == strlen (text ? text : ""))
+    return layout;
+
+  n = g_utf8_pointer_to_offset (head, head + pango_layout_get_line_readonly (layout, 0)->length);
+  for (; n >= 0; n--)
+    {
+      g_autofree char *start = g_utf8_substring (head, 0, n);
+      g_autofree char *cut = g_strconcat (g_strchomp (start), "…", NULL);
+
+      pango_layout_set_text (layout, cut, -1);
+      if (pango_layout_get_line_count (layout) <= 1)
+        break;
+    }
+  return layout;
+}
+
 /* Header and footer: the client's name, and "Page N of M" */
 static void
 decorate_page (Pass *pass)
@@ -205,11 +249,11 @@ decorate_page (Pass *pass)
     return;
 
   cairo_set_source_rgb (pass->cr, 0.35, 0.35, 0.38);
-  client = text_layout (pass, s->data->client, SMALL_SIZE, TRUE, text_width (s) / 2);
+  client = one_line_layout (pass, s->data->client, SMALL_SIZE, TRUE, text_width (s) / 2 - 6);
   show_layout (pass, client, s->page.margin_left, s->page.margin_top);
-  title = text_layout (pass, s->data->title, SMALL_SIZE, FALSE, text_width (s) / 2);
+  title = one_line_layout (pass, s->data->title, SMALL_SIZE, FALSE, text_width (s) / 2 - 6);
   pango_layout_set_alignment (title, PANGO_ALIGN_RIGHT);
-  show_layout (pass, title, s->page.margin_left + text_width (s) / 2, s->page.margin_top);
+  show_layout (pass, title, s->page.margin_left + text_width (s) / 2 + 6, s->page.margin_top);
   cairo_set_line_width (pass->cr, 0.5);
   cairo_move_to (pass->cr, s->page.margin_left, s->page.margin_top + 14);
   cairo_line_to (pass->cr, s->page.width - s->page.margin_right, s->page.margin_top + 14);
@@ -232,8 +276,9 @@ start_page (Pass *pass)
   pass->fresh = TRUE;
   if (pass->cr == NULL)
     {
-      PageStart start = { pass->unit, pass->in_table };
+      PageStart start = { pass->unit, pass->in_table, pass->resumed, { 0 } };
 
+      memcpy (start.lines, pass->lines, sizeof start.lines);
       g_array_append_val (pass->summary->page_starts, start);
     }
   decorate_page (pass);
@@ -267,6 +312,223 @@ advance (Pass   *pass,
   pass->fresh = FALSE;
 }
 
+/* The room for text on a page that has nothing on it yet */
+static double
+page_room (Pass *pass)
+{
+  OmSummary *s = pass->summary;
+
+  return bottom (s) - top (s) - (pass->in_table ? s->header_height : 0);
+}
+
+/* Text taller than a page goes on over the next pages, line by line. A
+ * column holds the lines of one or more layouts, one under the other;
+ * the columns of a unit are placed side by side, each going on from the
+ * line where it stopped. */
+typedef struct
+{
+  PangoLayoutLine *line;      /* owned by its layout */
+  double           top;       /* from the top of the column, in points */
+  double           bottom;
+  double           baseline;
+  gboolean         dim;
+} Line;
+
+typedef struct
+{
+  GArray *lines;
+  double  x;
+} Column;
+
+static void
+column_init (Column *column,
+             double  x)
+{
+  column->lines = g_array_new (FALSE, FALSE, sizeof (Line));
+  column->x = x;
+}
+
+/* A unit that goes on over pages is laid out once, and kept while its
+ * pages are drawn: laying out all of its text again for each page
+ * would take time that grows with the square of its length */
+struct _Flowed
+{
+  guint         unit;
+  PangoContext *context;
+  guint         serial;
+  GPtrArray    *layouts;    /* the lines' layouts, kept alive */
+  Column        columns[N_COLUMNS];
+  guint         n_columns;
+};
+
+static void
+flowed_free (Flowed *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->n_columns; i++)
+    g_array_unref (self->columns[i].lines);
+  g_ptr_array_unref (self->layouts);
+  g_object_unref (self->context);
+  g_free (self);
+}
+
+/* The unit being laid out, if it is the one kept */
+static Flowed *
+flowed_lookup (Pass *pass)
+{
+  Flowed *flowed = pass->summary->flowed;
+
+  if (flowed != NULL && flowed->unit == pass->unit && flowed->context == pass->context &&
+      flowed->serial == pango_context_get_serial (pass->context))
+    return flowed;
+  return NULL;
+}
+
+/* Keeps the unit being laid out, in place of the one kept before */
+static Flowed *
+flowed_new (Pass *pass)
+{
+  Flowed *flowed = g_new0 (Flowed, 1);
+
+  flowed_free (pass->summary->flowed);
+  flowed->unit = pass->unit;
+  flowed->context = g_object_ref (pass->context);
+  flowed->serial = pango_context_get_serial (pass->context);
+  flowed->layouts = g_ptr_array_new_with_free_func (g_object_unref);
+  pass->summary->flowed = flowed;
+  return flowed;
+}
+
+static void column_add (Column      *column,
+                        PangoLayout *layout,
+                        double       y,
+                        gboolean     dim);
+
+/* Adds @layout's lines to @column, from @y down */
+static void
+flowed_add (Flowed      *self,
+            guint        column,
+            double       x,
+            PangoLayout *layout,
+            double       y,
+            gboolean     dim)
+{
+  g_assert (column < N_COLUMNS);
+  for (; self->n_columns <= column; self->n_columns++)
+    column_init (&self->columns[self->n_columns], x);
+  g_ptr_array_add (self->layouts, g_object_ref (layout));
+  column_add (&self->columns[column], layout, y, dim);
+}
+
+static void
+column_add (Column      *column,
+            PangoLayout *layout,
+            double       y,
+            gboolean     dim)
+{
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+
+  do
+    {
+      Line line = { pango_layout_iter_get_line_readonly (iter), 0, 0, 0, dim };
+      int y0, y1;
+
+      pango_layout_iter_get_line_yrange (iter, &y0, &y1);
+      line.top = y + (double) y0 / PANGO_SCALE;
+      line.bottom = y + (double) y1 / PANGO_SCALE;
+      line.baseline = y + (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE;
+      g_array_append_val (column->lines, line);
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+}
+
+/* Draws what frames one page's part of a flowed unit, @height tall;
+ * @last when the unit ends on this page */
+typedef void (*FrameFunc) (Pass     *pass,
+                           double    height,
+                           gboolean  last,
+                           gpointer  data);
+
+/* Places the lines of @columns from pass->lines on, as many as fit on
+ * each page, with @padding above and under them; a page holds at least
+ * a line of each column, so the text always goes on */
+static void
+flow (Pass      *pass,
+      Column    *columns,
+      guint      n_columns,
+      double     padding,
+      FrameFunc  frame,
+      gpointer   data)
+{
+  OmSummary *s = pass->summary;
+
+  g_assert (n_columns <= N_COLUMNS);
+  for (;;)
+    {
+      double room = bottom (s) - pass->y - 2 * padding;
+      guint next[N_COLUMNS] = { 0 };
+      double tops[N_COLUMNS] = { 0 };
+      double height = 0;
+      gboolean done = TRUE;
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          GArray *lines = columns[c].lines;
+          guint first = MIN (pass->lines[c], lines->len);
+          guint k = first;
+
+          tops[c] = first < lines->len ? g_array_index (lines, Line, first).top : 0;
+          while (k < lines->len && g_array_index (lines, Line, k).bottom - tops[c] <= room)
+            k++;
+          if (k == first && k < lines->len && pass->fresh)
+            k++;
+          if (k > first)
+            height = MAX (height, g_array_index (lines, Line, k - 1).bottom - tops[c]);
+          next[c] = k;
+          done = done && k == lines->len;
+        }
+
+      if (height > 0 || done)
+        {
+          if (drawing (pass))
+            {
+              for (guint c = 0; c < n_columns; c++)
+                for (guint k = pass->lines[c]; k < next[c]; k++)
+                  {
+                    const Line *line = &g_array_index (columns[c].lines, Line, k);
+
+                    if (line->dim)
+                      cairo_set_source_rgb (pass->cr, 0.3, 0.3, 0.33);
+                    else
+                      cairo_set_source_rgb (pass->cr, 0, 0, 0);
+                    cairo_move_to (pass->cr, columns[c].x, pass->y + padding + line->baseline - tops[c]);
+                    pango_cairo_show_layout_line (pass->cr, line->line);
+                  }
+              cairo_set_source_rgb (pass->cr, 0, 0, 0);
+            }
+          if (frame != NULL)
+            frame (pass, height + 2 * padding, done, data);
+          memcpy (pass->lines, next, sizeof next);
+          if (done)
+            {
+              advance (pass, height + 2 * padding);
+              return;
+            }
+        }
+      /* the next page goes on with this unit */
+      pass->resumed = TRUE;
+      new_page (pass);
+      if (pass->cr != NULL && pass->page > pass->target)
+        return;
+    }
+}
+
+/* The room a unit that goes on over pages wants at least where it
+ * starts, or it starts a page */
+#define MIN_FLOW_ROOM   48.0
+
 static void
 paragraph (Pass       *pass,
            const char *text,
@@ -275,12 +537,29 @@ paragraph (Pass       *pass,
            double      space_after)
 {
   OmSummary *s = pass->summary;
-  g_autoptr(PangoLayout) layout = text_layout (pass, text, size, bold, text_width (s));
-  double h = layout_height (layout);
+  Flowed *flowed = flowed_lookup (pass);
 
-  reserve (pass, h);
-  show_layout (pass, layout, s->page.margin_left, pass->y);
-  advance (pass, h + space_after);
+  if (flowed == NULL)
+    {
+      g_autoptr(PangoLayout) layout = text_layout (pass, text, size, bold, text_width (s));
+      double h = layout_height (layout);
+
+      if (h <= page_room (pass) && !pass->resumed)
+        {
+          reserve (pass, h);
+          show_layout (pass, layout, s->page.margin_left, pass->y);
+          advance (pass, h + space_after);
+          return;
+        }
+      flowed = flowed_new (pass);
+      flowed_add (flowed, 0, s->page.margin_left, layout, 0, FALSE);
+    }
+
+  /* taller than a page: it goes on over pages */
+  if (!pass->resumed)
+    reserve (pass, MIN_FLOW_ROOM);
+  flow (pass, flowed->columns, flowed->n_columns, 0, NULL, NULL);
+  pass->y += space_after;
 }
 
 /* Blocks */
@@ -478,6 +757,9 @@ draw_row (Pass     *pass,
     advance (pass, row->height);
 }
 
+static void make_header (Pass *pass,
+                         Row  *row);
+
 /* The number column is as wide as the plan's largest step number
  * needs, so that 1000 or 10000 is never broken over two lines; the
  * other columns share what is left in their proportions. Measured once
@@ -498,19 +780,35 @@ size_columns (Pass *pass)
   s->column_widths[0] = number;
   for (guint i = 1; i < N_COLUMNS; i++)
     s->column_widths[i] = column_shares[i] / (1 - column_shares[0]) * (width - number);
+
+  {
+    Row header = { 0 };
+
+    make_header (pass, &header);
+    s->header_height = header.height;
+    row_clear (&header);
+  }
 }
 
 static void
-table_header (Pass *pass)
+make_header (Pass *pass,
+             Row  *row)
 {
-  Row row = { 0 };
   const char *cells[] = {
     /* Translators: column headings of the table of steps */
     C_("column", "No."), C_("column", "Step and what we will have agreed"), C_("column", "Our side"),
     C_("column", "Your side"), C_("column", "Date"), C_("column", "State"),
   };
 
-  make_row (pass, &row, cells, NULL, TRUE);
+  make_row (pass, row, cells, NULL, TRUE);
+}
+
+static void
+table_header (Pass *pass)
+{
+  Row row = { 0 };
+
+  make_header (pass, &row);
   draw_row (pass, &row, TRUE);
   row_clear (&row);
 }
@@ -533,6 +831,60 @@ steps_heading (Pass *pass)
   pass->in_table = TRUE;
 }
 
+/* The rule under a row's part on a page; on the pages it goes on to,
+ * its number again, and a word at the foot of the page it goes on from */
+static void
+row_frame (Pass     *pass,
+           double    height,
+           gboolean  last,
+           gpointer  data)
+{
+  OmSummary *s = pass->summary;
+  const char *number = data;
+
+  if (!drawing (pass))
+    return;
+
+  cairo_set_source_rgb (pass->cr, 0.75, 0.75, 0.78);
+  cairo_set_line_width (pass->cr, 0.5);
+  cairo_move_to (pass->cr, s->page.margin_left, pass->y + height);
+  cairo_line_to (pass->cr, s->page.margin_left + text_width (s), pass->y + height);
+  cairo_stroke (pass->cr);
+
+  cairo_set_source_rgb (pass->cr, 0.45, 0.45, 0.48);
+  if (pass->resumed)
+    {
+      g_autoptr(PangoLayout) again = text_layout (pass, number, BODY_SIZE - 0.5, FALSE,
+                                                  s->column_widths[0] - 2 * CELL_PADDING);
+
+      show_layout (pass, again, column_x (s, 0) + CELL_PADDING, pass->y + ROW_PADDING);
+    }
+  if (!last)
+    {
+      /* Translators: at the foot of a page, when a step's text goes on
+       * over the next page */
+      g_autoptr(PangoLayout) more = text_layout (pass, _("Continued on the next page"), SMALL_SIZE, FALSE,
+                                                 text_width (s) / 3);
+
+      pango_layout_set_alignment (more, PANGO_ALIGN_RIGHT);
+      show_layout (pass, more, s->page.margin_left + text_width (s) * 2 / 3,
+                   s->page.height - s->page.margin_bottom - 10);
+    }
+  cairo_set_source_rgb (pass->cr, 0, 0, 0);
+}
+
+/* A row taller than a page's room goes on over the next pages */
+static void
+split_row (Pass       *pass,
+           Flowed     *flowed,
+           const char *number)
+{
+  /* it starts where it is, unless only a few lines would fit there */
+  if (!pass->resumed)
+    reserve (pass, MIN_FLOW_ROOM + 2 * ROW_PADDING);
+  flow (pass, flowed->columns, flowed->n_columns, ROW_PADDING, row_frame, (gpointer) number);
+}
+
 static void
 step_row (Pass  *pass,
           guint  i)
@@ -543,14 +895,33 @@ step_row (Pass  *pass,
   g_autofree char *what = g_strdup_printf ("%s — %s", stage->activity, stage->milestone);
   g_autofree char *when = om_date_format (s->dues[i]);
   const char *cells[] = { number, what, stage->owner, stage->client_owner, when, step_state (s, i) };
-  Row row = { 0 };
+  Flowed *flowed = flowed_lookup (pass);
 
-  make_row (pass, &row, cells, stage->client_description, FALSE);
-  /* rows are never split: one that does not fit starts a page, with the
-   * table's header again */
-  reserve (pass, row.height);
-  draw_row (pass, &row, FALSE);
-  row_clear (&row);
+  if (flowed == NULL)
+    {
+      Row row = { 0 };
+
+      make_row (pass, &row, cells, stage->client_description, FALSE);
+      if (row.height <= page_room (pass) && !pass->resumed)
+        {
+          /* a row that fits on a page is not split: one that does not
+           * fit on this one starts a page, with the table's header again */
+          reserve (pass, row.height);
+          draw_row (pass, &row, FALSE);
+          row_clear (&row);
+          return;
+        }
+      /* one taller than a page is split line by line, each cell going
+       * on in its column */
+      flowed = flowed_new (pass);
+      for (guint c = 0; c < N_COLUMNS; c++)
+        flowed_add (flowed, c, column_x (s, c) + CELL_PADDING, row.cells[c], 0, FALSE);
+      if (row.description != NULL)
+        flowed_add (flowed, 1, column_x (s, 1) + CELL_PADDING, row.description,
+                    layout_height (row.cells[1]) + 2, TRUE);
+      row_clear (&row);
+    }
+  split_row (pass, flowed, number);
 }
 
 static void
@@ -584,23 +955,52 @@ agreement_block (Pass *pass)
   g_autoptr(PangoLayout) heading = NULL;
   g_autoptr(PangoLayout) text = NULL;
   g_autofree char *sentence = NULL;
+  Flowed *flowed;
   double h, y;
 
   if (!agreement_pending (s->data))
     return;
 
-  sentence = g_strdup_printf (_("On behalf of %s, I agree to work through the steps above as described."),
-                              s->data->client);
   heading = text_layout (pass, _("Agreement to the process"), 12, TRUE, text_width (s));
-  text = text_layout (pass, sentence, BODY_SIZE, FALSE, text_width (s));
-  h = layout_height (heading) + 6 + layout_height (text) + 12 + G_N_ELEMENTS (fields) * 30;
+  flowed = flowed_lookup (pass);
+  if (flowed == NULL)
+    {
+      sentence = g_strdup_printf (_("On behalf of %s, I agree to work through the steps above as described."),
+                                  s->data->client);
+      text = text_layout (pass, sentence, BODY_SIZE, FALSE, text_width (s));
+      h = layout_height (heading) + 6 + layout_height (text) + 12 + G_N_ELEMENTS (fields) * 30;
+    }
 
-  reserve (pass, h);
-  y = pass->y;
-  show_layout (pass, heading, s->page.margin_left, y);
-  y += layout_height (heading) + 6;
-  show_layout (pass, text, s->page.margin_left, y);
-  y += layout_height (text) + 12;
+  if (flowed == NULL && h <= page_room (pass) && !pass->resumed)
+    {
+      reserve (pass, h);
+      y = pass->y;
+      show_layout (pass, heading, s->page.margin_left, y);
+      y += layout_height (heading) + 6;
+      show_layout (pass, text, s->page.margin_left, y);
+      y += layout_height (text) + 12;
+    }
+  else
+    {
+      /* a client's name that fills pages: the sentence goes on over
+       * them, the fields stay together after it */
+      if (flowed == NULL)
+        {
+          flowed = flowed_new (pass);
+          flowed_add (flowed, 0, s->page.margin_left, text, 0, FALSE);
+        }
+      if (!pass->resumed)
+        {
+          reserve (pass, layout_height (heading) + 6 + MIN_FLOW_ROOM);
+          show_layout (pass, heading, s->page.margin_left, pass->y);
+          advance (pass, layout_height (heading) + 6);
+        }
+      flow (pass, flowed->columns, flowed->n_columns, 0, NULL, NULL);
+      pass->y += 12;
+      h = G_N_ELEMENTS (fields) * 30;
+      reserve (pass, h);
+      y = pass->y;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       g_autoptr(PangoLayout) label = text_layout (pass, fields[i], BODY_SIZE, FALSE, 80);
@@ -645,6 +1045,9 @@ run_unit (Pass  *pass,
     steps_end (pass);
   else
     agreement_block (pass);
+  /* the next unit starts from its beginning */
+  pass->resumed = FALSE;
+  memset (pass->lines, 0, sizeof pass->lines);
 }
 
 /**
@@ -660,12 +1063,13 @@ om_summary_paginate (OmSummary           *self,
                      PangoContext        *context,
                      const OmSummaryPage *page)
 {
-  Pass pass = { self, context, NULL, 0, 0, 0, 0, FALSE, FALSE };
+  Pass pass = { .summary = self, .context = context };
 
   g_return_val_if_fail (self != NULL, 0);
 
   self->page = *page;
   g_array_set_size (self->page_starts, 0);
+  g_clear_pointer (&self->flowed, flowed_free);
   size_columns (&pass);
   start_page (&pass);
   for (guint unit = 0; unit < n_units (self); unit++)
@@ -689,7 +1093,7 @@ om_summary_draw_page (OmSummary    *self,
                       guint         page)
 {
   const PageStart *start;
-  Pass pass = { self, context, cr, page, page, 0, 0, FALSE, FALSE };
+  Pass pass = { .summary = self, .context = context, .cr = cr, .target = page, .page = page };
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (page < self->page_starts->len);
@@ -697,6 +1101,8 @@ om_summary_draw_page (OmSummary    *self,
   start = &g_array_index (self->page_starts, PageStart, page);
   pass.unit = start->unit;
   pass.in_table = start->in_table;
+  pass.resumed = start->resumed;
+  memcpy (pass.lines, start->lines, sizeof pass.lines);
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
