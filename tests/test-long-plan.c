@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -388,16 +390,65 @@ longest_label (GtkWidget *root)
   return longest;
 }
 
+/* Adds the text of every warning row below @root to @texts: the first
+ * label of each row of the view's list box */
+static void
+collect_warning_rows (GtkWidget *root,
+                      GPtrArray *texts)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child))
+        {
+          GtkWidget *label = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (child)));
+
+          while (label != NULL && !GTK_IS_LABEL (label))
+            label = gtk_widget_get_next_sibling (label);
+          g_assert_nonnull (label);
+          g_ptr_array_add (texts, (gpointer) gtk_label_get_text (GTK_LABEL (label)));
+          continue;
+        }
+      collect_warning_rows (child, texts);
+    }
+}
+
 /* A warning about thousands of stages names a few and counts the rest:
  * a label listing 2,000 numbers fills the page and pushes the plan out
- * of view */
+ * of view. The window shows the model's warnings as they are, one row
+ * each: it has no rule of its own for grouping them. */
 static void
 test_unowned_plan_warnings (Fixture       *f,
                             gconstpointer  data)
 {
   GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  g_autoptr(GPtrArray) warnings = om_opportunity_check_health (opp);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint unowned = 0, overdue = 0;
 
   g_assert_cmpint (longest_label (view), <=, 200);
+
+  /* every stage has no owner, and the first nine are overdue (today is
+   * 10 March): one warning each, about the first stage */
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const OmHealthWarning *w = g_ptr_array_index (warnings, i);
+
+      if (g_strcmp0 (w->code, "no-owner") == 0)
+        unowned++;
+      if (g_strcmp0 (w->code, "overdue") == 0)
+        {
+          overdue++;
+          g_assert_nonnull (strstr (w->message, "8 later stages are overdue"));
+        }
+    }
+  g_assert_cmpuint (unowned, ==, 1);
+  g_assert_cmpuint (overdue, ==, 1);
+
+  collect_warning_rows (view, rows);
+  g_assert_cmpuint (rows->len, ==, warnings->len);
+  for (guint i = 0; i < warnings->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (rows, i), ==, ((OmHealthWarning *) g_ptr_array_index (warnings, i))->message);
 }
 
 int

@@ -449,6 +449,125 @@ add_warning (GPtrArray  *warnings,
   g_ptr_array_add (warnings, w);
 }
 
+/* How many other stages a warning about several stages names: past it,
+ * it names one fewer and counts the rest, so that a plan of thousands of
+ * stages still gets a warning of one line, which never ends on "and 1
+ * more" */
+#define MAX_LISTED_STAGES 9
+
+/* "3", "3 and 5", "2, 3, … 9 and 1991 more": the numbers of the first
+ * @n_listed of @n stages, whose indices are @listed */
+static char *
+describe_stage_numbers (const guint *listed,
+                        guint        n)
+{
+  GString *text = g_string_new (NULL);
+  guint n_named = n > MAX_LISTED_STAGES ? MAX_LISTED_STAGES - 1 : n;
+
+  for (guint i = 0; i < n_named; i++)
+    {
+      if (i > 0)
+        /* Translators: between the numbers of a list of stages, and before the last */
+        g_string_append (text, i + 1 == n ? _(" and ") : _(", "));
+      g_string_append_printf (text, "%u", listed[i] + 1);
+    }
+  if (n_named < n)
+    {
+      guint rest = n - n_named;
+
+      /* Translators: ends a list of stages too long to name in full,
+       * e.g. "2, 3, 4 and 1997 more" */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " and %u more", " and %u more", rest), rest);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* One warning for every pending stage that nobody conducts, shown with
+ * the first: one line on the command line and one row in the window,
+ * however many stages it is about */
+static void
+check_owners (const OmOpportunityData *self,
+              GPtrArray               *warnings)
+{
+  guint listed[MAX_LISTED_STAGES];
+  g_autofree char *name = NULL;
+  g_autofree char *others = NULL;
+  int first = -1;
+  guint n_others = 0;
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+
+      if (stage->status != OM_STAGE_STATUS_PENDING || !om_str_is_blank (stage->owner))
+        continue;
+      if (first < 0)
+        {
+          first = (int) i;
+          continue;
+        }
+      if (n_others < MAX_LISTED_STAGES)
+        listed[n_others] = i;
+      n_others++;
+    }
+  if (first < 0)
+    return;
+
+  name = om_stage_data_describe (STAGE (self, first), (guint) first);
+  if (n_others == 0)
+    {
+      add_warning (warnings, "no-owner", first,
+                   g_strdup_printf (_("Nobody conducts %s: give it an owner."), name));
+      return;
+    }
+  others = describe_stage_numbers (listed, n_others);
+  /* Translators: a stage named with its activity, then the numbers of
+   * the other stages, e.g. "Stage 1 “Proposal” and stages 3 and 4" */
+  add_warning (warnings, "no-owner", first,
+               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Nobody conducts %s and stage %s: give them owners.",
+                                             "Nobody conducts %s and stages %s: give them owners.",
+                                             n_others),
+                                name, others));
+}
+
+/* SPEC 4: one warning when the current stage is overdue. Every later
+ * pending stage is due after it, so the later ones overdue are overdue
+ * because of it: the warning counts them. */
+static void
+check_overdue (const OmOpportunityData *self,
+               GPtrArray               *warnings,
+               OmDate                   today)
+{
+  g_autofree OmDate *dates = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *due = NULL;
+  int current = om_opportunity_data_get_current (self);
+  guint n_later = 0;
+
+  if (current < 0)
+    return;
+  dates = om_opportunity_data_get_due_dates (self);
+  if (dates[current] >= today)
+    return;
+  for (guint i = (guint) current + 1; i < self->stages->len; i++)
+    if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING && dates[i] < today)
+      n_later++;
+
+  name = om_stage_data_describe (STAGE (self, current), (guint) current);
+  due = om_date_format (dates[current]);
+  if (n_later == 0)
+    add_warning (warnings, "overdue", current,
+                 g_strdup_printf (_("%s was due on %s and is not decided yet."), name, due));
+  else
+    add_warning (warnings, "overdue", current,
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%s was due on %s and is not decided yet; %u later stage is overdue because of it.",
+                                               "%s was due on %s and is not decided yet; %u later stages are overdue because of it.",
+                                               n_later),
+                                  name, due, n_later));
+}
+
 /**
  * om_opportunity_data_check_health:
  *
@@ -465,7 +584,6 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
 {
   GPtrArray *warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) om_health_warning_free);
   gboolean has_agreement = FALSE;
-  g_autofree OmDate *dates = NULL;
   guint n_pending = 0;
   int weakest;
 
@@ -490,31 +608,8 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
                                                n_pending),
                                   n_pending, too_complex_threshold));
 
-  for (guint i = 0; i < self->stages->len; i++)
-    {
-      const OmStageData *stage = STAGE (self, i);
-      g_autofree char *name = NULL;
-
-      if (stage->status != OM_STAGE_STATUS_PENDING || !om_str_is_blank (stage->owner))
-        continue;
-      name = om_stage_data_describe (stage, i);
-      add_warning (warnings, "no-owner", (int) i,
-                   g_strdup_printf (_("Nobody conducts %s: give it an owner."), name));
-    }
-
-  dates = om_opportunity_data_get_due_dates (self);
-  for (guint i = 0; i < self->stages->len; i++)
-    {
-      g_autofree char *name = NULL;
-      g_autofree char *due = NULL;
-
-      if (STAGE (self, i)->status != OM_STAGE_STATUS_PENDING || dates[i] >= today)
-        continue;
-      name = om_stage_data_describe (STAGE (self, i), i);
-      due = om_date_format (dates[i]);
-      add_warning (warnings, "overdue", (int) i,
-                   g_strdup_printf (_("%s was due on %s and is not decided yet."), name, due));
-    }
+  check_owners (self, warnings);
+  check_overdue (self, warnings, today);
 
   weakest = om_opportunity_data_get_weakest_link (self);
   if (weakest >= 0 && STAGE (self, weakest)->probability < 0.5)

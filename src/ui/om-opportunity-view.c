@@ -167,44 +167,13 @@ add_warning_row (OmOpportunityView *self,
   gtk_list_box_append (self->warnings_list, list_row);
 }
 
-/* How many stage numbers a warning about several stages names: past it,
- * it names the first ones and counts the rest, so that a plan of
- * thousands of stages still gets a warning of one or two lines */
-#define MAX_LISTED_STAGES 10
-
-/* "Stages 1, 2 and 5", or "Stages 1, 2, … 9 and 1991 more" */
-static char *
-stage_list (GArray *stages)
-{
-  GString *text = g_string_new (NULL);
-  guint listed = stages->len > MAX_LISTED_STAGES ? MAX_LISTED_STAGES - 1 : stages->len;
-
-  for (guint i = 0; i < listed; i++)
-    {
-      if (i > 0)
-        /* Translators: between the numbers of a list of stages, and before the last */
-        g_string_append (text, i + 1 == stages->len ? _(" and ") : _(", "));
-      g_string_append_printf (text, "%d", g_array_index (stages, int, i) + 1);
-    }
-  if (listed < stages->len)
-    {
-      guint rest = stages->len - listed;
-
-      /* Translators: ends a list of stages too long to name in full,
-       * e.g. "1, 2, 3 and 1997 more" */
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " and %u more", " and %u more", rest), rest);
-    }
-  return g_string_free (text, FALSE);
-}
-
-/* The same warning about several stages reads as one line, with the
- * first stage to show; the model keeps one warning per stage. */
+/* The model's warnings as they are, one row each: a warning about
+ * several stages is already one warning, with the stage to show */
 static void
 fill_warnings (OmOpportunityView *self)
 {
   g_autoptr(GPtrArray) warnings = om_opportunity_check_health (self->opportunity);
   GtkWidget *child;
-  const char *grouped[] = { "no-owner", "overdue" };
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_list))) != NULL)
     gtk_list_box_remove (self->warnings_list, child);
@@ -212,36 +181,8 @@ fill_warnings (OmOpportunityView *self)
   for (guint i = 0; i < warnings->len; i++)
     {
       const OmHealthWarning *w = g_ptr_array_index (warnings, i);
-      g_autoptr(GArray) stages = g_array_new (FALSE, FALSE, sizeof (int));
-      g_autofree char *numbers = NULL;
-      g_autofree char *message = NULL;
-      gboolean group = FALSE;
 
-      for (guint k = 0; k < G_N_ELEMENTS (grouped); k++)
-        group |= g_strcmp0 (w->code, grouped[k]) == 0;
-      /* a code already shown as a group */
-      if (group && i > 0 && g_strcmp0 (((OmHealthWarning *) g_ptr_array_index (warnings, i - 1))->code, w->code) == 0)
-        continue;
-
-      for (guint j = i; group && j < warnings->len; j++)
-        {
-          const OmHealthWarning *other = g_ptr_array_index (warnings, j);
-          if (g_strcmp0 (other->code, w->code) == 0)
-            g_array_append_val (stages, other->stage);
-        }
-
-      if (stages->len < 2)
-        {
-          add_warning_row (self, w->message, w->stage);
-          continue;
-        }
-
-      numbers = stage_list (stages);
-      if (g_strcmp0 (w->code, "no-owner") == 0)
-        message = g_strdup_printf (_("Nobody conducts stages %s: give them owners."), numbers);
-      else
-        message = g_strdup_printf (_("Stages %s are overdue: their milestones were due before today."), numbers);
-      add_warning_row (self, message, g_array_index (stages, int, 0));
+      add_warning_row (self, w->message, w->stage);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_list), warnings->len > 0);
 }
