@@ -1453,6 +1453,227 @@ test_hot_journal_accepted (Fixture       *f,
   g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->title, ==, "Old plan");
 }
 
+/* Two writers on one file (R7) */
+
+static OmOpportunity *
+create_plain (OmRepository *repository,
+              const char   *title,
+              guint         n_stages)
+{
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new (title, "Client", date ("2026-01-05"));
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  for (guint i = 0; i < n_stages; i++)
+    g_ptr_array_add (data->stages, om_stage_data_new ("Activity", "Milestone"));
+  opp = om_repository_create_opportunity (repository, data, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (opp);
+  return opp;
+}
+
+static gboolean
+retitle (OmOpportunity *opp,
+         const char    *title,
+         GError       **error)
+{
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  g_free (edited->title);
+  edited->title = g_strdup (title);
+  return om_opportunity_edit (opp, edited, error);
+}
+
+static void
+assert_conflict (GError     *error,
+                 const char *verb,
+                 const char *title)
+{
+  g_autofree char *quoted = g_strdup_printf ("“%s”", title);
+
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, verb));
+  g_assert_nonnull (strstr (error->message, quoted));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+static void
+test_two_writers_stale_edit (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = open_repository (f);
+  g_autoptr(OmRepository) b = NULL;
+  g_autoptr(OmOpportunityData) b_saw = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *in_a, *in_b;
+  gint64 id;
+
+  om_date_set_today (date ("2026-01-10"));
+  in_a = create_plain (a, "Shared deal", 3);
+  id = om_opportunity_get_id (in_a);
+  g_assert_cmpint (om_opportunity_get_data (in_a)->revision, ==, 1);
+  b = open_repository (f);
+  in_b = om_repository_find (b, id);
+  g_assert_nonnull (in_b);
+  g_assert_cmpint (om_opportunity_get_data (in_b)->revision, ==, 1);
+
+  /* A writes first */
+  g_assert_true (om_opportunity_win_stage (in_a, 0, "yes", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_opportunity_get_data (in_a)->revision, ==, 2);
+
+  /* B's edits on revision 1 are refused; B shows what it showed, the
+   * file holds A's */
+  b_saw = om_opportunity_data_copy (om_opportunity_get_data (in_b));
+  g_assert_false (retitle (in_b, "B's title", &error));
+  assert_conflict (error, "changed", "Shared deal");
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_remove_stage (in_b, 2, &error));
+  assert_conflict (error, "changed", "Shared deal");
+  g_clear_error (&error);
+  g_assert_false (om_repository_remove_opportunity (b, in_b, &error));
+  assert_conflict (error, "changed", "Shared deal");
+  g_clear_error (&error);
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (in_b), b_saw, TRUE));
+  g_assert_true (om_repository_find (b, id) == in_b);
+  g_assert_false (om_repository_get_can_undo (b));
+
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_true (om_opportunity_data_equal (find_loaded (loaded, id), om_opportunity_get_data (in_a), TRUE));
+  g_assert_cmpint (find_loaded (loaded, id)->revision, ==, 2);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* removed by A: B is told so */
+  g_assert_true (om_repository_remove_opportunity (a, in_a, &error));
+  g_assert_false (retitle (in_b, "B's title", &error));
+  assert_conflict (error, "removed", "Shared deal");
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 0);
+}
+
+static void
+test_two_writers_ids (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = open_repository (f);
+  g_autoptr(OmRepository) b = open_repository (f);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) stage_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* both loaded an empty file: a counter of either would start at 1 */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%c-%u", i % 2 ? 'B' : 'A', i);
+      OmOpportunity *opp = create_plain (i % 2 ? b : a, title, 2);
+
+      g_ptr_array_add (shown, opp);
+      /* and a new stage in an existing one */
+      if (i >= 2)
+        {
+          OmOpportunity *earlier = g_ptr_array_index (shown, i - 2);
+          g_autoptr(OmStageData) stage = om_stage_data_new ("Added", "Added");
+          g_assert_true (om_opportunity_add_stage (earlier, 2, stage, &error));
+          g_assert_no_error (error);
+        }
+    }
+
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 6);
+  for (guint i = 0; i < shown->len; i++)
+    {
+      const OmOpportunityData *mine = om_opportunity_get_data (g_ptr_array_index (shown, i));
+      const OmOpportunityData *on_disk = find_loaded (loaded, mine->id);
+
+      g_assert_false (g_hash_table_contains (ids, &mine->id));
+      g_hash_table_add (ids, (gpointer) &mine->id);
+      /* what each shows is what the file holds, stage ids included */
+      g_assert_nonnull (on_disk);
+      g_assert_true (om_opportunity_data_equal (mine, on_disk, TRUE));
+      for (guint j = 0; j < mine->stages->len; j++)
+        {
+          const OmStageData *stage = g_ptr_array_index (mine->stages, j);
+          g_assert_false (g_hash_table_contains (stage_ids, &stage->id));
+          g_hash_table_add (stage_ids, (gpointer) &stage->id);
+        }
+    }
+}
+
+static void
+test_two_writers_undo (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = open_repository (f);
+  g_autoptr(OmRepository) b = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *in_a, *in_b, *other, *back;
+  gint64 id;
+
+  in_a = create_plain (a, "Undone", 2);
+  id = om_opportunity_get_id (in_a);
+  g_assert_true (retitle (in_a, "Undone, A's title", &error));
+  g_assert_no_error (error);
+
+  /* B changes it after A's edit: A's undo is refused, and stays
+   * offered (nothing changed, the list of edits neither) */
+  b = open_repository (f);
+  in_b = om_repository_find (b, id);
+  g_assert_true (retitle (in_b, "B's title", &error));
+  g_assert_no_error (error);
+  g_assert_false (om_repository_undo (a, &error));
+  assert_conflict (error, "changed", "Undone, A's title");
+  g_clear_error (&error);
+  g_assert_true (om_repository_get_can_undo (a));
+  g_assert_cmpstr (om_opportunity_get_title (in_a), ==, "Undone, A's title");
+  loaded = load_all (f, NULL);
+  g_assert_cmpstr (find_loaded (loaded, id)->title, ==, "B's title");
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* B's own undo is on the revision it wrote: accepted */
+  g_assert_true (om_repository_undo (b, &error));
+  g_assert_no_error (error);
+  loaded = load_all (f, NULL);
+  g_assert_cmpstr (find_loaded (loaded, id)->title, ==, "Undone, A's title");
+  g_assert_cmpint (find_loaded (loaded, id)->revision, ==, 4);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  g_clear_object (&b);
+
+  /* an undone removal whose id another writer took meanwhile comes back
+   * under a new one, and the other's opportunity is left alone */
+  other = create_plain (a, "Last", 1);
+  g_assert_true (om_repository_remove_opportunity (a, other, &error));
+  b = open_repository (f);
+  in_b = create_plain (b, "Taken by B", 1);
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 2);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  g_assert_true (om_repository_undo (a, &error));
+  g_assert_no_error (error);
+  back = om_repository_find (a, om_repository_get_redo_opportunity (a));
+  g_assert_nonnull (back);
+  g_assert_cmpstr (om_opportunity_get_title (back), ==, "Last");
+  g_assert_cmpint (om_opportunity_get_id (back), !=, om_opportunity_get_id (in_b));
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 3);
+  g_assert_cmpstr (find_loaded (loaded, om_opportunity_get_id (in_b))->title, ==, "Taken by B");
+  g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (back)),
+                                            om_opportunity_get_data (back), TRUE));
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* and redo removes it, not B's */
+  g_assert_true (om_repository_redo (a, &error));
+  g_assert_no_error (error);
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 2);
+  g_assert_nonnull (find_loaded (loaded, om_opportunity_get_id (in_b)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1464,6 +1685,9 @@ main (int   argc,
   ADD ("/database/round-trip", test_round_trip);
   ADD ("/database/edits-are-durable", test_edits_are_durable);
   ADD ("/database/write-failure", test_write_failure);
+  ADD ("/database/two-writers/stale-edit", test_two_writers_stale_edit);
+  ADD ("/database/two-writers/ids", test_two_writers_ids);
+  ADD ("/database/two-writers/undo", test_two_writers_undo);
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
   ADD ("/database/migrate-repairs", test_migrate_repairs);
   ADD ("/database/refuse/current-version-not-repaired", test_current_version_not_repaired);
