@@ -1238,6 +1238,8 @@ write_old_file (const char *path,
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   exec_raw (db, schema_v2);
+  if (version >= 4)
+    exec_raw (db, "ALTER TABLE opportunities ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;");
   exec_raw (db, pragma);
   exec_raw (db, contents);
   sqlite3_close (db);
@@ -1674,6 +1676,35 @@ test_two_writers_undo (Fixture       *f,
   g_assert_nonnull (find_loaded (loaded, om_opportunity_get_id (in_b)));
 }
 
+/* Schema 4 gave each opportunity a revision (R7): what a file of schema
+ * 3 holds starts at revision 1, after a backup of the file as it was */
+static void
+test_migrate_from_v3 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->path, ".schema-3.bak", NULL);
+  g_autoptr(OmRepository) repository = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  write_old_file (f->path, 3, healthy_case);
+  repository = open_repository (f);
+  opp = om_repository_find (repository, 6);
+  g_assert_nonnull (opp);
+  g_assert_cmpint (om_opportunity_get_data (opp)->revision, ==, 1);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+
+  /* and the first write names it */
+  g_assert_true (retitle (opp, "Healthy, edited", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_opportunity_get_data (opp)->revision, ==, 2);
+  loaded = load_all (f, NULL);
+  g_assert_cmpint (find_loaded (loaded, 6)->revision, ==, 2);
+  g_assert_cmpuint (find_loaded (loaded, 6)->stages->len, ==, 2);
+  g_assert_cmpuint (find_loaded (loaded, 6)->history->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1690,6 +1721,7 @@ main (int   argc,
   ADD ("/database/two-writers/undo", test_two_writers_undo);
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
   ADD ("/database/migrate-repairs", test_migrate_repairs);
+  ADD ("/database/migrate-from-v3", test_migrate_from_v3);
   ADD ("/database/refuse/current-version-not-repaired", test_current_version_not_repaired);
   ADD ("/database/refuse/foreign", test_refuse_foreign);
   ADD ("/database/refuse/random-bytes", test_refuse_random_bytes);
