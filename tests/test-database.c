@@ -1705,6 +1705,101 @@ test_migrate_from_v3 (Fixture       *f,
   g_assert_cmpuint (find_loaded (loaded, 6)->history->len, ==, 1);
 }
 
+/* An edit writes the stage rows it changed, not the whole plan */
+
+/* The stage rows written since the last call: "inserts updates deletes" */
+static char *
+stage_writes (Fixture *f)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n[3] = { 0 };
+  const char *what[] = { "insert", "update", "delete" };
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM test_log WHERE what = ?1", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  for (guint i = 0; i < 3; i++)
+    {
+      sqlite3_bind_text (stmt, 1, what[i], -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      n[i] = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  exec_raw (db, "DELETE FROM test_log");
+  sqlite3_close (db);
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, n[0], n[1], n[2]);
+}
+
+static void
+test_stage_rows_written (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(OmRepository) repository = open_repository (f);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmStageData) edited = NULL;
+  OmOpportunity *opp = create_plain (repository, "Long plan", 10);
+  sqlite3 *db = NULL;
+  char *writes;
+
+  /* the file counts its own row writes */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db,
+            "CREATE TABLE test_log (what TEXT);"
+            "CREATE TRIGGER test_ins AFTER INSERT ON stages BEGIN INSERT INTO test_log VALUES ('insert'); END;"
+            "CREATE TRIGGER test_upd AFTER UPDATE ON stages BEGIN INSERT INTO test_log VALUES ('update'); END;"
+            "CREATE TRIGGER test_del AFTER DELETE ON stages BEGIN INSERT INTO test_log VALUES ('delete'); END;");
+  sqlite3_close (db);
+
+  /* a move of one stage by one place: the two rows that changed places,
+   * each set twice (through a free position) */
+  g_assert_true (om_opportunity_move_stage (opp, 8, 9, &error));
+  g_assert_no_error (error);
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "0 4 0");
+  g_free (writes);
+
+  /* an edit of one stage: its row */
+  edited = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, 3)));
+  g_free (edited->owner);
+  edited->owner = g_strdup ("Someone");
+  g_assert_true (om_opportunity_edit_stage (opp, 3, edited, &error));
+  g_assert_no_error (error);
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "0 1 0");
+  g_free (writes);
+
+  /* an edit of the opportunity alone: no stage row */
+  g_assert_true (retitle (opp, "Long plan, renamed", &error));
+  g_assert_no_error (error);
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "0 0 0");
+  g_free (writes);
+
+  /* a removed stage: its row, and each after it moves up (twice) */
+  g_assert_true (om_opportunity_remove_stage (opp, 0, &error));
+  g_assert_no_error (error);
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "0 18 1");
+  g_free (writes);
+
+  /* a new stage at the end: one row */
+  {
+    g_autoptr(OmStageData) stage = om_stage_data_new ("New", "New");
+    g_assert_true (om_opportunity_add_stage (opp, 9, stage, &error));
+    g_assert_no_error (error);
+  }
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "1 0 0");
+  g_free (writes);
+
+  loaded = load_all (f, NULL);
+  g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (opp)),
+                                            om_opportunity_get_data (opp), TRUE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1719,6 +1814,7 @@ main (int   argc,
   ADD ("/database/two-writers/stale-edit", test_two_writers_stale_edit);
   ADD ("/database/two-writers/ids", test_two_writers_ids);
   ADD ("/database/two-writers/undo", test_two_writers_undo);
+  ADD ("/database/stage-rows-written", test_stage_rows_written);
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
   ADD ("/database/migrate-repairs", test_migrate_repairs);
   ADD ("/database/migrate-from-v3", test_migrate_from_v3);

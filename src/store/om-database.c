@@ -359,12 +359,14 @@ bind_id (sqlite3      *db,
   return ok;
 }
 
-/* The stages of @data, as rows of opportunity @data->id that has none
- * now. Those that keep their ids go first, so that an id given to a new
- * stage is never one a kept stage is about to take back. */
+/* The stages of @data that are not rows of opportunity @data->id yet
+ * (@stored: ids of those that are, or %NULL for none). Those that keep
+ * their ids go first, so that an id given to a new stage is never one a
+ * kept stage is about to take back. */
 static gboolean
 insert_stages (sqlite3           *db,
-               OmOpportunityData *data)
+               OmOpportunityData *data,
+               GHashTable        *stored)
 {
   sqlite3_stmt *stage = prepare (db,
                                  "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner,"
@@ -382,6 +384,8 @@ insert_stages (sqlite3           *db,
       const OmStageData *s = g_ptr_array_index (data->stages, i);
       gboolean query_ok = TRUE;
 
+      if (stored != NULL && g_hash_table_contains (stored, &s->id))
+        continue;
       keeps[i] = s->id != 0 && id_is_free (db, "SELECT 1 FROM stages WHERE id = ?1", s->id, &query_ok);
       if (!query_ok)
         goto out;
@@ -392,7 +396,7 @@ insert_stages (sqlite3           *db,
       {
         OmStageData *s = g_ptr_array_index (data->stages, i);
 
-        if (keeps[i] != (pass == 0))
+        if (keeps[i] != (pass == 0) || (stored != NULL && g_hash_table_contains (stored, &s->id)))
           continue;
         if (keeps[i])
           sqlite3_bind_int64 (stage, 1, s->id);
@@ -458,20 +462,158 @@ out:
 }
 
 static gboolean
-same_stages (const OmOpportunityData *a,
-             const OmOpportunityData *b)
+run_on_id (sqlite3    *db,
+           const char *sql,
+           gint64      id)
 {
-  if (a->stages->len != b->stages->len)
-    return FALSE;
-  for (guint i = 0; i < a->stages->len; i++)
-    {
-      const OmStageData *x = g_ptr_array_index (a->stages, i);
-      const OmStageData *y = g_ptr_array_index (b->stages, i);
+  sqlite3_stmt *stmt = prepare (db, sql);
+  gboolean ok;
 
-      if (x->id != y->id || !om_stage_data_equal (x, y))
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  ok = step_done (stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+run_on_ids (sqlite3    *db,
+            const char *sql,
+            gint64      first,
+            gint64      second)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, second);
+  ok = step_done (stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+update_stage (sqlite3           *db,
+              const OmStageData *s)
+{
+  sqlite3_stmt *stmt = prepare (db,
+                                "UPDATE stages SET activity = ?2, milestone = ?3, kind = ?4, owner = ?5,"
+                                " client_owner = ?6, duration_days = ?7, probability = ?8, status = ?9,"
+                                " decided_on = ?10, lost_reason = ?11, client_description = ?12, notes = ?13"
+                                " WHERE id = ?1");
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, s->id);
+  bind_text (stmt, 2, s->activity);
+  bind_text (stmt, 3, s->milestone);
+  bind_text (stmt, 4, om_stage_kind_to_string (s->kind));
+  bind_text (stmt, 5, s->owner);
+  bind_text (stmt, 6, s->client_owner);
+  sqlite3_bind_int (stmt, 7, (int) s->duration_days);
+  sqlite3_bind_double (stmt, 8, s->probability);
+  bind_text (stmt, 9, om_stage_status_to_string (s->status));
+  bind_date (stmt, 10, s->decided_on);
+  bind_text (stmt, 11, s->lost_reason);
+  bind_text (stmt, 12, s->client_description);
+  bind_text (stmt, 13, s->notes);
+  ok = step_done (stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+positions_are_indices (sqlite3                 *db,
+                       const OmOpportunityData *before)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT count(*), coalesce(min(position), 0), coalesce(max(position), -1)"
+                                    " FROM stages WHERE opportunity_id = ?1");
+  gboolean ok = FALSE;
+  gint64 n = before->stages->len;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, before->id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    ok = sqlite3_column_int64 (stmt, 0) == n && sqlite3_column_int64 (stmt, 1) == 0 &&
+         sqlite3_column_int64 (stmt, 2) == n - 1;
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/*
+ * Brings the stage rows of @before (as stored, at the revision just
+ * checked) to @after, writing only the rows that changed: removed ones
+ * are deleted, moved ones get their new position (through negative
+ * ones, so that no two rows share a position on the way), edited ones
+ * their values, and new ones are inserted.
+ */
+static gboolean
+write_stages (sqlite3                 *db,
+              const OmOpportunityData *before,
+              OmOpportunityData       *after)
+{
+  g_autoptr(GHashTable) old_index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gboolean moved = FALSE;
+
+  if (before == NULL)
+    return insert_stages (db, after, NULL);
+
+  /* positions are the indices, as this application writes them; a file
+   * that has them otherwise gets them rewritten whole */
+  if (!positions_are_indices (db, before))
+    return run_on_id (db, "DELETE FROM stages WHERE opportunity_id = ?1", before->id) &&
+           insert_stages (db, after, NULL);
+
+  for (guint i = 0; i < before->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (before->stages, i);
+      g_hash_table_insert (old_index, (gpointer) &s->id, GUINT_TO_POINTER (i + 1));
+    }
+  for (guint i = 0; i < after->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (after->stages, i);
+      if (s->id != 0 && g_hash_table_contains (old_index, &s->id))
+        g_hash_table_add (kept, (gpointer) &s->id);
+    }
+
+  for (guint i = 0; i < before->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (before->stages, i);
+
+      if (!g_hash_table_contains (kept, &s->id) &&
+          !run_on_ids (db, "DELETE FROM stages WHERE id = ?1 AND opportunity_id = ?2", s->id, before->id))
         return FALSE;
     }
-  return TRUE;
+
+  for (guint i = 0; i < after->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (after->stages, i);
+      guint was;
+
+      if (!g_hash_table_contains (kept, &s->id))
+        continue;
+      was = GPOINTER_TO_UINT (g_hash_table_lookup (old_index, &s->id)) - 1;
+      if (was != i)
+        {
+          if (!run_on_ids (db, "UPDATE stages SET position = ?2 WHERE id = ?1", s->id, -1 - (gint64) i))
+            return FALSE;
+          moved = TRUE;
+        }
+      if (!om_stage_data_equal (g_ptr_array_index (before->stages, was), s) && !update_stage (db, s))
+        return FALSE;
+    }
+  if (moved &&
+      !run_on_ids (db, "UPDATE stages SET position = -1 - position WHERE opportunity_id = ?1 AND position < ?2",
+                   before->id, 0))
+    return FALSE;
+
+  return insert_stages (db, after, kept);
 }
 
 /* How many entries of @after's history are @before's, unchanged */
@@ -495,27 +637,11 @@ kept_history (const OmOpportunityData *before,
   return n;
 }
 
-static gboolean
-run_on_id (sqlite3    *db,
-           const char *sql,
-           gint64      id)
-{
-  sqlite3_stmt *stmt = prepare (db, sql);
-  gboolean ok;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  ok = step_done (stmt);
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
 /*
  * Writes @after in place of @before (%NULL: a new opportunity), if the
  * stored one is still at @before's revision; otherwise *@conflict is
  * set and nothing is written. Only what changed is rewritten: the
- * stages when they differ, the history from its first new entry.
+ * stage rows that changed, the history from its first new entry.
  * Fills in @after's id, stage ids and revision.
  */
 static gboolean
@@ -577,12 +703,8 @@ write_opportunity (sqlite3                 *db,
       after->revision = before->revision + 1;
     }
 
-  if (before == NULL || !same_stages (before, after))
-    {
-      if ((before != NULL && !run_on_id (db, "DELETE FROM stages WHERE opportunity_id = ?1", after->id)) ||
-          !insert_stages (db, after))
-        goto out;
-    }
+  if (!write_stages (db, before, after))
+    goto out;
 
   if (before != NULL)
     {
