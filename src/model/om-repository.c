@@ -295,21 +295,22 @@ static void
 number_unnumbered (OmRepository   *self,
                    const OmChange *change)
 {
+  OmOpportunityData *data;
+
   if (change->after == NULL)
     return;
 
   if (change->kind == OM_CHANGE_TEMPLATE)
     {
-      OmTemplateData *data = change->after;
+      OmTemplateData *template = change->after;
 
-      if (data->id == 0)
-        data->id = self->next_template_id++;
-      self->next_template_id = MAX (self->next_template_id, data->id + 1);
+      if (template->id == 0)
+        template->id = self->next_template_id++;
+      self->next_template_id = MAX (self->next_template_id, template->id + 1);
       return;
     }
 
-  OmOpportunityData *data = change->after;
-
+  data = change->after;
   if (data->id == 0)
     data->id = self->next_opportunity_id++;
   if (data->revision == 0)
