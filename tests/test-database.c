@@ -1239,7 +1239,9 @@ write_old_file (const char *path,
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   exec_raw (db, schema_v2);
   if (version >= 4)
-    exec_raw (db, "ALTER TABLE opportunities ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;");
+    exec_raw (db, "ALTER TABLE opportunities ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
+                  "CREATE TABLE revision_counter (last INTEGER NOT NULL);"
+                  "INSERT INTO revision_counter (last) VALUES (1);");
   exec_raw (db, pragma);
   exec_raw (db, contents);
   sqlite3_close (db);
@@ -1509,23 +1511,24 @@ test_two_writers_stale_edit (Fixture       *f,
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *in_a, *in_b;
-  gint64 id;
+  gint64 id, created;
 
   om_date_set_today (date ("2026-01-10"));
   in_a = create_plain (a, "Shared deal", 3);
   id = om_opportunity_get_id (in_a);
-  g_assert_cmpint (om_opportunity_get_data (in_a)->revision, ==, 1);
+  created = om_opportunity_get_data (in_a)->revision;
+  g_assert_cmpint (created, >, 0);
   b = open_repository (f);
   in_b = om_repository_find (b, id);
   g_assert_nonnull (in_b);
-  g_assert_cmpint (om_opportunity_get_data (in_b)->revision, ==, 1);
+  g_assert_cmpint (om_opportunity_get_data (in_b)->revision, ==, created);
 
   /* A writes first */
   g_assert_true (om_opportunity_win_stage (in_a, 0, "yes", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (om_opportunity_get_data (in_a)->revision, ==, 2);
+  g_assert_cmpint (om_opportunity_get_data (in_a)->revision, >, created);
 
-  /* B's edits on revision 1 are refused; B shows what it showed, the
+  /* B's edits on the revision it read are refused; B shows what it showed, the
    * file holds A's */
   b_saw = om_opportunity_data_copy (om_opportunity_get_data (in_b));
   g_assert_false (retitle (in_b, "B's title", &error));
@@ -1544,7 +1547,7 @@ test_two_writers_stale_edit (Fixture       *f,
   loaded = load_all (f, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
   g_assert_true (om_opportunity_data_equal (find_loaded (loaded, id), om_opportunity_get_data (in_a), TRUE));
-  g_assert_cmpint (find_loaded (loaded, id)->revision, ==, 2);
+  g_assert_cmpint (find_loaded (loaded, id)->revision, ==, om_opportunity_get_data (in_a)->revision);
   g_clear_pointer (&loaded, g_ptr_array_unref);
 
   /* removed by A: B is told so */
@@ -1641,7 +1644,8 @@ test_two_writers_undo (Fixture       *f,
   g_assert_no_error (error);
   loaded = load_all (f, NULL);
   g_assert_cmpstr (find_loaded (loaded, id)->title, ==, "Undone, A's title");
-  g_assert_cmpint (find_loaded (loaded, id)->revision, ==, 4);
+  g_assert_cmpint (find_loaded (loaded, id)->revision, ==, om_opportunity_get_data (in_b)->revision);
+  g_assert_cmpint (find_loaded (loaded, id)->revision, >, om_opportunity_get_data (in_a)->revision);
   g_clear_pointer (&loaded, g_ptr_array_unref);
   g_clear_object (&b);
 
@@ -1800,6 +1804,43 @@ test_stage_rows_written (Fixture       *f,
                                             om_opportunity_get_data (opp), TRUE));
 }
 
+/* An opportunity removed, and another created under the same id (SQLite
+ * gives the highest id again once its row is gone): a window still
+ * showing the first must not write over the second, even though neither
+ * was edited since it was created. */
+static void
+test_two_writers_id_given_again (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = open_repository (f);
+  g_autoptr(OmRepository) b = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *first, *stale, *second;
+
+  first = create_plain (a, "First", 2);
+  b = open_repository (f);
+  stale = om_repository_find (b, om_opportunity_get_id (first));
+  g_assert_nonnull (stale);
+
+  g_assert_true (om_repository_remove_opportunity (a, first, &error));
+  g_assert_no_error (error);
+  second = create_plain (a, "Second", 1);
+  g_assert_cmpint (om_opportunity_get_id (second), ==, om_opportunity_get_id (stale));
+  g_assert_cmpint (om_opportunity_get_data (second)->revision, !=, om_opportunity_get_data (stale)->revision);
+
+  g_assert_false (retitle (stale, "First, edited", &error));
+  assert_conflict (error, "changed", "First");
+  g_clear_error (&error);
+  g_assert_false (om_repository_remove_opportunity (b, stale, &error));
+  assert_conflict (error, "changed", "First");
+
+  loaded = load_all (f, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (second)),
+                                            om_opportunity_get_data (second), TRUE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1814,6 +1855,7 @@ main (int   argc,
   ADD ("/database/two-writers/stale-edit", test_two_writers_stale_edit);
   ADD ("/database/two-writers/ids", test_two_writers_ids);
   ADD ("/database/two-writers/undo", test_two_writers_undo);
+  ADD ("/database/two-writers/id-given-again", test_two_writers_id_given_again);
   ADD ("/database/stage-rows-written", test_stage_rows_written);
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
   ADD ("/database/migrate-repairs", test_migrate_repairs);

@@ -25,8 +25,10 @@ typedef enum
  *   backend writes the change only if the stored opportunity still has
  *   that revision, and refuses the whole edit otherwise (another writer
  *   changed or removed it meanwhile), keeping nothing.
- * - On success the backend sets @after's revision to the stored one
- *   (the base revision plus one, or 1 for an insertion), and gives
+ * - On success the backend sets @after's revision to the stored one,
+ *   higher than the base, and one that no opportunity ever had under
+ *   that id (an id freed by a removal and given again never brings back
+ *   a revision a stale reader holds); and it gives
  *   every record and stage of @after whose id is 0 the id it stored it
  *   under, inside the same transaction: ids never come from a counter
  *   of the process, so two processes never take the same one. An

@@ -113,9 +113,14 @@ static const char migrate_v1_to_v2[] =
 static const char migrate_v2_to_v3[] = "";
 
 /* Schema 4: each opportunity's revision (R7), which every write names
- * and increments; what a file already holds starts at 1. */
+ * and raises; what a file already holds starts at 1. A revision is the
+ * number of the write that made it, counted over the whole file, so that
+ * an opportunity removed and another created under its id never have a
+ * revision the first had: a window still showing the first is refused. */
 static const char migrate_v3_to_v4[] =
-  "ALTER TABLE opportunities ADD COLUMN revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1);";
+  "ALTER TABLE opportunities ADD COLUMN revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1);"
+  "CREATE TABLE revision_counter (last INTEGER NOT NULL);"
+  "INSERT INTO revision_counter (last) VALUES (1);";
 
 static const char *const migrations[] = {
   NULL,               /* to schema 1: schema_v1 itself */
@@ -267,6 +272,20 @@ query_int (sqlite3    *db,
   *ok = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
   if (*ok)
     value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* 0 when there is no row */
+static gint64
+query_int64 (sqlite3    *db,
+             const char *sql)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  gint64 value = 0;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   return value;
 }
@@ -642,12 +661,13 @@ kept_history (const OmOpportunityData *before,
  * stored one is still at @before's revision; otherwise *@conflict is
  * set and nothing is written. Only what changed is rewritten: the
  * stage rows that changed, the history from its first new entry.
- * Fills in @after's id, stage ids and revision.
+ * Fills in @after's id, stage ids and @revision.
  */
 static gboolean
 write_opportunity (sqlite3                 *db,
                    const OmOpportunityData *before,
                    OmOpportunityData       *after,
+                   gint64                   revision,
                    gboolean                *conflict)
 {
   sqlite3_stmt *opp = NULL;
@@ -658,11 +678,11 @@ write_opportunity (sqlite3                 *db,
     opp = prepare (db,
                    "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency,"
                    " start_date, notes, revision)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)");
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10)");
   else
     opp = prepare (db,
                    "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4, value_minor = ?5,"
-                   " currency = ?6, start_date = ?7, notes = ?8, revision = revision + 1"
+                   " currency = ?6, start_date = ?7, notes = ?8, revision = ?10"
                    " WHERE id = ?1 AND revision = ?9");
   if (opp == NULL)
     return FALSE;
@@ -684,24 +704,20 @@ write_opportunity (sqlite3                 *db,
   bind_text (opp, 6, after->currency);
   bind_date (opp, 7, after->start_date);
   bind_text (opp, 8, after->notes);
+  sqlite3_bind_int64 (opp, 10, revision);
   if (!step_done (opp))
     goto out;
 
+  after->revision = revision;
   if (before == NULL)
-    {
-      after->id = sqlite3_last_insert_rowid (db);
-      after->revision = 1;
-    }
+    after->id = sqlite3_last_insert_rowid (db);
   else if (sqlite3_changes (db) == 0)
     {
       *conflict = TRUE;
       goto out;
     }
   else
-    {
-      after->id = before->id;
-      after->revision = before->revision + 1;
-    }
+    after->id = before->id;
 
   if (!write_stages (db, before, after))
     goto out;
@@ -736,7 +752,7 @@ rewrite_repaired (sqlite3                 *db,
    * at the revision read. */
   g_ptr_array_set_size (before->stages, 0);
   g_ptr_array_set_size (before->history, 0);
-  return write_opportunity (db, before, after, &conflict);
+  return write_opportunity (db, before, after, data->revision, &conflict);
 }
 
 static gboolean
@@ -819,13 +835,14 @@ delete_opportunity (sqlite3                 *db,
 static gboolean
 write_change (sqlite3  *db,
               OmChange *change,
+              gint64    revision,
               gboolean *conflict)
 {
   if (change->kind == OM_CHANGE_OPPORTUNITY)
     {
       if (change->after == NULL)
         return delete_opportunity (db, change->before, conflict);
-      return write_opportunity (db, change->before, change->after, conflict);
+      return write_opportunity (db, change->before, change->after, revision, conflict);
     }
 
   if (change->after == NULL)
@@ -858,6 +875,7 @@ om_database_apply (OmBackend *backend,
 {
   OmDatabase *self = OM_DATABASE (backend);
   g_autofree char *shown = NULL;
+  gint64 revision;
   int rc;
 
   if (self->read_only != NULL)
@@ -868,7 +886,11 @@ om_database_apply (OmBackend *backend,
       return FALSE;
     }
 
-  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (self->db, "UPDATE revision_counter SET last = last + 1", NULL, NULL, NULL) != SQLITE_OK)
+    goto failed;
+  revision = query_int64 (self->db, "SELECT last FROM revision_counter");
+  if (revision <= 0)
     goto failed;
 
   for (guint i = 0; i < changes->len; i++)
@@ -876,7 +898,7 @@ om_database_apply (OmBackend *backend,
       OmChange *change = g_ptr_array_index (changes, i);
       gboolean conflict = FALSE;
 
-      if (write_change (self->db, change, &conflict))
+      if (write_change (self->db, change, revision, &conflict))
         continue;
       if (!conflict)
         goto failed;
