@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "om-json.h"
+#include "om-test-database.h"
 
 /*
  * The command line of SPEC section 7, run as a user runs it: the real
@@ -64,34 +65,15 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  f->dir = g_dir_make_tmp ("om-test-cli-XXXXXX", NULL);
+  f->dir = om_test_make_dir ("cli");
   f->db = g_build_filename (f->dir, "cli.db", NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  om_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db);
 }
@@ -112,56 +94,26 @@ static rlim_t file_size_limit;
 static gboolean as_nobody;
 
 static void
-child_setup_cb (gpointer data)
-{
-  if (file_size_limit > 0)
-    {
-      struct rlimit limit = { file_size_limit, file_size_limit };
-
-      /* a write past the limit fails with EFBIG instead of killing */
-      signal (SIGXFSZ, SIG_IGN);
-      setrlimit (RLIMIT_FSIZE, &limit);
-    }
-  if (as_nobody && getuid () == 0 &&
-      (setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0))
-    _exit (99);
-}
-
-static void
 run (Fixture    *f,
      Result     *r,
      const char *first,
      ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = om_test_cli_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                      G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                                      "2026-03-01");
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *data_home = g_build_filename (f->dir, "data-home", NULL);
-  const char *binary = g_getenv ("OPPMANAGER");
-  const char *arg;
   va_list args;
 
-  g_assert_nonnull (binary);
-  g_ptr_array_add (argv, (gpointer) binary);
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  /* no display of any kind */
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "OM_TODAY", "2026-03-01", TRUE);
   if (file_size_limit > 0 || as_nobody)
-    g_subprocess_launcher_set_child_setup (launcher, child_setup_cb, NULL, NULL);
+    om_test_launcher_restrict (launcher, file_size_limit, as_nobody);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
+  va_start (args, first);
+  process = om_test_cli_spawn_valist (launcher, first, args);
+  va_end (args);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &r->out, &r->err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
@@ -352,22 +304,6 @@ test_export (Fixture       *f,
   g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (opportunities, 0))->client, ==, "Second client");
 }
 
-static int
-strcmp_indirect (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static gpointer
-read_fifo_thread (gpointer path)
-{
-  char *contents = NULL;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  return contents;
-}
-
 static void
 assert_export_of_all (const char *json)
 {
@@ -421,7 +357,7 @@ test_export_through (Fixture       *f,
   {
     g_autofree char *export = option ("export", fifo);
     g_autofree char *received = NULL;
-    GThread *reader = g_thread_new ("fifo-reader", read_fifo_thread, fifo);
+    GThread *reader = om_test_read_file_in_thread (fifo);
     g_auto(Result) r = { 0 };
 
     run (f, &r, db, export, NULL);
@@ -478,22 +414,6 @@ test_export_stdout (Fixture       *f,
   g_assert_nonnull (strstr (r.out, "\"opportunities\""));
 }
 
-/* The names in @dir, sorted, separated by spaces */
-static char *
-list_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, strcmp_indirect);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
 /* An export that fails half-way (the disk is full) keeps the old file and
  * leaves no partial one */
 static void
@@ -516,7 +436,7 @@ test_export_failure_keeps_old (Fixture       *f,
 
   run (f, &imported, db, import, NULL);
   g_assert_cmpint (imported.status, ==, 0);
-  before = list_dir (f->dir);
+  before = om_test_list_dir (f->dir, NULL);
 
   /* room for SQLite's shared memory, not for the export */
   file_size_limit = 100000;
@@ -528,19 +448,9 @@ test_export_failure_keeps_old (Fixture       *f,
   g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "old content");
   {
-    g_autofree char *after = list_dir (f->dir);
+    g_autofree char *after = om_test_list_dir (f->dir, NULL);
     g_assert_cmpstr (after, ==, before);
   }
-}
-
-static GBytes *
-read_bytes (const char *path)
-{
-  char *contents = NULL;
-  gsize length = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  return g_bytes_new_take (contents, length);
 }
 
 static void
@@ -562,13 +472,13 @@ test_refusals (Fixture       *f,
   g_autofree char *garbage = option ("database", garbage_db);
   g_autofree char *export_unwritable = option ("export", "/nonexistent/dir/out.json");
   g_autoptr(GBytes) db_before = NULL;
-  g_autoptr(GBytes) garbage_before = read_bytes (garbage_db);
+  g_autoptr(GBytes) garbage_before = om_test_read_bytes (garbage_db);
   g_autoptr(GBytes) after = NULL;
   g_auto(Result) export_before = { 0 };
   g_auto(Result) export_after = { 0 };
 
   import_good (f);
-  db_before = read_bytes (f->db);
+  db_before = om_test_read_bytes (f->db);
   run (f, &export_before, db, "--export=-", NULL);
 
   {
@@ -602,13 +512,13 @@ test_refusals (Fixture       *f,
     run (f, &r, garbage, "--list", NULL);
     assert_one_line_refusal (&r, 1);
     g_assert_nonnull (strstr (r.err, "not an Opportunity Manager database"));
-    after = read_bytes (garbage_db);
+    after = om_test_read_bytes (garbage_db);
     g_assert_true (g_bytes_equal (garbage_before, after));
     g_clear_pointer (&after, g_bytes_unref);
   }
 
   /* nothing changed */
-  after = read_bytes (f->db);
+  after = om_test_read_bytes (f->db);
   g_assert_true (g_bytes_equal (db_before, after));
   run (f, &export_after, db, "--export=-", NULL);
   g_assert_cmpstr (export_before.out, ==, export_after.out);
@@ -639,7 +549,7 @@ test_read_only (Fixture       *f,
   run (f, &list_before, db, "--list", NULL);
   run (f, &export_before, db, "--export=-", NULL);
   g_assert_cmpint (list_before.status, ==, 0);
-  before = read_bytes (path);
+  before = om_test_read_bytes (path);
 
   g_assert_cmpint (g_chmod (path, 0444), ==, 0);
   g_assert_cmpint (g_chmod (folder, 0555), ==, 0);
@@ -677,7 +587,7 @@ test_read_only (Fixture       *f,
   }
   as_nobody = FALSE;
 
-  after = read_bytes (path);
+  after = om_test_read_bytes (path);
   g_assert_true (g_bytes_equal (before, after));
   /* nothing beside it either: no -wal, -shm or backup */
   dir = g_dir_open (folder, 0, NULL);

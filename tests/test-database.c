@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "om-database.h"
+#include "om-test-database.h"
 
 typedef struct
 {
@@ -26,50 +26,25 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  f->dir = g_dir_make_tmp ("om-test-database-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
+  f->dir = om_test_make_dir ("database");
   f->path = g_build_filename (f->dir, "opportunities.db", NULL);
   om_date_set_today (0);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  om_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
-}
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
 }
 
 /* An opportunity that uses every field */
 static OmOpportunityData *
 make_full_opportunity (void)
 {
-  OmOpportunityData *opp = om_opportunity_data_new ("Fleet renewal — Ålesund", "Nordic Ferries AS", date ("2026-01-05"));
+  OmOpportunityData *opp = om_opportunity_data_new ("Fleet renewal — Ålesund", "Nordic Ferries AS", om_test_date ("2026-01-05"));
   const char *kinds[] = { "standard", "process-agreement", "feasibility-study", "standard" };
 
   g_free (opp->coordinator);
@@ -100,40 +75,12 @@ make_full_opportunity (void)
       g_ptr_array_add (opp->stages, s);
     }
 
-  g_assert_true (om_opportunity_data_win_stage (opp, 0, date ("2026-01-09"), "went well", NULL));
-  g_assert_true (om_opportunity_data_win_stage (opp, 1, date ("2026-01-20"), "", NULL));
-  g_assert_true (om_opportunity_data_reopen (opp, date ("2026-01-21"), "signed the wrong paper", NULL));
-  g_assert_true (om_opportunity_data_win_stage (opp, 1, date ("2026-01-22"), "signed", NULL));
-  g_assert_true (om_opportunity_data_lose_stage (opp, 2, date ("2026-02-01"), "Budget frozen", NULL));
+  g_assert_true (om_opportunity_data_win_stage (opp, 0, om_test_date ("2026-01-09"), "went well", NULL));
+  g_assert_true (om_opportunity_data_win_stage (opp, 1, om_test_date ("2026-01-20"), "", NULL));
+  g_assert_true (om_opportunity_data_reopen (opp, om_test_date ("2026-01-21"), "signed the wrong paper", NULL));
+  g_assert_true (om_opportunity_data_win_stage (opp, 1, om_test_date ("2026-01-22"), "signed", NULL));
+  g_assert_true (om_opportunity_data_lose_stage (opp, 2, om_test_date ("2026-02-01"), "Budget frozen", NULL));
   return opp;
-}
-
-static OmRepository *
-open_repository (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  OmRepository *repository = om_database_open_repository (f->path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (repository);
-  return repository;
-}
-
-static GPtrArray *
-load_all (Fixture    *f,
-          GPtrArray **templates)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OmDatabase) db = om_database_open (f->path, &error);
-  GPtrArray *opportunities = NULL;
-  g_autoptr(GPtrArray) tpls = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (om_database_load (db, &opportunities, &tpls, &error));
-  g_assert_no_error (error);
-  if (templates)
-    *templates = g_steal_pointer (&tpls);
-  return opportunities;
 }
 
 static void
@@ -148,7 +95,7 @@ test_create (Fixture       *f,
   sqlite3_stmt *stmt = NULL;
   GStatBuf st;
 
-  repository = open_repository (f);
+  repository = om_test_database_open_repository (f->path);
   g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (repository)), ==, 0);
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -185,7 +132,7 @@ test_round_trip (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr(OmOpportunityData) full = make_full_opportunity ();
-  g_autoptr(OmOpportunityData) empty = om_opportunity_data_new ("Empty", "Someone", date ("2026-03-01"));
+  g_autoptr(OmOpportunityData) empty = om_opportunity_data_new ("Empty", "Someone", om_test_date ("2026-03-01"));
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
   g_autoptr(GPtrArray) opportunities = g_ptr_array_new ();
   g_autoptr(GPtrArray) templates = g_ptr_array_new ();
@@ -193,7 +140,7 @@ test_round_trip (Fixture       *f,
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GPtrArray) loaded_templates = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OmRepository) repository = open_repository (f);
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
 
   g_free (tpl->name);
   tpl->name = g_strdup ("Our usual way");
@@ -204,7 +151,7 @@ test_round_trip (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (created->len, ==, 2);
 
-  loaded = load_all (f, &loaded_templates);
+  loaded = om_test_database_load (f->path, &loaded_templates);
   g_assert_cmpuint (loaded->len, ==, 2);
   for (guint i = 0; i < 2; i++)
     {
@@ -226,14 +173,14 @@ test_edits_are_durable (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-01"));
-  g_autoptr(OmRepository) repository = open_repository (f);
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-01"));
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
   OmOpportunity *opp;
   const OmOpportunityData *on_disk;
 
-  om_date_set_today (date ("2026-01-10"));
+  om_date_set_today (om_test_date ("2026-01-10"));
   opp = om_repository_create_opportunity (repository, plan, &error);
   g_assert_no_error (error);
   g_assert_true (om_opportunity_win_stage (opp, 0, "ok", &error));
@@ -242,7 +189,7 @@ test_edits_are_durable (Fixture       *f,
   g_assert_no_error (error);
 
   /* each edit is on disk at once, with no save step */
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   on_disk = g_ptr_array_index (loaded, 0);
   g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), on_disk, TRUE));
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (on_disk->stages, 1))->activity, ==, "Contract");
@@ -252,7 +199,7 @@ test_edits_are_durable (Fixture       *f,
   g_assert_true (om_repository_undo (repository, &error));
   g_assert_true (om_repository_undo (repository, &error));
   g_assert_no_error (error);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   on_disk = g_ptr_array_index (loaded, 0);
   g_assert_cmpuint (on_disk->stages->len, ==, 6);
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (on_disk->stages, 1))->activity, ==, "Process meeting");
@@ -260,7 +207,7 @@ test_edits_are_durable (Fixture       *f,
   g_clear_pointer (&loaded, g_ptr_array_unref);
 
   g_assert_true (om_repository_remove_opportunity (repository, opp, &error));
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 0);
 }
 
@@ -269,7 +216,7 @@ test_write_failure (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-01"));
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-01"));
   g_autoptr(OmDatabase) db = NULL;
   g_autoptr(OmRepository) repository = NULL;
   g_autoptr(OmOpportunityData) before = NULL;
@@ -278,7 +225,7 @@ test_write_failure (Fixture       *f,
   OmOpportunity *opp;
   sqlite3 *other = NULL;
 
-  om_date_set_today (date ("2026-01-10"));
+  om_date_set_today (om_test_date ("2026-01-10"));
   db = om_database_open (f->path, &error);
   g_assert_no_error (error);
   repository = om_repository_new (OM_BACKEND (db));
@@ -309,7 +256,7 @@ test_write_failure (Fixture       *f,
   sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close (other);
 
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_true (om_opportunity_data_equal (before, g_ptr_array_index (loaded, 0), TRUE));
 
   /* and once the lock is gone, the same edit goes through */
@@ -318,16 +265,6 @@ test_write_failure (Fixture       *f,
 }
 
 /* Refusals */
-
-static GBytes *
-read_bytes (const char *path)
-{
-  char *contents = NULL;
-  gsize length = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  return g_bytes_new_take (contents, length);
-}
 
 static void
 assert_no_sidecars (Fixture *f)
@@ -346,7 +283,7 @@ assert_refused_unchanged (Fixture    *f,
                           int         code,
                           const char *fragment)
 {
-  g_autoptr(GBytes) before = read_bytes (f->path);
+  g_autoptr(GBytes) before = om_test_read_bytes (f->path);
   g_autoptr(GBytes) after = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(OmRepository) repository = NULL;
@@ -361,7 +298,7 @@ assert_refused_unchanged (Fixture    *f,
   /* one clear line */
   g_assert_null (strchr (error->message, '\n'));
 
-  after = read_bytes (f->path);
+  after = om_test_read_bytes (f->path);
   g_assert_true (g_bytes_equal (before, after));
   g_assert_cmpint (g_stat (f->path, &st_after), ==, 0);
   g_assert_cmpint (st_before.st_mode, ==, st_after.st_mode);
@@ -408,13 +345,13 @@ static void
 fill_database (Fixture *f,
                guint    n)
 {
-  g_autoptr(OmRepository) repository = open_repository (f);
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
 
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *title = g_strdup_printf ("Opportunity %u with a rather long title to take room", i);
-      g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, title, "Client", date ("2026-01-01"));
+      g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, title, "Client", om_test_date ("2026-01-01"));
       g_autoptr(GError) error = NULL;
 
       g_free (plan->notes);
@@ -432,7 +369,7 @@ test_refuse_truncated (Fixture       *f,
   gsize size;
 
   fill_database (f, 60);
-  whole = read_bytes (f->path);
+  whole = om_test_read_bytes (f->path);
   size = g_bytes_get_size (whole);
   g_assert_cmpuint (size, >, 8 * 4096);
 
@@ -484,7 +421,7 @@ test_refuse_damaged_one_line (Fixture       *f,
   gsize size;
 
   fill_database (f, 60);
-  whole = read_bytes (f->path);
+  whole = om_test_read_bytes (f->path);
   size = g_bytes_get_size (whole);
   bytes = g_memdup2 (g_bytes_get_data (whole, NULL), size);
   g_assert_cmpuint (size, >, 8 * 4096);
@@ -562,7 +499,7 @@ make_left_over_wal (Fixture     *f,
   if (kind == REFUSE_DAMAGED)
     {
       /* the main file is damaged where the -wal does not cover it */
-      g_autoptr(GBytes) whole = read_bytes (f->path);
+      g_autoptr(GBytes) whole = om_test_read_bytes (f->path);
       gsize size = g_bytes_get_size (whole);
       g_autofree guint8 *bytes = g_memdup2 (g_bytes_get_data (whole, NULL), size);
       int fd;
@@ -595,7 +532,7 @@ assert_refused_keeps_sidecars (Fixture *f,
     {
       g_autofree char *side = g_strconcat (f->path, sides[i].suffix, NULL);
       if (g_file_test (side, G_FILE_TEST_EXISTS))
-        sides[i].bytes = read_bytes (side);
+        sides[i].bytes = om_test_read_bytes (side);
     }
   g_assert_nonnull (sides[1].bytes);
   g_assert_cmpuint (g_bytes_get_size (sides[1].bytes), >, 0);
@@ -617,7 +554,7 @@ assert_refused_keeps_sidecars (Fixture *f,
           g_autoptr(GBytes) after = NULL;
 
           g_assert_true (g_file_test (side, G_FILE_TEST_EXISTS));
-          after = read_bytes (side);
+          after = om_test_read_bytes (side);
           g_assert_true (g_bytes_equal (sides[i].bytes, after));
         }
       g_clear_pointer (&sides[i].bytes, g_bytes_unref);
@@ -698,7 +635,7 @@ test_left_over_wal_accepted (Fixture       *f,
       g_assert_cmpint (g_remove (shm), ==, 0);
     }
 
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
   g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->title, ==, "Written before the kill");
 }
@@ -721,8 +658,8 @@ test_left_over_wal_header_only (Fixture       *f,
 
   make_left_over_wal (f, REFUSE_NEWER);
   g_assert_cmpint (truncate (wal, 32), ==, 0);
-  shm_before = read_bytes (shm);
-  wal_header = read_bytes (wal);
+  shm_before = om_test_read_bytes (shm);
+  wal_header = om_test_read_bytes (wal);
 
   /* refused or accepted, the verdict is on what the file holds: its
    * version 99 never reached the main file */
@@ -730,7 +667,7 @@ test_left_over_wal_header_only (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (db);
   g_clear_object (&db);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
 
   /* and a foreign file in that state is refused untouched */
@@ -871,7 +808,7 @@ assert_edits_refused (OmRepository *repository)
   g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, 0);
   g_autoptr(OmOpportunityData) was = om_opportunity_data_copy (om_opportunity_get_data (opp));
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "New", "Client", date ("2026-01-01"));
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "New", "Client", om_test_date ("2026-01-01"));
   g_autoptr(GError) error = NULL;
   guint n = g_list_model_get_n_items (opportunities);
 
@@ -940,7 +877,7 @@ test_read_only (Fixture       *f,
     }
   else
     fill_database (f, 2);
-  before = read_bytes (f->path);
+  before = om_test_read_bytes (f->path);
   g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
   if (geteuid () == 0)
     {
@@ -964,7 +901,7 @@ test_read_only (Fixture       *f,
 
   g_assert_cmpint (g_chmod (f->dir, 0700), ==, 0);
   g_assert_cmpint (g_chmod (f->path, 0600), ==, 0);
-  after = read_bytes (f->path);
+  after = om_test_read_bytes (f->path);
   g_assert_true (g_bytes_equal (before, after));
   assert_no_sidecars (f);
   g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
@@ -1031,13 +968,13 @@ test_disk_full (Fixture       *f,
       g_free (f->path);
       f->path = g_strdup (path);
       fill_database (f, 3);
-      before = read_bytes (path);
+      before = om_test_read_bytes (path);
       fill_disk (disk);
 
       repository = om_database_open_repository (path, &error);
       g_assert_null (repository);
       assert_place_refusal (error, OM_STORE_ERROR_DISK_FULL, "disk is full");
-      after = read_bytes (path);
+      after = om_test_read_bytes (path);
       g_assert_true (g_bytes_equal (before, after));
       g_clear_error (&error);
 
@@ -1052,7 +989,7 @@ test_disk_full (Fixture       *f,
       {
         g_autofree char *filler = g_build_filename (disk, "filler", NULL);
         g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-        g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Big", "Client", date ("2026-01-01"));
+        g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Big", "Client", om_test_date ("2026-01-01"));
 
         g_assert_cmpint (g_remove (filler), ==, 0);
         repository = om_database_open_repository (path, &error);
@@ -1094,9 +1031,9 @@ test_migrate_from_v1 (Fixture       *f,
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   exec_raw (db, schema_v1);
   sqlite3_close (db);
-  original = read_bytes (f->path);
+  original = om_test_read_bytes (f->path);
 
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
   opp = g_ptr_array_index (loaded, 0);
   g_assert_cmpint (opp->id, ==, 7);
@@ -1107,7 +1044,7 @@ test_migrate_from_v1 (Fixture       *f,
   stage = g_ptr_array_index (opp->stages, 0);
   g_assert_cmpint (stage->id, ==, 11);
   g_assert_cmpint (stage->status, ==, OM_STAGE_STATUS_WON);
-  g_assert_cmpuint (stage->decided_on, ==, date ("2025-06-03"));
+  g_assert_cmpuint (stage->decided_on, ==, om_test_date ("2025-06-03"));
   g_assert_cmpstr (stage->client_owner, ==, "");
   g_assert_cmpstr (stage->client_description, ==, "");
   stage = g_ptr_array_index (opp->stages, 1);
@@ -1138,7 +1075,7 @@ test_migrate_from_v1 (Fixture       *f,
 
   /* the migrated file takes new fields */
   {
-    g_autoptr(OmRepository) repository = open_repository (f);
+    g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
     OmOpportunity *migrated = om_repository_find (repository, 7);
     g_autoptr(OmStageData) edited = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (migrated, 1)));
     g_autoptr(GError) error = NULL;
@@ -1149,7 +1086,7 @@ test_migrate_from_v1 (Fixture       *f,
     g_assert_no_error (error);
   }
   g_clear_pointer (&loaded, g_ptr_array_unref);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   opp = g_ptr_array_index (loaded, 0);
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (opp->stages, 1))->client_owner, ==, "Their CFO");
 }
@@ -1269,7 +1206,7 @@ assert_entry (const OmOpportunityData *opp,
 
   g_assert_cmpuint (h->stage, ==, stage);
   g_assert_cmpint (h->to, ==, to);
-  g_assert_cmpuint (h->on, ==, date (on));
+  g_assert_cmpuint (h->on, ==, om_test_date (on));
   g_assert_cmpstr (h->note, ==, note);
 }
 
@@ -1285,20 +1222,20 @@ assert_repaired (GPtrArray *loaded)
   g_assert_cmpuint (loaded->len, ==, 6);
 
   opp = find_loaded (loaded, 1);
-  g_assert_cmpuint (STAGE_OF (opp, 0)->decided_on, ==, date ("2025-03-10"));
-  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-10"));
+  g_assert_cmpuint (STAGE_OF (opp, 0)->decided_on, ==, om_test_date ("2025-03-10"));
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, om_test_date ("2025-03-10"));
   g_assert_cmpuint (opp->history->len, ==, 2);
   assert_entry (opp, 1, 1, OM_STAGE_STATUS_WON, "2025-03-12", "second");
 
   opp = find_loaded (loaded, 2);
-  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-10"));
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, om_test_date ("2025-03-10"));
   g_assert_cmpstr (STAGE_OF (opp, 1)->lost_reason, ==, "Budget");
   g_assert_cmpuint (opp->history->len, ==, 2);
   assert_entry (opp, 0, 0, OM_STAGE_STATUS_WON, "2025-03-10", "first");
   assert_entry (opp, 1, 1, OM_STAGE_STATUS_LOST, "2025-03-10", "Budget");
 
   opp = find_loaded (loaded, 3);
-  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, date ("2025-03-15"));
+  g_assert_cmpuint (STAGE_OF (opp, 1)->decided_on, ==, om_test_date ("2025-03-15"));
   g_assert_cmpuint (opp->history->len, ==, 4);
   assert_entry (opp, 2, 1, OM_STAGE_STATUS_PENDING, "2025-03-20", "wrong paper");
   assert_entry (opp, 3, 1, OM_STAGE_STATUS_WON, "2025-03-20", "signed");
@@ -1339,16 +1276,16 @@ test_migrate_repairs (Fixture       *f,
 
   G_STATIC_ASSERT (G_N_ELEMENTS (broken_cases) == 5);
   write_old_file (f->path, 2, all);
-  original = read_bytes (f->path);
+  original = om_test_read_bytes (f->path);
 
   g_test_expect_message ("om-store", G_LOG_LEVEL_MESSAGE, "*repaired 5 opportunities*");
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_test_assert_expected_messages ();
   assert_repaired (loaded);
 
   /* the backup is the file as it was, byte for byte */
   g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
-  copy = read_bytes (backup);
+  copy = om_test_read_bytes (backup);
   g_assert_true (g_bytes_equal (original, copy));
 
   /* the repairs were written, in the file's new version: read again,
@@ -1360,7 +1297,7 @@ test_migrate_repairs (Fixture       *f,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   g_clear_pointer (&loaded, g_ptr_array_unref);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   assert_repaired (loaded);
 }
 
@@ -1432,15 +1369,15 @@ test_hot_journal_refused (Fixture       *f,
   g_autoptr(OmDatabase) db = NULL;
 
   make_hot_journal (f, 42);
-  main_before = read_bytes (f->path);
-  journal_before = read_bytes (journal);
+  main_before = om_test_read_bytes (f->path);
+  journal_before = om_test_read_bytes (journal);
 
   db = om_database_open (f->path, &error);
   g_assert_null (db);
   g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_FOREIGN);
 
-  main_after = read_bytes (f->path);
-  journal_after = read_bytes (journal);
+  main_after = om_test_read_bytes (f->path);
+  journal_after = om_test_read_bytes (journal);
   g_assert_true (g_bytes_equal (main_before, main_after));
   g_assert_true (g_bytes_equal (journal_before, journal_after));
 }
@@ -1452,7 +1389,7 @@ test_hot_journal_accepted (Fixture       *f,
   g_autoptr(GPtrArray) loaded = NULL;
 
   make_hot_journal (f, 1332768845);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
   g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->title, ==, "Old plan");
 }
@@ -1464,7 +1401,7 @@ create_plain (OmRepository *repository,
               const char   *title,
               guint         n_stages)
 {
-  g_autoptr(OmOpportunityData) data = om_opportunity_data_new (title, "Client", date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new (title, "Client", om_test_date ("2026-01-05"));
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
@@ -1505,7 +1442,7 @@ static void
 test_two_writers_stale_edit (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autoptr(OmRepository) a = open_repository (f);
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
   g_autoptr(OmRepository) b = NULL;
   g_autoptr(OmOpportunityData) b_saw = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
@@ -1513,12 +1450,12 @@ test_two_writers_stale_edit (Fixture       *f,
   OmOpportunity *in_a, *in_b;
   gint64 id, created;
 
-  om_date_set_today (date ("2026-01-10"));
+  om_date_set_today (om_test_date ("2026-01-10"));
   in_a = create_plain (a, "Shared deal", 3);
   id = om_opportunity_get_id (in_a);
   created = om_opportunity_get_data (in_a)->revision;
   g_assert_cmpint (created, >, 0);
-  b = open_repository (f);
+  b = om_test_database_open_repository (f->path);
   in_b = om_repository_find (b, id);
   g_assert_nonnull (in_b);
   g_assert_cmpint (om_opportunity_get_data (in_b)->revision, ==, created);
@@ -1544,7 +1481,7 @@ test_two_writers_stale_edit (Fixture       *f,
   g_assert_true (om_repository_find (b, id) == in_b);
   g_assert_false (om_repository_get_can_undo (b));
 
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
   g_assert_true (om_opportunity_data_equal (find_loaded (loaded, id), om_opportunity_get_data (in_a), TRUE));
   g_assert_cmpint (find_loaded (loaded, id)->revision, ==, om_opportunity_get_data (in_a)->revision);
@@ -1554,7 +1491,7 @@ test_two_writers_stale_edit (Fixture       *f,
   g_assert_true (om_repository_remove_opportunity (a, in_a, &error));
   g_assert_false (retitle (in_b, "B's title", &error));
   assert_conflict (error, "removed", "Shared deal");
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 0);
 }
 
@@ -1562,8 +1499,8 @@ static void
 test_two_writers_ids (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(OmRepository) a = open_repository (f);
-  g_autoptr(OmRepository) b = open_repository (f);
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
+  g_autoptr(OmRepository) b = om_test_database_open_repository (f->path);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) stage_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GPtrArray) shown = g_ptr_array_new ();
@@ -1587,7 +1524,7 @@ test_two_writers_ids (Fixture       *f,
         }
     }
 
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 6);
   for (guint i = 0; i < shown->len; i++)
     {
@@ -1612,7 +1549,7 @@ static void
 test_two_writers_undo (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(OmRepository) a = open_repository (f);
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
   g_autoptr(OmRepository) b = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
@@ -1626,7 +1563,7 @@ test_two_writers_undo (Fixture       *f,
 
   /* B changes it after A's edit: A's undo is refused, and stays
    * offered (nothing changed, the list of edits neither) */
-  b = open_repository (f);
+  b = om_test_database_open_repository (f->path);
   in_b = om_repository_find (b, id);
   g_assert_true (retitle (in_b, "B's title", &error));
   g_assert_no_error (error);
@@ -1635,14 +1572,14 @@ test_two_writers_undo (Fixture       *f,
   g_clear_error (&error);
   g_assert_true (om_repository_get_can_undo (a));
   g_assert_cmpstr (om_opportunity_get_title (in_a), ==, "Undone, A's title");
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpstr (find_loaded (loaded, id)->title, ==, "B's title");
   g_clear_pointer (&loaded, g_ptr_array_unref);
 
   /* B's own undo is on the revision it wrote: accepted */
   g_assert_true (om_repository_undo (b, &error));
   g_assert_no_error (error);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpstr (find_loaded (loaded, id)->title, ==, "Undone, A's title");
   g_assert_cmpint (find_loaded (loaded, id)->revision, ==, om_opportunity_get_data (in_b)->revision);
   g_assert_cmpint (find_loaded (loaded, id)->revision, >, om_opportunity_get_data (in_a)->revision);
@@ -1653,9 +1590,9 @@ test_two_writers_undo (Fixture       *f,
    * under a new one, and the other's opportunity is left alone */
   other = create_plain (a, "Last", 1);
   g_assert_true (om_repository_remove_opportunity (a, other, &error));
-  b = open_repository (f);
+  b = om_test_database_open_repository (f->path);
   in_b = create_plain (b, "Taken by B", 1);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 2);
   g_clear_pointer (&loaded, g_ptr_array_unref);
 
@@ -1665,7 +1602,7 @@ test_two_writers_undo (Fixture       *f,
   g_assert_nonnull (back);
   g_assert_cmpstr (om_opportunity_get_title (back), ==, "Last");
   g_assert_cmpint (om_opportunity_get_id (back), !=, om_opportunity_get_id (in_b));
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 3);
   g_assert_cmpstr (find_loaded (loaded, om_opportunity_get_id (in_b))->title, ==, "Taken by B");
   g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (back)),
@@ -1675,7 +1612,7 @@ test_two_writers_undo (Fixture       *f,
   /* and redo removes it, not B's */
   g_assert_true (om_repository_redo (a, &error));
   g_assert_no_error (error);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 2);
   g_assert_nonnull (find_loaded (loaded, om_opportunity_get_id (in_b)));
 }
@@ -1693,7 +1630,7 @@ test_migrate_from_v3 (Fixture       *f,
   OmOpportunity *opp;
 
   write_old_file (f->path, 3, healthy_case);
-  repository = open_repository (f);
+  repository = om_test_database_open_repository (f->path);
   opp = om_repository_find (repository, 6);
   g_assert_nonnull (opp);
   g_assert_cmpint (om_opportunity_get_data (opp)->revision, ==, 1);
@@ -1703,7 +1640,7 @@ test_migrate_from_v3 (Fixture       *f,
   g_assert_true (retitle (opp, "Healthy, edited", &error));
   g_assert_no_error (error);
   g_assert_cmpint (om_opportunity_get_data (opp)->revision, ==, 2);
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpint (find_loaded (loaded, 6)->revision, ==, 2);
   g_assert_cmpuint (find_loaded (loaded, 6)->stages->len, ==, 2);
   g_assert_cmpuint (find_loaded (loaded, 6)->history->len, ==, 1);
@@ -1740,7 +1677,7 @@ static void
 test_stage_rows_written (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(OmRepository) repository = open_repository (f);
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(OmStageData) edited = NULL;
@@ -1799,7 +1736,7 @@ test_stage_rows_written (Fixture       *f,
   g_assert_cmpstr (writes, ==, "1 0 0");
   g_free (writes);
 
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (opp)),
                                             om_opportunity_get_data (opp), TRUE));
 }
@@ -1812,14 +1749,14 @@ static void
 test_two_writers_id_given_again (Fixture       *f,
                                  gconstpointer  data)
 {
-  g_autoptr(OmRepository) a = open_repository (f);
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
   g_autoptr(OmRepository) b = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *first, *stale, *second;
 
   first = create_plain (a, "First", 2);
-  b = open_repository (f);
+  b = om_test_database_open_repository (f->path);
   stale = om_repository_find (b, om_opportunity_get_id (first));
   g_assert_nonnull (stale);
 
@@ -1835,7 +1772,7 @@ test_two_writers_id_given_again (Fixture       *f,
   g_assert_false (om_repository_remove_opportunity (b, stale, &error));
   assert_conflict (error, "changed", "First");
 
-  loaded = load_all (f, NULL);
+  loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
   g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (second)),
                                             om_opportunity_get_data (second), TRUE));

@@ -4,9 +4,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
-#include "om-database.h"
-#include "om-test-support.h"
-#include "om-window.h"
+#include "om-test-window.h"
 
 /*
  * End to end: the window on a test database, a real pointer moved by
@@ -14,58 +12,26 @@
  * the order of the stages read back from the file.
  */
 
-static char *dir;
-static char *path;
-static OmRepository *repository;
-static OmWindow *window;
-static gint64 opp_id;
+/* the window on the plan dragged, one for all the tests */
+static OmTestWindow w;
 static int win_x, win_y;
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
-
-static GPtrArray *
-activities_on_disk (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OmDatabase) db = om_database_open (path, &error);
-  g_autoptr(GPtrArray) opportunities = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-
-  g_assert_no_error (error);
-  g_assert_true (om_database_load (db, &opportunities, &templates, &error));
-  for (guint i = 0; i < opportunities->len; i++)
-    {
-      OmOpportunityData *data = g_ptr_array_index (opportunities, i);
-      if (data->id != opp_id)
-        continue;
-      for (guint j = 0; j < data->stages->len; j++)
-        g_ptr_array_add (names, g_strdup (((OmStageData *) g_ptr_array_index (data->stages, j))->activity));
-    }
-  return names;
-}
 
 static void
 assert_order (const char *expected)
 {
-  g_autoptr(GPtrArray) names = activities_on_disk ();
+  g_autoptr(OmOpportunityData) on_disk = om_test_database_get (w.path, w.id);
   g_autoptr(GString) got = g_string_new (NULL);
 
-  for (guint i = 0; i < names->len; i++)
-    g_string_append_printf (got, "%s%s", i ? " " : "", (char *) g_ptr_array_index (names, i));
+  for (guint i = 0; i < on_disk->stages->len; i++)
+    g_string_append_printf (got, "%s%s", i ? " " : "",
+                            ((OmStageData *) g_ptr_array_index (on_disk->stages, i))->activity);
   g_assert_cmpstr (got->str, ==, expected);
 }
 
 static OmTimeline *
 timeline (void)
 {
-  return om_opportunity_view_get_timeline (om_window_get_view (window));
+  return om_opportunity_view_get_timeline (om_window_get_view (w.window));
 }
 
 /* Where on the screen a point of the timeline is */
@@ -78,8 +44,8 @@ screen_point (double  x,
   graphene_point_t in = GRAPHENE_POINT_INIT (x, y), out;
   double tx, ty;
 
-  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (timeline ()), GTK_WIDGET (window), &in, &out));
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &tx, &ty);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (timeline ()), GTK_WIDGET (w.window), &in, &out));
+  gtk_native_get_surface_transform (GTK_NATIVE (w.window), &tx, &ty);
   *sx = g_strdup_printf ("%d", win_x + (int) (out.x + tx));
   *sy = g_strdup_printf ("%d", win_y + (int) (out.y + ty));
 }
@@ -133,7 +99,7 @@ test_drop_before_won_stage_is_refused (void)
   /* before stage 2, which is won */
   drag_stage (4, stage_layout (1)->bar_x0 + 2);
   assert_order ("A B C F D E G H");
-  message = om_window_get_banner_message (window);
+  message = om_window_get_banner_message (w.window);
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (message, "won"));
 }
@@ -149,7 +115,7 @@ test_keyboard_move_and_undo (void)
   g_assert_true (om_timeline_focus_stage (timeline (), 3));
   g_assert_true (gtk_widget_activate (stage_widget));
   om_test_iterate_for (200);
-  g_assert_cmpint (om_opportunity_view_get_selected (om_window_get_view (window)), ==, 3);
+  g_assert_cmpint (om_opportunity_view_get_selected (om_window_get_view (w.window)), ==, 3);
 
   out = om_test_xdotool ("key", "--clearmodifiers", "alt+Right", "sleep", "0.3", NULL);
   om_test_iterate_for (400);
@@ -173,18 +139,11 @@ set_up (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(OmOpportunityData) plan = NULL;
-  g_autofree char *geometry = NULL;
-  g_auto(GStrv) lines = NULL;
   const char *names = "ABCDEFGH";
   OmOpportunity *opp;
 
-  om_date_set_today (date ("2026-01-20"));
-  dir = g_dir_make_tmp ("om-test-dnd-XXXXXX", NULL);
-  path = g_build_filename (dir, "dnd.db", NULL);
-  repository = om_database_open_repository (path, &error);
-  g_assert_no_error (error);
-
-  plan = om_opportunity_data_new ("Drag me", "Client", date ("2026-01-05"));
+  om_test_window_set_up (&w, "dnd", "2026-01-20");
+  plan = om_opportunity_data_new ("Drag me", "Client", om_test_date ("2026-01-05"));
   for (guint i = 0; i < 8; i++)
     {
       char activity[2] = { names[i], 0 };
@@ -192,30 +151,17 @@ set_up (void)
       stage->duration_days = 6;
       g_ptr_array_add (plan->stages, stage);
     }
-  g_assert_true (om_opportunity_data_win_stage (plan, 0, date ("2026-01-08"), NULL, NULL));
-  g_assert_true (om_opportunity_data_win_stage (plan, 1, date ("2026-01-12"), NULL, NULL));
-  opp = om_repository_create_opportunity (repository, plan, &error);
+  g_assert_true (om_opportunity_data_win_stage (plan, 0, om_test_date ("2026-01-08"), NULL, NULL));
+  g_assert_true (om_opportunity_data_win_stage (plan, 1, om_test_date ("2026-01-12"), NULL, NULL));
+  opp = om_repository_create_opportunity (w.repository, plan, &error);
   g_assert_no_error (error);
-  opp_id = om_opportunity_get_id (opp);
+  w.id = om_opportunity_get_id (opp);
 
-  window = om_window_new (NULL, repository, NULL);
-  gtk_window_set_title (GTK_WINDOW (window), "om-test-dnd");
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
+  om_test_window_present (&w, 1280, 800);
+  gtk_window_set_title (GTK_WINDOW (w.window), "om-test-dnd");
   om_test_iterate_for (1500);
-
-  geometry = om_test_xdotool ("search", "--sync", "--name", "^om-test-dnd$", "getwindowgeometry", "--shell", NULL);
-  lines = g_strsplit (geometry, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      if (g_str_has_prefix (lines[i], "X="))
-        win_x = atoi (lines[i] + 2);
-      else if (g_str_has_prefix (lines[i], "Y="))
-        win_y = atoi (lines[i] + 2);
-    }
-  g_free (om_test_xdotool ("search", "--name", "^om-test-dnd$", "windowraise", NULL));
-  g_free (om_test_xdotool ("search", "--name", "^om-test-dnd$", "windowfocus", "--sync", NULL));
-  om_test_iterate_for (300);
+  om_test_window_get_position ("om-test-dnd", &win_x, &win_y);
+  g_assert_true (om_test_window_take_keyboard (&w, "om-test-dnd"));
   assert_order ("A B C D E F G H");
 }
 
@@ -224,12 +170,11 @@ main (int   argc,
       char *argv[])
 {
   int status;
-  const char *files[] = { "dnd.db", "dnd.db-wal", "dnd.db-shm" };
 
   gtk_test_init (&argc, &argv, NULL);
   if (!om_test_can_drive_x ())
     {
-      g_test_skip ("needs an X display and om_test_xdotool (build-aux/test provides both)");
+      g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
       return g_test_run ();
     }
 
@@ -240,14 +185,6 @@ main (int   argc,
   g_test_add_func ("/dnd/keyboard-move-and-undo", test_keyboard_move_and_undo);
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  om_test_iterate_for (100);
-  g_clear_object (&repository);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *file = g_build_filename (dir, files[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (dir);
+  om_test_window_tear_down (&w);
   return status;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "om-export-file.h"
+#include "om-test-support.h"
 
 /*
  * SPEC section 8: exports write through their target, create new files
@@ -19,64 +20,6 @@
  * from a writer that fails half-way, /dev/full, and a child that drops
  * its privileges.
  */
-
-static char *
-make_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("om-test-export-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* The names in @dir, sorted, separated by spaces */
-static char *
-list_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
 
 static void
 assert_one_line (const GError *error)
@@ -88,7 +31,7 @@ assert_one_line (const GError *error)
 static void
 test_new_file_private (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = om_test_make_dir ("export");
   g_autofree char *path = g_build_filename (dir, "export.json", NULL);
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
@@ -96,7 +39,7 @@ test_new_file_private (void)
 
   om_export_file_set_contents (path, "{\"new\": 1}\n", 11, &error);
   g_assert_no_error (error);
-  contents = read_file (path);
+  contents = om_test_read_file (path);
   g_assert_cmpstr (contents, ==, "{\"new\": 1}\n");
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
@@ -104,16 +47,16 @@ test_new_file_private (void)
 
   /* nothing else was left in the folder */
   {
-    g_autofree char *names = list_dir (dir);
+    g_autofree char *names = om_test_list_dir (dir, NULL);
     g_assert_cmpstr (names, ==, "export.json");
   }
-  remove_dir (dir);
+  om_test_remove_tree (dir);
 }
 
 static void
 test_existing_file_keeps_mode (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = om_test_make_dir ("export");
   g_autofree char *path = g_build_filename (dir, "shared.json", NULL);
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
@@ -124,17 +67,17 @@ test_existing_file_keeps_mode (void)
 
   om_export_file_set_contents (path, "new", 3, &error);
   g_assert_no_error (error);
-  contents = read_file (path);
+  contents = om_test_read_file (path);
   g_assert_cmpstr (contents, ==, "new");
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0640);
-  remove_dir (dir);
+  om_test_remove_tree (dir);
 }
 
 static void
 test_symlink_stays (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = om_test_make_dir ("export");
   g_autofree char *real = g_build_filename (dir, "real.json", NULL);
   g_autofree char *link = g_build_filename (dir, "link.json", NULL);
   g_autofree char *chain = g_build_filename (dir, "chain.json", NULL);
@@ -156,7 +99,7 @@ test_symlink_stays (void)
   g_assert_cmpint (g_lstat (link, &st), ==, 0);
   g_assert_true (S_ISLNK (st.st_mode));
   {
-    g_autofree char *contents = read_file (real);
+    g_autofree char *contents = om_test_read_file (real);
     g_assert_cmpstr (contents, ==, "through");
   }
 
@@ -169,22 +112,16 @@ test_symlink_stays (void)
   g_assert_cmpint (g_stat (created, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
   {
-    g_autofree char *contents = read_file (created);
+    g_autofree char *contents = om_test_read_file (created);
     g_assert_cmpstr (contents, ==, "made");
   }
-  remove_dir (dir);
-}
-
-static gpointer
-read_fifo_thread (gpointer data)
-{
-  return read_file (data);
+  om_test_remove_tree (dir);
 }
 
 static void
 test_fifo (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = om_test_make_dir ("export");
   g_autofree char *fifo = g_build_filename (dir, "pipe", NULL);
   g_autofree char *received = NULL;
   g_autoptr(GError) error = NULL;
@@ -192,7 +129,7 @@ test_fifo (void)
   GStatBuf st;
 
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
-  reader = g_thread_new ("fifo-reader", read_fifo_thread, fifo);
+  reader = om_test_read_file_in_thread (fifo);
   om_export_file_set_contents (fifo, "into the pipe", 13, &error);
   g_assert_no_error (error);
   received = g_thread_join (reader);
@@ -200,23 +137,23 @@ test_fifo (void)
 
   g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
   g_assert_true (S_ISFIFO (st.st_mode));
-  remove_dir (dir);
+  om_test_remove_tree (dir);
 }
 
 static void
 test_directory_refused (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = om_test_make_dir ("export");
   g_autoptr(GError) error = NULL;
 
   g_assert_false (om_export_file_set_contents (dir, "x", 1, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
   assert_one_line (error);
   {
-    g_autofree char *names = list_dir (dir);
+    g_autofree char *names = om_test_list_dir (dir, NULL);
     g_assert_cmpstr (names, ==, "");
   }
-  remove_dir (dir);
+  om_test_remove_tree (dir);
 }
 
 static gboolean
@@ -233,7 +170,7 @@ fail_half_way (GOutputStream *stream,
 static void
 test_failure_leaves_nothing (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = om_test_make_dir ("export");
   g_autofree char *existing = g_build_filename (dir, "existing.json", NULL);
   g_autofree char *fresh = g_build_filename (dir, "fresh.json", NULL);
   g_autoptr(GError) error = NULL;
@@ -254,15 +191,15 @@ test_failure_leaves_nothing (void)
 
   /* the old file as it was, the same file, and no temporary file */
   {
-    g_autofree char *contents = read_file (existing);
-    g_autofree char *names = list_dir (dir);
+    g_autofree char *contents = om_test_read_file (existing);
+    g_autofree char *names = om_test_list_dir (dir, NULL);
 
     g_assert_cmpstr (contents, ==, "old content");
     g_assert_cmpint (g_stat (existing, &after), ==, 0);
     g_assert_cmpuint (before.st_ino, ==, after.st_ino);
     g_assert_cmpstr (names, ==, "existing.json");
   }
-  remove_dir (dir);
+  om_test_remove_tree (dir);
 }
 
 /* A device is written into, never replaced, and its error is reported.
@@ -270,7 +207,7 @@ test_failure_leaves_nothing (void)
 static void
 test_device_full (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = om_test_make_dir ("export");
   g_autofree char *full = g_build_filename (dir, "full", NULL);
   g_autoptr(GError) error = NULL;
   GStatBuf st;
@@ -278,7 +215,7 @@ test_device_full (void)
   if (mknod (full, S_IFCHR | 0600, makedev (1, 7)) != 0)
     {
       g_test_skip ("cannot make a device here");
-      remove_dir (dir);
+      om_test_remove_tree (dir);
       return;
     }
   g_assert_false (om_export_file_set_contents (full, "x", 1, &error));
@@ -286,7 +223,7 @@ test_device_full (void)
   assert_one_line (error);
   g_assert_cmpint (g_lstat (full, &st), ==, 0);
   g_assert_true (S_ISCHR (st.st_mode));
-  remove_dir (dir);
+  om_test_remove_tree (dir);
 }
 
 static void
@@ -316,8 +253,8 @@ test_read_only_folder (void)
   g_test_trap_assert_passed ();
 
   {
-    g_autofree char *contents = read_file (existing);
-    g_autofree char *names = list_dir (child_dir);
+    g_autofree char *contents = om_test_read_file (existing);
+    g_autofree char *names = om_test_list_dir (child_dir, NULL);
 
     g_assert_cmpstr (contents, ==, "old content");
     g_assert_cmpstr (names, ==, "existing.json");
@@ -379,7 +316,7 @@ main (int   argc,
   /* the child of the read-only test finds its folder here */
   if (g_getenv ("OM_TEST_EXPORT_DIR") == NULL)
     {
-      child_dir = make_dir ();
+      child_dir = om_test_make_dir ("export");
       g_setenv ("OM_TEST_EXPORT_DIR", child_dir, TRUE);
     }
   else
@@ -398,7 +335,7 @@ main (int   argc,
   status = g_test_run ();
 
   if (!g_test_subprocess ())
-    remove_dir (child_dir);
+    om_test_remove_tree (child_dir);
   g_free (child_dir);
   return status;
 }

@@ -10,6 +10,7 @@
 
 #include "om-database.h"
 #include "om-json.h"
+#include "om-test-database.h"
 
 /*
  * The import fuzzed (issue 8): thousands of documents, each made from a
@@ -1003,7 +1004,7 @@ batch_flush (Batch        *batch,
 static void
 test_fuzz_import (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("om-test-fuzz-XXXXXX", NULL);
+  g_autofree char *dir = om_test_make_dir ("fuzz");
   g_autofree char *path = g_build_filename (dir, "fuzz.db", NULL);
   g_autoptr(OmRepository) repository = NULL;
   g_autoptr(OmRepository) reopened = NULL;
@@ -1019,8 +1020,7 @@ test_fuzz_import (void)
 
   batch_init (&batch);
   om_date_set_today (julian (2026, 3, 1));
-  repository = om_database_open_repository (path, &error);
-  g_assert_no_error (error);
+  repository = om_test_database_open_repository (path);
 
   for (guint n = 0; n < n_documents; n++)
     {
@@ -1079,24 +1079,14 @@ test_fuzz_import (void)
   live = om_json_export_repository (repository, 0, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&repository);
-  reopened = om_database_open_repository (path, &error);
-  g_assert_no_error (error);
+  reopened = om_test_database_open_repository (path);
   on_disk = om_json_export_repository (reopened, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (live, ==, on_disk);
   check_export (on_disk);
   g_clear_object (&reopened);
 
-  {
-    const char *names[] = { "fuzz.db", "fuzz.db-wal", "fuzz.db-shm" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        g_autofree char *file = g_build_filename (dir, names[i], NULL);
-        g_remove (file);
-      }
-    g_rmdir (dir);
-  }
+  om_test_remove_tree (dir);
 }
 
 int

@@ -7,17 +7,9 @@
 
 #include "om-database.h"
 #include "om-json.h"
+#include "om-test-database.h"
 
 static char *tmp_dir;
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
 
 static char *
 write_document (const char *contents,
@@ -88,7 +80,7 @@ static OmRepository *
 repository_with_one (void)
 {
   OmRepository *repository = om_repository_new (NULL);
-  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing deal", "Initech", date ("2026-01-02"));
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing deal", "Initech", om_test_date ("2026-01-02"));
   g_autoptr(GError) error = NULL;
 
   g_ptr_array_add (data->stages, stage_new ("Call", "Client agrees to meet", OM_STAGE_KIND_STANDARD, 5, 0.9));
@@ -122,51 +114,6 @@ without_ids (const char *document,
   return g_string_free (out, FALSE);
 }
 
-/* A failing disk */
-
-#define TEST_TYPE_BACKEND (test_backend_get_type ())
-G_DECLARE_FINAL_TYPE (TestBackend, test_backend, TEST, BACKEND, GObject)
-
-struct _TestBackend
-{
-  GObject  parent_instance;
-  gboolean fail;
-};
-
-static void test_backend_iface_init (OmBackendInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestBackend, test_backend, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (OM_TYPE_BACKEND, test_backend_iface_init))
-
-static gboolean
-test_backend_apply (OmBackend  *backend,
-                    GPtrArray  *changes,
-                    GError    **error)
-{
-  if (TEST_BACKEND (backend)->fail)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "The disk is full.");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-test_backend_iface_init (OmBackendInterface *iface)
-{
-  iface->apply = test_backend_apply;
-}
-
-static void
-test_backend_class_init (TestBackendClass *klass)
-{
-}
-
-static void
-test_backend_init (TestBackend *self)
-{
-}
-
 /* Writing */
 
 static void
@@ -174,7 +121,7 @@ test_write_layout (void)
 {
   g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
-  OmOpportunityData *data = om_opportunity_data_new ("Deal", "ACME", date ("2026-01-05"));
+  OmOpportunityData *data = om_opportunity_data_new ("Deal", "ACME", om_test_date ("2026-01-05"));
   OmTemplateData *template = om_template_data_new ("T");
   OmStageData *stage;
   g_autofree char *document = NULL;
@@ -264,7 +211,7 @@ test_write_layout (void)
   g_free (stage->client_owner);
   stage->client_owner = g_strdup ("Eve");
   stage->status = OM_STAGE_STATUS_WON;
-  stage->decided_on = date ("2026-01-07");
+  stage->decided_on = om_test_date ("2026-01-07");
   g_free (stage->client_description);
   stage->client_description = g_strdup ("cd");
   g_free (stage->notes);
@@ -277,7 +224,7 @@ test_write_layout (void)
   g_ptr_array_add (data->stages, stage);
 
   g_ptr_array_add (data->history,
-                   om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, date ("2026-01-07"), "ok"));
+                   om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_date ("2026-01-07"), "ok"));
   g_ptr_array_add (opportunities, data);
 
   stage = stage_new ("A", "M", OM_STAGE_KIND_FEASIBILITY_STUDY, 30, 0.25);
@@ -354,12 +301,12 @@ repository_with_everything (void)
   OmStageData *stage;
 
   /* so that the ids here differ from those of a fresh repository */
-  removed = create (repository, om_opportunity_data_new ("Removed", "Nobody", date ("2026-01-01")));
+  removed = create (repository, om_opportunity_data_new ("Removed", "Nobody", om_test_date ("2026-01-01")));
   g_assert_true (om_repository_remove_opportunity (repository, removed, &error));
   g_assert_no_error (error);
 
   data = om_opportunity_data_new ("Überseeprojekt “Nordlicht” \"quoted\" \\ back", "Ærø Ålesund & Søn 😀",
-                                  date ("2026-01-05"));
+                                  om_test_date ("2026-01-05"));
   g_free (data->coordinator);
   data->coordinator = g_strdup ("Zoë Ångström");
   data->value = 125000050;
@@ -380,39 +327,39 @@ repository_with_everything (void)
   g_ptr_array_add (data->stages, stage);
   open = create (repository, data);
 
-  om_date_set_today (date ("2026-01-10"));
+  om_date_set_today (om_test_date ("2026-01-10"));
   g_assert_true (om_opportunity_win_stage (open, 0, "Went well", &error));
   g_assert_no_error (error);
-  om_date_set_today (date ("2026-01-20"));
+  om_date_set_today (om_test_date ("2026-01-20"));
   g_assert_true (om_opportunity_win_stage (open, 1, "Letter signed", &error));
   g_assert_no_error (error);
-  om_date_set_today (date ("2026-01-21"));
+  om_date_set_today (om_test_date ("2026-01-21"));
   g_assert_true (om_opportunity_reopen (open, "Signed by the wrong person", &error));
   g_assert_no_error (error);
-  om_date_set_today (date ("2026-01-25"));
+  om_date_set_today (om_test_date ("2026-01-25"));
   g_assert_true (om_opportunity_win_stage (open, 1, "Signed again “properly”", &error));
   g_assert_no_error (error);
 
-  data = om_opportunity_data_new ("Lost deal", "Globex", date ("2026-02-01"));
+  data = om_opportunity_data_new ("Lost deal", "Globex", om_test_date ("2026-02-01"));
   g_ptr_array_add (data->stages, stage_new ("Meet", "Agrees to meet", OM_STAGE_KIND_STANDARD, 3, 0.7));
   g_ptr_array_add (data->stages, stage_new ("Pitch", "Agrees to the pitch", OM_STAGE_KIND_STANDARD, 3, 0.6));
   g_ptr_array_add (data->stages, stage_new ("Close", "Signs", OM_STAGE_KIND_STANDARD, 3, 0.5));
   lost = create (repository, data);
-  om_date_set_today (date ("2026-02-02"));
+  om_date_set_today (om_test_date ("2026-02-02"));
   g_assert_true (om_opportunity_win_stage (lost, 0, "", &error));
   g_assert_no_error (error);
-  om_date_set_today (date ("2026-02-03"));
+  om_date_set_today (om_test_date ("2026-02-03"));
   g_assert_true (om_opportunity_lose_stage (lost, 1, "Budget cut — “no money” this year", &error));
   g_assert_no_error (error);
 
-  data = om_opportunity_data_new ("Won deal", "Umbrella", date ("2026-03-01"));
+  data = om_opportunity_data_new ("Won deal", "Umbrella", om_test_date ("2026-03-01"));
   g_ptr_array_add (data->stages, stage_new ("Sign", "Signed", OM_STAGE_KIND_STANDARD, 1, 0.99));
   won = create (repository, data);
-  om_date_set_today (date ("2026-03-01"));
+  om_date_set_today (om_test_date ("2026-03-01"));
   g_assert_true (om_opportunity_win_stage (won, 0, "Done", &error));
   g_assert_no_error (error);
 
-  create (repository, om_opportunity_data_new ("Empty plan", "Hooli", date ("2026-04-01")));
+  create (repository, om_opportunity_data_new ("Empty plan", "Hooli", om_test_date ("2026-04-01")));
 
   template = om_template_data_new ("Quick sale ✓");
   stage = stage_new ("Demo", "Client likes the demo", OM_STAGE_KIND_PROCESS_AGREEMENT, 2, 0.75);
@@ -526,7 +473,7 @@ test_defaults (void)
   g_assert_cmpstr (data->coordinator, ==, "");
   g_assert_cmpint (data->value, ==, 0);
   g_assert_cmpstr (data->currency, ==, "EUR");
-  g_assert_cmpuint (data->start_date, ==, date ("2026-01-05"));
+  g_assert_cmpuint (data->start_date, ==, om_test_date ("2026-01-05"));
   g_assert_cmpstr (data->notes, ==, "");
   g_assert_cmpuint (data->history->len, ==, 0);
   g_assert_cmpuint (data->stages->len, ==, 3);
@@ -631,19 +578,19 @@ test_history_synthesized (void)
   g_assert_cmpuint (entry->stage, ==, 0);
   g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_PENDING);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_WON);
-  g_assert_cmpuint (entry->on, ==, date ("2026-01-12"));
+  g_assert_cmpuint (entry->on, ==, om_test_date ("2026-01-12"));
   g_assert_cmpstr (entry->note, ==, "Imported");
 
   entry = g_ptr_array_index (data->history, 1);
   g_assert_cmpuint (entry->stage, ==, 1);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_WON);
-  g_assert_cmpuint (entry->on, ==, date ("2026-01-20"));
+  g_assert_cmpuint (entry->on, ==, om_test_date ("2026-01-20"));
 
   entry = g_ptr_array_index (data->history, 2);
   g_assert_cmpuint (entry->stage, ==, 2);
   g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_PENDING);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_LOST);
-  g_assert_cmpuint (entry->on, ==, date ("2026-01-25"));
+  g_assert_cmpuint (entry->on, ==, om_test_date ("2026-01-25"));
   g_assert_cmpstr (entry->note, ==, "Imported");
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (data->stages, 2))->lost_reason, ==, "Too expensive");
 }
@@ -678,7 +625,7 @@ test_history_given (void)
   entry = g_ptr_array_index (data->history, 1);
   g_assert_cmpint (entry->from, ==, OM_STAGE_STATUS_WON);
   g_assert_cmpint (entry->to, ==, OM_STAGE_STATUS_PENDING);
-  g_assert_cmpuint (entry->on, ==, date ("2026-01-08"));
+  g_assert_cmpuint (entry->on, ==, om_test_date ("2026-01-08"));
   g_assert_cmpstr (entry->note, ==, "Oops");
   entry = g_ptr_array_index (data->history, 0);
   g_assert_cmpstr (entry->note, ==, "");
@@ -954,12 +901,11 @@ repository_on_disk (char **db)
 {
   static guint counter;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing deal", "Initech", date ("2026-01-02"));
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing deal", "Initech", om_test_date ("2026-01-02"));
   OmRepository *repository;
 
   *db = g_strdup_printf ("%s/refusal-%u.db", tmp_dir, counter++);
-  repository = om_database_open_repository (*db, &error);
-  g_assert_no_error (error);
+  repository = om_test_database_open_repository (*db);
   g_ptr_array_add (data->stages, stage_new ("Call", "Client agrees to meet", OM_STAGE_KIND_STANDARD, 5, 0.9));
   g_assert_nonnull (om_repository_create_opportunity (repository, data, &error));
   g_assert_no_error (error);
@@ -1192,9 +1138,9 @@ test_all_or_nothing (void)
 static void
 test_backend_failure (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repository = om_repository_new (OM_BACKEND (backend));
-  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing", "Initech", date ("2026-01-02"));
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Existing", "Initech", om_test_date ("2026-01-02"));
   g_autoptr(GPtrArray) created = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = write_document (DOC (OPP ("") "," OPP ("")), -1);
@@ -1205,7 +1151,7 @@ test_backend_failure (void)
   g_assert_no_error (error);
   before = export_all (repository);
 
-  backend->fail = TRUE;
+  om_test_backend_set_failing (backend, TRUE);
   created = om_json_import_file (repository, path, &error);
   g_assert_null (created);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
@@ -1215,7 +1161,7 @@ test_backend_failure (void)
   g_clear_error (&error);
 
   /* and once the disk has room, the same file goes in */
-  backend->fail = FALSE;
+  om_test_backend_set_failing (backend, FALSE);
   created = om_json_import_file (repository, path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (created->len, ==, 2);
@@ -1250,22 +1196,6 @@ test_export_one (void)
   g_assert_nonnull (strstr (error->message, "999"));
 }
 
-static void
-remove_tmp_dir (void)
-{
-  GDir *dir = g_dir_open (tmp_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (tmp_dir, name, NULL);
-      g_remove (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (tmp_dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1274,9 +1204,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  tmp_dir = g_dir_make_tmp ("om-test-json-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  om_date_set_today (date ("2026-06-01"));
+  tmp_dir = om_test_make_dir ("json");
+  om_date_set_today (om_test_date ("2026-06-01"));
 
   g_test_add_func ("/json/write/layout", test_write_layout);
   g_test_add_func ("/json/write/empty", test_write_empty);
@@ -1300,7 +1229,7 @@ main (int   argc,
     }
 
   status = g_test_run ();
-  remove_tmp_dir ();
+  om_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "om-database.h"
+#include "om-test-database.h"
 
 /*
  * The command-line import of a large document, killed with SIGKILL at
@@ -28,22 +28,6 @@ typedef struct
   char *base;
   char *document;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
 
 static char *
 big_document (void)
@@ -75,32 +59,28 @@ static const char small_document[] =
   "{\"activity\": \"Meet\", \"milestone\": \"Agree to meet\"}]},"
   "{\"title\": \"Before 2\", \"client\": \"B\", \"start_date\": \"2026-01-02\", \"stages\": []}]}";
 
+/* The command line, started with the arguments up to %NULL */
 static GSubprocess *
-spawn (const char         *first,
+spawn_valist (const char *first,
+              va_list     args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = om_test_cli_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                      G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                                      "2026-03-01");
+
+  return om_test_cli_spawn_valist (launcher, first, args);
+}
+
+static GSubprocess *
+spawn (const char *first,
        ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
   GSubprocess *process;
-  const char *arg;
   va_list args;
 
-  g_assert_nonnull (g_getenv ("OPPMANAGER"));
-  g_ptr_array_add (argv, (gpointer) g_getenv ("OPPMANAGER"));
   va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  process = spawn_valist (first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
-  g_subprocess_launcher_setenv (launcher, "OM_TODAY", "2026-03-01", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
   return process;
 }
 
@@ -114,18 +94,14 @@ run_ok (const char *first,
   g_autofree char *err = NULL;
   char *out = NULL;
   va_list args;
-  const char *argv[6] = { first };
 
   va_start (args, first);
-  for (guint i = 1; i < G_N_ELEMENTS (argv) - 1 && (argv[i] = va_arg (args, const char *)) != NULL; i++)
-    ;
+  process = spawn_valist (first, args);
   va_end (args);
-
-  process = spawn (argv[0], argv[1], argv[2], argv[3], argv[4], NULL);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
   if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
-    g_error ("%s %s: %s", argv[0], argv[1], err);
+    g_error ("oppmanager %s: %s", first, err);
   return out;
 }
 
@@ -151,7 +127,7 @@ fixture_set_up (Fixture       *f,
   g_autofree char *import_option = NULL;
   g_autofree char *out = NULL;
 
-  f->dir = g_dir_make_tmp ("om-test-kill-XXXXXX", NULL);
+  f->dir = om_test_make_dir ("kill");
   f->db = g_build_filename (f->dir, "killed.db", NULL);
   f->base = g_build_filename (f->dir, "base.db", NULL);
   f->document = g_build_filename (f->dir, "big.json", NULL);
@@ -170,7 +146,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  om_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db);
   g_free (f->base);
@@ -180,13 +156,7 @@ fixture_tear_down (Fixture       *f,
 static void
 restore_base (Fixture *f)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *side = g_strconcat (f->db, suffixes[i], NULL);
-      g_remove (side);
-    }
+  om_test_database_remove (f->db);
   copy_file (f->base, f->db);
 }
 
@@ -218,16 +188,9 @@ assert_sqlite_consistent (const char *path)
 static gboolean
 assert_all_or_nothing (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OmDatabase) db = NULL;
-  g_autoptr(GPtrArray) opportunities = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) opportunities = om_test_database_load (f->db, NULL);
   g_autofree gboolean *seen = g_new0 (gboolean, N_IMPORTED);
 
-  db = om_database_open (f->db, &error);
-  g_assert_no_error (error);
-  g_assert_true (om_database_load (db, &opportunities, &templates, &error));
-  g_assert_no_error (error);
   g_assert_true (opportunities->len == N_BEFORE || opportunities->len == N_BEFORE + N_IMPORTED);
 
   for (guint i = 0; i < opportunities->len; i++)

@@ -4,8 +4,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
-#include "om-database.h"
-#include "om-window.h"
+#include "om-test-window.h"
 
 /*
  * Plans that are too long, or texts that are too long, for one drawing:
@@ -19,63 +18,14 @@
 /* what one drawing of the timeline may measure, in either direction */
 #define MAX_DRAWING 4096.0
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  OmRepository *repository;
-  OmWindow     *window;
-  gint64        id;
-} Fixture;
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
-
-typedef struct
-{
-  gboolean painted;
-  guint    timeout;
-} Wait;
-
-static void
-painted_cb (GdkFrameClock *clock,
-            Wait          *wait)
-{
-  wait->painted = TRUE;
-}
-
-static gboolean
-time_out_cb (gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->timeout = 0;
-  return G_SOURCE_REMOVE;
-}
+typedef OmTestWindow Fixture;
 
 /* Lets the window lay out and paint, if it has anything to paint: the
  * drawings checked are the ones GTK kept from painting the window */
 static void
 iterate (Fixture *f)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
-  Wait wait = { FALSE, 0 };
-  gulong handler;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &wait);
-  wait.timeout = g_timeout_add (1000, time_out_cb, &wait);
-  while (!wait.painted && wait.timeout != 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_clear_handle_id (&wait.timeout, g_source_remove);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  om_test_wait_for_paint (GTK_WIDGET (f->window));
 }
 
 static void
@@ -86,20 +36,13 @@ open_window (Fixture           *f,
   OmOpportunity *opp;
   gint64 start;
 
-  om_date_set_today (date ("2026-03-10"));
-  f->dir = g_dir_make_tmp ("om-test-long-plan-XXXXXX", NULL);
-  f->path = g_build_filename (f->dir, "long.db", NULL);
-  f->repository = om_database_open_repository (f->path, &error);
-  g_assert_no_error (error);
+  om_test_window_set_up (f, "long-plan", "2026-03-10");
   opp = om_repository_create_opportunity (f->repository, plan, &error);
   g_assert_no_error (error);
   f->id = om_opportunity_get_id (opp);
 
   start = g_get_monotonic_time ();
-  f->window = om_window_new (NULL, f->repository, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
-  iterate (f);
+  om_test_window_present (f, 1280, 800);
   g_assert_true (om_window_select_opportunity (f->window, f->id));
   iterate (f);
   g_test_message ("shown in %.3f s", (g_get_monotonic_time () - start) / 1e6);
@@ -109,7 +52,7 @@ static void
 long_plan_set_up (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("Long plan", "Client", date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("Long plan", "Client", om_test_date ("2026-01-05"));
 
   for (guint i = 0; i < 2000; i++)
     {
@@ -118,7 +61,26 @@ long_plan_set_up (Fixture       *f,
       OmStageData *stage = om_stage_data_new (activity, milestone);
 
       stage->duration_days = 7;
+      g_free (stage->owner);
       stage->owner = g_strdup ("Ann");
+      g_ptr_array_add (plan->stages, stage);
+    }
+  open_window (f, plan);
+}
+
+/* 2,000 stages nobody conducts yet: every stage is in the same warning */
+static void
+unowned_plan_set_up (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("Unowned plan", "Client", om_test_date ("2026-01-05"));
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *activity = g_strdup_printf ("Activity %u", i + 1);
+      OmStageData *stage = om_stage_data_new (activity, "Client agrees");
+
+      stage->duration_days = 7;
       g_ptr_array_add (plan->stages, stage);
     }
   open_window (f, plan);
@@ -128,15 +90,21 @@ static void
 long_word_set_up (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("One long word", "Client", date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) plan = om_opportunity_data_new ("One long word", "Client", om_test_date ("2026-01-05"));
   g_autofree char *word = g_strnfill (100000, 'x');
   OmStageData *stage;
 
-  /* no owner: the warning quotes the activity */
+  /* no owner: the warning quotes the activity; the stage editor shows
+   * the description and the notes in full */
   stage = om_stage_data_new (word, word);
   stage->duration_days = 7;
+  g_free (stage->client_description);
+  stage->client_description = g_strdup (word);
+  g_free (stage->notes);
+  stage->notes = g_strdup (word);
   g_ptr_array_add (plan->stages, stage);
   stage = om_stage_data_new ("Second", "Client agrees");
+  g_free (stage->owner);
   stage->owner = g_strdup (word);
   g_ptr_array_add (plan->stages, stage);
   open_window (f, plan);
@@ -146,20 +114,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *names[] = { "long.db", "long.db-wal", "long.db-shm" };
-
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&f->repository);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *file = g_build_filename (f->dir, names[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  om_test_window_tear_down (f);
 }
 
 static OmTimeline *
@@ -418,6 +373,33 @@ test_long_word (Fixture       *f,
   assert_drawn_in_view (f);
 }
 
+/* The longest text any label of @root shows, in characters */
+static glong
+longest_label (GtkWidget *root)
+{
+  glong longest = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child))
+        longest = MAX (longest, g_utf8_strlen (gtk_label_get_text (GTK_LABEL (child)), -1));
+      longest = MAX (longest, longest_label (child));
+    }
+  return longest;
+}
+
+/* A warning about thousands of stages names a few and counts the rest:
+ * a label listing 2,000 numbers fills the page and pushes the plan out
+ * of view */
+static void
+test_unowned_plan_warnings (Fixture       *f,
+                            gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+
+  g_assert_cmpint (longest_label (view), <=, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,6 +410,8 @@ main (int   argc,
 
   g_test_add ("/long-plan/zoom-and-scroll", Fixture, NULL,
               long_plan_set_up, test_long_plan_zoom_and_scroll, fixture_tear_down);
+  g_test_add ("/long-plan/unowned-warnings", Fixture, NULL,
+              unowned_plan_set_up, test_unowned_plan_warnings, fixture_tear_down);
   g_test_add ("/long-plan/long-word", Fixture, NULL,
               long_word_set_up, test_long_word, fixture_tear_down);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "om-model.h"
+#include "om-test-support.h"
 
 /*
  * The rules of SPEC sections 2-5 as a user meets them: through the
@@ -17,76 +18,13 @@
  * it was, for emitting nothing, and against its can_ dry run.
  */
 
-#define START "2024-01-01"
-
-/* Helpers: dates */
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
-
-/* A day relative to the opportunities' start date */
-static OmDate
-day (int offset)
-{
-  return (OmDate) ((gint64) date (START) + offset);
-}
-
-static void
-set_today (int offset)
-{
-  om_date_set_today (day (offset));
-}
-
 /* Helpers: plans */
-
-static OmStageData *
-stage_new (guint n)
-{
-  g_autofree char *activity = g_strdup_printf ("Activity %u", n);
-  g_autofree char *milestone = g_strdup_printf ("Milestone %u", n);
-  OmStageData *stage = om_stage_data_new (activity, milestone);
-
-  g_free (stage->owner);
-  stage->owner = g_strdup ("Ann");
-  stage->probability = 0.9;
-  return stage;
-}
-
-/* An opportunity of @n_stages pending stages "Activity 1"..., each
- * owned, 7 days long and 90% likely. */
-static OmOpportunityData *
-plan_new (guint n_stages)
-{
-  OmOpportunityData *data = om_opportunity_data_new ("Deal", "ACME", date (START));
-
-  for (guint i = 0; i < n_stages; i++)
-    g_ptr_array_add (data->stages, stage_new (i + 1));
-  return data;
-}
 
 static OmRepository *
 repo_new (void)
 {
-  set_today (0);
+  om_test_set_today (0);
   return om_repository_new (NULL);
-}
-
-static OmOpportunity *
-create (OmRepository            *repo,
-        const OmOpportunityData *data)
-{
-  g_autoptr(GError) error = NULL;
-  OmOpportunity *opp = om_repository_create_opportunity (repo, data, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (OM_IS_OPPORTUNITY (opp));
-  return opp;
 }
 
 static void
@@ -126,8 +64,8 @@ create_plan (OmRepository *repo,
              guint         n_stages,
              guint         n_won)
 {
-  g_autoptr(OmOpportunityData) data = plan_new (n_stages);
-  OmOpportunity *opp = create (repo, data);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", n_stages);
+  OmOpportunity *opp = om_test_create (repo, data);
 
   for (guint i = 0; i < n_won; i++)
     win_ok (opp, i);
@@ -196,158 +134,32 @@ activity_of (OmOpportunity *opp,
 
 /* Helpers: recording signals */
 
-typedef struct
-{
-  GPtrArray *objects;   /* watched instances, a ref each */
-  GArray    *handlers;  /* gulong, one per object */
-  GPtrArray *events;    /* "label:what" */
-} Recorder;
-
-typedef struct
-{
-  Recorder *recorder;
-  char     *label;
-} Tap;
-
-static void
-tap_free (gpointer  data,
-          GClosure *closure)
-{
-  Tap *tap = data;
-
-  g_free (tap->label);
-  g_free (tap);
-}
-
-static void
-notify_cb (GObject    *object,
-           GParamSpec *pspec,
-           Tap        *tap)
-{
-  g_ptr_array_add (tap->recorder->events, g_strdup_printf ("%s:%s", tap->label, pspec->name));
-}
-
-static void
-items_changed_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Tap        *tap)
-{
-  g_ptr_array_add (tap->recorder->events,
-                   g_strdup_printf ("%s:items-changed(%u,%u,%u)", tap->label, position, removed, added));
-}
-
-static void
-recorder_tap (Recorder   *self,
-              gpointer    instance,
-              const char *signal,
-              GCallback   callback,
-              const char *label)
-{
-  Tap *tap = g_new0 (Tap, 1);
-  gulong id;
-
-  tap->recorder = self;
-  tap->label = g_strdup (label);
-  id = g_signal_connect_data (instance, signal, callback, tap, tap_free, 0);
-  g_ptr_array_add (self->objects, g_object_ref (instance));
-  g_array_append_val (self->handlers, id);
-}
-
-static void
-recorder_free (Recorder *self)
-{
-  for (guint i = 0; i < self->objects->len; i++)
-    g_signal_handler_disconnect (g_ptr_array_index (self->objects, i),
-                                 g_array_index (self->handlers, gulong, i));
-  g_ptr_array_unref (self->objects);
-  g_array_unref (self->handlers);
-  g_ptr_array_unref (self->events);
-  g_free (self);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recorder, recorder_free)
-
 /*
  * Watches everything a view of @opp would see: the repository's
  * properties and list, the opportunity's properties, its stages list and
  * each of its stages (labelled s0, s1, ... by their place now).
  */
-static Recorder *
+static OmTestRecorder *
 recorder_new (OmRepository  *repo,
               OmOpportunity *opp)
 {
-  Recorder *self = g_new0 (Recorder, 1);
+  OmTestRecorder *self = om_test_recorder_new ();
 
-  self->objects = g_ptr_array_new_with_free_func (g_object_unref);
-  self->handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
-  self->events = g_ptr_array_new_with_free_func (g_free);
-
-  recorder_tap (self, repo, "notify", G_CALLBACK (notify_cb), "repo");
-  recorder_tap (self, om_repository_get_opportunities (repo), "items-changed",
-                G_CALLBACK (items_changed_cb), "opps");
+  om_test_recorder_watch_notify (self, repo, "repo");
+  om_test_recorder_watch_items (self, om_repository_get_opportunities (repo), "opps");
   if (opp == NULL)
     return self;
 
-  recorder_tap (self, opp, "notify", G_CALLBACK (notify_cb), "opp");
-  recorder_tap (self, om_opportunity_get_stages (opp), "items-changed",
-                G_CALLBACK (items_changed_cb), "stages");
+  om_test_recorder_watch_notify (self, opp, "opp");
+  om_test_recorder_watch_items (self, om_opportunity_get_stages (opp), "stages");
   for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
     {
       g_autofree char *label = g_strdup_printf ("s%u", i);
-      recorder_tap (self, om_opportunity_get_stage (opp, i), "notify", G_CALLBACK (notify_cb), label);
+      om_test_recorder_watch_notify (self, om_opportunity_get_stage (opp, i), label);
     }
   return self;
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* Takes the events of @label (all when %NULL), sorted and joined by
- * spaces, without the label. Notifications come in no defined order. */
-static char *
-recorder_take (Recorder   *self,
-               const char *label)
-{
-  g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *prefix = label ? g_strconcat (label, ":", NULL) : NULL;
-  GString *out = g_string_new (NULL);
-
-  for (guint i = self->events->len; i > 0; i--)
-    {
-      const char *event = g_ptr_array_index (self->events, i - 1);
-
-      if (prefix == NULL || g_str_has_prefix (event, prefix))
-        g_ptr_array_add (taken, g_ptr_array_steal_index (self->events, i - 1));
-    }
-  g_ptr_array_sort (taken, compare_strings);
-  for (guint i = 0; i < taken->len; i++)
-    {
-      const char *event = g_ptr_array_index (taken, i);
-
-      if (out->len > 0)
-        g_string_append_c (out, ' ');
-      g_string_append (out, prefix ? event + strlen (prefix) : event);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static void
-recorder_clear (Recorder *self)
-{
-  g_ptr_array_set_size (self->events, 0);
-}
-
-#define assert_events(recorder, label, expected) \
-  G_STMT_START { \
-    g_autofree char *_got = recorder_take ((recorder), (label)); \
-    g_assert_cmpstr (_got, ==, (expected)); \
-  } G_STMT_END
 
 /* Helpers: operations described as values, so that one function can run
  * an operation, its dry run, and check a refusal. */
@@ -469,7 +281,7 @@ assert_refused (OmRepository  *repo,
   g_autofree char *undo_label = g_strdup (om_repository_get_undo_label (repo));
   gboolean could_undo = om_repository_get_can_undo (repo);
   gboolean could_redo = om_repository_get_can_redo (repo);
-  g_autoptr(Recorder) recorder = recorder_new (repo, opp);
+  g_autoptr(OmTestRecorder) recorder = recorder_new (repo, opp);
   g_autoptr(GError) error = NULL;
   GListModel *list = om_opportunity_get_stages (opp);
 
@@ -512,7 +324,7 @@ assert_refused (OmRepository  *repo,
       g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
     }
 
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, NULL, "");
 }
 
 /* Helpers: health */
@@ -555,8 +367,8 @@ static void
 test_status_empty (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
-  g_autoptr(OmOpportunityData) data = plan_new (0);
-  OmOpportunity *opp = create (repo, data);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 0);
+  OmOpportunity *opp = om_test_create (repo, data);
 
   g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
   g_assert_cmpfloat (om_opportunity_get_chain_probability (opp), ==, 0.0);
@@ -606,7 +418,7 @@ test_status_derived (void)
 static void
 test_status_data (void)
 {
-  g_autoptr(OmOpportunityData) data = plan_new (3);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 3);
 
   g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_OPEN);
 
@@ -614,7 +426,7 @@ test_status_data (void)
     {
       OmStageData *stage = om_opportunity_data_get_stage (data, i);
       stage->status = OM_STAGE_STATUS_WON;
-      stage->decided_on = day (1);
+      stage->decided_on = om_test_day (1);
       g_assert_cmpint (om_opportunity_data_get_status (data), ==,
                        i < 2 ? OM_OPPORTUNITY_STATUS_OPEN : OM_OPPORTUNITY_STATUS_WON);
     }
@@ -642,7 +454,7 @@ test_win_in_order (void)
       g_assert_true (om_opportunity_can_win_stage (opp, i, NULL));
       win_ok (opp, i);
       g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, i)), ==, OM_STAGE_STATUS_WON);
-      g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, i)), ==, day (0));
+      g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, i)), ==, om_test_day (0));
       g_assert_false (om_stage_get_current (om_opportunity_get_stage (opp, i)));
     }
   g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_WON);
@@ -684,7 +496,7 @@ test_invalid_index (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
   OmOpportunity *opp = create_plan (repo, 3, 0);
-  g_autoptr(OmStageData) stage = stage_new (9);
+  g_autoptr(OmStageData) stage = om_test_stage_new (9);
 
   assert_refused (repo, opp, OP_ADD (4, stage), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
   assert_refused (repo, opp, OP_REMOVE (3), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
@@ -712,7 +524,7 @@ test_frozen_remove (void)
       g_autoptr(OmRepository) r = repo_new ();
       OmOpportunity *o = create_plan (r, 6, 2);
       gint64 removed_id = om_stage_get_id (om_opportunity_get_stage (o, i));
-      g_autoptr(Recorder) recorder = recorder_new (r, o);
+      g_autoptr(OmTestRecorder) recorder = recorder_new (r, o);
       g_autofree char *expected = g_strdup_printf ("items-changed(%u,1,0)", i);
       g_autoptr(GError) error = NULL;
 
@@ -722,7 +534,7 @@ test_frozen_remove (void)
       g_assert_cmpuint (om_opportunity_get_n_stages (o), ==, 5);
       for (guint j = 0; j < 5; j++)
         g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (o, j)), !=, removed_id);
-      assert_events (recorder, "stages", expected);
+      om_test_assert_events (recorder, "stages", expected);
       g_assert_cmpuint (om_opportunity_get_n_won (o), ==, 2);
     }
 }
@@ -734,9 +546,9 @@ test_frozen_add (void)
     {
       g_autoptr(OmRepository) repo = repo_new ();
       OmOpportunity *opp = create_plan (repo, 6, 2);
-      g_autoptr(OmStageData) stage = stage_new (7);
+      g_autoptr(OmStageData) stage = om_test_stage_new (7);
       g_autoptr(GError) error = NULL;
-      g_autoptr(Recorder) recorder = NULL;
+      g_autoptr(OmTestRecorder) recorder = NULL;
       g_autofree char *expected = NULL;
       OmStage *added;
 
@@ -765,7 +577,7 @@ test_frozen_add (void)
       g_assert_cmpint (om_stage_get_id (added), >, 0);
       g_assert_cmpuint (om_stage_get_position (added), ==, position);
       expected = g_strdup_printf ("items-changed(%u,0,1)", position);
-      assert_events (recorder, "stages", expected);
+      om_test_assert_events (recorder, "stages", expected);
       g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 2);
     }
 }
@@ -776,11 +588,11 @@ test_add_is_pending (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
   OmOpportunity *opp = create_plan (repo, 2, 0);
-  g_autoptr(OmStageData) stage = stage_new (3);
+  g_autoptr(OmStageData) stage = om_test_stage_new (3);
   g_autoptr(GError) error = NULL;
 
   stage->status = OM_STAGE_STATUS_LOST;
-  stage->decided_on = day (1);
+  stage->decided_on = om_test_day (1);
   g_free (stage->lost_reason);
   stage->lost_reason = g_strdup ("already lost");
   g_assert_true (om_opportunity_add_stage (opp, 0, stage, &error));
@@ -806,7 +618,7 @@ test_frozen_move_all (void)
         GListModel *list = om_opportunity_get_stages (opp);
         OmStage *order[6];
         g_autoptr(OmOpportunityData) before = NULL;
-        g_autoptr(Recorder) recorder = NULL;
+        g_autoptr(OmTestRecorder) recorder = NULL;
         g_autoptr(GError) error = NULL;
 
         if (from >= n || to >= n)
@@ -839,7 +651,7 @@ test_frozen_move_all (void)
             /* nothing to do, nothing to record */
             g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
             g_assert_cmpstr (om_repository_get_undo_label (repo), !=, "Move Stage");
-            assert_events (recorder, NULL, "");
+            om_test_assert_events (recorder, NULL, "");
             continue;
           }
 
@@ -867,7 +679,7 @@ test_frozen_move_all (void)
                                i < n_won ? OM_STAGE_STATUS_WON : OM_STAGE_STATUS_PENDING);
             }
           expected = g_strdup_printf ("items-changed(%u,%u,%u)", lo, span, span);
-          assert_events (recorder, "stages", expected);
+          om_test_assert_events (recorder, "stages", expected);
           g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Move Stage");
         }
       }
@@ -884,7 +696,7 @@ assert_closed_refuses (OmRepository  *repo,
                        OmOpportunity *opp)
 {
   guint n = om_opportunity_get_n_stages (opp);
-  g_autoptr(OmStageData) stage = stage_new (9);
+  g_autoptr(OmStageData) stage = om_test_stage_new (9);
 
   for (guint i = 0; i <= n; i++)
     assert_refused (repo, opp, OP_ADD (i, stage), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
@@ -962,7 +774,7 @@ test_reopen_lost (void)
   g_assert_cmpstr (om_stage_get_lost_reason (stage), ==, "budget cut");
   g_assert_true (om_opportunity_can_reopen (opp, NULL));
 
-  set_today (5);
+  om_test_set_today (5);
   reopen_ok (opp, "budget found");
   g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
   g_assert_true (om_opportunity_get_stage (opp, 1) == stage);
@@ -979,7 +791,7 @@ test_reopen_lost (void)
   g_assert_cmpuint (h->stage, ==, 1);
   g_assert_cmpint (h->from, ==, OM_STAGE_STATUS_LOST);
   g_assert_cmpint (h->to, ==, OM_STAGE_STATUS_PENDING);
-  g_assert_cmpuint (h->on, ==, day (5));
+  g_assert_cmpuint (h->on, ==, om_test_day (5));
   g_assert_cmpstr (h->note, ==, "budget found");
 
   /* and it can be worked on again */
@@ -994,7 +806,7 @@ test_reopen_won (void)
   const OmOpportunityData *data;
   const OmHistoryEntry *h;
 
-  set_today (2);
+  om_test_set_today (2);
   reopen_ok (opp, "contract not countersigned");
   g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_OPEN);
   g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 2)), ==, OM_STAGE_STATUS_PENDING);
@@ -1008,7 +820,7 @@ test_reopen_won (void)
   g_assert_cmpuint (h->stage, ==, 2);
   g_assert_cmpint (h->from, ==, OM_STAGE_STATUS_WON);
   g_assert_cmpint (h->to, ==, OM_STAGE_STATUS_PENDING);
-  g_assert_cmpuint (h->on, ==, day (2));
+  g_assert_cmpuint (h->on, ==, om_test_day (2));
   g_assert_cmpstr (h->note, ==, "contract not countersigned");
 
   /* reopening again undoes the decision before: the last won stage */
@@ -1079,7 +891,7 @@ test_valid_activity (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (blanks); i++)
     {
-      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) stage = om_test_stage_new (3);
       g_autoptr(OmStageData) edited = stage_copy (opp, 1);
 
       g_free (stage->activity);
@@ -1102,7 +914,7 @@ test_valid_milestone (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (blanks); i++)
     {
-      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) stage = om_test_stage_new (3);
       g_autoptr(OmStageData) edited = stage_copy (opp, 0);
 
       g_free (stage->milestone);
@@ -1127,7 +939,7 @@ test_valid_probability (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) stage = om_test_stage_new (3);
       g_autoptr(OmStageData) edited = stage_copy (opp, 1);
 
       stage->probability = bad[i];
@@ -1140,7 +952,7 @@ test_valid_probability (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {
-      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) stage = om_test_stage_new (3);
       g_autoptr(GError) error = NULL;
 
       stage->probability = good[i];
@@ -1162,7 +974,7 @@ test_valid_duration (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) stage = om_test_stage_new (3);
       g_autoptr(OmStageData) edited = stage_copy (opp, 0);
 
       stage->duration_days = bad[i];
@@ -1175,7 +987,7 @@ test_valid_duration (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {
-      g_autoptr(OmStageData) stage = stage_new (3);
+      g_autoptr(OmStageData) stage = om_test_stage_new (3);
       g_autoptr(GError) error = NULL;
 
       stage->duration_days = good[i];
@@ -1203,11 +1015,11 @@ test_valid_lost_reason (void)
     g_autoptr(OmOpportunityData) pristine = om_opportunity_data_copy (data);
     g_autoptr(GError) error = NULL;
 
-    g_assert_false (om_opportunity_data_lose_stage (data, 1, day (1), " ", &error));
+    g_assert_false (om_opportunity_data_lose_stage (data, 1, om_test_day (1), " ", &error));
     g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NO_LOST_REASON);
     g_assert_true (om_opportunity_data_equal (data, pristine, TRUE));
     g_clear_error (&error);
-    g_assert_true (om_opportunity_data_lose_stage (data, 1, day (1), "no", &error));
+    g_assert_true (om_opportunity_data_lose_stage (data, 1, om_test_day (1), "no", &error));
     g_assert_no_error (error);
     g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_LOST);
   }
@@ -1230,26 +1042,26 @@ test_valid_decided_before_start (void)
   g_autoptr(OmStageData) edited = NULL;
   g_autoptr(OmOpportunityData) moved = NULL;
 
-  set_today (-1);
+  om_test_set_today (-1);
   assert_refused (repo, opp, OP_WIN (0), OM_MODEL_ERROR_DECIDED_BEFORE_START, "Activity 1", CAN_SAME);
   assert_refused (repo, opp, OP_LOSE (0, "too early"), OM_MODEL_ERROR_DECIDED_BEFORE_START,
                   "Activity 1", CAN_SAME);
 
   /* on the start date itself is fine */
-  set_today (0);
+  om_test_set_today (0);
   win_ok (opp, 0);
-  set_today (3);
+  om_test_set_today (3);
   win_ok (opp, 1);
 
   /* a decided date cannot be edited to before the start */
   edited = stage_copy (opp, 1);
-  edited->decided_on = day (-1);
+  edited->decided_on = om_test_day (-1);
   assert_refused (repo, opp, OP_EDIT_STAGE (1, edited), OM_MODEL_ERROR_DECIDED_BEFORE_START,
                   "Activity 2", CAN_NONE);
 
   /* nor can the start move after a decision */
   moved = om_opportunity_data_copy (om_opportunity_get_data (opp));
-  moved->start_date = day (1);
+  moved->start_date = om_test_day (1);
   assert_refused (repo, opp, OP_EDIT (moved), OM_MODEL_ERROR_DECIDED_BEFORE_START, "Activity 1", CAN_NONE);
 
   moved->start_date = 0;
@@ -1265,7 +1077,7 @@ test_valid_pending_date (void)
   g_autoptr(GError) error = NULL;
 
   /* the decided-on date of a pending stage is not a field to edit */
-  edited->decided_on = day (3);
+  edited->decided_on = om_test_day (3);
   g_assert_true (om_opportunity_edit_stage (opp, 0, edited, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, 0);
@@ -1352,22 +1164,22 @@ test_history (void)
 
   g_assert_cmpuint (om_opportunity_get_data (opp)->history->len, ==, 0);
 
-  set_today (2);
+  om_test_set_today (2);
   g_assert_true (om_opportunity_win_stage (opp, 0, "kick-off went well", &error));
   g_assert_no_error (error);
-  set_today (9);
+  om_test_set_today (9);
   lose_ok (opp, 1, "budget cut");
-  set_today (20);
+  om_test_set_today (20);
   reopen_ok (opp, "budget found");
-  set_today (25);
+  om_test_set_today (25);
   win_ok (opp, 1);
 
   data = om_opportunity_get_data (opp);
   g_assert_cmpuint (data->history->len, ==, 4);
-  assert_history (data, 0, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (2), "kick-off went well");
-  assert_history (data, 1, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_LOST, day (9), "budget cut");
-  assert_history (data, 2, 1, OM_STAGE_STATUS_LOST, OM_STAGE_STATUS_PENDING, day (20), "budget found");
-  assert_history (data, 3, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (25), "");
+  assert_history (data, 0, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (2), "kick-off went well");
+  assert_history (data, 1, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_LOST, om_test_day (9), "budget cut");
+  assert_history (data, 2, 1, OM_STAGE_STATUS_LOST, OM_STAGE_STATUS_PENDING, om_test_day (20), "budget found");
+  assert_history (data, 3, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (25), "");
 
   /* refusals record nothing */
   assert_refused (repo, opp, OP_WIN (0), OM_MODEL_ERROR_FROZEN, "Activity 1", CAN_SAME);
@@ -1381,7 +1193,7 @@ test_history_follows_stage (void)
   g_autoptr(OmRepository) repo = repo_new ();
   OmOpportunity *opp = create_plan (repo, 4, 0);
   gint64 id = om_stage_get_id (om_opportunity_get_stage (opp, 0));
-  g_autoptr(OmStageData) stage = stage_new (5);
+  g_autoptr(OmStageData) stage = om_test_stage_new (5);
   const OmOpportunityData *data;
   g_autoptr(GError) error = NULL;
 
@@ -1391,23 +1203,23 @@ test_history_follows_stage (void)
   g_assert_no_error (error);
   g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, 2)), ==, id);
   data = om_opportunity_get_data (opp);
-  assert_history (data, 0, 2, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (0), "");
-  assert_history (data, 1, 2, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, day (0), "too soon");
+  assert_history (data, 0, 2, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (0), "");
+  assert_history (data, 1, 2, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, om_test_day (0), "too soon");
 
   /* a stage added in its place pushes it on */
   g_assert_true (om_opportunity_add_stage (opp, 2, stage, &error));
   g_assert_no_error (error);
   g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, 3)), ==, id);
   data = om_opportunity_get_data (opp);
-  assert_history (data, 0, 3, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (0), "");
-  assert_history (data, 1, 3, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, day (0), "too soon");
+  assert_history (data, 0, 3, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (0), "");
+  assert_history (data, 1, 3, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, om_test_day (0), "too soon");
 
   g_assert_true (om_opportunity_remove_stage (opp, 0, &error));
   g_assert_no_error (error);
   g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, 2)), ==, id);
   data = om_opportunity_get_data (opp);
-  assert_history (data, 0, 2, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (0), "");
-  assert_history (data, 1, 2, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, day (0), "too soon");
+  assert_history (data, 0, 2, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (0), "");
+  assert_history (data, 1, 2, OM_STAGE_STATUS_WON, OM_STAGE_STATUS_PENDING, om_test_day (0), "too soon");
   g_assert_true (om_opportunity_data_validate (data, NULL));
 }
 
@@ -1418,50 +1230,50 @@ test_derived_due_dates (void)
 {
   const guint days[] = { 3, 5, 0, 10 };
   g_autoptr(OmRepository) repo = repo_new ();
-  g_autoptr(OmOpportunityData) plan = plan_new (4);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 4);
   OmOpportunity *opp;
 
   for (guint i = 0; i < 4; i++)
     om_opportunity_data_get_stage (plan, i)->duration_days = days[i];
-  opp = create (repo, plan);
+  opp = om_test_create (repo, plan);
 
   {
     const int expected[] = { 3, 8, 8, 18 };
     for (guint i = 0; i < 4; i++)
       {
-        g_assert_cmpuint (om_opportunity_data_get_due_date (om_opportunity_get_data (opp), i), ==, day (expected[i]));
-        g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, day (expected[i]));
+        g_assert_cmpuint (om_opportunity_data_get_due_date (om_opportunity_get_data (opp), i), ==, om_test_day (expected[i]));
+        g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, om_test_day (expected[i]));
         /* a stage starts when the one before it is due */
         g_assert_cmpuint (om_stage_get_start_date (om_opportunity_get_stage (opp, i)), ==,
-                          i == 0 ? day (0) : day (expected[i - 1]));
+                          i == 0 ? om_test_day (0) : om_test_day (expected[i - 1]));
       }
-    g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, day (3));
+    g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, om_test_day (3));
   }
 
   /* decided late: the plan after it shifts */
-  set_today (4);
+  om_test_set_today (4);
   win_ok (opp, 0);
   {
     const int expected[] = { 4, 9, 9, 19 };
     for (guint i = 0; i < 4; i++)
-      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, day (expected[i]));
-    g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, day (9));
+      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, om_test_day (expected[i]));
+    g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, om_test_day (9));
   }
 
   /* decided early: shifts back */
-  set_today (6);
+  om_test_set_today (6);
   win_ok (opp, 1);
   {
     const int expected[] = { 4, 6, 6, 16 };
     for (guint i = 0; i < 4; i++)
-      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, day (expected[i]));
+      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, om_test_day (expected[i]));
   }
 
   /* a lost stage is due on the day it was lost */
-  set_today (7);
+  om_test_set_today (7);
   lose_ok (opp, 2, "no");
-  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 2)), ==, day (7));
-  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 3)), ==, day (17));
+  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 2)), ==, om_test_day (7));
+  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 3)), ==, om_test_day (17));
   g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, 0);
 }
 
@@ -1474,17 +1286,17 @@ test_derived_overdue (void)
 
   /* due on day 7, 14 and 21 */
   g_assert_false (om_opportunity_get_overdue (opp));
-  g_assert_false (om_opportunity_data_is_overdue (data, 0, day (7)));
-  g_assert_true (om_opportunity_data_is_overdue (data, 0, day (8)));
-  g_assert_false (om_opportunity_data_is_overdue (data, 1, day (14)));
-  g_assert_true (om_opportunity_data_is_overdue (data, 1, day (15)));
+  g_assert_false (om_opportunity_data_is_overdue (data, 0, om_test_day (7)));
+  g_assert_true (om_opportunity_data_is_overdue (data, 0, om_test_day (8)));
+  g_assert_false (om_opportunity_data_is_overdue (data, 1, om_test_day (14)));
+  g_assert_true (om_opportunity_data_is_overdue (data, 1, om_test_day (15)));
 
-  set_today (7);
+  om_test_set_today (7);
   om_opportunity_refresh (opp);
   g_assert_false (om_opportunity_get_overdue (opp));
   g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 0)));
 
-  set_today (8);
+  om_test_set_today (8);
   om_opportunity_refresh (opp);
   g_assert_true (om_opportunity_get_overdue (opp));
   g_assert_true (om_stage_get_overdue (om_opportunity_get_stage (opp, 0)));
@@ -1493,11 +1305,11 @@ test_derived_overdue (void)
   /* a decided stage is never overdue: winning it late moves the plan on */
   win_ok (opp, 0);
   g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 0)));
-  g_assert_false (om_opportunity_data_is_overdue (om_opportunity_get_data (opp), 0, day (100)));
+  g_assert_false (om_opportunity_data_is_overdue (om_opportunity_get_data (opp), 0, om_test_day (100)));
   g_assert_false (om_opportunity_get_overdue (opp));
-  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 1)), ==, day (15));
+  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 1)), ==, om_test_day (15));
 
-  set_today (16);
+  om_test_set_today (16);
   om_opportunity_refresh (opp);
   g_assert_true (om_opportunity_get_overdue (opp));
   g_assert_true (om_stage_get_overdue (om_opportunity_get_stage (opp, 1)));
@@ -1585,14 +1397,14 @@ static void
 test_derived_weighted_value (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
-  g_autoptr(OmOpportunityData) plan = plan_new (2);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 2);
   OmOpportunity *opp;
 
   plan->value = 100000;  /* 1000.00 */
   om_opportunity_data_get_stage (plan, 0)->probability = 0.5;
   om_opportunity_data_get_stage (plan, 1)->probability = 0.8;
   g_assert_cmpfloat_with_epsilon (om_opportunity_data_get_weighted_value (plan), 40000.0, 1e-6);
-  opp = create (repo, plan);
+  opp = om_test_create (repo, plan);
   g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), 40000.0, 1e-6);
   win_ok (opp, 0);
   g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), 80000.0, 1e-6);
@@ -1630,10 +1442,10 @@ static void
 test_derived_notify (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
-  g_autoptr(OmOpportunityData) plan = plan_new (3);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 3);
   g_autoptr(OmOpportunityData) edited = NULL;
   g_autoptr(OmStageData) stage = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
@@ -1641,7 +1453,7 @@ test_derived_notify (void)
   om_opportunity_data_get_stage (plan, 0)->probability = 0.5;
   om_opportunity_data_get_stage (plan, 1)->probability = 1.0;
   om_opportunity_data_get_stage (plan, 2)->probability = 0.8;
-  opp = create (repo, plan);
+  opp = om_test_create (repo, plan);
   recorder = recorder_new (repo, opp);
 
   /* a field no derived value depends on */
@@ -1650,73 +1462,73 @@ test_derived_notify (void)
   edited->notes = g_strdup ("call back in spring");
   g_assert_true (om_opportunity_edit (opp, edited, &error));
   g_assert_no_error (error);
-  assert_events (recorder, "opp", "notes");
-  assert_events (recorder, "stages", "");
-  assert_events (recorder, "s0", "");
-  assert_events (recorder, "s1", "");
-  assert_events (recorder, "s2", "");
-  recorder_clear (recorder);
+  om_test_assert_events (recorder, "opp", "notes");
+  om_test_assert_events (recorder, "stages", "");
+  om_test_assert_events (recorder, "s0", "");
+  om_test_assert_events (recorder, "s1", "");
+  om_test_assert_events (recorder, "s2", "");
+  om_test_recorder_clear (recorder);
 
   edited->value = 1000000;
   g_assert_true (om_opportunity_edit (opp, edited, &error));
   g_assert_no_error (error);
-  assert_events (recorder, "opp", "value weighted-value");
+  om_test_assert_events (recorder, "opp", "value weighted-value");
   g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), 400000.0, 1e-6);
-  recorder_clear (recorder);
+  om_test_recorder_clear (recorder);
 
   /* 0.5 × 1.0 × 0.8 becomes 1.0 × 0.8, the weakest link moves to the
    * last stage; the plan moves 7 days earlier, so the next due date (now
    * stage 2's) stays day 7 */
   win_ok (opp, 0);
-  assert_events (recorder, "opp", "chain-probability current-stage n-won weakest-link weighted-value");
-  assert_events (recorder, "s0", "current decided-on due-date status weakest");
-  assert_events (recorder, "s1", "current due-date start-date");
-  assert_events (recorder, "s2", "due-date start-date weakest");
-  assert_events (recorder, "stages", "");
+  om_test_assert_events (recorder, "opp", "chain-probability current-stage n-won weakest-link weighted-value");
+  om_test_assert_events (recorder, "s0", "current decided-on due-date status weakest");
+  om_test_assert_events (recorder, "s1", "current due-date start-date");
+  om_test_assert_events (recorder, "s2", "due-date start-date weakest");
+  om_test_assert_events (recorder, "stages", "");
   g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), 0.8, 1e-12);
   g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, 2);
-  g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, day (7));
-  recorder_clear (recorder);
+  g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, om_test_day (7));
+  om_test_recorder_clear (recorder);
 
   /* winning a sure stage leaves the chain probability and the weakest
    * link; winning it on day 3 moves the next due date from 7 to 10 */
-  set_today (3);
+  om_test_set_today (3);
   win_ok (opp, 1);
-  assert_events (recorder, "opp", "current-stage n-won next-due-date");
-  assert_events (recorder, "s0", "");
-  assert_events (recorder, "s1", "current decided-on due-date status");
-  assert_events (recorder, "s2", "current due-date start-date");
-  g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, day (10));
-  recorder_clear (recorder);
+  om_test_assert_events (recorder, "opp", "current-stage n-won next-due-date");
+  om_test_assert_events (recorder, "s0", "");
+  om_test_assert_events (recorder, "s1", "current decided-on due-date status");
+  om_test_assert_events (recorder, "s2", "current due-date start-date");
+  g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, om_test_day (10));
+  om_test_recorder_clear (recorder);
 
   /* the same probability: no derived value changes */
   stage = stage_copy (opp, 2);
   g_free (stage->owner);
   stage->owner = g_strdup ("Dora");
   edit_stage_ok (opp, 2, stage);
-  assert_events (recorder, "opp", "");
-  assert_events (recorder, "s2", "owner");
-  recorder_clear (recorder);
+  om_test_assert_events (recorder, "opp", "");
+  om_test_assert_events (recorder, "s2", "owner");
+  om_test_recorder_clear (recorder);
 
   stage->probability = 0.4;
   edit_stage_ok (opp, 2, stage);
-  assert_events (recorder, "opp", "chain-probability weighted-value");
-  assert_events (recorder, "s2", "probability");
-  recorder_clear (recorder);
+  om_test_assert_events (recorder, "opp", "chain-probability weighted-value");
+  om_test_assert_events (recorder, "s2", "probability");
+  om_test_recorder_clear (recorder);
 
   /* today moves on: only a refresh notices, and only once */
-  set_today (30);
+  om_test_set_today (30);
   om_opportunity_refresh (opp);
-  assert_events (recorder, "opp", "overdue");
-  assert_events (recorder, "s2", "overdue");
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, "opp", "overdue");
+  om_test_assert_events (recorder, "s2", "overdue");
+  om_test_assert_events (recorder, NULL, "");
   om_opportunity_refresh (opp);
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, NULL, "");
 
   win_ok (opp, 2);
-  assert_events (recorder, "opp",
+  om_test_assert_events (recorder, "opp",
                  "chain-probability current-stage n-won next-due-date overdue status weakest-link weighted-value");
-  assert_events (recorder, "s2", "current decided-on due-date overdue status weakest");
+  om_test_assert_events (recorder, "s2", "current decided-on due-date overdue status weakest");
   g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_WON);
   g_assert_cmpuint (om_opportunity_get_next_due_date (opp), ==, 0);
   g_assert_false (om_opportunity_get_overdue (opp));
@@ -1731,8 +1543,8 @@ test_stages_add (void)
   OmOpportunity *opp = create_plan (repo, 3, 0);
   GListModel *list = om_opportunity_get_stages (opp);
   OmStage *old[3];
-  g_autoptr(Recorder) recorder = NULL;
-  g_autoptr(OmStageData) stage = stage_new (4);
+  g_autoptr(OmTestRecorder) recorder = NULL;
+  g_autoptr(OmStageData) stage = om_test_stage_new (4);
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < 3; i++)
@@ -1741,9 +1553,9 @@ test_stages_add (void)
 
   g_assert_true (om_opportunity_add_stage (opp, 1, stage, &error));
   g_assert_no_error (error);
-  assert_events (recorder, "stages", "items-changed(1,0,1)");
+  om_test_assert_events (recorder, "stages", "items-changed(1,0,1)");
   /* one more 90% stage in the chain */
-  assert_events (recorder, "opp", "chain-probability n-stages");
+  om_test_assert_events (recorder, "opp", "chain-probability n-stages");
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
   g_assert_true (om_opportunity_get_stage (opp, 0) == old[0]);
   g_assert_true (om_opportunity_get_stage (opp, 2) == old[1]);
@@ -1753,7 +1565,7 @@ test_stages_add (void)
 
   g_assert_true (om_opportunity_add_stage (opp, 4, stage, &error));
   g_assert_no_error (error);
-  assert_events (recorder, "stages", "items-changed(4,0,1)");
+  om_test_assert_events (recorder, "stages", "items-changed(4,0,1)");
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 5);
   /* two stages from the same values are two stages */
   g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, 4)), !=,
@@ -1766,7 +1578,7 @@ test_stages_remove (void)
   g_autoptr(OmRepository) repo = repo_new ();
   OmOpportunity *opp = create_plan (repo, 4, 0);
   OmStage *kept[3];
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   g_autoptr(GError) error = NULL;
 
   kept[0] = om_opportunity_get_stage (opp, 0);
@@ -1776,7 +1588,7 @@ test_stages_remove (void)
 
   g_assert_true (om_opportunity_remove_stage (opp, 1, &error));
   g_assert_no_error (error);
-  assert_events (recorder, "stages", "items-changed(1,1,0)");
+  om_test_assert_events (recorder, "stages", "items-changed(1,1,0)");
   g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_true (om_opportunity_get_stage (opp, i) == kept[i]);
@@ -1790,25 +1602,25 @@ test_stages_move (void)
   OmOpportunity *opp = create_plan (repo, 5, 0);
   OmStage *moved = om_opportunity_get_stage (opp, 3);
   OmStage *first = om_opportunity_get_stage (opp, 0);
-  g_autoptr(Recorder) recorder = recorder_new (repo, opp);
+  g_autoptr(OmTestRecorder) recorder = recorder_new (repo, opp);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (om_opportunity_move_stage (opp, 3, 0, &error));
   g_assert_no_error (error);
-  assert_events (recorder, "stages", "items-changed(0,4,4)");
+  om_test_assert_events (recorder, "stages", "items-changed(0,4,4)");
   g_assert_true (om_opportunity_get_stage (opp, 0) == moved);
   g_assert_true (om_opportunity_get_stage (opp, 1) == first);
   g_assert_cmpuint (om_stage_get_position (moved), ==, 0);
   g_assert_true (om_stage_get_current (moved));
   g_assert_false (om_stage_get_current (first));
   /* all are 90%: the weakest link is the first, whichever it is */
-  assert_events (recorder, "s3", "current due-date position start-date weakest");
-  assert_events (recorder, "s0", "current due-date position start-date weakest");
-  assert_events (recorder, "s1", "due-date position start-date");
-  assert_events (recorder, "s2", "due-date position start-date");
-  assert_events (recorder, "opp", "");
+  om_test_assert_events (recorder, "s3", "current due-date position start-date weakest");
+  om_test_assert_events (recorder, "s0", "current due-date position start-date weakest");
+  om_test_assert_events (recorder, "s1", "due-date position start-date");
+  om_test_assert_events (recorder, "s2", "due-date position start-date");
+  om_test_assert_events (recorder, "opp", "");
   /* stage 4 keeps its place and its dates */
-  assert_events (recorder, "s4", "");
+  om_test_assert_events (recorder, "s4", "");
 }
 
 static void
@@ -1816,17 +1628,17 @@ test_stages_edit (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
   OmOpportunity *opp = create_plan (repo, 3, 0);
-  g_autoptr(Recorder) recorder = recorder_new (repo, opp);
+  g_autoptr(OmTestRecorder) recorder = recorder_new (repo, opp);
 
   set_owner (opp, 1, "Bob");
-  assert_events (recorder, "stages", "");
-  assert_events (recorder, "s1", "owner");
-  assert_events (recorder, "s0", "");
-  assert_events (recorder, "s2", "");
-  assert_events (recorder, "opp", "");
+  om_test_assert_events (recorder, "stages", "");
+  om_test_assert_events (recorder, "s1", "owner");
+  om_test_assert_events (recorder, "s0", "");
+  om_test_assert_events (recorder, "s2", "");
+  om_test_assert_events (recorder, "opp", "");
 
   win_ok (opp, 0);
-  assert_events (recorder, "stages", "");
+  om_test_assert_events (recorder, "stages", "");
 }
 
 /* Health (SPEC section 4) */
@@ -1836,8 +1648,8 @@ test_health_process_agreement (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
   OmOpportunity *opp = create_plan (repo, 4, 0);
-  g_autoptr(OmOpportunityData) empty = plan_new (0);
-  OmOpportunity *none = create (repo, empty);
+  g_autoptr(OmOpportunityData) empty = om_test_plan_new ("Deal", 0);
+  OmOpportunity *none = om_test_create (repo, empty);
 
   assert_health (none, "no-process-agreement");
   assert_health (opp, "no-process-agreement");
@@ -1855,11 +1667,11 @@ test_health_process_agreement (void)
 
   /* a single stage that is the agreement */
   {
-    g_autoptr(OmOpportunityData) single = plan_new (1);
+    g_autoptr(OmOpportunityData) single = om_test_plan_new ("Deal", 1);
     OmOpportunity *one;
 
     om_opportunity_data_get_stage (single, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
-    one = create (repo, single);
+    one = om_test_create (repo, single);
     assert_health (one, "");
   }
 }
@@ -1868,11 +1680,11 @@ static OmOpportunity *
 create_agreed_plan (OmRepository *repo,
                     guint         n_stages)
 {
-  g_autoptr(OmOpportunityData) plan = plan_new (n_stages);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", n_stages);
 
   if (n_stages > 0)
     om_opportunity_data_get_stage (plan, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
-  return create (repo, plan);
+  return om_test_create (repo, plan);
 }
 
 static void
@@ -1893,12 +1705,12 @@ test_health_too_complex (void)
   assert_health (nine, "");
 
   {
-    g_autoptr(Recorder) recorder = recorder_new (repo, NULL);
+    g_autoptr(OmTestRecorder) recorder = recorder_new (repo, NULL);
 
     om_repository_set_too_complex_threshold (repo, 3);
-    assert_events (recorder, "repo", "too-complex-threshold");
+    om_test_assert_events (recorder, "repo", "too-complex-threshold");
     om_repository_set_too_complex_threshold (repo, 3);
-    assert_events (recorder, "repo", "");
+    om_test_assert_events (recorder, "repo", "");
   }
   g_object_get (repo, "too-complex-threshold", &threshold, NULL);
   g_assert_cmpuint (threshold, ==, 3);
@@ -1934,11 +1746,11 @@ test_health_overdue (void)
   OmOpportunity *opp = create_agreed_plan (repo, 3);
 
   /* due on day 7, 14 and 21 */
-  set_today (14);
+  om_test_set_today (14);
   assert_health (opp, "overdue@0");
-  set_today (15);
+  om_test_set_today (15);
   assert_health (opp, "overdue@0 overdue@1");
-  set_today (22);
+  om_test_set_today (22);
   assert_health (opp, "overdue@0 overdue@1 overdue@2");
   win_ok (opp, 0);
   /* decided today: the plan after it moves to day 29 and 36 */
@@ -1971,7 +1783,7 @@ static void
 test_health_closed (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
-  g_autoptr(OmOpportunityData) plan = plan_new (12);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 12);
   OmOpportunity *lost, *won;
 
   for (guint i = 0; i < 12; i++)
@@ -1981,8 +1793,8 @@ test_health_closed (void)
       stage->owner = g_strdup ("");
       stage->probability = 0.1;
     }
-  lost = create (repo, plan);
-  set_today (200);
+  lost = om_test_create (repo, plan);
+  om_test_set_today (200);
   {
     g_autofree char *open = health_of (lost);
     g_assert_nonnull (strstr (open, "too-complex"));
@@ -1994,7 +1806,7 @@ test_health_closed (void)
   assert_health (lost, "no-process-agreement");
 
   g_ptr_array_set_size (plan->stages, 2);
-  won = create (repo, plan);
+  won = om_test_create (repo, plan);
   win_ok (won, 0);
   win_ok (won, 1);
   assert_health (won, "no-process-agreement");
@@ -2063,10 +1875,10 @@ test_template_instantiate (void)
   double chain = 1.0;
   int due = 0;
 
-  data = om_template_data_instantiate (tmpl, "Fleet renewal", "Northwind", date (START));
+  data = om_template_data_instantiate (tmpl, "Fleet renewal", "Northwind", om_test_date (OM_TEST_START));
   g_assert_cmpstr (data->title, ==, "Fleet renewal");
   g_assert_cmpstr (data->client, ==, "Northwind");
-  g_assert_cmpuint (data->start_date, ==, date (START));
+  g_assert_cmpuint (data->start_date, ==, om_test_date (OM_TEST_START));
   g_assert_cmpint (data->id, ==, 0);
   g_assert_cmpint (data->value, ==, 0);
   g_assert_cmpstr (data->currency, ==, "EUR");
@@ -2088,12 +1900,12 @@ test_template_instantiate (void)
   g_free (om_opportunity_data_get_stage (data, 0)->activity);
   om_opportunity_data_get_stage (data, 0)->activity = g_strdup (recommended[0].activity);
 
-  opp = create (repo, data);
+  opp = om_test_create (repo, data);
   for (guint i = 0; i < G_N_ELEMENTS (recommended); i++)
     {
       chain *= recommended[i].p;
       due += (int) recommended[i].days;
-      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, day (due));
+      g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, i)), ==, om_test_day (due));
     }
   g_assert_cmpfloat_with_epsilon (om_opportunity_get_chain_probability (opp), chain, 1e-12);
   g_assert_cmpint (om_opportunity_get_weakest_link (opp), ==, 2);
@@ -2120,7 +1932,7 @@ test_template_builtin (void)
 static void
 test_data_validate (void)
 {
-  g_autoptr(OmOpportunityData) data = plan_new (3);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 3);
   g_autoptr(GError) error = NULL;
   OmStageData *s0 = om_opportunity_data_get_stage (data, 0);
   OmStageData *s1 = om_opportunity_data_get_stage (data, 1);
@@ -2130,13 +1942,13 @@ test_data_validate (void)
 
   /* R2/R3: a decided stage after one not won */
   s1->status = OM_STAGE_STATUS_WON;
-  s1->decided_on = day (1);
+  s1->decided_on = om_test_day (1);
   g_assert_false (om_opportunity_data_validate (data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_OUT_OF_ORDER);
   g_clear_error (&error);
 
   s0->status = OM_STAGE_STATUS_LOST;
-  s0->decided_on = day (1);
+  s0->decided_on = om_test_day (1);
   g_free (s0->lost_reason);
   s0->lost_reason = g_strdup ("no");
   g_assert_false (om_opportunity_data_validate (data, &error));
@@ -2150,7 +1962,7 @@ test_data_validate (void)
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_HISTORY);
   g_clear_error (&error);
   g_ptr_array_add (data->history, om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_LOST,
-                                                        day (1), "no"));
+                                                        om_test_day (1), "no"));
   g_assert_true (om_opportunity_data_validate (data, NULL));
 
   /* a decided stage needs its date, a pending one has none */
@@ -2158,8 +1970,8 @@ test_data_validate (void)
   g_assert_false (om_opportunity_data_validate (data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_DATE);
   g_clear_error (&error);
-  s0->decided_on = day (1);
-  s1->decided_on = day (1);
+  s0->decided_on = om_test_day (1);
+  s1->decided_on = om_test_day (1);
   g_assert_false (om_opportunity_data_validate (data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_DATE);
   g_clear_error (&error);
@@ -2173,15 +1985,15 @@ test_data_validate (void)
   g_free (s0->lost_reason);
   s0->lost_reason = g_strdup ("no");
 
-  s0->decided_on = day (-1);
+  s0->decided_on = om_test_day (-1);
   g_assert_false (om_opportunity_data_validate (data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_DECIDED_BEFORE_START);
   g_clear_error (&error);
-  s0->decided_on = day (1);
+  s0->decided_on = om_test_day (1);
 
   /* a history entry about a stage that is not there */
   g_ptr_array_add (data->history, om_history_entry_new (3, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON,
-                                                        day (1), NULL));
+                                                        om_test_day (1), NULL));
   g_assert_false (om_opportunity_data_validate (data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_HISTORY);
   g_clear_error (&error);
@@ -2190,13 +2002,13 @@ test_data_validate (void)
 static void
 test_data_copy_equal (void)
 {
-  g_autoptr(OmOpportunityData) a = plan_new (3);
+  g_autoptr(OmOpportunityData) a = om_test_plan_new ("Deal", 3);
   g_autoptr(OmOpportunityData) b = NULL;
 
   a->id = 7;
   om_opportunity_data_get_stage (a, 1)->id = 11;
   g_ptr_array_add (a->history, om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON,
-                                                     day (1), "yes"));
+                                                     om_test_day (1), "yes"));
   b = om_opportunity_data_copy (a);
   g_assert_true (om_opportunity_data_equal (a, b, TRUE));
 
@@ -2253,7 +2065,7 @@ test_date_parse (void)
     }
   g_assert_false (om_date_parse (NULL, &d));
 
-  g_assert_cmpuint (om_date_add_days (date ("2024-02-28"), 2), ==, date ("2024-03-01"));
+  g_assert_cmpuint (om_date_add_days (om_test_date ("2024-02-28"), 2), ==, om_test_date ("2024-03-01"));
   {
     g_autofree char *none = om_date_to_iso (0);
     g_assert_cmpstr (none, ==, "");
@@ -2323,8 +2135,40 @@ test_text_escape_line (void)
   g_assert_cmpstr (plain, ==, "Déjà vu");
   g_assert_cmpstr (controls, ==, "a\\nb\\r\\tc\\x1b[31md\\x7f\\\\");
   g_assert_cmpstr (c1, ==, "x\\x9by\\u2028z");
+
+  /* a right-to-left override would make the rest of a message read backwards */
+  {
+    g_autofree char *bidi = om_text_escape_line ("a\xe2\x80\xae" "b\xe2\x81\xa6" "c");
+
+    g_assert_cmpstr (bidi, ==, "a\\u202eb\\u2066c");
+  }
   g_assert_cmpstr (invalid, ==, "ok\\xff\\xfe!");
   g_assert_true (g_utf8_validate (invalid, -1, NULL));
+}
+
+/* A run of more than OM_TEXT_LONG_WORD_CHARS characters without white
+ * space, counted in characters, not bytes */
+static void
+test_text_long_word (void)
+{
+  g_autofree char *limit = g_strnfill (OM_TEXT_LONG_WORD_CHARS, 'x');
+  g_autofree char *over = g_strnfill (OM_TEXT_LONG_WORD_CHARS + 1, 'x');
+  g_autoptr(GString) spaced = g_string_new (NULL);
+  g_autoptr(GString) accents = g_string_new (NULL);
+  g_autofree char *tail = g_strconcat ("A few words, then ", over, NULL);
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (spaced, i % 2 ? "\n" : "word word ");
+  for (guint i = 0; i < OM_TEXT_LONG_WORD_CHARS; i++)
+    g_string_append (accents, "é");
+
+  g_assert_false (om_text_has_long_word (NULL));
+  g_assert_false (om_text_has_long_word (""));
+  g_assert_false (om_text_has_long_word (limit));
+  g_assert_true (om_text_has_long_word (over));
+  g_assert_true (om_text_has_long_word (tail));
+  g_assert_false (om_text_has_long_word (spaced->str));
+  g_assert_false (om_text_has_long_word (accents->str));
 }
 
 static void
@@ -2430,35 +2274,35 @@ static void
 test_history_replay (void)
 {
   const OmStageStatus P = OM_STAGE_STATUS_PENDING, W = OM_STAGE_STATUS_WON, L = OM_STAGE_STATUS_LOST;
-  g_autoptr(OmOpportunityData) data = plan_new (3);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 3);
   g_autoptr(OmOpportunityData) good = NULL;
 
-  decide (data, 0, W, day (1));
-  decide (data, 1, L, day (3));
+  decide (data, 0, W, om_test_day (1));
+  decide (data, 1, L, om_test_day (3));
 
   /* an empty history: no decision was ever taken */
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, 0, -1, OM_FIELD_HISTORY);
 
   /* a decided stage without its entry */
-  add_entry (data, 0, P, W, day (1));
+  add_entry (data, 0, P, W, om_test_day (1));
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, 1, -1, OM_FIELD_HISTORY);
 
   /* with a detour through a reopening, and the same day twice */
-  add_entry (data, 0, W, P, day (2));
-  add_entry (data, 0, P, W, day (2));
-  add_entry (data, 1, P, L, day (3));
+  add_entry (data, 0, W, P, om_test_day (2));
+  add_entry (data, 0, P, W, om_test_day (2));
+  add_entry (data, 1, P, L, om_test_day (3));
   assert_valid (data);
   good = om_opportunity_data_copy (data);
 
   /* a change that never happened: stage 3 is pending */
-  add_entry (data, 2, P, W, day (4));
+  add_entry (data, 2, P, W, om_test_day (4));
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, 2, 4, OM_FIELD_ENTRY_TO);
   g_ptr_array_set_size (data->history, 4);
 
   /* out of date order */
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 2))->on = day (0);
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 2))->on = om_test_day (0);
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 2, OM_FIELD_ENTRY_ON);
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 2))->on = day (2);
+  ((OmHistoryEntry *) g_ptr_array_index (data->history, 2))->on = om_test_day (2);
 
   /* a "from" that is not what the stage was at that point */
   ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->from = L;
@@ -2475,7 +2319,7 @@ test_history_replay (void)
   g_assert_true (om_opportunity_data_equal (data, good, TRUE));
 
   /* an entry about a stage that is not there, or without a date */
-  add_entry (data, 3, P, W, day (5));
+  add_entry (data, 3, P, W, om_test_day (5));
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 4, OM_FIELD_ENTRY_STAGE);
   ((OmHistoryEntry *) g_ptr_array_index (data->history, 4))->stage = 2;
   ((OmHistoryEntry *) g_ptr_array_index (data->history, 4))->on = OM_DATE_MAX + 1;
@@ -2491,9 +2335,9 @@ test_history_app_made (void)
   OmOpportunity *opp = create_plan (repo, 4, 0);
   g_autoptr(GError) error = NULL;
 
-  set_today (1);
+  om_test_set_today (1);
   win_ok (opp, 0);
-  set_today (2);
+  om_test_set_today (2);
   win_ok (opp, 1);
   reopen_ok (opp, "not yet");
   reopen_ok (opp, "not yet either");
@@ -2502,18 +2346,18 @@ test_history_app_made (void)
   /* the reopened stage moves, and is decided again in its new place */
   g_assert_true (om_opportunity_move_stage (opp, 0, 3, &error));
   g_assert_no_error (error);
-  set_today (3);
+  om_test_set_today (3);
   win_ok (opp, 0);
   lose_ok (opp, 1, "Price");
   assert_valid (om_opportunity_get_data (opp));
-  set_today (4);
+  om_test_set_today (4);
   reopen_ok (opp, "they called back");
   assert_valid (om_opportunity_get_data (opp));
 
   /* the history stays oldest first, whatever the clock says */
-  set_today (3);
+  om_test_set_today (3);
   assert_refused (repo, opp, OP_WIN (1), OM_MODEL_ERROR_INVALID_HISTORY, NULL, CAN_SAME);
-  set_today (4);
+  om_test_set_today (4);
 
   /* undoing a decision takes its entry away */
   win_ok (opp, 1);
@@ -2538,34 +2382,34 @@ test_valid_decided_in_order (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
   OmOpportunity *opp = NULL;
-  g_autoptr(OmOpportunityData) data = plan_new (3);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 3);
   g_autoptr(OmStageData) edited = NULL;
 
-  decide (data, 0, OM_STAGE_STATUS_WON, day (5));
-  decide (data, 1, OM_STAGE_STATUS_WON, day (3));
-  add_entry (data, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (3));
-  add_entry (data, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (5));
+  decide (data, 0, OM_STAGE_STATUS_WON, om_test_day (5));
+  decide (data, 1, OM_STAGE_STATUS_WON, om_test_day (3));
+  add_entry (data, 1, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (3));
+  add_entry (data, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (5));
   assert_invalid_at (data, OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, 5, 1, -1, OM_FIELD_DECIDED_ON);
-  decide (data, 1, OM_STAGE_STATUS_LOST, day (4));
+  decide (data, 1, OM_STAGE_STATUS_LOST, om_test_day (4));
   assert_invalid_at (data, OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, 5, 1, -1, OM_FIELD_DECIDED_ON);
 
   /* through the operations: a decision, and an edit of its date */
-  set_today (5);
+  om_test_set_today (5);
   opp = create_plan (repo, 3, 1);
   edited = stage_copy (opp, 0);
-  edited->decided_on = day (8);
+  edited->decided_on = om_test_day (8);
   edit_stage_ok (opp, 0, edited);
   assert_refused (repo, opp, OP_WIN (1), OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, "Activity 2", CAN_SAME);
   assert_refused (repo, opp, OP_LOSE (1, "Price"), OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, "Activity 2", CAN_SAME);
-  set_today (8);
+  om_test_set_today (8);
   win_ok (opp, 1);
   g_clear_pointer (&edited, om_stage_data_free);
   edited = stage_copy (opp, 1);
-  edited->decided_on = day (7);
+  edited->decided_on = om_test_day (7);
   assert_refused (repo, opp, OP_EDIT_STAGE (1, edited), OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, "Activity 2", CAN_NONE);
   g_clear_pointer (&edited, om_stage_data_free);
   edited = stage_copy (opp, 0);
-  edited->decided_on = day (9);
+  edited->decided_on = om_test_day (9);
   assert_refused (repo, opp, OP_EDIT_STAGE (0, edited), OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS, "Activity 2", CAN_NONE);
 }
 
@@ -2574,9 +2418,9 @@ static void
 test_valid_date_range (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
-  g_autoptr(OmOpportunityData) data = plan_new (2);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 2);
   g_autoptr(OmOpportunityData) edited = NULL;
-  g_autoptr(OmStageData) long_stage = stage_new (3);
+  g_autoptr(OmStageData) long_stage = om_test_stage_new (3);
   g_autoptr(OmStageData) edited_stage = NULL;
   OmOpportunity *opp;
   OmDate d = 0;
@@ -2592,23 +2436,23 @@ test_valid_date_range (void)
   g_assert_cmpuint (om_date_add_days (G_MAXUINT32 - 3, 36500), >, OM_DATE_MAX);
 
   /* the durations carry the last due date past 9999-12-31 */
-  data->start_date = date ("9999-12-01");
+  data->start_date = om_test_date ("9999-12-01");
   om_opportunity_data_get_stage (data, 1)->duration_days = 36500;
   assert_invalid_at (data, OM_MODEL_ERROR_DATE_OUT_OF_RANGE, 5, 1, -1, OM_FIELD_DURATION);
   data->start_date = OM_DATE_MAX + 1;
   assert_invalid_at (data, OM_MODEL_ERROR_DATE_OUT_OF_RANGE, 5, -1, -1, OM_FIELD_START_DATE);
   om_opportunity_data_get_stage (data, 1)->duration_days = 7;
-  data->start_date = date ("9999-12-01");
+  data->start_date = om_test_date ("9999-12-01");
   assert_valid (data);
   decide (data, 0, OM_STAGE_STATUS_WON, OM_DATE_MAX + 1);
-  add_entry (data, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, date ("9999-12-02"));
+  add_entry (data, 0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_date ("9999-12-02"));
   assert_invalid_at (data, OM_MODEL_ERROR_DATE_OUT_OF_RANGE, 5, 0, -1, OM_FIELD_DECIDED_ON);
 
   /* every operation that moves the dates is refused past the end */
-  set_today (0);
-  data = (om_opportunity_data_free (data), plan_new (2));
-  data->start_date = date ("9999-12-01");
-  opp = create (repo, data);
+  om_test_set_today (0);
+  data = (om_opportunity_data_free (data), om_test_plan_new ("Deal", 2));
+  data->start_date = om_test_date ("9999-12-01");
+  opp = om_test_create (repo, data);
   long_stage->duration_days = 36500;
   assert_refused (repo, opp, OP_ADD (2, long_stage), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 3", CAN_ACCEPTS);
   edited_stage = stage_copy (opp, 0);
@@ -2616,22 +2460,22 @@ test_valid_date_range (void)
   assert_refused (repo, opp, OP_EDIT_STAGE (0, edited_stage), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 2",
                   CAN_NONE);
   edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
-  edited->start_date = date ("9999-12-25");
+  edited->start_date = om_test_date ("9999-12-25");
   assert_refused (repo, opp, OP_EDIT (edited), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 1", CAN_NONE);
 
   /* winning late moves the pending stages after it: past the end too */
-  om_date_set_today (date ("9999-12-30"));
+  om_date_set_today (om_test_date ("9999-12-30"));
   assert_refused (repo, opp, OP_WIN (0), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 2", CAN_SAME);
-  om_date_set_today (date ("9999-12-20"));
+  om_date_set_today (om_test_date ("9999-12-20"));
   win_ok (opp, 0);
-  g_assert_cmpuint (om_opportunity_data_get_due_date (om_opportunity_get_data (opp), 1), ==, date ("9999-12-27"));
+  g_assert_cmpuint (om_opportunity_data_get_due_date (om_opportunity_get_data (opp), 1), ==, om_test_date ("9999-12-27"));
 }
 
 /* R5: only a lost stage has a lost reason, whoever made the plan */
 static void
 test_valid_lost_reason_when_not_lost (void)
 {
-  g_autoptr(OmOpportunityData) data = plan_new (2);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 2);
   OmStageData *stage = om_opportunity_data_get_stage (data, 1);
 
   g_free (stage->lost_reason);
@@ -2646,7 +2490,7 @@ test_valid_lost_reason_when_not_lost (void)
 static void
 test_validate_where (void)
 {
-  g_autoptr(OmOpportunityData) data = plan_new (3);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 3);
   OmStageData *third = om_opportunity_data_get_stage (data, 2);
 
   g_free (data->currency);
@@ -2673,7 +2517,7 @@ test_validate_where (void)
   third->probability = 1;
 
   /* R2: won after a pending stage */
-  decide (data, 2, OM_STAGE_STATUS_WON, day (1));
+  decide (data, 2, OM_STAGE_STATUS_WON, om_test_day (1));
   assert_invalid_at (data, OM_MODEL_ERROR_OUT_OF_ORDER, 2, 2, -1, OM_FIELD_STATUS);
   decide (data, 2, OM_STAGE_STATUS_PENDING, 0);
   decide (data, 0, OM_STAGE_STATUS_WON, 0);
@@ -2686,7 +2530,7 @@ test_messages_quote_safely (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
   g_autoptr(GString) hostile = g_string_new ("E\nU\x1b[31mR");
-  g_autoptr(OmOpportunityData) data = plan_new (1);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 1);
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
   const char *messages[3] = { NULL };
@@ -2705,7 +2549,7 @@ test_messages_quote_safely (void)
   data->currency = g_strdup ("EUR");
   g_free (data->title);
   data->title = g_strdup (hostile->str);
-  opp = create (repo, data);
+  opp = om_test_create (repo, data);
   g_assert_false (om_opportunity_reopen (opp, NULL, &nothing));
   messages[1] = nothing->message;
   win_ok (opp, 0);
@@ -2727,36 +2571,36 @@ test_messages_quote_safely (void)
 static void
 test_repair (void)
 {
-  g_autoptr(OmOpportunityData) healthy = plan_new (3);
+  g_autoptr(OmOpportunityData) healthy = om_test_plan_new ("Deal", 3);
   g_autoptr(OmOpportunityData) copy = NULL;
-  g_autoptr(OmOpportunityData) broken = plan_new (3);
-  g_autoptr(OmOpportunityData) out_of_order = plan_new (3);
+  g_autoptr(OmOpportunityData) broken = om_test_plan_new ("Deal", 3);
+  g_autoptr(OmOpportunityData) out_of_order = om_test_plan_new ("Deal", 3);
   OmStageData *s0, *s1;
 
-  g_assert_true (om_opportunity_data_win_stage (healthy, 0, day (3), "met", NULL));
-  g_assert_true (om_opportunity_data_reopen (healthy, day (4), "too soon", NULL));
-  g_assert_true (om_opportunity_data_win_stage (healthy, 0, day (5), "met again", NULL));
+  g_assert_true (om_opportunity_data_win_stage (healthy, 0, om_test_day (3), "met", NULL));
+  g_assert_true (om_opportunity_data_reopen (healthy, om_test_day (4), "too soon", NULL));
+  g_assert_true (om_opportunity_data_win_stage (healthy, 0, om_test_day (5), "met again", NULL));
   copy = om_opportunity_data_copy (healthy);
   g_assert_false (om_opportunity_data_repair (copy, "Repaired"));
   g_assert_true (om_opportunity_data_equal (copy, healthy, TRUE));
 
   /* a second decision dated before the first, its entry too; a stale
    * lost reason: dates raised, reason cleared, notes kept */
-  g_assert_true (om_opportunity_data_win_stage (broken, 0, day (10), "first", NULL));
-  g_assert_true (om_opportunity_data_win_stage (broken, 1, day (12), "second", NULL));
+  g_assert_true (om_opportunity_data_win_stage (broken, 0, om_test_day (10), "first", NULL));
+  g_assert_true (om_opportunity_data_win_stage (broken, 1, om_test_day (12), "second", NULL));
   s0 = g_ptr_array_index (broken->stages, 0);
   s1 = g_ptr_array_index (broken->stages, 1);
-  s1->decided_on = day (8);
-  ((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on = day (8);
+  s1->decided_on = om_test_day (8);
+  ((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on = om_test_day (8);
   g_free (s0->lost_reason);
   s0->lost_reason = g_strdup ("stale");
   g_assert_false (om_opportunity_data_validate (broken, NULL));
   g_assert_true (om_opportunity_data_repair (broken, "Repaired"));
   g_assert_true (om_opportunity_data_validate (broken, NULL));
-  g_assert_cmpuint (s1->decided_on, ==, day (10));
+  g_assert_cmpuint (s1->decided_on, ==, om_test_day (10));
   g_assert_cmpstr (s0->lost_reason, ==, "");
   g_assert_cmpuint (broken->history->len, ==, 2);
-  g_assert_cmpuint (((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on, ==, day (10));
+  g_assert_cmpuint (((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on, ==, om_test_day (10));
   g_assert_cmpstr (((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->note, ==, "second");
 
   /* no history at all: rebuilt from the decisions, with the note */
@@ -2765,13 +2609,13 @@ test_repair (void)
   g_assert_true (om_opportunity_data_validate (broken, NULL));
   g_assert_cmpuint (broken->history->len, ==, 2);
   g_assert_cmpstr (((OmHistoryEntry *) g_ptr_array_index (broken->history, 0))->note, ==, "Repaired");
-  g_assert_cmpuint (((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on, ==, day (10));
+  g_assert_cmpuint (((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on, ==, om_test_day (10));
 
   /* a won stage after a pending one is not the earlier version's doing:
    * still refused */
   s1 = g_ptr_array_index (out_of_order->stages, 1);
   s1->status = OM_STAGE_STATUS_WON;
-  s1->decided_on = day (2);
+  s1->decided_on = om_test_day (2);
   om_opportunity_data_repair (out_of_order, "Repaired");
   g_assert_false (om_opportunity_data_validate (out_of_order, NULL));
 }
@@ -2784,6 +2628,7 @@ main (int   argc,
 
   g_test_add_func ("/text/escape-line", test_text_escape_line);
   g_test_add_func ("/text/excerpt", test_text_excerpt);
+  g_test_add_func ("/text/long-word", test_text_long_word);
   g_test_add_func ("/opportunity/describe/long-activity", test_describe_long_activity);
   g_test_add_func ("/opportunity/status/empty", test_status_empty);
   g_test_add_func ("/opportunity/status/derived", test_status_derived);

@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
-#include "om-database.h"
+#include "om-test-database.h"
 
 /*
  * Random operations on a few opportunities, through the same calls the
@@ -24,14 +24,6 @@
 
 #define N_OPERATIONS 10000
 #define N_OPPORTUNITIES 3
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
 
 /* Recomputations from scratch */
 
@@ -352,11 +344,8 @@ static OmRepository *
 open_again (OmRepository **repository,
             const char    *path)
 {
-  g_autoptr(GError) error = NULL;
-
   g_clear_object (repository);
-  *repository = om_database_open_repository (path, &error);
-  g_assert_no_error (error);
+  *repository = om_test_database_open_repository (path);
   return *repository;
 }
 
@@ -377,31 +366,28 @@ check_all (OmRepository *repository,
 static void
 test_random_operations (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("om-test-random-XXXXXX", NULL);
+  g_autofree char *dir = om_test_make_dir ("random");
   g_autofree char *path = g_build_filename (dir, "random.db", NULL);
   g_autoptr(OmRepository) repository = NULL;
   g_autoptr(OmRepository) other = NULL;
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(OmDatabase) db = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
   g_autoptr(GHashTable) acknowledged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                               (GDestroyNotify) om_opportunity_data_free);
   g_autoptr(GHashTable) was = NULL;
-  OmDate today = date ("2026-03-01");
+  OmDate today = om_test_date ("2026-03-01");
   guint n_accepted = 0;
   guint n_other = 0;
   guint n_conflicts = 0;
 
   om_date_set_today (today);
-  repository = om_database_open_repository (path, &error);
-  g_assert_no_error (error);
+  repository = om_test_database_open_repository (path);
   was = revisions (repository);
   for (guint i = 0; i < N_OPPORTUNITIES; i++)
     {
       g_autofree char *title = g_strdup_printf ("Opportunity %u", i);
-      g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, title, "Client", date ("2026-01-01"));
+      g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, title, "Client", om_test_date ("2026-01-01"));
 
       plan->value = 100000 * (i + 1);
       g_assert_nonnull (om_repository_create_opportunity (repository, plan, &error));
@@ -427,7 +413,7 @@ test_random_operations (void)
       if (n_opps == 0 || (by_other && g_test_rand_int_range (0, 10) == 0))
         {
           g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, by_other ? "Other's" : "Again",
-                                                                           "Client", date ("2026-01-01"));
+                                                                           "Client", om_test_date ("2026-01-01"));
           g_assert_nonnull (om_repository_create_opportunity (*actor, plan, &error));
           g_assert_no_error (error);
           n_opps = g_list_model_get_n_items (opportunities);
@@ -485,9 +471,7 @@ test_random_operations (void)
 
   /* no acknowledged write of either writer is lost, and nothing refused
    * was kept */
-  db = om_database_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_true (om_database_load (db, &loaded, &templates, &error));
+  loaded = om_test_database_load (path, NULL);
   g_assert_cmpuint (loaded->len, ==, g_hash_table_size (acknowledged));
   for (guint i = 0; i < loaded->len; i++)
     {
@@ -499,18 +483,9 @@ test_random_operations (void)
       g_assert_true (om_opportunity_data_equal (expected, on_disk, TRUE));
     }
 
-  g_clear_object (&db);
   g_clear_object (&repository);
   g_clear_object (&other);
-  {
-    const char *names[] = { "random.db", "random.db-wal", "random.db-shm" };
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        g_autofree char *file = g_build_filename (dir, names[i], NULL);
-        g_remove (file);
-      }
-    g_rmdir (dir);
-  }
+  om_test_remove_tree (dir);
 }
 
 int

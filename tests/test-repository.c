@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "om-model.h"
+#include "om-test-support.h"
 
 /*
  * The repository: creating and removing opportunities, undo and redo of
@@ -13,193 +14,16 @@
  * backend (the database, in the application) cannot keep an edit.
  */
 
-#define START "2024-01-01"
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
-
-static OmDate
-day (int offset)
-{
-  return (OmDate) ((gint64) date (START) + offset);
-}
-
-static void
-set_today (int offset)
-{
-  om_date_set_today (day (offset));
-}
-
-/* A backend that keeps nothing: it records the edits it is handed and
- * fails on demand. */
-
-#define TEST_TYPE_BACKEND (test_backend_get_type ())
-G_DECLARE_FINAL_TYPE (TestBackend, test_backend, TEST, BACKEND, GObject)
-
-struct _TestBackend
-{
-  GObject    parent_instance;
-
-  GPtrArray *calls;       /* one GPtrArray of OmChange copies per apply that succeeded */
-  guint      n_attempts;  /* every apply, failed or not */
-  GError    *failure;     /* when set, apply fails with a copy of it */
-  gint64     next_id;     /* what it numbers records with, as a database does */
-  gint64     next_stage_id;
-};
-
-static void test_backend_iface_init (OmBackendInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestBackend, test_backend, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (OM_TYPE_BACKEND, test_backend_iface_init))
-
-static gboolean
-test_backend_apply (OmBackend *backend,
-                    GPtrArray *changes,
-                    GError   **error)
-{
-  TestBackend *self = TEST_BACKEND (backend);
-  GPtrArray *copy;
-
-  self->n_attempts++;
-  if (self->failure != NULL)
-    {
-      g_propagate_error (error, g_error_copy (self->failure));
-      return FALSE;
-    }
-
-  /* the contract of OmChange: ids and revisions are the backend's */
-  for (guint i = 0; i < changes->len; i++)
-    {
-      const OmChange *change = g_ptr_array_index (changes, i);
-      OmOpportunityData *after = change->after;
-
-      if (change->kind != OM_CHANGE_OPPORTUNITY || after == NULL)
-        continue;
-      if (after->id == 0)
-        after->id = ++self->next_id;
-      after->revision = change->before ? ((OmOpportunityData *) change->before)->revision + 1 : 1;
-      for (guint j = 0; j < after->stages->len; j++)
-        {
-          OmStageData *stage = g_ptr_array_index (after->stages, j);
-          if (stage->id == 0)
-            stage->id = ++self->next_stage_id;
-        }
-    }
-
-  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
-  for (guint i = 0; i < changes->len; i++)
-    {
-      const OmChange *change = g_ptr_array_index (changes, i);
-      g_ptr_array_add (copy, om_change_new (change->kind, change->before, change->after));
-    }
-  g_ptr_array_add (self->calls, copy);
-  return TRUE;
-}
-
-static void
-test_backend_iface_init (OmBackendInterface *iface)
-{
-  iface->apply = test_backend_apply;
-}
-
-static void
-test_backend_finalize (GObject *object)
-{
-  TestBackend *self = TEST_BACKEND (object);
-
-  g_clear_pointer (&self->calls, g_ptr_array_unref);
-  g_clear_error (&self->failure);
-
-  G_OBJECT_CLASS (test_backend_parent_class)->finalize (object);
-}
-
-static void
-test_backend_class_init (TestBackendClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = test_backend_finalize;
-}
-
-static void
-test_backend_init (TestBackend *self)
-{
-  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-}
-
-#define FAILURE_MESSAGE "The disk is full"
-
-static void
-test_backend_set_failing (TestBackend *self,
-                          gboolean     failing)
-{
-  g_clear_error (&self->failure);
-  if (failing)
-    self->failure = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE, FAILURE_MESSAGE);
-}
-
-static void
-test_backend_reset (TestBackend *self)
-{
-  g_ptr_array_set_size (self->calls, 0);
-  self->n_attempts = 0;
-}
-
-/* The one change of the one call since the last reset */
-static const OmChange *
-test_backend_single_change (TestBackend *self)
-{
-  GPtrArray *changes;
-
-  g_assert_cmpuint (self->n_attempts, ==, 1);
-  g_assert_cmpuint (self->calls->len, ==, 1);
-  changes = g_ptr_array_index (self->calls, 0);
-  g_assert_cmpuint (changes->len, ==, 1);
-  return g_ptr_array_index (changes, 0);
-}
-
 /* Helpers: plans */
-
-static OmStageData *
-stage_new (guint n)
-{
-  g_autofree char *activity = g_strdup_printf ("Activity %u", n);
-  g_autofree char *milestone = g_strdup_printf ("Milestone %u", n);
-  OmStageData *stage = om_stage_data_new (activity, milestone);
-
-  g_free (stage->owner);
-  stage->owner = g_strdup ("Ann");
-  stage->probability = 0.9;
-  return stage;
-}
-
-static OmOpportunityData *
-plan_new (const char *title,
-          guint       n_stages)
-{
-  OmOpportunityData *data = om_opportunity_data_new (title, "ACME", date (START));
-
-  for (guint i = 0; i < n_stages; i++)
-    g_ptr_array_add (data->stages, stage_new (i + 1));
-  return data;
-}
 
 static OmOpportunity *
 create (OmRepository *repo,
         const char   *title,
         guint         n_stages)
 {
-  g_autoptr(OmOpportunityData) data = plan_new (title, n_stages);
-  g_autoptr(GError) error = NULL;
-  OmOpportunity *opp = om_repository_create_opportunity (repo, data, &error);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new (title, n_stages);
 
-  g_assert_no_error (error);
-  g_assert_true (OM_IS_OPPORTUNITY (opp));
-  return opp;
+  return om_test_create (repo, data);
 }
 
 static void
@@ -260,112 +84,33 @@ n_opportunities (OmRepository *repo)
 
 /* Helpers: recording signals */
 
-typedef struct
-{
-  GPtrArray *objects;   /* watched instances, a ref each */
-  GArray    *handlers;  /* gulong, one per object */
-  GPtrArray *events;    /* "label:what" */
-} Recorder;
-
-typedef struct
-{
-  Recorder *recorder;
-  char     *label;
-} Tap;
-
 static void
-tap_free (gpointer  data,
-          GClosure *closure)
-{
-  Tap *tap = data;
-
-  g_free (tap->label);
-  g_free (tap);
-}
-
-static void
-notify_cb (GObject    *object,
-           GParamSpec *pspec,
-           Tap        *tap)
-{
-  g_ptr_array_add (tap->recorder->events, g_strdup_printf ("%s:%s", tap->label, pspec->name));
-}
-
-static void
-items_changed_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Tap        *tap)
-{
-  g_ptr_array_add (tap->recorder->events,
-                   g_strdup_printf ("%s:items-changed(%u,%u,%u)", tap->label, position, removed, added));
-}
-
-static void
-recorder_tap (Recorder   *self,
-              gpointer    instance,
-              const char *signal,
-              GCallback   callback,
-              const char *label)
-{
-  Tap *tap = g_new0 (Tap, 1);
-  gulong id;
-
-  tap->recorder = self;
-  tap->label = g_strdup (label);
-  id = g_signal_connect_data (instance, signal, callback, tap, tap_free, 0);
-  g_ptr_array_add (self->objects, g_object_ref (instance));
-  g_array_append_val (self->handlers, id);
-}
-
-static void
-recorder_free (Recorder *self)
-{
-  for (guint i = 0; i < self->objects->len; i++)
-    g_signal_handler_disconnect (g_ptr_array_index (self->objects, i),
-                                 g_array_index (self->handlers, gulong, i));
-  g_ptr_array_unref (self->objects);
-  g_array_unref (self->handlers);
-  g_ptr_array_unref (self->events);
-  g_free (self);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recorder, recorder_free)
-
-static void
-recorder_tap_opportunity (Recorder      *self,
+recorder_tap_opportunity (OmTestRecorder      *self,
                           OmOpportunity *opp,
                           const char    *label)
 {
   g_autofree char *stages_label = g_strdup_printf ("%s.stages", label);
 
-  recorder_tap (self, opp, "notify", G_CALLBACK (notify_cb), label);
-  recorder_tap (self, om_opportunity_get_stages (opp), "items-changed", G_CALLBACK (items_changed_cb),
-                stages_label);
+  om_test_recorder_watch_notify (self, opp, label);
+  om_test_recorder_watch_items (self, om_opportunity_get_stages (opp), stages_label);
   for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
     {
       g_autofree char *stage_label = g_strdup_printf ("%s.s%u", label, i);
-      recorder_tap (self, om_opportunity_get_stage (opp, i), "notify", G_CALLBACK (notify_cb), stage_label);
+      om_test_recorder_watch_notify (self, om_opportunity_get_stage (opp, i), stage_label);
     }
 }
 
 /* Watches the whole repository: its properties, its lists, each
  * opportunity (o0, o1, ...) with its stages, and each template. */
-static Recorder *
+static OmTestRecorder *
 recorder_new (OmRepository *repo)
 {
-  Recorder *self = g_new0 (Recorder, 1);
+  OmTestRecorder *self = om_test_recorder_new ();
   GListModel *templates = om_repository_get_templates (repo);
 
-  self->objects = g_ptr_array_new_with_free_func (g_object_unref);
-  self->handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
-  self->events = g_ptr_array_new_with_free_func (g_free);
-
-  recorder_tap (self, repo, "notify", G_CALLBACK (notify_cb), "repo");
-  recorder_tap (self, om_repository_get_opportunities (repo), "items-changed",
-                G_CALLBACK (items_changed_cb), "opps");
-  recorder_tap (self, templates, "items-changed", G_CALLBACK (items_changed_cb), "templates");
+  om_test_recorder_watch_notify (self, repo, "repo");
+  om_test_recorder_watch_items (self, om_repository_get_opportunities (repo), "opps");
+  om_test_recorder_watch_items (self, templates, "templates");
   for (guint i = 0; i < n_opportunities (repo); i++)
     {
       g_autofree char *label = g_strdup_printf ("o%u", i);
@@ -375,50 +120,11 @@ recorder_new (OmRepository *repo)
     {
       g_autoptr(GObject) template = g_list_model_get_item (templates, i);
       g_autofree char *label = g_strdup_printf ("t%u", i);
-      recorder_tap (self, template, "notify", G_CALLBACK (notify_cb), label);
+      om_test_recorder_watch_notify (self, template, label);
     }
   return self;
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static char *
-recorder_take (Recorder   *self,
-               const char *label)
-{
-  g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *prefix = label ? g_strconcat (label, ":", NULL) : NULL;
-  GString *out = g_string_new (NULL);
-
-  for (guint i = self->events->len; i > 0; i--)
-    {
-      const char *event = g_ptr_array_index (self->events, i - 1);
-
-      if (prefix == NULL || g_str_has_prefix (event, prefix))
-        g_ptr_array_add (taken, g_ptr_array_steal_index (self->events, i - 1));
-    }
-  g_ptr_array_sort (taken, compare_strings);
-  for (guint i = 0; i < taken->len; i++)
-    {
-      const char *event = g_ptr_array_index (taken, i);
-
-      if (out->len > 0)
-        g_string_append_c (out, ' ');
-      g_string_append (out, prefix ? event + strlen (prefix) : event);
-    }
-  return g_string_free (out, FALSE);
-}
-
-#define assert_events(recorder, label, expected) \
-  G_STMT_START { \
-    g_autofree char *_got = recorder_take ((recorder), (label)); \
-    g_assert_cmpstr (_got, ==, (expected)); \
-  } G_STMT_END
 
 /* Helpers: the whole visible state of a repository */
 
@@ -538,7 +244,7 @@ edit_add (OmRepository  *repo,
           OmOpportunity *opp,
           GError       **error)
 {
-  g_autoptr(OmStageData) stage = stage_new (6);
+  g_autoptr(OmStageData) stage = om_test_stage_new (6);
 
   return om_opportunity_add_stage (opp, 3, stage, error);
 }
@@ -625,7 +331,7 @@ edit_create (OmRepository  *repo,
              OmOpportunity *opp,
              GError       **error)
 {
-  g_autoptr(OmOpportunityData) data = plan_new ("New deal", 3);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("New deal", 3);
 
   return om_repository_create_opportunity (repo, data, error) != NULL;
 }
@@ -648,9 +354,9 @@ edit_import (OmRepository  *repo,
   g_autoptr(OmTemplateData) template = om_template_data_new ("Short process");
   g_autoptr(GPtrArray) created = NULL;
 
-  g_ptr_array_add (opportunities, plan_new ("Imported 1", 2));
-  g_ptr_array_add (opportunities, plan_new ("Imported 2", 0));
-  g_ptr_array_add (template->stages, stage_new (1));
+  g_ptr_array_add (opportunities, om_test_plan_new ("Imported 1", 2));
+  g_ptr_array_add (opportunities, om_test_plan_new ("Imported 2", 0));
+  g_ptr_array_add (template->stages, om_test_stage_new (1));
   g_ptr_array_add (templates, g_steal_pointer (&template));
   created = om_repository_import (repo, opportunities, templates, error);
   return created != NULL;
@@ -806,7 +512,7 @@ redo_and_check (OmRepository   *repo,
 
 /* The backend was handed one edit: the changes that turn @from into @to */
 static void
-assert_backend_saw (TestBackend    *backend,
+assert_backend_saw (OmTestBackend    *backend,
                     const Snapshot *from,
                     const Snapshot *to)
 {
@@ -861,20 +567,20 @@ static void
 test_undo_redo (gconstpointer user_data)
 {
   const EditCase *ec = user_data;
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = NULL;
   g_autoptr(Snapshot) before = NULL;
   g_autoptr(Snapshot) after = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (OM_BACKEND (backend));
   opp = setting_new (repo);
   before = snapshot_new (repo);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
-  set_today (3);
+  om_test_set_today (3);
   g_assert_true (ec->func (repo, opp, &error));
   g_assert_no_error (error);
   after = snapshot_new (repo);
@@ -884,7 +590,7 @@ test_undo_redo (gconstpointer user_data)
   g_assert_false (om_repository_get_can_redo (repo));
   g_assert_null (om_repository_get_redo_label (repo));
   assert_backend_saw (backend, before, after);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
   /* the edit did something */
   g_assert_true (after->data->len != before->data->len ||
@@ -895,10 +601,10 @@ test_undo_redo (gconstpointer user_data)
   /* stages the edit kept are the same objects, moved or not */
   assert_shows (repo, after, before);
 
-  set_today (7);
+  om_test_set_today (7);
   undo_and_check (repo, before);
   assert_backend_saw (backend, after, before);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
   g_assert_true (om_repository_get_can_redo (repo));
   g_assert_cmpstr (om_repository_get_redo_label (repo), ==, after->undo_label);
   g_assert_cmpstr (om_repository_get_undo_label (repo), ==, before->undo_label);
@@ -924,7 +630,7 @@ test_undo_redo (gconstpointer user_data)
 
   redo_and_check (repo, after);
   assert_backend_saw (backend, before, after);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
   g_assert_false (om_repository_get_can_redo (repo));
   g_assert_cmpstr (om_repository_get_undo_label (repo), ==, after->undo_label);
 
@@ -940,7 +646,7 @@ test_undo_redo_sequence (void)
   g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) snapshot_free);
   OmOpportunity *opp;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
   opp = setting_new (repo);
   g_ptr_array_add (states, snapshot_new (repo));
@@ -971,9 +677,9 @@ test_undo_redo_sequence (void)
 static void
 test_undo_nothing (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
-  g_autoptr(Recorder) recorder = recorder_new (repo);
+  g_autoptr(OmTestRecorder) recorder = recorder_new (repo);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (om_repository_get_can_undo (repo));
@@ -988,7 +694,7 @@ test_undo_nothing (void)
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOTHING_TO_REDO);
   g_clear_error (&error);
   g_assert_cmpuint (backend->n_attempts, ==, 0);
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, NULL, "");
 }
 
 static void
@@ -999,7 +705,7 @@ test_redo_cleared (void)
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
   opp = create (repo, "Deal", 3);
   win_ok (opp, 0);
@@ -1028,24 +734,24 @@ static void
 test_history_properties (void)
 {
   g_autoptr(OmRepository) repo = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   OmOpportunity *opp;
   gboolean can_undo, can_redo;
   g_autofree char *undo_label = NULL;
   g_autofree char *redo_label = NULL;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
   recorder = recorder_new (repo);
 
   opp = create (repo, "Deal", 3);
   /* the redo label stays empty: not notified */
-  assert_events (recorder, "repo", "can-undo undo-label");
+  om_test_assert_events (recorder, "repo", "can-undo undo-label");
 
   win_ok (opp, 0);
   /* can-undo stays TRUE: no notification for it */
   {
-    g_autofree char *got = recorder_take (recorder, "repo");
+    g_autofree char *got = om_test_recorder_take (recorder, "repo");
     g_assert_null (strstr (got, "can-undo"));
     g_assert_null (strstr (got, "can-redo"));
     g_assert_nonnull (strstr (got, "undo-label"));
@@ -1060,7 +766,7 @@ test_history_properties (void)
 
   undo_ok (repo);
   {
-    g_autofree char *got = recorder_take (recorder, "repo");
+    g_autofree char *got = om_test_recorder_take (recorder, "repo");
     g_assert_nonnull (strstr (got, "can-redo"));
     g_assert_null (strstr (got, "can-undo"));
     g_assert_nonnull (strstr (got, "undo-label"));
@@ -1075,7 +781,7 @@ test_history_properties (void)
   /* undoing the creation too empties the undo history */
   undo_ok (repo);
   {
-    g_autofree char *got = recorder_take (recorder, "repo");
+    g_autofree char *got = om_test_recorder_take (recorder, "repo");
     g_assert_nonnull (strstr (got, "can-undo"));
     g_assert_null (strstr (got, "can-redo"));
   }
@@ -1086,7 +792,7 @@ test_history_properties (void)
   redo_ok (repo);
   redo_ok (repo);
   {
-    g_autofree char *got = recorder_take (recorder, "repo");
+    g_autofree char *got = om_test_recorder_take (recorder, "repo");
     g_assert_nonnull (strstr (got, "can-undo"));
     g_assert_nonnull (strstr (got, "can-redo"));
   }
@@ -1098,10 +804,10 @@ static void
 test_history_labels_notify (void)
 {
   g_autoptr(OmRepository) repo = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   OmOpportunity *opp;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
   opp = create (repo, "Deal", 3);
   win_ok (opp, 0);
@@ -1109,7 +815,7 @@ test_history_labels_notify (void)
 
   /* same label, nothing to redo before or after */
   win_ok (opp, 1);
-  assert_events (recorder, "repo", "");
+  om_test_assert_events (recorder, "repo", "");
 }
 
 /* Creating and removing */
@@ -1117,20 +823,20 @@ test_history_labels_notify (void)
 static void
 test_create (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
-  g_autoptr(Recorder) recorder = recorder_new (repo);
-  g_autoptr(OmOpportunityData) data = plan_new ("Deal", 3);
+  g_autoptr(OmTestRecorder) recorder = recorder_new (repo);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 3);
   g_autoptr(OmOpportunityData) pristine = om_opportunity_data_copy (data);
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp, *second;
   const OmChange *change;
 
-  set_today (0);
+  om_test_set_today (0);
   opp = om_repository_create_opportunity (repo, data, &error);
   g_assert_no_error (error);
   g_assert_nonnull (opp);
-  assert_events (recorder, "opps", "items-changed(0,0,1)");
+  om_test_assert_events (recorder, "opps", "items-changed(0,0,1)");
   g_assert_cmpuint (n_opportunities (repo), ==, 1);
   g_assert_true (opportunity_at (repo, 0) == opp);
   g_assert_true (om_repository_find (repo, om_opportunity_get_id (opp)) == opp);
@@ -1149,11 +855,11 @@ test_create (void)
         g_assert_cmpint (id, !=, om_stage_get_id (om_opportunity_get_stage (opp, j)));
     }
 
-  change = test_backend_single_change (backend);
+  change = om_test_backend_single_change (backend);
   g_assert_cmpint (change->kind, ==, OM_CHANGE_OPPORTUNITY);
   g_assert_null (change->before);
   g_assert_true (om_opportunity_data_equal (change->after, om_opportunity_get_data (opp), TRUE));
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
   second = om_repository_create_opportunity (repo, data, &error);
   g_assert_no_error (error);
@@ -1169,26 +875,26 @@ test_create (void)
 static void
 test_create_invalid (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
   g_autoptr(Snapshot) snap = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   g_autoptr(OmOpportunityData) data = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_today (0);
+  om_test_set_today (0);
   create (repo, "Other", 1);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
   snap = snapshot_new (repo);
   recorder = recorder_new (repo);
 
-  data = plan_new (" ", 2);
+  data = om_test_plan_new (" ", 2);
   g_assert_null (om_repository_create_opportunity (repo, data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_TITLE);
   g_clear_error (&error);
   g_clear_pointer (&data, om_opportunity_data_free);
 
-  data = plan_new ("Deal", 2);
+  data = om_test_plan_new ("Deal", 2);
   om_opportunity_data_get_stage (data, 1)->probability = 2.0;
   g_assert_null (om_repository_create_opportunity (repo, data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_PROBABILITY);
@@ -1197,12 +903,12 @@ test_create_invalid (void)
   /* a stage won after a pending one */
   om_opportunity_data_get_stage (data, 1)->probability = 0.5;
   om_opportunity_data_get_stage (data, 1)->status = OM_STAGE_STATUS_WON;
-  om_opportunity_data_get_stage (data, 1)->decided_on = day (1);
+  om_opportunity_data_get_stage (data, 1)->decided_on = om_test_day (1);
   g_assert_null (om_repository_create_opportunity (repo, data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_OUT_OF_ORDER);
 
   snapshot_assert_same (snap, repo);
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, NULL, "");
   g_assert_cmpuint (backend->n_attempts, ==, 0);
 }
 
@@ -1214,9 +920,9 @@ test_create_label (void)
   g_autoptr(GPtrArray) created = NULL;
   g_autofree char *import_label = NULL;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
-  g_ptr_array_add (opportunities, plan_new ("Imported", 1));
+  g_ptr_array_add (opportunities, om_test_plan_new ("Imported", 1));
   created = om_repository_import (repo, opportunities, NULL, NULL);
   g_assert_nonnull (created);
   import_label = g_strdup (om_repository_get_undo_label (repo));
@@ -1228,14 +934,14 @@ test_create_label (void)
 static void
 test_load (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
   g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
-  OmOpportunityData *a = plan_new ("Kept A", 1);
-  OmOpportunityData *b = plan_new ("Kept B", 2);
+  OmOpportunityData *a = om_test_plan_new ("Kept A", 1);
+  OmOpportunityData *b = om_test_plan_new ("Kept B", 2);
   OmOpportunity *opp;
 
-  set_today (0);
+  om_test_set_today (0);
   a->id = 5;
   om_opportunity_data_get_stage (a, 0)->id = 40;
   b->id = 9;
@@ -1270,10 +976,10 @@ test_load_in_memory (void)
 {
   g_autoptr(OmRepository) repo = om_repository_new (NULL);
   g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
-  OmOpportunityData *b = plan_new ("Kept B", 2);
+  OmOpportunityData *b = om_test_plan_new ("Kept B", 2);
   OmOpportunity *opp;
 
-  set_today (0);
+  om_test_set_today (0);
   b->id = 9;
   om_opportunity_data_get_stage (b, 0)->id = 41;
   om_opportunity_data_get_stage (b, 1)->id = 17;
@@ -1292,8 +998,8 @@ assert_detached (OmRepository  *repo,
 {
   g_autoptr(OmOpportunityData) before = om_opportunity_data_copy (om_opportunity_get_data (opp));
   g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (before);
-  g_autoptr(OmStageData) stage = stage_new (9);
-  g_autoptr(Recorder) recorder = recorder_new (repo);
+  g_autoptr(OmStageData) stage = om_test_stage_new (9);
+  g_autoptr(OmTestRecorder) recorder = recorder_new (repo);
   g_autoptr(Snapshot) snap = snapshot_new (repo);
   g_autoptr(GError) error = NULL;
   int current = om_opportunity_get_current_stage (opp);
@@ -1331,42 +1037,42 @@ assert_detached (OmRepository  *repo,
 
   g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
   snapshot_assert_same (snap, repo);
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, NULL, "");
 }
 
 static void
 test_remove (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
   g_autoptr(OmOpportunity) opp = NULL;
   g_autoptr(OmOpportunityData) data = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *other, *back;
   const OmChange *change;
   gint64 id;
 
-  set_today (0);
+  om_test_set_today (0);
   opp = g_object_ref (create (repo, "Deal", 3));
   other = create (repo, "Other", 1);
   win_ok (opp, 0);
   id = om_opportunity_get_id (opp);
   data = om_opportunity_data_copy (om_opportunity_get_data (opp));
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
   recorder = recorder_new (repo);
 
   g_assert_true (om_repository_remove_opportunity (repo, opp, &error));
   g_assert_no_error (error);
-  assert_events (recorder, "opps", "items-changed(0,1,0)");
+  om_test_assert_events (recorder, "opps", "items-changed(0,1,0)");
   g_assert_cmpuint (n_opportunities (repo), ==, 1);
   g_assert_true (opportunity_at (repo, 0) == other);
   g_assert_null (om_repository_find (repo, id));
   g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Remove Opportunity");
-  change = test_backend_single_change (backend);
+  change = om_test_backend_single_change (backend);
   g_assert_true (om_opportunity_data_equal (change->before, data, TRUE));
   g_assert_null (change->after);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
   /* what a window still holding it can do with it: nothing */
   assert_detached (repo, opp);
@@ -1380,7 +1086,7 @@ test_remove (void)
   back = om_repository_find (repo, id);
   g_assert_nonnull (back);
   g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (back), data, TRUE));
-  change = test_backend_single_change (backend);
+  change = om_test_backend_single_change (backend);
   g_assert_null (change->before);
   g_assert_true (om_opportunity_data_equal (change->after, data, TRUE));
   /* the old object stays detached; the restored one works */
@@ -1394,7 +1100,7 @@ test_remove_undo_position (void)
   g_autoptr(OmRepository) repo = NULL;
   OmOpportunity *first;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
   first = create (repo, "First", 1);
   create (repo, "Second", 1);
@@ -1407,32 +1113,32 @@ test_remove_undo_position (void)
 static void
 test_undo_create_detaches (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
   g_autoptr(OmOpportunity) opp = NULL;
   g_autoptr(OmOpportunityData) data = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   g_autoptr(GError) error = NULL;
   const OmChange *change;
   OmOpportunity *again;
   gint64 id;
 
-  set_today (0);
+  om_test_set_today (0);
   opp = g_object_ref (create (repo, "Deal", 2));
   id = om_opportunity_get_id (opp);
   data = om_opportunity_data_copy (om_opportunity_get_data (opp));
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
   recorder = recorder_new (repo);
 
   undo_ok (repo);
-  assert_events (recorder, "opps", "items-changed(0,1,0)");
+  om_test_assert_events (recorder, "opps", "items-changed(0,1,0)");
   g_assert_cmpuint (n_opportunities (repo), ==, 0);
   g_assert_null (om_repository_find (repo, id));
   g_assert_false (om_repository_get_can_undo (repo));
-  change = test_backend_single_change (backend);
+  change = om_test_backend_single_change (backend);
   g_assert_true (om_opportunity_data_equal (change->before, data, TRUE));
   g_assert_null (change->after);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
   assert_detached (repo, opp);
   g_assert_false (om_repository_remove_opportunity (repo, opp, &error));
@@ -1454,7 +1160,7 @@ test_detached_dry_run (void)
   g_autoptr(OmOpportunity) opp = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
   opp = g_object_ref (create (repo, "Deal", 2));
   g_assert_true (om_repository_remove_opportunity (repo, opp, NULL));
@@ -1477,7 +1183,7 @@ test_detached_remove (void)
   g_autoptr(GError) error = NULL;
   OmOpportunity *live;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
   stale = g_object_ref (create (repo, "Deal", 2));
   g_assert_true (om_repository_remove_opportunity (repo, stale, NULL));
@@ -1498,7 +1204,7 @@ test_dispose_detaches (void)
   g_autoptr(GError) error = NULL;
   OmRepository *repo;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (NULL);
   opp = g_object_ref (create (repo, "Deal", 2));
   g_object_unref (repo);
@@ -1513,7 +1219,7 @@ test_dispose_detaches (void)
 static void
 test_import_one_step (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
   g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
@@ -1525,15 +1231,15 @@ test_import_one_step (void)
   GPtrArray *changes;
   guint n_opp_changes = 0, n_template_changes = 0;
 
-  set_today (0);
+  om_test_set_today (0);
   create (repo, "Other", 1);
   before = snapshot_new (repo);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *title = g_strdup_printf ("Imported %u", i + 1);
-      OmOpportunityData *data = plan_new (title, i + 1);
+      OmOpportunityData *data = om_test_plan_new (title, i + 1);
 
       /* ids in a document are not ours */
       data->id = 1;
@@ -1543,10 +1249,10 @@ test_import_one_step (void)
     }
   /* history comes along */
   om_opportunity_data_get_stage (g_ptr_array_index (opportunities, 2), 0)->status = OM_STAGE_STATUS_WON;
-  om_opportunity_data_get_stage (g_ptr_array_index (opportunities, 2), 0)->decided_on = day (2);
+  om_opportunity_data_get_stage (g_ptr_array_index (opportunities, 2), 0)->decided_on = om_test_day (2);
   g_ptr_array_add (((OmOpportunityData *) g_ptr_array_index (opportunities, 2))->history,
-                   om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, day (2), "ok"));
-  g_ptr_array_add (template->stages, stage_new (1));
+                   om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (2), "ok"));
+  g_ptr_array_add (template->stages, om_test_stage_new (1));
   g_ptr_array_add (templates, om_template_data_copy (template));
 
   created = om_repository_import (repo, opportunities, templates, &error);
@@ -1583,7 +1289,7 @@ test_import_one_step (void)
     }
   g_assert_cmpuint (n_opp_changes, ==, 3);
   g_assert_cmpuint (n_template_changes, ==, 1);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
   after = snapshot_new (repo);
 
   g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Import");
@@ -1599,24 +1305,24 @@ test_import_one_step (void)
 static void
 test_import_refused (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
   g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
   g_autoptr(GPtrArray) created = NULL;
   g_autoptr(Snapshot) snap = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunityData *bad;
 
-  set_today (0);
+  om_test_set_today (0);
   create (repo, "Other", 1);
   snap = snapshot_new (repo);
   recorder = recorder_new (repo);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
-  g_ptr_array_add (opportunities, plan_new ("Good", 2));
-  bad = plan_new ("Bad", 2);
+  g_ptr_array_add (opportunities, om_test_plan_new ("Good", 2));
+  bad = om_test_plan_new ("Bad", 2);
   g_free (om_opportunity_data_get_stage (bad, 1)->milestone);
   om_opportunity_data_get_stage (bad, 1)->milestone = g_strdup ("");
   g_ptr_array_add (opportunities, bad);
@@ -1635,14 +1341,14 @@ test_import_refused (void)
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_TITLE);
 
   snapshot_assert_same (snap, repo);
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, NULL, "");
   g_assert_cmpuint (backend->n_attempts, ==, 0);
 }
 
 static void
 test_import_replaces_template (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
@@ -1653,10 +1359,10 @@ test_import_replaces_template (void)
   g_autoptr(GError) error = NULL;
   const OmChange *change;
 
-  set_today (0);
-  g_ptr_array_add (first->stages, stage_new (1));
+  om_test_set_today (0);
+  g_ptr_array_add (first->stages, om_test_stage_new (1));
   second = om_template_data_copy (first);
-  g_ptr_array_add (second->stages, stage_new (2));
+  g_ptr_array_add (second->stages, om_test_stage_new (2));
 
   g_ptr_array_add (templates, om_template_data_copy (first));
   created = om_repository_import (repo, none, templates, &error);
@@ -1665,7 +1371,7 @@ test_import_replaces_template (void)
   template = g_list_model_get_item (om_repository_get_templates (repo), 1);
   g_assert_false (om_template_get_builtin (template));
   g_assert_cmpuint (om_template_get_n_stages (template), ==, 1);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
   g_ptr_array_set_size (templates, 0);
   g_ptr_array_add (templates, om_template_data_copy (second));
@@ -1673,7 +1379,7 @@ test_import_replaces_template (void)
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (repo)), ==, 2);
   g_assert_cmpuint (om_template_get_n_stages (template), ==, 2);
-  change = test_backend_single_change (backend);
+  change = om_test_backend_single_change (backend);
   g_assert_cmpint (change->kind, ==, OM_CHANGE_TEMPLATE);
   g_assert_true (om_template_data_equal (change->before, first));
   g_assert_true (om_template_data_equal (change->after, second));
@@ -1691,20 +1397,20 @@ test_import_replaces_template (void)
 static void
 test_backend_no_op (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
   g_autoptr(Snapshot) snap = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   g_autoptr(OmStageData) same = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
-  set_today (0);
+  om_test_set_today (0);
   opp = create (repo, "Deal", 3);
   set_notes (opp, "x");
   snap = snapshot_new (repo);
   recorder = recorder_new (repo);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
   g_assert_true (om_opportunity_move_stage (opp, 1, 1, &error));
   g_assert_no_error (error);
@@ -1715,7 +1421,7 @@ test_backend_no_op (void)
 
   g_assert_cmpuint (backend->n_attempts, ==, 0);
   snapshot_assert_same (snap, repo);
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, NULL, "");
 }
 
 typedef struct
@@ -1766,14 +1472,14 @@ static void
 test_backend_failure (gconstpointer user_data)
 {
   const FailureCase *fc = user_data;
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = NULL;
   g_autoptr(Snapshot) snap = NULL;
-  g_autoptr(Recorder) recorder = NULL;
+  g_autoptr(OmTestRecorder) recorder = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
-  set_today (0);
+  om_test_set_today (0);
   repo = om_repository_new (OM_BACKEND (backend));
   opp = setting_new (repo);
   set_notes (opp, "before the failure");
@@ -1784,21 +1490,21 @@ test_backend_failure (gconstpointer user_data)
     }
   snap = snapshot_new (repo);
   recorder = recorder_new (repo);
-  test_backend_reset (backend);
+  om_test_backend_reset (backend);
 
-  test_backend_set_failing (backend, TRUE);
-  set_today (3);
+  om_test_backend_set_failing (backend, TRUE);
+  om_test_set_today (3);
   g_assert_false (fc->func (repo, opp, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
-  g_assert_cmpstr (error->message, ==, FAILURE_MESSAGE);
+  g_assert_cmpstr (error->message, ==, OM_TEST_BACKEND_FAILURE);
   g_assert_cmpuint (backend->n_attempts, ==, 1);
   g_assert_cmpuint (backend->calls->len, ==, 0);
 
   snapshot_assert_same (snap, repo);
-  assert_events (recorder, NULL, "");
+  om_test_assert_events (recorder, NULL, "");
 
   /* the same history is there to use */
-  test_backend_set_failing (backend, FALSE);
+  om_test_backend_set_failing (backend, FALSE);
   if (fc->func == do_redo)
     {
       redo_ok (repo);
@@ -1819,7 +1525,7 @@ test_backend_failure (gconstpointer user_data)
     {
       g_autoptr(GError) again = NULL;
 
-      test_backend_reset (backend);
+      om_test_backend_reset (backend);
       g_assert_true (fc->func (repo, opp, &again));
       g_assert_no_error (again);
       g_assert_cmpuint (backend->calls->len, ==, 1);
@@ -1831,20 +1537,20 @@ test_backend_failure (gconstpointer user_data)
 static void
 test_backend_failure_create_ids (void)
 {
-  g_autoptr(TestBackend) backend = g_object_new (TEST_TYPE_BACKEND, NULL);
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
   g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
-  g_autoptr(OmOpportunityData) data = plan_new ("Deal", 2);
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 2);
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
-  set_today (0);
-  test_backend_set_failing (backend, TRUE);
+  om_test_set_today (0);
+  om_test_backend_set_failing (backend, TRUE);
   g_assert_null (om_repository_create_opportunity (repo, data, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
   g_assert_cmpuint (n_opportunities (repo), ==, 0);
   g_assert_false (om_repository_get_can_undo (repo));
 
-  test_backend_set_failing (backend, FALSE);
+  om_test_backend_set_failing (backend, FALSE);
   opp = create (repo, "Deal", 2);
   g_assert_cmpint (om_opportunity_get_id (opp), ==, 1);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "om-summary.h"
+#include "om-test-support.h"
 
 /*
  * The summary on A4 and US Letter, portrait and landscape, with the
@@ -13,29 +14,11 @@
  * footer, and no step of the plan is split between two pages.
  */
 
-static char *
-run (const char * const *argv)
-{
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
-  return out;
-}
-
 static OmOpportunityData *
 long_plan (void)
 {
-  OmDate start = 0;
-  OmOpportunityData *data;
+  OmOpportunityData *data = om_opportunity_data_new ("Paper plan", "Paper Client", om_test_date ("2026-01-05"));
 
-  g_assert_true (om_date_parse ("2026-01-05", &start));
-  data = om_opportunity_data_new ("Paper plan", "Paper Client", start);
   for (guint i = 1; i <= 40; i++)
     {
       g_autofree char *activity = g_strdup_printf ("Activity%02u", i);
@@ -64,25 +47,18 @@ test_paper (gconstpointer user_data)
 {
   const Paper *paper = user_data;
   g_autoptr(OmOpportunityData) data = long_plan ();
-  g_autofree char *dir = g_dir_make_tmp ("om-test-paper-XXXXXX", NULL);
+  g_autofree char *dir = om_test_make_dir ("paper");
   g_autofree char *pdf = g_build_filename (dir, "summary.pdf", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *info = NULL;
   g_autofree char *size = NULL;
   OmSummaryPage page = { paper->width, paper->height, paper->margin, paper->margin, paper->margin, paper->margin };
   guint n_pages;
-  const char *pages;
 
   g_assert_true (om_summary_write_pdf (data, &page, pdf, &error));
   g_assert_no_error (error);
 
-  {
-    const char *argv[] = { "pdfinfo", pdf, NULL };
-    info = run (argv);
-  }
-  pages = strstr (info, "Pages:");
-  g_assert_nonnull (pages);
-  n_pages = (guint) g_ascii_strtoull (pages + 6, NULL, 10);
+  n_pages = om_test_pdf_n_pages (pdf, &info);
   g_assert_cmpuint (n_pages, >=, 2);
   size = g_strdup_printf ("Page size:       %g x %g pts", paper->width, paper->height);
   g_assert_nonnull (strstr (info, size));
@@ -95,9 +71,7 @@ test_paper (gconstpointer user_data)
 
       for (guint p = 1; p <= n_pages && !found; p++)
         {
-          g_autofree char *first = g_strdup_printf ("%u", p);
-          const char *argv[] = { "pdftotext", "-f", first, "-l", first, pdf, "-", NULL };
-          g_autofree char *text = run (argv);
+          g_autofree char *text = om_test_pdf_text (pdf, p);
           g_autofree char *footer = g_strdup_printf ("Page %u of %u", p, n_pages);
           const char *table = strstr (text, "No.");
 
@@ -110,8 +84,7 @@ test_paper (gconstpointer user_data)
       g_assert_true (found);
     }
 
-  g_remove (pdf);
-  g_rmdir (dir);
+  om_test_remove_tree (dir);
 }
 
 int

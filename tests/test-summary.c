@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "om-test-support.h"
+
 /*
  * The client-facing summary as the client gets it: written by the real
  * command line with no display, read back with pdftotext.
@@ -21,27 +23,15 @@ static char *db_option;
  * disk that works as root */
 static rlim_t file_size_limit;
 
-static void
-limit_file_size_cb (gpointer data)
-{
-  struct rlimit limit = { file_size_limit, file_size_limit };
-
-  /* a write past the limit fails with EFBIG instead of killing */
-  signal (SIGXFSZ, SIG_IGN);
-  setrlimit (RLIMIT_FSIZE, &limit);
-}
-
 static GSubprocessLauncher *
 launcher_new (void)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                             G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  GSubprocessLauncher *launcher = om_test_cli_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                            G_SUBPROCESS_FLAGS_STDERR_MERGE,
+                                                            "2026-02-01");
 
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_setenv (launcher, "OM_TODAY", "2026-02-01", TRUE);
   if (file_size_limit > 0)
-    g_subprocess_launcher_set_child_setup (launcher, limit_file_size_cb, NULL, NULL);
+    om_test_launcher_restrict (launcher, file_size_limit, FALSE);
   return launcher;
 }
 
@@ -73,7 +63,7 @@ import (const char *json)
   g_assert_true (g_file_set_contents (file, json, -1, NULL));
   option = g_strdup_printf ("--import=%s", file);
   {
-    const char *argv[] = { g_getenv ("OPPMANAGER"), db_option, option, NULL };
+    const char *argv[] = { om_test_oppmanager (), db_option, option, NULL };
     out = run (argv, &status);
   }
   g_assert_cmpint (status, ==, 0);
@@ -88,57 +78,24 @@ summary (gint64 id,
   g_autofree char *pdf_option = g_strdup_printf ("--summary-pdf=%s", pdf);
   g_autofree char *id_option = g_strdup_printf ("--opportunity=%" G_GINT64_FORMAT, id);
   g_autofree char *out = NULL;
-  g_autofree char *info = NULL;
-  const char *pages;
   int status;
 
   {
-    const char *argv[] = { g_getenv ("OPPMANAGER"), db_option, pdf_option, id_option, NULL };
+    const char *argv[] = { om_test_oppmanager (), db_option, pdf_option, id_option, NULL };
     out = run (argv, &status);
   }
   g_assert_cmpstr (out, ==, "");
   g_assert_cmpint (status, ==, 0);
 
-  {
-    const char *argv[] = { "pdfinfo", pdf, NULL };
-    info = run (argv, &status);
-  }
-  g_assert_cmpint (status, ==, 0);
-  pages = strstr (info, "Pages:");
-  g_assert_nonnull (pages);
-  *n_pages = (guint) g_ascii_strtoull (pages + 6, NULL, 10);
+  *n_pages = om_test_pdf_n_pages (pdf, NULL);
 
   {
     const char *argv[] = { "pdffonts", pdf, NULL };
-    g_autofree char *fonts = run (argv, &status);
+    g_autofree char *fonts = om_test_run (argv);
     /* every font is embedded: the "emb" column says yes */
     g_assert_null (strstr (fonts, " no  "));
   }
   return g_steal_pointer (&pdf);
-}
-
-static char *
-page_text (const char *pdf,
-           guint       page)
-{
-  g_autofree char *first = g_strdup_printf ("%u", page);
-  const char *argv[] = { "pdftotext", "-f", first, "-l", first, pdf, "-", NULL };
-  int status;
-  char *text = run (argv, &status);
-
-  g_assert_cmpint (status, ==, 0);
-  return text;
-}
-
-static char *
-all_text (const char *pdf)
-{
-  const char *argv[] = { "pdftotext", pdf, "-", NULL };
-  int status;
-  char *text = run (argv, &status);
-
-  g_assert_cmpint (status, ==, 0);
-  return text;
 }
 
 static void
@@ -158,7 +115,7 @@ test_content (void)
                       "{\"activity\": \"Sign\", \"milestone\": \"Milestone Delta\", \"probability\": 0.9}]}]}");
   guint n_pages;
   g_autofree char *pdf = summary (id, &n_pages);
-  g_autofree char *text = all_text (pdf);
+  g_autofree char *text = om_test_pdf_text (pdf, 0);
   const char *markers[] = { "MARKER-OPP-NOTE", "MARKER-STAGE-NOTE", "MARKER-LOST-REASON", "%", "0.37", "37",
                             "1250000", "weakest", "Weakest", "overdue", "Overdue" };
   const char *milestones[] = { "Milestone Alpha", "Milestone Bravo", "Milestone Charlie", "Milestone Delta" };
@@ -206,7 +163,7 @@ test_long_plan (void)
 
   for (guint page = 1; page <= n_pages; page++)
     {
-      g_autofree char *text = page_text (pdf, page);
+      g_autofree char *text = om_test_pdf_text (pdf, page);
       g_autofree char *footer = g_strdup_printf ("Page %u of %u", page, n_pages);
 
       g_assert_nonnull (strstr (text, footer));
@@ -223,7 +180,7 @@ test_long_plan (void)
 
       for (guint page = 1; page <= n_pages && !found; page++)
         {
-          g_autofree char *text = page_text (pdf, page);
+          g_autofree char *text = om_test_pdf_text (pdf, page);
           const char *table = strstr (text, "No.");
 
           if (table == NULL || strstr (table, activity) == NULL)
@@ -234,6 +191,43 @@ test_long_plan (void)
         }
       g_assert_true (found);
     }
+}
+
+/* A client-facing description that is one 60,000-character word: Pango
+ * wrapping it by word takes time that grows with the square of its
+ * length (21 s here, 106 s for 100,000); wrapped by character it takes
+ * a moment */
+static void
+test_long_word (void)
+{
+  g_autofree char *word = g_strnfill (60000, 'x');
+  g_autofree char *json = g_strdup_printf ("{\"format\": \"oppmanager/1\", \"opportunities\": [{"
+                                           "\"title\": \"Long word\", \"client\": \"Client\","
+                                           "\"start_date\": \"2026-01-05\", \"stages\": ["
+                                           "{\"activity\": \"Step\", \"milestone\": \"Agreed\","
+                                           " \"client_description\": \"%s\"}]}]}", word);
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize n = 0;
+  guint n_pages;
+  gint64 start;
+  gint64 id;
+
+  id = import (json);
+  start = g_get_monotonic_time ();
+  pdf = summary (id, &n_pages);
+  g_test_message ("written in %.3f s", (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+
+  /* the word is printed, in lines of nothing but x (a row taller than
+   * a page is cut at its end: not checked here) */
+  text = om_test_pdf_text (pdf, 0);
+  lines = g_strsplit_set (text, "\n\f", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0' && strspn (lines[i], "x") == strlen (lines[i]))
+      n += strlen (lines[i]);
+  g_assert_cmpuint (n, >=, 1000);
 }
 
 static void
@@ -258,13 +252,13 @@ test_agreement_block (void)
   guint n;
 
   pending_pdf = summary (import (pending_json), &n);
-  pending_text = all_text (pending_pdf);
+  pending_text = om_test_pdf_text (pending_pdf, 0);
   g_assert_nonnull (strstr (pending_text, "Agreement to the process"));
   g_assert_nonnull (strstr (pending_text, "Signature"));
 
   {
     g_autofree char *won_pdf = summary (import (won_json), &n);
-    won_text = all_text (won_pdf);
+    won_text = om_test_pdf_text (won_pdf, 0);
   }
   g_assert_null (strstr (won_text, "Agreement to the process"));
   g_assert_null (strstr (won_text, "Signature"));
@@ -295,28 +289,11 @@ summary_option (gint64 id)
 }
 
 /* The names in the test's folder, sorted, separated by spaces */
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 static char *
 list_dir (void)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    /* what a killed process leaves of SQLite is its business */
-    if (!g_str_has_prefix (name, "summary.db-"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
+  /* what a killed process leaves of SQLite is its business */
+  return om_test_list_dir (dir, "summary.db-");
 }
 
 /* Each step is on exactly one page, in plan order, under the table's
@@ -334,7 +311,7 @@ test_pages_hold_every_step_once (void)
   g_assert_cmpuint (n_pages, >=, 10);
   for (guint page = 1; page <= n_pages; page++)
     {
-      g_autofree char *text = page_text (pdf, page);
+      g_autofree char *text = om_test_pdf_text (pdf, page);
       g_autofree char *footer = g_strdup_printf ("Page %u of %u", page, n_pages);
       /* the table, under its header (the timeline above names steps too) */
       const char *at = strstr (text, "Step and what we will have agreed");
@@ -365,7 +342,7 @@ test_numbers_stay_whole (void)
   gint64 id = import_plan (n);
   guint n_pages;
   g_autofree char *pdf = summary (id, &n_pages);
-  g_autofree char *text = all_text (pdf);
+  g_autofree char *text = om_test_pdf_text (pdf, 0);
   g_auto(GStrv) words = g_strsplit_set (text, " \n\f\t", -1);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -396,7 +373,7 @@ test_write_through_symlink (void)
 
   g_assert_cmpint (symlink ("real.pdf", link), ==, 0);
   {
-    const char *argv[] = { g_getenv ("OPPMANAGER"), db_option, pdf_option, id_option, NULL };
+    const char *argv[] = { om_test_oppmanager (), db_option, pdf_option, id_option, NULL };
     out = run (argv, &status);
   }
   g_assert_cmpstr (out, ==, "");
@@ -432,7 +409,7 @@ test_failure_keeps_old (void)
   /* room for SQLite's shared memory, not for the summary */
   file_size_limit = 40000;
   {
-    const char *argv[] = { g_getenv ("OPPMANAGER"), db_option, pdf_option, id_option, NULL };
+    const char *argv[] = { om_test_oppmanager (), db_option, pdf_option, id_option, NULL };
     out = run (argv, &status);
   }
   file_size_limit = 0;
@@ -490,7 +467,7 @@ test_interrupted_keeps_old (void)
   before = list_dir ();
 
   {
-    const char *argv[] = { g_getenv ("OPPMANAGER"), db_option, pdf_option, id_option, NULL };
+    const char *argv[] = { om_test_oppmanager (), db_option, pdf_option, id_option, NULL };
     process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   }
   g_assert_no_error (error);
@@ -526,12 +503,13 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  dir = g_dir_make_tmp ("om-test-summary-XXXXXX", NULL);
+  dir = om_test_make_dir ("summary");
   db = g_build_filename (dir, "summary.db", NULL);
   db_option = g_strdup_printf ("--database=%s", db);
 
   g_test_add_func ("/summary/content", test_content);
   g_test_add_func ("/summary/long-plan", test_long_plan);
+  g_test_add_func ("/summary/long-word", test_long_word);
   g_test_add_func ("/summary/agreement-block", test_agreement_block);
   g_test_add_func ("/summary/pages-hold-every-step-once", test_pages_hold_every_step_once);
   g_test_add_func ("/summary/numbers-stay-whole", test_numbers_stay_whole);
@@ -540,15 +518,7 @@ main (int   argc,
   g_test_add_func ("/summary/interrupted-keeps-old", test_interrupted_keeps_old);
   status = g_test_run ();
 
-  {
-    const char *names[] = { "summary.db", "summary.db-wal", "summary.db-shm", "summary.pdf", "in.json" };
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        g_autofree char *file = g_build_filename (dir, names[i], NULL);
-        g_remove (file);
-      }
-    g_rmdir (dir);
-  }
+  om_test_remove_tree (dir);
   g_free (dir);
   g_free (db_option);
   return status;

@@ -5,7 +5,7 @@
 
 #include "om-timeline-layout.h"
 #include "om-stage-widget.h"
-#include "om-text-wrap.h"
+#include "om-test-support.h"
 
 /*
  * Where the timeline puts things, for given plans and zooms: in order,
@@ -15,19 +15,11 @@
 
 static PangoContext *context;
 
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
-
 static OmOpportunityData *
 random_plan (guint n_stages,
              guint n_won)
 {
-  OmOpportunityData *data = om_opportunity_data_new ("Plan", "Client", date ("2026-01-01"));
+  OmOpportunityData *data = om_opportunity_data_new ("Plan", "Client", om_test_date ("2026-01-01"));
   OmDate on = data->start_date;
 
   for (guint i = 0; i < n_stages; i++)
@@ -108,19 +100,19 @@ static void
 test_recommended (void)
 {
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-05"));
   g_autoptr(OmTimelineLayout) layout = NULL;
   const OmTimelineStage *first, *last;
 
-  layout = om_timeline_layout_new (data, date ("2026-01-20"), 8.0, context);
+  layout = om_timeline_layout_new (data, om_test_date ("2026-01-20"), 8.0, context);
   assert_well_laid_out (data, layout);
 
   /* at 8 px a day the milestones are where their dates are */
   first = &g_array_index (layout->stages, OmTimelineStage, 0);
   last = &g_array_index (layout->stages, OmTimelineStage, 5);
-  g_assert_cmpfloat_with_epsilon (first->milestone_x, om_timeline_layout_date_x (layout, date ("2026-01-12")), 1e-9);
+  g_assert_cmpfloat_with_epsilon (first->milestone_x, om_timeline_layout_date_x (layout, om_test_date ("2026-01-12")), 1e-9);
   g_assert_cmpfloat_with_epsilon (last->milestone_x - first->milestone_x, (86 - 7) * 8.0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (first->bar_x0, om_timeline_layout_date_x (layout, date ("2026-01-05")), 1e-9);
+  g_assert_cmpfloat_with_epsilon (first->bar_x0, om_timeline_layout_date_x (layout, om_test_date ("2026-01-05")), 1e-9);
   g_assert_true (first->current);
   g_assert_false (g_array_index (layout->stages, OmTimelineStage, 1).current);
   /* stage 3 (0.6) is the weakest link */
@@ -132,27 +124,27 @@ static void
 test_today_line (void)
 {
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
-  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, date ("2026-02-10"), 5.0, context);
-  g_autoptr(OmTimelineLayout) far = om_timeline_layout_new (data, date ("2030-06-01"), 5.0, context);
-  g_autoptr(OmTimelineLayout) before = om_timeline_layout_new (data, date ("2025-12-20"), 5.0, context);
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-05"));
+  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, om_test_date ("2026-02-10"), 5.0, context);
+  g_autoptr(OmTimelineLayout) far = om_timeline_layout_new (data, om_test_date ("2030-06-01"), 5.0, context);
+  g_autoptr(OmTimelineLayout) before = om_timeline_layout_new (data, om_test_date ("2025-12-20"), 5.0, context);
 
   /* where the date says: the margin plus its days from the first date */
   g_assert_cmpfloat_with_epsilon (layout->today_x,
-                                  OM_TIMELINE_MARGIN + (date ("2026-02-10") - layout->first_date) * 5.0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (layout->today_x, om_timeline_layout_date_x (layout, date ("2026-02-10")), 1e-9);
+                                  OM_TIMELINE_MARGIN + (om_test_date ("2026-02-10") - layout->first_date) * 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (layout->today_x, om_timeline_layout_date_x (layout, om_test_date ("2026-02-10")), 1e-9);
   /* years away, it is not drawn and does not stretch the axis */
   g_assert_cmpfloat (far->today_x, <, 0);
-  g_assert_cmpuint (far->last_date, <, date ("2026-06-01"));
+  g_assert_cmpuint (far->last_date, <, om_test_date ("2026-06-01"));
   /* just before the start, the axis reaches back to show it */
   g_assert_cmpfloat (before->today_x, >=, 0);
-  g_assert_cmpuint (before->first_date, <=, date ("2025-12-20"));
+  g_assert_cmpuint (before->first_date, <=, om_test_date ("2025-12-20"));
 }
 
 static void
 test_zero_day_stages (void)
 {
-  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Plan", "Client", date ("2026-01-01"));
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Plan", "Client", om_test_date ("2026-01-01"));
   g_autoptr(OmTimelineLayout) layout = NULL;
 
   for (guint i = 0; i < 5; i++)
@@ -161,7 +153,7 @@ test_zero_day_stages (void)
       stage->duration_days = 0;
       g_ptr_array_add (data->stages, stage);
     }
-  layout = om_timeline_layout_new (data, date ("2026-01-01"), 10.0, context);
+  layout = om_timeline_layout_new (data, om_test_date ("2026-01-01"), 10.0, context);
   assert_well_laid_out (data, layout);
   /* five milestones on one day are five distinct diamonds */
   for (guint i = 1; i < 5; i++)
@@ -179,7 +171,7 @@ test_random_plans (void)
       guint n = (guint) g_test_rand_int_range (1, 201);
       g_autoptr(OmOpportunityData) data = random_plan (n, (guint) g_test_rand_int_range (0, (int) n));
       double zoom = zooms[g_test_rand_int_range (0, G_N_ELEMENTS (zooms))];
-      g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, date ("2026-02-01"), zoom, context);
+      g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, om_test_date ("2026-02-01"), zoom, context);
 
       assert_well_laid_out (data, layout);
     }
@@ -189,8 +181,8 @@ static void
 test_hit_testing (void)
 {
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
-  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, date ("2026-01-05"), 8.0, context);
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-05"));
+  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, om_test_date ("2026-01-05"), 8.0, context);
 
   for (guint i = 0; i < layout->stages->len; i++)
     {
@@ -209,9 +201,9 @@ static void
 test_fit (void)
 {
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
-  double ppd = om_timeline_layout_fit_px_per_day (data, date ("2026-01-05"), 1000);
-  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, date ("2026-01-05"), ppd, context);
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-05"));
+  double ppd = om_timeline_layout_fit_px_per_day (data, om_test_date ("2026-01-05"), 1000);
+  g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (data, om_test_date ("2026-01-05"), ppd, context);
 
   g_assert_cmpfloat (layout->width, <=, 1000 + 1);
   g_assert_cmpfloat (layout->width, >, 700);
@@ -221,15 +213,15 @@ static void
 test_zoom_is_capped (void)
 {
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
-  g_autoptr(OmOpportunityData) usual = om_template_data_instantiate (tpl, "Plan", "Client", date ("2026-01-05"));
-  g_autoptr(OmOpportunityData) centuries = om_opportunity_data_new ("Plan", "Client", date ("1000-01-01"));
+  g_autoptr(OmOpportunityData) usual = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) centuries = om_opportunity_data_new ("Plan", "Client", om_test_date ("1000-01-01"));
   OmStageData *stage = om_stage_data_new ("Build a cathedral", "Client consecrates it");
   const double zooms[] = { 0.25, 8, 120 };
 
   /* a usual plan zooms from a quarter of a pixel to 120 pixels a day */
-  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, date ("2026-01-05"), 120), ==, 120);
-  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, date ("2026-01-05"), 0.25), ==, 0.25);
-  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, date ("2026-01-05"), 1000), ==, 120);
+  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, om_test_date ("2026-01-05"), 120), ==, 120);
+  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, om_test_date ("2026-01-05"), 0.25), ==, 0.25);
+  g_assert_cmpfloat (om_timeline_layout_clamp_px_per_day (usual, om_test_date ("2026-01-05"), 1000), ==, 120);
 
   /* one of eight centuries never spans more than the widest extent, not
    * even at the least zoom */
@@ -237,13 +229,13 @@ test_zoom_is_capped (void)
   g_ptr_array_add (centuries->stages, stage);
   for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
     {
-      g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (centuries, date ("2026-01-05"), zooms[i], context);
+      g_autoptr(OmTimelineLayout) layout = om_timeline_layout_new (centuries, om_test_date ("2026-01-05"), zooms[i], context);
 
       g_assert_cmpfloat (layout->px_per_day, >, 0);
       g_assert_cmpfloat (layout->px_per_day * (layout->last_date - layout->first_date), <=, OM_TIMELINE_MAX_EXTENT + 1e-6);
       g_assert_cmpfloat (layout->width, <=, OM_TIMELINE_MAX_EXTENT + 2 * OM_TIMELINE_MARGIN + OM_TIMELINE_LABEL_MAX);
       g_assert_cmpfloat (layout->px_per_day, ==,
-                         om_timeline_layout_clamp_px_per_day (centuries, date ("2026-01-05"), zooms[i]));
+                         om_timeline_layout_clamp_px_per_day (centuries, om_test_date ("2026-01-05"), zooms[i]));
       assert_well_laid_out (centuries, layout);
     }
 }
@@ -253,15 +245,16 @@ test_zoom_is_capped (void)
 static void
 test_texts_are_excerpts (void)
 {
-  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Plan", "Client", date ("2026-01-05"));
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("Plan", "Client", om_test_date ("2026-01-05"));
   g_autofree char *word = g_strnfill (100000, 'x');
   g_autofree char *lines = g_strconcat ("first line\nsecond line\x1b[31m", word, NULL);
   g_autoptr(OmTimelineLayout) layout = NULL;
   OmStageData *stage = om_stage_data_new (word, lines);
 
+  g_free (stage->owner);
   stage->owner = g_strdup (lines);
   g_ptr_array_add (data->stages, stage);
-  layout = om_timeline_layout_new (data, date ("2026-01-05"), 8.0, context);
+  layout = om_timeline_layout_new (data, om_test_date ("2026-01-05"), 8.0, context);
 
   for (guint i = 0; i < layout->stages->len; i++)
     {
@@ -280,22 +273,6 @@ test_texts_are_excerpts (void)
       g_assert_true (g_str_has_prefix (s->milestone, "first line"));
       g_assert_cmpfloat (s->label_width, <=, OM_TIMELINE_LABEL_MAX);
     }
-}
-
-/* One long run without a space is wrapped by character (linear), any
- * other text by word first */
-static void
-test_wrap_mode (void)
-{
-  g_autofree char *run = g_strnfill (OM_TEXT_WRAP_LONG_RUN + 1, 'x');
-  g_autofree char *words = g_strnfill (10 * OM_TEXT_WRAP_LONG_RUN, 'x');
-
-  for (gsize i = OM_TEXT_WRAP_LONG_RUN / 2; i < 10 * OM_TEXT_WRAP_LONG_RUN; i += OM_TEXT_WRAP_LONG_RUN / 2)
-    words[i] = ' ';
-  g_assert_cmpint (om_text_wrap_mode (NULL), ==, PANGO_WRAP_WORD_CHAR);
-  g_assert_cmpint (om_text_wrap_mode ("A plain sentence."), ==, PANGO_WRAP_WORD_CHAR);
-  g_assert_cmpint (om_text_wrap_mode (words), ==, PANGO_WRAP_WORD_CHAR);
-  g_assert_cmpint (om_text_wrap_mode (run), ==, PANGO_WRAP_CHAR);
 }
 
 int
@@ -317,7 +294,6 @@ main (int   argc,
   g_test_add_func ("/timeline-layout/fit", test_fit);
   g_test_add_func ("/timeline-layout/zoom-is-capped", test_zoom_is_capped);
   g_test_add_func ("/timeline-layout/texts-are-excerpts", test_texts_are_excerpts);
-  g_test_add_func ("/timeline-layout/wrap-mode", test_wrap_mode);
   status = g_test_run ();
 
   g_object_unref (context);

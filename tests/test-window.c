@@ -8,41 +8,15 @@
 #include <gtk/gtk.h>
 #include <unistd.h>
 
-#include "om-database.h"
 #include "om-stage-editor.h"
-#include "om-test-support.h"
-#include "om-window.h"
+#include "om-test-window.h"
 
 /*
  * The window on a test database, driven through its actions as the
  * keyboard and the buttons drive it, checked on screen and on disk.
  */
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  OmRepository *repository;
-  OmWindow     *window;
-  gint64        id;
-} Fixture;
-
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
-
-static void
-iterate (void)
-{
-  /* let the window lay out and draw */
-  for (guint i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
+typedef OmTestWindow Fixture;
 
 static gboolean
 quit_cb (gpointer data)
@@ -73,61 +47,29 @@ fixture_set_up (Fixture       *f,
   g_autoptr(OmOpportunityData) other = NULL;
   OmOpportunity *opp;
 
-  om_date_set_today (date ("2026-01-10"));
-  f->dir = g_dir_make_tmp ("om-test-window-XXXXXX", NULL);
-  f->path = g_build_filename (f->dir, "window.db", NULL);
-  f->repository = om_database_open_repository (f->path, &error);
-  g_assert_no_error (error);
-
-  other = om_opportunity_data_new ("Another sale", "Other client", date ("2026-01-01"));
+  om_test_window_set_up (f, "window", "2026-01-10");
+  other = om_opportunity_data_new ("Another sale", "Other client", om_test_date ("2026-01-01"));
   g_assert_nonnull (om_repository_create_opportunity (f->repository, other, &error));
-  plan = om_template_data_instantiate (tpl, "Fleet renewal", "Nordic Ferries", date ("2026-01-05"));
+  plan = om_template_data_instantiate (tpl, "Fleet renewal", "Nordic Ferries", om_test_date ("2026-01-05"));
   opp = om_repository_create_opportunity (f->repository, plan, &error);
   g_assert_no_error (error);
   f->id = om_opportunity_get_id (opp);
 
-  f->window = om_window_new (NULL, f->repository, NULL);
-  gtk_window_present (GTK_WINDOW (f->window));
-  iterate ();
+  om_test_window_present (f, -1, -1);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *names[] = { "window.db", "window.db-wal", "window.db-shm" };
-
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
-  g_clear_object (&f->repository);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *file = g_build_filename (f->dir, names[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  om_test_window_tear_down (f);
 }
 
 /* What another program reading the file would see */
 static OmOpportunityData *
 on_disk (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OmDatabase) db = om_database_open (f->path, &error);
-  g_autoptr(GPtrArray) opportunities = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (om_database_load (db, &opportunities, &templates, &error));
-  for (guint i = 0; i < opportunities->len; i++)
-    {
-      OmOpportunityData *data = g_ptr_array_index (opportunities, i);
-      if (data->id == f->id)
-        return om_opportunity_data_copy (data);
-    }
-  g_assert_not_reached ();
+  return om_test_database_get (f->path, f->id);
 }
 
 static GtkWidget *
@@ -173,7 +115,7 @@ test_select_shows_stages (Fixture       *f,
   OmOpportunity *opp = om_repository_find (f->repository, f->id);
 
   g_assert_true (om_window_select_opportunity (f->window, f->id));
-  iterate ();
+  om_test_flush_events ();
   g_assert_true (om_opportunity_view_get_opportunity (view) == opp);
   g_assert_true (om_timeline_get_opportunity (timeline) == opp);
   for (guint i = 0; i < 6; i++)
@@ -200,22 +142,22 @@ test_mark_won_and_undo (Fixture       *f,
   g_autofree char *sidebar = NULL;
 
   g_assert_true (om_window_select_opportunity (f->window, f->id));
-  iterate ();
+  om_test_flush_events ();
   win_button = find_button (editor, "win.stage-win");
   g_assert_nonnull (win_button);
 
   /* a later stage cannot be won first: the button says why */
   om_opportunity_view_select_stage (view, 2);
-  iterate ();
+  om_test_flush_events ();
   g_assert_false (gtk_widget_is_sensitive (win_button));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (win_button), "Initial appointment"));
 
   /* the current one can */
   om_opportunity_view_select_stage (view, 0);
-  iterate ();
+  om_test_flush_events ();
   g_assert_true (gtk_widget_is_sensitive (win_button));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
-  iterate ();
+  om_test_flush_events ();
 
   g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 1);
   g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 1);
@@ -234,7 +176,7 @@ test_mark_won_and_undo (Fixture       *f,
 
   /* undo puts the database back */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
-  iterate ();
+  om_test_flush_events ();
   g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 0);
   disk = on_disk (f);
   g_assert_cmpint (((OmStageData *) g_ptr_array_index (disk->stages, 0))->status, ==, OM_STAGE_STATUS_PENDING);
@@ -251,18 +193,18 @@ test_refused_edit_is_explained (Fixture       *f,
   g_autoptr(OmOpportunityData) before = NULL;
 
   g_assert_true (om_window_select_opportunity (f->window, f->id));
-  iterate ();
+  om_test_flush_events ();
   before = om_opportunity_data_copy (om_opportunity_get_data (opp));
 
   /* removing is refused once the stage is won */
   g_assert_true (om_opportunity_win_stage (opp, 0, NULL, NULL));
   om_opportunity_view_select_stage (view, 0);
-  iterate ();
+  om_test_flush_events ();
   g_assert_false (gtk_widget_is_sensitive (find_button (om_opportunity_view_get_editor (view), "win.stage-remove")));
 
   /* the move is insensitive, and says why */
   om_opportunity_view_select_stage (view, 1);
-  iterate ();
+  om_test_flush_events ();
   g_assert_false (gtk_widget_is_sensitive (find_button (om_opportunity_view_get_editor (view), "win.stage-move-earlier")));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (find_button (om_opportunity_view_get_editor (view),
                                                                       "win.stage-move-earlier")), "won"));
@@ -270,7 +212,7 @@ test_refused_edit_is_explained (Fixture       *f,
 
   /* Alt+Left all the same: the refusal reaches the window, not the terminal */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.move-earlier-key", NULL));
-  iterate ();
+  om_test_flush_events ();
   g_assert_nonnull (om_window_get_banner_message (f->window));
   g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "won"));
   g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 1)), ==, "Process meeting");
@@ -286,16 +228,16 @@ test_new_opportunity (Fixture       *f,
 
   g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-opportunity", NULL));
-  iterate ();
+  om_test_flush_events ();
   g_assert_cmpuint (g_list_model_get_n_items (opportunities), ==, 3);
   opp = om_opportunity_view_get_opportunity (view);
   g_assert_nonnull (opp);
   /* from the recommended process, starting today */
   g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
-  g_assert_cmpuint (om_opportunity_get_start_date (opp), ==, date ("2026-01-10"));
+  g_assert_cmpuint (om_opportunity_get_start_date (opp), ==, om_test_date ("2026-01-10"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-empty-opportunity", NULL));
-  iterate ();
+  om_test_flush_events ();
   g_assert_cmpuint (om_opportunity_get_n_stages (om_opportunity_view_get_opportunity (view)), ==, 0);
 }
 
@@ -315,9 +257,9 @@ test_undo_shows_what_it_changes (Fixture       *f,
 
   /* looking at another opportunity, undo brings the changed one into view */
   g_assert_true (om_window_select_opportunity (f->window, f->id));
-  iterate ();
+  om_test_flush_events ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
-  iterate ();
+  om_test_flush_events ();
   g_assert_cmpstr (om_opportunity_get_coordinator (other), ==, "");
   g_assert_true (om_opportunity_view_get_opportunity (view) == other);
   g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "Undone"));
@@ -331,39 +273,26 @@ test_selection_follows_stage (Fixture       *f,
   OmOpportunity *opp = om_repository_find (f->repository, f->id);
 
   g_assert_true (om_window_select_opportunity (f->window, f->id));
-  iterate ();
+  om_test_flush_events ();
   om_opportunity_view_select_stage (view, 3);
-  iterate ();
+  om_test_flush_events ();
 
   /* moved, by whoever: the selection goes with the stage */
   g_assert_true (om_opportunity_move_stage (opp, 3, 5, NULL));
-  iterate ();
+  om_test_flush_events ();
   g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 5);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
-  iterate ();
+  om_test_flush_events ();
   g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 3);
   g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 3)), ==, "Feasibility Study");
 }
 
 /* Real keys */
 
-/* Gives the window the X keyboard focus, so that xdotool's keys reach it
- * as a person's would; FALSE (and the test skipped) without a display
- * that xdotool can drive. */
 static gboolean
 take_keyboard (Fixture *f)
 {
-  if (!om_test_can_drive_x ())
-    {
-      g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
-      return FALSE;
-    }
-  gtk_window_set_title (GTK_WINDOW (f->window), "om-test-window");
-  om_test_iterate_for (300);
-  g_free (om_test_xdotool ("search", "--sync", "--name", "^om-test-window$", "windowraise", NULL));
-  g_free (om_test_xdotool ("search", "--sync", "--name", "^om-test-window$", "windowfocus", "--sync", NULL));
-  om_test_iterate_for (300);
-  return TRUE;
+  return om_test_window_take_keyboard (f, "om-test-window");
 }
 
 /* One key or chord, xdotool's way ("ctrl+z", "Tab", "Escape") */
@@ -517,7 +446,7 @@ activate (Fixture    *f,
           const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
-  iterate ();
+  om_test_flush_events ();
 }
 
 /* A new opportunity, its title and client committed, then Undo three
@@ -540,7 +469,7 @@ test_buttons_new_then_undo_three_times (Fixture       *f,
   g_free (edited->client);
   edited->client = g_strdup ("Port of Ghent");
   g_assert_true (om_opportunity_edit (opp, edited, NULL));
-  iterate ();
+  om_test_flush_events ();
 
   activate (f, "win.undo");
   activate (f, "win.undo");
@@ -564,7 +493,7 @@ test_buttons_remove_undo_redo (Fixture       *f,
                                gconstpointer  data)
 {
   g_assert_true (om_window_select_opportunity (f->window, f->id));
-  iterate ();
+  om_test_flush_events ();
   for (guint i = 0; i < 3; i++)
     {
       activate (f, "win.remove-opportunity");
@@ -850,9 +779,9 @@ test_undo_removes_edited_stage (Fixture       *f,
   OmStageEditor *editor = OM_STAGE_EDITOR (om_opportunity_view_get_editor (view));
 
   g_assert_true (om_window_select_opportunity (f->window, f->id));
-  iterate ();
+  om_test_flush_events ();
   om_opportunity_view_select_stage (view, 5);
-  iterate ();
+  om_test_flush_events ();
   activate (f, "win.stage-add-after");
   g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
   g_assert_cmpint (om_stage_editor_get_position (editor), ==, 6);
@@ -867,13 +796,13 @@ test_undo_removes_edited_stage (Fixture       *f,
 
   /* a stage in the middle, on show, removed and brought back */
   om_opportunity_view_select_stage (view, 3);
-  iterate ();
+  om_test_flush_events ();
   activate (f, "win.stage-remove");
   g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
   activate (f, "win.undo");
   g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 7);
   om_opportunity_view_select_stage (view, 3);
-  iterate ();
+  om_test_flush_events ();
   activate (f, "win.redo");
   g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ACTIVITY_ENTRY (f))), ==,
@@ -886,7 +815,7 @@ test_undo_removes_edited_stage (Fixture       *f,
   activate (f, "win.undo");
   g_assert_cmpint (om_opportunity_get_id (shown (f)), ==, f->id);
   om_opportunity_view_select_stage (view, 2);
-  iterate ();
+  om_test_flush_events ();
   activate (f, "win.redo");
   g_assert_null (om_repository_find (f->repository, f->id));
   shown (f);
@@ -901,7 +830,7 @@ test_shortcuts_window (void)
 
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
   gtk_window_present (GTK_WINDOW (overlay));
-  iterate ();
+  om_test_flush_events ();
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
@@ -910,7 +839,7 @@ test_shortcuts_window (void)
 static void
 test_open_error_not_damage (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("om-test-window-XXXXXX", NULL);
+  g_autofree char *dir = om_test_make_dir ("window");
   g_autoptr(GError) error = NULL;
   g_autoptr(OmRepository) repository = om_database_open_repository (dir, &error);
   g_autofree char *text = NULL;
@@ -923,8 +852,8 @@ test_open_error_not_damage (void)
   g_assert_nonnull (strstr (text, error->message));
   g_assert_null (strstr (text, "backup"));
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
-  g_rmdir (dir);
+  om_test_flush_events ();
+  om_test_remove_tree (dir);
 }
 
 /* A colleague's file, or a backup on a read-only disk: shown, said to be
@@ -957,7 +886,7 @@ test_read_only (void)
       g_assert_no_error (error);
       window = om_window_new (NULL, repository, NULL);
       gtk_window_present (GTK_WINDOW (window));
-      iterate ();
+      om_test_flush_events ();
 
       g_assert_nonnull (om_window_get_read_only_message (window));
       g_assert_nonnull (strstr (om_window_get_read_only_message (window), "is read-only"));
@@ -968,7 +897,7 @@ test_read_only (void)
       opp = om_repository_find (repository, 1);
       g_assert_true (om_window_select_opportunity (window, 1));
       om_opportunity_view_select_stage (om_window_get_view (window), 0);
-      iterate ();
+      om_test_flush_events ();
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stage-win", NULL));
       wait_frames (500);
       g_assert_nonnull (om_window_get_banner_message (window));
@@ -977,7 +906,7 @@ test_read_only (void)
       g_assert_false (om_repository_get_can_undo (repository));
 
       gtk_window_destroy (GTK_WINDOW (window));
-      iterate ();
+      om_test_flush_events ();
       return;
     }
 
@@ -988,7 +917,7 @@ test_read_only (void)
     g_autoptr(OmRepository) repository = om_database_open_repository (path, &error);
     g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
     g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Fleet renewal", "Nordic Ferries",
-                                                                       date ("2026-01-05"));
+                                                                       om_test_date ("2026-01-05"));
 
     g_assert_no_error (error);
     g_assert_nonnull (om_repository_create_opportunity (repository, plan, &error));

@@ -341,8 +341,11 @@ append_escaped_char (GString  *out,
       break;
     default:
       /* C0, DEL, C1 and the Unicode line and paragraph separators: each
-       * could start a new line or a terminal escape sequence */
-      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029)
+       * could start a new line or a terminal escape sequence; the
+       * bidirectional embeddings, overrides and isolates could make the
+       * rest of the line read in another order than it is */
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029 ||
+          (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
         {
           if (c <= 0xff)
             g_string_append_printf (out, "\\x%02x", c);
@@ -429,4 +432,29 @@ om_text_excerpt (const char *text)
       return longer;
     }
   return excerpt;
+}
+
+/**
+ * om_text_has_long_word:
+ * @text: a text shown in full, possibly huge
+ *
+ * Whether @text holds a run of more than %OM_TEXT_LONG_WORD_CHARS
+ * characters without white space. Pango wraps such a run by word (and
+ * then by character) in time that grows with the square of its length:
+ * a description that is one 100,000-character word took minutes to lay
+ * out. A text that has one is wrapped by character instead.
+ */
+gboolean
+om_text_has_long_word (const char *text)
+{
+  gsize run = 0;
+
+  for (const char *p = text ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_unichar_isspace (g_utf8_get_char (p)))
+        run = 0;
+      else if (++run > OM_TEXT_LONG_WORD_CHARS)
+        return TRUE;
+    }
+  return FALSE;
 }

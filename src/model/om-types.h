@@ -106,4 +106,10 @@ gboolean     om_str_is_blank                  (const char         *str);
 char        *om_text_escape_line              (const char         *text);
 char        *om_text_excerpt                  (const char         *text);
 
+/* The longest run of characters without white space that a text shown
+ * in full is still wrapped by word for */
+#define OM_TEXT_LONG_WORD_CHARS 500
+
+gboolean     om_text_has_long_word            (const char         *text);
+
 G_END_DECLS

@@ -167,18 +167,32 @@ add_warning_row (OmOpportunityView *self,
   gtk_list_box_append (self->warnings_list, list_row);
 }
 
-/* "Stages 1, 2 and 5" */
+/* How many stage numbers a warning about several stages names: past it,
+ * it names the first ones and counts the rest, so that a plan of
+ * thousands of stages still gets a warning of one or two lines */
+#define MAX_LISTED_STAGES 10
+
+/* "Stages 1, 2 and 5", or "Stages 1, 2, … 9 and 1991 more" */
 static char *
 stage_list (GArray *stages)
 {
   GString *text = g_string_new (NULL);
+  guint listed = stages->len > MAX_LISTED_STAGES ? MAX_LISTED_STAGES - 1 : stages->len;
 
-  for (guint i = 0; i < stages->len; i++)
+  for (guint i = 0; i < listed; i++)
     {
       if (i > 0)
         /* Translators: between the numbers of a list of stages, and before the last */
         g_string_append (text, i + 1 == stages->len ? _(" and ") : _(", "));
       g_string_append_printf (text, "%d", g_array_index (stages, int, i) + 1);
+    }
+  if (listed < stages->len)
+    {
+      guint rest = stages->len - listed;
+
+      /* Translators: ends a list of stages too long to name in full,
+       * e.g. "1, 2, 3 and 1997 more" */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " and %u more", " and %u more", rest), rest);
     }
   return g_string_free (text, FALSE);
 }
@@ -537,6 +551,13 @@ om_opportunity_view_init (OmOpportunityView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   om_accessible_name_buttons_by_label (GTK_WIDGET (self));
+
+  /* the summary's flow box only lays out, so that it fits a small window:
+   * Tab goes to the values, not to the boxes around them */
+  for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_ancestor (GTK_WIDGET (self->status_label), GTK_TYPE_FLOW_BOX));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 
   watch_entry (self, self->title_entry);
   watch_entry (self, self->client_entry);

@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "om-stage-editor.h"
-#include "om-text-wrap.h"
 
 /**
  * OmStageEditor:
@@ -188,11 +187,11 @@ text_field_set (OmStageEditor *self,
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
 
+      /* a huge word is wrapped by character: by word it takes minutes */
+      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (widget),
+                                   om_text_has_long_word (text) ? GTK_WRAP_CHAR : GTK_WRAP_WORD_CHAR);
       /* an irreversible action also forgets the history before it */
       gtk_text_buffer_begin_irreversible_action (buffer);
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (widget),
-                                   om_text_wrap_mode (text) == PANGO_WRAP_CHAR ? GTK_WRAP_CHAR
-                                                                                : GTK_WRAP_WORD_CHAR);
       gtk_text_buffer_set_text (buffer, text, -1);
       gtk_text_buffer_end_irreversible_action (buffer);
     }
@@ -780,6 +779,23 @@ guard_spin (GtkSpinButton *spin)
   gtk_widget_add_controller (GTK_WIDGET (spin), scroll);
 }
 
+/* The flow boxes only lay out, so that the editor fits a small window:
+ * Tab goes to the fields and buttons, not to the boxes around them, and
+ * passes over a disabled or hidden button (a box it cannot enter would
+ * keep the focus) */
+static void
+lay_out_only (GtkWidget *flow_box)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (flow_box); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *content = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      gtk_widget_set_focusable (child, FALSE);
+      g_object_bind_property (content, "sensitive", child, "sensitive", G_BINDING_SYNC_CREATE);
+      g_object_bind_property (content, "visible", child, "visible", G_BINDING_SYNC_CREATE);
+    }
+}
+
 static void
 om_stage_editor_init (OmStageEditor *self)
 {
@@ -798,6 +814,9 @@ om_stage_editor_init (OmStageEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drop_down_set_model (self->kind_dropdown, G_LIST_MODEL (kind_labels));
   self->busy--;
+
+  lay_out_only (gtk_widget_get_ancestor (GTK_WIDGET (self->activity_entry), GTK_TYPE_FLOW_BOX));
+  lay_out_only (gtk_widget_get_ancestor (GTK_WIDGET (self->win_button), GTK_TYPE_FLOW_BOX));
 
   for (guint i = 0; i < G_N_ELEMENTS (action_buttons); i++)
     om_stage_editor_set_action_reason (self, action_buttons[i].action_name, NULL);

@@ -11,7 +11,6 @@
 
 #include "om-export-file.h"
 #include "om-summary.h"
-#include "om-text-wrap.h"
 #include "om-timeline-paint.h"
 
 /* Where a page starts: drawing one page lays out only what is on it,
@@ -140,7 +139,8 @@ text_layout (Pass       *pass,
   pango_font_description_free (desc);
   pango_layout_set_text (layout, text ? text : "", -1);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, om_text_wrap_mode (text));
+  /* a huge word is wrapped by character: by word it takes minutes */
+  pango_layout_set_wrap (layout, om_text_has_long_word (text) ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
   return layout;
 }
 

@@ -752,7 +752,11 @@ search_cb (GtkWidget  *widget,
            const char *action_name,
            GVariant   *parameter)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (OM_WINDOW (widget)->search_entry));
+  OmWindow *self = OM_WINDOW (widget);
+
+  /* the list may have been hidden to make room */
+  gtk_widget_set_visible (self->sidebar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 static void

@@ -25,6 +25,8 @@ struct _OmWindow
   GtkLabel             *read_only_label;
   GtkStack             *stack;
   GtkLabel             *error_label;
+  GtkWidget            *sidebar;
+  GtkWidget            *sidebar_button;
   GtkSearchEntry       *search_entry;
   GtkDropDown          *status_filter;
   GtkListView          *list_view;

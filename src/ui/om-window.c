@@ -159,6 +159,8 @@ update_page (OmWindow *self)
     gtk_stack_set_visible_child_name (self->stack, "welcome");
   else
     gtk_stack_set_visible_child_name (self->stack, "main");
+  /* only the main page has a list to hide */
+  gtk_widget_set_visible (self->sidebar_button, g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") == 0);
 }
 
 static void
@@ -515,6 +517,8 @@ om_window_class_init (OmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, status_filter);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, list_view);
@@ -524,6 +528,28 @@ om_window_class_init (OmWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, view_refused_cb);
 
   _om_window_class_init_actions (widget_class);
+}
+
+/* A window larger than the screen cannot show its far side, and not every
+ * window manager makes it smaller: open no larger than the smallest screen
+ * (which screen it opens on is not known yet) */
+static void
+fit_default_size (OmWindow *self)
+{
+  GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle area;
+
+      gdk_monitor_get_geometry (monitor, &area);
+      width = MIN (width, area.width);
+      height = MIN (height, area.height);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
 }
 
 static gboolean
@@ -655,6 +681,7 @@ om_window_init (OmWindow *self)
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
     }
+  fit_default_size (self);
 
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->status_filter, "notify::selected", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-test-database"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "om-test-database.h"
+
+/**
+ * om_test_database_open_repository:
+ * @path: a database file, made when missing; it must open
+ *
+ * Returns: (transfer full): the repository kept in @path
+ */
+OmRepository *
+om_test_database_open_repository (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  OmRepository *repository = om_database_open_repository (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (repository);
+  return repository;
+}
+
+/**
+ * om_test_database_load:
+ * @path: a database file that must load
+ * @templates: (out) (optional): its templates
+ *
+ * Reads @path on a connection of its own, as another program would.
+ *
+ * Returns: (transfer full): its opportunities, as #OmOpportunityData
+ */
+GPtrArray *
+om_test_database_load (const char  *path,
+                       GPtrArray  **templates)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = om_database_open (path, &error);
+  g_autoptr(GPtrArray) tpls = NULL;
+  GPtrArray *opportunities = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (om_database_load (db, &opportunities, &tpls, &error));
+  g_assert_no_error (error);
+  if (templates != NULL)
+    *templates = g_steal_pointer (&tpls);
+  return opportunities;
+}
+
+/**
+ * om_test_database_get:
+ * @id: an opportunity that @path must hold
+ *
+ * Returns: (transfer full): opportunity @id as another program reading
+ *   @path would see it
+ */
+OmOpportunityData *
+om_test_database_get (const char *path,
+                      gint64      id)
+{
+  g_autoptr(GPtrArray) opportunities = om_test_database_load (path, NULL);
+
+  for (guint i = 0; i < opportunities->len; i++)
+    {
+      const OmOpportunityData *data = g_ptr_array_index (opportunities, i);
+
+      if (data->id == id)
+        return om_opportunity_data_copy (data);
+    }
+  g_error ("%s holds no opportunity %" G_GINT64_FORMAT, path, id);
+}
+
+/**
+ * om_test_database_remove:
+ *
+ * Removes the database file @path and whatever SQLite keeps beside it.
+ */
+void
+om_test_database_remove (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_remove (file);
+    }
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-test-window"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "om-test-window.h"
+
+/*
+ * What the window tests share: the window on a test database, running
+ * the main loop until the window has done its part, and real keys and
+ * pointer moves through the X server with xdotool.
+ */
+
+/* The window on a test database */
+
+/**
+ * om_test_window_set_up:
+ * @name: what the test is ("window", "dnd"...)
+ * @today: the day the model takes for today, YYYY-MM-DD
+ *
+ * Opens a new database, @name.db in a new folder, for @self: no window
+ * yet, so that the test can fill the database first.
+ */
+void
+om_test_window_set_up (OmTestWindow *self,
+                       const char   *name,
+                       const char   *today)
+{
+  g_autofree char *file = g_strconcat (name, ".db", NULL);
+
+  om_date_set_today (om_test_date (today));
+  self->dir = om_test_make_dir (name);
+  self->path = g_build_filename (self->dir, file, NULL);
+  self->repository = om_test_database_open_repository (self->path);
+  self->window = NULL;
+  self->id = 0;
+}
+
+/**
+ * om_test_window_present:
+ * @width: the window's default width, or -1 for its own
+ * @height: the window's default height, or -1 for its own
+ *
+ * Shows the window on @self's repository and waits until it has painted.
+ */
+void
+om_test_window_present (OmTestWindow *self,
+                        int           width,
+                        int           height)
+{
+  g_assert_null (self->window);
+  self->window = om_window_new (NULL, self->repository, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (self->window), width, height);
+  gtk_window_present (GTK_WINDOW (self->window));
+  om_test_wait_for_paint (GTK_WIDGET (self->window));
+}
+
+/**
+ * om_test_window_tear_down:
+ *
+ * Closes the window, lets it go, and removes the database and its folder.
+ */
+void
+om_test_window_tear_down (OmTestWindow *self)
+{
+  if (self->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->window));
+  self->window = NULL;
+  om_test_flush_events ();
+  g_clear_object (&self->repository);
+  om_test_remove_tree (self->dir);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->dir, g_free);
+}
+
+/**
+ * om_test_window_take_keyboard:
+ * @title: a title no other window has
+ *
+ * Gives the window the X keyboard focus, so that xdotool's keys reach it
+ * as a person's would.
+ *
+ * Returns: %FALSE, the test skipped, without a display that xdotool
+ *   can drive
+ */
+gboolean
+om_test_window_take_keyboard (OmTestWindow *self,
+                              const char   *title)
+{
+  g_autofree char *pattern = g_strdup_printf ("^%s$", title);
+
+  if (!om_test_can_drive_x ())
+    {
+      g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
+      return FALSE;
+    }
+  gtk_window_set_title (GTK_WINDOW (self->window), title);
+  om_test_iterate_for (300);
+  g_free (om_test_xdotool ("search", "--sync", "--name", pattern, "windowraise", NULL));
+  g_free (om_test_xdotool ("search", "--sync", "--name", pattern, "windowfocus", "--sync", NULL));
+  om_test_iterate_for (300);
+  return TRUE;
+}
+
+/**
+ * om_test_window_get_position:
+ * @title: the title of a window shown
+ *
+ * Where the X server put the window called @title, in screen coordinates.
+ */
+void
+om_test_window_get_position (const char *title,
+                             int        *x,
+                             int        *y)
+{
+  g_autofree char *pattern = g_strdup_printf ("^%s$", title);
+  g_autofree char *geometry = om_test_xdotool ("search", "--sync", "--name", pattern,
+                                               "getwindowgeometry", "--shell", NULL);
+  g_auto(GStrv) lines = g_strsplit (geometry, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "X="))
+        *x = atoi (lines[i] + 2);
+      else if (g_str_has_prefix (lines[i], "Y="))
+        *y = atoi (lines[i] + 2);
+    }
+}
+
+/* The main loop */
+
+/**
+ * om_test_flush_events:
+ *
+ * Dispatches what is pending, a few rounds over, so that what one round
+ * queues (a relayout, a redraw) is done too.
+ */
+void
+om_test_flush_events (void)
+{
+  for (guint i = 0; i < 20; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+typedef struct
+{
+  gboolean painted;
+  guint    timeout;
+} Wait;
+
+static void
+painted_cb (GdkFrameClock *clock,
+            Wait          *wait)
+{
+  wait->painted = TRUE;
+}
+
+static gboolean
+time_out_cb (gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->timeout = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * om_test_wait_for_paint:
+ * @widget: a widget of a window shown
+ *
+ * Lets the window of @widget lay out and paint, if it has anything to
+ * paint (a second at most), then dispatches what is pending.
+ */
+void
+om_test_wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  Wait wait = { FALSE, 0 };
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &wait);
+  wait.timeout = g_timeout_add (1000, time_out_cb, &wait);
+  while (!wait.painted && wait.timeout != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_clear_handle_id (&wait.timeout, g_source_remove);
+  om_test_flush_events ();
+}
+
+/**
+ * om_test_iterate_for:
+ *
+ * Lets the main loop run for @ms milliseconds, so that the window lays
+ * out, draws and answers what the X server sent it.
+ */
+void
+om_test_iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+/* Real keys and pointer moves */
+
+/**
+ * om_test_xdotool:
+ *
+ * Runs xdotool with the arguments up to %NULL while the main loop keeps
+ * answering events, so a window of this process sees the keys as it
+ * would see a person's.
+ *
+ * Returns: (transfer full): what xdotool printed
+ */
+char *
+om_test_xdotool (const char *first,
+                 ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, g_strdup ("xdotool"));
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  while (g_subprocess_get_identifier (process) != NULL)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+  g_subprocess_communicate (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+/**
+ * om_test_can_drive_x:
+ *
+ * Returns: whether there is an X display and xdotool to drive it
+ */
+gboolean
+om_test_can_drive_x (void)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  return xdotool != NULL && g_getenv ("DISPLAY") != NULL;
+}

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "om-database.h"
+#include "om-window.h"
+
+/*
+ * The window on the small screens our users have (800x600 and 1280x800),
+ * with 100-character names and with every string of the window about 40 %
+ * longer, as German makes them: its minimum size fits the screen, and at
+ * that size no control sticks out of what shows it, so nothing is cut off
+ * and everything is reachable (by scrolling where the window scrolls).
+ */
+
+typedef struct
+{
+  char         *dir;
+  char         *path;
+  OmRepository *repository;
+  OmWindow     *window;
+  gint64        id;
+} Fixture;
+
+typedef struct
+{
+  gboolean    long_strings;   /* lengthen the window's own strings */
+  const char *name;           /* every user text */
+} Variant;
+
+/* a realistic name of 100 characters, and one that cannot wrap */
+#define LONG_NAME "Erneuerung der gesamten Fährflotte für Nordsee- und Ostseelinien einschließlich Wartungsvertrag 2027"
+static const Variant long_names = { FALSE, LONG_NAME };
+static const Variant long_strings = { TRUE, LONG_NAME };
+static const Variant long_words = { TRUE, "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW" };
+
+static OmDate
+date (const char *iso)
+{
+  OmDate d = 0;
+  g_assert_true (om_date_parse (iso, &d));
+  return d;
+}
+
+static void
+iterate (void)
+{
+  /* let the window lay out and draw */
+  for (guint i = 0; i < 20; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+/* lets the window take a new layout, which may take a few frames */
+static void
+settle (void)
+{
+  for (guint i = 0; i < 10; i++)
+    {
+      g_usleep (10000);
+      iterate ();
+    }
+}
+
+static void
+replace (char       **field,
+         const char  *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const Variant *variant = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = NULL;
+  g_autoptr(OmOpportunityData) other = NULL;
+  OmOpportunity *opp;
+
+  g_assert_cmpint (g_utf8_strlen (variant->name, -1), ==, 100);
+  om_date_set_today (date ("2026-01-10"));
+  f->dir = g_dir_make_tmp ("om-test-window-size-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "size.db", NULL);
+  f->repository = om_database_open_repository (f->path, &error);
+  g_assert_no_error (error);
+
+  other = om_opportunity_data_new (variant->name, variant->name, date ("2026-01-01"));
+  g_assert_nonnull (om_repository_create_opportunity (f->repository, other, &error));
+  plan = om_template_data_instantiate (tpl, variant->name, variant->name, date ("2026-01-05"));
+  replace (&plan->coordinator, variant->name);
+  for (guint i = 0; i < plan->stages->len; i++)
+    {
+      OmStageData *stage = g_ptr_array_index (plan->stages, i);
+
+      replace (&stage->activity, variant->name);
+      replace (&stage->milestone, variant->name);
+      replace (&stage->client_owner, variant->name);
+      replace (&stage->client_description, variant->name);
+      /* the first has nobody, so that a warning names it */
+      replace (&stage->owner, i == 0 ? NULL : variant->name);
+    }
+  opp = om_repository_create_opportunity (f->repository, plan, &error);
+  g_assert_no_error (error);
+  f->id = om_opportunity_get_id (opp);
+
+  f->window = om_window_new (NULL, f->repository, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *names[] = { "size.db", "size.db-wal", "size.db-shm" };
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate ();
+  g_clear_object (&f->repository);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (f->dir, names[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* A stand-in for a translation: every label 40 % longer, made of its own
+ * letters so that it is as wide per character as the original */
+static void
+lengthen_labels (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+      glong length = g_utf8_strlen (text, -1);
+
+      if (length > 0)
+        {
+          g_autofree char *start = g_utf8_substring (text, 0, (length * 2 + 4) / 5);
+          g_autofree char *longer = g_strconcat (gtk_label_get_label (GTK_LABEL (widget)), start, NULL);
+
+          if (gtk_label_get_use_markup (GTK_LABEL (widget)))
+            gtk_label_set_use_markup (GTK_LABEL (widget), FALSE);
+          gtk_label_set_label (GTK_LABEL (widget), longer);
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (!GTK_IS_NATIVE (child))
+      lengthen_labels (child);
+}
+
+static void
+show_window (Fixture       *f,
+             const Variant *variant,
+             int            width,
+             int            height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  gtk_window_present (GTK_WINDOW (f->window));
+  settle ();
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  settle ();
+  om_opportunity_view_select_stage (om_window_get_view (f->window), 0);
+  settle ();
+  if (variant->long_strings)
+    {
+      lengthen_labels (GTK_WIDGET (f->window));
+      gtk_widget_queue_resize (GTK_WIDGET (f->window));
+      settle ();
+    }
+}
+
+/* Names the widgets that ask for the most width, to say what to change */
+static void
+list_widest (GtkWidget *widget,
+             int        limit,
+             int        depth,
+             GString   *out)
+{
+  int minimum;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum < limit)
+    return;
+  g_string_append_printf (out, "\n%*s%s %s: %d px", depth * 2, "", G_OBJECT_TYPE_NAME (widget),
+                          GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget)) : "", minimum);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (!GTK_IS_NATIVE (child))
+      list_widest (child, limit, depth + 1, out);
+}
+
+static void
+assert_minimum_fits (Fixture *f,
+                     int      width,
+                     int      height)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  int min_width, min_height;
+
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, min_width, &min_height, NULL, NULL, NULL);
+  g_test_message ("minimum size %dx%d", min_width, min_height);
+  if (min_width > width)
+    {
+      g_autoptr(GString) widest = g_string_new (NULL);
+
+      list_widest (window, width * 2 / 3, 0, widest);
+      g_test_message ("widest widgets:%s", widest->str);
+    }
+  g_assert_cmpint (min_width, <=, width);
+  g_assert_cmpint (min_height, <=, height);
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SEARCH_ENTRY (widget) ||
+         GTK_IS_SPIN_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_TEXT_VIEW (widget) ||
+         GTK_IS_LABEL (widget);
+}
+
+/* where a scrolled window scrolls, what it shows may lie anywhere */
+#define UNBOUNDED 1e9
+
+/* Every control lies within each widget that shows it, except along a
+ * direction in which a scrolled window around it scrolls */
+static void
+check_within (GtkWidget             *window,
+              GtkWidget             *widget,
+              const graphene_rect_t *clip,
+              gboolean               scrolls_x,
+              gboolean               scrolls_y,
+              guint                 *n_checked)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_compute_bounds (widget, window, &bounds))
+    return;
+  if (is_control (widget) && bounds.size.width > 0 && bounds.size.height > 0)
+    {
+      double left = bounds.origin.x, right = left + bounds.size.width;
+      double top = bounds.origin.y, bottom = top + bounds.size.height;
+      double clip_right = clip->origin.x + clip->size.width;
+      double clip_bottom = clip->origin.y + clip->size.height;
+      const char *what = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget))
+                       : GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget))
+                       ? gtk_button_get_label (GTK_BUTTON (widget))
+                       : gtk_widget_get_tooltip_text (widget);
+
+      if (left < clip->origin.x - 0.5 || right > clip_right + 0.5)
+        g_test_fail_printf ("%s \"%s\" spans x %.0f..%.0f, shown in %.0f..%.0f: cut off",
+                            G_OBJECT_TYPE_NAME (widget), what, left, right, clip->origin.x, clip_right);
+      if (top < clip->origin.y - 0.5 || bottom > clip_bottom + 0.5)
+        g_test_fail_printf ("%s \"%s\" spans y %.0f..%.0f, shown in %.0f..%.0f: cut off",
+                            G_OBJECT_TYPE_NAME (widget), what, top, bottom, clip->origin.y, clip_bottom);
+      (*n_checked)++;
+      if (!GTK_IS_TEXT_VIEW (widget))
+        return;
+    }
+
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkPolicyType x, y;
+
+      gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (widget), &x, &y);
+      scrolls_x = scrolls_x || x != GTK_POLICY_NEVER;
+      scrolls_y = scrolls_y || y != GTK_POLICY_NEVER;
+    }
+  /* a child is shown only where its parent is, but for scrolling */
+  {
+    double x0 = MAX (clip->origin.x, bounds.origin.x);
+    double y0 = MAX (clip->origin.y, bounds.origin.y);
+    double x1 = MIN (clip->origin.x + clip->size.width, bounds.origin.x + bounds.size.width);
+    double y1 = MIN (clip->origin.y + clip->size.height, bounds.origin.y + bounds.size.height);
+    graphene_rect_t inner;
+
+    if (scrolls_x)
+      x0 = -UNBOUNDED, x1 = UNBOUNDED;
+    if (scrolls_y)
+      y0 = -UNBOUNDED, y1 = UNBOUNDED;
+    graphene_rect_init (&inner, x0, y0, MAX (0, x1 - x0), MAX (0, y1 - y0));
+    for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+      if (!GTK_IS_NATIVE (child))
+        check_within (window, child, &inner, scrolls_x, scrolls_y, n_checked);
+  }
+}
+
+static void
+assert_nothing_cut_off (Fixture *f,
+                        int      width,
+                        int      height)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *editor = om_opportunity_view_get_editor (om_window_get_view (f->window));
+  GtkWidget *page;
+  GtkAdjustment *scroll;
+  graphene_rect_t bounds;
+  guint n_checked = 0;
+
+  g_test_message ("window %dx%d on a %dx%d screen", gtk_widget_get_width (window),
+                  gtk_widget_get_height (window), width, height);
+  g_assert_cmpint (gtk_widget_get_width (window), <=, width);
+  g_assert_cmpint (gtk_widget_get_height (window), <=, height);
+
+  /* the page fits the width it has: only the plan's timeline scrolls
+   * sideways, a form that did would hide half of it */
+  page = gtk_widget_get_ancestor (editor, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (page);
+  scroll = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (page));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (scroll), <=, gtk_adjustment_get_page_size (scroll) + 0.5);
+
+  /* the stage editor's controls are shown, and checked */
+  g_assert_true (gtk_widget_get_mapped (editor));
+  g_assert_true (gtk_widget_compute_bounds (window, window, &bounds));
+  check_within (window, window, &bounds, FALSE, FALSE, &n_checked);
+  g_test_message ("%u controls within the window", n_checked);
+  g_assert_cmpuint (n_checked, >, 40);
+}
+
+static void
+test_fits (Fixture       *f,
+           gconstpointer  data,
+           int            width,
+           int            height)
+{
+  show_window (f, data, width, height);
+  assert_minimum_fits (f, width, height);
+  assert_nothing_cut_off (f, width, height);
+}
+
+static void
+test_fits_800x600 (Fixture       *f,
+                   gconstpointer  data)
+{
+  test_fits (f, data, 800, 600);
+}
+
+static void
+test_fits_1280x800 (Fixture       *f,
+                    gconstpointer  data)
+{
+  test_fits (f, data, 1280, 800);
+}
+
+static GtkWidget *
+find_toggle (GtkWidget  *root,
+             const char *icon_name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_TOGGLE_BUTTON (child) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), icon_name) == 0)
+        return child;
+      if ((found = find_toggle (child, icon_name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The list of opportunities makes way for the plan, and comes back to
+ * search */
+static void
+test_hide_sidebar (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+  GtkWidget *toggle = find_toggle (GTK_WIDGET (f->window), "sidebar-show-symbolic");
+  GtkWidget *focus;
+  int width;
+
+  show_window (f, data, 800, 600);
+  g_assert_nonnull (toggle);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  width = gtk_widget_get_width (view);
+
+  /* as F9 does; a button shows itself pressed for a moment first */
+  g_assert_true (gtk_widget_activate (toggle));
+  for (guint i = 0; i < 200 && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)); i++)
+    {
+      g_usleep (10000);
+      iterate ();
+    }
+  settle ();
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  g_test_message ("the plan is %d px wide with the list, %d px without", width, gtk_widget_get_width (view));
+  g_assert_cmpint (gtk_widget_get_width (view), >=, width + 150);
+  assert_nothing_cut_off (f, 800, 600);
+
+  /* Ctrl+F */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL));
+  settle ();
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  g_assert_cmpint (gtk_widget_get_width (view), ==, width);
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (GTK_IS_SEARCH_ENTRY (focus) || GTK_IS_SEARCH_ENTRY (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)));
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_ACTIONABLE (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      if ((found = find_button (child, action)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The stage's buttons flow onto several rows in a small window; Tab still
+ * goes from one enabled button to the next, in both directions */
+static void
+test_tab_through_buttons (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *editor = om_opportunity_view_get_editor (om_window_get_view (f->window));
+  GtkWidget *lose = find_button (editor, "win.stage-lose");
+  GtkWidget *earlier = find_button (editor, "win.stage-move-earlier");
+  GtkWidget *later = find_button (editor, "win.stage-move-later");
+  graphene_rect_t lose_bounds, later_bounds;
+
+  show_window (f, data, 800, 600);
+  g_assert_nonnull (lose);
+  g_assert_nonnull (later);
+  /* the first stage cannot move earlier */
+  g_assert_false (gtk_widget_is_sensitive (earlier));
+  g_assert_true (gtk_widget_compute_bounds (lose, GTK_WIDGET (f->window), &lose_bounds));
+  g_assert_true (gtk_widget_compute_bounds (later, GTK_WIDGET (f->window), &later_bounds));
+  g_assert_cmpfloat (later_bounds.origin.y, >, lose_bounds.origin.y);
+
+  g_assert_true (gtk_widget_grab_focus (lose));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == later);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_BACKWARD));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == lose);
+}
+
+/* The question that names the stage wraps rather than widening its dialog */
+static void
+test_lose_dialog (Fixture       *f,
+                  gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+  int min_width, min_height;
+
+  show_window (f, data, 800, 600);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-lose", NULL));
+  settle ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (f->window))
+        dialog = GTK_WIDGET (window);
+    }
+  g_assert_nonnull (dialog);
+  gtk_widget_measure (dialog, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (dialog, GTK_ORIENTATION_VERTICAL, min_width, &min_height, NULL, NULL, NULL);
+  g_test_message ("the dialog's minimum size is %dx%d", min_width, min_height);
+  g_assert_cmpint (min_width, <=, 800);
+  g_assert_cmpint (min_height, <=, 600);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A size restored from a larger screen, or the default, never opens the
+ * window larger than the screen */
+static void
+test_opens_within_screen (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (gdk_display_get_monitors (gdk_display_get_default ()), 0);
+  GdkRectangle screen;
+  OmWindow *window;
+  int width, height;
+
+  gdk_monitor_get_geometry (monitor, &screen);
+  g_settings_set_int (settings, "window-width", screen.width + 1000);
+  g_settings_set_int (settings, "window-height", screen.height + 1000);
+  window = om_window_new (NULL, f->repository, NULL);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_test_message ("opens at %dx%d on a %dx%d screen", width, height, screen.width, screen.height);
+  g_assert_cmpint (width, <=, screen.width);
+  g_assert_cmpint (height, <=, screen.height);
+
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, screen.width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, screen.height);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+#define ADD(path, variant, fn) g_test_add (path, Fixture, &variant, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/window-size/800x600/long-names", long_names, test_fits_800x600);
+  ADD ("/window-size/800x600/long-strings", long_strings, test_fits_800x600);
+  ADD ("/window-size/800x600/long-words", long_words, test_fits_800x600);
+  ADD ("/window-size/1280x800/long-strings", long_strings, test_fits_1280x800);
+  ADD ("/window-size/1280x800/long-words", long_words, test_fits_1280x800);
+  ADD ("/window-size/800x600/hide-sidebar", long_names, test_hide_sidebar);
+  ADD ("/window-size/800x600/lose-dialog", long_words, test_lose_dialog);
+  ADD ("/window-size/800x600/tab-through-buttons", long_names, test_tab_through_buttons);
+  ADD ("/window-size/opens-within-the-screen", long_names, test_opens_within_screen);
+#undef ADD
+
+  return g_test_run ();
+}
