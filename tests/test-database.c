@@ -1436,6 +1436,8 @@ assert_conflict (GError     *error,
   g_assert_nonnull (strstr (error->message, verb));
   g_assert_nonnull (strstr (error->message, quoted));
   g_assert_null (strchr (error->message, '\n'));
+  /* and what to do: nothing shows the other's change until then */
+  g_assert_nonnull (strstr (error->message, "open the file again"));
 }
 
 static void

@@ -862,10 +862,12 @@ set_conflict_error (sqlite3                 *db,
 
   if (id_is_free (db, "SELECT 1 FROM opportunities WHERE id = ?1", before->id, &ok) && ok)
     g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
-                 _("Someone else removed the opportunity “%s” meanwhile. Nothing was changed."), title);
+                 _("Someone else removed the opportunity “%s” meanwhile. Nothing was changed: "
+                   "open the file again to see what it holds now."), title);
   else
     g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
-                 _("Someone else changed the opportunity “%s” meanwhile. Nothing was changed."), title);
+                 _("Someone else changed the opportunity “%s” meanwhile. Nothing was changed: "
+                   "open the file again to see their change, then make yours again."), title);
 }
 
 static gboolean
