@@ -410,7 +410,9 @@ om_test_recorder_clear (OmTestRecorder *self)
 }
 
 /* A backend that keeps nothing: it records the edits it is handed and
- * fails on demand, as a full disk does. */
+ * fails on demand, as a full disk does. It numbers what it accepts as a
+ * database does: a new opportunity or stage gets the next id, and every
+ * written opportunity the revision after the one it was read at. */
 
 static void om_test_backend_iface_init (OmBackendInterface *iface);
 
@@ -430,6 +432,27 @@ om_test_backend_apply (OmBackend  *backend,
     {
       g_propagate_error (error, g_error_copy (self->failure));
       return FALSE;
+    }
+
+  /* the contract of OmChange: ids and revisions are the backend's */
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const OmChange *change = g_ptr_array_index (changes, i);
+      const OmOpportunityData *before = change->before;
+      OmOpportunityData *after = change->after;
+
+      if (change->kind != OM_CHANGE_OPPORTUNITY || after == NULL)
+        continue;
+      if (after->id == 0)
+        after->id = ++self->next_id;
+      after->revision = before != NULL ? before->revision + 1 : 1;
+      for (guint j = 0; j < after->stages->len; j++)
+        {
+          OmStageData *stage = g_ptr_array_index (after->stages, j);
+
+          if (stage->id == 0)
+            stage->id = ++self->next_stage_id;
+        }
     }
 
   copy = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);

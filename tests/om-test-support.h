@@ -79,6 +79,8 @@ struct _OmTestBackend
   GPtrArray *calls;       /* one GPtrArray of OmChange copies per apply that succeeded */
   guint      n_attempts;  /* every apply, failed or not */
   GError    *failure;     /* when set, apply fails with a copy of it */
+  gint64     next_id;     /* the last opportunity id it gave, as a database does */
+  gint64     next_stage_id;
 };
 
 OmTestBackend  *om_test_backend_new           (void);

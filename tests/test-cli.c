@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -655,6 +656,143 @@ test_usage (Fixture       *f,
   g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
 }
 
+/* A document of @n opportunities titled PREFIX-i, two stages each */
+static char *
+numbered_document (const char *prefix,
+                   guint       n)
+{
+  GString *doc = g_string_new ("{ \"format\": \"oppmanager/1\", \"opportunities\": [\n");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (doc,
+                            "%s{ \"title\": \"%s-%u\", \"client\": \"C\", \"start_date\": \"2026-01-05\","
+                            " \"stages\": [ { \"activity\": \"A\", \"milestone\": \"M\" },"
+                            " { \"activity\": \"B\", \"milestone\": \"N\" } ] }\n",
+                            i > 0 ? "," : "", prefix, i);
+  g_string_append (doc, "] }\n");
+  return g_string_free (doc, FALSE);
+}
+
+static gint64
+count_rows (sqlite3    *db,
+            const char *sql,
+            const char *arg)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (arg != NULL)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* The ids an import printed, one a line, as a set */
+static void
+collect_ids (const Result *r,
+             GHashTable   *seen)
+{
+  g_auto(GStrv) lines = g_strsplit (r->out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (*lines[i] == '\0')
+        continue;
+      /* no id is printed by both */
+      g_assert_false (g_hash_table_contains (seen, lines[i]));
+      g_hash_table_add (seen, g_strdup (lines[i]));
+    }
+}
+
+static void
+spawn_import (Fixture      *f,
+              const char   *file,
+              GSubprocess **process)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *data_home = g_build_filename (f->dir, "data-home", NULL);
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *import = option ("import", file);
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  *process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("OPPMANAGER"), db, import, NULL);
+  g_assert_no_error (error);
+}
+
+static void
+finish_import (GSubprocess *process,
+               Result      *r)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  r->status = g_subprocess_get_exit_status (process);
+}
+
+/* R7: two imports into one file at once. Each either lands whole, with
+ * ids of its own, or is refused with status 1 and leaves no trace;
+ * neither is ever silently replaced by the other. */
+static void
+test_concurrent_imports (Fixture       *f,
+                         gconstpointer  data)
+{
+  const guint n = 150;
+  g_autofree char *doc_a = numbered_document ("A", n);
+  g_autofree char *doc_b = numbered_document ("B", n);
+  g_autofree char *file_a = write_file (f, "a.json", doc_a, -1);
+  g_autofree char *file_b = write_file (f, "b.json", doc_b, -1);
+  g_autofree char *db_option = option ("database", f->db);
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(GSubprocess) a = NULL;
+      g_autoptr(GSubprocess) b = NULL;
+      g_auto(Result) ra = { 0 };
+      g_auto(Result) rb = { 0 };
+      g_auto(Result) created = { 0 };
+      g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      sqlite3 *db = NULL;
+      gint64 expected = 0;
+
+      g_remove (f->db);
+      run (f, &created, db_option, "--list", NULL);
+      g_assert_cmpint (created.status, ==, 0);
+
+      spawn_import (f, file_a, &a);
+      spawn_import (f, file_b, &b);
+      finish_import (a, &ra);
+      finish_import (b, &rb);
+
+      g_assert_true (ra.status == 0 || ra.status == 1);
+      g_assert_true (rb.status == 0 || rb.status == 1);
+      collect_ids (&ra, ids);
+      collect_ids (&rb, ids);
+
+      g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (count_rows (db, "SELECT count(*) FROM opportunities WHERE title LIKE ?1", "A-%"),
+                       ==, ra.status == 0 ? n : 0);
+      g_assert_cmpint (count_rows (db, "SELECT count(*) FROM opportunities WHERE title LIKE ?1", "B-%"),
+                       ==, rb.status == 0 ? n : 0);
+      expected = (ra.status == 0 ? n : 0) + (rb.status == 0 ? n : 0);
+      g_assert_cmpint (g_hash_table_size (ids), ==, expected);
+      g_assert_cmpint (count_rows (db, "SELECT count(*) FROM opportunities", NULL), ==, expected);
+      g_assert_cmpint (count_rows (db, "SELECT count(*) FROM stages", NULL), ==, 2 * expected);
+      /* every stage is its own opportunity's */
+      g_assert_cmpint (count_rows (db, "SELECT count(*) FROM (SELECT opportunity_id FROM stages"
+                                       " GROUP BY opportunity_id HAVING count(*) != 2)", NULL), ==, 0);
+      sqlite3_close (db);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -674,6 +812,7 @@ main (int   argc,
   ADD ("/cli/usage", test_usage);
   ADD ("/cli/refuse-not-a-file", test_refuse_not_a_file);
   ADD ("/cli/read-only", test_read_only);
+  ADD ("/cli/concurrent-imports", test_concurrent_imports);
 #undef ADD
 
   return g_test_run ();

@@ -1175,6 +1175,10 @@ write_old_file (const char *path,
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   exec_raw (db, schema_v2);
+  if (version >= 4)
+    exec_raw (db, "ALTER TABLE opportunities ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
+                  "CREATE TABLE revision_counter (last INTEGER NOT NULL);"
+                  "INSERT INTO revision_counter (last) VALUES (1);");
   exec_raw (db, pragma);
   exec_raw (db, contents);
   sqlite3_close (db);
@@ -1390,6 +1394,392 @@ test_hot_journal_accepted (Fixture       *f,
   g_assert_cmpstr (((OmOpportunityData *) g_ptr_array_index (loaded, 0))->title, ==, "Old plan");
 }
 
+/* Two writers on one file (R7) */
+
+static OmOpportunity *
+create_plain (OmRepository *repository,
+              const char   *title,
+              guint         n_stages)
+{
+  g_autoptr(OmOpportunityData) data = om_opportunity_data_new (title, "Client", om_test_date ("2026-01-05"));
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  for (guint i = 0; i < n_stages; i++)
+    g_ptr_array_add (data->stages, om_stage_data_new ("Activity", "Milestone"));
+  opp = om_repository_create_opportunity (repository, data, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (opp);
+  return opp;
+}
+
+static gboolean
+retitle (OmOpportunity *opp,
+         const char    *title,
+         GError       **error)
+{
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  g_free (edited->title);
+  edited->title = g_strdup (title);
+  return om_opportunity_edit (opp, edited, error);
+}
+
+static void
+assert_conflict (GError     *error,
+                 const char *verb,
+                 const char *title)
+{
+  g_autofree char *quoted = g_strdup_printf ("“%s”", title);
+
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, verb));
+  g_assert_nonnull (strstr (error->message, quoted));
+  g_assert_null (strchr (error->message, '\n'));
+  /* and what to do: nothing shows the other's change until then */
+  g_assert_nonnull (strstr (error->message, "open the file again"));
+}
+
+static void
+test_two_writers_stale_edit (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
+  g_autoptr(OmRepository) b = NULL;
+  g_autoptr(OmOpportunityData) b_saw = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *in_a, *in_b;
+  gint64 id, created;
+
+  om_date_set_today (om_test_date ("2026-01-10"));
+  in_a = create_plain (a, "Shared deal", 3);
+  id = om_opportunity_get_id (in_a);
+  created = om_opportunity_get_data (in_a)->revision;
+  g_assert_cmpint (created, >, 0);
+  b = om_test_database_open_repository (f->path);
+  in_b = om_repository_find (b, id);
+  g_assert_nonnull (in_b);
+  g_assert_cmpint (om_opportunity_get_data (in_b)->revision, ==, created);
+
+  /* A writes first */
+  g_assert_true (om_opportunity_win_stage (in_a, 0, "yes", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_opportunity_get_data (in_a)->revision, >, created);
+
+  /* B's edits on the revision it read are refused; B shows what it showed, the
+   * file holds A's */
+  b_saw = om_opportunity_data_copy (om_opportunity_get_data (in_b));
+  g_assert_false (retitle (in_b, "B's title", &error));
+  assert_conflict (error, "changed", "Shared deal");
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_remove_stage (in_b, 2, &error));
+  assert_conflict (error, "changed", "Shared deal");
+  g_clear_error (&error);
+  g_assert_false (om_repository_remove_opportunity (b, in_b, &error));
+  assert_conflict (error, "changed", "Shared deal");
+  g_clear_error (&error);
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (in_b), b_saw, TRUE));
+  g_assert_true (om_repository_find (b, id) == in_b);
+  g_assert_false (om_repository_get_can_undo (b));
+
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_true (om_opportunity_data_equal (find_loaded (loaded, id), om_opportunity_get_data (in_a), TRUE));
+  g_assert_cmpint (find_loaded (loaded, id)->revision, ==, om_opportunity_get_data (in_a)->revision);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* removed by A: B is told so */
+  g_assert_true (om_repository_remove_opportunity (a, in_a, &error));
+  g_assert_false (retitle (in_b, "B's title", &error));
+  assert_conflict (error, "removed", "Shared deal");
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (loaded->len, ==, 0);
+}
+
+static void
+test_two_writers_ids (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
+  g_autoptr(OmRepository) b = om_test_database_open_repository (f->path);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) stage_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* both loaded an empty file: a counter of either would start at 1 */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%c-%u", i % 2 ? 'B' : 'A', i);
+      OmOpportunity *opp = create_plain (i % 2 ? b : a, title, 2);
+
+      g_ptr_array_add (shown, opp);
+      /* and a new stage in an existing one */
+      if (i >= 2)
+        {
+          OmOpportunity *earlier = g_ptr_array_index (shown, i - 2);
+          g_autoptr(OmStageData) stage = om_stage_data_new ("Added", "Added");
+          g_assert_true (om_opportunity_add_stage (earlier, 2, stage, &error));
+          g_assert_no_error (error);
+        }
+    }
+
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (loaded->len, ==, 6);
+  for (guint i = 0; i < shown->len; i++)
+    {
+      const OmOpportunityData *mine = om_opportunity_get_data (g_ptr_array_index (shown, i));
+      const OmOpportunityData *on_disk = find_loaded (loaded, mine->id);
+
+      g_assert_false (g_hash_table_contains (ids, &mine->id));
+      g_hash_table_add (ids, (gpointer) &mine->id);
+      /* what each shows is what the file holds, stage ids included */
+      g_assert_nonnull (on_disk);
+      g_assert_true (om_opportunity_data_equal (mine, on_disk, TRUE));
+      for (guint j = 0; j < mine->stages->len; j++)
+        {
+          const OmStageData *stage = g_ptr_array_index (mine->stages, j);
+          g_assert_false (g_hash_table_contains (stage_ids, &stage->id));
+          g_hash_table_add (stage_ids, (gpointer) &stage->id);
+        }
+    }
+}
+
+static void
+test_two_writers_undo (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
+  g_autoptr(OmRepository) b = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *in_a, *in_b, *other, *back;
+  gint64 id;
+
+  in_a = create_plain (a, "Undone", 2);
+  id = om_opportunity_get_id (in_a);
+  g_assert_true (retitle (in_a, "Undone, A's title", &error));
+  g_assert_no_error (error);
+
+  /* B changes it after A's edit: A's undo is refused, and stays
+   * offered (nothing changed, the list of edits neither) */
+  b = om_test_database_open_repository (f->path);
+  in_b = om_repository_find (b, id);
+  g_assert_true (retitle (in_b, "B's title", &error));
+  g_assert_no_error (error);
+  g_assert_false (om_repository_undo (a, &error));
+  assert_conflict (error, "changed", "Undone, A's title");
+  g_clear_error (&error);
+  g_assert_true (om_repository_get_can_undo (a));
+  g_assert_cmpstr (om_opportunity_get_title (in_a), ==, "Undone, A's title");
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpstr (find_loaded (loaded, id)->title, ==, "B's title");
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* B's own undo is on the revision it wrote: accepted */
+  g_assert_true (om_repository_undo (b, &error));
+  g_assert_no_error (error);
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpstr (find_loaded (loaded, id)->title, ==, "Undone, A's title");
+  g_assert_cmpint (find_loaded (loaded, id)->revision, ==, om_opportunity_get_data (in_b)->revision);
+  g_assert_cmpint (find_loaded (loaded, id)->revision, >, om_opportunity_get_data (in_a)->revision);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  g_clear_object (&b);
+
+  /* an undone removal whose id another writer took meanwhile comes back
+   * under a new one, and the other's opportunity is left alone */
+  other = create_plain (a, "Last", 1);
+  g_assert_true (om_repository_remove_opportunity (a, other, &error));
+  b = om_test_database_open_repository (f->path);
+  in_b = create_plain (b, "Taken by B", 1);
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (loaded->len, ==, 2);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  g_assert_true (om_repository_undo (a, &error));
+  g_assert_no_error (error);
+  back = om_repository_find (a, om_repository_get_redo_opportunity (a));
+  g_assert_nonnull (back);
+  g_assert_cmpstr (om_opportunity_get_title (back), ==, "Last");
+  g_assert_cmpint (om_opportunity_get_id (back), !=, om_opportunity_get_id (in_b));
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (loaded->len, ==, 3);
+  g_assert_cmpstr (find_loaded (loaded, om_opportunity_get_id (in_b))->title, ==, "Taken by B");
+  g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (back)),
+                                            om_opportunity_get_data (back), TRUE));
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* and redo removes it, not B's */
+  g_assert_true (om_repository_redo (a, &error));
+  g_assert_no_error (error);
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (loaded->len, ==, 2);
+  g_assert_nonnull (find_loaded (loaded, om_opportunity_get_id (in_b)));
+}
+
+/* Schema 4 gave each opportunity a revision (R7): what a file of schema
+ * 3 holds starts at revision 1, after a backup of the file as it was */
+static void
+test_migrate_from_v3 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->path, ".schema-3.bak", NULL);
+  g_autoptr(OmRepository) repository = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  write_old_file (f->path, 3, healthy_case);
+  repository = om_test_database_open_repository (f->path);
+  opp = om_repository_find (repository, 6);
+  g_assert_nonnull (opp);
+  g_assert_cmpint (om_opportunity_get_data (opp)->revision, ==, 1);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+
+  /* and the first write names it */
+  g_assert_true (retitle (opp, "Healthy, edited", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (om_opportunity_get_data (opp)->revision, ==, 2);
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpint (find_loaded (loaded, 6)->revision, ==, 2);
+  g_assert_cmpuint (find_loaded (loaded, 6)->stages->len, ==, 2);
+  g_assert_cmpuint (find_loaded (loaded, 6)->history->len, ==, 1);
+}
+
+/* An edit writes the stage rows it changed, not the whole plan */
+
+/* The stage rows written since the last call: "inserts updates deletes" */
+static char *
+stage_writes (Fixture *f)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n[3] = { 0 };
+  const char *what[] = { "insert", "update", "delete" };
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM test_log WHERE what = ?1", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  for (guint i = 0; i < 3; i++)
+    {
+      sqlite3_bind_text (stmt, 1, what[i], -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      n[i] = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  exec_raw (db, "DELETE FROM test_log");
+  sqlite3_close (db);
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, n[0], n[1], n[2]);
+}
+
+static void
+test_stage_rows_written (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmStageData) edited = NULL;
+  OmOpportunity *opp = create_plain (repository, "Long plan", 10);
+  sqlite3 *db = NULL;
+  char *writes;
+
+  /* the file counts its own row writes */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db,
+            "CREATE TABLE test_log (what TEXT);"
+            "CREATE TRIGGER test_ins AFTER INSERT ON stages BEGIN INSERT INTO test_log VALUES ('insert'); END;"
+            "CREATE TRIGGER test_upd AFTER UPDATE ON stages BEGIN INSERT INTO test_log VALUES ('update'); END;"
+            "CREATE TRIGGER test_del AFTER DELETE ON stages BEGIN INSERT INTO test_log VALUES ('delete'); END;");
+  sqlite3_close (db);
+
+  /* a move of one stage by one place: the two rows that changed places,
+   * each set twice (through a free position) */
+  g_assert_true (om_opportunity_move_stage (opp, 8, 9, &error));
+  g_assert_no_error (error);
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "0 4 0");
+  g_free (writes);
+
+  /* an edit of one stage: its row */
+  edited = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, 3)));
+  g_free (edited->owner);
+  edited->owner = g_strdup ("Someone");
+  g_assert_true (om_opportunity_edit_stage (opp, 3, edited, &error));
+  g_assert_no_error (error);
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "0 1 0");
+  g_free (writes);
+
+  /* an edit of the opportunity alone: no stage row */
+  g_assert_true (retitle (opp, "Long plan, renamed", &error));
+  g_assert_no_error (error);
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "0 0 0");
+  g_free (writes);
+
+  /* a removed stage: its row, and each after it moves up (twice) */
+  g_assert_true (om_opportunity_remove_stage (opp, 0, &error));
+  g_assert_no_error (error);
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "0 18 1");
+  g_free (writes);
+
+  /* a new stage at the end: one row */
+  {
+    g_autoptr(OmStageData) stage = om_stage_data_new ("New", "New");
+    g_assert_true (om_opportunity_add_stage (opp, 9, stage, &error));
+    g_assert_no_error (error);
+  }
+  writes = stage_writes (f);
+  g_assert_cmpstr (writes, ==, "1 0 0");
+  g_free (writes);
+
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (opp)),
+                                            om_opportunity_get_data (opp), TRUE));
+}
+
+/* An opportunity removed, and another created under the same id (SQLite
+ * gives the highest id again once its row is gone): a window still
+ * showing the first must not write over the second, even though neither
+ * was edited since it was created. */
+static void
+test_two_writers_id_given_again (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
+  g_autoptr(OmRepository) b = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *first, *stale, *second;
+
+  first = create_plain (a, "First", 2);
+  b = om_test_database_open_repository (f->path);
+  stale = om_repository_find (b, om_opportunity_get_id (first));
+  g_assert_nonnull (stale);
+
+  g_assert_true (om_repository_remove_opportunity (a, first, &error));
+  g_assert_no_error (error);
+  second = create_plain (a, "Second", 1);
+  g_assert_cmpint (om_opportunity_get_id (second), ==, om_opportunity_get_id (stale));
+  g_assert_cmpint (om_opportunity_get_data (second)->revision, !=, om_opportunity_get_data (stale)->revision);
+
+  g_assert_false (retitle (stale, "First, edited", &error));
+  assert_conflict (error, "changed", "First");
+  g_clear_error (&error);
+  g_assert_false (om_repository_remove_opportunity (b, stale, &error));
+  assert_conflict (error, "changed", "First");
+
+  loaded = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (second)),
+                                            om_opportunity_get_data (second), TRUE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1401,8 +1791,14 @@ main (int   argc,
   ADD ("/database/round-trip", test_round_trip);
   ADD ("/database/edits-are-durable", test_edits_are_durable);
   ADD ("/database/write-failure", test_write_failure);
+  ADD ("/database/two-writers/stale-edit", test_two_writers_stale_edit);
+  ADD ("/database/two-writers/ids", test_two_writers_ids);
+  ADD ("/database/two-writers/undo", test_two_writers_undo);
+  ADD ("/database/two-writers/id-given-again", test_two_writers_id_given_again);
+  ADD ("/database/stage-rows-written", test_stage_rows_written);
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
   ADD ("/database/migrate-repairs", test_migrate_repairs);
+  ADD ("/database/migrate-from-v3", test_migrate_from_v3);
   ADD ("/database/refuse/current-version-not-repaired", test_current_version_not_repaired);
   ADD ("/database/refuse/foreign", test_refuse_foreign);
   ADD ("/database/refuse/random-bytes", test_refuse_random_bytes);

@@ -13,6 +13,13 @@
  * (written here again, independently of the model); at the end the
  * database read back from disk must equal the model. The seed comes from
  * GTest: replay a failure with --seed.
+ *
+ * A second connection (another process, as far as the file can tell)
+ * writes the same file in between (R7): its own opportunities and the
+ * first one's. A write made on a revision the other changed meanwhile is
+ * refused and changes nothing; the refused side then opens the file
+ * again, as a user would. Every write either side was told succeeded
+ * must be in the file at the end, as it was acknowledged.
  */
 
 #define N_OPERATIONS 10000
@@ -156,8 +163,9 @@ random_index (OmOpportunity *opp)
   return (guint) g_test_rand_int_range (0, (int) om_opportunity_get_n_stages (opp) + 2);
 }
 
-static void
-random_operation (OmRepository *repository,
+/* Returns whether it was refused because of the other writer */
+static gboolean
+random_operation (OmRepository  *repository,
                   OmOpportunity *opp,
                   guint         *n_accepted)
 {
@@ -207,7 +215,7 @@ random_operation (OmRepository *repository,
         {
           dry_run = om_opportunity_can_lose_stage (opp, index, NULL);
           accepted = om_opportunity_lose_stage (opp, index, g_test_rand_bit () ? "No budget" : "  ", &error);
-          if (!accepted && dry_run)
+          if (!accepted && dry_run && !g_error_matches (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT))
             g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NO_LOST_REASON);
           dry_run = accepted;
         }
@@ -261,6 +269,14 @@ random_operation (OmRepository *repository,
       g_assert_no_error (error);
       (*n_accepted)++;
     }
+  else if (g_error_matches (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT))
+    {
+      /* the other writer changed it: refused, and nothing changed, undo
+       * and redo included */
+      g_assert_cmpstr (error->message, !=, "");
+      g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+      return TRUE;
+    }
   else if (error != NULL)
     {
       /* a refusal names its reason and changes nothing */
@@ -272,6 +288,79 @@ random_operation (OmRepository *repository,
   /* the dry run the window asks answers like the real thing */
   if (!undo_like)
     g_assert_cmpint (dry_run, ==, accepted);
+  return FALSE;
+}
+
+/* The second writer */
+
+/* id -> revision of what @repository shows */
+static GHashTable *
+revisions (OmRepository *repository)
+{
+  GListModel *list = om_repository_get_opportunities (repository);
+  GHashTable *table = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (list, i);
+      const OmOpportunityData *data = om_opportunity_get_data (opp);
+
+      g_hash_table_insert (table, g_memdup2 (&data->id, sizeof data->id),
+                           g_memdup2 (&data->revision, sizeof data->revision));
+    }
+  return table;
+}
+
+/* Records in @acknowledged (id -> OmOpportunityData) what @repository
+ * was told it kept since @was: what it shows at a new revision, and
+ * what it no longer shows. */
+static void
+acknowledge (GHashTable   *acknowledged,
+             OmRepository *repository,
+             GHashTable   *was)
+{
+  GListModel *list = om_repository_get_opportunities (repository);
+  g_autoptr(GHashTable) now = revisions (repository);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (list, i);
+      const OmOpportunityData *data = om_opportunity_get_data (opp);
+      const gint64 *old = g_hash_table_lookup (was, &data->id);
+
+      if (old == NULL || *old != data->revision)
+        g_hash_table_insert (acknowledged, g_memdup2 (&data->id, sizeof data->id),
+                             om_opportunity_data_copy (data));
+    }
+  g_hash_table_iter_init (&iter, was);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (now, key))
+      g_hash_table_remove (acknowledged, key);
+}
+
+static OmRepository *
+open_again (OmRepository **repository,
+            const char    *path)
+{
+  g_clear_object (repository);
+  *repository = om_test_database_open_repository (path);
+  return *repository;
+}
+
+static void
+check_all (OmRepository *repository,
+           OmDate        today)
+{
+  GListModel *list = om_repository_get_opportunities (repository);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(OmOpportunity) each = g_list_model_get_item (list, i);
+      check_rules (om_opportunity_get_data (each));
+      check_derived (each, today);
+    }
 }
 
 static void
@@ -280,15 +369,21 @@ test_random_operations (void)
   g_autofree char *dir = om_test_make_dir ("random");
   g_autofree char *path = g_build_filename (dir, "random.db", NULL);
   g_autoptr(OmRepository) repository = NULL;
+  g_autoptr(OmRepository) other = NULL;
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
-  GListModel *opportunities;
+  g_autoptr(GHashTable) acknowledged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                              (GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GHashTable) was = NULL;
   OmDate today = om_test_date ("2026-03-01");
   guint n_accepted = 0;
+  guint n_other = 0;
+  guint n_conflicts = 0;
 
   om_date_set_today (today);
   repository = om_test_database_open_repository (path);
+  was = revisions (repository);
   for (guint i = 0; i < N_OPPORTUNITIES; i++)
     {
       g_autofree char *title = g_strdup_printf ("Opportunity %u", i);
@@ -298,61 +393,98 @@ test_random_operations (void)
       g_assert_nonnull (om_repository_create_opportunity (repository, plan, &error));
       g_assert_no_error (error);
     }
-  opportunities = om_repository_get_opportunities (repository);
+  acknowledge (acknowledged, repository, was);
+  g_clear_pointer (&was, g_hash_table_unref);
+  open_again (&other, path);
 
   for (guint n = 0; n < N_OPERATIONS; n++)
     {
+      /* one operation in twenty is the other writer's */
+      gboolean by_other = g_test_rand_int_range (0, 20) == 0;
+      OmRepository **actor = by_other ? &other : &repository;
+      GListModel *opportunities = om_repository_get_opportunities (*actor);
       guint n_opps = g_list_model_get_n_items (opportunities);
       g_autoptr(OmOpportunity) opp = NULL;
 
-      /* undo can take an opportunity away (its creation): put a new one */
-      if (n_opps == 0)
+      was = revisions (*actor);
+
+      /* undo can take an opportunity away (its creation): put a new one;
+       * the other writer makes some of its own */
+      if (n_opps == 0 || (by_other && g_test_rand_int_range (0, 10) == 0))
         {
-          g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Again", "Client", om_test_date ("2026-01-01"));
-          g_assert_nonnull (om_repository_create_opportunity (repository, plan, &error));
-          n_opps = 1;
+          g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, by_other ? "Other's" : "Again",
+                                                                           "Client", om_test_date ("2026-01-01"));
+          g_assert_nonnull (om_repository_create_opportunity (*actor, plan, &error));
+          g_assert_no_error (error);
+          n_opps = g_list_model_get_n_items (opportunities);
         }
       if (g_test_rand_int_range (0, 200) == 0)
         {
           /* a new day: what is overdue is recomputed, as the window does */
           today += 1;
           om_date_set_today (today);
-          for (guint i = 0; i < n_opps; i++)
+          for (guint w = 0; w < 2; w++)
             {
-              g_autoptr(OmOpportunity) each = g_list_model_get_item (opportunities, i);
-              om_opportunity_refresh (each);
+              GListModel *list = om_repository_get_opportunities (w == 0 ? repository : other);
+
+              for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+                {
+                  g_autoptr(OmOpportunity) each = g_list_model_get_item (list, i);
+                  om_opportunity_refresh (each);
+                }
             }
         }
 
       opp = g_list_model_get_item (opportunities, (guint) g_test_rand_int_range (0, (int) n_opps));
-      random_operation (repository, opp, &n_accepted);
-
-      for (guint i = 0; i < g_list_model_get_n_items (opportunities); i++)
+      if (by_other)
+        n_other++;
+      if (random_operation (*actor, opp, &n_accepted))
         {
-          g_autoptr(OmOpportunity) each = g_list_model_get_item (opportunities, i);
-          check_rules (om_opportunity_get_data (each));
-          check_derived (each, today);
+          n_conflicts++;
+          acknowledge (acknowledged, *actor, was);
+          /* refused: it sees the file as it is now by opening it again */
+          g_clear_object (&opp);
+          open_again (actor, path);
         }
+      else
+        acknowledge (acknowledged, *actor, was);
+      g_clear_pointer (&was, g_hash_table_unref);
+
+      /* and the other writer looks again now and then */
+      if (by_other && g_test_rand_int_range (0, 10) == 0)
+        {
+          g_clear_object (&opp);
+          open_again (&other, path);
+        }
+
+      check_all (repository, today);
+      check_all (other, today);
     }
 
-  /* many operations must actually have gone through */
+  g_test_message ("%u operations accepted, %u by the other writer, %u conflicts",
+                  n_accepted, n_other, n_conflicts);
+  /* many operations must actually have gone through, and the two
+   * writers must have met */
   g_assert_cmpuint (n_accepted, >, N_OPERATIONS / 5);
+  g_assert_cmpuint (n_other, >, N_OPERATIONS / 40);
+  g_assert_cmpuint (n_conflicts, >, 10);
 
+  /* no acknowledged write of either writer is lost, and nothing refused
+   * was kept */
   loaded = om_test_database_load (path, NULL);
-  g_assert_cmpuint (loaded->len, ==, g_list_model_get_n_items (opportunities));
+  g_assert_cmpuint (loaded->len, ==, g_hash_table_size (acknowledged));
   for (guint i = 0; i < loaded->len; i++)
     {
-      g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, i);
-      const OmOpportunityData *on_disk = NULL;
+      const OmOpportunityData *on_disk = g_ptr_array_index (loaded, i);
+      const OmOpportunityData *expected = g_hash_table_lookup (acknowledged, &on_disk->id);
 
-      for (guint j = 0; j < loaded->len; j++)
-        if (((OmOpportunityData *) g_ptr_array_index (loaded, j))->id == om_opportunity_get_id (opp))
-          on_disk = g_ptr_array_index (loaded, j);
-      g_assert_nonnull (on_disk);
-      g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), on_disk, TRUE));
+      g_assert_nonnull (expected);
+      g_assert_cmpint (on_disk->revision, ==, expected->revision);
+      g_assert_true (om_opportunity_data_equal (expected, on_disk, TRUE));
     }
 
   g_clear_object (&repository);
+  g_clear_object (&other);
   om_test_remove_tree (dir);
 }
 

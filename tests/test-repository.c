@@ -957,7 +957,35 @@ test_load (void)
   g_assert_cmpuint (backend->n_attempts, ==, 0);
   g_assert_false (om_repository_get_can_undo (repo));
 
-  /* new ids do not collide with loaded ones */
+  /* new ids are the backend's, given when it keeps them (R7): the
+   * repository holds no counter of its own that another process could
+   * not see */
+  backend->next_id = 20;
+  backend->next_stage_id = 60;
+  opp = create (repo, "Deal", 2);
+  g_assert_cmpint (om_opportunity_get_id (opp), ==, 21);
+  g_assert_cmpint (om_opportunity_get_data (opp)->revision, ==, 1);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (om_stage_get_id (om_opportunity_get_stage (opp, i)), ==, 61 + i);
+}
+
+/* A repository kept in memory only numbers what it shows itself: new ids
+ * do not collide with loaded ones */
+static void
+test_load_in_memory (void)
+{
+  g_autoptr(OmRepository) repo = om_repository_new (NULL);
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  OmOpportunityData *b = om_test_plan_new ("Kept B", 2);
+  OmOpportunity *opp;
+
+  om_test_set_today (0);
+  b->id = 9;
+  om_opportunity_data_get_stage (b, 0)->id = 41;
+  om_opportunity_data_get_stage (b, 1)->id = 17;
+  g_ptr_array_add (opportunities, b);
+  om_repository_load (repo, opportunities, NULL);
+
   opp = create (repo, "Deal", 2);
   g_assert_cmpint (om_opportunity_get_id (opp), >, 9);
   for (guint i = 0; i < 2; i++)
@@ -1537,6 +1565,7 @@ main (int   argc,
   g_test_add_func ("/repository/create/invalid", test_create_invalid);
   g_test_add_func ("/repository/create/undo-label", test_create_label);
   g_test_add_func ("/repository/load", test_load);
+  g_test_add_func ("/repository/load/in-memory", test_load_in_memory);
   g_test_add_func ("/repository/remove", test_remove);
   g_test_add_func ("/repository/remove/undo-position", test_remove_undo_position);
   g_test_add_func ("/repository/detached/undo-create", test_undo_create_detaches);

@@ -163,6 +163,7 @@ om_opportunity_data_copy (const OmOpportunityData *self)
   OmOpportunityData *copy = om_opportunity_data_new (self->title, self->client, self->start_date);
 
   copy->id = self->id;
+  copy->revision = self->revision;
   g_free (copy->coordinator);
   copy->coordinator = g_strdup (self->coordinator);
   copy->value = self->value;

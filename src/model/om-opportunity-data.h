@@ -44,6 +44,7 @@ typedef struct
 typedef struct
 {
   gint64     id;
+  gint64     revision;          /* as read from the backend (R7): 0 until kept */
   char      *title;
   char      *client;
   char      *coordinator;

@@ -289,17 +289,64 @@ om_repository_load (OmRepository *self,
     }
 }
 
+/* For a backend that keeps nothing and so numbers nothing (a test's,
+ * or none): the database gives ids inside its transaction instead. */
 static void
-assign_ids (OmRepository      *self,
-            OmOpportunityData *data)
+number_unnumbered (OmRepository   *self,
+                   const OmChange *change)
 {
+  OmOpportunityData *data;
+
+  if (change->after == NULL)
+    return;
+
+  if (change->kind == OM_CHANGE_TEMPLATE)
+    {
+      OmTemplateData *template = change->after;
+
+      if (template->id == 0)
+        template->id = self->next_template_id++;
+      self->next_template_id = MAX (self->next_template_id, template->id + 1);
+      return;
+    }
+
+  data = change->after;
   if (data->id == 0)
     data->id = self->next_opportunity_id++;
+  if (data->revision == 0)
+    data->revision = change->before ? ((OmOpportunityData *) change->before)->revision + 1 : 1;
   for (guint i = 0; i < data->stages->len; i++)
     {
       OmStageData *stage = g_ptr_array_index (data->stages, i);
       if (stage->id == 0)
         stage->id = self->next_stage_id++;
+    }
+  see_ids (self, data);
+}
+
+/* An undone removal that the backend kept under a new id (another
+ * writer took the old one meanwhile): the edits still to undo or redo
+ * name it by its new id. */
+static void
+renumber_in (GQueue *queue,
+             gint64  old_id,
+             gint64  new_id)
+{
+  for (GList *l = queue->head; l != NULL; l = l->next)
+    {
+      Edit *edit = l->data;
+
+      for (guint i = 0; i < edit->changes->len; i++)
+        {
+          OmChange *change = g_ptr_array_index (edit->changes, i);
+
+          if (change->kind != OM_CHANGE_OPPORTUNITY)
+            continue;
+          if (change->before && ((OmOpportunityData *) change->before)->id == old_id)
+            ((OmOpportunityData *) change->before)->id = new_id;
+          if (change->after && ((OmOpportunityData *) change->after)->id == old_id)
+            ((OmOpportunityData *) change->after)->id = new_id;
+        }
     }
 }
 
@@ -354,16 +401,75 @@ show_change (OmRepository   *self,
     _om_opportunity_apply (OM_OPPORTUNITY (item), change->after);
 }
 
+/*
+ * Each change of an existing opportunity is made on what this window
+ * shows of it, at the revision it was read at or last written at: an
+ * undo after another writer's change then names the revision before
+ * that change and is refused (R7), never written over it.
+ */
+static gboolean
+rebase (OmRepository *self,
+        GPtrArray    *changes,
+        GError      **error)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      OmChange *change = g_ptr_array_index (changes, i);
+      OmOpportunityData *before = change->before;
+      OmOpportunity *shown;
+
+      if (change->after != NULL && change->kind == OM_CHANGE_OPPORTUNITY)
+        ((OmOpportunityData *) change->after)->revision = 0;
+      if (before == NULL || change->kind != OM_CHANGE_OPPORTUNITY)
+        continue;
+
+      shown = om_repository_find (self, before->id);
+      if (shown == NULL)
+        {
+          g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                               _("This opportunity has already been removed."));
+          return FALSE;
+        }
+      change->before = om_opportunity_data_copy (om_opportunity_get_data (shown));
+      om_opportunity_data_free (before);
+    }
+  return TRUE;
+}
+
 static gboolean
 keep_and_show (OmRepository *self,
                GPtrArray    *changes,
                GError      **error)
 {
+  g_autofree gint64 *asked_ids = g_new0 (gint64, changes->len + 1);
+
+  if (!rebase (self, changes, error))
+    return FALSE;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const OmChange *change = g_ptr_array_index (changes, i);
+      if (change->kind == OM_CHANGE_OPPORTUNITY && change->before == NULL)
+        asked_ids[i] = ((OmOpportunityData *) change->after)->id;
+    }
+
   if (self->backend != NULL && !om_backend_apply (self->backend, changes, error))
     return FALSE;
 
   for (guint i = 0; i < changes->len; i++)
-    show_change (self, g_ptr_array_index (changes, i));
+    {
+      const OmChange *change = g_ptr_array_index (changes, i);
+      gint64 kept_id;
+
+      number_unnumbered (self, change);
+      kept_id = change->after ? ((OmOpportunityData *) change->after)->id : 0;
+      if (asked_ids[i] != 0 && kept_id != asked_ids[i])
+        {
+          renumber_in (&self->undo, asked_ids[i], kept_id);
+          renumber_in (&self->redo, asked_ids[i], kept_id);
+        }
+      show_change (self, change);
+    }
   return TRUE;
 }
 
@@ -440,7 +546,6 @@ _om_repository_commit (OmRepository      *self,
   g_autoptr(GPtrArray) changes = NULL;
   const OmOpportunityData *before = om_opportunity_get_data (opportunity);
 
-  assign_ids (self, owned);
   if (om_opportunity_data_equal (before, owned, TRUE))
     return TRUE;
   if (!om_opportunity_data_validate (owned, error))
@@ -519,10 +624,6 @@ add_all (OmRepository *self,
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
   GPtrArray *created;
-  gint64 saved_opp_id = self->next_opportunity_id;
-  gint64 saved_stage_id = self->next_stage_id;
-  gint64 saved_template_id = self->next_template_id;
-  guint n_before = g_list_model_get_n_items (G_LIST_MODEL (self->opportunities));
 
   for (guint i = 0; i < opportunities->len; i++)
     {
@@ -532,8 +633,7 @@ add_all (OmRepository *self,
       for (guint j = 0; j < data->stages->len; j++)
         ((OmStageData *) g_ptr_array_index (data->stages, j))->id = 0;
       if (!om_opportunity_data_validate (data, error))
-        goto refused;
-      assign_ids (self, data);
+        return NULL;
       g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, NULL, data));
     }
 
@@ -544,7 +644,7 @@ add_all (OmRepository *self,
       OmTemplate *existing = NULL;
 
       if (!om_template_data_validate (data, error))
-        goto refused;
+        return NULL;
 
       for (guint j = 0; j < n && existing == NULL; j++)
         {
@@ -561,24 +661,24 @@ add_all (OmRepository *self,
         }
       else
         {
-          data->id = self->next_template_id++;
+          data->id = 0;   /* given by the backend */
           g_ptr_array_add (changes, om_change_new (OM_CHANGE_TEMPLATE, NULL, data));
         }
     }
 
   if (changes->len > 0 && !run_edit (self, changes, label, error))
-    goto refused;
+    return NULL;
 
+  /* by the ids the backend gave them */
   created = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < opportunities->len; i++)
-    g_ptr_array_add (created, g_list_model_get_item (G_LIST_MODEL (self->opportunities), n_before + i));
-  return created;
+    {
+      const OmChange *change = g_ptr_array_index (changes, i);
+      OmOpportunity *opp = om_repository_find (self, ((OmOpportunityData *) change->after)->id);
 
-refused:
-  self->next_opportunity_id = saved_opp_id;
-  self->next_stage_id = saved_stage_id;
-  self->next_template_id = saved_template_id;
-  return NULL;
+      g_ptr_array_add (created, g_object_ref (opp));
+    }
+  return created;
 }
 
 GPtrArray *

@@ -112,10 +112,21 @@ static const char migrate_v1_to_v2[] =
  * "damaged" file. */
 static const char migrate_v2_to_v3[] = "";
 
+/* Schema 4: each opportunity's revision (R7), which every write names
+ * and raises; what a file already holds starts at 1. A revision is the
+ * number of the write that made it, counted over the whole file, so that
+ * an opportunity removed and another created under its id never have a
+ * revision the first had: a window still showing the first is refused. */
+static const char migrate_v3_to_v4[] =
+  "ALTER TABLE opportunities ADD COLUMN revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1);"
+  "CREATE TABLE revision_counter (last INTEGER NOT NULL);"
+  "INSERT INTO revision_counter (last) VALUES (1);";
+
 static const char *const migrations[] = {
   NULL,               /* to schema 1: schema_v1 itself */
   migrate_v1_to_v2,   /* 1 -> 2 */
   migrate_v2_to_v3,   /* 2 -> 3 */
+  migrate_v3_to_v4,   /* 3 -> 4 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_DATABASE_SCHEMA_VERSION);
@@ -265,6 +276,20 @@ query_int (sqlite3    *db,
   return value;
 }
 
+/* 0 when there is no row */
+static gint64
+query_int64 (sqlite3    *db,
+             const char *sql)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  gint64 value = 0;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
 /* Where a failure came from, when it was not the file's contents */
 typedef enum
 {
@@ -314,70 +339,127 @@ place_failure_from_sqlite (sqlite3 *db,
 /* Writing */
 
 static gboolean
-write_opportunity (sqlite3                 *db,
-                   const OmOpportunityData *data)
+id_is_free (sqlite3    *db,
+            const char *sql,
+            gint64      id,
+            gboolean   *ok)
 {
-  sqlite3_stmt *opp = NULL, *clear_stages = NULL, *clear_history = NULL, *stage = NULL, *history = NULL;
+  sqlite3_stmt *stmt = prepare (db, sql);
+  int rc;
+
+  if (stmt == NULL)
+    {
+      *ok = FALSE;
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  *ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+  return rc == SQLITE_DONE;
+}
+
+/* Binds @id, or NULL so that SQLite gives the row an id in this
+ * transaction (R7): an id the row had before (an undone removal) is
+ * kept only while no other row took it. */
+static gboolean
+bind_id (sqlite3      *db,
+         sqlite3_stmt *stmt,
+         int           index,
+         const char   *taken_sql,
+         gint64        id)
+{
+  gboolean ok = TRUE;
+
+  if (id != 0 && id_is_free (db, taken_sql, id, &ok))
+    sqlite3_bind_int64 (stmt, index, id);
+  else
+    sqlite3_bind_null (stmt, index);
+  return ok;
+}
+
+/* The stages of @data that are not rows of opportunity @data->id yet
+ * (@stored: ids of those that are, or %NULL for none). Those that keep
+ * their ids go first, so that an id given to a new stage is never one a
+ * kept stage is about to take back. */
+static gboolean
+insert_stages (sqlite3           *db,
+               OmOpportunityData *data,
+               GHashTable        *stored)
+{
+  sqlite3_stmt *stage = prepare (db,
+                                 "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner,"
+                                 " client_owner, duration_days, probability, status, decided_on, lost_reason,"
+                                 " client_description, notes)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+  g_autofree gboolean *keeps = g_new0 (gboolean, data->stages->len + 1);
   gboolean ok = FALSE;
 
-  opp = prepare (db,
-                 "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency, start_date, notes)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                 " ON CONFLICT (id) DO UPDATE SET title = ?2, client = ?3, coordinator = ?4,"
-                 " value_minor = ?5, currency = ?6, start_date = ?7, notes = ?8");
-  clear_stages = prepare (db, "DELETE FROM stages WHERE opportunity_id = ?1");
-  clear_history = prepare (db, "DELETE FROM history WHERE opportunity_id = ?1");
-  stage = prepare (db,
-                   "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner,"
-                   " client_owner, duration_days, probability, status, decided_on, lost_reason,"
-                   " client_description, notes)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
-  history = prepare (db,
-                     "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!opp || !clear_stages || !clear_history || !stage || !history)
-    goto out;
-
-  sqlite3_bind_int64 (opp, 1, data->id);
-  bind_text (opp, 2, data->title);
-  bind_text (opp, 3, data->client);
-  bind_text (opp, 4, data->coordinator);
-  sqlite3_bind_int64 (opp, 5, data->value);
-  bind_text (opp, 6, data->currency);
-  bind_date (opp, 7, data->start_date);
-  bind_text (opp, 8, data->notes);
-  if (!step_done (opp))
-    goto out;
-
-  sqlite3_bind_int64 (clear_stages, 1, data->id);
-  sqlite3_bind_int64 (clear_history, 1, data->id);
-  if (!step_done (clear_stages) || !step_done (clear_history))
-    goto out;
+  if (stage == NULL)
+    return FALSE;
 
   for (guint i = 0; i < data->stages->len; i++)
     {
       const OmStageData *s = g_ptr_array_index (data->stages, i);
+      gboolean query_ok = TRUE;
 
-      sqlite3_bind_int64 (stage, 1, s->id);
-      sqlite3_bind_int64 (stage, 2, data->id);
-      sqlite3_bind_int (stage, 3, (int) i);
-      bind_text (stage, 4, s->activity);
-      bind_text (stage, 5, s->milestone);
-      bind_text (stage, 6, om_stage_kind_to_string (s->kind));
-      bind_text (stage, 7, s->owner);
-      bind_text (stage, 8, s->client_owner);
-      sqlite3_bind_int (stage, 9, (int) s->duration_days);
-      sqlite3_bind_double (stage, 10, s->probability);
-      bind_text (stage, 11, om_stage_status_to_string (s->status));
-      bind_date (stage, 12, s->decided_on);
-      bind_text (stage, 13, s->lost_reason);
-      bind_text (stage, 14, s->client_description);
-      bind_text (stage, 15, s->notes);
-      if (!step_done (stage))
+      if (stored != NULL && g_hash_table_contains (stored, &s->id))
+        continue;
+      keeps[i] = s->id != 0 && id_is_free (db, "SELECT 1 FROM stages WHERE id = ?1", s->id, &query_ok);
+      if (!query_ok)
         goto out;
     }
 
-  for (guint i = 0; i < data->history->len; i++)
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < data->stages->len; i++)
+      {
+        OmStageData *s = g_ptr_array_index (data->stages, i);
+
+        if (keeps[i] != (pass == 0) || (stored != NULL && g_hash_table_contains (stored, &s->id)))
+          continue;
+        if (keeps[i])
+          sqlite3_bind_int64 (stage, 1, s->id);
+        else
+          sqlite3_bind_null (stage, 1);
+        sqlite3_bind_int64 (stage, 2, data->id);
+        sqlite3_bind_int (stage, 3, (int) i);
+        bind_text (stage, 4, s->activity);
+        bind_text (stage, 5, s->milestone);
+        bind_text (stage, 6, om_stage_kind_to_string (s->kind));
+        bind_text (stage, 7, s->owner);
+        bind_text (stage, 8, s->client_owner);
+        sqlite3_bind_int (stage, 9, (int) s->duration_days);
+        sqlite3_bind_double (stage, 10, s->probability);
+        bind_text (stage, 11, om_stage_status_to_string (s->status));
+        bind_date (stage, 12, s->decided_on);
+        bind_text (stage, 13, s->lost_reason);
+        bind_text (stage, 14, s->client_description);
+        bind_text (stage, 15, s->notes);
+        if (!step_done (stage))
+          goto out;
+        s->id = sqlite3_last_insert_rowid (db);
+      }
+  ok = TRUE;
+
+out:
+  sqlite3_finalize (stage);
+  return ok;
+}
+
+/* History entries @from.. of @data */
+static gboolean
+insert_history (sqlite3                 *db,
+                const OmOpportunityData *data,
+                guint                    from)
+{
+  sqlite3_stmt *history = prepare (db,
+                                   "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  gboolean ok = FALSE;
+
+  if (history == NULL)
+    return FALSE;
+  for (guint i = from; i < data->history->len; i++)
     {
       const OmHistoryEntry *h = g_ptr_array_index (data->history, i);
 
@@ -391,21 +473,291 @@ write_opportunity (sqlite3                 *db,
       if (!step_done (history))
         goto out;
     }
-
   ok = TRUE;
 
 out:
-  sqlite3_finalize (opp);
-  sqlite3_finalize (clear_stages);
-  sqlite3_finalize (clear_history);
-  sqlite3_finalize (stage);
   sqlite3_finalize (history);
   return ok;
 }
 
 static gboolean
-write_template (sqlite3              *db,
-                const OmTemplateData *data)
+run_on_id (sqlite3    *db,
+           const char *sql,
+           gint64      id)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  ok = step_done (stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+run_on_ids (sqlite3    *db,
+            const char *sql,
+            gint64      first,
+            gint64      second)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, second);
+  ok = step_done (stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+update_stage (sqlite3           *db,
+              const OmStageData *s)
+{
+  sqlite3_stmt *stmt = prepare (db,
+                                "UPDATE stages SET activity = ?2, milestone = ?3, kind = ?4, owner = ?5,"
+                                " client_owner = ?6, duration_days = ?7, probability = ?8, status = ?9,"
+                                " decided_on = ?10, lost_reason = ?11, client_description = ?12, notes = ?13"
+                                " WHERE id = ?1");
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, s->id);
+  bind_text (stmt, 2, s->activity);
+  bind_text (stmt, 3, s->milestone);
+  bind_text (stmt, 4, om_stage_kind_to_string (s->kind));
+  bind_text (stmt, 5, s->owner);
+  bind_text (stmt, 6, s->client_owner);
+  sqlite3_bind_int (stmt, 7, (int) s->duration_days);
+  sqlite3_bind_double (stmt, 8, s->probability);
+  bind_text (stmt, 9, om_stage_status_to_string (s->status));
+  bind_date (stmt, 10, s->decided_on);
+  bind_text (stmt, 11, s->lost_reason);
+  bind_text (stmt, 12, s->client_description);
+  bind_text (stmt, 13, s->notes);
+  ok = step_done (stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+positions_are_indices (sqlite3                 *db,
+                       const OmOpportunityData *before)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT count(*), coalesce(min(position), 0), coalesce(max(position), -1)"
+                                    " FROM stages WHERE opportunity_id = ?1");
+  gboolean ok = FALSE;
+  gint64 n = before->stages->len;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, before->id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    ok = sqlite3_column_int64 (stmt, 0) == n && sqlite3_column_int64 (stmt, 1) == 0 &&
+         sqlite3_column_int64 (stmt, 2) == n - 1;
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/*
+ * Brings the stage rows of @before (as stored, at the revision just
+ * checked) to @after, writing only the rows that changed: removed ones
+ * are deleted, moved ones get their new position (through negative
+ * ones, so that no two rows share a position on the way), edited ones
+ * their values, and new ones are inserted.
+ */
+static gboolean
+write_stages (sqlite3                 *db,
+              const OmOpportunityData *before,
+              OmOpportunityData       *after)
+{
+  g_autoptr(GHashTable) old_index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gboolean moved = FALSE;
+
+  if (before == NULL)
+    return insert_stages (db, after, NULL);
+
+  /* positions are the indices, as this application writes them; a file
+   * that has them otherwise gets them rewritten whole */
+  if (!positions_are_indices (db, before))
+    return run_on_id (db, "DELETE FROM stages WHERE opportunity_id = ?1", before->id) &&
+           insert_stages (db, after, NULL);
+
+  for (guint i = 0; i < before->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (before->stages, i);
+      g_hash_table_insert (old_index, (gpointer) &s->id, GUINT_TO_POINTER (i + 1));
+    }
+  for (guint i = 0; i < after->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (after->stages, i);
+      if (s->id != 0 && g_hash_table_contains (old_index, &s->id))
+        g_hash_table_add (kept, (gpointer) &s->id);
+    }
+
+  for (guint i = 0; i < before->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (before->stages, i);
+
+      if (!g_hash_table_contains (kept, &s->id) &&
+          !run_on_ids (db, "DELETE FROM stages WHERE id = ?1 AND opportunity_id = ?2", s->id, before->id))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < after->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (after->stages, i);
+      guint was;
+
+      if (!g_hash_table_contains (kept, &s->id))
+        continue;
+      was = GPOINTER_TO_UINT (g_hash_table_lookup (old_index, &s->id)) - 1;
+      if (was != i)
+        {
+          if (!run_on_ids (db, "UPDATE stages SET position = ?2 WHERE id = ?1", s->id, -1 - (gint64) i))
+            return FALSE;
+          moved = TRUE;
+        }
+      if (!om_stage_data_equal (g_ptr_array_index (before->stages, was), s) && !update_stage (db, s))
+        return FALSE;
+    }
+  if (moved &&
+      !run_on_ids (db, "UPDATE stages SET position = -1 - position WHERE opportunity_id = ?1 AND position < ?2",
+                   before->id, 0))
+    return FALSE;
+
+  return insert_stages (db, after, kept);
+}
+
+/* How many entries of @after's history are @before's, unchanged */
+static guint
+kept_history (const OmOpportunityData *before,
+              const OmOpportunityData *after)
+{
+  guint n = 0;
+
+  if (before->history->len > after->history->len)
+    return 0;
+  for (; n < before->history->len; n++)
+    {
+      const OmHistoryEntry *x = g_ptr_array_index (before->history, n);
+      const OmHistoryEntry *y = g_ptr_array_index (after->history, n);
+
+      if (x->stage != y->stage || x->from != y->from || x->to != y->to || x->on != y->on ||
+          g_strcmp0 (x->note, y->note) != 0)
+        return 0;
+    }
+  return n;
+}
+
+/*
+ * Writes @after in place of @before (%NULL: a new opportunity), if the
+ * stored one is still at @before's revision; otherwise *@conflict is
+ * set and nothing is written. Only what changed is rewritten: the
+ * stage rows that changed, the history from its first new entry.
+ * Fills in @after's id, stage ids and @revision.
+ */
+static gboolean
+write_opportunity (sqlite3                 *db,
+                   const OmOpportunityData *before,
+                   OmOpportunityData       *after,
+                   gint64                   revision,
+                   gboolean                *conflict)
+{
+  sqlite3_stmt *opp = NULL;
+  gboolean ok = FALSE;
+  guint history_from = 0;
+
+  if (before == NULL)
+    opp = prepare (db,
+                   "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency,"
+                   " start_date, notes, revision)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10)");
+  else
+    opp = prepare (db,
+                   "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4, value_minor = ?5,"
+                   " currency = ?6, start_date = ?7, notes = ?8, revision = ?10"
+                   " WHERE id = ?1 AND revision = ?9");
+  if (opp == NULL)
+    return FALSE;
+
+  if (before == NULL)
+    {
+      if (!bind_id (db, opp, 1, "SELECT 1 FROM opportunities WHERE id = ?1", after->id))
+        goto out;
+    }
+  else
+    {
+      sqlite3_bind_int64 (opp, 1, before->id);
+      sqlite3_bind_int64 (opp, 9, before->revision);
+    }
+  bind_text (opp, 2, after->title);
+  bind_text (opp, 3, after->client);
+  bind_text (opp, 4, after->coordinator);
+  sqlite3_bind_int64 (opp, 5, after->value);
+  bind_text (opp, 6, after->currency);
+  bind_date (opp, 7, after->start_date);
+  bind_text (opp, 8, after->notes);
+  sqlite3_bind_int64 (opp, 10, revision);
+  if (!step_done (opp))
+    goto out;
+
+  after->revision = revision;
+  if (before == NULL)
+    after->id = sqlite3_last_insert_rowid (db);
+  else if (sqlite3_changes (db) == 0)
+    {
+      *conflict = TRUE;
+      goto out;
+    }
+  else
+    after->id = before->id;
+
+  if (!write_stages (db, before, after))
+    goto out;
+
+  if (before != NULL)
+    {
+      history_from = kept_history (before, after);
+      if (history_from == 0 && !run_on_id (db, "DELETE FROM history WHERE opportunity_id = ?1", after->id))
+        goto out;
+    }
+  if (!insert_history (db, after, history_from))
+    goto out;
+
+  ok = TRUE;
+
+out:
+  sqlite3_finalize (opp);
+  return ok;
+}
+
+/* An opportunity repaired on upgrade, rewritten in place */
+static gboolean
+rewrite_repaired (sqlite3                 *db,
+                  const OmOpportunityData *data)
+{
+  g_autoptr(OmOpportunityData) before = om_opportunity_data_copy (data);
+  g_autoptr(OmOpportunityData) after = om_opportunity_data_copy (data);
+  gboolean conflict = FALSE;
+
+  /* what the file holds of its plan is what was repaired: all of it is
+   * written again. The file is locked for the migration, so it is still
+   * at the revision read. */
+  g_ptr_array_set_size (before->stages, 0);
+  g_ptr_array_set_size (before->history, 0);
+  return write_opportunity (db, before, after, data->revision, &conflict);
+}
+
+static gboolean
+write_template (sqlite3        *db,
+                OmTemplateData *data)
 {
   sqlite3_stmt *tpl = NULL, *clear = NULL, *stage = NULL;
   gboolean ok = FALSE;
@@ -420,10 +772,17 @@ write_template (sqlite3              *db,
   if (!tpl || !clear || !stage)
     goto out;
 
-  sqlite3_bind_int64 (tpl, 1, data->id);
+  if (data->id != 0)
+    sqlite3_bind_int64 (tpl, 1, data->id);
+  else
+    sqlite3_bind_null (tpl, 1);
   bind_text (tpl, 2, data->name);
+  if (!step_done (tpl))
+    goto out;
+  if (data->id == 0)
+    data->id = sqlite3_last_insert_rowid (db);
   sqlite3_bind_int64 (clear, 1, data->id);
-  if (!step_done (tpl) || !step_done (clear))
+  if (!step_done (clear))
     goto out;
 
   for (guint i = 0; i < data->stages->len; i++)
@@ -450,38 +809,65 @@ out:
   return ok;
 }
 
+/* Removes the opportunity @before if it is still at its revision */
 static gboolean
-delete_row (sqlite3    *db,
-            const char *sql,
-            gint64      id)
+delete_opportunity (sqlite3                 *db,
+                    const OmOpportunityData *before,
+                    gboolean                *conflict)
 {
-  sqlite3_stmt *stmt = prepare (db, sql);
+  sqlite3_stmt *stmt = prepare (db, "DELETE FROM opportunities WHERE id = ?1 AND revision = ?2");
   gboolean ok;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 1, before->id);
+  sqlite3_bind_int64 (stmt, 2, before->revision);
   ok = step_done (stmt);
   sqlite3_finalize (stmt);
+  if (ok && sqlite3_changes (db) == 0)
+    {
+      *conflict = TRUE;
+      return FALSE;
+    }
   return ok;
 }
 
 static gboolean
-write_change (sqlite3        *db,
-              const OmChange *change)
+write_change (sqlite3  *db,
+              OmChange *change,
+              gint64    revision,
+              gboolean *conflict)
 {
   if (change->kind == OM_CHANGE_OPPORTUNITY)
     {
       if (change->after == NULL)
-        return delete_row (db, "DELETE FROM opportunities WHERE id = ?1",
-                           ((OmOpportunityData *) change->before)->id);
-      return write_opportunity (db, change->after);
+        return delete_opportunity (db, change->before, conflict);
+      return write_opportunity (db, change->before, change->after, revision, conflict);
     }
 
   if (change->after == NULL)
-    return delete_row (db, "DELETE FROM templates WHERE id = ?1",
-                       ((OmTemplateData *) change->before)->id);
+    return run_on_id (db, "DELETE FROM templates WHERE id = ?1",
+                      ((OmTemplateData *) change->before)->id);
   return write_template (db, change->after);
+}
+
+/* R7: someone else changed or removed @before meanwhile */
+static void
+set_conflict_error (sqlite3                 *db,
+                    const OmOpportunityData *before,
+                    GError                 **error)
+{
+  g_autofree char *title = om_text_excerpt (before->title);
+  gboolean ok = TRUE;
+
+  if (id_is_free (db, "SELECT 1 FROM opportunities WHERE id = ?1", before->id, &ok) && ok)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 _("Someone else removed the opportunity “%s” meanwhile. Nothing was changed: "
+                   "open the file again to see what it holds now."), title);
+  else
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 _("Someone else changed the opportunity “%s” meanwhile. Nothing was changed: "
+                   "open the file again to see their change, then make yours again."), title);
 }
 
 static gboolean
@@ -491,6 +877,7 @@ om_database_apply (OmBackend *backend,
 {
   OmDatabase *self = OM_DATABASE (backend);
   g_autofree char *shown = NULL;
+  gint64 revision;
   int rc;
 
   if (self->read_only != NULL)
@@ -501,12 +888,26 @@ om_database_apply (OmBackend *backend,
       return FALSE;
     }
 
-  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (self->db, "UPDATE revision_counter SET last = last + 1", NULL, NULL, NULL) != SQLITE_OK)
+    goto failed;
+  revision = query_int64 (self->db, "SELECT last FROM revision_counter");
+  if (revision <= 0)
     goto failed;
 
   for (guint i = 0; i < changes->len; i++)
-    if (!write_change (self->db, g_ptr_array_index (changes, i)))
-      goto failed;
+    {
+      OmChange *change = g_ptr_array_index (changes, i);
+      gboolean conflict = FALSE;
+
+      if (write_change (self->db, change, revision, &conflict))
+        continue;
+      if (!conflict)
+        goto failed;
+      set_conflict_error (self->db, change->before, error);
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
 
   if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
@@ -679,9 +1080,14 @@ read_opportunities (OmDatabase *self,
                     GPtrArray  *out,
                     GError    **error)
 {
+  /* schema 3 and earlier, inspected before their migration, have no
+   * revisions: each opportunity starts at 1 */
   sqlite3_stmt *stmt = prepare (self->db,
-                                "SELECT id, title, client, coordinator, value_minor, currency, start_date, notes"
-                                " FROM opportunities ORDER BY id");
+                                self->schema_version >= 4
+                                ? "SELECT id, title, client, coordinator, value_minor, currency, start_date, notes,"
+                                  " revision FROM opportunities ORDER BY id"
+                                : "SELECT id, title, client, coordinator, value_minor, currency, start_date, notes,"
+                                  " 1 FROM opportunities ORDER BY id");
   int rc;
 
   if (stmt == NULL)
@@ -694,6 +1100,7 @@ read_opportunities (OmDatabase *self,
       gboolean repaired;
 
       opp->id = sqlite3_column_int64 (stmt, 0);
+      opp->revision = sqlite3_column_int64 (stmt, 8);
       g_free (opp->coordinator);
       opp->coordinator = g_strdup (column_text (stmt, 3));
       opp->value = sqlite3_column_int64 (stmt, 4);
@@ -1393,7 +1800,7 @@ set_up (OmDatabase  *self,
       }
 
   for (guint i = 0; self->repaired != NULL && i < self->repaired->len; i++)
-    if (!write_opportunity (self->db, g_ptr_array_index (self->repaired, i)))
+    if (!rewrite_repaired (self->db, g_ptr_array_index (self->repaired, i)))
       {
         g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
                      _("Could not update the database to version %d: %s"),

@@ -16,7 +16,9 @@ G_BEGIN_DECLS
  * %OM_STORE_ERROR_READ_ONLY and %OM_STORE_ERROR_DISK_FULL are about where
  * the file is, not about the file: a healthy database gets them, and no
  * backup needs restoring. %OM_STORE_ERROR_NOT_REGULAR: the path names a
- * folder, a device or a FIFO.
+ * folder, a device or a FIFO. %OM_STORE_ERROR_CONFLICT: another writer
+ * changed or removed an opportunity since the edit's revision of it
+ * (R7); nothing was written.
  */
 typedef enum
 {
@@ -30,12 +32,13 @@ typedef enum
   OM_STORE_ERROR_READ_ONLY,
   OM_STORE_ERROR_DISK_FULL,
   OM_STORE_ERROR_NOT_REGULAR,
+  OM_STORE_ERROR_CONFLICT,
 } OmStoreError;
 
 #define OM_STORE_ERROR (om_store_error_quark ())
 GQuark om_store_error_quark (void);
 
-#define OM_DATABASE_SCHEMA_VERSION 3
+#define OM_DATABASE_SCHEMA_VERSION 4
 
 #define OM_TYPE_DATABASE (om_database_get_type ())
 G_DECLARE_FINAL_TYPE (OmDatabase, om_database, OM, DATABASE, GObject)
