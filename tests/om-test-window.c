@@ -145,6 +145,30 @@ om_test_flush_events (void)
       ;
 }
 
+/**
+ * om_test_find_action_button:
+ * @action: a detailed action name, such as "win.stage-reopen"
+ *
+ * Returns: (transfer none) (nullable): the first widget below @root, depth
+ *   first, that activates @action
+ */
+GtkWidget *
+om_test_find_action_button (GtkWidget  *root,
+                            const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_ACTIONABLE (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      if ((found = om_test_find_action_button (child, action)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 typedef struct
 {
   gboolean painted;

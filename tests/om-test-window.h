@@ -36,6 +36,8 @@ void      om_test_window_get_position   (const char   *title,
                                          int          *y);
 
 void      om_test_flush_events          (void);
+GtkWidget *om_test_find_action_button   (GtkWidget    *root,
+                                         const char   *action);
 void      om_test_wait_for_paint        (GtkWidget    *widget);
 void      om_test_iterate_for           (guint         ms);
 

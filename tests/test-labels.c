@@ -9,6 +9,7 @@
 #include "om-database.h"
 #include "om-opportunity-row.h"
 #include "om-style.h"
+#include "om-test-window.h"
 #include "om-window.h"
 
 /*
@@ -39,21 +40,7 @@ typedef struct
   gint64        plain_id;
 } Fixture;
 
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
 
-static void
-iterate (void)
-{
-  for (guint i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
 
 /* One word of @n characters */
 static char *
@@ -91,14 +78,14 @@ fixture_set_up (Fixture       *f,
   OmStageData *stage;
   OmOpportunity *opp;
 
-  om_date_set_today (date ("2026-01-10"));
+  om_date_set_today (om_test_date ("2026-01-10"));
   f->dir = g_dir_make_tmp ("om-test-labels-XXXXXX", NULL);
   f->path = g_build_filename (f->dir, "labels.db", NULL);
   f->repository = om_database_open_repository (f->path, &error);
   g_assert_no_error (error);
 
   /* two won stages: Reopen applies to the second only */
-  plain = om_template_data_instantiate (tpl, "Fleet renewal", "Nordic Ferries", date ("2026-01-05"));
+  plain = om_template_data_instantiate (tpl, "Fleet renewal", "Nordic Ferries", om_test_date ("2026-01-05"));
   opp = om_repository_create_opportunity (f->repository, plain, &error);
   g_assert_no_error (error);
   f->plain_id = om_opportunity_get_id (opp);
@@ -108,7 +95,7 @@ fixture_set_up (Fixture       *f,
 
   /* one import of one very long word, overdue, owned by nobody: the
    * health warnings quote it */
-  huge = om_opportunity_data_new (title, client, date ("2025-01-01"));
+  huge = om_opportunity_data_new (title, client, om_test_date ("2025-01-01"));
   g_free (huge->coordinator);
   huge->coordinator = word ('K', HUGE_CHARS);
   g_free (huge->notes);
@@ -142,25 +129,18 @@ fixture_set_up (Fixture       *f,
   f->window = om_window_new (NULL, f->repository, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), ((const Size *) data)->width, ((const Size *) data)->height);
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate ();
+  om_test_flush_events ();
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *names[] = { "labels.db", "labels.db-wal", "labels.db-shm" };
-
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  om_test_flush_events ();
   g_clear_object (&f->repository);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *file = g_build_filename (f->dir, names[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
+  om_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -171,9 +151,9 @@ show (Fixture *f,
       int      stage)
 {
   g_assert_true (om_window_select_opportunity (f->window, id));
-  iterate ();
+  om_test_flush_events ();
   om_opportunity_view_select_stage (om_window_get_view (f->window), stage);
-  iterate ();
+  om_test_flush_events ();
 }
 
 /* Every widget of @type under @root, @root included, depth first */
@@ -286,7 +266,7 @@ test_long_word (Fixture       *f,
 
   /* the entries hold the value, within their own width */
   om_opportunity_view_select_stage (view, 1);
-  iterate ();
+  om_test_flush_events ();
   assert_within_window (f, size->width, size->height, fits ? size->width : 1000, fits);
 }
 
@@ -320,11 +300,11 @@ test_long_value_kept (Fixture       *f,
 
   /* into the fields and out again, as Tab does */
   g_assert_true (gtk_widget_grab_focus (activity));
-  iterate ();
+  om_test_flush_events ();
   g_assert_true (gtk_widget_grab_focus (title));
-  iterate ();
+  om_test_flush_events ();
   g_assert_true (gtk_widget_grab_focus (activity));
-  iterate ();
+  om_test_flush_events ();
   /* and away to another opportunity */
   show (f, f->plain_id, 0);
 
@@ -356,17 +336,6 @@ test_sidebar_one_line (Fixture       *f,
   g_assert_cmpuint (seen, ==, 1);
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
-{
-  g_autoptr(GPtrArray) buttons = all_of (root, GTK_TYPE_BUTTON);
-
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), action) == 0)
-      return g_ptr_array_index (buttons, i);
-  return NULL;
-}
 
 /* Reopen is offered on the stage it reopens, and nowhere else */
 static void
@@ -379,46 +348,46 @@ test_reopen_where_it_applies (Fixture       *f,
   const char *why;
 
   show (f, f->plain_id, 0);
-  reopen = find_button (om_opportunity_view_get_editor (view), "win.stage-reopen");
+  reopen = om_test_find_action_button (om_opportunity_view_get_editor (view), "win.stage-reopen");
   g_assert_nonnull (reopen);
   g_assert_cmpint (om_opportunity_get_reopen_stage (opp), ==, 1);
 
   for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
     {
       om_opportunity_view_select_stage (view, (int) i);
-      iterate ();
+      om_test_flush_events ();
       g_assert_cmpint (gtk_widget_is_sensitive (reopen), ==, i == 1);
     }
 
   /* an earlier won stage says which one Reopen would undo */
   om_opportunity_view_select_stage (view, 0);
-  iterate ();
+  om_test_flush_events ();
   why = gtk_widget_get_tooltip_text (reopen);
   g_assert_nonnull (why);
   g_assert_nonnull (strstr (why, "Process meeting"));
   /* so does a pending one */
   om_opportunity_view_select_stage (view, 3);
-  iterate ();
+  om_test_flush_events ();
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (reopen), "Process meeting"));
   om_opportunity_view_select_stage (view, 0);
-  iterate ();
+  om_test_flush_events ();
   /* the action itself refuses there: nothing changes */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-reopen", NULL);
-  iterate ();
+  om_test_flush_events ();
   g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 2);
 
   /* on the stage it names, it reopens that stage */
   om_opportunity_view_select_stage (view, 1);
-  iterate ();
+  om_test_flush_events ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-reopen", NULL));
-  iterate ();
+  om_test_flush_events ();
   g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 1)), ==, OM_STAGE_STATUS_PENDING);
   g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_WON);
   g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 1);
   /* now the first one is the latest decision */
   g_assert_false (gtk_widget_is_sensitive (reopen));
   om_opportunity_view_select_stage (view, 0);
-  iterate ();
+  om_test_flush_events ();
   g_assert_true (gtk_widget_is_sensitive (reopen));
 }
 
@@ -470,7 +439,7 @@ test_status_contrast (Fixture       *f,
       GdkRGBA theme_fg, fg;
 
       g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark[d], NULL);
-      iterate ();
+      om_test_flush_events ();
 
       /* the theme did change: its text is light on dark */
       lookup_color (editor, "theme_fg_color", &theme_fg);
@@ -562,9 +531,9 @@ test_accessible_names (Fixture       *f,
   show (f, f->long_id, 0);
 
   /* a button is named by what it shows: once, without the mnemonic */
-  assert_name (find_button (GTK_WIDGET (f->window), "win.new-opportunity"), "New Opportunity");
-  assert_name (find_button (GTK_WIDGET (f->window), "win.open-sample"), "Open the Sample");
-  assert_name (find_button (GTK_WIDGET (view), "win.stage-add-after"), "Add Stage");
+  assert_name (om_test_find_action_button (GTK_WIDGET (f->window), "win.new-opportunity"), "New Opportunity");
+  assert_name (om_test_find_action_button (GTK_WIDGET (f->window), "win.open-sample"), "Open the Sample");
+  assert_name (om_test_find_action_button (GTK_WIDGET (view), "win.stage-add-after"), "Add Stage");
   for (guint i = 0; i < buttons->len; i++)
     {
       GtkWidget *button = g_ptr_array_index (buttons, i);

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "om-database.h"
+#include "om-test-window.h"
 #include "om-window.h"
 
 /*
@@ -36,22 +37,7 @@ static const Variant long_names = { FALSE, LONG_NAME };
 static const Variant long_strings = { TRUE, LONG_NAME };
 static const Variant long_words = { TRUE, "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW" };
 
-static OmDate
-date (const char *iso)
-{
-  OmDate d = 0;
-  g_assert_true (om_date_parse (iso, &d));
-  return d;
-}
 
-static void
-iterate (void)
-{
-  /* let the window lay out and draw */
-  for (guint i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
 
 /* lets the window take a new layout, which may take a few frames */
 static void
@@ -60,7 +46,7 @@ settle (void)
   for (guint i = 0; i < 10; i++)
     {
       g_usleep (10000);
-      iterate ();
+      om_test_flush_events ();
     }
 }
 
@@ -84,15 +70,15 @@ fixture_set_up (Fixture       *f,
   OmOpportunity *opp;
 
   g_assert_cmpint (g_utf8_strlen (variant->name, -1), ==, 100);
-  om_date_set_today (date ("2026-01-10"));
+  om_date_set_today (om_test_date ("2026-01-10"));
   f->dir = g_dir_make_tmp ("om-test-window-size-XXXXXX", NULL);
   f->path = g_build_filename (f->dir, "size.db", NULL);
   f->repository = om_database_open_repository (f->path, &error);
   g_assert_no_error (error);
 
-  other = om_opportunity_data_new (variant->name, variant->name, date ("2026-01-01"));
+  other = om_opportunity_data_new (variant->name, variant->name, om_test_date ("2026-01-01"));
   g_assert_nonnull (om_repository_create_opportunity (f->repository, other, &error));
-  plan = om_template_data_instantiate (tpl, variant->name, variant->name, date ("2026-01-05"));
+  plan = om_template_data_instantiate (tpl, variant->name, variant->name, om_test_date ("2026-01-05"));
   replace (&plan->coordinator, variant->name);
   for (guint i = 0; i < plan->stages->len; i++)
     {
@@ -116,17 +102,10 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *names[] = { "size.db", "size.db-wal", "size.db-shm" };
-
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  om_test_flush_events ();
   g_clear_object (&f->repository);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *file = g_build_filename (f->dir, names[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
+  om_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -386,7 +365,7 @@ test_hide_sidebar (Fixture       *f,
   for (guint i = 0; i < 200 && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)); i++)
     {
       g_usleep (10000);
-      iterate ();
+      om_test_flush_events ();
     }
   settle ();
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
@@ -404,22 +383,6 @@ test_hide_sidebar (Fixture       *f,
   g_assert_true (GTK_IS_SEARCH_ENTRY (focus) || GTK_IS_SEARCH_ENTRY (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)));
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_ACTIONABLE (child) &&
-          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
-        return child;
-      if ((found = find_button (child, action)) != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The stage's buttons flow onto several rows in a small window; Tab still
  * goes from one enabled button to the next, in both directions */
@@ -428,9 +391,9 @@ test_tab_through_buttons (Fixture       *f,
                           gconstpointer  data)
 {
   GtkWidget *editor = om_opportunity_view_get_editor (om_window_get_view (f->window));
-  GtkWidget *lose = find_button (editor, "win.stage-lose");
-  GtkWidget *earlier = find_button (editor, "win.stage-move-earlier");
-  GtkWidget *later = find_button (editor, "win.stage-move-later");
+  GtkWidget *lose = om_test_find_action_button (editor, "win.stage-lose");
+  GtkWidget *earlier = om_test_find_action_button (editor, "win.stage-move-earlier");
+  GtkWidget *later = om_test_find_action_button (editor, "win.stage-move-later");
   graphene_rect_t lose_bounds, later_bounds;
 
   show_window (f, data, 800, 600);

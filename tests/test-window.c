@@ -72,22 +72,6 @@ on_disk (Fixture *f)
   return om_test_database_get (f->path, f->id);
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_ACTIONABLE (child) &&
-          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
-        return child;
-      if ((found = find_button (child, action)) != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static char *
 text_of (GtkWidget *root)
@@ -143,7 +127,7 @@ test_mark_won_and_undo (Fixture       *f,
 
   g_assert_true (om_window_select_opportunity (f->window, f->id));
   om_test_flush_events ();
-  win_button = find_button (editor, "win.stage-win");
+  win_button = om_test_find_action_button (editor, "win.stage-win");
   g_assert_nonnull (win_button);
 
   /* a later stage cannot be won first: the button says why */
@@ -200,13 +184,13 @@ test_refused_edit_is_explained (Fixture       *f,
   g_assert_true (om_opportunity_win_stage (opp, 0, NULL, NULL));
   om_opportunity_view_select_stage (view, 0);
   om_test_flush_events ();
-  g_assert_false (gtk_widget_is_sensitive (find_button (om_opportunity_view_get_editor (view), "win.stage-remove")));
+  g_assert_false (gtk_widget_is_sensitive (om_test_find_action_button (om_opportunity_view_get_editor (view), "win.stage-remove")));
 
   /* the move is insensitive, and says why */
   om_opportunity_view_select_stage (view, 1);
   om_test_flush_events ();
-  g_assert_false (gtk_widget_is_sensitive (find_button (om_opportunity_view_get_editor (view), "win.stage-move-earlier")));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (find_button (om_opportunity_view_get_editor (view),
+  g_assert_false (gtk_widget_is_sensitive (om_test_find_action_button (om_opportunity_view_get_editor (view), "win.stage-move-earlier")));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (om_test_find_action_button (om_opportunity_view_get_editor (view),
                                                                       "win.stage-move-earlier")), "won"));
   g_assert_null (om_window_get_banner_message (f->window));
 
