@@ -11,6 +11,112 @@ G_DEFINE_INTERFACE (OmBackend, om_backend, G_TYPE_OBJECT)
 static void
 om_backend_default_init (OmBackendInterface *iface)
 {
+  /**
+   * OmBackend::changed:
+   *
+   * Another writer changed what the backend keeps (emitted only while
+   * watching). Edits made here are not announced: the caller knows.
+   */
+  g_signal_new ("changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+/**
+ * om_backend_can_read:
+ *
+ * Returns: whether the backend reads back what it keeps (a test's
+ *   backend that keeps nothing does not)
+ */
+gboolean
+om_backend_can_read (OmBackend *self)
+{
+  g_return_val_if_fail (OM_IS_BACKEND (self), FALSE);
+
+  return OM_BACKEND_GET_IFACE (self)->list_ids != NULL;
+}
+
+/**
+ * om_backend_list_ids:
+ *
+ * Returns: (transfer full) (element-type gint64) (nullable): the ids
+ *   @query selects, in its order
+ */
+GArray *
+om_backend_list_ids (OmBackend                *self,
+                     const OmOpportunityQuery *query,
+                     GError                  **error)
+{
+  g_return_val_if_fail (om_backend_can_read (self), NULL);
+
+  return OM_BACKEND_GET_IFACE (self)->list_ids (self, query, error);
+}
+
+/**
+ * om_backend_get_summaries:
+ *
+ * Returns: (transfer full) (element-type OmOpportunitySummary) (nullable):
+ *   one element per id, %NULL for an id no longer there
+ */
+GPtrArray *
+om_backend_get_summaries (OmBackend    *self,
+                          const gint64 *ids,
+                          guint         n_ids,
+                          GError      **error)
+{
+  g_return_val_if_fail (om_backend_can_read (self), NULL);
+
+  return OM_BACKEND_GET_IFACE (self)->get_summaries (self, ids, n_ids, error);
+}
+
+/**
+ * om_backend_load_opportunity:
+ *
+ * Returns: (transfer full) (nullable): the opportunity, or %NULL with
+ *   %OM_MODEL_ERROR_NOT_FOUND or the backend's reason
+ */
+OmOpportunityData *
+om_backend_load_opportunity (OmBackend *self,
+                             gint64     id,
+                             GError   **error)
+{
+  g_return_val_if_fail (om_backend_can_read (self), NULL);
+
+  return OM_BACKEND_GET_IFACE (self)->load_opportunity (self, id, error);
+}
+
+/**
+ * om_backend_load_templates:
+ *
+ * Returns: (transfer full) (element-type OmTemplateData) (nullable):
+ *   the user's templates
+ */
+GPtrArray *
+om_backend_load_templates (OmBackend *self,
+                           GError   **error)
+{
+  g_return_val_if_fail (om_backend_can_read (self), NULL);
+
+  return OM_BACKEND_GET_IFACE (self)->load_templates (self, error);
+}
+
+void
+om_backend_set_watching (OmBackend *self,
+                         gboolean   watching)
+{
+  OmBackendInterface *iface;
+
+  g_return_if_fail (OM_IS_BACKEND (self));
+
+  iface = OM_BACKEND_GET_IFACE (self);
+  if (iface->set_watching != NULL)
+    iface->set_watching (self, watching);
+}
+
+/* For implementations: another writer changed something */
+void
+om_backend_emit_changed (OmBackend *self)
+{
+  g_signal_emit_by_name (self, "changed");
 }
 
 /**

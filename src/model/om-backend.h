@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "om-opportunity-summary.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -61,24 +63,71 @@ G_DECLARE_INTERFACE (OmBackend, om_backend, OM, BACKEND, GObject)
  * @get_read_only_reason: (nullable): why no edit can be kept, for a
  *   backend that only reads (its @apply then refuses every edit), or
  *   %NULL; the vfunc itself is optional
+ * @list_ids: the ids of the opportunities a query selects, in its
+ *   order (#OmOpportunitySummary defines it), answered without reading
+ *   a stage; a #GArray of gint64
+ * @get_summaries: for each of @ids, its #OmOpportunitySummary as now
+ *   kept, or %NULL where there is none any more
+ * @load_opportunity: everything about one opportunity, checked by the
+ *   model's rules; %OM_MODEL_ERROR_NOT_FOUND when it is not there
+ * @load_templates: every template the user made
+ * @set_watching: while %TRUE, the backend emits #OmBackend::changed
+ *   (from the thread-default main context) within two seconds of a
+ *   change another writer made
  *
- * Where the model's edits are kept. The model calls it before it shows
- * an edit, so an edit that cannot be kept is never shown.
+ * Where the model's edits are kept, and what it reads back: the
+ * backend is the source of truth, and the model keeps in memory only
+ * what is shown. The model calls @apply before it shows an edit, so an
+ * edit that cannot be kept is never shown.
+ *
+ * A backend that keeps nothing (a test's) implements @apply only; the
+ * repository then keeps the values in memory itself.
  */
 struct _OmBackendInterface
 {
   GTypeInterface parent_iface;
 
-  gboolean     (*apply)                (OmBackend *self,
-                                        GPtrArray *changes,
-                                        GError   **error);
-  const char * (*get_read_only_reason) (OmBackend *self);
+  gboolean            (*apply)                (OmBackend                *self,
+                                               GPtrArray                *changes,
+                                               GError                  **error);
+  const char *        (*get_read_only_reason) (OmBackend                *self);
+
+  GArray *            (*list_ids)             (OmBackend                *self,
+                                               const OmOpportunityQuery *query,
+                                               GError                  **error);
+  GPtrArray *         (*get_summaries)        (OmBackend                *self,
+                                               const gint64             *ids,
+                                               guint                     n_ids,
+                                               GError                  **error);
+  OmOpportunityData * (*load_opportunity)     (OmBackend                *self,
+                                               gint64                    id,
+                                               GError                  **error);
+  GPtrArray *         (*load_templates)       (OmBackend                *self,
+                                               GError                  **error);
+  void                (*set_watching)         (OmBackend                *self,
+                                               gboolean                  watching);
 };
 
 gboolean    om_backend_apply                (OmBackend *self,
                                              GPtrArray *changes,
                                              GError   **error);
 const char *om_backend_get_read_only_reason (OmBackend *self);
+gboolean    om_backend_can_read             (OmBackend *self);
+GArray     *om_backend_list_ids             (OmBackend                *self,
+                                             const OmOpportunityQuery *query,
+                                             GError                  **error);
+GPtrArray  *om_backend_get_summaries        (OmBackend                *self,
+                                             const gint64             *ids,
+                                             guint                     n_ids,
+                                             GError                  **error);
+OmOpportunityData *om_backend_load_opportunity (OmBackend             *self,
+                                             gint64                    id,
+                                             GError                  **error);
+GPtrArray  *om_backend_load_templates       (OmBackend                *self,
+                                             GError                  **error);
+void        om_backend_set_watching         (OmBackend                *self,
+                                             gboolean                  watching);
+void        om_backend_emit_changed         (OmBackend                *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmChange, om_change_free)
 

@@ -4,6 +4,7 @@
 #include "om-types.h"
 #include "om-enums.h"
 #include "om-opportunity-data.h"
+#include "om-opportunity-summary.h"
 #include "om-backend.h"
 #include "om-stage.h"
 #include "om-opportunity.h"
