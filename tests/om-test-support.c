@@ -741,3 +741,39 @@ om_test_pdf_text (const char *pdf,
 
   return om_test_run (page > 0 ? one_page : all_pages);
 }
+
+/**
+ * om_test_found:
+ * @ids: (transfer full) (nullable): as om_repository_import() gives them
+ *
+ * Returns: (transfer full) (element-type OmOpportunity) (nullable): the
+ *   opportunities, %NULL for %NULL
+ */
+GPtrArray *
+om_test_found (OmRepository *repository,
+               GArray       *ids)
+{
+  g_autoptr(GArray) owned = ids;
+  GPtrArray *found;
+
+  if (owned == NULL)
+    return NULL;
+  found = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < owned->len; i++)
+    {
+      OmOpportunity *opportunity = om_repository_find (repository, g_array_index (owned, gint64, i));
+
+      g_assert_nonnull (opportunity);
+      g_ptr_array_add (found, g_object_ref (opportunity));
+    }
+  return found;
+}
+
+GPtrArray *
+om_test_import (OmRepository *repository,
+                GPtrArray    *opportunities,
+                GPtrArray    *templates,
+                GError      **error)
+{
+  return om_test_found (repository, om_repository_import (repository, opportunities, templates, error));
+}

@@ -89,6 +89,14 @@ void            om_test_backend_set_failing   (OmTestBackend  *self,
 void            om_test_backend_reset         (OmTestBackend  *self);
 const OmChange *om_test_backend_single_change (OmTestBackend  *self);
 
+/* What om_repository_import() gave, as the opportunities (with references) */
+GPtrArray      *om_test_found               (OmRepository   *repository,
+                                             GArray         *ids);
+GPtrArray      *om_test_import              (OmRepository   *repository,
+                                             GPtrArray      *opportunities,
+                                             GPtrArray      *templates,
+                                             GError        **error);
+
 /* Other programs */
 
 const char          *om_test_oppmanager        (void);

@@ -147,7 +147,7 @@ test_round_trip (Fixture       *f,
   g_ptr_array_add (opportunities, full);
   g_ptr_array_add (opportunities, empty);
   g_ptr_array_add (templates, tpl);
-  created = om_repository_import (repository, opportunities, templates, &error);
+  created = om_test_import (repository, opportunities, templates, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (created->len, ==, 2);
 

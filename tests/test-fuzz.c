@@ -966,7 +966,7 @@ batch_flush (Batch        *batch,
   if (batch->sizes->len == 0)
     return;
 
-  created = om_repository_import (repository, batch->opportunities, batch->templates, &error);
+  created = om_test_import (repository, batch->opportunities, batch->templates, &error);
   g_assert_no_error (error);
   g_assert_nonnull (created);
   g_assert_cmpuint (created->len, ==, batch->opportunities->len);
@@ -991,7 +991,7 @@ batch_flush (Batch        *batch,
       /* in memory: the file had its turn */
       if (!om_json_parse (first, -1, &again, &again_templates, &error))
         g_error ("the export of an accepted document is refused: %s\n%s", error->message, first);
-      created_again = om_repository_import (scratch, again, NULL, &error);
+      created_again = om_test_import (scratch, again, NULL, &error);
       g_assert_no_error (error);
       second = export_created (created_again);
       g_assert_cmpstr (first, ==, second);

@@ -368,7 +368,7 @@ repository_with_everything (void)
   g_ptr_array_add (template->stages, stage_new ("Trial", "Client runs a trial", OM_STAGE_KIND_FEASIBILITY_STUDY, 0, 0));
   g_ptr_array_add (template->stages, stage_new ("Order", "Client orders", OM_STAGE_KIND_STANDARD, 9, 1));
   g_ptr_array_add (templates, template);
-  imported = om_repository_import (repository, no_opportunities, templates, &error);
+  imported = om_test_import (repository, no_opportunities, templates, &error);
   g_assert_no_error (error);
   g_assert_nonnull (imported);
 
@@ -425,7 +425,7 @@ test_round_trip (void)
   g_assert_nonnull (strstr (first, "\"title\": \"Überseeprojekt “Nordlicht” \\\"quoted\\\" \\\\ back\""));
   g_assert_null (strstr (first, "Recommended process"));
 
-  created = om_json_import_file (fresh, path, &error);
+  created = om_test_found (fresh, om_json_import_file (fresh, path, &error));
   g_assert_no_error (error);
   g_assert_nonnull (created);
   g_assert_cmpuint (created->len, ==, 4);
@@ -534,7 +534,7 @@ test_derived_keys_accepted (void)
     "]}";
 
   path = write_document (document, -1);
-  created = om_json_import_file (repository, path, &error);
+  created = om_test_found (repository, om_json_import_file (repository, path, &error));
   g_assert_no_error (error);
   g_assert_nonnull (created);
   g_assert_cmpuint (created->len, ==, 3);
@@ -568,7 +568,7 @@ test_history_synthesized (void)
     "    {\"activity\": \"D\", \"milestone\": \"P\"}]}]}";
 
   path = write_document (document, -1);
-  created = om_json_import_file (repository, path, &error);
+  created = om_test_found (repository, om_json_import_file (repository, path, &error));
   g_assert_no_error (error);
   g_assert_nonnull (created);
   data = om_opportunity_get_data (g_ptr_array_index (created, 0));
@@ -935,7 +935,7 @@ test_refusal (gconstpointer user_data)
   assert_refused (parse_error, refusal->code, refusal->where);
   g_clear_error (&parse_error);
 
-  created = om_json_import_file (repository, path, &error);
+  created = om_test_found (repository, om_json_import_file (repository, path, &error));
   g_assert_null (created);
   assert_refused (error, refusal->code, refusal->where);
 
@@ -1083,7 +1083,7 @@ test_refuse_unreadable (void)
   g_autoptr(OmRepository) repository = repository_with_one ();
   g_autofree char *path = g_build_filename (tmp_dir, "no-such-file.json", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) created = om_json_import_file (repository, path, &error);
+  g_autoptr(GPtrArray) created = om_test_found (repository, om_json_import_file (repository, path, &error));
 
   g_assert_null (created);
   g_assert_error (error, OM_JSON_ERROR, OM_JSON_ERROR_IO);
@@ -1116,7 +1116,7 @@ test_all_or_nothing (void)
     g_autoptr(OmRepository) other = repository_with_one ();
 
     good_path = write_document (good, -1);
-    created = om_json_import_file (other, good_path, &error);
+    created = om_test_found (other, om_json_import_file (other, good_path, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (created->len, ==, 2);
     g_assert_cmpuint (n_opportunities (other), ==, 3);
@@ -1126,7 +1126,7 @@ test_all_or_nothing (void)
 
   /* …and with it, not at all */
   bad_path = write_document (bad, -1);
-  created = om_json_import_file (repository, bad_path, &error);
+  created = om_test_found (repository, om_json_import_file (repository, bad_path, &error));
   g_assert_null (created);
   assert_refused (error, OM_JSON_ERROR_RULE, "opportunities[2].stages[0].decided_on");
   g_assert_cmpuint (n_opportunities (repository), ==, 1);
@@ -1152,7 +1152,7 @@ test_backend_failure (void)
   before = export_all (repository);
 
   om_test_backend_set_failing (backend, TRUE);
-  created = om_json_import_file (repository, path, &error);
+  created = om_test_found (repository, om_json_import_file (repository, path, &error));
   g_assert_null (created);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
   g_assert_cmpuint (n_opportunities (repository), ==, 1);
@@ -1162,7 +1162,7 @@ test_backend_failure (void)
 
   /* and once the disk has room, the same file goes in */
   om_test_backend_set_failing (backend, FALSE);
-  created = om_json_import_file (repository, path, &error);
+  created = om_test_found (repository, om_json_import_file (repository, path, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (created->len, ==, 2);
   g_assert_cmpuint (n_opportunities (repository), ==, 3);

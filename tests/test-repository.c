@@ -358,7 +358,7 @@ edit_import (OmRepository  *repo,
   g_ptr_array_add (opportunities, om_test_plan_new ("Imported 2", 0));
   g_ptr_array_add (template->stages, om_test_stage_new (1));
   g_ptr_array_add (templates, g_steal_pointer (&template));
-  created = om_repository_import (repo, opportunities, templates, error);
+  created = om_test_import (repo, opportunities, templates, error);
   return created != NULL;
 }
 
@@ -923,7 +923,7 @@ test_create_label (void)
   om_test_set_today (0);
   repo = om_repository_new (NULL);
   g_ptr_array_add (opportunities, om_test_plan_new ("Imported", 1));
-  created = om_repository_import (repo, opportunities, NULL, NULL);
+  created = om_test_import (repo, opportunities, NULL, NULL);
   g_assert_nonnull (created);
   import_label = g_strdup (om_repository_get_undo_label (repo));
   create (repo, "Deal", 1);
@@ -1255,7 +1255,7 @@ test_import_one_step (void)
   g_ptr_array_add (template->stages, om_test_stage_new (1));
   g_ptr_array_add (templates, om_template_data_copy (template));
 
-  created = om_repository_import (repo, opportunities, templates, &error);
+  created = om_test_import (repo, opportunities, templates, &error);
   g_assert_no_error (error);
   g_assert_nonnull (created);
   g_assert_cmpuint (created->len, ==, 3);
@@ -1327,7 +1327,7 @@ test_import_refused (void)
   om_opportunity_data_get_stage (bad, 1)->milestone = g_strdup ("");
   g_ptr_array_add (opportunities, bad);
 
-  created = om_repository_import (repo, opportunities, NULL, &error);
+  created = om_test_import (repo, opportunities, NULL, &error);
   g_assert_null (created);
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_MILESTONE);
   g_clear_error (&error);
@@ -1336,7 +1336,7 @@ test_import_refused (void)
   g_free (om_opportunity_data_get_stage (bad, 1)->milestone);
   om_opportunity_data_get_stage (bad, 1)->milestone = g_strdup ("Fixed");
   g_ptr_array_add (templates, om_template_data_new (""));
-  created = om_repository_import (repo, opportunities, templates, &error);
+  created = om_test_import (repo, opportunities, templates, &error);
   g_assert_null (created);
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_TITLE);
 
@@ -1365,7 +1365,7 @@ test_import_replaces_template (void)
   g_ptr_array_add (second->stages, om_test_stage_new (2));
 
   g_ptr_array_add (templates, om_template_data_copy (first));
-  created = om_repository_import (repo, none, templates, &error);
+  created = om_test_import (repo, none, templates, &error);
   g_assert_no_error (error);
   g_clear_pointer (&created, g_ptr_array_unref);
   template = g_list_model_get_item (om_repository_get_templates (repo), 1);
@@ -1375,7 +1375,7 @@ test_import_replaces_template (void)
 
   g_ptr_array_set_size (templates, 0);
   g_ptr_array_add (templates, om_template_data_copy (second));
-  created = om_repository_import (repo, none, templates, &error);
+  created = om_test_import (repo, none, templates, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (repo)), ==, 2);
   g_assert_cmpuint (om_template_get_n_stages (template), ==, 2);

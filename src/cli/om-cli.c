@@ -138,7 +138,7 @@ run_check (OmRepository *repository,
   g_autoptr(GPtrArray) warnings = NULL;
   OmOpportunity *opp = find_opportunity (repository, id, &error);
 
-  if (opp == NULL)
+  if (opp == NULL || !om_opportunity_load (opp, &error))
     return refuse (error);
 
   warnings = om_opportunity_check_health (opp);
@@ -157,13 +157,13 @@ run_import (OmRepository *repository,
             const char   *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) created = om_json_import_file (repository, path, &error);
+  g_autoptr(GArray) created = om_json_import_file (repository, path, &error);
 
   if (created == NULL)
     return refuse (error);
 
   for (guint i = 0; i < created->len; i++)
-    g_print ("%" G_GINT64_FORMAT "\n", om_opportunity_get_id (g_ptr_array_index (created, i)));
+    g_print ("%" G_GINT64_FORMAT "\n", g_array_index (created, gint64, i));
   return OM_CLI_EXIT_OK;
 }
 
@@ -189,7 +189,7 @@ run_summary (const OmCliOptions *options,
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp = find_opportunity (repository, options->opportunity, &error);
 
-  if (opp == NULL ||
+  if (opp == NULL || !om_opportunity_load (opp, &error) ||
       !options->summary_writer (om_opportunity_get_data (opp), options->summary_pdf, &error))
     return refuse (error);
   return OM_CLI_EXIT_OK;

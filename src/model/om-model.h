@@ -9,4 +9,5 @@
 #include "om-stage.h"
 #include "om-opportunity.h"
 #include "om-template.h"
+#include "om-opportunity-list.h"
 #include "om-repository.h"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "om-opportunity.h"
+#include "om-opportunity-list.h"
 #include "om-repository.h"
 
 G_BEGIN_DECLS
@@ -10,6 +11,25 @@ OmOpportunity *_om_opportunity_new   (OmRepository            *repository,
                                       const OmOpportunityData *data);
 void           _om_opportunity_apply (OmOpportunity           *self,
                                       const OmOpportunityData *data);
+OmOpportunity *_om_opportunity_new_from_summary (OmRepository               *repository,
+                                                 const OmOpportunitySummary *summary);
+void           _om_opportunity_set_summary      (OmOpportunity              *self,
+                                                 const OmOpportunitySummary *summary);
+gboolean       _om_opportunity_is_loaded        (OmOpportunity              *self);
+
+OmOpportunity *_om_repository_lookup   (OmRepository             *self,
+                                        const gint64             *ids,
+                                        guint                     n_ids);
+GArray        *_om_repository_list_ids (OmRepository             *self,
+                                        const OmOpportunityQuery *query,
+                                        GError                  **error);
+OmOpportunityList *_om_opportunity_list_new (OmRepository             *repository,
+                                             const OmOpportunityQuery *query);
+gboolean       _om_opportunity_list_refresh (OmOpportunityList       *self);
+
+OmOpportunityData *_om_repository_read (OmRepository            *self,
+                                        gint64                   id,
+                                        GError                 **error);
 
 gboolean       _om_repository_commit (OmRepository            *self,
                                       OmOpportunity           *opportunity,

@@ -21,7 +21,10 @@ struct _OmOpportunity
   GObject            parent_instance;
 
   OmRepository      *repository;   /* weak: the repository owns us */
-  OmOpportunityData *data;
+  OmOpportunitySummary *summary;   /* what lists show; always there */
+  OmOpportunityData *data;         /* everything; read when first asked */
+  GError            *load_error;   /* why it could not be read */
+  gboolean           quiet;        /* reading what the list showed: nothing to announce */
   GListStore        *stages;
 
   /* derived values, kept to notify only on change */
@@ -74,7 +77,9 @@ om_opportunity_finalize (GObject *object)
   OmOpportunity *self = (OmOpportunity *) object;
 
   g_clear_weak_pointer (&self->repository);
+  g_clear_pointer (&self->summary, om_opportunity_summary_free);
   g_clear_pointer (&self->data, om_opportunity_data_free);
+  g_clear_error (&self->load_error);
   g_clear_object (&self->stages);
 
   G_OBJECT_CLASS (om_opportunity_parent_class)->finalize (object);
@@ -91,31 +96,31 @@ om_opportunity_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ID:
-      g_value_set_int64 (value, self->data->id);
+      g_value_set_int64 (value, om_opportunity_get_id (self));
       break;
     case PROP_TITLE:
-      g_value_set_string (value, self->data->title);
+      g_value_set_string (value, om_opportunity_get_title (self));
       break;
     case PROP_CLIENT:
-      g_value_set_string (value, self->data->client);
+      g_value_set_string (value, om_opportunity_get_client (self));
       break;
     case PROP_COORDINATOR:
-      g_value_set_string (value, self->data->coordinator);
+      g_value_set_string (value, om_opportunity_get_coordinator (self));
       break;
     case PROP_VALUE:
-      g_value_set_int64 (value, self->data->value);
+      g_value_set_int64 (value, om_opportunity_get_value (self));
       break;
     case PROP_CURRENCY:
-      g_value_set_string (value, self->data->currency);
+      g_value_set_string (value, om_opportunity_get_currency (self));
       break;
     case PROP_START_DATE:
-      g_value_set_uint (value, self->data->start_date);
+      g_value_set_uint (value, om_opportunity_get_start_date (self));
       break;
     case PROP_NOTES:
-      g_value_set_string (value, self->data->notes);
+      g_value_set_string (value, om_opportunity_get_notes (self));
       break;
     case PROP_N_STAGES:
-      g_value_set_uint (value, self->data->stages->len);
+      g_value_set_uint (value, om_opportunity_get_n_stages (self));
       break;
     case PROP_STATUS:
       g_value_set_enum (value, self->status);
@@ -124,16 +129,16 @@ om_opportunity_get_property (GObject    *object,
       g_value_set_uint (value, self->n_won);
       break;
     case PROP_CURRENT_STAGE:
-      g_value_set_int (value, self->current);
+      g_value_set_int (value, om_opportunity_get_current_stage (self));
       break;
     case PROP_CHAIN_PROBABILITY:
       g_value_set_double (value, self->chain_probability);
       break;
     case PROP_WEAKEST_LINK:
-      g_value_set_int (value, self->weakest);
+      g_value_set_int (value, om_opportunity_get_weakest_link (self));
       break;
     case PROP_WEIGHTED_VALUE:
-      g_value_set_double (value, self->weighted_value);
+      g_value_set_double (value, om_opportunity_get_weighted_value (self));
       break;
     case PROP_NEXT_DUE_DATE:
       g_value_set_uint (value, self->next_due_date);
@@ -195,6 +200,9 @@ om_opportunity_init (OmOpportunity *self)
   self->weakest = -1;
 }
 
+#define NOTIFY_IF(cond, prop) \
+  G_STMT_START { if ((cond) && !self->quiet) g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); } G_STMT_END
+
 OmOpportunity *
 _om_opportunity_new (OmRepository            *repository,
                      const OmOpportunityData *data)
@@ -203,12 +211,169 @@ _om_opportunity_new (OmRepository            *repository,
 
   g_set_weak_pointer (&self->repository, repository);
   self->data = om_opportunity_data_new ("", "", 0);
+  self->summary = om_opportunity_summary_new (self->data);
   _om_opportunity_apply (self, data);
   return self;
 }
 
-#define NOTIFY_IF(cond, prop) \
-  G_STMT_START { if (cond) g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); } G_STMT_END
+static gboolean
+compute_overdue (const OmOpportunitySummary *summary,
+                 OmDate                      today)
+{
+  /* the first pending stage is due first: if it is not overdue, none is */
+  return summary->status == OM_OPPORTUNITY_STATUS_OPEN && summary->next_due != 0 &&
+         summary->next_due < today;
+}
+
+/*
+ * An opportunity as a list shows it: its stages are read when something
+ * first asks for them (om_opportunity_load()).
+ */
+OmOpportunity *
+_om_opportunity_new_from_summary (OmRepository               *repository,
+                                  const OmOpportunitySummary *summary)
+{
+  OmOpportunity *self = g_object_new (OM_TYPE_OPPORTUNITY, NULL);
+
+  g_set_weak_pointer (&self->repository, repository);
+  self->summary = om_opportunity_summary_copy (summary);
+  self->status = summary->status;
+  self->n_won = summary->n_won;
+  self->chain_probability = summary->chain_probability;
+  self->next_due_date = summary->next_due;
+  self->overdue = compute_overdue (summary, om_date_today ());
+  return self;
+}
+
+/* A substitute that shows what the list showed, with no stages, so
+ * that nothing that asks for an unreadable opportunity's values fails;
+ * every operation on it is refused with the reason. */
+static OmOpportunityData *
+placeholder_data (const OmOpportunitySummary *summary)
+{
+  OmOpportunityData *data = om_opportunity_data_new (summary->title, summary->client, 0);
+
+  data->id = summary->id;
+  data->revision = summary->revision;
+  g_free (data->coordinator);
+  data->coordinator = g_strdup (summary->coordinator);
+  return data;
+}
+
+/**
+ * om_opportunity_load:
+ *
+ * Reads everything about the opportunity (its stages and history), if
+ * that was not done yet. What is shown of an opportunity in a list
+ * needs none of it; every other value does, and reads it when first
+ * asked; call this first to learn why it cannot be read.
+ *
+ * Returns: whether everything about it could be read
+ */
+gboolean
+om_opportunity_load (OmOpportunity *self,
+                     GError       **error)
+{
+  g_autoptr(OmOpportunityData) data = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  if (self->data != NULL && self->load_error == NULL)
+    return TRUE;
+  if (self->load_error == NULL)
+    {
+      if (self->repository != NULL)
+        data = _om_repository_read (self->repository, self->summary->id, &local_error);
+      else
+        g_set_error_literal (&local_error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                             _("This opportunity has been removed and can no longer change."));
+      if (data != NULL)
+        {
+          /* announced only if it changed since the list showed it */
+          self->quiet = data->revision == self->summary->revision;
+          self->data = om_opportunity_data_new ("", "", 0);
+          _om_opportunity_apply (self, data);
+          self->quiet = FALSE;
+          return TRUE;
+        }
+      self->load_error = g_steal_pointer (&local_error);
+      self->data = placeholder_data (self->summary);
+    }
+  if (error != NULL)
+    *error = g_error_copy (self->load_error);
+  return FALSE;
+}
+
+/* The values, read if need be */
+static const OmOpportunityData *
+get_data (OmOpportunity *self)
+{
+  if (self->data == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!om_opportunity_load (self, &error))
+        g_debug ("Opportunity %" G_GINT64_FORMAT " cannot be read: %s", self->summary->id, error->message);
+    }
+  return self->data;
+}
+
+/**
+ * om_opportunity_get_summary:
+ *
+ * Returns: (transfer none): what lists show of it
+ */
+const OmOpportunitySummary *
+om_opportunity_get_summary (OmOpportunity *self)
+{
+  return self->summary;
+}
+
+/* Whether its values have been read (something shows more than a list does) */
+gboolean
+_om_opportunity_is_loaded (OmOpportunity *self)
+{
+  return self->data != NULL && self->load_error == NULL;
+}
+
+/*
+ * What another writer changed, as a list shows it; one that is loaded
+ * is read again instead (_om_opportunity_apply()).
+ */
+void
+_om_opportunity_set_summary (OmOpportunity              *self,
+                             const OmOpportunitySummary *summary)
+{
+  g_autoptr(OmOpportunitySummary) old = self->summary;
+  gboolean old_overdue = self->overdue;
+
+  g_return_if_fail (self->data == NULL || self->load_error != NULL);
+
+  self->summary = om_opportunity_summary_copy (summary);
+  self->status = summary->status;
+  self->n_won = summary->n_won;
+  self->chain_probability = summary->chain_probability;
+  self->next_due_date = summary->next_due;
+  self->overdue = compute_overdue (summary, om_date_today ());
+  /* read again when asked */
+  g_clear_error (&self->load_error);
+  g_clear_pointer (&self->data, om_opportunity_data_free);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  NOTIFY_IF (g_strcmp0 (old->title, summary->title) != 0, PROP_TITLE);
+  NOTIFY_IF (g_strcmp0 (old->client, summary->client) != 0, PROP_CLIENT);
+  NOTIFY_IF (g_strcmp0 (old->coordinator, summary->coordinator) != 0, PROP_COORDINATOR);
+  NOTIFY_IF (old->n_stages != summary->n_stages, PROP_N_STAGES);
+  NOTIFY_IF (old->status != summary->status, PROP_STATUS);
+  NOTIFY_IF (old->n_won != summary->n_won, PROP_N_WON);
+  NOTIFY_IF (old->chain_probability != summary->chain_probability, PROP_CHAIN_PROBABILITY);
+  NOTIFY_IF (old->next_due != summary->next_due, PROP_NEXT_DUE_DATE);
+  NOTIFY_IF (old_overdue != self->overdue, PROP_OVERDUE);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_signal_emit (self, signals[CHANGED], 0);
+}
 
 /* Shows the stages of @data: existing OmStage objects are kept by id, so
  * a moved stage is the same object at its new place, and the list model
@@ -287,7 +452,7 @@ void
 _om_opportunity_apply (OmOpportunity           *self,
                        const OmOpportunityData *data)
 {
-  g_autoptr(OmOpportunityData) old = self->data;
+  g_autoptr(OmOpportunityData) old = self->data ? self->data : om_opportunity_data_new ("", "", 0);
   OmOpportunityStatus old_status = self->status;
   guint old_n_won = self->n_won;
   int old_current = self->current;
@@ -299,17 +464,19 @@ _om_opportunity_apply (OmOpportunity           *self,
   OmDate today = om_date_today ();
   g_autofree OmDate *dates = om_opportunity_data_get_due_dates (data);
 
+  g_autoptr(OmOpportunitySummary) old_summary = self->summary;
+
   self->data = om_opportunity_data_copy (data);
+  self->summary = om_opportunity_summary_new (data);
+  g_clear_error (&self->load_error);
   self->status = om_opportunity_data_get_status (data);
   self->n_won = om_opportunity_data_get_n_won (data);
   self->current = om_opportunity_data_get_current (data);
   self->chain_probability = om_opportunity_data_get_chain_probability (data);
   self->weakest = om_opportunity_data_get_weakest_link (data);
   self->weighted_value = om_opportunity_data_get_weighted_value (data);
-  self->next_due_date = self->current >= 0 ? dates[self->current] : 0;
-  /* the first pending stage is due first: if it is not overdue, none is */
-  self->overdue = self->status == OM_OPPORTUNITY_STATUS_OPEN && self->current >= 0 &&
-                  dates[self->current] < today;
+  self->next_due_date = self->summary->next_due;
+  self->overdue = compute_overdue (self->summary, today);
 
   g_object_freeze_notify (G_OBJECT (self));
 
@@ -335,7 +502,7 @@ _om_opportunity_apply (OmOpportunity           *self,
 
   g_object_thaw_notify (G_OBJECT (self));
 
-  if (!om_opportunity_data_equal (old, data, TRUE) || old_overdue != self->overdue)
+  if ((!om_opportunity_data_equal (old, data, TRUE) || old_overdue != self->overdue) && !self->quiet)
     g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -348,28 +515,40 @@ _om_opportunity_apply (OmOpportunity           *self,
 void
 om_opportunity_refresh (OmOpportunity *self)
 {
-  g_autoptr(OmOpportunityData) data = om_opportunity_data_copy (self->data);
+  g_autoptr(OmOpportunityData) data = NULL;
+  gboolean old_overdue = self->overdue;
 
+  if (!_om_opportunity_is_loaded (self))
+    {
+      self->overdue = compute_overdue (self->summary, om_date_today ());
+      if (old_overdue != self->overdue)
+        {
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERDUE]);
+          g_signal_emit (self, signals[CHANGED], 0);
+        }
+      return;
+    }
+  data = om_opportunity_data_copy (self->data);
   _om_opportunity_apply (self, data);
 }
 
-const OmOpportunityData *om_opportunity_get_data (OmOpportunity *self) { return self->data; }
-GListModel *om_opportunity_get_stages (OmOpportunity *self) { return G_LIST_MODEL (self->stages); }
-guint om_opportunity_get_n_stages (OmOpportunity *self) { return self->data->stages->len; }
-gint64 om_opportunity_get_id (OmOpportunity *self) { return self->data->id; }
-const char *om_opportunity_get_title (OmOpportunity *self) { return self->data->title; }
-const char *om_opportunity_get_client (OmOpportunity *self) { return self->data->client; }
-const char *om_opportunity_get_coordinator (OmOpportunity *self) { return self->data->coordinator; }
-gint64 om_opportunity_get_value (OmOpportunity *self) { return self->data->value; }
-const char *om_opportunity_get_currency (OmOpportunity *self) { return self->data->currency; }
-OmDate om_opportunity_get_start_date (OmOpportunity *self) { return self->data->start_date; }
-const char *om_opportunity_get_notes (OmOpportunity *self) { return self->data->notes; }
+const OmOpportunityData *om_opportunity_get_data (OmOpportunity *self) { return get_data (self); }
+GListModel *om_opportunity_get_stages (OmOpportunity *self) { get_data (self); return G_LIST_MODEL (self->stages); }
+guint om_opportunity_get_n_stages (OmOpportunity *self) { return self->summary->n_stages; }
+gint64 om_opportunity_get_id (OmOpportunity *self) { return self->summary->id; }
+const char *om_opportunity_get_title (OmOpportunity *self) { return self->summary->title; }
+const char *om_opportunity_get_client (OmOpportunity *self) { return self->summary->client; }
+const char *om_opportunity_get_coordinator (OmOpportunity *self) { return self->summary->coordinator; }
+gint64 om_opportunity_get_value (OmOpportunity *self) { return get_data (self)->value; }
+const char *om_opportunity_get_currency (OmOpportunity *self) { return get_data (self)->currency; }
+OmDate om_opportunity_get_start_date (OmOpportunity *self) { return get_data (self)->start_date; }
+const char *om_opportunity_get_notes (OmOpportunity *self) { return get_data (self)->notes; }
 OmOpportunityStatus om_opportunity_get_status (OmOpportunity *self) { return self->status; }
 guint om_opportunity_get_n_won (OmOpportunity *self) { return self->n_won; }
-int om_opportunity_get_current_stage (OmOpportunity *self) { return self->current; }
+int om_opportunity_get_current_stage (OmOpportunity *self) { get_data (self); return self->current; }
 double om_opportunity_get_chain_probability (OmOpportunity *self) { return self->chain_probability; }
-int om_opportunity_get_weakest_link (OmOpportunity *self) { return self->weakest; }
-double om_opportunity_get_weighted_value (OmOpportunity *self) { return self->weighted_value; }
+int om_opportunity_get_weakest_link (OmOpportunity *self) { get_data (self); return self->weakest; }
+double om_opportunity_get_weighted_value (OmOpportunity *self) { get_data (self); return self->weighted_value; }
 OmDate om_opportunity_get_next_due_date (OmOpportunity *self) { return self->next_due_date; }
 gboolean om_opportunity_get_overdue (OmOpportunity *self) { return self->overdue; }
 
@@ -382,7 +561,7 @@ OmStage *
 om_opportunity_get_stage (OmOpportunity *self,
                           guint          index)
 {
-  g_autoptr(OmStage) stage = g_list_model_get_item (G_LIST_MODEL (self->stages), index);
+  g_autoptr(OmStage) stage = g_list_model_get_item (om_opportunity_get_stages (self), index);
 
   return stage; /* the list keeps it alive */
 }
@@ -399,7 +578,7 @@ om_opportunity_check_health (OmOpportunity *self)
   guint threshold = self->repository ? om_repository_get_too_complex_threshold (self->repository)
                                      : OM_DEFAULT_TOO_COMPLEX_THRESHOLD;
 
-  return om_opportunity_data_check_health (self->data, threshold, om_date_today ());
+  return om_opportunity_data_check_health (get_data (self), threshold, om_date_today ());
 }
 
 /* Operations */
@@ -452,9 +631,13 @@ perform (OmOpportunity *self,
          gboolean       dry_run,
          GError       **error)
 {
-  g_autoptr(OmOpportunityData) next = om_opportunity_data_copy (self->data);
+  g_autoptr(OmOpportunityData) next = NULL;
   OmDate today = om_date_today ();
   gboolean ok = FALSE;
+
+  if (!om_opportunity_load (self, error))
+    return FALSE;
+  next = om_opportunity_data_copy (self->data);
 
   switch (op->kind)
     {
@@ -664,7 +847,7 @@ om_opportunity_get_reopen_stage (OmOpportunity *self)
 {
   g_return_val_if_fail (OM_IS_OPPORTUNITY (self), -1);
 
-  return om_opportunity_data_get_reopen_stage (self->data);
+  return om_opportunity_data_get_reopen_stage (get_data (self));
 }
 
 /**

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "om-opportunity-data.h"
+#include "om-opportunity-summary.h"
 #include "om-stage.h"
 
 G_BEGIN_DECLS
@@ -11,6 +12,9 @@ G_BEGIN_DECLS
 #define OM_TYPE_OPPORTUNITY (om_opportunity_get_type ())
 G_DECLARE_FINAL_TYPE (OmOpportunity, om_opportunity, OM, OPPORTUNITY, GObject)
 
+gboolean                 om_opportunity_load                (OmOpportunity           *self,
+                                                             GError                 **error);
+const OmOpportunitySummary *om_opportunity_get_summary      (OmOpportunity           *self);
 const OmOpportunityData *om_opportunity_get_data            (OmOpportunity           *self);
 GListModel              *om_opportunity_get_stages          (OmOpportunity           *self);
 OmStage                 *om_opportunity_get_stage           (OmOpportunity           *self,

@@ -5,8 +5,12 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "om-memory-backend.h"
 #include "om-opportunity-private.h"
 #include "om-repository.h"
+
+#define RECENT 256    /* opportunities kept alive after they were last handed out */
+#define PREFETCH 64   /* summaries read in one request when a list asks for a row */
 
 /**
  * OmRepository:
@@ -18,23 +22,28 @@
  */
 struct _OmRepository
 {
-  GObject     parent_instance;
+  GObject            parent_instance;
 
-  OmBackend  *backend;
-  GListStore *opportunities;
-  GListStore *templates;
-  GQueue      undo;       /* Edit, newest first */
-  GQueue      redo;
-  gint64      next_opportunity_id;
-  gint64      next_stage_id;
-  gint64      next_template_id;
-  guint       too_complex_threshold;
+  OmBackend         *backend;         /* where edits are kept; may be NULL */
+  OmBackend         *reader;          /* what is read back: @backend, or memory */
+  OmMemoryBackend   *memory;          /* when @backend keeps nothing */
+  GHashTable        *live;            /* gint64 id -> OmOpportunity, weak */
+  OmOpportunity     *recent[RECENT];  /* the last ones handed out, kept alive */
+  guint              recent_next;
+  GPtrArray         *lists;           /* OmOpportunityList, weak */
+  OmOpportunityList *all;
+  GListStore        *templates;
+  GQueue             undo;            /* Edit, newest first */
+  GQueue             redo;
+  GHashTable        *own_revisions;   /* gint64 id -> gint64: the last this repository wrote */
+  guint              too_complex_threshold;
 };
 
 typedef struct
 {
   char      *label;
   GPtrArray *changes;     /* OmChange */
+  gboolean   stale;       /* another writer changed what it changed since */
 } Edit;
 
 #define MAX_UNDO 1000
@@ -53,6 +62,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  CHANGED_ELSEWHERE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 edit_free (Edit *edit)
 {
@@ -62,15 +78,30 @@ edit_free (Edit *edit)
 }
 
 static void
-detach_all (GListStore *store)
+live_gone_cb (gpointer  user_data,
+              GObject  *where_the_object_was)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  OmRepository *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OmOpportunity) opp = g_list_model_get_item (G_LIST_MODEL (store), i);
-      _om_opportunity_detach (opp);
-    }
+  /* by the object: its id may be another's by now */
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == (gpointer) where_the_object_was)
+      {
+        g_hash_table_iter_remove (&iter);
+        return;
+      }
+}
+
+static void
+list_gone_cb (gpointer  user_data,
+              GObject  *where_the_object_was)
+{
+  OmRepository *self = user_data;
+
+  g_ptr_array_remove_fast (self->lists, where_the_object_was);
 }
 
 static void
@@ -78,11 +109,38 @@ om_repository_dispose (GObject *object)
 {
   OmRepository *self = (OmRepository *) object;
 
-  if (self->opportunities)
-    detach_all (self->opportunities);
-  g_clear_object (&self->opportunities);
+  for (guint i = 0; i < RECENT; i++)
+    g_clear_object (&self->recent[i]);
+  g_clear_object (&self->all);
+  if (self->live != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->live);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          g_object_weak_unref (value, live_gone_cb, self);
+          _om_opportunity_detach (value);
+        }
+      g_clear_pointer (&self->live, g_hash_table_unref);
+    }
+  if (self->lists != NULL)
+    {
+      for (guint i = 0; i < self->lists->len; i++)
+        g_object_weak_unref (g_ptr_array_index (self->lists, i), list_gone_cb, self);
+      g_clear_pointer (&self->lists, g_ptr_array_unref);
+    }
+  if (self->reader != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->reader, self);
+      om_backend_set_watching (self->reader, FALSE);
+    }
   g_clear_object (&self->templates);
   g_clear_object (&self->backend);
+  g_clear_object (&self->reader);
+  g_clear_object (&self->memory);
+  g_clear_pointer (&self->own_revisions, g_hash_table_unref);
   g_queue_clear_full (&self->undo, (GDestroyNotify) edit_free);
   g_queue_clear_full (&self->redo, (GDestroyNotify) edit_free);
 
@@ -156,6 +214,16 @@ om_repository_class_init (OmRepositoryClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OmRepository::changed-elsewhere:
+   * @opportunity: the opportunity, now showing the values kept
+   *
+   * Another writer changed an opportunity that is shown in full (an
+   * editor may show it): it now shows what was kept.
+   */
+  signals[CHANGED_ELSEWHERE] = g_signal_new ("changed-elsewhere", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, OM_TYPE_OPPORTUNITY);
 }
 
 static void
@@ -164,32 +232,124 @@ om_repository_init (OmRepository *self)
   g_autoptr(OmTemplateData) recommended = om_template_data_new_recommended ();
   g_autoptr(OmTemplate) builtin = om_template_new (recommended, TRUE);
 
-  self->opportunities = g_list_store_new (OM_TYPE_OPPORTUNITY);
+  self->live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->lists = g_ptr_array_new ();
+  self->own_revisions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->templates = g_list_store_new (OM_TYPE_TEMPLATE);
   g_list_store_append (self->templates, builtin);
-  self->next_opportunity_id = 1;
-  self->next_stage_id = 1;
-  self->next_template_id = 1;
   self->too_complex_threshold = OM_DEFAULT_TOO_COMPLEX_THRESHOLD;
+}
+
+static void refresh (OmRepository *self);
+
+static void
+backend_changed_cb (OmRepository *self)
+{
+  refresh (self);
+}
+
+static void
+show_templates (OmRepository *self,
+                GPtrArray    *templates)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->templates));
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < templates->len; i++)
+    g_ptr_array_add (items, om_template_new (g_ptr_array_index (templates, i), FALSE));
+  /* after the built-in one */
+  g_list_store_splice (self->templates, 1, n - 1, items->pdata, items->len);
 }
 
 /**
  * om_repository_new:
  * @backend: (nullable): where edits are kept; %NULL keeps them in memory
+ *
+ * A repository shows what @backend keeps, reading it when it is asked
+ * for: opening one costs the same for 100 or 100,000 opportunities.
  */
 OmRepository *
 om_repository_new (OmBackend *backend)
 {
   OmRepository *self = g_object_new (OM_TYPE_REPOSITORY, NULL);
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_set_object (&self->backend, backend);
+  if (backend != NULL && om_backend_can_read (backend))
+    self->reader = g_object_ref (backend);
+  else
+    {
+      self->memory = om_memory_backend_new ();
+      self->reader = g_object_ref (OM_BACKEND (self->memory));
+    }
+
+  templates = om_backend_load_templates (self->reader, &error);
+  if (templates != NULL)
+    show_templates (self, templates);
+  else
+    g_warning ("Could not read the templates: %s", error->message);
+
+  g_signal_connect_swapped (self->reader, "changed", G_CALLBACK (backend_changed_cb), self);
   return self;
 }
 
+/**
+ * om_repository_set_watching:
+ *
+ * While @watching, what other writers change is shown within two
+ * seconds: the lists update in place, and an opportunity shown in full
+ * shows its new values (#OmRepository::changed-elsewhere).
+ */
+void
+om_repository_set_watching (OmRepository *self,
+                            gboolean      watching)
+{
+  g_return_if_fail (OM_IS_REPOSITORY (self));
+
+  om_backend_set_watching (self->reader, watching);
+}
+
+static void
+track_list (OmRepository      *self,
+            OmOpportunityList *list)
+{
+  g_ptr_array_add (self->lists, list);
+  g_object_weak_ref (G_OBJECT (list), list_gone_cb, self);
+}
+
+/**
+ * om_repository_get_opportunities:
+ *
+ * Returns: (transfer none): every opportunity, oldest first
+ */
 GListModel *
 om_repository_get_opportunities (OmRepository *self)
 {
-  return G_LIST_MODEL (self->opportunities);
+  if (self->all == NULL)
+    {
+      g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
+
+      self->all = _om_opportunity_list_new (self, query);
+      track_list (self, self->all);
+    }
+  return G_LIST_MODEL (self->all);
+}
+
+/**
+ * om_repository_list:
+ *
+ * Returns: (transfer full): the opportunities @query selects, kept up
+ *   to date with every edit and every other writer's change
+ */
+OmOpportunityList *
+om_repository_list (OmRepository             *self,
+                    const OmOpportunityQuery *query)
+{
+  OmOpportunityList *list = _om_opportunity_list_new (self, query);
+
+  track_list (self, list);
+  return list;
 }
 
 /**
@@ -205,20 +365,18 @@ om_repository_get_templates (OmRepository *self)
 }
 
 static gboolean
-find_in (GListModel *model,
-         gint64      id,
-         gboolean    templates,
-         guint      *position)
+find_template (OmRepository *self,
+               gint64        id,
+               guint        *position)
 {
+  GListModel *model = G_LIST_MODEL (self->templates);
   guint n = g_list_model_get_n_items (model);
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 1; i < n; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (model, i);
-      gint64 item_id = templates ? om_template_get_data (OM_TEMPLATE (item))->id
-                                 : om_opportunity_get_id (OM_OPPORTUNITY (item));
+      g_autoptr(OmTemplate) item = g_list_model_get_item (model, i);
 
-      if (item_id == id && !(templates && om_template_get_builtin (OM_TEMPLATE (item))))
+      if (om_template_get_data (item)->id == id)
         {
           *position = i;
           return TRUE;
@@ -227,101 +385,294 @@ find_in (GListModel *model,
   return FALSE;
 }
 
+/* Keeps a handed-out opportunity alive a while, so that what a caller
+ * got without a reference, or a list just showed, is not read again at
+ * once. */
+static void
+keep_recent (OmRepository  *self,
+             OmOpportunity *opportunity)
+{
+  g_set_object (&self->recent[self->recent_next], opportunity);
+  self->recent_next = (self->recent_next + 1) % RECENT;
+}
+
+static OmOpportunity *
+make_live (OmRepository  *self,
+           OmOpportunity *opportunity)   /* transfer full */
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = om_opportunity_get_id (opportunity);
+  g_object_weak_ref (G_OBJECT (opportunity), live_gone_cb, self);
+  g_hash_table_replace (self->live, key, opportunity);
+  keep_recent (self, opportunity);
+  return opportunity;
+}
+
+static OmOpportunity *
+get_live (OmRepository *self,
+          gint64        id)
+{
+  return g_hash_table_lookup (self->live, &id);
+}
+
+/*
+ * The opportunity @ids[0] as lists show it: the one shown already, or
+ * one made from its summary. Those after it that are not shown yet are
+ * read in the same request, since a list asks for its rows in turn.
+ */
+OmOpportunity *
+_om_repository_lookup (OmRepository *self,
+                       const gint64 *ids,
+                       guint         n_ids)
+{
+  OmOpportunity *found = get_live (self, ids[0]);
+  g_autoptr(GArray) wanted = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (found != NULL)
+    {
+      keep_recent (self, found);
+      return g_object_ref (found);
+    }
+
+  wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < n_ids && wanted->len < PREFETCH; i++)
+    if (i == 0 || get_live (self, ids[i]) == NULL)
+      g_array_append_val (wanted, ids[i]);
+
+  summaries = om_backend_get_summaries (self->reader, (const gint64 *) wanted->data, wanted->len, &error);
+  if (summaries == NULL)
+    g_warning ("Could not read the list of opportunities: %s", error->message);
+
+  for (guint i = 0; summaries != NULL && i < summaries->len; i++)
+    {
+      const OmOpportunitySummary *summary = g_ptr_array_index (summaries, i);
+
+      if (summary != NULL)
+        make_live (self, _om_opportunity_new_from_summary (self, summary));
+    }
+
+  found = get_live (self, ids[0]);
+  if (found == NULL)
+    {
+      /* gone meanwhile (another writer removed it): the list shows
+       * what it was asked for until it is told */
+      g_autoptr(OmOpportunityData) gone = om_opportunity_data_new ("", "", 0);
+      g_autoptr(OmOpportunitySummary) summary = NULL;
+
+      gone->id = ids[0];
+      summary = om_opportunity_summary_new (gone);
+      return _om_opportunity_new_from_summary (NULL, summary);
+    }
+  return g_object_ref (found);
+}
+
+GArray *
+_om_repository_list_ids (OmRepository             *self,
+                         const OmOpportunityQuery *query,
+                         GError                  **error)
+{
+  return om_backend_list_ids (self->reader, query, error);
+}
+
+OmOpportunityData *
+_om_repository_read (OmRepository *self,
+                     gint64        id,
+                     GError      **error)
+{
+  return om_backend_load_opportunity (self->reader, id, error);
+}
+
 /**
  * om_repository_find:
  *
- * Returns: (transfer none) (nullable): the opportunity with this id
+ * Returns: (transfer none) (nullable): the opportunity with this id; it
+ *   stays alive a while (take a reference to keep it)
  */
 OmOpportunity *
 om_repository_find (OmRepository *self,
                     gint64        id)
 {
-  guint position;
-  g_autoptr(OmOpportunity) opp = NULL;
+  OmOpportunity *found = get_live (self, id);
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (!find_in (G_LIST_MODEL (self->opportunities), id, FALSE, &position))
-    return NULL;
-  opp = g_list_model_get_item (G_LIST_MODEL (self->opportunities), position);
-  return opp; /* the store keeps it alive */
-}
-
-static void
-see_ids (OmRepository            *self,
-         const OmOpportunityData *data)
-{
-  self->next_opportunity_id = MAX (self->next_opportunity_id, data->id + 1);
-  for (guint i = 0; i < data->stages->len; i++)
+  if (found != NULL)
     {
-      const OmStageData *stage = g_ptr_array_index (data->stages, i);
-      self->next_stage_id = MAX (self->next_stage_id, stage->id + 1);
+      keep_recent (self, found);
+      return found;
     }
+
+  summaries = om_backend_get_summaries (self->reader, &id, 1, &error);
+  if (summaries == NULL)
+    {
+      g_warning ("Could not read opportunity %" G_GINT64_FORMAT ": %s", id, error->message);
+      return NULL;
+    }
+  if (g_ptr_array_index (summaries, 0) == NULL)
+    return NULL;
+  return make_live (self, _om_opportunity_new_from_summary (self, g_ptr_array_index (summaries, 0)));
 }
 
 /**
  * om_repository_load:
- * @opportunities: (element-type OmOpportunityData): as the backend keeps them
+ * @opportunities: (element-type OmOpportunityData): with their ids
  * @templates: (element-type OmTemplateData) (nullable): likewise
  *
- * Shows what the backend already holds: nothing is written and nothing
- * can be undone.
+ * For a repository that keeps its values in memory (no backend, or one
+ * that keeps nothing): holds these as already kept. Nothing is written
+ * and nothing can be undone.
  */
 void
 om_repository_load (OmRepository *self,
                     GPtrArray    *opportunities,
                     GPtrArray    *templates)
 {
-  for (guint i = 0; i < opportunities->len; i++)
-    {
-      const OmOpportunityData *data = g_ptr_array_index (opportunities, i);
-      g_autoptr(OmOpportunity) opp = _om_opportunity_new (self, data);
+  g_autoptr(GPtrArray) all_templates = NULL;
 
-      see_ids (self, data);
-      g_list_store_append (self->opportunities, opp);
-    }
+  g_return_if_fail (self->memory != NULL);
 
-  for (guint i = 0; templates && i < templates->len; i++)
-    {
-      const OmTemplateData *data = g_ptr_array_index (templates, i);
-      g_autoptr(OmTemplate) template = om_template_new (data, FALSE);
-
-      self->next_template_id = MAX (self->next_template_id, data->id + 1);
-      g_list_store_append (self->templates, template);
-    }
+  om_memory_backend_load (self->memory, opportunities, templates);
+  all_templates = om_backend_load_templates (self->reader, NULL);
+  show_templates (self, all_templates);
+  refresh (self);
 }
 
-/* For a backend that keeps nothing and so numbers nothing (a test's,
- * or none): the database gives ids inside its transaction instead. */
 static void
-number_unnumbered (OmRepository   *self,
-                   const OmChange *change)
+refresh_lists (OmRepository *self)
 {
-  OmOpportunityData *data;
+  /* a copy: a handler may drop a list */
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (change->after == NULL)
-    return;
+  for (guint i = 0; i < self->lists->len; i++)
+    g_ptr_array_add (lists, g_object_ref (g_ptr_array_index (self->lists, i)));
+  for (guint i = 0; i < lists->len; i++)
+    _om_opportunity_list_refresh (g_ptr_array_index (lists, i));
+}
 
-  if (change->kind == OM_CHANGE_TEMPLATE)
+static gboolean
+edit_touches (Edit   *edit,
+              gint64  id)
+{
+  for (guint i = 0; i < edit->changes->len; i++)
     {
-      OmTemplateData *template = change->after;
+      const OmChange *change = g_ptr_array_index (edit->changes, i);
+      const OmOpportunityData *values;
 
-      if (template->id == 0)
-        template->id = self->next_template_id++;
-      self->next_template_id = MAX (self->next_template_id, template->id + 1);
+      if (change->kind != OM_CHANGE_OPPORTUNITY)
+        continue;
+      values = change->before ? change->before : change->after;
+      if (values->id == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/*
+ * Another writer changed @id after this repository last wrote it at
+ * @revision: the edits here that changed it can no longer be undone or
+ * redone over that change (R7).
+ */
+static void
+saw_revision (OmRepository *self,
+              gint64        id,
+              gint64        revision)
+{
+  const gint64 *own = g_hash_table_lookup (self->own_revisions, &id);
+
+  if (own == NULL || *own == revision)
+    return;
+  for (GList *l = self->undo.head; l != NULL; l = l->next)
+    if (edit_touches (l->data, id))
+      ((Edit *) l->data)->stale = TRUE;
+  for (GList *l = self->redo.head; l != NULL; l = l->next)
+    if (edit_touches (l->data, id))
+      ((Edit *) l->data)->stale = TRUE;
+}
+
+/*
+ * Shows what the backend keeps now: another writer's changes, or the
+ * state after a refused edit. Every opportunity shown is checked by its
+ * revision; one that changed shows its new values, one removed is let
+ * go, and the lists follow.
+ */
+static void
+refresh (OmRepository *self)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      gint64 id = om_opportunity_get_id (value);
+      g_array_append_val (ids, id);
+      g_ptr_array_add (shown, g_object_ref (value));
+    }
+
+  summaries = ids->len > 0 ? om_backend_get_summaries (self->reader, (const gint64 *) ids->data, ids->len, &error)
+                           : g_ptr_array_new ();
+  if (summaries == NULL)
+    {
+      g_warning ("Could not read what changed: %s", error->message);
       return;
     }
 
-  data = change->after;
-  if (data->id == 0)
-    data->id = self->next_opportunity_id++;
-  if (data->revision == 0)
-    data->revision = change->before ? ((OmOpportunityData *) change->before)->revision + 1 : 1;
-  for (guint i = 0; i < data->stages->len; i++)
+  for (guint i = 0; i < shown->len; i++)
     {
-      OmStageData *stage = g_ptr_array_index (data->stages, i);
-      if (stage->id == 0)
-        stage->id = self->next_stage_id++;
+      OmOpportunity *opportunity = g_ptr_array_index (shown, i);
+      const OmOpportunitySummary *summary = g_ptr_array_index (summaries, i);
+
+      if (summary == NULL)
+        {
+          g_hash_table_remove (self->live, &g_array_index (ids, gint64, i));
+          g_object_weak_unref (G_OBJECT (opportunity), live_gone_cb, self);
+          _om_opportunity_detach (opportunity);
+          continue;
+        }
+      if (summary->revision == om_opportunity_get_summary (opportunity)->revision)
+        continue;
+      saw_revision (self, summary->id, summary->revision);
+      if (_om_opportunity_is_loaded (opportunity))
+        {
+          g_autoptr(OmOpportunityData) data = om_backend_load_opportunity (self->reader, summary->id, &error);
+
+          if (data != NULL)
+            {
+              _om_opportunity_apply (opportunity, data);
+              g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, opportunity);
+              continue;
+            }
+          g_debug ("Reading opportunity %" G_GINT64_FORMAT " again: %s", summary->id, error->message);
+          g_clear_error (&error);
+        }
+      _om_opportunity_set_summary (opportunity, summary);
     }
-  see_ids (self, data);
+
+  templates = om_backend_load_templates (self->reader, NULL);
+  if (templates != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->templates));
+      gboolean same = n - 1 == templates->len;
+
+      for (guint i = 0; same && i < templates->len; i++)
+        {
+          g_autoptr(OmTemplate) t = g_list_model_get_item (G_LIST_MODEL (self->templates), i + 1);
+          same = om_template_data_equal (om_template_get_data (t), g_ptr_array_index (templates, i)) &&
+                 om_template_get_data (t)->id == ((OmTemplateData *) g_ptr_array_index (templates, i))->id;
+        }
+      if (!same)
+        show_templates (self, templates);
+    }
+
+  refresh_lists (self);
 }
 
 /* An undone removal that the backend kept under a new id (another
@@ -350,90 +701,97 @@ renumber_in (GQueue *queue,
     }
 }
 
-/* Shows changes the backend has kept. */
+/* Shows a change the backend has kept; a new opportunity of a small
+ * edit is about to be shown in full, and is made so at once. */
 static void
 show_change (OmRepository   *self,
-             const OmChange *change)
+             const OmChange *change,
+             gboolean        small)
 {
-  gboolean templates = change->kind == OM_CHANGE_TEMPLATE;
-  GListStore *store = templates ? self->templates : self->opportunities;
-  gint64 id = templates ? ((OmTemplateData *) (change->before ? change->before : change->after))->id
-                        : ((OmOpportunityData *) (change->before ? change->before : change->after))->id;
-  guint position;
-  g_autoptr(GObject) item = NULL;
-
-  if (change->before == NULL)
+  if (change->kind == OM_CHANGE_TEMPLATE)
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+      const OmTemplateData *before = change->before;
+      const OmTemplateData *after = change->after;
+      guint position;
 
-      if (templates)
-        item = G_OBJECT (om_template_new (change->after, FALSE));
-      else
-        item = G_OBJECT (_om_opportunity_new (self, change->after));
-
-      /* kept in id order, as loading from disk gives them, so that an
-       * undone removal comes back to its place */
-      for (position = 0; position < n; position++)
+      if (before == NULL)
         {
-          g_autoptr(GObject) other = g_list_model_get_item (G_LIST_MODEL (store), position);
-          gint64 other_id = templates ? om_template_get_data (OM_TEMPLATE (other))->id
-                                      : om_opportunity_get_id (OM_OPPORTUNITY (other));
-          if (other_id > id && !(templates && om_template_get_builtin (OM_TEMPLATE (other))))
-            break;
+          g_autoptr(OmTemplate) item = om_template_new (after, FALSE);
+          g_list_store_append (self->templates, item);
         }
-      g_list_store_insert (store, position, item);
+      else if (find_template (self, before->id, &position))
+        {
+          if (after == NULL)
+            g_list_store_remove (self->templates, position);
+          else
+            {
+              g_autoptr(OmTemplate) item = g_list_model_get_item (G_LIST_MODEL (self->templates), position);
+              _om_template_set_data (item, after);
+            }
+        }
       return;
     }
-
-  if (!find_in (G_LIST_MODEL (store), id, templates, &position))
-    g_return_if_reached ();
-
-  item = g_list_model_get_item (G_LIST_MODEL (store), position);
-  if (change->after == NULL)
-    {
-      if (!templates)
-        _om_opportunity_detach (OM_OPPORTUNITY (item));
-      g_list_store_remove (store, position);
-    }
-  else if (templates)
-    _om_template_set_data (OM_TEMPLATE (item), change->after);
   else
-    _om_opportunity_apply (OM_OPPORTUNITY (item), change->after);
+    {
+      const OmOpportunityData *before = change->before;
+      const OmOpportunityData *after = change->after;
+      OmOpportunity *shown = get_live (self, before ? before->id : after->id);
+
+      if (after != NULL)
+        {
+          gint64 *key = g_new (gint64, 1);
+          gint64 *revision = g_new (gint64, 1);
+
+          *key = after->id;
+          *revision = after->revision;
+          g_hash_table_replace (self->own_revisions, key, revision);
+          if (shown != NULL)
+            _om_opportunity_apply (shown, after);
+          else if (before == NULL && small)
+            make_live (self, _om_opportunity_new (self, after));
+        }
+      else
+        {
+          g_hash_table_remove (self->own_revisions, &before->id);
+          if (shown != NULL)
+            {
+              g_hash_table_remove (self->live, &before->id);
+              g_object_weak_unref (G_OBJECT (shown), live_gone_cb, self);
+              _om_opportunity_detach (shown);
+            }
+        }
+    }
 }
 
 /*
- * Each change of an existing opportunity is made on what this window
- * shows of it, at the revision it was read at or last written at: an
- * undo after another writer's change then names the revision before
- * that change and is refused (R7), never written over it.
+ * An undo or redo is made on the revision this repository last wrote
+ * of each opportunity it changes (R7): if another writer changed one
+ * since, the backend refuses it, and it is never written over the
+ * other change.
  */
-static gboolean
-rebase (OmRepository *self,
-        GPtrArray    *changes,
-        GError      **error)
+static void
+rebase_on_own (OmRepository *self,
+               GPtrArray    *changes,
+               gboolean      stale)
 {
   for (guint i = 0; i < changes->len; i++)
     {
       OmChange *change = g_ptr_array_index (changes, i);
       OmOpportunityData *before = change->before;
-      OmOpportunity *shown;
+      const gint64 *own;
 
-      if (change->after != NULL && change->kind == OM_CHANGE_OPPORTUNITY)
-        ((OmOpportunityData *) change->after)->revision = 0;
-      if (before == NULL || change->kind != OM_CHANGE_OPPORTUNITY)
+      if (change->kind != OM_CHANGE_OPPORTUNITY)
         continue;
-
-      shown = om_repository_find (self, before->id);
-      if (shown == NULL)
-        {
-          g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
-                               _("This opportunity has already been removed."));
-          return FALSE;
-        }
-      change->before = om_opportunity_data_copy (om_opportunity_get_data (shown));
-      om_opportunity_data_free (before);
+      if (change->after != NULL)
+        ((OmOpportunityData *) change->after)->revision = 0;
+      if (before == NULL)
+        continue;
+      own = g_hash_table_lookup (self->own_revisions, &before->id);
+      if (stale)
+        before->revision = -1;   /* no revision: the backend refuses it as changed elsewhere */
+      else if (own != NULL)
+        before->revision = *own;
     }
-  return TRUE;
 }
 
 static gboolean
@@ -443,9 +801,6 @@ keep_and_show (OmRepository *self,
 {
   g_autofree gint64 *asked_ids = g_new0 (gint64, changes->len + 1);
 
-  if (!rebase (self, changes, error))
-    return FALSE;
-
   for (guint i = 0; i < changes->len; i++)
     {
       const OmChange *change = g_ptr_array_index (changes, i);
@@ -454,22 +809,29 @@ keep_and_show (OmRepository *self,
     }
 
   if (self->backend != NULL && !om_backend_apply (self->backend, changes, error))
+    {
+      /* refused, perhaps because another writer changed something:
+       * what is shown becomes what is kept */
+      refresh (self);
+      return FALSE;
+    }
+  if (self->memory != NULL && !om_backend_apply (OM_BACKEND (self->memory), changes, error))
     return FALSE;
 
   for (guint i = 0; i < changes->len; i++)
     {
       const OmChange *change = g_ptr_array_index (changes, i);
-      gint64 kept_id;
+      gint64 kept_id = change->after && change->kind == OM_CHANGE_OPPORTUNITY
+                       ? ((OmOpportunityData *) change->after)->id : 0;
 
-      number_unnumbered (self, change);
-      kept_id = change->after ? ((OmOpportunityData *) change->after)->id : 0;
       if (asked_ids[i] != 0 && kept_id != asked_ids[i])
         {
           renumber_in (&self->undo, asked_ids[i], kept_id);
           renumber_in (&self->redo, asked_ids[i], kept_id);
         }
-      show_change (self, change);
+      show_change (self, change, changes->len <= 16);
     }
+  refresh_lists (self);
   return TRUE;
 }
 
@@ -551,12 +913,15 @@ _om_repository_commit (OmRepository      *self,
   if (!om_opportunity_data_validate (owned, error))
     return FALSE;
 
+  /* made on what is shown: if another writer's change is shown, the
+   * edits before it can no longer be undone over it */
+  saw_revision (self, before->id, before->revision);
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
   g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, before, owned));
   return run_edit (self, changes, label, error);
 }
 
-static GPtrArray *add_all (OmRepository *self,
+static GArray *add_all (OmRepository *self,
                            GPtrArray    *opportunities,
                            GPtrArray    *templates,
                            const char   *label,
@@ -573,13 +938,13 @@ om_repository_create_opportunity (OmRepository            *self,
                                   GError                 **error)
 {
   g_autoptr(GPtrArray) opportunities = g_ptr_array_new ();
-  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GArray) created = NULL;
 
   g_ptr_array_add (opportunities, (gpointer) data);
   created = add_all (self, opportunities, NULL, _("New Opportunity"), error);
   if (created == NULL)
     return NULL;
-  return g_ptr_array_index (created, 0);
+  return om_repository_find (self, g_array_index (created, gint64, 0));
 }
 
 gboolean
@@ -588,17 +953,19 @@ om_repository_remove_opportunity (OmRepository  *self,
                                   GError       **error)
 {
   g_autoptr(GPtrArray) changes = NULL;
-  guint position;
 
   /* the very object: a removed one whose removal was undone has a
    * successor with the same id, and must not stand for it */
-  if (!g_list_store_find (self->opportunities, opportunity, &position))
+  if (get_live (self, om_opportunity_get_id (opportunity)) != opportunity)
     {
       g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
                            _("This opportunity has already been removed."));
       return FALSE;
     }
 
+  if (!om_opportunity_load (opportunity, error))
+    return FALSE;
+  saw_revision (self, om_opportunity_get_id (opportunity), om_opportunity_get_data (opportunity)->revision);
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
   g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, om_opportunity_get_data (opportunity), NULL));
   return run_edit (self, changes, _("Remove Opportunity"), error);
@@ -612,10 +979,10 @@ om_repository_remove_opportunity (OmRepository  *self,
  *
  * Adds everything in one edit, or nothing.
  *
- * Returns: (transfer container) (element-type OmOpportunity) (nullable):
- *   the new opportunities, in order
+ * Returns: (transfer full) (element-type gint64) (nullable): the new
+ *   opportunities' ids, in order
  */
-static GPtrArray *
+static GArray *
 add_all (OmRepository *self,
          GPtrArray    *opportunities,
          GPtrArray    *templates,
@@ -623,7 +990,7 @@ add_all (OmRepository *self,
          GError      **error)
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
-  GPtrArray *created;
+  GArray *created;
 
   for (guint i = 0; i < opportunities->len; i++)
     {
@@ -670,18 +1037,17 @@ add_all (OmRepository *self,
     return NULL;
 
   /* by the ids the backend gave them */
-  created = g_ptr_array_new_with_free_func (g_object_unref);
+  created = g_array_sized_new (FALSE, FALSE, sizeof (gint64), opportunities->len);
   for (guint i = 0; i < opportunities->len; i++)
     {
       const OmChange *change = g_ptr_array_index (changes, i);
-      OmOpportunity *opp = om_repository_find (self, ((OmOpportunityData *) change->after)->id);
 
-      g_ptr_array_add (created, g_object_ref (opp));
+      g_array_append_val (created, ((OmOpportunityData *) change->after)->id);
     }
   return created;
 }
 
-GPtrArray *
+GArray *
 om_repository_import (OmRepository *self,
                       GPtrArray    *opportunities,
                       GPtrArray    *templates,
@@ -712,6 +1078,7 @@ step (OmRepository *self,
   for (guint i = edit->changes->len; i > 0; i--)
     g_ptr_array_add (inverse, om_change_new_inverse (g_ptr_array_index (edit->changes, i - 1)));
 
+  rebase_on_own (self, inverse, edit->stale);
   if (!keep_and_show (self, inverse, error))
     return FALSE;
 

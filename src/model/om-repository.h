@@ -5,6 +5,7 @@
 
 #include "om-backend.h"
 #include "om-opportunity.h"
+#include "om-opportunity-list.h"
 #include "om-template.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,10 @@ G_DECLARE_FINAL_TYPE (OmRepository, om_repository, OM, REPOSITORY, GObject)
 OmRepository  *om_repository_new                      (OmBackend               *backend);
 GListModel    *om_repository_get_opportunities        (OmRepository            *self);
 GListModel    *om_repository_get_templates            (OmRepository            *self);
+OmOpportunityList *om_repository_list                 (OmRepository             *self,
+                                                       const OmOpportunityQuery *query);
+void           om_repository_set_watching             (OmRepository            *self,
+                                                       gboolean                 watching);
 OmOpportunity *om_repository_find                     (OmRepository            *self,
                                                        gint64                   id);
 void           om_repository_load                     (OmRepository            *self,
@@ -26,7 +31,7 @@ OmOpportunity *om_repository_create_opportunity       (OmRepository            *
 gboolean       om_repository_remove_opportunity       (OmRepository            *self,
                                                        OmOpportunity           *opportunity,
                                                        GError                 **error);
-GPtrArray     *om_repository_import                   (OmRepository            *self,
+GArray        *om_repository_import                   (OmRepository            *self,
                                                        GPtrArray               *opportunities,
                                                        GPtrArray               *templates,
                                                        GError                 **error);

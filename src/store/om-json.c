@@ -1978,10 +1978,10 @@ om_json_write (GPtrArray *opportunities,
  * Reads the document at @path and adds what it holds to @repository in
  * one edit (which can be undone), or adds nothing.
  *
- * Returns: (transfer container) (element-type OmOpportunity) (nullable):
- *   the new opportunities, in the document's order
+ * Returns: (transfer full) (element-type gint64) (nullable): the new
+ *   opportunities' ids, in the document's order
  */
-GPtrArray *
+GArray *
 om_json_import_file (OmRepository  *repository,
                      const char    *path,
                      GError       **error)
@@ -2014,19 +2014,34 @@ om_json_export_repository (OmRepository  *repository,
                            GError       **error)
 {
   GListModel *model;
-  g_autoptr(GPtrArray) opportunities = g_ptr_array_new ();
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
   g_autoptr(GPtrArray) templates = g_ptr_array_new ();
 
   g_return_val_if_fail (OM_IS_REPOSITORY (repository), NULL);
 
-  /* the data stay owned by the objects, which the repository keeps */
-  model = om_repository_get_opportunities (repository);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+  if (only_id > 0)
     {
-      g_autoptr(OmOpportunity) opportunity = g_list_model_get_item (model, i);
+      OmOpportunity *opportunity = om_repository_find (repository, only_id);
 
-      if (only_id <= 0 || om_opportunity_get_id (opportunity) == only_id)
-        g_ptr_array_add (opportunities, (gpointer) om_opportunity_get_data (opportunity));
+      if (opportunity != NULL)
+        {
+          if (!om_opportunity_load (opportunity, error))
+            return NULL;
+          g_ptr_array_add (opportunities, om_opportunity_data_copy (om_opportunity_get_data (opportunity)));
+        }
+    }
+  else
+    {
+      /* read one by one: the repository keeps only what is shown */
+      model = om_repository_get_opportunities (repository);
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr(OmOpportunity) opportunity = g_list_model_get_item (model, i);
+
+          if (!om_opportunity_load (opportunity, error))
+            return NULL;
+          g_ptr_array_add (opportunities, om_opportunity_data_copy (om_opportunity_get_data (opportunity)));
+        }
     }
 
   if (only_id > 0 && opportunities->len == 0)

@@ -43,7 +43,7 @@ gboolean   om_json_parse_file         (const char    *path,
 char      *om_json_write              (GPtrArray     *opportunities,
                                        GPtrArray     *templates,
                                        gsize         *length);
-GPtrArray *om_json_import_file        (OmRepository  *repository,
+GArray    *om_json_import_file        (OmRepository  *repository,
                                        const char    *path,
                                        GError       **error);
 char      *om_json_export_repository  (OmRepository  *repository,

@@ -158,7 +158,7 @@ open_sample_cb (GtkWidget  *widget,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GPtrArray) opportunities = NULL;
   g_autoptr(GPtrArray) templates = NULL;
-  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GArray) created = NULL;
   g_autoptr(GError) error = NULL;
   OmDate as_of = 0;
 
@@ -184,7 +184,7 @@ open_sample_cb (GtkWidget  *widget,
   if (created->len > 0)
     {
       gtk_drop_down_set_selected (self->status_filter, 0);
-      om_window_select_opportunity (self, om_opportunity_get_id (g_ptr_array_index (created, 0)));
+      om_window_select_opportunity (self, g_array_index (created, gint64, 0));
     }
 }
 
@@ -200,7 +200,7 @@ _om_window_import_file (OmWindow *self,
                         GFile    *file)
 {
   g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GArray) created = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
@@ -221,7 +221,7 @@ _om_window_import_file (OmWindow *self,
   if (created->len > 0)
     {
       gtk_drop_down_set_selected (self->status_filter, 0);
-      om_window_select_opportunity (self, om_opportunity_get_id (g_ptr_array_index (created, 0)));
+      om_window_select_opportunity (self, g_array_index (created, gint64, 0));
     }
 }
 

@@ -11,8 +11,7 @@ struct _OmWindow
 
   OmRepository         *repository;
   GSettings            *settings;
-  GtkFilter            *filter;
-  GtkSorter            *sorter;
+  OmOpportunityList    *list;     /* the sidebar's: the database answers its search and filter */
   GtkSingleSelection   *selection;
   GHashTable           *rows;     /* the sidebar's bound OmOpportunityRows */
   guint                 banner_timeout;

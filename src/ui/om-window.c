@@ -82,80 +82,33 @@ view_refused_cb (OmWindow   *self,
 
 /* Sidebar */
 
-static gboolean
-matches (OmOpportunity *opp,
-         const char    *needle)
+/* What the search entry and the status filter ask for: the database
+ * answers it (SPEC 8), in the order lists show. */
+static OmOpportunityQuery *
+current_query (OmWindow *self)
 {
-  const char *fields[] = {
-    om_opportunity_get_title (opp),
-    om_opportunity_get_client (opp),
-    om_opportunity_get_coordinator (opp),
-  };
-
-  if (needle == NULL || *needle == '\0')
-    return TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      g_autofree char *folded = g_utf8_casefold (fields[i], -1);
-      if (strstr (folded, needle) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-filter_func (gpointer item,
-             gpointer user_data)
-{
-  OmWindow *self = user_data;
-  OmOpportunity *opp = item;
   guint status = gtk_drop_down_get_selected (self->status_filter);
-  g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
 
   /* 0: all; then open, won, lost in OmOpportunityStatus order */
-  if (status > 0 && status != GTK_INVALID_LIST_POSITION &&
-      om_opportunity_get_status (opp) != (OmOpportunityStatus) (status - 1))
-    return FALSE;
-  return matches (opp, g_strstrip (needle));
-}
-
-/* Open opportunities by the date of their next milestone, then closed
- * ones; overdue ones come first because their date is the earliest. */
-static int
-sort_func (gconstpointer a,
-           gconstpointer b,
-           gpointer      user_data)
-{
-  OmOpportunity *oa = (OmOpportunity *) a;
-  OmOpportunity *ob = (OmOpportunity *) b;
-  gboolean open_a = om_opportunity_get_status (oa) == OM_OPPORTUNITY_STATUS_OPEN;
-  gboolean open_b = om_opportunity_get_status (ob) == OM_OPPORTUNITY_STATUS_OPEN;
-  OmDate da = om_opportunity_get_next_due_date (oa);
-  OmDate db = om_opportunity_get_next_due_date (ob);
-
-  if (open_a != open_b)
-    return open_a ? -1 : 1;
-  if ((da == 0) != (db == 0))
-    return da == 0 ? 1 : -1;
-  if (da != db)
-    return da < db ? -1 : 1;
-  return g_utf8_collate (om_opportunity_get_title (oa), om_opportunity_get_title (ob));
+  return om_opportunity_query_new (status > 0 && status != GTK_INVALID_LIST_POSITION ? (int) status - 1 : -1,
+                                   gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                                   OM_ORDER_SHOWN);
 }
 
 static void
 opportunity_changed_cb (OmWindow *self)
 {
-  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
-  gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
   _om_window_update_actions (self);
 }
 
 static void
 update_page (OmWindow *self)
 {
+  const OmOpportunityQuery *query = self->list ? om_opportunity_list_get_query (self->list) : NULL;
+
   if (self->repository == NULL)
     gtk_stack_set_visible_child_name (self->stack, "error");
-  else if (g_list_model_get_n_items (om_repository_get_opportunities (self->repository)) == 0)
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0 && query->status < 0 && query->search == NULL)
     gtk_stack_set_visible_child_name (self->stack, "welcome");
   else
     gtk_stack_set_visible_child_name (self->stack, "main");
@@ -185,6 +138,10 @@ selection_changed_cb (OmWindow *self)
 
   if (opp == om_opportunity_view_get_opportunity (self->view))
     return;
+  /* between the steps of one update of the list: the opportunity on
+   * show may come back at another place (list_updated_cb) */
+  if (om_opportunity_list_is_updating (self->list))
+    return;
 
   om_opportunity_view_set_opportunity (self->view, opp);
   gtk_stack_set_visible_child_name (self->content_stack, opp ? "opportunity" : "none");
@@ -196,7 +153,56 @@ selection_changed_cb (OmWindow *self)
 static void
 search_changed_cb (OmWindow *self)
 {
-  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+  g_autoptr(OmOpportunityQuery) query = NULL;
+
+  if (self->list == NULL)
+    return;
+  query = current_query (self);
+  om_opportunity_list_set_query (self->list, query);
+}
+
+/*
+ * After an edit, another writer's change or a new search: the
+ * opportunity on show stays selected where it now is, and stays on show
+ * (with its editor and the focus in it) as long as it exists.
+ */
+static void
+list_updated_cb (OmWindow *self)
+{
+  OmOpportunity *shown = om_opportunity_view_get_opportunity (self->view);
+  guint position;
+
+  if (shown != NULL && gtk_single_selection_get_selected_item (self->selection) != shown)
+    {
+      position = om_opportunity_list_find (self->list, om_opportunity_get_id (shown));
+      if (position != GTK_INVALID_LIST_POSITION)
+        {
+          g_autoptr(OmOpportunity) there = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+
+          if (there == shown)
+            {
+              gtk_single_selection_set_selected (self->selection, position);
+              update_page (self);
+              return;
+            }
+        }
+    }
+  selection_changed_cb (self);
+  update_page (self);
+}
+
+static void
+changed_elsewhere_cb (OmWindow      *self,
+                      OmOpportunity *opportunity)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *message = NULL;
+
+  if (opportunity != om_opportunity_view_get_opportunity (self->view))
+    return;
+  title = om_text_excerpt (om_opportunity_get_title (opportunity));
+  message = g_strdup_printf (_("“%s” was changed by someone else: it now shows what they saved."), title);
+  om_window_show_message (self, message);
 }
 
 /* The row of the opportunity on show previews what is typed in its
@@ -270,32 +276,26 @@ gboolean
 om_window_select_opportunity (OmWindow *self,
                               gint64    id)
 {
-  GListModel *model = G_LIST_MODEL (self->selection);
-  guint n = g_list_model_get_n_items (model);
+  guint position = self->list ? om_opportunity_list_find (self->list, id) : GTK_INVALID_LIST_POSITION;
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OmOpportunity) opp = g_list_model_get_item (model, i);
-      if (om_opportunity_get_id (opp) == id)
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  if (position == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, position);
+  return TRUE;
 }
 
 static void
 show_repository (OmWindow     *self,
                  OmRepository *repository)
 {
-  GListModel *opportunities;
   g_autoptr(GtkListItemFactory) factory = NULL;
-  GtkFilterListModel *filtered;
-  GtkSortListModel *sorted;
+  g_autoptr(OmOpportunityQuery) query = NULL;
+  GListModel *opportunities;
 
   self->repository = g_object_ref (repository);
-  opportunities = om_repository_get_opportunities (repository);
+  query = current_query (self);
+  self->list = om_repository_list (repository, query);
+  opportunities = G_LIST_MODEL (self->list);
 
   /* Said once, up front; each edit is still tried, and refused by the
    * backend through the same path as any other refusal */
@@ -305,11 +305,7 @@ show_repository (OmWindow     *self,
       gtk_widget_set_visible (self->read_only_bar, TRUE);
     }
 
-  self->filter = GTK_FILTER (gtk_custom_filter_new (filter_func, self, NULL));
-  self->sorter = GTK_SORTER (gtk_custom_sorter_new (sort_func, NULL, NULL));
-  filtered = gtk_filter_list_model_new (g_object_ref (opportunities), g_object_ref (self->filter));
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), g_object_ref (self->sorter));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  self->selection = gtk_single_selection_new (g_object_ref (opportunities));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -325,6 +321,11 @@ show_repository (OmWindow     *self,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (opportunities, "items-changed", G_CALLBACK (opportunities_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (opportunities, "updated", G_CALLBACK (list_updated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (repository, "changed-elsewhere", G_CALLBACK (changed_elsewhere_cb),
+                           self, G_CONNECT_SWAPPED);
+  /* other processes' changes show within two seconds */
+  om_repository_set_watching (repository, TRUE);
   g_signal_connect_object (repository, "notify::can-undo", G_CALLBACK (_om_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (repository, "notify::can-redo", G_CALLBACK (_om_window_update_actions),
@@ -355,12 +356,19 @@ day_check_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   self->today = om_date_today ();
-  opportunities = om_repository_get_opportunities (self->repository);
-  for (guint i = 0; i < g_list_model_get_n_items (opportunities); i++)
-    {
-      g_autoptr(OmOpportunity) opp = g_list_model_get_item (opportunities, i);
+  /* the rows on show; the others are made with today's date */
+  opportunities = G_LIST_MODEL (self->list);
+  {
+    GHashTableIter iter;
+    gpointer opp;
+
+    g_hash_table_iter_init (&iter, self->rows);
+    while (g_hash_table_iter_next (&iter, NULL, &opp))
       om_opportunity_refresh (opp);
-    }
+  }
+  if (om_opportunity_view_get_opportunity (self->view) != NULL)
+    om_opportunity_refresh (om_opportunity_view_get_opportunity (self->view));
+  (void) opportunities;
   om_timeline_refresh (om_opportunity_view_get_timeline (self->view));
   return G_SOURCE_CONTINUE;
 }
@@ -490,8 +498,7 @@ om_window_dispose (GObject *object)
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
-  g_clear_object (&self->filter);
-  g_clear_object (&self->sorter);
+  g_clear_object (&self->list);
   g_clear_object (&self->repository);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->rows, g_hash_table_unref);
