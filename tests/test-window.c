@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 #include <unistd.h>
 
+#include "om-database.h"
 #include "om-stage-editor.h"
 #include "om-test-window.h"
 
@@ -316,11 +317,9 @@ static OmOpportunity *
 shown (Fixture *f)
 {
   OmOpportunity *opp = om_opportunity_view_get_opportunity (om_window_get_view (f->window));
-  guint position;
 
   if (opp != NULL)
-    g_assert_true (g_list_store_find (G_LIST_STORE (om_repository_get_opportunities (f->repository)),
-                                      opp, &position));
+    g_assert_true (om_repository_find (f->repository, om_opportunity_get_id (opp)) == opp);
   return opp;
 }
 
@@ -922,6 +921,149 @@ test_read_only (void)
   /* nothing was made beside it */
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
+/* Another process and another connection write the file the window
+ * shows (R7, SPEC 8) */
+
+static gboolean
+wait_until (gboolean (*done) (Fixture *f, gpointer data),
+            Fixture   *f,
+            gpointer   data,
+            guint      ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (!done (f, data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  return TRUE;
+}
+
+static GtkWidget *
+find_list_view (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_list_view (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* in the sidebar's list, as the user sees it */
+static gboolean
+listed (Fixture  *f,
+        gpointer  data)
+{
+  gint64 id = *(gint64 *) data;
+  GListModel *list = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (find_list_view (GTK_WIDGET (f->window)))));
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (list, i);
+      if (om_opportunity_get_id (opp) == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+shows_title (Fixture  *f,
+             gpointer  data)
+{
+  OmOpportunity *shown = om_opportunity_view_get_opportunity (om_window_get_view (f->window));
+
+  return shown != NULL && g_strcmp0 (om_opportunity_get_title (shown), data) == 0;
+}
+
+static gboolean
+edit_title (OmOpportunity *opp,
+            const char    *title,
+            GError       **error)
+{
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  g_free (edited->title);
+  edited->title = g_strdup (title);
+  return om_opportunity_edit (opp, edited, error);
+}
+
+static void
+test_other_writers (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *json = g_build_filename (f->dir, "one.json", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(OmRepository) other = NULL;
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *shown, *theirs, *created;
+  gint64 imported, before_new;
+  const char *argv[] = { om_test_oppmanager (), "--database", f->path, "--import", json, NULL };
+  gint64 started;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_flush_events ();
+  shown = om_opportunity_view_get_opportunity (om_window_get_view (f->window));
+  g_assert_nonnull (shown);
+  g_assert_cmpint (om_opportunity_get_id (shown), ==, f->id);
+
+  /* another process imports: the window lists it within two seconds */
+  g_assert_true (g_file_set_contents (json,
+                                      "{\"format\": \"oppmanager/1\", \"opportunities\": [{"
+                                      "\"title\": \"From the command line\", \"client\": \"Elsewhere\","
+                                      "\"start_date\": \"2026-01-08\", \"stages\": [{\"activity\": \"Call\","
+                                      "\"milestone\": \"Meeting agreed\"}]}]}", -1, NULL));
+  out = om_test_run (argv);
+  imported = g_ascii_strtoll (out, NULL, 10);
+  g_assert_cmpint (imported, >, f->id);
+  started = g_get_monotonic_time ();
+  g_assert_true (wait_until (listed, f, &imported, 2500));
+  g_test_message ("listed after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - started) / 1000);
+  /* the opportunity on show stayed on show */
+  g_assert_true (om_opportunity_view_get_opportunity (om_window_get_view (f->window)) == shown);
+
+  /* another connection edits the one on show: the window shows the new
+   * title within two seconds, and says so */
+  other = om_test_database_open_repository (f->path);
+  theirs = om_repository_find (other, f->id);
+  g_assert_nonnull (theirs);
+  g_assert_true (edit_title (theirs, "Fleet renewal (their title)", &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (shows_title, f, (gpointer) "Fleet renewal (their title)", 2500));
+  g_assert_true (om_opportunity_view_get_opportunity (om_window_get_view (f->window)) == shown);
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "changed by someone else"));
+
+  /* they edit again; an edit made in the window before it has seen
+   * that is refused, changes nothing on disk, and the window then shows
+   * their version */
+  g_assert_true (edit_title (theirs, "Fleet renewal (their second title)", &error));
+  g_assert_no_error (error);
+  g_assert_false (edit_title (shown, "Fleet renewal (my title)", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  kept = om_test_database_get (f->path, f->id);
+  g_assert_cmpstr (kept->title, ==, "Fleet renewal (their second title)");
+  g_assert_cmpstr (om_opportunity_get_title (shown), ==, "Fleet renewal (their second title)");
+
+  /* a new opportunity made in the window takes an id no one took */
+  before_new = MAX (imported, f->id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new", NULL));
+  om_test_flush_events ();
+  created = om_opportunity_view_get_opportunity (om_window_get_view (f->window));
+  g_assert_nonnull (created);
+  g_assert_cmpint (om_opportunity_get_id (created), >, before_new);
+  g_clear_pointer (&kept, om_opportunity_data_free);
+  kept = om_test_database_get (f->path, imported);
+  g_assert_cmpstr (kept->title, ==, "From the command line");
+}
+
 
 int
 main (int   argc,
@@ -945,6 +1087,7 @@ main (int   argc,
   ADD ("/window/keys/stage-field-undo", test_keys_stage_field_undo);
   ADD ("/window/keys/escape-reverts", test_keys_escape_reverts);
   ADD ("/window/keys/sidebar-follows-typing", test_keys_sidebar_follows_typing);
+  ADD ("/window/other-writers", test_other_writers);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
