@@ -325,14 +325,22 @@ assert_damaged_when_read (Fixture    *f,
   g_autoptr(GPtrArray) templates = NULL;
   g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
   g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
 
   db = om_database_open (f->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (db);
 
-  /* each opportunity read on its own: the damaged one says so */
+  /* the list shows them all ... */
   ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, >, 0);
+  summaries = om_backend_get_summaries (OM_BACKEND (db), (const gint64 *) (gpointer) ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < summaries->len; i++)
+    g_assert_nonnull (g_ptr_array_index (summaries, i));
+
+  /* ... and each opportunity read on its own: the damaged one says so */
   for (guint i = 0; i < ids->len && first == NULL; i++)
     {
       g_autoptr(OmOpportunityData) opp = om_backend_load_opportunity (OM_BACKEND (db), g_array_index (ids, gint64, i), &first);
@@ -922,6 +930,29 @@ test_read_only (Fixture       *f,
           g_assert_nonnull (strstr (om_repository_get_read_only_reason (repository), "is read-only"));
           g_assert_null (strchr (om_repository_get_read_only_reason (repository), '\n'));
           assert_edits_refused (repository);
+
+          /* and read on demand, as the list and the plan view read it */
+          {
+            g_autoptr(OmDatabase) db = om_database_open (g_getenv ("OM_TEST_DATABASE"), &error);
+            g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_SHOWN);
+            g_autoptr(GArray) ids = NULL;
+            g_autoptr(GPtrArray) tpls = NULL;
+
+            g_assert_no_error (error);
+            g_assert_nonnull (om_database_get_read_only (db));
+            ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+            g_assert_no_error (error);
+            g_assert_cmpuint (ids->len, ==, 2);
+            for (guint i = 0; i < ids->len; i++)
+              {
+                g_autoptr(OmOpportunityData) opp = om_backend_load_opportunity (OM_BACKEND (db), g_array_index (ids, gint64, i), &error);
+
+                g_assert_no_error (error);
+                g_assert_cmpuint (opp->stages->len, >, 0);
+              }
+            tpls = om_backend_load_templates (OM_BACKEND (db), &error);
+            g_assert_no_error (error);
+          }
         }
       return;
     }
