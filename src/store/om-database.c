@@ -33,8 +33,7 @@ struct _OmDatabase
   char      *path;
   sqlite3   *db;
   int        schema_version;  /* of the file being read */
-  GPtrArray *loaded_opportunities;
-  GPtrArray *loaded_templates;
+  GPtrArray *migrated;        /* while migrating: every opportunity, as read */
   GPtrArray *repaired;        /* borrowed: read from an earlier schema, to rewrite */
   char      *read_only;       /* why nothing can be saved, or NULL */
   char      *copy_dir;        /* a read-only file's private copy, read for the object's lifetime */
@@ -169,8 +168,7 @@ om_database_finalize (GObject *object)
   g_clear_pointer (&self->db, sqlite3_close_v2);
   remove_copy (g_steal_pointer (&self->copy_dir));
   g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->loaded_opportunities, g_ptr_array_unref);
-  g_clear_pointer (&self->loaded_templates, g_ptr_array_unref);
+  g_clear_pointer (&self->migrated, g_ptr_array_unref);
   g_clear_pointer (&self->repaired, g_ptr_array_unref);
   g_clear_pointer (&self->read_only, g_free);
 
@@ -2260,8 +2258,8 @@ set_up (OmDatabase  *self,
 
   /* Schema 5 keeps what lists show: derived by the model from each
    * opportunity as the inspection read it (repaired, if it was) */
-  for (guint i = 0; from < 5 && self->loaded_opportunities != NULL && i < self->loaded_opportunities->len; i++)
-    if (!write_summary (self->db, g_ptr_array_index (self->loaded_opportunities, i)))
+  for (guint i = 0; from < 5 && self->migrated != NULL && i < self->migrated->len; i++)
+    if (!write_summary (self->db, g_ptr_array_index (self->migrated, i)))
       {
         g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
                      _("Could not update the database to version %d: %s"),
@@ -2420,20 +2418,16 @@ om_database_open (const char  *path,
   else if (!inspect (self, &version, &read_all, opportunities, templates, error))
     return NULL;
 
-  /* what was read anyway (a migration, a recovery) is handed out once,
-   * and is what the migration derives each list's values from */
-  if (read_all)
-    {
-      self->loaded_opportunities = g_steal_pointer (&opportunities);
-      self->loaded_templates = g_steal_pointer (&templates);
-    }
-
   if (self->read_only != NULL)
     {
       g_info ("%s", self->read_only);
       return g_steal_pointer (&self);
     }
 
+  /* what a migration read is what it derives each summary from; then it
+   * is let go: only what is shown is kept in memory (SPEC 8) */
+  if (read_all)
+    self->migrated = g_steal_pointer (&opportunities);
   if (!open_for_writing (self, version, !exists, error))
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
@@ -2441,6 +2435,7 @@ om_database_open (const char  *path,
         remove_created (path, made_folders);
       return NULL;
     }
+  g_clear_pointer (&self->migrated, g_ptr_array_unref);
 
   return g_steal_pointer (&self);
 }
@@ -2450,7 +2445,8 @@ om_database_open (const char  *path,
  * @opportunities: (out) (transfer full) (element-type OmOpportunityData)
  * @templates: (out) (transfer full) (element-type OmTemplateData)
  *
- * Reads every opportunity and template in the file.
+ * Reads every opportunity and template in the file, each checked as
+ * om_backend_load_opportunity() checks it.
  */
 gboolean
 om_database_load (OmDatabase  *self,
@@ -2460,14 +2456,6 @@ om_database_load (OmDatabase  *self,
 {
   g_autoptr(GPtrArray) opps = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
   g_autoptr(GPtrArray) tpls = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
-
-  if (self->loaded_opportunities != NULL)
-    {
-      /* What om_database_open() already read, so the file is read once */
-      *opportunities = g_steal_pointer (&self->loaded_opportunities);
-      *templates = g_steal_pointer (&self->loaded_templates);
-      return TRUE;
-    }
 
   if (!read_opportunities (self, opps, error) || !read_templates (self, tpls, error))
     return FALSE;
