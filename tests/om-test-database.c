@@ -89,3 +89,29 @@ om_test_database_remove (const char *path)
       g_remove (file);
     }
 }
+
+/**
+ * om_test_database_apply:
+ * @before: (nullable): the opportunity as @db keeps it, or %NULL to create
+ * @after: (nullable): what it becomes, or %NULL to remove it
+ *
+ * One edit of one opportunity, written by @db's backend as the model
+ * writes it; it must be kept.
+ *
+ * Returns: (transfer full) (nullable): @after as kept (its ids and
+ *   revision), %NULL for a removal
+ */
+OmOpportunityData *
+om_test_database_apply (OmDatabase              *db,
+                        const OmOpportunityData *before,
+                        const OmOpportunityData *after)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  g_autoptr(GError) error = NULL;
+  OmChange *change = om_change_new (OM_CHANGE_OPPORTUNITY, before, after);
+
+  g_ptr_array_add (changes, change);
+  g_assert_true (om_backend_apply (OM_BACKEND (db), changes, &error));
+  g_assert_no_error (error);
+  return change->after != NULL ? om_opportunity_data_copy (change->after) : NULL;
+}

@@ -16,5 +16,8 @@ GPtrArray         *om_test_database_load            (const char  *path,
 OmOpportunityData *om_test_database_get             (const char  *path,
                                                      gint64       id);
 void               om_test_database_remove          (const char  *path);
+OmOpportunityData *om_test_database_apply           (OmDatabase              *db,
+                                                     const OmOpportunityData *before,
+                                                     const OmOpportunityData *after);
 
 G_END_DECLS

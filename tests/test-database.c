@@ -305,6 +305,70 @@ assert_refused_unchanged (Fixture    *f,
   assert_no_sidecars (f);
 }
 
+/*
+ * A file of this version is judged by its header when it is opened
+ * (SPEC 8: opening takes the same time whatever it holds): damage inside
+ * it is said when what it damaged is read, in one line naming the file
+ * (and @title, the opportunity, unless %NULL), and nothing is written.
+ */
+static void
+assert_damaged_when_read (Fixture    *f,
+                          const char *title,
+                          const char *fragment)
+{
+  g_autoptr(GBytes) before = om_test_read_bytes (f->path);
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) first = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (db);
+
+  /* the list shows them all ... */
+  ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, >, 0);
+  summaries = om_backend_get_summaries (OM_BACKEND (db), (const gint64 *) (gpointer) ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < summaries->len; i++)
+    g_assert_nonnull (g_ptr_array_index (summaries, i));
+
+  /* ... and each opportunity read on its own: the damaged one says so */
+  for (guint i = 0; i < ids->len && first == NULL; i++)
+    {
+      g_autoptr(OmOpportunityData) opp = om_backend_load_opportunity (OM_BACKEND (db), g_array_index (ids, gint64, i), &first);
+
+      g_assert_true ((opp == NULL) == (first != NULL));
+    }
+  g_assert_error (first, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (first->message, f->path));
+  g_assert_nonnull (strstr (first->message, fragment));
+  g_assert_nonnull (strstr (first->message, "restore it from a backup"));
+  g_assert_null (strchr (first->message, '\n'));
+  if (title != NULL)
+    {
+      g_autofree char *quoted = g_strdup_printf ("“%s”", title);
+      g_assert_nonnull (strstr (first->message, quoted));
+    }
+
+  /* and so does reading everything */
+  g_assert_false (om_database_load (db, &opportunities, &templates, &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED);
+  g_assert_null (strchr (error->message, '\n'));
+  g_clear_object (&db);
+
+  after = om_test_read_bytes (f->path);
+  g_assert_true (g_bytes_equal (before, after));
+  assert_no_sidecars (f);
+}
+
 static void
 exec_raw (sqlite3    *db,
           const char *sql)
@@ -402,11 +466,10 @@ test_refuse_rule_breaking (Fixture       *f,
   fill_database (f, 1);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   /* a won stage after a pending one: the model would never write it */
-  exec_raw (db, "PRAGMA journal_mode = DELETE;"
-                "UPDATE stages SET status = 'won', decided_on = '2026-02-01' WHERE position = 3;");
+  exec_raw (db, "UPDATE stages SET status = 'won', decided_on = '2026-02-01' WHERE position = 3;");
   sqlite3_close (db);
 
-  assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "Stage 4");
+  assert_damaged_when_read (f, "Opportunity 0 with a rather long title to take room", "Stage 4");
 }
 
 /* Damage that SQLite describes on many lines: one line for the user */
@@ -418,6 +481,8 @@ test_refuse_damaged_one_line (Fixture       *f,
   g_autofree guint8 *bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(OmDatabase) db = NULL;
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
   gsize size;
 
   fill_database (f, 60);
@@ -445,9 +510,12 @@ test_refuse_damaged_one_line (Fixture       *f,
     sqlite3_close (raw);
   }
 
-  /* ... what the user reads is one, and says what to do */
-  assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "restore it from a backup");
+  /* ... what the user reads when it is read is one, and says what to do
+   * (the file opens: only its header is read then) */
+  assert_damaged_when_read (f, NULL, "restore it from a backup");
   db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (om_database_load (db, &opportunities, &templates, &error));
   g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED);
   g_assert_null (strstr (error->message, "***"));
   g_assert_null (strstr (error->message, "Page "));
@@ -862,6 +930,29 @@ test_read_only (Fixture       *f,
           g_assert_nonnull (strstr (om_repository_get_read_only_reason (repository), "is read-only"));
           g_assert_null (strchr (om_repository_get_read_only_reason (repository), '\n'));
           assert_edits_refused (repository);
+
+          /* and read on demand, as the list and the plan view read it */
+          {
+            g_autoptr(OmDatabase) db = om_database_open (g_getenv ("OM_TEST_DATABASE"), &error);
+            g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_SHOWN);
+            g_autoptr(GArray) ids = NULL;
+            g_autoptr(GPtrArray) tpls = NULL;
+
+            g_assert_no_error (error);
+            g_assert_nonnull (om_database_get_read_only (db));
+            ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+            g_assert_no_error (error);
+            g_assert_cmpuint (ids->len, ==, 2);
+            for (guint i = 0; i < ids->len; i++)
+              {
+                g_autoptr(OmOpportunityData) opp = om_backend_load_opportunity (OM_BACKEND (db), g_array_index (ids, gint64, i), &error);
+
+                g_assert_no_error (error);
+                g_assert_cmpuint (opp->stages->len, >, 0);
+              }
+            tpls = om_backend_load_templates (OM_BACKEND (db), &error);
+            g_assert_no_error (error);
+          }
         }
       return;
     }
@@ -1165,6 +1256,20 @@ static const char healthy_case[] =
   STAGE_ROW (62, 6, 1, "pending", "NULL", "")
   ENTRY (6, 0, 0, "pending", "won", "2025-02-01", "fine");
 
+/* What schema 5 added: the values lists show (the rows written here
+ * keep the defaults, which is what a file of this version never holds
+ * once written by the application) */
+static const char schema_v5_columns[] =
+  "ALTER TABLE opportunities ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN n_won INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN n_stages INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN chain_probability REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN next_due TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE opportunities ADD COLUMN search_text TEXT NOT NULL DEFAULT '';"
+  "CREATE INDEX opportunities_shown ON opportunities (sort_key, id);"
+  "CREATE INDEX opportunities_status_shown ON opportunities (status, sort_key, id);";
+
 static void
 write_old_file (const char *path,
                 int         version,
@@ -1179,8 +1284,13 @@ write_old_file (const char *path,
     exec_raw (db, "ALTER TABLE opportunities ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
                   "CREATE TABLE revision_counter (last INTEGER NOT NULL);"
                   "INSERT INTO revision_counter (last) VALUES (1);");
+  if (version >= 5)
+    exec_raw (db, schema_v5_columns);
   exec_raw (db, pragma);
   exec_raw (db, contents);
+  /* a file of this version is in WAL mode, as the application keeps it */
+  if (version >= 5)
+    exec_raw (db, "PRAGMA journal_mode = WAL;");
   sqlite3_close (db);
 }
 
@@ -1311,7 +1421,7 @@ test_current_version_not_repaired (Fixture       *f,
     {
       g_remove (f->path);
       write_old_file (f->path, OM_DATABASE_SCHEMA_VERSION, broken_cases[i]);
-      assert_refused_unchanged (f, OM_STORE_ERROR_DAMAGED, "damaged");
+      assert_damaged_when_read (f, NULL, "damaged");
     }
 }
 
@@ -1780,11 +1890,525 @@ test_two_writers_id_given_again (Fixture       *f,
                                             om_opportunity_get_data (second), TRUE));
 }
 
+/* What lists show, kept beside each opportunity (schema 5, issue 9) */
+
+/* The statements a database runs, from its "om-sql" debug log */
+static GPtrArray *captured;
+
+static void
+capture_handler (const char     *domain,
+                 GLogLevelFlags  level,
+                 const char     *message,
+                 gpointer        user_data)
+{
+  if (captured != NULL)
+    g_ptr_array_add (captured, g_strdup (message));
+}
+
+/* From here, a database opened logs its statements, and they are kept */
+static void
+start_capture (void)
+{
+  g_assert_null (captured);
+  g_setenv ("G_MESSAGES_DEBUG", "om-sql", TRUE);
+  captured = g_ptr_array_new_with_free_func (g_free);
+}
+
+static GPtrArray *
+stop_capture (void)
+{
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  return g_steal_pointer (&captured);
+}
+
+/* Whether one of @statements names @table (a word: n_stages is a
+ * column of opportunities) */
+static gboolean
+any_touches (GPtrArray  *statements,
+             const char *table)
+{
+  g_autofree char *pattern = g_strdup_printf ("\\b%s\\b", table);
+
+  for (guint i = 0; i < statements->len; i++)
+    if (g_regex_match_simple (pattern, g_ptr_array_index (statements, i), G_REGEX_CASELESS, 0))
+      return TRUE;
+  return FALSE;
+}
+
+/* The stored summary of @id is what the model derives from what @db
+ * reads back of it, in its columns and through get_summaries() */
+static void
+assert_summary_kept (Fixture    *f,
+                     OmDatabase *db,
+                     gint64      id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmOpportunityData) loaded = om_backend_load_opportunity (OM_BACKEND (db), id, &error);
+  g_autoptr(OmOpportunitySummary) expected = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  const OmOpportunitySummary *got;
+  g_autofree char *due = NULL;
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  expected = om_opportunity_summary_new (loaded);
+  due = expected->next_due != 0 ? om_date_to_iso (expected->next_due) : NULL;
+
+  /* the columns, as another program reading the file sees them */
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw,
+                                       "SELECT status, n_won, n_stages, chain_probability, next_due, sort_key,"
+                                       " search_text FROM opportunities WHERE id = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, expected->status);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, expected->n_won);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 2), ==, expected->n_stages);
+  g_assert_cmpfloat (sqlite3_column_double (stmt, 3), ==, expected->chain_probability);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 4), ==, due);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 5), ==, expected->sort_key);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 6), ==, expected->search_text);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+
+  /* and as the backend hands them out */
+  summaries = om_backend_get_summaries (OM_BACKEND (db), &id, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summaries->len, ==, 1);
+  got = g_ptr_array_index (summaries, 0);
+  g_assert_nonnull (got);
+  g_assert_cmpint (got->id, ==, id);
+  g_assert_cmpint (got->revision, ==, loaded->revision);
+  g_assert_cmpstr (got->title, ==, expected->title);
+  g_assert_cmpstr (got->client, ==, expected->client);
+  g_assert_cmpstr (got->coordinator, ==, expected->coordinator);
+  g_assert_cmpint (got->status, ==, expected->status);
+  g_assert_cmpuint (got->n_won, ==, expected->n_won);
+  g_assert_cmpuint (got->n_stages, ==, expected->n_stages);
+  g_assert_cmpfloat (got->chain_probability, ==, expected->chain_probability);
+  g_assert_cmpuint (got->next_due, ==, expected->next_due);
+  g_assert_cmpstr (got->sort_key, ==, expected->sort_key);
+  g_assert_cmpstr (got->search_text, ==, expected->search_text);
+}
+
+static OmOpportunityData *
+win_next (const OmOpportunityData *data,
+          const char              *on)
+{
+  OmOpportunityData *copy = om_opportunity_data_copy (data);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_data_win_stage (copy, (guint) om_opportunity_data_get_current (copy),
+                                                om_test_date (on), "", &error));
+  g_assert_no_error (error);
+  return copy;
+}
+
+static void
+test_summary_kept (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = om_database_open (f->path, &error);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Straße deal", 3);
+  g_autoptr(OmOpportunityData) created = NULL;
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(OmOpportunityData) decided = NULL;
+  g_autoptr(OmOpportunityData) undone = NULL;
+  g_autoptr(OmOpportunityData) won = NULL;
+  g_autoptr(OmOpportunityData) lost = NULL;
+  g_autoptr(OmOpportunityData) empty = NULL;
+  g_autoptr(OmOpportunitySummary) before_undo = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  gint64 ids[2];
+
+  g_assert_no_error (error);
+
+  /* created */
+  created = om_test_database_apply (db, NULL, plan);
+  assert_summary_kept (f, db, created->id);
+
+  /* edited: the title, the coordinator, a stage's length and place */
+  {
+    g_autoptr(OmOpportunityData) after = om_opportunity_data_copy (created);
+
+    g_free (after->title);
+    after->title = g_strdup ("Fleet renewal");
+    g_free (after->coordinator);
+    after->coordinator = g_strdup ("Kari");
+    ((OmStageData *) g_ptr_array_index (after->stages, 0))->duration_days = 30;
+    g_assert_true (om_opportunity_data_move_stage (after, 2, 1, NULL));
+    edited = om_test_database_apply (db, created, after);
+  }
+  assert_summary_kept (f, db, edited->id);
+
+  /* decided: the next due date moves on */
+  {
+    g_autoptr(OmOpportunityData) after = win_next (edited, "2024-01-20");
+    decided = om_test_database_apply (db, edited, after);
+  }
+  assert_summary_kept (f, db, decided->id);
+  before_undo = om_opportunity_summary_new (decided);
+  g_assert_cmpuint (before_undo->n_won, ==, 1);
+
+  /* undone, as the repository undoes: the inverse change */
+  {
+    g_autoptr(OmOpportunityData) after = om_opportunity_data_copy (edited);
+    undone = om_test_database_apply (db, decided, after);
+  }
+  assert_summary_kept (f, db, undone->id);
+  summaries = om_backend_get_summaries (OM_BACKEND (db), &undone->id, 1, NULL);
+  g_assert_cmpuint (((OmOpportunitySummary *) g_ptr_array_index (summaries, 0))->n_won, ==, 0);
+  g_assert_cmpstr (((OmOpportunitySummary *) g_ptr_array_index (summaries, 0))->sort_key, !=, before_undo->sort_key);
+
+  /* won all, then lost: closed ones sort after the open */
+  {
+    g_autoptr(OmOpportunityData) a = win_next (undone, "2024-01-20");
+    g_autoptr(OmOpportunityData) b = win_next (a, "2024-01-21");
+    g_autoptr(OmOpportunityData) c = win_next (b, "2024-01-22");
+    won = om_test_database_apply (db, undone, c);
+  }
+  assert_summary_kept (f, db, won->id);
+  {
+    g_autoptr(OmOpportunityData) other = om_test_plan_new ("Lost one", 2);
+    g_autoptr(OmOpportunityData) kept = om_test_database_apply (db, NULL, other);
+    g_autoptr(OmOpportunityData) after = om_opportunity_data_copy (kept);
+
+    g_assert_true (om_opportunity_data_lose_stage (after, 0, om_test_date ("2024-01-05"), "Budget", NULL));
+    lost = om_test_database_apply (db, kept, after);
+  }
+  assert_summary_kept (f, db, lost->id);
+  {
+    g_autoptr(OmOpportunityData) other = om_test_plan_new ("No stages yet", 0);
+    empty = om_test_database_apply (db, NULL, other);
+  }
+  assert_summary_kept (f, db, empty->id);
+
+  /* a removed one has no summary any more */
+  ids[0] = lost->id;
+  ids[1] = empty->id;
+  g_assert_null (om_test_database_apply (db, lost, NULL));
+  g_clear_pointer (&summaries, g_ptr_array_unref);
+  summaries = om_backend_get_summaries (OM_BACKEND (db), ids, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summaries->len, ==, 2);
+  g_assert_null (g_ptr_array_index (summaries, 0));
+  g_assert_nonnull (g_ptr_array_index (summaries, 1));
+  g_assert_null (om_backend_load_opportunity (OM_BACKEND (db), lost->id, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND);
+}
+
+/* A file of schema 4: the migration derives each one's summary */
+static void
+test_migrate_from_v4 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->path, ".schema-4.bak", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+  g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
+  g_autoptr(GArray) ids = NULL;
+
+  g_autofree char *contents = g_strconcat (healthy_case,
+                                           "INSERT INTO opportunities (id, title, client, start_date)"
+                                           " VALUES (9, 'Ärger GmbH', 'C', '2025-01-01');"
+                                           STAGE_ROW (91, 9, 0, "pending", "NULL", ""), NULL);
+
+  write_old_file (f->path, 4, contents);
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+
+  ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2);
+  assert_summary_kept (f, db, 6);
+  assert_summary_kept (f, db, 9);
+}
+
+/* list_ids: filters, a folded search and both orders, answered by SQL
+ * as the model would answer them from every summary */
+static char *
+query_plan (const char *path,
+            const char *sql)
+{
+  g_autoptr(GString) plan = g_string_new ("");
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, explain, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s;", sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+  return g_string_free (g_steal_pointer (&plan), FALSE);
+}
+
+static int
+compare_summaries (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      order)
+{
+  return om_opportunity_summary_compare (*(OmOpportunitySummary **) a, *(OmOpportunitySummary **) b,
+                                         GPOINTER_TO_INT (order));
+}
+
+static void
+test_list_ids (Fixture       *f,
+               gconstpointer  data)
+{
+  static const char *const titles[] = { "Straße", "Zeta", "alpha", "STRASSENBAU", "Beta", "Érable", "beta" };
+  static const char *const searches[] = { NULL, "STRASSE", "strasse", "client 1", "e", "nothing like it" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_summary_free);
+  g_autoptr(GPtrArray) queries = NULL;
+  guint n_checked = 0;
+  guint n_statuses[3] = { 0 };
+
+  start_capture ();
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 28; i++)
+    {
+      g_autoptr(OmOpportunityData) plan = om_test_plan_new (titles[i % G_N_ELEMENTS (titles)], i % 4);
+      g_autoptr(OmOpportunityData) kept = NULL;
+
+      g_free (plan->client);
+      plan->client = g_strdup_printf ("Client %u", i % 3);
+      plan->start_date = om_test_day ((int) (i * 7) % 40);
+      if (plan->stages->len > 0 && i % 3 == 1)
+        {
+          /* won */
+          for (guint k = 0; k < plan->stages->len; k++)
+            g_assert_true (om_opportunity_data_win_stage (plan, k, om_test_day (60), "", NULL));
+        }
+      else if (plan->stages->len > 0 && i % 5 == 0)
+        g_assert_true (om_opportunity_data_lose_stage (plan, 0, om_test_day (60), "Budget", NULL));
+      else if (plan->stages->len > 1 && i % 2 == 0)
+        g_assert_true (om_opportunity_data_win_stage (plan, 0, om_test_day (60), "", NULL));
+      kept = om_test_database_apply (db, NULL, plan);
+      g_ptr_array_add (all, om_opportunity_summary_new (kept));
+    }
+  g_clear_pointer (&captured, g_ptr_array_unref);
+  start_capture ();
+
+  for (int status = -1; status <= OM_OPPORTUNITY_STATUS_LOST; status++)
+    for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
+      for (int order = OM_ORDER_SHOWN; order <= OM_ORDER_ID; order++)
+        {
+          g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (status, searches[s], order);
+          g_autoptr(GArray) ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+          g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+
+          g_assert_no_error (error);
+          for (guint i = 0; i < all->len; i++)
+            if (om_opportunity_summary_matches (g_ptr_array_index (all, i), query))
+              g_ptr_array_add (expected, g_ptr_array_index (all, i));
+          g_ptr_array_sort_with_data (expected, compare_summaries, GINT_TO_POINTER (order));
+
+          g_assert_cmpuint (ids->len, ==, expected->len);
+          for (guint i = 0; i < ids->len; i++)
+            g_assert_cmpint (g_array_index (ids, gint64, i), ==,
+                             ((OmOpportunitySummary *) g_ptr_array_index (expected, i))->id);
+          n_checked += ids->len;
+        }
+  g_assert_cmpuint (n_checked, >, 100);
+  queries = stop_capture ();
+  for (guint i = 0; i < all->len; i++)
+    n_statuses[((OmOpportunitySummary *) g_ptr_array_index (all, i))->status]++;
+  g_assert_cmpuint (n_statuses[OM_OPPORTUNITY_STATUS_OPEN], >, 3);
+  g_assert_cmpuint (n_statuses[OM_OPPORTUNITY_STATUS_WON], >, 3);
+  g_assert_cmpuint (n_statuses[OM_OPPORTUNITY_STATUS_LOST], >, 1);
+
+  /* the folded search finds "Straße" and "STRASSENBAU" */
+  {
+    g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, "STRASSE", OM_ORDER_ID);
+    g_autoptr(GArray) ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+
+    g_assert_cmpuint (ids->len, ==, 8);
+  }
+
+  /* answered from the indexes, in their order: what list_ids ran, as
+   * its log shows it, needs no sort of the table (and binds the
+   * values: none of them is in its SQL) */
+  g_assert_cmpuint (queries->len, ==, 4 * G_N_ELEMENTS (searches) * 2);
+  for (guint i = 0; i < queries->len; i++)
+    {
+      const char *sql = g_ptr_array_index (queries, i);
+      g_autofree char *plan = query_plan (f->path, sql);
+
+      if (strstr (sql, "ORDER BY sort_key") != NULL)
+        {
+          g_assert_null (strstr (plan, "TEMP B-TREE"));
+          g_assert_nonnull (strstr (plan, strstr (sql, "status =") ? "opportunities_status_shown" : "opportunities_shown"));
+        }
+      else
+        g_assert_nonnull (strstr (sql, "ORDER BY id"));
+    }
+}
+
+/* SPEC 8: opening, listing and showing a page of the list read no
+ * stage: they take the same time for 100 or 100,000 opportunities */
+static void
+test_open_reads_no_stage (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = om_database_open (f->path, &error);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_SHOWN);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(OmOpportunityData) one = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Opportunity %04u", i);
+      g_autoptr(OmOpportunityData) plan = om_test_plan_new (title, 6);
+
+      g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, NULL, plan));
+    }
+  /* one transaction */
+  g_assert_true (om_backend_apply (OM_BACKEND (db), changes, &error));
+  g_assert_no_error (error);
+  g_clear_object (&db);
+
+  start_capture ();
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2000);
+  summaries = om_backend_get_summaries (OM_BACKEND (db), (const gint64 *) (gpointer) ids->data, 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summaries->len, ==, 50);
+  g_assert_cmpstr (((OmOpportunitySummary *) g_ptr_array_index (summaries, 0))->title, ==, "Opportunity 0000");
+  g_assert_cmpuint (((OmOpportunitySummary *) g_ptr_array_index (summaries, 49))->n_stages, ==, 6);
+  statements = stop_capture ();
+
+  /* the log is there, and shows neither stages nor history read, nor the
+   * whole file checked */
+  g_assert_cmpuint (statements->len, >, 50);
+  g_assert_true (any_touches (statements, "FROM opportunities"));
+  g_assert_false (any_touches (statements, "stages"));
+  g_assert_false (any_touches (statements, "history"));
+  g_assert_false (any_touches (statements, "quick_check"));
+
+  /* opening one reads its stages */
+  g_clear_pointer (&statements, g_ptr_array_unref);
+  start_capture ();
+  one = om_backend_load_opportunity (OM_BACKEND (db), g_array_index (ids, gint64, 7), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (one->stages->len, ==, 6);
+  statements = stop_capture ();
+  g_assert_true (any_touches (statements, "FROM stages"));
+  g_assert_true (any_touches (statements, "FROM history"));
+}
+
+/* Another process's writes are seen within 2 seconds; one's own are
+ * not announced */
+static void
+on_changed (OmBackend *backend,
+            guint     *n)
+{
+  (*n)++;
+}
+
+/* Runs the main loop for @ms, or until *@n > 0; returns the time taken */
+static gint64
+iterate_until_changed (guint *n,
+                       guint  ms)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (*n == 0 && g_get_monotonic_time () - start < ms * G_TIME_SPAN_MILLISECOND)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+    }
+  return (g_get_monotonic_time () - start) / G_TIME_SPAN_MILLISECOND;
+}
+
+static void
+test_watch_other_writer (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) a = om_database_open (f->path, &error);
+  g_autoptr(OmDatabase) b = NULL;
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Shared", 3);
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(OmOpportunityData) in_b = NULL;
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(OmOpportunityData) again = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  kept = om_test_database_apply (a, NULL, plan);
+  g_signal_connect (a, "changed", G_CALLBACK (on_changed), &n);
+  om_backend_set_watching (OM_BACKEND (a), TRUE);
+
+  /* its own write: nothing to announce */
+  {
+    g_autoptr(OmOpportunityData) after = win_next (kept, "2024-01-10");
+    g_autoptr(OmOpportunityData) mine = om_test_database_apply (a, kept, after);
+  }
+  iterate_until_changed (&n, 1200);
+  g_assert_cmpuint (n, ==, 0);
+
+  /* another's: within 2 seconds */
+  b = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  in_b = om_backend_load_opportunity (OM_BACKEND (b), kept->id, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(OmOpportunityData) after = om_opportunity_data_copy (in_b);
+
+    g_free (after->title);
+    after->title = g_strdup ("Shared, renamed by B");
+    edited = om_test_database_apply (b, in_b, after);
+  }
+  g_assert_cmpint (iterate_until_changed (&n, 2000), <, 2000);
+  g_assert_cmpuint (n, ==, 1);
+
+  /* and A reads it */
+  {
+    g_autoptr(OmOpportunityData) seen = om_backend_load_opportunity (OM_BACKEND (a), kept->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (seen->title, ==, "Shared, renamed by B");
+  }
+
+  /* no longer watching: nothing */
+  om_backend_set_watching (OM_BACKEND (a), FALSE);
+  {
+    g_autoptr(OmOpportunityData) after = om_opportunity_data_copy (edited);
+
+    g_free (after->title);
+    after->title = g_strdup ("Renamed again");
+    again = om_test_database_apply (b, edited, after);
+  }
+  iterate_until_changed (&n, 1200);
+  g_assert_cmpuint (n, ==, 1);
+
+  /* watching again, then gone while watching */
+  om_backend_set_watching (OM_BACKEND (a), TRUE);
+  g_clear_object (&a);
+  iterate_until_changed (&n, 700);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_log_set_handler ("om-sql", G_LOG_LEVEL_DEBUG, capture_handler, NULL);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/database/create", test_create);
@@ -1799,6 +2423,11 @@ main (int   argc,
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
   ADD ("/database/migrate-repairs", test_migrate_repairs);
   ADD ("/database/migrate-from-v3", test_migrate_from_v3);
+  ADD ("/database/migrate-from-v4", test_migrate_from_v4);
+  ADD ("/database/summary/kept", test_summary_kept);
+  ADD ("/database/summary/list-ids", test_list_ids);
+  ADD ("/database/lazy/open-reads-no-stage", test_open_reads_no_stage);
+  ADD ("/database/two-writers/watch", test_watch_other_writer);
   ADD ("/database/refuse/current-version-not-repaired", test_current_version_not_repaired);
   ADD ("/database/refuse/foreign", test_refuse_foreign);
   ADD ("/database/refuse/random-bytes", test_refuse_random_bytes);

@@ -33,10 +33,15 @@ struct _OmDatabase
   char      *path;
   sqlite3   *db;
   int        schema_version;  /* of the file being read */
-  GPtrArray *loaded_opportunities;
-  GPtrArray *loaded_templates;
+  GPtrArray *migrated;        /* while migrating: every opportunity, as read */
   GPtrArray *repaired;        /* borrowed: read from an earlier schema, to rewrite */
   char      *read_only;       /* why nothing can be saved, or NULL */
+  char      *copy_dir;        /* a read-only file's private copy, read for the object's lifetime */
+
+  sqlite3_stmt *summary_stmt;       /* get_summaries(), prepared once */
+  sqlite3_stmt *data_version_stmt;  /* the watch's, prepared once */
+  GSource      *watch;              /* while watching for other writers */
+  gint64        data_version;       /* the last one the watch saw */
 };
 
 static void om_database_backend_init (OmBackendInterface *iface);
@@ -122,24 +127,48 @@ static const char migrate_v3_to_v4[] =
   "CREATE TABLE revision_counter (last INTEGER NOT NULL);"
   "INSERT INTO revision_counter (last) VALUES (1);";
 
+/* Schema 5: what a list shows of each opportunity, kept beside it so
+ * that listing, searching, filtering and sorting read no stage (SPEC 8).
+ * Every value is derived by the model (om_opportunity_summary_new()),
+ * never here: every write sets them from it, and the migration from
+ * what it read of each opportunity (set_up()). */
+static const char migrate_v4_to_v5[] =
+  "ALTER TABLE opportunities ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN n_won INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN n_stages INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN chain_probability REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN next_due TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE opportunities ADD COLUMN search_text TEXT NOT NULL DEFAULT '';"
+  "CREATE INDEX opportunities_shown ON opportunities (sort_key, id);"
+  "CREATE INDEX opportunities_status_shown ON opportunities (status, sort_key, id);";
+
 static const char *const migrations[] = {
   NULL,               /* to schema 1: schema_v1 itself */
   migrate_v1_to_v2,   /* 1 -> 2 */
   migrate_v2_to_v3,   /* 2 -> 3 */
   migrate_v3_to_v4,   /* 3 -> 4 */
+  migrate_v4_to_v5,   /* 4 -> 5 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_DATABASE_SCHEMA_VERSION);
+
+static void remove_copy (char *copy_dir);
 
 static void
 om_database_finalize (GObject *object)
 {
   OmDatabase *self = (OmDatabase *) object;
 
+  if (self->watch != NULL)
+    g_source_destroy (self->watch);
+  g_clear_pointer (&self->watch, g_source_unref);
+  g_clear_pointer (&self->summary_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->data_version_stmt, sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  remove_copy (g_steal_pointer (&self->copy_dir));
   g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->loaded_opportunities, g_ptr_array_unref);
-  g_clear_pointer (&self->loaded_templates, g_ptr_array_unref);
+  g_clear_pointer (&self->migrated, g_ptr_array_unref);
   g_clear_pointer (&self->repaired, g_ptr_array_unref);
   g_clear_pointer (&self->read_only, g_free);
 
@@ -230,6 +259,29 @@ prepare (sqlite3    *db,
       return NULL;
     }
   return stmt;
+}
+
+static int
+trace_cb (unsigned int  type,
+          void         *context,
+          void         *p,
+          void         *x)
+{
+  char *sql = sqlite3_expanded_sql (p);
+
+  g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", sql ? sql : sqlite3_sql (p));
+  sqlite3_free (sql);
+  return 0;
+}
+
+/* With G_MESSAGES_DEBUG=om-sql, every statement @db runs is logged: what
+ * a command reads can be seen (opening reads no stage, SPEC 8). Only
+ * then: otherwise it costs nothing. */
+static void
+trace_statements (sqlite3 *db)
+{
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, "om-sql"))
+    sqlite3_trace_v2 (db, SQLITE_TRACE_STMT, trace_cb, NULL);
 }
 
 static void
@@ -564,6 +616,45 @@ positions_are_indices (sqlite3                 *db,
   return ok;
 }
 
+/* The values a list shows of @data, at @index.. @index + 6, as the
+ * model derives them: status, n_won, n_stages, chain_probability,
+ * next_due, sort_key, search_text */
+static void
+bind_summary (sqlite3_stmt            *stmt,
+              int                      index,
+              const OmOpportunityData *data)
+{
+  g_autoptr(OmOpportunitySummary) summary = om_opportunity_summary_new (data);
+
+  sqlite3_bind_int (stmt, index, (int) summary->status);
+  sqlite3_bind_int64 (stmt, index + 1, summary->n_won);
+  sqlite3_bind_int64 (stmt, index + 2, summary->n_stages);
+  sqlite3_bind_double (stmt, index + 3, summary->chain_probability);
+  bind_date (stmt, index + 4, summary->next_due);
+  bind_text (stmt, index + 5, summary->sort_key);
+  bind_text (stmt, index + 6, summary->search_text);
+}
+
+/* Sets the values a list shows of @data, stored as it is (a migration) */
+static gboolean
+write_summary (sqlite3                 *db,
+               const OmOpportunityData *data)
+{
+  sqlite3_stmt *stmt = prepare (db,
+                                "UPDATE opportunities SET status = ?2, n_won = ?3, n_stages = ?4,"
+                                " chain_probability = ?5, next_due = ?6, sort_key = ?7, search_text = ?8"
+                                " WHERE id = ?1");
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, data->id);
+  bind_summary (stmt, 2, data);
+  ok = step_done (stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 /*
  * Brings the stage rows of @before (as stored, at the revision just
  * checked) to @after, writing only the rows that changed: removed ones
@@ -677,12 +768,15 @@ write_opportunity (sqlite3                 *db,
   if (before == NULL)
     opp = prepare (db,
                    "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency,"
-                   " start_date, notes, revision)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10)");
+                   " start_date, notes, revision, status, n_won, n_stages, chain_probability, next_due,"
+                   " sort_key, search_text)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
   else
     opp = prepare (db,
                    "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4, value_minor = ?5,"
-                   " currency = ?6, start_date = ?7, notes = ?8, revision = ?10"
+                   " currency = ?6, start_date = ?7, notes = ?8, revision = ?10, status = ?11, n_won = ?12,"
+                   " n_stages = ?13, chain_probability = ?14, next_due = ?15, sort_key = ?16,"
+                   " search_text = ?17"
                    " WHERE id = ?1 AND revision = ?9");
   if (opp == NULL)
     return FALSE;
@@ -705,6 +799,7 @@ write_opportunity (sqlite3                 *db,
   bind_date (opp, 7, after->start_date);
   bind_text (opp, 8, after->notes);
   sqlite3_bind_int64 (opp, 10, revision);
+  bind_summary (opp, 11, after);
   if (!step_done (opp))
     goto out;
 
@@ -942,13 +1037,6 @@ om_database_get_read_only_reason (OmBackend *backend)
   return OM_DATABASE (backend)->read_only;
 }
 
-static void
-om_database_backend_init (OmBackendInterface *iface)
-{
-  iface->apply = om_database_apply;
-  iface->get_read_only_reason = om_database_get_read_only_reason;
-}
-
 /* Reading */
 
 static const char *
@@ -977,10 +1065,28 @@ damaged (OmDatabase  *self,
          GError     **error)
 {
   g_autofree char *shown = om_text_escape_line (self->path);
+  g_autofree char *detail = om_text_escape_line (what);
 
   g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
                _("“%s” is damaged (%s). It was left unchanged; restore it from a backup."),
-               shown, what);
+               shown, detail);
+  return FALSE;
+}
+
+/* Damage found while reading one opportunity: which one, and where */
+static gboolean
+damaged_opportunity (OmDatabase              *self,
+                     const OmOpportunityData *opp,
+                     const char              *what,
+                     GError                 **error)
+{
+  g_autofree char *shown = om_text_escape_line (self->path);
+  g_autofree char *title = om_text_excerpt (opp->title);
+  g_autofree char *detail = om_text_escape_line (what);
+
+  g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED,
+               _("The opportunity “%s” in “%s” is damaged (%s). The file was left unchanged; restore it from a backup."),
+               title, shown, detail);
   return FALSE;
 }
 
@@ -1001,7 +1107,7 @@ read_stages (OmDatabase        *self,
   int rc;
 
   if (stmt == NULL)
-    return damaged (self, sqlite3_errmsg (self->db), error);
+    return damaged_opportunity (self, opp, sqlite3_errmsg (self->db), error);
 
   sqlite3_bind_int64 (stmt, 1, opp->id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1029,13 +1135,13 @@ read_stages (OmDatabase        *self,
           duration < 0 || duration > G_MAXINT)
         {
           sqlite3_finalize (stmt);
-          return damaged (self, _("a stage has values this application does not know"), error);
+          return damaged_opportunity (self, opp, _("a stage has values this application does not know"), error);
         }
       s->duration_days = (guint) duration;
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return damaged (self, sqlite3_errmsg (self->db), error);
+    return damaged_opportunity (self, opp, sqlite3_errmsg (self->db), error);
   return TRUE;
 }
 
@@ -1050,7 +1156,7 @@ read_history (OmDatabase        *self,
   int rc;
 
   if (stmt == NULL)
-    return damaged (self, sqlite3_errmsg (self->db), error);
+    return damaged_opportunity (self, opp, sqlite3_errmsg (self->db), error);
 
   sqlite3_bind_int64 (stmt, 1, opp->id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1065,14 +1171,97 @@ read_history (OmDatabase        *self,
           !column_date (stmt, 3, FALSE, &on))
         {
           sqlite3_finalize (stmt);
-          return damaged (self, _("the decision history has values this application does not know"), error);
+          return damaged_opportunity (self, opp, _("the decision history has values this application does not know"), error);
         }
       g_ptr_array_add (opp->history, om_history_entry_new ((guint) stage, from, to, on, column_text (stmt, 4)));
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return damaged (self, sqlite3_errmsg (self->db), error);
+    return damaged_opportunity (self, opp, sqlite3_errmsg (self->db), error);
   return TRUE;
+}
+
+/* The columns read_opportunity() reads; then the revision; then, from
+ * schema 5, SUMMARY_COLUMNS */
+#define OPPORTUNITY_COLUMNS "id, title, client, coordinator, value_minor, currency, start_date, notes"
+#define SUMMARY_COLUMNS "status, n_won, n_stages, chain_probability, next_due, sort_key, search_text"
+
+/* Whether the SUMMARY_COLUMNS at @index.. that come from the stages are
+ * what the model derives from @data's stages (those from the title are
+ * left alone: a title edited by hand is no damage) */
+static gboolean
+summary_matches (sqlite3_stmt            *stmt,
+                 int                      index,
+                 const OmOpportunityData *data)
+{
+  g_autoptr(OmOpportunitySummary) summary = om_opportunity_summary_new (data);
+  OmDate next_due = 0;
+
+  return sqlite3_column_int64 (stmt, index) == (gint64) summary->status &&
+         sqlite3_column_int64 (stmt, index + 1) == (gint64) summary->n_won &&
+         sqlite3_column_int64 (stmt, index + 2) == (gint64) summary->n_stages &&
+         sqlite3_column_double (stmt, index + 3) == summary->chain_probability &&
+         column_date (stmt, index + 4, TRUE, &next_due) && next_due == summary->next_due;
+}
+
+/* One row of OPPORTUNITY_COLUMNS and its revision, with its stages and
+ * history, checked by the model's rules; those of an earlier version
+ * are repaired first (self->repaired), to be written by the migration */
+static OmOpportunityData *
+read_opportunity (OmDatabase    *self,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
+{
+  g_autoptr(OmOpportunityData) opp = om_opportunity_data_new (column_text (stmt, 1), column_text (stmt, 2), 0);
+  g_autoptr(GError) invalid = NULL;
+  gboolean repaired;
+
+  opp->id = sqlite3_column_int64 (stmt, 0);
+  opp->revision = sqlite3_column_int64 (stmt, 8);
+  g_free (opp->coordinator);
+  opp->coordinator = g_strdup (column_text (stmt, 3));
+  opp->value = sqlite3_column_int64 (stmt, 4);
+  g_free (opp->currency);
+  opp->currency = g_strdup (column_text (stmt, 5));
+  g_free (opp->notes);
+  opp->notes = g_strdup (column_text (stmt, 7));
+
+  if (!column_date (stmt, 6, FALSE, &opp->start_date))
+    {
+      damaged_opportunity (self, opp, _("it has no valid start date"), error);
+      return NULL;
+    }
+  if (!read_stages (self, opp, error) || !read_history (self, opp, error))
+    return NULL;
+
+  /* An earlier version allowed what the rules now refuse: repaired
+   * on the way to this version, and written by the migration */
+  repaired = self->repaired != NULL &&
+             om_opportunity_data_repair (opp,
+                                         /* Translators: the note of each decision in a
+                                          * decision history rebuilt when a database
+                                          * of an earlier version was updated */
+                                         _("Repaired on upgrade"));
+
+  /* A file that breaks the rules was not written by us: refuse it
+   * rather than show a plan the model would never have allowed. */
+  if (!om_opportunity_data_validate_full (opp, NULL, &invalid))
+    {
+      damaged_opportunity (self, opp, invalid->message, error);
+      return NULL;
+    }
+  /* Every write keeps the row's summary with its stages, so they differ
+   * only where the file was damaged: a broken index page, for one, can
+   * hide stages without SQLite noticing. Opening no longer checks the
+   * whole file, reading an opportunity checks what it read. */
+  if (self->schema_version >= 5 && !summary_matches (stmt, 9, opp))
+    {
+      damaged_opportunity (self, opp, _("its stages do not match what the file says of them"), error);
+      return NULL;
+    }
+  if (repaired)
+    g_ptr_array_add (self->repaired, opp);
+  return g_steal_pointer (&opp);
 }
 
 static gboolean
@@ -1083,11 +1272,12 @@ read_opportunities (OmDatabase *self,
   /* schema 3 and earlier, inspected before their migration, have no
    * revisions: each opportunity starts at 1 */
   sqlite3_stmt *stmt = prepare (self->db,
-                                self->schema_version >= 4
-                                ? "SELECT id, title, client, coordinator, value_minor, currency, start_date, notes,"
-                                  " revision FROM opportunities ORDER BY id"
-                                : "SELECT id, title, client, coordinator, value_minor, currency, start_date, notes,"
-                                  " 1 FROM opportunities ORDER BY id");
+                                self->schema_version >= 5
+                                ? "SELECT " OPPORTUNITY_COLUMNS ", revision, " SUMMARY_COLUMNS
+                                  " FROM opportunities ORDER BY id"
+                                : self->schema_version >= 4
+                                ? "SELECT " OPPORTUNITY_COLUMNS ", revision FROM opportunities ORDER BY id"
+                                : "SELECT " OPPORTUNITY_COLUMNS ", 1 FROM opportunities ORDER BY id");
   int rc;
 
   if (stmt == NULL)
@@ -1095,49 +1285,14 @@ read_opportunities (OmDatabase *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(OmOpportunityData) opp = om_opportunity_data_new (column_text (stmt, 1), column_text (stmt, 2), 0);
-      g_autoptr(GError) invalid = NULL;
-      gboolean repaired;
+      OmOpportunityData *opp = read_opportunity (self, stmt, error);
 
-      opp->id = sqlite3_column_int64 (stmt, 0);
-      opp->revision = sqlite3_column_int64 (stmt, 8);
-      g_free (opp->coordinator);
-      opp->coordinator = g_strdup (column_text (stmt, 3));
-      opp->value = sqlite3_column_int64 (stmt, 4);
-      g_free (opp->currency);
-      opp->currency = g_strdup (column_text (stmt, 5));
-      g_free (opp->notes);
-      opp->notes = g_strdup (column_text (stmt, 7));
-
-      if (!column_date (stmt, 6, FALSE, &opp->start_date) ||
-          !read_stages (self, opp, error) ||
-          !read_history (self, opp, error))
+      if (opp == NULL)
         {
           sqlite3_finalize (stmt);
-          if (error && *error == NULL)
-            return damaged (self, _("an opportunity has no valid start date"), error);
           return FALSE;
         }
-
-      /* An earlier version allowed what the rules now refuse: repaired
-       * on the way to this version, and written by the migration */
-      repaired = self->repaired != NULL &&
-                 om_opportunity_data_repair (opp,
-                                             /* Translators: the note of each decision in a
-                                              * decision history rebuilt when a database
-                                              * of an earlier version was updated */
-                                             _("Repaired on upgrade"));
-
-      /* A file that breaks the rules was not written by us: refuse it
-       * rather than show a plan the model would never have allowed. */
-      if (!om_opportunity_data_validate (opp, &invalid))
-        {
-          sqlite3_finalize (stmt);
-          return damaged (self, invalid->message, error);
-        }
-      if (repaired)
-        g_ptr_array_add (self->repaired, opp);
-      g_ptr_array_add (out, g_steal_pointer (&opp));
+      g_ptr_array_add (out, opp);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -1210,6 +1365,261 @@ out:
   sqlite3_finalize (tpl);
   sqlite3_finalize (stage);
   return ok;
+}
+
+/* Reading on demand (the backend's reads): what a list shows, one
+ * opportunity, the templates. Nothing here writes. */
+
+#define WATCH_INTERVAL_MS 500
+
+/* A read that failed: damage said as such, anything else as what it is */
+static void
+set_read_error (OmDatabase  *self,
+                GError     **error)
+{
+  int rc = sqlite3_errcode (self->db);
+
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+    damaged (self, sqlite3_errmsg (self->db), error);
+  else
+    {
+      g_autofree char *shown = om_text_escape_line (self->path);
+      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                   _("Could not read “%s”: %s. It was left unchanged."), shown, sqlite3_errmsg (self->db));
+    }
+}
+
+static GArray *
+om_database_list_ids (OmBackend                *backend,
+                      const OmOpportunityQuery *query,
+                      GError                  **error)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  g_autoptr(GString) sql = g_string_new ("SELECT id FROM opportunities");
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean by_status = query->status >= 0;
+  gboolean searching = query->search != NULL && *query->search != '\0';
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* answered from the indexes on (sort_key, id) and (status, sort_key,
+   * id); the values compared are the model's (schema 5) */
+  if (by_status)
+    g_string_append (sql, " WHERE status = ?1");
+  if (searching)
+    g_string_append (sql, by_status ? " AND instr(search_text, ?2) > 0" : " WHERE instr(search_text, ?2) > 0");
+  g_string_append (sql, query->order == OM_ORDER_SHOWN ? " ORDER BY sort_key, id" : " ORDER BY id");
+
+  stmt = prepare (self->db, sql->str);
+  if (stmt == NULL)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  if (by_status)
+    sqlite3_bind_int (stmt, 1, query->status);
+  if (searching)
+    sqlite3_bind_text (stmt, 2, query->search, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_read_error (self, error);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&ids);
+}
+
+static OmOpportunitySummary *
+read_summary (sqlite3_stmt *stmt)
+{
+  g_autoptr(OmOpportunitySummary) summary = g_new0 (OmOpportunitySummary, 1);
+
+  /* as om_opportunity_summary_new() derived them when it was written */
+  summary->id = sqlite3_column_int64 (stmt, 0);
+  summary->revision = sqlite3_column_int64 (stmt, 1);
+  summary->title = g_strdup (column_text (stmt, 2));
+  summary->client = g_strdup (column_text (stmt, 3));
+  summary->coordinator = g_strdup (column_text (stmt, 4));
+  summary->status = (OmOpportunityStatus) sqlite3_column_int (stmt, 5);
+  summary->n_won = (guint) CLAMP (sqlite3_column_int64 (stmt, 6), 0, G_MAXUINT);
+  summary->n_stages = (guint) CLAMP (sqlite3_column_int64 (stmt, 7), 0, G_MAXUINT);
+  summary->chain_probability = sqlite3_column_double (stmt, 8);
+  if (!column_date (stmt, 9, TRUE, &summary->next_due))
+    summary->next_due = 0;
+  summary->sort_key = g_strdup (column_text (stmt, 10));
+  summary->search_text = g_strdup (column_text (stmt, 11));
+  return g_steal_pointer (&summary);
+}
+
+static GPtrArray *
+om_database_get_summaries (OmBackend    *backend,
+                           const gint64 *ids,
+                           guint         n_ids,
+                           GError      **error)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  g_autoptr(GPtrArray) summaries = g_ptr_array_new_full (n_ids, (GDestroyNotify) om_opportunity_summary_free);
+
+  if (self->summary_stmt == NULL)
+    self->summary_stmt = prepare (self->db,
+                                  "SELECT id, revision, title, client, coordinator, status, n_won, n_stages,"
+                                  " chain_probability, next_due, sort_key, search_text"
+                                  " FROM opportunities WHERE id = ?1");
+  if (self->summary_stmt == NULL)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (self->summary_stmt, 1, ids[i]);
+      rc = sqlite3_step (self->summary_stmt);
+      if (rc == SQLITE_ROW)
+        g_ptr_array_add (summaries, read_summary (self->summary_stmt));
+      else if (rc == SQLITE_DONE)
+        g_ptr_array_add (summaries, NULL);
+      else
+        set_read_error (self, error);
+      /* a statement left stepping would hold its snapshot of the file */
+      sqlite3_reset (self->summary_stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return NULL;
+    }
+  return g_steal_pointer (&summaries);
+}
+
+static OmOpportunityData *
+om_database_load_opportunity (OmBackend *backend,
+                              gint64     id,
+                              GError   **error)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  sqlite3_stmt *stmt = prepare (self->db,
+                                "SELECT " OPPORTUNITY_COLUMNS ", revision, " SUMMARY_COLUMNS
+                                " FROM opportunities WHERE id = ?1");
+  OmOpportunityData *opp = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+
+  /* one transaction, so that the row, its stages and its history are of
+   * the same moment even while another process writes */
+  sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    opp = read_opportunity (self, stmt, error);
+  else if (rc == SQLITE_DONE)
+    {
+      g_autofree char *shown = om_text_escape_line (self->path);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                   _("“%s” holds no opportunity %s: it may have been removed meanwhile."), shown, number);
+    }
+  else
+    set_read_error (self, error);
+  sqlite3_finalize (stmt);
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  return opp;
+}
+
+static GPtrArray *
+om_database_load_templates (OmBackend *backend,
+                            GError   **error)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
+
+  if (!read_templates (self, templates, error))
+    return NULL;
+  return g_steal_pointer (&templates);
+}
+
+/* PRAGMA data_version: changes when another connection commits */
+static gboolean
+read_data_version (OmDatabase *self,
+                   gint64     *version)
+{
+  gboolean ok;
+
+  if (self->data_version_stmt == NULL)
+    self->data_version_stmt = prepare (self->db, "PRAGMA data_version");
+  if (self->data_version_stmt == NULL)
+    return FALSE;
+  ok = sqlite3_step (self->data_version_stmt) == SQLITE_ROW;
+  if (ok)
+    *version = sqlite3_column_int64 (self->data_version_stmt, 0);
+  sqlite3_reset (self->data_version_stmt);
+  return ok;
+}
+
+static gboolean
+watch_cb (gpointer user_data)
+{
+  OmDatabase *self = user_data;
+  gint64 version = 0;
+
+  if (read_data_version (self, &version) && version != self->data_version)
+    {
+      g_autoptr(OmDatabase) alive = g_object_ref (self);
+
+      self->data_version = version;
+      om_backend_emit_changed (OM_BACKEND (self));
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+om_database_set_watching (OmBackend *backend,
+                          gboolean   watching)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  g_autoptr(GMainContext) context = NULL;
+
+  if (watching == (self->watch != NULL))
+    return;
+  if (!watching)
+    {
+      g_source_destroy (self->watch);
+      g_clear_pointer (&self->watch, g_source_unref);
+      return;
+    }
+  if (self->db == NULL || !read_data_version (self, &self->data_version))
+    return;
+
+  /* Writes of this connection leave data_version as it is, those of
+   * every other one change it: exactly "another writer changed it" */
+  context = g_main_context_ref_thread_default ();
+  self->watch = g_timeout_source_new (WATCH_INTERVAL_MS);
+  g_source_set_callback (self->watch, watch_cb, self, NULL);
+  g_source_set_static_name (self->watch, "[oppmanager] database watch");
+  g_source_attach (self->watch, context);
+}
+
+static void
+om_database_backend_init (OmBackendInterface *iface)
+{
+  iface->apply = om_database_apply;
+  iface->get_read_only_reason = om_database_get_read_only_reason;
+  iface->list_ids = om_database_list_ids;
+  iface->get_summaries = om_database_get_summaries;
+  iface->load_opportunity = om_database_load_opportunity;
+  iface->load_templates = om_database_load_templates;
+  iface->set_watching = om_database_set_watching;
 }
 
 /* Opening */
@@ -1605,6 +2015,7 @@ open_for_inspection (const char  *path,
       sqlite3_close_v2 (db);
       return NULL;
     }
+  trace_statements (db);
   /* belt and braces: this connection never checkpoints */
   sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
@@ -1631,6 +2042,18 @@ remove_copy (char *copy_dir)
   g_free (copy_dir);
 }
 
+/* Whether a writer left a transaction beside the file: frames in its
+ * -wal (a killed process, or one still using the file) or a -journal */
+static gboolean
+has_left_over (const char *path)
+{
+  g_autofree char *real = realpath (path, NULL);
+  g_autofree char *wal = g_strconcat (real ? real : path, "-wal", NULL);
+  g_autofree char *journal = g_strconcat (real ? real : path, "-journal", NULL);
+
+  return file_size (wal) > WAL_HEADER_SIZE || file_size (journal) > 0;
+}
+
 /* Judges an existing file, contents included, without writing to it:
  * only a file accepted here is ever opened for writing, and a healthy
  * one that cannot be written is kept read-only. What it read is what
@@ -1639,6 +2062,7 @@ remove_copy (char *copy_dir)
 static gboolean
 inspect (OmDatabase  *self,
          int         *version,
+         gboolean    *read_all,
          GPtrArray   *opportunities,
          GPtrArray   *templates,
          GError     **error)
@@ -1653,6 +2077,7 @@ inspect (OmDatabase  *self,
   int n_tables = 0;
 
   g_assert (self->db == NULL);
+  *read_all = FALSE;
   for (int attempt = 0; attempt < 2; attempt++)
     {
       self->db = open_for_inspection (self->path, attempt == 0, &copy_dir, error);
@@ -1720,6 +2145,22 @@ inspect (OmDatabase  *self,
       goto out;
     }
 
+  /* A file at this version, closed cleanly (or in use by another
+   * process), is judged by its header alone: checking or reading it
+   * whole would make opening as slow as the file is large (SPEC 8).
+   * What is damaged inside it is found, and said, when it is read, and
+   * nothing is written then. One that needs migrating is read anyway;
+   * one left with a transaction in its -wal or -journal (a killed
+   * writer) is checked whole before it is opened for writing, since
+   * that opening would write what it left into the file. */
+  *read_all = *version < OM_DATABASE_SCHEMA_VERSION || copy_dir != NULL || has_left_over (self->path);
+  self->schema_version = *version;
+  if (!*read_all)
+    {
+      ok = TRUE;
+      goto out;
+    }
+
   /* SQLite's report is many lines for a developer: the log gets it, the
    * user one line that says what to do. */
   stmt = prepare (self->db, "PRAGMA quick_check");
@@ -1740,7 +2181,6 @@ inspect (OmDatabase  *self,
   /* Contents that break the rules are refused here too, before the file
    * is opened for writing; those of an earlier version are repaired
    * first, to be written by the migration */
-  self->schema_version = *version;
   if (*version < OM_DATABASE_SCHEMA_VERSION)
     self->repaired = g_ptr_array_new ();
   if (!read_opportunities (self, opportunities, error) ||
@@ -1772,6 +2212,12 @@ out:
   if (ok && *version != 0 && *version < OM_DATABASE_SCHEMA_VERSION &&
       !take_backup (self->db, self->path, *version, error))
     ok = FALSE;
+  if (ok && self->read_only != NULL)
+    {
+      /* read from as it is shown: kept for the object's lifetime */
+      self->copy_dir = g_steal_pointer (&copy_dir);
+      return TRUE;
+    }
   g_clear_pointer (&self->db, sqlite3_close_v2);
   remove_copy (g_steal_pointer (&copy_dir));
   return ok;
@@ -1782,6 +2228,8 @@ set_up (OmDatabase  *self,
         int          version,
         GError     **error)
 {
+  int from = version;
+
   if (version == 0)
     {
       g_autofree char *pragma = g_strdup_printf ("PRAGMA application_id = %d", APPLICATION_ID);
@@ -1801,6 +2249,17 @@ set_up (OmDatabase  *self,
 
   for (guint i = 0; self->repaired != NULL && i < self->repaired->len; i++)
     if (!rewrite_repaired (self->db, g_ptr_array_index (self->repaired, i)))
+      {
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
+                     _("Could not update the database to version %d: %s"),
+                     OM_DATABASE_SCHEMA_VERSION, sqlite3_errmsg (self->db));
+        return FALSE;
+      }
+
+  /* Schema 5 keeps what lists show: derived by the model from each
+   * opportunity as the inspection read it (repaired, if it was) */
+  for (guint i = 0; from < 5 && self->migrated != NULL && i < self->migrated->len; i++)
+    if (!write_summary (self->db, g_ptr_array_index (self->migrated, i)))
       {
         g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
                      _("Could not update the database to version %d: %s"),
@@ -1840,6 +2299,7 @@ open_for_writing (OmDatabase  *self,
         }
       return FALSE;
     }
+  trace_statements (self->db);
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
@@ -1901,8 +2361,12 @@ failed:
  * om_database_open:
  * @path: the database file; created when missing
  *
- * Opens (or creates) the database, migrates it forward in one
- * transaction after a backup copy, and reads everything in it. A file
+ * Opens (or creates) the database and migrates it forward in one
+ * transaction after a backup copy. A file at the current version is
+ * only judged by its header, so that opening takes the same time
+ * whatever it holds (SPEC 8): damage inside it is reported when what it
+ * damaged is read. One that needs migrating or was left by a killed
+ * process is read and checked whole, as the migration reads it anyway. A file
  * that is not ours, is damaged or is too new is refused and left
  * byte-for-byte unchanged, and so is a healthy one that cannot be
  * written (read-only, disk full: said as such). Only a regular file is
@@ -1918,6 +2382,7 @@ om_database_open (const char  *path,
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
   gboolean exists = FALSE;
   gboolean empty = FALSE;
+  gboolean read_all = FALSE;
   int version = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -1950,17 +2415,19 @@ om_database_open (const char  *path,
                    _("Could not read “%s”: %s. It was left unchanged."), shown, g_strerror (saved));
       return NULL;
     }
-  else if (!inspect (self, &version, opportunities, templates, error))
+  else if (!inspect (self, &version, &read_all, opportunities, templates, error))
     return NULL;
 
   if (self->read_only != NULL)
     {
       g_info ("%s", self->read_only);
-      self->loaded_opportunities = g_steal_pointer (&opportunities);
-      self->loaded_templates = g_steal_pointer (&templates);
       return g_steal_pointer (&self);
     }
 
+  /* what a migration read is what it derives each summary from; then it
+   * is let go: only what is shown is kept in memory (SPEC 8) */
+  if (read_all)
+    self->migrated = g_steal_pointer (&opportunities);
   if (!open_for_writing (self, version, !exists, error))
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
@@ -1968,9 +2435,8 @@ om_database_open (const char  *path,
         remove_created (path, made_folders);
       return NULL;
     }
+  g_clear_pointer (&self->migrated, g_ptr_array_unref);
 
-  self->loaded_opportunities = g_steal_pointer (&opportunities);
-  self->loaded_templates = g_steal_pointer (&templates);
   return g_steal_pointer (&self);
 }
 
@@ -1979,7 +2445,8 @@ om_database_open (const char  *path,
  * @opportunities: (out) (transfer full) (element-type OmOpportunityData)
  * @templates: (out) (transfer full) (element-type OmTemplateData)
  *
- * Reads every opportunity and template in the file.
+ * Reads every opportunity and template in the file, each checked as
+ * om_backend_load_opportunity() checks it.
  */
 gboolean
 om_database_load (OmDatabase  *self,
@@ -1990,22 +2457,6 @@ om_database_load (OmDatabase  *self,
   g_autoptr(GPtrArray) opps = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
   g_autoptr(GPtrArray) tpls = g_ptr_array_new_with_free_func ((GDestroyNotify) om_template_data_free);
 
-  if (self->loaded_opportunities != NULL)
-    {
-      /* What om_database_open() already read, so the file is read once */
-      *opportunities = g_steal_pointer (&self->loaded_opportunities);
-      *templates = g_steal_pointer (&self->loaded_templates);
-      return TRUE;
-    }
-
-  if (self->db == NULL)
-    {
-      /* a read-only file was read once, when it was opened */
-      g_autofree char *shown = om_text_escape_line (self->path);
-      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
-                   _("Could not read “%s” again: open it again to see what it holds now."), shown);
-      return FALSE;
-    }
   if (!read_opportunities (self, opps, error) || !read_templates (self, tpls, error))
     return FALSE;
   *opportunities = g_steal_pointer (&opps);
