@@ -1535,6 +1535,18 @@ retitle (OmOpportunity *opp,
   return om_opportunity_edit (opp, edited, error);
 }
 
+static gboolean
+renote (OmOpportunity *opp,
+        const char    *notes,
+        GError       **error)
+{
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  g_free (edited->notes);
+  edited->notes = g_strdup (notes);
+  return om_opportunity_edit (opp, edited, error);
+}
+
 static void
 assert_conflict (GError     *error,
                  const char *verb,
@@ -1546,8 +1558,8 @@ assert_conflict (GError     *error,
   g_assert_nonnull (strstr (error->message, verb));
   g_assert_nonnull (strstr (error->message, quoted));
   g_assert_null (strchr (error->message, '\n'));
-  /* and what to do: nothing shows the other's change until then */
-  g_assert_nonnull (strstr (error->message, "open the file again"));
+  /* and that nothing was kept of it */
+  g_assert_nonnull (strstr (error->message, "not saved"));
 }
 
 static void
@@ -1577,20 +1589,30 @@ test_two_writers_stale_edit (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (om_opportunity_get_data (in_a)->revision, >, created);
 
-  /* B's edits on the revision it read are refused; B shows what it showed, the
-   * file holds A's */
+  /* B's edit on the revision it read is refused and writes nothing;
+   * B then shows what the file holds (R7: "the window shows the
+   * current version") */
   b_saw = om_opportunity_data_copy (om_opportunity_get_data (in_b));
   g_assert_false (retitle (in_b, "B's title", &error));
   assert_conflict (error, "changed", "Shared deal");
   g_clear_error (&error);
+  g_assert_false (om_opportunity_data_equal (om_opportunity_get_data (in_b), b_saw, TRUE));
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (in_b), om_opportunity_get_data (in_a), TRUE));
+  g_assert_true (om_repository_find (b, id) == in_b);
+  g_assert_false (om_repository_get_can_undo (b));
+
+  /* every kind of edit is refused the same way */
+  g_assert_true (renote (in_a, "A's note", &error));
+  g_assert_no_error (error);
   g_assert_false (om_opportunity_remove_stage (in_b, 2, &error));
   assert_conflict (error, "changed", "Shared deal");
   g_clear_error (&error);
+  g_assert_true (renote (in_a, "A's second note", &error));
+  g_assert_no_error (error);
   g_assert_false (om_repository_remove_opportunity (b, in_b, &error));
   assert_conflict (error, "changed", "Shared deal");
   g_clear_error (&error);
-  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (in_b), b_saw, TRUE));
-  g_assert_true (om_repository_find (b, id) == in_b);
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (in_b), om_opportunity_get_data (in_a), TRUE));
   g_assert_false (om_repository_get_can_undo (b));
 
   loaded = om_test_database_load (f->path, NULL);
@@ -1598,6 +1620,10 @@ test_two_writers_stale_edit (Fixture       *f,
   g_assert_true (om_opportunity_data_equal (find_loaded (loaded, id), om_opportunity_get_data (in_a), TRUE));
   g_assert_cmpint (find_loaded (loaded, id)->revision, ==, om_opportunity_get_data (in_a)->revision);
   g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* A writes once more, unseen by B */
+  g_assert_true (renote (in_a, "A's last note", &error));
+  g_assert_no_error (error);
 
   /* removed by A: B is told so */
   g_assert_true (om_repository_remove_opportunity (a, in_a, &error));
@@ -1674,7 +1700,8 @@ test_two_writers_undo (Fixture       *f,
   g_assert_no_error (error);
 
   /* B changes it after A's edit: A's undo is refused, and stays
-   * offered (nothing changed, the list of edits neither) */
+   * offered (nothing changed, the list of edits neither); A shows B's
+   * change now */
   b = om_test_database_open_repository (f->path);
   in_b = om_repository_find (b, id);
   g_assert_true (retitle (in_b, "B's title", &error));
@@ -1683,7 +1710,11 @@ test_two_writers_undo (Fixture       *f,
   assert_conflict (error, "changed", "Undone, A's title");
   g_clear_error (&error);
   g_assert_true (om_repository_get_can_undo (a));
-  g_assert_cmpstr (om_opportunity_get_title (in_a), ==, "Undone, A's title");
+  g_assert_cmpstr (om_opportunity_get_title (in_a), ==, "B's title");
+  /* and still refused: it would be applied over B's change */
+  g_assert_false (om_repository_undo (a, &error));
+  assert_conflict (error, "changed", "Undone, A's title");
+  g_clear_error (&error);
   loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpstr (find_loaded (loaded, id)->title, ==, "B's title");
   g_clear_pointer (&loaded, g_ptr_array_unref);
@@ -1871,6 +1902,9 @@ test_two_writers_id_given_again (Fixture       *f,
   b = om_test_database_open_repository (f->path);
   stale = om_repository_find (b, om_opportunity_get_id (first));
   g_assert_nonnull (stale);
+  /* shown in full, as a window shows it */
+  g_assert_true (om_opportunity_load (stale, &error));
+  g_assert_no_error (error);
 
   g_assert_true (om_repository_remove_opportunity (a, first, &error));
   g_assert_no_error (error);
@@ -1881,8 +1915,8 @@ test_two_writers_id_given_again (Fixture       *f,
   g_assert_false (retitle (stale, "First, edited", &error));
   assert_conflict (error, "changed", "First");
   g_clear_error (&error);
-  g_assert_false (om_repository_remove_opportunity (b, stale, &error));
-  assert_conflict (error, "changed", "First");
+  /* and B shows what the file holds under that id now */
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (stale), om_opportunity_get_data (second), TRUE));
 
   loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);

@@ -1048,8 +1048,19 @@ test_database_same_judge (void)
   g_assert_cmpint (sqlite3_changes (raw), ==, 1);
   sqlite3_close (raw);
 
+  /* the file opens (opening reads no stage), and the opportunity is
+   * refused when it is read, by the same judge as the JSON reader */
   reopened = om_database_open_repository (db, &error);
-  g_assert_null (reopened);
+  g_assert_no_error (error);
+  g_assert_nonnull (reopened);
+  {
+    GListModel *all = om_repository_get_opportunities (reopened);
+    g_autoptr(OmOpportunity) opp = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (all), ==, 1);
+    opp = g_list_model_get_item (all, 0);
+    g_assert_false (om_opportunity_load (opp, &error));
+  }
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "is not lost, so it cannot have a reason for losing it"));

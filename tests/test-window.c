@@ -942,11 +942,17 @@ wait_until (gboolean (*done) (Fixture *f, gpointer data),
   return TRUE;
 }
 
+/* the sidebar's, not a drop-down's */
 static GtkWidget *
 find_list_view (GtkWidget *widget)
 {
-  if (GTK_IS_LIST_VIEW (widget))
-    return widget;
+  if (GTK_IS_LIST_VIEW (widget) && gtk_list_view_get_model (GTK_LIST_VIEW (widget)) != NULL)
+    {
+      g_autoptr(GObject) first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))), 0);
+
+      if (OM_IS_OPPORTUNITY (first))
+        return widget;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_list_view (child);
@@ -1054,7 +1060,7 @@ test_other_writers (Fixture       *f,
 
   /* a new opportunity made in the window takes an id no one took */
   before_new = MAX (imported, f->id);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-opportunity", NULL));
   om_test_flush_events ();
   created = om_opportunity_view_get_opportunity (om_window_get_view (f->window));
   g_assert_nonnull (created);

@@ -957,12 +957,12 @@ set_conflict_error (sqlite3                 *db,
 
   if (id_is_free (db, "SELECT 1 FROM opportunities WHERE id = ?1", before->id, &ok) && ok)
     g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
-                 _("Someone else removed the opportunity “%s” meanwhile. Nothing was changed: "
-                   "open the file again to see what it holds now."), title);
+                 _("Someone else removed the opportunity “%s” meanwhile. Your change was not saved, "
+                   "and nothing else was changed."), title);
   else
     g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
-                 _("Someone else changed the opportunity “%s” meanwhile. Nothing was changed: "
-                   "open the file again to see their change, then make yours again."), title);
+                 _("Someone else changed the opportunity “%s” meanwhile. Your change was not saved: "
+                   "their version is shown now; make your change again if it is still needed."), title);
 }
 
 static gboolean
@@ -2475,14 +2475,9 @@ om_database_open_repository (const char  *path,
                              GError     **error)
 {
   g_autoptr(OmDatabase) db = om_database_open (path, error);
-  g_autoptr(GPtrArray) opportunities = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
-  OmRepository *repository;
 
-  if (db == NULL || !om_database_load (db, &opportunities, &templates, error))
+  /* it reads what it shows, when it shows it (SPEC 8) */
+  if (db == NULL)
     return NULL;
-
-  repository = om_repository_new (OM_BACKEND (db));
-  om_repository_load (repository, opportunities, templates);
-  return repository;
+  return om_repository_new (OM_BACKEND (db));
 }
