@@ -396,6 +396,8 @@ keep_recent (OmRepository  *self,
   self->recent_next = (self->recent_next + 1) % RECENT;
 }
 
+/* Returns: (transfer none): @opportunity, alive while it is recent or
+ * someone holds it */
 static OmOpportunity *
 make_live (OmRepository  *self,
            OmOpportunity *opportunity)   /* transfer full */
@@ -406,6 +408,8 @@ make_live (OmRepository  *self,
   g_object_weak_ref (G_OBJECT (opportunity), live_gone_cb, self);
   g_hash_table_replace (self->live, key, opportunity);
   keep_recent (self, opportunity);
+  /* the recent ones keep it alive now, and whoever takes it after */
+  g_object_unref (opportunity);
   return opportunity;
 }
 
