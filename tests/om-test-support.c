@@ -777,3 +777,17 @@ om_test_import (OmRepository *repository,
 {
   return om_test_found (repository, om_repository_import (repository, opportunities, templates, error));
 }
+
+gboolean
+om_test_edit_text (OmOpportunity *opportunity,
+                   gsize          offset,
+                   const char    *text,
+                   GError       **error)
+{
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opportunity));
+  char **field = G_STRUCT_MEMBER_P (edited, offset);
+
+  g_free (*field);
+  *field = g_strdup (text);
+  return om_opportunity_edit (opportunity, edited, error);
+}

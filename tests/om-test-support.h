@@ -89,6 +89,17 @@ void            om_test_backend_set_failing   (OmTestBackend  *self,
 void            om_test_backend_reset         (OmTestBackend  *self);
 const OmChange *om_test_backend_single_change (OmTestBackend  *self);
 
+/* An edit of one text of the opportunity (a field of OmOpportunityData
+ * at @offset), through om_opportunity_edit() as the window makes it */
+gboolean        om_test_edit_text           (OmOpportunity  *opportunity,
+                                             gsize           offset,
+                                             const char     *text,
+                                             GError        **error);
+#define om_test_retitle(opp, text, error) \
+  om_test_edit_text ((opp), G_STRUCT_OFFSET (OmOpportunityData, title), (text), (error))
+#define om_test_renote(opp, text, error) \
+  om_test_edit_text ((opp), G_STRUCT_OFFSET (OmOpportunityData, notes), (text), (error))
+
 /* What om_repository_import() gave, as the opportunities (with references) */
 GPtrArray      *om_test_found               (OmRepository   *repository,
                                              GArray         *ids);

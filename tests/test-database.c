@@ -1523,30 +1523,6 @@ create_plain (OmRepository *repository,
   return opp;
 }
 
-static gboolean
-retitle (OmOpportunity *opp,
-         const char    *title,
-         GError       **error)
-{
-  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
-
-  g_free (edited->title);
-  edited->title = g_strdup (title);
-  return om_opportunity_edit (opp, edited, error);
-}
-
-static gboolean
-renote (OmOpportunity *opp,
-        const char    *notes,
-        GError       **error)
-{
-  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
-
-  g_free (edited->notes);
-  edited->notes = g_strdup (notes);
-  return om_opportunity_edit (opp, edited, error);
-}
-
 static void
 assert_conflict (GError     *error,
                  const char *verb,
@@ -1593,7 +1569,7 @@ test_two_writers_stale_edit (Fixture       *f,
    * B then shows what the file holds (R7: "the window shows the
    * current version") */
   b_saw = om_opportunity_data_copy (om_opportunity_get_data (in_b));
-  g_assert_false (retitle (in_b, "B's title", &error));
+  g_assert_false (om_test_retitle (in_b, "B's title", &error));
   assert_conflict (error, "changed", "Shared deal");
   g_clear_error (&error);
   g_assert_false (om_opportunity_data_equal (om_opportunity_get_data (in_b), b_saw, TRUE));
@@ -1602,12 +1578,12 @@ test_two_writers_stale_edit (Fixture       *f,
   g_assert_false (om_repository_get_can_undo (b));
 
   /* every kind of edit is refused the same way */
-  g_assert_true (renote (in_a, "A's note", &error));
+  g_assert_true (om_test_renote (in_a, "A's note", &error));
   g_assert_no_error (error);
   g_assert_false (om_opportunity_remove_stage (in_b, 2, &error));
   assert_conflict (error, "changed", "Shared deal");
   g_clear_error (&error);
-  g_assert_true (renote (in_a, "A's second note", &error));
+  g_assert_true (om_test_renote (in_a, "A's second note", &error));
   g_assert_no_error (error);
   g_assert_false (om_repository_remove_opportunity (b, in_b, &error));
   assert_conflict (error, "changed", "Shared deal");
@@ -1622,12 +1598,12 @@ test_two_writers_stale_edit (Fixture       *f,
   g_clear_pointer (&loaded, g_ptr_array_unref);
 
   /* A writes once more, unseen by B */
-  g_assert_true (renote (in_a, "A's last note", &error));
+  g_assert_true (om_test_renote (in_a, "A's last note", &error));
   g_assert_no_error (error);
 
   /* removed by A: B is told so */
   g_assert_true (om_repository_remove_opportunity (a, in_a, &error));
-  g_assert_false (retitle (in_b, "B's title", &error));
+  g_assert_false (om_test_retitle (in_b, "B's title", &error));
   assert_conflict (error, "removed", "Shared deal");
   loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 0);
@@ -1696,7 +1672,7 @@ test_two_writers_undo (Fixture       *f,
 
   in_a = create_plain (a, "Undone", 2);
   id = om_opportunity_get_id (in_a);
-  g_assert_true (retitle (in_a, "Undone, A's title", &error));
+  g_assert_true (om_test_retitle (in_a, "Undone, A's title", &error));
   g_assert_no_error (error);
 
   /* B changes it after A's edit: A's undo is refused, and stays
@@ -1704,7 +1680,7 @@ test_two_writers_undo (Fixture       *f,
    * change now */
   b = om_test_database_open_repository (f->path);
   in_b = om_repository_find (b, id);
-  g_assert_true (retitle (in_b, "B's title", &error));
+  g_assert_true (om_test_retitle (in_b, "B's title", &error));
   g_assert_no_error (error);
   g_assert_false (om_repository_undo (a, &error));
   assert_conflict (error, "changed", "Undone, A's title");
@@ -1780,7 +1756,7 @@ test_migrate_from_v3 (Fixture       *f,
   g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
 
   /* and the first write names it */
-  g_assert_true (retitle (opp, "Healthy, edited", &error));
+  g_assert_true (om_test_retitle (opp, "Healthy, edited", &error));
   g_assert_no_error (error);
   g_assert_cmpint (om_opportunity_get_data (opp)->revision, ==, 2);
   loaded = om_test_database_load (f->path, NULL);
@@ -1856,7 +1832,7 @@ test_stage_rows_written (Fixture       *f,
   g_free (writes);
 
   /* an edit of the opportunity alone: no stage row */
-  g_assert_true (retitle (opp, "Long plan, renamed", &error));
+  g_assert_true (om_test_retitle (opp, "Long plan, renamed", &error));
   g_assert_no_error (error);
   writes = stage_writes (f);
   g_assert_cmpstr (writes, ==, "0 0 0");
@@ -1912,7 +1888,7 @@ test_two_writers_id_given_again (Fixture       *f,
   g_assert_cmpint (om_opportunity_get_id (second), ==, om_opportunity_get_id (stale));
   g_assert_cmpint (om_opportunity_get_data (second)->revision, !=, om_opportunity_get_data (stale)->revision);
 
-  g_assert_false (retitle (stale, "First, edited", &error));
+  g_assert_false (om_test_retitle (stale, "First, edited", &error));
   assert_conflict (error, "changed", "First");
   g_clear_error (&error);
   /* and B shows what the file holds under that id now */

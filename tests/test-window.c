@@ -988,18 +988,6 @@ shows_title (Fixture  *f,
   return shown != NULL && g_strcmp0 (om_opportunity_get_title (shown), data) == 0;
 }
 
-static gboolean
-edit_title (OmOpportunity *opp,
-            const char    *title,
-            GError       **error)
-{
-  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
-
-  g_free (edited->title);
-  edited->title = g_strdup (title);
-  return om_opportunity_edit (opp, edited, error);
-}
-
 static void
 test_other_writers (Fixture       *f,
                     gconstpointer  data)
@@ -1040,7 +1028,7 @@ test_other_writers (Fixture       *f,
   other = om_test_database_open_repository (f->path);
   theirs = om_repository_find (other, f->id);
   g_assert_nonnull (theirs);
-  g_assert_true (edit_title (theirs, "Fleet renewal (their title)", &error));
+  g_assert_true (om_test_retitle (theirs, "Fleet renewal (their title)", &error));
   g_assert_no_error (error);
   g_assert_true (wait_until (shows_title, f, (gpointer) "Fleet renewal (their title)", 2500));
   g_assert_true (om_opportunity_view_get_opportunity (om_window_get_view (f->window)) == shown);
@@ -1049,9 +1037,9 @@ test_other_writers (Fixture       *f,
   /* they edit again; an edit made in the window before it has seen
    * that is refused, changes nothing on disk, and the window then shows
    * their version */
-  g_assert_true (edit_title (theirs, "Fleet renewal (their second title)", &error));
+  g_assert_true (om_test_retitle (theirs, "Fleet renewal (their second title)", &error));
   g_assert_no_error (error);
-  g_assert_false (edit_title (shown, "Fleet renewal (my title)", &error));
+  g_assert_false (om_test_retitle (shown, "Fleet renewal (my title)", &error));
   g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
   g_clear_error (&error);
   kept = om_test_database_get (f->path, f->id);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "om-memory-backend.h"
 #include "om-opportunity-private.h"
@@ -679,6 +680,28 @@ refresh (OmRepository *self)
   refresh_lists (self);
 }
 
+/**
+ * om_repository_refresh_today:
+ *
+ * Recomputes what depends on today's date (what is overdue) for every
+ * opportunity in memory, for a window left open past midnight; the
+ * others are made with the new date when they are shown.
+ */
+void
+om_repository_refresh_today (OmRepository *self)
+{
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  /* a copy: a handler may let one go */
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (shown, g_object_ref (value));
+  for (guint i = 0; i < shown->len; i++)
+    om_opportunity_refresh (g_ptr_array_index (shown, i));
+}
+
 /* An undone removal that the backend kept under a new id (another
  * writer took the old one meanwhile): the edits still to undo or redo
  * name it by its new id. */
@@ -798,12 +821,32 @@ rebase_on_own (OmRepository *self,
     }
 }
 
+/* Whether a list may show the change other than in its rows: an
+ * opportunity added or removed, or one that sorts or matches otherwise.
+ * A row shows the rest itself (the opportunity notifies it). */
+static gboolean
+changes_lists (const OmChange *change)
+{
+  g_autoptr(OmOpportunitySummary) before = NULL;
+  g_autoptr(OmOpportunitySummary) after = NULL;
+
+  if (change->kind != OM_CHANGE_OPPORTUNITY)
+    return FALSE;
+  if (change->before == NULL || change->after == NULL)
+    return TRUE;
+  before = om_opportunity_summary_new (change->before);
+  after = om_opportunity_summary_new (change->after);
+  return before->status != after->status || strcmp (before->sort_key, after->sort_key) != 0 ||
+         strcmp (before->search_text, after->search_text) != 0;
+}
+
 static gboolean
 keep_and_show (OmRepository *self,
                GPtrArray    *changes,
                GError      **error)
 {
   g_autofree gint64 *asked_ids = g_new0 (gint64, changes->len + 1);
+  gboolean moves_rows = FALSE;
 
   for (guint i = 0; i < changes->len; i++)
     {
@@ -834,8 +877,10 @@ keep_and_show (OmRepository *self,
           renumber_in (&self->redo, asked_ids[i], kept_id);
         }
       show_change (self, change, changes->len <= 16);
+      moves_rows = moves_rows || changes_lists (change);
     }
-  refresh_lists (self);
+  if (moves_rows)
+    refresh_lists (self);
   return TRUE;
 }
 

@@ -12,6 +12,8 @@ struct _OmWindow
   OmRepository         *repository;
   GSettings            *settings;
   OmOpportunityList    *list;     /* the sidebar's: the database answers its search and filter */
+  OmOpportunity        *watched;  /* the one on show, whose changes change what can be done */
+  gulong                watched_handler;
   GtkSingleSelection   *selection;
   GHashTable           *rows;     /* the sidebar's bound OmOpportunityRows */
   guint                 banner_timeout;

@@ -123,12 +123,24 @@ opportunities_changed_cb (OmWindow   *self,
                           guint       added,
                           GListModel *model)
 {
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(OmOpportunity) opp = g_list_model_get_item (model, i);
-      g_signal_connect_object (opp, "changed", G_CALLBACK (opportunity_changed_cb), self, G_CONNECT_SWAPPED);
-    }
   update_page (self);
+}
+
+/* What can be done depends on the opportunity on show only: its
+ * changes are followed, not those of every row (a list of 100,000 makes
+ * a row only when it is shown). */
+static void
+watch_shown (OmWindow      *self,
+             OmOpportunity *opportunity)
+{
+  if (self->watched == opportunity)
+    return;
+  if (self->watched != NULL)
+    g_clear_signal_handler (&self->watched_handler, self->watched);
+  g_set_object (&self->watched, opportunity);
+  if (opportunity != NULL)
+    self->watched_handler = g_signal_connect_object (opportunity, "changed", G_CALLBACK (opportunity_changed_cb),
+                                                     self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -143,6 +155,7 @@ selection_changed_cb (OmWindow *self)
   if (om_opportunity_list_is_updating (self->list))
     return;
 
+  watch_shown (self, opp);
   om_opportunity_view_set_opportunity (self->view, opp);
   gtk_stack_set_visible_child_name (self->content_stack, opp ? "opportunity" : "none");
   if (opp != NULL && self->settings != NULL)
@@ -350,25 +363,12 @@ static gboolean
 day_check_cb (gpointer user_data)
 {
   OmWindow *self = user_data;
-  GListModel *opportunities;
 
   if (self->repository == NULL || om_date_today () == self->today)
     return G_SOURCE_CONTINUE;
 
   self->today = om_date_today ();
-  /* the rows on show; the others are made with today's date */
-  opportunities = G_LIST_MODEL (self->list);
-  {
-    GHashTableIter iter;
-    gpointer opp;
-
-    g_hash_table_iter_init (&iter, self->rows);
-    while (g_hash_table_iter_next (&iter, NULL, &opp))
-      om_opportunity_refresh (opp);
-  }
-  if (om_opportunity_view_get_opportunity (self->view) != NULL)
-    om_opportunity_refresh (om_opportunity_view_get_opportunity (self->view));
-  (void) opportunities;
+  om_repository_refresh_today (self->repository);
   om_timeline_refresh (om_opportunity_view_get_timeline (self->view));
   return G_SOURCE_CONTINUE;
 }
@@ -493,6 +493,7 @@ om_window_dispose (GObject *object)
    * the change; later, the sidebar it would update is gone */
   if (self->view != NULL)
     om_opportunity_view_set_opportunity (self->view, NULL);
+  watch_shown (self, NULL);
   g_clear_handle_id (&self->banner_timeout, g_source_remove);
   g_clear_handle_id (&self->day_timeout, g_source_remove);
   if (self->list_view != NULL)
