@@ -1555,6 +1555,50 @@ test_backend_failure_create_ids (void)
   g_assert_cmpint (om_opportunity_get_id (opp), ==, 1);
 }
 
+/* Undo keeps full copies of what each step changed: on a long plan the
+ * oldest steps go, by how many stages they hold, not only by count;
+ * the newest step is always kept */
+static void
+test_undo_bounded_by_stages (void)
+{
+  g_autoptr(OmRepository) repo = om_repository_new (NULL);
+  OmOpportunity *opp;
+  guint n_undone = 0;
+
+  om_test_set_today (0);
+  opp = create (repo, "Long plan", 30000);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (om_opportunity_move_stage (opp, 29999, 29998, &error));
+      g_assert_no_error (error);
+    }
+  /* each move holds 60,000 stages (before and after): three fit in 200,000 */
+  while (om_repository_get_can_undo (repo))
+    {
+      undo_ok (repo);
+      n_undone++;
+    }
+  g_assert_cmpuint (n_undone, ==, 3);
+
+  /* one step larger than the bound is still kept */
+  {
+    g_autoptr(OmRepository) other = om_repository_new (NULL);
+    g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+    g_autoptr(GPtrArray) created = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < 5; i++)
+      g_ptr_array_add (many, om_test_plan_new ("Big", 50000));
+    created = om_test_import (other, many, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (om_repository_get_can_undo (other));
+    undo_ok (other);
+    g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (other)), ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1580,6 +1624,7 @@ main (int   argc,
     }
   g_test_add_func ("/repository/undo-redo/sequence", test_undo_redo_sequence);
   g_test_add_func ("/repository/undo-redo/nothing", test_undo_nothing);
+  g_test_add_func ("/repository/undo-redo/bounded-by-stages", test_undo_bounded_by_stages);
   g_test_add_func ("/repository/undo-redo/redo-cleared", test_redo_cleared);
   g_test_add_func ("/repository/undo-redo/properties", test_history_properties);
   g_test_add_func ("/repository/undo-redo/labels-notify", test_history_labels_notify);

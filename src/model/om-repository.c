@@ -45,9 +45,15 @@ typedef struct
   char      *label;
   GPtrArray *changes;     /* OmChange */
   gboolean   stale;       /* another writer changed what it changed since */
+  gsize      weight;      /* how many stages its copies hold */
 } Edit;
 
 #define MAX_UNDO 1000
+/* What undo keeps is full copies of what each edit changed: for a plan
+ * of 10,000 stages, 1,000 steps would be 20 million stage copies. The
+ * oldest steps go once the steps kept hold more stages than this (the
+ * newest one is always kept, an import of any size included). */
+#define MAX_UNDO_STAGES 200000
 
 G_DEFINE_FINAL_TYPE (OmRepository, om_repository, G_TYPE_OBJECT)
 
@@ -919,6 +925,43 @@ notify_history (OmRepository *self,
   g_free (was->redo_label);
 }
 
+static gsize
+weigh (GPtrArray *changes)
+{
+  gsize weight = 0;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const OmChange *change = g_ptr_array_index (changes, i);
+
+      weight++;
+      if (change->kind != OM_CHANGE_OPPORTUNITY)
+        continue;
+      if (change->before != NULL)
+        weight += ((OmOpportunityData *) change->before)->stages->len;
+      if (change->after != NULL)
+        weight += ((OmOpportunityData *) change->after)->stages->len;
+    }
+  return weight;
+}
+
+/* At most MAX_UNDO steps, and at most MAX_UNDO_STAGES stages in them */
+static void
+trim_undo (OmRepository *self)
+{
+  gsize total = 0;
+  guint kept = 0;
+
+  for (GList *l = self->undo.head; l != NULL; l = l->next, kept++)
+    {
+      total += ((Edit *) l->data)->weight;
+      if (kept > 0 && (kept >= MAX_UNDO || total > MAX_UNDO_STAGES))
+        break;
+    }
+  while (self->undo.length > kept)
+    edit_free (g_queue_pop_tail (&self->undo));
+}
+
 /* One accepted edit: kept, shown, and recorded for undo. */
 static gboolean
 run_edit (OmRepository *self,
@@ -937,9 +980,9 @@ run_edit (OmRepository *self,
   edit = g_new0 (Edit, 1);
   edit->label = g_strdup (label);
   edit->changes = g_ptr_array_ref (changes);
+  edit->weight = weigh (changes);
   g_queue_push_head (&self->undo, edit);
-  while (self->undo.length > MAX_UNDO)
-    edit_free (g_queue_pop_tail (&self->undo));
+  trim_undo (self);
   g_queue_clear_full (&self->redo, (GDestroyNotify) edit_free);
 
   notify_history (self, &was);
