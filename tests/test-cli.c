@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "om-json.h"
@@ -793,6 +794,82 @@ test_concurrent_imports (Fixture       *f,
     }
 }
 
+/* The peak memory (KB) of the command line run with @argv */
+static long
+peak_kb (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_environ_unsetenv (g_get_environ (), "DISPLAY");
+  GPid pid;
+  struct rusage usage;
+  int status = 0;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, env,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (wait4 (pid, &status, 0, &usage), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  return usage.ru_maxrss;
+}
+
+/* --export writes one opportunity at a time (issue 9): exporting 4,000
+ * takes about the memory of exporting 40, far less than the document */
+static void
+test_export_streams (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GString) document = g_string_new ("{\"format\": \"oppmanager/1\", \"opportunities\": [");
+  g_autofree char *json = g_build_filename (f->dir, "many.json", NULL);
+  g_autofree char *small_db = g_build_filename (f->dir, "small.db", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "out.json", NULL);
+  g_autofree char *small_out = g_build_filename (f->dir, "small-out.json", NULL);
+  g_autofree char *many_opt = g_strconcat ("--database=", f->db, NULL);
+  g_autofree char *small_opt = g_strconcat ("--database=", small_db, NULL);
+  g_autofree char *out_opt = g_strconcat ("--export=", out, NULL);
+  g_autofree char *small_out_opt = g_strconcat ("--export=", small_out, NULL);
+  g_autofree char *json_opt = g_strconcat ("--import=", json, NULL);
+  const char *import_many[] = { om_test_oppmanager (), many_opt, json_opt, NULL };
+  const char *export_small[] = { om_test_oppmanager (), small_opt, small_out_opt, NULL };
+  const char *export_many[] = { om_test_oppmanager (), many_opt, out_opt, NULL };
+  long small_kb, many_kb;
+  GStatBuf st;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Opportunity %u with a title long enough to count", i);
+
+      g_string_append_printf (document, "%s{\"title\": \"%s\", \"client\": \"Client %u\", \"start_date\": \"2026-01-05\","
+                              " \"notes\": \"%0500d\", \"stages\": [", i ? "," : "", title, i, 0);
+      for (guint j = 0; j < 6; j++)
+        g_string_append_printf (document, "%s{\"activity\": \"Activity %u\", \"milestone\": \"Milestone %u\"}",
+                                j ? "," : "", j, j);
+      g_string_append (document, "]}");
+    }
+  g_string_append (document, "]}");
+  g_assert_true (g_file_set_contents (json, document->str, document->len, NULL));
+  peak_kb (import_many);
+  {
+    g_autofree char *head = g_strndup (document->str, strstr (document->str, ",{\"title\": \"Opportunity 40 ") - document->str);
+    g_autofree char *small_json = g_build_filename (f->dir, "small.json", NULL);
+    g_autofree char *small_json_opt = g_strconcat ("--import=", small_json, NULL);
+    const char *import_small[] = { om_test_oppmanager (), small_opt, small_json_opt, NULL };
+    g_autofree char *closed = g_strconcat (head, "]}", NULL);
+
+    g_assert_true (g_file_set_contents (small_json, closed, -1, NULL));
+    peak_kb (import_small);
+  }
+
+  small_kb = peak_kb (export_small);
+  many_kb = peak_kb (export_many);
+  g_assert_cmpint (g_stat (out, &st), ==, 0);
+  g_test_message ("export peak: %ld KB for 40, %ld KB for 4,000; the document is %ld KB",
+                  small_kb, many_kb, (long) st.st_size / 1024);
+  g_assert_cmpint (st.st_size / 1024, >, 4000);
+  /* SQLite's page cache and the last opportunities read: a few MB, not the document */
+  g_assert_cmpint (many_kb - small_kb, <, st.st_size / 1024 / 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -800,6 +877,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/cli/export/streams", test_export_streams);
   ADD ("/cli/version", test_version);
   ADD ("/cli/default-database", test_default_database);
   ADD ("/cli/import-list-check", test_import_list_check);

@@ -173,11 +173,8 @@ run_export (OmRepository *repository,
             gint64        only_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
-  gsize length = 0;
 
-  json = om_json_export_repository (repository, only_id, &length, &error);
-  if (json == NULL || !om_export_file_set_contents (path, json, length, &error))
+  if (!om_json_export_file (repository, path, only_id, &error))
     return refuse (error);
   return OM_CLI_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "om-export-file.h"
 #include "om-json.h"
 
 /*
@@ -1997,13 +1998,130 @@ om_json_import_file (OmRepository  *repository,
   return om_repository_import (repository, opportunities, templates, error);
 }
 
+/* Hands what the writer holds to @stream, so that it never holds more
+ * than one opportunity */
+static gboolean
+writer_flush (Writer        *w,
+              GOutputStream *stream,
+              GError       **error)
+{
+  gboolean ok = g_output_stream_write_all (stream, w->out->str, w->out->len, NULL, NULL, error);
+
+  g_string_truncate (w->out, 0);
+  return ok;
+}
+
+typedef struct
+{
+  OmRepository  *repository;
+  OmOpportunity *only;       /* the one to write, read already; or NULL for all */
+} Export;
+
+/* The one opportunity to export, read: what cannot be written is said
+ * before anything is */
+static gboolean
+export_init (Export        *export,
+             OmRepository  *repository,
+             gint64         only_id,
+             GError       **error)
+{
+  export->repository = repository;
+  export->only = NULL;
+  if (only_id <= 0)
+    return TRUE;
+
+  export->only = om_repository_find (repository, only_id);
+  if (export->only == NULL)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, only_id);
+
+      g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                   _("There is no opportunity with id %s."), id);
+      return FALSE;
+    }
+  return om_opportunity_load (export->only, error);
+}
+
+static gboolean
+write_export (GOutputStream *stream,
+              gpointer       user_data,
+              GError       **error)
+{
+  const Export *export = user_data;
+  Writer w = { g_string_new (NULL), 0, TRUE };
+  g_autoptr(GString) out = w.out;
+  GListModel *model;
+  OmOpportunity *only = export->only;
+
+  writer_open (&w, NULL, '{');
+  writer_string (&w, "format", FORMAT_NAME);
+  writer_open (&w, "opportunities", '[');
+  if (only != NULL)
+    write_opportunity (&w, om_opportunity_get_data (only));
+  else
+    {
+      /* read one at a time, written, and let go: the repository keeps
+       * only what is shown */
+      model = om_repository_get_opportunities (export->repository);
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr(OmOpportunity) opportunity = g_list_model_get_item (model, i);
+
+          if (!om_opportunity_load (opportunity, error))
+            return FALSE;
+          write_opportunity (&w, om_opportunity_get_data (opportunity));
+          if (w.out->len > 64 * 1024 && !writer_flush (&w, stream, error))
+            return FALSE;
+        }
+    }
+  writer_close (&w, ']');
+
+  writer_open (&w, "templates", '[');
+  model = om_repository_get_templates (export->repository);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(OmTemplate) template = g_list_model_get_item (model, i);
+
+      if (!om_template_get_builtin (template))
+        write_template (&w, om_template_get_data (template));
+    }
+  writer_close (&w, ']');
+  writer_close (&w, '}');
+  g_string_append_c (w.out, '\n');
+  return writer_flush (&w, stream, error);
+}
+
+/**
+ * om_json_export_file:
+ * @path: where to write, as om_export_file_write() takes it ("-" is
+ *   standard output)
+ * @only_id: the id of the one opportunity to write, or 0 for all of them
+ *
+ * Writes the opportunities of @repository and its templates (but not
+ * the built-in one) as an `oppmanager/1` document, one opportunity at a
+ * time: a file of 100,000 is written in the memory of one. A failure
+ * leaves no file.
+ */
+gboolean
+om_json_export_file (OmRepository  *repository,
+                     const char    *path,
+                     gint64         only_id,
+                     GError       **error)
+{
+  Export export;
+
+  g_return_val_if_fail (OM_IS_REPOSITORY (repository), FALSE);
+
+  return export_init (&export, repository, only_id, error) &&
+         om_export_file_write (path, write_export, &export, error);
+}
+
 /**
  * om_json_export_repository:
  * @only_id: the id of the one opportunity to write, or 0 for all of them
  * @length: (out) (optional): the length of the document in bytes
  *
- * Writes the opportunities of @repository and its templates (but not
- * the built-in one) as an `oppmanager/1` document.
+ * The document om_json_export_file() writes, in memory.
  *
  * Returns: (transfer full) (nullable): the document
  */
@@ -2013,54 +2131,17 @@ om_json_export_repository (OmRepository  *repository,
                            gsize         *length,
                            GError       **error)
 {
-  GListModel *model;
-  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
-  g_autoptr(GPtrArray) templates = g_ptr_array_new ();
+  Export export;
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
 
   g_return_val_if_fail (OM_IS_REPOSITORY (repository), NULL);
 
-  if (only_id > 0)
-    {
-      OmOpportunity *opportunity = om_repository_find (repository, only_id);
-
-      if (opportunity != NULL)
-        {
-          if (!om_opportunity_load (opportunity, error))
-            return NULL;
-          g_ptr_array_add (opportunities, om_opportunity_data_copy (om_opportunity_get_data (opportunity)));
-        }
-    }
-  else
-    {
-      /* read one by one: the repository keeps only what is shown */
-      model = om_repository_get_opportunities (repository);
-      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-        {
-          g_autoptr(OmOpportunity) opportunity = g_list_model_get_item (model, i);
-
-          if (!om_opportunity_load (opportunity, error))
-            return NULL;
-          g_ptr_array_add (opportunities, om_opportunity_data_copy (om_opportunity_get_data (opportunity)));
-        }
-    }
-
-  if (only_id > 0 && opportunities->len == 0)
-    {
-      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, only_id);
-
-      g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
-                   _("There is no opportunity with id %s."), id);
-      return NULL;
-    }
-
-  model = om_repository_get_templates (repository);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(OmTemplate) template = g_list_model_get_item (model, i);
-
-      if (!om_template_get_builtin (template))
-        g_ptr_array_add (templates, (gpointer) om_template_get_data (template));
-    }
-
-  return om_json_write (opportunities, templates, length);
+  if (!export_init (&export, repository, only_id, error) ||
+      !write_export (memory, &export, error) ||
+      !g_output_stream_write_all (memory, "", 1, NULL, NULL, error) ||   /* the terminating NUL */
+      !g_output_stream_close (memory, NULL, error))
+    return NULL;
+  if (length != NULL)
+    *length = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (memory)) - 1;
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
 }

@@ -46,6 +46,10 @@ char      *om_json_write              (GPtrArray     *opportunities,
 GArray    *om_json_import_file        (OmRepository  *repository,
                                        const char    *path,
                                        GError       **error);
+gboolean   om_json_export_file        (OmRepository  *repository,
+                                       const char    *path,
+                                       gint64         only_id,
+                                       GError       **error);
 char      *om_json_export_repository  (OmRepository  *repository,
                                        gint64         only_id,
                                        gsize         *length,

@@ -284,14 +284,10 @@ export_response_cb (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
-      g_autofree char *json = NULL;
-      gsize length = 0;
 
       if (path == NULL)
         not_local (&error);
-      else
-        json = om_json_export_repository (self->repository, 0, &length, &error);
-      if (json == NULL || !om_export_file_set_contents (path, json, length, &error))
+      if (path == NULL || !om_json_export_file (self->repository, path, 0, &error))
         report (self, error);
       else
         {
