@@ -1059,6 +1059,66 @@ test_other_writers (Fixture       *f,
 }
 
 
+static GtkWidget *
+find_of_type (GtkWidget *widget,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* a label on screen that says @text */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* A search answered by the database: what it finds, and a clear word
+ * when it finds nothing */
+static void
+test_search_finds_nothing (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkWidget *entry = find_of_type (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *list = find_list_view (GTK_WIDGET (f->window));
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+
+  g_assert_nonnull (entry);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "NORDIC");
+  om_test_iterate_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (gtk_widget_get_mapped (list));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zebra crossing");
+  om_test_iterate_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_true (shows_label (GTK_WIDGET (f->window), "No opportunity matches “zebra crossing”."));
+  g_assert_false (gtk_widget_get_mapped (list));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  om_test_iterate_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_false (shows_label (GTK_WIDGET (f->window), "No opportunity matches"));
+  g_assert_true (gtk_widget_get_mapped (list));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1082,6 +1142,7 @@ main (int   argc,
   ADD ("/window/keys/escape-reverts", test_keys_escape_reverts);
   ADD ("/window/keys/sidebar-follows-typing", test_keys_sidebar_follows_typing);
   ADD ("/window/other-writers", test_other_writers);
+  ADD ("/window/search-finds-nothing", test_search_finds_nothing);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);

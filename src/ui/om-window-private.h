@@ -31,6 +31,8 @@ struct _OmWindow
   GtkSearchEntry       *search_entry;
   GtkDropDown          *status_filter;
   GtkListView          *list_view;
+  GtkWidget            *list_scroller;
+  GtkLabel             *no_match_label;
   GtkStack             *content_stack;
   OmOpportunityView    *view;
 };

@@ -112,6 +112,29 @@ update_page (OmWindow *self)
     gtk_stack_set_visible_child_name (self->stack, "welcome");
   else
     gtk_stack_set_visible_child_name (self->stack, "main");
+
+  /* a search or a filter that finds nothing says so, and what to do */
+  if (self->list != NULL)
+    {
+      gboolean none = g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0;
+
+      if (none)
+        {
+          g_autofree char *searched = om_text_excerpt (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+          g_autofree char *text = NULL;
+
+          if (query->search != NULL && query->status >= 0)
+            text = g_strdup_printf (_("No opportunity with this status matches “%s”."), searched);
+          else if (query->search != NULL)
+            text = g_strdup_printf (_("No opportunity matches “%s”."), searched);
+          else
+            text = g_strdup (_("No opportunity has this status."));
+
+          gtk_label_set_text (self->no_match_label, text);
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->no_match_label), none);
+      gtk_widget_set_visible (self->list_scroller, !none);
+    }
   /* only the main page has a list to hide */
   gtk_widget_set_visible (self->sidebar_button, g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") == 0);
 }
@@ -529,6 +552,8 @@ om_window_class_init (OmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, list_scroller);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, no_match_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, view);
