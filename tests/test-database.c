@@ -2322,6 +2322,44 @@ test_open_reads_no_stage (Fixture       *f,
   g_assert_true (any_touches (statements, "FROM history"));
 }
 
+/* A file another connection is using, with its transactions still in
+ * the -wal (the window open while the command line runs): opening it
+ * too reads no stage; the -wal is that writer's work, not a killed
+ * writer's leftover (the left-over-wal tests keep those checked whole) */
+static void
+test_open_in_use_reads_no_stage (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) writer = om_database_open (f->path, &error);
+  g_autoptr(OmDatabase) second = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Opportunity %04u", i);
+      g_autoptr(OmOpportunityData) plan = om_test_plan_new (title, 6);
+
+      g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, NULL, plan));
+    }
+  g_assert_true (om_backend_apply (OM_BACKEND (writer), changes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 4096);
+
+  start_capture ();
+  second = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  statements = stop_capture ();
+  g_assert_true (any_touches (statements, "PRAGMA user_version"));
+  g_assert_false (any_touches (statements, "stages"));
+  g_assert_false (any_touches (statements, "quick_check"));
+}
+
 /* Another process's writes are seen within 2 seconds; one's own are
  * not announced */
 static void
@@ -2437,6 +2475,7 @@ main (int   argc,
   ADD ("/database/summary/kept", test_summary_kept);
   ADD ("/database/summary/list-ids", test_list_ids);
   ADD ("/database/lazy/open-reads-no-stage", test_open_reads_no_stage);
+  ADD ("/database/lazy/open-in-use-reads-no-stage", test_open_in_use_reads_no_stage);
   ADD ("/database/two-writers/watch", test_watch_other_writer);
   ADD ("/database/refuse/current-version-not-repaired", test_current_version_not_repaired);
   ADD ("/database/refuse/foreign", test_refuse_foreign);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "om-database.h"
@@ -2054,6 +2055,49 @@ has_left_over (const char *path)
   return file_size (wal) > WAL_HEADER_SIZE || file_size (journal) > 0;
 }
 
+/*
+ * Whether another connection has the file open now: then what its -wal
+ * holds is that writer's work in progress, not a killed writer's
+ * leftover. Every open connection keeps a shared lock on the "dead man
+ * switch" byte of the -shm (byte 128, as SQLite's os_unix.c places it).
+ * The test runs in a child process, because closing a descriptor of
+ * the -shm here would drop the locks this very process holds on it
+ * (POSIX locks belong to the process), and because a lock this process
+ * holds is also "another connection" for this purpose. Whatever goes
+ * wrong counts as "not in use": the file is then checked whole.
+ */
+#define SHM_DMS_BYTE 128
+
+static gboolean
+wal_in_use (const char *path)
+{
+  g_autofree char *real = realpath (path, NULL);
+  g_autofree char *shm = g_strconcat (real ? real : path, "-shm", NULL);
+  int status = 0;
+  pid_t pid;
+
+  if (!g_file_test (shm, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+
+  pid = fork ();
+  if (pid < 0)
+    return FALSE;
+  if (pid == 0)
+    {
+      /* only async-signal-safe calls here */
+      struct flock probe = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = SHM_DMS_BYTE, .l_len = 1 };
+      int fd = open (shm, O_RDONLY | O_CLOEXEC);
+
+      if (fd < 0 || fcntl (fd, F_GETLK, &probe) != 0)
+        _exit (2);
+      _exit (probe.l_type == F_UNLCK ? 1 : 0);
+    }
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return FALSE;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
 /* Judges an existing file, contents included, without writing to it:
  * only a file accepted here is ever opened for writing, and a healthy
  * one that cannot be written is kept read-only. What it read is what
@@ -2150,10 +2194,13 @@ inspect (OmDatabase  *self,
    * whole would make opening as slow as the file is large (SPEC 8).
    * What is damaged inside it is found, and said, when it is read, and
    * nothing is written then. One that needs migrating is read anyway;
-   * one left with a transaction in its -wal or -journal (a killed
-   * writer) is checked whole before it is opened for writing, since
-   * that opening would write what it left into the file. */
-  *read_all = *version < OM_DATABASE_SCHEMA_VERSION || copy_dir != NULL || has_left_over (self->path);
+   * one left with a transaction in its -wal or -journal by a killed
+   * writer is checked whole before it is opened for writing, since that
+   * opening would write what it left into the file; a -wal another
+   * process is using now (the window, while the command line runs) is
+   * that process's to write. */
+  *read_all = *version < OM_DATABASE_SCHEMA_VERSION || copy_dir != NULL ||
+              (has_left_over (self->path) && !wal_in_use (self->path));
   self->schema_version = *version;
   if (!*read_all)
     {
