@@ -84,22 +84,21 @@ edit_free (Edit *edit)
   g_free (edit);
 }
 
+/* An opportunity in memory, by id (the key is @id) */
+typedef struct
+{
+  gint64         id;
+  OmOpportunity *opportunity;   /* weak */
+  OmRepository  *repository;
+} Live;
+
 static void
 live_gone_cb (gpointer  user_data,
               GObject  *where_the_object_was)
 {
-  OmRepository *self = user_data;
-  GHashTableIter iter;
-  gpointer value;
+  Live *live = user_data;
 
-  /* by the object: its id may be another's by now */
-  g_hash_table_iter_init (&iter, self->live);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (value == (gpointer) where_the_object_was)
-      {
-        g_hash_table_iter_remove (&iter);
-        return;
-      }
+  g_hash_table_remove (live->repository->live, &live->id);
 }
 
 static void
@@ -127,8 +126,10 @@ om_repository_dispose (GObject *object)
       g_hash_table_iter_init (&iter, self->live);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
-          g_object_weak_unref (value, live_gone_cb, self);
-          _om_opportunity_detach (value);
+          Live *live = value;
+
+          g_object_weak_unref (G_OBJECT (live->opportunity), live_gone_cb, live);
+          _om_opportunity_detach (live->opportunity);
         }
       g_clear_pointer (&self->live, g_hash_table_unref);
     }
@@ -239,7 +240,7 @@ om_repository_init (OmRepository *self)
   g_autoptr(OmTemplateData) recommended = om_template_data_new_recommended ();
   g_autoptr(OmTemplate) builtin = om_template_new (recommended, TRUE);
 
-  self->live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->live = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   self->lists = g_ptr_array_new ();
   self->own_revisions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->templates = g_list_store_new (OM_TYPE_TEMPLATE);
@@ -403,17 +404,35 @@ keep_recent (OmRepository  *self,
   self->recent_next = (self->recent_next + 1) % RECENT;
 }
 
+/* It is gone from the backend: it can no longer change, and is no
+ * longer found */
+static void
+forget_live (OmRepository *self,
+             gint64        id)
+{
+  Live *live = g_hash_table_lookup (self->live, &id);
+
+  if (live == NULL)
+    return;
+  g_object_weak_unref (G_OBJECT (live->opportunity), live_gone_cb, live);
+  _om_opportunity_detach (live->opportunity);
+  g_hash_table_remove (self->live, &id);
+}
+
 /* Returns: (transfer none): @opportunity, alive while it is recent or
  * someone holds it */
 static OmOpportunity *
 make_live (OmRepository  *self,
            OmOpportunity *opportunity)   /* transfer full */
 {
-  gint64 *key = g_new (gint64, 1);
+  Live *live = g_new (Live, 1);
 
-  *key = om_opportunity_get_id (opportunity);
-  g_object_weak_ref (G_OBJECT (opportunity), live_gone_cb, self);
-  g_hash_table_replace (self->live, key, opportunity);
+  live->id = om_opportunity_get_id (opportunity);
+  forget_live (self, live->id);
+  live->opportunity = opportunity;
+  live->repository = self;
+  g_object_weak_ref (G_OBJECT (opportunity), live_gone_cb, live);
+  g_hash_table_replace (self->live, &live->id, live);
   keep_recent (self, opportunity);
   /* the recent ones keep it alive now, and whoever takes it after */
   g_object_unref (opportunity);
@@ -424,8 +443,12 @@ static OmOpportunity *
 get_live (OmRepository *self,
           gint64        id)
 {
-  return g_hash_table_lookup (self->live, &id);
+  Live *live = g_hash_table_lookup (self->live, &id);
+
+  return live ? live->opportunity : NULL;
 }
+
+
 
 /*
  * The opportunity @ids[0] as lists show it: the one shown already, or
@@ -623,9 +646,10 @@ refresh (OmRepository *self)
   g_hash_table_iter_init (&iter, self->live);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      gint64 id = om_opportunity_get_id (value);
-      g_array_append_val (ids, id);
-      g_ptr_array_add (shown, g_object_ref (value));
+      Live *live = value;
+
+      g_array_append_val (ids, live->id);
+      g_ptr_array_add (shown, g_object_ref (live->opportunity));
     }
 
   summaries = ids->len > 0 ? om_backend_get_summaries (self->reader, (const gint64 *) ids->data, ids->len, &error)
@@ -643,9 +667,7 @@ refresh (OmRepository *self)
 
       if (summary == NULL)
         {
-          g_hash_table_remove (self->live, &g_array_index (ids, gint64, i));
-          g_object_weak_unref (G_OBJECT (opportunity), live_gone_cb, self);
-          _om_opportunity_detach (opportunity);
+          forget_live (self, g_array_index (ids, gint64, i));
           continue;
         }
       if (summary->revision == om_opportunity_get_summary (opportunity)->revision)
@@ -703,7 +725,7 @@ om_repository_refresh_today (OmRepository *self)
   /* a copy: a handler may let one go */
   g_hash_table_iter_init (&iter, self->live);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (shown, g_object_ref (value));
+    g_ptr_array_add (shown, g_object_ref (((Live *) value)->opportunity));
   for (guint i = 0; i < shown->len; i++)
     om_opportunity_refresh (g_ptr_array_index (shown, i));
 }
@@ -786,12 +808,7 @@ show_change (OmRepository   *self,
       else
         {
           g_hash_table_remove (self->own_revisions, &before->id);
-          if (shown != NULL)
-            {
-              g_hash_table_remove (self->live, &before->id);
-              g_object_weak_unref (G_OBJECT (shown), live_gone_cb, self);
-              _om_opportunity_detach (shown);
-            }
+          forget_live (self, before->id);
         }
     }
 }
