@@ -2252,7 +2252,13 @@ test_list_ids (Fixture       *f,
       const char *sql = g_ptr_array_index (queries, i);
       g_autofree char *plan = query_plan (f->path, sql);
 
-      if (strstr (sql, "ORDER BY sort_key") != NULL)
+      if (strstr (sql, "instr(") != NULL)
+        {
+          /* a search reads every row: in the table's order, not an index's */
+          g_assert_null (strstr (plan, "USING INDEX"));
+          g_assert_nonnull (strstr (plan, "SCAN opportunities"));
+        }
+      else if (strstr (sql, "ORDER BY sort_key") != NULL)
         {
           g_assert_null (strstr (plan, "TEMP B-TREE"));
           g_assert_nonnull (strstr (plan, strstr (sql, "status =") ? "opportunities_status_shown" : "opportunities_shown"));
