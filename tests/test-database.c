@@ -1286,6 +1286,8 @@ write_old_file (const char *path,
                   "INSERT INTO revision_counter (last) VALUES (1);");
   if (version >= 5)
     exec_raw (db, schema_v5_columns);
+  if (version >= 6)
+    exec_raw (db, "CREATE TABLE id_counter (last INTEGER NOT NULL); INSERT INTO id_counter (last) VALUES (0);");
   exec_raw (db, pragma);
   exec_raw (db, contents);
   /* a file of this version is in WAL mode, as the application keeps it */
@@ -1860,10 +1862,11 @@ test_stage_rows_written (Fixture       *f,
                                             om_opportunity_get_data (opp), TRUE));
 }
 
-/* An opportunity removed, and another created under the same id (SQLite
- * gives the highest id again once its row is gone): a window still
- * showing the first must not write over the second, even though neither
- * was edited since it was created. */
+/* An opportunity removed, then another created: it never takes the
+ * removed one's id (schema 6; SQLite alone gives the highest id again
+ * once its row is gone). A window still showing the first is told it was
+ * removed, and then no longer finds it, nor a stranger under its id.
+ * An undone removal takes its id back. */
 static void
 test_two_writers_id_given_again (Fixture       *f,
                                  gconstpointer  data)
@@ -1872,11 +1875,13 @@ test_two_writers_id_given_again (Fixture       *f,
   g_autoptr(OmRepository) b = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  OmOpportunity *first, *stale, *second;
+  OmOpportunity *first, *stale, *second, *back;
+  gint64 first_id;
 
   first = create_plain (a, "First", 2);
+  first_id = om_opportunity_get_id (first);
   b = om_test_database_open_repository (f->path);
-  stale = om_repository_find (b, om_opportunity_get_id (first));
+  stale = om_repository_find (b, first_id);
   g_assert_nonnull (stale);
   /* shown in full, as a window shows it */
   g_assert_true (om_opportunity_load (stale, &error));
@@ -1885,19 +1890,29 @@ test_two_writers_id_given_again (Fixture       *f,
   g_assert_true (om_repository_remove_opportunity (a, first, &error));
   g_assert_no_error (error);
   second = create_plain (a, "Second", 1);
-  g_assert_cmpint (om_opportunity_get_id (second), ==, om_opportunity_get_id (stale));
-  g_assert_cmpint (om_opportunity_get_data (second)->revision, !=, om_opportunity_get_data (stale)->revision);
+  g_assert_cmpint (om_opportunity_get_id (second), >, first_id);
 
   g_assert_false (om_test_retitle (stale, "First, edited", &error));
-  assert_conflict (error, "changed", "First");
+  assert_conflict (error, "removed", "First");
   g_clear_error (&error);
-  /* and B shows what the file holds under that id now */
-  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (stale), om_opportunity_get_data (second), TRUE));
+  g_assert_null (om_repository_find (b, first_id));
 
   loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 1);
   g_assert_true (om_opportunity_data_equal (find_loaded (loaded, om_opportunity_get_id (second)),
                                             om_opportunity_get_data (second), TRUE));
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* the removal undone: the first comes back under its own id, and a
+   * new one after that still takes a new id */
+  g_assert_true (om_repository_undo (a, &error));   /* the creation of the second */
+  g_assert_no_error (error);
+  g_assert_true (om_repository_undo (a, &error));   /* the removal of the first */
+  g_assert_no_error (error);
+  back = om_repository_find (a, first_id);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (om_opportunity_get_title (back), ==, "First");
+  g_assert_cmpint (om_opportunity_get_id (create_plain (a, "Third", 1)), >, om_opportunity_get_id (second));
 }
 
 /* What lists show, kept beside each opportunity (schema 5, issue 9) */
@@ -2136,6 +2151,41 @@ test_migrate_from_v4 (Fixture       *f,
   g_assert_cmpuint (ids->len, ==, 2);
   assert_summary_kept (f, db, 6);
   assert_summary_kept (f, db, 9);
+}
+
+/* Schema 6: the highest id ever given is kept, from the highest one the
+ * file holds when it is updated */
+static void
+test_migrate_from_v5 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->path, ".schema-5.bak", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("New", 1);
+  OmOpportunity *highest, *created;
+  gint64 highest_id = 0;
+  sqlite3 *db = NULL;
+
+  /* a file as version 5 wrote it: this version's, without the counter */
+  for (guint i = 0; i < 3; i++)
+    highest_id = om_opportunity_get_id (create_plain (repository, "Written by version 5", 1));
+  g_clear_object (&repository);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, "DROP TABLE id_counter; PRAGMA user_version = 5;");
+  sqlite3_close (db);
+
+  repository = om_database_open_repository (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+
+  highest = om_repository_find (repository, highest_id);
+  g_assert_nonnull (highest);
+  g_assert_true (om_repository_remove_opportunity (repository, highest, &error));
+  g_assert_no_error (error);
+  created = om_repository_create_opportunity (repository, plan, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (om_opportunity_get_id (created), ==, highest_id + 1);
 }
 
 /* list_ids: filters, a folded search and both orders, answered by SQL
@@ -2477,6 +2527,7 @@ main (int   argc,
   ADD ("/database/migrate-from-v1", test_migrate_from_v1);
   ADD ("/database/migrate-repairs", test_migrate_repairs);
   ADD ("/database/migrate-from-v3", test_migrate_from_v3);
+  ADD ("/database/migrate-from-v5", test_migrate_from_v5);
   ADD ("/database/migrate-from-v4", test_migrate_from_v4);
   ADD ("/database/summary/kept", test_summary_kept);
   ADD ("/database/summary/list-ids", test_list_ids);

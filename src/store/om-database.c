@@ -144,12 +144,22 @@ static const char migrate_v4_to_v5[] =
   "CREATE INDEX opportunities_shown ON opportunities (sort_key, id);"
   "CREATE INDEX opportunities_status_shown ON opportunities (status, sort_key, id);";
 
+/* Schema 6: opportunity ids are never given twice. SQLite gives the
+ * highest id plus one, so the id of the newest opportunity came back
+ * once it was removed, and a window still showing the removed one then
+ * showed a stranger under its number (and --check --opportunity=ID
+ * named another sale). The highest id ever given is kept here. */
+static const char migrate_v5_to_v6[] =
+  "CREATE TABLE id_counter (last INTEGER NOT NULL);"
+  "INSERT INTO id_counter (last) SELECT coalesce (max (id), 0) FROM opportunities;";
+
 static const char *const migrations[] = {
   NULL,               /* to schema 1: schema_v1 itself */
   migrate_v1_to_v2,   /* 1 -> 2 */
   migrate_v2_to_v3,   /* 2 -> 3 */
   migrate_v3_to_v4,   /* 3 -> 4 */
   migrate_v4_to_v5,   /* 4 -> 5 */
+  migrate_v5_to_v6,   /* 5 -> 6 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_DATABASE_SCHEMA_VERSION);
@@ -412,23 +422,27 @@ id_is_free (sqlite3    *db,
   return rc == SQLITE_DONE;
 }
 
-/* Binds @id, or NULL so that SQLite gives the row an id in this
- * transaction (R7): an id the row had before (an undone removal) is
- * kept only while no other row took it. */
+/* A new opportunity's id, given in this transaction (R7): the id it had
+ * before (an undone removal) while no other row has it, else one never
+ * given before in this file (schema 6) */
 static gboolean
-bind_id (sqlite3      *db,
-         sqlite3_stmt *stmt,
-         int           index,
-         const char   *taken_sql,
-         gint64        id)
+bind_opportunity_id (sqlite3      *db,
+                     sqlite3_stmt *stmt,
+                     gint64        id)
 {
   gboolean ok = TRUE;
 
-  if (id != 0 && id_is_free (db, taken_sql, id, &ok))
-    sqlite3_bind_int64 (stmt, index, id);
-  else
-    sqlite3_bind_null (stmt, index);
-  return ok;
+  if (id != 0 && id_is_free (db, "SELECT 1 FROM opportunities WHERE id = ?1", id, &ok))
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      return TRUE;
+    }
+  if (!ok ||
+      sqlite3_exec (db, "UPDATE id_counter SET last = max (last, (SELECT coalesce (max (id), 0) FROM opportunities)) + 1",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, query_int64 (db, "SELECT last FROM id_counter"));
+  return TRUE;
 }
 
 /* The stages of @data that are not rows of opportunity @data->id yet
@@ -784,7 +798,7 @@ write_opportunity (sqlite3                 *db,
 
   if (before == NULL)
     {
-      if (!bind_id (db, opp, 1, "SELECT 1 FROM opportunities WHERE id = ?1", after->id))
+      if (!bind_opportunity_id (db, opp, after->id))
         goto out;
     }
   else
