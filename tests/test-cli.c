@@ -870,6 +870,37 @@ test_export_streams (Fixture       *f,
   g_assert_cmpint (many_kb - small_kb, <, st.st_size / 1024 / 2);
 }
 
+/* Another program holds the write lock past the busy timeout: the
+ * import says so in one line, and the file is as it was */
+static void
+test_import_busy (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *file = write_file (f, "good.json", good_document, -1);
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *import = option ("import", file);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_auto(Result) r = { 0 };
+  sqlite3 *holder = NULL;
+
+  import_good (f);
+  g_assert_cmpint (sqlite3_open (f->db, &holder), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (holder, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  before = om_test_read_bytes (f->db);
+
+  run (f, &r, db, import, NULL);
+  assert_one_line_refusal (&r, 1);
+  g_assert_nonnull (strstr (r.err, "busy"));
+  g_assert_nonnull (strstr (r.err, "try again"));
+  g_assert_null (strstr (r.err, "rollback"));
+
+  after = om_test_read_bytes (f->db);
+  g_assert_true (g_bytes_equal (before, after));
+  sqlite3_exec (holder, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (holder);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -878,6 +909,7 @@ main (int   argc,
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/cli/export/streams", test_export_streams);
+  ADD ("/cli/import/busy", test_import_busy);
   ADD ("/cli/version", test_version);
   ADD ("/cli/default-database", test_default_database);
   ADD ("/cli/import-list-check", test_import_list_check);

@@ -1037,9 +1037,14 @@ failed:
       break;
     case PLACE_OK:
     default:
-      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
-                   _("The change could not be saved to “%s”: %s. Nothing was changed."),
-                   shown, sqlite3_errmsg (self->db));
+      if ((rc & 0xff) == SQLITE_BUSY)
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
+                     _("The change could not be saved to “%s”: another program kept it busy too long. "
+                       "Nothing was changed; try again in a moment."), shown);
+      else
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,
+                     _("The change could not be saved to “%s”: %s. Nothing was changed."),
+                     shown, sqlite3_errmsg (self->db));
       break;
     }
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -2353,6 +2358,7 @@ open_for_writing (OmDatabase  *self,
                   gboolean     creating,
                   GError     **error)
 {
+  g_autofree char *reason = NULL;
   gboolean ok = FALSE;
   int rc;
 
@@ -2415,12 +2421,19 @@ open_for_writing (OmDatabase  *self,
 
 failed:
   rc = sqlite3_extended_errcode (self->db);
+  /* the reason is the failed statement's, not the rollback's */
+  reason = g_strdup (sqlite3_errmsg (self->db));
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   if (!set_place_error (error, place_failure_from_sqlite (self->db, rc), creating, self->path))
     {
       g_autofree char *shown = om_text_escape_line (self->path);
-      g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO, _("Could not open “%s”: %s"),
-                   shown, sqlite3_errmsg (self->db));
+
+      if ((rc & 0xff) == SQLITE_BUSY)
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
+                     _("Could not open “%s”: another program kept it busy too long. It was left unchanged; "
+                       "try again in a moment."), shown);
+      else
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO, _("Could not open “%s”: %s"), shown, reason);
     }
   return FALSE;
 }
