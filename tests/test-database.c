@@ -2416,6 +2416,56 @@ test_open_in_use_reads_no_stage (Fixture       *f,
   g_assert_false (any_touches (statements, "quick_check"));
 }
 
+
+/* What another program left that cannot be read (stages breaking the
+ * rules, written behind the app's back under a new revision): an
+ * opportunity shown in full stays as it was shown when the watch sees
+ * the change; one only listed reads as having no stage, with a valid
+ * start date, and says why; nothing fails on the way */
+static void
+test_unreadable_after_other_writer (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(OmRepository) a = om_test_database_open_repository (f->path);
+  g_autoptr(OmRepository) b = NULL;
+  g_autoptr(OmOpportunity) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *listed;
+  gint64 start;
+  sqlite3 *raw = NULL;
+
+  shown = g_object_ref (create_plain (a, "Shown in full", 3));
+  g_assert_cmpuint (om_opportunity_get_n_stages (shown), ==, 3);
+  om_repository_set_watching (a, TRUE);
+
+  g_assert_cmpint (sqlite3_open (f->path, &raw), ==, SQLITE_OK);
+  exec_raw (raw, "UPDATE stages SET lost_reason = 'Price';"
+                 "UPDATE opportunities SET revision = revision + 100;");
+  sqlite3_close (raw);
+
+  /* the watch sees it and reads the opportunity again, which fails */
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < 1500 * G_TIME_SPAN_MILLISECOND)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+    }
+  om_repository_set_watching (a, FALSE);
+  g_assert_cmpstr (om_opportunity_get_title (shown), ==, "Shown in full");
+  g_assert_cmpuint (om_opportunity_get_n_stages (shown), ==, 3);
+  g_assert_nonnull (om_opportunity_get_stage (shown, 2));
+
+  /* only listed, in another window */
+  b = om_test_database_open_repository (f->path);
+  listed = om_repository_find (b, om_opportunity_get_id (shown));
+  g_assert_nonnull (listed);
+  g_assert_false (om_opportunity_load (listed, &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DAMAGED);
+  g_assert_cmpuint (om_opportunity_get_n_stages (listed), ==, 0);
+  g_assert_null (om_opportunity_get_stage (listed, 0));
+  g_assert_true (om_date_is_valid (om_opportunity_get_start_date (listed)));
+}
+
 /* Another process's writes are seen within 2 seconds; one's own are
  * not announced */
 static void
@@ -2533,6 +2583,7 @@ main (int   argc,
   ADD ("/database/summary/list-ids", test_list_ids);
   ADD ("/database/lazy/open-reads-no-stage", test_open_reads_no_stage);
   ADD ("/database/lazy/open-in-use-reads-no-stage", test_open_in_use_reads_no_stage);
+  ADD ("/database/lazy/unreadable-after-other-writer", test_unreadable_after_other_writer);
   ADD ("/database/two-writers/watch", test_watch_other_writer);
   ADD ("/database/refuse/current-version-not-repaired", test_current_version_not_repaired);
   ADD ("/database/refuse/foreign", test_refuse_foreign);

@@ -251,7 +251,7 @@ _om_opportunity_new_from_summary (OmRepository               *repository,
 static OmOpportunityData *
 placeholder_data (const OmOpportunitySummary *summary)
 {
-  OmOpportunityData *data = om_opportunity_data_new (summary->title, summary->client, 0);
+  OmOpportunityData *data = om_opportunity_data_new (summary->title, summary->client, om_date_today ());
 
   data->id = summary->id;
   data->revision = summary->revision;
@@ -281,25 +281,26 @@ om_opportunity_load (OmOpportunity *self,
 
   if (self->data != NULL && self->load_error == NULL)
     return TRUE;
-  if (self->load_error == NULL)
+  /* asked again: tried again (the file may have been busy) */
+  g_clear_error (&self->load_error);
+  g_clear_pointer (&self->data, om_opportunity_data_free);
+
+  if (self->repository != NULL)
+    data = _om_repository_read (self->repository, self->summary->id, &local_error);
+  else
+    g_set_error_literal (&local_error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                         _("This opportunity has been removed and can no longer change."));
+  if (data != NULL)
     {
-      if (self->repository != NULL)
-        data = _om_repository_read (self->repository, self->summary->id, &local_error);
-      else
-        g_set_error_literal (&local_error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
-                             _("This opportunity has been removed and can no longer change."));
-      if (data != NULL)
-        {
-          /* announced only if it changed since the list showed it */
-          self->quiet = data->revision == self->summary->revision;
-          self->data = om_opportunity_data_new ("", "", 0);
-          _om_opportunity_apply (self, data);
-          self->quiet = FALSE;
-          return TRUE;
-        }
-      self->load_error = g_steal_pointer (&local_error);
-      self->data = placeholder_data (self->summary);
+      /* announced only if it changed since the list showed it */
+      self->quiet = data->revision == self->summary->revision;
+      self->data = om_opportunity_data_new ("", "", 0);
+      _om_opportunity_apply (self, data);
+      self->quiet = FALSE;
+      return TRUE;
     }
+  self->load_error = g_steal_pointer (&local_error);
+  self->data = placeholder_data (self->summary);
   if (error != NULL)
     *error = g_error_copy (self->load_error);
   return FALSE;
@@ -345,10 +346,11 @@ void
 _om_opportunity_set_summary (OmOpportunity              *self,
                              const OmOpportunitySummary *summary)
 {
-  g_autoptr(OmOpportunitySummary) old = self->summary;
+  g_autoptr(OmOpportunitySummary) old = NULL;
   gboolean old_overdue = self->overdue;
 
   g_return_if_fail (self->data == NULL || self->load_error != NULL);
+  old = self->summary;
 
   self->summary = om_opportunity_summary_copy (summary);
   self->status = summary->status;
@@ -534,7 +536,9 @@ om_opportunity_refresh (OmOpportunity *self)
 
 const OmOpportunityData *om_opportunity_get_data (OmOpportunity *self) { return get_data (self); }
 GListModel *om_opportunity_get_stages (OmOpportunity *self) { get_data (self); return G_LIST_MODEL (self->stages); }
-guint om_opportunity_get_n_stages (OmOpportunity *self) { return self->summary->n_stages; }
+/* what the list said until it is read, and what was read after (none,
+ * when it could not be read) */
+guint om_opportunity_get_n_stages (OmOpportunity *self) { return self->data ? self->data->stages->len : self->summary->n_stages; }
 gint64 om_opportunity_get_id (OmOpportunity *self) { return self->summary->id; }
 const char *om_opportunity_get_title (OmOpportunity *self) { return self->summary->title; }
 const char *om_opportunity_get_client (OmOpportunity *self) { return self->summary->client; }

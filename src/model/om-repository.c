@@ -37,6 +37,7 @@ struct _OmRepository
   GQueue             undo;            /* Edit, newest first */
   GQueue             redo;
   GHashTable        *own_revisions;   /* gint64 id -> gint64: the last this repository wrote */
+  gboolean           quiet;           /* refreshing after a refused edit: that says it already */
   guint              too_complex_threshold;
 };
 
@@ -680,11 +681,17 @@ refresh (OmRepository *self)
           if (data != NULL)
             {
               _om_opportunity_apply (opportunity, data);
-              g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, opportunity);
-              continue;
+              if (!self->quiet)
+                g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, opportunity);
             }
-          g_debug ("Reading opportunity %" G_GINT64_FORMAT " again: %s", summary->id, error->message);
-          g_clear_error (&error);
+          else
+            {
+              /* it stays as it is shown, and is read again at the next
+               * change (a busy file, or a removal in between) */
+              g_debug ("Reading opportunity %" G_GINT64_FORMAT " again: %s", summary->id, error->message);
+              g_clear_error (&error);
+            }
+          continue;
         }
       _om_opportunity_set_summary (opportunity, summary);
     }
@@ -881,8 +888,10 @@ keep_and_show (OmRepository *self,
   if (self->backend != NULL && !om_backend_apply (self->backend, changes, error))
     {
       /* refused, perhaps because another writer changed something:
-       * what is shown becomes what is kept */
+       * what is shown becomes what is kept (the refusal says why) */
+      self->quiet = TRUE;
       refresh (self);
+      self->quiet = FALSE;
       return FALSE;
     }
   if (self->memory != NULL && !om_backend_apply (OM_BACKEND (self->memory), changes, error))
