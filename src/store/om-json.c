@@ -2061,14 +2061,24 @@ write_export (GOutputStream *stream,
   else
     {
       /* read one at a time, written, and let go: the repository keeps
-       * only what is shown */
-      model = om_repository_get_opportunities (export->repository);
-      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-        {
-          g_autoptr(OmOpportunity) opportunity = g_list_model_get_item (model, i);
+       * only what is shown; the list is the export's own, and goes with
+       * it */
+      g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
+      g_autoptr(OmOpportunityList) all = om_repository_list (export->repository, query);
 
-          if (!om_opportunity_load (opportunity, error))
-            return FALSE;
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (all)); i++)
+        {
+          g_autoptr(OmOpportunity) opportunity = g_list_model_get_item (G_LIST_MODEL (all), i);
+          g_autoptr(GError) local_error = NULL;
+
+          if (!om_opportunity_load (opportunity, &local_error))
+            {
+              /* removed by another program meanwhile: not part of the file any more */
+              if (g_error_matches (local_error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND))
+                continue;
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
           write_opportunity (&w, om_opportunity_get_data (opportunity));
           if (w.out->len > 64 * 1024 && !writer_flush (&w, stream, error))
             return FALSE;
