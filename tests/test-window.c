@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <gtk/gtk.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "om-database.h"
@@ -1119,6 +1120,41 @@ test_search_finds_nothing (Fixture       *f,
   g_assert_true (gtk_widget_get_mapped (list));
 }
 
+/* An opportunity that cannot be read (its stages break the rules,
+ * written behind the app's back): the list still shows it; choosing it
+ * says why it cannot be shown, and shows nothing half */
+static void
+test_unreadable_opportunity (Fixture       *f,
+                             gconstpointer  data)
+{
+  sqlite3 *raw = NULL;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  om_test_flush_events ();
+  g_clear_object (&f->repository);
+
+  g_assert_cmpint (sqlite3_open (f->path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "UPDATE stages SET lost_reason = 'Price'", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  f->repository = om_test_database_open_repository (f->path);
+  om_test_window_present (f, -1, -1);
+  om_window_select_opportunity (f->window, f->id);
+  om_test_flush_events ();
+
+  g_assert_null (om_opportunity_view_get_opportunity (om_window_get_view (f->window)));
+  g_assert_nonnull (om_window_get_banner_message (f->window));
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "Fleet renewal"));
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "damaged"));
+
+  /* the other one is shown as ever */
+  {
+    GListModel *list = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (find_list_view (GTK_WIDGET (f->window)))));
+    g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1143,6 +1179,7 @@ main (int   argc,
   ADD ("/window/keys/sidebar-follows-typing", test_keys_sidebar_follows_typing);
   ADD ("/window/other-writers", test_other_writers);
   ADD ("/window/search-finds-nothing", test_search_finds_nothing);
+  ADD ("/window/unreadable-opportunity", test_unreadable_opportunity);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);

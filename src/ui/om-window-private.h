@@ -14,6 +14,7 @@ struct _OmWindow
   OmOpportunityList    *list;     /* the sidebar's: the database answers its search and filter */
   OmOpportunity        *watched;  /* the one on show, whose changes change what can be done */
   gulong                watched_handler;
+  gboolean              requerying;  /* the list is being asked a new query */
   GtkSingleSelection   *selection;
   GHashTable           *rows;     /* the sidebar's bound OmOpportunityRows */
   guint                 banner_timeout;

@@ -171,12 +171,23 @@ selection_changed_cb (OmWindow *self)
 {
   OmOpportunity *opp = gtk_single_selection_get_selected_item (self->selection);
 
+  g_autoptr(GError) error = NULL;
+
   if (opp == om_opportunity_view_get_opportunity (self->view))
     return;
-  /* between the steps of one update of the list: the opportunity on
-   * show may come back at another place (list_updated_cb) */
-  if (om_opportunity_list_is_updating (self->list))
+  /* between the steps of one update of the list, or while the list is
+   * asked again: the opportunity on show may come back at another place
+   * (list_updated_cb) */
+  if (om_opportunity_list_is_updating (self->list) || self->requerying)
     return;
+
+  /* its stages are read now: one that cannot be read (damaged) is said
+   * so, and not shown half */
+  if (opp != NULL && !om_opportunity_load (opp, &error))
+    {
+      om_window_show_message (self, error->message);
+      opp = NULL;
+    }
 
   watch_shown (self, opp);
   om_opportunity_view_set_opportunity (self->view, opp);
@@ -186,6 +197,8 @@ selection_changed_cb (OmWindow *self)
   _om_window_update_actions (self);
 }
 
+static void list_updated_cb (OmWindow *self);
+
 static void
 search_changed_cb (OmWindow *self)
 {
@@ -194,7 +207,17 @@ search_changed_cb (OmWindow *self)
   if (self->list == NULL)
     return;
   query = current_query (self);
+  if (om_opportunity_query_equal (query, om_opportunity_list_get_query (self->list)))
+    return;
+
+  /* Unselected while the list is asked again: otherwise GtkSingleSelection
+   * looks for the selected item among every new row (making each one);
+   * the opportunity on show is selected again where it now is */
+  self->requerying = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   om_opportunity_list_set_query (self->list, query);
+  self->requerying = FALSE;
+  list_updated_cb (self);
 }
 
 /*
@@ -207,6 +230,9 @@ list_updated_cb (OmWindow *self)
 {
   OmOpportunity *shown = om_opportunity_view_get_opportunity (self->view);
   guint position;
+
+  if (self->requerying)
+    return;
 
   if (shown != NULL && gtk_single_selection_get_selected_item (self->selection) != shown)
     {
@@ -329,6 +355,9 @@ show_repository (OmWindow     *self,
   GListModel *opportunities;
 
   self->repository = g_object_ref (repository);
+  /* other processes' changes show within two seconds: watched from
+   * before the list is read, so that none falls in between */
+  om_repository_set_watching (repository, TRUE);
   query = current_query (self);
   self->list = om_repository_list (repository, query);
   opportunities = G_LIST_MODEL (self->list);
@@ -360,8 +389,6 @@ show_repository (OmWindow     *self,
   g_signal_connect_object (opportunities, "updated", G_CALLBACK (list_updated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (repository, "changed-elsewhere", G_CALLBACK (changed_elsewhere_cb),
                            self, G_CONNECT_SWAPPED);
-  /* other processes' changes show within two seconds */
-  om_repository_set_watching (repository, TRUE);
   g_signal_connect_object (repository, "notify::can-undo", G_CALLBACK (_om_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (repository, "notify::can-redo", G_CALLBACK (_om_window_update_actions),
@@ -523,6 +550,8 @@ om_window_dispose (GObject *object)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
+  if (self->repository != NULL)
+    om_repository_set_watching (self->repository, FALSE);
   g_clear_object (&self->repository);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->rows, g_hash_table_unref);
