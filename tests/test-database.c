@@ -2163,6 +2163,7 @@ test_migrate_from_v5 (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
   g_autoptr(OmOpportunityData) plan = om_test_plan_new ("New", 1);
+  g_autoptr(GPtrArray) statements = NULL;
   OmOpportunity *highest, *created;
   gint64 highest_id = 0;
   sqlite3 *db = NULL;
@@ -2175,9 +2176,14 @@ test_migrate_from_v5 (Fixture       *f,
   exec_raw (db, "DROP TABLE id_counter; PRAGMA user_version = 5;");
   sqlite3_close (db);
 
+  start_capture ();
   repository = om_database_open_repository (f->path, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  /* checked, not read: the update is SQL alone */
+  statements = stop_capture ();
+  g_assert_true (any_touches (statements, "quick_check"));
+  g_assert_false (any_touches (statements, "FROM stages"));
 
   highest = om_repository_find (repository, highest_id);
   g_assert_nonnull (highest);
