@@ -280,8 +280,11 @@ test_kill_import (Fixture       *f,
       g_autoptr(GSubprocess) process = NULL;
       g_autofree char *list = NULL;
       g_autofree char *check = NULL;
-      /* a little past the end too, so that the last moments are hit */
-      gint64 delay = (gint64) g_test_rand_double_range (0, duration * 1.05);
+      /* past the end too, so that the last moments are hit: a run under
+       * load (a shared CI machine) takes longer than the quickest of
+       * three, and the moments after the commit (writing the ids,
+       * closing the file) are short */
+      gint64 delay = (gint64) g_test_rand_double_range (0, duration * 1.5);
 
       restore_base (f);
       process = spawn (db_option, import_option, NULL);
@@ -313,7 +316,7 @@ test_kill_import (Fixture       *f,
   g_test_message ("%u kills: %u killed while running; %u left none of the import, %u all of it",
                   N_KILLS, killed, none, all);
   /* the kills did land during the import, before and after its commit */
-  g_assert_cmpuint (killed, >=, N_KILLS / 2);
+  g_assert_cmpuint (killed, >=, N_KILLS / 3);
   g_assert_cmpuint (none, >, 0);
   g_assert_cmpuint (all, >, 0);
 }
