@@ -2225,16 +2225,16 @@ inspect (OmDatabase  *self,
    * process), is judged by its header alone: checking or reading it
    * whole would make opening as slow as the file is large (SPEC 8).
    * What is damaged inside it is found, and said, when it is read, and
-   * nothing is written then. One that needs migrating is read anyway;
-   * one left with a transaction in its -wal or -journal by a killed
-   * writer is checked whole before it is opened for writing, since that
-   * opening would write what it left into the file; a -wal another
-   * process is using now (the window, while the command line runs) is
-   * that process's to write. */
-  *read_all = *version < LAST_MIGRATION_READING_ROWS || copy_dir != NULL ||
-              (has_left_over (self->path) && !wal_in_use (self->path));
+   * nothing is written then. One that needs migrating is checked, and
+   * read when the migration needs its rows; one left with a transaction
+   * in its -wal or -journal by a killed writer has its structure checked
+   * before it is opened for writing, since that opening would write what
+   * it left into the file; a -wal another process is using now (the
+   * window, while the command line runs) is that process's to write. */
+  *read_all = *version < LAST_MIGRATION_READING_ROWS;
   self->schema_version = *version;
-  if (!*read_all && *version == OM_DATABASE_SCHEMA_VERSION)
+  if (!*read_all && *version == OM_DATABASE_SCHEMA_VERSION && copy_dir == NULL &&
+      !(has_left_over (self->path) && !wal_in_use (self->path)))
     {
       ok = TRUE;
       goto out;
@@ -2257,7 +2257,10 @@ inspect (OmDatabase  *self,
       goto out;
     }
 
-  /* a migration that only adds a table is checked, not read */
+  /* a migration that only adds a table, and a file a killed writer left
+   * a transaction beside, are checked, not read: what is inside is
+   * judged when it is read, as for any file (a rule-breaking row is
+   * refused then, naming it) */
   if (!*read_all)
     {
       ok = TRUE;
