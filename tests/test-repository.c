@@ -1599,6 +1599,54 @@ test_undo_bounded_by_stages (void)
   }
 }
 
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               GString    *log)
+{
+  g_string_append_printf (log, "%u-%u+%u ", position, removed, added);
+}
+
+/* A window's list reads its first rows at once and the rest when the
+ * main loop is idle, announced as added; looking for one not read yet
+ * reads the rest first */
+static void
+test_list_first (void)
+{
+  g_autoptr(OmRepository) repo = om_repository_new (NULL);
+  g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
+  g_autoptr(OmOpportunityList) list = NULL;
+  g_autoptr(OmOpportunityList) other = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+  gint64 ids[10];
+
+  om_test_set_today (0);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Opportunity %u", i);
+      ids[i] = om_opportunity_get_id (create (repo, title, 1));
+    }
+
+  list = om_repository_list_first (repo, query, 3);
+  g_signal_connect (list, "items-changed", G_CALLBACK (count_changes), log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  g_assert_cmpint (om_opportunity_list_get_id (list, 2), ==, ids[2]);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 10);
+  g_assert_cmpstr (log->str, ==, "3-0+7 ");
+  g_assert_cmpint (om_opportunity_list_get_id (list, 9), ==, ids[9]);
+
+  /* found before the main loop reads the rest */
+  other = om_repository_list_first (repo, query, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, 3);
+  g_assert_cmpuint (om_opportunity_list_find (other, ids[8]), ==, 8);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, 10);
+  g_assert_cmpuint (om_opportunity_list_find (other, 12345), ==, G_MAXUINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1606,6 +1654,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/repository/create", test_create);
+  g_test_add_func ("/repository/list/first", test_list_first);
   g_test_add_func ("/repository/create/invalid", test_create_invalid);
   g_test_add_func ("/repository/create/undo-label", test_create_label);
   g_test_add_func ("/repository/load", test_load);

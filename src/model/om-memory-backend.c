@@ -204,7 +204,7 @@ om_memory_backend_list_ids (OmBackend                *backend,
     if (om_opportunity_summary_matches (value, query))
       g_ptr_array_add (selected, value);
   g_ptr_array_sort_with_data (selected, compare_summaries, (gpointer) query);
-  for (guint i = 0; i < selected->len; i++)
+  for (guint i = 0; i < selected->len && (query->limit == 0 || i < query->limit); i++)
     g_array_append_val (ids, ((OmOpportunitySummary *) g_ptr_array_index (selected, i))->id);
   return ids;
 }

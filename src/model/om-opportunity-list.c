@@ -26,6 +26,8 @@ struct _OmOpportunityList
   OmOpportunityQuery *query;
   GArray             *ids;         /* gint64 */
   gboolean            updating;
+  guint               first;       /* read first, the rest when idle; 0: all at once */
+  guint               rest_source; /* reads the rest */
 };
 
 static void om_opportunity_list_model_init (GListModelInterface *iface);
@@ -45,6 +47,7 @@ om_opportunity_list_finalize (GObject *object)
 {
   OmOpportunityList *self = (OmOpportunityList *) object;
 
+  g_clear_handle_id (&self->rest_source, g_source_remove);
   g_clear_weak_pointer (&self->repository);
   g_clear_pointer (&self->query, om_opportunity_query_free);
   g_clear_pointer (&self->ids, g_array_unref);
@@ -106,16 +109,49 @@ om_opportunity_list_model_init (GListModelInterface *iface)
   iface->get_item = om_opportunity_list_get_item;
 }
 
+static gboolean
+read_rest_cb (gpointer user_data)
+{
+  OmOpportunityList *self = user_data;
+
+  self->rest_source = 0;
+  _om_opportunity_list_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/*
+ * @first: how many to read at once (the rest is read when the main loop
+ *   is idle, and announced then), or 0 for all of them
+ */
 OmOpportunityList *
 _om_opportunity_list_new (OmRepository             *repository,
-                          const OmOpportunityQuery *query)
+                          const OmOpportunityQuery *query,
+                          guint                     first)
 {
   OmOpportunityList *self = g_object_new (OM_TYPE_OPPORTUNITY_LIST, NULL);
 
   g_set_weak_pointer (&self->repository, repository);
   self->query = om_opportunity_query_copy (query);
+  self->query->limit = 0;
+  self->first = first;
   _om_opportunity_list_refresh (self);
   return self;
+}
+
+/* Whether every id is read (not only the first ones) */
+static gboolean
+is_complete (OmOpportunityList *self)
+{
+  return self->rest_source == 0;
+}
+
+static void
+complete_now (OmOpportunityList *self)
+{
+  if (is_complete (self))
+    return;
+  g_clear_handle_id (&self->rest_source, g_source_remove);
+  _om_opportunity_list_refresh (self);
 }
 
 static gboolean
@@ -201,7 +237,24 @@ _om_opportunity_list_refresh (OmOpportunityList *self)
 
   if (self->repository == NULL)
     return FALSE;
-  ids = _om_repository_list_ids (self->repository, self->query, &error);
+
+  /* the first ones only, the first time: a window shows its first rows
+   * without waiting for 100,000 ids */
+  if (self->first > 0)
+    {
+      g_autoptr(OmOpportunityQuery) first = om_opportunity_query_copy (self->query);
+
+      first->limit = self->first;
+      self->first = 0;
+      ids = _om_repository_list_ids (self->repository, first, &error);
+      if (ids != NULL && ids->len == first->limit)
+        self->rest_source = g_idle_add_full (G_PRIORITY_LOW, read_rest_cb, self, NULL);
+    }
+  else
+    {
+      g_clear_handle_id (&self->rest_source, g_source_remove);
+      ids = _om_repository_list_ids (self->repository, self->query, &error);
+    }
   if (ids == NULL)
     {
       g_warning ("Could not read the list of opportunities: %s", error->message);
@@ -239,6 +292,7 @@ om_opportunity_list_set_query (OmOpportunityList        *self,
     return;
   om_opportunity_query_free (self->query);
   self->query = om_opportunity_query_copy (query);
+  self->query->limit = 0;
   _om_opportunity_list_refresh (self);
 }
 
@@ -252,11 +306,18 @@ guint
 om_opportunity_list_find (OmOpportunityList *self,
                           gint64             id)
 {
-  const gint64 *ids = (const gint64 *) self->ids->data;
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      const gint64 *ids = (const gint64 *) self->ids->data;
 
-  for (guint i = 0; i < self->ids->len; i++)
-    if (ids[i] == id)
-      return i;
+      for (guint i = 0; i < self->ids->len; i++)
+        if (ids[i] == id)
+          return i;
+      /* perhaps among those not read yet */
+      if (is_complete (self))
+        break;
+      complete_now (self);
+    }
   return G_MAXUINT;
 }
 

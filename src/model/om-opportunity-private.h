@@ -24,7 +24,8 @@ GArray        *_om_repository_list_ids (OmRepository             *self,
                                         const OmOpportunityQuery *query,
                                         GError                  **error);
 OmOpportunityList *_om_opportunity_list_new (OmRepository             *repository,
-                                             const OmOpportunityQuery *query);
+                                             const OmOpportunityQuery *query,
+                                             guint                     first);
 gboolean       _om_opportunity_list_refresh (OmOpportunityList       *self);
 
 OmOpportunityData *_om_repository_read (OmRepository            *self,

@@ -184,5 +184,6 @@ gboolean
 om_opportunity_query_equal (const OmOpportunityQuery *a,
                             const OmOpportunityQuery *b)
 {
-  return a->status == b->status && a->order == b->order && g_strcmp0 (a->search, b->search) == 0;
+  return a->status == b->status && a->order == b->order && a->limit == b->limit &&
+         g_strcmp0 (a->search, b->search) == 0;
 }

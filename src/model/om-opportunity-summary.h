@@ -43,6 +43,7 @@ typedef struct
   int      status;  /* an OmOpportunityStatus, or -1 for any */
   char    *search;  /* folded with om_text_fold(), or NULL for everything */
   OmOrder  order;
+  guint    limit;   /* at most this many, the first ones in order; 0 for all */
 } OmOpportunityQuery;
 
 #define OM_TYPE_OPPORTUNITY_SUMMARY (om_opportunity_summary_get_type ())

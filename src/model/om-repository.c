@@ -339,7 +339,7 @@ om_repository_get_opportunities (OmRepository *self)
     {
       g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
 
-      self->all = _om_opportunity_list_new (self, query);
+      self->all = _om_opportunity_list_new (self, query, 0);
       track_list (self, self->all);
     }
   return G_LIST_MODEL (self->all);
@@ -355,7 +355,26 @@ OmOpportunityList *
 om_repository_list (OmRepository             *self,
                     const OmOpportunityQuery *query)
 {
-  OmOpportunityList *list = _om_opportunity_list_new (self, query);
+  return om_repository_list_first (self, query, 0);
+}
+
+/**
+ * om_repository_list_first:
+ * @first: how many ids to read now; the rest are read when the main
+ *   loop is idle, and announced as added then. 0 reads them all now.
+ *
+ * A list for a window: its first rows are on screen without waiting
+ * for the ids of 100,000 opportunities. Looking for an opportunity in
+ * it (om_opportunity_list_find()) reads the rest first.
+ *
+ * Returns: (transfer full): like om_repository_list()
+ */
+OmOpportunityList *
+om_repository_list_first (OmRepository             *self,
+                          const OmOpportunityQuery *query,
+                          guint                     first)
+{
+  OmOpportunityList *list = _om_opportunity_list_new (self, query, first);
 
   track_list (self, list);
   return list;

@@ -18,6 +18,9 @@ GListModel    *om_repository_get_opportunities        (OmRepository            *
 GListModel    *om_repository_get_templates            (OmRepository            *self);
 OmOpportunityList *om_repository_list                 (OmRepository             *self,
                                                        const OmOpportunityQuery *query);
+OmOpportunityList *om_repository_list_first           (OmRepository             *self,
+                                                       const OmOpportunityQuery *query,
+                                                       guint                     first);
 void           om_repository_refresh_today            (OmRepository            *self);
 void           om_repository_set_watching             (OmRepository            *self,
                                                        gboolean                 watching);

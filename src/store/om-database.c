@@ -1442,6 +1442,8 @@ om_database_list_ids (OmBackend                *backend,
     g_string_append (sql, " ORDER BY id");
   else
     g_string_append (sql, searching ? " ORDER BY +sort_key, id" : " ORDER BY sort_key, id");
+  if (query->limit > 0)
+    g_string_append (sql, " LIMIT ?3");
 
   stmt = prepare (self->db, sql->str);
   if (stmt == NULL)
@@ -1453,6 +1455,8 @@ om_database_list_ids (OmBackend                *backend,
     sqlite3_bind_int (stmt, 1, query->status);
   if (searching)
     sqlite3_bind_text (stmt, 2, query->search, -1, SQLITE_STATIC);
+  if (query->limit > 0)
+    sqlite3_bind_int64 (stmt, 3, query->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);

@@ -359,7 +359,8 @@ show_repository (OmWindow     *self,
    * before the list is read, so that none falls in between */
   om_repository_set_watching (repository, TRUE);
   query = current_query (self);
-  self->list = om_repository_list (repository, query);
+  /* a screenful and more now, the rest once the window is shown */
+  self->list = om_repository_list_first (repository, query, 200);
   opportunities = G_LIST_MODEL (self->list);
 
   /* Said once, up front; each edit is still tried, and refused by the
