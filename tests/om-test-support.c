@@ -448,10 +448,10 @@ om_test_backend_apply (OmBackend  *backend,
       after->revision = before != NULL ? before->revision + 1 : 1;
       for (guint j = 0; j < after->stages->len; j++)
         {
-          OmStageData *stage = g_ptr_array_index (after->stages, j);
+          const OmStageData *stage = g_ptr_array_index (after->stages, j);
 
           if (stage->id == 0)
-            stage->id = ++self->next_stage_id;
+            om_opportunity_data_get_writable_stage (after, j)->id = ++self->next_stage_id;
         }
     }
 

@@ -2094,7 +2094,7 @@ test_summary_kept (Fixture       *f,
     after->title = g_strdup ("Fleet renewal");
     g_free (after->coordinator);
     after->coordinator = g_strdup ("Kari");
-    ((OmStageData *) g_ptr_array_index (after->stages, 0))->duration_days = 30;
+    om_opportunity_data_get_writable_stage (after, 0)->duration_days = 30;
     g_assert_true (om_opportunity_data_move_stage (after, 2, 1, NULL));
     edited = om_test_database_apply (db, created, after);
   }

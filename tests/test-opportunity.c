@@ -452,7 +452,7 @@ test_status_data (void)
 
   for (guint i = 0; i < 3; i++)
     {
-      OmStageData *stage = om_opportunity_data_get_stage (data, i);
+      OmStageData *stage = om_opportunity_data_get_writable_stage (data, i);
       stage->status = OM_STAGE_STATUS_WON;
       stage->decided_on = om_test_day (1);
       g_assert_cmpint (om_opportunity_data_get_status (data), ==,
@@ -461,9 +461,9 @@ test_status_data (void)
   g_assert_cmpuint (om_opportunity_data_get_n_won (data), ==, 3);
 
   /* any lost stage loses the whole sale */
-  om_opportunity_data_get_stage (data, 2)->status = OM_STAGE_STATUS_LOST;
+  om_opportunity_data_get_writable_stage (data, 2)->status = OM_STAGE_STATUS_LOST;
   g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_LOST);
-  om_opportunity_data_get_stage (data, 0)->status = OM_STAGE_STATUS_LOST;
+  om_opportunity_data_get_writable_stage (data, 0)->status = OM_STAGE_STATUS_LOST;
   g_assert_cmpint (om_opportunity_data_get_status (data), ==, OM_OPPORTUNITY_STATUS_LOST);
 }
 
@@ -1262,7 +1262,7 @@ test_derived_due_dates (void)
   OmOpportunity *opp;
 
   for (guint i = 0; i < 4; i++)
-    om_opportunity_data_get_stage (plan, i)->duration_days = days[i];
+    om_opportunity_data_get_writable_stage (plan, i)->duration_days = days[i];
   opp = om_test_create (repo, plan);
 
   {
@@ -1429,8 +1429,8 @@ test_derived_weighted_value (void)
   OmOpportunity *opp;
 
   plan->value = 100000;  /* 1000.00 */
-  om_opportunity_data_get_stage (plan, 0)->probability = 0.5;
-  om_opportunity_data_get_stage (plan, 1)->probability = 0.8;
+  om_opportunity_data_get_writable_stage (plan, 0)->probability = 0.5;
+  om_opportunity_data_get_writable_stage (plan, 1)->probability = 0.8;
   g_assert_cmpfloat_with_epsilon (om_opportunity_data_get_weighted_value (plan), 40000.0, 1e-6);
   opp = om_test_create (repo, plan);
   g_assert_cmpfloat_with_epsilon (om_opportunity_get_weighted_value (opp), 40000.0, 1e-6);
@@ -1478,9 +1478,9 @@ test_derived_notify (void)
   OmOpportunity *opp;
 
   /* due on day 7, 14 and 21 */
-  om_opportunity_data_get_stage (plan, 0)->probability = 0.5;
-  om_opportunity_data_get_stage (plan, 1)->probability = 1.0;
-  om_opportunity_data_get_stage (plan, 2)->probability = 0.8;
+  om_opportunity_data_get_writable_stage (plan, 0)->probability = 0.5;
+  om_opportunity_data_get_writable_stage (plan, 1)->probability = 1.0;
+  om_opportunity_data_get_writable_stage (plan, 2)->probability = 0.8;
   opp = om_test_create (repo, plan);
   recorder = recorder_new (repo, opp);
 
@@ -1698,7 +1698,7 @@ test_health_process_agreement (void)
     g_autoptr(OmOpportunityData) single = om_test_plan_new ("Deal", 1);
     OmOpportunity *one;
 
-    om_opportunity_data_get_stage (single, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+    om_opportunity_data_get_writable_stage (single, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
     one = om_test_create (repo, single);
     assert_health (one, "");
   }
@@ -1711,7 +1711,7 @@ create_agreed_plan (OmRepository *repo,
   g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", n_stages);
 
   if (n_stages > 0)
-    om_opportunity_data_get_stage (plan, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+    om_opportunity_data_get_writable_stage (plan, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
   return om_test_create (repo, plan);
 }
 
@@ -1782,9 +1782,9 @@ create_unowned_plan (OmRepository *repo,
 {
   g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 2000);
 
-  om_opportunity_data_get_stage (plan, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+  om_opportunity_data_get_writable_stage (plan, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
   for (guint i = from - 1; i < to; i++)
-    g_clear_pointer (&om_opportunity_data_get_stage (plan, i)->owner, g_free);
+    g_clear_pointer (&om_opportunity_data_get_writable_stage (plan, i)->owner, g_free);
   return om_test_create (repo, plan);
 }
 
@@ -1896,7 +1896,7 @@ test_health_closed (void)
 
   for (guint i = 0; i < 12; i++)
     {
-      OmStageData *stage = om_opportunity_data_get_stage (plan, i);
+      OmStageData *stage = om_opportunity_data_get_writable_stage (plan, i);
       g_free (stage->owner);
       stage->owner = g_strdup ("");
       stage->probability = 0.1;
@@ -2002,10 +2002,10 @@ test_template_instantiate (void)
 
   /* the opportunity has its own copy of the plan */
   g_free (om_opportunity_data_get_stage (data, 0)->activity);
-  om_opportunity_data_get_stage (data, 0)->activity = g_strdup ("Changed");
+  om_opportunity_data_get_writable_stage (data, 0)->activity = g_strdup ("Changed");
   g_assert_true (om_template_data_equal (tmpl, pristine));
   g_free (om_opportunity_data_get_stage (data, 0)->activity);
-  om_opportunity_data_get_stage (data, 0)->activity = g_strdup (recommended[0].activity);
+  om_opportunity_data_get_writable_stage (data, 0)->activity = g_strdup (recommended[0].activity);
 
   opp = om_test_create (repo, data);
   for (guint i = 0; i < G_N_ELEMENTS (recommended); i++)
@@ -2041,8 +2041,8 @@ test_data_validate (void)
 {
   g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 3);
   g_autoptr(GError) error = NULL;
-  OmStageData *s0 = om_opportunity_data_get_stage (data, 0);
-  OmStageData *s1 = om_opportunity_data_get_stage (data, 1);
+  OmStageData *s0 = om_opportunity_data_get_writable_stage (data, 0);
+  OmStageData *s1 = om_opportunity_data_get_writable_stage (data, 1);
 
   g_assert_true (om_opportunity_data_validate (data, &error));
   g_assert_no_error (error);
@@ -2113,7 +2113,7 @@ test_data_copy_equal (void)
   g_autoptr(OmOpportunityData) b = NULL;
 
   a->id = 7;
-  om_opportunity_data_get_stage (a, 1)->id = 11;
+  om_opportunity_data_get_writable_stage (a, 1)->id = 11;
   g_ptr_array_add (a->history, om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON,
                                                      om_test_day (1), "yes"));
   b = om_opportunity_data_copy (a);
@@ -2124,14 +2124,166 @@ test_data_copy_equal (void)
   g_assert_true (om_opportunity_data_equal (a, b, FALSE));
   b->id = 7;
 
-  om_opportunity_data_get_stage (b, 1)->id = 12;
+  om_opportunity_data_get_writable_stage (b, 1)->id = 12;
   g_assert_false (om_opportunity_data_equal (a, b, TRUE));
   g_assert_true (om_opportunity_data_equal (a, b, FALSE));
-  om_opportunity_data_get_stage (b, 1)->id = 11;
+  om_opportunity_data_get_writable_stage (b, 1)->id = 11;
 
-  g_free (((OmHistoryEntry *) g_ptr_array_index (b->history, 0))->note);
-  ((OmHistoryEntry *) g_ptr_array_index (b->history, 0))->note = g_strdup ("no");
+  g_free (om_opportunity_data_get_writable_entry (b, 0)->note);
+  om_opportunity_data_get_writable_entry (b, 0)->note = g_strdup ("no");
   g_assert_false (om_opportunity_data_equal (a, b, FALSE));
+}
+
+/* A copy shares its stages and history entries; changing one of them
+ * through the copy gives the copy its own and leaves the original as it
+ * was */
+static void
+test_data_copy_shares (void)
+{
+  g_autoptr(OmOpportunityData) a = om_test_plan_new ("Deal", 3);
+  g_autoptr(OmOpportunityData) b = NULL;
+  g_autoptr(OmOpportunityData) before = NULL;
+  OmStageData *own;
+
+  g_ptr_array_add (a->history, om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON,
+                                                     om_test_day (1), "yes"));
+  b = om_opportunity_data_copy (a);
+  before = om_opportunity_data_copy (a);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (om_opportunity_data_get_stage (a, i) == om_opportunity_data_get_stage (b, i));
+  g_assert_true (g_ptr_array_index (a->history, 0) == g_ptr_array_index (b->history, 0));
+
+  own = om_opportunity_data_get_writable_stage (b, 1);
+  g_assert_true (own != om_opportunity_data_get_stage (a, 1));
+  g_free (own->activity);
+  own->activity = g_strdup ("Changed in the copy");
+  own->probability = 0.25;
+  om_opportunity_data_get_writable_entry (b, 0)->on = om_test_day (2);
+  g_assert_cmpstr (om_opportunity_data_get_stage (a, 1)->activity, ==, "Activity 2");
+  g_assert_cmpfloat (om_opportunity_data_get_stage (a, 1)->probability, !=, 0.25);
+  g_assert_cmpuint (((OmHistoryEntry *) g_ptr_array_index (a->history, 0))->on, ==, om_test_day (1));
+  g_assert_true (om_opportunity_data_equal (a, before, TRUE));
+
+  /* a stage only the copy holds is changed in place */
+  g_assert_true (om_opportunity_data_get_writable_stage (b, 1) == own);
+
+  /* an operation on the copy leaves the original's order */
+  g_assert_true (om_opportunity_data_move_stage (b, 2, 1, NULL));
+  g_assert_cmpstr (om_opportunity_data_get_stage (a, 2)->activity, ==, "Activity 3");
+  g_assert_true (om_opportunity_data_equal (a, before, TRUE));
+}
+
+/* A stage judged while shared keeps its verdict; once only one plan
+ * holds it and that plan asks to change it, it is judged again */
+static void
+test_data_validate_after_change (void)
+{
+  g_autoptr(OmOpportunityData) a = om_test_plan_new ("Deal", 2);
+  g_autoptr(OmOpportunityData) c = NULL;
+  g_autoptr(GError) error = NULL;
+  OmStageData *stage;
+
+  {
+    g_autoptr(OmOpportunityData) b = om_opportunity_data_copy (a);
+
+    g_assert_true (om_opportunity_data_validate (a, NULL));
+    g_assert_true (om_opportunity_data_validate (b, NULL));
+  }
+  /* a's stages are its own again */
+  stage = om_opportunity_data_get_writable_stage (a, 0);
+  g_free (stage->activity);
+  stage->activity = g_strdup ("  ");
+  g_assert_false (om_opportunity_data_validate (a, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_ACTIVITY);
+  g_clear_error (&error);
+  /* and still once it is shared again */
+  {
+    g_autoptr(OmOpportunityData) b = om_opportunity_data_copy (a);
+
+    g_assert_false (om_opportunity_data_validate (a, &error));
+    g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_EMPTY_ACTIVITY);
+    g_clear_error (&error);
+    g_assert_false (om_opportunity_data_validate (b, NULL));
+  }
+  stage = om_opportunity_data_get_writable_stage (a, 0);
+
+  /* a shared stage changed through a copy: the copy is judged on its
+   * own stage, the original on the one it keeps */
+  g_free (stage->activity);
+  stage->activity = g_strdup ("Call");
+  c = om_opportunity_data_copy (a);
+  g_assert_true (om_opportunity_data_validate (a, NULL));
+  om_opportunity_data_get_writable_stage (c, 1)->probability = 2.0;
+  g_assert_false (om_opportunity_data_validate (c, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_PROBABILITY);
+  g_assert_true (om_opportunity_data_validate (a, NULL));
+}
+
+/* Validating and deriving in one pass says what deriving says */
+static void
+test_data_validate_derived (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *plans[] = {
+    create_plan (repo, 4, 0), create_plan (repo, 4, 2), create_plan (repo, 3, 3), create_plan (repo, 1, 0),
+  };
+
+  lose_ok (plans[3], 0, "Price");
+  for (guint i = 0; i < G_N_ELEMENTS (plans); i++)
+    {
+      const OmOpportunityData *data = om_opportunity_get_data (plans[i]);
+      OmDerivedValues derived, checked;
+      g_autoptr(GError) error = NULL;
+
+      om_opportunity_data_derive (data, &derived);
+      memset (&checked, 0xff, sizeof checked);
+      g_assert_true (om_opportunity_data_validate_derived (data, &checked, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (checked.status, ==, derived.status);
+      g_assert_cmpuint (checked.n_won, ==, derived.n_won);
+      g_assert_cmpint (checked.current, ==, derived.current);
+      g_assert_cmpfloat (checked.chain_probability, ==, derived.chain_probability);
+      g_assert_cmpfloat (checked.weighted_value, ==, derived.weighted_value);
+      g_assert_cmpint (checked.weakest, ==, derived.weakest);
+      g_assert_cmpuint (checked.next_due, ==, derived.next_due);
+      g_assert_cmpint (derived.status, ==, om_opportunity_get_status (plans[i]));
+    }
+}
+
+/* An edit of a long plan copies what it changes and shares the rest
+ * with the version before it, which undo keeps */
+static void
+test_edit_shares_unchanged_stages (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 1000, 0);
+  g_autoptr(OmOpportunityData) was = om_opportunity_data_ref (om_opportunity_get_data (opp));
+  g_autoptr(GError) error = NULL;
+  const OmOpportunityData *now;
+
+  g_assert_true (om_opportunity_move_stage (opp, 999, 998, &error));
+  g_assert_no_error (error);
+  now = om_opportunity_get_data (opp);
+  for (guint i = 0; i < 998; i++)
+    g_assert_true (om_opportunity_data_get_stage (now, i) == om_opportunity_data_get_stage (was, i));
+  g_assert_true (om_opportunity_data_get_stage (now, 998) == om_opportunity_data_get_stage (was, 999));
+  g_assert_true (om_opportunity_data_get_stage (now, 999) == om_opportunity_data_get_stage (was, 998));
+
+  g_clear_pointer (&was, om_opportunity_data_free);
+  was = om_opportunity_data_ref (om_opportunity_get_data (opp));
+  win_ok (opp, 0);
+  now = om_opportunity_get_data (opp);
+  g_assert_true (om_opportunity_data_get_stage (now, 0) != om_opportunity_data_get_stage (was, 0));
+  g_assert_cmpint (om_opportunity_data_get_stage (was, 0)->status, ==, OM_STAGE_STATUS_PENDING);
+  for (guint i = 1; i < 1000; i++)
+    g_assert_true (om_opportunity_data_get_stage (now, i) == om_opportunity_data_get_stage (was, i));
+
+  /* undo gives back the version before */
+  g_assert_true (om_repository_undo (repo, &error));
+  g_assert_no_error (error);
+  now = om_opportunity_get_data (opp);
+  g_assert_true (om_opportunity_data_equal (now, was, TRUE));
+  g_assert_cmpint (om_opportunity_data_get_stage (now, 0)->status, ==, OM_STAGE_STATUS_PENDING);
 }
 
 /* Types */
@@ -2355,7 +2507,7 @@ decide (OmOpportunityData *data,
         OmStageStatus      status,
         OmDate             on)
 {
-  OmStageData *stage = om_opportunity_data_get_stage (data, index);
+  OmStageData *stage = om_opportunity_data_get_writable_stage (data, index);
 
   stage->status = status;
   stage->decided_on = on;
@@ -2407,29 +2559,29 @@ test_history_replay (void)
   g_ptr_array_set_size (data->history, 4);
 
   /* out of date order */
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 2))->on = om_test_day (0);
+  om_opportunity_data_get_writable_entry (data, 2)->on = om_test_day (0);
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 2, OM_FIELD_ENTRY_ON);
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 2))->on = om_test_day (2);
+  om_opportunity_data_get_writable_entry (data, 2)->on = om_test_day (2);
 
   /* a "from" that is not what the stage was at that point */
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->from = L;
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->to = P;
+  om_opportunity_data_get_writable_entry (data, 1)->from = L;
+  om_opportunity_data_get_writable_entry (data, 1)->to = P;
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 1, OM_FIELD_ENTRY_FROM);
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->from = W;
+  om_opportunity_data_get_writable_entry (data, 1)->from = W;
 
   /* won straight to lost never happens, nor the same status again */
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->to = L;
+  om_opportunity_data_get_writable_entry (data, 1)->to = L;
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 1, OM_FIELD_ENTRY_TO);
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->to = W;
+  om_opportunity_data_get_writable_entry (data, 1)->to = W;
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 1, OM_FIELD_ENTRY_TO);
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 1))->to = P;
+  om_opportunity_data_get_writable_entry (data, 1)->to = P;
   g_assert_true (om_opportunity_data_equal (data, good, TRUE));
 
   /* an entry about a stage that is not there, or without a date */
   add_entry (data, 3, P, W, om_test_day (5));
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 4, OM_FIELD_ENTRY_STAGE);
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 4))->stage = 2;
-  ((OmHistoryEntry *) g_ptr_array_index (data->history, 4))->on = OM_DATE_MAX + 1;
+  om_opportunity_data_get_writable_entry (data, 4)->stage = 2;
+  om_opportunity_data_get_writable_entry (data, 4)->on = OM_DATE_MAX + 1;
   assert_invalid_at (data, OM_MODEL_ERROR_INVALID_HISTORY, 6, -1, 4, OM_FIELD_ENTRY_ON);
 }
 
@@ -2544,11 +2696,11 @@ test_valid_date_range (void)
 
   /* the durations carry the last due date past 9999-12-31 */
   data->start_date = om_test_date ("9999-12-01");
-  om_opportunity_data_get_stage (data, 1)->duration_days = 36500;
+  om_opportunity_data_get_writable_stage (data, 1)->duration_days = 36500;
   assert_invalid_at (data, OM_MODEL_ERROR_DATE_OUT_OF_RANGE, 5, 1, -1, OM_FIELD_DURATION);
   data->start_date = OM_DATE_MAX + 1;
   assert_invalid_at (data, OM_MODEL_ERROR_DATE_OUT_OF_RANGE, 5, -1, -1, OM_FIELD_START_DATE);
-  om_opportunity_data_get_stage (data, 1)->duration_days = 7;
+  om_opportunity_data_get_writable_stage (data, 1)->duration_days = 7;
   data->start_date = om_test_date ("9999-12-01");
   assert_valid (data);
   decide (data, 0, OM_STAGE_STATUS_WON, OM_DATE_MAX + 1);
@@ -2583,7 +2735,7 @@ static void
 test_valid_lost_reason_when_not_lost (void)
 {
   g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 2);
-  OmStageData *stage = om_opportunity_data_get_stage (data, 1);
+  OmStageData *stage = om_opportunity_data_get_writable_stage (data, 1);
 
   g_free (stage->lost_reason);
   stage->lost_reason = g_strdup ("Price");
@@ -2598,7 +2750,7 @@ static void
 test_validate_where (void)
 {
   g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 3);
-  OmStageData *third = om_opportunity_data_get_stage (data, 2);
+  OmStageData *third = om_opportunity_data_get_writable_stage (data, 2);
 
   g_free (data->currency);
   data->currency = g_strdup ("eur");
@@ -2695,10 +2847,10 @@ test_repair (void)
    * lost reason: dates raised, reason cleared, notes kept */
   g_assert_true (om_opportunity_data_win_stage (broken, 0, om_test_day (10), "first", NULL));
   g_assert_true (om_opportunity_data_win_stage (broken, 1, om_test_day (12), "second", NULL));
-  s0 = g_ptr_array_index (broken->stages, 0);
-  s1 = g_ptr_array_index (broken->stages, 1);
+  s0 = om_opportunity_data_get_writable_stage (broken, 0);
+  s1 = om_opportunity_data_get_writable_stage (broken, 1);
   s1->decided_on = om_test_day (8);
-  ((OmHistoryEntry *) g_ptr_array_index (broken->history, 1))->on = om_test_day (8);
+  om_opportunity_data_get_writable_entry (broken, 1)->on = om_test_day (8);
   g_free (s0->lost_reason);
   s0->lost_reason = g_strdup ("stale");
   g_assert_false (om_opportunity_data_validate (broken, NULL));
@@ -2720,7 +2872,7 @@ test_repair (void)
 
   /* a won stage after a pending one is not the earlier version's doing:
    * still refused */
-  s1 = g_ptr_array_index (out_of_order->stages, 1);
+  s1 = om_opportunity_data_get_writable_stage (out_of_order, 1);
   s1->status = OM_STAGE_STATUS_WON;
   s1->decided_on = om_test_day (2);
   om_opportunity_data_repair (out_of_order, "Repaired");
@@ -2800,6 +2952,10 @@ main (int   argc,
 
   g_test_add_func ("/opportunity-data/validate", test_data_validate);
   g_test_add_func ("/opportunity-data/copy-equal", test_data_copy_equal);
+  g_test_add_func ("/opportunity-data/copy-shares", test_data_copy_shares);
+  g_test_add_func ("/opportunity-data/validate/after-change", test_data_validate_after_change);
+  g_test_add_func ("/opportunity-data/validate/derived", test_data_validate_derived);
+  g_test_add_func ("/opportunity/edit/shares-unchanged-stages", test_edit_shares_unchanged_stages);
 
   g_test_add_func ("/opportunity/history/replay", test_history_replay);
   g_test_add_func ("/opportunity/history/app-made", test_history_app_made);

@@ -895,15 +895,15 @@ test_create_invalid (void)
   g_clear_pointer (&data, om_opportunity_data_free);
 
   data = om_test_plan_new ("Deal", 2);
-  om_opportunity_data_get_stage (data, 1)->probability = 2.0;
+  om_opportunity_data_get_writable_stage (data, 1)->probability = 2.0;
   g_assert_null (om_repository_create_opportunity (repo, data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_PROBABILITY);
   g_clear_error (&error);
 
   /* a stage won after a pending one */
-  om_opportunity_data_get_stage (data, 1)->probability = 0.5;
-  om_opportunity_data_get_stage (data, 1)->status = OM_STAGE_STATUS_WON;
-  om_opportunity_data_get_stage (data, 1)->decided_on = om_test_day (1);
+  om_opportunity_data_get_writable_stage (data, 1)->probability = 0.5;
+  om_opportunity_data_get_writable_stage (data, 1)->status = OM_STAGE_STATUS_WON;
+  om_opportunity_data_get_writable_stage (data, 1)->decided_on = om_test_day (1);
   g_assert_null (om_repository_create_opportunity (repo, data, &error));
   g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_OUT_OF_ORDER);
 
@@ -943,10 +943,10 @@ test_load (void)
 
   om_test_set_today (0);
   a->id = 5;
-  om_opportunity_data_get_stage (a, 0)->id = 40;
+  om_opportunity_data_get_writable_stage (a, 0)->id = 40;
   b->id = 9;
-  om_opportunity_data_get_stage (b, 0)->id = 41;
-  om_opportunity_data_get_stage (b, 1)->id = 17;
+  om_opportunity_data_get_writable_stage (b, 0)->id = 41;
+  om_opportunity_data_get_writable_stage (b, 1)->id = 17;
   g_ptr_array_add (opportunities, a);
   g_ptr_array_add (opportunities, b);
 
@@ -981,8 +981,8 @@ test_load_in_memory (void)
 
   om_test_set_today (0);
   b->id = 9;
-  om_opportunity_data_get_stage (b, 0)->id = 41;
-  om_opportunity_data_get_stage (b, 1)->id = 17;
+  om_opportunity_data_get_writable_stage (b, 0)->id = 41;
+  om_opportunity_data_get_writable_stage (b, 1)->id = 17;
   g_ptr_array_add (opportunities, b);
   om_repository_load (repo, opportunities, NULL);
 
@@ -1244,12 +1244,12 @@ test_import_one_step (void)
       /* ids in a document are not ours */
       data->id = 1;
       for (guint j = 0; j < data->stages->len; j++)
-        om_opportunity_data_get_stage (data, j)->id = 1;
+        om_opportunity_data_get_writable_stage (data, j)->id = 1;
       g_ptr_array_add (opportunities, data);
     }
   /* history comes along */
-  om_opportunity_data_get_stage (g_ptr_array_index (opportunities, 2), 0)->status = OM_STAGE_STATUS_WON;
-  om_opportunity_data_get_stage (g_ptr_array_index (opportunities, 2), 0)->decided_on = om_test_day (2);
+  om_opportunity_data_get_writable_stage (g_ptr_array_index (opportunities, 2), 0)->status = OM_STAGE_STATUS_WON;
+  om_opportunity_data_get_writable_stage (g_ptr_array_index (opportunities, 2), 0)->decided_on = om_test_day (2);
   g_ptr_array_add (((OmOpportunityData *) g_ptr_array_index (opportunities, 2))->history,
                    om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_day (2), "ok"));
   g_ptr_array_add (template->stages, om_test_stage_new (1));
@@ -1324,7 +1324,7 @@ test_import_refused (void)
   g_ptr_array_add (opportunities, om_test_plan_new ("Good", 2));
   bad = om_test_plan_new ("Bad", 2);
   g_free (om_opportunity_data_get_stage (bad, 1)->milestone);
-  om_opportunity_data_get_stage (bad, 1)->milestone = g_strdup ("");
+  om_opportunity_data_get_writable_stage (bad, 1)->milestone = g_strdup ("");
   g_ptr_array_add (opportunities, bad);
 
   created = om_test_import (repo, opportunities, NULL, &error);
@@ -1334,7 +1334,7 @@ test_import_refused (void)
 
   /* a bad template spoils the import too */
   g_free (om_opportunity_data_get_stage (bad, 1)->milestone);
-  om_opportunity_data_get_stage (bad, 1)->milestone = g_strdup ("Fixed");
+  om_opportunity_data_get_writable_stage (bad, 1)->milestone = g_strdup ("Fixed");
   g_ptr_array_add (templates, om_template_data_new (""));
   created = om_test_import (repo, opportunities, templates, &error);
   g_assert_null (created);

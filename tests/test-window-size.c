@@ -82,7 +82,7 @@ fixture_set_up (Fixture       *f,
   replace (&plan->coordinator, variant->name);
   for (guint i = 0; i < plan->stages->len; i++)
     {
-      OmStageData *stage = g_ptr_array_index (plan->stages, i);
+      OmStageData *stage = om_opportunity_data_get_writable_stage (plan, i);
 
       replace (&stage->activity, variant->name);
       replace (&stage->milestone, variant->name);

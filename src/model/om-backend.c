@@ -205,5 +205,6 @@ om_change_free (OmChange *self)
     return;
   free_values (self->kind, self->before);
   free_values (self->kind, self->after);
+  g_free (self->derived);
   g_free (self);
 }

@@ -41,9 +41,13 @@ typedef enum
  */
 typedef struct
 {
-  OmChangeKind kind;
-  gpointer     before;
-  gpointer     after;
+  OmChangeKind     kind;
+  gpointer         before;
+  gpointer         after;
+  OmDerivedValues *derived;   /* of an opportunity's @after, or %NULL: as the
+                               * repository derived them, for the backend to
+                               * keep what lists show without reading the
+                               * stages again */
 } OmChange;
 
 OmChange *om_change_new  (OmChangeKind  kind,

@@ -161,15 +161,15 @@ om_memory_backend_apply (OmBackend *backend,
               after->id = ++self->last_id;
               /* a new id: its stages are new too */
               for (guint j = 0; j < after->stages->len; j++)
-                ((OmStageData *) g_ptr_array_index (after->stages, j))->id = 0;
+                om_opportunity_data_get_writable_stage (after, j)->id = 0;
             }
           if (after->revision == 0 || (before != NULL && after->revision <= before->revision))
             after->revision = ++self->last_revision;
           for (guint j = 0; j < after->stages->len; j++)
             {
-              OmStageData *stage = g_ptr_array_index (after->stages, j);
+              const OmStageData *stage = g_ptr_array_index (after->stages, j);
               if (stage->id == 0)
-                stage->id = ++self->last_stage_id;
+                om_opportunity_data_get_writable_stage (after, j)->id = ++self->last_stage_id;
             }
           keep_opportunity (self, after);
         }

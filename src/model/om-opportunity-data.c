@@ -13,15 +13,72 @@ G_DEFINE_BOXED_TYPE (OmStageData, om_stage_data, om_stage_data_copy, om_stage_da
 G_DEFINE_BOXED_TYPE (OmOpportunityData, om_opportunity_data, om_opportunity_data_copy, om_opportunity_data_free)
 G_DEFINE_BOXED_TYPE (OmTemplateData, om_template_data, om_template_data_copy, om_template_data_free)
 
-#define STAGE(d, i) ((OmStageData *) g_ptr_array_index ((d)->stages, (i)))
+/* A long plan's stages are read in order, each in memory of its own:
+ * asking for the one a few places ahead while reading one keeps the
+ * reads from waiting on memory one after the other */
+#if defined(__GNUC__)
+#define PREFETCH_STAGE(d, i) \
+  G_STMT_START { if ((i) + 8 < (d)->stages->len) __builtin_prefetch (STAGE_BOX (g_ptr_array_index ((d)->stages, (i) + 8))); } G_STMT_END
+#else
+#define PREFETCH_STAGE(d, i) G_STMT_START { } G_STMT_END
+#endif
+
+/* Read-only: a stage may be shared with other copies of the plan */
+#define STAGE(d, i) ((const OmStageData *) g_ptr_array_index ((d)->stages, (i)))
+/* Writable: the stage is made this plan's own first */
+#define WSTAGE(d, i) om_opportunity_data_get_writable_stage ((d), (i))
+
+/*
+ * Stages and history entries are shared between copies of a plan: a copy
+ * takes a reference to each, and whoever changes one in a plan first
+ * takes its own copy (om_opportunity_data_get_writable_stage()). So an
+ * edit of one stage in a 10,000-stage plan copies one stage, not 10,000,
+ * and a stage that is the same object in two versions of a plan is
+ * known to be unchanged without comparing it.
+ */
+typedef struct
+{
+  gint        ref;
+  gboolean    checked;          /* passed validate_stage() while shared... */
+  OmDate      checked_start;    /* ...in a plan starting then */
+  OmStageData data;
+} StageBox;
+
+typedef struct
+{
+  gint           ref;
+  OmHistoryEntry entry;
+} EntryBox;
+
+/* An opportunity's values are shared whole, too, by whoever only keeps
+ * them: the one on show and the undo history hold the same values */
+typedef struct
+{
+  gint              ref;
+  OmOpportunityData data;
+} DataBox;
+
+#define DATA_BOX(d) ((DataBox *) ((char *) (d) - G_STRUCT_OFFSET (DataBox, data)))
+#define STAGE_BOX(s) ((StageBox *) ((char *) (s) - G_STRUCT_OFFSET (StageBox, data)))
+#define ENTRY_BOX(e) ((EntryBox *) ((char *) (e) - G_STRUCT_OFFSET (EntryBox, entry)))
 
 /* Stage */
+
+static OmStageData *
+stage_data_alloc (void)
+{
+  /* the box and the first fields of the stage in one cache line */
+  StageBox *box = g_aligned_alloc0 (1, sizeof (StageBox), 64);
+
+  box->ref = 1;
+  return &box->data;
+}
 
 OmStageData *
 om_stage_data_new (const char *activity,
                    const char *milestone)
 {
-  OmStageData *self = g_new0 (OmStageData, 1);
+  OmStageData *self = stage_data_alloc ();
 
   self->activity = g_strdup (activity ? activity : "");
   self->milestone = g_strdup (milestone ? milestone : "");
@@ -37,10 +94,15 @@ om_stage_data_new (const char *activity,
   return self;
 }
 
+/**
+ * om_stage_data_copy:
+ *
+ * Returns: (transfer full): a copy of @self of its own, to change
+ */
 OmStageData *
 om_stage_data_copy (const OmStageData *self)
 {
-  OmStageData *copy = g_new0 (OmStageData, 1);
+  OmStageData *copy = stage_data_alloc ();
 
   *copy = *self;
   copy->activity = g_strdup (self->activity);
@@ -53,10 +115,37 @@ om_stage_data_copy (const OmStageData *self)
   return copy;
 }
 
+/**
+ * om_stage_data_ref:
+ *
+ * Shares @self: neither holder may change it any more, see
+ * om_opportunity_data_get_writable_stage().
+ *
+ * Returns: (transfer full): @self
+ */
+OmStageData *
+om_stage_data_ref (const OmStageData *self)
+{
+  g_atomic_int_inc (&STAGE_BOX (self)->ref);
+  return (OmStageData *) self;
+}
+
+/* Whether another holder shares @self */
+static gboolean
+stage_is_shared (const OmStageData *self)
+{
+  return g_atomic_int_get (&STAGE_BOX (self)->ref) > 1;
+}
+
+/**
+ * om_stage_data_free:
+ *
+ * Drops a reference to @self, and frees it with the last one.
+ */
 void
 om_stage_data_free (OmStageData *self)
 {
-  if (self == NULL)
+  if (self == NULL || !g_atomic_int_dec_and_test (&STAGE_BOX (self)->ref))
     return;
   g_free (self->activity);
   g_free (self->milestone);
@@ -65,13 +154,15 @@ om_stage_data_free (OmStageData *self)
   g_free (self->lost_reason);
   g_free (self->client_description);
   g_free (self->notes);
-  g_free (self);
+  g_aligned_free (STAGE_BOX (self));
 }
 
 gboolean
 om_stage_data_equal (const OmStageData *a,
                      const OmStageData *b)
 {
+  if (a == b)
+    return TRUE;
   return a->id == b->id &&
          g_strcmp0 (a->activity, b->activity) == 0 &&
          g_strcmp0 (a->milestone, b->milestone) == 0 &&
@@ -112,7 +203,10 @@ om_history_entry_new (guint         stage,
                       OmDate        on,
                       const char   *note)
 {
-  OmHistoryEntry *self = g_new0 (OmHistoryEntry, 1);
+  EntryBox *box = g_new0 (EntryBox, 1);
+  OmHistoryEntry *self = &box->entry;
+
+  box->ref = 1;
 
   self->stage = stage;
   self->from = from;
@@ -122,19 +216,21 @@ om_history_entry_new (guint         stage,
   return self;
 }
 
+/* Drops a reference to @self, and frees it with the last one */
 void
 om_history_entry_free (OmHistoryEntry *self)
 {
-  if (self == NULL)
+  if (self == NULL || !g_atomic_int_dec_and_test (&ENTRY_BOX (self)->ref))
     return;
   g_free (self->note);
-  g_free (self);
+  g_free (ENTRY_BOX (self));
 }
 
 static OmHistoryEntry *
-history_entry_copy (const OmHistoryEntry *self)
+history_entry_ref (const OmHistoryEntry *self)
 {
-  return om_history_entry_new (self->stage, self->from, self->to, self->on, self->note);
+  g_atomic_int_inc (&ENTRY_BOX (self)->ref);
+  return (OmHistoryEntry *) self;
 }
 
 /* Opportunity */
@@ -144,8 +240,10 @@ om_opportunity_data_new (const char *title,
                          const char *client,
                          OmDate      start_date)
 {
-  OmOpportunityData *self = g_new0 (OmOpportunityData, 1);
+  DataBox *box = g_new0 (DataBox, 1);
+  OmOpportunityData *self = &box->data;
 
+  box->ref = 1;
   self->title = g_strdup (title ? title : "");
   self->client = g_strdup (client ? client : "");
   self->coordinator = g_strdup ("");
@@ -171,17 +269,76 @@ om_opportunity_data_copy (const OmOpportunityData *self)
   copy->currency = g_strdup (self->currency);
   g_free (copy->notes);
   copy->notes = g_strdup (self->notes);
+  g_ptr_array_set_size (copy->stages, (int) self->stages->len);
   for (guint i = 0; i < self->stages->len; i++)
-    g_ptr_array_add (copy->stages, om_stage_data_copy (STAGE (self, i)));
+    {
+      PREFETCH_STAGE (self, i);
+      g_ptr_array_index (copy->stages, i) = om_stage_data_ref (STAGE (self, i));
+    }
+  g_ptr_array_set_size (copy->history, (int) self->history->len);
   for (guint i = 0; i < self->history->len; i++)
-    g_ptr_array_add (copy->history, history_entry_copy (g_ptr_array_index (self->history, i)));
+    g_ptr_array_index (copy->history, i) = history_entry_ref (g_ptr_array_index (self->history, i));
   return copy;
+}
+
+/**
+ * om_opportunity_data_get_writable_stage:
+ *
+ * The stage at @index, made @self's own first if it is shared with
+ * another copy of the plan: the one way to change a stage of a plan.
+ *
+ * Returns: (transfer none): the stage at @index
+ */
+OmStageData *
+om_opportunity_data_get_writable_stage (OmOpportunityData *self,
+                                        guint              index)
+{
+  OmStageData *stage;
+
+  g_return_val_if_fail (index < self->stages->len, NULL);
+  stage = g_ptr_array_index (self->stages, index);
+  if (stage_is_shared (stage))
+    {
+      OmStageData *own = om_stage_data_copy (stage);
+
+      g_ptr_array_index (self->stages, index) = own;
+      om_stage_data_free (stage);
+      return own;
+    }
+  STAGE_BOX (stage)->checked = FALSE;   /* its holder may change it now */
+  return stage;
+}
+
+/**
+ * om_opportunity_data_get_writable_entry:
+ *
+ * Like om_opportunity_data_get_writable_stage(), for history entry @index.
+ *
+ * Returns: (transfer none): the entry at @index
+ */
+OmHistoryEntry *
+om_opportunity_data_get_writable_entry (OmOpportunityData *self,
+                                        guint              index)
+{
+  OmHistoryEntry *entry;
+
+  g_return_val_if_fail (index < self->history->len, NULL);
+  entry = g_ptr_array_index (self->history, index);
+  if (g_atomic_int_get (&ENTRY_BOX (entry)->ref) > 1)
+    {
+      OmHistoryEntry *own = om_history_entry_new (entry->stage, entry->from, entry->to, entry->on, entry->note);
+
+      g_ptr_array_index (self->history, index) = own;
+      om_history_entry_free (entry);
+      return own;
+    }
+  return entry;
 }
 
 void
 om_opportunity_data_free (OmOpportunityData *self)
 {
-  if (self == NULL)
+  if (self == NULL || !g_atomic_int_dec_and_test (&DATA_BOX (self)->ref))
     return;
   g_free (self->title);
   g_free (self->client);
@@ -190,7 +347,22 @@ om_opportunity_data_free (OmOpportunityData *self)
   g_free (self->notes);
   g_ptr_array_unref (self->stages);
   g_ptr_array_unref (self->history);
-  g_free (self);
+  g_free (DATA_BOX (self));
+}
+
+/**
+ * om_opportunity_data_ref:
+ *
+ * Shares @self whole with a holder that only reads it: no holder may
+ * change it any more (om_opportunity_data_copy() gives one to change).
+ *
+ * Returns: (transfer full): @self
+ */
+OmOpportunityData *
+om_opportunity_data_ref (const OmOpportunityData *self)
+{
+  g_atomic_int_inc (&DATA_BOX (self)->ref);
+  return (OmOpportunityData *) self;
 }
 
 /**
@@ -216,9 +388,12 @@ om_opportunity_data_equal (const OmOpportunityData *a,
 
   for (guint i = 0; i < a->stages->len; i++)
     {
-      OmStageData sa = *STAGE (a, i);
-      OmStageData sb = *STAGE (b, i);
+      OmStageData sa, sb;
 
+      if (STAGE (a, i) == STAGE (b, i))
+        continue;
+      sa = *STAGE (a, i);
+      sb = *STAGE (b, i);
       if (!compare_ids)
         sa.id = sb.id = 0;
       if (!om_stage_data_equal (&sa, &sb))
@@ -230,6 +405,8 @@ om_opportunity_data_equal (const OmOpportunityData *a,
       const OmHistoryEntry *ha = g_ptr_array_index (a->history, i);
       const OmHistoryEntry *hb = g_ptr_array_index (b->history, i);
 
+      if (ha == hb)
+        continue;
       if (ha->stage != hb->stage || ha->from != hb->from || ha->to != hb->to ||
           ha->on != hb->on || g_strcmp0 (ha->note, hb->note) != 0)
         return FALSE;
@@ -238,7 +415,7 @@ om_opportunity_data_equal (const OmOpportunityData *a,
   return TRUE;
 }
 
-OmStageData *
+const OmStageData *
 om_opportunity_data_get_stage (const OmOpportunityData *self,
                                guint                    index)
 {
@@ -254,40 +431,158 @@ om_opportunity_data_get_n_stages (const OmOpportunityData *self)
 
 /* Derived values */
 
-guint
-om_opportunity_data_get_n_won (const OmOpportunityData *self)
+/* The due date of @stage, after a stage due on @previous (or a plan
+ * starting then): a decided stage is due on the day it was decided; a
+ * pending one its duration after the one before it */
+static inline OmDate
+due_after (OmDate             previous,
+           const OmStageData *stage)
 {
-  guint n = 0;
-
-  for (guint i = 0; i < self->stages->len; i++)
-    if (STAGE (self, i)->status == OM_STAGE_STATUS_WON)
-      n++;
-  return n;
-}
-
-static gboolean
-has_lost_stage (const OmOpportunityData *self)
-{
-  for (guint i = 0; i < self->stages->len; i++)
-    if (STAGE (self, i)->status == OM_STAGE_STATUS_LOST)
-      return TRUE;
-  return FALSE;
+  return stage->status != OM_STAGE_STATUS_PENDING ? stage->decided_on
+                                                  : om_date_add_days (previous, stage->duration_days);
 }
 
 /**
- * om_opportunity_data_get_status:
+ * om_opportunity_data_derive:
+ * @values: (out): what is derived from the stages
  *
- * R1: won if and only if there is at least one stage and every stage is
- * won; lost if any stage is lost; open otherwise.
+ * The values of SPEC section 2 that follow from the stages, in one pass
+ * over them: the one place where they are worked out (the functions
+ * below that return one of them ask it).
+ *
+ * R1: the opportunity is won if and only if there is at least one stage
+ * and every stage is won; lost if any stage is lost; open otherwise. Its
+ * current stage is the first that is not won, while it is open; its
+ * chain probability is the product of its pending stages' (1 when won,
+ * 0 when lost or without stages); its weakest link is the pending stage
+ * with the lowest probability (the first on ties), while it is open;
+ * its weighted value is its value times its chain probability.
  */
+/* What om_opportunity_data_derive() gathers, stage by stage: a pass
+ * that reads the stages for another reason (validation) derives the
+ * values in the same pass, with the same steps */
+typedef struct
+{
+  guint    n;
+  guint    n_won;
+  gboolean lost;
+  int      first_not_won;
+  int      weakest;
+  double   weakest_p;
+  double   p;
+  OmDate   due;
+  OmDate   first_not_won_due;
+} Derivation;
+
+static inline void
+derivation_start (Derivation              *d,
+                  const OmOpportunityData *self)
+{
+  *d = (Derivation) { .first_not_won = -1, .weakest = -1, .p = 1.0, .due = self->start_date };
+}
+
+/* Stage @i, after the stages before it */
+static inline void
+derivation_step (Derivation        *d,
+                 const OmStageData *stage,
+                 guint              i)
+{
+  d->n++;
+  d->due = due_after (d->due, stage);
+  if (stage->status == OM_STAGE_STATUS_PENDING)
+    {
+      d->p *= stage->probability;
+      if (d->weakest < 0 || stage->probability < d->weakest_p)
+        {
+          d->weakest = (int) i;
+          d->weakest_p = stage->probability;
+        }
+    }
+
+  if (stage->status == OM_STAGE_STATUS_WON)
+    d->n_won++;
+  else if (d->first_not_won < 0)
+    {
+      d->first_not_won = (int) i;
+      d->first_not_won_due = d->due;
+    }
+  if (stage->status == OM_STAGE_STATUS_LOST)
+    d->lost = TRUE;
+}
+
+static void
+derivation_finish (const Derivation        *d,
+                   const OmOpportunityData *self,
+                   OmDerivedValues         *values)
+{
+  values->n_won = d->n_won;
+  if (d->lost)
+    values->status = OM_OPPORTUNITY_STATUS_LOST;
+  else if (d->n > 0 && d->n_won == d->n)
+    values->status = OM_OPPORTUNITY_STATUS_WON;
+  else
+    values->status = OM_OPPORTUNITY_STATUS_OPEN;
+
+  switch (values->status)
+    {
+    case OM_OPPORTUNITY_STATUS_WON:
+      values->chain_probability = 1.0;
+      break;
+    case OM_OPPORTUNITY_STATUS_LOST:
+      values->chain_probability = 0.0;
+      break;
+    case OM_OPPORTUNITY_STATUS_OPEN:
+    default:
+      values->chain_probability = d->n > 0 ? d->p : 0.0;
+      break;
+    }
+  values->weighted_value = (double) self->value * values->chain_probability;
+
+  if (values->status == OM_OPPORTUNITY_STATUS_OPEN)
+    {
+      values->current = d->first_not_won;
+      values->weakest = d->weakest;
+      values->next_due = d->first_not_won >= 0 ? d->first_not_won_due : 0;
+    }
+  else
+    {
+      values->current = -1;
+      values->weakest = -1;
+      values->next_due = 0;
+    }
+}
+
+void
+om_opportunity_data_derive (const OmOpportunityData *self,
+                            OmDerivedValues         *values)
+{
+  Derivation d;
+
+  derivation_start (&d, self);
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      PREFETCH_STAGE (self, i);
+      derivation_step (&d, STAGE (self, i), i);
+    }
+  derivation_finish (&d, self, values);
+}
+
+guint
+om_opportunity_data_get_n_won (const OmOpportunityData *self)
+{
+  OmDerivedValues values;
+
+  om_opportunity_data_derive (self, &values);
+  return values.n_won;
+}
+
 OmOpportunityStatus
 om_opportunity_data_get_status (const OmOpportunityData *self)
 {
-  if (has_lost_stage (self))
-    return OM_OPPORTUNITY_STATUS_LOST;
-  if (self->stages->len > 0 && om_opportunity_data_get_n_won (self) == self->stages->len)
-    return OM_OPPORTUNITY_STATUS_WON;
-  return OM_OPPORTUNITY_STATUS_OPEN;
+  OmDerivedValues values;
+
+  om_opportunity_data_derive (self, &values);
+  return values.status;
 }
 
 /**
@@ -299,12 +594,10 @@ om_opportunity_data_get_status (const OmOpportunityData *self)
 int
 om_opportunity_data_get_current (const OmOpportunityData *self)
 {
-  if (om_opportunity_data_get_status (self) != OM_OPPORTUNITY_STATUS_OPEN)
-    return -1;
-  for (guint i = 0; i < self->stages->len; i++)
-    if (STAGE (self, i)->status != OM_STAGE_STATUS_WON)
-      return (int) i;
-  return -1;
+  OmDerivedValues values;
+
+  om_opportunity_data_derive (self, &values);
+  return values.current;
 }
 
 /**
@@ -340,12 +633,7 @@ om_opportunity_data_get_due_dates (const OmOpportunityData *self)
 
   for (guint i = 0; i < self->stages->len; i++)
     {
-      const OmStageData *stage = STAGE (self, i);
-
-      if (stage->status != OM_STAGE_STATUS_PENDING)
-        due = stage->decided_on;
-      else
-        due = om_date_add_days (due, stage->duration_days);
+      due = due_after (due, STAGE (self, i));
       dates[i] = due;
     }
   return dates;
@@ -365,26 +653,10 @@ om_opportunity_data_is_overdue (const OmOpportunityData *self,
 double
 om_opportunity_data_get_chain_probability (const OmOpportunityData *self)
 {
-  double p = 1.0;
+  OmDerivedValues values;
 
-  switch (om_opportunity_data_get_status (self))
-    {
-    case OM_OPPORTUNITY_STATUS_WON:
-      return 1.0;
-    case OM_OPPORTUNITY_STATUS_LOST:
-      return 0.0;
-    case OM_OPPORTUNITY_STATUS_OPEN:
-    default:
-      break;
-    }
-
-  if (self->stages->len == 0)
-    return 0.0;
-
-  for (guint i = 0; i < self->stages->len; i++)
-    if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
-      p *= STAGE (self, i)->probability;
-  return p;
+  om_opportunity_data_derive (self, &values);
+  return values.chain_probability;
 }
 
 /**
@@ -396,21 +668,10 @@ om_opportunity_data_get_chain_probability (const OmOpportunityData *self)
 int
 om_opportunity_data_get_weakest_link (const OmOpportunityData *self)
 {
-  int weakest = -1;
+  OmDerivedValues values;
 
-  if (om_opportunity_data_get_status (self) != OM_OPPORTUNITY_STATUS_OPEN)
-    return -1;
-
-  for (guint i = 0; i < self->stages->len; i++)
-    {
-      const OmStageData *stage = STAGE (self, i);
-
-      if (stage->status != OM_STAGE_STATUS_PENDING)
-        continue;
-      if (weakest < 0 || stage->probability < STAGE (self, weakest)->probability)
-        weakest = (int) i;
-    }
-  return weakest;
+  om_opportunity_data_derive (self, &values);
+  return values.weakest;
 }
 
 /**
@@ -421,7 +682,10 @@ om_opportunity_data_get_weakest_link (const OmOpportunityData *self)
 double
 om_opportunity_data_get_weighted_value (const OmOpportunityData *self)
 {
-  return (double) self->value * om_opportunity_data_get_chain_probability (self);
+  OmDerivedValues values;
+
+  om_opportunity_data_derive (self, &values);
+  return values.weighted_value;
 }
 
 /* Health */
@@ -699,13 +963,46 @@ describe_date_range (void)
   return g_strdup_printf (_("%s to %s"), min, max);
 }
 
-/* R5 for one stage, the parts that do not depend on its neighbours */
-static gboolean
+static gboolean validate_stage_values (const OmStageData *stage,
+                                       guint              index,
+                                       OmDate             start_date,
+                                       OmViolation       *v,
+                                       GError           **error);
+
+/* R5 for one stage, the parts that do not depend on its neighbours. A
+ * shared stage never changes (whoever changes a stage of a plan takes
+ * its own copy first), so its verdict for a start date is kept: an edit
+ * of one stage in a long plan reads the text of that stage only. A stage
+ * only one plan holds may be changed in place by its holder, and is
+ * judged every time. */
+static inline gboolean
 validate_stage (const OmStageData *stage,
                 guint              index,
                 OmDate             start_date,
                 OmViolation       *v,
                 GError           **error)
+{
+  StageBox *box = STAGE_BOX (stage);
+  gboolean shared = stage_is_shared (stage);
+
+  if (shared && box->checked && box->checked_start == start_date)
+    return TRUE;
+  if (!validate_stage_values (stage, index, start_date, v, error))
+    return FALSE;
+  if (shared)
+    {
+      box->checked = TRUE;
+      box->checked_start = start_date;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_stage_values (const OmStageData *stage,
+                       guint              index,
+                       OmDate             start_date,
+                       OmViolation       *v,
+                       GError           **error)
 {
   g_autofree char *name = NULL;
   int i = (int) index;
@@ -760,27 +1057,40 @@ validate_stage (const OmStageData *stage,
 #undef NAME
 }
 
-/* R2 and R3 for stage @index, knowing the stages before it: the won
- * stages form a prefix, and at most one stage is lost, right after it */
-static gboolean
+/* R2 and R3 for stage @index, knowing the stages before it (@b: the
+ * first of them that is not won, or @index): the won stages form a
+ * prefix, and at most one stage is lost, right after it */
+static gboolean refuse_order (const OmOpportunityData *self,
+                              guint                    index,
+                              guint                    b,
+                              OmViolation             *v,
+                              GError                 **error);
+
+static inline gboolean
 validate_order (const OmOpportunityData *self,
                 guint                    index,
+                guint                    b,
                 OmViolation             *v,
                 GError                 **error)
+{
+  if (STAGE (self, index)->status == OM_STAGE_STATUS_PENDING || b >= index)
+    return TRUE;
+  return refuse_order (self, index, b, v, error);
+}
+
+/* Says why stage @index breaks R2 or R3 (see validate_order()) */
+static gboolean
+refuse_order (const OmOpportunityData *self,
+              guint                    index,
+              guint                    b,
+              OmViolation             *v,
+              GError                 **error)
 {
   const OmStageData *stage = STAGE (self, index);
   const OmStageData *before;
   g_autofree char *name = NULL;
   g_autofree char *before_name = NULL;
   int i = (int) index;
-  guint b;
-
-  if (stage->status == OM_STAGE_STATUS_PENDING)
-    return TRUE;
-  for (b = 0; b < index && STAGE (self, b)->status == OM_STAGE_STATUS_WON; b++)
-    ;
-  if (b == index)
-    return TRUE;
 
   before = STAGE (self, b);
   name = om_stage_data_describe (stage, index);
@@ -802,6 +1112,29 @@ validate_order (const OmOpportunityData *self,
                       "and nothing is decided after it."), name, before_name);
 }
 
+typedef enum
+{
+  DATES_HOLD,
+  DATES_DECIDED_BEFORE_PREVIOUS,
+  DATES_PAST_THE_CALENDAR,
+} DatesFault;
+
+/* R5 at stage @stage, after @previous (%NULL for the first), due on
+ * @due: whether its decided date goes back before the one before it,
+ * or its due date leaves the calendar */
+static inline DatesFault
+dates_break_at (const OmStageData *previous,
+                const OmStageData *stage,
+                OmDate             due)
+{
+  if (previous != NULL && stage->status != OM_STAGE_STATUS_PENDING &&
+      previous->status != OM_STAGE_STATUS_PENDING && stage->decided_on < previous->decided_on)
+    return DATES_DECIDED_BEFORE_PREVIOUS;
+  if (!om_date_is_valid (due))
+    return DATES_PAST_THE_CALENDAR;
+  return DATES_HOLD;
+}
+
 /* R5: the decided dates go forward along the chain, and every due date
  * stays within the calendar, given or derived */
 static gboolean
@@ -809,27 +1142,32 @@ validate_dates (const OmOpportunityData *self,
                 OmViolation             *v,
                 GError                 **error)
 {
-  g_autofree OmDate *dues = om_opportunity_data_get_due_dates (self);
+  OmDate due = self->start_date;
 
   for (guint i = 0; i < self->stages->len; i++)
     {
       const OmStageData *stage = STAGE (self, i);
+      const OmStageData *previous = i > 0 ? STAGE (self, i - 1) : NULL;
 
-      if (i > 0 && stage->status != OM_STAGE_STATUS_PENDING &&
-          STAGE (self, i - 1)->status != OM_STAGE_STATUS_PENDING &&
-          stage->decided_on < STAGE (self, i - 1)->decided_on)
+      DatesFault fault;
+
+      due = due_after (due, stage);
+      fault = dates_break_at (previous, stage, due);
+      if (fault == DATES_HOLD)
+        continue;
+
+      if (fault == DATES_DECIDED_BEFORE_PREVIOUS)
         {
           g_autofree char *name = om_stage_data_describe (stage, i);
-          g_autofree char *previous = om_stage_data_describe (STAGE (self, i - 1), i - 1);
+          g_autofree char *before = om_stage_data_describe (previous, i - 1);
           g_autofree char *on = om_date_format (stage->decided_on);
-          g_autofree char *previous_on = om_date_format (STAGE (self, i - 1)->decided_on);
+          g_autofree char *previous_on = om_date_format (previous->decided_on);
 
           return refuse_at (error, v, (int) i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_DECIDED_BEFORE_PREVIOUS,
                             _("%s cannot be decided on %s, before %s was decided on %s: "
-                              "stages are decided in order."), name, on, previous, previous_on);
+                              "stages are decided in order."), name, on, before, previous_on);
         }
-
-      if (!om_date_is_valid (dues[i]))
+      else
         {
           g_autofree char *name = om_stage_data_describe (stage, i);
           g_autofree char *last = om_date_to_iso (OM_DATE_MAX);
@@ -848,15 +1186,26 @@ validate_dates (const OmOpportunityData *self,
  * ask R2's order of the past: a reopened stage may have moved since. */
 static gboolean
 validate_history (const OmOpportunityData *self,
+                  int                      n_decided,
                   OmViolation             *v,
                   GError                 **error)
 {
   guint n = self->stages->len;
-  g_autofree OmStageStatus *status = g_new0 (OmStageStatus, n + 1);
-  g_autofree int *last = g_new (int, n + 1);
+  guint m = 0;     /* the stages before m are those the history names */
+  guint m_decided = 0;
+  g_autofree OmStageStatus *status = NULL;
+  g_autofree int *last = NULL;
   OmDate previous = 0;
 
-  for (guint i = 0; i < n; i++)
+  for (guint k = 0; k < self->history->len; k++)
+    {
+      const OmHistoryEntry *h = g_ptr_array_index (self->history, k);
+      if (h->stage < n)
+        m = MAX (m, h->stage + 1);
+    }
+  status = g_new (OmStageStatus, m + 1);
+  last = g_new (int, m + 1);
+  for (guint i = 0; i < m; i++)
     {
       status[i] = OM_STAGE_STATUS_PENDING;
       last[i] = -1;
@@ -915,24 +1264,37 @@ validate_history (const OmOpportunityData *self,
       previous = h->on;
     }
 
+  /* the stages the history names, then the others: pending, unless
+   * the count of decided stages says otherwise */
   for (guint i = 0; i < n; i++)
     {
-      const OmStageData *stage = STAGE (self, i);
+      const OmStageData *stage;
+      OmStageStatus replayed = i < m ? status[i] : OM_STAGE_STATUS_PENDING;
       g_autofree char *name = NULL;
 
-      if (status[i] == stage->status)
+      if (i == m && n_decided >= 0 && (guint) n_decided == m_decided)
+        break;
+      stage = STAGE (self, i);
+      if (stage->status != OM_STAGE_STATUS_PENDING)
+        m_decided++;
+      if (replayed == stage->status)
         continue;
       name = om_stage_data_describe (stage, i);
-      if (last[i] < 0)
+      if (i >= m || last[i] < 0)
         return refuse_at (error, v, (int) i, -1, OM_FIELD_HISTORY, OM_MODEL_ERROR_INVALID_HISTORY,
                           _("%s is %s, but the decision history has no entry for that decision."),
                           name, om_stage_status_to_string (stage->status));
       return refuse_at (error, v, (int) i, last[i], OM_FIELD_ENTRY_TO, OM_MODEL_ERROR_INVALID_HISTORY,
                         _("The decision history leaves %s “%s”, but it is “%s”."),
-                        name, om_stage_status_to_string (status[i]), om_stage_status_to_string (stage->status));
+                        name, om_stage_status_to_string (replayed), om_stage_status_to_string (stage->status));
     }
   return TRUE;
 }
+
+static gboolean judge (const OmOpportunityData *self,
+                       OmViolation             *violation,
+                       OmDerivedValues         *derived,
+                       GError                 **error);
 
 /**
  * om_opportunity_data_validate_full:
@@ -952,8 +1314,39 @@ om_opportunity_data_validate_full (const OmOpportunityData *self,
                                    OmViolation             *violation,
                                    GError                 **error)
 {
+  return judge (self, violation, NULL, error);
+}
+
+/**
+ * om_opportunity_data_validate_derived:
+ * @derived: (out): on success, what om_opportunity_data_derive() says
+ *   of @self
+ *
+ * Like om_opportunity_data_validate(), and derives the values of @self
+ * in the same pass over its stages: for a caller that needs both of a
+ * long plan.
+ */
+gboolean
+om_opportunity_data_validate_derived (const OmOpportunityData *self,
+                                      OmDerivedValues         *derived,
+                                      GError                 **error)
+{
+  return judge (self, NULL, derived, error);
+}
+
+static gboolean
+judge (const OmOpportunityData *self,
+       OmViolation             *violation,
+       OmDerivedValues         *derived,
+       GError                 **error)
+{
   OmViolation unused;
   OmViolation *v = violation != NULL ? violation : &unused;
+  OmDate due = self->start_date;
+  const OmStageData *previous = NULL;
+  gboolean dates_break = FALSE;
+  int n_decided = 0;
+  Derivation d;
 
   *v = (OmViolation) { 0, -1, -1, OM_FIELD_NONE };
 
@@ -986,12 +1379,35 @@ om_opportunity_data_validate_full (const OmOpportunityData *self,
                         _("The opportunity needs a start date from %s."), range);
     }
 
-  for (guint i = 0; i < self->stages->len; i++)
-    if (!validate_stage (STAGE (self, i), i, self->start_date, v, error) ||
-        !validate_order (self, i, v, error))
-      return FALSE;
+  /* every rule that reads the stages one by one, in one pass; the
+   * dates are told only once the fields and the order hold */
+  derivation_start (&d, self);
+  for (guint i = 0, first_not_won = self->stages->len; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
 
-  return validate_dates (self, v, error) && validate_history (self, v, error);
+      PREFETCH_STAGE (self, i);
+      if (!validate_stage (stage, i, self->start_date, v, error) ||
+          !validate_order (self, i, MIN (first_not_won, i), v, error))
+        return FALSE;
+      if (stage->status != OM_STAGE_STATUS_WON && first_not_won > i)
+        first_not_won = i;
+      if (stage->status != OM_STAGE_STATUS_PENDING)
+        n_decided++;
+      due = due_after (due, stage);
+      dates_break = dates_break || dates_break_at (previous, stage, due) != DATES_HOLD;
+      previous = stage;
+      if (derived != NULL)
+        derivation_step (&d, stage, i);
+    }
+
+  if (dates_break)
+    return validate_dates (self, v, error);
+  if (!validate_history (self, n_decided, v, error))
+    return FALSE;
+  if (derived != NULL)
+    derivation_finish (&d, self, derived);
+  return TRUE;
 }
 
 /**
@@ -1035,37 +1451,40 @@ om_opportunity_data_repair (OmOpportunityData *self,
 
   for (guint i = 0; i < self->stages->len; i++)
     {
-      OmStageData *stage = STAGE (self, i);
+      const OmStageData *stage = STAGE (self, i);
       const OmStageData *previous = i > 0 ? STAGE (self, i - 1) : NULL;
 
       if (stage->status != OM_STAGE_STATUS_LOST && !om_str_is_blank (stage->lost_reason))
         {
-          g_free (stage->lost_reason);
-          stage->lost_reason = g_strdup ("");
+          OmStageData *own = WSTAGE (self, i);
+
+          g_free (own->lost_reason);
+          own->lost_reason = g_strdup ("");
+          stage = own;
           changed = TRUE;
         }
       if (previous != NULL &&
           stage->status != OM_STAGE_STATUS_PENDING && previous->status != OM_STAGE_STATUS_PENDING &&
           stage->decided_on < previous->decided_on)
         {
-          stage->decided_on = previous->decided_on;
+          WSTAGE (self, i)->decided_on = previous->decided_on;
           changed = TRUE;
         }
     }
 
   for (guint k = 1; k < self->history->len; k++)
     {
-      OmHistoryEntry *entry = g_ptr_array_index (self->history, k);
+      const OmHistoryEntry *entry = g_ptr_array_index (self->history, k);
       const OmHistoryEntry *above = g_ptr_array_index (self->history, k - 1);
 
       if (entry->on < above->on)
         {
-          entry->on = above->on;
+          om_opportunity_data_get_writable_entry (self, k)->on = above->on;
           changed = TRUE;
         }
     }
 
-  if (!validate_history (self, NULL, NULL))
+  if (!validate_history (self, -1, NULL, NULL))
     {
       g_ptr_array_set_size (self->history, 0);
       for (guint i = 0; i < self->stages->len; i++)
@@ -1084,11 +1503,16 @@ om_opportunity_data_repair (OmOpportunityData *self,
 
 static gboolean
 check_open (const OmOpportunityData *self,
+            OmDerivedValues         *derived,
             GError                 **error)
 {
   g_autofree char *title = NULL;
+  OmDerivedValues unused;
 
-  switch (om_opportunity_data_get_status (self))
+  if (derived == NULL)
+    derived = &unused;
+  om_opportunity_data_derive (self, derived);
+  switch (derived->status)
     {
     case OM_OPPORTUNITY_STATUS_WON:
       title = om_text_excerpt (self->title);
@@ -1135,7 +1559,7 @@ om_opportunity_data_add_stage (OmOpportunityData *self,
   g_autoptr(OmStageData) owned = stage;
   guint n_won;
 
-  if (!check_open (self, error))
+  if (!check_open (self, NULL, error))
     return FALSE;
   if (position > self->stages->len)
     return refuse (error, OM_MODEL_ERROR_INVALID_INDEX,
@@ -1167,9 +1591,9 @@ om_opportunity_data_add_stage (OmOpportunityData *self,
     }
   for (guint i = 0; i < self->history->len; i++)
     {
-      OmHistoryEntry *h = g_ptr_array_index (self->history, i);
+      const OmHistoryEntry *h = g_ptr_array_index (self->history, i);
       if (h->stage >= position)
-        h->stage++;
+        om_opportunity_data_get_writable_entry (self, i)->stage++;
     }
   return TRUE;
 }
@@ -1193,18 +1617,40 @@ check_pending_stage (const OmOpportunityData *self,
                  _("%s cannot be removed: it is won, and won stages are history."), name);
 }
 
-/* Keeps the history pointing at the same stages when the chain changes.
- * Only pending stages move, and the history names decided ones, but a
- * stage that was reopened keeps its past and may move later. */
+/* Where stage @i goes when stage @from moves to @to (@to == -1: when
+ * stage @from is removed; then it goes nowhere, -1) */
+static int
+index_after_change (guint i,
+                    guint from,
+                    int   to)
+{
+  if (i == from)
+    return to;
+  if (to < 0)
+    return i < from ? (int) i : (int) i - 1;
+  if (from < (guint) to && i > from && i <= (guint) to)
+    return (int) i - 1;
+  if ((guint) to < from && i >= (guint) to && i < from)
+    return (int) i + 1;
+  return (int) i;
+}
+
+/* Keeps the history pointing at the same stages when the chain changes
+ * (see index_after_change()). Only pending stages move, and the history
+ * names decided ones, but a stage that was reopened keeps its past and
+ * may move later. */
 static void
 remap_history (OmOpportunityData *self,
-               const int         *new_index_of_old)
+               guint              from,
+               int                to)
 {
   for (guint i = 0; i < self->history->len; i++)
     {
-      OmHistoryEntry *h = g_ptr_array_index (self->history, i);
-      if (new_index_of_old[h->stage] >= 0)
-        h->stage = (guint) new_index_of_old[h->stage];
+      const OmHistoryEntry *h = g_ptr_array_index (self->history, i);
+      int now = index_after_change (h->stage, from, to);
+
+      if (now >= 0 && (guint) now != h->stage)
+        om_opportunity_data_get_writable_entry (self, i)->stage = (guint) now;
     }
 }
 
@@ -1213,10 +1659,7 @@ om_opportunity_data_remove_stage (OmOpportunityData *self,
                                   guint              index,
                                   GError           **error)
 {
-  guint n;
-  g_autofree int *map = NULL;
-
-  if (!check_open (self, error) || !check_index (self, index, error) ||
+  if (!check_open (self, NULL, error) || !check_index (self, index, error) ||
       !check_pending_stage (self, index, FALSE, error))
     return FALSE;
 
@@ -1224,16 +1667,12 @@ om_opportunity_data_remove_stage (OmOpportunityData *self,
    * decision that was reopened, and the stage is gone now. */
   for (guint i = self->history->len; i > 0; i--)
     {
-      OmHistoryEntry *h = g_ptr_array_index (self->history, i - 1);
+      const OmHistoryEntry *h = g_ptr_array_index (self->history, i - 1);
       if (h->stage == index)
         g_ptr_array_remove_index (self->history, i - 1);
     }
 
-  n = self->stages->len;
-  map = g_new (int, n);
-  for (guint i = 0; i < n; i++)
-    map[i] = i < index ? (int) i : i == index ? -1 : (int) i - 1;
-  remap_history (self, map);
+  remap_history (self, index, -1);
   g_ptr_array_remove_index (self->stages, index);
   return TRUE;
 }
@@ -1254,14 +1693,14 @@ om_opportunity_data_move_stage (OmOpportunityData *self,
 {
   guint n_won;
   OmStageData *stage;
-  g_autofree int *map = NULL;
+  OmDerivedValues derived;
 
-  if (!check_open (self, error) || !check_index (self, from, error) ||
+  if (!check_open (self, &derived, error) || !check_index (self, from, error) ||
       !check_index (self, to, error) ||
       !check_pending_stage (self, from, TRUE, error))
     return FALSE;
 
-  n_won = om_opportunity_data_get_n_won (self);
+  n_won = derived.n_won;
   if (to < n_won)
     {
       g_autofree char *name = om_stage_data_describe (STAGE (self, from), from);
@@ -1273,19 +1712,7 @@ om_opportunity_data_move_stage (OmOpportunityData *self,
   if (from == to)
     return TRUE;
 
-  map = g_new (int, self->stages->len);
-  for (guint i = 0; i < self->stages->len; i++)
-    {
-      if (i == from)
-        map[i] = (int) to;
-      else if (from < to && i > from && i <= to)
-        map[i] = (int) i - 1;
-      else if (to < from && i >= to && i < from)
-        map[i] = (int) i + 1;
-      else
-        map[i] = (int) i;
-    }
-  remap_history (self, map);
+  remap_history (self, from, (int) to);
 
   stage = g_ptr_array_steal_index (self->stages, from);
   g_ptr_array_insert (self->stages, to, stage);
@@ -1324,11 +1751,12 @@ check_decidable (const OmOpportunityData *self,
 {
   int current;
   g_autofree char *name = NULL;
+  OmDerivedValues derived;
 
-  if (!check_open (self, error) || !check_index (self, index, error))
+  if (!check_open (self, &derived, error) || !check_index (self, index, error))
     return FALSE;
 
-  current = om_opportunity_data_get_current (self);
+  current = derived.current;
   name = om_stage_data_describe (STAGE (self, index), index);
   if (STAGE (self, index)->status == OM_STAGE_STATUS_WON)
     return refuse (error, OM_MODEL_ERROR_FROZEN,
@@ -1377,7 +1805,7 @@ om_opportunity_data_win_stage (OmOpportunityData *self,
   if (!check_decidable (self, index, on, error))
     return FALSE;
 
-  stage = STAGE (self, index);
+  stage = WSTAGE (self, index);
   stage->status = OM_STAGE_STATUS_WON;
   stage->decided_on = on;
   g_ptr_array_add (self->history,
@@ -1404,7 +1832,7 @@ om_opportunity_data_lose_stage (OmOpportunityData *self,
                      _("%s can only be marked lost with the reason why."), name);
     }
 
-  stage = STAGE (self, index);
+  stage = WSTAGE (self, index);
   stage->status = OM_STAGE_STATUS_LOST;
   stage->decided_on = on;
   g_free (stage->lost_reason);
@@ -1507,7 +1935,7 @@ om_opportunity_data_reopen_stage (OmOpportunityData *self,
   if (!check_after_history (self, on, error))
     return FALSE;
 
-  stage = STAGE (self, index);
+  stage = WSTAGE (self, index);
   was = stage->status;
   stage->status = OM_STAGE_STATUS_PENDING;
   stage->decided_on = 0;
@@ -1542,7 +1970,7 @@ om_opportunity_data_edit_stage (OmOpportunityData *self,
                                 GError           **error)
 {
   g_autoptr(OmStageData) next = NULL;
-  OmStageData *stage;
+  const OmStageData *stage;
 
   if (!check_index (self, index, error))
     return FALSE;
@@ -1570,11 +1998,11 @@ om_opportunity_data_edit_stage (OmOpportunityData *self,
   g_ptr_array_index (self->stages, index) = next;
   if (!validate_dates (self, NULL, error))
     {
-      g_ptr_array_index (self->stages, index) = stage;
+      g_ptr_array_index (self->stages, index) = (gpointer) stage;
       return FALSE;
     }
   g_steal_pointer (&next);
-  om_stage_data_free (stage);
+  om_stage_data_free ((OmStageData *) stage);
   return TRUE;
 }
 

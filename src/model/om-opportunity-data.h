@@ -13,20 +13,29 @@ G_BEGIN_DECLS
  * OmStage) show one of these to the world; every operation is made on a
  * copy, checked, persisted and only then shown, so a refusal or a failed
  * write never leaves anything half-changed.
+ *
+ * A copy of an opportunity shares its stages and history entries with
+ * the original, so copying a long plan is cheap: change a stage or an
+ * entry of a plan only through om_opportunity_data_get_writable_stage()
+ * or om_opportunity_data_get_writable_entry(). A holder that only keeps
+ * an opportunity's values may share them whole (om_opportunity_data_ref());
+ * they never change after that.
  */
 
 typedef struct
 {
+  /* what the rules over the whole chain read first, together: a check
+   * of a long plan reads one cache line of each stage */
+  OmStageStatus  status;
+  OmDate         decided_on;    /* 0 while pending */
+  guint          duration_days;
+  OmStageKind    kind;
+  double         probability;
   gint64         id;            /* 0 until the repository assigns one */
   char          *activity;
   char          *milestone;
-  OmStageKind    kind;
   char          *owner;
   char          *client_owner;
-  guint          duration_days;
-  double         probability;
-  OmStageStatus  status;
-  OmDate         decided_on;    /* 0 while pending */
   char          *lost_reason;
   char          *client_description;
   char          *notes;
@@ -107,6 +116,18 @@ typedef struct
   OmField field;                /* the field at fault, or OM_FIELD_NONE */
 } OmViolation;
 
+/* What follows from the stages (SPEC section 2), worked out together */
+typedef struct
+{
+  OmOpportunityStatus status;
+  guint               n_won;
+  int                 current;           /* -1 unless open */
+  double              chain_probability;
+  double              weighted_value;    /* value × chain probability, in minor units */
+  int                 weakest;           /* -1 unless open */
+  OmDate              next_due;          /* the current stage's due date, or 0 */
+} OmDerivedValues;
+
 #define OM_DEFAULT_TOO_COMPLEX_THRESHOLD 8
 
 #define OM_TYPE_STAGE_DATA       (om_stage_data_get_type ())
@@ -117,6 +138,7 @@ GType               om_stage_data_get_type               (void) G_GNUC_CONST;
 OmStageData        *om_stage_data_new                    (const char              *activity,
                                                           const char              *milestone);
 OmStageData        *om_stage_data_copy                   (const OmStageData       *self);
+OmStageData        *om_stage_data_ref                    (const OmStageData       *self);
 void                om_stage_data_free                   (OmStageData             *self);
 gboolean            om_stage_data_equal                  (const OmStageData       *a,
                                                           const OmStageData       *b);
@@ -135,15 +157,22 @@ OmOpportunityData  *om_opportunity_data_new              (const char            
                                                           const char              *client,
                                                           OmDate                   start_date);
 OmOpportunityData  *om_opportunity_data_copy             (const OmOpportunityData *self);
+OmOpportunityData  *om_opportunity_data_ref              (const OmOpportunityData *self);
 void                om_opportunity_data_free             (OmOpportunityData       *self);
 gboolean            om_opportunity_data_equal            (const OmOpportunityData *a,
                                                           const OmOpportunityData *b,
                                                           gboolean                 compare_ids);
-OmStageData        *om_opportunity_data_get_stage        (const OmOpportunityData *self,
+const OmStageData  *om_opportunity_data_get_stage        (const OmOpportunityData *self,
+                                                          guint                    index);
+OmStageData        *om_opportunity_data_get_writable_stage (OmOpportunityData     *self,
+                                                          guint                    index);
+OmHistoryEntry     *om_opportunity_data_get_writable_entry (OmOpportunityData     *self,
                                                           guint                    index);
 guint               om_opportunity_data_get_n_stages     (const OmOpportunityData *self);
 
 /* Derived values (SPEC section 2) */
+void                om_opportunity_data_derive           (const OmOpportunityData *self,
+                                                          OmDerivedValues         *values);
 OmOpportunityStatus om_opportunity_data_get_status       (const OmOpportunityData *self);
 guint               om_opportunity_data_get_n_won        (const OmOpportunityData *self);
 int                 om_opportunity_data_get_current      (const OmOpportunityData *self);
@@ -165,6 +194,9 @@ gboolean            om_opportunity_data_validate         (const OmOpportunityDat
                                                           GError                 **error);
 gboolean            om_opportunity_data_validate_full    (const OmOpportunityData *self,
                                                           OmViolation             *violation,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_validate_derived (const OmOpportunityData *self,
+                                                          OmDerivedValues         *derived,
                                                           GError                 **error);
 gboolean            om_opportunity_data_repair           (OmOpportunityData       *self,
                                                           const char              *note);

@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 
 OmOpportunity *_om_opportunity_new   (OmRepository            *repository,
                                       const OmOpportunityData *data);
+void           _om_opportunity_apply_derived (OmOpportunity           *self,
+                                              const OmOpportunityData *data,
+                                              const OmDerivedValues   *derived);
 void           _om_opportunity_apply (OmOpportunity           *self,
                                       const OmOpportunityData *data);
 OmOpportunity *_om_opportunity_new_from_summary (OmRepository               *repository,
@@ -32,9 +35,11 @@ OmOpportunityData *_om_repository_read (OmRepository            *self,
                                         gint64                   id,
                                         GError                 **error);
 
+/* @next: judged by the rules already, with @derived its derived values */
 gboolean       _om_repository_commit (OmRepository            *self,
                                       OmOpportunity           *opportunity,
                                       OmOpportunityData       *next,
+                                      const OmDerivedValues   *derived,
                                       const char              *label,
                                       GError                 **error);
 

@@ -75,19 +75,35 @@ om_opportunity_summary_search_text (const char *title,
 OmOpportunitySummary *
 om_opportunity_summary_new (const OmOpportunityData *data)
 {
+  OmDerivedValues derived;
+
+  om_opportunity_data_derive (data, &derived);
+  return om_opportunity_summary_new_derived (data, &derived);
+}
+
+/**
+ * om_opportunity_summary_new_derived:
+ * @derived: what om_opportunity_data_derive() says of @data
+ *
+ * Like om_opportunity_summary_new(), for a caller that has derived
+ * @data's values already.
+ */
+OmOpportunitySummary *
+om_opportunity_summary_new_derived (const OmOpportunityData *data,
+                                    const OmDerivedValues   *derived)
+{
   OmOpportunitySummary *self = g_new0 (OmOpportunitySummary, 1);
-  int current = om_opportunity_data_get_current (data);
 
   self->id = data->id;
   self->revision = data->revision;
   self->title = g_strdup (data->title);
   self->client = g_strdup (data->client);
   self->coordinator = g_strdup (data->coordinator);
-  self->status = om_opportunity_data_get_status (data);
-  self->n_won = om_opportunity_data_get_n_won (data);
+  self->status = derived->status;
+  self->n_won = derived->n_won;
   self->n_stages = data->stages->len;
-  self->chain_probability = om_opportunity_data_get_chain_probability (data);
-  self->next_due = current >= 0 ? om_opportunity_data_get_due_date (data, current) : 0;
+  self->chain_probability = derived->chain_probability;
+  self->next_due = derived->next_due;
   self->sort_key = om_opportunity_summary_sort_key (self->status, self->next_due, self->title);
   self->search_text = om_opportunity_summary_search_text (self->title, self->client, self->coordinator);
   return self;

@@ -50,6 +50,8 @@ typedef struct
 
 GType                 om_opportunity_summary_get_type (void) G_GNUC_CONST;
 OmOpportunitySummary *om_opportunity_summary_new      (const OmOpportunityData    *data);
+OmOpportunitySummary *om_opportunity_summary_new_derived (const OmOpportunityData  *data,
+                                                        const OmDerivedValues    *derived);
 OmOpportunitySummary *om_opportunity_summary_copy     (const OmOpportunitySummary *self);
 void                  om_opportunity_summary_free     (OmOpportunitySummary       *self);
 char                 *om_opportunity_summary_sort_key (OmOpportunityStatus         status,

@@ -26,6 +26,8 @@ struct _OmOpportunity
   GError            *load_error;   /* why it could not be read */
   gboolean           quiet;        /* reading what the list showed: nothing to announce */
   GListStore        *stages;
+  GPtrArray         *shown_stages; /* OmStage: the items of @stages, to reach by index at once */
+  gboolean           stages_asked;  /* whether anyone asked for @stages: until then it is empty */
 
   /* derived values, kept to notify only on change */
   OmOpportunityStatus status;
@@ -81,6 +83,7 @@ om_opportunity_finalize (GObject *object)
   g_clear_pointer (&self->data, om_opportunity_data_free);
   g_clear_error (&self->load_error);
   g_clear_object (&self->stages);
+  g_clear_pointer (&self->shown_stages, g_ptr_array_unref);
 
   G_OBJECT_CLASS (om_opportunity_parent_class)->finalize (object);
 }
@@ -196,6 +199,7 @@ static void
 om_opportunity_init (OmOpportunity *self)
 {
   self->stages = g_list_store_new (OM_TYPE_STAGE);
+  self->shown_stages = g_ptr_array_new_with_free_func (g_object_unref);
   self->current = -1;
   self->weakest = -1;
 }
@@ -377,46 +381,81 @@ _om_opportunity_set_summary (OmOpportunity              *self,
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* Whether @stage shows @data's stage of the same id */
+static gboolean
+same_stage (OmStage           *stage,
+            const OmStageData *data)
+{
+  const OmStageData *shown = om_stage_get_data (stage);
+
+  return shown == data || (data->id != 0 && shown->id == data->id);
+}
+
 /* Shows the stages of @data: existing OmStage objects are kept by id, so
  * a moved stage is the same object at its new place, and the list model
- * reports the smallest span that changed in one items-changed. */
+ * reports the smallest span that changed in one items-changed. The work
+ * grows with that span, not with the plan: the stages are compared from
+ * both ends, and only those in between are looked up by id. */
 static void
 apply_stages (OmOpportunity *self,
               const OmDate  *dates,
               OmDate         today)
 {
   const OmOpportunityData *data = self->data;
-  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->stages));
+  GPtrArray *shown = self->shown_stages;
+  guint n_old = shown->len;
   guint n_new = data->stages->len;
-  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_object_unref);
-  g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func (g_object_unref);
-  guint prefix, suffix;
+  guint prefix = 0, suffix = 0, n_removed, n_added;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (guint i = 0; i < n_old; i++)
+  while (prefix < n_old && prefix < n_new &&
+         same_stage (g_ptr_array_index (shown, prefix), g_ptr_array_index (data->stages, prefix)))
+    prefix++;
+  while (suffix < n_old - prefix && suffix < n_new - prefix &&
+         same_stage (g_ptr_array_index (shown, n_old - 1 - suffix),
+                     g_ptr_array_index (data->stages, n_new - 1 - suffix)))
+    suffix++;
+  n_removed = n_old - prefix - suffix;
+  n_added = n_new - prefix - suffix;
+
+  if (n_added > 0)
     {
-      OmStage *stage = g_list_model_get_item (G_LIST_MODEL (self->stages), i);
-      g_hash_table_insert (by_id, (gpointer) &om_stage_get_data (stage)->id, stage);
+      g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+      for (guint i = prefix; i < prefix + n_removed; i++)
+        {
+          OmStage *stage = g_ptr_array_index (shown, i);
+          g_hash_table_insert (by_id, (gpointer) &om_stage_get_data (stage)->id, stage);
+        }
+      for (guint i = prefix; i < prefix + n_added; i++)
+        {
+          const OmStageData *sd = g_ptr_array_index (data->stages, i);
+          OmStage *stage = sd->id != 0 ? g_hash_table_lookup (by_id, &sd->id) : NULL;
+
+          g_ptr_array_add (added, stage ? g_object_ref (stage) : _om_stage_new (sd));
+        }
     }
 
-  for (guint i = 0; i < n_new; i++)
+  /* the objects in their new order */
+  if (n_removed == n_added)
+    for (guint i = 0; i < n_added; i++)
+      {
+        OmStage *stage = g_object_ref (g_ptr_array_index (added, i));
+        g_object_unref (g_ptr_array_index (shown, prefix + i));
+        g_ptr_array_index (shown, prefix + i) = stage;
+      }
+  else
     {
-      const OmStageData *sd = g_ptr_array_index (data->stages, i);
-      OmStage *stage = sd->id != 0 ? g_hash_table_lookup (by_id, &sd->id) : NULL;
+      GPtrArray *next = g_ptr_array_new_full (n_new, g_object_unref);
 
-      g_ptr_array_add (next, stage ? g_object_ref (stage) : _om_stage_new (sd));
-    }
-
-  for (prefix = 0; prefix < n_old && prefix < n_new; prefix++)
-    {
-      g_autoptr(OmStage) old = g_list_model_get_item (G_LIST_MODEL (self->stages), prefix);
-      if (old != g_ptr_array_index (next, prefix))
-        break;
-    }
-  for (suffix = 0; suffix < n_old - prefix && suffix < n_new - prefix; suffix++)
-    {
-      g_autoptr(OmStage) old = g_list_model_get_item (G_LIST_MODEL (self->stages), n_old - 1 - suffix);
-      if (old != g_ptr_array_index (next, n_new - 1 - suffix))
-        break;
+      for (guint i = 0; i < prefix; i++)
+        g_ptr_array_add (next, g_object_ref (g_ptr_array_index (shown, i)));
+      for (guint i = 0; i < n_added; i++)
+        g_ptr_array_add (next, g_object_ref (g_ptr_array_index (added, i)));
+      for (guint i = n_old - suffix; i < n_old; i++)
+        g_ptr_array_add (next, g_object_ref (g_ptr_array_index (shown, i)));
+      g_ptr_array_unref (shown);
+      self->shown_stages = shown = next;
     }
 
   /* Values first, so that whoever reacts to items-changed or notify
@@ -437,13 +476,12 @@ apply_stages (OmOpportunity *self,
           .weakest = (int) i == self->weakest,
         };
         start = derived.due_date;
-        _om_stage_update (g_ptr_array_index (next, i), sd, &derived);
+        _om_stage_update (g_ptr_array_index (shown, i), sd, &derived);
       }
   }
 
-  if (prefix < n_old || prefix < n_new)
-    g_list_store_splice (self->stages, prefix, n_old - prefix - suffix,
-                         (gpointer *) next->pdata + prefix, n_new - prefix - suffix);
+  if (n_removed > 0 || n_added > 0)
+    g_list_store_splice (self->stages, prefix, n_removed, added->pdata, n_added);
 }
 
 /*
@@ -453,6 +491,16 @@ apply_stages (OmOpportunity *self,
 void
 _om_opportunity_apply (OmOpportunity           *self,
                        const OmOpportunityData *data)
+{
+  _om_opportunity_apply_derived (self, data, NULL);
+}
+
+/* Like _om_opportunity_apply(), with what om_opportunity_data_derive()
+ * says of @data, or %NULL to derive it */
+void
+_om_opportunity_apply_derived (OmOpportunity           *self,
+                               const OmOpportunityData *data,
+                               const OmDerivedValues   *given)
 {
   g_autoptr(OmOpportunityData) old = self->data ? self->data : om_opportunity_data_new ("", "", 0);
   OmOpportunityStatus old_status = self->status;
@@ -464,25 +512,33 @@ _om_opportunity_apply (OmOpportunity           *self,
   OmDate old_next_due = self->next_due_date;
   gboolean old_overdue = self->overdue;
   OmDate today = om_date_today ();
-  g_autofree OmDate *dates = om_opportunity_data_get_due_dates (data);
+  g_autofree OmDate *dates = self->stages_asked ? om_opportunity_data_get_due_dates (data) : NULL;
 
   g_autoptr(OmOpportunitySummary) old_summary = self->summary;
 
-  self->data = om_opportunity_data_copy (data);
-  self->summary = om_opportunity_summary_new (data);
+  OmDerivedValues derived;
+
+  if (given != NULL)
+    derived = *given;
+  else
+    om_opportunity_data_derive (data, &derived);
+  /* kept as they are: nobody changes values once shown */
+  self->data = om_opportunity_data_ref (data);
+  self->summary = om_opportunity_summary_new_derived (data, &derived);
   g_clear_error (&self->load_error);
-  self->status = om_opportunity_data_get_status (data);
-  self->n_won = om_opportunity_data_get_n_won (data);
-  self->current = om_opportunity_data_get_current (data);
-  self->chain_probability = om_opportunity_data_get_chain_probability (data);
-  self->weakest = om_opportunity_data_get_weakest_link (data);
-  self->weighted_value = om_opportunity_data_get_weighted_value (data);
+  self->status = derived.status;
+  self->n_won = derived.n_won;
+  self->current = derived.current;
+  self->chain_probability = derived.chain_probability;
+  self->weakest = derived.weakest;
+  self->weighted_value = derived.weighted_value;
   self->next_due_date = self->summary->next_due;
   self->overdue = compute_overdue (self->summary, today);
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  apply_stages (self, dates, today);
+  if (self->stages_asked)
+    apply_stages (self, dates, today);
 
   NOTIFY_IF (old->id != data->id, PROP_ID);
   NOTIFY_IF (g_strcmp0 (old->title, data->title) != 0, PROP_TITLE);
@@ -535,7 +591,6 @@ om_opportunity_refresh (OmOpportunity *self)
 }
 
 const OmOpportunityData *om_opportunity_get_data (OmOpportunity *self) { return get_data (self); }
-GListModel *om_opportunity_get_stages (OmOpportunity *self) { get_data (self); return G_LIST_MODEL (self->stages); }
 /* what the list said until it is read, and what was read after (none,
  * when it could not be read) */
 guint om_opportunity_get_n_stages (OmOpportunity *self) { return self->data ? self->data->stages->len : self->summary->n_stages; }
@@ -555,6 +610,31 @@ int om_opportunity_get_weakest_link (OmOpportunity *self) { get_data (self); ret
 double om_opportunity_get_weighted_value (OmOpportunity *self) { get_data (self); return self->weighted_value; }
 OmDate om_opportunity_get_next_due_date (OmOpportunity *self) { return self->next_due_date; }
 gboolean om_opportunity_get_overdue (OmOpportunity *self) { return self->overdue; }
+
+/**
+ * om_opportunity_get_stages:
+ *
+ * The stages as objects, made when first asked for: an opportunity that
+ * only changes (the command line, an undo of one not on show) never
+ * makes one object per stage of a long plan.
+ *
+ * Returns: (transfer none): a #GListModel of #OmStage
+ */
+GListModel *
+om_opportunity_get_stages (OmOpportunity *self)
+{
+  get_data (self);
+  if (!self->stages_asked)
+    {
+      self->stages_asked = TRUE;
+      if (self->data != NULL)
+        {
+          g_autofree OmDate *dates = om_opportunity_data_get_due_dates (self->data);
+          apply_stages (self, dates, om_date_today ());
+        }
+    }
+  return G_LIST_MODEL (self->stages);
+}
 
 /**
  * om_opportunity_get_stage:
@@ -638,6 +718,7 @@ perform (OmOpportunity *self,
   g_autoptr(OmOpportunityData) next = NULL;
   OmDate today = om_date_today ();
   gboolean ok = FALSE;
+  OmDerivedValues derived;
 
   if (!om_opportunity_load (self, error))
     return FALSE;
@@ -679,7 +760,7 @@ perform (OmOpportunity *self,
   /* the whole plan afterwards, so that a dry run answers exactly as the
    * real operation will: winning today may, say, carry the due dates
    * after it past the end of the calendar */
-  if (!ok || !om_opportunity_data_validate (next, error))
+  if (!ok || !om_opportunity_data_validate_derived (next, &derived, error))
     return FALSE;
 
   if (self->repository == NULL)
@@ -691,7 +772,7 @@ perform (OmOpportunity *self,
   if (dry_run)
     return TRUE;
 
-  return _om_repository_commit (self->repository, self, g_steal_pointer (&next),
+  return _om_repository_commit (self->repository, self, g_steal_pointer (&next), &derived,
                                 op_label (op->kind), error);
 }
 

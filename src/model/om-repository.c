@@ -50,10 +50,12 @@ typedef struct
 } Edit;
 
 #define MAX_UNDO 1000
-/* What undo keeps is full copies of what each edit changed: for a plan
- * of 10,000 stages, 1,000 steps would be 20 million stage copies. The
- * oldest steps go once the steps kept hold more stages than this (the
- * newest one is always kept, an import of any size included). */
+/* What undo keeps is each edit's values before and after. Versions
+ * share the stages they have in common, but each holds a place for
+ * every stage, and what an edit changed is a copy: for a plan of 10,000
+ * stages, 1,000 steps would hold 20 million places. The oldest steps go
+ * once the steps kept hold more stages than this (the newest one is
+ * always kept, an import of any size included). */
 #define MAX_UNDO_STAGES 200000
 
 G_DEFINE_FINAL_TYPE (OmRepository, om_repository, G_TYPE_OBJECT)
@@ -774,17 +776,38 @@ renumber_in (GQueue *queue,
 
           if (change->kind != OM_CHANGE_OPPORTUNITY)
             continue;
-          if (change->before && ((OmOpportunityData *) change->before)->id == old_id)
-            ((OmOpportunityData *) change->before)->id = new_id;
-          if (change->after && ((OmOpportunityData *) change->after)->id == old_id)
-            ((OmOpportunityData *) change->after)->id = new_id;
+          /* values may be shared: renamed in copies of their own */
+          for (guint side = 0; side < 2; side++)
+            {
+              gpointer *values = side == 0 ? &change->before : &change->after;
+              OmOpportunityData *own;
+
+              if (*values == NULL || ((OmOpportunityData *) *values)->id != old_id)
+                continue;
+              own = om_opportunity_data_copy (*values);
+              own->id = new_id;
+              om_opportunity_data_free (*values);
+              *values = own;
+            }
         }
     }
 }
 
+/* Whether a list may show a change other than in its rows: an
+ * opportunity added or removed, or one that sorts or matches otherwise.
+ * A row shows the rest itself (the opportunity notifies it). */
+static gboolean
+summary_moves_rows (const OmOpportunitySummary *before,
+                    const OmOpportunitySummary *after)
+{
+  return before->status != after->status || strcmp (before->sort_key, after->sort_key) != 0 ||
+         strcmp (before->search_text, after->search_text) != 0;
+}
+
 /* Shows a change the backend has kept; a new opportunity of a small
- * edit is about to be shown in full, and is made so at once. */
-static void
+ * edit is about to be shown in full, and is made so at once. Returns
+ * whether lists may show it other than in its rows. */
+static gboolean
 show_change (OmRepository   *self,
              const OmChange *change,
              gboolean        small)
@@ -810,7 +833,7 @@ show_change (OmRepository   *self,
               _om_template_set_data (item, after);
             }
         }
-      return;
+      return FALSE;
     }
   else
     {
@@ -827,14 +850,32 @@ show_change (OmRepository   *self,
           *revision = after->revision;
           g_hash_table_replace (self->own_revisions, key, revision);
           if (shown != NULL)
-            _om_opportunity_apply (shown, after);
-          else if (before == NULL && small)
-            make_live (self, _om_opportunity_new (self, after));
+            {
+              /* what it showed and shows now are at hand */
+              g_autoptr(OmOpportunitySummary) was = om_opportunity_summary_copy (om_opportunity_get_summary (shown));
+
+              _om_opportunity_apply_derived (shown, after, change->derived);
+              return before == NULL || summary_moves_rows (was, om_opportunity_get_summary (shown));
+            }
+          else if (before == NULL)
+            {
+              if (small)
+                make_live (self, _om_opportunity_new (self, after));
+              return TRUE;
+            }
+          else
+            {
+              g_autoptr(OmOpportunitySummary) was = om_opportunity_summary_new (before);
+              g_autoptr(OmOpportunitySummary) now = om_opportunity_summary_new (after);
+
+              return summary_moves_rows (was, now);
+            }
         }
       else
         {
           g_hash_table_remove (self->own_revisions, &before->id);
           forget_live (self, before->id);
+          return TRUE;
         }
     }
 }
@@ -870,25 +911,6 @@ rebase_on_own (OmRepository *self,
     }
 }
 
-/* Whether a list may show the change other than in its rows: an
- * opportunity added or removed, or one that sorts or matches otherwise.
- * A row shows the rest itself (the opportunity notifies it). */
-static gboolean
-changes_lists (const OmChange *change)
-{
-  g_autoptr(OmOpportunitySummary) before = NULL;
-  g_autoptr(OmOpportunitySummary) after = NULL;
-
-  if (change->kind != OM_CHANGE_OPPORTUNITY)
-    return FALSE;
-  if (change->before == NULL || change->after == NULL)
-    return TRUE;
-  before = om_opportunity_summary_new (change->before);
-  after = om_opportunity_summary_new (change->after);
-  return before->status != after->status || strcmp (before->sort_key, after->sort_key) != 0 ||
-         strcmp (before->search_text, after->search_text) != 0;
-}
-
 static gboolean
 keep_and_show (OmRepository *self,
                GPtrArray    *changes,
@@ -899,9 +921,18 @@ keep_and_show (OmRepository *self,
 
   for (guint i = 0; i < changes->len; i++)
     {
-      const OmChange *change = g_ptr_array_index (changes, i);
-      if (change->kind == OM_CHANGE_OPPORTUNITY && change->before == NULL)
+      OmChange *change = g_ptr_array_index (changes, i);
+
+      if (change->kind != OM_CHANGE_OPPORTUNITY || change->after == NULL)
+        continue;
+      if (change->before == NULL)
         asked_ids[i] = ((OmOpportunityData *) change->after)->id;
+      /* derived once, for the backend to keep and the window to show */
+      if (change->derived == NULL)
+        {
+          change->derived = g_new (OmDerivedValues, 1);
+          om_opportunity_data_derive (change->after, change->derived);
+        }
     }
 
   if (self->backend != NULL && !om_backend_apply (self->backend, changes, error))
@@ -927,8 +958,8 @@ keep_and_show (OmRepository *self,
           renumber_in (&self->undo, asked_ids[i], kept_id);
           renumber_in (&self->redo, asked_ids[i], kept_id);
         }
-      show_change (self, change, changes->len <= 16);
-      moves_rows = moves_rows || changes_lists (change);
+      if (show_change (self, change, changes->len <= 16))
+        moves_rows = TRUE;
     }
   if (moves_rows)
     refresh_lists (self);
@@ -1035,26 +1066,31 @@ run_edit (OmRepository *self,
 }
 
 gboolean
-_om_repository_commit (OmRepository      *self,
-                       OmOpportunity     *opportunity,
-                       OmOpportunityData *next,
-                       const char        *label,
-                       GError           **error)
+_om_repository_commit (OmRepository          *self,
+                       OmOpportunity         *opportunity,
+                       OmOpportunityData     *next,
+                       const OmDerivedValues *derived,
+                       const char            *label,
+                       GError               **error)
 {
   g_autoptr(OmOpportunityData) owned = next;
   g_autoptr(GPtrArray) changes = NULL;
   const OmOpportunityData *before = om_opportunity_get_data (opportunity);
 
+  /* perform() has judged @next by the rules already */
   if (om_opportunity_data_equal (before, owned, TRUE))
     return TRUE;
-  if (!om_opportunity_data_validate (owned, error))
-    return FALSE;
 
   /* made on what is shown: if another writer's change is shown, the
    * edits before it can no longer be undone over it */
   saw_revision (self, before->id, before->revision);
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
-  g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, before, owned));
+  /* the values shown before are kept as they are for undo, and the new
+   * ones are the change's own until the backend has filled in their ids */
+  g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, NULL, NULL));
+  ((OmChange *) g_ptr_array_index (changes, 0))->before = om_opportunity_data_ref (before);
+  ((OmChange *) g_ptr_array_index (changes, 0))->after = g_steal_pointer (&owned);
+  ((OmChange *) g_ptr_array_index (changes, 0))->derived = g_memdup2 (derived, sizeof *derived);
   return run_edit (self, changes, label, error);
 }
 
@@ -1135,7 +1171,8 @@ add_all (OmRepository *self,
 
       data->id = 0;
       for (guint j = 0; j < data->stages->len; j++)
-        ((OmStageData *) g_ptr_array_index (data->stages, j))->id = 0;
+        if (((const OmStageData *) g_ptr_array_index (data->stages, j))->id != 0)
+          om_opportunity_data_get_writable_stage (data, j)->id = 0;
       if (!om_opportunity_data_validate (data, error))
         return NULL;
       g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, NULL, data));

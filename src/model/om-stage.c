@@ -197,7 +197,7 @@ _om_stage_new (const OmStageData *data)
 {
   OmStage *self = g_object_new (OM_TYPE_STAGE, NULL);
 
-  self->data = om_stage_data_copy (data);
+  self->data = om_stage_data_ref (data);
   return self;
 }
 
@@ -213,13 +213,22 @@ _om_stage_update (OmStage              *self,
                   const OmStageData    *data,
                   const OmStageDerived *derived)
 {
-  g_autoptr(OmStageData) old = self->data;
+  g_autoptr(OmStageData) old = NULL;
   OmStageDerived was = self->derived;
 
-  self->data = om_stage_data_copy (data);
+  /* the same values: a shared stage is never changed in place */
+  if (self->data == data && was.position == derived->position && was.start_date == derived->start_date &&
+      was.due_date == derived->due_date && was.current == derived->current &&
+      was.overdue == derived->overdue && was.weakest == derived->weakest)
+    return;
+
+  old = self->data;
+  self->data = om_stage_data_ref (data);
   self->derived = *derived;
 
   g_object_freeze_notify (G_OBJECT (self));
+  if (old == data)
+    goto derived;   /* the same values, shared */
   NOTIFY_IF (old->id != data->id, PROP_ID);
   NOTIFY_IF (g_strcmp0 (old->activity, data->activity) != 0, PROP_ACTIVITY);
   NOTIFY_IF (g_strcmp0 (old->milestone, data->milestone) != 0, PROP_MILESTONE);
@@ -233,6 +242,7 @@ _om_stage_update (OmStage              *self,
   NOTIFY_IF (g_strcmp0 (old->lost_reason, data->lost_reason) != 0, PROP_LOST_REASON);
   NOTIFY_IF (g_strcmp0 (old->client_description, data->client_description) != 0, PROP_CLIENT_DESCRIPTION);
   NOTIFY_IF (g_strcmp0 (old->notes, data->notes) != 0, PROP_NOTES);
+derived:
   NOTIFY_IF (was.position != derived->position, PROP_POSITION);
   NOTIFY_IF (was.start_date != derived->start_date, PROP_START_DATE);
   NOTIFY_IF (was.due_date != derived->due_date, PROP_DUE_DATE);

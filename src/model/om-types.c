@@ -315,6 +315,9 @@ om_strdup_trimmed (const char *str)
 gboolean
 om_str_is_blank (const char *str)
 {
+  /* most text starts with a visible ASCII character */
+  if (str != NULL && (guchar) *str > ' ' && (guchar) *str < 0x7f)
+    return FALSE;
   for (; str && *str; str = g_utf8_next_char (str))
     if (!g_unichar_isspace (g_utf8_get_char (str)))
       return FALSE;

@@ -138,13 +138,13 @@ shift_dates (OmOpportunityData *data,
   data->start_date = (OmDate) (data->start_date + days);
   for (guint i = 0; i < data->stages->len; i++)
     {
-      OmStageData *stage = g_ptr_array_index (data->stages, i);
+      const OmStageData *stage = g_ptr_array_index (data->stages, i);
       if (stage->decided_on != 0)
-        stage->decided_on = (OmDate) (stage->decided_on + days);
+        om_opportunity_data_get_writable_stage (data, i)->decided_on = (OmDate) (stage->decided_on + days);
     }
   for (guint i = 0; i < data->history->len; i++)
     {
-      OmHistoryEntry *h = g_ptr_array_index (data->history, i);
+      OmHistoryEntry *h = om_opportunity_data_get_writable_entry (data, i);
       h->on = (OmDate) (h->on + days);
     }
 }
