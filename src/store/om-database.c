@@ -172,6 +172,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_DATABASE_SCHEMA_VERSION);
 
 static void remove_copy (char *copy_dir);
 
+static void close_db (sqlite3 *db);
+
 static void
 om_database_finalize (GObject *object)
 {
@@ -182,7 +184,7 @@ om_database_finalize (GObject *object)
   g_clear_pointer (&self->watch, g_source_unref);
   g_clear_pointer (&self->summary_stmt, sqlite3_finalize);
   g_clear_pointer (&self->data_version_stmt, sqlite3_finalize);
-  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->db, close_db);
   remove_copy (g_steal_pointer (&self->copy_dir));
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->migrated, g_ptr_array_unref);
@@ -264,18 +266,74 @@ exec_sql (OmDatabase  *self,
   return FALSE;
 }
 
+/*
+ * Statements are kept between uses, one idle copy per SQL text and
+ * connection: an edit runs the same few statements every time, and
+ * parsing them again cost more than writing the rows. Used from the
+ * main thread only, as every connection here.
+ */
+static GHashTable *kept_statements;   /* sqlite3 * → (SQL text → idle sqlite3_stmt *) */
+
 static sqlite3_stmt *
 prepare (sqlite3    *db,
          const char *sql)
 {
-  sqlite3_stmt *stmt = NULL;
+  GHashTable *idle = kept_statements != NULL ? g_hash_table_lookup (kept_statements, db) : NULL;
+  sqlite3_stmt *stmt = idle != NULL ? g_hash_table_lookup (idle, sql) : NULL;
 
+  if (stmt != NULL)
+    {
+      g_hash_table_steal (idle, sql);   /* in use until released */
+      return stmt;
+    }
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       sqlite3_finalize (stmt);
       return NULL;
     }
   return stmt;
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+/* Done with a statement of prepare(): kept, reset, for the next time
+ * the same SQL is asked for on its connection (one idle copy of each) */
+static void
+release (sqlite3_stmt *stmt)
+{
+  sqlite3 *db;
+  GHashTable *idle;
+
+  if (stmt == NULL)
+    return;
+  db = sqlite3_db_handle (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (kept_statements == NULL)
+    kept_statements = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  idle = g_hash_table_lookup (kept_statements, db);
+  if (idle == NULL)
+    {
+      idle = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
+      g_hash_table_insert (kept_statements, db, idle);
+    }
+  if (g_hash_table_contains (idle, sqlite3_sql (stmt)))
+    sqlite3_finalize (stmt);
+  else
+    g_hash_table_insert (idle, (gpointer) sqlite3_sql (stmt), stmt);
+}
+
+/* Closes a connection with the statements kept for it */
+static void
+close_db (sqlite3 *db)
+{
+  if (kept_statements != NULL)
+    g_hash_table_remove (kept_statements, db);
+  sqlite3_close_v2 (db);
 }
 
 static int
@@ -341,7 +399,7 @@ query_int (sqlite3    *db,
   *ok = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
   if (*ok)
     value = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return value;
 }
 
@@ -355,7 +413,7 @@ query_int64 (sqlite3    *db,
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return value;
 }
 
@@ -423,7 +481,7 @@ id_is_free (sqlite3    *db,
     }
   sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   *ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
   return rc == SQLITE_DONE;
 }
@@ -451,13 +509,15 @@ bind_opportunity_id (sqlite3      *db,
   return TRUE;
 }
 
-/* The stages of @data that are not rows of opportunity @data->id yet
- * (@stored: ids of those that are, or %NULL for none). Those that keep
- * their ids go first, so that an id given to a new stage is never one a
- * kept stage is about to take back. */
+/* The stages @from..@to - 1 of @data that are not rows of opportunity
+ * @data->id yet (@stored: ids of those that are, or %NULL for none).
+ * Those that keep their ids go first, so that an id given to a new stage
+ * is never one a kept stage is about to take back. */
 static gboolean
 insert_stages (sqlite3           *db,
                OmOpportunityData *data,
+               guint              from,
+               guint              to,
                GHashTable        *stored)
 {
   sqlite3_stmt *stage = prepare (db,
@@ -471,7 +531,7 @@ insert_stages (sqlite3           *db,
   if (stage == NULL)
     return FALSE;
 
-  for (guint i = 0; i < data->stages->len; i++)
+  for (guint i = from; i < to; i++)
     {
       const OmStageData *s = g_ptr_array_index (data->stages, i);
       gboolean query_ok = TRUE;
@@ -484,9 +544,10 @@ insert_stages (sqlite3           *db,
     }
 
   for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < data->stages->len; i++)
+    for (guint i = from; i < to; i++)
       {
-        OmStageData *s = g_ptr_array_index (data->stages, i);
+        const OmStageData *s = g_ptr_array_index (data->stages, i);
+        gint64 id;
 
         if (keeps[i] != (pass == 0) || (stored != NULL && g_hash_table_contains (stored, &s->id)))
           continue;
@@ -510,12 +571,14 @@ insert_stages (sqlite3           *db,
         bind_text (stage, 15, s->notes);
         if (!step_done (stage))
           goto out;
-        s->id = sqlite3_last_insert_rowid (db);
+        id = sqlite3_last_insert_rowid (db);
+        if (s->id != id)
+          om_opportunity_data_get_writable_stage (data, i)->id = id;
       }
   ok = TRUE;
 
 out:
-  sqlite3_finalize (stage);
+  release (stage);
   return ok;
 }
 
@@ -549,7 +612,7 @@ insert_history (sqlite3                 *db,
   ok = TRUE;
 
 out:
-  sqlite3_finalize (history);
+  release (history);
   return ok;
 }
 
@@ -565,7 +628,7 @@ run_on_id (sqlite3    *db,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   ok = step_done (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return ok;
 }
 
@@ -583,7 +646,7 @@ run_on_ids (sqlite3    *db,
   sqlite3_bind_int64 (stmt, 1, first);
   sqlite3_bind_int64 (stmt, 2, second);
   ok = step_done (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return ok;
 }
 
@@ -614,7 +677,7 @@ update_stage (sqlite3           *db,
   bind_text (stmt, 12, s->client_description);
   bind_text (stmt, 13, s->notes);
   ok = step_done (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return ok;
 }
 
@@ -622,8 +685,12 @@ static gboolean
 positions_are_indices (sqlite3                 *db,
                        const OmOpportunityData *before)
 {
-  sqlite3_stmt *stmt = prepare (db, "SELECT count(*), coalesce(min(position), 0), coalesce(max(position), -1)"
-                                    " FROM stages WHERE opportunity_id = ?1");
+  /* @before is what is stored (its revision was just checked), so the
+   * rows are its stages; positions are unique in an opportunity, so the
+   * first and the last say whether they are 0..n-1, each read from the
+   * index at once */
+  sqlite3_stmt *stmt = prepare (db, "SELECT coalesce ((SELECT min (position) FROM stages WHERE opportunity_id = ?1), 0),"
+                                    " coalesce ((SELECT max (position) FROM stages WHERE opportunity_id = ?1), -1)");
   gboolean ok = FALSE;
   gint64 n = before->stages->len;
 
@@ -631,21 +698,23 @@ positions_are_indices (sqlite3                 *db,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, before->id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    ok = sqlite3_column_int64 (stmt, 0) == n && sqlite3_column_int64 (stmt, 1) == 0 &&
-         sqlite3_column_int64 (stmt, 2) == n - 1;
-  sqlite3_finalize (stmt);
+    ok = sqlite3_column_int64 (stmt, 0) == 0 && sqlite3_column_int64 (stmt, 1) == n - 1;
+  release (stmt);
   return ok;
 }
 
 /* The values a list shows of @data, at @index.. @index + 6, as the
- * model derives them: status, n_won, n_stages, chain_probability,
- * next_due, sort_key, search_text */
+ * model derives them (@derived: what it derived already, or %NULL):
+ * status, n_won, n_stages, chain_probability, next_due, sort_key,
+ * search_text */
 static void
 bind_summary (sqlite3_stmt            *stmt,
               int                      index,
-              const OmOpportunityData *data)
+              const OmOpportunityData *data,
+              const OmDerivedValues   *derived)
 {
-  g_autoptr(OmOpportunitySummary) summary = om_opportunity_summary_new (data);
+  g_autoptr(OmOpportunitySummary) summary = derived != NULL ? om_opportunity_summary_new_derived (data, derived)
+                                                            : om_opportunity_summary_new (data);
 
   sqlite3_bind_int (stmt, index, (int) summary->status);
   sqlite3_bind_int64 (stmt, index + 1, summary->n_won);
@@ -670,9 +739,9 @@ write_summary (sqlite3                 *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, data->id);
-  bind_summary (stmt, 2, data);
+  bind_summary (stmt, 2, data, NULL);
   ok = step_done (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return ok;
 }
 
@@ -681,39 +750,71 @@ write_summary (sqlite3                 *db,
  * checked) to @after, writing only the rows that changed: removed ones
  * are deleted, moved ones get their new position (through negative
  * ones, so that no two rows share a position on the way), edited ones
- * their values, and new ones are inserted.
+ * their values, and new ones are inserted. The work grows with what
+ * changed, not with the plan: the stages that keep their place at
+ * either end are only compared (a stage both versions share is
+ * unchanged), and only those in between are matched by id.
  */
 static gboolean
 write_stages (sqlite3                 *db,
               const OmOpportunityData *before,
               OmOpportunityData       *after)
 {
-  g_autoptr(GHashTable) old_index = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) old_index = NULL;
+  g_autoptr(GHashTable) kept = NULL;
+  guint n_before, n_after, prefix = 0, suffix = 0;
   gboolean moved = FALSE;
 
   if (before == NULL)
-    return insert_stages (db, after, NULL);
+    return insert_stages (db, after, 0, after->stages->len, NULL);
 
   /* positions are the indices, as this application writes them; a file
    * that has them otherwise gets them rewritten whole */
   if (!positions_are_indices (db, before))
     return run_on_id (db, "DELETE FROM stages WHERE opportunity_id = ?1", before->id) &&
-           insert_stages (db, after, NULL);
+           insert_stages (db, after, 0, after->stages->len, NULL);
 
-  for (guint i = 0; i < before->stages->len; i++)
+  n_before = before->stages->len;
+  n_after = after->stages->len;
+#define SAME_PLACE(i, j) (g_ptr_array_index (before->stages, (i)) == g_ptr_array_index (after->stages, (j)) || \
+                          (((const OmStageData *) g_ptr_array_index (before->stages, (i)))->id != 0 && \
+                           ((const OmStageData *) g_ptr_array_index (before->stages, (i)))->id ==   \
+                           ((const OmStageData *) g_ptr_array_index (after->stages, (j)))->id))
+  while (prefix < n_before && prefix < n_after && SAME_PLACE (prefix, prefix))
+    prefix++;
+  /* at the end, a stage keeps its place only if the plan keeps its length */
+  if (n_before == n_after)
+    while (suffix < n_before - prefix && SAME_PLACE (n_before - 1 - suffix, n_after - 1 - suffix))
+      suffix++;
+#undef SAME_PLACE
+
+  /* the ends: the same stages at the same places, perhaps edited */
+  for (guint end = 0; end < 2; end++)
+    for (guint i = end == 0 ? 0 : n_after - suffix; i < (end == 0 ? prefix : n_after); i++)
+      {
+        const OmStageData *s = g_ptr_array_index (after->stages, i);
+        const OmStageData *was = g_ptr_array_index (before->stages, i);
+
+        /* the same stage, shared, is unchanged */
+        if (was != s && !om_stage_data_equal (was, s) && !update_stage (db, s))
+          return FALSE;
+      }
+
+  old_index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  kept = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = prefix; i < n_before - suffix; i++)
     {
       const OmStageData *s = g_ptr_array_index (before->stages, i);
       g_hash_table_insert (old_index, (gpointer) &s->id, GUINT_TO_POINTER (i + 1));
     }
-  for (guint i = 0; i < after->stages->len; i++)
+  for (guint i = prefix; i < n_after - suffix; i++)
     {
       const OmStageData *s = g_ptr_array_index (after->stages, i);
       if (s->id != 0 && g_hash_table_contains (old_index, &s->id))
         g_hash_table_add (kept, (gpointer) &s->id);
     }
 
-  for (guint i = 0; i < before->stages->len; i++)
+  for (guint i = prefix; i < n_before - suffix; i++)
     {
       const OmStageData *s = g_ptr_array_index (before->stages, i);
 
@@ -722,7 +823,7 @@ write_stages (sqlite3                 *db,
         return FALSE;
     }
 
-  for (guint i = 0; i < after->stages->len; i++)
+  for (guint i = prefix; i < n_after - suffix; i++)
     {
       const OmStageData *s = g_ptr_array_index (after->stages, i);
       guint was;
@@ -744,7 +845,7 @@ write_stages (sqlite3                 *db,
                    before->id, 0))
     return FALSE;
 
-  return insert_stages (db, after, kept);
+  return insert_stages (db, after, prefix, n_after - suffix, kept);
 }
 
 /* How many entries of @after's history are @before's, unchanged */
@@ -761,6 +862,8 @@ kept_history (const OmOpportunityData *before,
       const OmHistoryEntry *x = g_ptr_array_index (before->history, n);
       const OmHistoryEntry *y = g_ptr_array_index (after->history, n);
 
+      if (x == y)
+        continue;
       if (x->stage != y->stage || x->from != y->from || x->to != y->to || x->on != y->on ||
           g_strcmp0 (x->note, y->note) != 0)
         return 0;
@@ -779,6 +882,7 @@ static gboolean
 write_opportunity (sqlite3                 *db,
                    const OmOpportunityData *before,
                    OmOpportunityData       *after,
+                   const OmDerivedValues   *derived,
                    gint64                   revision,
                    gboolean                *conflict)
 {
@@ -820,7 +924,7 @@ write_opportunity (sqlite3                 *db,
   bind_date (opp, 7, after->start_date);
   bind_text (opp, 8, after->notes);
   sqlite3_bind_int64 (opp, 10, revision);
-  bind_summary (opp, 11, after);
+  bind_summary (opp, 11, after, derived);
   if (!step_done (opp))
     goto out;
 
@@ -850,7 +954,7 @@ write_opportunity (sqlite3                 *db,
   ok = TRUE;
 
 out:
-  sqlite3_finalize (opp);
+  release (opp);
   return ok;
 }
 
@@ -868,7 +972,7 @@ rewrite_repaired (sqlite3                 *db,
    * at the revision read. */
   g_ptr_array_set_size (before->stages, 0);
   g_ptr_array_set_size (before->history, 0);
-  return write_opportunity (db, before, after, data->revision, &conflict);
+  return write_opportunity (db, before, after, NULL, data->revision, &conflict);
 }
 
 static gboolean
@@ -919,9 +1023,9 @@ write_template (sqlite3        *db,
   ok = TRUE;
 
 out:
-  sqlite3_finalize (tpl);
-  sqlite3_finalize (clear);
-  sqlite3_finalize (stage);
+  release (tpl);
+  release (clear);
+  release (stage);
   return ok;
 }
 
@@ -939,7 +1043,7 @@ delete_opportunity (sqlite3                 *db,
   sqlite3_bind_int64 (stmt, 1, before->id);
   sqlite3_bind_int64 (stmt, 2, before->revision);
   ok = step_done (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (ok && sqlite3_changes (db) == 0)
     {
       *conflict = TRUE;
@@ -958,7 +1062,7 @@ write_change (sqlite3  *db,
     {
       if (change->after == NULL)
         return delete_opportunity (db, change->before, conflict);
-      return write_opportunity (db, change->before, change->after, revision, conflict);
+      return write_opportunity (db, change->before, change->after, change->derived, revision, conflict);
     }
 
   if (change->after == NULL)
@@ -1160,12 +1264,12 @@ read_stages (OmDatabase        *self,
           !column_date (stmt, 9, TRUE, &s->decided_on) ||
           duration < 0 || duration > G_MAXINT)
         {
-          sqlite3_finalize (stmt);
+          release (stmt);
           return damaged_opportunity (self, opp, _("a stage has values this application does not know"), error);
         }
       s->duration_days = (guint) duration;
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE)
     return damaged_opportunity (self, opp, sqlite3_errmsg (self->db), error);
   return TRUE;
@@ -1196,12 +1300,12 @@ read_history (OmDatabase        *self,
           !om_stage_status_from_string (column_text (stmt, 2), &to) ||
           !column_date (stmt, 3, FALSE, &on))
         {
-          sqlite3_finalize (stmt);
+          release (stmt);
           return damaged_opportunity (self, opp, _("the decision history has values this application does not know"), error);
         }
       g_ptr_array_add (opp->history, om_history_entry_new ((guint) stage, from, to, on, column_text (stmt, 4)));
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE)
     return damaged_opportunity (self, opp, sqlite3_errmsg (self->db), error);
   return TRUE;
@@ -1315,12 +1419,12 @@ read_opportunities (OmDatabase *self,
 
       if (opp == NULL)
         {
-          sqlite3_finalize (stmt);
+          release (stmt);
           return FALSE;
         }
       g_ptr_array_add (out, opp);
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE)
     return damaged (self, sqlite3_errmsg (self->db), error);
   return TRUE;
@@ -1388,8 +1492,8 @@ read_templates (OmDatabase *self,
   ok = TRUE;
 
 out:
-  sqlite3_finalize (tpl);
-  sqlite3_finalize (stage);
+  release (tpl);
+  release (stage);
   return ok;
 }
 
@@ -1465,10 +1569,10 @@ om_database_list_ids (OmBackend                *backend,
   if (rc != SQLITE_DONE)
     {
       set_read_error (self, error);
-      sqlite3_finalize (stmt);
+      release (stmt);
       return NULL;
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   return g_steal_pointer (&ids);
 }
 
@@ -1569,7 +1673,7 @@ om_database_load_opportunity (OmBackend *backend,
     }
   else
     set_read_error (self, error);
-  sqlite3_finalize (stmt);
+  release (stmt);
   sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
   return opp;
 }
@@ -1930,7 +2034,7 @@ take_backup (sqlite3     *source,
     }
   if (rc == SQLITE_OK)
     {
-      sqlite3_close_v2 (dest);
+      close_db (dest);
       g_chmod (backup_path, 0600);
       return TRUE;
     }
@@ -1950,7 +2054,7 @@ take_backup (sqlite3     *source,
                    _("Could not make a backup of “%s” before updating it: %s. It was left unchanged."),
                    shown, dest ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
     }
-  sqlite3_close_v2 (dest);
+  close_db (dest);
   g_remove (backup_path);
   return FALSE;
 }
@@ -2049,7 +2153,7 @@ open_for_inspection (const char  *path,
       g_autofree char *shown = om_text_escape_line (path);
       g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_IO,
                    _("Could not open “%s”: %s"), shown, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-      sqlite3_close_v2 (db);
+      close_db (db);
       return NULL;
     }
   trace_statements (db);
@@ -2177,7 +2281,7 @@ inspect (OmDatabase  *self,
       g_debug ("Reading %s through its -shm: %s", self->path, sqlite3_errmsg (self->db));
       if (attempt == 0)
         {
-          g_clear_pointer (&self->db, sqlite3_close_v2);
+          g_clear_pointer (&self->db, close_db);
           remove_copy (g_steal_pointer (&copy_dir));
         }
     }
@@ -2251,7 +2355,7 @@ inspect (OmDatabase  *self,
     check = g_strdup (column_text (stmt, 0));
   else
     check = g_strdup (sqlite3_errmsg (self->db));
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (g_strcmp0 (check, "ok") != 0)
     {
       g_debug ("quick_check of %s: %.2000s", self->path, check);
@@ -2311,7 +2415,7 @@ out:
       self->copy_dir = g_steal_pointer (&copy_dir);
       return TRUE;
     }
-  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->db, close_db);
   remove_copy (g_steal_pointer (&copy_dir));
   return ok;
 }
@@ -2531,7 +2635,7 @@ om_database_open (const char  *path,
     self->migrated = g_steal_pointer (&opportunities);
   if (!open_for_writing (self, version, !exists, error))
     {
-      g_clear_pointer (&self->db, sqlite3_close_v2);
+      g_clear_pointer (&self->db, close_db);
       if (!exists)
         remove_created (path, made_folders);
       return NULL;
