@@ -1633,13 +1633,21 @@ test_list_first (void)
   g_signal_connect (list, "items-changed", G_CALLBACK (count_changes), log);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
   g_assert_cmpint (om_opportunity_list_get_id (list, 2), ==, ids[2]);
+  /* the rest waits until asked for (a window asks after its first frame) */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  g_assert_cmpuint (om_opportunity_list_find_read (list, ids[2]), ==, 2);
+  g_assert_cmpuint (om_opportunity_list_find_read (list, ids[8]), ==, G_MAXUINT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  om_opportunity_list_read_rest (list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 10);
   g_assert_cmpstr (log->str, ==, "3-0+7 ");
   g_assert_cmpint (om_opportunity_list_get_id (list, 9), ==, ids[9]);
+  om_opportunity_list_read_rest (list);
+  g_assert_cmpstr (log->str, ==, "3-0+7 ");
 
-  /* found before the main loop reads the rest */
+  /* found before the rest is read: it is read then */
   other = om_repository_list_first (repo, query, 3);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, 3);
   g_assert_cmpuint (om_opportunity_list_find (other, ids[8]), ==, 8);

@@ -1155,6 +1155,68 @@ test_unreadable_opportunity (Fixture       *f,
   }
 }
 
+/* The window opens on the opportunity last on show, at once, even when
+ * its row is not among the first ones read; the rest of the list is read
+ * after the first frame, and then its row is selected and in sight */
+static void
+test_opens_on_last_opportunity (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *last;
+  GtkWidget *list;
+  GListModel *model;
+  gint64 last_id;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  om_test_flush_events ();
+
+  /* 250 open opportunities with a due date sort before "Another sale",
+   * which has no stage */
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Sale %03u", i);
+      OmOpportunityData *plan = om_test_plan_new (title, 1);
+
+      g_ptr_array_add (many, plan);
+    }
+  created = om_test_import (f->repository, many, NULL, &error);
+  g_assert_no_error (error);
+  last = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (om_repository_get_opportunities (f->repository)); i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (om_repository_get_opportunities (f->repository), i);
+      if (g_strcmp0 (om_opportunity_get_title (opp), "Another sale") == 0)
+        last = opp;
+    }
+  g_assert_nonnull (last);
+  last_id = om_opportunity_get_id (last);
+  g_settings_set_int64 (settings, "last-opportunity", last_id);
+
+  f->window = om_window_new (NULL, f->repository, NULL);
+  list = find_list_view (GTK_WIDGET (f->window));
+  model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+  /* shown before the rest of the list is read */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
+  g_assert_cmpint (om_opportunity_get_id (om_opportunity_view_get_opportunity (om_window_get_view (f->window))),
+                   ==, last_id);
+
+  gtk_window_present (GTK_WINDOW (f->window));
+  om_test_wait_for_paint (GTK_WIDGET (f->window));
+  om_test_iterate_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 252);
+  g_assert_cmpint (om_opportunity_get_id (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model))),
+                   ==, last_id);
+  g_assert_true (shows_label (list, "Another sale"));
+  g_assert_cmpint (om_opportunity_get_id (om_opportunity_view_get_opportunity (om_window_get_view (f->window))),
+                   ==, last_id);
+  g_settings_reset (settings, "last-opportunity");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1180,6 +1242,7 @@ main (int   argc,
   ADD ("/window/other-writers", test_other_writers);
   ADD ("/window/search-finds-nothing", test_search_finds_nothing);
   ADD ("/window/unreadable-opportunity", test_unreadable_opportunity);
+  ADD ("/window/opens-on-last-opportunity", test_opens_on_last_opportunity);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);

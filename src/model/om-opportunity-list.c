@@ -26,8 +26,8 @@ struct _OmOpportunityList
   OmOpportunityQuery *query;
   GArray             *ids;         /* gint64 */
   gboolean            updating;
-  guint               first;       /* read first, the rest when idle; 0: all at once */
-  guint               rest_source; /* reads the rest */
+  guint               first;       /* read first, the rest when asked; 0: all at once */
+  gboolean            partial;     /* the rest is not read yet */
 };
 
 static void om_opportunity_list_model_init (GListModelInterface *iface);
@@ -47,7 +47,6 @@ om_opportunity_list_finalize (GObject *object)
 {
   OmOpportunityList *self = (OmOpportunityList *) object;
 
-  g_clear_handle_id (&self->rest_source, g_source_remove);
   g_clear_weak_pointer (&self->repository);
   g_clear_pointer (&self->query, om_opportunity_query_free);
   g_clear_pointer (&self->ids, g_array_unref);
@@ -109,19 +108,9 @@ om_opportunity_list_model_init (GListModelInterface *iface)
   iface->get_item = om_opportunity_list_get_item;
 }
 
-static gboolean
-read_rest_cb (gpointer user_data)
-{
-  OmOpportunityList *self = user_data;
-
-  self->rest_source = 0;
-  _om_opportunity_list_refresh (self);
-  return G_SOURCE_REMOVE;
-}
-
 /*
- * @first: how many to read at once (the rest is read when the main loop
- *   is idle, and announced then), or 0 for all of them
+ * @first: how many to read at once (the rest is read when asked, see
+ *   om_opportunity_list_read_rest()), or 0 for all of them
  */
 OmOpportunityList *
 _om_opportunity_list_new (OmRepository             *repository,
@@ -142,15 +131,23 @@ _om_opportunity_list_new (OmRepository             *repository,
 static gboolean
 is_complete (OmOpportunityList *self)
 {
-  return self->rest_source == 0;
+  return !self->partial;
 }
 
-static void
-complete_now (OmOpportunityList *self)
+/**
+ * om_opportunity_list_read_rest:
+ *
+ * Reads the ids after the first ones of a list made by
+ * om_repository_list_first(), if they are not read yet, and announces
+ * them as added. A window asks once its first frame is on screen.
+ */
+void
+om_opportunity_list_read_rest (OmOpportunityList *self)
 {
+  g_return_if_fail (OM_IS_OPPORTUNITY_LIST (self));
+
   if (is_complete (self))
     return;
-  g_clear_handle_id (&self->rest_source, g_source_remove);
   _om_opportunity_list_refresh (self);
 }
 
@@ -247,12 +244,11 @@ _om_opportunity_list_refresh (OmOpportunityList *self)
       first->limit = self->first;
       self->first = 0;
       ids = _om_repository_list_ids (self->repository, first, &error);
-      if (ids != NULL && ids->len == first->limit)
-        self->rest_source = g_idle_add_full (G_PRIORITY_LOW, read_rest_cb, self, NULL);
+      self->partial = ids != NULL && ids->len == first->limit;
     }
   else
     {
-      g_clear_handle_id (&self->rest_source, g_source_remove);
+      self->partial = FALSE;
       ids = _om_repository_list_ids (self->repository, self->query, &error);
     }
   if (ids == NULL)
@@ -316,8 +312,27 @@ om_opportunity_list_find (OmOpportunityList *self,
       /* perhaps among those not read yet */
       if (is_complete (self))
         break;
-      complete_now (self);
+      om_opportunity_list_read_rest (self);
     }
+  return G_MAXUINT;
+}
+
+/**
+ * om_opportunity_list_find_read:
+ *
+ * Like om_opportunity_list_find(), among the ids read so far only.
+ *
+ * Returns: the position of the opportunity with @id, or %G_MAXUINT
+ */
+guint
+om_opportunity_list_find_read (OmOpportunityList *self,
+                               gint64             id)
+{
+  const gint64 *ids = (const gint64 *) self->ids->data;
+
+  for (guint i = 0; i < self->ids->len; i++)
+    if (ids[i] == id)
+      return i;
   return G_MAXUINT;
 }
 

@@ -15,6 +15,9 @@ void                      om_opportunity_list_set_query   (OmOpportunityList    
                                                            const OmOpportunityQuery *query);
 guint                     om_opportunity_list_find        (OmOpportunityList        *self,
                                                            gint64                    id);
+guint                     om_opportunity_list_find_read   (OmOpportunityList        *self,
+                                                           gint64                    id);
+void                      om_opportunity_list_read_rest   (OmOpportunityList        *self);
 gint64                    om_opportunity_list_get_id      (OmOpportunityList        *self,
                                                            guint                     position);
 gboolean                  om_opportunity_list_is_updating (OmOpportunityList        *self);

@@ -362,12 +362,14 @@ om_repository_list (OmRepository             *self,
 
 /**
  * om_repository_list_first:
- * @first: how many ids to read now; the rest are read when the main
- *   loop is idle, and announced as added then. 0 reads them all now.
+ * @first: how many ids to read now; the rest are read when asked
+ *   (om_opportunity_list_read_rest()), and announced as added then.
+ *   0 reads them all now.
  *
  * A list for a window: its first rows are on screen without waiting
- * for the ids of 100,000 opportunities. Looking for an opportunity in
- * it (om_opportunity_list_find()) reads the rest first.
+ * for the ids of 100,000 opportunities, which it asks for once they
+ * are. Looking for an opportunity in it (om_opportunity_list_find())
+ * reads the rest first.
  *
  * Returns: (transfer full): like om_repository_list()
  */

@@ -19,6 +19,7 @@ struct _OmWindow
   GHashTable           *rows;     /* the sidebar's bound OmOpportunityRows */
   guint                 banner_timeout;
   guint                 day_timeout;
+  guint                 rest_source;  /* reads the rest of the list, after the first frame */
   OmDate                today;
 
   GtkRevealer          *banner;

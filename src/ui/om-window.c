@@ -166,12 +166,13 @@ watch_shown (OmWindow      *self,
                                                      self, G_CONNECT_SWAPPED);
 }
 
+static void show_opportunity (OmWindow      *self,
+                              OmOpportunity *opp);
+
 static void
 selection_changed_cb (OmWindow *self)
 {
   OmOpportunity *opp = gtk_single_selection_get_selected_item (self->selection);
-
-  g_autoptr(GError) error = NULL;
 
   if (opp == om_opportunity_view_get_opportunity (self->view))
     return;
@@ -180,6 +181,14 @@ selection_changed_cb (OmWindow *self)
    * (list_updated_cb) */
   if (om_opportunity_list_is_updating (self->list) || self->requerying)
     return;
+  show_opportunity (self, opp);
+}
+
+static void
+show_opportunity (OmWindow      *self,
+                  OmOpportunity *opp)
+{
+  g_autoptr(GError) error = NULL;
 
   /* its stages are read now: one that cannot be read (damaged) is said
    * so, and not shown half */
@@ -244,6 +253,8 @@ list_updated_cb (OmWindow *self)
           if (there == shown)
             {
               gtk_single_selection_set_selected (self->selection, position);
+              /* its row in sight, as when it was chosen */
+              gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
               update_page (self);
               return;
             }
@@ -346,6 +357,57 @@ om_window_select_opportunity (OmWindow *self,
   return TRUE;
 }
 
+static gboolean
+read_rest_cb (gpointer user_data)
+{
+  OmWindow *self = user_data;
+
+  self->rest_source = 0;
+  if (self->list != NULL)
+    om_opportunity_list_read_rest (self->list);
+  return G_SOURCE_REMOVE;
+}
+
+/* The rest of the sidebar's list is read once the window is on screen,
+ * when nothing else waits */
+static void
+first_frame_cb (GdkFrameClock *clock,
+                OmWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  if (self->rest_source == 0)
+    self->rest_source = g_idle_add_full (G_PRIORITY_LOW, read_rest_cb, self, NULL);
+}
+
+static void
+window_map_cb (OmWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (self, window_map_cb, NULL);
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (first_frame_cb), self, 0);
+}
+
+/* Shows the opportunity last on show, as the window opens. Its row may
+ * be among those not read yet: it is shown at once all the same, and
+ * its row is selected once the rest is read (list_updated_cb). */
+static void
+show_last (OmWindow *self,
+           gint64    last)
+{
+  guint position = om_opportunity_list_find_read (self->list, last);
+  OmOpportunity *opp;
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      return;
+    }
+  opp = om_repository_find (self->repository, last);
+  if (opp != NULL && om_opportunity_summary_matches (om_opportunity_get_summary (opp),
+                                                     om_opportunity_list_get_query (self->list)))
+    show_opportunity (self, opp);
+}
+
 static void
 show_repository (OmWindow     *self,
                  OmRepository *repository)
@@ -400,12 +462,17 @@ show_repository (OmWindow     *self,
     {
       gint64 last = g_settings_get_int64 (self->settings, "last-opportunity");
       om_repository_set_too_complex_threshold (repository, g_settings_get_uint (self->settings, "too-complex-threshold"));
-      if (last == 0 || !om_window_select_opportunity (self, last))
-        last = 0;
+      if (last != 0)
+        show_last (self, last);
     }
-  if (gtk_single_selection_get_selected_item (self->selection) == NULL &&
+  if (om_opportunity_view_get_opportunity (self->view) == NULL &&
       g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     gtk_single_selection_set_selected (self->selection, 0);
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    first_frame_cb (gtk_widget_get_frame_clock (GTK_WIDGET (self)), self);
+  else
+    g_signal_connect (self, "map", G_CALLBACK (window_map_cb), NULL);
 }
 
 /* A window left open past midnight: what is overdue, and where today
@@ -547,6 +614,7 @@ om_window_dispose (GObject *object)
   watch_shown (self, NULL);
   g_clear_handle_id (&self->banner_timeout, g_source_remove);
   g_clear_handle_id (&self->day_timeout, g_source_remove);
+  g_clear_handle_id (&self->rest_source, g_source_remove);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
