@@ -1342,6 +1342,19 @@ test_derived_overdue (void)
   g_assert_true (om_opportunity_get_overdue (opp));
   g_assert_true (om_stage_get_overdue (om_opportunity_get_stage (opp, 1)));
   g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 2)));
+
+  /* on a closed opportunity nothing is late any more, whoever asks: the
+   * opportunity, its stages and the plan's values say the same */
+  lose_ok (opp, 1, "Price");
+  om_test_set_today (100);
+  om_opportunity_refresh (opp);
+  g_assert_false (om_opportunity_get_overdue (opp));
+  g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 2)));
+  g_assert_false (om_opportunity_data_is_overdue (om_opportunity_get_data (opp), 2, om_test_day (100)));
+  g_assert_false (om_is_overdue (OM_OPPORTUNITY_STATUS_LOST, OM_STAGE_STATUS_PENDING, om_test_day (1),
+                                 om_test_day (100)));
+  g_assert_true (om_is_overdue (OM_OPPORTUNITY_STATUS_OPEN, OM_STAGE_STATUS_PENDING, om_test_day (1),
+                                om_test_day (100)));
 }
 
 static void

@@ -639,6 +639,26 @@ om_opportunity_data_get_due_dates (const OmOpportunityData *self)
   return dates;
 }
 
+/**
+ * om_is_overdue:
+ * @status: the opportunity's status
+ * @stage_status: the stage's
+ * @due: the stage's due date
+ *
+ * SPEC 4, the one place of the rule: a pending stage of an open
+ * opportunity is overdue once the day it was due has passed; on a
+ * closed opportunity nothing is late any more.
+ */
+gboolean
+om_is_overdue (OmOpportunityStatus status,
+               OmStageStatus       stage_status,
+               OmDate              due,
+               OmDate              today)
+{
+  return status == OM_OPPORTUNITY_STATUS_OPEN && stage_status == OM_STAGE_STATUS_PENDING &&
+         due != 0 && due < today;
+}
+
 gboolean
 om_opportunity_data_is_overdue (const OmOpportunityData *self,
                                 guint                    index,
@@ -646,8 +666,8 @@ om_opportunity_data_is_overdue (const OmOpportunityData *self,
 {
   g_return_val_if_fail (index < self->stages->len, FALSE);
 
-  return STAGE (self, index)->status == OM_STAGE_STATUS_PENDING &&
-         om_opportunity_data_get_due_date (self, index) < today;
+  return om_is_overdue (om_opportunity_data_get_status (self), STAGE (self, index)->status,
+                        om_opportunity_data_get_due_date (self, index), today);
 }
 
 double
@@ -813,10 +833,11 @@ check_overdue (const OmOpportunityData *self,
   if (current < 0)
     return;
   dates = om_opportunity_data_get_due_dates (self);
-  if (dates[current] >= today)
+  /* (an opportunity with a current stage is open) */
+  if (!om_is_overdue (OM_OPPORTUNITY_STATUS_OPEN, STAGE (self, current)->status, dates[current], today))
     return;
   for (guint i = (guint) current + 1; i < self->stages->len; i++)
-    if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING && dates[i] < today)
+    if (om_is_overdue (OM_OPPORTUNITY_STATUS_OPEN, STAGE (self, i)->status, dates[i], today))
       n_later++;
 
   name = om_stage_data_describe (STAGE (self, current), (guint) current);

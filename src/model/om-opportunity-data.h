@@ -179,6 +179,10 @@ int                 om_opportunity_data_get_current      (const OmOpportunityDat
 OmDate              om_opportunity_data_get_due_date     (const OmOpportunityData *self,
                                                           guint                    index);
 OmDate             *om_opportunity_data_get_due_dates    (const OmOpportunityData *self);
+gboolean            om_is_overdue                        (OmOpportunityStatus      status,
+                                                          OmStageStatus            stage_status,
+                                                          OmDate                   due,
+                                                          OmDate                   today);
 gboolean            om_opportunity_data_is_overdue       (const OmOpportunityData *self,
                                                           guint                    index,
                                                           OmDate                   today);

@@ -224,9 +224,9 @@ static gboolean
 compute_overdue (const OmOpportunitySummary *summary,
                  OmDate                      today)
 {
-  /* the first pending stage is due first: if it is not overdue, none is */
-  return summary->status == OM_OPPORTUNITY_STATUS_OPEN && summary->next_due != 0 &&
-         summary->next_due < today;
+  /* the current stage (pending, while open) is due first: if it is not
+   * overdue, none is */
+  return om_is_overdue (summary->status, OM_STAGE_STATUS_PENDING, summary->next_due, today);
 }
 
 /*
@@ -471,8 +471,7 @@ apply_stages (OmOpportunity *self,
           .start_date = start,
           .due_date = dates[i],
           .current = (int) i == self->current,
-          .overdue = self->status == OM_OPPORTUNITY_STATUS_OPEN &&
-                     sd->status == OM_STAGE_STATUS_PENDING && dates[i] < today,
+          .overdue = om_is_overdue (self->status, sd->status, dates[i], today),
           .weakest = (int) i == self->weakest,
         };
         start = derived.due_date;

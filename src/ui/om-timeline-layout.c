@@ -268,8 +268,7 @@ om_timeline_layout_new (const OmOpportunityData *data,
       stage.kind = sd->kind;
       stage.current = (int) i == current;
       stage.weakest = (int) i == weakest;
-      /* on a closed opportunity nothing is late any more */
-      stage.overdue = status == OM_OPPORTUNITY_STATUS_OPEN && sd->status == OM_STAGE_STATUS_PENDING && dues[i] < today;
+      stage.overdue = om_is_overdue (status, sd->status, dues[i], today);
       stage.start_date = i == 0 ? data->start_date : dues[i - 1];
       stage.due_date = dues[i];
       stage.milestone_x = MAX (x, previous_x + OM_TIMELINE_MIN_SPACING);
