@@ -357,6 +357,8 @@ om_window_select_opportunity (OmWindow *self,
   return TRUE;
 }
 
+#define FIRST_ROWS 64
+
 static gboolean
 read_rest_cb (gpointer user_data)
 {
@@ -421,8 +423,10 @@ show_repository (OmWindow     *self,
    * before the list is read, so that none falls in between */
   om_repository_set_watching (repository, TRUE);
   query = current_query (self);
-  /* a screenful and more now, the rest once the window is shown */
-  self->list = om_repository_list_first (repository, query, 200);
+  /* A screenful now (64 rows fill a 4K screen), the rest once the
+   * window is shown: before its first allocation GtkListView makes a row
+   * for every item up to 200, each one read and laid out */
+  self->list = om_repository_list_first (repository, query, FIRST_ROWS);
   opportunities = G_LIST_MODEL (self->list);
 
   /* Said once, up front; each edit is still tried, and refused by the
