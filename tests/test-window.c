@@ -818,6 +818,74 @@ test_shortcuts_window (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* Ctrl+W closes the window, as in every GNOME application: the real
+ * program, driven with a real key through the X server */
+static gboolean
+process_exited_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+process_waited_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  process_exited_cb (data);
+}
+
+static void
+test_close_with_control_w (void)
+{
+  g_autofree char *dir = om_test_make_dir ("close");
+  g_autofree char *path = g_build_filename (dir, "close.db", NULL);
+  g_autofree char *database = g_strdup_printf ("--database=%s", path);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *found = NULL;
+  gboolean exited = FALSE;
+  gboolean timed_out = FALSE;
+  guint timeout;
+
+  if (!om_test_can_drive_x ())
+    {
+      g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
+      return;
+    }
+  /* its own settings: the window's size and last opportunity are not
+   * this test's business */
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
+  app = g_subprocess_launcher_spawn (launcher, &error, om_test_oppmanager (), database, NULL);
+  g_assert_no_error (error);
+  pid = g_strdup (g_subprocess_get_identifier (app));
+  found = om_test_xdotool ("search", "--sync", "--onlyvisible", "--pid", pid, "--name", "Opportunity Manager", NULL);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found, !=, "");
+  g_free (om_test_xdotool ("search", "--sync", "--onlyvisible", "--pid", pid, "--name", "Opportunity Manager",
+                           "windowraise", NULL));
+  g_free (om_test_xdotool ("search", "--sync", "--onlyvisible", "--pid", pid, "--name", "Opportunity Manager",
+                           "windowfocus", "--sync", NULL));
+  om_test_iterate_for (300);
+  g_free (om_test_xdotool ("key", "--clearmodifiers", "ctrl+w", NULL));
+
+  g_subprocess_wait_async (app, NULL, process_waited_cb, &exited);
+  timeout = g_timeout_add_seconds (10, process_exited_cb, &timed_out);
+  while (!exited && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  else
+    g_subprocess_force_exit (app);
+  g_assert_false (timed_out);
+  g_assert_true (g_subprocess_get_if_exited (app));
+  g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 0);
+  om_test_remove_tree (dir);
+}
+
 /* A file that is fine but cannot be used (here: a folder) is not sent
  * to the backups: the window says what the store says, nothing more */
 static void
@@ -1245,6 +1313,7 @@ main (int   argc,
   ADD ("/window/opens-on-last-opportunity", test_opens_on_last_opportunity);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
+  g_test_add_func ("/window/keys/close-with-control-w", test_close_with_control_w);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
   g_test_add_func ("/window/read-only", test_read_only);
 

@@ -132,12 +132,15 @@ om_application_startup (GApplication *app)
 {
   OmApplication *self = OM_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
 
   G_APPLICATION_CLASS (om_application_parent_class)->startup (app);
 
   g_set_application_name (_("Opportunity Manager"));
   gtk_window_set_default_icon_name (APP_ID);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  /* GtkWindow's own action: it closes the window as its close button does */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
 
   self->repository = om_database_open_repository (self->database_path, &self->open_error);
 
