@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced by build-aux/test and build-aux/run: the Debian 12 packages needed
 # to build, test and run Opportunity Manager, and a function that installs
-# the missing ones.
+# the missing ones (with apt), or, on another distribution, checks that
+# what they provide is there and names the packages that give what is not.
 
 OM_PACKAGES=(
   # build
@@ -40,6 +41,73 @@ OM_PACKAGES=(
   hicolor-icon-theme
 )
 
+# On a machine without apt (Fedora, Arch, ...) nothing is installed: what
+# the build, the tests and the window need is checked, and whatever is
+# missing is named with the packages that give it there. One line each:
+#   cmd NAME | pc MODULE>=VERSION   Debian   Fedora   Arch
+OM_REQUIREMENTS=(
+  "cmd meson                  meson              meson                    meson"
+  "cmd ninja                  ninja-build        ninja-build              ninja"
+  "cmd pkg-config             pkg-config         pkgconf-pkg-config       pkgconf"
+  "cmd cc                     gcc                gcc                      gcc"
+  "cmd msgfmt                 gettext            gettext                  gettext"
+  "cmd python3                python3            python3                  python"
+  "pc  gtk4>=4.8              libgtk-4-dev       gtk4-devel               gtk4"
+  "pc  glib-2.0>=2.74         libglib2.0-dev     glib2-devel              glib2"
+  "pc  json-glib-1.0>=1.6     libjson-glib-dev   json-glib-devel          json-glib"
+  "pc  sqlite3>=3.40          libsqlite3-dev     sqlite-devel             sqlite"
+  "cmd glib-compile-schemas   libglib2.0-bin     glib2                    glib2"
+  "cmd sqlite3                sqlite3            sqlite                   sqlite"
+  "cmd Xvfb                   xvfb               xorg-x11-server-Xvfb     xorg-server-xvfb"
+  "cmd xvfb-run               xvfb               xorg-x11-server-Xvfb     xorg-server-xvfb"
+  "cmd xauth                  xauth              xorg-x11-xauth           xorg-xauth"
+  "cmd xdotool                xdotool            xdotool                  xdotool"
+  "cmd dbus-run-session       dbus-daemon        dbus-daemon              dbus"
+  "cmd import                 imagemagick        ImageMagick              imagemagick"
+  "cmd pdftotext              poppler-utils      poppler-utils            poppler"
+  "cmd desktop-file-validate  desktop-file-utils desktop-file-utils       desktop-file-utils"
+  "cmd appstreamcli           appstream          appstream                appstream"
+)
+
+# Prints the lines of OM_REQUIREMENTS that this machine does not meet.
+om_unmet_requirements ()
+{
+  local line kind what
+
+  for line in "${OM_REQUIREMENTS[@]}"; do
+    read -r kind what _ <<<"$line"
+    case "$kind" in
+      cmd) command -v "$what" >/dev/null 2>&1 || printf '%s\n' "$line" ;;
+      pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "${what/>=/ >= }" 2>/dev/null ||
+            printf '%s\n' "$line" ;;
+    esac
+  done
+}
+
+# Without apt: says what is missing and which packages give it, and fails
+# only then.
+om_check_deps ()
+{
+  local -a unmet
+  local line kind what debian fedora arch
+
+  mapfile -t unmet < <(om_unmet_requirements)
+  if [ "${#unmet[@]}" -eq 0 ]; then
+    return 0
+  fi
+  {
+    echo "deps.sh: no apt here, so nothing was installed; this machine lacks:"
+    printf '  %-26s %-20s %-26s %s\n' "needed" "Debian" "Fedora (dnf)" "Arch (pacman)"
+    for line in "${unmet[@]}"; do
+      read -r kind what debian fedora arch <<<"$line"
+      [ "$kind" = cmd ] && what="the command $what"
+      printf '  %-26s %-20s %-26s %s\n' "$what" "$debian" "$fedora" "$arch"
+    done
+    echo "Install those packages, then run this again."
+  } >&2
+  return 1
+}
+
 om_missing_packages ()
 {
   local pkg
@@ -59,9 +127,9 @@ om_install_deps ()
   local -a missing
   local -a sudo=()
 
-  if ! command -v dpkg-query >/dev/null 2>&1; then
-    echo "deps.sh: dpkg-query not found; install these packages by hand: ${OM_PACKAGES[*]}" >&2
-    return 1
+  if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    om_check_deps
+    return
   fi
 
   mapfile -t missing < <(om_missing_packages)
