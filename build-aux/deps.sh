@@ -32,6 +32,7 @@ OM_PACKAGES=(
   # data/ validation
   desktop-file-utils
   appstream
+  flatpak-builder
   # what the running app draws with
   libgtk-4-bin
   librsvg2-common
