@@ -33,6 +33,7 @@ OM_PACKAGES=(
   desktop-file-utils
   appstream
   flatpak-builder
+  shared-mime-info
   # what the running app draws with
   libgtk-4-bin
   librsvg2-common

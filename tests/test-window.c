@@ -1285,6 +1285,132 @@ test_opens_on_last_opportunity (Fixture       *f,
   g_settings_reset (settings, "last-opportunity");
 }
 
+#define ONE_DOCUMENT \
+  "{\"format\": \"oppmanager/1\", \"opportunities\": [{\"title\": \"From the file manager\"," \
+  " \"client\": \"Elsewhere\", \"start_date\": \"2026-01-08\", \"stages\": [{\"activity\": \"Call\"," \
+  " \"milestone\": \"Meeting agreed\"}]}]}"
+
+static guint
+count_titled (OmRepository *repository,
+              const char   *title)
+{
+  GListModel *all = om_repository_get_opportunities (repository);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (all, i);
+      n += g_strcmp0 (om_opportunity_get_title (opp), title) == 0;
+    }
+  return n;
+}
+
+/* A document given to the application (from a file manager) is offered
+ * for import: accepted, it is imported as the Import item does it;
+ * declined, nothing changes; not a document, the window says so */
+static void
+test_offer_import (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "plan.oppmanager.json", NULL);
+  g_autofree char *junk = g_build_filename (f->dir, "notes.oppmanager.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) junk_file = g_file_new_for_path (junk);
+  GtkWidget *dialog;
+
+  g_assert_true (g_file_set_contents (path, ONE_DOCUMENT, -1, NULL));
+  g_assert_true (g_file_set_contents (junk, "Shopping list: milk, bread", -1, NULL));
+
+  dialog = om_window_offer_import (f->window, file);
+  om_test_flush_events ();
+  g_assert_true (gtk_widget_get_mapped (dialog));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (f->window));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  om_test_flush_events ();
+  g_assert_cmpuint (count_titled (f->repository, "From the file manager"), ==, 0);
+  g_assert_cmpstr (om_repository_get_undo_label (f->repository), !=, "Import");
+
+  dialog = om_window_offer_import (f->window, file);
+  om_test_flush_events ();
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  om_test_flush_events ();
+  g_assert_cmpuint (count_titled (f->repository, "From the file manager"), ==, 1);
+  g_assert_cmpstr (om_window_get_banner_message (f->window), ==, "1 opportunity imported.");
+  g_assert_cmpstr (om_opportunity_get_title (om_opportunity_view_get_opportunity (om_window_get_view (f->window))),
+                   ==, "From the file manager");
+
+  dialog = om_window_offer_import (f->window, junk_file);
+  om_test_flush_events ();
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  om_test_flush_events ();
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "Nothing was imported from “notes.oppmanager.json”"));
+  g_assert_cmpuint (count_titled (f->repository, "From the file manager"), ==, 1);
+}
+
+/* oppmanager FILE with the window already running: the running window
+ * offers the import (SPEC 7), and the second process ends at once. The
+ * real program twice, on its default database in a scratch home. */
+static void
+test_open_file_in_running_window (void)
+{
+  g_autofree char *home = om_test_make_dir ("open-file");
+  g_autofree char *path = g_build_filename (home, "plan.oppmanager.json", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) quiet = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) app = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GSubprocess) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *listed = NULL;
+  g_autofree char *dialog = NULL;
+
+  if (!om_test_can_drive_x ())
+    {
+      g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
+      return;
+    }
+  g_assert_true (g_file_set_contents (path, ONE_DOCUMENT, -1, NULL));
+  for (guint i = 0; i < 2; i++)
+    {
+      GSubprocessLauncher *l = i == 0 ? launcher : quiet;
+      g_autofree char *data = g_build_filename (home, "data", NULL);
+      g_autofree char *config = g_build_filename (home, "config", NULL);
+
+      g_subprocess_launcher_setenv (l, "XDG_DATA_HOME", data, TRUE);
+      g_subprocess_launcher_setenv (l, "XDG_CONFIG_HOME", config, TRUE);
+      g_subprocess_launcher_setenv (l, "GSETTINGS_BACKEND", "memory", TRUE);
+    }
+
+  app = g_subprocess_launcher_spawn (launcher, &error, om_test_oppmanager (), NULL);
+  g_assert_no_error (error);
+  pid = g_strdup (g_subprocess_get_identifier (app));
+  g_free (om_test_xdotool ("search", "--sync", "--onlyvisible", "--pid", pid, "--name", "Opportunity Manager", NULL));
+
+  second = g_subprocess_launcher_spawn (launcher, &error, om_test_oppmanager (), path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (second, NULL, &error));
+  g_assert_no_error (error);
+
+  /* the running window asks; Return takes its default answer, Import */
+  dialog = om_test_xdotool ("search", "--sync", "--onlyvisible", "--pid", pid, "--name", "^Import$", NULL);
+  g_assert_cmpstr (g_strstrip (dialog), !=, "");
+  g_free (om_test_xdotool ("windowfocus", "--sync", dialog, NULL));
+  om_test_iterate_for (300);
+  g_free (om_test_xdotool ("key", "--clearmodifiers", "Return", NULL));
+  om_test_iterate_for (1000);
+
+  list = g_subprocess_launcher_spawn (quiet, &error, om_test_oppmanager (), "--list", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (list, NULL, NULL, &listed, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (listed, "From the file manager"));
+
+  g_subprocess_force_exit (app);
+  g_subprocess_wait (app, NULL, NULL);
+  om_test_remove_tree (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1311,9 +1437,11 @@ main (int   argc,
   ADD ("/window/search-finds-nothing", test_search_finds_nothing);
   ADD ("/window/unreadable-opportunity", test_unreadable_opportunity);
   ADD ("/window/opens-on-last-opportunity", test_opens_on_last_opportunity);
+  ADD ("/window/offer-import", test_offer_import);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/keys/close-with-control-w", test_close_with_control_w);
+  g_test_add_func ("/window/open-file-in-running-window", test_open_file_in_running_window);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
   g_test_add_func ("/window/read-only", test_read_only);
 

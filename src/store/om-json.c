@@ -1665,6 +1665,25 @@ om_json_parse_file (const char  *path,
                     GPtrArray  **templates,
                     GError     **error)
 {
+  g_autoptr(GFile) file = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  file = g_file_new_for_path (path);
+  return om_json_parse_gfile (file, opportunities, templates, error);
+}
+
+/**
+ * om_json_parse_gfile:
+ *
+ * Like om_json_parse_file(), for a file anywhere GIO reaches (what a
+ * file chooser or a file manager gives).
+ */
+gboolean
+om_json_parse_gfile (GFile      *file,
+                     GPtrArray **opportunities,
+                     GPtrArray **templates,
+                     GError    **error)
+{
   g_autofree char *contents = NULL;
   g_autoptr(GError) local = NULL;
   gsize length;
@@ -1673,10 +1692,10 @@ om_json_parse_file (const char  *path,
     *opportunities = NULL;
   if (templates != NULL)
     *templates = NULL;
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  /* GLib's message names the file and says why */
-  if (!g_file_get_contents (path, &contents, &length, &local))
+  /* GIO's message names the file and says why */
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local))
     {
       /* the file's name may hold anything */
       g_autofree char *message = om_text_escape_line (local->message);
@@ -1994,6 +2013,27 @@ om_json_import_file (OmRepository  *repository,
   g_return_val_if_fail (path != NULL, NULL);
 
   if (!om_json_parse_file (path, &opportunities, &templates, error))
+    return NULL;
+  return om_repository_import (repository, opportunities, templates, error);
+}
+
+/**
+ * om_json_import_gfile:
+ *
+ * Like om_json_import_file(), for a file anywhere GIO reaches.
+ */
+GArray *
+om_json_import_gfile (OmRepository  *repository,
+                      GFile         *file,
+                      GError       **error)
+{
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+
+  g_return_val_if_fail (OM_IS_REPOSITORY (repository), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (!om_json_parse_gfile (file, &opportunities, &templates, error))
     return NULL;
   return om_repository_import (repository, opportunities, templates, error);
 }

@@ -40,11 +40,18 @@ gboolean   om_json_parse_file         (const char    *path,
                                        GPtrArray    **opportunities,
                                        GPtrArray    **templates,
                                        GError       **error);
+gboolean   om_json_parse_gfile        (GFile         *file,
+                                       GPtrArray    **opportunities,
+                                       GPtrArray    **templates,
+                                       GError       **error);
 char      *om_json_write              (GPtrArray     *opportunities,
                                        GPtrArray     *templates,
                                        gsize         *length);
 GArray    *om_json_import_file        (OmRepository  *repository,
                                        const char    *path,
+                                       GError       **error);
+GArray    *om_json_import_gfile       (OmRepository  *repository,
+                                       GFile         *file,
                                        GError       **error);
 gboolean   om_json_export_file        (OmRepository  *repository,
                                        const char    *path,

@@ -80,10 +80,10 @@ om_application_local_command_line (GApplication   *app,
       N_("Print the version"), NULL },
     { NULL }
   };
-  char *plain_args[2] = { NULL, NULL };
-  char **plain = plain_args;
+  g_autoptr(GPtrArray) plain = g_ptr_array_new ();
 
-  context = g_option_context_new (NULL);
+  /* Translators: the command line's arguments when no option is given */
+  context = g_option_context_new (_("[FILE…]"));
   g_option_context_set_summary (context, _("Plan and win major sales opportunities, one milestone at a time."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
@@ -95,7 +95,7 @@ om_application_local_command_line (GApplication   *app,
       *exit_status = OM_CLI_EXIT_USAGE;
       return TRUE;
     }
-  if (g_strv_length (args) > 1)
+  if (g_strv_length (args) > 1 && om_cli_options_has_command (&self->options))
     {
       g_printerr ("%s: %s\n", g_get_prgname (), _("Unexpected argument; see --help."));
       *exit_status = OM_CLI_EXIT_USAGE;
@@ -123,8 +123,17 @@ om_application_local_command_line (GApplication   *app,
   else
     self->database_path = om_database_get_default_path ();
 
-  plain_args[0] = (*arguments)[0];
-  return G_APPLICATION_CLASS (om_application_parent_class)->local_command_line (app, &plain, exit_status);
+  /* GApplication opens the files given (SPEC 7: the window offers to
+   * import each), in the window already running if there is one */
+  g_ptr_array_add (plain, (*arguments)[0]);
+  for (guint i = 1; args[i] != NULL; i++)
+    g_ptr_array_add (plain, args[i]);
+  g_ptr_array_add (plain, NULL);
+  {
+    char **argv = (char **) plain->pdata;
+
+    return G_APPLICATION_CLASS (om_application_parent_class)->local_command_line (app, &argv, exit_status);
+  }
 }
 
 static void
@@ -161,6 +170,20 @@ om_application_activate (GApplication *app)
   if (window == NULL)
     window = GTK_WINDOW (om_window_new (GTK_APPLICATION (app), self->repository, self->open_error));
   gtk_window_present (window);
+}
+
+static void
+om_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  GtkWindow *window;
+
+  g_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  for (int i = 0; i < n_files && OM_IS_WINDOW (window); i++)
+    om_window_offer_import (OM_WINDOW (window), files[i]);
 }
 
 static void
@@ -223,6 +246,7 @@ om_application_class_init (OmApplicationClass *klass)
   app_class->local_command_line = om_application_local_command_line;
   app_class->startup = om_application_startup;
   app_class->activate = om_application_activate;
+  app_class->open = om_application_open;
 }
 
 static void
@@ -236,6 +260,6 @@ om_application_new (void)
 {
   return g_object_new (OM_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }

@@ -199,14 +199,11 @@ void
 _om_window_import_file (OmWindow *self,
                         GFile    *file)
 {
-  g_autofree char *path = g_file_get_path (file);
   g_autoptr(GArray) created = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (path == NULL)
-    return;
-  created = om_json_import_file (self->repository, path, &error);
+  created = om_json_import_gfile (self->repository, file, &error);
   if (created == NULL)
     {
       g_autofree char *name = g_file_get_basename (file);
@@ -223,6 +220,54 @@ _om_window_import_file (OmWindow *self,
       gtk_drop_down_set_selected (self->status_filter, 0);
       om_window_select_opportunity (self, g_array_index (created, gint64, 0));
     }
+}
+
+static void
+offer_response_cb (GtkDialog *dialog,
+                   int        response,
+                   OmWindow  *self)
+{
+  GFile *file = g_object_get_data (G_OBJECT (dialog), "file");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    _om_window_import_file (self, file);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/**
+ * om_window_offer_import:
+ * @file: a document given to the application (from a file manager, or
+ *   on the command line)
+ *
+ * Asks whether to import @file into the window's database (SPEC 7),
+ * and does it, through the same path as the Import menu item.
+ *
+ * Returns: (transfer none): the question, a dialog of the window
+ */
+GtkWidget *
+om_window_offer_import (OmWindow *self,
+                        GFile    *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *shown = om_text_excerpt (name);
+  GtkWidget *dialog;
+  GtkWidget *import;
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Import the opportunities of “%s”?"), shown);
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Import"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            _("They are added to this database, beside the ones "
+                                              "already here. Undo takes them out again."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  import = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Import"), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (import, "suggested-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_object_set_data_full (G_OBJECT (dialog), "file", g_object_ref (file), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (offer_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
 }
 
 static void
@@ -244,6 +289,7 @@ json_filter (void)
   GtkFileFilter *filter = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (filter, _("Opportunity Manager documents (JSON)"));
+  gtk_file_filter_add_mime_type (filter, "application/x-oppmanager+json");
   gtk_file_filter_add_mime_type (filter, "application/json");
   gtk_file_filter_add_suffix (filter, "json");
   return filter;
@@ -311,7 +357,8 @@ export_cb (GtkWidget  *widget,
   dialog = gtk_file_chooser_native_new (_("Export Opportunities"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("opportunities.json"));
+  /* the ending a file manager knows as ours (the MIME type in data/) */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("opportunities.oppmanager.json"));
   g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));

@@ -21,5 +21,7 @@ const char        *om_window_get_banner_message   (OmWindow       *self);
 const char        *om_window_get_read_only_message (OmWindow      *self);
 void               om_window_show_message         (OmWindow       *self,
                                                    const char     *message);
+GtkWidget         *om_window_offer_import         (OmWindow       *self,
+                                                   GFile          *file);
 
 G_END_DECLS
