@@ -1411,6 +1411,90 @@ test_open_file_in_running_window (void)
   om_test_remove_tree (home);
 }
 
+/* D-Bus activation, as GNOME Shell and a file manager start the app
+ * (DBusActivatable=true): the session bus runs it as a service, Activate
+ * opens the window and Open offers to import a file */
+static void
+test_dbus_activation (void)
+{
+  g_autofree char *home = om_test_make_dir ("dbus");
+  g_autofree char *path = g_build_filename (home, "plan.oppmanager.json", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *uri = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) app = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *found = NULL;
+  GVariantBuilder uris;
+  gboolean owned = FALSE;
+
+  if (!om_test_can_drive_x ())
+    {
+      g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
+      return;
+    }
+  g_assert_true (g_file_set_contents (path, ONE_DOCUMENT, -1, NULL));
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
+  app = g_subprocess_launcher_spawn (launcher, &error, om_test_oppmanager (), "--gapplication-service", NULL);
+  g_assert_no_error (error);
+  pid = g_strdup (g_subprocess_get_identifier (app));
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100 && !owned; i++)
+    {
+      g_autoptr(GVariant) has = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                              "org.freedesktop.DBus", "NameHasOwner",
+                                                              g_variant_new ("(s)", "com.example.OppManager"),
+                                                              G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                                              -1, NULL, NULL);
+      if (has != NULL)
+        g_variant_get (has, "(b)", &owned);
+      if (!owned)
+        om_test_iterate_for (100);
+    }
+  g_assert_true (owned);
+  /* a service shows nothing until it is asked (xdotool finds nothing) */
+  {
+    g_autofree char *command = g_strdup_printf ("xdotool search --onlyvisible --pid %s --name 'Opportunity Manager'", pid);
+    int status = 0;
+
+    g_assert_true (g_spawn_command_line_sync (command, &found, NULL, &status, NULL));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    g_assert_cmpstr (g_strstrip (found), ==, "");
+  }
+
+  reply = g_dbus_connection_call_sync (bus, "com.example.OppManager", "/com/example/OppManager",
+                                       "org.freedesktop.Application", "Activate",
+                                       g_variant_new ("(a{sv})", NULL), NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&found, g_free);
+  found = om_test_xdotool ("search", "--sync", "--onlyvisible", "--pid", pid, "--name", "Opportunity Manager", NULL);
+  g_assert_cmpstr (g_strstrip (found), !=, "");
+
+  uri = g_filename_to_uri (path, NULL, NULL);
+  g_variant_builder_init (&uris, G_VARIANT_TYPE ("as"));
+  g_variant_builder_add (&uris, "s", uri);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = g_dbus_connection_call_sync (bus, "com.example.OppManager", "/com/example/OppManager",
+                                       "org.freedesktop.Application", "Open",
+                                       g_variant_new ("(asa{sv})", &uris, NULL), NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&found, g_free);
+  found = om_test_xdotool ("search", "--sync", "--onlyvisible", "--pid", pid, "--name", "^Import$", NULL);
+  g_assert_cmpstr (g_strstrip (found), !=, "");
+
+  g_subprocess_force_exit (app);
+  g_subprocess_wait (app, NULL, NULL);
+  om_test_remove_tree (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1442,6 +1526,7 @@ main (int   argc,
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/keys/close-with-control-w", test_close_with_control_w);
   g_test_add_func ("/window/open-file-in-running-window", test_open_file_in_running_window);
+  g_test_add_func ("/window/dbus-activation", test_dbus_activation);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
   g_test_add_func ("/window/read-only", test_read_only);
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "om-application.h"
 #include "om-cli.h"
@@ -81,11 +82,23 @@ om_application_local_command_line (GApplication   *app,
     { NULL }
   };
   g_autoptr(GPtrArray) plain = g_ptr_array_new ();
+  gboolean service = FALSE;
 
   /* Translators: the command line's arguments when no option is given */
   context = g_option_context_new (_("[FILE…]"));
   g_option_context_set_summary (context, _("Plan and win major sales opportunities, one milestone at a time."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  /* GApplication's own option, which the session bus gives when it
+   * starts the application (D-Bus activation): passed on to it */
+  for (guint i = 1; args[i] != NULL; i++)
+    if (g_strcmp0 (args[i], "--gapplication-service") == 0)
+      {
+        service = TRUE;
+        g_free (args[i]);
+        memmove (&args[i], &args[i + 1], (g_strv_length (args + i + 1) + 1) * sizeof (char *));
+        break;
+      }
 
   /* Our own parse, so that wrong usage exits with 2 as SPEC section 7 says */
   if (!g_option_context_parse_strv (context, &args, &error) ||
@@ -126,6 +139,8 @@ om_application_local_command_line (GApplication   *app,
   /* GApplication opens the files given (SPEC 7: the window offers to
    * import each), in the window already running if there is one */
   g_ptr_array_add (plain, (*arguments)[0]);
+  if (service)
+    g_ptr_array_add (plain, g_strdup ("--gapplication-service"));   /* its parse frees it */
   for (guint i = 1; args[i] != NULL; i++)
     g_ptr_array_add (plain, args[i]);
   g_ptr_array_add (plain, NULL);
