@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "om-database.h"
+#include "om-print-operation.h"
 #include "om-stage-editor.h"
 #include "om-test-window.h"
 
@@ -1495,10 +1496,55 @@ test_dbus_activation (void)
   om_test_remove_tree (home);
 }
 
+/* The paper and its orientation chosen for one print come back at the
+ * next, in this run or the next one (kept in the user's config folder) */
+static void
+test_print_remembers_settings (Fixture       *f,
+                               gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  g_autofree char *pdf = g_build_filename (f->dir, "summary.pdf", NULL);
+  g_autoptr(OmPrintOperation) first = om_print_operation_new (opp);
+  g_autoptr(OmPrintOperation) second = NULL;
+  g_autoptr(GtkPrintSettings) chosen = gtk_print_settings_new ();
+  g_autoptr(GtkPaperSize) a5 = gtk_paper_size_new (GTK_PAPER_NAME_A5);
+  g_autoptr(GError) error = NULL;
+  GtkPrintSettings *kept;
+  GtkPageSetup *setup;
+  g_autoptr(GtkPaperSize) paper = NULL;
+
+  gtk_print_settings_set_paper_size (chosen, a5);
+  gtk_print_settings_set_orientation (chosen, GTK_PAGE_ORIENTATION_LANDSCAPE);
+  gtk_print_operation_set_print_settings (GTK_PRINT_OPERATION (first), chosen);
+  gtk_print_operation_set_export_filename (GTK_PRINT_OPERATION (first), pdf);
+  g_assert_cmpint (gtk_print_operation_run (GTK_PRINT_OPERATION (first), GTK_PRINT_OPERATION_ACTION_EXPORT,
+                                            NULL, &error), ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+
+  second = om_print_operation_new (opp);
+  kept = gtk_print_operation_get_print_settings (GTK_PRINT_OPERATION (second));
+  g_assert_nonnull (kept);
+  paper = gtk_print_settings_get_paper_size (kept);
+  g_assert_nonnull (paper);
+  g_assert_cmpstr (gtk_paper_size_get_name (paper), ==, GTK_PAPER_NAME_A5);
+  g_assert_cmpint (gtk_print_settings_get_orientation (kept), ==, GTK_PAGE_ORIENTATION_LANDSCAPE);
+  setup = gtk_print_operation_get_default_page_setup (GTK_PRINT_OPERATION (second));
+  g_assert_nonnull (setup);
+  g_assert_cmpint (gtk_page_setup_get_orientation (setup), ==, GTK_PAGE_ORIENTATION_LANDSCAPE);
+  g_assert_cmpstr (gtk_paper_size_get_name (gtk_page_setup_get_paper_size (setup)), ==, GTK_PAPER_NAME_A5);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *config = g_dir_make_tmp ("oppmanager-test-config.XXXXXX", NULL);
+  int status;
+
+  /* what the window keeps in the user's config folder (print settings)
+   * goes to a scratch one, set before GTK reads the folder's name */
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
@@ -1522,6 +1568,7 @@ main (int   argc,
   ADD ("/window/unreadable-opportunity", test_unreadable_opportunity);
   ADD ("/window/opens-on-last-opportunity", test_opens_on_last_opportunity);
   ADD ("/window/offer-import", test_offer_import);
+  ADD ("/window/print-remembers-settings", test_print_remembers_settings);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/keys/close-with-control-w", test_close_with_control_w);
@@ -1530,5 +1577,7 @@ main (int   argc,
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
   g_test_add_func ("/window/read-only", test_read_only);
 
-  return g_test_run ();
+  status = g_test_run ();
+  om_test_remove_tree (config);
+  return status;
 }

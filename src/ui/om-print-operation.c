@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
 
 #include "om-print-operation.h"
@@ -70,6 +72,63 @@ om_print_operation_finalize (GObject *object)
   G_OBJECT_CLASS (om_print_operation_parent_class)->finalize (object);
 }
 
+/* Where the last print settings are kept: the printer, the paper and
+ * its orientation come back at the next print, even in the next run */
+static char *
+settings_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "oppmanager", "print-settings.ini", NULL);
+}
+
+/**
+ * om_print_operation_load_settings:
+ *
+ * Returns: (transfer full) (nullable): the print settings last used, or
+ *   %NULL when there are none (or they cannot be read)
+ */
+GtkPrintSettings *
+om_print_operation_load_settings (void)
+{
+  g_autofree char *path = settings_path ();
+  g_autoptr(GError) error = NULL;
+  GtkPrintSettings *settings;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  settings = gtk_print_settings_new_from_file (path, &error);
+  if (settings == NULL)
+    g_debug ("The print settings in %s are not read: %s", path, error->message);
+  return settings;
+}
+
+/**
+ * om_print_operation_save_settings:
+ *
+ * Keeps @settings for the next print. A failure is not the print's: it
+ * is logged, and the next print starts from the defaults.
+ */
+void
+om_print_operation_save_settings (GtkPrintSettings *settings)
+{
+  g_autofree char *path = settings_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !gtk_print_settings_to_file (settings, path, &error))
+    g_warning ("The print settings could not be kept in %s: %s", path,
+               error != NULL ? error->message : g_strerror (errno));
+}
+
+static void
+om_print_operation_done (GtkPrintOperation       *operation,
+                         GtkPrintOperationResult  result)
+{
+  GtkPrintSettings *settings = gtk_print_operation_get_print_settings (operation);
+
+  if (result == GTK_PRINT_OPERATION_RESULT_APPLY && settings != NULL)
+    om_print_operation_save_settings (settings);
+}
+
 static void
 om_print_operation_class_init (OmPrintOperationClass *klass)
 {
@@ -79,15 +138,33 @@ om_print_operation_class_init (OmPrintOperationClass *klass)
   object_class->finalize = om_print_operation_finalize;
   print_class->begin_print = om_print_operation_begin_print;
   print_class->draw_page = om_print_operation_draw_page;
+  print_class->done = om_print_operation_done;
 }
 
 static void
 om_print_operation_init (OmPrintOperation *self)
 {
+  g_autoptr(GtkPrintSettings) settings = om_print_operation_load_settings ();
+
   /* the summary places everything itself, margins included */
   gtk_print_operation_set_use_full_page (GTK_PRINT_OPERATION (self), TRUE);
   gtk_print_operation_set_unit (GTK_PRINT_OPERATION (self), GTK_UNIT_POINTS);
   gtk_print_operation_set_embed_page_setup (GTK_PRINT_OPERATION (self), TRUE);
+
+  if (settings != NULL)
+    {
+      g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+      GtkPaperSize *paper = gtk_print_settings_get_paper_size (settings);
+
+      /* the page as last chosen: the dialog shows it, and printing
+       * without the dialog uses it */
+      if (paper != NULL)
+        gtk_page_setup_set_paper_size_and_default_margins (setup, paper);
+      gtk_page_setup_set_orientation (setup, gtk_print_settings_get_orientation (settings));
+      g_clear_pointer (&paper, gtk_paper_size_free);
+      gtk_print_operation_set_print_settings (GTK_PRINT_OPERATION (self), settings);
+      gtk_print_operation_set_default_page_setup (GTK_PRINT_OPERATION (self), setup);
+    }
 }
 
 OmPrintOperation *
