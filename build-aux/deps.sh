@@ -34,6 +34,8 @@ OM_PACKAGES=(
   appstream
   flatpak-builder
   shared-mime-info
+  # the locales the tests write money and dates in (OM_LOCALES)
+  locales
   # what the running app draws with
   libgtk-4-bin
   librsvg2-common
@@ -69,6 +71,10 @@ OM_REQUIREMENTS=(
   "cmd pdftotext              poppler-utils      poppler-utils            poppler"
   "cmd desktop-file-validate  desktop-file-utils desktop-file-utils       desktop-file-utils"
   "cmd appstreamcli           appstream          appstream                appstream"
+  "loc en_US                  locales            glibc-langpack-en        glibc"
+  "loc de_DE                  locales            glibc-langpack-de        glibc"
+  "loc fr_FR                  locales            glibc-langpack-fr        glibc"
+  "loc ja_JP                  locales            glibc-langpack-ja        glibc"
 )
 
 # Prints the lines of OM_REQUIREMENTS that this machine does not meet.
@@ -82,8 +88,10 @@ om_unmet_requirements ()
       cmd) command -v "$what" >/dev/null 2>&1 || printf '%s\n' "$line" ;;
       pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "${what/>=/ >= }" 2>/dev/null ||
             printf '%s\n' "$line" ;;
+      loc) om_missing_locales "$what" | grep -q . && printf '%s\n' "$line" ;;
     esac
   done
+  return 0
 }
 
 # Without apt: says what is missing and which packages give it, and fails
@@ -103,11 +111,50 @@ om_check_deps ()
     for line in "${unmet[@]}"; do
       read -r kind what debian fedora arch <<<"$line"
       [ "$kind" = cmd ] && what="the command $what"
+      [ "$kind" = loc ] && what="the locale $what.UTF-8"
       printf '  %-26s %-20s %-26s %s\n' "$what" "$debian" "$fedora" "$arch"
     done
     echo "Install those packages, then run this again."
   } >&2
   return 1
+}
+
+# The locales the tests use, made from the locales package's sources
+OM_LOCALES=(en_US de_DE fr_FR ja_JP)
+
+# om_missing_locales [LOCALE...]: those of OM_LOCALES (or of the
+# arguments) that this machine lacks
+om_missing_locales ()
+{
+  local have loc
+  local -a wanted=("$@")
+
+  [ "${#wanted[@]}" -gt 0 ] || wanted=("${OM_LOCALES[@]}")
+  have="$(locale -a 2>/dev/null | tr '[:upper:]' '[:lower:]')"
+  for loc in "${wanted[@]}"; do
+    printf '%s\n' "$have" | grep -qx "$(printf '%s' "$loc" | tr '[:upper:]' '[:lower:]').utf8" ||
+      printf '%s\n' "$loc"
+  done
+}
+
+# Makes the missing ones (as root, or through sudo); the tests that
+# need one say so if it could not be made
+om_generate_locales ()
+{
+  local -a missing sudo=()
+  local loc
+
+  mapfile -t missing < <(om_missing_locales)
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  fi
+  for loc in "${missing[@]}"; do
+    echo "deps.sh: making the locale $loc.UTF-8" >&2
+    "${sudo[@]}" localedef -i "$loc" -f UTF-8 "$loc.UTF-8" >&2 ||
+      echo "deps.sh: could not make the locale $loc.UTF-8; the tests of amounts in it will fail" >&2
+  done
+  return 0
 }
 
 om_missing_packages ()
@@ -136,7 +183,8 @@ om_install_deps ()
 
   mapfile -t missing < <(om_missing_packages)
   if [ "${#missing[@]}" -eq 0 ]; then
-    return 0
+    om_generate_locales
+    return
   fi
 
   if [ "$(id -u)" -ne 0 ]; then
@@ -151,5 +199,6 @@ om_install_deps ()
   echo "deps.sh: installing ${missing[*]}" >&2
   "${sudo[@]}" apt-get update >&2
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}" >&2
+    apt-get install -y --no-install-recommends "${missing[@]}" >&2 &&
+    om_generate_locales
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2344,6 +2346,84 @@ test_date_parse (void)
   }
 }
 
+/* Money as each locale writes it (SPEC: displays follow the locale,
+ * files and the command line never do). build-aux/deps.sh makes these
+ * locales. */
+static void
+test_money_locale (void)
+{
+  static const struct
+  {
+    const char *locale;
+    const char *number;     /* 1250000.50 EUR, no code */
+    const char *with_code;  /* the same with the code where the locale puts it */
+    const char *yen;        /* 1250000 JPY */
+    const char *grouped;    /* another way the locale writes 1250000.50 */
+    const char *wrong;      /* not an amount there */
+  } cases[] = {
+    { "C", "1250000.50", "EUR\u00a01250000.50", "JPY\u00a01250000", "1250000.5", "1,250,000.50" },
+    { "en_US.UTF-8", "1,250,000.50", "EUR\u00a01,250,000.50", "JPY\u00a01,250,000", "EUR 1,250,000.50", "1.250.000,50" },
+    { "de_DE.UTF-8", "1.250.000,50", "1.250.000,50\u00a0EUR", "1.250.000\u00a0JPY", "1.250.000,50 EUR", "1,250,000.50" },
+    { "fr_FR.UTF-8", "1\u202f250\u202f000,50", "1\u202f250\u202f000,50\u00a0EUR", "1\u202f250\u202f000\u00a0JPY",
+      "1 250 000,50", "1.250.000,50" },
+    { "ja_JP.UTF-8", "1,250,000.50", "EUR\u00a01,250,000.50", "JPY\u00a01,250,000", "1,250,000.5", "1.250.000,50" },
+  };
+  g_autofree char *was = g_strdup (setlocale (LC_MONETARY, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *number = NULL;
+      g_autofree char *with_code = NULL;
+      g_autofree char *yen = NULL;
+      g_autofree char *kwd = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 minor = -1;
+
+      g_test_message ("%s", cases[i].locale);
+      g_assert_nonnull (setlocale (LC_MONETARY, cases[i].locale));
+      number = om_money_format_number (125000050, "EUR");
+      with_code = om_money_format (125000050, "EUR");
+      yen = om_money_format (125000000, "JPY");
+      kwd = om_money_format_number (125000050, "KWD");
+      g_assert_cmpstr (number, ==, cases[i].number);
+      g_assert_cmpstr (with_code, ==, cases[i].with_code);
+      g_assert_cmpstr (yen, ==, cases[i].yen);
+      g_assert_true (g_str_has_suffix (kwd, "500"));   /* three decimals */
+
+      /* what is shown reads back; so does the plain form of files */
+      g_assert_true (om_money_parse_locale (number, "EUR", &minor, NULL));
+      g_assert_cmpint (minor, ==, 125000050);
+      g_assert_true (om_money_parse_locale (with_code, "EUR", &minor, NULL));
+      g_assert_cmpint (minor, ==, 125000050);
+      g_assert_true (om_money_parse_locale (cases[i].grouped, "EUR", &minor, NULL));
+      g_assert_cmpint (minor, ==, 125000050);
+      g_assert_true (om_money_parse_locale ("1250000.50", "EUR", &minor, NULL));
+      g_assert_cmpint (minor, ==, 125000050);
+      g_assert_true (om_money_parse_locale (yen, "JPY", &minor, NULL));
+      g_assert_cmpint (minor, ==, 125000000);
+
+      /* refused with the expected form, nothing set */
+      minor = -1;
+      g_assert_false (om_money_parse_locale (cases[i].wrong, "EUR", &minor, &error));
+      g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_VALUE);
+      g_assert_nonnull (strstr (error->message, cases[i].number));
+      g_clear_error (&error);
+      g_assert_false (om_money_parse_locale ("12,34,5", "EUR", &minor, NULL));
+      g_assert_false (om_money_parse_locale ("1250.505", "EUR", &minor, NULL));
+      g_assert_false (om_money_parse_locale ("1250.5", "JPY", &minor, &error));
+      g_assert_nonnull (strstr (error->message, "without decimals"));
+      g_assert_cmpint (minor, ==, -1);
+    }
+
+  /* files and the command line stay as they were */
+  g_assert_nonnull (setlocale (LC_MONETARY, "de_DE.UTF-8"));
+  {
+    g_autofree char *file = om_money_to_string (125000050);
+    g_assert_cmpstr (file, ==, "1250000.50");
+  }
+  setlocale (LC_MONETARY, was);
+}
+
 static void
 test_money_parse (void)
 {
@@ -2981,6 +3061,7 @@ main (int   argc,
 
   g_test_add_func ("/types/date-parse", test_date_parse);
   g_test_add_func ("/types/money-parse", test_money_parse);
+  g_test_add_func ("/types/money-locale", test_money_locale);
   g_test_add_func ("/types/currency", test_currency);
 
   return g_test_run ();

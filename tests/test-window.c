@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <grp.h>
+#include <locale.h>
 #include <gtk/gtk.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -1535,6 +1536,67 @@ test_print_remembers_settings (Fixture       *f,
   g_assert_cmpstr (gtk_paper_size_get_name (gtk_page_setup_get_paper_size (setup)), ==, GTK_PAPER_NAME_A5);
 }
 
+static GtkWidget *
+find_mnemonic_label (GtkWidget  *widget,
+                     const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_mnemonic_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Amounts as a German user writes them: the value shows with the
+ * locale's grouping and decimal comma, what they type that way is
+ * kept, and what is not an amount stays in the field with a message
+ * that shows the expected form; the weighted value puts the code where
+ * the locale puts it */
+static void
+test_value_in_german (Fixture       *f,
+                      gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  g_autofree char *was = g_strdup (setlocale (LC_MONETARY, NULL));
+  GtkWidget *label, *entry;
+
+  g_assert_nonnull (setlocale (LC_MONETARY, "de_DE.UTF-8"));
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_flush_events ();
+  label = find_mnemonic_label (GTK_WIDGET (view), "_Value");
+  g_assert_nonnull (label);
+  entry = gtk_label_get_mnemonic_widget (GTK_LABEL (label));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2.450.000,50");
+  g_signal_emit_by_name (entry, "activate");
+  om_test_flush_events ();
+  g_assert_cmpint (om_opportunity_get_value (opp), ==, 245000050);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "2.450.000,50");
+  {
+    g_autofree char *weighted = om_money_format ((gint64) om_opportunity_get_weighted_value (opp), "EUR");
+
+    /* "1.234.567,89 EUR": German marks, the code after */
+    g_assert_true (g_str_has_suffix (weighted, "\u00a0EUR"));
+    g_assert_nonnull (strchr (weighted, ','));
+    g_assert_true (shows_label (GTK_WIDGET (view), weighted));
+  }
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zwei Millionen");
+  g_signal_emit_by_name (entry, "activate");
+  om_test_flush_events ();
+  g_assert_cmpint (om_opportunity_get_value (opp), ==, 245000050);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "zwei Millionen");
+  g_assert_nonnull (om_window_get_banner_message (f->window));
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "1.250.000,50"));
+
+  setlocale (LC_MONETARY, was);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1569,6 +1631,7 @@ main (int   argc,
   ADD ("/window/opens-on-last-opportunity", test_opens_on_last_opportunity);
   ADD ("/window/offer-import", test_offer_import);
   ADD ("/window/print-remembers-settings", test_print_remembers_settings);
+  ADD ("/window/value-in-german", test_value_in_german);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/keys/close-with-control-w", test_close_with_control_w);

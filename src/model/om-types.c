@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <limits.h>
+#include <locale.h>
 #include <string.h>
 
 #include "om-types.h"
@@ -296,6 +298,271 @@ om_money_to_string (gint64 minor)
 
   return g_strdup_printf ("%" G_GINT64_FORMAT ".%02d",
                           minor / 100, (int) (minor % 100));
+}
+
+/**
+ * om_currency_decimals:
+ *
+ * Returns: how many decimals the currency's amounts have (ISO 4217):
+ *   0 for the yen, 3 for the Kuwaiti dinar, 2 for most
+ */
+guint
+om_currency_decimals (const char *currency)
+{
+  static const char *const none[] = {
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV",
+    "XAF", "XOF", "XPF",
+  };
+  static const char *const three[] = { "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND" };
+
+  for (guint i = 0; currency != NULL && i < G_N_ELEMENTS (none); i++)
+    if (strcmp (currency, none[i]) == 0)
+      return 0;
+  for (guint i = 0; currency != NULL && i < G_N_ELEMENTS (three); i++)
+    if (strcmp (currency, three[i]) == 0)
+      return 3;
+  return 2;
+}
+
+/* The locale's monetary marks; the C locale has none: "." and no grouping */
+typedef struct
+{
+  const char *decimal;
+  const char *group;
+  const char *grouping;
+  gboolean    code_first;
+  gboolean    code_spaced;
+} Marks;
+
+static void
+money_marks (Marks *marks)
+{
+  const struct lconv *lc = localeconv ();
+
+  marks->decimal = lc->mon_decimal_point != NULL && *lc->mon_decimal_point ? lc->mon_decimal_point : ".";
+  marks->group = lc->mon_thousands_sep != NULL ? lc->mon_thousands_sep : "";
+  marks->grouping = lc->mon_grouping != NULL ? lc->mon_grouping : "";
+  /* where the international (ISO) code goes; unspecified: first */
+  marks->code_first = lc->int_p_cs_precedes != 0;
+  marks->code_spaced = lc->int_p_sep_by_space != 0 || lc->int_p_cs_precedes == CHAR_MAX;
+}
+
+/**
+ * om_money_format_number:
+ * @minor: an amount in hundredths, as the model keeps it
+ * @currency: its currency, for its number of decimals
+ *
+ * The amount as the user's locale writes money, without the currency:
+ * "1,250,000.00" in American English, "1.250.000,00" in German,
+ * "1 250 000,00" in French, "1,250,000" for yen. Never for files or the
+ * command line (om_money_to_string()).
+ */
+char *
+om_money_format_number (gint64      minor,
+                        const char *currency)
+{
+  guint decimals = om_currency_decimals (currency);
+  gint64 whole = minor / 100;
+  gint64 frac = minor % 100;          /* hundredths */
+  g_autofree char *digits = NULL;
+  GString *out = g_string_new (NULL);
+  Marks marks;
+  guint len, group, next;
+  const char *grouping;
+
+  g_return_val_if_fail (minor >= 0, g_strdup ("0"));
+
+  money_marks (&marks);
+  if (decimals == 0 && frac >= 50)
+    whole++;                          /* the model keeps cents; the yen has none */
+  digits = g_strdup_printf ("%" G_GINT64_FORMAT, whole);
+  len = (guint) strlen (digits);
+
+  /* the groups, from the right, as mon_grouping says: each byte a size,
+   * the last repeated, CHAR_MAX or 0 for no more grouping */
+  grouping = marks.grouping;
+  group = *grouping > 0 && *grouping != CHAR_MAX && *marks.group ? (guint) *grouping : 0;
+  {
+    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+    guint end = len;
+
+    while (group > 0 && end > group)
+      {
+        g_ptr_array_insert (parts, 0, g_strndup (digits + end - group, group));
+        end -= group;
+        if (grouping[1] != 0)
+          {
+            grouping++;
+            next = *grouping == CHAR_MAX ? 0 : (guint) *grouping;
+            group = next;
+          }
+      }
+    g_ptr_array_insert (parts, 0, g_strndup (digits, end));
+    for (guint i = 0; i < parts->len; i++)
+      {
+        if (i > 0)
+          g_string_append (out, marks.group);
+        g_string_append (out, g_ptr_array_index (parts, i));
+      }
+  }
+
+  if (decimals > 0)
+    {
+      g_string_append (out, marks.decimal);
+      g_string_append_printf (out, "%02d", (int) frac);
+      if (decimals == 3)
+        g_string_append_c (out, '0');
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * om_money_format:
+ *
+ * Like om_money_format_number(), with the currency's code where the
+ * locale puts it: "EUR 1,250,000.00" in American English,
+ * "1.250.000,00 EUR" in German.
+ */
+char *
+om_money_format (gint64      minor,
+                 const char *currency)
+{
+  g_autofree char *number = om_money_format_number (minor, currency);
+  Marks marks;
+  /* a no-break space: the code never ends a line alone */
+  const char *space = "\u00a0";
+
+  money_marks (&marks);
+  if (marks.code_first)
+    return g_strconcat (currency, marks.code_spaced ? space : "", number, NULL);
+  return g_strconcat (number, marks.code_spaced ? space : "", currency, NULL);
+}
+
+/* Whether @c, a character of an amount, separates its groups: the
+ * locale's mark, or any space where the locale's mark is one */
+static gboolean
+is_group_mark (gunichar    c,
+               const char *group)
+{
+  gunichar mark = *group ? g_utf8_get_char (group) : 0;
+
+  if (mark == 0)
+    return FALSE;
+  if (c == mark)
+    return TRUE;
+  return g_unichar_isspace (mark) || mark == 0x202f || mark == 0xa0 ?
+         (g_unichar_isspace (c) || c == 0x202f || c == 0xa0) : FALSE;
+}
+
+/**
+ * om_money_parse_locale:
+ * @currency: the amount's currency: its code may be typed with it, and
+ *   it has as many decimals as this currency has (at most two)
+ * @minor: (out): the amount in hundredths
+ *
+ * Reads an amount as the user's locale writes it ("1.250.000,50" in
+ * German, "1,250,000.50" in American English, with or without the
+ * currency's code) or as files write it ("1250000.50").
+ *
+ * Returns: %FALSE, with a message that shows what is expected in this
+ *   locale, when @text is not an amount
+ */
+gboolean
+om_money_parse_locale (const char  *text,
+                       const char  *currency,
+                       gint64      *minor,
+                       GError     **error)
+{
+  g_autofree char *trimmed = om_strdup_trimmed (text);
+  g_autoptr(GString) plain = g_string_new (NULL);
+  guint decimals = MIN (om_currency_decimals (currency), 2);
+  const char *p = trimmed;
+  const char *dot;
+  gboolean decimal_seen = FALSE;
+  gboolean ok = TRUE;
+  Marks marks;
+
+  money_marks (&marks);
+
+  /* the code, before or after, with spaces */
+  if (currency != NULL && *currency && g_str_has_suffix (trimmed, currency))
+    trimmed[strlen (trimmed) - strlen (currency)] = '\0';
+  if (currency != NULL && *currency && g_str_has_prefix (p, currency))
+    p += strlen (currency);
+  while (*p != '\0' && is_group_mark (g_utf8_get_char (p), " "))
+    p = g_utf8_next_char (p);
+  g_strchomp (trimmed);
+  while (*trimmed && g_str_has_suffix (trimmed, "\u00a0"))
+    trimmed[strlen (trimmed) - strlen ("\u00a0")] = '\0';
+  while (*trimmed && g_str_has_suffix (trimmed, "\u202f"))
+    trimmed[strlen (trimmed) - strlen ("\u202f")] = '\0';
+
+  /* As files write it ("1250000.50"), also where "." groups: there, a
+   * single dot followed by one or two digits is a decimal point, by
+   * three a group mark ("1.250") */
+  dot = strchr (p, '.');
+  if (strcmp (marks.group, ".") == 0 && strstr (p, marks.decimal) == NULL && dot != NULL &&
+      strchr (dot + 1, '.') == NULL && strlen (dot + 1) <= 2)
+    g_string_append (plain, p);
+  else
+    {
+      /* groups as the locale makes them: the first of one digit up to
+       * the group's size, every later one exactly that size */
+      guint size = *marks.grouping > 0 && *marks.grouping != CHAR_MAX ? (guint) *marks.grouping : 3;
+      guint run = 0;
+      gboolean grouped = FALSE;
+
+      for (; *p != '\0' && ok; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          gboolean decimal_mark = !decimal_seen && (g_str_has_prefix (p, marks.decimal) ||
+                                                    (c == '.' && strcmp (marks.group, ".") != 0));
+
+          if (g_ascii_isdigit (*p))
+            {
+              g_string_append_c (plain, *p);
+              run++;
+            }
+          else if (decimal_mark)
+            {
+              ok = !grouped || run == size;
+              g_string_append_c (plain, '.');
+              decimal_seen = TRUE;
+              if (g_str_has_prefix (p, marks.decimal))
+                p += strlen (marks.decimal) - 1;
+            }
+          else if (!decimal_seen && is_group_mark (c, marks.group))
+            {
+              ok = run > 0 && (grouped ? run == size : run <= size);
+              grouped = TRUE;
+              run = 0;
+            }
+          else
+            ok = FALSE;
+        }
+      if (!decimal_seen && grouped && run != size)
+        ok = FALSE;
+    }
+
+  dot = strchr (plain->str, '.');
+  if (ok && dot != NULL && strlen (dot + 1) > decimals)
+    ok = FALSE;
+  if (ok && om_money_parse (plain->str, minor))
+    return TRUE;
+
+  {
+    g_autofree char *example = om_money_format_number (decimals == 0 ? 125000000 : 125000050, currency);
+    g_autofree char *shown = om_text_excerpt (text);
+
+    if (decimals == 0)
+      g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_VALUE,
+                   _("“%s” is not an amount in %s: write it as %s, without decimals."), shown, currency, example);
+    else
+      g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_VALUE,
+                   _("“%s” is not an amount in %s: write it as %s, with at most two decimals."),
+                   shown, currency, example);
+  }
+  return FALSE;
 }
 
 gboolean

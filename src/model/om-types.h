@@ -97,6 +97,15 @@ gboolean     om_money_parse                   (const char         *text,
                                                gint64             *minor);
 char        *om_money_to_string               (gint64              minor);
 gboolean     om_currency_is_valid             (const char         *currency);
+guint        om_currency_decimals             (const char         *currency);
+char        *om_money_format_number           (gint64              minor,
+                                               const char         *currency);
+char        *om_money_format                  (gint64              minor,
+                                               const char         *currency);
+gboolean     om_money_parse_locale            (const char         *text,
+                                               const char         *currency,
+                                               gint64             *minor,
+                                               GError            **error);
 
 char        *om_strdup_trimmed                (const char         *str);
 gboolean     om_str_is_blank                  (const char         *str);

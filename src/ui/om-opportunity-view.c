@@ -103,14 +103,6 @@ take_entry (GtkEntry  *entry,
 }
 
 static char *
-format_money (gint64      minor,
-              const char *currency)
-{
-  /* the locale's grouping and decimal point */
-  return g_strdup_printf ("%s %'.2f", currency, (double) minor / 100.0);
-}
-
-static char *
 format_percent (double p)
 {
   /* Translators: a probability as a percentage */
@@ -192,7 +184,8 @@ fill_fields (OmOpportunityView *self,
              gboolean           force)
 {
   OmOpportunity *opp = self->opportunity;
-  g_autofree char *value = om_money_to_string (om_opportunity_get_value (opp));
+  /* as the user's locale writes money: "1.250.000,00" in German */
+  g_autofree char *value = om_money_format_number (om_opportunity_get_value (opp), om_opportunity_get_currency (opp));
 
   self->filling = TRUE;
   set_entry (self->title_entry, om_opportunity_get_title (opp), force);
@@ -249,7 +242,7 @@ fill (OmOpportunityView *self)
     }
   gtk_label_set_text (self->weakest_label, weakest ? weakest : _("None"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->weakest_label), weakest);
-  weighted = format_money ((gint64) om_opportunity_get_weighted_value (opp), om_opportunity_get_currency (opp));
+  weighted = om_money_format ((gint64) om_opportunity_get_weighted_value (opp), om_opportunity_get_currency (opp));
   gtk_label_set_text (self->weighted_label, weighted);
 
   fill_warnings (self);
@@ -295,12 +288,10 @@ commit_fields (OmOpportunityView *self,
     edited->start_date = start_date;
 
   value_text = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
-  if (!om_money_parse (value_text, &edited->value))
+  if (!om_money_parse_locale (value_text, edited->currency, &edited->value, &error))
     {
-      g_set_error (&error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_VALUE,
-                   _("“%s” is not a value: write an amount such as 1250000.00, with at most two decimals."),
-                   value_text);
-      refuse (self, error);
+      /* said, and what was typed stays in the field to be put right */
+      g_signal_emit (self, signals[REFUSED], 0, error->message);
       return;
     }
 
