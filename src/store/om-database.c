@@ -708,14 +708,10 @@ positions_are_indices (sqlite3                 *db,
  * status, n_won, n_stages, chain_probability, next_due, sort_key,
  * search_text */
 static void
-bind_summary (sqlite3_stmt            *stmt,
-              int                      index,
-              const OmOpportunityData *data,
-              const OmDerivedValues   *derived)
+bind_summary (sqlite3_stmt               *stmt,
+              int                         index,
+              const OmOpportunitySummary *summary)
 {
-  g_autoptr(OmOpportunitySummary) summary = derived != NULL ? om_opportunity_summary_new_derived (data, derived)
-                                                            : om_opportunity_summary_new (data);
-
   sqlite3_bind_int (stmt, index, (int) summary->status);
   sqlite3_bind_int64 (stmt, index + 1, summary->n_won);
   sqlite3_bind_int64 (stmt, index + 2, summary->n_stages);
@@ -739,7 +735,10 @@ write_summary (sqlite3                 *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, data->id);
-  bind_summary (stmt, 2, data, NULL);
+  {
+    g_autoptr(OmOpportunitySummary) summary = om_opportunity_summary_new (data);
+    bind_summary (stmt, 2, summary);
+  }
   ok = step_done (stmt);
   release (stmt);
   return ok;
@@ -886,6 +885,8 @@ write_opportunity (sqlite3                 *db,
                    gint64                   revision,
                    gboolean                *conflict)
 {
+  g_autoptr(OmOpportunitySummary) summary = derived != NULL ? om_opportunity_summary_new_derived (after, derived)
+                                                            : om_opportunity_summary_new (after);
   sqlite3_stmt *opp = NULL;
   gboolean ok = FALSE;
   guint history_from = 0;
@@ -898,10 +899,12 @@ write_opportunity (sqlite3                 *db,
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
   else
     opp = prepare (db,
+                   /* status (?11) and sort_key (?16) are indexed: set below,
+                    * only when they change, so that an edit that leaves the
+                    * lists' order alone writes no index page */
                    "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4, value_minor = ?5,"
-                   " currency = ?6, start_date = ?7, notes = ?8, revision = ?10, status = ?11, n_won = ?12,"
-                   " n_stages = ?13, chain_probability = ?14, next_due = ?15, sort_key = ?16,"
-                   " search_text = ?17"
+                   " currency = ?6, start_date = ?7, notes = ?8, revision = ?10, n_won = ?12,"
+                   " n_stages = ?13, chain_probability = ?14, next_due = ?15, search_text = ?17"
                    " WHERE id = ?1 AND revision = ?9");
   if (opp == NULL)
     return FALSE;
@@ -924,7 +927,7 @@ write_opportunity (sqlite3                 *db,
   bind_date (opp, 7, after->start_date);
   bind_text (opp, 8, after->notes);
   sqlite3_bind_int64 (opp, 10, revision);
-  bind_summary (opp, 11, after, derived);
+  bind_summary (opp, 11, summary);
   if (!step_done (opp))
     goto out;
 
@@ -937,7 +940,22 @@ write_opportunity (sqlite3                 *db,
       goto out;
     }
   else
-    after->id = before->id;
+    {
+      sqlite3_stmt *order = prepare (db, "UPDATE opportunities SET status = ?2, sort_key = ?3"
+                                         " WHERE id = ?1 AND (status IS NOT ?2 OR sort_key IS NOT ?3)");
+      gboolean ordered;
+
+      after->id = before->id;
+      if (order == NULL)
+        goto out;
+      sqlite3_bind_int64 (order, 1, after->id);
+      sqlite3_bind_int (order, 2, (int) summary->status);
+      bind_text (order, 3, summary->sort_key);
+      ordered = step_done (order);
+      release (order);
+      if (!ordered)
+        goto out;
+    }
 
   if (!write_stages (db, before, after))
     goto out;
