@@ -1130,19 +1130,36 @@ test_other_writers (Fixture       *f,
 }
 
 
+/* The first widget in @widget's tree (itself included) that @match
+ * accepts */
 static GtkWidget *
-find_of_type (GtkWidget *widget,
-              GType      type)
+find_widget (GtkWidget     *widget,
+             gboolean     (*match) (GtkWidget *, gconstpointer),
+             gconstpointer  data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+  if (match (widget, data))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_of_type (child, type);
+      GtkWidget *found = find_widget (child, match, data);
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
+}
+
+static GtkWidget *
+find_of_type (GtkWidget *widget,
+              GType      type)
+{
+  return find_widget (widget, is_of_type, &type);
 }
 
 /* a label on screen that says @text */
@@ -1536,19 +1553,19 @@ test_print_remembers_settings (Fixture       *f,
   g_assert_cmpstr (gtk_paper_size_get_name (gtk_page_setup_get_paper_size (setup)), ==, GTK_PAPER_NAME_A5);
 }
 
+static gboolean
+is_label_of (GtkWidget     *widget,
+             gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The label whose text (with its mnemonic's underscore) is @text */
 static GtkWidget *
 find_mnemonic_label (GtkWidget  *widget,
                      const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_mnemonic_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_widget (widget, is_label_of, text);
 }
 
 /* Amounts as a German user writes them: the value shows with the
