@@ -1013,24 +1013,48 @@ wait_until (gboolean (*done) (Fixture *f, gpointer data),
   return TRUE;
 }
 
-/* the sidebar's, not a drop-down's */
+/* The first widget in @widget's tree (itself included) that @match
+ * accepts */
 static GtkWidget *
-find_list_view (GtkWidget *widget)
+find_widget (GtkWidget     *widget,
+             gboolean     (*match) (GtkWidget *, gconstpointer),
+             gconstpointer  data)
 {
-  if (GTK_IS_LIST_VIEW (widget) && gtk_list_view_get_model (GTK_LIST_VIEW (widget)) != NULL)
-    {
-      g_autoptr(GObject) first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))), 0);
-
-      if (OM_IS_OPPORTUNITY (first))
-        return widget;
-    }
+  if (match (widget, data))
+    return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_list_view (child);
+      GtkWidget *found = find_widget (child, match, data);
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
+}
+
+/* the sidebar's list, not a drop-down's */
+static gboolean
+is_sidebar_list (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  g_autoptr(GObject) first = NULL;
+
+  if (!GTK_IS_LIST_VIEW (widget) || gtk_list_view_get_model (GTK_LIST_VIEW (widget)) == NULL)
+    return FALSE;
+  first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))), 0);
+  return OM_IS_OPPORTUNITY (first);
+}
+
+static GtkWidget *
+find_list_view (GtkWidget *widget)
+{
+  return find_widget (widget, is_sidebar_list, NULL);
 }
 
 /* in the sidebar's list, as the user sees it */
@@ -1129,31 +1153,6 @@ test_other_writers (Fixture       *f,
   g_assert_cmpstr (kept->title, ==, "From the command line");
 }
 
-
-/* The first widget in @widget's tree (itself included) that @match
- * accepts */
-static GtkWidget *
-find_widget (GtkWidget     *widget,
-             gboolean     (*match) (GtkWidget *, gconstpointer),
-             gconstpointer  data)
-{
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_of_type (GtkWidget     *widget,
-            gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
-}
 
 static GtkWidget *
 find_of_type (GtkWidget *widget,
