@@ -233,6 +233,19 @@ compute_overdue (const OmOpportunitySummary *summary,
  * An opportunity as a list shows it: its stages are read when something
  * first asks for them (om_opportunity_load()).
  */
+/* Shows what a list knows of the opportunity: its summary */
+static void
+take_summary (OmOpportunity              *self,
+              const OmOpportunitySummary *summary)
+{
+  self->summary = om_opportunity_summary_copy (summary);
+  self->status = summary->status;
+  self->n_won = summary->n_won;
+  self->chain_probability = summary->chain_probability;
+  self->next_due_date = summary->next_due;
+  self->overdue = compute_overdue (summary, om_date_today ());
+}
+
 OmOpportunity *
 _om_opportunity_new_from_summary (OmRepository               *repository,
                                   const OmOpportunitySummary *summary)
@@ -240,12 +253,7 @@ _om_opportunity_new_from_summary (OmRepository               *repository,
   OmOpportunity *self = g_object_new (OM_TYPE_OPPORTUNITY, NULL);
 
   g_set_weak_pointer (&self->repository, repository);
-  self->summary = om_opportunity_summary_copy (summary);
-  self->status = summary->status;
-  self->n_won = summary->n_won;
-  self->chain_probability = summary->chain_probability;
-  self->next_due_date = summary->next_due;
-  self->overdue = compute_overdue (summary, om_date_today ());
+  take_summary (self, summary);
   return self;
 }
 
@@ -356,12 +364,7 @@ _om_opportunity_set_summary (OmOpportunity              *self,
   g_return_if_fail (self->data == NULL || self->load_error != NULL);
   old = self->summary;
 
-  self->summary = om_opportunity_summary_copy (summary);
-  self->status = summary->status;
-  self->n_won = summary->n_won;
-  self->chain_probability = summary->chain_probability;
-  self->next_due_date = summary->next_due;
-  self->overdue = compute_overdue (summary, om_date_today ());
+  take_summary (self, summary);
   /* read again when asked */
   g_clear_error (&self->load_error);
   g_clear_pointer (&self->data, om_opportunity_data_free);
