@@ -1613,6 +1613,54 @@ test_value_in_german (Fixture       *f,
   setlocale (LC_MONETARY, was);
 }
 
+static gboolean
+is_editor_calendar (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_CALENDAR (widget) && gtk_widget_get_ancestor (widget, OM_TYPE_STAGE_EDITOR) != NULL;
+}
+
+/* The day of a decision is chosen in a calendar, not typed as ISO text:
+ * the day picked is kept through the same path as a typed one, and
+ * undone like it */
+static void
+test_decided_on_calendar (Fixture       *f,
+                          gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(OmOpportunityData) disk = NULL;
+  GtkWidget *calendar;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_flush_events ();
+  om_opportunity_view_select_stage (view, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
+  om_test_flush_events ();
+  om_opportunity_view_select_stage (view, 0);
+  om_test_flush_events ();
+  g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, om_test_date ("2026-01-10"));
+
+  calendar = find_widget (GTK_WIDGET (view), is_editor_calendar, NULL);
+  g_assert_nonnull (calendar);
+  /* it opens on the day decided */
+  day = gtk_calendar_get_date (GTK_CALENDAR (calendar));
+  g_assert_cmpuint (om_date_from_date_time (day), ==, om_test_date ("2026-01-10"));
+  g_clear_pointer (&day, g_date_time_unref);
+
+  day = om_date_to_date_time (om_test_date ("2026-01-08"));
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+  om_test_flush_events ();
+  g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, om_test_date ("2026-01-08"));
+  disk = on_disk (f);
+  g_assert_cmpuint (((OmStageData *) g_ptr_array_index (disk->stages, 0))->decided_on, ==, om_test_date ("2026-01-08"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  om_test_flush_events ();
+  g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, om_test_date ("2026-01-10"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1648,6 +1696,7 @@ main (int   argc,
   ADD ("/window/offer-import", test_offer_import);
   ADD ("/window/print-remembers-settings", test_print_remembers_settings);
   ADD ("/window/value-in-german", test_value_in_german);
+  ADD ("/window/decided-on-calendar", test_decided_on_calendar);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/keys/close-with-control-w", test_close_with_control_w);

@@ -301,6 +301,40 @@ om_money_to_string (gint64 minor)
 }
 
 /**
+ * om_date_to_date_time:
+ *
+ * Returns: (transfer full) (nullable): noon of @date in local time, for
+ *   a calendar widget; %NULL for no date (0)
+ */
+GDateTime *
+om_date_to_date_time (OmDate date)
+{
+  GDate gd;
+
+  if (date == 0 || !om_date_is_valid (date))
+    return NULL;
+  g_date_clear (&gd, 1);
+  g_date_set_julian (&gd, date);
+  return g_date_time_new_local (g_date_get_year (&gd), g_date_get_month (&gd), g_date_get_day (&gd), 12, 0, 0);
+}
+
+/**
+ * om_date_from_date_time:
+ *
+ * Returns: the day of @date_time (as a calendar widget gives it)
+ */
+OmDate
+om_date_from_date_time (GDateTime *date_time)
+{
+  GDate gd;
+
+  g_date_clear (&gd, 1);
+  g_date_set_dmy (&gd, (GDateDay) g_date_time_get_day_of_month (date_time),
+                  (GDateMonth) g_date_time_get_month (date_time), (GDateYear) g_date_time_get_year (date_time));
+  return g_date_get_julian (&gd);
+}
+
+/**
  * om_currency_decimals:
  *
  * Returns: how many decimals the currency's amounts have (ISO 4217):

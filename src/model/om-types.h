@@ -98,6 +98,8 @@ gboolean     om_money_parse                   (const char         *text,
 char        *om_money_to_string               (gint64              minor);
 gboolean     om_currency_is_valid             (const char         *currency);
 guint        om_currency_decimals             (const char         *currency);
+GDateTime   *om_date_to_date_time             (OmDate              date);
+OmDate       om_date_from_date_time           (GDateTime          *date_time);
 char        *om_money_format_number           (gint64              minor,
                                                const char         *currency);
 char        *om_money_format                  (gint64              minor,

@@ -216,13 +216,10 @@ fill (OmOpportunityView *self)
   start = om_date_format (om_opportunity_get_start_date (opp));
   gtk_menu_button_set_label (self->start_button, start);
   {
-    GDate gd;
-    g_autoptr(GDateTime) dt = NULL;
+    g_autoptr(GDateTime) dt = om_date_to_date_time (om_opportunity_get_start_date (opp));
 
-    g_date_clear (&gd, 1);
-    g_date_set_julian (&gd, om_opportunity_get_start_date (opp));
-    dt = g_date_time_new_local (g_date_get_year (&gd), g_date_get_month (&gd), g_date_get_day (&gd), 12, 0, 0);
-    gtk_calendar_select_day (self->start_calendar, dt);
+    if (dt != NULL)
+      gtk_calendar_select_day (self->start_calendar, dt);
   }
 
   /* Translators: status, then how many stages are won, e.g. "Open · 2 of 6 won" */
@@ -350,13 +347,10 @@ day_selected_cb (GtkCalendar       *calendar,
                  OmOpportunityView *self)
 {
   g_autoptr(GDateTime) dt = gtk_calendar_get_date (calendar);
-  GDate gd;
 
   if (self->filling)
     return;
-  g_date_clear (&gd, 1);
-  g_date_set_dmy (&gd, g_date_time_get_day_of_month (dt), g_date_time_get_month (dt), g_date_time_get_year (dt));
-  commit_fields (self, g_date_get_julian (&gd));
+  commit_fields (self, om_date_from_date_time (dt));
   gtk_menu_button_popdown (self->start_button);
 }
 

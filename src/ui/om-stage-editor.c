@@ -61,7 +61,10 @@ struct _OmStageEditor
   GtkSpinButton  *duration_spin;
   GtkSpinButton  *probability_spin;
   GtkWidget      *decided_label;
+  GtkWidget      *decided_box;
   GtkEntry       *decided_entry;
+  GtkCalendar    *decided_calendar;
+  GtkPopover     *decided_popover;
   GtkWidget      *lost_reason_label;
   GtkEntry       *lost_reason_entry;
   GtkTextView    *description_view;
@@ -387,7 +390,18 @@ refresh (OmStageEditor *self,
   show_spin (self, self->probability_spin, probability_to_percent (om_stage_get_probability (self->stage)));
 
   gtk_widget_set_visible (self->decided_label, status != OM_STAGE_STATUS_PENDING);
-  gtk_widget_set_visible (GTK_WIDGET (self->decided_entry), status != OM_STAGE_STATUS_PENDING);
+  gtk_widget_set_visible (self->decided_box, status != OM_STAGE_STATUS_PENDING);
+  if (status != OM_STAGE_STATUS_PENDING)
+    {
+      /* the calendar opens on the day decided; only a person's choice
+       * is an edit */
+      g_autoptr(GDateTime) day = om_date_to_date_time (om_stage_get_decided_on (self->stage));
+
+      self->busy++;
+      if (day != NULL)
+        gtk_calendar_select_day (self->decided_calendar, day);
+      self->busy--;
+    }
   gtk_widget_set_visible (self->lost_reason_label, status == OM_STAGE_STATUS_LOST);
   gtk_widget_set_visible (GTK_WIDGET (self->lost_reason_entry), status == OM_STAGE_STATUS_LOST);
 
@@ -531,6 +545,24 @@ commit_text_field (OmStageEditor *self,
 
   /* the model's value as it is kept, trimmed */
   text_field_show_model (self, field, TRUE);
+}
+
+/* A day chosen in the calendar: written into the field, and committed
+ * as if typed there (the same rules, refusals and undo) */
+static void
+decided_day_selected_cb (OmStageEditor *self,
+                         GtkCalendar   *calendar)
+{
+  g_autoptr(GDateTime) day = NULL;
+  g_autofree char *iso = NULL;
+
+  if (self->busy > 0 || self->stage == NULL)
+    return;
+  day = gtk_calendar_get_date (calendar);
+  iso = om_date_to_iso (om_date_from_date_time (day));
+  gtk_editable_set_text (GTK_EDITABLE (self->decided_entry), iso);
+  gtk_popover_popdown (self->decided_popover);
+  commit_text_field (self, TEXT_DECIDED_ON);
 }
 
 static void
@@ -724,7 +756,10 @@ om_stage_editor_class_init (OmStageEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, duration_spin);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, probability_spin);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_label);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_box);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_calendar);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_popover);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, lost_reason_label);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, lost_reason_entry);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, description_view);
@@ -737,6 +772,7 @@ om_stage_editor_class_init (OmStageEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, add_after_button);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, remove_button);
   gtk_widget_class_bind_template_callback (widget_class, text_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, decided_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, text_field_leave_cb);
   gtk_widget_class_bind_template_callback (widget_class, spin_value_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, kind_selected_cb);
