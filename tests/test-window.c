@@ -820,6 +820,22 @@ test_shortcuts_window (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* The real program, for a test: its data, config and settings in
+ * @home (a scratch folder), none of the user's */
+static GSubprocessLauncher *
+app_launcher_new (const char       *home,
+                  GSubprocessFlags  flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
+  return launcher;
+}
+
 /* Ctrl+W closes the window, as in every GNOME application: the real
  * program, driven with a real key through the X server */
 static gboolean
@@ -844,7 +860,7 @@ test_close_with_control_w (void)
   g_autofree char *dir = om_test_make_dir ("close");
   g_autofree char *path = g_build_filename (dir, "close.db", NULL);
   g_autofree char *database = g_strdup_printf ("--database=%s", path);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) launcher = app_launcher_new (dir, G_SUBPROCESS_FLAGS_NONE);
   g_autoptr(GSubprocess) app = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *pid = NULL;
@@ -858,9 +874,6 @@ test_close_with_control_w (void)
       g_test_skip ("needs an X display and xdotool (build-aux/test provides both)");
       return;
     }
-  /* its own settings: the window's size and last opportunity are not
-   * this test's business */
-  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
   app = g_subprocess_launcher_spawn (launcher, &error, om_test_oppmanager (), database, NULL);
   g_assert_no_error (error);
   pid = g_strdup (g_subprocess_get_identifier (app));
@@ -1373,8 +1386,8 @@ test_open_file_in_running_window (void)
 {
   g_autofree char *home = om_test_make_dir ("open-file");
   g_autofree char *path = g_build_filename (home, "plan.oppmanager.json", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr(GSubprocessLauncher) quiet = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher = app_launcher_new (home, G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) quiet = app_launcher_new (home, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) app = NULL;
   g_autoptr(GSubprocess) second = NULL;
   g_autoptr(GSubprocess) list = NULL;
@@ -1389,16 +1402,6 @@ test_open_file_in_running_window (void)
       return;
     }
   g_assert_true (g_file_set_contents (path, ONE_DOCUMENT, -1, NULL));
-  for (guint i = 0; i < 2; i++)
-    {
-      GSubprocessLauncher *l = i == 0 ? launcher : quiet;
-      g_autofree char *data = g_build_filename (home, "data", NULL);
-      g_autofree char *config = g_build_filename (home, "config", NULL);
-
-      g_subprocess_launcher_setenv (l, "XDG_DATA_HOME", data, TRUE);
-      g_subprocess_launcher_setenv (l, "XDG_CONFIG_HOME", config, TRUE);
-      g_subprocess_launcher_setenv (l, "GSETTINGS_BACKEND", "memory", TRUE);
-    }
 
   app = g_subprocess_launcher_spawn (launcher, &error, om_test_oppmanager (), NULL);
   g_assert_no_error (error);
@@ -1437,9 +1440,8 @@ test_dbus_activation (void)
 {
   g_autofree char *home = om_test_make_dir ("dbus");
   g_autofree char *path = g_build_filename (home, "plan.oppmanager.json", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
   g_autofree char *uri = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) launcher = app_launcher_new (home, G_SUBPROCESS_FLAGS_NONE);
   g_autoptr(GSubprocess) app = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -1455,8 +1457,6 @@ test_dbus_activation (void)
       return;
     }
   g_assert_true (g_file_set_contents (path, ONE_DOCUMENT, -1, NULL));
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
-  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
   app = g_subprocess_launcher_spawn (launcher, &error, om_test_oppmanager (), "--gapplication-service", NULL);
   g_assert_no_error (error);
   pid = g_strdup (g_subprocess_get_identifier (app));
