@@ -173,6 +173,8 @@ om_stage_data_equal (const OmStageData *a,
          a->probability == b->probability &&
          a->status == b->status &&
          a->decided_on == b->decided_on &&
+         a->agreed_on == b->agreed_on &&
+         a->baseline_due == b->baseline_due &&
          g_strcmp0 (a->lost_reason, b->lost_reason) == 0 &&
          g_strcmp0 (a->client_description, b->client_description) == 0 &&
          g_strcmp0 (a->notes, b->notes) == 0;
@@ -233,6 +235,54 @@ history_entry_ref (const OmHistoryEntry *self)
   return (OmHistoryEntry *) self;
 }
 
+/* Schedule history */
+
+OmScheduleEntry *
+om_schedule_entry_new (OmScheduleWhat what,
+                       int            stage,
+                       OmDate         from,
+                       OmDate         to,
+                       OmDate         on,
+                       const char    *note)
+{
+  OmScheduleEntry *self = g_new0 (OmScheduleEntry, 1);
+
+  self->what = what;
+  self->stage = what == OM_SCHEDULE_AGREED_DATE ? stage : -1;
+  self->from = from;
+  self->to = to;
+  self->on = on;
+  self->note = g_strdup (note ? note : "");
+  return self;
+}
+
+OmScheduleEntry *
+om_schedule_entry_copy (const OmScheduleEntry *self)
+{
+  OmScheduleEntry *copy = om_schedule_entry_new (self->what, self->stage, self->from, self->to,
+                                                 self->on, self->note);
+
+  copy->stage = self->stage;
+  return copy;
+}
+
+void
+om_schedule_entry_free (OmScheduleEntry *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->note);
+  g_free (self);
+}
+
+static gboolean
+schedule_entry_equal (const OmScheduleEntry *a,
+                      const OmScheduleEntry *b)
+{
+  return a->what == b->what && a->stage == b->stage && a->from == b->from && a->to == b->to &&
+         a->on == b->on && g_strcmp0 (a->note, b->note) == 0;
+}
+
 /* Opportunity */
 
 OmOpportunityData *
@@ -252,6 +302,7 @@ om_opportunity_data_new (const char *title,
   self->notes = g_strdup ("");
   self->stages = g_ptr_array_new_with_free_func ((GDestroyNotify) om_stage_data_free);
   self->history = g_ptr_array_new_with_free_func ((GDestroyNotify) om_history_entry_free);
+  self->schedule = g_ptr_array_new_with_free_func ((GDestroyNotify) om_schedule_entry_free);
   return self;
 }
 
@@ -265,6 +316,7 @@ om_opportunity_data_copy (const OmOpportunityData *self)
   g_free (copy->coordinator);
   copy->coordinator = g_strdup (self->coordinator);
   copy->value = self->value;
+  copy->target_date = self->target_date;
   g_free (copy->currency);
   copy->currency = g_strdup (self->currency);
   g_free (copy->notes);
@@ -278,6 +330,8 @@ om_opportunity_data_copy (const OmOpportunityData *self)
   g_ptr_array_set_size (copy->history, (int) self->history->len);
   for (guint i = 0; i < self->history->len; i++)
     g_ptr_array_index (copy->history, i) = history_entry_ref (g_ptr_array_index (self->history, i));
+  for (guint i = 0; i < self->schedule->len; i++)
+    g_ptr_array_add (copy->schedule, om_schedule_entry_copy (g_ptr_array_index (self->schedule, i)));
   return copy;
 }
 
@@ -347,6 +401,7 @@ om_opportunity_data_free (OmOpportunityData *self)
   g_free (self->notes);
   g_ptr_array_unref (self->stages);
   g_ptr_array_unref (self->history);
+  g_ptr_array_unref (self->schedule);
   g_free (DATA_BOX (self));
 }
 
@@ -381,10 +436,16 @@ om_opportunity_data_equal (const OmOpportunityData *a,
       a->value != b->value ||
       g_strcmp0 (a->currency, b->currency) != 0 ||
       a->start_date != b->start_date ||
+      a->target_date != b->target_date ||
       g_strcmp0 (a->notes, b->notes) != 0 ||
       a->stages->len != b->stages->len ||
-      a->history->len != b->history->len)
+      a->history->len != b->history->len ||
+      a->schedule->len != b->schedule->len)
     return FALSE;
+
+  for (guint i = 0; i < a->schedule->len; i++)
+    if (!schedule_entry_equal (g_ptr_array_index (a->schedule, i), g_ptr_array_index (b->schedule, i)))
+      return FALSE;
 
   for (guint i = 0; i < a->stages->len; i++)
     {
@@ -431,15 +492,21 @@ om_opportunity_data_get_n_stages (const OmOpportunityData *self)
 
 /* Derived values */
 
-/* The due date of @stage, after a stage due on @previous (or a plan
- * starting then): a decided stage is due on the day it was decided; a
- * pending one its duration after the one before it */
+/* SPEC 2, the one place of the rule: the due date of @stage, after a
+ * stage due on @previous (or a plan starting then). A decided stage is
+ * due on the day it was decided; a pending one with an agreed date on
+ * that date, whatever comes before it; any other pending one its
+ * duration after the one before it. So winning a stage early moves the
+ * unpinned stages after it, never an agreed one. */
 static inline OmDate
 due_after (OmDate             previous,
            const OmStageData *stage)
 {
-  return stage->status != OM_STAGE_STATUS_PENDING ? stage->decided_on
-                                                  : om_date_add_days (previous, stage->duration_days);
+  if (stage->status != OM_STAGE_STATUS_PENDING)
+    return stage->decided_on;
+  if (stage->agreed_on != 0)
+    return stage->agreed_on;
+  return om_date_add_days (previous, stage->duration_days);
 }
 
 /**
@@ -472,6 +539,7 @@ typedef struct
   double   p;
   OmDate   due;
   OmDate   first_not_won_due;
+  OmDate   baseline_close;
 } Derivation;
 
 static inline void
@@ -489,6 +557,8 @@ derivation_step (Derivation        *d,
 {
   d->n++;
   d->due = due_after (d->due, stage);
+  if (stage->baseline_due > d->baseline_close)
+    d->baseline_close = stage->baseline_due;
   if (stage->status == OM_STAGE_STATUS_PENDING)
     {
       d->p *= stage->probability;
@@ -537,6 +607,17 @@ derivation_finish (const Derivation        *d,
       break;
     }
   values->weighted_value = (double) self->value * values->chain_probability;
+  values->close_date = d->n > 0 ? d->due : 0;
+  values->baseline_close_date = d->baseline_close;
+  values->pushes = 0;
+  for (guint k = 0; k < self->schedule->len; k++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (self->schedule, k);
+
+      /* SPEC 2: a push moves the close date later */
+      if (e->what == OM_SCHEDULE_CLOSE_DATE && e->from != 0 && e->to > e->from)
+        values->pushes++;
+    }
 
   if (values->status == OM_OPPORTUNITY_STATUS_OPEN)
     {
@@ -637,6 +718,44 @@ om_opportunity_data_get_due_dates (const OmOpportunityData *self)
       dates[i] = due;
     }
   return dates;
+}
+
+/**
+ * om_opportunity_data_get_schedule:
+ * @today: the day the plan is looked at
+ *
+ * Where each stage stands in the schedule, in one pass: its due date,
+ * its slip against the baseline, whether it is overdue (SPEC 4) and
+ * whether its agreed date comes before the stage before it is due (the
+ * chain cannot be kept: `pinned-conflict`). What the timeline, the
+ * health check, the stage editor and the summary show.
+ *
+ * Returns: (transfer full): one entry per stage
+ */
+OmStageSchedule *
+om_opportunity_data_get_schedule (const OmOpportunityData *self,
+                                  OmDate                   today)
+{
+  OmStageSchedule *schedule = g_new0 (OmStageSchedule, self->stages->len + 1);
+  OmOpportunityStatus status = om_opportunity_data_get_status (self);
+  OmDate due = self->start_date;
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+      OmDate previous = due;
+
+      PREFETCH_STAGE (self, i);
+      due = due_after (due, stage);
+      schedule[i].due = due;
+      if (stage->baseline_due != 0)
+        schedule[i].slip = (int) ((gint64) due - (gint64) stage->baseline_due);
+      schedule[i].overdue = om_is_overdue (status, stage->status, due, today);
+      schedule[i].conflict = status == OM_OPPORTUNITY_STATUS_OPEN &&
+                             stage->status == OM_STAGE_STATUS_PENDING &&
+                             stage->agreed_on != 0 && i > 0 && stage->agreed_on < previous;
+    }
+  return schedule;
 }
 
 /**
@@ -816,42 +935,148 @@ check_owners (const OmOpportunityData *self,
                                 name, others));
 }
 
-/* SPEC 4: one warning when the current stage is overdue. Every later
- * pending stage is due after it, so the later ones overdue are overdue
- * because of it: the warning counts them. */
+/* SPEC 4: one warning when the current stage is overdue. The later
+ * stages that are not pinned are due after it, so those overdue are
+ * overdue because of it: the warning counts them. */
 static void
 check_overdue (const OmOpportunityData *self,
-               GPtrArray               *warnings,
-               OmDate                   today)
+               const OmStageSchedule   *schedule,
+               int                      current,
+               GPtrArray               *warnings)
 {
-  g_autofree OmDate *dates = NULL;
   g_autofree char *name = NULL;
   g_autofree char *due = NULL;
-  int current = om_opportunity_data_get_current (self);
   guint n_later = 0;
 
-  if (current < 0)
-    return;
-  dates = om_opportunity_data_get_due_dates (self);
-  /* (an opportunity with a current stage is open) */
-  if (!om_is_overdue (OM_OPPORTUNITY_STATUS_OPEN, STAGE (self, current)->status, dates[current], today))
+  if (current < 0 || !schedule[current].overdue)
     return;
   for (guint i = (guint) current + 1; i < self->stages->len; i++)
-    if (om_is_overdue (OM_OPPORTUNITY_STATUS_OPEN, STAGE (self, i)->status, dates[i], today))
+    if (schedule[i].overdue)
       n_later++;
 
   name = om_stage_data_describe (STAGE (self, current), (guint) current);
-  due = om_date_format (dates[current]);
+  due = om_date_format (schedule[current].due);
   if (n_later == 0)
     add_warning (warnings, "overdue", current,
-                 g_strdup_printf (_("%s was due on %s and is not decided yet."), name, due));
+                 g_strdup_printf (_("%s was due on %s and is not decided yet: decide it, "
+                                    "or agree a new date with the client."), name, due));
   else
     add_warning (warnings, "overdue", current,
                  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%s was due on %s and is not decided yet; %u later stage is overdue because of it.",
-                                               "%s was due on %s and is not decided yet; %u later stages are overdue because of it.",
+                                               "%s was due on %s and is not decided yet; %u later stage is overdue because of it. "
+                                               "Decide it, or agree a new date with the client.",
+                                               "%s was due on %s and is not decided yet; %u later stages are overdue because of it. "
+                                               "Decide it, or agree a new date with the client.",
                                                n_later),
                                   name, due, n_later));
+}
+
+/* SPEC 4: one warning for the agreed dates the chain cannot keep, shown
+ * with the first of them */
+static void
+check_conflicts (const OmOpportunityData *self,
+                 const OmStageSchedule   *schedule,
+                 GPtrArray               *warnings)
+{
+  guint listed[MAX_LISTED_STAGES];
+  g_autofree char *name = NULL;
+  g_autofree char *agreed = NULL;
+  g_autofree char *before = NULL;
+  int first = -1;
+  guint n_others = 0;
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      if (!schedule[i].conflict)
+        continue;
+      if (first < 0)
+        first = (int) i;
+      else
+        {
+          if (n_others < MAX_LISTED_STAGES)
+            listed[n_others] = i;
+          n_others++;
+        }
+    }
+  if (first < 0)
+    return;
+
+  name = om_stage_data_describe (STAGE (self, first), (guint) first);
+  agreed = om_date_format (STAGE (self, first)->agreed_on);
+  before = om_date_format (schedule[first - 1].due);
+  if (n_others == 0)
+    add_warning (warnings, "pinned-conflict", first,
+                 g_strdup_printf (_("%s is agreed for %s, but the stage before it is due on %s: "
+                                    "agree a new date, or shorten the stages before it."),
+                                  name, agreed, before));
+  else
+    {
+      g_autofree char *others = describe_stage_numbers (listed, n_others);
+      add_warning (warnings, "pinned-conflict", first,
+                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s is agreed for %s, but the stage before it is due on %s "
+                                                 "(and so is stage %s): agree new dates, or shorten the stages before them.",
+                                                 "%s is agreed for %s, but the stage before it is due on %s "
+                                                 "(and so are stages %s): agree new dates, or shorten the stages before them.",
+                                                 n_others),
+                                    name, agreed, before, others));
+    }
+}
+
+/* SPEC 4: what the schedule says of the plan as a whole */
+static void
+check_schedule (const OmOpportunityData *self,
+                const OmDerivedValues   *derived,
+                GPtrArray               *warnings)
+{
+  gboolean agreed_process = FALSE;
+
+  if (self->target_date != 0 && derived->close_date > self->target_date)
+    {
+      g_autofree char *close = om_date_format (derived->close_date);
+      g_autofree char *target = om_date_format (self->target_date);
+      add_warning (warnings, "past-target", -1,
+                   g_strdup_printf (_("The plan closes on %s, after the client’s target date of %s: "
+                                      "shorten the plan, or agree a new target with the client."),
+                                    close, target));
+    }
+
+  /* the stages before the current one are won */
+  for (int i = 0; i < derived->current; i++)
+    if (STAGE (self, i)->kind == OM_STAGE_KIND_PROCESS_AGREEMENT)
+      agreed_process = TRUE;
+  if (agreed_process && STAGE (self, derived->current)->agreed_on == 0)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, derived->current), derived->current);
+      add_warning (warnings, "next-not-agreed", derived->current,
+                   g_strdup_printf (_("Agree a date for the next appointment with the client: "
+                                      "%s has no agreed date."), name));
+    }
+
+  if (derived->pushes >= OM_PUSHED_TIMES)
+    add_warning (warnings, "pushed", -1,
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "The close date has been pushed back %u time: "
+                                               "ask the client what really decides the date.",
+                                               "The close date has been pushed back %u times: "
+                                               "ask the client what really decides the date.",
+                                               derived->pushes),
+                                  derived->pushes));
+
+  if (derived->baseline_close_date != 0 && derived->close_date != 0 &&
+      (gint64) derived->close_date - (gint64) derived->baseline_close_date > OM_SLIPPED_DAYS)
+    {
+      guint days = derived->close_date - derived->baseline_close_date;
+      g_autofree char *baseline = om_date_format (derived->baseline_close_date);
+      add_warning (warnings, "slipped", -1,
+                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "The close date has slipped %u day past the baseline’s %s: "
+                                                 "re-plan with the client, or set a new baseline.",
+                                                 "The close date has slipped %u days past the baseline’s %s: "
+                                                 "re-plan with the client, or set a new baseline.",
+                                                 days),
+                                    days, baseline));
+    }
 }
 
 /**
@@ -869,9 +1094,11 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
                                   OmDate                   today)
 {
   GPtrArray *warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) om_health_warning_free);
+  g_autofree OmStageSchedule *schedule = NULL;
   gboolean has_agreement = FALSE;
   guint n_pending = 0;
   int weakest;
+  OmDerivedValues derived;
 
   for (guint i = 0; i < MIN (2, self->stages->len); i++)
     if (STAGE (self, i)->kind == OM_STAGE_KIND_PROCESS_AGREEMENT)
@@ -880,8 +1107,10 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
     add_warning (warnings, "no-process-agreement", -1,
                  g_strdup (_("Neither of the first two stages is the client’s agreement to the process.")));
 
-  if (om_opportunity_data_get_status (self) != OM_OPPORTUNITY_STATUS_OPEN)
+  om_opportunity_data_derive (self, &derived);
+  if (derived.status != OM_OPPORTUNITY_STATUS_OPEN)
     return warnings;
+  schedule = om_opportunity_data_get_schedule (self, today);
 
   for (guint i = 0; i < self->stages->len; i++)
     if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
@@ -895,9 +1124,10 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
                                   n_pending, too_complex_threshold));
 
   check_owners (self, warnings);
-  check_overdue (self, warnings, today);
+  check_overdue (self, schedule, derived.current, warnings);
+  check_conflicts (self, schedule, warnings);
 
-  weakest = om_opportunity_data_get_weakest_link (self);
+  weakest = derived.weakest;
   if (weakest >= 0 && STAGE (self, weakest)->probability < 0.5)
     {
       g_autofree char *name = om_stage_data_describe (STAGE (self, weakest), weakest);
@@ -907,6 +1137,7 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
                                     name, STAGE (self, weakest)->probability * 100.0));
     }
 
+  check_schedule (self, &derived, warnings);
   return warnings;
 }
 
@@ -1048,13 +1279,38 @@ validate_stage_values (const OmStageData *stage,
     return refuse_at (error, v, i, -1, OM_FIELD_LOST_REASON, OM_MODEL_ERROR_UNEXPECTED_LOST_REASON,
                       _("%s is not lost, so it cannot have a reason for losing it."), NAME);
 
+  if (stage->baseline_due != 0 && !om_date_is_valid (stage->baseline_due))
+    {
+      g_autofree char *range = describe_date_range ();
+      return refuse_at (error, v, i, -1, OM_FIELD_BASELINE_DUE, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                        _("%s has a baseline due date outside %s."), NAME, range);
+    }
+
   if (stage->status == OM_STAGE_STATUS_PENDING)
     {
       if (stage->decided_on != 0)
         return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_INVALID_DATE,
                           _("%s is pending and cannot have a decision date."), NAME);
+      if (stage->agreed_on != 0 && !om_date_is_valid (stage->agreed_on))
+        {
+          g_autofree char *range = describe_date_range ();
+          return refuse_at (error, v, i, -1, OM_FIELD_AGREED_DATE, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                            _("%s has an agreed date outside %s."), NAME, range);
+        }
+      if (stage->agreed_on != 0 && stage->agreed_on < start_date)
+        {
+          g_autofree char *start = om_date_format (start_date);
+          return refuse_at (error, v, i, -1, OM_FIELD_AGREED_DATE, OM_MODEL_ERROR_AGREED_BEFORE_START,
+                            _("%s cannot be agreed for a day before the opportunity starts on %s."),
+                            NAME, start);
+        }
       return TRUE;
     }
+
+  if (stage->agreed_on != 0)
+    return refuse_at (error, v, i, -1, OM_FIELD_AGREED_DATE, OM_MODEL_ERROR_AGREED_NOT_PENDING,
+                      _("%s is decided, so it has no agreed date any more: only a pending stage has one."),
+                      NAME);
 
   if (stage->decided_on == 0)
     return refuse_at (error, v, i, -1, OM_FIELD_DECIDED_ON, OM_MODEL_ERROR_INVALID_DATE,
@@ -1312,6 +1568,62 @@ validate_history (const OmOpportunityData *self,
   return TRUE;
 }
 
+/* R6 for the schedule history: oldest first, each entry a real date,
+ * and an agreed date's entry about a stage of the plan */
+static gboolean
+validate_schedule (const OmOpportunityData *self,
+                   OmViolation             *v,
+                   GError                 **error)
+{
+  guint n = self->stages->len;
+  OmDate previous = 0;
+
+  for (guint k = 0; k < self->schedule->len; k++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (self->schedule, k);
+      int ek = (int) k;
+
+      if (e->on == 0 || !om_date_is_valid (e->on))
+        {
+          g_autofree char *range = describe_date_range ();
+          return refuse_at (error, v, -1, ek, OM_FIELD_SCHEDULE_ON, OM_MODEL_ERROR_INVALID_HISTORY,
+                            _("Entry %u of the schedule history needs a date from %s."), k + 1, range);
+        }
+      if (e->on < previous)
+        {
+          g_autofree char *on = om_date_format (e->on);
+          g_autofree char *before = om_date_format (previous);
+          return refuse_at (error, v, -1, ek, OM_FIELD_SCHEDULE_ON, OM_MODEL_ERROR_INVALID_HISTORY,
+                            _("Entry %u of the schedule history is dated %s, before the entry above it (%s): "
+                              "the history is kept oldest first."), k + 1, on, before);
+        }
+      if (e->what == OM_SCHEDULE_AGREED_DATE && (e->stage < 0 || (guint) e->stage >= n))
+        {
+          g_autofree char *stage = g_strdup_printf ("%d", e->stage + 1);
+          return refuse_at (error, v, -1, ek, OM_FIELD_SCHEDULE_STAGE, OM_MODEL_ERROR_INVALID_HISTORY,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "Entry %u of the schedule history is about stage %s, but the plan has %u stage.",
+                                         "Entry %u of the schedule history is about stage %s, but the plan has %u stages.",
+                                         n),
+                            k + 1, stage, n);
+        }
+      if (e->what != OM_SCHEDULE_AGREED_DATE && e->stage != -1)
+        return refuse_at (error, v, -1, ek, OM_FIELD_SCHEDULE_STAGE, OM_MODEL_ERROR_INVALID_HISTORY,
+                          _("Entry %u of the schedule history is about the whole plan and names no stage."),
+                          k + 1);
+      if ((e->from != 0 && !om_date_is_valid (e->from)) || (e->to != 0 && !om_date_is_valid (e->to)))
+        {
+          g_autofree char *range = describe_date_range ();
+          return refuse_at (error, v, -1, ek, e->from != 0 && !om_date_is_valid (e->from) ? OM_FIELD_SCHEDULE_FROM
+                                                                                      : OM_FIELD_SCHEDULE_TO,
+                            OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                            _("Entry %u of the schedule history has a date outside %s."), k + 1, range);
+        }
+      previous = e->on;
+    }
+  return TRUE;
+}
+
 static gboolean judge (const OmOpportunityData *self,
                        OmViolation             *violation,
                        OmDerivedValues         *derived,
@@ -1399,6 +1711,12 @@ judge (const OmOpportunityData *self,
       return refuse_at (error, v, -1, -1, OM_FIELD_START_DATE, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
                         _("The opportunity needs a start date from %s."), range);
     }
+  if (self->target_date != 0 && !om_date_is_valid (self->target_date))
+    {
+      g_autofree char *range = describe_date_range ();
+      return refuse_at (error, v, -1, -1, OM_FIELD_TARGET_DATE, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                        _("The client’s target date must be a date from %s."), range);
+    }
 
   /* every rule that reads the stages one by one, in one pass; the
    * dates are told only once the fields and the order hold */
@@ -1424,7 +1742,7 @@ judge (const OmOpportunityData *self,
 
   if (dates_break)
     return validate_dates (self, v, error);
-  if (!validate_history (self, n_decided, v, error))
+  if (!validate_history (self, n_decided, v, error) || !validate_schedule (self, v, error))
     return FALSE;
   if (derived != NULL)
     derivation_finish (&d, self, derived);
@@ -1598,6 +1916,10 @@ om_opportunity_data_add_stage (OmOpportunityData *self,
 
   owned->status = OM_STAGE_STATUS_PENDING;
   owned->decided_on = 0;
+  /* its date is agreed with the client afterwards, where it is
+   * recorded; and it was not in the plan of record */
+  owned->agreed_on = 0;
+  owned->baseline_due = 0;
   g_clear_pointer (&owned->lost_reason, g_free);
   owned->lost_reason = g_strdup ("");
   if (!validate_stage (owned, position, self->start_date, NULL, error))
@@ -1615,6 +1937,12 @@ om_opportunity_data_add_stage (OmOpportunityData *self,
       const OmHistoryEntry *h = g_ptr_array_index (self->history, i);
       if (h->stage >= position)
         om_opportunity_data_get_writable_entry (self, i)->stage++;
+    }
+  for (guint i = 0; i < self->schedule->len; i++)
+    {
+      OmScheduleEntry *e = g_ptr_array_index (self->schedule, i);
+      if (e->stage >= (int) position)
+        e->stage++;
     }
   return TRUE;
 }
@@ -1673,6 +2001,13 @@ remap_history (OmOpportunityData *self,
       if (now >= 0 && (guint) now != h->stage)
         om_opportunity_data_get_writable_entry (self, i)->stage = (guint) now;
     }
+  for (guint i = 0; i < self->schedule->len; i++)
+    {
+      OmScheduleEntry *e = g_ptr_array_index (self->schedule, i);
+
+      if (e->stage >= 0)
+        e->stage = index_after_change ((guint) e->stage, from, to);
+    }
 }
 
 gboolean
@@ -1691,6 +2026,12 @@ om_opportunity_data_remove_stage (OmOpportunityData *self,
       const OmHistoryEntry *h = g_ptr_array_index (self->history, i - 1);
       if (h->stage == index)
         g_ptr_array_remove_index (self->history, i - 1);
+    }
+  for (guint i = self->schedule->len; i > 0; i--)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (self->schedule, i - 1);
+      if (e->stage == (int) index)
+        g_ptr_array_remove_index (self->schedule, i - 1);
     }
 
   remap_history (self, index, -1);
@@ -1809,6 +2150,163 @@ check_decidable (const OmOpportunityData *self,
   return check_after_history (self, on, error);
 }
 
+/* Records a schedule change; dated no earlier than the entry above it,
+ * so that the history stays oldest first whatever the clock says */
+static void
+add_schedule_entry (OmOpportunityData *self,
+                    OmScheduleWhat     what,
+                    int                stage,
+                    OmDate             from,
+                    OmDate             to,
+                    OmDate             on,
+                    const char        *note)
+{
+  if (self->schedule->len > 0)
+    {
+      const OmScheduleEntry *last = g_ptr_array_index (self->schedule, self->schedule->len - 1);
+      on = MAX (on, last->on);
+    }
+  g_ptr_array_add (self->schedule, om_schedule_entry_new (what, stage, from, to, on, note));
+}
+
+static gboolean
+has_baseline (const OmOpportunityData *self)
+{
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->baseline_due != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every stage's due date as it stands becomes its baseline due date */
+static void
+take_baseline (OmOpportunityData *self,
+               OmDate             on,
+               const char        *note)
+{
+  OmDerivedValues before;
+  OmDate due = self->start_date;
+  OmDate close = 0;
+
+  om_opportunity_data_derive (self, &before);
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      due = due_after (due, STAGE (self, i));
+      close = MAX (close, due);
+      if (STAGE (self, i)->baseline_due != due)
+        WSTAGE (self, i)->baseline_due = due;
+    }
+  add_schedule_entry (self, OM_SCHEDULE_BASELINE, -1, before.baseline_close_date, close, on, note);
+}
+
+/**
+ * om_opportunity_data_set_baseline:
+ * @on: the day it is taken
+ * @note: why, for the schedule history
+ *
+ * Takes the plan as it stands as the plan of record ("Set Baseline"):
+ * each stage's due date becomes its baseline due date, and the
+ * schedule history records it (R6). Only an open plan is re-planned.
+ */
+gboolean
+om_opportunity_data_set_baseline (OmOpportunityData *self,
+                                  OmDate             on,
+                                  const char        *note,
+                                  GError           **error)
+{
+  if (!check_open (self, NULL, error))
+    return FALSE;
+  if (self->stages->len == 0)
+    return refuse (error, OM_MODEL_ERROR_INVALID_INDEX,
+                   _("A plan without stages has no dates to take as a baseline."));
+  if (on == 0 || !om_date_is_valid (on))
+    return refuse (error, OM_MODEL_ERROR_INVALID_DATE, _("A baseline needs a valid date."));
+  take_baseline (self, on, note);
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_agree_date:
+ * @date: the day agreed with the client, or 0 to unpin the stage
+ * @on: the day it is recorded
+ * @note: (nullable): for the schedule history
+ *
+ * Pins a pending stage of an open plan to the day the client agreed to
+ * (R5: no earlier than the start date), or unpins it; the stages after
+ * it that are not pinned follow. Recorded in the schedule history (R6).
+ * An agreed date before the previous stage is due is accepted (the
+ * client's word comes first) and shown as a `pinned-conflict`.
+ */
+gboolean
+om_opportunity_data_agree_date (OmOpportunityData *self,
+                                guint              index,
+                                OmDate             date,
+                                OmDate             on,
+                                const char        *note,
+                                GError           **error)
+{
+  const OmStageData *stage;
+  OmStageData *own;
+
+  if (!check_open (self, NULL, error) || !check_index (self, index, error))
+    return FALSE;
+  stage = STAGE (self, index);
+  if (stage->status != OM_STAGE_STATUS_PENDING)
+    {
+      g_autofree char *name = om_stage_data_describe (stage, index);
+      return refuse (error, OM_MODEL_ERROR_AGREED_NOT_PENDING,
+                     _("%s is decided already: only a pending stage gets an agreed date."), name);
+    }
+  if (date != 0 && !om_date_is_valid (date))
+    {
+      g_autofree char *name = om_stage_data_describe (stage, index);
+      g_autofree char *range = describe_date_range ();
+      return refuse (error, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                     _("%s needs an agreed date from %s."), name, range);
+    }
+  if (date != 0 && date < self->start_date)
+    {
+      g_autofree char *name = om_stage_data_describe (stage, index);
+      g_autofree char *start = om_date_format (self->start_date);
+      return refuse (error, OM_MODEL_ERROR_AGREED_BEFORE_START,
+                     _("%s cannot be agreed for a day before the opportunity starts on %s."), name, start);
+    }
+  if (on == 0 || !om_date_is_valid (on))
+    return refuse (error, OM_MODEL_ERROR_INVALID_DATE, _("A schedule change needs a valid date."));
+  if (date == stage->agreed_on)
+    return TRUE;
+
+  own = WSTAGE (self, index);
+  add_schedule_entry (self, OM_SCHEDULE_AGREED_DATE, (int) index, own->agreed_on, date, on, note);
+  own->agreed_on = date;
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_record_schedule:
+ * @before: the plan before an edit
+ * @after: the same plan after it
+ * @on: the day of the edit
+ * @note: (nullable): for the schedule history
+ *
+ * R6: records in @after's schedule history that the edit moved the
+ * close date, if it did. The one place where a committed edit is
+ * looked at for it, whatever the edit was.
+ */
+void
+om_opportunity_data_record_schedule (const OmOpportunityData *before,
+                                     OmOpportunityData       *after,
+                                     OmDate                   on,
+                                     const char              *note)
+{
+  OmDerivedValues was, now;
+
+  om_opportunity_data_derive (before, &was);
+  om_opportunity_data_derive (after, &now);
+  if (was.close_date != now.close_date)
+    add_schedule_entry (after, OM_SCHEDULE_CLOSE_DATE, -1, was.close_date, now.close_date, on, note);
+}
+
 /**
  * om_opportunity_data_win_stage:
  *
@@ -1829,8 +2327,14 @@ om_opportunity_data_win_stage (OmOpportunityData *self,
   stage = WSTAGE (self, index);
   stage->status = OM_STAGE_STATUS_WON;
   stage->decided_on = on;
+  stage->agreed_on = 0;
   g_ptr_array_add (self->history,
                    om_history_entry_new (index, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, on, note));
+
+  /* SPEC 2: the client agreed to the process, so the plan as it stands
+   * is the plan of record, unless there is one already */
+  if (stage->kind == OM_STAGE_KIND_PROCESS_AGREEMENT && !has_baseline (self))
+    take_baseline (self, on, _("Taken when the client agreed to the process"));
   return TRUE;
 }
 
@@ -1856,6 +2360,7 @@ om_opportunity_data_lose_stage (OmOpportunityData *self,
   stage = WSTAGE (self, index);
   stage->status = OM_STAGE_STATUS_LOST;
   stage->decided_on = on;
+  stage->agreed_on = 0;
   g_free (stage->lost_reason);
   stage->lost_reason = om_strdup_trimmed (reason);
   g_ptr_array_add (self->history,
@@ -2044,6 +2549,7 @@ om_opportunity_data_edit (OmOpportunityData       *self,
   next->value = edited->value;
   replace_string (&next->currency, edited->currency);
   next->start_date = edited->start_date;
+  next->target_date = edited->target_date;
   replace_string (&next->notes, edited->notes);
 
   if (!om_opportunity_data_validate (next, error))
@@ -2055,6 +2561,7 @@ om_opportunity_data_edit (OmOpportunityData       *self,
   self->value = next->value;
   replace_string (&self->currency, next->currency);
   self->start_date = next->start_date;
+  self->target_date = next->target_date;
   replace_string (&self->notes, next->notes);
   return TRUE;
 }

@@ -28,6 +28,8 @@ typedef struct
    * of a long plan reads one cache line of each stage */
   OmStageStatus  status;
   OmDate         decided_on;    /* 0 while pending */
+  OmDate         agreed_on;     /* the agreed date (pins the stage), or 0; pending only */
+  OmDate         baseline_due;  /* its due date in the plan of record, or 0 */
   guint          duration_days;
   OmStageKind    kind;
   double         probability;
@@ -50,6 +52,17 @@ typedef struct
   char          *note;
 } OmHistoryEntry;
 
+/* R6: a change of the schedule, dated the day it was recorded */
+typedef struct
+{
+  OmScheduleWhat what;
+  int            stage;         /* index in the chain (agreed dates), or -1 */
+  OmDate         from;          /* 0: none */
+  OmDate         to;            /* 0: none */
+  OmDate         on;
+  char          *note;
+} OmScheduleEntry;
+
 typedef struct
 {
   gint64     id;
@@ -60,9 +73,11 @@ typedef struct
   gint64     value;             /* minor units */
   char      *currency;
   OmDate     start_date;
+  OmDate     target_date;       /* the client's deadline, or 0 */
   char      *notes;
   GPtrArray *stages;            /* OmStageData */
   GPtrArray *history;           /* OmHistoryEntry, oldest first */
+  GPtrArray *schedule;          /* OmScheduleEntry, oldest first */
 } OmOpportunityData;
 
 typedef struct
@@ -106,6 +121,15 @@ typedef enum
   OM_FIELD_ENTRY_FROM,
   OM_FIELD_ENTRY_TO,
   OM_FIELD_ENTRY_ON,
+  /* schedule (version 2): the opportunity's, a stage's, then a schedule
+   * history entry's (OmViolation.entry says which) */
+  OM_FIELD_TARGET_DATE,
+  OM_FIELD_AGREED_DATE,
+  OM_FIELD_BASELINE_DUE,
+  OM_FIELD_SCHEDULE_STAGE,
+  OM_FIELD_SCHEDULE_FROM,
+  OM_FIELD_SCHEDULE_TO,
+  OM_FIELD_SCHEDULE_ON,
 } OmField;
 
 typedef struct
@@ -126,7 +150,24 @@ typedef struct
   double              weighted_value;    /* value × chain probability, in minor units */
   int                 weakest;           /* -1 unless open */
   OmDate              next_due;          /* the current stage's due date, or 0 */
+  OmDate              close_date;        /* the last stage's due date, or 0 */
+  OmDate              baseline_close_date; /* the latest baseline due date, or 0 */
+  guint               pushes;            /* close-date moves later, in the schedule history */
 } OmDerivedValues;
+
+/* One stage's place in the schedule (SPEC 2 and 4), for whoever shows it */
+typedef struct
+{
+  OmDate   due;
+  int      slip;                /* due − baseline due, in days; 0 without a baseline */
+  gboolean overdue;
+  gboolean conflict;            /* agreed before the previous stage is due */
+} OmStageSchedule;
+
+/* SPEC 4: the close date slips too far past its baseline beyond this */
+#define OM_SLIPPED_DAYS 14
+/* SPEC 4: the close date pushed this often is a warning */
+#define OM_PUSHED_TIMES 3
 
 #define OM_DEFAULT_TOO_COMPLEX_THRESHOLD 8
 
@@ -151,6 +192,15 @@ OmHistoryEntry     *om_history_entry_new                 (guint                 
                                                           OmDate                   on,
                                                           const char              *note);
 void                om_history_entry_free                (OmHistoryEntry          *self);
+
+OmScheduleEntry    *om_schedule_entry_new                (OmScheduleWhat           what,
+                                                          int                      stage,
+                                                          OmDate                   from,
+                                                          OmDate                   to,
+                                                          OmDate                   on,
+                                                          const char              *note);
+OmScheduleEntry    *om_schedule_entry_copy               (const OmScheduleEntry   *self);
+void                om_schedule_entry_free               (OmScheduleEntry         *self);
 
 GType               om_opportunity_data_get_type         (void) G_GNUC_CONST;
 OmOpportunityData  *om_opportunity_data_new              (const char              *title,
@@ -179,6 +229,8 @@ int                 om_opportunity_data_get_current      (const OmOpportunityDat
 OmDate              om_opportunity_data_get_due_date     (const OmOpportunityData *self,
                                                           guint                    index);
 OmDate             *om_opportunity_data_get_due_dates    (const OmOpportunityData *self);
+OmStageSchedule    *om_opportunity_data_get_schedule     (const OmOpportunityData *self,
+                                                          OmDate                   today);
 gboolean            om_is_overdue                        (OmOpportunityStatus      status,
                                                           OmStageStatus            stage_status,
                                                           OmDate                   due,
@@ -235,6 +287,20 @@ gboolean            om_opportunity_data_reopen_stage     (OmOpportunityData     
                                                           const char              *note,
                                                           GError                 **error);
 int                 om_opportunity_data_get_reopen_stage (const OmOpportunityData *self);
+gboolean            om_opportunity_data_agree_date       (OmOpportunityData       *self,
+                                                          guint                    index,
+                                                          OmDate                   date,
+                                                          OmDate                   on,
+                                                          const char              *note,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_set_baseline     (OmOpportunityData       *self,
+                                                          OmDate                   on,
+                                                          const char              *note,
+                                                          GError                 **error);
+void                om_opportunity_data_record_schedule  (const OmOpportunityData *before,
+                                                          OmOpportunityData       *after,
+                                                          OmDate                   on,
+                                                          const char              *note);
 gboolean            om_opportunity_data_edit_stage       (OmOpportunityData       *self,
                                                           guint                    index,
                                                           const OmStageData       *edited,
@@ -264,6 +330,7 @@ OmOpportunityData  *om_template_data_instantiate         (const OmTemplateData  
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmStageData, om_stage_data_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmHistoryEntry, om_history_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmScheduleEntry, om_schedule_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmOpportunityData, om_opportunity_data_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmTemplateData, om_template_data_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmHealthWarning, om_health_warning_free)

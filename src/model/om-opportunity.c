@@ -38,6 +38,9 @@ struct _OmOpportunity
   double             weighted_value;
   OmDate             next_due_date;
   gboolean           overdue;
+  OmDate             close_date;
+  OmDate             baseline_close_date;
+  guint              pushes;
 };
 
 G_DEFINE_FINAL_TYPE (OmOpportunity, om_opportunity, G_TYPE_OBJECT)
@@ -401,8 +404,7 @@ same_stage (OmStage           *stage,
  * both ends, and only those in between are looked up by id. */
 static void
 apply_stages (OmOpportunity *self,
-              const OmDate  *dates,
-              OmDate         today)
+              const OmStageSchedule *schedule)
 {
   const OmOpportunityData *data = self->data;
   GPtrArray *shown = self->shown_stages;
@@ -472,10 +474,12 @@ apply_stages (OmOpportunity *self,
         OmStageDerived derived = {
           .position = i,
           .start_date = start,
-          .due_date = dates[i],
+          .due_date = schedule[i].due,
           .current = (int) i == self->current,
-          .overdue = om_is_overdue (self->status, sd->status, dates[i], today),
+          .overdue = schedule[i].overdue,
           .weakest = (int) i == self->weakest,
+          .conflict = schedule[i].conflict,
+          .slip = schedule[i].slip,
         };
         start = derived.due_date;
         _om_stage_update (g_ptr_array_index (shown, i), sd, &derived);
@@ -514,7 +518,7 @@ _om_opportunity_apply_derived (OmOpportunity           *self,
   OmDate old_next_due = self->next_due_date;
   gboolean old_overdue = self->overdue;
   OmDate today = om_date_today ();
-  g_autofree OmDate *dates = self->stages_asked ? om_opportunity_data_get_due_dates (data) : NULL;
+  g_autofree OmStageSchedule *schedule = self->stages_asked ? om_opportunity_data_get_schedule (data, today) : NULL;
 
   g_autoptr(OmOpportunitySummary) old_summary = self->summary;
 
@@ -536,11 +540,14 @@ _om_opportunity_apply_derived (OmOpportunity           *self,
   self->weighted_value = derived.weighted_value;
   self->next_due_date = self->summary->next_due;
   self->overdue = compute_overdue (self->summary, today);
+  self->close_date = derived.close_date;
+  self->baseline_close_date = derived.baseline_close_date;
+  self->pushes = derived.pushes;
 
   g_object_freeze_notify (G_OBJECT (self));
 
   if (self->stages_asked)
-    apply_stages (self, dates, today);
+    apply_stages (self, schedule);
 
   NOTIFY_IF (old->id != data->id, PROP_ID);
   NOTIFY_IF (g_strcmp0 (old->title, data->title) != 0, PROP_TITLE);
@@ -613,6 +620,38 @@ double om_opportunity_get_weighted_value (OmOpportunity *self) { get_data (self)
 OmDate om_opportunity_get_next_due_date (OmOpportunity *self) { return self->next_due_date; }
 gboolean om_opportunity_get_overdue (OmOpportunity *self) { return self->overdue; }
 
+/* The schedule (SPEC 2): what the plan's dates say as a whole */
+OmDate
+om_opportunity_get_target_date (OmOpportunity *self)
+{
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), 0);
+  return get_data (self)->target_date;
+}
+
+OmDate
+om_opportunity_get_close_date (OmOpportunity *self)
+{
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), 0);
+  get_data (self);
+  return self->close_date;
+}
+
+OmDate
+om_opportunity_get_baseline_close_date (OmOpportunity *self)
+{
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), 0);
+  get_data (self);
+  return self->baseline_close_date;
+}
+
+guint
+om_opportunity_get_pushes (OmOpportunity *self)
+{
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), 0);
+  get_data (self);
+  return self->pushes;
+}
+
 /**
  * om_opportunity_get_stages:
  *
@@ -631,8 +670,8 @@ om_opportunity_get_stages (OmOpportunity *self)
       self->stages_asked = TRUE;
       if (self->data != NULL)
         {
-          g_autofree OmDate *dates = om_opportunity_data_get_due_dates (self->data);
-          apply_stages (self, dates, om_date_today ());
+          g_autofree OmStageSchedule *schedule = om_opportunity_data_get_schedule (self->data, om_date_today ());
+          apply_stages (self, schedule);
         }
     }
   return G_LIST_MODEL (self->stages);
@@ -680,6 +719,8 @@ typedef enum
   OP_REOPEN_STAGE,
   OP_EDIT_STAGE,
   OP_EDIT,
+  OP_AGREE_DATE,
+  OP_SET_BASELINE,
 } OpKind;
 
 typedef struct
@@ -688,6 +729,7 @@ typedef struct
   guint                    a;
   guint                    b;
   const char              *text;
+  OmDate                   date;      /* a decision's day (0: today), an agreed date */
   const OmStageData       *stage;
   const OmOpportunityData *edited;
 } Op;
@@ -705,6 +747,8 @@ op_label (OpKind kind)
     case OP_REOPEN:
     case OP_REOPEN_STAGE: return _("Reopen");
     case OP_EDIT_STAGE: return _("Edit Stage");
+    case OP_AGREE_DATE: return _("Reschedule");
+    case OP_SET_BASELINE: return _("Set Baseline");
     case OP_EDIT: default: return _("Edit Opportunity");
     }
 }
@@ -738,10 +782,16 @@ perform (OmOpportunity *self,
       ok = om_opportunity_data_move_stage (next, op->a, op->b, error);
       break;
     case OP_WIN:
-      ok = om_opportunity_data_win_stage (next, op->a, today, op->text, error);
+      ok = om_opportunity_data_win_stage (next, op->a, op->date ? op->date : today, op->text, error);
       break;
     case OP_LOSE:
-      ok = om_opportunity_data_lose_stage (next, op->a, today, op->text, error);
+      ok = om_opportunity_data_lose_stage (next, op->a, op->date ? op->date : today, op->text, error);
+      break;
+    case OP_AGREE_DATE:
+      ok = om_opportunity_data_agree_date (next, op->a, op->date, today, op->text, error);
+      break;
+    case OP_SET_BASELINE:
+      ok = om_opportunity_data_set_baseline (next, today, op->text, error);
       break;
     case OP_REOPEN:
       ok = om_opportunity_data_reopen (next, today, op->text, error);
@@ -758,6 +808,13 @@ perform (OmOpportunity *self,
     default:
       g_assert_not_reached ();
     }
+
+  /* R6: whatever the edit, a move of the close date is recorded, with
+   * the note the person gave, or else what they did */
+  if (ok)
+    om_opportunity_data_record_schedule (self->data, next, today,
+                                         op->kind != OP_LOSE && !om_str_is_blank (op->text) ? op->text
+                                                                                          : op_label (op->kind));
 
   /* the whole plan afterwards, so that a dry run answers exactly as the
    * real operation will: winning today may, say, carry the due dates
@@ -870,6 +927,104 @@ om_opportunity_can_win_stage (OmOpportunity *self,
                               GError       **error)
 {
   Op op = { OP_WIN, .a = index };
+  return perform (self, &op, TRUE, error);
+}
+
+/**
+ * om_opportunity_decide_stage:
+ * @status: %OM_STAGE_STATUS_WON or %OM_STAGE_STATUS_LOST
+ * @on: the day it was decided
+ * @text: (nullable): a note for the decision history; for a lost stage,
+ *   the reason, which is required
+ *
+ * Marks the current stage won or lost on the day the person says.
+ */
+gboolean
+om_opportunity_decide_stage (OmOpportunity *self,
+                             guint          index,
+                             OmStageStatus  status,
+                             OmDate         on,
+                             const char    *text,
+                             GError       **error)
+{
+  Op op = { status == OM_STAGE_STATUS_LOST ? OP_LOSE : OP_WIN, .a = index, .text = text, .date = on };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+  g_return_val_if_fail (status != OM_STAGE_STATUS_PENDING, FALSE);
+  g_return_val_if_fail (on != 0, FALSE);
+
+  return perform (self, &op, FALSE, error);
+}
+
+/**
+ * om_opportunity_agree_date:
+ * @date: the day agreed with the client, or 0 to unpin the stage
+ * @note: (nullable): for the schedule history
+ *
+ * Reschedules a pending stage: pins it to the day agreed with the
+ * client, or unpins it (see om_opportunity_data_agree_date()).
+ */
+gboolean
+om_opportunity_agree_date (OmOpportunity *self,
+                           guint          index,
+                           OmDate         date,
+                           const char    *note,
+                           GError       **error)
+{
+  Op op = { OP_AGREE_DATE, .a = index, .date = date, .text = note };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  return perform (self, &op, FALSE, error);
+}
+
+/**
+ * om_opportunity_can_agree_date:
+ *
+ * Whether the stage can be rescheduled at all (any date from the start
+ * date would do).
+ */
+gboolean
+om_opportunity_can_agree_date (OmOpportunity *self,
+                               guint          index,
+                               GError       **error)
+{
+  Op op = { OP_AGREE_DATE, .a = index };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  if (!om_opportunity_load (self, error))
+    return FALSE;
+  op.date = self->data->start_date;
+  return perform (self, &op, TRUE, error);
+}
+
+/**
+ * om_opportunity_set_baseline:
+ * @note: why, for the schedule history
+ *
+ * Takes the plan as it stands as the plan of record.
+ */
+gboolean
+om_opportunity_set_baseline (OmOpportunity *self,
+                             const char    *note,
+                             GError       **error)
+{
+  Op op = { OP_SET_BASELINE, .text = note };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  return perform (self, &op, FALSE, error);
+}
+
+gboolean
+om_opportunity_can_set_baseline (OmOpportunity *self,
+                                 GError       **error)
+{
+  Op op = { OP_SET_BASELINE };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
   return perform (self, &op, TRUE, error);
 }
 

@@ -36,6 +36,10 @@ int                      om_opportunity_get_weakest_link    (OmOpportunity      
 double                   om_opportunity_get_weighted_value  (OmOpportunity           *self);
 OmDate                   om_opportunity_get_next_due_date   (OmOpportunity           *self);
 gboolean                 om_opportunity_get_overdue         (OmOpportunity           *self);
+OmDate                   om_opportunity_get_target_date     (OmOpportunity           *self);
+OmDate                   om_opportunity_get_close_date      (OmOpportunity           *self);
+OmDate                   om_opportunity_get_baseline_close_date (OmOpportunity       *self);
+guint                    om_opportunity_get_pushes          (OmOpportunity           *self);
 GPtrArray               *om_opportunity_check_health        (OmOpportunity           *self);
 void                     om_opportunity_refresh             (OmOpportunity           *self);
 
@@ -77,6 +81,25 @@ gboolean om_opportunity_lose_stage     (OmOpportunity           *self,
                                         GError                 **error);
 gboolean om_opportunity_can_lose_stage (OmOpportunity           *self,
                                         guint                    index,
+                                        GError                 **error);
+gboolean om_opportunity_decide_stage   (OmOpportunity           *self,
+                                        guint                    index,
+                                        OmStageStatus            status,
+                                        OmDate                   on,
+                                        const char              *text,
+                                        GError                 **error);
+gboolean om_opportunity_agree_date     (OmOpportunity           *self,
+                                        guint                    index,
+                                        OmDate                   date,
+                                        const char              *note,
+                                        GError                 **error);
+gboolean om_opportunity_can_agree_date (OmOpportunity           *self,
+                                        guint                    index,
+                                        GError                 **error);
+gboolean om_opportunity_set_baseline   (OmOpportunity           *self,
+                                        const char              *note,
+                                        GError                 **error);
+gboolean om_opportunity_can_set_baseline (OmOpportunity         *self,
                                         GError                 **error);
 gboolean om_opportunity_reopen         (OmOpportunity           *self,
                                         const char              *note,

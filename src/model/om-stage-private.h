@@ -13,6 +13,8 @@ typedef struct
   gboolean current;
   gboolean overdue;
   gboolean weakest;
+  gboolean conflict;            /* agreed before the previous stage is due */
+  int      slip;                /* days past its baseline due date */
 } OmStageDerived;
 
 OmStage *_om_stage_new    (const OmStageData    *data);

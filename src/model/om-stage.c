@@ -219,7 +219,8 @@ _om_stage_update (OmStage              *self,
   /* the same values: a shared stage is never changed in place */
   if (self->data == data && was.position == derived->position && was.start_date == derived->start_date &&
       was.due_date == derived->due_date && was.current == derived->current &&
-      was.overdue == derived->overdue && was.weakest == derived->weakest)
+      was.overdue == derived->overdue && was.weakest == derived->weakest &&
+      was.conflict == derived->conflict && was.slip == derived->slip)
     return;
 
   old = self->data;
@@ -273,3 +274,35 @@ OmDate om_stage_get_due_date (OmStage *self) { return self->derived.due_date; }
 gboolean om_stage_get_current (OmStage *self) { return self->derived.current; }
 gboolean om_stage_get_overdue (OmStage *self) { return self->derived.overdue; }
 gboolean om_stage_get_weakest (OmStage *self) { return self->derived.weakest; }
+
+/* The day agreed with the client (it pins the stage), or 0 */
+OmDate
+om_stage_get_agreed_on (OmStage *self)
+{
+  g_return_val_if_fail (OM_IS_STAGE (self), 0);
+  return self->data->agreed_on;
+}
+
+/* Its due date in the plan of record, or 0 */
+OmDate
+om_stage_get_baseline_due (OmStage *self)
+{
+  g_return_val_if_fail (OM_IS_STAGE (self), 0);
+  return self->data->baseline_due;
+}
+
+/* Whether its agreed date comes before the stage before it is due */
+gboolean
+om_stage_get_conflict (OmStage *self)
+{
+  g_return_val_if_fail (OM_IS_STAGE (self), FALSE);
+  return self->derived.conflict;
+}
+
+/* Its due date minus its baseline due date, in days; 0 without one */
+int
+om_stage_get_slip (OmStage *self)
+{
+  g_return_val_if_fail (OM_IS_STAGE (self), 0);
+  return self->derived.slip;
+}

@@ -30,5 +30,9 @@ OmDate             om_stage_get_start_date         (OmStage *self);
 gboolean           om_stage_get_current            (OmStage *self);
 gboolean           om_stage_get_overdue            (OmStage *self);
 gboolean           om_stage_get_weakest            (OmStage *self);
+OmDate             om_stage_get_agreed_on          (OmStage *self);
+OmDate             om_stage_get_baseline_due       (OmStage *self);
+gboolean           om_stage_get_conflict           (OmStage *self);
+int                om_stage_get_slip               (OmStage *self);
 
 G_END_DECLS

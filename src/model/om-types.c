@@ -93,6 +93,29 @@ om_stage_status_to_label (OmStageStatus status)
     }
 }
 
+static const char *const schedule_what_names[] = { "agreed-date", "close-date", "baseline" };
+
+/* The name of @what in the exchange format (SPEC 6, version 2) */
+const char *
+om_schedule_what_to_string (OmScheduleWhat what)
+{
+  g_return_val_if_fail (what <= OM_SCHEDULE_BASELINE, NULL);
+  return schedule_what_names[what];
+}
+
+gboolean
+om_schedule_what_from_string (const char     *str,
+                              OmScheduleWhat *what)
+{
+  for (guint i = 0; str && i < G_N_ELEMENTS (schedule_what_names); i++)
+    if (strcmp (str, schedule_what_names[i]) == 0)
+      {
+        *what = (OmScheduleWhat) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 const char *
 om_opportunity_status_to_string (OmOpportunityStatus status)
 {

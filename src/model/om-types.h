@@ -19,6 +19,14 @@ typedef enum
   OM_STAGE_STATUS_LOST,
 } OmStageStatus;
 
+/* What a schedule history entry records (R6) */
+typedef enum
+{
+  OM_SCHEDULE_AGREED_DATE,      /* a stage's agreed date set, changed or cleared */
+  OM_SCHEDULE_CLOSE_DATE,       /* the close date moved */
+  OM_SCHEDULE_BASELINE,         /* a baseline taken */
+} OmScheduleWhat;
+
 typedef enum
 {
   OM_OPPORTUNITY_STATUS_OPEN,
@@ -58,6 +66,8 @@ typedef enum
   OM_MODEL_ERROR_DATE_OUT_OF_RANGE,       /* R5: 0001-01-01 to 9999-12-31 */
   OM_MODEL_ERROR_UNEXPECTED_LOST_REASON,  /* R5: only a lost stage has one */
   OM_MODEL_ERROR_INVALID_HISTORY,         /* R6 */
+  OM_MODEL_ERROR_AGREED_NOT_PENDING,      /* R5: only a pending stage has an agreed date */
+  OM_MODEL_ERROR_AGREED_BEFORE_START,     /* R5 */
 } OmModelError;
 
 #define OM_MODEL_ERROR (om_model_error_quark ())
@@ -80,6 +90,9 @@ const char  *om_stage_status_to_string        (OmStageStatus       status);
 gboolean     om_stage_status_from_string      (const char         *str,
                                                OmStageStatus      *status);
 const char  *om_stage_status_to_label         (OmStageStatus       status);
+const char  *om_schedule_what_to_string       (OmScheduleWhat      what);
+gboolean     om_schedule_what_from_string     (const char         *str,
+                                               OmScheduleWhat     *what);
 const char  *om_opportunity_status_to_string  (OmOpportunityStatus status);
 const char  *om_opportunity_status_to_label   (OmOpportunityStatus status);
 
