@@ -219,7 +219,8 @@ test_import_list_check (Fixture       *f,
     g_assert_true (g_str_has_prefix (lines[0], "no-owner\t"));
     g_assert_nonnull (strstr (lines[0], "Proposal"));
     g_assert_true (g_str_has_prefix (lines[1], "overdue\tStage 2 “Process meeting” was due on "));
-    g_assert_true (g_str_has_suffix (lines[1], " and is not decided yet; 1 later stage is overdue because of it."));
+    g_assert_true (g_str_has_suffix (lines[1], " and is not decided yet; 1 later stage is overdue because of it. "
+                                      "Decide it, or agree a new date with the client."));
     g_assert_true (g_str_has_prefix (lines[2], "weak-link\t"));
     g_assert_nonnull (strstr (lines[2], "Proposal"));
     g_assert_cmpstr (lines[3], ==, "");

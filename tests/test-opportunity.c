@@ -177,6 +177,8 @@ typedef enum
   TEST_OP_REOPEN_STAGE,
   TEST_OP_EDIT_STAGE,
   TEST_OP_EDIT,
+  TEST_OP_AGREE,
+  TEST_OP_BASELINE,
 } TestOpKind;
 
 typedef struct
@@ -198,6 +200,8 @@ typedef struct
 #define OP_REOPEN_STAGE(i)     (&(TestOp) { TEST_OP_REOPEN_STAGE, .a = (i), .text = "note" })
 #define OP_EDIT_STAGE(i, st)   (&(TestOp) { TEST_OP_EDIT_STAGE, .a = (i), .stage = (st) })
 #define OP_EDIT(ed)            (&(TestOp) { TEST_OP_EDIT, .edited = (ed) })
+#define OP_AGREE(i, day)       (&(TestOp) { TEST_OP_AGREE, .a = (i), .b = (day), .text = "note" })
+#define OP_BASELINE()          (&(TestOp) { TEST_OP_BASELINE, .text = "note" })
 
 static gboolean
 op_run (OmOpportunity *opp,
@@ -224,6 +228,10 @@ op_run (OmOpportunity *opp,
       return om_opportunity_edit_stage (opp, op->a, op->stage, error);
     case TEST_OP_EDIT:
       return om_opportunity_edit (opp, op->edited, error);
+    case TEST_OP_AGREE:
+      return om_opportunity_agree_date (opp, op->a, op->b, op->text, error);
+    case TEST_OP_BASELINE:
+      return om_opportunity_set_baseline (opp, op->text, error);
     default:
       g_assert_not_reached ();
     }
@@ -250,6 +258,10 @@ op_can (OmOpportunity *opp,
       return om_opportunity_can_reopen (opp, error);
     case TEST_OP_REOPEN_STAGE:
       return om_opportunity_can_reopen_stage (opp, op->a, error);
+    case TEST_OP_AGREE:
+      return om_opportunity_can_agree_date (opp, op->a, error);
+    case TEST_OP_BASELINE:
+      return om_opportunity_can_set_baseline (opp, error);
     case TEST_OP_EDIT_STAGE:
     case TEST_OP_EDIT:
     default:
@@ -383,6 +395,13 @@ message_of (OmOpportunity *opp,
   G_STMT_START { \
     g_autofree char *_got = message_of ((opp), (code)); \
     g_assert_cmpstr (_got, ==, (expected)); \
+  } G_STMT_END
+
+#define agree_ok(opp, index, date) \
+  G_STMT_START { \
+    g_autoptr(GError) _error = NULL; \
+    g_assert_true (om_opportunity_agree_date ((opp), (index), (date), NULL, &_error)); \
+    g_assert_no_error (_error); \
   } G_STMT_END
 
 #define assert_health(opp, expected) \
@@ -1743,8 +1762,11 @@ test_health_too_complex (void)
   assert_health (eight, "");
   assert_health (nine, "too-complex");
 
-  /* pending stages count, not all of them */
+  /* pending stages count, not all of them; the process is agreed, so
+   * the next appointment needs a date */
   win_ok (nine, 0);
+  assert_health (nine, "next-not-agreed@1");
+  agree_ok (nine, 1, om_stage_get_due_date (om_opportunity_get_stage (nine, 1)));
   assert_health (nine, "");
 
   {
@@ -1783,10 +1805,10 @@ test_health_no_owner (void)
 
   /* a decided stage needs nobody any more */
   win_ok (opp, 0);
-  assert_health (opp, "no-owner@2");
+  assert_health (opp, "no-owner@2 next-not-agreed@1");
   assert_message (opp, "no-owner", "Nobody conducts Stage 3 “Activity 3”: give it an owner.");
   set_owner (opp, 2, "Bob");
-  assert_health (opp, "");
+  assert_health (opp, "next-not-agreed@1");
 }
 
 /* A plan of 2,000 stages whose stages @from..@to (numbers) have no owner */
@@ -1839,29 +1861,34 @@ test_health_overdue (void)
   assert_health (opp, "");
   om_test_set_today (14);
   assert_health (opp, "overdue@0");
-  expected = g_strdup_printf ("Stage 1 “Activity 1” was due on %s and is not decided yet.", day_7);
+  expected = g_strdup_printf ("Stage 1 “Activity 1” was due on %s and is not decided yet: "
+                              "decide it, or agree a new date with the client.", day_7);
   assert_message (opp, "overdue", expected);
   om_test_set_today (15);
   assert_health (opp, "overdue@0");
   g_free (expected);
   expected = g_strdup_printf ("Stage 1 “Activity 1” was due on %s and is not decided yet; "
-                              "1 later stage is overdue because of it.", day_7);
+                              "1 later stage is overdue because of it. "
+                              "Decide it, or agree a new date with the client.", day_7);
   assert_message (opp, "overdue", expected);
   om_test_set_today (22);
   assert_health (opp, "overdue@0");
   g_free (expected);
   expected = g_strdup_printf ("Stage 1 “Activity 1” was due on %s and is not decided yet; "
-                              "2 later stages are overdue because of it.", day_7);
+                              "2 later stages are overdue because of it. "
+                              "Decide it, or agree a new date with the client.", day_7);
   assert_message (opp, "overdue", expected);
 
   win_ok (opp, 0);
-  /* decided today: the plan after it moves to day 29 and 36 */
-  assert_health (opp, "");
+  /* decided today: the plan after it moves to day 29 and 36 (the
+   * process is agreed: the next appointment wants a date) */
+  assert_health (opp, "next-not-agreed@1");
   om_test_set_today (37);
-  assert_health (opp, "overdue@1");
+  assert_health (opp, "overdue@1 next-not-agreed@1");
   g_free (expected);
   expected = g_strdup_printf ("Stage 2 “Activity 2” was due on %s and is not decided yet; "
-                              "1 later stage is overdue because of it.", day_29);
+                              "1 later stage is overdue because of it. "
+                              "Decide it, or agree a new date with the client.", day_29);
   assert_message (opp, "overdue", expected);
 }
 
@@ -1896,9 +1923,9 @@ test_health_weak_link (void)
   assert_health (opp, "weak-link@1");
   win_ok (opp, 0);
   win_ok (opp, 1);
-  assert_health (opp, "weak-link@3");
+  assert_health (opp, "weak-link@3 next-not-agreed@2");
   set_probability (opp, 3, 0.5);
-  assert_health (opp, "weak-link@2");
+  assert_health (opp, "weak-link@2 next-not-agreed@2");
 }
 
 /* On a won or lost opportunity there is no pending work to warn about. */
@@ -2972,6 +2999,369 @@ test_repair (void)
   g_assert_false (om_opportunity_data_validate (out_of_order, NULL));
 }
 
+/* The schedule (SPEC 2, R5, R6) */
+
+/* The due dates as day offsets from the start: "7 14 30 37" */
+static char *
+dues_of (OmOpportunity *opp)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
+    {
+      OmStage *stage = om_opportunity_get_stage (opp, i);
+      g_string_append_printf (out, "%s%d%s", i > 0 ? " " : "",
+                              (int) om_stage_get_due_date (stage) - (int) om_test_day (0),
+                              om_stage_get_agreed_on (stage) != 0 ? "*" : "");
+    }
+  return g_string_free (out, FALSE);
+}
+
+#define assert_dues(opp, expected) \
+  G_STMT_START { \
+    g_autofree char *_got = dues_of (opp); \
+    g_assert_cmpstr (_got, ==, (expected)); \
+  } G_STMT_END
+
+/* The schedule history as "what:stage:from>to@on" with day offsets, "-" for none */
+static char *
+schedule_of (OmOpportunity *opp)
+{
+  const OmOpportunityData *data = om_opportunity_get_data (opp);
+  GString *out = g_string_new (NULL);
+
+  for (guint k = 0; k < data->schedule->len; k++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (data->schedule, k);
+      g_autofree char *from = e->from ? g_strdup_printf ("%d", (int) e->from - (int) om_test_day (0)) : g_strdup ("-");
+      g_autofree char *to = e->to ? g_strdup_printf ("%d", (int) e->to - (int) om_test_day (0)) : g_strdup ("-");
+
+      g_string_append_printf (out, "%s%s:%d:%s>%s@%d", k > 0 ? " " : "", om_schedule_what_to_string (e->what),
+                              e->stage, from, to, (int) e->on - (int) om_test_day (0));
+    }
+  return g_string_free (out, FALSE);
+}
+
+#define assert_schedule(opp, expected) \
+  G_STMT_START { \
+    g_autofree char *_got = schedule_of (opp); \
+    g_assert_cmpstr (_got, ==, (expected)); \
+  } G_STMT_END
+
+static void
+decide_ok (OmOpportunity *opp,
+           guint          index,
+           OmStageStatus  status,
+           int            day)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_decide_stage (opp, index, status, om_test_day (day),
+                                              status == OM_STAGE_STATUS_LOST ? "Too dear" : NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* An agreed date pins its stage; the stages after it that are not
+ * pinned follow; winning early or late moves them, never a pinned one */
+static void
+test_schedule_pinned (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = om_test_create (repo, om_test_plan_new ("Deal", 4));
+
+  om_test_set_today (1);
+  assert_dues (opp, "7 14 21 28");
+  agree_ok (opp, 2, om_test_day (30));
+  assert_dues (opp, "7 14 30* 37");
+  g_assert_cmpuint (om_opportunity_get_close_date (opp), ==, om_test_day (37));
+
+  /* won early: stage 2 follows, the agreed one stays */
+  decide_ok (opp, 0, OM_STAGE_STATUS_WON, 3);
+  assert_dues (opp, "3 10 30* 37");
+  /* won late: the same */
+  decide_ok (opp, 1, OM_STAGE_STATUS_WON, 20);
+  assert_dues (opp, "3 20 30* 37");
+
+  /* decided: due on the day it was decided, and no longer agreed */
+  decide_ok (opp, 2, OM_STAGE_STATUS_WON, 33);
+  assert_dues (opp, "3 20 33 40");
+  g_assert_cmpuint (om_opportunity_get_data (opp)->stages->len, ==, 4);
+  g_assert_cmpuint (om_opportunity_data_get_stage (om_opportunity_get_data (opp), 2)->agreed_on, ==, 0);
+
+  /* unpinned: it follows again */
+  agree_ok (opp, 3, om_test_day (50));
+  assert_dues (opp, "3 20 33 50*");
+  agree_ok (opp, 3, 0);
+  assert_dues (opp, "3 20 33 40");
+}
+
+/* A pinned stage after an overdue one is due on its own date */
+static void
+test_schedule_pinned_after_overdue (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 3);
+  OmOpportunity *opp;
+
+  om_opportunity_data_get_writable_stage (plan, 0)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+  opp = om_test_create (repo, plan);
+  agree_ok (opp, 1, om_test_day (40));
+  om_test_set_today (30);
+  /* stage 1 (due 7) is late; stage 2 is agreed for day 40 and is not;
+   * stage 3 follows the agreed one */
+  assert_dues (opp, "7 40* 47");
+  assert_health (opp, "overdue@0");
+  g_assert_true (om_stage_get_overdue (om_opportunity_get_stage (opp, 0)));
+  g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 1)));
+  g_assert_false (om_stage_get_overdue (om_opportunity_get_stage (opp, 2)));
+  {
+    g_autofree char *message = message_of (opp, "overdue");
+    g_assert_null (strstr (message, "later stage"));
+  }
+}
+
+/* R5 and R4: what Reschedule refuses */
+static void
+test_schedule_refused (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = om_test_create (repo, om_test_plan_new ("Deal", 3));
+
+  decide_ok (opp, 0, OM_STAGE_STATUS_WON, 2);
+  assert_refused (repo, opp, OP_AGREE (0, om_test_day (9)), OM_MODEL_ERROR_AGREED_NOT_PENDING, "Activity 1", CAN_SAME);
+  assert_refused (repo, opp, OP_AGREE (1, om_test_day (-1)), OM_MODEL_ERROR_AGREED_BEFORE_START, "Activity 2",
+                  CAN_ACCEPTS);
+  assert_refused (repo, opp, OP_AGREE (1, OM_DATE_MAX + 1), OM_MODEL_ERROR_DATE_OUT_OF_RANGE, "Activity 2",
+                  CAN_ACCEPTS);
+  assert_refused (repo, opp, OP_AGREE (7, om_test_day (9)), OM_MODEL_ERROR_INVALID_INDEX, NULL, CAN_SAME);
+  decide_ok (opp, 1, OM_STAGE_STATUS_LOST, 3);
+  assert_refused (repo, opp, OP_AGREE (2, om_test_day (9)), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+  assert_refused (repo, opp, OP_BASELINE (), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+
+  /* and the judge of a whole plan: an agreed date on a decided stage */
+  {
+    g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 2);
+    g_autoptr(GError) error = NULL;
+    OmViolation v;
+    OmStageData *stage = om_opportunity_data_get_writable_stage (plan, 0);
+
+    stage->status = OM_STAGE_STATUS_WON;
+    stage->decided_on = om_test_day (3);
+    stage->agreed_on = om_test_day (4);
+    g_ptr_array_add (plan->history, om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON,
+                                                          om_test_day (3), ""));
+    g_assert_false (om_opportunity_data_validate_full (plan, &v, &error));
+    g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_AGREED_NOT_PENDING);
+    g_assert_cmpint (v.stage, ==, 0);
+    g_assert_cmpint (v.field, ==, OM_FIELD_AGREED_DATE);
+    g_clear_error (&error);
+
+    stage->agreed_on = 0;
+    om_opportunity_data_get_writable_stage (plan, 1)->agreed_on = om_test_day (-3);
+    g_assert_false (om_opportunity_data_validate_full (plan, &v, &error));
+    g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_AGREED_BEFORE_START);
+    g_assert_cmpint (v.stage, ==, 1);
+    g_clear_error (&error);
+
+    om_opportunity_data_get_writable_stage (plan, 1)->agreed_on = om_test_day (30);
+    plan->target_date = OM_DATE_MAX + 5;
+    g_assert_false (om_opportunity_data_validate_full (plan, &v, &error));
+    g_assert_cmpint (v.field, ==, OM_FIELD_TARGET_DATE);
+    g_clear_error (&error);
+    plan->target_date = 0;
+
+    /* R6: the schedule history oldest first, about stages that exist */
+    g_ptr_array_add (plan->schedule, om_schedule_entry_new (OM_SCHEDULE_AGREED_DATE, 1, 0, om_test_day (30),
+                                                            om_test_day (5), ""));
+    g_ptr_array_add (plan->schedule, om_schedule_entry_new (OM_SCHEDULE_CLOSE_DATE, -1, om_test_day (14),
+                                                            om_test_day (30), om_test_day (4), ""));
+    g_assert_false (om_opportunity_data_validate_full (plan, &v, &error));
+    g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_HISTORY);
+    g_assert_cmpint (v.entry, ==, 1);
+    g_assert_cmpint (v.field, ==, OM_FIELD_SCHEDULE_ON);
+    g_clear_error (&error);
+    ((OmScheduleEntry *) g_ptr_array_index (plan->schedule, 1))->on = om_test_day (5);
+    ((OmScheduleEntry *) g_ptr_array_index (plan->schedule, 0))->stage = 2;
+    g_assert_false (om_opportunity_data_validate_full (plan, &v, &error));
+    g_assert_cmpint (v.entry, ==, 0);
+    g_assert_cmpint (v.field, ==, OM_FIELD_SCHEDULE_STAGE);
+    g_clear_error (&error);
+    ((OmScheduleEntry *) g_ptr_array_index (plan->schedule, 0))->stage = 1;
+    g_assert_true (om_opportunity_data_validate_full (plan, &v, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* R6: each schedule change recorded once; undo and redo restore it */
+static void
+test_schedule_history (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = om_test_create (repo, om_test_plan_new ("Deal", 3));
+  g_autoptr(GError) error = NULL;
+
+  om_test_set_today (2);
+  assert_schedule (opp, "");
+  /* an agreed date that moves the close date: both recorded */
+  g_assert_true (om_opportunity_agree_date (opp, 1, om_test_day (20), "Client call", &error));
+  g_assert_no_error (error);
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2");
+  /* with the note the person gave */
+  g_assert_cmpstr (((OmScheduleEntry *) g_ptr_array_index (om_opportunity_get_data (opp)->schedule, 0))->note, ==,
+                   "Client call");
+  g_assert_cmpstr (((OmScheduleEntry *) g_ptr_array_index (om_opportunity_get_data (opp)->schedule, 1))->note, ==,
+                   "Client call");
+  /* the same date again changes nothing */
+  agree_ok (opp, 1, om_test_day (20));
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2");
+  /* an edit of a duration that moves the close date */
+  {
+    g_autoptr(OmStageData) edited = om_stage_data_copy (om_opportunity_data_get_stage (om_opportunity_get_data (opp), 2));
+    edited->duration_days = 10;
+    g_assert_true (om_opportunity_edit_stage (opp, 2, edited, &error));
+    g_assert_no_error (error);
+  }
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2 close-date:-1:27>30@2");
+  g_assert_cmpuint (om_opportunity_get_pushes (opp), ==, 2);
+  /* an edit that does not move it is not recorded */
+  set_owner (opp, 2, "Bob");
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2 close-date:-1:27>30@2");
+
+  /* the baseline */
+  om_test_set_today (3);
+  g_assert_true (om_opportunity_set_baseline (opp, "Agreed with the board", &error));
+  g_assert_no_error (error);
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2 close-date:-1:27>30@2 baseline:-1:->30@3");
+  g_assert_cmpuint (om_opportunity_get_baseline_close_date (opp), ==, om_test_day (30));
+  g_assert_cmpuint (om_stage_get_baseline_due (om_opportunity_get_stage (opp, 1)), ==, om_test_day (20));
+  /* unpinned: recorded as cleared, and the close date moves back */
+  agree_ok (opp, 1, 0);
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2 close-date:-1:27>30@2 baseline:-1:->30@3 "
+                        "agreed-date:1:20>-@3 close-date:-1:30>24@3");
+  g_assert_cmpint (om_stage_get_slip (om_opportunity_get_stage (opp, 2)), ==, -6);
+  g_assert_cmpuint (om_opportunity_get_pushes (opp), ==, 2);
+
+  /* undo and redo restore the history with the plan */
+  g_assert_true (om_repository_undo (repo, &error));
+  g_assert_no_error (error);
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2 close-date:-1:27>30@2 baseline:-1:->30@3");
+  assert_dues (opp, "7 20* 30");
+  g_assert_true (om_repository_undo (repo, &error));
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2 close-date:-1:27>30@2");
+  g_assert_cmpuint (om_stage_get_baseline_due (om_opportunity_get_stage (opp, 1)), ==, 0);
+  g_assert_true (om_repository_redo (repo, &error));
+  g_assert_true (om_repository_redo (repo, &error));
+  g_assert_no_error (error);
+  assert_schedule (opp, "agreed-date:1:->20@2 close-date:-1:21>27@2 close-date:-1:27>30@2 baseline:-1:->30@3 "
+                        "agreed-date:1:20>-@3 close-date:-1:30>24@3");
+
+  /* the stage an entry names follows it when stages move, and its
+   * entries go with it when it is removed */
+  g_assert_true (om_opportunity_move_stage (opp, 1, 2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (((OmScheduleEntry *) g_ptr_array_index (om_opportunity_get_data (opp)->schedule, 0))->stage, ==, 2);
+  g_assert_true (om_opportunity_remove_stage (opp, 2, &error));
+  g_assert_no_error (error);
+  {
+    const OmOpportunityData *data = om_opportunity_get_data (opp);
+    for (guint k = 0; k < data->schedule->len; k++)
+      g_assert_cmpint (((OmScheduleEntry *) g_ptr_array_index (data->schedule, k))->what, !=, OM_SCHEDULE_AGREED_DATE);
+  }
+}
+
+/* The baseline is taken when the client agrees to the process, once */
+static void
+test_schedule_baseline_on_agreement (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 3);
+  OmOpportunity *opp;
+  g_autoptr(GError) error = NULL;
+
+  om_opportunity_data_get_writable_stage (plan, 1)->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+  opp = om_test_create (repo, plan);
+  decide_ok (opp, 0, OM_STAGE_STATUS_WON, 7);
+  g_assert_cmpuint (om_opportunity_get_baseline_close_date (opp), ==, 0);
+  decide_ok (opp, 1, OM_STAGE_STATUS_WON, 12);
+  /* the plan as it stands after the agreement: 7, 12, 19 */
+  g_assert_cmpuint (om_opportunity_get_baseline_close_date (opp), ==, om_test_day (19));
+  g_assert_cmpuint (om_stage_get_baseline_due (om_opportunity_get_stage (opp, 1)), ==, om_test_day (12));
+  /* (the close date's move recorded after it, and never dated before it) */
+  assert_schedule (opp, "baseline:-1:->19@12 close-date:-1:21>19@12");
+
+  /* reopened and won again: the baseline stays the first one */
+  om_test_set_today (13);
+  g_assert_true (om_opportunity_reopen (opp, "wrong", &error));
+  g_assert_no_error (error);
+  decide_ok (opp, 1, OM_STAGE_STATUS_WON, 15);
+  g_assert_cmpuint (om_opportunity_get_baseline_close_date (opp), ==, om_test_day (19));
+  g_assert_cmpint (om_stage_get_slip (om_opportunity_get_stage (opp, 2)), ==, 3);
+}
+
+/* SPEC 4: each schedule warning appears, and goes when the cause does */
+static void
+test_schedule_health (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_agreed_plan (repo, 4);
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(GError) error = NULL;
+
+  om_test_set_today (1);
+  assert_health (opp, "");
+
+  /* pinned-conflict: agreed before the stage before it is due (allowed;
+   * the close date moves from 21 to 17, and back: one push) */
+  agree_ok (opp, 2, om_test_day (10));
+  assert_health (opp, "pinned-conflict@2");
+  g_assert_true (om_stage_get_conflict (om_opportunity_get_stage (opp, 2)));
+  agree_ok (opp, 2, om_test_day (14));
+  assert_health (opp, "");
+  g_assert_false (om_stage_get_conflict (om_opportunity_get_stage (opp, 2)));
+
+  /* past-target: the close date (21) after the client's deadline */
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  edited->target_date = om_test_day (20);
+  g_assert_true (om_opportunity_edit (opp, edited, &error));
+  g_assert_no_error (error);
+  assert_health (opp, "past-target");
+  g_assert_cmpuint (om_opportunity_get_target_date (opp), ==, om_test_day (20));
+  edited->target_date = om_test_day (21);
+  g_assert_true (om_opportunity_edit (opp, edited, &error));
+  assert_health (opp, "");
+
+  /* next-not-agreed: the process is agreed, the next one has no date */
+  decide_ok (opp, 0, OM_STAGE_STATUS_WON, 7);
+  assert_health (opp, "next-not-agreed@1");
+  agree_ok (opp, 1, om_test_day (14));
+  assert_health (opp, "");
+
+  /* slipped: more than 14 days past the baseline (taken on winning
+   * the agreement: close date 21) */
+  g_assert_cmpuint (om_opportunity_get_baseline_close_date (opp), ==, om_test_day (21));
+  g_assert_cmpuint (om_opportunity_get_pushes (opp), ==, 1);
+  agree_ok (opp, 3, om_test_day (35));
+  g_assert_cmpuint (om_opportunity_get_pushes (opp), ==, 2);
+  assert_health (opp, "past-target");
+  /* pushed: the close date moved later three times (17 > 21 > 35 > 36) */
+  agree_ok (opp, 3, om_test_day (36));
+  g_assert_cmpuint (om_opportunity_get_pushes (opp), ==, 3);
+  assert_health (opp, "past-target pushed slipped");
+  {
+    g_autofree char *message = message_of (opp, "slipped");
+    g_assert_nonnull (strstr (message, "15 days"));
+  }
+  /* pulled in: no longer slipped or past the target, still pushed */
+  agree_ok (opp, 3, om_test_day (21));
+  assert_health (opp, "pushed");
+
+  /* a won opportunity has nothing left to warn about */
+  decide_ok (opp, 1, OM_STAGE_STATUS_WON, 14);
+  decide_ok (opp, 2, OM_STAGE_STATUS_WON, 14);
+  decide_ok (opp, 3, OM_STAGE_STATUS_WON, 14);
+  assert_health (opp, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3037,6 +3427,12 @@ main (int   argc,
   g_test_add_func ("/opportunity/health/overdue/many", test_health_overdue_many);
   g_test_add_func ("/opportunity/health/weak-link", test_health_weak_link);
   g_test_add_func ("/opportunity/health/closed", test_health_closed);
+  g_test_add_func ("/opportunity/schedule/pinned", test_schedule_pinned);
+  g_test_add_func ("/opportunity/schedule/pinned-after-overdue", test_schedule_pinned_after_overdue);
+  g_test_add_func ("/opportunity/schedule/refused", test_schedule_refused);
+  g_test_add_func ("/opportunity/schedule/history", test_schedule_history);
+  g_test_add_func ("/opportunity/schedule/baseline-on-agreement", test_schedule_baseline_on_agreement);
+  g_test_add_func ("/opportunity/schedule/health", test_schedule_health);
 
   g_test_add_func ("/template/recommended", test_template_recommended);
   g_test_add_func ("/template/recommended/milestone-text", test_template_recommended_milestone_text);
