@@ -62,6 +62,15 @@ check_rules (const OmOpportunityData *d)
       g_assert_true ((s->status == OM_STAGE_STATUS_PENDING) == (s->decided_on == 0));
       g_assert_true (s->status != OM_STAGE_STATUS_LOST || *s->lost_reason != '\0');
       g_assert_true (s->decided_on == 0 || s->decided_on >= d->start_date);
+      /* R5: an agreed date on a pending stage only, from the start date */
+      g_assert_true (s->agreed_on == 0 || (s->status == OM_STAGE_STATUS_PENDING && s->agreed_on >= d->start_date));
+    }
+  /* R6: the schedule history oldest first, about stages that exist */
+  for (i = 0; i < d->schedule->len; i++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (d->schedule, i);
+      g_assert_true (i == 0 || e->on >= ((OmScheduleEntry *) g_ptr_array_index (d->schedule, i - 1))->on);
+      g_assert_true (e->what == OM_SCHEDULE_AGREED_DATE ? e->stage >= 0 && (guint) e->stage < n : e->stage == -1);
     }
   g_assert_no_error (NULL);
   {
@@ -80,6 +89,8 @@ check_derived (OmOpportunity *opp,
   int current = -1, weakest = -1;
   guint won = 0;
   OmDate due = d->start_date;
+  OmDate baseline_close = 0;
+  guint pushes = 0;
   GListModel *stages = om_opportunity_get_stages (opp);
 
   if (status == OM_OPPORTUNITY_STATUS_OPEN && d->stages->len > 0)
@@ -114,7 +125,13 @@ check_derived (OmOpportunity *opp,
       OmDate start = due;
 
       won += s->status == OM_STAGE_STATUS_WON;
-      due = s->status == OM_STAGE_STATUS_PENDING ? due + s->duration_days : s->decided_on;
+      if (s->status != OM_STAGE_STATUS_PENDING)
+        due = s->decided_on;
+      else if (s->agreed_on != 0)
+        due = s->agreed_on;
+      else
+        due = due + s->duration_days;
+      baseline_close = MAX (baseline_close, s->baseline_due);
 
       g_assert_true (om_stage_data_equal (om_stage_get_data (stage), s));
       g_assert_cmpuint (om_stage_get_position (stage), ==, i);
@@ -124,8 +141,20 @@ check_derived (OmOpportunity *opp,
                        status == OM_OPPORTUNITY_STATUS_OPEN && s->status == OM_STAGE_STATUS_PENDING && due < today);
       g_assert_cmpint (om_stage_get_current (stage), ==, (int) i == current);
       g_assert_cmpint (om_stage_get_weakest (stage), ==, (int) i == weakest);
+      g_assert_cmpint (om_stage_get_slip (stage), ==, s->baseline_due ? (int) due - (int) s->baseline_due : 0);
+      g_assert_cmpint (om_stage_get_conflict (stage), ==,
+                       status == OM_OPPORTUNITY_STATUS_OPEN && s->status == OM_STAGE_STATUS_PENDING &&
+                       s->agreed_on != 0 && i > 0 && s->agreed_on < start);
     }
   g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, won);
+  g_assert_cmpuint (om_opportunity_get_close_date (opp), ==, d->stages->len > 0 ? due : 0);
+  g_assert_cmpuint (om_opportunity_get_baseline_close_date (opp), ==, baseline_close);
+  for (guint k = 0; k < d->schedule->len; k++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (d->schedule, k);
+      pushes += e->what == OM_SCHEDULE_CLOSE_DATE && e->from != 0 && e->to > e->from;
+    }
+  g_assert_cmpuint (om_opportunity_get_pushes (opp), ==, pushes);
 }
 
 /* Random operations */
@@ -176,7 +205,7 @@ random_operation (OmRepository  *repository,
   gboolean undo_like = FALSE;
   guint index = random_index (opp);
 
-  int kind = g_test_rand_int_range (0, 12);
+  int kind = g_test_rand_int_range (0, 14);
 
   /* keep plans to a realistic length: long ones get pruned instead */
   if (kind < 2 && om_opportunity_get_n_stages (opp) >= 30)
@@ -260,6 +289,27 @@ random_operation (OmRepository  *repository,
         dry_run = accepted;
       }
       break;
+    case 12:
+      {
+        /* agree a date (now and then before the start, or unpin) */
+        OmDate date = g_test_rand_int_range (0, 5) == 0 ? 0
+                      : before->start_date + (OmDate) g_test_rand_int_range (-5, 300);
+        if (g_test_rand_bit ())
+          index = (guint) MAX (0, om_opportunity_get_current_stage (opp));
+        dry_run = om_opportunity_can_agree_date (opp, index, NULL);
+        accepted = om_opportunity_agree_date (opp, index, date, "agreed", &error);
+        if (!accepted && dry_run && !g_error_matches (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT))
+          g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_AGREED_BEFORE_START);
+        dry_run = accepted;
+      }
+      break;
+    case 13:
+      if (g_test_rand_int_range (0, 3) == 0)
+        {
+          dry_run = om_opportunity_can_set_baseline (opp, NULL);
+          accepted = om_opportunity_set_baseline (opp, "baseline", &error);
+        }
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -268,6 +318,24 @@ random_operation (OmRepository  *repository,
     {
       g_assert_no_error (error);
       (*n_accepted)++;
+      /* R6: a move of the close date is recorded, once */
+      if (!undo_like)
+        {
+          const OmOpportunityData *after = om_opportunity_get_data (opp);
+          OmDerivedValues was, now;
+
+          om_opportunity_data_derive (before, &was);
+          om_opportunity_data_derive (after, &now);
+          if (was.close_date != now.close_date)
+            {
+              const OmScheduleEntry *last = g_ptr_array_index (after->schedule, after->schedule->len - 1);
+              g_assert_cmpint (last->what, ==, OM_SCHEDULE_CLOSE_DATE);
+              g_assert_cmpuint (last->from, ==, was.close_date);
+              g_assert_cmpuint (last->to, ==, now.close_date);
+            }
+          else
+            g_assert_cmpuint (after->schedule->len, <=, before->schedule->len + 1);
+        }
     }
   else if (g_error_matches (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT))
     {
