@@ -44,6 +44,10 @@ enum {
   PROP_CURRENT,
   PROP_OVERDUE,
   PROP_WEAKEST,
+  PROP_AGREED_ON,
+  PROP_BASELINE_DUE,
+  PROP_CONFLICT,
+  PROP_SLIP,
   N_PROPS
 };
 
@@ -123,6 +127,18 @@ om_stage_get_property (GObject    *object,
     case PROP_OVERDUE:
       g_value_set_boolean (value, self->derived.overdue);
       break;
+    case PROP_AGREED_ON:
+      g_value_set_uint (value, self->data->agreed_on);
+      break;
+    case PROP_BASELINE_DUE:
+      g_value_set_uint (value, self->data->baseline_due);
+      break;
+    case PROP_CONFLICT:
+      g_value_set_boolean (value, self->derived.conflict);
+      break;
+    case PROP_SLIP:
+      g_value_set_int (value, self->derived.slip);
+      break;
     case PROP_WEAKEST:
       g_value_set_boolean (value, self->derived.weakest);
       break;
@@ -183,6 +199,10 @@ om_stage_class_init (OmStageClass *klass)
   properties[PROP_CURRENT] = bool_prop ("current");
   properties[PROP_OVERDUE] = bool_prop ("overdue");
   properties[PROP_WEAKEST] = bool_prop ("weakest");
+  properties[PROP_AGREED_ON] = uint_prop ("agreed-on");
+  properties[PROP_BASELINE_DUE] = uint_prop ("baseline-due");
+  properties[PROP_CONFLICT] = bool_prop ("conflict");
+  properties[PROP_SLIP] = g_param_spec_int ("slip", NULL, NULL, G_MININT, G_MAXINT, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -240,6 +260,8 @@ _om_stage_update (OmStage              *self,
   NOTIFY_IF (old->probability != data->probability, PROP_PROBABILITY);
   NOTIFY_IF (old->status != data->status, PROP_STATUS);
   NOTIFY_IF (old->decided_on != data->decided_on, PROP_DECIDED_ON);
+  NOTIFY_IF (old->agreed_on != data->agreed_on, PROP_AGREED_ON);
+  NOTIFY_IF (old->baseline_due != data->baseline_due, PROP_BASELINE_DUE);
   NOTIFY_IF (g_strcmp0 (old->lost_reason, data->lost_reason) != 0, PROP_LOST_REASON);
   NOTIFY_IF (g_strcmp0 (old->client_description, data->client_description) != 0, PROP_CLIENT_DESCRIPTION);
   NOTIFY_IF (g_strcmp0 (old->notes, data->notes) != 0, PROP_NOTES);
@@ -250,6 +272,8 @@ derived:
   NOTIFY_IF (was.current != derived->current, PROP_CURRENT);
   NOTIFY_IF (was.overdue != derived->overdue, PROP_OVERDUE);
   NOTIFY_IF (was.weakest != derived->weakest, PROP_WEAKEST);
+  NOTIFY_IF (was.conflict != derived->conflict, PROP_CONFLICT);
+  NOTIFY_IF (was.slip != derived->slip, PROP_SLIP);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

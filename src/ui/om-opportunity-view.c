@@ -36,7 +36,16 @@ struct _OmOpportunityView
   GtkLabel        *chain_label;
   GtkLabel        *weakest_label;
   GtkLabel        *weighted_label;
+  GtkLabel        *close_label;
+  GtkLabel        *slip_label;
+  GtkLabel        *pushes_label;
+  GtkMenuButton   *target_button;
+  GtkPopover      *target_popover;
+  GtkCalendar     *target_calendar;
+  GtkWidget       *target_clear_button;
   GtkListBox      *warnings_list;
+  GtkListBox      *history_list;
+  GtkExpander     *history_expander;
   GtkScrolledWindow *timeline_scroller;
   OmTimeline      *timeline;
   OmStageEditor   *editor;
@@ -179,6 +188,258 @@ fill_warnings (OmOpportunityView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_list), warnings->len > 0);
 }
 
+/* What the dates say of the plan as a whole: the close date, how far
+ * it slipped against the baseline, how often it was pushed, and the
+ * client's deadline */
+static void
+fill_schedule (OmOpportunityView *self)
+{
+  OmOpportunity *opp = self->opportunity;
+  OmDate close = om_opportunity_get_close_date (opp);
+  OmDate baseline = om_opportunity_get_baseline_close_date (opp);
+  OmDate target = om_opportunity_get_target_date (opp);
+  guint pushes = om_opportunity_get_pushes (opp);
+  g_autofree char *close_text = close ? om_date_format (close) : g_strdup (_("No stages"));
+  g_autofree char *slip_text = NULL;
+  g_autofree char *pushes_text = NULL;
+  g_autofree char *target_text = target ? om_date_format (target) : g_strdup (_("None"));
+
+  gtk_label_set_text (self->close_label, close_text);
+  if (baseline == 0 || close == 0)
+    slip_text = g_strdup (_("No baseline"));
+  else if (close == baseline)
+    slip_text = g_strdup (_("On the baseline"));
+  else if (close > baseline)
+    slip_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day later", "%u days later", close - baseline),
+                                 close - baseline);
+  else
+    slip_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day earlier", "%u days earlier", baseline - close),
+                                 baseline - close);
+  gtk_label_set_text (self->slip_label, slip_text);
+  if (baseline != 0)
+    {
+      g_autofree char *b = om_date_format (baseline);
+      g_autofree char *tip = g_strdup_printf (_("The baseline closes on %s"), b);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->slip_label), tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->slip_label), NULL);
+  pushes_text = pushes == 0 ? g_strdup (_("Never"))
+                            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u time", "%u times", pushes), pushes);
+  gtk_label_set_text (self->pushes_label, pushes_text);
+
+  gtk_menu_button_set_label (self->target_button, target_text);
+  {
+    g_autoptr(GDateTime) dt = om_date_to_date_time (target ? target : (close ? close : om_date_today ()));
+
+    if (dt != NULL)
+      gtk_calendar_select_day (self->target_calendar, dt);
+  }
+  gtk_widget_set_sensitive (self->target_clear_button, target != 0);
+}
+
+/* History */
+
+typedef struct
+{
+  OmDate      on;
+  guint       order;       /* within a day: as recorded */
+  char       *what;
+  const char *note;
+  int         reopen;      /* the stage Reopen would undo here, or -1 */
+} HistoryRow;
+
+static void
+history_reopen_clicked_cb (GtkButton         *button,
+                           OmOpportunityView *self)
+{
+  g_autoptr(GError) error = NULL;
+  int stage = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "stage"));
+
+  if (!om_opportunity_reopen_stage (self->opportunity, (guint) stage, NULL, &error))
+    g_signal_emit (self, signals[REFUSED], 0, error->message);
+}
+
+static char *
+describe_decision (const OmOpportunityData *data,
+                   const OmHistoryEntry    *h)
+{
+  const OmStageData *stage = om_opportunity_data_get_stage (data, h->stage);
+  g_autofree char *name = om_stage_data_describe (stage, h->stage);
+
+  if (h->to == OM_STAGE_STATUS_WON)
+    return g_strdup_printf (_("%s won"), name);
+  if (h->to == OM_STAGE_STATUS_LOST)
+    return g_strdup_printf (_("%s lost"), name);
+  return g_strdup_printf (_("%s reopened"), name);
+}
+
+static char *
+describe_schedule (const OmOpportunityData *data,
+                   const OmScheduleEntry   *e)
+{
+  g_autofree char *from = e->from ? om_date_format (e->from) : NULL;
+  g_autofree char *to = e->to ? om_date_format (e->to) : NULL;
+
+  switch (e->what)
+    {
+    case OM_SCHEDULE_AGREED_DATE:
+      {
+        const OmStageData *stage = om_opportunity_data_get_stage (data, (guint) e->stage);
+        g_autofree char *name = om_stage_data_describe (stage, (guint) e->stage);
+
+        if (to == NULL)
+          return g_strdup_printf (_("%s no longer agreed for %s"), name, from);
+        if (from == NULL)
+          return g_strdup_printf (_("%s agreed with the client for %s"), name, to);
+        return g_strdup_printf (_("%s agreed for %s instead of %s"), name, to, from);
+      }
+    case OM_SCHEDULE_BASELINE:
+      if (from == NULL)
+        return g_strdup_printf (_("Baseline taken: the plan closes on %s"), to);
+      return g_strdup_printf (_("Baseline taken again: the plan closes on %s instead of %s"), to, from);
+    case OM_SCHEDULE_CLOSE_DATE:
+    default:
+      if (from == NULL)
+        return g_strdup_printf (_("Close date set to %s"), to);
+      if (to == NULL)
+        return g_strdup_printf (_("Close date %s removed: the plan has no stages"), from);
+      if (e->to > e->from)
+        return g_strdup_printf (_("Close date pushed from %s to %s"), from, to);
+      return g_strdup_printf (_("Close date brought forward from %s to %s"), from, to);
+    }
+}
+
+static int
+history_row_compare (gconstpointer a,
+                     gconstpointer b)
+{
+  const HistoryRow *ra = a, *rb = b;
+
+  /* newest first */
+  if (ra->on != rb->on)
+    return ra->on > rb->on ? -1 : 1;
+  return ra->order > rb->order ? -1 : ra->order < rb->order;
+}
+
+static GtkWidget *
+history_label (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  return label;
+}
+
+/* Every decision and schedule change, dated, newest first; Reopen on
+ * the decision it would undo */
+static void
+fill_history (OmOpportunityView *self)
+{
+  const OmOpportunityData *data = om_opportunity_get_data (self->opportunity);
+  int reopen = om_opportunity_get_reopen_stage (self->opportunity);
+  int reopen_entry = -1;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (HistoryRow));
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, child);
+  /* a long story is told when someone opens it */
+  if (!gtk_expander_get_expanded (self->history_expander))
+    return;
+
+  for (guint k = 0; reopen >= 0 && k < data->history->len; k++)
+    {
+      const OmHistoryEntry *h = g_ptr_array_index (data->history, k);
+      if ((int) h->stage == reopen && h->to != OM_STAGE_STATUS_PENDING)
+        reopen_entry = (int) k;
+    }
+  /* a decision and the schedule change it caused are recorded the same
+   * day: the decision comes first */
+  for (guint k = 0; k < data->history->len; k++)
+    {
+      const OmHistoryEntry *h = g_ptr_array_index (data->history, k);
+      HistoryRow row = { h->on, 2 * k, describe_decision (data, h), h->note, (int) k == reopen_entry ? reopen : -1 };
+      g_array_append_val (rows, row);
+    }
+  for (guint k = 0; k < data->schedule->len; k++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (data->schedule, k);
+      HistoryRow row = { e->on, 2 * k + 1, describe_schedule (data, e), e->note, -1 };
+      g_array_append_val (rows, row);
+    }
+  g_array_sort (rows, history_row_compare);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      HistoryRow *row = &g_array_index (rows, HistoryRow, i);
+      GtkWidget *list_row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      g_autofree char *on = om_date_format (row->on);
+      GtkWidget *date = gtk_label_new (on);
+      g_autofree char *name = NULL;
+
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 6);
+      gtk_widget_set_margin_top (box, 6);
+      gtk_widget_set_margin_bottom (box, 6);
+      gtk_widget_add_css_class (date, "dim-label");
+      gtk_widget_add_css_class (date, "numeric");
+      gtk_label_set_xalign (GTK_LABEL (date), 0);
+      gtk_label_set_width_chars (GTK_LABEL (date), 12);
+      gtk_widget_set_hexpand (text, TRUE);
+      gtk_box_append (GTK_BOX (text), history_label (row->what));
+      if (!om_str_is_blank (row->note))
+        {
+          GtkWidget *note = history_label (row->note);
+
+          gtk_widget_add_css_class (note, "dim-label");
+          gtk_box_append (GTK_BOX (text), note);
+          name = g_strdup_printf ("%s: %s (%s)", on, row->what, row->note);
+        }
+      else
+        name = g_strdup_printf ("%s: %s", on, row->what);
+      gtk_box_append (GTK_BOX (box), date);
+      gtk_box_append (GTK_BOX (box), text);
+      if (row->reopen >= 0)
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Reopen"));
+          /* Translators: what the Reopen button of a history entry does */
+          g_autofree char *label = g_strdup_printf (_("Reopen stage %d: undo this decision"), row->reopen + 1);
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          gtk_widget_set_tooltip_text (button, label);
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          g_object_set_data (G_OBJECT (button), "stage", GINT_TO_POINTER (row->reopen));
+          g_signal_connect (button, "clicked", G_CALLBACK (history_reopen_clicked_cb), self);
+          gtk_box_append (GTK_BOX (box), button);
+        }
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), box);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_list_box_append (self->history_list, list_row);
+      g_free (row->what);
+    }
+  if (rows->len == 0)
+    {
+      GtkWidget *empty = gtk_label_new (_("Nothing decided or rescheduled yet."));
+
+      gtk_widget_add_css_class (empty, "dim-label");
+      gtk_widget_set_margin_top (empty, 12);
+      gtk_widget_set_margin_bottom (empty, 12);
+      gtk_list_box_append (self->history_list, empty);
+    }
+}
+
+static void
+history_expanded_cb (OmOpportunityView *self)
+{
+  if (self->opportunity != NULL)
+    fill_history (self);
+}
+
 static void
 fill_fields (OmOpportunityView *self,
              gboolean           force)
@@ -242,7 +503,9 @@ fill (OmOpportunityView *self)
   weighted = om_money_format ((gint64) om_opportunity_get_weighted_value (opp), om_opportunity_get_currency (opp));
   gtk_label_set_text (self->weighted_label, weighted);
 
+  fill_schedule (self);
   fill_warnings (self);
+  fill_history (self);
   self->filling = FALSE;
 }
 
@@ -264,9 +527,12 @@ refuse (OmOpportunityView *self,
 }
 
 /* One path for every field: copy, change, hand to the model. */
+/* @start_date, @target_date: a day chosen in a calendar, or NULL to
+ * keep the one shown (a target of 0: no deadline) */
 static void
 commit_fields (OmOpportunityView *self,
-               OmDate             start_date)
+               const OmDate      *start_date,
+               const OmDate      *target_date)
 {
   g_autoptr(OmOpportunityData) edited = NULL;
   g_autoptr(GError) error = NULL;
@@ -281,8 +547,10 @@ commit_fields (OmOpportunityView *self,
   take_entry (self->coordinator_entry, &edited->coordinator);
   g_free (edited->currency);
   edited->currency = g_ascii_strup (gtk_editable_get_text (GTK_EDITABLE (self->currency_entry)), -1);
-  if (start_date != 0)
-    edited->start_date = start_date;
+  if (start_date != NULL)
+    edited->start_date = *start_date;
+  if (target_date != NULL)
+    edited->target_date = *target_date;
 
   value_text = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
   if (!om_money_parse_locale (value_text, edited->currency, &edited->value, &error))
@@ -313,14 +581,14 @@ static void
 entry_activate_cb (GtkEntry          *entry,
                    OmOpportunityView *self)
 {
-  commit_fields (self, 0);
+  commit_fields (self, NULL, NULL);
 }
 
 static void
 entry_leave_cb (GtkEventControllerFocus *controller,
                 OmOpportunityView       *self)
 {
-  commit_fields (self, 0);
+  commit_fields (self, NULL, NULL);
 }
 
 /* Escape gives up what was typed: the field shows the model's value */
@@ -348,10 +616,35 @@ day_selected_cb (GtkCalendar       *calendar,
 {
   g_autoptr(GDateTime) dt = gtk_calendar_get_date (calendar);
 
+  OmDate start = om_date_from_date_time (dt);
+
   if (self->filling)
     return;
-  commit_fields (self, om_date_from_date_time (dt));
+  commit_fields (self, &start, NULL);
   gtk_menu_button_popdown (self->start_button);
+}
+
+static void
+target_day_selected_cb (GtkCalendar       *calendar,
+                        OmOpportunityView *self)
+{
+  g_autoptr(GDateTime) dt = gtk_calendar_get_date (calendar);
+  OmDate target = om_date_from_date_time (dt);
+
+  if (self->filling)
+    return;
+  gtk_popover_popdown (self->target_popover);
+  commit_fields (self, NULL, &target);
+}
+
+static void
+target_clear_clicked_cb (GtkButton         *button,
+                         OmOpportunityView *self)
+{
+  OmDate none = 0;
+
+  gtk_popover_popdown (self->target_popover);
+  commit_fields (self, NULL, &none);
 }
 
 static void
@@ -466,6 +759,15 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, weakest_label);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, weighted_label);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, warnings_list);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, close_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, slip_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, pushes_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, target_button);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, target_popover);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, target_calendar);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, target_clear_button);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, history_list);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, history_expander);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, timeline_scroller);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, timeline);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, editor);
@@ -493,6 +795,9 @@ om_opportunity_view_init (OmOpportunityView *self)
   g_signal_connect_swapped (self->title_entry, "changed", G_CALLBACK (draft_changed_cb), self);
   g_signal_connect_swapped (self->client_entry, "changed", G_CALLBACK (draft_changed_cb), self);
   g_signal_connect (self->start_calendar, "day-selected", G_CALLBACK (day_selected_cb), self);
+  g_signal_connect (self->target_calendar, "day-selected", G_CALLBACK (target_day_selected_cb), self);
+  g_signal_connect (self->target_clear_button, "clicked", G_CALLBACK (target_clear_clicked_cb), self);
+  g_signal_connect_swapped (self->history_expander, "notify::expanded", G_CALLBACK (history_expanded_cb), self);
   g_signal_connect_swapped (self->timeline, "notify::selected", G_CALLBACK (timeline_selected_cb), self);
   g_signal_connect (self->editor, "refused", G_CALLBACK (child_refused_cb), self);
   g_signal_connect (self->timeline, "refused", G_CALLBACK (child_refused_cb), self);
@@ -514,7 +819,7 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
   /* what is being typed belongs to the opportunity it was typed for */
   if (self->opportunity != NULL)
     {
-      commit_fields (self, 0);
+      commit_fields (self, NULL, NULL);
       om_stage_editor_commit_pending (self->editor);
       /* the commit may have made the window show another one already */
       if (self->opportunity == opportunity)

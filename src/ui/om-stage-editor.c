@@ -65,6 +65,15 @@ struct _OmStageEditor
   GtkEntry       *decided_entry;
   GtkCalendar    *decided_calendar;
   GtkPopover     *decided_popover;
+  GtkWidget      *agreed_title;
+  GtkWidget      *agreed_box;
+  GtkLabel       *agreed_label;
+  GtkMenuButton  *reschedule_button;
+  GtkPopover     *agreed_popover;
+  GtkCalendar    *agreed_calendar;
+  GtkEntry       *agreed_note_entry;
+  GtkWidget      *unpin_button;
+  gboolean        calendar_keys;  /* the agreed calendar's day moves with the keys */
   GtkWidget      *lost_reason_label;
   GtkEntry       *lost_reason_entry;
   GtkTextView    *description_view;
@@ -319,6 +328,40 @@ describe_status (OmStage *stage)
     }
 }
 
+/* What the person reads of a pending stage's date: agreed with the
+ * client, or proposed (derived from the stages before it); its slip
+ * against the baseline; and a date the chain cannot keep */
+static char *
+describe_agreed (OmStage *stage)
+{
+  g_autofree char *due = om_date_format (om_stage_get_due_date (stage));
+  g_autofree char *text = NULL;
+  GString *out = g_string_new (NULL);
+  int slip = om_stage_get_slip (stage);
+
+  if (om_stage_get_agreed_on (stage) != 0)
+    text = g_strdup_printf (_("Agreed with the client for %s"), due);
+  else
+    text = g_strdup_printf (_("Proposed for %s, not agreed with the client yet"), due);
+  g_string_append (out, text);
+  if (om_stage_get_baseline_due (stage) != 0 && slip != 0)
+    {
+      g_string_append (out, " · ");
+      if (slip > 0)
+        g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%d day later than the baseline",
+                                                  "%d days later than the baseline", slip), slip);
+      else
+        g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%d day earlier than the baseline",
+                                                  "%d days earlier than the baseline", -slip), -slip);
+    }
+  if (om_stage_get_conflict (stage))
+    {
+      g_string_append (out, " · ");
+      g_string_append (out, _("the stage before it is due later"));
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 set_css_class (GtkWidget  *widget,
                const char *css_class,
@@ -401,6 +444,23 @@ refresh (OmStageEditor *self,
       if (day != NULL)
         gtk_calendar_select_day (self->decided_calendar, day);
       self->busy--;
+    }
+  gtk_widget_set_visible (self->agreed_title, status == OM_STAGE_STATUS_PENDING);
+  gtk_widget_set_visible (self->agreed_box, status == OM_STAGE_STATUS_PENDING);
+  if (status == OM_STAGE_STATUS_PENDING)
+    {
+      g_autofree char *agreed = describe_agreed (self->stage);
+      g_autoptr(GDateTime) day = om_date_to_date_time (om_stage_get_due_date (self->stage));
+      gboolean can = om_opportunity_can_agree_date (self->opportunity, (guint) self->position, NULL);
+
+      gtk_label_set_text (self->agreed_label, agreed);
+      set_css_class (GTK_WIDGET (self->agreed_label), "warning", om_stage_get_conflict (self->stage));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->reschedule_button), can);
+      gtk_widget_set_visible (self->unpin_button, om_stage_get_agreed_on (self->stage) != 0);
+      gtk_widget_set_sensitive (self->unpin_button, can);
+      /* the calendar opens on the day it is due now */
+      if (day != NULL && !gtk_widget_get_visible (GTK_WIDGET (self->agreed_popover)))
+        gtk_calendar_select_day (self->agreed_calendar, day);
     }
   gtk_widget_set_visible (self->lost_reason_label, status == OM_STAGE_STATUS_LOST);
   gtk_widget_set_visible (GTK_WIDGET (self->lost_reason_entry), status == OM_STAGE_STATUS_LOST);
@@ -563,6 +623,73 @@ decided_day_selected_cb (OmStageEditor *self,
   gtk_editable_set_text (GTK_EDITABLE (self->decided_entry), iso);
   gtk_popover_popdown (self->decided_popover);
   commit_text_field (self, TEXT_DECIDED_ON);
+}
+
+/* Reschedule: the day chosen is agreed at once (two clicks: the
+ * button, the day), with the note typed above it if any */
+static void
+agree_date (OmStageEditor *self,
+            OmDate         date)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *note = om_strdup_trimmed (gtk_editable_get_text (GTK_EDITABLE (self->agreed_note_entry)));
+  int index = commit_index (self);
+
+  if (index < 0)
+    return;
+  gtk_popover_popdown (self->agreed_popover);
+  self->busy++;
+  if (om_opportunity_agree_date (self->opportunity, (guint) index, date, note, &error))
+    gtk_editable_set_text (GTK_EDITABLE (self->agreed_note_entry), "");
+  self->busy--;
+  refresh (self, FALSE);
+  if (error != NULL)
+    refuse (self, error);
+}
+
+static void
+agreed_day_selected_cb (OmStageEditor *self,
+                        GtkCalendar   *calendar)
+{
+  g_autoptr(GDateTime) day = NULL;
+
+  /* moving with the arrow keys only chooses; Enter agrees */
+  if (self->busy > 0 || self->calendar_keys)
+    return;
+  day = gtk_calendar_get_date (calendar);
+  agree_date (self, om_date_from_date_time (day));
+}
+
+static gboolean
+agreed_key_pressed_cb (OmStageEditor   *self,
+                       guint            keyval,
+                       guint            keycode,
+                       GdkModifierType  state)
+{
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_space)
+    {
+      g_autoptr(GDateTime) day = gtk_calendar_get_date (self->agreed_calendar);
+
+      agree_date (self, om_date_from_date_time (day));
+      return GDK_EVENT_STOP;
+    }
+  self->calendar_keys = TRUE;
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+agreed_key_released_cb (OmStageEditor   *self,
+                        guint            keyval,
+                        guint            keycode,
+                        GdkModifierType  state)
+{
+  self->calendar_keys = FALSE;
+}
+
+static void
+unpin_clicked_cb (OmStageEditor *self)
+{
+  agree_date (self, 0);
 }
 
 static void
@@ -760,6 +887,14 @@ om_stage_editor_class_init (OmStageEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_entry);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_calendar);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, decided_popover);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, agreed_title);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, agreed_box);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, agreed_label);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, reschedule_button);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, agreed_popover);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, agreed_calendar);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, agreed_note_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmStageEditor, unpin_button);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, lost_reason_label);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, lost_reason_entry);
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, description_view);
@@ -773,6 +908,10 @@ om_stage_editor_class_init (OmStageEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmStageEditor, remove_button);
   gtk_widget_class_bind_template_callback (widget_class, text_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, decided_day_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, agreed_day_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, agreed_key_pressed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, agreed_key_released_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unpin_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, text_field_leave_cb);
   gtk_widget_class_bind_template_callback (widget_class, spin_value_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, kind_selected_cb);

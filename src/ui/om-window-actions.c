@@ -508,93 +508,158 @@ redo_cb (GtkWidget  *widget,
 
 /* Stages */
 
-static void
-stage_win_cb (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+/* Deciding a stage and taking a baseline ask the person first: the day
+ * of the decision (today unless they say otherwise) and a note, or the
+ * reason a stage was lost. One dialog for the three, one path each into
+ * the model. */
+typedef enum
 {
-  OmWindow *self = OM_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  int position;
-
-  begin_stage_action (self);
-  position = selected_stage (self);
-  if (!om_opportunity_win_stage (current_opportunity (self), (guint) position, NULL, &error))
-    report (self, error);
-  else if (om_opportunity_get_current_stage (current_opportunity (self)) >= 0)
-    /* on to the next minor opportunity */
-    om_opportunity_view_select_stage (self->view, om_opportunity_get_current_stage (current_opportunity (self)));
-}
+  ASK_WIN,
+  ASK_LOSE,
+  ASK_BASELINE,
+} AskKind;
 
 typedef struct
 {
+  AskKind    kind;
   OmWindow  *window;
   GtkWidget *dialog;
   GtkWidget *entry;
   GtkWidget *confirm;
+  GtkWidget *date_button;
+  GtkWidget *calendar;
+  OmDate     date;
   guint      position;
-} LoseDialog;
+} AskDialog;
 
 static void
-lose_dialog_free (LoseDialog *data)
+ask_dialog_free (AskDialog *data)
 {
   g_object_unref (data->window);
   g_free (data);
 }
 
 static void
-lose_reason_changed_cb (GtkEditable *entry,
-                        LoseDialog  *data)
+ask_text_changed_cb (GtkEditable *entry,
+                     AskDialog   *data)
 {
-  gtk_widget_set_sensitive (data->confirm, !om_str_is_blank (gtk_editable_get_text (entry)));
+  /* a lost stage needs its reason; a note is welcome, never required */
+  gtk_widget_set_sensitive (data->confirm, data->kind != ASK_LOSE ||
+                                           !om_str_is_blank (gtk_editable_get_text (entry)));
 }
 
 static void
-lose_confirm_cb (GtkWidget  *button,
-                 LoseDialog *data)
+ask_show_date (AskDialog *data)
+{
+  g_autofree char *label = om_date_format (data->date);
+
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (data->date_button), label);
+}
+
+static void
+ask_day_selected_cb (GtkCalendar *calendar,
+                     AskDialog   *data)
+{
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (calendar);
+
+  data->date = om_date_from_date_time (day);
+  ask_show_date (data);
+}
+
+static void
+ask_confirm_cb (GtkWidget *button,
+                AskDialog *data)
 {
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp = current_opportunity (data->window);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (data->entry));
+  gboolean ok = TRUE;
 
-  if (opp != NULL &&
-      !om_opportunity_lose_stage (opp, data->position, gtk_editable_get_text (GTK_EDITABLE (data->entry)), &error))
+  if (opp != NULL)
+    switch (data->kind)
+      {
+      case ASK_WIN:
+        ok = om_opportunity_decide_stage (opp, data->position, OM_STAGE_STATUS_WON, data->date, text, &error);
+        break;
+      case ASK_LOSE:
+        ok = om_opportunity_decide_stage (opp, data->position, OM_STAGE_STATUS_LOST, data->date, text, &error);
+        break;
+      case ASK_BASELINE:
+      default:
+        ok = om_opportunity_set_baseline (opp, text, &error);
+        break;
+      }
+  if (!ok)
     report (data->window, error);
+  else if (data->kind == ASK_WIN && om_opportunity_get_current_stage (opp) >= 0)
+    /* on to the next minor opportunity */
+    om_opportunity_view_select_stage (data->window->view, om_opportunity_get_current_stage (opp));
   gtk_window_destroy (GTK_WINDOW (data->dialog));
 }
 
 static void
-lose_cancel_cb (GtkWidget  *button,
-                LoseDialog *data)
+ask_cancel_cb (GtkWidget *button,
+               AskDialog *data)
 {
   gtk_window_destroy (GTK_WINDOW (data->dialog));
 }
 
-/* Losing a stage loses the sale: ask why, and make the person say it. */
 static void
-stage_lose_cb (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+ask (OmWindow *self,
+     AskKind   kind)
 {
-  OmWindow *self = OM_WINDOW (widget);
   OmOpportunity *opp = current_opportunity (self);
-  LoseDialog *data = g_new0 (LoseDialog, 1);
-  OmStage *stage = om_opportunity_get_stage (opp, (guint) selected_stage (self));
+  AskDialog *data = g_new0 (AskDialog, 1);
   GtkWidget *box, *buttons, *cancel, *label, *explanation;
-  g_autofree char *activity = om_text_excerpt (om_stage_get_activity (stage));
-  g_autofree char *question = g_strdup_printf (_("Why was stage %d “%s” lost?"),
-                                               selected_stage (self) + 1, activity);
+  g_autofree char *question = NULL;
+  const char *title, *confirm, *placeholder, *text;
 
   begin_stage_action (self);
 
+  data->kind = kind;
   data->window = g_object_ref (self);
-  data->position = (guint) selected_stage (self);
+  data->position = (guint) MAX (0, selected_stage (self));
+  data->date = om_date_today ();
+  if (kind == ASK_BASELINE)
+    {
+      title = _("Set Baseline");
+      question = g_strdup (_("Take the plan as it stands as the plan of record?"));
+      text = _("Each stage’s due date becomes its baseline; slips are measured against it from now on. "
+               "The note says why, in the opportunity’s history.");
+      placeholder = _("Note, such as “Re-planned with the client”");
+      confirm = _("_Set Baseline");
+    }
+  else
+    {
+      OmStage *stage = om_opportunity_get_stage (opp, data->position);
+      g_autofree char *activity = om_text_excerpt (om_stage_get_activity (stage));
+
+      if (kind == ASK_LOSE)
+        {
+          title = _("Mark Stage Lost");
+          question = g_strdup_printf (_("Why was stage %u “%s” lost?"), data->position + 1, activity);
+          text = _("Losing any stage loses the whole opportunity. The reason is kept in its history; "
+                   "Reopen undoes the decision.");
+          placeholder = _("Reason");
+          confirm = _("_Mark Lost");
+        }
+      else
+        {
+          title = _("Mark Stage Won");
+          question = g_strdup_printf (_("When did the client agree to stage %u “%s”?"), data->position + 1, activity);
+          text = _("The day of the decision moves the stages after it that have no agreed date.");
+          placeholder = _("Note for the history (optional)");
+          confirm = _("_Mark Won");
+        }
+    }
+
   data->dialog = gtk_window_new ();
-  gtk_window_set_title (GTK_WINDOW (data->dialog), _("Mark Stage Lost"));
+  gtk_window_set_title (GTK_WINDOW (data->dialog), title);
   gtk_window_set_transient_for (GTK_WINDOW (data->dialog), GTK_WINDOW (self));
   gtk_window_set_modal (GTK_WINDOW (data->dialog), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (data->dialog), 420, -1);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (data->dialog), TRUE);
-  g_object_set_data_full (G_OBJECT (data->dialog), "om-lose", data, (GDestroyNotify) lose_dialog_free);
+  g_object_set_data_full (G_OBJECT (data->dialog), "om-ask", data, (GDestroyNotify) ask_dialog_free);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_margin_start (box, 18);
@@ -606,27 +671,54 @@ stage_lose_cb (GtkWidget  *widget,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  explanation = gtk_label_new (_("Losing any stage loses the whole opportunity. The reason is kept in its history; "
-                                 "Reopen undoes the decision."));
+  explanation = gtk_label_new (text);
   gtk_label_set_wrap (GTK_LABEL (explanation), TRUE);
   gtk_label_set_xalign (GTK_LABEL (explanation), 0);
   gtk_widget_add_css_class (explanation, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), explanation);
+
+  if (kind != ASK_BASELINE)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *date_label = gtk_label_new_with_mnemonic (_("_Decided on"));
+      GtkWidget *popover = gtk_popover_new ();
+      g_autoptr(GDateTime) today = om_date_to_date_time (data->date);
+
+      data->date_button = gtk_menu_button_new ();
+      data->calendar = gtk_calendar_new ();
+      if (today != NULL)
+        gtk_calendar_select_day (GTK_CALENDAR (data->calendar), today);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (data->calendar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Decided on"), -1);
+      gtk_popover_set_child (GTK_POPOVER (popover), data->calendar);
+      gtk_menu_button_set_popover (GTK_MENU_BUTTON (data->date_button), popover);
+      gtk_label_set_mnemonic_widget (GTK_LABEL (date_label), data->date_button);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (data->date_button), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      date_label, NULL, -1);
+      ask_show_date (data);
+      gtk_box_append (GTK_BOX (row), date_label);
+      gtk_box_append (GTK_BOX (row), data->date_button);
+      gtk_box_append (GTK_BOX (box), row);
+      g_signal_connect (data->calendar, "day-selected", G_CALLBACK (ask_day_selected_cb), data);
+    }
+
   data->entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (data->entry), _("Reason"));
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (data->entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (data->entry), placeholder);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (data->entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  kind == ASK_LOSE ? _("Reason") : _("Note"), -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (data->entry), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, label, NULL, -1);
   gtk_entry_set_activates_default (GTK_ENTRY (data->entry), TRUE);
 
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  data->confirm = gtk_button_new_with_mnemonic (_("_Mark Lost"));
-  gtk_widget_add_css_class (data->confirm, "destructive-action");
-  gtk_widget_set_sensitive (data->confirm, FALSE);
+  data->confirm = gtk_button_new_with_mnemonic (confirm);
+  gtk_widget_add_css_class (data->confirm, kind == ASK_LOSE ? "destructive-action" : "suggested-action");
+  gtk_widget_set_sensitive (data->confirm, kind != ASK_LOSE);
   gtk_box_append (GTK_BOX (buttons), cancel);
   gtk_box_append (GTK_BOX (buttons), data->confirm);
 
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), explanation);
   gtk_box_append (GTK_BOX (box), data->entry);
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_window_set_child (GTK_WINDOW (data->dialog), box);
@@ -642,10 +734,45 @@ stage_lose_cb (GtkWidget  *widget,
     gtk_widget_add_controller (data->dialog, shortcuts);
   }
 
-  g_signal_connect (data->entry, "changed", G_CALLBACK (lose_reason_changed_cb), data);
-  g_signal_connect (data->confirm, "clicked", G_CALLBACK (lose_confirm_cb), data);
-  g_signal_connect (cancel, "clicked", G_CALLBACK (lose_cancel_cb), data);
+  g_signal_connect (data->entry, "changed", G_CALLBACK (ask_text_changed_cb), data);
+  g_signal_connect (data->confirm, "clicked", G_CALLBACK (ask_confirm_cb), data);
+  g_signal_connect (cancel, "clicked", G_CALLBACK (ask_cancel_cb), data);
   gtk_window_present (GTK_WINDOW (data->dialog));
+  gtk_widget_grab_focus (data->entry);
+}
+
+static void
+stage_win_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  /* the keys answer even where the button would be greyed out: why not */
+  if (!om_opportunity_can_win_stage (current_opportunity (self), (guint) MAX (0, selected_stage (self)), &error))
+    {
+      report (self, error);
+      return;
+    }
+  ask (self, ASK_WIN);
+}
+
+/* Losing a stage loses the sale: ask why, and make the person say it. */
+static void
+stage_lose_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ask (OM_WINDOW (widget), ASK_LOSE);
+}
+
+static void
+set_baseline_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ask (OM_WINDOW (widget), ASK_BASELINE);
 }
 
 static void
@@ -910,6 +1037,7 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.redo", have_repo && om_repository_get_can_redo (self->repository));
   gtk_widget_action_set_enabled (widget, "win.remove-opportunity", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.print", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.set-baseline", opp != NULL && om_opportunity_can_set_baseline (opp, NULL));
   gtk_widget_action_set_enabled (widget, "win.export-summary", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-in", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-out", opp != NULL);
@@ -950,6 +1078,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.stage-win", NULL, stage_win_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-lose", NULL, stage_lose_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-reopen", NULL, stage_reopen_cb);
+  gtk_widget_class_install_action (widget_class, "win.set-baseline", NULL, set_baseline_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-add-after", NULL, stage_add_after_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-remove", NULL, stage_remove_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-move-earlier", NULL, stage_move_earlier_cb);
