@@ -48,7 +48,18 @@ date_range (const OmOpportunityData *data,
   *first = data->start_date;
   *last = data->start_date;
   for (guint i = 0; i < data->stages->len; i++)
-    *last = MAX (*last, dues[i]);
+    {
+      const OmStageData *stage = g_ptr_array_index (data->stages, i);
+
+      *last = MAX (*last, dues[i]);
+      /* a baseline ghost is drawn where it is */
+      if (stage->baseline_due != 0)
+        *last = MAX (*last, stage->baseline_due);
+    }
+  /* so is the client's deadline, when it is near the plan */
+  if (data->target_date != 0 && data->target_date + TODAY_REACH_DAYS >= *first &&
+      data->target_date <= *last + TODAY_REACH_DAYS)
+    *last = MAX (*last, data->target_date);
 
   /* today is shown when it is near the plan, not years away from it */
   if (today + TODAY_REACH_DAYS >= *first && today <= *last + TODAY_REACH_DAYS)
@@ -239,10 +250,10 @@ om_timeline_layout_new (const OmOpportunityData *data,
 {
   OmTimelineLayout *self = g_new0 (OmTimelineLayout, 1);
   g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
+  g_autofree OmStageSchedule *schedule = om_opportunity_data_get_schedule (data, today);
   g_autoptr(PangoLayout) measure = pango_layout_new (context);
   double row_end[OM_TIMELINE_LABEL_ROWS];
   int current = om_opportunity_data_get_current (data);
-  OmOpportunityStatus status = om_opportunity_data_get_status (data);
   int weakest = om_opportunity_data_get_weakest_link (data);
   guint n = data->stages->len;
   double previous_x = -G_MAXDOUBLE;
@@ -268,7 +279,11 @@ om_timeline_layout_new (const OmOpportunityData *data,
       stage.kind = sd->kind;
       stage.current = (int) i == current;
       stage.weakest = (int) i == weakest;
-      stage.overdue = om_is_overdue (status, sd->status, dues[i], today);
+      stage.overdue = schedule[i].overdue;
+      stage.agreed = sd->agreed_on != 0;
+      stage.conflict = schedule[i].conflict;
+      stage.baseline_x = sd->baseline_due != 0 && sd->baseline_due != dues[i]
+                           ? om_timeline_layout_date_x (self, sd->baseline_due) : -1;
       stage.start_date = i == 0 ? data->start_date : dues[i - 1];
       stage.due_date = dues[i];
       stage.milestone_x = MAX (x, previous_x + OM_TIMELINE_MIN_SPACING);
@@ -280,6 +295,12 @@ om_timeline_layout_new (const OmOpportunityData *data,
        * hundred thousand characters */
       stage.activity = om_text_excerpt (sd->activity);
       stage.milestone = om_text_excerpt (sd->milestone);
+      if (stage.agreed)
+        {
+          g_autofree char *agreed = g_strdup_printf (_("agreed %s"), due);
+          g_free (due);
+          due = g_steal_pointer (&agreed);
+        }
       if (om_str_is_blank (sd->owner))
         stage.detail = g_strdup (due);
       else
@@ -322,6 +343,10 @@ om_timeline_layout_new (const OmOpportunityData *data,
   self->height = OM_TIMELINE_LABEL_Y + OM_TIMELINE_LABEL_ROWS * OM_TIMELINE_LABEL_HEIGHT + 8;
   self->today_x = today >= self->first_date && today <= self->last_date
                     ? om_timeline_layout_date_x (self, today) : -1;
+  self->target = data->target_date;
+  self->target_x = data->target_date != 0 && data->target_date >= self->first_date &&
+                   data->target_date <= self->last_date
+                     ? om_timeline_layout_date_x (self, data->target_date) : -1;
 
   add_ticks (self);
   return self;
@@ -409,6 +434,11 @@ om_timeline_stage_describe (const OmTimelineStage *stage,
   else
     state = stage->current ? _("Current") : _("Pending");
 
+  if (stage->status == OM_STAGE_STATUS_PENDING && stage->agreed)
+    /* Translators: read out for a stage: number, count, activity, milestone, state, date */
+    return g_strdup_printf (_("Stage %u of %u: %s. Milestone: %s. %s, agreed with the client for %s."),
+                            stage->index + 1, n_stages, stage->activity, stage->milestone,
+                            state, due);
   if (stage->status == OM_STAGE_STATUS_PENDING)
     /* Translators: read out for a stage: number, count, activity, milestone, state, date */
     return g_strdup_printf (_("Stage %u of %u: %s. Milestone: %s. %s, due %s."),

@@ -34,6 +34,9 @@ typedef struct
   gboolean       current;
   gboolean       overdue;
   gboolean       weakest;
+  gboolean       agreed;        /* its date is agreed with the client */
+  gboolean       conflict;      /* agreed before the stage before it is due */
+  double         baseline_x;    /* its baseline due date, where that differs; < 0 otherwise */
   OmStageKind    kind;
   OmDate         start_date;
   OmDate         due_date;
@@ -72,6 +75,8 @@ typedef struct
   double             width;
   double             height;
   double             today_x;     /* < 0 when today is outside the plan */
+  double             target_x;    /* the client's deadline; < 0 when none or far away */
+  OmDate             target;
   OmDate             today;
   OmTimelineTickUnit tick_unit;
   GArray            *stages;      /* OmTimelineStage */

@@ -180,6 +180,36 @@ om_timeline_paint_today (cairo_t                 *cr,
   cairo_restore (cr);
 }
 
+/* The client's deadline: a dashed line with a flag of its own shape
+ * (square, where today's is a triangle) and its name */
+void
+om_timeline_paint_target (cairo_t                 *cr,
+                          const OmTimelineLayout  *layout,
+                          const OmTimelinePalette *palette,
+                          PangoContext            *context)
+{
+  double x;
+  double dash[] = { 6, 4 };
+
+  if (layout->target_x < 0)
+    return;
+
+  x = floor (layout->target_x) + 0.5;
+  cairo_save (cr);
+  set_color (cr, &palette->foreground);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_move_to (cr, x, OM_TIMELINE_AXIS_HEIGHT - 8);
+  cairo_line_to (cr, x, layout->height);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_rectangle (cr, x - 4, OM_TIMELINE_AXIS_HEIGHT - 15, 8, 8);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  /* Translators: the client's deadline on the timeline, over its line */
+  show_text (cr, context, _("Deadline"), x + 4, OM_TIMELINE_BAR_Y + OM_TIMELINE_BAR_HEIGHT / 2 + 2, FALSE, 0.75, -1);
+}
+
 static const GdkRGBA *
 stage_color (const OmTimelineStage   *stage,
              const OmTimelinePalette *palette)
@@ -297,7 +327,30 @@ paint_diamond (cairo_t                 *cr,
   double cy = OM_TIMELINE_BAR_Y;
   double r = OM_TIMELINE_DIAMOND / 2 + (stage->current ? 2 : 0);
 
+  /* where the plan of record had it: a faint dashed ghost */
+  if (stage->baseline_x >= 0)
+    {
+      double dash[] = { 2, 2 };
+
+      cairo_save (cr);
+      diamond_path (cr, stage->baseline_x, cy, OM_TIMELINE_DIAMOND / 2 - 3);
+      cairo_set_source_rgba (cr, palette->foreground.red, palette->foreground.green, palette->foreground.blue, 0.45);
+      cairo_set_line_width (cr, 1.2);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+
   cairo_save (cr);
+  /* agreed with the client: a second outline, a shape that does not
+   * depend on the colour */
+  if (stage->status == OM_STAGE_STATUS_PENDING && stage->agreed)
+    {
+      diamond_path (cr, cx, cy, r + 4);
+      set_color (cr, color);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
   diamond_path (cr, cx, cy, r);
   if (stage->status == OM_STAGE_STATUS_PENDING)
     set_color (cr, &palette->background);
@@ -473,5 +526,6 @@ om_timeline_paint (cairo_t                 *cr,
       if (x1 >= clip_x0 && x0 <= clip_x1)
         om_timeline_paint_stage (cr, stage, palette, context, OM_TIMELINE_PAINT_NONE);
     }
+  om_timeline_paint_target (cr, layout, palette, context);
   om_timeline_paint_today (cr, layout, palette, context);
 }

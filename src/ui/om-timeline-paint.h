@@ -48,6 +48,10 @@ void om_timeline_paint_today        (cairo_t                 *cr,
                                      const OmTimelineLayout  *layout,
                                      const OmTimelinePalette *palette,
                                      PangoContext            *context);
+void om_timeline_paint_target       (cairo_t                 *cr,
+                                     const OmTimelineLayout  *layout,
+                                     const OmTimelinePalette *palette,
+                                     PangoContext            *context);
 void om_timeline_paint_stage        (cairo_t                 *cr,
                                      const OmTimelineStage   *stage,
                                      const OmTimelinePalette *palette,

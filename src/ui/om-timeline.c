@@ -834,6 +834,7 @@ paint_range (OmTimeline              *self,
       if (flags & OM_TIMELINE_PAINT_FOCUSED)
         paint_focus_ring (cr, stage, palette);
     }
+  om_timeline_paint_target (cr, self->layout, palette, context);
   om_timeline_paint_today (cr, self->layout, palette, context);
   if (self->marker_x >= 0)
     paint_marker (self, cr, visible_x0, visible_x1);
