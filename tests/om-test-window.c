@@ -289,3 +289,50 @@ om_test_can_drive_x (void)
 
   return xdotool != NULL && g_getenv ("DISPLAY") != NULL;
 }
+
+/**
+ * om_test_window_find_dialog:
+ * @title: the dialog's title
+ *
+ * Returns: (transfer none) (nullable): the window of that title that
+ *   is shown, if any
+ */
+GtkWindow *
+om_test_window_find_dialog (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (window), title) == 0 && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;   /* GTK keeps it while it is shown */
+    }
+  return NULL;
+}
+
+/**
+ * om_test_window_confirm:
+ * @title: the dialog's title
+ *
+ * Answers the dialog of that title with its default button, the one
+ * Enter presses, and lets the window take what follows.
+ */
+void
+om_test_window_confirm (const char *title)
+{
+  GtkWindow *dialog;
+  GtkWidget *button;
+
+  om_test_flush_events ();
+  dialog = om_test_window_find_dialog (title);
+  g_assert_nonnull (dialog);
+  button = gtk_window_get_default_widget (dialog);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* (activating a button clicks it after a moment: a click is the same) */
+  g_signal_emit_by_name (button, "clicked");
+  om_test_flush_events ();
+  g_assert_null (om_test_window_find_dialog (title));
+}

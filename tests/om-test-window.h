@@ -44,5 +44,7 @@ void      om_test_iterate_for           (guint         ms);
 char     *om_test_xdotool               (const char   *first,
                                          ...) G_GNUC_NULL_TERMINATED;
 gboolean  om_test_can_drive_x           (void);
+GtkWindow *om_test_window_find_dialog   (const char   *title);
+void      om_test_window_confirm        (const char   *title);
 
 G_END_DECLS

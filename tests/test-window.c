@@ -145,7 +145,7 @@ test_mark_won_and_undo (Fixture       *f,
   om_test_flush_events ();
   g_assert_true (gtk_widget_is_sensitive (win_button));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
-  om_test_flush_events ();
+  om_test_window_confirm ("Mark Stage Won");
 
   g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 1);
   g_assert_cmpint (om_opportunity_get_current_stage (opp), ==, 1);
@@ -966,6 +966,7 @@ test_read_only (void)
       om_opportunity_view_select_stage (om_window_get_view (window), 0);
       om_test_flush_events ();
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stage-win", NULL));
+      om_test_window_confirm ("Mark Stage Won");
       wait_frames (500);
       g_assert_nonnull (om_window_get_banner_message (window));
       g_assert_nonnull (strstr (om_window_get_banner_message (window), "nothing can be saved"));
@@ -1637,7 +1638,7 @@ test_decided_on_calendar (Fixture       *f,
   om_test_flush_events ();
   om_opportunity_view_select_stage (view, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
-  om_test_flush_events ();
+  om_test_window_confirm ("Mark Stage Won");
   om_opportunity_view_select_stage (view, 0);
   om_test_flush_events ();
   g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, om_test_date ("2026-01-10"));
@@ -1659,6 +1660,219 @@ test_decided_on_calendar (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
   om_test_flush_events ();
   g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, om_test_date ("2026-01-10"));
+}
+
+static gboolean
+has_name (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static void
+pick_day (GtkWidget  *root,
+          const char *name,
+          const char *iso)
+{
+  GtkWidget *calendar = find_widget (root, has_name, name);
+  g_autoptr(GDateTime) day = om_date_to_date_time (om_test_date (iso));
+
+  g_assert_nonnull (calendar);
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+  om_test_flush_events ();
+}
+
+/* Reschedule: a day picked in the stage's calendar is agreed with the
+ * client, the stages after it follow, and it is kept and undone like
+ * any edit; Unpin lets it follow again */
+static void
+test_reschedule (Fixture       *f,
+                 gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  GtkWidget *editor = om_opportunity_view_get_editor (view);
+  g_autoptr(OmOpportunityData) disk = NULL;
+  g_autofree char *shown = NULL;
+  GtkWidget *unpin;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_flush_events ();
+  om_opportunity_view_select_stage (view, 1);
+  om_test_flush_events ();
+  shown = text_of (editor);
+  g_assert_nonnull (strstr (shown, "not agreed with the client yet"));
+  g_clear_pointer (&shown, g_free);
+  unpin = find_widget (editor, has_name, "unpin");
+  g_assert_false (gtk_widget_get_visible (unpin));
+
+  /* due 19 Jan, agreed for the 23rd: the close date follows, 1 to 5 April */
+  pick_day (editor, "agreed-calendar", "2026-01-23");
+  g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, 1)), ==, om_test_date ("2026-01-23"));
+  g_assert_cmpuint (om_opportunity_get_close_date (opp), ==, om_test_date ("2026-04-05"));
+  disk = on_disk (f);
+  g_assert_cmpuint (((OmStageData *) g_ptr_array_index (disk->stages, 1))->agreed_on, ==, om_test_date ("2026-01-23"));
+  shown = text_of (editor);
+  g_assert_nonnull (strstr (shown, "Agreed with the client for"));
+  g_clear_pointer (&shown, g_free);
+  shown = text_of (GTK_WIDGET (view));
+  g_assert_nonnull (strstr (shown, "Close date"));
+  g_assert_nonnull (strstr (shown, "1 time"));   /* pushed once */
+  g_clear_pointer (&shown, g_free);
+
+  /* winning the first stage early leaves the agreed one where it is */
+  om_opportunity_view_select_stage (view, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
+  om_test_window_confirm ("Mark Stage Won");
+  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 1)), ==, om_test_date ("2026-01-23"));
+
+  /* Unpin: it follows the stage before it again */
+  om_opportunity_view_select_stage (view, 1);
+  om_test_flush_events ();
+  g_assert_true (gtk_widget_get_visible (unpin));
+  g_signal_emit_by_name (unpin, "clicked");
+  om_test_flush_events ();
+  g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, 1)), ==, 0);
+  g_assert_cmpuint (om_stage_get_due_date (om_opportunity_get_stage (opp, 1)), ==, om_test_date ("2026-01-17"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  om_test_flush_events ();
+  g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, 1)), ==, om_test_date ("2026-01-23"));
+
+  /* a day before the start is refused, and said */
+  om_opportunity_view_select_stage (view, 2);
+  om_test_flush_events ();
+  pick_day (editor, "agreed-calendar", "2025-12-20");
+  g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, 2)), ==, 0);
+  g_assert_nonnull (om_window_get_banner_message (f->window));
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "before the opportunity starts"));
+}
+
+/* Mark Won asks for the day, today unless the person picks another;
+ * Cancel decides nothing */
+static void
+test_win_asks_date (Fixture       *f,
+                    gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  GtkWindow *dialog;
+  GtkWidget *calendar;
+  g_autoptr(GDateTime) day = om_date_to_date_time (om_test_date ("2026-01-08"));
+  const GType calendar_type = GTK_TYPE_CALENDAR;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_flush_events ();
+  om_opportunity_view_select_stage (view, 0);
+  om_test_flush_events ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
+  om_test_flush_events ();
+  dialog = om_test_window_find_dialog ("Mark Stage Won");
+  g_assert_nonnull (dialog);
+  calendar = find_widget (GTK_WIDGET (dialog), is_of_type, &calendar_type);
+  g_assert_nonnull (calendar);
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+  om_test_window_confirm ("Mark Stage Won");
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_WON);
+  g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 0)), ==, om_test_date ("2026-01-08"));
+
+  /* cancelled: nothing decided */
+  om_opportunity_view_select_stage (view, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
+  om_test_flush_events ();
+  dialog = om_test_window_find_dialog ("Mark Stage Won");
+  g_assert_nonnull (dialog);
+  gtk_window_close (dialog);
+  om_test_flush_events ();
+  g_assert_null (om_test_window_find_dialog ("Mark Stage Won"));
+  g_assert_cmpuint (om_opportunity_get_n_won (opp), ==, 1);
+
+  /* Mark Lost asks the day too, and the reason */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-lose", NULL));
+  om_test_flush_events ();
+  dialog = om_test_window_find_dialog ("Mark Stage Lost");
+  g_assert_nonnull (dialog);
+  g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  {
+    const GType entry_type = GTK_TYPE_ENTRY;
+    GtkWidget *entry = find_widget (GTK_WIDGET (dialog), is_of_type, &entry_type);
+
+    gtk_editable_set_text (GTK_EDITABLE (entry), "Budget frozen");
+  }
+  om_test_window_confirm ("Mark Stage Lost");
+  g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 1)), ==, OM_STAGE_STATUS_LOST);
+  g_assert_cmpuint (om_stage_get_decided_on (om_opportunity_get_stage (opp, 1)), ==, om_test_date ("2026-01-10"));
+}
+
+/* The client's deadline, the baseline and the history, on the page */
+static void
+test_deadline_baseline_history (Fixture       *f,
+                                gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  GtkWidget *history;
+  GtkWindow *dialog;
+  g_autofree char *shown = NULL;
+  const GType entry_type = GTK_TYPE_ENTRY;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_flush_events ();
+
+  /* a deadline before the close date (1 April) is a warning */
+  pick_day (GTK_WIDGET (view), "target-calendar", "2026-03-20");
+  g_assert_cmpuint (om_opportunity_get_target_date (opp), ==, om_test_date ("2026-03-20"));
+  shown = text_of (GTK_WIDGET (view));
+  g_assert_nonnull (strstr (shown, "after the client’s target date"));
+  g_clear_pointer (&shown, g_free);
+  g_signal_emit_by_name (find_widget (GTK_WIDGET (view), has_name, "no-deadline"), "clicked");
+  om_test_flush_events ();
+  g_assert_cmpuint (om_opportunity_get_target_date (opp), ==, 0);
+  shown = text_of (GTK_WIDGET (view));
+  g_assert_null (strstr (shown, "after the client’s target date"));
+  g_assert_nonnull (strstr (shown, "No baseline"));
+  g_clear_pointer (&shown, g_free);
+
+  /* Set Baseline asks for a note, and the page measures against it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.set-baseline", NULL));
+  om_test_flush_events ();
+  dialog = om_test_window_find_dialog ("Set Baseline");
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), is_of_type, &entry_type)),
+                         "Plan agreed with the board");
+  om_test_window_confirm ("Set Baseline");
+  g_assert_cmpuint (om_opportunity_get_baseline_close_date (opp), ==, om_test_date ("2026-04-01"));
+  shown = text_of (GTK_WIDGET (view));
+  g_assert_nonnull (strstr (shown, "On the baseline"));
+  g_clear_pointer (&shown, g_free);
+
+  /* a decision two days later; the history tells both, newest first,
+   * with Reopen on the decision */
+  om_date_set_today (om_test_date ("2026-01-12"));
+  om_opportunity_view_select_stage (view, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stage-win", NULL));
+  om_test_window_confirm ("Mark Stage Won");
+  history = find_widget (GTK_WIDGET (view), has_name, "history");
+  g_assert_nonnull (history);
+  gtk_expander_set_expanded (GTK_EXPANDER (history), TRUE);
+  om_test_flush_events ();
+  shown = text_of (history);
+  g_assert_nonnull (strstr (shown, "Plan agreed with the board"));
+  g_assert_nonnull (strstr (shown, "Baseline taken"));
+  g_assert_nonnull (strstr (shown, "“Initial appointment” won"));
+  g_assert_true (strstr (shown, "“Initial appointment” won") < strstr (shown, "Baseline taken"));
+  g_clear_pointer (&shown, g_free);
+  {
+    const GType button_type = GTK_TYPE_BUTTON;
+    GtkWidget *reopen = find_widget (history, is_of_type, &button_type);
+
+    /* the one button: Reopen, on the decision it undoes */
+    g_assert_nonnull (reopen);
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (reopen)), ==, "_Reopen");
+    g_signal_emit_by_name (reopen, "clicked");
+    om_test_flush_events ();
+    g_assert_cmpint (om_stage_get_status (om_opportunity_get_stage (opp, 0)), ==, OM_STAGE_STATUS_PENDING);
+  }
 }
 
 int
@@ -1697,6 +1911,9 @@ main (int   argc,
   ADD ("/window/print-remembers-settings", test_print_remembers_settings);
   ADD ("/window/value-in-german", test_value_in_german);
   ADD ("/window/decided-on-calendar", test_decided_on_calendar);
+  ADD ("/window/reschedule", test_reschedule);
+  ADD ("/window/win-asks-date", test_win_asks_date);
+  ADD ("/window/deadline-baseline-history", test_deadline_baseline_history);
 #undef ADD
   g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/keys/close-with-control-w", test_close_with_control_w);
