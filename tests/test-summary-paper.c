@@ -117,7 +117,7 @@ decide (OmOpportunityData *data,
   stage->status = status;
   stage->decided_on = om_test_date (on);
   g_ptr_array_add (data->history, om_history_entry_new (index, OM_STAGE_STATUS_PENDING, status, stage->decided_on,
-                                                        NULL));
+                                                        "MARKER-DECISION-NOTE"));
 }
 
 static void
@@ -293,6 +293,75 @@ test_deadline (void)
   g_assert_true (at < strstr (with, "How we will work together"));
 }
 
+/* Nothing of the schedule that is ours alone: not the notes of its
+ * history (agreed dates, moves of the close date, baselines), not the
+ * baseline's dates or the slip against them, not the pushes; nor the
+ * internal notes, the decisions' notes or a lost reason */
+static void
+test_nothing_internal (void)
+{
+  g_autoptr(OmOpportunityData) open = schedule_plan ();
+  g_autoptr(OmOpportunityData) lost = schedule_plan ();
+  const char *baselines[] = { "2026-01-06", "2026-01-13", "2026-02-03", "2026-02-17", "2026-03-03" };
+  const char *hidden[] = { "marker", "baseline", "slip", "push", "moved", "late", "overdue", "history" };
+  g_autofree char *text = NULL;
+  g_autofree char *lost_text = NULL;
+  g_autofree char *lower = NULL;
+
+  g_free (open->notes);
+  open->notes = g_strdup ("MARKER-OPP-NOTE");
+  for (guint i = 0; i < open->stages->len; i++)
+    {
+      OmStageData *stage = om_opportunity_data_get_writable_stage (open, i);
+
+      g_free (stage->notes);
+      stage->notes = g_strdup_printf ("MARKER-STAGE-NOTE-%u", i);
+      stage->baseline_due = om_test_date (baselines[i]);
+    }
+  agree (open, 2, "2026-02-12");
+  g_ptr_array_add (open->schedule, om_schedule_entry_new (OM_SCHEDULE_BASELINE, -1, 0, 0,
+                                                          om_test_date ("2026-01-20"), "MARKER-BASELINE-NOTE"));
+  g_ptr_array_add (open->schedule, om_schedule_entry_new (OM_SCHEDULE_AGREED_DATE, 2, 0,
+                                                          om_test_date ("2026-02-12"), om_test_date ("2026-01-21"),
+                                                          "MARKER-AGREED-NOTE"));
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (open->schedule,
+                     om_schedule_entry_new (OM_SCHEDULE_CLOSE_DATE, -1, om_test_date ("2026-04-01") + 10 * i,
+                                            om_test_date ("2026-04-11") + 10 * i, om_test_date ("2026-01-22"),
+                                            "MARKER-PUSH-NOTE"));
+  text = summary_text (open, "2026-01-25");
+
+  {
+    OmStageData *stage = om_opportunity_data_get_writable_stage (lost, 2);
+
+    decide (lost, 2, OM_STAGE_STATUS_LOST, "2026-01-24");
+    stage->lost_reason = g_strdup ("MARKER-LOST-REASON");
+  }
+  lost_text = summary_text (lost, "2026-01-25");
+
+  /* what the client does see, so that the test reads a summary */
+  assert_shows (text, "Milestone Echo");
+  assert_shows (lost_text, "Milestone Echo");
+  lower = g_utf8_strdown (text, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (hidden); i++)
+    assert_hides (lower, hidden[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (baselines); i++)
+    {
+      g_autofree char *date = dated (NULL, baselines[i]);
+
+      assert_hides (text, date);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *date = om_date_format (om_test_date ("2026-04-01") + 10 * i);
+
+      assert_hides (text, date);
+    }
+  g_free (lower);
+  lower = g_utf8_strdown (lost_text, -1);
+  assert_hides (lower, "marker");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -313,5 +382,6 @@ main (int   argc,
   g_test_add_func ("/summary/schedule/agreed-or-proposed", test_agreed_or_proposed);
   g_test_add_func ("/summary/schedule/past-date-to-be-agreed", test_past_date_to_be_agreed);
   g_test_add_func ("/summary/schedule/deadline", test_deadline);
+  g_test_add_func ("/summary/schedule/nothing-internal", test_nothing_internal);
   return g_test_run ();
 }

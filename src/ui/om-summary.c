@@ -89,13 +89,39 @@ typedef struct
   guint         lines[N_COLUMNS];  /* ... from these lines of its columns */
 } Pass;
 
+/* The plan as the client may see it: what is internal is left out of
+ * the summary's copy, so that nothing drawn from it (the table, or the
+ * timeline that the window shares) can show it. The copy is for showing
+ * only: without its lost reasons it is no valid plan. */
+static OmOpportunityData *
+client_copy (const OmOpportunityData *data)
+{
+  OmOpportunityData *copy = om_opportunity_data_copy (data);
+
+  g_clear_pointer (&copy->notes, g_free);
+  /* the schedule history (its notes, the pushes) and the decisions' notes */
+  g_ptr_array_set_size (copy->schedule, 0);
+  for (guint i = 0; i < copy->history->len; i++)
+    g_clear_pointer (&om_opportunity_data_get_writable_entry (copy, i)->note, g_free);
+  for (guint i = 0; i < copy->stages->len; i++)
+    {
+      OmStageData *stage = om_opportunity_data_get_writable_stage (copy, i);
+
+      g_clear_pointer (&stage->notes, g_free);
+      g_clear_pointer (&stage->lost_reason, g_free);
+      /* no baseline, hence no slip */
+      stage->baseline_due = 0;
+    }
+  return copy;
+}
+
 OmSummary *
 om_summary_new (const OmOpportunityData *data,
                 OmDate                   printed_on)
 {
   OmSummary *self = g_new0 (OmSummary, 1);
 
-  self->data = om_opportunity_data_copy (data);
+  self->data = client_copy (data);
   self->printed_on = printed_on;
   self->schedule = om_opportunity_data_get_schedule (self->data, printed_on);
   self->current = om_opportunity_data_get_current (self->data);
