@@ -140,6 +140,48 @@ test_content (void)
     }
 }
 
+/* The text of @pdf, each run of white space (no-break spaces too) one
+ * space: a table cell's lines wrap */
+static char *
+flat_text (const char *pdf)
+{
+  g_autofree char *text = om_test_pdf_text (pdf, 0);
+  g_autoptr(GRegex) space = g_regex_new ("[\\s\\x{a0}]+", 0, 0, NULL);
+
+  return g_regex_replace_literal (space, text, -1, 0, " ", 0, NULL);
+}
+
+/* On 1 February 2026 (the launcher's today), a step that was due on 16
+ * January and is still pending is not shown for that date: a new one is
+ * to be agreed; the step after it is our proposal, the won one as it was */
+static void
+test_past_date_to_be_agreed (void)
+{
+  gint64 id = import ("{\"format\": \"oppmanager/1\", \"opportunities\": [{"
+                      "\"title\": \"Fleet renewal\", \"client\": \"Nordic Ferries\", \"start_date\": \"2026-01-05\","
+                      "\"stages\": ["
+                      "{\"activity\": \"Meet\", \"milestone\": \"Milestone Alpha\", \"duration_days\": 4,"
+                      " \"status\": \"won\", \"decided_on\": \"2026-01-09\"},"
+                      "{\"activity\": \"Process\", \"milestone\": \"Milestone Bravo\", \"duration_days\": 7},"
+                      "{\"activity\": \"Sign\", \"milestone\": \"Milestone Charlie\", \"duration_days\": 30}]}]}");
+  guint n_pages;
+  g_autofree char *pdf = summary (id, &n_pages);
+  g_autofree char *text = flat_text (pdf);
+  g_autofree char *past = om_date_format (om_test_date ("2026-01-16"));
+  g_autofree char *next = om_date_format (om_test_date ("2026-02-15"));
+  g_autofree char *proposed = g_strdup_printf ("Proposed: %s", next);
+  g_autofree char *won = om_date_format (om_test_date ("2026-01-09"));
+  const char *table = strstr (text, "The steps");
+
+  g_assert_nonnull (table);
+  if (strstr (text, past) != NULL)
+    g_error ("the client's summary shows the past date %s: %s", past, text);
+  g_assert_nonnull (strstr (table, "To be agreed"));
+  g_assert_nonnull (strstr (table, proposed));
+  g_assert_nonnull (strstr (table, won));
+  g_assert_null (strstr (text, "Planned"));
+}
+
 static void
 test_long_plan (void)
 {
@@ -703,6 +745,7 @@ main (int   argc,
   db_option = g_strdup_printf ("--database=%s", db);
 
   g_test_add_func ("/summary/content", test_content);
+  g_test_add_func ("/summary/past-date-to-be-agreed", test_past_date_to_be_agreed);
   g_test_add_func ("/summary/long-plan", test_long_plan);
   g_test_add_func ("/summary/long-word", test_long_word);
   g_test_add_func ("/summary/agreement-block", test_agreement_block);

@@ -15,8 +15,9 @@
 #include "om-timeline-paint.h"
 
 /* Table columns, as fractions of the text width; the step number's
- * column grows to fit the plan's largest number (size_columns()) */
-static const double column_shares[] = { 0.05, 0.39, 0.15, 0.15, 0.13, 0.13 };
+ * column grows to fit the plan's largest number (size_columns()). The
+ * date's is wide enough for "Proposed:" over a whole date. */
+static const double column_shares[] = { 0.05, 0.36, 0.14, 0.14, 0.18, 0.13 };
 #define N_COLUMNS       G_N_ELEMENTS (column_shares)
 #define CELL_PADDING    3.0
 
@@ -39,7 +40,7 @@ struct _OmSummary
 {
   OmOpportunityData *data;
   OmDate             printed_on;
-  OmDate            *dues;
+  OmStageSchedule   *schedule;                  /* as of printed_on */
   int                current;
   OmSummaryPage      page;
   GArray            *page_starts;
@@ -58,6 +59,7 @@ enum
   UNIT_TITLE,
   UNIT_PREPARED,
   UNIT_CONTACT,
+  UNIT_DEADLINE,
   UNIT_DATE,
   UNIT_INTRO_HEADING,
   UNIT_INTRO_TEXT,
@@ -87,15 +89,41 @@ typedef struct
   guint         lines[N_COLUMNS];  /* ... from these lines of its columns */
 } Pass;
 
+/* The plan as the client may see it: what is internal is left out of
+ * the summary's copy, so that nothing drawn from it (the table, or the
+ * timeline that the window shares) can show it. The copy is for showing
+ * only: without its lost reasons it is no valid plan. */
+static OmOpportunityData *
+client_copy (const OmOpportunityData *data)
+{
+  OmOpportunityData *copy = om_opportunity_data_copy (data);
+
+  g_clear_pointer (&copy->notes, g_free);
+  /* the schedule history (its notes, the pushes) and the decisions' notes */
+  g_ptr_array_set_size (copy->schedule, 0);
+  for (guint i = 0; i < copy->history->len; i++)
+    g_clear_pointer (&om_opportunity_data_get_writable_entry (copy, i)->note, g_free);
+  for (guint i = 0; i < copy->stages->len; i++)
+    {
+      OmStageData *stage = om_opportunity_data_get_writable_stage (copy, i);
+
+      g_clear_pointer (&stage->notes, g_free);
+      g_clear_pointer (&stage->lost_reason, g_free);
+      /* no baseline, hence no slip */
+      stage->baseline_due = 0;
+    }
+  return copy;
+}
+
 OmSummary *
 om_summary_new (const OmOpportunityData *data,
                 OmDate                   printed_on)
 {
   OmSummary *self = g_new0 (OmSummary, 1);
 
-  self->data = om_opportunity_data_copy (data);
+  self->data = client_copy (data);
   self->printed_on = printed_on;
-  self->dues = om_opportunity_data_get_due_dates (self->data);
+  self->schedule = om_opportunity_data_get_schedule (self->data, printed_on);
   self->current = om_opportunity_data_get_current (self->data);
   self->page_starts = g_array_new (FALSE, FALSE, sizeof (PageStart));
   return self;
@@ -108,7 +136,7 @@ om_summary_free (OmSummary *self)
     return;
   om_opportunity_data_free (self->data);
   flowed_free (self->flowed);
-  g_free (self->dues);
+  g_free (self->schedule);
   g_array_unref (self->page_starts);
   g_free (self);
 }
@@ -584,6 +612,15 @@ title_block (Pass  *pass,
 
       paragraph (pass, by, BODY_SIZE, FALSE, 2);
     }
+  else if (unit == UNIT_DEADLINE && s->data->target_date != 0)
+    {
+      g_autofree char *date = om_date_format (s->data->target_date);
+      /* Translators: the client's own deadline (their target date), near
+       * the top of the summary printed for them */
+      g_autofree char *deadline = g_strdup_printf (_("Your deadline: %s"), date);
+
+      paragraph (pass, deadline, BODY_SIZE, TRUE, 2);
+    }
   else if (unit == UNIT_DATE)
     {
       g_autofree char *printed = om_date_format (s->printed_on);
@@ -610,6 +647,44 @@ introduction (Pass  *pass,
              BODY_SIZE, FALSE, GAP * 1.5);
 }
 
+/* A pending step whose date has already gone by: that date is no plan
+ * any more, whether derived or once agreed, so the client reads that a
+ * new one is to be agreed */
+static gboolean
+to_be_agreed (const OmSummary *s,
+              guint            index)
+{
+  const OmStageData *stage = g_ptr_array_index (s->data->stages, index);
+
+  return stage->status == OM_STAGE_STATUS_PENDING && s->schedule[index].due < s->printed_on;
+}
+
+/* A step's date for the client: a decided step's as it was decided; a
+ * pending step's as agreed with them, or as we propose it. The date
+ * itself is never broken over two lines ("Proposed: 15 Feb" over
+ * "2026"): its spaces are no-break spaces. */
+static char *
+step_date (const OmSummary *s,
+           guint            index)
+{
+  const OmStageData *stage = g_ptr_array_index (s->data->stages, index);
+  g_autofree char *formatted = om_date_format (s->schedule[index].due);
+  g_auto(GStrv) words = g_strsplit (formatted, " ", -1);
+  g_autofree char *date = g_strjoinv ("\u00a0", words);
+
+  if (stage->status != OM_STAGE_STATUS_PENDING)
+    return g_steal_pointer (&date);
+  if (to_be_agreed (s, index))
+    /* Translators: the date of a step in the client's summary, when the
+     * date it had is past and a new one must be agreed with them */
+    return g_strdup (_("To be agreed"));
+  if (stage->agreed_on != 0)
+    /* Translators: the date of a step, as agreed with the client */
+    return g_strdup_printf (_("Agreed: %s"), date);
+  /* Translators: the date of a step, derived from the plan: our proposal */
+  return g_strdup_printf (_("Proposed: %s"), date);
+}
+
 static void
 timeline_block (Pass *pass)
 {
@@ -629,8 +704,24 @@ timeline_block (Pass *pass)
                                    om_timeline_layout_fit_px_per_day (s->data, s->printed_on, width * 1.3),
                                    pass->context);
   for (guint i = 0; i < layout->stages->len; i++)
-    /* lateness is for the coordinator, not for the client */
-    g_array_index (layout->stages, OmTimelineStage, i).overdue = FALSE;
+    {
+      OmTimelineStage *stage = &g_array_index (layout->stages, OmTimelineStage, i);
+
+      /* lateness is for the coordinator, not for the client */
+      stage->overdue = FALSE;
+      /* and a date gone by is not shown as the plan (the label is cut
+       * to the width it had, so it overlaps nothing) */
+      if (to_be_agreed (s, i))
+        {
+          const OmStageData *sd = g_ptr_array_index (s->data->stages, i);
+          g_autofree char *owner = om_str_is_blank (sd->owner) ? NULL : om_text_excerpt (sd->owner);
+
+          g_free (stage->detail);
+          stage->detail = owner == NULL ? g_strdup (_("To be agreed"))
+                                        /* Translators: under a milestone: who conducts the stage · its date */
+                                        : g_strdup_printf (_("%s · %s"), owner, _("To be agreed"));
+        }
+    }
   scale = MIN (1.0, width / layout->width);
 
   reserve (pass, layout->height * scale + GAP);
@@ -661,7 +752,7 @@ step_state (const OmSummary *s,
       return _("Closed");
     case OM_STAGE_STATUS_PENDING:
     default:
-      return (int) index == s->current ? _("Next") : _("Planned");
+      return (int) index == s->current ? _("Next") : _("Upcoming");
     }
 }
 
@@ -893,7 +984,7 @@ step_row (Pass  *pass,
   const OmStageData *stage = g_ptr_array_index (s->data->stages, i);
   g_autofree char *number = g_strdup_printf ("%u", i + 1);
   g_autofree char *what = g_strdup_printf ("%s — %s", stage->activity, stage->milestone);
-  g_autofree char *when = om_date_format (s->dues[i]);
+  g_autofree char *when = step_date (s, i);
   const char *cells[] = { number, what, stage->owner, stage->client_owner, when, step_state (s, i) };
   Flowed *flowed = flowed_lookup (pass);
 

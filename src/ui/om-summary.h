@@ -9,11 +9,14 @@
 G_BEGIN_DECLS
 
 /*
- * The client-facing summary of an opportunity's process: a title block,
- * how the process works, the timeline, the table of steps and, while the
- * client has not yet agreed to the process, a block for their signature.
- * It never holds anything internal: no notes, probabilities, weighted
- * value, lost reasons or health warnings.
+ * The client-facing summary of an opportunity's process: a title block
+ * (with the client's deadline, when they gave one), how the process
+ * works, the timeline, the table of steps and, while the client has not
+ * yet agreed to the process, a block for their signature. A pending
+ * step's date reads as agreed with the client or as proposed; one
+ * already past reads "To be agreed". It never holds anything internal:
+ * no notes, probabilities, weighted value, lost reasons, health
+ * warnings, baseline, slip, pushes or schedule history.
  *
  * One code lays out and draws the pages, for the print dialog, for
  * "Export Summary as PDF" and for the command line alike. Sizes are in
