@@ -275,6 +275,56 @@ test_texts_are_excerpts (void)
     }
 }
 
+/* The schedule on the timeline: agreed milestones are marked, a baseline
+ * that differs leaves a ghost where it was, and the client's deadline
+ * gets its line within the axis */
+static void
+test_schedule_marks (void)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) data = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-05"));
+  g_autoptr(OmTimelineLayout) layout = NULL;
+  g_autoptr(OmTimelineLayout) plain = NULL;
+  const OmTimelineStage *second, *third, *last;
+  g_autofree char *said = NULL;
+
+  plain = om_timeline_layout_new (data, om_test_date ("2026-01-06"), 5.0, context);
+  g_assert_cmpfloat (plain->target_x, <, 0);
+  for (guint i = 0; i < plain->stages->len; i++)
+    {
+      g_assert_false (g_array_index (plain->stages, OmTimelineStage, i).agreed);
+      g_assert_cmpfloat (g_array_index (plain->stages, OmTimelineStage, i).baseline_x, <, 0);
+    }
+
+  /* the baseline as planned; then stage 2 agreed four days later
+   * (19 Jan to 23 Jan): it and the stages after it move off it */
+  for (guint i = 0; i < data->stages->len; i++)
+    om_opportunity_data_get_writable_stage (data, i)->baseline_due = om_opportunity_data_get_due_date (data, i);
+  om_opportunity_data_get_writable_stage (data, 1)->agreed_on = om_test_date ("2026-01-23");
+  data->target_date = om_test_date ("2026-05-15");
+  layout = om_timeline_layout_new (data, om_test_date ("2026-01-06"), 5.0, context);
+  assert_well_laid_out (data, layout);
+
+  second = &g_array_index (layout->stages, OmTimelineStage, 1);
+  third = &g_array_index (layout->stages, OmTimelineStage, 2);
+  last = &g_array_index (layout->stages, OmTimelineStage, 5);
+  g_assert_true (second->agreed);
+  g_assert_false (third->agreed);
+  g_assert_false (g_array_index (layout->stages, OmTimelineStage, 0).agreed);
+  /* the first stage is where its baseline is: no ghost */
+  g_assert_cmpfloat (g_array_index (layout->stages, OmTimelineStage, 0).baseline_x, <, 0);
+  g_assert_cmpfloat_with_epsilon (second->baseline_x, om_timeline_layout_date_x (layout, om_test_date ("2026-01-19")), 1e-9);
+  g_assert_cmpfloat_with_epsilon (last->baseline_x, om_timeline_layout_date_x (layout, om_test_date ("2026-04-01")), 1e-9);
+  g_assert_cmpfloat (last->baseline_x, <, last->milestone_x);
+  g_assert_nonnull (strstr (second->detail, "agreed"));
+  said = om_timeline_stage_describe (second, 6);
+  g_assert_nonnull (strstr (said, "agreed with the client"));
+
+  /* the deadline, after the close date, stretches the axis to show it */
+  g_assert_cmpfloat_with_epsilon (layout->target_x, om_timeline_layout_date_x (layout, om_test_date ("2026-05-15")), 1e-9);
+  g_assert_cmpuint (layout->last_date, >=, om_test_date ("2026-05-15"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -294,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/timeline-layout/fit", test_fit);
   g_test_add_func ("/timeline-layout/zoom-is-capped", test_zoom_is_capped);
   g_test_add_func ("/timeline-layout/texts-are-excerpts", test_texts_are_excerpts);
+  g_test_add_func ("/timeline-layout/schedule-marks", test_schedule_marks);
   status = g_test_run ();
 
   g_object_unref (context);
