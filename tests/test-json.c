@@ -90,8 +90,9 @@ repository_with_one (void)
   return repository;
 }
 
-/* Removes the opportunities' ids, which an import gives anew, and
- * counts them so that a test cannot compare documents without any. */
+/* Removes the opportunities' ids and revisions, which an import gives
+ * anew, and counts the ids so that a test cannot compare documents
+ * without any. */
 static char *
 without_ids (const char *document,
              guint      *n_removed)
@@ -107,6 +108,8 @@ without_ids (const char *document,
           (*n_removed)++;
           continue;
         }
+      if (g_regex_match_simple ("^      \"revision\": [0-9]+,$", lines[i], 0, 0))
+        continue;
       g_string_append (out, lines[i]);
       if (lines[i + 1] != NULL)
         g_string_append_c (out, '\n');
@@ -128,7 +131,7 @@ test_write_layout (void)
   gsize length = 0;
   const char *expected =
     "{\n"
-    "  \"format\": \"oppmanager/1\",\n"
+    "  \"format\": \"oppmanager/2\",\n"
     "  \"opportunities\": [\n"
     "    {\n"
     "      \"id\": 7,\n"
@@ -138,8 +141,13 @@ test_write_layout (void)
     "      \"value\": \"1500.00\",\n"
     "      \"currency\": \"EUR\",\n"
     "      \"start_date\": \"2026-01-05\",\n"
+    "      \"target_date\": \"2026-03-01\",\n"
     "      \"status\": \"open\",\n"
     "      \"chain_probability\": 0.5,\n"
+    "      \"close_date\": \"2026-01-20\",\n"
+    "      \"baseline_close_date\": \"2026-01-18\",\n"
+    "      \"pushes\": 1,\n"
+    "      \"revision\": 3,\n"
     "      \"notes\": \"n\",\n"
     "      \"stages\": [\n"
     "        {\n"
@@ -154,7 +162,8 @@ test_write_layout (void)
     "          \"decided_on\": \"2026-01-07\",\n"
     "          \"client_description\": \"cd\",\n"
     "          \"notes\": \"sn\",\n"
-    "          \"due_date\": \"2026-01-07\"\n"
+    "          \"due_date\": \"2026-01-07\",\n"
+    "          \"baseline_due_date\": \"2026-01-08\"\n"
     "        },\n"
     "        {\n"
     "          \"activity\": \"Sign\",\n"
@@ -165,9 +174,11 @@ test_write_layout (void)
     "          \"duration_days\": 10,\n"
     "          \"probability\": 0.5,\n"
     "          \"status\": \"pending\",\n"
+    "          \"agreed_date\": \"2026-01-20\",\n"
     "          \"client_description\": \"\",\n"
     "          \"notes\": \"q\\\"b\\\\s\\nl\\tt\\u0001 é😀\",\n"
-    "          \"due_date\": \"2026-01-17\"\n"
+    "          \"due_date\": \"2026-01-20\",\n"
+    "          \"baseline_due_date\": \"2026-01-18\"\n"
     "        }\n"
     "      ],\n"
     "      \"history\": [\n"
@@ -177,6 +188,30 @@ test_write_layout (void)
     "          \"to\": \"won\",\n"
     "          \"on\": \"2026-01-07\",\n"
     "          \"note\": \"ok\"\n"
+    "        }\n"
+    "      ],\n"
+    "      \"schedule_history\": [\n"
+    "        {\n"
+    "          \"on\": \"2026-01-06\",\n"
+    "          \"what\": \"baseline\",\n"
+    "          \"from\": null,\n"
+    "          \"to\": \"2026-01-18\",\n"
+    "          \"note\": \"Plan of record\"\n"
+    "        },\n"
+    "        {\n"
+    "          \"on\": \"2026-01-07\",\n"
+    "          \"what\": \"agreed-date\",\n"
+    "          \"stage\": 1,\n"
+    "          \"from\": null,\n"
+    "          \"to\": \"2026-01-20\",\n"
+    "          \"note\": \"\"\n"
+    "        },\n"
+    "        {\n"
+    "          \"on\": \"2026-01-07\",\n"
+    "          \"what\": \"close-date\",\n"
+    "          \"from\": \"2026-01-18\",\n"
+    "          \"to\": \"2026-01-20\",\n"
+    "          \"note\": \"Client asked\"\n"
     "        }\n"
     "      ]\n"
     "    }\n"
@@ -199,6 +234,8 @@ test_write_layout (void)
     "}\n";
 
   data->id = 7;
+  data->revision = 3;
+  data->target_date = om_test_date ("2026-03-01");
   g_free (data->coordinator);
   data->coordinator = g_strdup ("Ann");
   data->value = 150000;
@@ -216,12 +253,25 @@ test_write_layout (void)
   stage->client_description = g_strdup ("cd");
   g_free (stage->notes);
   stage->notes = g_strdup ("sn");
+  stage->baseline_due = om_test_date ("2026-01-08");
   g_ptr_array_add (data->stages, stage);
 
   stage = stage_new ("Sign", "Signed", OM_STAGE_KIND_STANDARD, 10, 0.5);
   g_free (stage->notes);
   stage->notes = g_strdup ("q\"b\\s\nl\tt\x01 é😀");
+  stage->agreed_on = om_test_date ("2026-01-20");
+  stage->baseline_due = om_test_date ("2026-01-18");
   g_ptr_array_add (data->stages, stage);
+
+  g_ptr_array_add (data->schedule,
+                   om_schedule_entry_new (OM_SCHEDULE_BASELINE, -1, 0, om_test_date ("2026-01-18"),
+                                          om_test_date ("2026-01-06"), "Plan of record"));
+  g_ptr_array_add (data->schedule,
+                   om_schedule_entry_new (OM_SCHEDULE_AGREED_DATE, 1, 0, om_test_date ("2026-01-20"),
+                                          om_test_date ("2026-01-07"), NULL));
+  g_ptr_array_add (data->schedule,
+                   om_schedule_entry_new (OM_SCHEDULE_CLOSE_DATE, -1, om_test_date ("2026-01-18"),
+                                          om_test_date ("2026-01-20"), om_test_date ("2026-01-07"), "Client asked"));
 
   g_ptr_array_add (data->history,
                    om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_date ("2026-01-07"), "ok"));
@@ -247,7 +297,7 @@ test_write_empty (void)
   /* the templates list is written even when there is none */
   g_assert_cmpstr (document, ==,
                    "{\n"
-                   "  \"format\": \"oppmanager/1\",\n"
+                   "  \"format\": \"oppmanager/2\",\n"
                    "  \"opportunities\": [],\n"
                    "  \"templates\": []\n"
                    "}\n");
@@ -693,7 +743,7 @@ static const Refusal refusals[] = {
 
   /* not ours */
   { "top-level-array", "[]", -1, OM_JSON_ERROR_FORMAT, "top level" },
-  { "wrong-format", "{\"format\": \"oppmanager/2\", \"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
+  { "wrong-format", "{\"format\": \"oppmanager/3\", \"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
   { "missing-format", "{\"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
   { "format-not-text", "{\"format\": 1, \"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
 
