@@ -1508,8 +1508,16 @@ parse_schedule_entry (JsonNode    *node,
   /* an agreed date is always a stage's; whether there is such a stage,
    * and whether an entry about the whole plan may name one, is for the
    * model to judge */
-  if (!get_number (&m, "stage", what == OM_SCHEDULE_AGREED_DATE, &stage, &has_stage, error))
+  if (!get_number (&m, "stage", FALSE, &stage, &has_stage, error))
     return NULL;
+  if (!has_stage && what == OM_SCHEDULE_AGREED_DATE)
+    {
+      g_autofree char *key_path = member_path (path, "stage");
+
+      fail (error, OM_JSON_ERROR_MISSING_KEY, key_path,
+            _("missing; an agreed-date entry names the stage whose date was agreed."));
+      return NULL;
+    }
   if (has_stage && (!is_whole (stage) || stage < 0 || stage > G_MAXINT))
     {
       g_autofree char *key_path = member_path (path, "stage");
