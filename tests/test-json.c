@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -90,8 +91,9 @@ repository_with_one (void)
   return repository;
 }
 
-/* Removes the opportunities' ids, which an import gives anew, and
- * counts them so that a test cannot compare documents without any. */
+/* Removes the opportunities' ids and revisions, which an import gives
+ * anew, and counts the ids so that a test cannot compare documents
+ * without any. */
 static char *
 without_ids (const char *document,
              guint      *n_removed)
@@ -107,11 +109,28 @@ without_ids (const char *document,
           (*n_removed)++;
           continue;
         }
+      if (g_regex_match_simple ("^      \"revision\": [0-9]+,$", lines[i], 0, 0))
+        continue;
       g_string_append (out, lines[i]);
       if (lines[i + 1] != NULL)
         g_string_append_c (out, '\n');
     }
   return g_string_free (out, FALSE);
+}
+
+/* The message of a refusal starts with where the problem is */
+static void
+assert_refused (const GError *error,
+                OmJsonError   code,
+                const char   *where)
+{
+  g_assert_error (error, OM_JSON_ERROR, (int) code);
+  g_test_message ("%s", error->message);
+  /* the message starts with where the problem is */
+  if (!g_str_has_prefix (error->message, where) || strncmp (error->message + strlen (where), ": ", 2) != 0)
+    g_error ("“%s” does not start with “%s: ”", error->message, where);
+  /* and goes on to say what it is */
+  g_assert_cmpuint (strlen (error->message), >, strlen (where) + 10);
 }
 
 /* Writing */
@@ -128,7 +147,7 @@ test_write_layout (void)
   gsize length = 0;
   const char *expected =
     "{\n"
-    "  \"format\": \"oppmanager/1\",\n"
+    "  \"format\": \"oppmanager/2\",\n"
     "  \"opportunities\": [\n"
     "    {\n"
     "      \"id\": 7,\n"
@@ -138,8 +157,13 @@ test_write_layout (void)
     "      \"value\": \"1500.00\",\n"
     "      \"currency\": \"EUR\",\n"
     "      \"start_date\": \"2026-01-05\",\n"
+    "      \"target_date\": \"2026-03-01\",\n"
     "      \"status\": \"open\",\n"
     "      \"chain_probability\": 0.5,\n"
+    "      \"close_date\": \"2026-01-20\",\n"
+    "      \"baseline_close_date\": \"2026-01-18\",\n"
+    "      \"pushes\": 1,\n"
+    "      \"revision\": 3,\n"
     "      \"notes\": \"n\",\n"
     "      \"stages\": [\n"
     "        {\n"
@@ -154,7 +178,8 @@ test_write_layout (void)
     "          \"decided_on\": \"2026-01-07\",\n"
     "          \"client_description\": \"cd\",\n"
     "          \"notes\": \"sn\",\n"
-    "          \"due_date\": \"2026-01-07\"\n"
+    "          \"due_date\": \"2026-01-07\",\n"
+    "          \"baseline_due_date\": \"2026-01-08\"\n"
     "        },\n"
     "        {\n"
     "          \"activity\": \"Sign\",\n"
@@ -165,9 +190,11 @@ test_write_layout (void)
     "          \"duration_days\": 10,\n"
     "          \"probability\": 0.5,\n"
     "          \"status\": \"pending\",\n"
+    "          \"agreed_date\": \"2026-01-20\",\n"
     "          \"client_description\": \"\",\n"
     "          \"notes\": \"q\\\"b\\\\s\\nl\\tt\\u0001 é😀\",\n"
-    "          \"due_date\": \"2026-01-17\"\n"
+    "          \"due_date\": \"2026-01-20\",\n"
+    "          \"baseline_due_date\": \"2026-01-18\"\n"
     "        }\n"
     "      ],\n"
     "      \"history\": [\n"
@@ -177,6 +204,30 @@ test_write_layout (void)
     "          \"to\": \"won\",\n"
     "          \"on\": \"2026-01-07\",\n"
     "          \"note\": \"ok\"\n"
+    "        }\n"
+    "      ],\n"
+    "      \"schedule_history\": [\n"
+    "        {\n"
+    "          \"on\": \"2026-01-06\",\n"
+    "          \"what\": \"baseline\",\n"
+    "          \"from\": null,\n"
+    "          \"to\": \"2026-01-18\",\n"
+    "          \"note\": \"Plan of record\"\n"
+    "        },\n"
+    "        {\n"
+    "          \"on\": \"2026-01-07\",\n"
+    "          \"what\": \"agreed-date\",\n"
+    "          \"stage\": 1,\n"
+    "          \"from\": null,\n"
+    "          \"to\": \"2026-01-20\",\n"
+    "          \"note\": \"\"\n"
+    "        },\n"
+    "        {\n"
+    "          \"on\": \"2026-01-07\",\n"
+    "          \"what\": \"close-date\",\n"
+    "          \"from\": \"2026-01-18\",\n"
+    "          \"to\": \"2026-01-20\",\n"
+    "          \"note\": \"Client asked\"\n"
     "        }\n"
     "      ]\n"
     "    }\n"
@@ -199,6 +250,8 @@ test_write_layout (void)
     "}\n";
 
   data->id = 7;
+  data->revision = 3;
+  data->target_date = om_test_date ("2026-03-01");
   g_free (data->coordinator);
   data->coordinator = g_strdup ("Ann");
   data->value = 150000;
@@ -216,12 +269,25 @@ test_write_layout (void)
   stage->client_description = g_strdup ("cd");
   g_free (stage->notes);
   stage->notes = g_strdup ("sn");
+  stage->baseline_due = om_test_date ("2026-01-08");
   g_ptr_array_add (data->stages, stage);
 
   stage = stage_new ("Sign", "Signed", OM_STAGE_KIND_STANDARD, 10, 0.5);
   g_free (stage->notes);
   stage->notes = g_strdup ("q\"b\\s\nl\tt\x01 é😀");
+  stage->agreed_on = om_test_date ("2026-01-20");
+  stage->baseline_due = om_test_date ("2026-01-18");
   g_ptr_array_add (data->stages, stage);
+
+  g_ptr_array_add (data->schedule,
+                   om_schedule_entry_new (OM_SCHEDULE_BASELINE, -1, 0, om_test_date ("2026-01-18"),
+                                          om_test_date ("2026-01-06"), "Plan of record"));
+  g_ptr_array_add (data->schedule,
+                   om_schedule_entry_new (OM_SCHEDULE_AGREED_DATE, 1, 0, om_test_date ("2026-01-20"),
+                                          om_test_date ("2026-01-07"), NULL));
+  g_ptr_array_add (data->schedule,
+                   om_schedule_entry_new (OM_SCHEDULE_CLOSE_DATE, -1, om_test_date ("2026-01-18"),
+                                          om_test_date ("2026-01-20"), om_test_date ("2026-01-07"), "Client asked"));
 
   g_ptr_array_add (data->history,
                    om_history_entry_new (0, OM_STAGE_STATUS_PENDING, OM_STAGE_STATUS_WON, om_test_date ("2026-01-07"), "ok"));
@@ -247,7 +313,7 @@ test_write_empty (void)
   /* the templates list is written even when there is none */
   g_assert_cmpstr (document, ==,
                    "{\n"
-                   "  \"format\": \"oppmanager/1\",\n"
+                   "  \"format\": \"oppmanager/2\",\n"
                    "  \"opportunities\": [],\n"
                    "  \"templates\": []\n"
                    "}\n");
@@ -441,6 +507,274 @@ test_round_trip (void)
   g_assert_cmpstr (first, !=, second);
   /* …and nothing else changed */
   g_assert_cmpstr (first_stripped, ==, second_stripped);
+}
+
+/* Version 2: the schedule */
+
+/* A plan re-planned through the model: a target date, a baseline taken
+ * before any was (its entry has no "from"), agreed dates, a decision,
+ * and the close date moved by them */
+static OmOpportunity *
+create_scheduled (OmRepository *repository)
+{
+  g_autoptr(GError) error = NULL;
+  OmOpportunityData *data = om_opportunity_data_new ("Scheduled", "Initech", om_test_date ("2026-01-05"));
+  OmOpportunity *opportunity;
+
+  data->target_date = om_test_date ("2026-03-31");
+  g_ptr_array_add (data->stages, stage_new ("Meet", "Client agrees to meet", OM_STAGE_KIND_STANDARD, 7, 0.9));
+  g_ptr_array_add (data->stages, stage_new ("Process", "Client agrees to the process",
+                                            OM_STAGE_KIND_PROCESS_AGREEMENT, 7, 0.8));
+  g_ptr_array_add (data->stages, stage_new ("Proposal", "Client accepts", OM_STAGE_KIND_STANDARD, 14, 0.7));
+  g_ptr_array_add (data->stages, stage_new ("Contract", "Signed", OM_STAGE_KIND_STANDARD, 14, 0.9));
+  opportunity = create (repository, data);
+
+  om_date_set_today (om_test_date ("2026-01-06"));
+  g_assert_true (om_opportunity_set_baseline (opportunity, "Plan of record", &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_agree_date (opportunity, 0, om_test_date ("2026-01-09"), "Set at the call", &error));
+  g_assert_no_error (error);
+  om_date_set_today (om_test_date ("2026-01-09"));
+  g_assert_true (om_opportunity_decide_stage (opportunity, 0, OM_STAGE_STATUS_WON, om_test_date ("2026-01-09"),
+                                              "Good meeting", &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_agree_date (opportunity, 1, om_test_date ("2026-01-20"), "Their board meets then",
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_agree_date (opportunity, 3, om_test_date ("2026-03-02"), NULL, &error));
+  g_assert_no_error (error);
+  om_date_set_today (om_test_date ("2026-06-01"));
+  return opportunity;
+}
+
+static gboolean
+has_entry (const OmOpportunityData *data,
+           OmScheduleWhat           what,
+           gboolean                 from_null)
+{
+  for (guint i = 0; i < data->schedule->len; i++)
+    {
+      const OmScheduleEntry *entry = g_ptr_array_index (data->schedule, i);
+
+      if (entry->what == what && (entry->from == 0) == from_null)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_v2_round_trip (void)
+{
+  g_autoptr(OmRepository) repository = om_repository_new (NULL);
+  g_autoptr(OmRepository) fresh = om_repository_new (NULL);
+  OmOpportunity *opportunity = create_scheduled (repository);   /* the repository's */
+  const OmOpportunityData *data = om_opportunity_get_data (opportunity);
+  g_autofree char *document = export_all (repository);
+  g_autofree char *path = write_document (document, -1);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  const OmOpportunityData *imported;
+
+  /* the plan has all there is to carry */
+  g_assert_cmpuint (data->target_date, ==, om_test_date ("2026-03-31"));
+  g_assert_cmpuint (om_opportunity_data_get_stage (data, 1)->agreed_on, ==, om_test_date ("2026-01-20"));
+  g_assert_cmpuint (om_opportunity_data_get_stage (data, 3)->agreed_on, ==, om_test_date ("2026-03-02"));
+  g_assert_cmpuint (om_opportunity_data_get_stage (data, 2)->agreed_on, ==, 0);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (om_opportunity_data_get_stage (data, i)->baseline_due, !=, 0);
+  g_assert_true (has_entry (data, OM_SCHEDULE_BASELINE, TRUE));
+  g_assert_true (has_entry (data, OM_SCHEDULE_AGREED_DATE, TRUE));
+  g_assert_true (has_entry (data, OM_SCHEDULE_CLOSE_DATE, FALSE));
+
+  g_assert_nonnull (strstr (document, "\"format\": \"oppmanager/2\""));
+  g_assert_nonnull (strstr (document, "\"target_date\": \"2026-03-31\""));
+  g_assert_nonnull (strstr (document, "\"agreed_date\": \"2026-01-20\""));
+  g_assert_nonnull (strstr (document, "\"from\": null"));
+
+  created = om_test_found (fresh, om_json_import_file (fresh, path, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (created->len, ==, 1);
+  imported = om_opportunity_get_data (g_ptr_array_index (created, 0));
+  g_assert_true (om_opportunity_data_equal (imported, data, FALSE));
+  g_assert_cmpuint (imported->schedule->len, ==, data->schedule->len);
+}
+
+/* A version 1 document is read as it always was: the keys of version 2
+ * are unknown keys in it, and the same keys are read in version 2 */
+static void
+test_v1_unchanged (void)
+{
+  static const struct
+  {
+    const char *members;
+    const char *where;
+  } keys[] = {
+    { ", \"stages\": [{\"activity\": \"A\", \"milestone\": \"M\", \"agreed_date\": \"2026-01-20\"}]",
+      "opportunities[0].stages[0].agreed_date" },
+    { ", \"stages\": [{\"activity\": \"A\", \"milestone\": \"M\", \"baseline_due_date\": \"2026-01-20\"}]",
+      "opportunities[0].stages[0].baseline_due_date" },
+    { ", \"target_date\": \"2026-03-01\"", "opportunities[0].target_date" },
+    { ", \"schedule_history\": []", "opportunities[0].schedule_history" },
+    { ", \"close_date\": null", "opportunities[0].close_date" },
+    { ", \"baseline_close_date\": null", "opportunities[0].baseline_close_date" },
+    { ", \"pushes\": 0", "opportunities[0].pushes" },
+    { ", \"revision\": 1", "opportunities[0].revision" },
+  };
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+  const OmOpportunityData *data;
+  const OmStageData *stage;
+  /* what version 1 wrote */
+  const char *v1 =
+    "{\"format\": \"oppmanager/1\", \"opportunities\": ["
+    "  {\"id\": 3, \"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\","
+    "   \"status\": \"open\", \"chain_probability\": 0.5, \"notes\": \"\","
+    "   \"stages\": [{\"activity\": \"A\", \"milestone\": \"M\", \"status\": \"won\","
+    "                 \"decided_on\": \"2026-01-07\", \"due_date\": \"2026-01-07\"},"
+    "                {\"activity\": \"B\", \"milestone\": \"N\", \"duration_days\": 10, \"probability\": 0.5,"
+    "                 \"due_date\": \"2026-01-17\"}]}]}";
+
+  g_assert_true (om_json_parse (v1, -1, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  data = g_ptr_array_index (opportunities, 0);
+  g_assert_cmpuint (data->target_date, ==, 0);
+  g_assert_cmpuint (data->schedule->len, ==, 0);
+  g_assert_cmpuint (data->history->len, ==, 1);
+  stage = om_opportunity_data_get_stage (data, 1);
+  g_assert_cmpuint (stage->agreed_on, ==, 0);
+  g_assert_cmpuint (stage->baseline_due, ==, 0);
+  g_assert_cmpuint (om_opportunity_data_get_due_date (data, 1), ==, om_test_date ("2026-01-17"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *in_v1 = g_strdup_printf ("{\"format\": \"oppmanager/1\", \"opportunities\": ["
+                                                "{\"title\": \"Deal\", \"client\": \"ACME\","
+                                                " \"start_date\": \"2026-01-05\"%s}]}", keys[i].members);
+      g_autofree char *in_v2 = g_strdup_printf ("{\"format\": \"oppmanager/2\", \"opportunities\": ["
+                                                "{\"title\": \"Deal\", \"client\": \"ACME\","
+                                                " \"start_date\": \"2026-01-05\"%s}]}", keys[i].members);
+
+      g_clear_pointer (&opportunities, g_ptr_array_unref);
+      g_clear_pointer (&templates, g_ptr_array_unref);
+      g_assert_false (om_json_parse (in_v1, -1, &opportunities, &templates, &error));
+      assert_refused (error, OM_JSON_ERROR_UNKNOWN_KEY, keys[i].where);
+      /* and says where the key belongs */
+      g_assert_nonnull (strstr (error->message, "oppmanager/2"));
+      g_clear_error (&error);
+
+      g_assert_true (om_json_parse (in_v2, -1, &opportunities, &templates, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Version 2: the derived keys are worked out anew, whatever the
+ * document says, and a missing schedule history is an empty one */
+static void
+test_v2_derived_keys_ignored (void)
+{
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+  const OmOpportunityData *data;
+  OmDerivedValues derived;
+  const char *document =
+    "{\"format\": \"oppmanager/2\", \"opportunities\": ["
+    "  {\"title\": \"Deal\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\","
+    "   \"close_date\": \"1999-01-01\", \"baseline_close_date\": \"whenever\", \"pushes\": 42,"
+    "   \"revision\": 7,"
+    "   \"stages\": [{\"activity\": \"A\", \"milestone\": \"M\", \"duration_days\": 5,"
+    "                 \"baseline_due_date\": \"2026-01-08\"}]},"
+    "  {\"title\": \"Other\", \"client\": \"ACME\", \"start_date\": \"2026-01-05\","
+    "   \"close_date\": null, \"baseline_close_date\": null, \"stages\": []}]}";
+
+  g_assert_true (om_json_parse (document, -1, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  data = g_ptr_array_index (opportunities, 0);
+  g_assert_cmpint (data->revision, ==, 0);
+  g_assert_cmpuint (data->schedule->len, ==, 0);
+  g_assert_cmpuint (om_opportunity_data_get_stage (data, 0)->baseline_due, ==, om_test_date ("2026-01-08"));
+  om_opportunity_data_derive (data, &derived);
+  g_assert_cmpuint (derived.close_date, ==, om_test_date ("2026-01-10"));
+  g_assert_cmpuint (derived.baseline_close_date, ==, om_test_date ("2026-01-08"));
+  g_assert_cmpuint (derived.pushes, ==, 0);
+}
+
+static JsonObject *
+first_opportunity (JsonParser *parser,
+                   const char *document)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  g_assert_true (json_parser_load_from_data (parser, document, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "oppmanager/2");
+  return json_array_get_object_element (json_object_get_array_member (root, "opportunities"), 0);
+}
+
+/* The close date, its baseline and the pushes, against a plan whose
+ * values are known */
+static void
+test_v2_export_derived (void)
+{
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) bare_parser = json_parser_new ();
+  OmOpportunityData *data = om_opportunity_data_new ("Deal", "ACME", om_test_date ("2026-01-05"));
+  OmOpportunityData *bare = om_opportunity_data_new ("Bare", "ACME", om_test_date ("2026-01-05"));
+  OmStageData *stage;
+  g_autofree char *document = NULL;
+  g_autofree char *bare_document = NULL;
+  JsonObject *opp;
+  JsonObject *first_stage;
+  JsonArray *schedule;
+
+  /* due 2026-01-12, then 2026-01-26: the close date */
+  stage = stage_new ("Meet", "Agrees", OM_STAGE_KIND_STANDARD, 7, 0.8);
+  stage->baseline_due = om_test_date ("2026-01-10");
+  g_ptr_array_add (data->stages, stage);
+  stage = stage_new ("Sign", "Signed", OM_STAGE_KIND_STANDARD, 14, 0.5);
+  stage->baseline_due = om_test_date ("2026-01-20");
+  g_ptr_array_add (data->stages, stage);
+  /* two moves later, one earlier, and a first close date: 2 pushes */
+  g_ptr_array_add (data->schedule, om_schedule_entry_new (OM_SCHEDULE_CLOSE_DATE, -1, 0, om_test_date ("2026-01-20"),
+                                                          om_test_date ("2026-01-05"), ""));
+  g_ptr_array_add (data->schedule, om_schedule_entry_new (OM_SCHEDULE_CLOSE_DATE, -1, om_test_date ("2026-01-20"),
+                                                          om_test_date ("2026-01-24"), om_test_date ("2026-01-06"), ""));
+  g_ptr_array_add (data->schedule, om_schedule_entry_new (OM_SCHEDULE_CLOSE_DATE, -1, om_test_date ("2026-01-24"),
+                                                          om_test_date ("2026-01-22"), om_test_date ("2026-01-07"), ""));
+  g_ptr_array_add (data->schedule, om_schedule_entry_new (OM_SCHEDULE_CLOSE_DATE, -1, om_test_date ("2026-01-22"),
+                                                          om_test_date ("2026-01-26"), om_test_date ("2026-01-08"), ""));
+  g_ptr_array_add (opportunities, data);
+
+  document = om_json_write (opportunities, NULL, NULL);
+  opp = first_opportunity (parser, document);
+  g_assert_cmpstr (json_object_get_string_member (opp, "close_date"), ==, "2026-01-26");
+  g_assert_cmpstr (json_object_get_string_member (opp, "baseline_close_date"), ==, "2026-01-20");
+  g_assert_cmpint (json_object_get_int_member (opp, "pushes"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (opp, "revision"), ==, 0);
+  /* no target date, no agreed date: not written */
+  g_assert_false (json_object_has_member (opp, "target_date"));
+  first_stage = json_array_get_object_element (json_object_get_array_member (opp, "stages"), 0);
+  g_assert_false (json_object_has_member (first_stage, "agreed_date"));
+  g_assert_cmpstr (json_object_get_string_member (first_stage, "baseline_due_date"), ==, "2026-01-10");
+  schedule = json_object_get_array_member (opp, "schedule_history");
+  g_assert_cmpuint (json_array_get_length (schedule), ==, 4);
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (schedule, 0), "from"));
+  g_assert_false (json_object_has_member (json_array_get_object_element (schedule, 0), "stage"));
+
+  /* without stages nor baseline: null, null, 0 */
+  g_ptr_array_remove_index (opportunities, 0);
+  g_ptr_array_add (opportunities, bare);
+  bare_document = om_json_write (opportunities, NULL, NULL);
+  opp = first_opportunity (bare_parser, bare_document);
+  g_assert_true (json_object_get_null_member (opp, "close_date"));
+  g_assert_true (json_object_get_null_member (opp, "baseline_close_date"));
+  g_assert_cmpint (json_object_get_int_member (opp, "pushes"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (opp, "schedule_history")), ==, 0);
 }
 
 /* Reading */
@@ -670,6 +1004,12 @@ typedef struct
 #define ENTRY(stage, from, to, on) \
   "{\"stage\": " #stage ", \"from\": \"" from "\", \"to\": \"" to "\", \"on\": \"" on "\"}"
 #define TEMPLATES(list) "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"templates\": [" list "]}"
+#define DOC2(opportunities) "{\"format\": \"oppmanager/2\", \"opportunities\": [" opportunities "]}"
+#define SCHEDULE(entries) ", \"schedule_history\": [" entries "]"
+#define CLOSE_MOVE(from, to, on) \
+  "{\"on\": \"" on "\", \"what\": \"close-date\", \"from\": " from ", \"to\": " to "}"
+#define AGREED_ENTRY(stage, on) \
+  "{\"on\": \"" on "\", \"what\": \"agreed-date\", \"stage\": " #stage ", \"from\": null, \"to\": \"2026-01-20\"}"
 
 static const Refusal refusals[] = {
   /* not JSON */
@@ -693,7 +1033,7 @@ static const Refusal refusals[] = {
 
   /* not ours */
   { "top-level-array", "[]", -1, OM_JSON_ERROR_FORMAT, "top level" },
-  { "wrong-format", "{\"format\": \"oppmanager/2\", \"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
+  { "wrong-format", "{\"format\": \"oppmanager/3\", \"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
   { "missing-format", "{\"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
   { "format-not-text", "{\"format\": 1, \"opportunities\": []}", -1, OM_JSON_ERROR_FORMAT, "format" },
 
@@ -849,6 +1189,68 @@ static const Refusal refusals[] = {
   { "decided-in-year-10000", DOC (OPP (STAGES (WON ("10000-01-01")))), -1,
     OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].decided_on" },
 
+  /* version 2: the schedule (SPEC 6), syntax first, then the model's rules */
+  { "v1-agreed-date", DOC (OPP (STAGES (STAGE (", \"agreed_date\": \"2026-01-20\"")))), -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "opportunities[0].stages[0].agreed_date" },
+  { "v1-schedule-history", DOC (OPP (SCHEDULE (""))), -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "opportunities[0].schedule_history" },
+  { "agreed-date-not-a-day", DOC2 (OPP (STAGES (STAGE (", \"agreed_date\": \"2026-02-30\"")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].agreed_date" },
+  { "agreed-date-in-year-10000", DOC2 (OPP (STAGES (STAGE ("") "," STAGE (", \"agreed_date\": \"10000-01-01\"")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[1].agreed_date" },
+  { "agreed-date-number", DOC2 (OPP (STAGES (STAGE (", \"agreed_date\": 20260120")))), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].stages[0].agreed_date" },
+  { "baseline-due-not-a-day", DOC2 (OPP (STAGES (STAGE (", \"baseline_due_date\": \"soon\"")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].stages[0].baseline_due_date" },
+  { "target-date-number", DOC2 (OPP (", \"target_date\": 12")), -1, OM_JSON_ERROR_TYPE, "opportunities[0].target_date" },
+  { "target-date-not-a-day", DOC2 (OPP (", \"target_date\": \"next spring\"")), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].target_date" },
+  { "close-date-number", DOC2 (OPP (", \"close_date\": 20260120")), -1, OM_JSON_ERROR_TYPE, "opportunities[0].close_date" },
+  { "baseline-close-date-list", DOC2 (OPP (", \"baseline_close_date\": []")), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].baseline_close_date" },
+  { "pushes-text", DOC2 (OPP (", \"pushes\": \"2\"")), -1, OM_JSON_ERROR_TYPE, "opportunities[0].pushes" },
+  { "revision-fraction", DOC2 (OPP (", \"revision\": 1.5")), -1, OM_JSON_ERROR_VALUE, "opportunities[0].revision" },
+  { "schedule-history-not-list", DOC2 (OPP (", \"schedule_history\": {}")), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].schedule_history" },
+  { "schedule-entry-not-object", DOC2 (OPP (SCHEDULE ("\"moved\""))), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].schedule_history[0]" },
+  { "schedule-unknown-what", DOC2 (OPP (SCHEDULE ("{\"on\": \"2026-01-06\", \"what\": \"moved\", \"from\": null, \"to\": null}"))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].schedule_history[0].what" },
+  { "schedule-unknown-key",
+    DOC2 (OPP (SCHEDULE ("{\"on\": \"2026-01-06\", \"what\": \"baseline\", \"from\": null, \"to\": null, \"by\": \"Ann\"}"))), -1,
+    OM_JSON_ERROR_UNKNOWN_KEY, "opportunities[0].schedule_history[0].by" },
+  { "schedule-missing-on", DOC2 (OPP (SCHEDULE ("{\"what\": \"baseline\", \"from\": null, \"to\": null}"))), -1,
+    OM_JSON_ERROR_MISSING_KEY, "opportunities[0].schedule_history[0].on" },
+  { "schedule-from-not-a-day", DOC2 (OPP (STAGES (STAGE ("")) SCHEDULE (CLOSE_MOVE ("\"2026-13-01\"", "null", "2026-01-06")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].schedule_history[0].from" },
+  { "schedule-to-number", DOC2 (OPP (STAGES (STAGE ("")) SCHEDULE (CLOSE_MOVE ("null", "5", "2026-01-06")))), -1,
+    OM_JSON_ERROR_TYPE, "opportunities[0].schedule_history[0].to" },
+  { "agreed-entry-without-stage",
+    DOC2 (OPP (STAGES (STAGE ("")) SCHEDULE ("{\"on\": \"2026-01-06\", \"what\": \"agreed-date\", \"from\": null, \"to\": null}"))), -1,
+    OM_JSON_ERROR_MISSING_KEY, "opportunities[0].schedule_history[0].stage" },
+  { "agreed-entry-stage-negative", DOC2 (OPP (STAGES (STAGE ("")) SCHEDULE (AGREED_ENTRY (-1, "2026-01-06")))), -1,
+    OM_JSON_ERROR_VALUE, "opportunities[0].schedule_history[0].stage" },
+  { "agreed-on-won-stage",
+    DOC2 (OPP (STAGES (STAGE (", \"status\": \"won\", \"decided_on\": \"2026-01-10\", \"agreed_date\": \"2026-01-12\"")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[0].agreed_date" },
+  { "agreed-on-lost-stage",
+    DOC2 (OPP (STAGES (WON ("2026-01-08") ","
+                       STAGE (", \"status\": \"lost\", \"decided_on\": \"2026-01-10\", \"lost_reason\": \"Price\","
+                              " \"agreed_date\": \"2026-01-12\"")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].agreed_date" },
+  { "agreed-before-start", DOC2 (OPP (STAGES (STAGE ("") "," STAGE (", \"agreed_date\": \"2026-01-04\"")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].stages[1].agreed_date" },
+  { "schedule-out-of-date-order",
+    DOC2 (OPP (STAGES (STAGE ("")) SCHEDULE (CLOSE_MOVE ("null", "\"2026-01-12\"", "2026-01-08") ","
+                                             CLOSE_MOVE ("\"2026-01-12\"", "\"2026-01-14\"", "2026-01-07")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].schedule_history[1].on" },
+  { "schedule-stage-out-of-range", DOC2 (OPP (STAGES (STAGE ("")) SCHEDULE (AGREED_ENTRY (99, "2026-01-06")))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].schedule_history[0].stage" },
+  { "schedule-stage-on-close-date",
+    DOC2 (OPP (STAGES (STAGE ("")) SCHEDULE ("{\"on\": \"2026-01-06\", \"what\": \"close-date\", \"stage\": 0,"
+                                             " \"from\": null, \"to\": \"2026-01-12\"}"))), -1,
+    OM_JSON_ERROR_RULE, "opportunities[0].schedule_history[0].stage" },
+
   /* the templates */
   { "template-unknown-key",
     TEMPLATES ("{\"name\": \"T\", \"stages\": [{\"activity\": \"A\", \"milestone\": \"M\", \"owner\": \"Ann\"}]}"), -1,
@@ -861,20 +1263,6 @@ static const Refusal refusals[] = {
   { "templates-not-list", "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"templates\": {}}", -1,
     OM_JSON_ERROR_TYPE, "templates" },
 };
-
-static void
-assert_refused (const GError *error,
-                OmJsonError   code,
-                const char   *where)
-{
-  g_assert_error (error, OM_JSON_ERROR, (int) code);
-  g_test_message ("%s", error->message);
-  /* the message starts with where the problem is */
-  if (!g_str_has_prefix (error->message, where) || strncmp (error->message + strlen (where), ": ", 2) != 0)
-    g_error ("“%s” does not start with “%s: ”", error->message, where);
-  /* and goes on to say what it is */
-  g_assert_cmpuint (strlen (error->message), >, strlen (where) + 10);
-}
 
 /* A fingerprint of the database file's bytes, its write-ahead log included */
 static char *
@@ -981,6 +1369,10 @@ test_refuse_messages_one_line (void)
     "{\"format\": \"@\", \"opportunities\": []}",
     "{\"format\": \"oppmanager/1\", \"opportunities\": [], \"@\": 1, \"@\": 2}",
     TEMPLATES ("{\"name\": \"@\"}, {\"name\": \"@\"}"),
+    DOC2 (OPP (STAGES (STAGE (", \"agreed_date\": \"@\"")))),
+    DOC2 (OPP (", \"target_date\": \"@\"")),
+    DOC2 (OPP (SCHEDULE ("{\"on\": \"2026-01-06\", \"what\": \"@\", \"from\": null, \"to\": null}"))),
+    DOC2 (OPP (SCHEDULE ("{\"on\": \"2026-01-06\", \"what\": \"baseline\", \"from\": \"@\", \"to\": null}"))),
   };
   g_autoptr(GString) hostile = g_string_new ("line\\nbreak\\r\\u001b[2J\\u0085\\u2028");
 
@@ -1221,6 +1613,10 @@ main (int   argc,
   g_test_add_func ("/json/write/layout", test_write_layout);
   g_test_add_func ("/json/write/empty", test_write_empty);
   g_test_add_func ("/json/round-trip", test_round_trip);
+  g_test_add_func ("/json/v2/round-trip", test_v2_round_trip);
+  g_test_add_func ("/json/v2/derived-keys-ignored", test_v2_derived_keys_ignored);
+  g_test_add_func ("/json/v2/export-derived", test_v2_export_derived);
+  g_test_add_func ("/json/v1/unchanged", test_v1_unchanged);
   g_test_add_func ("/json/read/defaults", test_defaults);
   g_test_add_func ("/json/read/derived-keys", test_derived_keys_accepted);
   g_test_add_func ("/json/read/history-synthesized", test_history_synthesized);

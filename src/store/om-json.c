@@ -18,10 +18,15 @@
  * purpose: a document is either taken whole or refused with a message
  * that names the JSON path of the first problem, so that a person can
  * find and fix it. Writing produces the same document again after a
- * round trip, ids aside.
+ * round trip, ids and revisions aside.
+ *
+ * Version 2 adds the schedule (agreed dates, the target date, the
+ * baseline and the schedule history). A version 1 document is read as
+ * it always was: the keys of version 2 are unknown keys in it.
  */
 
-#define FORMAT_NAME  "oppmanager/1"
+#define FORMAT_V1    "oppmanager/1"
+#define FORMAT_V2    "oppmanager/2"
 
 /* Our documents nest five levels deep; anything much deeper is not one
  * of ours, and json-glib 1.6 recurses without a limit. */
@@ -603,6 +608,7 @@ typedef enum
   SHAPE_OPPORTUNITY,
   SHAPE_STAGE,
   SHAPE_HISTORY,
+  SHAPE_SCHEDULE,
   SHAPE_TEMPLATE,
   SHAPE_TEMPLATE_STAGE,
 } Shape;
@@ -614,12 +620,25 @@ static const char * const opportunity_keys[] = {
   "id", "title", "client", "coordinator", "value", "currency", "start_date", "status",
   "chain_probability", "notes", "stages", "history", NULL
 };
+static const char * const opportunity_keys_v2[] = {
+  "id", "title", "client", "coordinator", "value", "currency", "start_date", "target_date", "status",
+  "chain_probability", "close_date", "baseline_close_date", "pushes", "revision", "notes", "stages",
+  "history", "schedule_history", NULL
+};
 static const char * const stage_keys[] = {
   "activity", "milestone", "kind", "owner", "client_owner", "duration_days", "probability",
   "status", "decided_on", "lost_reason", "client_description", "notes", "due_date", NULL
 };
+static const char * const stage_keys_v2[] = {
+  "activity", "milestone", "kind", "owner", "client_owner", "duration_days", "probability",
+  "status", "decided_on", "lost_reason", "agreed_date", "client_description", "notes", "due_date",
+  "baseline_due_date", NULL
+};
 static const char * const history_keys[] = {
   "stage", "from", "to", "on", "note", NULL
+};
+static const char * const schedule_keys[] = {
+  "on", "what", "stage", "from", "to", "note", NULL
 };
 static const char * const template_keys[] = {
   "name", "stages", NULL
@@ -634,21 +653,25 @@ typedef struct
   JsonObject *object;
   const char *path;
   Shape       shape;
+  guint       version;     /* of the format: 1 or 2 */
 } Members;
 
 static const char * const *
-shape_keys (Shape shape)
+shape_keys (Shape shape,
+            guint version)
 {
   switch (shape)
     {
     case SHAPE_DOCUMENT:
       return document_keys;
     case SHAPE_OPPORTUNITY:
-      return opportunity_keys;
+      return version >= 2 ? opportunity_keys_v2 : opportunity_keys;
     case SHAPE_STAGE:
-      return stage_keys;
+      return version >= 2 ? stage_keys_v2 : stage_keys;
     case SHAPE_HISTORY:
       return history_keys;
+    case SHAPE_SCHEDULE:
+      return schedule_keys;
     case SHAPE_TEMPLATE:
       return template_keys;
     case SHAPE_TEMPLATE_STAGE:
@@ -782,11 +805,19 @@ fail_unknown (const Members  *m,
               const char     *key,
               GError        **error)
 {
-  const char * const *keys = shape_keys (m->shape);
+  const char * const *keys = shape_keys (m->shape, m->version);
   g_autofree char *shown = om_text_excerpt (key);
   g_autofree char *path = member_path (m->path, shown);
   g_autofree char *list = g_strjoinv (", ", (char **) keys);
   const char *suggestion = closest_key (keys, key);
+
+  /* the usual mistake: a key of the schedule in a document that still
+   * says it is of the first version */
+  if (m->version < 2 && g_strv_contains (shape_keys (m->shape, 2), key))
+    return fail (error, OM_JSON_ERROR_UNKNOWN_KEY, path,
+                 _("unknown key in an \"%s\" document; it is a key of \"%s\": "
+                   "change the document's format to that to use it."),
+                 FORMAT_V1, FORMAT_V2);
 
   if (suggestion != NULL)
     return fail (error, OM_JSON_ERROR_UNKNOWN_KEY, path,
@@ -806,6 +837,9 @@ fail_unknown (const Members  *m,
     case SHAPE_HISTORY:
       return fail (error, OM_JSON_ERROR_UNKNOWN_KEY, path,
                    _("unknown key; a history entry can only have %s."), list);
+    case SHAPE_SCHEDULE:
+      return fail (error, OM_JSON_ERROR_UNKNOWN_KEY, path,
+                   _("unknown key; a schedule history entry can only have %s."), list);
     case SHAPE_TEMPLATE:
       return fail (error, OM_JSON_ERROR_UNKNOWN_KEY, path,
                    _("unknown key; a template can only have %s."), list);
@@ -834,6 +868,9 @@ fail_missing (const Members  *m,
     case SHAPE_HISTORY:
       return fail (error, OM_JSON_ERROR_MISSING_KEY, path,
                    _("missing; every history entry needs this key."));
+    case SHAPE_SCHEDULE:
+      return fail (error, OM_JSON_ERROR_MISSING_KEY, path,
+                   _("missing; every schedule history entry needs this key."));
     case SHAPE_TEMPLATE:
       return fail (error, OM_JSON_ERROR_MISSING_KEY, path,
                    _("missing; every template needs this key."));
@@ -852,7 +889,7 @@ check_keys (const Members  *m,
   g_autoptr(GList) names = json_object_get_members (m->object);
 
   for (GList *l = names; l != NULL; l = l->next)
-    if (!g_strv_contains (shape_keys (m->shape), l->data))
+    if (!g_strv_contains (shape_keys (m->shape, m->version), l->data))
       return fail_unknown (m, l->data, error);
   return TRUE;
 }
@@ -953,6 +990,55 @@ get_date (const Members  *m,
                    shown);
     }
   return TRUE;
+}
+
+/* A date that may be null (no date): 0 for null */
+static gboolean
+get_date_or_null (const Members  *m,
+                  const char     *key,
+                  gboolean        required,
+                  OmDate         *out,
+                  GError        **error)
+{
+  JsonNode *node;
+
+  if (!lookup (m, key, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = 0;
+      return TRUE;
+    }
+  if (!is_string (node))
+    {
+      g_autofree char *path = member_path (m->path, key);
+      return fail (error, OM_JSON_ERROR_TYPE, path,
+                   _("expected a date in double quotes, or null, found %s."), describe_node (node));
+    }
+  return get_date (m, key, required, out, error);
+}
+
+/* A date that the document may give, or null, but that is worked out anew */
+static gboolean
+check_ignored_date (const Members  *m,
+                    const char     *key,
+                    GError        **error)
+{
+  JsonNode *node;
+
+  if (!lookup (m, key, FALSE, &node, error))
+    return FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || is_string (node))
+    return TRUE;
+
+  {
+    g_autofree char *path = member_path (m->path, key);
+    return fail (error, OM_JSON_ERROR_TYPE, path,
+                 _("expected a date in double quotes, or null, found %s."), describe_node (node));
+  }
 }
 
 /* @present: (nullable): whether the key is there */
@@ -1211,6 +1297,53 @@ field_key (OmField field)
     case OM_FIELD_ENTRY_FROM: return "from";
     case OM_FIELD_ENTRY_TO: return "to";
     case OM_FIELD_ENTRY_ON: return "on";
+    case OM_FIELD_TARGET_DATE: return "target_date";
+    case OM_FIELD_AGREED_DATE: return "agreed_date";
+    case OM_FIELD_BASELINE_DUE: return "baseline_due_date";
+    case OM_FIELD_SCHEDULE_STAGE: return "stage";
+    case OM_FIELD_SCHEDULE_FROM: return "from";
+    case OM_FIELD_SCHEDULE_TO: return "to";
+    case OM_FIELD_SCHEDULE_ON: return "on";
+    case OM_FIELD_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/* The list of the document a field of the model is in, if any: a
+ * stage's, a history entry's or a schedule history entry's */
+static const char *
+field_list (OmField field)
+{
+  switch (field)
+    {
+    case OM_FIELD_ACTIVITY:
+    case OM_FIELD_MILESTONE:
+    case OM_FIELD_DURATION:
+    case OM_FIELD_PROBABILITY:
+    case OM_FIELD_STATUS:
+    case OM_FIELD_DECIDED_ON:
+    case OM_FIELD_LOST_REASON:
+    case OM_FIELD_AGREED_DATE:
+    case OM_FIELD_BASELINE_DUE:
+      return "stages";
+    case OM_FIELD_ENTRY_STAGE:
+    case OM_FIELD_ENTRY_FROM:
+    case OM_FIELD_ENTRY_TO:
+    case OM_FIELD_ENTRY_ON:
+      return "history";
+    case OM_FIELD_SCHEDULE_STAGE:
+    case OM_FIELD_SCHEDULE_FROM:
+    case OM_FIELD_SCHEDULE_TO:
+    case OM_FIELD_SCHEDULE_ON:
+      return "schedule_history";
+    case OM_FIELD_TITLE:
+    case OM_FIELD_CLIENT:
+    case OM_FIELD_VALUE:
+    case OM_FIELD_CURRENCY:
+    case OM_FIELD_START_DATE:
+    case OM_FIELD_HISTORY:
+    case OM_FIELD_TARGET_DATE:
     case OM_FIELD_NONE:
     default:
       return NULL;
@@ -1219,25 +1352,31 @@ field_key (OmField field)
 
 /* Where in the document the model found a rule broken, under @path (an
  * opportunity's or a template's): opportunities[0].stages[2].status,
- * opportunities[0].history[1].from, opportunities[0].history... */
+ * opportunities[0].history[1].from, opportunities[0].schedule_history[0].on,
+ * opportunities[0].history... */
 static char *
 violation_path (const char        *path,
                 const OmViolation *v)
 {
   const char *key = field_key (v->field);
+  const char *list = field_list (v->field);
   g_autofree char *parent = NULL;
 
-  if (v->entry >= 0)
+  if (list != NULL && g_str_equal (list, "stages"))
     {
-      parent = element_path (path, "history", (guint) v->entry);
-      if (v->field < OM_FIELD_ENTRY_STAGE)
-        key = NULL;
+      if (v->stage >= 0)
+        parent = element_path (path, list, (guint) v->stage);
     }
-  else if (v->stage >= 0 && v->field >= OM_FIELD_ACTIVITY && v->field < OM_FIELD_ENTRY_STAGE)
-    parent = element_path (path, "stages", (guint) v->stage);
-  else
-    parent = g_strdup (path);
+  else if (list != NULL)
+    {
+      if (v->entry >= 0)
+        parent = element_path (path, list, (guint) v->entry);
+    }
+  else if (v->entry >= 0 && v->field == OM_FIELD_NONE)
+    parent = element_path (path, "history", (guint) v->entry);
 
+  if (parent == NULL)
+    parent = g_strdup (path);
   return key != NULL ? member_path (parent, key) : g_steal_pointer (&parent);
 }
 
@@ -1245,10 +1384,11 @@ static OmStageData *
 parse_stage (JsonNode    *node,
              const char  *path,
              gboolean     template,
+             guint        version,
              GError     **error)
 {
   g_autoptr(OmStageData) stage = om_stage_data_new ("", "");
-  Members m = { NULL, path, template ? SHAPE_TEMPLATE_STAGE : SHAPE_STAGE };
+  Members m = { NULL, path, template ? SHAPE_TEMPLATE_STAGE : SHAPE_STAGE, version };
   g_autofree char *due_date = NULL;
 
   if (!want_object (node, path, error))
@@ -1268,10 +1408,14 @@ parse_stage (JsonNode    *node,
       !get_status (&m, "status", FALSE, &stage->status, error) ||
       !get_date (&m, "decided_on", FALSE, &stage->decided_on, error) ||
       !get_string (&m, "lost_reason", FALSE, &stage->lost_reason, error) ||
+      /* version 2 (check_keys refused them in version 1); on which
+       * stages they may be is for the model to judge */
+      !get_date (&m, "agreed_date", FALSE, &stage->agreed_on, error) ||
       !get_string (&m, "client_description", FALSE, &stage->client_description, error) ||
       !get_string (&m, "notes", FALSE, &stage->notes, error) ||
       /* derived: checked for its type, then worked out anew */
-      !get_string (&m, "due_date", FALSE, &due_date, error))
+      !get_string (&m, "due_date", FALSE, &due_date, error) ||
+      !get_date (&m, "baseline_due_date", FALSE, &stage->baseline_due, error))
     return NULL;
 
   /* a blank reason says nothing; whether the stage may have a reason at
@@ -1326,6 +1470,75 @@ parse_history_entry (JsonNode    *node,
   return om_history_entry_new ((guint) stage, from, to, on, note);
 }
 
+static OmScheduleEntry *
+parse_schedule_entry (JsonNode    *node,
+                      const char  *path,
+                      GError     **error)
+{
+  Members m = { NULL, path, SHAPE_SCHEDULE, 2 };
+  g_autofree char *what_text = NULL;
+  OmScheduleWhat what = OM_SCHEDULE_AGREED_DATE;
+  double stage = -1;
+  gboolean has_stage = FALSE;
+  OmDate from = 0;
+  OmDate to = 0;
+  OmDate on = 0;
+  g_autofree char *note = NULL;
+  OmScheduleEntry *entry;
+
+  if (!want_object (node, path, error))
+    return NULL;
+  m.object = json_node_get_object (node);
+
+  if (!check_keys (&m, error) ||
+      !get_date (&m, "on", TRUE, &on, error) ||
+      !get_string (&m, "what", TRUE, &what_text, error))
+    return NULL;
+
+  if (!om_schedule_what_from_string (what_text, &what))
+    {
+      g_autofree char *key_path = member_path (path, "what");
+      g_autofree char *shown = om_text_excerpt (what_text);
+
+      fail (error, OM_JSON_ERROR_VALUE, key_path,
+            _("“%s” is not a change of the schedule; use agreed-date, close-date or baseline."), shown);
+      return NULL;
+    }
+
+  /* an agreed date is always a stage's; whether there is such a stage,
+   * and whether an entry about the whole plan may name one, is for the
+   * model to judge */
+  if (!get_number (&m, "stage", FALSE, &stage, &has_stage, error))
+    return NULL;
+  if (!has_stage && what == OM_SCHEDULE_AGREED_DATE)
+    {
+      g_autofree char *key_path = member_path (path, "stage");
+
+      fail (error, OM_JSON_ERROR_MISSING_KEY, key_path,
+            _("missing; an agreed-date entry names the stage whose date was agreed."));
+      return NULL;
+    }
+  if (has_stage && (!is_whole (stage) || stage < 0 || stage > G_MAXINT))
+    {
+      g_autofree char *key_path = member_path (path, "stage");
+      g_autofree char *text = format_double (stage);
+
+      fail (error, OM_JSON_ERROR_VALUE, key_path,
+            _("%s is not the index of a stage: the stages are numbered from 0 (the first)."), text);
+      return NULL;
+    }
+
+  if (!get_date_or_null (&m, "from", TRUE, &from, error) ||
+      !get_date_or_null (&m, "to", TRUE, &to, error) ||
+      !get_string (&m, "note", FALSE, &note, error))
+    return NULL;
+
+  entry = om_schedule_entry_new (what, has_stage ? (int) stage : -1, from, to, on, note);
+  /* as the document says, even on an entry about the whole plan */
+  entry->stage = has_stage ? (int) stage : -1;
+  return entry;
+}
+
 /* R6 for a document written by hand: one entry per decision it shows,
  * on its date. The model refuses decided dates that go backwards along
  * the chain (R5), so the chain's order is the order of the dates. */
@@ -1362,18 +1575,20 @@ opportunity_status_from_string (const char          *text,
 static OmOpportunityData *
 parse_opportunity (JsonNode    *node,
                    const char  *path,
+                   guint        version,
                    GError     **error)
 {
   g_autoptr(OmOpportunityData) data = om_opportunity_data_new ("", "", 0);
   g_autoptr(GError) invalid = NULL;
   OmViolation violation;
-  Members m = { NULL, path, SHAPE_OPPORTUNITY };
+  Members m = { NULL, path, SHAPE_OPPORTUNITY, version };
   g_autofree char *status_text = NULL;
   OmOpportunityStatus status = OM_OPPORTUNITY_STATUS_OPEN;
   OmOpportunityStatus derived;
   double chain_probability = 0;
   JsonArray *stages;
   JsonArray *history;
+  JsonArray *schedule;
 
   if (!want_object (node, path, error))
     return NULL;
@@ -1388,6 +1603,8 @@ parse_opportunity (JsonNode    *node,
       !get_value (&m, &data->value, error) ||
       !get_currency (&m, &data->currency, error) ||
       !get_date (&m, "start_date", TRUE, &data->start_date, error) ||
+      /* version 2 (check_keys refused it in version 1) */
+      !get_date (&m, "target_date", FALSE, &data->target_date, error) ||
       !get_string (&m, "status", FALSE, &status_text, error))
     return NULL;
 
@@ -1401,15 +1618,22 @@ parse_opportunity (JsonNode    *node,
     }
 
   if (!get_number (&m, "chain_probability", FALSE, &chain_probability, NULL, error) ||
+      /* version 2's derived values: checked for their type, then worked
+       * out anew (check_keys refused them in version 1) */
+      !check_ignored_date (&m, "close_date", error) ||
+      !check_ignored_date (&m, "baseline_close_date", error) ||
+      !check_ignored_integer (&m, "pushes", error) ||
+      !check_ignored_integer (&m, "revision", error) ||
       !get_string (&m, "notes", FALSE, &data->notes, error) ||
       !get_array (&m, "stages", FALSE, &stages, error) ||
-      !get_array (&m, "history", FALSE, &history, error))
+      !get_array (&m, "history", FALSE, &history, error) ||
+      !get_array (&m, "schedule_history", FALSE, &schedule, error))
     return NULL;
 
   for (guint i = 0; stages != NULL && i < json_array_get_length (stages); i++)
     {
       g_autofree char *stage_path = element_path (path, "stages", i);
-      OmStageData *stage = parse_stage (json_array_get_element (stages, i), stage_path, FALSE, error);
+      OmStageData *stage = parse_stage (json_array_get_element (stages, i), stage_path, FALSE, version, error);
 
       if (stage == NULL)
         return NULL;
@@ -1425,6 +1649,18 @@ parse_opportunity (JsonNode    *node,
       if (entry == NULL)
         return NULL;
       g_ptr_array_add (data->history, entry);
+    }
+
+  /* R6: unlike decisions, a schedule history cannot be told from the
+   * plan; without one, the plan was never re-planned */
+  for (guint i = 0; schedule != NULL && i < json_array_get_length (schedule); i++)
+    {
+      g_autofree char *entry_path = element_path (path, "schedule_history", i);
+      OmScheduleEntry *entry = parse_schedule_entry (json_array_get_element (schedule, i), entry_path, error);
+
+      if (entry == NULL)
+        return NULL;
+      g_ptr_array_add (data->schedule, entry);
     }
 
   /* The model is the one judge of the rules; it says where it looked */
@@ -1474,7 +1710,7 @@ parse_template (JsonNode    *node,
   for (guint i = 0; stages != NULL && i < json_array_get_length (stages); i++)
     {
       g_autofree char *stage_path = element_path (path, "stages", i);
-      OmStageData *stage = parse_stage (json_array_get_element (stages, i), stage_path, TRUE, error);
+      OmStageData *stage = parse_stage (json_array_get_element (stages, i), stage_path, TRUE, 1, error);
 
       if (stage == NULL)
         return NULL;
@@ -1501,7 +1737,7 @@ parse_document (JsonNode   *root,
                 GPtrArray  *templates,
                 GError    **error)
 {
-  Members m = { NULL, "", SHAPE_DOCUMENT };
+  Members m = { NULL, "", SHAPE_DOCUMENT, 1 };
   JsonNode *format;
   JsonArray *opportunity_nodes;
   JsonArray *template_nodes;
@@ -1509,7 +1745,7 @@ parse_document (JsonNode   *root,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return fail (error, OM_JSON_ERROR_FORMAT, _("top level"),
                  _("this is not an Opportunity Manager document: expected an object with "
-                   "\"format\": \"oppmanager/1\", found %s."), describe_node (root));
+                   "\"format\": \"%s\", found %s."), FORMAT_V2, describe_node (root));
   m.object = json_node_get_object (root);
 
   /* Before anything else: a document that is not ours, or from a newer
@@ -1518,16 +1754,19 @@ parse_document (JsonNode   *root,
   if (format == NULL)
     return fail (error, OM_JSON_ERROR_FORMAT, "format",
                  _("missing; this is not an Opportunity Manager document, which starts with "
-                   "\"format\": \"oppmanager/1\"."));
+                   "\"format\": \"%s\"."), FORMAT_V2);
   if (!is_string (format))
     return fail (error, OM_JSON_ERROR_FORMAT, "format",
-                 _("expected the text \"oppmanager/1\", found %s."), describe_node (format));
-  if (g_strcmp0 (json_node_get_string (format), FORMAT_NAME) != 0)
+                 _("expected the text \"%s\" or \"%s\", found %s."), FORMAT_V2, FORMAT_V1,
+                 describe_node (format));
+  if (g_strcmp0 (json_node_get_string (format), FORMAT_V2) == 0)
+    m.version = 2;
+  else if (g_strcmp0 (json_node_get_string (format), FORMAT_V1) != 0)
     {
       g_autofree char *shown = om_text_excerpt (json_node_get_string (format));
       return fail (error, OM_JSON_ERROR_FORMAT, "format",
-                   _("“%s” is not a format this version can read; it reads \"oppmanager/1\"."),
-                   shown);
+                   _("“%s” is not a format this version can read; it reads \"%s\" and \"%s\"."),
+                   shown, FORMAT_V2, FORMAT_V1);
     }
 
   if (!check_keys (&m, error) ||
@@ -1538,7 +1777,8 @@ parse_document (JsonNode   *root,
   for (guint i = 0; i < json_array_get_length (opportunity_nodes); i++)
     {
       g_autofree char *path = element_path ("", "opportunities", i);
-      OmOpportunityData *data = parse_opportunity (json_array_get_element (opportunity_nodes, i), path, error);
+      OmOpportunityData *data = parse_opportunity (json_array_get_element (opportunity_nodes, i), path,
+                                                   m.version, error);
 
       if (data == NULL)
         return FALSE;
@@ -1582,9 +1822,10 @@ parse_document (JsonNode   *root,
  *   the opportunities, without ids
  * @templates: (out) (transfer container) (element-type OmTemplateData): the templates
  *
- * Reads a whole `oppmanager/1` document (SPEC section 6), checking the
- * rules of SPEC section 3 on the way. All or nothing: on error both
- * outs are %NULL, and the message starts with where the problem is.
+ * Reads a whole `oppmanager/2` or `oppmanager/1` document (SPEC
+ * section 6), checking the rules of SPEC section 3 on the way. All or
+ * nothing: on error both outs are %NULL, and the message starts with
+ * where the problem is.
  */
 gboolean
 om_json_parse (const char  *text,
@@ -1834,6 +2075,21 @@ writer_date (Writer     *w,
   writer_string (w, key, iso);
 }
 
+/* 0, no date, is written as null */
+static void
+writer_date_or_null (Writer     *w,
+                     const char *key,
+                     OmDate      date)
+{
+  if (date != 0)
+    writer_date (w, key, date);
+  else
+    {
+      writer_key (w, key);
+      g_string_append (w->out, "null");
+    }
+}
+
 static void
 writer_int (Writer     *w,
             const char *key,
@@ -1881,6 +2137,10 @@ write_opportunity (Writer                  *w,
 {
   g_autofree char *value = om_money_to_string (data->value);
   g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
+  OmDerivedValues derived;
+
+  /* the model's one derivation: nothing here is worked out again */
+  om_opportunity_data_derive (data, &derived);
 
   writer_open (w, NULL, '{');
   writer_int (w, "id", data->id);
@@ -1890,8 +2150,14 @@ write_opportunity (Writer                  *w,
   writer_string (w, "value", value);
   writer_string (w, "currency", data->currency);
   writer_date (w, "start_date", data->start_date);
-  writer_string (w, "status", om_opportunity_status_to_string (om_opportunity_data_get_status (data)));
-  writer_double (w, "chain_probability", om_opportunity_data_get_chain_probability (data));
+  if (data->target_date != 0)
+    writer_date (w, "target_date", data->target_date);
+  writer_string (w, "status", om_opportunity_status_to_string (derived.status));
+  writer_double (w, "chain_probability", derived.chain_probability);
+  writer_date_or_null (w, "close_date", derived.close_date);
+  writer_date_or_null (w, "baseline_close_date", derived.baseline_close_date);
+  writer_int (w, "pushes", derived.pushes);
+  writer_int (w, "revision", data->revision);
   writer_string (w, "notes", data->notes);
 
   writer_open (w, "stages", '[');
@@ -1906,9 +2172,13 @@ write_opportunity (Writer                  *w,
         writer_date (w, "decided_on", stage->decided_on);
       if (stage->status == OM_STAGE_STATUS_LOST)
         writer_string (w, "lost_reason", stage->lost_reason);
+      if (stage->agreed_on != 0)
+        writer_date (w, "agreed_date", stage->agreed_on);
       writer_string (w, "client_description", stage->client_description);
       writer_string (w, "notes", stage->notes);
       writer_date (w, "due_date", dues[i]);
+      if (stage->baseline_due != 0)
+        writer_date (w, "baseline_due_date", stage->baseline_due);
       writer_close (w, '}');
     }
   writer_close (w, ']');
@@ -1923,6 +2193,23 @@ write_opportunity (Writer                  *w,
       writer_string (w, "from", om_stage_status_to_string (entry->from));
       writer_string (w, "to", om_stage_status_to_string (entry->to));
       writer_date (w, "on", entry->on);
+      writer_string (w, "note", entry->note);
+      writer_close (w, '}');
+    }
+  writer_close (w, ']');
+
+  writer_open (w, "schedule_history", '[');
+  for (guint i = 0; i < data->schedule->len; i++)
+    {
+      const OmScheduleEntry *entry = g_ptr_array_index (data->schedule, i);
+
+      writer_open (w, NULL, '{');
+      writer_date (w, "on", entry->on);
+      writer_string (w, "what", om_schedule_what_to_string (entry->what));
+      if (entry->what == OM_SCHEDULE_AGREED_DATE)
+        writer_int (w, "stage", entry->stage);
+      writer_date_or_null (w, "from", entry->from);
+      writer_date_or_null (w, "to", entry->to);
       writer_string (w, "note", entry->note);
       writer_close (w, '}');
     }
@@ -1957,8 +2244,9 @@ write_template (Writer               *w,
  * @templates: (element-type OmTemplateData) (nullable): likewise
  * @length: (out) (optional): the length of the document in bytes
  *
- * Writes an `oppmanager/1` document, indented by two spaces, with the
- * derived values (status, chain probability, due dates) filled in.
+ * Writes an `oppmanager/2` document, indented by two spaces, with the
+ * derived values (status, chain probability, close date, baseline close
+ * date, pushes, due dates) filled in.
  *
  * Returns: (transfer full): the document, ending with a newline
  */
@@ -1970,7 +2258,7 @@ om_json_write (GPtrArray *opportunities,
   Writer w = { g_string_new (NULL), 0, TRUE };
 
   writer_open (&w, NULL, '{');
-  writer_string (&w, "format", FORMAT_NAME);
+  writer_string (&w, "format", FORMAT_V2);
 
   writer_open (&w, "opportunities", '[');
   for (guint i = 0; opportunities != NULL && i < opportunities->len; i++)
@@ -2094,7 +2382,7 @@ write_export (GOutputStream *stream,
   OmOpportunity *only = export->only;
 
   writer_open (&w, NULL, '{');
-  writer_string (&w, "format", FORMAT_NAME);
+  writer_string (&w, "format", FORMAT_V2);
   writer_open (&w, "opportunities", '[');
   if (only != NULL)
     write_opportunity (&w, om_opportunity_get_data (only));
@@ -2148,7 +2436,7 @@ write_export (GOutputStream *stream,
  * @only_id: the id of the one opportunity to write, or 0 for all of them
  *
  * Writes the opportunities of @repository and its templates (but not
- * the built-in one) as an `oppmanager/1` document, one opportunity at a
+ * the built-in one) as an `oppmanager/2` document, one opportunity at a
  * time: a file of 100,000 is written in the memory of one. A failure
  * leaves no file.
  */

@@ -10,10 +10,10 @@ G_BEGIN_DECLS
 /**
  * OmJsonError:
  *
- * Why a JSON document (format `oppmanager/1`, SPEC section 6) was
- * refused. The message always says where: the JSON path of the problem
- * (`opportunities[0].stages[2].status`), or the line and column of a
- * syntax error.
+ * Why a JSON document (format `oppmanager/2` or `oppmanager/1`, SPEC
+ * section 6) was refused. The message always says where: the JSON path
+ * of the problem (`opportunities[0].stages[2].status`), or the line and
+ * column of a syntax error.
  */
 typedef enum
 {
