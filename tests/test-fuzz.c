@@ -861,7 +861,7 @@ check_export (const char *document)
   g_assert_true (json_parser_load_from_data (parser, document, -1, &error));
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
-  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "oppmanager/1");
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "oppmanager/2");
   opportunities = json_object_get_array_member (root, "opportunities");
   for (guint i = 0; i < json_array_get_length (opportunities); i++)
     check_opportunity (json_array_get_object_element (opportunities, i));
@@ -894,7 +894,9 @@ export_created (GPtrArray *created)
     {
       OmOpportunityData *copy = om_opportunity_data_copy (om_opportunity_get_data (g_ptr_array_index (created, i)));
 
+      /* as a new document would give them: no id, no revision */
       copy->id = 0;
+      copy->revision = 0;
       g_ptr_array_add (data, copy);
     }
   return om_json_write (data, NULL, NULL);
