@@ -1301,6 +1301,23 @@ static const char schema_v5_columns[] =
   "CREATE INDEX opportunities_shown ON opportunities (sort_key, id);"
   "CREATE INDEX opportunities_status_shown ON opportunities (status, sort_key, id);";
 
+/* What schema 7 added: the schedule */
+static const char schema_v7_columns[] =
+  "ALTER TABLE stages ADD COLUMN agreed_date TEXT;"
+  "ALTER TABLE stages ADD COLUMN baseline_due_date TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN target_date TEXT;"
+  "CREATE TABLE schedule_history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, what TEXT NOT NULL, stage INTEGER, from_date TEXT, to_date TEXT,"
+  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, position));";
+
+/* What a file of this version loses to be as schema 6 had it (the
+ * columns schema 7 added are its last ones) */
+static const char schema_v7_dropped[] =
+  "ALTER TABLE stages DROP COLUMN agreed_date;"
+  "ALTER TABLE stages DROP COLUMN baseline_due_date;"
+  "ALTER TABLE opportunities DROP COLUMN target_date;"
+  "DROP TABLE schedule_history;";
+
 static void
 write_old_file (const char *path,
                 int         version,
@@ -1319,6 +1336,8 @@ write_old_file (const char *path,
     exec_raw (db, schema_v5_columns);
   if (version >= 6)
     exec_raw (db, "CREATE TABLE id_counter (last INTEGER NOT NULL); INSERT INTO id_counter (last) VALUES (0);");
+  if (version >= 7)
+    exec_raw (db, schema_v7_columns);
   exec_raw (db, pragma);
   exec_raw (db, contents);
   /* a file of this version is in WAL mode, as the application keeps it */
@@ -2204,6 +2223,7 @@ test_migrate_from_v5 (Fixture       *f,
     highest_id = om_opportunity_get_id (create_plain (repository, "Written by version 5", 1));
   g_clear_object (&repository);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v7_dropped);
   exec_raw (db, "DROP TABLE id_counter; PRAGMA user_version = 5;");
   sqlite3_close (db);
 
