@@ -40,6 +40,8 @@ fixture_tear_down (Fixture       *f,
   g_free (f->path);
 }
 
+#define STAGE_OF(opp, i) ((const OmStageData *) g_ptr_array_index ((opp)->stages, (i)))
+
 /* An opportunity that uses every field */
 static OmOpportunityData *
 make_full_opportunity (void)
@@ -209,6 +211,150 @@ test_edits_are_durable (Fixture       *f,
   g_assert_true (om_repository_remove_opportunity (repository, opp, &error));
   loaded = om_test_database_load (f->path, NULL);
   g_assert_cmpuint (loaded->len, ==, 0);
+}
+
+/* The schedule (SPEC 2, R6) */
+
+/* What the file holds of @opp is what the model holds, every field */
+static void
+assert_on_disk (Fixture       *f,
+                OmOpportunity *opp)
+{
+  g_autoptr(OmOpportunityData) on_disk = om_test_database_get (f->path, om_opportunity_get_id (opp));
+
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), on_disk, TRUE));
+}
+
+/* One text of the file, as another program reads it */
+static char *
+query_text (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static gboolean
+has_schedule_entry (const OmOpportunityData *data,
+                    OmScheduleWhat           what)
+{
+  for (guint i = 0; i < data->schedule->len; i++)
+    if (((const OmScheduleEntry *) g_ptr_array_index (data->schedule, i))->what == what)
+      return TRUE;
+  return FALSE;
+}
+
+/* Agreed dates, baselines, the target date and the schedule history of
+ * all three kinds are kept by every write, undo and redo included */
+static void
+test_schedule_round_trip (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-01"));
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(OmOpportunityData) now = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+  guint n_edits = 0;
+
+  om_date_set_today (om_test_date ("2026-01-05"));
+  plan->target_date = om_test_date ("2026-05-01");
+  /* a plan that comes with an agreed date and its history (an import) */
+  om_opportunity_data_get_writable_stage (plan, 4)->agreed_on = om_test_date ("2026-03-20");
+  g_ptr_array_add (plan->schedule, om_schedule_entry_new (OM_SCHEDULE_AGREED_DATE, 4, 0, om_test_date ("2026-03-20"),
+                                                          om_test_date ("2026-01-02"), "set at the kick-off"));
+  opp = om_repository_create_opportunity (repository, plan, &error);
+  g_assert_no_error (error);
+  assert_on_disk (f, opp);
+
+  /* agreed dates, earlier and later than derived: the close date moves */
+  g_assert_true (om_opportunity_agree_date (opp, 0, om_test_date ("2026-01-06"), "Tuesday suits them", &error));
+  n_edits++;
+  assert_on_disk (f, opp);
+  g_assert_true (om_opportunity_win_stage (opp, 0, "ok", &error));
+  n_edits++;
+  g_assert_true (om_opportunity_agree_date (opp, 1, om_test_date ("2026-01-20"), "their CFO is away", &error));
+  n_edits++;
+  assert_on_disk (f, opp);
+  /* winning the process agreement takes the baseline */
+  g_assert_true (om_opportunity_win_stage (opp, 1, "agreed", &error));
+  n_edits++;
+  assert_on_disk (f, opp);
+  g_assert_true (om_opportunity_agree_date (opp, 2, om_test_date ("2026-02-10"), "after the board", &error));
+  n_edits++;
+  g_assert_true (om_opportunity_set_baseline (opp, "re-planned with the client", &error));
+  n_edits++;
+  assert_on_disk (f, opp);
+  /* the pinned proposal slips: the close date moves with it */
+  g_assert_true (om_opportunity_agree_date (opp, 4, om_test_date ("2026-04-01"), "they need more time", &error));
+  n_edits++;
+  assert_on_disk (f, opp);
+  /* a stage removed and brought back by its undo is inserted again,
+   * baseline and all */
+  g_assert_true (om_opportunity_remove_stage (opp, 3, &error));
+  g_assert_no_error (error);
+  n_edits++;
+  assert_on_disk (f, opp);
+  g_assert_true (om_repository_undo (repository, &error));
+  g_assert_no_error (error);
+  n_edits--;
+  assert_on_disk (f, opp);
+  g_assert_cmpuint (STAGE_OF (om_opportunity_get_data (opp), 3)->baseline_due, !=, 0);
+  edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  edited->target_date = om_test_date ("2026-04-15");
+  g_assert_true (om_opportunity_edit (opp, edited, &error));
+  n_edits++;
+  g_assert_no_error (error);
+  assert_on_disk (f, opp);
+
+  now = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_assert_true (has_schedule_entry (now, OM_SCHEDULE_AGREED_DATE));
+  g_assert_true (has_schedule_entry (now, OM_SCHEDULE_CLOSE_DATE));
+  g_assert_true (has_schedule_entry (now, OM_SCHEDULE_BASELINE));
+  g_assert_cmpuint (STAGE_OF (now, 2)->agreed_on, ==, om_test_date ("2026-02-10"));
+  g_assert_cmpuint (STAGE_OF (now, 5)->baseline_due, !=, 0);
+  g_assert_cmpuint (now->target_date, ==, om_test_date ("2026-04-15"));
+
+  /* dates are YYYY-MM-DD text in the file, as every date */
+  {
+    g_autofree char *agreed = query_text (f->path, "SELECT agreed_date FROM stages WHERE position = 2");
+    g_autofree char *target = query_text (f->path, "SELECT target_date FROM opportunities");
+    g_autofree char *whats = query_text (f->path, "SELECT group_concat (what, ' ') FROM"
+                                                  " (SELECT DISTINCT what FROM schedule_history ORDER BY what)");
+
+    g_assert_cmpstr (agreed, ==, "2026-02-10");
+    g_assert_cmpstr (target, ==, "2026-04-15");
+    g_assert_cmpstr (whats, ==, "agreed-date baseline close-date");
+  }
+
+  /* undo is an edit too, and so is redo */
+  for (guint i = 0; i < n_edits; i++)
+    {
+      g_assert_true (om_repository_undo (repository, &error));
+      g_assert_no_error (error);
+      assert_on_disk (f, opp);
+    }
+  g_assert_cmpuint (om_opportunity_get_data (opp)->schedule->len, ==, 1);
+  g_assert_cmpuint (om_opportunity_get_data (opp)->target_date, ==, om_test_date ("2026-05-01"));
+  for (guint i = 0; i < n_edits; i++)
+    {
+      g_assert_true (om_repository_redo (repository, &error));
+      g_assert_no_error (error);
+      assert_on_disk (f, opp);
+    }
+  /* the same plan as before the undos, at a later revision */
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), now, FALSE));
 }
 
 static void
@@ -470,6 +616,44 @@ test_refuse_rule_breaking (Fixture       *f,
   sqlite3_close (db);
 
   assert_damaged_when_read (f, "Opportunity 0 with a rather long title to take room", "Stage 4");
+}
+
+/* A date of the schedule that is not a date was not written by us: the
+ * opportunity is refused as damaged, naming it, and the file is left
+ * as it is */
+static void
+test_refuse_damaged_schedule (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const struct {
+    const char *sql;
+    const char *fragment;
+  } damages[] = {
+    { "UPDATE stages SET agreed_date = '2026-02-30' WHERE position = 2;", "a stage has values" },
+    { "UPDATE stages SET agreed_date = 'next week' WHERE position = 2;", "a stage has values" },
+    { "UPDATE stages SET baseline_due_date = '2026-1-05' WHERE position = 3;", "a stage has values" },
+    { "UPDATE opportunities SET target_date = '' WHERE id = 1;", "target date" },
+    { "INSERT INTO schedule_history VALUES (1, 0, 'baseline', NULL, NULL, '2026-03-01', '0000-00-00', '');",
+      "schedule history" },
+    { "INSERT INTO schedule_history VALUES (1, 0, 'moved', NULL, NULL, NULL, '2026-01-05', '');",
+      "schedule history" },
+    /* well-formed, but against the rules: the model's message */
+    { "INSERT INTO schedule_history VALUES (1, 0, 'agreed-date', 9, NULL, '2026-03-01', '2026-01-05', '');",
+      "Entry 1 of the schedule history is about stage 10" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (damages); i++)
+    {
+      sqlite3 *db = NULL;
+
+      g_remove (f->path);
+      fill_database (f, 1);
+      g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+      exec_raw (db, damages[i].sql);
+      sqlite3_close (db);
+
+      assert_damaged_when_read (f, "Opportunity 0 with a rather long title to take room", damages[i].fragment);
+    }
 }
 
 /* Damage that SQLite describes on many lines: one line for the user */
@@ -1301,6 +1485,23 @@ static const char schema_v5_columns[] =
   "CREATE INDEX opportunities_shown ON opportunities (sort_key, id);"
   "CREATE INDEX opportunities_status_shown ON opportunities (status, sort_key, id);";
 
+/* What schema 7 added: the schedule */
+static const char schema_v7_columns[] =
+  "ALTER TABLE stages ADD COLUMN agreed_date TEXT;"
+  "ALTER TABLE stages ADD COLUMN baseline_due_date TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN target_date TEXT;"
+  "CREATE TABLE schedule_history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, what TEXT NOT NULL, stage INTEGER, from_date TEXT, to_date TEXT,"
+  " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, position));";
+
+/* What a file of this version loses to be as schema 6 had it (the
+ * columns schema 7 added are its last ones) */
+static const char schema_v7_dropped[] =
+  "ALTER TABLE stages DROP COLUMN agreed_date;"
+  "ALTER TABLE stages DROP COLUMN baseline_due_date;"
+  "ALTER TABLE opportunities DROP COLUMN target_date;"
+  "DROP TABLE schedule_history;";
+
 static void
 write_old_file (const char *path,
                 int         version,
@@ -1319,6 +1520,8 @@ write_old_file (const char *path,
     exec_raw (db, schema_v5_columns);
   if (version >= 6)
     exec_raw (db, "CREATE TABLE id_counter (last INTEGER NOT NULL); INSERT INTO id_counter (last) VALUES (0);");
+  if (version >= 7)
+    exec_raw (db, schema_v7_columns);
   exec_raw (db, pragma);
   exec_raw (db, contents);
   /* a file of this version is in WAL mode, as the application keeps it */
@@ -1352,8 +1555,6 @@ assert_entry (const OmOpportunityData *opp,
   g_assert_cmpuint (h->on, ==, om_test_date (on));
   g_assert_cmpstr (h->note, ==, note);
 }
-
-#define STAGE_OF(opp, i) ((const OmStageData *) g_ptr_array_index ((opp)->stages, (i)))
 
 /* What the upgrade made of each case: the least change that brings it
  * within the rules */
@@ -1402,6 +1603,38 @@ assert_repaired (GPtrArray *loaded)
     g_assert_true (om_opportunity_data_validate (g_ptr_array_index (loaded, i), NULL));
 }
 
+/* A file updated to schema 7 has the schedule's columns and table, and
+ * nothing in them: no plan of an earlier version was agreed nor
+ * baselined */
+static void
+assert_schedule_added_empty (const char *path,
+                             GPtrArray  *loaded)
+{
+  g_autofree char *n_set = query_text (path,
+                                       "SELECT (SELECT count (*) FROM stages"
+                                       "        WHERE agreed_date IS NOT NULL OR baseline_due_date IS NOT NULL)"
+                                       " + (SELECT count (*) FROM opportunities WHERE target_date IS NOT NULL)"
+                                       " + (SELECT count (*) FROM schedule_history)");
+  g_autofree char *columns = query_text (path,
+                                         "SELECT group_concat (name, ' ') FROM"
+                                         " (SELECT name FROM pragma_table_info ('schedule_history') ORDER BY cid)");
+
+  g_assert_cmpstr (n_set, ==, "0");
+  g_assert_cmpstr (columns, ==, "opportunity_id position what stage from_date to_date on_date note");
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      const OmOpportunityData *opp = g_ptr_array_index (loaded, i);
+
+      g_assert_cmpuint (opp->target_date, ==, 0);
+      g_assert_cmpuint (opp->schedule->len, ==, 0);
+      for (guint k = 0; k < opp->stages->len; k++)
+        {
+          g_assert_cmpuint (STAGE_OF (opp, k)->agreed_on, ==, 0);
+          g_assert_cmpuint (STAGE_OF (opp, k)->baseline_due, ==, 0);
+        }
+    }
+}
+
 /* A file of the release before is repaired in its upgrade, after a
  * backup copy of it as it was */
 static void
@@ -1442,6 +1675,7 @@ test_migrate_repairs (Fixture       *f,
   g_clear_pointer (&loaded, g_ptr_array_unref);
   loaded = om_test_database_load (f->path, NULL);
   assert_repaired (loaded);
+  assert_schedule_added_empty (f->path, loaded);
 }
 
 /* The same contents in a file of this version were not written by an
@@ -2204,6 +2438,7 @@ test_migrate_from_v5 (Fixture       *f,
     highest_id = om_opportunity_get_id (create_plain (repository, "Written by version 5", 1));
   g_clear_object (&repository);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v7_dropped);
   exec_raw (db, "DROP TABLE id_counter; PRAGMA user_version = 5;");
   sqlite3_close (db);
 
@@ -2223,6 +2458,84 @@ test_migrate_from_v5 (Fixture       *f,
   created = om_repository_create_opportunity (repository, plan, &error);
   g_assert_no_error (error);
   g_assert_cmpint (om_opportunity_get_id (created), ==, highest_id + 1);
+}
+
+/* Schema 7: the schedule. A file of schema 6 gets its columns and table,
+ * empty, after a backup of it as it was; the update is SQL alone, and
+ * what the file held is read back unchanged */
+static void
+test_migrate_from_v6 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->path, ".schema-6.bak", NULL);
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Written by version 6", "Client",
+                                                                    om_test_date ("2026-01-01"));
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GBytes) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+  sqlite3 *db = NULL;
+
+  /* a file as version 6 wrote it: decisions and their history, nothing
+   * of a schedule */
+  om_date_set_today (om_test_date ("2026-01-10"));
+  g_assert_true (om_opportunity_data_win_stage (plan, 0, om_test_date ("2026-01-06"), "went well", NULL));
+  g_assert_true (om_opportunity_data_lose_stage (plan, 1, om_test_date ("2026-01-08"), "No budget", NULL));
+  g_assert_true (om_opportunity_data_reopen (plan, om_test_date ("2026-01-09"), "budget found", NULL));
+  om_test_create (repository, plan);
+  create_plain (repository, "Another", 2);
+  g_clear_object (&repository);
+  before = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (before->len, ==, 2);
+  g_assert_cmpuint (find_loaded (before, 1)->history->len, ==, 3);
+  assert_schedule_added_empty (f->path, before);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v7_dropped);
+  exec_raw (db, "PRAGMA user_version = 6;");
+  sqlite3_close (db);
+  original = om_test_read_bytes (f->path);
+
+  start_capture ();
+  repository = om_database_open_repository (f->path, &error);
+  g_assert_no_error (error);
+  statements = stop_capture ();
+  /* checked, not read */
+  g_assert_true (any_touches (statements, "quick_check"));
+  g_assert_false (any_touches (statements, "FROM stages"));
+  g_assert_false (any_touches (statements, "FROM history"));
+
+  /* the backup is the file as it was, byte for byte */
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  copy = om_test_read_bytes (backup);
+  g_assert_true (g_bytes_equal (original, copy));
+  {
+    g_autofree char *version = query_text (f->path, "PRAGMA user_version");
+    g_autofree char *was = query_text (backup, "PRAGMA user_version");
+
+    g_assert_cmpstr (version, ==, "7");
+    g_assert_cmpstr (was, ==, "6");
+  }
+
+  /* what it held is unchanged, ids and revisions included; the new
+   * fields are empty */
+  after = om_test_database_load (f->path, NULL);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_true (om_opportunity_data_equal (g_ptr_array_index (before, i), g_ptr_array_index (after, i), TRUE));
+  assert_schedule_added_empty (f->path, after);
+
+  /* and the updated file keeps a schedule */
+  opp = om_repository_find (repository, 1);
+  g_assert_nonnull (opp);
+  g_assert_true (om_opportunity_agree_date (opp, 1, om_test_date ("2026-01-20"), "agreed by phone", &error));
+  g_assert_no_error (error);
+  assert_on_disk (f, opp);
+  g_assert_cmpuint (om_opportunity_get_data (opp)->schedule->len, >, 0);
 }
 
 /* list_ids: filters, a folded search and both orders, answered by SQL
@@ -2605,6 +2918,7 @@ main (int   argc,
   ADD ("/database/create", test_create);
   ADD ("/database/round-trip", test_round_trip);
   ADD ("/database/edits-are-durable", test_edits_are_durable);
+  ADD ("/database/schedule/round-trip", test_schedule_round_trip);
   ADD ("/database/write-failure", test_write_failure);
   ADD ("/database/two-writers/stale-edit", test_two_writers_stale_edit);
   ADD ("/database/two-writers/ids", test_two_writers_ids);
@@ -2616,6 +2930,7 @@ main (int   argc,
   ADD ("/database/migrate-from-v3", test_migrate_from_v3);
   ADD ("/database/migrate-from-v5", test_migrate_from_v5);
   ADD ("/database/migrate-from-v4", test_migrate_from_v4);
+  ADD ("/database/migrate-from-v6", test_migrate_from_v6);
   ADD ("/database/summary/kept", test_summary_kept);
   ADD ("/database/summary/list-ids", test_list_ids);
   ADD ("/database/lazy/open-reads-no-stage", test_open_reads_no_stage);
@@ -2629,6 +2944,7 @@ main (int   argc,
   ADD ("/database/refuse/newer", test_refuse_newer);
   ADD ("/database/refuse/rule-breaking", test_refuse_rule_breaking);
   ADD ("/database/refuse/damaged-one-line", test_refuse_damaged_one_line);
+  ADD ("/database/refuse/damaged-schedule", test_refuse_damaged_schedule);
   ADD ("/database/refuse/not-regular", test_refuse_not_regular);
   ADD ("/database/left-over-wal/header-only", test_left_over_wal_header_only);
   ADD ("/database/hot-journal/refused", test_hot_journal_refused);

@@ -153,6 +153,27 @@ static const char migrate_v5_to_v6[] =
   "CREATE TABLE id_counter (last INTEGER NOT NULL);"
   "INSERT INTO id_counter (last) SELECT coalesce (max (id), 0) FROM opportunities;";
 
+/* Schema 7: the schedule (SPEC 2, R6). A stage's agreed date, which
+ * pins it, and its due date in the plan of record (the baseline); the
+ * client's target date; and the schedule history, kept in order like
+ * the decision history. Dates are YYYY-MM-DD or NULL, as decided_on;
+ * what a file already holds has none of them, as a plan that was never
+ * agreed nor baselined, so the migration reads no row. */
+static const char migrate_v6_to_v7[] =
+  "ALTER TABLE stages ADD COLUMN agreed_date TEXT;"
+  "ALTER TABLE stages ADD COLUMN baseline_due_date TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN target_date TEXT;"
+  "CREATE TABLE schedule_history ("
+  "  opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  what TEXT NOT NULL,"
+  "  stage INTEGER,"
+  "  from_date TEXT,"
+  "  to_date TEXT,"
+  "  on_date TEXT NOT NULL,"
+  "  note TEXT NOT NULL DEFAULT '',"
+  "  PRIMARY KEY (opportunity_id, position));";
+
 static const char *const migrations[] = {
   NULL,               /* to schema 1: schema_v1 itself */
   migrate_v1_to_v2,   /* 1 -> 2 */
@@ -160,6 +181,7 @@ static const char *const migrations[] = {
   migrate_v3_to_v4,   /* 3 -> 4 */
   migrate_v4_to_v5,   /* 4 -> 5 */
   migrate_v5_to_v6,   /* 5 -> 6 */
+  migrate_v6_to_v7,   /* 6 -> 7 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_DATABASE_SCHEMA_VERSION);
@@ -523,8 +545,9 @@ insert_stages (sqlite3           *db,
   sqlite3_stmt *stage = prepare (db,
                                  "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner,"
                                  " client_owner, duration_days, probability, status, decided_on, lost_reason,"
-                                 " client_description, notes)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+                                 " client_description, notes, agreed_date, baseline_due_date)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+                                 " ?16, ?17)");
   g_autofree gboolean *keeps = g_new0 (gboolean, data->stages->len + 1);
   gboolean ok = FALSE;
 
@@ -569,6 +592,8 @@ insert_stages (sqlite3           *db,
         bind_text (stage, 13, s->lost_reason);
         bind_text (stage, 14, s->client_description);
         bind_text (stage, 15, s->notes);
+        bind_date (stage, 16, s->agreed_on);
+        bind_date (stage, 17, s->baseline_due);
         if (!step_done (stage))
           goto out;
         id = sqlite3_last_insert_rowid (db);
@@ -616,6 +641,46 @@ out:
   return ok;
 }
 
+/* Schedule history entries @from.. of @data */
+static gboolean
+insert_schedule (sqlite3                 *db,
+                 const OmOpportunityData *data,
+                 guint                    from)
+{
+  sqlite3_stmt *schedule = prepare (db,
+                                    "INSERT INTO schedule_history (opportunity_id, position, what, stage, from_date,"
+                                    " to_date, on_date, note)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  gboolean ok = FALSE;
+
+  if (schedule == NULL)
+    return FALSE;
+  for (guint i = from; i < data->schedule->len; i++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (data->schedule, i);
+
+      sqlite3_bind_int64 (schedule, 1, data->id);
+      sqlite3_bind_int (schedule, 2, (int) i);
+      bind_text (schedule, 3, om_schedule_what_to_string (e->what));
+      /* only an agreed date is about one stage */
+      if (e->stage < 0)
+        sqlite3_bind_null (schedule, 4);
+      else
+        sqlite3_bind_int (schedule, 4, e->stage);
+      bind_date (schedule, 5, e->from);
+      bind_date (schedule, 6, e->to);
+      bind_date (schedule, 7, e->on);
+      bind_text (schedule, 8, e->note);
+      if (!step_done (schedule))
+        goto out;
+    }
+  ok = TRUE;
+
+out:
+  release (schedule);
+  return ok;
+}
+
 static gboolean
 run_on_id (sqlite3    *db,
            const char *sql,
@@ -657,7 +722,8 @@ update_stage (sqlite3           *db,
   sqlite3_stmt *stmt = prepare (db,
                                 "UPDATE stages SET activity = ?2, milestone = ?3, kind = ?4, owner = ?5,"
                                 " client_owner = ?6, duration_days = ?7, probability = ?8, status = ?9,"
-                                " decided_on = ?10, lost_reason = ?11, client_description = ?12, notes = ?13"
+                                " decided_on = ?10, lost_reason = ?11, client_description = ?12, notes = ?13,"
+                                " agreed_date = ?14, baseline_due_date = ?15"
                                 " WHERE id = ?1");
   gboolean ok;
 
@@ -676,6 +742,8 @@ update_stage (sqlite3           *db,
   bind_text (stmt, 11, s->lost_reason);
   bind_text (stmt, 12, s->client_description);
   bind_text (stmt, 13, s->notes);
+  bind_date (stmt, 14, s->agreed_on);
+  bind_date (stmt, 15, s->baseline_due);
   ok = step_done (stmt);
   release (stmt);
   return ok;
@@ -870,11 +938,34 @@ kept_history (const OmOpportunityData *before,
   return n;
 }
 
+/* How many entries of @after's schedule history are @before's, unchanged */
+static guint
+kept_schedule (const OmOpportunityData *before,
+               const OmOpportunityData *after)
+{
+  guint n = 0;
+
+  if (before->schedule->len > after->schedule->len)
+    return 0;
+  for (; n < before->schedule->len; n++)
+    {
+      const OmScheduleEntry *x = g_ptr_array_index (before->schedule, n);
+      const OmScheduleEntry *y = g_ptr_array_index (after->schedule, n);
+
+      if (x == y)
+        continue;
+      if (x->what != y->what || x->stage != y->stage || x->from != y->from || x->to != y->to ||
+          x->on != y->on || g_strcmp0 (x->note, y->note) != 0)
+        return 0;
+    }
+  return n;
+}
+
 /*
  * Writes @after in place of @before (%NULL: a new opportunity), if the
  * stored one is still at @before's revision; otherwise *@conflict is
  * set and nothing is written. Only what changed is rewritten: the
- * stage rows that changed, the history from its first new entry.
+ * stage rows that changed, each history from its first new entry.
  * Fills in @after's id, stage ids and @revision.
  */
 static gboolean
@@ -890,13 +981,14 @@ write_opportunity (sqlite3                 *db,
   sqlite3_stmt *opp = NULL;
   gboolean ok = FALSE;
   guint history_from = 0;
+  guint schedule_from = 0;
 
   if (before == NULL)
     opp = prepare (db,
                    "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency,"
                    " start_date, notes, revision, status, n_won, n_stages, chain_probability, next_due,"
-                   " sort_key, search_text)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+                   " sort_key, search_text, target_date)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
   else
     opp = prepare (db,
                    /* status (?11) and sort_key (?16) are indexed: set below,
@@ -904,7 +996,8 @@ write_opportunity (sqlite3                 *db,
                     * lists' order alone writes no index page */
                    "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4, value_minor = ?5,"
                    " currency = ?6, start_date = ?7, notes = ?8, revision = ?10, n_won = ?12,"
-                   " n_stages = ?13, chain_probability = ?14, next_due = ?15, search_text = ?17"
+                   " n_stages = ?13, chain_probability = ?14, next_due = ?15, search_text = ?17,"
+                   " target_date = ?18"
                    " WHERE id = ?1 AND revision = ?9");
   if (opp == NULL)
     return FALSE;
@@ -928,6 +1021,7 @@ write_opportunity (sqlite3                 *db,
   bind_text (opp, 8, after->notes);
   sqlite3_bind_int64 (opp, 10, revision);
   bind_summary (opp, 11, summary);
+  bind_date (opp, 18, after->target_date);
   if (!step_done (opp))
     goto out;
 
@@ -969,6 +1063,16 @@ write_opportunity (sqlite3                 *db,
   if (!insert_history (db, after, history_from))
     goto out;
 
+  if (before != NULL)
+    {
+      schedule_from = kept_schedule (before, after);
+      if (schedule_from == 0 &&
+          !run_on_id (db, "DELETE FROM schedule_history WHERE opportunity_id = ?1", after->id))
+        goto out;
+    }
+  if (!insert_schedule (db, after, schedule_from))
+    goto out;
+
   ok = TRUE;
 
 out:
@@ -990,6 +1094,7 @@ rewrite_repaired (sqlite3                 *db,
    * at the revision read. */
   g_ptr_array_set_size (before->stages, 0);
   g_ptr_array_set_size (before->history, 0);
+  g_ptr_array_set_size (before->schedule, 0);
   return write_opportunity (db, before, after, NULL, data->revision, &conflict);
 }
 
@@ -1243,14 +1348,21 @@ read_stages (OmDatabase        *self,
              OmOpportunityData *opp,
              GError           **error)
 {
-  /* schema 1, inspected before its migration, has no client side */
+  /* schema 1, inspected before its migration, has no client side, and
+   * those before 7 no schedule */
   sqlite3_stmt *stmt = prepare (self->db,
-                                self->schema_version >= 2
+                                self->schema_version >= 7
                                 ? "SELECT id, activity, milestone, kind, owner, client_owner, duration_days,"
-                                  " probability, status, decided_on, lost_reason, client_description, notes"
+                                  " probability, status, decided_on, lost_reason, client_description, notes,"
+                                  " agreed_date, baseline_due_date"
+                                  " FROM stages WHERE opportunity_id = ?1 ORDER BY position"
+                                : self->schema_version >= 2
+                                ? "SELECT id, activity, milestone, kind, owner, client_owner, duration_days,"
+                                  " probability, status, decided_on, lost_reason, client_description, notes,"
+                                  " NULL, NULL"
                                   " FROM stages WHERE opportunity_id = ?1 ORDER BY position"
                                 : "SELECT id, activity, milestone, kind, owner, '', duration_days,"
-                                  " probability, status, decided_on, lost_reason, '', notes"
+                                  " probability, status, decided_on, lost_reason, '', notes, NULL, NULL"
                                   " FROM stages WHERE opportunity_id = ?1 ORDER BY position");
   int rc;
 
@@ -1280,6 +1392,8 @@ read_stages (OmDatabase        *self,
       if (!om_stage_kind_from_string (column_text (stmt, 3), &s->kind) ||
           !om_stage_status_from_string (column_text (stmt, 8), &s->status) ||
           !column_date (stmt, 9, TRUE, &s->decided_on) ||
+          !column_date (stmt, 13, TRUE, &s->agreed_on) ||
+          !column_date (stmt, 14, TRUE, &s->baseline_due) ||
           duration < 0 || duration > G_MAXINT)
         {
           release (stmt);
@@ -1329,10 +1443,58 @@ read_history (OmDatabase        *self,
   return TRUE;
 }
 
+static gboolean
+read_schedule (OmDatabase        *self,
+               OmOpportunityData *opp,
+               GError           **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* before schema 7, inspected before its migration, there is none */
+  if (self->schema_version < 7)
+    return TRUE;
+  stmt = prepare (self->db,
+                  "SELECT what, stage, from_date, to_date, on_date, note"
+                  " FROM schedule_history WHERE opportunity_id = ?1 ORDER BY position");
+  if (stmt == NULL)
+    return damaged_opportunity (self, opp, sqlite3_errmsg (self->db), error);
+
+  sqlite3_bind_int64 (stmt, 1, opp->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OmScheduleWhat what;
+      OmDate from, to, on;
+      gboolean no_stage = sqlite3_column_type (stmt, 1) == SQLITE_NULL;
+      gint64 stage = sqlite3_column_int64 (stmt, 1);
+      OmScheduleEntry *e;
+
+      if ((!no_stage && (stage < 0 || stage > G_MAXINT)) ||
+          !om_schedule_what_from_string (column_text (stmt, 0), &what) ||
+          !column_date (stmt, 2, TRUE, &from) ||
+          !column_date (stmt, 3, TRUE, &to) ||
+          !column_date (stmt, 4, FALSE, &on))
+        {
+          release (stmt);
+          return damaged_opportunity (self, opp, _("the schedule history has values this application does not know"), error);
+        }
+      e = om_schedule_entry_new (what, no_stage ? -1 : (int) stage, from, to, on, column_text (stmt, 5));
+      /* as stored: a stage named where none belongs is for the rules to refuse */
+      e->stage = no_stage ? -1 : (int) stage;
+      g_ptr_array_add (opp->schedule, e);
+    }
+  release (stmt);
+  if (rc != SQLITE_DONE)
+    return damaged_opportunity (self, opp, sqlite3_errmsg (self->db), error);
+  return TRUE;
+}
+
 /* The columns read_opportunity() reads; then the revision; then, from
- * schema 5, SUMMARY_COLUMNS */
+ * schema 5, SUMMARY_COLUMNS; then, from schema 7, TARGET_COLUMN */
 #define OPPORTUNITY_COLUMNS "id, title, client, coordinator, value_minor, currency, start_date, notes"
 #define SUMMARY_COLUMNS "status, n_won, n_stages, chain_probability, next_due, sort_key, search_text"
+#define TARGET_COLUMN "target_date"
+#define TARGET_INDEX 16
 
 /* Whether the SUMMARY_COLUMNS at @index.. that come from the stages are
  * what the model derives from @data's stages (those from the title are
@@ -1379,7 +1541,13 @@ read_opportunity (OmDatabase    *self,
       damaged_opportunity (self, opp, _("it has no valid start date"), error);
       return NULL;
     }
-  if (!read_stages (self, opp, error) || !read_history (self, opp, error))
+  if (self->schema_version >= 7 && !column_date (stmt, TARGET_INDEX, TRUE, &opp->target_date))
+    {
+      damaged_opportunity (self, opp, _("its target date is not a date"), error);
+      return NULL;
+    }
+  if (!read_stages (self, opp, error) || !read_history (self, opp, error) ||
+      !read_schedule (self, opp, error))
     return NULL;
 
   /* An earlier version allowed what the rules now refuse: repaired
@@ -1420,7 +1588,10 @@ read_opportunities (OmDatabase *self,
   /* schema 3 and earlier, inspected before their migration, have no
    * revisions: each opportunity starts at 1 */
   sqlite3_stmt *stmt = prepare (self->db,
-                                self->schema_version >= 5
+                                self->schema_version >= 7
+                                ? "SELECT " OPPORTUNITY_COLUMNS ", revision, " SUMMARY_COLUMNS ", " TARGET_COLUMN
+                                  " FROM opportunities ORDER BY id"
+                                : self->schema_version >= 5
                                 ? "SELECT " OPPORTUNITY_COLUMNS ", revision, " SUMMARY_COLUMNS
                                   " FROM opportunities ORDER BY id"
                                 : self->schema_version >= 4
@@ -1663,7 +1834,7 @@ om_database_load_opportunity (OmBackend *backend,
 {
   OmDatabase *self = OM_DATABASE (backend);
   sqlite3_stmt *stmt = prepare (self->db,
-                                "SELECT " OPPORTUNITY_COLUMNS ", revision, " SUMMARY_COLUMNS
+                                "SELECT " OPPORTUNITY_COLUMNS ", revision, " SUMMARY_COLUMNS ", " TARGET_COLUMN
                                 " FROM opportunities WHERE id = ?1");
   OmOpportunityData *opp = NULL;
   int rc;
