@@ -1490,6 +1490,7 @@ static const char schema_v7_columns[] =
   "ALTER TABLE stages ADD COLUMN agreed_date TEXT;"
   "ALTER TABLE stages ADD COLUMN baseline_due_date TEXT;"
   "ALTER TABLE opportunities ADD COLUMN target_date TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN health INTEGER;"
   "CREATE TABLE schedule_history (opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
   " position INTEGER NOT NULL, what TEXT NOT NULL, stage INTEGER, from_date TEXT, to_date TEXT,"
   " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, position));";
@@ -1500,6 +1501,7 @@ static const char schema_v7_dropped[] =
   "ALTER TABLE stages DROP COLUMN agreed_date;"
   "ALTER TABLE stages DROP COLUMN baseline_due_date;"
   "ALTER TABLE opportunities DROP COLUMN target_date;"
+  "ALTER TABLE opportunities DROP COLUMN health;"
   "DROP TABLE schedule_history;";
 
 static void
@@ -2532,10 +2534,37 @@ test_migrate_from_v6 (Fixture       *f,
   /* and the updated file keeps a schedule */
   opp = om_repository_find (repository, 1);
   g_assert_nonnull (opp);
+  /* the count of warnings a list row shows is not known until the plan
+   * is written again: it is not made up */
+  g_assert_cmpint (om_opportunity_get_n_warnings (opp), ==, -1);
   g_assert_true (om_opportunity_agree_date (opp, 1, om_test_date ("2026-01-20"), "agreed by phone", &error));
   g_assert_no_error (error);
   assert_on_disk (f, opp);
   g_assert_cmpuint (om_opportunity_get_data (opp)->schedule->len, >, 0);
+  {
+    g_autoptr(GPtrArray) warnings = om_opportunity_check_health (opp);
+    g_autofree char *health = query_text (f->path, "SELECT health FROM opportunities WHERE id = 1");
+
+    g_assert_cmpint (om_opportunity_get_n_warnings (opp), ==, (int) warnings->len);
+    g_assert_cmpstr (health, !=, "");
+  }
+  /* a list reading the file again knows it without reading the plan */
+  {
+    g_autoptr(OmRepository) again = om_database_open_repository (f->path, &error);
+    OmOpportunity *listed;
+    g_autoptr(GPtrArray) warnings = NULL;
+
+    g_assert_no_error (error);
+    listed = om_repository_find (again, 1);
+    g_assert_nonnull (listed);
+    g_clear_pointer (&statements, g_ptr_array_unref);
+    start_capture ();
+    g_assert_cmpint (om_opportunity_get_n_warnings (listed), >=, 0);
+    statements = stop_capture ();
+    g_assert_false (any_touches (statements, "FROM stages"));
+    warnings = om_opportunity_check_health (listed);
+    g_assert_cmpint (om_opportunity_get_n_warnings (listed), ==, (int) warnings->len);
+  }
 }
 
 /* list_ids: filters, a folded search and both orders, answered by SQL

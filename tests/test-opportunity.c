@@ -351,6 +351,11 @@ health_of (OmOpportunity *opp)
   g_autoptr(GPtrArray) warnings = om_opportunity_check_health (opp);
   GString *out = g_string_new (NULL);
 
+  /* what a list row counts without reading the plan says the same
+   * (once told the day changed, as the window tells it at midnight) */
+  om_opportunity_refresh (opp);
+  g_assert_cmpint (om_opportunity_get_n_warnings (opp), ==, (int) warnings->len);
+
   for (guint i = 0; i < warnings->len; i++)
     {
       const OmHealthWarning *w = g_ptr_array_index (warnings, i);

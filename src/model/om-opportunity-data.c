@@ -1141,6 +1141,63 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
   return warnings;
 }
 
+/* The codes of SPEC 4, in a fixed order: their bits in a mask */
+static const char *const health_codes[] = {
+  "no-process-agreement", "too-complex", "no-owner", "overdue", "weak-link",
+  "past-target", "pinned-conflict", "next-not-agreed", "pushed", "slipped",
+};
+
+/**
+ * om_opportunity_data_get_lasting_health:
+ *
+ * The warnings of om_opportunity_data_check_health() that depend on the
+ * plan alone, as a mask of bits: those that depend on the day (overdue)
+ * or on a setting (too-complex) are left out, for om_health_count() to
+ * add. What a list keeps beside each opportunity, so that it can count
+ * the warnings of a plan it has not read.
+ */
+guint
+om_opportunity_data_get_lasting_health (const OmOpportunityData *self)
+{
+  g_autoptr(GPtrArray) warnings = om_opportunity_data_check_health (self, G_MAXUINT, 0);
+  guint mask = 0;
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const OmHealthWarning *w = g_ptr_array_index (warnings, i);
+
+      for (guint k = 0; k < G_N_ELEMENTS (health_codes); k++)
+        if (strcmp (w->code, health_codes[k]) == 0)
+          mask |= 1u << k;
+    }
+  return mask;
+}
+
+/**
+ * om_health_count:
+ * @lasting: om_opportunity_data_get_lasting_health()
+ * @n_pending: the plan's pending stages
+ * @overdue: whether its current stage is overdue today
+ *
+ * Returns: how many warnings om_opportunity_data_check_health() gives
+ *   the plan today with @too_complex_threshold
+ */
+guint
+om_health_count (guint               lasting,
+                 OmOpportunityStatus status,
+                 guint               n_pending,
+                 guint               too_complex_threshold,
+                 gboolean            overdue)
+{
+  guint n = (guint) __builtin_popcount (lasting);
+
+  if (status == OM_OPPORTUNITY_STATUS_OPEN && n_pending > too_complex_threshold)
+    n++;
+  if (status == OM_OPPORTUNITY_STATUS_OPEN && overdue)
+    n++;
+  return n;
+}
+
 /* Rules */
 
 /* The rule of SPEC section 3 that a refusal enforces */

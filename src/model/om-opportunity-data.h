@@ -171,6 +171,9 @@ typedef struct
 
 #define OM_DEFAULT_TOO_COMPLEX_THRESHOLD 8
 
+/* om_opportunity_data_get_lasting_health() of a plan not read yet */
+#define OM_HEALTH_UNKNOWN G_MAXUINT
+
 #define OM_TYPE_STAGE_DATA       (om_stage_data_get_type ())
 #define OM_TYPE_OPPORTUNITY_DATA (om_opportunity_data_get_type ())
 #define OM_TYPE_TEMPLATE_DATA    (om_template_data_get_type ())
@@ -244,6 +247,12 @@ double              om_opportunity_data_get_weighted_value (const OmOpportunityD
 GPtrArray          *om_opportunity_data_check_health     (const OmOpportunityData *self,
                                                           guint                    too_complex_threshold,
                                                           OmDate                   today);
+guint               om_opportunity_data_get_lasting_health (const OmOpportunityData *self);
+guint               om_health_count                      (guint                    lasting,
+                                                          OmOpportunityStatus      status,
+                                                          guint                    n_pending,
+                                                          guint                    too_complex_threshold,
+                                                          gboolean                 overdue);
 
 /* Rules (SPEC section 3): each checks, then changes @self only on success */
 gboolean            om_opportunity_data_validate         (const OmOpportunityData *self,

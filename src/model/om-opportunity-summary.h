@@ -29,6 +29,7 @@ typedef struct
   OmDate              next_due;          /* the current stage's due date; 0 when none */
   char               *sort_key;          /* the order lists show: compare bytewise, then id */
   char               *search_text;       /* what a search looks into, folded */
+  guint               health;            /* om_opportunity_data_get_lasting_health(), or OM_HEALTH_UNKNOWN */
 } OmOpportunitySummary;
 
 /* What a list shows: a filter and an order */

@@ -620,6 +620,32 @@ double om_opportunity_get_weighted_value (OmOpportunity *self) { get_data (self)
 OmDate om_opportunity_get_next_due_date (OmOpportunity *self) { return self->next_due_date; }
 gboolean om_opportunity_get_overdue (OmOpportunity *self) { return self->overdue; }
 
+/**
+ * om_opportunity_get_n_warnings:
+ *
+ * How many process-health warnings om_opportunity_check_health() gives
+ * today, answered from what a list knows (the plan is not read).
+ *
+ * Returns: the count, or -1 when it is not known (a file upgraded from
+ *   an earlier version, until the opportunity is next changed or read)
+ */
+int
+om_opportunity_get_n_warnings (OmOpportunity *self)
+{
+  const OmOpportunitySummary *summary;
+  guint threshold;
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), -1);
+
+  summary = self->summary;
+  if (summary->health == OM_HEALTH_UNKNOWN)
+    return -1;
+  threshold = self->repository ? om_repository_get_too_complex_threshold (self->repository)
+                               : OM_DEFAULT_TOO_COMPLEX_THRESHOLD;
+  return (int) om_health_count (summary->health, summary->status, summary->n_stages - summary->n_won,
+                                threshold, self->overdue);
+}
+
 /* The schedule (SPEC 2): what the plan's dates say as a whole */
 OmDate
 om_opportunity_get_target_date (OmOpportunity *self)

@@ -36,6 +36,7 @@ int                      om_opportunity_get_weakest_link    (OmOpportunity      
 double                   om_opportunity_get_weighted_value  (OmOpportunity           *self);
 OmDate                   om_opportunity_get_next_due_date   (OmOpportunity           *self);
 gboolean                 om_opportunity_get_overdue         (OmOpportunity           *self);
+int                      om_opportunity_get_n_warnings      (OmOpportunity           *self);
 OmDate                   om_opportunity_get_target_date     (OmOpportunity           *self);
 OmDate                   om_opportunity_get_close_date      (OmOpportunity           *self);
 OmDate                   om_opportunity_get_baseline_close_date (OmOpportunity       *self);

@@ -163,6 +163,10 @@ static const char migrate_v6_to_v7[] =
   "ALTER TABLE stages ADD COLUMN agreed_date TEXT;"
   "ALTER TABLE stages ADD COLUMN baseline_due_date TEXT;"
   "ALTER TABLE opportunities ADD COLUMN target_date TEXT;"
+  /* the warnings that depend on the plan alone, as the model counts
+   * them (om_opportunity_data_get_lasting_health()); NULL until the
+   * opportunity is next written */
+  "ALTER TABLE opportunities ADD COLUMN health INTEGER;"
   "CREATE TABLE schedule_history ("
   "  opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,"
   "  position INTEGER NOT NULL,"
@@ -796,8 +800,8 @@ write_summary (sqlite3                 *db,
 {
   sqlite3_stmt *stmt = prepare (db,
                                 "UPDATE opportunities SET status = ?2, n_won = ?3, n_stages = ?4,"
-                                " chain_probability = ?5, next_due = ?6, sort_key = ?7, search_text = ?8"
-                                " WHERE id = ?1");
+                                " chain_probability = ?5, next_due = ?6, sort_key = ?7, search_text = ?8,"
+                                " health = ?9 WHERE id = ?1");
   gboolean ok;
 
   if (stmt == NULL)
@@ -806,6 +810,7 @@ write_summary (sqlite3                 *db,
   {
     g_autoptr(OmOpportunitySummary) summary = om_opportunity_summary_new (data);
     bind_summary (stmt, 2, summary);
+    sqlite3_bind_int64 (stmt, 9, summary->health);
   }
   ok = step_done (stmt);
   release (stmt);
@@ -987,8 +992,8 @@ write_opportunity (sqlite3                 *db,
     opp = prepare (db,
                    "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency,"
                    " start_date, notes, revision, status, n_won, n_stages, chain_probability, next_due,"
-                   " sort_key, search_text, target_date)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+                   " sort_key, search_text, target_date, health)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
   else
     opp = prepare (db,
                    /* status (?11) and sort_key (?16) are indexed: set below,
@@ -997,7 +1002,7 @@ write_opportunity (sqlite3                 *db,
                    "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4, value_minor = ?5,"
                    " currency = ?6, start_date = ?7, notes = ?8, revision = ?10, n_won = ?12,"
                    " n_stages = ?13, chain_probability = ?14, next_due = ?15, search_text = ?17,"
-                   " target_date = ?18"
+                   " target_date = ?18, health = ?19"
                    " WHERE id = ?1 AND revision = ?9");
   if (opp == NULL)
     return FALSE;
@@ -1022,6 +1027,7 @@ write_opportunity (sqlite3                 *db,
   sqlite3_bind_int64 (opp, 10, revision);
   bind_summary (opp, 11, summary);
   bind_date (opp, 18, after->target_date);
+  sqlite3_bind_int64 (opp, 19, summary->health);
   if (!step_done (opp))
     goto out;
 
@@ -1784,6 +1790,11 @@ read_summary (sqlite3_stmt *stmt)
     summary->next_due = 0;
   summary->sort_key = g_strdup (column_text (stmt, 10));
   summary->search_text = g_strdup (column_text (stmt, 11));
+  /* not known until it is next written, when a file was upgraded */
+  if (sqlite3_column_type (stmt, 12) == SQLITE_NULL)
+    summary->health = OM_HEALTH_UNKNOWN;
+  else
+    summary->health = (guint) CLAMP (sqlite3_column_int64 (stmt, 12), 0, G_MAXUINT - 1);
   return g_steal_pointer (&summary);
 }
 
@@ -1799,7 +1810,7 @@ om_database_get_summaries (OmBackend    *backend,
   if (self->summary_stmt == NULL)
     self->summary_stmt = prepare (self->db,
                                   "SELECT id, revision, title, client, coordinator, status, n_won, n_stages,"
-                                  " chain_probability, next_due, sort_key, search_text"
+                                  " chain_probability, next_due, sort_key, search_text, health"
                                   " FROM opportunities WHERE id = ?1");
   if (self->summary_stmt == NULL)
     {

@@ -10,8 +10,9 @@
 /**
  * OmOpportunityRow:
  *
- * An opportunity in the sidebar: title, client, status, progress and
- * chain probability, kept up to date as the opportunity changes.
+ * An opportunity in the sidebar: title, client, status, how many
+ * process-health warnings it has, progress and chain probability, kept
+ * up to date as the opportunity changes.
  */
 struct _OmOpportunityRow
 {
@@ -26,6 +27,8 @@ struct _OmOpportunityRow
   GtkWidget     *status;
   GtkWidget     *progress;
   GtkWidget     *chance;
+  GtkWidget     *warnings;      /* the health warnings' count, with its icon */
+  GtkWidget     *n_warnings;
 };
 
 G_DEFINE_FINAL_TYPE (OmOpportunityRow, om_opportunity_row, GTK_TYPE_WIDGET)
@@ -53,8 +56,10 @@ update (OmOpportunityRow *self)
   g_autofree char *status = NULL;
   g_autofree char *spoken_status = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *warnings = NULL;
   OmOpportunityStatus st;
   gboolean overdue;
+  int n_warnings;
 
   if (opp == NULL)
     return;
@@ -97,9 +102,25 @@ update (OmOpportunityRow *self)
   chance = g_strdup_printf (_("%.0f %%"), om_opportunity_get_chain_probability (opp) * 100);
   gtk_label_set_text (GTK_LABEL (self->chance), chance);
 
-  /* Translators: a sidebar row read aloud: title, client, status, progress, chain probability */
-  description = g_strdup_printf (_("%s, %s. %s, %s, chain probability %s"),
-                                 title, client, spoken_status, progress, chance);
+  /* not known for a plan an upgraded file has not rewritten yet: then
+   * nothing is said rather than a wrong number */
+  n_warnings = om_opportunity_get_n_warnings (opp);
+  gtk_widget_set_visible (self->warnings, n_warnings > 0);
+  if (n_warnings > 0)
+    {
+      g_autofree char *count = g_strdup_printf ("%d", n_warnings);
+
+      gtk_label_set_text (GTK_LABEL (self->n_warnings), count);
+      warnings = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d process warning", "%d process warnings", n_warnings),
+                                  n_warnings);
+      gtk_widget_set_tooltip_text (self->warnings, warnings);
+    }
+  else
+    warnings = g_strdup (n_warnings == 0 ? _("no process warnings") : "");
+
+  /* Translators: a sidebar row read aloud: title, client, status, progress, chain probability, warnings */
+  description = g_strdup_printf (_("%s, %s. %s, %s, chain probability %s. %s"),
+                                 title, client, spoken_status, progress, chance, warnings);
   gtk_accessible_update_property (named_accessible (self), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
 }
 
@@ -160,7 +181,14 @@ om_opportunity_row_init (OmOpportunityRow *self)
 
   gtk_box_append (GTK_BOX (top), self->title);
   gtk_box_append (GTK_BOX (top), self->status);
+  self->warnings = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  self->n_warnings = make_label ("caption", 1);
+  gtk_box_append (GTK_BOX (self->warnings), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  gtk_box_append (GTK_BOX (self->warnings), self->n_warnings);
+  gtk_widget_add_css_class (self->warnings, "warning");
+
   gtk_box_append (GTK_BOX (bottom), self->client);
+  gtk_box_append (GTK_BOX (bottom), self->warnings);
   gtk_box_append (GTK_BOX (bottom), self->progress);
   gtk_box_append (GTK_BOX (bottom), self->chance);
   gtk_box_append (GTK_BOX (self->box), top);
