@@ -542,6 +542,22 @@ typedef struct
   OmDate   baseline_close;
 } Derivation;
 
+/* SPEC 2: a push is a recorded move of the close date to later */
+static guint
+count_pushes (const OmOpportunityData *self)
+{
+  guint pushes = 0;
+
+  for (guint k = 0; k < self->schedule->len; k++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (self->schedule, k);
+
+      if (e->what == OM_SCHEDULE_CLOSE_DATE && e->from != 0 && e->to > e->from)
+        pushes++;
+    }
+  return pushes;
+}
+
 static inline void
 derivation_start (Derivation              *d,
                   const OmOpportunityData *self)
@@ -609,15 +625,8 @@ derivation_finish (const Derivation        *d,
   values->weighted_value = (double) self->value * values->chain_probability;
   values->close_date = d->n > 0 ? d->due : 0;
   values->baseline_close_date = d->baseline_close;
-  values->pushes = 0;
-  for (guint k = 0; k < self->schedule->len; k++)
-    {
-      const OmScheduleEntry *e = g_ptr_array_index (self->schedule, k);
-
-      /* SPEC 2: a push moves the close date later */
-      if (e->what == OM_SCHEDULE_CLOSE_DATE && e->from != 0 && e->to > e->from)
-        values->pushes++;
-    }
+  values->pushes = count_pushes (self);
+  values->health = OM_HEALTH_UNKNOWN;
 
   if (values->status == OM_OPPORTUNITY_STATUS_OPEN)
     {
@@ -732,12 +741,24 @@ om_opportunity_data_get_due_dates (const OmOpportunityData *self)
  *
  * Returns: (transfer full): one entry per stage
  */
+static OmStageSchedule *schedule_of (const OmOpportunityData *self,
+                                     OmOpportunityStatus      status,
+                                     OmDate                   today);
+
 OmStageSchedule *
 om_opportunity_data_get_schedule (const OmOpportunityData *self,
                                   OmDate                   today)
 {
+  return schedule_of (self, om_opportunity_data_get_status (self), today);
+}
+
+/* om_opportunity_data_get_schedule() of a plan whose status is known */
+static OmStageSchedule *
+schedule_of (const OmOpportunityData *self,
+             OmOpportunityStatus      status,
+             OmDate                   today)
+{
   OmStageSchedule *schedule = g_new0 (OmStageSchedule, self->stages->len + 1);
-  OmOpportunityStatus status = om_opportunity_data_get_status (self);
   OmDate due = self->start_date;
 
   for (guint i = 0; i < self->stages->len; i++)
@@ -1110,7 +1131,7 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
   om_opportunity_data_derive (self, &derived);
   if (derived.status != OM_OPPORTUNITY_STATUS_OPEN)
     return warnings;
-  schedule = om_opportunity_data_get_schedule (self, today);
+  schedule = schedule_of (self, derived.status, today);
 
   for (guint i = 0; i < self->stages->len; i++)
     if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
@@ -2340,28 +2361,28 @@ om_opportunity_data_agree_date (OmOpportunityData *self,
 }
 
 /**
- * om_opportunity_data_record_schedule:
- * @before: the plan before an edit
- * @after: the same plan after it
+ * om_opportunity_data_record_close_date:
+ * @was: the close date before an edit
+ * @derived: what om_opportunity_data_derive() says of @self after it;
+ *   its push count is brought up to date
  * @on: the day of the edit
  * @note: (nullable): for the schedule history
  *
- * R6: records in @after's schedule history that the edit moved the
- * close date, if it did. The one place where a committed edit is
- * looked at for it, whatever the edit was.
+ * R6: records in @self's schedule history that an edit moved the close
+ * date, if it did. The one place where a committed edit is looked at
+ * for it, whatever the edit was.
  */
 void
-om_opportunity_data_record_schedule (const OmOpportunityData *before,
-                                     OmOpportunityData       *after,
-                                     OmDate                   on,
-                                     const char              *note)
+om_opportunity_data_record_close_date (OmOpportunityData *self,
+                                       OmDate             was,
+                                       OmDerivedValues   *derived,
+                                       OmDate             on,
+                                       const char        *note)
 {
-  OmDerivedValues was, now;
-
-  om_opportunity_data_derive (before, &was);
-  om_opportunity_data_derive (after, &now);
-  if (was.close_date != now.close_date)
-    add_schedule_entry (after, OM_SCHEDULE_CLOSE_DATE, -1, was.close_date, now.close_date, on, note);
+  if (was == derived->close_date)
+    return;
+  add_schedule_entry (self, OM_SCHEDULE_CLOSE_DATE, -1, was, derived->close_date, on, note);
+  derived->pushes = count_pushes (self);
 }
 
 /**

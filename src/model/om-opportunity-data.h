@@ -140,6 +140,9 @@ typedef struct
   OmField field;                /* the field at fault, or OM_FIELD_NONE */
 } OmViolation;
 
+/* om_opportunity_data_get_lasting_health() of a plan not read yet */
+#define OM_HEALTH_UNKNOWN G_MAXUINT
+
 /* What follows from the stages (SPEC section 2), worked out together */
 typedef struct
 {
@@ -153,6 +156,9 @@ typedef struct
   OmDate              close_date;        /* the last stage's due date, or 0 */
   OmDate              baseline_close_date; /* the latest baseline due date, or 0 */
   guint               pushes;            /* close-date moves later, in the schedule history */
+  guint               health;            /* OM_HEALTH_UNKNOWN, or what
+                                          * om_opportunity_data_get_lasting_health()
+                                          * said, for whoever asked it already */
 } OmDerivedValues;
 
 /* One stage's place in the schedule (SPEC 2 and 4), for whoever shows it */
@@ -171,8 +177,6 @@ typedef struct
 
 #define OM_DEFAULT_TOO_COMPLEX_THRESHOLD 8
 
-/* om_opportunity_data_get_lasting_health() of a plan not read yet */
-#define OM_HEALTH_UNKNOWN G_MAXUINT
 
 #define OM_TYPE_STAGE_DATA       (om_stage_data_get_type ())
 #define OM_TYPE_OPPORTUNITY_DATA (om_opportunity_data_get_type ())
@@ -306,8 +310,9 @@ gboolean            om_opportunity_data_set_baseline     (OmOpportunityData     
                                                           OmDate                   on,
                                                           const char              *note,
                                                           GError                 **error);
-void                om_opportunity_data_record_schedule  (const OmOpportunityData *before,
-                                                          OmOpportunityData       *after,
+void                om_opportunity_data_record_close_date (OmOpportunityData      *self,
+                                                          OmDate                   was,
+                                                          OmDerivedValues         *derived,
                                                           OmDate                   on,
                                                           const char              *note);
 gboolean            om_opportunity_data_edit_stage       (OmOpportunityData       *self,

@@ -106,7 +106,8 @@ om_opportunity_summary_new_derived (const OmOpportunityData *data,
   self->next_due = derived->next_due;
   self->sort_key = om_opportunity_summary_sort_key (self->status, self->next_due, self->title);
   self->search_text = om_opportunity_summary_search_text (self->title, self->client, self->coordinator);
-  self->health = om_opportunity_data_get_lasting_health (data);
+  self->health = derived->health != OM_HEALTH_UNKNOWN ? derived->health
+                                                     : om_opportunity_data_get_lasting_health (data);
   return self;
 }
 

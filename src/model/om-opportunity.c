@@ -835,18 +835,17 @@ perform (OmOpportunity *self,
       g_assert_not_reached ();
     }
 
-  /* R6: whatever the edit, a move of the close date is recorded, with
-   * the note the person gave, or else what they did */
-  if (ok)
-    om_opportunity_data_record_schedule (self->data, next, today,
-                                         op->kind != OP_LOSE && !om_str_is_blank (op->text) ? op->text
-                                                                                          : op_label (op->kind));
-
   /* the whole plan afterwards, so that a dry run answers exactly as the
    * real operation will: winning today may, say, carry the due dates
    * after it past the end of the calendar */
   if (!ok || !om_opportunity_data_validate_derived (next, &derived, error))
     return FALSE;
+
+  /* R6: whatever the edit, a move of the close date is recorded, with
+   * the note the person gave, or else what they did */
+  om_opportunity_data_record_close_date (next, self->close_date, &derived, today,
+                                         op->kind != OP_LOSE && !om_str_is_blank (op->text) ? op->text
+                                                                                          : op_label (op->kind));
 
   if (self->repository == NULL)
     {
@@ -856,6 +855,8 @@ perform (OmOpportunity *self,
     }
   if (dry_run)
     return TRUE;
+  /* asked once, for the list's row and the database's column alike */
+  derived.health = om_opportunity_data_get_lasting_health (next);
 
   return _om_repository_commit (self->repository, self, g_steal_pointer (&next), &derived,
                                 op_label (op->kind), error);
