@@ -249,8 +249,8 @@ om_timeline_layout_new (const OmOpportunityData *data,
                         PangoContext            *context)
 {
   OmTimelineLayout *self = g_new0 (OmTimelineLayout, 1);
-  g_autofree OmDate *dues = om_opportunity_data_get_due_dates (data);
   g_autofree OmStageSchedule *schedule = om_opportunity_data_get_schedule (data, today);
+  g_autofree OmDate *dues = g_new (OmDate, data->stages->len + 1);
   g_autoptr(PangoLayout) measure = pango_layout_new (context);
   double row_end[OM_TIMELINE_LABEL_ROWS];
   int current = om_opportunity_data_get_current (data);
@@ -259,6 +259,8 @@ om_timeline_layout_new (const OmOpportunityData *data,
   double previous_x = -G_MAXDOUBLE;
   double right = 0;
 
+  for (guint i = 0; i < data->stages->len; i++)
+    dues[i] = schedule[i].due;
   self->today = today;
   self->stages = g_array_sized_new (FALSE, TRUE, sizeof (OmTimelineStage), n);
   g_array_set_clear_func (self->stages, clear_stage);
