@@ -517,6 +517,8 @@ om_timeline_paint (cairo_t                 *cr,
 
   cairo_clip_extents (cr, &clip_x0, NULL, &clip_x1, NULL);
   om_timeline_paint_axis (cr, layout, palette, context);
+  /* under the stages: their text stays readable over it */
+  om_timeline_paint_target (cr, layout, palette, context);
   for (guint i = 0; i < layout->stages->len; i++)
     {
       const OmTimelineStage *stage = &g_array_index (layout->stages, OmTimelineStage, i);
@@ -526,6 +528,5 @@ om_timeline_paint (cairo_t                 *cr,
       if (x1 >= clip_x0 && x0 <= clip_x1)
         om_timeline_paint_stage (cr, stage, palette, context, OM_TIMELINE_PAINT_NONE);
     }
-  om_timeline_paint_target (cr, layout, palette, context);
   om_timeline_paint_today (cr, layout, palette, context);
 }

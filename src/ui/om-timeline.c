@@ -814,6 +814,8 @@ paint_range (OmTimeline              *self,
   PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
 
   om_timeline_paint_axis (cr, self->layout, palette, context);
+  /* under the stages: their text stays readable over it */
+  om_timeline_paint_target (cr, self->layout, palette, context);
   for (guint i = 0; i < self->children->len && i < self->layout->stages->len; i++)
     {
       const OmTimelineStage *stage = &g_array_index (self->layout->stages, OmTimelineStage, i);
@@ -834,7 +836,6 @@ paint_range (OmTimeline              *self,
       if (flags & OM_TIMELINE_PAINT_FOCUSED)
         paint_focus_ring (cr, stage, palette);
     }
-  om_timeline_paint_target (cr, self->layout, palette, context);
   om_timeline_paint_today (cr, self->layout, palette, context);
   if (self->marker_x >= 0)
     paint_marker (self, cr, visible_x0, visible_x1);
