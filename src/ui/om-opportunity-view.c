@@ -356,18 +356,19 @@ fill_history (OmOpportunityView *self)
       if ((int) h->stage == reopen && h->to != OM_STAGE_STATUS_PENDING)
         reopen_entry = (int) k;
     }
-  /* a decision and the schedule change it caused are recorded the same
-   * day: the decision comes first */
+  /* within a day, a schedule change is told as coming after the
+   * decisions: a decision moves the close date and may take the
+   * baseline, on the day it is taken */
   for (guint k = 0; k < data->history->len; k++)
     {
       const OmHistoryEntry *h = g_ptr_array_index (data->history, k);
-      HistoryRow row = { h->on, 2 * k, describe_decision (data, h), h->note, (int) k == reopen_entry ? reopen : -1 };
+      HistoryRow row = { h->on, k, describe_decision (data, h), h->note, (int) k == reopen_entry ? reopen : -1 };
       g_array_append_val (rows, row);
     }
   for (guint k = 0; k < data->schedule->len; k++)
     {
       const OmScheduleEntry *e = g_ptr_array_index (data->schedule, k);
-      HistoryRow row = { e->on, 2 * k + 1, describe_schedule (data, e), e->note, -1 };
+      HistoryRow row = { e->on, G_MAXUINT / 2 + k, describe_schedule (data, e), e->note, -1 };
       g_array_append_val (rows, row);
     }
   g_array_sort (rows, history_row_compare);
