@@ -1536,6 +1536,40 @@ validate_dates (const OmOpportunityData *self,
   return TRUE;
 }
 
+/* R6: entry @k of a history (the schedule's, or the decisions') is
+ * dated, and no earlier than the one above it, dated @previous */
+static gboolean
+validate_entry_date (OmDate       on,
+                     OmDate       previous,
+                     guint        k,
+                     gboolean     schedule,
+                     OmViolation *v,
+                     GError     **error)
+{
+  OmField field = schedule ? OM_FIELD_SCHEDULE_ON : OM_FIELD_ENTRY_ON;
+
+  if (on == 0 || !om_date_is_valid (on))
+    {
+      g_autofree char *range = describe_date_range ();
+      return refuse_at (error, v, -1, (int) k, field, OM_MODEL_ERROR_INVALID_HISTORY,
+                        schedule ? _("Entry %u of the schedule history needs a date from %s.")
+                                 : _("Entry %u of the decision history needs a date from %s."),
+                        k + 1, range);
+    }
+  if (on < previous)
+    {
+      g_autofree char *on_text = om_date_format (on);
+      g_autofree char *before = om_date_format (previous);
+      return refuse_at (error, v, -1, (int) k, field, OM_MODEL_ERROR_INVALID_HISTORY,
+                        schedule ? _("Entry %u of the schedule history is dated %s, before the entry above it (%s): "
+                                     "the history is kept oldest first.")
+                                 : _("Entry %u of the decision history is dated %s, before the entry above it (%s): "
+                                     "the history is kept oldest first."),
+                        k + 1, on_text, before);
+    }
+  return TRUE;
+}
+
 /* R6: replayed from all stages pending, the history leads exactly to the
  * stages' statuses, one real change at a time, oldest first. It does not
  * ask R2's order of the past: a reopened stage may have moved since. */
@@ -1581,20 +1615,8 @@ validate_history (const OmOpportunityData *self,
                                          n),
                             k + 1, stage, n);
         }
-      if (h->on == 0 || !om_date_is_valid (h->on))
-        {
-          g_autofree char *range = describe_date_range ();
-          return refuse_at (error, v, -1, e, OM_FIELD_ENTRY_ON, OM_MODEL_ERROR_INVALID_HISTORY,
-                            _("Entry %u of the decision history needs a date from %s."), k + 1, range);
-        }
-      if (h->on < previous)
-        {
-          g_autofree char *on = om_date_format (h->on);
-          g_autofree char *before = om_date_format (previous);
-          return refuse_at (error, v, -1, e, OM_FIELD_ENTRY_ON, OM_MODEL_ERROR_INVALID_HISTORY,
-                            _("Entry %u of the decision history is dated %s, before the entry above it (%s): "
-                              "the history is kept oldest first."), k + 1, on, before);
-        }
+      if (!validate_entry_date (h->on, previous, k, FALSE, v, error))
+        return FALSE;
       /* a decision is taken on a pending stage, and reopening makes it
        * pending again: nothing else ever happens to a status */
       if (h->from == h->to ||
@@ -1661,20 +1683,8 @@ validate_schedule (const OmOpportunityData *self,
       const OmScheduleEntry *e = g_ptr_array_index (self->schedule, k);
       int ek = (int) k;
 
-      if (e->on == 0 || !om_date_is_valid (e->on))
-        {
-          g_autofree char *range = describe_date_range ();
-          return refuse_at (error, v, -1, ek, OM_FIELD_SCHEDULE_ON, OM_MODEL_ERROR_INVALID_HISTORY,
-                            _("Entry %u of the schedule history needs a date from %s."), k + 1, range);
-        }
-      if (e->on < previous)
-        {
-          g_autofree char *on = om_date_format (e->on);
-          g_autofree char *before = om_date_format (previous);
-          return refuse_at (error, v, -1, ek, OM_FIELD_SCHEDULE_ON, OM_MODEL_ERROR_INVALID_HISTORY,
-                            _("Entry %u of the schedule history is dated %s, before the entry above it (%s): "
-                              "the history is kept oldest first."), k + 1, on, before);
-        }
+      if (!validate_entry_date (e->on, previous, k, TRUE, v, error))
+        return FALSE;
       if (e->what == OM_SCHEDULE_AGREED_DATE && (e->stage < 0 || (guint) e->stage >= n))
         {
           g_autofree char *stage = g_strdup_printf ("%d", e->stage + 1);

@@ -1429,6 +1429,25 @@ parse_stage (JsonNode    *node,
   return g_steal_pointer (&stage);
 }
 
+/* The "stage" of a history entry at @path is a stage's index: whether
+ * that stage exists is for the model to judge */
+static gboolean
+check_stage_index (const char *path,
+                   double      stage,
+                   GError    **error)
+{
+  g_autofree char *key_path = NULL;
+  g_autofree char *text = NULL;
+
+  if (is_whole (stage) && stage >= 0 && stage <= G_MAXINT)
+    return TRUE;
+  key_path = member_path (path, "stage");
+  text = format_double (stage);
+  fail (error, OM_JSON_ERROR_VALUE, key_path,
+        _("%s is not the index of a stage: the stages are numbered from 0 (the first)."), text);
+  return FALSE;
+}
+
 static OmHistoryEntry *
 parse_history_entry (JsonNode    *node,
                      const char  *path,
@@ -1451,15 +1470,8 @@ parse_history_entry (JsonNode    *node,
 
   /* whether there is such a stage, and whether the entry fits the
    * others, is for the model to judge */
-  if (!is_whole (stage) || stage < 0 || stage > G_MAXINT)
-    {
-      g_autofree char *key_path = member_path (path, "stage");
-      g_autofree char *text = format_double (stage);
-
-      fail (error, OM_JSON_ERROR_VALUE, key_path,
-            _("%s is not the index of a stage: the stages are numbered from 0 (the first)."), text);
-      return NULL;
-    }
+  if (!check_stage_index (path, stage, error))
+    return NULL;
 
   if (!get_status (&m, "from", TRUE, &from, error) ||
       !get_status (&m, "to", TRUE, &to, error) ||
@@ -1518,15 +1530,8 @@ parse_schedule_entry (JsonNode    *node,
             _("missing; an agreed-date entry names the stage whose date was agreed."));
       return NULL;
     }
-  if (has_stage && (!is_whole (stage) || stage < 0 || stage > G_MAXINT))
-    {
-      g_autofree char *key_path = member_path (path, "stage");
-      g_autofree char *text = format_double (stage);
-
-      fail (error, OM_JSON_ERROR_VALUE, key_path,
-            _("%s is not the index of a stage: the stages are numbered from 0 (the first)."), text);
-      return NULL;
-    }
+  if (has_stage && !check_stage_index (path, stage, error))
+    return NULL;
 
   if (!get_date_or_null (&m, "from", TRUE, &from, error) ||
       !get_date_or_null (&m, "to", TRUE, &to, error) ||
