@@ -1875,6 +1875,57 @@ test_deadline_baseline_history (Fixture       *f,
   }
 }
 
+/* With the keyboard, Reschedule's calendar agrees nothing while the
+ * arrow keys pass over the days: Space agrees the day reached, once */
+static void
+test_keys_reschedule (Fixture       *f,
+                      gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  GtkWidget *editor = om_opportunity_view_get_editor (view);
+  GtkWidget *calendar;
+  GtkWidget *popover;
+  g_autoptr(GDateTime) chosen = NULL;
+  const OmScheduleEntry *entry;
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_opportunity_view_select_stage (view, 1);
+  om_test_iterate_for (200);
+
+  /* Reschedule, from the keyboard: its calendar takes the keys */
+  calendar = find_widget (editor, has_name, "agreed-calendar");
+  popover = gtk_widget_get_ancestor (calendar, GTK_TYPE_POPOVER);
+  gtk_widget_grab_focus (gtk_widget_get_parent (popover));
+  om_test_iterate_for (100);
+  press ("Return");
+  g_assert_true (gtk_widget_get_visible (popover));
+  if (!gtk_widget_has_focus (calendar))
+    gtk_widget_grab_focus (calendar);
+  om_test_iterate_for (100);
+
+  press ("Right");
+  press ("Right");
+  press ("Down");
+  /* passed over three days: nothing agreed */
+  g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, 1)), ==, 0);
+  g_assert_cmpuint (om_opportunity_get_data (opp)->schedule->len, ==, 0);
+
+  /* Space agrees the day reached: one edit, the calendar closed */
+  press ("space");
+  chosen = gtk_calendar_get_date (GTK_CALENDAR (calendar));
+  g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, 1)), ==, om_date_from_date_time (chosen));
+  entry = g_ptr_array_index (om_opportunity_get_data (opp)->schedule, 0);
+  g_assert_cmpint (entry->what, ==, OM_SCHEDULE_AGREED_DATE);
+  g_assert_cmpuint (entry->to, ==, om_date_from_date_time (chosen));
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  om_test_flush_events ();
+  g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, 1)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1912,6 +1963,7 @@ main (int   argc,
   ADD ("/window/value-in-german", test_value_in_german);
   ADD ("/window/decided-on-calendar", test_decided_on_calendar);
   ADD ("/window/reschedule", test_reschedule);
+  ADD ("/window/keys/reschedule", test_keys_reschedule);
   ADD ("/window/win-asks-date", test_win_asks_date);
   ADD ("/window/deadline-baseline-history", test_deadline_baseline_history);
 #undef ADD

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "om-accessible.h"
+#include "om-calendar.h"
 #include "om-opportunity-view.h"
 #include "om-stage-editor.h"
 
@@ -619,7 +620,7 @@ day_selected_cb (GtkCalendar       *calendar,
 
   OmDate start = om_date_from_date_time (dt);
 
-  if (self->filling)
+  if (self->filling || om_calendar_is_browsing (calendar))
     return;
   commit_fields (self, &start, NULL);
   gtk_menu_button_popdown (self->start_button);
@@ -632,7 +633,7 @@ target_day_selected_cb (GtkCalendar       *calendar,
   g_autoptr(GDateTime) dt = gtk_calendar_get_date (calendar);
   OmDate target = om_date_from_date_time (dt);
 
-  if (self->filling)
+  if (self->filling || om_calendar_is_browsing (calendar))
     return;
   gtk_popover_popdown (self->target_popover);
   commit_fields (self, NULL, &target);
@@ -795,6 +796,8 @@ om_opportunity_view_init (OmOpportunityView *self)
   watch_entry (self, self->currency_entry);
   g_signal_connect_swapped (self->title_entry, "changed", G_CALLBACK (draft_changed_cb), self);
   g_signal_connect_swapped (self->client_entry, "changed", G_CALLBACK (draft_changed_cb), self);
+  om_calendar_choose_by_click_or_enter (self->start_calendar);
+  om_calendar_choose_by_click_or_enter (self->target_calendar);
   g_signal_connect (self->start_calendar, "day-selected", G_CALLBACK (day_selected_cb), self);
   g_signal_connect (self->target_calendar, "day-selected", G_CALLBACK (target_day_selected_cb), self);
   g_signal_connect (self->target_clear_button, "clicked", G_CALLBACK (target_clear_clicked_cb), self);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-calendar.h"
 #include "om-stage-editor.h"
 
 /**
@@ -73,7 +74,6 @@ struct _OmStageEditor
   GtkCalendar    *agreed_calendar;
   GtkEntry       *agreed_note_entry;
   GtkWidget      *unpin_button;
-  gboolean        calendar_keys;  /* the agreed calendar's day moves with the keys */
   GtkWidget      *lost_reason_label;
   GtkEntry       *lost_reason_entry;
   GtkTextView    *description_view;
@@ -616,7 +616,7 @@ decided_day_selected_cb (OmStageEditor *self,
   g_autoptr(GDateTime) day = NULL;
   g_autofree char *iso = NULL;
 
-  if (self->busy > 0 || self->stage == NULL)
+  if (self->busy > 0 || self->stage == NULL || om_calendar_is_browsing (calendar))
     return;
   day = gtk_calendar_get_date (calendar);
   iso = om_date_to_iso (om_date_from_date_time (day));
@@ -653,37 +653,11 @@ agreed_day_selected_cb (OmStageEditor *self,
 {
   g_autoptr(GDateTime) day = NULL;
 
-  /* moving with the arrow keys only chooses; Enter agrees */
-  if (self->busy > 0 || self->calendar_keys)
+  /* passing over days with the arrow keys agrees nothing; Enter does */
+  if (self->busy > 0 || om_calendar_is_browsing (calendar))
     return;
   day = gtk_calendar_get_date (calendar);
   agree_date (self, om_date_from_date_time (day));
-}
-
-static gboolean
-agreed_key_pressed_cb (OmStageEditor   *self,
-                       guint            keyval,
-                       guint            keycode,
-                       GdkModifierType  state)
-{
-  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_space)
-    {
-      g_autoptr(GDateTime) day = gtk_calendar_get_date (self->agreed_calendar);
-
-      agree_date (self, om_date_from_date_time (day));
-      return GDK_EVENT_STOP;
-    }
-  self->calendar_keys = TRUE;
-  return GDK_EVENT_PROPAGATE;
-}
-
-static void
-agreed_key_released_cb (OmStageEditor   *self,
-                        guint            keyval,
-                        guint            keycode,
-                        GdkModifierType  state)
-{
-  self->calendar_keys = FALSE;
 }
 
 static void
@@ -909,8 +883,6 @@ om_stage_editor_class_init (OmStageEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, text_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, decided_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, agreed_day_selected_cb);
-  gtk_widget_class_bind_template_callback (widget_class, agreed_key_pressed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, agreed_key_released_cb);
   gtk_widget_class_bind_template_callback (widget_class, unpin_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, text_field_leave_cb);
   gtk_widget_class_bind_template_callback (widget_class, spin_value_changed_cb);
@@ -998,6 +970,8 @@ om_stage_editor_init (OmStageEditor *self)
 
   guard_spin (self->duration_spin);
   guard_spin (self->probability_spin);
+  om_calendar_choose_by_click_or_enter (self->decided_calendar);
+  om_calendar_choose_by_click_or_enter (self->agreed_calendar);
   for (guint i = 0; i < N_TEXT_FIELDS; i++)
     {
       GtkEventController *keys = gtk_event_controller_key_new ();
