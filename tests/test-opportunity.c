@@ -3072,7 +3072,8 @@ static void
 test_schedule_pinned (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
-  OmOpportunity *opp = om_test_create (repo, om_test_plan_new ("Deal", 4));
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 4);
+  OmOpportunity *opp = om_test_create (repo, plan);
 
   om_test_set_today (1);
   assert_dues (opp, "7 14 21 28");
@@ -3130,7 +3131,8 @@ static void
 test_schedule_refused (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
-  OmOpportunity *opp = om_test_create (repo, om_test_plan_new ("Deal", 3));
+  g_autoptr(OmOpportunityData) deal = om_test_plan_new ("Deal", 3);
+  OmOpportunity *opp = om_test_create (repo, deal);
 
   decide_ok (opp, 0, OM_STAGE_STATUS_WON, 2);
   assert_refused (repo, opp, OP_AGREE (0, om_test_day (9)), OM_MODEL_ERROR_AGREED_NOT_PENDING, "Activity 1", CAN_SAME);
@@ -3202,7 +3204,8 @@ static void
 test_schedule_history (void)
 {
   g_autoptr(OmRepository) repo = repo_new ();
-  OmOpportunity *opp = om_test_create (repo, om_test_plan_new ("Deal", 3));
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 3);
+  OmOpportunity *opp = om_test_create (repo, plan);
   g_autoptr(GError) error = NULL;
 
   om_test_set_today (2);

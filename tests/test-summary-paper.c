@@ -335,6 +335,7 @@ test_nothing_internal (void)
     OmStageData *stage = om_opportunity_data_get_writable_stage (lost, 2);
 
     decide (lost, 2, OM_STAGE_STATUS_LOST, "2026-01-24");
+    g_free (stage->lost_reason);
     stage->lost_reason = g_strdup ("MARKER-LOST-REASON");
   }
   lost_text = summary_text (lost, "2026-01-25");
