@@ -8,6 +8,7 @@
 #include "om-accessible.h"
 #include "om-calendar.h"
 #include "om-opportunity-view.h"
+#include "om-plan-table.h"
 #include "om-stage-editor.h"
 
 /**
@@ -49,6 +50,7 @@ struct _OmOpportunityView
   GtkExpander     *history_expander;
   GtkScrolledWindow *timeline_scroller;
   OmTimeline      *timeline;
+  OmPlanTable     *table;
   OmStageEditor   *editor;
 };
 
@@ -652,8 +654,25 @@ target_clear_clicked_cb (GtkButton         *button,
 static void
 timeline_selected_cb (OmOpportunityView *self)
 {
+  om_plan_table_set_selected (self->table, om_timeline_get_selected (self->timeline));
   om_stage_editor_set_stage (self->editor, self->opportunity, om_timeline_get_selected (self->timeline));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/* a row chosen in the table is the stage selected, everywhere */
+static void
+table_selected_cb (OmOpportunityView *self)
+{
+  int selected = om_plan_table_get_selected (self->table);
+
+  if (selected >= 0 && selected != om_timeline_get_selected (self->timeline))
+    om_timeline_set_selected (self->timeline, selected);
+}
+
+static void
+zoom_changed_cb (OmOpportunityView *self)
+{
+  om_plan_table_set_px_per_day (self->table, om_timeline_get_px_per_day (self->timeline));
 }
 
 /* the editor's and the timeline's refusals, passed on to the window */
@@ -746,6 +765,7 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (OM_TYPE_TIMELINE);
+  g_type_ensure (OM_TYPE_PLAN_TABLE);
   g_type_ensure (OM_TYPE_STAGE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-opportunity-view.ui");
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, scroller);
@@ -772,6 +792,7 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, history_expander);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, timeline_scroller);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, timeline);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, table);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, editor);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -803,6 +824,9 @@ om_opportunity_view_init (OmOpportunityView *self)
   g_signal_connect (self->target_clear_button, "clicked", G_CALLBACK (target_clear_clicked_cb), self);
   g_signal_connect_swapped (self->history_expander, "notify::expanded", G_CALLBACK (history_expanded_cb), self);
   g_signal_connect_swapped (self->timeline, "notify::selected", G_CALLBACK (timeline_selected_cb), self);
+  g_signal_connect_swapped (self->timeline, "notify::px-per-day", G_CALLBACK (zoom_changed_cb), self);
+  g_signal_connect_swapped (self->table, "notify::selected", G_CALLBACK (table_selected_cb), self);
+  g_signal_connect (self->table, "refused", G_CALLBACK (child_refused_cb), self);
   g_signal_connect (self->editor, "refused", G_CALLBACK (child_refused_cb), self);
   g_signal_connect (self->timeline, "refused", G_CALLBACK (child_refused_cb), self);
 }
@@ -836,6 +860,8 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
     g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (opportunity_notify_cb), self);
 
   om_timeline_set_opportunity (self->timeline, opportunity);
+  om_plan_table_set_opportunity (self->table, opportunity);
+  om_plan_table_set_px_per_day (self->table, om_timeline_get_px_per_day (self->timeline));
   om_stage_editor_set_stage (self->editor, opportunity, -1);
   if (opportunity != NULL)
     {

@@ -1,0 +1,871 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "om-plan-table.h"
+#include "om-timeline.h"
+
+/**
+ * OmPlanTable:
+ *
+ * The plan as rows, one per stage in plan order, as project planners lay
+ * out a Gantt chart: number and state, activity, milestone, owner,
+ * client owner, duration, due date, probability, and a Gantt column on
+ * a date axis shared by every row. Each text is edited in its cell
+ * (Enter starts and ends the editing, Escape gives it up), through the
+ * same model operation as the stage editor, with the same refusals and
+ * undo. Only the rows in view exist, so a plan of thousands of stages
+ * scrolls as one of ten.
+ */
+
+typedef enum
+{
+  COLUMN_NUMBER,
+  COLUMN_ACTIVITY,
+  COLUMN_MILESTONE,
+  COLUMN_OWNER,
+  COLUMN_CLIENT_OWNER,
+  COLUMN_DURATION,
+  COLUMN_DUE,
+  COLUMN_PROBABILITY,
+  COLUMN_GANTT,
+  N_COLUMNS
+} Column;
+
+struct _OmPlanTable
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *scroller;
+  GtkColumnView      *view;
+  GtkSingleSelection *selection;
+  GtkColumnViewColumn *gantt;       /* as wide as the axis */
+  OmOpportunity      *opportunity;
+  double              px_per_day;
+  OmDate              first_date;   /* the Gantt column's axis */
+  OmDate              last_date;
+  int                 filling;      /* cells showing the model: nothing to commit */
+};
+
+G_DEFINE_FINAL_TYPE (OmPlanTable, om_plan_table, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+enum {
+  REFUSED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+#define GANTT_HEIGHT 26.0
+#define GANTT_MARGIN 12.0
+#define STAGE_KEY "om-stage"
+#define TABLE_KEY "om-plan-table"
+#define COLUMN_KEY "om-column"
+
+/* The Gantt column's cells */
+
+#define OM_TYPE_GANTT_CELL (om_gantt_cell_get_type ())
+G_DECLARE_FINAL_TYPE (OmGanttCell, om_gantt_cell, OM, GANTT_CELL, GtkWidget)
+
+struct _OmGanttCell
+{
+  GtkWidget    parent_instance;
+  OmPlanTable *table;   /* weak: the table owns its cells */
+  OmStage     *stage;
+};
+
+G_DEFINE_FINAL_TYPE (OmGanttCell, om_gantt_cell, GTK_TYPE_WIDGET)
+
+static double
+date_x (OmPlanTable *table,
+        OmDate       date)
+{
+  return GANTT_MARGIN + ((double) date - (double) table->first_date) * table->px_per_day;
+}
+
+static double
+axis_width (OmPlanTable *table)
+{
+  if (table->last_date <= table->first_date)
+    return 2 * GANTT_MARGIN;
+  return date_x (table, table->last_date) + GANTT_MARGIN;
+}
+
+static void
+om_gantt_cell_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  OmGanttCell *self = OM_GANTT_CELL (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      /* the column is as wide as the axis (om_plan_table_set_px_per_day()) */
+      *minimum = 0;
+      *natural = self->table ? (int) ceil (axis_width (self->table)) : 0;
+    }
+  else
+    *minimum = *natural = (int) GANTT_HEIGHT;
+}
+
+static void
+append_rect (GtkSnapshot   *snapshot,
+             const GdkRGBA *color,
+             double         x,
+             double         y,
+             double         width,
+             double         height)
+{
+  graphene_rect_t rect = GRAPHENE_RECT_INIT ((float) x, (float) y, (float) width, (float) height);
+
+  gtk_snapshot_append_color (snapshot, color, &rect);
+}
+
+static void
+append_outline (GtkSnapshot   *snapshot,
+                const GdkRGBA *color,
+                double         x,
+                double         y,
+                double         width,
+                double         height,
+                double         line)
+{
+  GskRoundedRect outline;
+  float widths[4] = { (float) line, (float) line, (float) line, (float) line };
+  GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT ((float) x, (float) y, (float) width, (float) height), 0);
+  gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+}
+
+/* A diamond of half-diagonal @r at (@cx, @cy): a square turned a quarter */
+static void
+append_diamond (GtkSnapshot   *snapshot,
+                double         cx,
+                double         cy,
+                double         r,
+                const GdkRGBA *fill,
+                const GdkRGBA *line,
+                double         line_width)
+{
+  double side = r * G_SQRT2;
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) cx, (float) cy));
+  gtk_snapshot_rotate (snapshot, 45);
+  if (fill != NULL)
+    append_rect (snapshot, fill, -side / 2, -side / 2, side, side);
+  if (line != NULL)
+    append_outline (snapshot, line, -side / 2, -side / 2, side, side, line_width);
+  gtk_snapshot_restore (snapshot);
+}
+
+/*
+ * Colour nodes only, no cairo: a row of a plan that spans years at a
+ * close zoom is hundreds of thousands of pixels wide, which no texture
+ * holds; these nodes cost nothing where they are not in view.
+ */
+static void
+om_gantt_cell_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  OmGanttCell *self = OM_GANTT_CELL (widget);
+  OmPlanTable *table = self->table;
+  OmTimelinePalette palette;
+  OmStageStatus status;
+  OmDate start, due, today, target, baseline;
+  double height = gtk_widget_get_height (widget);
+  double cy = height / 2;
+  double x0, x1;
+  const GdkRGBA *color;
+  GdkRGBA tint;
+
+  if (table == NULL || self->stage == NULL || table->opportunity == NULL)
+    return;
+
+  om_timeline_palette_init_for_widget (&palette, widget);
+  status = om_stage_get_status (self->stage);
+  start = om_stage_get_start_date (self->stage);
+  due = om_stage_get_due_date (self->stage);
+  today = om_date_today ();
+  target = om_opportunity_get_target_date (table->opportunity);
+  baseline = om_stage_get_baseline_due (self->stage);
+
+  if (status == OM_STAGE_STATUS_WON)
+    color = &palette.won;
+  else if (status == OM_STAGE_STATUS_LOST)
+    color = &palette.lost;
+  else if (om_stage_get_overdue (self->stage))
+    color = &palette.overdue;
+  else if (om_stage_get_current (self->stage))
+    color = &palette.current;
+  else
+    color = &palette.pending;
+
+  /* the client's deadline and today, as on the timeline */
+  if (target != 0 && target >= table->first_date && target <= table->last_date)
+    append_rect (snapshot, &palette.dim, floor (date_x (table, target)), 0, 1, height);
+  if (today >= table->first_date && today <= table->last_date)
+    append_rect (snapshot, &palette.today, floor (date_x (table, today)) - 1, 0, 2, height);
+
+  /* the activity: from the previous milestone to its own */
+  x0 = date_x (table, MIN (start, due));
+  x1 = date_x (table, due);
+  tint = *color;
+  tint.alpha = status == OM_STAGE_STATUS_WON ? 1.0f : 0.25f;
+  if (x1 - x0 >= 1)
+    {
+      append_rect (snapshot, &tint, x0, cy - 6, x1 - x0, 12);
+      if (status != OM_STAGE_STATUS_WON)
+        append_outline (snapshot, color, x0, cy - 6, x1 - x0, 12, 1);
+    }
+
+  /* where the plan of record had the milestone: a faint ghost */
+  if (baseline != 0 && baseline != due)
+    {
+      GdkRGBA ghost = palette.foreground;
+
+      ghost.alpha = 0.4f;
+      append_diamond (snapshot, date_x (table, baseline), cy, 5, NULL, &ghost, 1);
+    }
+
+  /* the milestone; agreed with the client: a second outline */
+  if (status == OM_STAGE_STATUS_PENDING && om_stage_get_agreed_on (self->stage) != 0)
+    append_diamond (snapshot, x1, cy, 11, NULL, color, 1.5);
+  append_diamond (snapshot, x1, cy, 7, status == OM_STAGE_STATUS_PENDING ? &palette.background : color, color, 2);
+}
+
+static void
+om_gantt_cell_dispose (GObject *object)
+{
+  OmGanttCell *self = OM_GANTT_CELL (object);
+
+  g_clear_weak_pointer (&self->table);
+  g_clear_object (&self->stage);
+  G_OBJECT_CLASS (om_gantt_cell_parent_class)->dispose (object);
+}
+
+static void
+om_gantt_cell_class_init (OmGanttCellClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = om_gantt_cell_dispose;
+  widget_class->measure = om_gantt_cell_measure;
+  widget_class->snapshot = om_gantt_cell_snapshot;
+  gtk_widget_class_set_css_name (widget_class, "ganttcell");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+om_gantt_cell_init (OmGanttCell *self)
+{
+}
+
+/* Cells */
+
+static const char *
+column_title (Column column)
+{
+  switch (column)
+    {
+    /* Translators: column headers of the plan table */
+    case COLUMN_NUMBER: return C_("plan table", "Stage");
+    case COLUMN_ACTIVITY: return C_("plan table", "Activity");
+    case COLUMN_MILESTONE: return C_("plan table", "Milestone");
+    case COLUMN_OWNER: return C_("plan table", "Our side");
+    case COLUMN_CLIENT_OWNER: return C_("plan table", "Client side");
+    case COLUMN_DURATION: return C_("plan table", "Days");
+    case COLUMN_DUE: return C_("plan table", "Due");
+    case COLUMN_PROBABILITY: return C_("plan table", "Chance");
+    case COLUMN_GANTT: default: return C_("plan table", "Schedule");
+    }
+}
+
+/* What a cell of @column shows of @stage */
+static char *
+cell_text (OmStage *stage,
+           Column   column)
+{
+  switch (column)
+    {
+    case COLUMN_ACTIVITY: return g_strdup (om_stage_get_activity (stage));
+    case COLUMN_MILESTONE: return g_strdup (om_stage_get_milestone (stage));
+    case COLUMN_OWNER: return g_strdup (om_stage_get_owner (stage));
+    case COLUMN_CLIENT_OWNER: return g_strdup (om_stage_get_client_owner (stage));
+    case COLUMN_DURATION: return g_strdup_printf ("%u", om_stage_get_duration_days (stage));
+    case COLUMN_PROBABILITY:
+      /* Translators: a probability in the plan table */
+      return g_strdup_printf (_("%.0f %%"), round (om_stage_get_probability (stage) * 100.0));
+    case COLUMN_DUE:
+      {
+        g_autofree char *due = om_date_format (om_stage_get_due_date (stage));
+
+        if (om_stage_get_status (stage) == OM_STAGE_STATUS_WON)
+          /* Translators: the due column of a won stage: the day it was won */
+          return g_strdup_printf (_("%s, won"), due);
+        if (om_stage_get_status (stage) == OM_STAGE_STATUS_LOST)
+          return g_strdup_printf (_("%s, lost"), due);
+        if (om_stage_get_agreed_on (stage) != 0)
+          /* Translators: the due column of a stage whose date the client agreed */
+          return g_strdup_printf (_("%s, agreed"), due);
+        return g_strdup (due);
+      }
+    case COLUMN_NUMBER:
+    case COLUMN_GANTT:
+    default:
+      return g_strdup_printf ("%u", om_stage_get_position (stage) + 1);
+    }
+}
+
+static const char *
+state_icon (OmStage *stage)
+{
+  switch (om_stage_get_status (stage))
+    {
+    case OM_STAGE_STATUS_WON: return "object-select-symbolic";
+    case OM_STAGE_STATUS_LOST: return "process-stop-symbolic";
+    case OM_STAGE_STATUS_PENDING:
+    default:
+      if (om_stage_get_overdue (stage) || om_stage_get_conflict (stage))
+        return "dialog-warning-symbolic";
+      if (om_stage_get_current (stage))
+        return "media-record-symbolic";
+      return NULL;
+    }
+}
+
+/* The stage read out in one sentence, as the timeline reads it */
+static char *
+describe_stage (OmPlanTable *self,
+                OmStage     *stage)
+{
+  g_autofree char *due = om_date_format (om_stage_get_due_date (stage));
+  guint n = om_opportunity_get_n_stages (self->opportunity);
+  const char *state;
+
+  switch (om_stage_get_status (stage))
+    {
+    case OM_STAGE_STATUS_WON: state = _("Won"); break;
+    case OM_STAGE_STATUS_LOST: state = _("Lost"); break;
+    case OM_STAGE_STATUS_PENDING:
+    default:
+      if (om_stage_get_overdue (stage))
+        state = om_stage_get_current (stage) ? _("Current, overdue") : _("Pending, overdue");
+      else
+        state = om_stage_get_current (stage) ? _("Current") : _("Pending");
+      break;
+    }
+  if (om_stage_get_status (stage) == OM_STAGE_STATUS_PENDING && om_stage_get_agreed_on (stage) != 0)
+    return g_strdup_printf (_("Stage %u of %u: %s. Milestone: %s. %s, agreed with the client for %s."),
+                            om_stage_get_position (stage) + 1, n, om_stage_get_activity (stage),
+                            om_stage_get_milestone (stage), state, due);
+  if (om_stage_get_status (stage) == OM_STAGE_STATUS_PENDING)
+    return g_strdup_printf (_("Stage %u of %u: %s. Milestone: %s. %s, due %s."),
+                            om_stage_get_position (stage) + 1, n, om_stage_get_activity (stage),
+                            om_stage_get_milestone (stage), state, due);
+  return g_strdup_printf (_("Stage %u of %u: %s. Milestone: %s. %s on %s."),
+                          om_stage_get_position (stage) + 1, n, om_stage_get_activity (stage),
+                          om_stage_get_milestone (stage), state, due);
+}
+
+/* Shows the model's values in @cell */
+static void
+show_cell (GtkWidget *cell)
+{
+  OmPlanTable *self = g_object_get_data (G_OBJECT (cell), TABLE_KEY);
+  OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), COLUMN_KEY));
+  g_autofree char *text = NULL;
+
+  if (self == NULL || stage == NULL || self->opportunity == NULL)
+    return;
+
+  text = cell_text (stage, column);
+  self->filling++;
+  if (column == COLUMN_GANTT)
+    {
+      g_autofree char *said = describe_stage (self, stage);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
+      gtk_widget_queue_draw (cell);
+    }
+  else if (column == COLUMN_NUMBER)
+    {
+      GtkWidget *icon = gtk_widget_get_first_child (cell);
+      GtkWidget *label = gtk_widget_get_next_sibling (icon);
+      const char *name = state_icon (stage);
+      g_autofree char *said = describe_stage (self, stage);
+
+      gtk_label_set_text (GTK_LABEL (label), text);
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), name);
+      gtk_widget_set_opacity (icon, name != NULL ? 1 : 0);
+      gtk_widget_set_tooltip_text (cell, said);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
+    }
+  else if (GTK_IS_EDITABLE_LABEL (cell))
+    {
+      /* what is being typed stays until it is committed or given up */
+      if (!gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (cell)))
+        gtk_editable_set_text (GTK_EDITABLE (cell), text);
+      /* in full where the column is too narrow for it */
+      gtk_widget_set_tooltip_text (cell, *text != '\0' ? text : NULL);
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (cell), text);
+      gtk_widget_set_tooltip_text (cell, text);
+    }
+  self->filling--;
+}
+
+static void
+stage_notify_cb (OmStage    *stage,
+                 GParamSpec *pspec,
+                 GtkWidget  *cell)
+{
+  show_cell (cell);
+}
+
+/* Reads what was typed into @edited's field of @column */
+static gboolean
+take_text (OmStageData *edited,
+           Column       column,
+           const char  *text,
+           GError     **error)
+{
+  g_autofree char *trimmed = om_strdup_trimmed (text);
+
+  switch (column)
+    {
+    case COLUMN_ACTIVITY:
+      g_free (edited->activity);
+      edited->activity = g_steal_pointer (&trimmed);
+      return TRUE;
+    case COLUMN_MILESTONE:
+      g_free (edited->milestone);
+      edited->milestone = g_steal_pointer (&trimmed);
+      return TRUE;
+    case COLUMN_OWNER:
+      g_free (edited->owner);
+      edited->owner = g_steal_pointer (&trimmed);
+      return TRUE;
+    case COLUMN_CLIENT_OWNER:
+      g_free (edited->client_owner);
+      edited->client_owner = g_steal_pointer (&trimmed);
+      return TRUE;
+    case COLUMN_DURATION:
+      {
+        guint64 days;
+
+        if (!g_ascii_string_to_unsigned (trimmed, 10, 0, G_MAXUINT, &days, NULL))
+          {
+            g_autofree char *shown = om_text_excerpt (trimmed);
+            g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_DURATION,
+                         _("“%s” is not a number of days: type a whole number, such as 14."), shown);
+            return FALSE;
+          }
+        edited->duration_days = (guint) days;
+        return TRUE;
+      }
+    case COLUMN_PROBABILITY:
+      {
+        g_autofree char *number = g_strdup (trimmed);
+        char *end = NULL;
+        double percent;
+
+        g_strdelimit (number, "%", ' ');
+        g_strstrip (number);
+        g_strdelimit (number, ",", '.');
+        percent = g_ascii_strtod (number, &end);
+        if (*number == '\0' || end == NULL || *end != '\0' || !isfinite (percent))
+          {
+            g_autofree char *shown = om_text_excerpt (trimmed);
+            g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_INVALID_PROBABILITY,
+                         _("“%s” is not a chance: type a percentage from 0 to 100, such as 80."), shown);
+            return FALSE;
+          }
+        edited->probability = percent / 100.0;
+        return TRUE;
+      }
+    case COLUMN_NUMBER:
+    case COLUMN_DUE:
+    case COLUMN_GANTT:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* One path for every cell: the stage as it is, with the cell's field
+ * as typed, handed to the model; a refusal puts the model's value back
+ * and says why */
+static void
+commit_cell (GtkWidget *cell)
+{
+  OmPlanTable *self = g_object_get_data (G_OBJECT (cell), TABLE_KEY);
+  OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), COLUMN_KEY));
+  g_autoptr(OmStageData) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
+  const char *typed;
+
+  if (self == NULL || stage == NULL || self->opportunity == NULL || self->filling > 0)
+    return;
+
+  typed = gtk_editable_get_text (GTK_EDITABLE (cell));
+  shown = cell_text (stage, column);
+  if (g_strcmp0 (typed, shown) == 0)
+    return;
+
+  edited = om_stage_data_copy (om_stage_get_data (stage));
+  if (!take_text (edited, column, typed, &error) ||
+      (om_stage_data_equal (edited, om_stage_get_data (stage)) ? FALSE
+       : !om_opportunity_edit_stage (self->opportunity, om_stage_get_position (stage), edited, &error)))
+    {
+      show_cell (cell);
+      if (error != NULL)
+        g_signal_emit (self, signals[REFUSED], 0, error->message);
+      return;
+    }
+  /* as the model keeps it: trimmed, "80" as "80 %" */
+  show_cell (cell);
+}
+
+static void
+editing_changed_cb (GtkWidget  *cell,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  if (!gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (cell)))
+    commit_cell (cell);
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          OmPlanTable              *self)
+{
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), COLUMN_KEY));
+  GtkWidget *cell;
+
+  switch (column)
+    {
+    case COLUMN_NUMBER:
+      cell = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      gtk_box_append (GTK_BOX (cell), gtk_image_new ());
+      gtk_box_append (GTK_BOX (cell), gtk_label_new (NULL));
+      gtk_widget_add_css_class (gtk_widget_get_last_child (cell), "numeric");
+      break;
+    case COLUMN_GANTT:
+      cell = g_object_new (OM_TYPE_GANTT_CELL, NULL);
+      g_set_weak_pointer (&OM_GANTT_CELL (cell)->table, self);
+      break;
+    case COLUMN_DUE:
+      cell = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (cell), 0);
+      gtk_widget_add_css_class (cell, "numeric");
+      break;
+    default:
+      cell = gtk_editable_label_new ("");
+      /* a long name wraps into the width its column has */
+      gtk_editable_set_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 5 : 12);
+      if (column == COLUMN_DURATION || column == COLUMN_PROBABILITY)
+        gtk_editable_set_alignment (GTK_EDITABLE (cell), 1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      column_title (column), -1);
+      g_signal_connect (cell, "notify::editing", G_CALLBACK (editing_changed_cb), NULL);
+      break;
+    }
+  g_object_set_data (G_OBJECT (cell), COLUMN_KEY, GINT_TO_POINTER (column));
+  g_object_set_data (G_OBJECT (cell), TABLE_KEY, self);
+  gtk_list_item_set_child (item, cell);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         OmPlanTable              *self)
+{
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  OmStage *stage = gtk_list_item_get_item (item);
+
+  g_object_set_data_full (G_OBJECT (cell), STAGE_KEY, g_object_ref (stage), g_object_unref);
+  if (OM_IS_GANTT_CELL (cell))
+    g_set_object (&OM_GANTT_CELL (cell)->stage, stage);
+  g_signal_connect_object (stage, "notify", G_CALLBACK (stage_notify_cb), cell, 0);
+  show_cell (cell);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           OmPlanTable              *self)
+{
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+
+  /* what was typed into a row scrolled away is committed, not lost */
+  if (GTK_IS_EDITABLE_LABEL (cell) && gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (cell)))
+    gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (cell), TRUE);
+  if (stage != NULL)
+    g_signal_handlers_disconnect_by_func (stage, stage_notify_cb, cell);
+  if (OM_IS_GANTT_CELL (cell))
+    g_clear_object (&OM_GANTT_CELL (cell)->stage);
+  g_object_set_data (G_OBJECT (cell), STAGE_KEY, NULL);
+}
+
+/* The axis */
+
+/* The dates every row's Gantt cell spans: from the start to the last
+ * date the plan, its baseline, the client's deadline or today reach */
+static void
+update_axis (OmPlanTable *self)
+{
+  OmOpportunity *opp = self->opportunity;
+  OmDate first, last, today = om_date_today ();
+
+  if (opp == NULL)
+    return;
+  first = om_opportunity_get_start_date (opp);
+  last = MAX (first, om_opportunity_get_close_date (opp));
+  last = MAX (last, om_opportunity_get_baseline_close_date (opp));
+  if (om_opportunity_get_target_date (opp) != 0)
+    last = MAX (last, om_opportunity_get_target_date (opp));
+  /* decided stages are due when they were decided, never past the end */
+  if (today + 60 >= first && today <= last + 60)
+    {
+      first = MIN (first, today);
+      last = MAX (last, today);
+    }
+  first -= 2;
+  last += 2;
+  if (first == self->first_date && last == self->last_date)
+    return;
+  self->first_date = first;
+  self->last_date = last;
+}
+
+/* The Gantt column as wide as the axis: its cells are laid out anew,
+ * and so drawn anew */
+static void
+size_gantt (OmPlanTable *self)
+{
+  gtk_column_view_column_set_fixed_width (self->gantt, (int) ceil (axis_width (self)));
+}
+
+static void
+opportunity_changed_cb (OmPlanTable *self)
+{
+  OmDate first = self->first_date, last = self->last_date;
+
+  update_axis (self);
+  if (first != self->first_date || last != self->last_date)
+    size_gantt (self);
+}
+
+/* Selection */
+
+static void
+selected_cb (OmPlanTable *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/* GObject */
+
+static void
+om_plan_table_dispose (GObject *object)
+{
+  OmPlanTable *self = OM_PLAN_TABLE (object);
+
+  om_plan_table_set_opportunity (self, NULL);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_object (&self->selection);
+  G_OBJECT_CLASS (om_plan_table_parent_class)->dispose (object);
+}
+
+static void
+om_plan_table_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  OmPlanTable *self = OM_PLAN_TABLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      g_value_set_int (value, om_plan_table_get_selected (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+om_plan_table_class_init (OmPlanTableClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = om_plan_table_dispose;
+  object_class->get_property = om_plan_table_get_property;
+
+  properties[PROP_SELECTED] =
+    g_param_spec_int ("selected", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OmPlanTable::refused:
+   * @message: the model's explanation
+   */
+  signals[REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "plantable");
+}
+
+static void
+om_plan_table_init (OmPlanTable *self)
+{
+  self->px_per_day = 4.0;
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (selected_cb), self);
+
+  self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
+  gtk_column_view_set_show_row_separators (self->view, TRUE);
+  gtk_column_view_set_show_column_separators (self->view, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->view), "data-table");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Stages of the plan"), -1);
+
+  for (Column c = 0; c < N_COLUMNS; c++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkColumnViewColumn *column;
+
+      g_object_set_data (G_OBJECT (factory), COLUMN_KEY, GINT_TO_POINTER (c));
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
+      column = gtk_column_view_column_new (column_title (c), factory);
+      gtk_column_view_column_set_resizable (column, c != COLUMN_NUMBER);
+      if (c == COLUMN_ACTIVITY || c == COLUMN_MILESTONE)
+        gtk_column_view_column_set_expand (column, TRUE);
+      if (c == COLUMN_GANTT)
+        self->gantt = column;
+      gtk_column_view_append_column (self->view, column);
+      g_object_unref (column);
+    }
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->scroller), 240);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller), 420);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+}
+
+GtkWidget *
+om_plan_table_new (void)
+{
+  return g_object_new (OM_TYPE_PLAN_TABLE, NULL);
+}
+
+/**
+ * om_plan_table_set_opportunity:
+ * @opportunity: (nullable): whose stages to show
+ */
+void
+om_plan_table_set_opportunity (OmPlanTable   *self,
+                               OmOpportunity *opportunity)
+{
+  g_return_if_fail (OM_IS_PLAN_TABLE (self));
+
+  if (self->opportunity == opportunity)
+    return;
+  if (self->opportunity != NULL)
+    g_signal_handlers_disconnect_by_data (self->opportunity, self);
+  g_set_object (&self->opportunity, opportunity);
+  self->first_date = self->last_date = 0;
+  if (opportunity != NULL)
+    {
+      update_axis (self);
+      size_gantt (self);
+      g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (opportunity_changed_cb), self);
+    }
+  gtk_single_selection_set_model (self->selection, opportunity ? om_opportunity_get_stages (opportunity) : NULL);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+int
+om_plan_table_get_selected (OmPlanTable *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (OM_IS_PLAN_TABLE (self), -1);
+
+  selected = gtk_single_selection_get_selected (self->selection);
+  return selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected;
+}
+
+/**
+ * om_plan_table_set_selected:
+ * @position: the stage's row, or -1 for none
+ */
+void
+om_plan_table_set_selected (OmPlanTable *self,
+                            int          position)
+{
+  g_return_if_fail (OM_IS_PLAN_TABLE (self));
+
+  if (om_plan_table_get_selected (self) == position)
+    return;
+  gtk_single_selection_set_selected (self->selection, position < 0 ? GTK_INVALID_LIST_POSITION : (guint) position);
+}
+
+/**
+ * om_plan_table_set_px_per_day:
+ *
+ * The zoom of the Gantt column, the timeline's
+ */
+void
+om_plan_table_set_px_per_day (OmPlanTable *self,
+                              double       px_per_day)
+{
+  g_return_if_fail (OM_IS_PLAN_TABLE (self));
+
+  if (px_per_day <= 0 || self->px_per_day == px_per_day)
+    return;
+  self->px_per_day = px_per_day;
+  if (self->opportunity != NULL)
+    size_gantt (self);
+}
+
+GtkColumnView *
+om_plan_table_get_column_view (OmPlanTable *self)
+{
+  g_return_val_if_fail (OM_IS_PLAN_TABLE (self), NULL);
+  return self->view;
+}
