@@ -420,12 +420,14 @@ export_summary_response_cb (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
+      g_auto(OmSummarySender) sender = { 0 };
       OmSummaryPage page;
 
+      om_summary_sender_load (&sender);
       om_summary_page_init_default (&page);
       if (path == NULL)
         not_local (&error);
-      if (path == NULL || !om_summary_write_pdf (om_opportunity_get_data (opp), &page, path, &error))
+      if (path == NULL || !om_summary_write_pdf (om_opportunity_get_data (opp), &sender, &page, path, &error))
         report (self, error);
       else
         {
