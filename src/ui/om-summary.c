@@ -29,7 +29,7 @@ enum
   COL_STATE,
   COL_GANTT,
 };
-static const double column_shares[] = { 0.05, 0.30, 0.12, 0.12, 0.13, 0.10, 0.18 };
+static const double column_shares[] = { 0.05, 0.36, 0.11, 0.11, 0.13, 0.10, 0.14 };
 #define N_COLUMNS       G_N_ELEMENTS (column_shares)
 #define CELL_PADDING    3.0
 /* the milestone's diamond, and the second outline of an agreed one */
@@ -1071,6 +1071,11 @@ legend_block (Pass *pass)
       double w;
       int lw, lh;
 
+      labels[i] = NULL;
+      /* no deadline, no line to explain */
+      if (items[i].deadline && s->data->target_date == 0)
+        continue;
+
       labels[i] = text_layout (pass, _(items[i].label), SMALL_SIZE, FALSE, width - 20);
       pango_layout_get_size (labels[i], &lw, &lh);
       w = 20 + (double) lw / PANGO_SCALE + 14;
@@ -1095,6 +1100,8 @@ legend_block (Pass *pass)
     {
       double mx = s->page.margin_left + xs[i] + 8, my = pass->y + ys[i] + 6;
 
+      if (labels[i] == NULL)
+        continue;
       if (drawing (pass))
         {
           if (items[i].deadline)
@@ -1263,7 +1270,7 @@ size_columns (Pass *pass)
       s->column_widths[i] = column_shares[i] / shares * (width - number - state);
 
   /* a date is never broken (step_date()): its column fits the widest
-   * one, the day and year as wide as they come, in any month */
+   * proposed one, the day and year as wide as they come, in any month */
   {
     GDateYear year = 2000;
     double date = s->column_widths[COL_DATE];
@@ -1284,7 +1291,10 @@ size_columns (Pass *pass)
         formatted = om_date_format (day);
         words = g_strsplit (formatted, " ", -1);
         joined = g_strjoinv ("\u00a0", words);
-        measured = text_layout (pass, joined, BODY_SIZE - 0.5, FALSE, -1);
+        g_autofree char *proposed = g_strdup_printf (_("Proposed: %s"), joined);
+
+        /* "Proposed: 15 Feb 2026" on one line reads as one thing */
+        measured = text_layout (pass, proposed, BODY_SIZE - 0.5, FALSE, -1);
         pango_layout_get_size (measured, &w, NULL);
         date = MAX (date, ceil ((double) w / PANGO_SCALE) + 2 * CELL_PADDING + 1);
       }
