@@ -60,7 +60,7 @@ test_paper (gconstpointer user_data)
   guint n_pages;
 
   om_date_set_today (739000);
-  g_assert_true (om_summary_write_pdf (data, &page, pdf, &error));
+  g_assert_true (om_summary_write_pdf (data, NULL, &page, pdf, &error));
   g_assert_no_error (error);
 
   n_pages = om_test_pdf_n_pages (pdf, &info);
@@ -162,7 +162,7 @@ summary_text (const OmOpportunityData *data,
   char *flat;
 
   om_date_set_today (om_test_date (today));
-  g_assert_true (om_summary_write_pdf (data, &page, pdf, &error));
+  g_assert_true (om_summary_write_pdf (data, NULL, &page, pdf, &error));
   g_assert_no_error (error);
   text = om_test_pdf_text (pdf, 0);
   flat = g_regex_replace_literal (space, text, -1, 0, " ", 0, NULL);

@@ -23,6 +23,10 @@ static char *db_option;
  * disk that works as root */
 static rlim_t file_size_limit;
 
+/* When set, the child reads its preferences from this keyfile folder
+ * (XDG_CONFIG_HOME): the memory backend is the child's own */
+static char *config_home;
+
 static GSubprocessLauncher *
 launcher_new (void)
 {
@@ -32,6 +36,11 @@ launcher_new (void)
 
   if (file_size_limit > 0)
     om_test_launcher_restrict (launcher, file_size_limit, FALSE);
+  if (config_home != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_home, TRUE);
+    }
   return launcher;
 }
 
@@ -98,6 +107,8 @@ summary (gint64 id,
   return g_steal_pointer (&pdf);
 }
 
+static char *flat_text (const char *pdf);
+
 static void
 test_content (void)
 {
@@ -115,7 +126,7 @@ test_content (void)
                       "{\"activity\": \"Sign\", \"milestone\": \"Milestone Delta\", \"probability\": 0.9}]}]}");
   guint n_pages;
   g_autofree char *pdf = summary (id, &n_pages);
-  g_autofree char *text = om_test_pdf_text (pdf, 0);
+  char *text = om_test_pdf_text (pdf, 0);
   const char *markers[] = { "MARKER-OPP-NOTE", "MARKER-STAGE-NOTE", "MARKER-LOST-REASON", "%", "0.37", "37",
                             "1250000", "weakest", "Weakest", "overdue", "Overdue" };
   const char *milestones[] = { "Milestone Alpha", "Milestone Bravo", "Milestone Charlie", "Milestone Delta" };
@@ -128,7 +139,10 @@ test_content (void)
     if (strstr (text, markers[i]) != NULL)
       g_error ("the client's summary shows “%s”", markers[i]);
 
-  /* in the table of steps, every milestone, in plan order */
+  /* in the table of steps, every milestone, in plan order (a cell's
+   * text wraps in its column) */
+  g_free (text);
+  text = flat_text (pdf);
   table = strstr (text, "The steps");
   g_assert_nonnull (table);
   at = table;
@@ -138,6 +152,7 @@ test_content (void)
       g_assert_nonnull (found);
       at = found;
     }
+  g_free (text);
 }
 
 /* The text of @pdf, each run of white space (no-break spaces too) one
@@ -422,8 +437,8 @@ test_row_longer_than_page (void)
 }
 
 /* A title and client name of 60,000 characters: printed whole in the
- * title block and the agreement sentence, cut to a line in the page's
- * header, nothing drawn over anything */
+ * title block and the agreement sentence, cut to four lines in the
+ * page's header, nothing drawn over anything */
 static void
 test_long_title_and_client (void)
 {
@@ -456,11 +471,12 @@ test_long_title_and_client (void)
       client_words += tokens[i][0] == 'c' && strlen (tokens[i]) == 6 && strspn (tokens[i] + 1, "0123456789") == 5;
     }
   /* the title once whole, the client twice ("Prepared for", the
-   * agreement), and a few words of each in every page's header */
+   * agreement), and a few lines of each in every page's header (it
+   * stops at four lines: the title block prints them whole) */
   g_assert_cmpuint (title_words, >=, n_title);
-  g_assert_cmpuint (title_words, <=, n_title + 10 * n_pages);
+  g_assert_cmpuint (title_words, <=, n_title + 40 * n_pages);
   g_assert_cmpuint (client_words, >=, 2 * n_client);
-  g_assert_cmpuint (client_words, <=, 2 * n_client + 10 * n_pages);
+  g_assert_cmpuint (client_words, <=, 2 * n_client + 40 * n_pages);
   g_assert_nonnull (strstr (text, "Signature"));
 
   assert_pages_numbered (pdf, n_pages);
@@ -550,8 +566,8 @@ test_pages_hold_every_step_once (void)
     {
       g_autofree char *text = om_test_pdf_text (pdf, page);
       g_autofree char *footer = g_strdup_printf ("Page %u of %u", page, n_pages);
-      /* the table, under its header (the timeline above names steps too) */
-      const char *at = strstr (text, "Step and what we will have agreed");
+      /* the table, under its header (which wraps in its column) */
+      const char *at = strstr (text, "Step and what we");
 
       g_assert_nonnull (strstr (text, footer));
       if (at == NULL)
@@ -732,6 +748,130 @@ test_interrupted_keeps_old (void)
   g_remove (target);
 }
 
+
+/* The y of the page header's rule on @page: the first line of half a
+ * point that the page draws (pdftocairo's SVG keeps cairo's paths) */
+static double
+header_rule_y (const char *pdf,
+               guint       page)
+{
+  g_autofree char *svg = g_build_filename (dir, "page.svg", NULL);
+  g_autofree char *number = g_strdup_printf ("%u", page);
+  const char *argv[] = { "pdftocairo", "-svg", "-f", number, "-l", number, pdf, svg, NULL };
+  g_autofree char *out = om_test_run (argv);
+  g_autofree char *text = NULL;
+  g_autoptr(GRegex) rule = g_regex_new ("stroke-width:0.5;[^>]*d=\"M [\\d.]+ ([\\d.]+) L [\\d.]+ ([\\d.]+) \"[^>]*"
+                                        "matrix\\(([\\d.]+),0,0,([\\d.]+),([\\d.-]+),([\\d.-]+)\\)", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *y = NULL, *scale = NULL, *dy = NULL;
+
+  g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+  g_assert_true (g_regex_match (rule, text, 0, &match));
+  y = g_match_info_fetch (match, 1);
+  scale = g_match_info_fetch (match, 4);
+  dy = g_match_info_fetch (match, 6);
+  return g_ascii_strtod (y, NULL) * g_ascii_strtod (scale, NULL) + g_ascii_strtod (dy, NULL);
+}
+
+/* Issue 11: a 16-stage plan with 100-character milestones and a
+ * 120-character client. Every milestone in full, no ellipsis anywhere,
+ * the page header (title and client, wrapped) over its rule on every
+ * page, nothing drawn over anything, and who prepared it from the
+ * preferences, without the lines left empty */
+static void
+test_issue11_long_names (void)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autofree char *client = NULL;
+  g_autofree char *settings_dir = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *flat = NULL;
+  g_autofree char *bbox = NULL;
+  g_autoptr(GRegex) word = g_regex_new ("<word xMin=\"[\\d.]+\" yMin=\"([\\d.]+)\" xMax=\"[\\d.]+\" "
+                                        "yMax=\"([\\d.]+)\">([^<]*)</word>", 0, 0, NULL);
+  g_auto(GStrv) pages = NULL;
+  guint n_pages;
+
+  config_home = g_build_filename (dir, "config", NULL);
+  settings_dir = g_build_filename (config_home, "glib-2.0", "settings", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
+  {
+    g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
+    g_assert_true (g_file_set_contents (keyfile,
+                                        "[com/example/OppManager]\n"
+                                        "company-name='Acme Sales GmbH'\n"
+                                        "contact-name='Jane Doe'\n"
+                                        "contact-email='jane@acme.example'\n", -1, NULL));
+  }
+
+  client = g_strdup_printf ("%-116sZulu", "Worldwide Consolidated Manufacturing and Distribution Holdings of the Northern Hemisphere");
+  for (char *c = client; *c != '\0'; c++)
+    if (*c == ' ' && c > client + 89)
+      *c = 'x';
+  g_assert_cmpuint (strlen (client), ==, 120);
+  g_string_append_printf (json, "{\"format\": \"oppmanager/2\", \"opportunities\": [{\"title\": \"Fleet renewal "
+                          "for the whole northern network\", \"client\": \"%s\", \"start_date\": \"2026-01-05\","
+                          " \"target_date\": \"2026-06-01\", \"stages\": [", client);
+  for (guint i = 1; i <= 16; i++)
+    {
+      g_autofree char *milestone = g_strdup_printf ("M%02u the client agrees that this milestone is printed in full, "
+                                                    "every word of it, to the last: A End%02u", i, i);
+
+      g_assert_cmpuint (strlen (milestone), ==, 100);
+      g_string_append_printf (json, "%s{\"activity\": \"Step %u\", \"milestone\": \"%s\"%s}", i > 1 ? "," : "", i,
+                              milestone, i == 2 ? ", \"kind\": \"process-agreement\"" : "");
+    }
+  g_string_append (json, "]}]}");
+  pdf = summary (import (json->str), &n_pages);
+  g_clear_pointer (&config_home, g_free);
+
+  raw = om_test_pdf_text (pdf, 0);
+  flat = flat_text (pdf);
+  g_assert_null (strstr (raw, "..."));
+  g_assert_null (strstr (raw, "…"));
+  for (guint i = 1; i <= 16; i++)
+    {
+      g_autofree char *milestone = g_strdup_printf ("M%02u the client agrees that this milestone is printed in full, "
+                                                    "every word of it, to the last: A End%02u", i, i);
+      if (strstr (flat, milestone) == NULL)
+        g_error ("milestone %u is not printed in full", i);
+    }
+  g_assert_nonnull (strstr (flat, "Prepared by Acme Sales GmbH Jane Doe E-mail: jane@acme.example"));
+  g_assert_null (strstr (flat, "Phone:"));
+  assert_pages_numbered (pdf, n_pages);
+  g_assert_cmpuint (count_overlaps (pdf), ==, 0);
+
+  /* the header: the client's name to its last word above the rule,
+   * and no word across it */
+  {
+    const char *argv[] = { "pdftotext", "-bbox", pdf, "-", NULL };
+    bbox = om_test_run (argv);
+  }
+  pages = g_strsplit (bbox, "<page ", -1);
+  for (guint p = 1; pages[p] != NULL; p++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+      double rule = header_rule_y (pdf, p);
+      gboolean last_word_above = FALSE;
+
+      for (g_regex_match (word, pages[p], 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+        {
+          g_autofree char *y0 = g_match_info_fetch (match, 1);
+          g_autofree char *y1 = g_match_info_fetch (match, 2);
+          g_autofree char *w = g_match_info_fetch (match, 3);
+          double top = g_ascii_strtod (y0, NULL), bottom = g_ascii_strtod (y1, NULL);
+
+          if (top < rule && bottom > rule)
+            g_error ("page %u: “%s” (%g to %g) crosses the header's rule at %g", p, w, top, bottom, rule);
+          if (bottom <= rule && g_str_has_suffix (w, "Zulu"))
+            last_word_above = TRUE;
+        }
+      if (!last_word_above)
+        g_error ("page %u: the client's name is not whole above the header's rule", p);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -745,6 +885,7 @@ main (int   argc,
   db_option = g_strdup_printf ("--database=%s", db);
 
   g_test_add_func ("/summary/content", test_content);
+  g_test_add_func ("/summary/issue11/long-names", test_issue11_long_names);
   g_test_add_func ("/summary/past-date-to-be-agreed", test_past_date_to_be_agreed);
   g_test_add_func ("/summary/long-plan", test_long_plan);
   g_test_add_func ("/summary/long-word", test_long_word);

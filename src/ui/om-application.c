@@ -49,8 +49,12 @@ write_summary (const OmOpportunityData *data,
 {
   OmSummaryPage page;
 
+  g_auto(OmSummarySender) sender = { 0 };
+
+  /* the preferences of the window's user: GSettings needs no display */
+  om_summary_sender_load (&sender);
   om_summary_page_init_default (&page);
-  return om_summary_write_pdf (data, &page, path, error);
+  return om_summary_write_pdf (data, &sender, &page, path, error);
 }
 
 static gboolean

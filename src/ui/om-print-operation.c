@@ -172,8 +172,11 @@ om_print_operation_new (OmOpportunity *opportunity)
 {
   OmPrintOperation *self = g_object_new (OM_TYPE_PRINT_OPERATION, NULL);
   g_autofree char *name = g_strdup_printf (_("%s — process summary"), om_opportunity_get_title (opportunity));
+  g_auto(OmSummarySender) sender = { 0 };
 
   self->summary = om_summary_new (om_opportunity_get_data (opportunity), om_date_today ());
+  om_summary_sender_load (&sender);
+  om_summary_set_sender (self->summary, &sender);
   gtk_print_operation_set_job_name (GTK_PRINT_OPERATION (self), name);
   return self;
 }

@@ -15,11 +15,32 @@
 #include "om-timeline-paint.h"
 
 /* Table columns, as fractions of the text width; the step number's
- * column grows to fit the plan's largest number (size_columns()). The
- * date's is wide enough for "Proposed:" over a whole date. */
-static const double column_shares[] = { 0.05, 0.36, 0.14, 0.14, 0.18, 0.13 };
+ * and the state's columns grow to fit their longest word
+ * (size_columns()). The date's is wide enough for "Proposed:" over a
+ * whole date. The last column is the schedule: the step's activity as a
+ * bar and its milestone as a diamond on the plan's dates. */
+enum
+{
+  COL_NUMBER,
+  COL_STEP,
+  COL_OURS,
+  COL_YOURS,
+  COL_DATE,
+  COL_STATE,
+  COL_GANTT,
+};
+static const double column_shares[] = { 0.05, 0.36, 0.11, 0.11, 0.13, 0.10, 0.14 };
 #define N_COLUMNS       G_N_ELEMENTS (column_shares)
 #define CELL_PADDING    3.0
+/* the milestone's diamond, and the second outline of an agreed one */
+#define MARK_RADIUS     4.0
+#define MARK_ROOM       (MARK_RADIUS + 3.5)
+/* a page header of absurd length stops after this many lines: the
+ * title block prints it whole */
+#define HEADER_MAX_LINES 4
+/* the margins the summary keeps at least, whatever the page setup
+ * says: the same paper gives the same pages from any path */
+#define MIN_MARGIN      42.0
 
 /* Where a page starts: drawing one page lays out only what is on it,
  * which keeps a long plan's summary linear in its length. A unit taller
@@ -43,6 +64,10 @@ struct _OmSummary
   OmStageSchedule   *schedule;                  /* as of printed_on */
   int                current;
   OmSummaryPage      page;
+  OmSummarySender    sender;
+  OmDate             axis_start;                /* the schedule column's dates */
+  OmDate             axis_end;
+  double             page_header_height;        /* title and client, set by pagination */
   GArray            *page_starts;
   guint              n_pages;
   double             column_widths[N_COLUMNS];  /* in points, set by pagination */
@@ -58,12 +83,13 @@ enum
 {
   UNIT_TITLE,
   UNIT_PREPARED,
+  UNIT_SENDER,
   UNIT_CONTACT,
   UNIT_DEADLINE,
   UNIT_DATE,
   UNIT_INTRO_HEADING,
   UNIT_INTRO_TEXT,
-  UNIT_TIMELINE,
+  UNIT_LEGEND,
   UNIT_STEPS_HEADING,
   UNIT_FIRST_STEP,
   /* then one unit per step, the end of the table, the agreement block */
@@ -126,7 +152,80 @@ om_summary_new (const OmOpportunityData *data,
   self->schedule = om_opportunity_data_get_schedule (self->data, printed_on);
   self->current = om_opportunity_data_get_current (self->data);
   self->page_starts = g_array_new (FALSE, FALSE, sizeof (PageStart));
+
+  /* the schedule column spans the plan and the client's deadline */
+  self->axis_start = self->data->start_date;
+  self->axis_end = self->data->start_date;
+  for (guint i = 0; i < self->data->stages->len; i++)
+    self->axis_end = MAX (self->axis_end, self->schedule[i].due);
+  if (self->data->target_date != 0)
+    {
+      self->axis_start = MIN (self->axis_start, self->data->target_date);
+      self->axis_end = MAX (self->axis_end, self->data->target_date);
+    }
+  if (self->axis_end == self->axis_start)
+    self->axis_end = self->axis_start + 1;
   return self;
+}
+
+/**
+ * om_summary_set_sender:
+ * @sender: (nullable): who prepared the summary; %NULL for no one
+ *
+ * The lines under the title that say who prepared the summary: our
+ * company and contact details. Empty fields print no line.
+ */
+void
+om_summary_set_sender (OmSummary             *self,
+                       const OmSummarySender *sender)
+{
+  g_return_if_fail (self != NULL);
+
+  om_summary_sender_clear (&self->sender);
+  if (sender == NULL)
+    return;
+  self->sender.company = g_strdup (sender->company);
+  self->sender.contact = g_strdup (sender->contact);
+  self->sender.phone = g_strdup (sender->phone);
+  self->sender.email = g_strdup (sender->email);
+}
+
+/**
+ * om_summary_sender_load:
+ *
+ * Fills @sender from the preferences (GSettings, which needs no display:
+ * the command line reads the same keys as the window). Without the
+ * application's schema installed, @sender stays empty.
+ */
+void
+om_summary_sender_load (OmSummarySender *sender)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  g_return_if_fail (sender != NULL);
+
+  memset (sender, 0, sizeof *sender);
+  /* an older schema, installed before these keys, is as good as none */
+  if (schema == NULL || !g_settings_schema_has_key (schema, "company-name"))
+    return;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  sender->company = g_settings_get_string (settings, "company-name");
+  sender->contact = g_settings_get_string (settings, "contact-name");
+  sender->phone = g_settings_get_string (settings, "contact-phone");
+  sender->email = g_settings_get_string (settings, "contact-email");
+}
+
+void
+om_summary_sender_clear (OmSummarySender *sender)
+{
+  g_return_if_fail (sender != NULL);
+
+  g_clear_pointer (&sender->company, g_free);
+  g_clear_pointer (&sender->contact, g_free);
+  g_clear_pointer (&sender->phone, g_free);
+  g_clear_pointer (&sender->email, g_free);
 }
 
 void
@@ -135,6 +234,7 @@ om_summary_free (OmSummary *self)
   if (self == NULL)
     return;
   om_opportunity_data_free (self->data);
+  om_summary_sender_clear (&self->sender);
   flowed_free (self->flowed);
   g_free (self->schedule);
   g_array_unref (self->page_starts);
@@ -154,10 +254,10 @@ om_summary_page_init_default (OmSummaryPage *page)
 
   page->width = gtk_paper_size_get_width (paper, GTK_UNIT_POINTS);
   page->height = gtk_paper_size_get_height (paper, GTK_UNIT_POINTS);
-  page->margin_top = MAX (gtk_paper_size_get_default_top_margin (paper, GTK_UNIT_POINTS), 42);
-  page->margin_bottom = MAX (gtk_paper_size_get_default_bottom_margin (paper, GTK_UNIT_POINTS), 42);
-  page->margin_left = MAX (gtk_paper_size_get_default_left_margin (paper, GTK_UNIT_POINTS), 42);
-  page->margin_right = MAX (gtk_paper_size_get_default_right_margin (paper, GTK_UNIT_POINTS), 42);
+  page->margin_top = gtk_paper_size_get_default_top_margin (paper, GTK_UNIT_POINTS);
+  page->margin_bottom = gtk_paper_size_get_default_bottom_margin (paper, GTK_UNIT_POINTS);
+  page->margin_left = gtk_paper_size_get_default_left_margin (paper, GTK_UNIT_POINTS);
+  page->margin_right = gtk_paper_size_get_default_right_margin (paper, GTK_UNIT_POINTS);
   gtk_paper_size_free (paper);
 }
 
@@ -207,10 +307,17 @@ bottom (const OmSummary *s)
   return s->page.height - s->page.margin_bottom - 18;
 }
 
+/* Under the page's header: its text, then its rule */
+static double
+header_rule_y (const OmSummary *s)
+{
+  return s->page.margin_top + s->page_header_height + 3;
+}
+
 static double
 top (const OmSummary *s)
 {
-  return s->page.margin_top + 22;
+  return header_rule_y (s) + 8;
 }
 
 static gboolean
@@ -231,38 +338,67 @@ show_layout (Pass        *pass,
   pango_cairo_show_layout (pass->cr, layout);
 }
 
-/* One line of @text in @width, cut with an ellipsis if it needs more: a
- * page's header has room for no more */
+/* @text wrapped in @width. A text that needs more than
+ * HEADER_MAX_LINES lines (a title of thousands of words) stops there
+ * with an ellipsis: the page's header is a reminder, and the title
+ * block prints the text whole. */
 static PangoLayout *
-one_line_layout (Pass       *pass,
-                 const char *text,
-                 double      size,
-                 gboolean    bold,
-                 double      width)
+header_layout (Pass       *pass,
+               const char *text,
+               gboolean    bold,
+               double      width)
 {
-  /* more than a line can hold, without laying out a huge text */
-  g_autofree char *head = g_utf8_substring (text ? text : "", 0, MIN (g_utf8_strlen (text ? text : "", -1), 400));
-  PangoLayout *layout = text_layout (pass, head, size, bold, width);
+  const char *full = text ? text : "";
+  /* more than the lines can hold, without laying out a huge text */
+  g_autofree char *head = g_utf8_substring (full, 0, MIN (g_utf8_strlen (full, -1), 2000));
+  PangoLayout *layout = text_layout (pass, head, SMALL_SIZE, bold, width);
+  PangoLayoutLine *last;
   glong n;
 
-  pango_layout_set_single_paragraph_mode (layout, TRUE);
-  if (pango_layout_get_line_count (layout) <= 1 && strlen (head) == strlen (text ? text : ""))
+  if (pango_layout_get_line_count (layout) <= HEADER_MAX_LINES && strlen (head) == strlen (full))
     return layout;
 
-  n = g_utf8_pointer_to_offset (head, head + pango_layout_get_line_readonly (layout, 0)->length);
+  last = pango_layout_get_line_readonly (layout, HEADER_MAX_LINES - 1);
+  n = g_utf8_pointer_to_offset (head, head + last->start_index + last->length);
   for (; n >= 0; n--)
     {
       g_autofree char *start = g_utf8_substring (head, 0, n);
       g_autofree char *cut = g_strconcat (g_strchomp (start), "…", NULL);
 
       pango_layout_set_text (layout, cut, -1);
-      if (pango_layout_get_line_count (layout) <= 1)
+      if (pango_layout_get_line_count (layout) <= HEADER_MAX_LINES)
         break;
     }
   return layout;
 }
 
-/* Header and footer: the client's name, and "Page N of M" */
+/* The client's name on the left, the title on the right, each wrapped in
+ * its own half of the width */
+static void
+header_layouts (Pass         *pass,
+                PangoLayout **client,
+                PangoLayout **title)
+{
+  OmSummary *s = pass->summary;
+  double half = text_width (s) / 2 - 6;
+
+  *client = header_layout (pass, s->data->client, TRUE, half);
+  *title = header_layout (pass, s->data->title, FALSE, half);
+  pango_layout_set_alignment (*title, PANGO_ALIGN_RIGHT);
+}
+
+/* The header's height is the same on every page: measured once */
+static void
+size_page_header (Pass *pass)
+{
+  g_autoptr(PangoLayout) client = NULL;
+  g_autoptr(PangoLayout) title = NULL;
+
+  header_layouts (pass, &client, &title);
+  pass->summary->page_header_height = MAX (layout_height (client), layout_height (title));
+}
+
+/* Header and footer: the client's name and the title, and "Page N of M" */
 static void
 decorate_page (Pass *pass)
 {
@@ -277,14 +413,13 @@ decorate_page (Pass *pass)
     return;
 
   cairo_set_source_rgb (pass->cr, 0.35, 0.35, 0.38);
-  client = one_line_layout (pass, s->data->client, SMALL_SIZE, TRUE, text_width (s) / 2 - 6);
+  header_layouts (pass, &client, &title);
   show_layout (pass, client, s->page.margin_left, s->page.margin_top);
-  title = one_line_layout (pass, s->data->title, SMALL_SIZE, FALSE, text_width (s) / 2 - 6);
-  pango_layout_set_alignment (title, PANGO_ALIGN_RIGHT);
   show_layout (pass, title, s->page.margin_left + text_width (s) / 2 + 6, s->page.margin_top);
+  /* under the taller of the two, whatever their lengths */
   cairo_set_line_width (pass->cr, 0.5);
-  cairo_move_to (pass->cr, s->page.margin_left, s->page.margin_top + 14);
-  cairo_line_to (pass->cr, s->page.width - s->page.margin_right, s->page.margin_top + 14);
+  cairo_move_to (pass->cr, s->page.margin_left, header_rule_y (s));
+  cairo_line_to (pass->cr, s->page.width - s->page.margin_right, header_rule_y (s));
   cairo_stroke (pass->cr);
 
   /* Translators: the footer of each printed page */
@@ -600,6 +735,49 @@ title_block (Pass  *pass,
 
   if (unit == UNIT_TITLE)
     paragraph (pass, s->data->title, 20, TRUE, 4);
+  else if (unit == UNIT_SENDER)
+    {
+      g_autoptr(GString) lines = g_string_new (NULL);
+      const char *company = s->sender.company, *contact = s->sender.contact;
+      const char *phone = s->sender.phone, *email = s->sender.email;
+
+      if (!om_str_is_blank (company))
+        {
+          g_autofree char *name = g_strstrip (g_strdup (company));
+
+          /* Translators: under the title of the client summary: our company */
+          g_string_append_printf (lines, _("Prepared by %s"), name);
+        }
+      if (!om_str_is_blank (contact))
+        {
+          g_autofree char *name = g_strstrip (g_strdup (contact));
+
+          if (lines->len > 0)
+            g_string_append_printf (lines, "\n%s", name);
+          else
+            g_string_append_printf (lines, _("Prepared by %s"), name);
+        }
+      if (!om_str_is_blank (phone))
+        {
+          g_autofree char *number = g_strstrip (g_strdup (phone));
+
+          if (lines->len > 0)
+            g_string_append_c (lines, '\n');
+          /* Translators: our contact's phone number, in the summary */
+          g_string_append_printf (lines, _("Phone: %s"), number);
+        }
+      if (!om_str_is_blank (email))
+        {
+          g_autofree char *address = g_strstrip (g_strdup (email));
+
+          if (lines->len > 0)
+            g_string_append_c (lines, '\n');
+          /* Translators: our contact's e-mail address, in the summary */
+          g_string_append_printf (lines, _("E-mail: %s"), address);
+        }
+      if (lines->len > 0)
+        paragraph (pass, lines->str, BODY_SIZE, FALSE, 6);
+    }
   else if (unit == UNIT_PREPARED)
     {
       g_autofree char *prepared = g_strdup_printf (_("Prepared for %s"), s->data->client);
@@ -685,56 +863,257 @@ step_date (const OmSummary *s,
   return g_strdup_printf (_("Proposed: %s"), date);
 }
 
+static double column_x (const OmSummary *s,
+                        guint            column);
+
+/* The schedule column: a bar for each step's activity, from the end of
+ * the step before it to its milestone, and a diamond for the milestone,
+ * on dates shared by every row */
+
+typedef enum
+{
+  MARK_WON,
+  MARK_CURRENT,
+  MARK_PENDING,
+  MARK_LOST,
+} MarkState;
+
+static MarkState
+mark_state (const OmSummary *s,
+            guint            index)
+{
+  const OmStageData *stage = g_ptr_array_index (s->data->stages, index);
+
+  if (stage->status == OM_STAGE_STATUS_WON)
+    return MARK_WON;
+  if (stage->status == OM_STAGE_STATUS_LOST)
+    return MARK_LOST;
+  return (int) index == s->current ? MARK_CURRENT : MARK_PENDING;
+}
+
+static const GdkRGBA *
+mark_color (const OmTimelinePalette *palette,
+            MarkState                state)
+{
+  switch (state)
+    {
+    case MARK_WON:
+      return &palette->won;
+    case MARK_LOST:
+      return &palette->lost;
+    case MARK_CURRENT:
+      return &palette->current;
+    case MARK_PENDING:
+    default:
+      return &palette->pending;
+    }
+}
+
 static void
-timeline_block (Pass *pass)
+diamond_path (cairo_t *cr,
+              double   cx,
+              double   cy,
+              double   r)
+{
+  cairo_move_to (cr, cx, cy - r);
+  cairo_line_to (cr, cx + r, cy);
+  cairo_line_to (cr, cx, cy + r);
+  cairo_line_to (cr, cx - r, cy);
+  cairo_close_path (cr);
+}
+
+/* The marks of the window's timeline (om-timeline-paint.c), in shapes
+ * that do not depend on colour: a decided milestone filled, a pending
+ * one hollow, the current one larger with a thicker outline, a date
+ * agreed with the client with a second outline */
+static void
+paint_mark (cairo_t                 *cr,
+            const OmTimelinePalette *palette,
+            MarkState                state,
+            gboolean                 agreed,
+            double                   cx,
+            double                   cy)
+{
+  const GdkRGBA *color = mark_color (palette, state);
+  double r = MARK_RADIUS + (state == MARK_CURRENT ? 1 : 0);
+
+  cairo_save (cr);
+  gdk_cairo_set_source_rgba (cr, color);
+  if (agreed && (state == MARK_CURRENT || state == MARK_PENDING))
+    {
+      diamond_path (cr, cx, cy, r + 2.5);
+      cairo_set_line_width (cr, 0.9);
+      cairo_stroke (cr);
+    }
+  diamond_path (cr, cx, cy, r);
+  if (state == MARK_WON || state == MARK_LOST)
+    cairo_fill_preserve (cr);
+  else
+    {
+      gdk_cairo_set_source_rgba (cr, &palette->background);
+      cairo_fill_preserve (cr);
+      gdk_cairo_set_source_rgba (cr, color);
+    }
+  cairo_set_line_width (cr, state == MARK_CURRENT ? 2.0 : 1.0);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* The client's deadline: a dashed line across the row */
+static void
+paint_deadline (cairo_t                 *cr,
+                const OmTimelinePalette *palette,
+                double                   x,
+                double                   y0,
+                double                   y1)
+{
+  const double dash[] = { 2, 1.5 };
+
+  cairo_save (cr);
+  gdk_cairo_set_source_rgba (cr, &palette->overdue);
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+  cairo_move_to (cr, x, y0);
+  cairo_line_to (cr, x, y1);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static double
+gantt_x (const OmSummary *s,
+         OmDate           date)
+{
+  double x0 = column_x (s, COL_GANTT) + CELL_PADDING + MARK_ROOM;
+  double width = s->column_widths[COL_GANTT] - 2 * (CELL_PADDING + MARK_ROOM);
+
+  return x0 + width * (double) (date - s->axis_start) / (double) (s->axis_end - s->axis_start);
+}
+
+/* Where the first line of a row's text is, for the marks to sit on */
+#define MARK_Y(y)       ((y) + ROW_PADDING + 6.5)
+
+/* A step's part of the schedule column, in its row from @y, @height tall */
+static void
+paint_gantt (Pass   *pass,
+             guint   index,
+             double  y,
+             double  height)
 {
   OmSummary *s = pass->summary;
   OmTimelinePalette palette;
-  g_autoptr(OmTimelineLayout) layout = NULL;
-  double width = text_width (s);
-  double scale;
+  OmDate begin = index == 0 ? s->data->start_date : s->schedule[index - 1].due;
+  OmDate due = s->schedule[index].due;
+  const OmStageData *stage = g_ptr_array_index (s->data->stages, index);
+  MarkState state = mark_state (s, index);
+  double cy = MARK_Y (y);
+  double x0, x1;
+
+  if (!drawing (pass))
+    return;
+
+  om_timeline_palette_init_light (&palette);
+  if (s->data->target_date != 0)
+    paint_deadline (pass->cr, &palette, gantt_x (s, s->data->target_date), y, y + height);
+
+  x0 = gantt_x (s, MIN (begin, due));
+  x1 = gantt_x (s, due);
+  cairo_save (pass->cr);
+  gdk_cairo_set_source_rgba (pass->cr, mark_color (&palette, state));
+  cairo_rectangle (pass->cr, x0, cy - 2.5, MAX (x1 - x0, 0.75), 5);
+  if (state == MARK_PENDING)
+    {
+      /* what is still ahead, lighter than what is under way or done */
+      cairo_save (pass->cr);
+      cairo_clip_preserve (pass->cr);
+      cairo_paint_with_alpha (pass->cr, 0.25);
+      cairo_restore (pass->cr);
+      cairo_set_line_width (pass->cr, 0.6);
+      cairo_stroke (pass->cr);
+    }
+  else
+    cairo_fill (pass->cr);
+  cairo_restore (pass->cr);
+
+  /* a date gone by is no plan: no milestone where it was */
+  if (!to_be_agreed (s, index))
+    paint_mark (pass->cr, &palette, state, stage->agreed_on != 0, x1, cy);
+}
+
+/* What the marks of the schedule column mean, before the table */
+static void
+legend_block (Pass *pass)
+{
+  OmSummary *s = pass->summary;
+  OmTimelinePalette palette;
+  static const struct { MarkState state; gboolean agreed; gboolean deadline; const char *label; } items[] = {
+    /* Translators: the legend of the summary's schedule column */
+    { MARK_WON, FALSE, FALSE, N_("Done") },
+    { MARK_CURRENT, FALSE, FALSE, N_("Next step") },
+    { MARK_PENDING, FALSE, FALSE, N_("Upcoming") },
+    { MARK_LOST, FALSE, FALSE, N_("Closed") },
+    { MARK_PENDING, TRUE, FALSE, N_("Date agreed with you") },
+    { MARK_PENDING, FALSE, TRUE, N_("Your deadline") },
+  };
+  g_autoptr(PangoLayout) intro = NULL;
+  PangoLayout *labels[G_N_ELEMENTS (items)];
+  double xs[G_N_ELEMENTS (items)], ys[G_N_ELEMENTS (items)];
+  double width = text_width (s), x = 0, y, line = 0, h;
 
   if (s->data->stages->len == 0)
     return;
 
-  /* the same layout and drawing as the window, in the page's fonts,
-   * laid out a little wider than the page and scaled down to it: paper
-   * reads smaller type than a screen */
-  layout = om_timeline_layout_new (s->data, s->printed_on,
-                                   om_timeline_layout_fit_px_per_day (s->data, s->printed_on, width * 1.3),
-                                   pass->context);
-  for (guint i = 0; i < layout->stages->len; i++)
+  intro = text_layout (pass, _("In the schedule column, a bar is a step’s work and a diamond its milestone:"),
+                       SMALL_SIZE, FALSE, width);
+  y = layout_height (intro) + 4;
+  /* the items side by side, as many as fit on a line */
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
     {
-      OmTimelineStage *stage = &g_array_index (layout->stages, OmTimelineStage, i);
+      double w;
+      int lw, lh;
 
-      /* lateness is for the coordinator, not for the client */
-      stage->overdue = FALSE;
-      /* and a date gone by is not shown as the plan (the label is cut
-       * to the width it had, so it overlaps nothing) */
-      if (to_be_agreed (s, i))
+      labels[i] = NULL;
+      /* no deadline, no line to explain */
+      if (items[i].deadline && s->data->target_date == 0)
+        continue;
+
+      labels[i] = text_layout (pass, _(items[i].label), SMALL_SIZE, FALSE, width - 20);
+      pango_layout_get_size (labels[i], &lw, &lh);
+      w = 20 + (double) lw / PANGO_SCALE + 14;
+      if (x > 0 && x + w > width)
         {
-          const OmStageData *sd = g_ptr_array_index (s->data->stages, i);
-          g_autofree char *owner = om_str_is_blank (sd->owner) ? NULL : om_text_excerpt (sd->owner);
-
-          g_free (stage->detail);
-          stage->detail = owner == NULL ? g_strdup (_("To be agreed"))
-                                        /* Translators: under a milestone: who conducts the stage · its date */
-                                        : g_strdup_printf (_("%s · %s"), owner, _("To be agreed"));
+          x = 0;
+          y += line + 3;
+          line = 0;
         }
+      xs[i] = x;
+      ys[i] = y;
+      x += w;
+      line = MAX (line, MAX ((double) lh / PANGO_SCALE, 12));
     }
-  scale = MIN (1.0, width / layout->width);
+  h = y + line;
 
-  reserve (pass, layout->height * scale + GAP);
+  reserve (pass, h + GAP);
+  show_layout (pass, intro, s->page.margin_left, pass->y);
   if (drawing (pass))
+    om_timeline_palette_init_light (&palette);
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
     {
-      om_timeline_palette_init_light (&palette);
-      cairo_save (pass->cr);
-      cairo_translate (pass->cr, s->page.margin_left, pass->y);
-      cairo_scale (pass->cr, scale, scale);
-      om_timeline_paint (pass->cr, layout, &palette, pass->context);
-      cairo_restore (pass->cr);
+      double mx = s->page.margin_left + xs[i] + 8, my = pass->y + ys[i] + 6;
+
+      if (labels[i] == NULL)
+        continue;
+      if (drawing (pass))
+        {
+          if (items[i].deadline)
+            paint_deadline (pass->cr, &palette, mx, my - 6, my + 6);
+          else
+            paint_mark (pass->cr, &palette, items[i].state, items[i].agreed, mx, my);
+          cairo_set_source_rgb (pass->cr, 0, 0, 0);
+        }
+      show_layout (pass, labels[i], s->page.margin_left + xs[i] + 20, pass->y + ys[i]);
+      g_object_unref (labels[i]);
     }
-  advance (pass, layout->height * scale + GAP);
+  advance (pass, h + GAP);
 }
 
 static const char *
@@ -761,6 +1140,7 @@ typedef struct
   PangoLayout *cells[N_COLUMNS];
   PangoLayout *description;
   double       height;
+  int          step;      /* the step whose marks the row shows; -1 for the header */
 } Row;
 
 static void
@@ -833,6 +1213,8 @@ draw_row (Pass     *pass,
 
   for (guint i = 0; i < N_COLUMNS; i++)
     show_layout (pass, row->cells[i], column_x (s, i) + CELL_PADDING, pass->y + ROW_PADDING);
+  if (!header && row->step >= 0)
+    paint_gantt (pass, (guint) row->step, pass->y, row->height);
   if (row->description != NULL)
     {
       if (drawing (pass))
@@ -865,12 +1247,61 @@ size_columns (Pass *pass)
   double number;
   int number_width;
 
+  const char *states[] = { _("Done"), _("Closed"), _("Next"), _("Upcoming"), C_("column", "State") };
+  double state = column_shares[COL_STATE] * width;
+  double shares = 1 - column_shares[COL_NUMBER] - column_shares[COL_STATE];
+
   pango_layout_get_size (layout, &number_width, NULL);
   /* a point to spare: a layout's width is whole Pango units */
   number = MAX (column_shares[0] * width, ceil ((double) number_width / PANGO_SCALE) + 2 * CELL_PADDING + 1);
-  s->column_widths[0] = number;
-  for (guint i = 1; i < N_COLUMNS; i++)
-    s->column_widths[i] = column_shares[i] / (1 - column_shares[0]) * (width - number);
+  /* a state is one word, never broken: its column fits the longest */
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      g_autoptr(PangoLayout) word = text_layout (pass, states[i], BODY_SIZE - 0.5, TRUE, -1);
+      int w;
+
+      pango_layout_get_size (word, &w, NULL);
+      state = MAX (state, ceil ((double) w / PANGO_SCALE) + 2 * CELL_PADDING + 1);
+    }
+  s->column_widths[COL_NUMBER] = number;
+  s->column_widths[COL_STATE] = state;
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (i != COL_NUMBER && i != COL_STATE)
+      s->column_widths[i] = column_shares[i] / shares * (width - number - state);
+
+  /* a date is never broken (step_date()): its column fits the widest
+   * proposed one, the day and year as wide as they come, in any month */
+  {
+    GDateYear year = 2000;
+    double date = s->column_widths[COL_DATE];
+
+    for (guint month = 1; month <= 12; month++)
+      {
+        GDate d;
+        OmDate day;
+        g_autofree char *formatted = NULL;
+        g_auto(GStrv) words = NULL;
+        g_autofree char *joined = NULL;
+        g_autoptr(PangoLayout) measured = NULL;
+        int w;
+
+        g_date_clear (&d, 1);
+        g_date_set_dmy (&d, 28, (GDateMonth) month, year);
+        day = (OmDate) g_date_get_julian (&d);
+        formatted = om_date_format (day);
+        words = g_strsplit (formatted, " ", -1);
+        joined = g_strjoinv ("\u00a0", words);
+        g_autofree char *proposed = g_strdup_printf (_("Proposed: %s"), joined);
+
+        /* "Proposed: 15 Feb 2026" on one line reads as one thing */
+        measured = text_layout (pass, proposed, BODY_SIZE - 0.5, FALSE, -1);
+        pango_layout_get_size (measured, &w, NULL);
+        date = MAX (date, ceil ((double) w / PANGO_SCALE) + 2 * CELL_PADDING + 1);
+      }
+    /* what the date's column takes, the step's gives */
+    s->column_widths[COL_STEP] -= date - s->column_widths[COL_DATE];
+    s->column_widths[COL_DATE] = date;
+  }
 
   {
     Row header = { 0 };
@@ -885,13 +1316,20 @@ static void
 make_header (Pass *pass,
              Row  *row)
 {
+  OmSummary *s = pass->summary;
+  g_autofree char *from = om_date_format (s->axis_start);
+  g_autofree char *to = om_date_format (s->axis_end);
+  /* Translators: heading of the schedule column, over the first and the
+   * last date it shows */
+  g_autofree char *schedule = g_strdup_printf (C_("column", "Schedule\n%s to %s"), from, to);
   const char *cells[] = {
     /* Translators: column headings of the table of steps */
     C_("column", "No."), C_("column", "Step and what we will have agreed"), C_("column", "Our side"),
-    C_("column", "Your side"), C_("column", "Date"), C_("column", "State"),
+    C_("column", "Your side"), C_("column", "Date"), C_("column", "State"), schedule,
   };
 
   make_row (pass, row, cells, NULL, TRUE);
+  row->step = -1;
 }
 
 static void
@@ -908,7 +1346,7 @@ static void
 steps_heading (Pass *pass)
 {
   Row header = { 0 };
-  const char *header_cells[N_COLUMNS] = { "", "", "", "", "", "" };
+  const char *header_cells[N_COLUMNS] = { "", "", "", "", "", "", "" };
 
   if (pass->summary->data->stages->len == 0)
     return;
@@ -922,6 +1360,12 @@ steps_heading (Pass *pass)
   pass->in_table = TRUE;
 }
 
+typedef struct
+{
+  const char *number;
+  guint       index;
+} SplitStep;
+
 /* The rule under a row's part on a page; on the pages it goes on to,
  * its number again, and a word at the foot of the page it goes on from */
 static void
@@ -931,10 +1375,15 @@ row_frame (Pass     *pass,
            gpointer  data)
 {
   OmSummary *s = pass->summary;
-  const char *number = data;
+  const SplitStep *step = data;
+  const char *number = step->number;
 
   if (!drawing (pass))
     return;
+
+  /* the marks where the step starts */
+  if (!pass->resumed)
+    paint_gantt (pass, step->index, pass->y, height);
 
   cairo_set_source_rgb (pass->cr, 0.75, 0.75, 0.78);
   cairo_set_line_width (pass->cr, 0.5);
@@ -966,14 +1415,14 @@ row_frame (Pass     *pass,
 
 /* A row taller than a page's room goes on over the next pages */
 static void
-split_row (Pass       *pass,
-           Flowed     *flowed,
-           const char *number)
+split_row (Pass      *pass,
+           Flowed    *flowed,
+           SplitStep *step)
 {
   /* it starts where it is, unless only a few lines would fit there */
   if (!pass->resumed)
     reserve (pass, MIN_FLOW_ROOM + 2 * ROW_PADDING);
-  flow (pass, flowed->columns, flowed->n_columns, ROW_PADDING, row_frame, (gpointer) number);
+  flow (pass, flowed->columns, flowed->n_columns, ROW_PADDING, row_frame, step);
 }
 
 static void
@@ -985,14 +1434,16 @@ step_row (Pass  *pass,
   g_autofree char *number = g_strdup_printf ("%u", i + 1);
   g_autofree char *what = g_strdup_printf ("%s — %s", stage->activity, stage->milestone);
   g_autofree char *when = step_date (s, i);
-  const char *cells[] = { number, what, stage->owner, stage->client_owner, when, step_state (s, i) };
+  const char *cells[] = { number, what, stage->owner, stage->client_owner, when, step_state (s, i), "" };
   Flowed *flowed = flowed_lookup (pass);
+  SplitStep split = { number, i };
 
   if (flowed == NULL)
     {
       Row row = { 0 };
 
       make_row (pass, &row, cells, stage->client_description, FALSE);
+      row.step = (int) i;
       if (row.height <= page_room (pass) && !pass->resumed)
         {
           /* a row that fits on a page is not split: one that does not
@@ -1012,7 +1463,7 @@ step_row (Pass  *pass,
                     layout_height (row.cells[1]) + 2, TRUE);
       row_clear (&row);
     }
-  split_row (pass, flowed, number);
+  split_row (pass, flowed, &split);
 }
 
 static void
@@ -1126,8 +1577,8 @@ run_unit (Pass  *pass,
     title_block (pass, unit);
   else if (unit <= UNIT_INTRO_TEXT)
     introduction (pass, unit);
-  else if (unit == UNIT_TIMELINE)
-    timeline_block (pass);
+  else if (unit == UNIT_LEGEND)
+    legend_block (pass);
   else if (unit == UNIT_STEPS_HEADING)
     steps_heading (pass);
   else if (unit < UNIT_FIRST_STEP + n)
@@ -1158,9 +1609,17 @@ om_summary_paginate (OmSummary           *self,
 
   g_return_val_if_fail (self != NULL, 0);
 
+  /* the page setup's margins, but never less than the summary needs:
+   * a print dialog's default margins are narrower than a PDF's, and
+   * Print and Export must give the same pages for the same paper */
   self->page = *page;
+  self->page.margin_top = MAX (page->margin_top, MIN_MARGIN);
+  self->page.margin_bottom = MAX (page->margin_bottom, MIN_MARGIN);
+  self->page.margin_left = MAX (page->margin_left, MIN_MARGIN);
+  self->page.margin_right = MAX (page->margin_right, MIN_MARGIN);
   g_array_set_size (self->page_starts, 0);
   g_clear_pointer (&self->flowed, flowed_free);
+  size_page_header (&pass);
   size_columns (&pass);
   start_page (&pass);
   for (guint unit = 0; unit < n_units (self); unit++)
@@ -1207,6 +1666,7 @@ om_summary_draw_page (OmSummary    *self,
 typedef struct
 {
   const OmOpportunityData *data;
+  const OmSummarySender   *sender;
   const OmSummaryPage     *page;
   GOutputStream           *stream;
   GError                  *error;   /* the stream's, kept for the message */
@@ -1252,6 +1712,7 @@ write_pdf_cb (GOutputStream *stream,
     pango_font_description_free (desc);
   }
 
+  om_summary_set_sender (summary, write->sender);
   n = om_summary_paginate (summary, context, write->page);
   for (guint i = 0; i < n && cairo_status (cr) == CAIRO_STATUS_SUCCESS; i++)
     {
@@ -1280,17 +1741,20 @@ write_pdf_cb (GOutputStream *stream,
 /**
  * om_summary_write_pdf:
  *
+ * @sender: (nullable): who prepared it, printed under the title
+ *
  * Writes the summary as a PDF file, fonts embedded and text selectable,
  * through om_export_file_write(): a file is replaced only once the whole
  * document is written, and a failure leaves it as it was.
  */
 gboolean
 om_summary_write_pdf (const OmOpportunityData *data,
+                      const OmSummarySender   *sender,
                       const OmSummaryPage     *page,
                       const char              *path,
                       GError                 **error)
 {
-  PdfWrite write = { data, page, NULL, NULL };
+  PdfWrite write = { data, sender, page, NULL, NULL };
   gboolean ok;
 
   ok = om_export_file_write (path, write_pdf_cb, &write, error);

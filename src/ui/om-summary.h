@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 
 /*
  * The client-facing summary of an opportunity's process: a title block
- * (with the client's deadline, when they gave one), how the process
- * works, the timeline, the table of steps and, while the client has not
+ * (with the client's deadline, when they gave one, and who prepared
+ * it), how the process works, a legend, the table of steps with its
+ * schedule column and, while the client has not
  * yet agreed to the process, a block for their signature. A pending
  * step's date reads as agreed with the client or as proposed; one
  * already past reads "To be agreed". It never holds anything internal:
@@ -33,11 +34,26 @@ typedef struct
   double margin_right;
 } OmSummaryPage;
 
+/* Who prepared the summary (Preferences): each field may be NULL or
+ * empty, and then prints no line */
+typedef struct
+{
+  char *company;
+  char *contact;
+  char *phone;
+  char *email;
+} OmSummarySender;
+
 typedef struct _OmSummary OmSummary;
+
+void       om_summary_sender_load   (OmSummarySender         *sender);
+void       om_summary_sender_clear  (OmSummarySender         *sender);
 
 OmSummary *om_summary_new           (const OmOpportunityData *data,
                                      OmDate                   printed_on);
 void       om_summary_free          (OmSummary               *self);
+void       om_summary_set_sender    (OmSummary               *self,
+                                     const OmSummarySender   *sender);
 guint      om_summary_paginate      (OmSummary               *self,
                                      PangoContext            *context,
                                      const OmSummaryPage     *page);
@@ -47,10 +63,12 @@ void       om_summary_draw_page     (OmSummary               *self,
                                      guint                    page);
 void       om_summary_page_init_default (OmSummaryPage       *page);
 gboolean   om_summary_write_pdf     (const OmOpportunityData *data,
+                                     const OmSummarySender   *sender,
                                      const OmSummaryPage     *page,
                                      const char              *path,
                                      GError                 **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmSummary, om_summary_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OmSummarySender, om_summary_sender_clear)
 
 G_END_DECLS

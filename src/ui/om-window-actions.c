@@ -8,6 +8,7 @@
 #include "om-accessible.h"
 #include "om-export-file.h"
 #include "om-json.h"
+#include "om-preferences.h"
 #include "om-print-operation.h"
 #include "om-summary.h"
 #include "om-stage-editor.h"
@@ -66,6 +67,17 @@ create_from (OmWindow             *self,
     data = om_template_data_instantiate (template, _("New Opportunity"), _("New client"), today);
   else
     data = om_opportunity_data_new (_("New Opportunity"), _("New client"), today);
+  if (self->settings != NULL)
+    {
+      g_autofree char *currency = g_settings_get_string (self->settings, "default-currency");
+
+      /* Preferences keeps only valid codes; one set with dconf may not be */
+      if (om_currency_is_valid (currency))
+        {
+          g_free (data->currency);
+          data->currency = g_steal_pointer (&currency);
+        }
+    }
 
   opp = om_repository_create_opportunity (self->repository, data, &error);
   if (opp == NULL)
@@ -364,6 +376,18 @@ export_cb (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+static void
+preferences_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+
+  if (self->settings == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (om_preferences_new (GTK_WINDOW (self), self->settings)));
+}
+
 /* The client-facing summary */
 
 static void
@@ -396,12 +420,14 @@ export_summary_response_cb (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
+      g_auto(OmSummarySender) sender = { 0 };
       OmSummaryPage page;
 
+      om_summary_sender_load (&sender);
       om_summary_page_init_default (&page);
       if (path == NULL)
         not_local (&error);
-      if (path == NULL || !om_summary_write_pdf (om_opportunity_get_data (opp), &page, path, &error))
+      if (path == NULL || !om_summary_write_pdf (om_opportunity_get_data (opp), &sender, &page, path, &error))
         report (self, error);
       else
         {
@@ -1037,6 +1063,7 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.redo", have_repo && om_repository_get_can_redo (self->repository));
   gtk_widget_action_set_enabled (widget, "win.remove-opportunity", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.print", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.preferences", self->settings != NULL);
   gtk_widget_action_set_enabled (widget, "win.set-baseline", opp != NULL && om_opportunity_can_set_baseline (opp, NULL));
   gtk_widget_action_set_enabled (widget, "win.export-summary", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-in", opp != NULL);
@@ -1072,6 +1099,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_cb);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_cb);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_cb);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_cb);
   gtk_widget_class_install_action (widget_class, "win.export-summary", NULL, export_summary_cb);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_cb);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_cb);
@@ -1099,6 +1127,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);

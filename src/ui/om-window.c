@@ -411,6 +411,14 @@ show_last (OmWindow *self,
 }
 
 static void
+threshold_changed_cb (OmWindow *self)
+{
+  if (self->repository != NULL)
+    om_repository_set_too_complex_threshold (self->repository,
+                                             g_settings_get_uint (self->settings, "too-complex-threshold"));
+}
+
+static void
 show_repository (OmWindow     *self,
                  OmRepository *repository)
 {
@@ -466,6 +474,9 @@ show_repository (OmWindow     *self,
     {
       gint64 last = g_settings_get_int64 (self->settings, "last-opportunity");
       om_repository_set_too_complex_threshold (repository, g_settings_get_uint (self->settings, "too-complex-threshold"));
+      /* changed in Preferences: the next check uses it */
+      g_signal_connect_object (self->settings, "changed::too-complex-threshold", G_CALLBACK (threshold_changed_cb),
+                               self, G_CONNECT_SWAPPED);
       if (last != 0)
         show_last (self, last);
     }
