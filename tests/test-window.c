@@ -13,6 +13,7 @@
 #include "om-database.h"
 #include "om-print-operation.h"
 #include "om-stage-editor.h"
+#include "om-plan-table.h"
 #include "om-test-window.h"
 
 /*
@@ -1926,6 +1927,141 @@ test_keys_reschedule (Fixture       *f,
   g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, 1)), ==, 0);
 }
 
+static OmPlanTable *
+plan_table (Fixture *f)
+{
+  const GType type = OM_TYPE_PLAN_TABLE;
+  GtkWidget *table = find_widget (GTK_WIDGET (om_window_get_view (f->window)), is_of_type, &type);
+
+  g_assert_nonnull (table);
+  return OM_PLAN_TABLE (table);
+}
+
+/* Types into a cell of the table and ends the editing as Enter does */
+static void
+edit_cell (OmPlanTable       *table,
+           guint              row,
+           OmPlanTableColumn  column,
+           const char        *text)
+{
+  GtkWidget *cell = om_plan_table_get_cell (table, row, column);
+
+  g_assert_nonnull (cell);
+  g_assert_true (GTK_IS_EDITABLE_LABEL (cell));
+  gtk_editable_label_start_editing (GTK_EDITABLE_LABEL (cell));
+  gtk_editable_set_text (GTK_EDITABLE (cell), text);
+  gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (cell), TRUE);
+  om_test_flush_events ();
+}
+
+static const char *
+cell_shows (OmPlanTable       *table,
+            guint              row,
+            OmPlanTableColumn  column)
+{
+  GtkWidget *cell = om_plan_table_get_cell (table, row, column);
+
+  g_assert_nonnull (cell);
+  return GTK_IS_EDITABLE (cell) ? gtk_editable_get_text (GTK_EDITABLE (cell)) : gtk_label_get_text (GTK_LABEL (cell));
+}
+
+/* The plan as rows, in plan order; a cell edited commits one model
+ * edit, undone like any; a refused one shows the model's value again
+ * and the window says why */
+static void
+test_table_edit_in_place (Fixture       *f,
+                          gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  OmPlanTable *table;
+  g_autoptr(OmOpportunityData) disk = NULL;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_iterate_for (200);
+  table = plan_table (f);
+
+  for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
+    {
+      OmStage *stage = om_opportunity_get_stage (opp, i);
+      g_autofree char *number = g_strdup_printf ("%u", i + 1);
+      GtkWidget *cell = om_plan_table_get_cell (table, i, OM_PLAN_TABLE_NUMBER);
+
+      g_assert_cmpstr (cell_shows (table, i, OM_PLAN_TABLE_ACTIVITY), ==, om_stage_get_activity (stage));
+      g_assert_cmpstr (cell_shows (table, i, OM_PLAN_TABLE_MILESTONE), ==, om_stage_get_milestone (stage));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (cell))), ==, number);
+    }
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_DURATION), ==, "14");
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_PROBABILITY), ==, "60 %");
+
+  /* one edit, kept, undone */
+  edit_cell (table, 1, OM_PLAN_TABLE_MILESTONE, "  Client agrees to our plan  ");
+  g_assert_cmpstr (om_stage_get_milestone (om_opportunity_get_stage (opp, 1)), ==, "Client agrees to our plan");
+  g_assert_cmpstr (cell_shows (table, 1, OM_PLAN_TABLE_MILESTONE), ==, "Client agrees to our plan");
+  g_assert_cmpstr (om_repository_get_undo_label (f->repository), ==, "Edit Stage");
+  disk = on_disk (f);
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (disk->stages, 1))->milestone, ==, "Client agrees to our plan");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  om_test_flush_events ();
+  g_assert_cmpstr (cell_shows (table, 1, OM_PLAN_TABLE_MILESTONE), ==,
+                   "Client agrees to the opportunity-management process");
+
+  /* a duration moves the dates after it */
+  edit_cell (table, 2, OM_PLAN_TABLE_DURATION, "21");
+  g_assert_cmpuint (om_stage_get_duration_days (om_opportunity_get_stage (opp, 2)), ==, 21);
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_DUE), ==, "9 Feb 2026");
+  edit_cell (table, 2, OM_PLAN_TABLE_PROBABILITY, "75");
+  g_assert_cmpfloat (om_stage_get_probability (om_opportunity_get_stage (opp, 2)), ==, 0.75);
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_PROBABILITY), ==, "75 %");
+
+  /* refused: the model's value again, and why */
+  edit_cell (table, 2, OM_PLAN_TABLE_DURATION, "three weeks");
+  g_assert_cmpuint (om_stage_get_duration_days (om_opportunity_get_stage (opp, 2)), ==, 21);
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_DURATION), ==, "21");
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "not a number of days"));
+  edit_cell (table, 2, OM_PLAN_TABLE_PROBABILITY, "150");
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_PROBABILITY), ==, "75 %");
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "between 0 and 100"));
+  edit_cell (table, 0, OM_PLAN_TABLE_ACTIVITY, "   ");
+  g_assert_cmpstr (cell_shows (table, 0, OM_PLAN_TABLE_ACTIVITY), ==, "Initial appointment");
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "needs an activity"));
+
+  /* a row chosen in the table is the stage the page edits */
+  om_plan_table_set_selected (table, 4);
+  om_test_flush_events ();
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 4);
+  om_opportunity_view_select_stage (view, 1);
+  om_test_flush_events ();
+  g_assert_cmpint (om_plan_table_get_selected (table), ==, 1);
+}
+
+/* In the plan's rows earlier is up: Alt+Up and Alt+Down move the
+ * selected stage, as Alt+Left and Alt+Right do */
+static void
+test_keys_alt_up_down (Fixture       *f,
+                       gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_opportunity_view_select_stage (view, 3);
+  om_test_iterate_for (200);
+  gtk_widget_grab_focus (GTK_WIDGET (om_plan_table_get_column_view (plan_table (f))));
+  om_test_iterate_for (100);
+
+  press ("alt+Up");
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 2)), ==, "Feasibility Study");
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 2);
+  press ("alt+Down");
+  press ("alt+Down");
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 4)), ==, "Feasibility Study");
+  press ("ctrl+z");
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 3)), ==, "Feasibility Study");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1964,6 +2100,8 @@ main (int   argc,
   ADD ("/window/decided-on-calendar", test_decided_on_calendar);
   ADD ("/window/reschedule", test_reschedule);
   ADD ("/window/keys/reschedule", test_keys_reschedule);
+  ADD ("/window/table/edit-in-place", test_table_edit_in_place);
+  ADD ("/window/keys/alt-up-down", test_keys_alt_up_down);
   ADD ("/window/win-asks-date", test_win_asks_date);
   ADD ("/window/deadline-baseline-history", test_deadline_baseline_history);
 #undef ADD

@@ -22,19 +22,18 @@
  * scrolls as one of ten.
  */
 
-typedef enum
-{
-  COLUMN_NUMBER,
-  COLUMN_ACTIVITY,
-  COLUMN_MILESTONE,
-  COLUMN_OWNER,
-  COLUMN_CLIENT_OWNER,
-  COLUMN_DURATION,
-  COLUMN_DUE,
-  COLUMN_PROBABILITY,
-  COLUMN_GANTT,
-  N_COLUMNS
-} Column;
+typedef OmPlanTableColumn Column;
+
+#define COLUMN_NUMBER       OM_PLAN_TABLE_NUMBER
+#define COLUMN_ACTIVITY     OM_PLAN_TABLE_ACTIVITY
+#define COLUMN_MILESTONE    OM_PLAN_TABLE_MILESTONE
+#define COLUMN_OWNER        OM_PLAN_TABLE_OWNER
+#define COLUMN_CLIENT_OWNER OM_PLAN_TABLE_CLIENT_OWNER
+#define COLUMN_DURATION     OM_PLAN_TABLE_DURATION
+#define COLUMN_DUE          OM_PLAN_TABLE_DUE
+#define COLUMN_PROBABILITY  OM_PLAN_TABLE_PROBABILITY
+#define COLUMN_GANTT        OM_PLAN_TABLE_GANTT
+#define N_COLUMNS           (OM_PLAN_TABLE_GANTT + 1)
 
 struct _OmPlanTable
 {
@@ -49,6 +48,8 @@ struct _OmPlanTable
   OmDate              first_date;   /* the Gantt column's axis */
   OmDate              last_date;
   int                 filling;      /* cells showing the model: nothing to commit */
+  int                 pending;      /* a row to select once the stages settle */
+  guint               select_source;
 };
 
 G_DEFINE_FINAL_TYPE (OmPlanTable, om_plan_table, GTK_TYPE_WIDGET)
@@ -87,11 +88,21 @@ struct _OmGanttCell
 
 G_DEFINE_FINAL_TYPE (OmGanttCell, om_gantt_cell, GTK_TYPE_WIDGET)
 
+/* The zoom, kept where the axis spans at most what the timeline may
+ * (%OM_TIMELINE_MAX_EXTENT pixels) */
+static double
+px_per_day (OmPlanTable *table)
+{
+  double days = MAX (1.0, (double) table->last_date - (double) table->first_date);
+
+  return MIN (table->px_per_day, OM_TIMELINE_MAX_EXTENT / days);
+}
+
 static double
 date_x (OmPlanTable *table,
         OmDate       date)
 {
-  return GANTT_MARGIN + ((double) date - (double) table->first_date) * table->px_per_day;
+  return GANTT_MARGIN + ((double) date - (double) table->first_date) * px_per_day (table);
 }
 
 static double
@@ -111,14 +122,10 @@ om_gantt_cell_measure (GtkWidget      *widget,
                        int            *minimum_baseline,
                        int            *natural_baseline)
 {
-  OmGanttCell *self = OM_GANTT_CELL (widget);
-
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      /* the column is as wide as the axis (om_plan_table_set_px_per_day()) */
-      *minimum = 0;
-      *natural = self->table ? (int) ceil (axis_width (self->table)) : 0;
-    }
+    /* the column is as wide as the axis (size_gantt()): a width of the
+     * cell's own would be measured once, and outlive a zoom */
+    *minimum = *natural = 0;
   else
     *minimum = *natural = (int) GANTT_HEIGHT;
 }
@@ -397,6 +404,8 @@ show_cell (GtkWidget *cell)
     return;
 
   text = cell_text (stage, column);
+  if (text == NULL)
+    text = g_strdup ("");
   self->filling++;
   if (column == COLUMN_GANTT)
     {
@@ -420,11 +429,25 @@ show_cell (GtkWidget *cell)
     }
   else if (GTK_IS_EDITABLE_LABEL (cell))
     {
-      /* what is being typed stays until it is committed or given up */
+      /* a row shows one line of a name, however long (Pango would take
+       * seconds over a word of a hundred thousand letters); editing it
+       * gives the whole of it (editing_changed_cb()). What is being
+       * typed stays until it is committed or given up. */
       if (!gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (cell)))
-        gtk_editable_set_text (GTK_EDITABLE (cell), text);
+        {
+          g_autofree char *line = om_text_excerpt (text);
+          gtk_editable_set_text (GTK_EDITABLE (cell), line);
+        }
       /* in full where the column is too narrow for it */
-      gtk_widget_set_tooltip_text (cell, *text != '\0' ? text : NULL);
+      if (*text == '\0')
+        gtk_widget_set_tooltip_text (cell, NULL);
+      else if (g_utf8_strlen (text, -1) <= OM_TEXT_LONG_WORD_CHARS)
+        gtk_widget_set_tooltip_text (cell, text);
+      else
+        {
+          g_autofree char *line = om_text_excerpt (text);
+          gtk_widget_set_tooltip_text (cell, line);
+        }
     }
   else
     {
@@ -552,8 +575,24 @@ editing_changed_cb (GtkWidget  *cell,
                     GParamSpec *pspec,
                     gpointer    user_data)
 {
+  OmPlanTable *self = g_object_get_data (G_OBJECT (cell), TABLE_KEY);
+  OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+
   if (!gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (cell)))
-    commit_cell (cell);
+    {
+      commit_cell (cell);
+      return;
+    }
+  /* the whole value to edit, not the line the row shows */
+  if (self != NULL && stage != NULL)
+    {
+      Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), COLUMN_KEY));
+      g_autofree char *text = cell_text (stage, column);
+
+      self->filling++;
+      gtk_editable_set_text (GTK_EDITABLE (cell), text);
+      self->filling--;
+    }
 }
 
 static void
@@ -583,8 +622,17 @@ setup_cb (GtkSignalListItemFactory *factory,
       break;
     default:
       cell = gtk_editable_label_new ("");
-      /* a long name wraps into the width its column has */
       gtk_editable_set_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 5 : 12);
+      gtk_editable_set_max_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 6 : 40);
+      /* the line the row shows ends in an ellipsis where its column is
+       * narrower: the cell's tooltip has it in full */
+      for (GtkWidget *w = gtk_widget_get_first_child (cell); w != NULL; w = gtk_widget_get_first_child (w))
+        for (GtkWidget *sibling = w; sibling != NULL; sibling = gtk_widget_get_next_sibling (sibling))
+          if (GTK_IS_LABEL (sibling))
+            {
+              gtk_label_set_ellipsize (GTK_LABEL (sibling), PANGO_ELLIPSIZE_END);
+              gtk_label_set_max_width_chars (GTK_LABEL (sibling), 40);
+            }
       if (column == COLUMN_DURATION || column == COLUMN_PROBABILITY)
         gtk_editable_set_alignment (GTK_EDITABLE (cell), 1);
       gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -695,6 +743,7 @@ om_plan_table_dispose (GObject *object)
   OmPlanTable *self = OM_PLAN_TABLE (object);
 
   om_plan_table_set_opportunity (self, NULL);
+  g_clear_handle_id (&self->select_source, g_source_remove);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->selection);
   G_OBJECT_CLASS (om_plan_table_parent_class)->dispose (object);
@@ -747,6 +796,7 @@ static void
 om_plan_table_init (OmPlanTable *self)
 {
   self->px_per_day = 4.0;
+  self->pending = -1;
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -830,9 +880,27 @@ om_plan_table_get_selected (OmPlanTable *self)
   return selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected;
 }
 
+static gboolean
+select_pending_cb (gpointer data)
+{
+  OmPlanTable *self = data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  self->select_source = 0;
+  if (self->pending >= 0 && (guint) self->pending < n)
+    gtk_single_selection_set_selected (self->selection, (guint) self->pending);
+  else if (self->pending < 0)
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * om_plan_table_set_selected:
  * @position: the stage's row, or -1 for none
+ *
+ * Selects the row once the stages have settled: the stage selected
+ * elsewhere may follow a change of the stages that the table's own
+ * selection has not taken in yet.
  */
 void
 om_plan_table_set_selected (OmPlanTable *self,
@@ -840,9 +908,9 @@ om_plan_table_set_selected (OmPlanTable *self,
 {
   g_return_if_fail (OM_IS_PLAN_TABLE (self));
 
-  if (om_plan_table_get_selected (self) == position)
-    return;
-  gtk_single_selection_set_selected (self->selection, position < 0 ? GTK_INVALID_LIST_POSITION : (guint) position);
+  self->pending = position;
+  if (self->select_source == 0)
+    self->select_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, select_pending_cb, self, NULL);
 }
 
 /**
@@ -868,4 +936,38 @@ om_plan_table_get_column_view (OmPlanTable *self)
 {
   g_return_val_if_fail (OM_IS_PLAN_TABLE (self), NULL);
   return self->view;
+}
+
+static GtkWidget *
+find_cell (GtkWidget *widget,
+           guint      row,
+           Column     column)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      OmStage *stage = g_object_get_data (G_OBJECT (child), STAGE_KEY);
+      GtkWidget *found;
+
+      if (stage != NULL && om_stage_get_position (stage) == row &&
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), COLUMN_KEY)) == (int) column)
+        return child;
+      if ((found = find_cell (child, row, column)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * om_plan_table_get_cell:
+ *
+ * Returns: (transfer none) (nullable): the cell of @column in @row, if
+ *   that row is in view (only rows in view exist)
+ */
+GtkWidget *
+om_plan_table_get_cell (OmPlanTable       *self,
+                        guint              row,
+                        OmPlanTableColumn  column)
+{
+  g_return_val_if_fail (OM_IS_PLAN_TABLE (self), NULL);
+  return find_cell (GTK_WIDGET (self->view), row, column);
 }

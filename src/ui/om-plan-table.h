@@ -7,6 +7,19 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  OM_PLAN_TABLE_NUMBER,
+  OM_PLAN_TABLE_ACTIVITY,
+  OM_PLAN_TABLE_MILESTONE,
+  OM_PLAN_TABLE_OWNER,
+  OM_PLAN_TABLE_CLIENT_OWNER,
+  OM_PLAN_TABLE_DURATION,
+  OM_PLAN_TABLE_DUE,
+  OM_PLAN_TABLE_PROBABILITY,
+  OM_PLAN_TABLE_GANTT,
+} OmPlanTableColumn;
+
 #define OM_TYPE_PLAN_TABLE (om_plan_table_get_type ())
 G_DECLARE_FINAL_TYPE (OmPlanTable, om_plan_table, OM, PLAN_TABLE, GtkWidget)
 
@@ -19,5 +32,8 @@ void           om_plan_table_set_selected    (OmPlanTable   *self,
 void           om_plan_table_set_px_per_day  (OmPlanTable   *self,
                                               double         px_per_day);
 GtkColumnView *om_plan_table_get_column_view (OmPlanTable   *self);
+GtkWidget     *om_plan_table_get_cell        (OmPlanTable   *self,
+                                              guint          row,
+                                              OmPlanTableColumn column);
 
 G_END_DECLS
