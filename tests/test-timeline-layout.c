@@ -4,7 +4,6 @@
 #include <pango/pangocairo.h>
 
 #include "om-timeline-layout.h"
-#include "om-stage-widget.h"
 #include "om-test-support.h"
 
 /*
@@ -55,7 +54,7 @@ assert_well_laid_out (const OmOpportunityData *data,
   for (guint i = 0; i < layout->stages->len; i++)
     {
       const OmTimelineStage *s = &g_array_index (layout->stages, OmTimelineStage, i);
-      graphene_rect_t rect;
+      double bx, by, bwidth, bheight;
 
       g_assert_cmpuint (s->index, ==, i);
       g_assert_cmpuint (s->due_date, ==, dues[i]);
@@ -63,8 +62,8 @@ assert_well_laid_out (const OmOpportunityData *data,
       g_assert_cmpfloat (s->milestone_x, >=, om_timeline_layout_date_x (layout, dues[i]) - 1e-9);
       g_assert_cmpfloat (s->bar_x0, <=, s->milestone_x);
       /* every stage, even one of zero days, has room of its own */
-      om_stage_widget_get_rect (s, &rect);
-      g_assert_cmpfloat (rect.size.width, >=, OM_TIMELINE_DIAMOND);
+      om_timeline_stage_get_box (s, &bx, &by, &bwidth, &bheight);
+      g_assert_cmpfloat (bwidth, >=, OM_TIMELINE_DIAMOND);
       g_assert_cmpfloat (s->milestone_x + OM_TIMELINE_DIAMOND, <=, layout->width);
       g_assert_cmpfloat (s->label_width, >, 0);
       g_assert_cmpfloat (s->label_x + s->label_width, <=, layout->width);

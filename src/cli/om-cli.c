@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "om-cli.h"
+#include "om-summary.h"
 #include "om-database.h"
 #include "om-export-file.h"
 #include "om-json.h"
@@ -185,9 +186,15 @@ run_summary (const OmCliOptions *options,
 {
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp = find_opportunity (repository, options->opportunity, &error);
+  g_auto(OmSummarySender) sender = { 0 };
+  OmSummaryPage page;
 
+  /* the same pages as printing from the window, with the preferences of
+   * the window's user (GSettings needs no display) */
+  om_summary_sender_load (&sender);
+  om_summary_page_init_default (&page);
   if (opp == NULL || !om_opportunity_load (opp, &error) ||
-      !options->summary_writer (om_opportunity_get_data (opp), options->summary_pdf, &error))
+      !om_summary_write_pdf (om_opportunity_get_data (opp), &sender, &page, options->summary_pdf, &error))
     return refuse (error);
   return OM_CLI_EXIT_OK;
 }
@@ -230,7 +237,7 @@ om_cli_run (const OmCliOptions *options)
     return run_import (repository, options->import_file);
   if (options->export_file)
     return run_export (repository, options->export_file, options->opportunity);
-  if (options->summary_pdf && options->summary_writer)
+  if (options->summary_pdf)
     return run_summary (options, repository);
 
   g_return_val_if_reached (OM_CLI_EXIT_USAGE);

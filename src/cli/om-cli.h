@@ -12,16 +12,10 @@ G_BEGIN_DECLS
 #define OM_CLI_EXIT_REFUSED 1
 #define OM_CLI_EXIT_USAGE   2
 
-/* Writes the client-facing summary; the user interface provides it */
-typedef gboolean (*OmCliSummaryWriter) (const OmOpportunityData *data,
-                                        const char              *path,
-                                        GError                 **error);
-
 typedef struct
 {
   char    *database;
   char    *summary_pdf;
-  OmCliSummaryWriter summary_writer;
   char    *import_file;
   char    *export_file;
   gint64   opportunity;     /* 0 when not given */

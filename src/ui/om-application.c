@@ -9,7 +9,6 @@
 #include "om-application.h"
 #include "om-cli.h"
 #include "om-database.h"
-#include "om-summary.h"
 #include "om-window.h"
 
 /**
@@ -39,22 +38,6 @@ settings_schema_installed (void)
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
   return schema != NULL;
-}
-
-/* The command line's summary: the same pages as printing from the window */
-static gboolean
-write_summary (const OmOpportunityData *data,
-               const char              *path,
-               GError                 **error)
-{
-  OmSummaryPage page;
-
-  g_auto(OmSummarySender) sender = { 0 };
-
-  /* the preferences of the window's user: GSettings needs no display */
-  om_summary_sender_load (&sender);
-  om_summary_page_init_default (&page);
-  return om_summary_write_pdf (data, &sender, &page, path, error);
 }
 
 static gboolean
@@ -126,7 +109,6 @@ om_application_local_command_line (GApplication   *app,
           g_autoptr(GSettings) settings = g_settings_new (APP_ID);
           self->options.too_complex_threshold = g_settings_get_uint (settings, "too-complex-threshold");
         }
-      self->options.summary_writer = write_summary;
       *exit_status = om_cli_run (&self->options);
       return TRUE;
     }

@@ -132,20 +132,21 @@ om_gantt_cell_measure (GtkWidget      *widget,
 
 static void
 append_rect (GtkSnapshot   *snapshot,
-             const GdkRGBA *color,
+             const OmRgba  *color,
              double         x,
              double         y,
              double         width,
              double         height)
 {
   graphene_rect_t rect = GRAPHENE_RECT_INIT ((float) x, (float) y, (float) width, (float) height);
+  GdkRGBA rgba = { color->red, color->green, color->blue, color->alpha };
 
-  gtk_snapshot_append_color (snapshot, color, &rect);
+  gtk_snapshot_append_color (snapshot, &rgba, &rect);
 }
 
 static void
 append_outline (GtkSnapshot   *snapshot,
-                const GdkRGBA *color,
+                const OmRgba  *color,
                 double         x,
                 double         y,
                 double         width,
@@ -154,7 +155,8 @@ append_outline (GtkSnapshot   *snapshot,
 {
   GskRoundedRect outline;
   float widths[4] = { (float) line, (float) line, (float) line, (float) line };
-  GdkRGBA colors[4] = { *color, *color, *color, *color };
+  GdkRGBA rgba = { color->red, color->green, color->blue, color->alpha };
+  GdkRGBA colors[4] = { rgba, rgba, rgba, rgba };
 
   gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT ((float) x, (float) y, (float) width, (float) height), 0);
   gtk_snapshot_append_border (snapshot, &outline, widths, colors);
@@ -166,8 +168,8 @@ append_diamond (GtkSnapshot   *snapshot,
                 double         cx,
                 double         cy,
                 double         r,
-                const GdkRGBA *fill,
-                const GdkRGBA *line,
+                const OmRgba  *fill,
+                const OmRgba  *line,
                 double         line_width)
 {
   double side = r * G_SQRT2;
@@ -199,8 +201,8 @@ om_gantt_cell_snapshot (GtkWidget   *widget,
   double height = gtk_widget_get_height (widget);
   double cy = height / 2;
   double x0, x1;
-  const GdkRGBA *color;
-  GdkRGBA tint;
+  const OmRgba *color;
+  OmRgba tint;
 
   if (table == NULL || self->stage == NULL || table->opportunity == NULL)
     return;
@@ -245,7 +247,7 @@ om_gantt_cell_snapshot (GtkWidget   *widget,
   /* where the plan of record had the milestone: a faint ghost */
   if (baseline != 0 && baseline != due)
     {
-      GdkRGBA ghost = palette.foreground;
+      OmRgba ghost = palette.foreground;
 
       ghost.alpha = 0.4f;
       append_diamond (snapshot, date_x (table, baseline), cy, 5, NULL, &ghost, 1);

@@ -62,11 +62,10 @@ void
 om_stage_widget_get_rect (const OmTimelineStage *layout,
                           graphene_rect_t       *rect)
 {
-  double x0 = MIN (layout->bar_x0, layout->milestone_x - OM_TIMELINE_DIAMOND / 2);
-  double x1 = layout->milestone_x + OM_TIMELINE_DIAMOND / 2 + 2;
-  double y0 = OM_TIMELINE_BAR_Y - OM_TIMELINE_DIAMOND / 2 - 3;
+  double x, y, width, height;
 
-  graphene_rect_init (rect, x0, y0, x1 - x0, OM_TIMELINE_DIAMOND + 6);
+  om_timeline_stage_get_box (layout, &x, &y, &width, &height);
+  graphene_rect_init (rect, (float) x, (float) y, (float) width, (float) height);
 }
 
 static void

@@ -1066,10 +1066,12 @@ om_timeline_palette_init_for_widget (OmTimelinePalette *palette,
                                      GtkWidget         *widget)
 {
   GdkRGBA fg;
+  OmRgba foreground;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  foreground = (OmRgba) { fg.red, fg.green, fg.blue, fg.alpha };
   /* a light text colour means a dark theme */
-  om_timeline_palette_init_from (palette, &fg, fg.red + fg.green + fg.blue > 1.5);
+  om_timeline_palette_init_from (palette, &foreground, fg.red + fg.green + fg.blue > 1.5);
 }
 
 GtkWidget *

@@ -415,6 +415,29 @@ om_timeline_layout_insertion_at (const OmTimelineLayout *self,
 }
 
 /**
+ * om_timeline_stage_get_box:
+ *
+ * Where a stage's bar and diamond are, the part of it that is pointed
+ * at and focused: every stage, even one of zero days, has room of its
+ * own there.
+ */
+void
+om_timeline_stage_get_box (const OmTimelineStage *stage,
+                           double                *x,
+                           double                *y,
+                           double                *width,
+                           double                *height)
+{
+  double x0 = MIN (stage->bar_x0, stage->milestone_x - OM_TIMELINE_DIAMOND / 2);
+  double x1 = stage->milestone_x + OM_TIMELINE_DIAMOND / 2 + 2;
+
+  *x = x0;
+  *y = OM_TIMELINE_BAR_Y - OM_TIMELINE_DIAMOND / 2 - 3;
+  *width = x1 - x0;
+  *height = OM_TIMELINE_DIAMOND + 6;
+}
+
+/**
  * om_timeline_stage_describe:
  *
  * Returns: the stage read out in one sentence, for screen readers and

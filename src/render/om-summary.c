@@ -5,7 +5,9 @@
 
 #include <cairo-pdf.h>
 #include <glib/gi18n.h>
-#include <gtk/gtk.h>
+#ifdef __GLIBC__
+#include <langinfo.h>
+#endif
 #include <math.h>
 #include <string.h>
 #include <pango/pangocairo.h>
@@ -250,15 +252,31 @@ om_summary_free (OmSummary *self)
 void
 om_summary_page_init_default (OmSummaryPage *page)
 {
-  GtkPaperSize *paper = gtk_paper_size_new (gtk_paper_size_get_default ());
+  /* A4 unless the locale says otherwise (LC_PAPER, as GTK reads it) */
+  double width_mm = 210, height_mm = 297;
+  const double pt_per_mm = 72.0 / 25.4;
 
-  page->width = gtk_paper_size_get_width (paper, GTK_UNIT_POINTS);
-  page->height = gtk_paper_size_get_height (paper, GTK_UNIT_POINTS);
-  page->margin_top = gtk_paper_size_get_default_top_margin (paper, GTK_UNIT_POINTS);
-  page->margin_bottom = gtk_paper_size_get_default_bottom_margin (paper, GTK_UNIT_POINTS);
-  page->margin_left = gtk_paper_size_get_default_left_margin (paper, GTK_UNIT_POINTS);
-  page->margin_right = gtk_paper_size_get_default_right_margin (paper, GTK_UNIT_POINTS);
-  gtk_paper_size_free (paper);
+#ifdef __GLIBC__
+  {
+    union { unsigned int word; char *string; } w, h;
+
+    w.string = nl_langinfo (_NL_PAPER_WIDTH);
+    h.string = nl_langinfo (_NL_PAPER_HEIGHT);
+    if (w.word > 0 && h.word > 0 && w.word < 2000 && h.word < 2000)
+      {
+        width_mm = w.word;
+        height_mm = h.word;
+      }
+  }
+#endif
+  page->width = width_mm * pt_per_mm;
+  page->height = height_mm * pt_per_mm;
+  /* the usual margins of a printer's paper (GTK's), within which the
+   * summary keeps its own */
+  page->margin_top = 0.25 * 72;
+  page->margin_bottom = 0.56 * 72;
+  page->margin_left = 0.25 * 72;
+  page->margin_right = 0.25 * 72;
 }
 
 /* Text */
@@ -891,7 +909,7 @@ mark_state (const OmSummary *s,
   return (int) index == s->current ? MARK_CURRENT : MARK_PENDING;
 }
 
-static const GdkRGBA *
+static const OmRgba *
 mark_color (const OmTimelinePalette *palette,
             MarkState                state)
 {
@@ -934,11 +952,11 @@ paint_mark (cairo_t                 *cr,
             double                   cx,
             double                   cy)
 {
-  const GdkRGBA *color = mark_color (palette, state);
+  const OmRgba *color = mark_color (palette, state);
   double r = MARK_RADIUS + (state == MARK_CURRENT ? 1 : 0);
 
   cairo_save (cr);
-  gdk_cairo_set_source_rgba (cr, color);
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
   if (agreed && (state == MARK_CURRENT || state == MARK_PENDING))
     {
       diamond_path (cr, cx, cy, r + 2.5);
@@ -950,9 +968,9 @@ paint_mark (cairo_t                 *cr,
     cairo_fill_preserve (cr);
   else
     {
-      gdk_cairo_set_source_rgba (cr, &palette->background);
+      cairo_set_source_rgba (cr, palette->background.red, palette->background.green, palette->background.blue, palette->background.alpha);
       cairo_fill_preserve (cr);
-      gdk_cairo_set_source_rgba (cr, color);
+      cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
     }
   cairo_set_line_width (cr, state == MARK_CURRENT ? 2.0 : 1.0);
   cairo_stroke (cr);
@@ -970,7 +988,7 @@ paint_deadline (cairo_t                 *cr,
   const double dash[] = { 2, 1.5 };
 
   cairo_save (cr);
-  gdk_cairo_set_source_rgba (cr, &palette->overdue);
+  cairo_set_source_rgba (cr, palette->overdue.red, palette->overdue.green, palette->overdue.blue, palette->overdue.alpha);
   cairo_set_line_width (cr, 1.0);
   cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
   cairo_move_to (cr, x, y0);
@@ -1018,7 +1036,10 @@ paint_gantt (Pass   *pass,
   x0 = gantt_x (s, MIN (begin, due));
   x1 = gantt_x (s, due);
   cairo_save (pass->cr);
-  gdk_cairo_set_source_rgba (pass->cr, mark_color (&palette, state));
+  {
+    const OmRgba *mark = mark_color (&palette, state);
+    cairo_set_source_rgba (pass->cr, mark->red, mark->green, mark->blue, mark->alpha);
+  }
   cairo_rectangle (pass->cr, x0, cy - 2.5, MAX (x1 - x0, 0.75), 5);
   if (state == MARK_PENDING)
     {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cairo.h>
-#include <gdk/gdk.h>
 #include <pango/pangocairo.h>
 
 #include "om-timeline-layout.h"
@@ -14,18 +13,27 @@ G_BEGIN_DECLS
  * window (through GtkSnapshot) and the printed summary (vector PDF).
  */
 
+/* A colour, as GdkRGBA holds one (the window converts), without GDK */
 typedef struct
 {
-  GdkRGBA foreground;
-  GdkRGBA dim;
-  GdkRGBA background;
-  GdkRGBA won;
-  GdkRGBA lost;
-  GdkRGBA current;
-  GdkRGBA pending;
-  GdkRGBA overdue;
-  GdkRGBA today;
-  GdkRGBA selection;
+  float red;
+  float green;
+  float blue;
+  float alpha;
+} OmRgba;
+
+typedef struct
+{
+  OmRgba foreground;
+  OmRgba dim;
+  OmRgba background;
+  OmRgba won;
+  OmRgba lost;
+  OmRgba current;
+  OmRgba pending;
+  OmRgba overdue;
+  OmRgba today;
+  OmRgba selection;
 } OmTimelinePalette;
 
 typedef enum
@@ -38,7 +46,7 @@ typedef enum
 
 void om_timeline_palette_init_light (OmTimelinePalette       *palette);
 void om_timeline_palette_init_from  (OmTimelinePalette       *palette,
-                                     const GdkRGBA           *foreground,
+                                     const OmRgba           *foreground,
                                      gboolean                 dark);
 void om_timeline_paint_axis         (cairo_t                 *cr,
                                      const OmTimelineLayout  *layout,

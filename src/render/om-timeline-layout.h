@@ -104,6 +104,11 @@ int               om_timeline_layout_stage_at       (const OmTimelineLayout  *se
                                                      double                   y);
 int               om_timeline_layout_insertion_at   (const OmTimelineLayout  *self,
                                                      double                   x);
+void              om_timeline_stage_get_box         (const OmTimelineStage   *stage,
+                                                     double                  *x,
+                                                     double                  *y,
+                                                     double                  *width,
+                                                     double                  *height);
 char             *om_timeline_stage_describe        (const OmTimelineStage   *stage,
                                                      guint                    n_stages);
 

@@ -9,7 +9,7 @@
 #include "om-timeline-paint.h"
 
 static void
-rgba (GdkRGBA *c,
+rgba (OmRgba *c,
       double   r,
       double   g,
       double   b,
@@ -40,7 +40,7 @@ om_timeline_palette_init_light (OmTimelinePalette *p)
 
 void
 om_timeline_palette_init_from (OmTimelinePalette *p,
-                               const GdkRGBA     *foreground,
+                               const OmRgba     *foreground,
                                gboolean           dark)
 {
   om_timeline_palette_init_light (p);
@@ -60,7 +60,7 @@ om_timeline_palette_init_from (OmTimelinePalette *p,
 
 static void
 set_color (cairo_t       *cr,
-           const GdkRGBA *c)
+           const OmRgba *c)
 {
   cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha);
 }
@@ -210,7 +210,7 @@ om_timeline_paint_target (cairo_t                 *cr,
   show_text (cr, context, _("Deadline"), x + 4, OM_TIMELINE_BAR_Y + OM_TIMELINE_BAR_HEIGHT / 2 + 2, FALSE, 0.75, -1);
 }
 
-static const GdkRGBA *
+static const OmRgba *
 stage_color (const OmTimelineStage   *stage,
              const OmTimelinePalette *palette)
 {
@@ -241,7 +241,7 @@ diamond_path (cairo_t *cr,
 static void
 paint_bar (cairo_t                 *cr,
            const OmTimelineStage   *stage,
-           const GdkRGBA           *color,
+           const OmRgba           *color,
            const OmTimelinePalette *palette,
            PangoContext            *context)
 {
@@ -320,7 +320,7 @@ paint_bar (cairo_t                 *cr,
 static void
 paint_diamond (cairo_t                 *cr,
                const OmTimelineStage   *stage,
-               const GdkRGBA           *color,
+               const OmRgba           *color,
                const OmTimelinePalette *palette)
 {
   double cx = stage->milestone_x;
@@ -435,7 +435,7 @@ paint_kind_badge (cairo_t                 *cr,
 static void
 paint_label (cairo_t                 *cr,
              const OmTimelineStage   *stage,
-             const GdkRGBA           *color,
+             const OmRgba           *color,
              const OmTimelinePalette *palette,
              PangoContext            *context)
 {
@@ -473,7 +473,7 @@ om_timeline_paint_stage (cairo_t                 *cr,
                          PangoContext            *context,
                          OmTimelinePaintFlags     flags)
 {
-  const GdkRGBA *color = stage_color (stage, palette);
+  const OmRgba *color = stage_color (stage, palette);
 
   cairo_save (cr);
   if (flags & OM_TIMELINE_PAINT_DRAGGED)
