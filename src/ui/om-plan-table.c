@@ -16,7 +16,7 @@
  * out a Gantt chart: number and state, activity, milestone, owner,
  * client owner, duration, due date, probability, and a Gantt column on
  * a date axis shared by every row. Each text is edited in its cell
- * (Enter starts and ends the editing, Escape gives it up), through the
+ * (Enter or leaving the cell commits it, Escape gives it up), through the
  * same model operation as the stage editor, with the same refusals and
  * undo. Only the rows in view exist, so a plan of thousands of stages
  * scrolls as one of ten.
@@ -393,6 +393,15 @@ describe_stage (OmPlanTable *self,
                           om_stage_get_milestone (stage), state, due);
 }
 
+/* A cell is being edited while the keyboard is in it */
+#define EDITED_KEY "om-edited"
+
+static gboolean
+cell_is_edited (GtkWidget *cell)
+{
+  return g_object_get_data (G_OBJECT (cell), EDITED_KEY) != NULL;
+}
+
 /* Shows the model's values in @cell */
 static void
 show_cell (GtkWidget *cell)
@@ -429,17 +438,11 @@ show_cell (GtkWidget *cell)
       gtk_widget_set_tooltip_text (cell, said);
       gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
     }
-  else if (GTK_IS_EDITABLE_LABEL (cell))
+  else if (GTK_IS_ENTRY (cell))
     {
-      /* a row shows one line of a name, however long (Pango would take
-       * seconds over a word of a hundred thousand letters); editing it
-       * gives the whole of it (editing_changed_cb()). What is being
-       * typed stays until it is committed or given up. */
-      if (!gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (cell)))
-        {
-          g_autofree char *line = om_text_excerpt (text);
-          gtk_editable_set_text (GTK_EDITABLE (cell), line);
-        }
+      /* what is being typed stays until it is committed or given up */
+      if (!cell_is_edited (cell))
+        gtk_editable_set_text (GTK_EDITABLE (cell), text);
       /* in full where the column is too narrow for it */
       if (*text == '\0')
         gtk_widget_set_tooltip_text (cell, NULL);
@@ -573,28 +576,46 @@ commit_cell (GtkWidget *cell)
 }
 
 static void
-editing_changed_cb (GtkWidget  *cell,
-                    GParamSpec *pspec,
-                    gpointer    user_data)
+cell_enter_cb (GtkEventControllerFocus *controller,
+               GtkWidget               *cell)
 {
-  OmPlanTable *self = g_object_get_data (G_OBJECT (cell), TABLE_KEY);
+  g_object_set_data (G_OBJECT (cell), EDITED_KEY, GINT_TO_POINTER (TRUE));
+}
+
+/* Leaving a cell commits what was typed in it, as Enter does */
+static void
+cell_leave_cb (GtkEventControllerFocus *controller,
+               GtkWidget               *cell)
+{
+  g_object_set_data (G_OBJECT (cell), EDITED_KEY, NULL);
+  commit_cell (cell);
+}
+
+static void
+cell_activate_cb (GtkWidget *cell)
+{
+  commit_cell (cell);
+}
+
+/* Escape gives up what was typed: the model's value again */
+static gboolean
+cell_key_pressed_cb (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkWidget             *cell)
+{
   OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), COLUMN_KEY));
+  g_autofree char *shown = NULL;
 
-  if (!gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (cell)))
-    {
-      commit_cell (cell);
-      return;
-    }
-  /* the whole value to edit, not the line the row shows */
-  if (self != NULL && stage != NULL)
-    {
-      Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), COLUMN_KEY));
-      g_autofree char *text = cell_text (stage, column);
-
-      self->filling++;
-      gtk_editable_set_text (GTK_EDITABLE (cell), text);
-      self->filling--;
-    }
+  if (keyval != GDK_KEY_Escape || stage == NULL)
+    return GDK_EVENT_PROPAGATE;
+  shown = cell_text (stage, column);
+  if (g_strcmp0 (shown, gtk_editable_get_text (GTK_EDITABLE (cell))) == 0)
+    return GDK_EVENT_PROPAGATE;
+  gtk_editable_set_text (GTK_EDITABLE (cell), shown ? shown : "");
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -623,23 +644,30 @@ setup_cb (GtkSignalListItemFactory *factory,
       gtk_widget_add_css_class (cell, "numeric");
       break;
     default:
-      cell = gtk_editable_label_new ("");
-      gtk_editable_set_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 5 : 12);
-      gtk_editable_set_max_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 6 : 40);
-      /* the line the row shows ends in an ellipsis where its column is
-       * narrower: the cell's tooltip has it in full */
-      for (GtkWidget *w = gtk_widget_get_first_child (cell); w != NULL; w = gtk_widget_get_first_child (w))
-        for (GtkWidget *sibling = w; sibling != NULL; sibling = gtk_widget_get_next_sibling (sibling))
-          if (GTK_IS_LABEL (sibling))
-            {
-              gtk_label_set_ellipsize (GTK_LABEL (sibling), PANGO_ELLIPSIZE_END);
-              gtk_label_set_max_width_chars (GTK_LABEL (sibling), 40);
-            }
-      if (column == COLUMN_DURATION || column == COLUMN_PROBABILITY)
-        gtk_editable_set_alignment (GTK_EDITABLE (cell), 1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      column_title (column), -1);
-      g_signal_connect (cell, "notify::editing", G_CALLBACK (editing_changed_cb), NULL);
+      {
+        GtkEventController *focus = gtk_event_controller_focus_new ();
+        GtkEventController *keys = gtk_event_controller_key_new ();
+
+        /* a flat field: the cell reads as text and is typed into in
+         * place (Tab goes on to the next cell, Enter or leaving it
+         * commits, Escape gives it up); a long name scrolls within its
+         * column, and shows in full in the cell's tooltip */
+        cell = gtk_entry_new ();
+        gtk_widget_add_css_class (cell, "flat");
+        gtk_editable_set_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 5 : 12);
+        gtk_editable_set_max_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 6 : 40);
+        if (column == COLUMN_DURATION || column == COLUMN_PROBABILITY)
+          gtk_editable_set_alignment (GTK_EDITABLE (cell), 1);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        column_title (column), -1);
+        g_signal_connect (cell, "activate", G_CALLBACK (cell_activate_cb), NULL);
+        g_signal_connect (focus, "enter", G_CALLBACK (cell_enter_cb), cell);
+        g_signal_connect (focus, "leave", G_CALLBACK (cell_leave_cb), cell);
+        gtk_widget_add_controller (cell, focus);
+        gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+        g_signal_connect (keys, "key-pressed", G_CALLBACK (cell_key_pressed_cb), cell);
+        gtk_widget_add_controller (cell, keys);
+      }
       break;
     }
   g_object_set_data (G_OBJECT (cell), COLUMN_KEY, GINT_TO_POINTER (column));
@@ -671,8 +699,8 @@ unbind_cb (GtkSignalListItemFactory *factory,
   OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
 
   /* what was typed into a row scrolled away is committed, not lost */
-  if (GTK_IS_EDITABLE_LABEL (cell) && gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (cell)))
-    gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (cell), TRUE);
+  if (GTK_IS_ENTRY (cell) && cell_is_edited (cell))
+    commit_cell (cell);
   if (stage != NULL)
     g_signal_handlers_disconnect_by_func (stage, stage_notify_cb, cell);
   if (OM_IS_GANTT_CELL (cell))
