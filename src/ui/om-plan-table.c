@@ -20,6 +20,12 @@
  * same model operation as the stage editor, with the same refusals and
  * undo. Only the rows in view exist, so a plan of thousands of stages
  * scrolls as one of ten.
+ *
+ * A pending row is dragged by its number (or its due date or schedule,
+ * which have nothing to click) to another place in the plan: a line
+ * above or below the row under the pointer shows where it lands, or, in
+ * the colour of an error and with the model's reason beside the pointer,
+ * why it cannot. The drop is one move, one step to undo.
  */
 
 typedef OmPlanTableColumn Column;
@@ -50,6 +56,21 @@ struct _OmPlanTable
   int                 filling;      /* cells showing the model: nothing to commit */
   int                 pending;      /* a row to select once the stages settle */
   guint               select_source;
+
+  /* drag and drop of rows */
+  int                 drag_from;     /* the dragged stage, or -1 */
+  GtkDragSource      *active_drag;   /* weak: the drag in progress */
+  GtkWidget          *dragged_row;   /* weak: shown as moving */
+  GtkWidget          *marked_row;    /* weak: shows the insertion line */
+  int                 insertion;     /* a drop goes before this stage; -1: none */
+  gboolean            drop_allowed;
+  char               *drop_reason;   /* why not, when not */
+  GtkWidget          *reason_label;  /* says it beside the pointer */
+  double              pointer_x;     /* in the view, for the label and autoscroll */
+  double              pointer_y;
+  double              autoscroll_speed;
+  guint               autoscroll_id;
+  GtkEventController *escape;        /* on the window while a drag lasts */
 };
 
 G_DEFINE_FINAL_TYPE (OmPlanTable, om_plan_table, GTK_TYPE_WIDGET)
@@ -70,6 +91,7 @@ static guint signals[N_SIGNALS];
 
 #define GANTT_HEIGHT 26.0
 #define GANTT_MARGIN 12.0
+#define AUTOSCROLL_EDGE 32.0
 #define STAGE_KEY "om-stage"
 #define TABLE_KEY "om-plan-table"
 #define COLUMN_KEY "om-column"
@@ -427,8 +449,8 @@ show_cell (GtkWidget *cell)
     }
   else if (column == COLUMN_NUMBER)
     {
-      GtkWidget *icon = gtk_widget_get_first_child (cell);
-      GtkWidget *label = gtk_widget_get_next_sibling (icon);
+      GtkWidget *label = gtk_widget_get_last_child (cell);
+      GtkWidget *icon = gtk_widget_get_prev_sibling (label);
       const char *name = state_icon (stage);
       g_autofree char *said = describe_stage (self, stage);
 
@@ -437,6 +459,10 @@ show_cell (GtkWidget *cell)
       gtk_widget_set_opacity (icon, name != NULL ? 1 : 0);
       gtk_widget_set_tooltip_text (cell, said);
       gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
+      /* after the tooltip, which GTK also takes for the description: the
+       * label reads the stage, the description how to move it */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Drag the row, or press Alt+Up or Alt+Down, to move the stage"), -1);
     }
   else if (GTK_IS_ENTRY (cell))
     {
@@ -618,6 +644,401 @@ cell_key_pressed_cb (GtkEventControllerKey *controller,
   return GDK_EVENT_STOP;
 }
 
+/* Reordering rows by drag and drop */
+
+/* The row @widget is in: what spans the table's width, and what the
+ * insertion line is drawn on */
+static GtkWidget *
+row_of (OmPlanTable *self,
+        GtkWidget   *widget)
+{
+  for (GtkWidget *w = widget; w != NULL && w != GTK_WIDGET (self->view); w = gtk_widget_get_parent (w))
+    if (g_strcmp0 (gtk_widget_get_css_name (w), "row") == 0)
+      return w;
+  return NULL;
+}
+
+/* A cell showing a stage at most @depth levels below @widget */
+static GtkWidget *
+stage_cell_below (GtkWidget *widget,
+                  int        depth)
+{
+  if (g_object_get_data (G_OBJECT (widget), STAGE_KEY) != NULL)
+    return widget;
+  if (depth == 0)
+    return NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = stage_cell_below (child, depth - 1);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The cell of a stage at (@x, @y) of the view, whichever column: the
+ * point may be in a cell's padding, where only the row is */
+static GtkWidget *
+stage_cell_at (OmPlanTable *self,
+               double       x,
+               double       y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->view), x, y, GTK_PICK_INSENSITIVE | GTK_PICK_NON_TARGETABLE);
+
+  for (GtkWidget *w = picked; w != NULL && w != GTK_WIDGET (self->view); w = gtk_widget_get_parent (w))
+    {
+      if (g_object_get_data (G_OBJECT (w), STAGE_KEY) != NULL)
+        return w;
+      if (g_strcmp0 (gtk_widget_get_css_name (w), "row") == 0)
+        return stage_cell_below (w, 2);
+    }
+  return NULL;
+}
+
+static void
+set_row_marker (GtkWidget  *row,
+                const char *where,
+                gboolean    refused)
+{
+  if (row == NULL)
+    return;
+  if (g_strcmp0 (where, "drop-above") == 0)
+    gtk_widget_add_css_class (row, "drop-above");
+  else
+    gtk_widget_remove_css_class (row, "drop-above");
+  if (g_strcmp0 (where, "drop-below") == 0)
+    gtk_widget_add_css_class (row, "drop-below");
+  else
+    gtk_widget_remove_css_class (row, "drop-below");
+  if (where != NULL && refused)
+    gtk_widget_add_css_class (row, "drop-refused");
+  else
+    gtk_widget_remove_css_class (row, "drop-refused");
+}
+
+static void
+stop_autoscroll (OmPlanTable *self)
+{
+  self->autoscroll_speed = 0;
+  g_clear_handle_id (&self->autoscroll_id, g_source_remove);
+}
+
+static void
+clear_marker (OmPlanTable *self)
+{
+  set_row_marker (self->marked_row, NULL, FALSE);
+  g_clear_weak_pointer (&self->marked_row);
+  self->insertion = -1;
+  self->drop_allowed = FALSE;
+  g_clear_pointer (&self->drop_reason, g_free);
+  gtk_widget_set_visible (self->reason_label, FALSE);
+  stop_autoscroll (self);
+}
+
+/* The place in the plan a stage moved from @from before stage
+ * @insertion takes */
+static int
+target_position (int from,
+                 int insertion)
+{
+  return insertion > from ? insertion - 1 : insertion;
+}
+
+/* Where a drop at (@x, @y) of the view would land, whether the model
+ * allows it, and the line or the reason that say so */
+static void
+update_marker (OmPlanTable *self,
+               double       x,
+               double       y)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  GtkWidget *cell = stage_cell_at (self, x, y);
+  GtkWidget *row = NULL;
+  const char *where = NULL;
+  int insertion = -1;
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (cell != NULL && (row = row_of (self, cell)) != NULL)
+    {
+      OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+      graphene_point_t in_row;
+
+      if (!gtk_widget_compute_point (GTK_WIDGET (self->view), row, &GRAPHENE_POINT_INIT ((float) x, (float) y), &in_row))
+        in_row.y = 0;
+      /* the upper half of a row: before its stage; the lower: after */
+      insertion = (int) om_stage_get_position (stage) + (in_row.y >= gtk_widget_get_height (row) / 2.0 ? 1 : 0);
+      where = insertion == (int) om_stage_get_position (stage) ? "drop-above" : "drop-below";
+    }
+  else if (n > 0 && (cell = om_plan_table_get_cell (self, n - 1, COLUMN_NUMBER)) != NULL &&
+           (row = row_of (self, cell)) != NULL)
+    {
+      graphene_point_t in_row;
+
+      /* below the last row: at the end */
+      if (gtk_widget_compute_point (GTK_WIDGET (self->view), row, &GRAPHENE_POINT_INIT ((float) x, (float) y), &in_row) &&
+          in_row.y >= gtk_widget_get_height (row))
+        {
+          insertion = (int) n;
+          where = "drop-below";
+        }
+      else
+        row = NULL;
+    }
+
+  if (row != self->marked_row)
+    {
+      set_row_marker (self->marked_row, NULL, FALSE);
+      g_set_weak_pointer (&self->marked_row, row);
+    }
+  g_clear_pointer (&self->drop_reason, g_free);
+  self->insertion = insertion;
+  if (insertion < 0)
+    self->drop_allowed = FALSE;
+  else
+    {
+      self->drop_allowed = om_opportunity_can_move_stage (self->opportunity, (guint) self->drag_from,
+                                                          (guint) target_position (self->drag_from, insertion), &error);
+      if (error != NULL)
+        self->drop_reason = g_strdup (error->message);
+    }
+  set_row_marker (row, where, !self->drop_allowed);
+
+  gtk_widget_set_visible (self->reason_label, self->drop_reason != NULL);
+  if (self->drop_reason != NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->reason_label), self->drop_reason);
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+    }
+}
+
+static gboolean
+autoscroll_cb (gpointer user_data)
+{
+  OmPlanTable *self = user_data;
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->view));
+
+  if (adj == NULL || self->autoscroll_speed == 0 || self->drag_from < 0)
+    {
+      self->autoscroll_id = 0;
+      self->autoscroll_speed = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + self->autoscroll_speed);
+  /* the pointer stays still while the rows move under it */
+  update_marker (self, self->pointer_x, self->pointer_y);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Near the top or the bottom of the rows in view, the table scrolls by
+ * itself, the closer the faster: a stage can go anywhere in a long plan */
+static void
+update_autoscroll (OmPlanTable *self,
+                   double       y)
+{
+  GtkWidget *list = NULL;
+  graphene_point_t in_list;
+  double height;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view)); child; child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "listview") == 0)
+      list = child;
+
+  self->autoscroll_speed = 0;
+  if (list != NULL &&
+      gtk_widget_compute_point (GTK_WIDGET (self->view), list, &GRAPHENE_POINT_INIT (0, (float) y), &in_list))
+    {
+      height = gtk_widget_get_height (list);
+      if (in_list.y < AUTOSCROLL_EDGE)
+        self->autoscroll_speed = -(AUTOSCROLL_EDGE - MAX (in_list.y, 0)) / 3;
+      else if (in_list.y > height - AUTOSCROLL_EDGE)
+        self->autoscroll_speed = (MIN (in_list.y, height) - (height - AUTOSCROLL_EDGE)) / 3;
+    }
+
+  if (self->autoscroll_speed != 0 && self->autoscroll_id == 0)
+    self->autoscroll_id = g_timeout_add (16, autoscroll_cb, self);
+  else if (self->autoscroll_speed == 0)
+    g_clear_handle_id (&self->autoscroll_id, g_source_remove);
+}
+
+/* Escape gives the drag up wherever the keyboard focus is, where the
+ * backend passes keys on during a drag (X11's GDK takes them itself) */
+static gboolean
+escape_pressed_cb (GtkEventControllerKey *controller,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   OmPlanTable           *self)
+{
+  if (keyval != GDK_KEY_Escape || self->active_drag == NULL)
+    return GDK_EVENT_PROPAGATE;
+  /* a drag given up is no refused drop: nothing to explain */
+  clear_marker (self);
+  gtk_drag_source_drag_cancel (self->active_drag);
+  return GDK_EVENT_STOP;
+}
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 OmPlanTable   *self)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  if (stage == NULL || self->opportunity == NULL)
+    return NULL;
+
+  /* a won stage, or a closed plan, does not move: say so at once */
+  position = om_stage_get_position (stage);
+  if (!om_opportunity_can_move_stage (self->opportunity, position, position, &error))
+    {
+      g_signal_emit (self, signals[REFUSED], 0, error->message);
+      return NULL;
+    }
+
+  self->drag_from = (int) position;
+  g_set_weak_pointer (&self->active_drag, source);
+  return gdk_content_provider_new_typed (OM_TYPE_STAGE, stage);
+}
+
+static void
+drag_begin_cb (GtkDragSource *source,
+               GdkDrag       *drag,
+               OmPlanTable   *self)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+  GtkWidget *icon = gtk_drag_icon_get_for_drag (drag);
+  GtkWidget *card;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *said = NULL;
+
+  /* the stage itself follows the pointer, on a card in the theme's
+   * colours; held by its top left corner, clear of the line */
+  said = stage != NULL ? g_strdup_printf ("%u  %s", om_stage_get_position (stage) + 1,
+                                          om_stage_get_activity (stage)) : g_strdup ("");
+  card = gtk_label_new (said);
+  gtk_label_set_ellipsize (GTK_LABEL (card), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (card), 40);
+  gtk_widget_add_css_class (card, "drag-card");
+  gtk_drag_icon_set_child (GTK_DRAG_ICON (icon), card);
+  gdk_drag_set_hotspot (drag, -12, -12);
+
+  /* its place shows it is moving */
+  g_set_weak_pointer (&self->dragged_row, row_of (self, cell));
+  if (self->dragged_row != NULL)
+    gtk_widget_add_css_class (self->dragged_row, "dragged");
+
+  if (root != NULL && self->escape == NULL)
+    {
+      self->escape = gtk_event_controller_key_new ();
+      gtk_event_controller_set_propagation_phase (self->escape, GTK_PHASE_CAPTURE);
+      g_signal_connect_object (self->escape, "key-pressed", G_CALLBACK (escape_pressed_cb), self, 0);
+      g_object_add_weak_pointer (G_OBJECT (self->escape), (gpointer *) &self->escape);
+      gtk_widget_add_controller (GTK_WIDGET (root), self->escape);
+    }
+}
+
+static void
+drag_end_cb (GtkDragSource *source,
+             GdkDrag       *drag,
+             gboolean       delete_data,
+             OmPlanTable   *self)
+{
+  /* released where the model refuses the stage: nothing moves, and the
+   * window says why */
+  if (!delete_data && self->insertion >= 0 && !self->drop_allowed && self->drop_reason != NULL)
+    g_signal_emit (self, signals[REFUSED], 0, self->drop_reason);
+
+  if (self->dragged_row != NULL)
+    gtk_widget_remove_css_class (self->dragged_row, "dragged");
+  g_clear_weak_pointer (&self->dragged_row);
+  if (self->escape != NULL)
+    {
+      GtkEventController *escape = self->escape;
+
+      g_object_remove_weak_pointer (G_OBJECT (escape), (gpointer *) &self->escape);
+      self->escape = NULL;
+      gtk_widget_remove_controller (gtk_event_controller_get_widget (escape), escape);
+    }
+  self->drag_from = -1;
+  g_clear_weak_pointer (&self->active_drag);
+  clear_marker (self);
+}
+
+static void
+add_drag_source (OmPlanTable *self,
+                 GtkWidget   *cell)
+{
+  GtkDragSource *source = gtk_drag_source_new ();
+
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  g_signal_connect_object (source, "prepare", G_CALLBACK (drag_prepare_cb), self, 0);
+  g_signal_connect_object (source, "drag-begin", G_CALLBACK (drag_begin_cb), self, 0);
+  g_signal_connect_object (source, "drag-end", G_CALLBACK (drag_end_cb), self, 0);
+  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (source));
+}
+
+static GdkDragAction
+drop_motion_cb (GtkDropTarget *target,
+                double         x,
+                double         y,
+                OmPlanTable   *self)
+{
+  if (self->drag_from < 0 || self->opportunity == NULL)
+    return 0;
+
+  update_marker (self, x, y);
+  update_autoscroll (self, y);
+  return self->drop_allowed ? GDK_ACTION_MOVE : 0;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               OmPlanTable   *self)
+{
+  clear_marker (self);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         OmPlanTable   *self)
+{
+  OmStage *stage = g_value_get_object (value);
+  g_autoptr(GError) error = NULL;
+  guint from;
+  int to;
+
+  if (self->drag_from >= 0 && self->opportunity != NULL)
+    update_marker (self, x, y);
+  to = self->insertion;
+  clear_marker (self);
+  if (self->opportunity == NULL || stage == NULL || to < 0 ||
+      !g_list_store_find (G_LIST_STORE (om_opportunity_get_stages (self->opportunity)), stage, &from))
+    return FALSE;
+
+  to = target_position ((int) from, to);
+  if ((guint) to == from)
+    return TRUE;
+  /* one call, one transaction, one undo step */
+  if (!om_opportunity_move_stage (self->opportunity, from, (guint) to, &error))
+    {
+      g_signal_emit (self, signals[REFUSED], 0, error->message);
+      return FALSE;
+    }
+  om_plan_table_set_selected (self, to);
+  return TRUE;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -629,19 +1050,26 @@ setup_cb (GtkSignalListItemFactory *factory,
   switch (column)
     {
     case COLUMN_NUMBER:
+      /* the row's handle: a grip, the state, the number */
       cell = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      gtk_box_append (GTK_BOX (cell), gtk_image_new_from_icon_name ("list-drag-handle-symbolic"));
+      gtk_widget_add_css_class (gtk_widget_get_first_child (cell), "dim-label");
       gtk_box_append (GTK_BOX (cell), gtk_image_new ());
       gtk_box_append (GTK_BOX (cell), gtk_label_new (NULL));
       gtk_widget_add_css_class (gtk_widget_get_last_child (cell), "numeric");
+      gtk_widget_set_cursor_from_name (cell, "grab");
+      add_drag_source (self, cell);
       break;
     case COLUMN_GANTT:
       cell = g_object_new (OM_TYPE_GANTT_CELL, NULL);
       g_set_weak_pointer (&OM_GANTT_CELL (cell)->table, self);
+      add_drag_source (self, cell);
       break;
     case COLUMN_DUE:
       cell = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (cell), 0);
       gtk_widget_add_css_class (cell, "numeric");
+      add_drag_source (self, cell);
       break;
     default:
       {
@@ -774,6 +1202,18 @@ om_plan_table_dispose (GObject *object)
 
   om_plan_table_set_opportunity (self, NULL);
   g_clear_handle_id (&self->select_source, g_source_remove);
+  stop_autoscroll (self);
+  g_clear_weak_pointer (&self->active_drag);
+  g_clear_weak_pointer (&self->dragged_row);
+  g_clear_weak_pointer (&self->marked_row);
+  g_clear_pointer (&self->drop_reason, g_free);
+  if (self->escape != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->escape), (gpointer *) &self->escape);
+      gtk_widget_remove_controller (gtk_event_controller_get_widget (self->escape), self->escape);
+      self->escape = NULL;
+    }
+  g_clear_pointer (&self->reason_label, gtk_widget_unparent);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->selection);
   G_OBJECT_CLASS (om_plan_table_parent_class)->dispose (object);
@@ -797,6 +1237,55 @@ om_plan_table_get_property (GObject    *object,
     }
 }
 
+/* Layout: the table, and over it, beside the pointer, why a drop there
+ * is refused */
+
+static void
+om_plan_table_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  OmPlanTable *self = OM_PLAN_TABLE (widget);
+
+  gtk_widget_measure (self->scroller, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+om_plan_table_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  OmPlanTable *self = OM_PLAN_TABLE (widget);
+  graphene_point_t pointer;
+  int label_width, label_height, x, y;
+
+  gtk_widget_allocate (self->scroller, width, height, baseline, NULL);
+  if (!gtk_widget_get_visible (self->reason_label))
+    return;
+
+  gtk_widget_measure (self->reason_label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &label_width, NULL, NULL);
+  label_width = MIN (label_width, MAX (width - 8, 1));
+  gtk_widget_measure (self->reason_label, GTK_ORIENTATION_VERTICAL, label_width, &label_height, NULL, NULL, NULL);
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->view), widget,
+                                 &GRAPHENE_POINT_INIT ((float) self->pointer_x, (float) self->pointer_y), &pointer))
+    pointer = GRAPHENE_POINT_INIT (0, 0);
+  /* above the pointer, right of it, clear of the card the pointer
+   * drags below it; below the card where the table has no room above */
+  x = (int) pointer.x + 16;
+  y = (int) pointer.y - label_height - 10;
+  if (y < 0)
+    y = (int) pointer.y + 36;
+  x = CLAMP (x, 4, MAX (width - label_width - 4, 4));
+  y = CLAMP (y, 0, MAX (height - label_height, 0));
+  gtk_widget_size_allocate (self->reason_label,
+                            &(GtkAllocation) { x, y, label_width, label_height }, -1);
+}
+
 static void
 om_plan_table_class_init (OmPlanTableClass *klass)
 {
@@ -805,6 +1294,8 @@ om_plan_table_class_init (OmPlanTableClass *klass)
 
   object_class->dispose = om_plan_table_dispose;
   object_class->get_property = om_plan_table_get_property;
+  widget_class->measure = om_plan_table_measure;
+  widget_class->size_allocate = om_plan_table_size_allocate;
 
   properties[PROP_SELECTED] =
     g_param_spec_int ("selected", NULL, NULL, -1, G_MAXINT, -1,
@@ -818,15 +1309,18 @@ om_plan_table_class_init (OmPlanTableClass *klass)
   signals[REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "plantable");
 }
 
 static void
 om_plan_table_init (OmPlanTable *self)
 {
+  GtkDropTarget *drop;
+
   self->px_per_day = 4.0;
   self->pending = -1;
+  self->drag_from = -1;
+  self->insertion = -1;
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -865,6 +1359,25 @@ om_plan_table_init (OmPlanTable *self)
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  /* one drop target for all rows: the line moves from row to row
+   * without leaving and entering at each */
+  drop = gtk_drop_target_new (OM_TYPE_STAGE, GDK_ACTION_MOVE);
+  g_signal_connect (drop, "enter", G_CALLBACK (drop_motion_cb), self);
+  g_signal_connect (drop, "motion", G_CALLBACK (drop_motion_cb), self);
+  g_signal_connect (drop, "leave", G_CALLBACK (drop_leave_cb), self);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->view), GTK_EVENT_CONTROLLER (drop));
+
+  /* not a target itself: the rows under it stay where the drop goes */
+  self->reason_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->reason_label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->reason_label), 40);
+  gtk_label_set_xalign (GTK_LABEL (self->reason_label), 0);
+  gtk_widget_add_css_class (self->reason_label, "drop-reason");
+  gtk_widget_set_can_target (self->reason_label, FALSE);
+  gtk_widget_set_visible (self->reason_label, FALSE);
+  gtk_widget_set_parent (self->reason_label, GTK_WIDGET (self));
 }
 
 GtkWidget *
