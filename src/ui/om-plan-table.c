@@ -468,7 +468,13 @@ show_cell (GtkWidget *cell)
     {
       /* what is being typed stays until it is committed or given up */
       if (!cell_is_edited (cell))
-        gtk_editable_set_text (GTK_EDITABLE (cell), text);
+        {
+          /* the model's value is no typing to undo: Ctrl+Z in the cell
+           * then undoes the last edit of the plan */
+          gtk_editable_set_enable_undo (GTK_EDITABLE (cell), FALSE);
+          gtk_editable_set_text (GTK_EDITABLE (cell), text);
+          gtk_editable_set_enable_undo (GTK_EDITABLE (cell), TRUE);
+        }
       /* in full where the column is too narrow for it */
       if (*text == '\0')
         gtk_widget_set_tooltip_text (cell, NULL);
@@ -640,7 +646,9 @@ cell_key_pressed_cb (GtkEventControllerKey *controller,
   shown = cell_text (stage, column);
   if (g_strcmp0 (shown, gtk_editable_get_text (GTK_EDITABLE (cell))) == 0)
     return GDK_EVENT_PROPAGATE;
+  gtk_editable_set_enable_undo (GTK_EDITABLE (cell), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (cell), shown ? shown : "");
+  gtk_editable_set_enable_undo (GTK_EDITABLE (cell), TRUE);
   return GDK_EVENT_STOP;
 }
 
