@@ -197,19 +197,37 @@ assert_minimum_fits (Fixture *f,
   g_assert_cmpint (min_height, <=, height);
 }
 
+/* what a user reads or operates: buttons (menu buttons hold one), check
+ * buttons and switches, every editable (entries, spin buttons, editable
+ * labels), drop-downs, text views and labels */
 static gboolean
 is_control (GtkWidget *widget)
 {
-  return GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SEARCH_ENTRY (widget) ||
-         GTK_IS_SPIN_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_TEXT_VIEW (widget) ||
-         GTK_IS_LABEL (widget);
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) ||
+         GTK_IS_SWITCH (widget) || GTK_IS_EDITABLE (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_TEXT_VIEW (widget) || GTK_IS_LABEL (widget);
 }
 
-/* where a scrolled window scrolls, what it shows may lie anywhere */
+static const char *
+describe (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)))
+    return gtk_button_get_label (GTK_BUTTON (widget));
+  if (GTK_IS_EDITABLE (widget))
+    return gtk_editable_get_text (GTK_EDITABLE (widget));
+  return gtk_widget_get_tooltip_text (widget);
+}
+
+/* where a list or text view scrolls itself, what it shows may lie
+ * anywhere: it scrolls the row or the line into view */
 #define UNBOUNDED 1e9
 
-/* Every control lies within each widget that shows it, except along a
- * direction in which a scrolled window around it scrolls */
+/* Every control lies within each widget that shows it. Along a direction
+ * in which a scrolled window around it scrolls, it lies within what the
+ * scrolled window scrolls (its viewport's child), so that scrolling
+ * brings it into view; a list or text view scrolls itself. */
 static void
 check_within (GtkWidget             *window,
               GtkWidget             *widget,
@@ -228,10 +246,7 @@ check_within (GtkWidget             *window,
       double top = bounds.origin.y, bottom = top + bounds.size.height;
       double clip_right = clip->origin.x + clip->size.width;
       double clip_bottom = clip->origin.y + clip->size.height;
-      const char *what = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget))
-                       : GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget))
-                       ? gtk_button_get_label (GTK_BUTTON (widget))
-                       : gtk_widget_get_tooltip_text (widget);
+      const char *what = describe (widget);
 
       if (left < clip->origin.x - 0.5 || right > clip_right + 0.5)
         g_test_fail_printf ("%s \"%s\" spans x %.0f..%.0f, shown in %.0f..%.0f: cut off",
@@ -246,13 +261,44 @@ check_within (GtkWidget             *window,
 
   if (GTK_IS_SCROLLED_WINDOW (widget))
     {
+      GtkWidget *scrolled = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
       GtkPolicyType x, y;
+      graphene_rect_t area;
 
       gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (widget), &x, &y);
+      if (GTK_IS_VIEWPORT (scrolled) && gtk_viewport_get_child (GTK_VIEWPORT (scrolled)) != NULL &&
+          gtk_widget_compute_bounds (gtk_viewport_get_child (GTK_VIEWPORT (scrolled)), window, &area))
+        {
+          /* the viewport's child is what scrolls into view: nothing
+           * outside it ever does */
+          graphene_rect_t inner = *clip;
+
+          if (x != GTK_POLICY_NEVER && !scrolls_x)
+            inner.origin.x = area.origin.x, inner.size.width = area.size.width;
+          if (y != GTK_POLICY_NEVER && !scrolls_y)
+            inner.origin.y = area.origin.y, inner.size.height = area.size.height;
+          check_within (window, gtk_viewport_get_child (GTK_VIEWPORT (scrolled)), &inner,
+                        scrolls_x, scrolls_y, n_checked);
+          return;
+        }
       scrolls_x = scrolls_x || x != GTK_POLICY_NEVER;
       scrolls_y = scrolls_y || y != GTK_POLICY_NEVER;
+      if (scrolls_x || scrolls_y)
+        {
+          graphene_rect_t inner = *clip;
+
+          if (scrolls_x)
+            inner.origin.x = -UNBOUNDED, inner.size.width = 2 * UNBOUNDED;
+          if (scrolls_y)
+            inner.origin.y = -UNBOUNDED, inner.size.height = 2 * UNBOUNDED;
+          for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+            if (!GTK_IS_NATIVE (child))
+              check_within (window, child, &inner, scrolls_x, scrolls_y, n_checked);
+          return;
+        }
     }
-  /* a child is shown only where its parent is, but for scrolling */
+  /* a child is shown only where its parent is, but inside a list that
+   * scrolls itself */
   {
     double x0 = MAX (clip->origin.x, bounds.origin.x);
     double y0 = MAX (clip->origin.y, bounds.origin.y);
@@ -261,9 +307,9 @@ check_within (GtkWidget             *window,
     graphene_rect_t inner;
 
     if (scrolls_x)
-      x0 = -UNBOUNDED, x1 = UNBOUNDED;
+      x0 = clip->origin.x, x1 = clip->origin.x + clip->size.width;
     if (scrolls_y)
-      y0 = -UNBOUNDED, y1 = UNBOUNDED;
+      y0 = clip->origin.y, y1 = clip->origin.y + clip->size.height;
     graphene_rect_init (&inner, x0, y0, MAX (0, x1 - x0), MAX (0, y1 - y0));
     for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
       if (!GTK_IS_NATIVE (child))
@@ -326,6 +372,20 @@ test_fits_1280x800 (Fixture       *f,
                     gconstpointer  data)
 {
   test_fits (f, data, 1280, 800);
+}
+
+static void
+test_fits_1024x640 (Fixture       *f,
+                    gconstpointer  data)
+{
+  test_fits (f, data, 1024, 640);
+}
+
+static void
+test_fits_1920x1200 (Fixture       *f,
+                     gconstpointer  data)
+{
+  test_fits (f, data, 1920, 1200);
 }
 
 static GtkWidget *
@@ -482,6 +542,10 @@ main (int   argc,
   ADD ("/window-size/800x600/long-words", long_words, test_fits_800x600);
   ADD ("/window-size/1280x800/long-strings", long_strings, test_fits_1280x800);
   ADD ("/window-size/1280x800/long-words", long_words, test_fits_1280x800);
+  ADD ("/window-size/1024x640/long-names", long_names, test_fits_1024x640);
+  ADD ("/window-size/1024x640/long-strings", long_strings, test_fits_1024x640);
+  ADD ("/window-size/1024x640/long-words", long_words, test_fits_1024x640);
+  ADD ("/window-size/1920x1200/long-strings", long_strings, test_fits_1920x1200);
   ADD ("/window-size/800x600/hide-sidebar", long_names, test_hide_sidebar);
   ADD ("/window-size/800x600/lose-dialog", long_words, test_lose_dialog);
   ADD ("/window-size/800x600/tab-through-buttons", long_names, test_tab_through_buttons);
