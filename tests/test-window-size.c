@@ -388,6 +388,99 @@ test_fits_1920x1200 (Fixture       *f,
   test_fits (f, data, 1920, 1200);
 }
 
+static gboolean
+is_label (GtkWidget     *widget,
+          gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static GtkWidget *
+find_widget (GtkWidget     *widget,
+             gboolean     (*match) (GtkWidget *, gconstpointer),
+             gconstpointer  data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = GTK_IS_NATIVE (child) ? NULL : find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* the field that a caption such as "Client" names, as a reader finds it */
+static GtkWidget *
+field_of (GtkWidget  *root,
+          const char *caption)
+{
+  GtkWidget *label = find_widget (root, is_label, caption);
+
+  g_assert_nonnull (label);
+  g_assert_nonnull (gtk_label_get_mnemonic_widget (GTK_LABEL (label)));
+  return gtk_label_get_mnemonic_widget (GTK_LABEL (label));
+}
+
+static graphene_rect_t
+bounds_of (Fixture   *f,
+           GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (f->window), &bounds));
+  return bounds;
+}
+
+/* The opportunity's fields take fewer columns on a narrow page rather
+ * than squeezing a name into a few letters: each text field shows at
+ * least 16 characters, and all four share one line when there is room */
+static void
+test_fields_reflow (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const struct { int width, height; gboolean one_line; } sizes[] = {
+    { 800, 600, FALSE }, { 1024, 640, FALSE }, { 1280, 800, TRUE }, { 1920, 1200, TRUE },
+  };
+  GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      GtkWidget *client, *coordinator, *value, *start;
+      graphene_rect_t c, o, v, s;
+      PangoFontMetrics *metrics;
+      double sixteen;
+
+      show_window (f, data, sizes[i].width, sizes[i].height);
+      client = field_of (view, "Client");
+      coordinator = field_of (view, "Coordinator");
+      value = field_of (view, "Value");
+      start = field_of (view, "Start date");
+      c = bounds_of (f, client);
+      o = bounds_of (f, coordinator);
+      v = bounds_of (f, value);
+      s = bounds_of (f, start);
+      metrics = pango_context_get_metrics (gtk_widget_get_pango_context (client), NULL, NULL);
+      sixteen = 16.0 * pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE;
+      pango_font_metrics_unref (metrics);
+      g_test_message ("%dx%d: client %.0f px at %.0f,%.0f, coordinator %.0f px at %.0f,%.0f, "
+                      "value at %.0f,%.0f, start at %.0f,%.0f; 16 characters are %.0f px",
+                      sizes[i].width, sizes[i].height, c.size.width, c.origin.x, c.origin.y,
+                      o.size.width, o.origin.x, o.origin.y, v.origin.x, v.origin.y, s.origin.x, s.origin.y, sixteen);
+      g_assert_cmpfloat (c.size.width, >=, sixteen);
+      g_assert_cmpfloat (o.size.width, >=, sixteen);
+      g_assert_cmpfloat (v.size.width, >=, sixteen * 10 / 16);
+      /* in reading order, wherever the line breaks */
+      g_assert_true (c.origin.y < o.origin.y || (c.origin.y == o.origin.y && c.origin.x < o.origin.x));
+      g_assert_true (o.origin.y < v.origin.y || (o.origin.y == v.origin.y && o.origin.x < v.origin.x));
+      if (sizes[i].one_line)
+        g_assert_cmpfloat (s.origin.y, ==, c.origin.y);
+    }
+}
+
 static GtkWidget *
 find_toggle (GtkWidget  *root,
              const char *icon_name)
@@ -546,6 +639,7 @@ main (int   argc,
   ADD ("/window-size/1024x640/long-strings", long_strings, test_fits_1024x640);
   ADD ("/window-size/1024x640/long-words", long_words, test_fits_1024x640);
   ADD ("/window-size/1920x1200/long-strings", long_strings, test_fits_1920x1200);
+  ADD ("/window-size/fields-reflow", long_names, test_fields_reflow);
   ADD ("/window-size/800x600/hide-sidebar", long_names, test_hide_sidebar);
   ADD ("/window-size/800x600/lose-dialog", long_words, test_lose_dialog);
   ADD ("/window-size/800x600/tab-through-buttons", long_names, test_tab_through_buttons);

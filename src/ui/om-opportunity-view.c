@@ -28,6 +28,7 @@ struct _OmOpportunityView
 
   GtkWidget       *scroller;
   GtkEntry        *title_entry;
+  GtkWidget       *fields_box;
   GtkEntry        *client_entry;
   GtkEntry        *coordinator_entry;
   GtkEntry        *value_entry;
@@ -41,6 +42,7 @@ struct _OmOpportunityView
   GtkLabel        *close_label;
   GtkLabel        *slip_label;
   GtkLabel        *pushes_label;
+  GtkWidget       *summary_box;
   GtkMenuButton   *target_button;
   GtkPopover      *target_popover;
   GtkCalendar     *target_calendar;
@@ -770,6 +772,8 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-opportunity-view.ui");
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, scroller);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, fields_box);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, summary_box);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, client_entry);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, coordinator_entry);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, value_entry);
@@ -797,18 +801,25 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The header's flow boxes only lay out, so that they fit a small window:
+ * Tab goes to the fields and values, not to the boxes around them */
+static void
+layout_only (GtkWidget *flow_box)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (flow_box);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+}
+
 static void
 om_opportunity_view_init (OmOpportunityView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   om_accessible_name_buttons_by_label (GTK_WIDGET (self));
 
-  /* the summary's flow box only lays out, so that it fits a small window:
-   * Tab goes to the values, not to the boxes around them */
-  for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_ancestor (GTK_WIDGET (self->status_label), GTK_TYPE_FLOW_BOX));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_set_focusable (child, FALSE);
+  layout_only (self->fields_box);
+  layout_only (self->summary_box);
 
   watch_entry (self, self->title_entry);
   watch_entry (self, self->client_entry);
