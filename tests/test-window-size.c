@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <gtk/gtk.h>
 
 #include "om-database.h"
@@ -91,6 +92,9 @@ fixture_set_up (Fixture       *f,
       /* the first has nobody, so that a warning names it */
       replace (&stage->owner, i == 0 ? NULL : variant->name);
     }
+  /* and more warnings: a weak link, and a deadline the plan misses */
+  om_opportunity_data_get_writable_stage (plan, 1)->probability = 0.3;
+  plan->target_date = om_test_date ("2026-01-20");
   opp = om_repository_create_opportunity (f->repository, plan, &error);
   g_assert_no_error (error);
   f->id = om_opportunity_get_id (opp);
@@ -395,6 +399,27 @@ is_label (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
+/* a widget named for assistive technologies, as the list of warnings */
+static gboolean
+is_labelled (GtkWidget     *widget,
+             gconstpointer  name)
+{
+  g_autofree char *label = NULL;
+
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return FALSE;
+  /* returns the value when it differs from the one given */
+  label = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "\x01");
+  return g_strcmp0 (label, name) == 0;
+}
+
+static gboolean
+has_name (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
 static GtkWidget *
 find_widget (GtkWidget     *widget,
              gboolean     (*match) (GtkWidget *, gconstpointer),
@@ -479,6 +504,98 @@ test_fields_reflow (Fixture       *f,
       if (sizes[i].one_line)
         g_assert_cmpfloat (s.origin.y, ==, c.origin.y);
     }
+}
+
+/* Several process-health warnings take one line, which counts them and
+ * quotes the first; opened from the keyboard, it lists every one with
+ * its Show Stage, in the model's order */
+static void
+test_warnings_summary (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+  g_autoptr(GPtrArray) warnings = om_opportunity_check_health (om_repository_find (f->repository, f->id));
+  const OmHealthWarning *first;
+  g_autofree char *count = NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *summary, *list, *focus, *deadline;
+  GtkWidget *shown_first = NULL, *shown_count = NULL;
+  graphene_rect_t line;
+  guint n_rows = 0;
+
+  for (guint i = 0; i < warnings->len; i++)
+    g_test_message ("warning: %s", ((const OmHealthWarning *) g_ptr_array_index (warnings, i))->message);
+  show_window (f, data, 1024, 640);
+  g_assert_cmpuint (warnings->len, >=, 3);
+  first = g_ptr_array_index (warnings, 0);
+  count = g_strdup_printf ("%u warnings", warnings->len);
+
+  summary = find_widget (view, has_name, "warnings");
+  g_assert_nonnull (summary);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (summary));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (summary)));
+  shown_count = find_widget (summary, is_label, count);
+  shown_first = find_widget (summary, is_label, first->message);
+  g_assert_nonnull (shown_count);
+  g_assert_nonnull (shown_first);
+  g_assert_true (gtk_widget_get_mapped (shown_count));
+  g_assert_true (gtk_widget_get_mapped (shown_first));
+  /* one line: no taller than two lines of the count's text */
+  line = bounds_of (f, summary);
+  g_test_message ("the summary is %.0f px high, the count %d px", line.size.height, gtk_widget_get_height (shown_count));
+  g_assert_cmpfloat (line.size.height, <, 2 * gtk_widget_get_height (shown_count));
+
+  /* read out as it shows, and as closed */
+  name = gtk_test_accessible_check_property (GTK_ACCESSIBLE (summary), GTK_ACCESSIBLE_PROPERTY_LABEL, "\x01");
+  g_assert_nonnull (name);
+  g_assert_nonnull (strstr (name, count));
+  g_assert_nonnull (strstr (name, first->message));
+  gtk_test_accessible_assert_state (summary, GTK_ACCESSIBLE_STATE_EXPANDED, FALSE);
+
+  /* no row shows while it is closed */
+  list = find_widget (view, is_labelled, "Process health warnings");
+  g_assert_true (GTK_IS_LIST_BOX (list));
+  g_assert_false (gtk_widget_get_mapped (list));
+
+  /* Tab from the client's deadline reaches it, and Enter opens it */
+  deadline = field_of (view, "Client’s deadline");
+  g_assert_true (gtk_widget_grab_focus (deadline));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (focus == summary);
+  g_assert_true (gtk_widget_activate (summary));
+  for (guint i = 0; i < 100 && !gtk_widget_get_mapped (list); i++)
+    settle ();
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (summary)));
+  gtk_test_accessible_assert_state (summary, GTK_ACCESSIBLE_STATE_EXPANDED, TRUE);
+  g_assert_true (gtk_widget_get_mapped (list));
+  /* open, the line only counts: the list says the first one */
+  g_assert_false (gtk_widget_get_mapped (shown_first));
+
+  /* every warning, in the model's order, and Show Stage where it has one */
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    {
+      const OmHealthWarning *w;
+      GtkWidget *show;
+
+      if (!GTK_IS_LIST_BOX_ROW (row))
+        continue;
+      g_assert_cmpuint (n_rows, <, warnings->len);
+      w = g_ptr_array_index (warnings, n_rows++);
+      g_assert_nonnull (find_widget (row, is_label, w->message));
+      g_assert_true (gtk_widget_get_mapped (find_widget (row, is_label, w->message)));
+      show = find_widget (row, is_label, "Show Stage");
+      g_assert_true ((show != NULL) == (w->stage >= 0));
+      if (show == NULL)
+        continue;
+      show = gtk_widget_get_ancestor (show, GTK_TYPE_BUTTON);
+      g_assert_true (gtk_widget_get_mapped (show));
+      g_assert_true (gtk_widget_activate (show));
+      settle ();
+      g_assert_cmpint (om_opportunity_view_get_selected (om_window_get_view (f->window)), ==, w->stage);
+    }
+  g_assert_cmpuint (n_rows, ==, warnings->len);
+  assert_nothing_cut_off (f, 1024, 640);
 }
 
 static GtkWidget *
@@ -627,6 +744,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* the test backend keeps the accessible properties read back */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD(path, variant, fn) g_test_add (path, Fixture, &variant, fixture_set_up, fn, fixture_tear_down)
@@ -640,6 +759,7 @@ main (int   argc,
   ADD ("/window-size/1024x640/long-words", long_words, test_fits_1024x640);
   ADD ("/window-size/1920x1200/long-strings", long_strings, test_fits_1920x1200);
   ADD ("/window-size/fields-reflow", long_names, test_fields_reflow);
+  ADD ("/window-size/warnings-summary", long_names, test_warnings_summary);
   ADD ("/window-size/800x600/hide-sidebar", long_names, test_hide_sidebar);
   ADD ("/window-size/800x600/lose-dialog", long_words, test_lose_dialog);
   ADD ("/window-size/800x600/tab-through-buttons", long_names, test_tab_through_buttons);
