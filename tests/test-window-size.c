@@ -598,6 +598,32 @@ test_warnings_summary (Fixture       *f,
   assert_nothing_cut_off (f, 1024, 640);
 }
 
+/* The window can be made smaller, but not so small that nothing is
+ * usable; at its smallest nothing is out of reach */
+#define MIN_WIDTH 720
+#define MIN_HEIGHT 500
+
+static void
+test_minimum_size (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  int min_width, min_height;
+
+  show_window (f, data, 400, 300);
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, min_width, &min_height, NULL, NULL, NULL);
+  g_test_message ("minimum %dx%d, shown at %dx%d", min_width, min_height,
+                  gtk_widget_get_width (window), gtk_widget_get_height (window));
+  g_assert_cmpint (min_width, >=, MIN_WIDTH);
+  g_assert_cmpint (min_height, >=, MIN_HEIGHT);
+  g_assert_cmpint (gtk_widget_get_width (window), >=, MIN_WIDTH);
+  g_assert_cmpint (gtk_widget_get_height (window), >=, MIN_HEIGHT);
+  /* and it still fits the smallest screen we support */
+  assert_minimum_fits (f, 800, 600);
+  assert_nothing_cut_off (f, 800, 600);
+}
+
 static GtkWidget *
 find_toggle (GtkWidget  *root,
              const char *icon_name)
@@ -760,6 +786,7 @@ main (int   argc,
   ADD ("/window-size/1920x1200/long-strings", long_strings, test_fits_1920x1200);
   ADD ("/window-size/fields-reflow", long_names, test_fields_reflow);
   ADD ("/window-size/warnings-summary", long_names, test_warnings_summary);
+  ADD ("/window-size/minimum-size", long_names, test_minimum_size);
   ADD ("/window-size/800x600/hide-sidebar", long_names, test_hide_sidebar);
   ADD ("/window-size/800x600/lose-dialog", long_words, test_lose_dialog);
   ADD ("/window-size/800x600/tab-through-buttons", long_names, test_tab_through_buttons);
