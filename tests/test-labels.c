@@ -259,7 +259,20 @@ test_long_word (Fixture       *f,
   show (f, f->long_id, 0);
   assert_within_window (f, size->width, size->height, fits ? size->width : 1000, fits);
 
-  /* the warning that quotes the word is shown */
+  /* the warning that quotes the word is shown, once the warnings' summary
+   * line is opened */
+  {
+    g_autoptr(GPtrArray) toggles = all_of (GTK_WIDGET (view), GTK_TYPE_TOGGLE_BUTTON);
+
+    for (guint i = 0; i < toggles->len; i++)
+      if (g_strcmp0 (gtk_widget_get_name (g_ptr_array_index (toggles, i)), "warnings") == 0)
+        gtk_toggle_button_set_active (g_ptr_array_index (toggles, i), TRUE);
+    for (guint i = 0; i < 50; i++)
+      {
+        g_usleep (10000);
+        om_test_flush_events ();
+      }
+  }
   warning = find_label (GTK_WIDGET (view), "Nobody conducts");
   g_assert_nonnull (warning);
   g_assert_true (gtk_widget_get_mapped (warning));

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <gtk/gtk.h>
 
 #include "om-database.h"
@@ -91,6 +92,9 @@ fixture_set_up (Fixture       *f,
       /* the first has nobody, so that a warning names it */
       replace (&stage->owner, i == 0 ? NULL : variant->name);
     }
+  /* and more warnings: a weak link, and a deadline the plan misses */
+  om_opportunity_data_get_writable_stage (plan, 1)->probability = 0.3;
+  plan->target_date = om_test_date ("2026-01-20");
   opp = om_repository_create_opportunity (f->repository, plan, &error);
   g_assert_no_error (error);
   f->id = om_opportunity_get_id (opp);
@@ -197,19 +201,37 @@ assert_minimum_fits (Fixture *f,
   g_assert_cmpint (min_height, <=, height);
 }
 
+/* what a user reads or operates: buttons (menu buttons hold one), check
+ * buttons and switches, every editable (entries, spin buttons, editable
+ * labels), drop-downs, text views and labels */
 static gboolean
 is_control (GtkWidget *widget)
 {
-  return GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SEARCH_ENTRY (widget) ||
-         GTK_IS_SPIN_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_TEXT_VIEW (widget) ||
-         GTK_IS_LABEL (widget);
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) ||
+         GTK_IS_SWITCH (widget) || GTK_IS_EDITABLE (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_TEXT_VIEW (widget) || GTK_IS_LABEL (widget);
 }
 
-/* where a scrolled window scrolls, what it shows may lie anywhere */
+static const char *
+describe (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)))
+    return gtk_button_get_label (GTK_BUTTON (widget));
+  if (GTK_IS_EDITABLE (widget))
+    return gtk_editable_get_text (GTK_EDITABLE (widget));
+  return gtk_widget_get_tooltip_text (widget);
+}
+
+/* where a list or text view scrolls itself, what it shows may lie
+ * anywhere: it scrolls the row or the line into view */
 #define UNBOUNDED 1e9
 
-/* Every control lies within each widget that shows it, except along a
- * direction in which a scrolled window around it scrolls */
+/* Every control lies within each widget that shows it. Along a direction
+ * in which a scrolled window around it scrolls, it lies within what the
+ * scrolled window scrolls (its viewport's child), so that scrolling
+ * brings it into view; a list or text view scrolls itself. */
 static void
 check_within (GtkWidget             *window,
               GtkWidget             *widget,
@@ -228,10 +250,7 @@ check_within (GtkWidget             *window,
       double top = bounds.origin.y, bottom = top + bounds.size.height;
       double clip_right = clip->origin.x + clip->size.width;
       double clip_bottom = clip->origin.y + clip->size.height;
-      const char *what = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget))
-                       : GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget))
-                       ? gtk_button_get_label (GTK_BUTTON (widget))
-                       : gtk_widget_get_tooltip_text (widget);
+      const char *what = describe (widget);
 
       if (left < clip->origin.x - 0.5 || right > clip_right + 0.5)
         g_test_fail_printf ("%s \"%s\" spans x %.0f..%.0f, shown in %.0f..%.0f: cut off",
@@ -246,13 +265,44 @@ check_within (GtkWidget             *window,
 
   if (GTK_IS_SCROLLED_WINDOW (widget))
     {
+      GtkWidget *scrolled = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
       GtkPolicyType x, y;
+      graphene_rect_t area;
 
       gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (widget), &x, &y);
+      if (GTK_IS_VIEWPORT (scrolled) && gtk_viewport_get_child (GTK_VIEWPORT (scrolled)) != NULL &&
+          gtk_widget_compute_bounds (gtk_viewport_get_child (GTK_VIEWPORT (scrolled)), window, &area))
+        {
+          /* the viewport's child is what scrolls into view: nothing
+           * outside it ever does */
+          graphene_rect_t inner = *clip;
+
+          if (x != GTK_POLICY_NEVER && !scrolls_x)
+            inner.origin.x = area.origin.x, inner.size.width = area.size.width;
+          if (y != GTK_POLICY_NEVER && !scrolls_y)
+            inner.origin.y = area.origin.y, inner.size.height = area.size.height;
+          check_within (window, gtk_viewport_get_child (GTK_VIEWPORT (scrolled)), &inner,
+                        scrolls_x, scrolls_y, n_checked);
+          return;
+        }
       scrolls_x = scrolls_x || x != GTK_POLICY_NEVER;
       scrolls_y = scrolls_y || y != GTK_POLICY_NEVER;
+      if (scrolls_x || scrolls_y)
+        {
+          graphene_rect_t inner = *clip;
+
+          if (scrolls_x)
+            inner.origin.x = -UNBOUNDED, inner.size.width = 2 * UNBOUNDED;
+          if (scrolls_y)
+            inner.origin.y = -UNBOUNDED, inner.size.height = 2 * UNBOUNDED;
+          for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+            if (!GTK_IS_NATIVE (child))
+              check_within (window, child, &inner, scrolls_x, scrolls_y, n_checked);
+          return;
+        }
     }
-  /* a child is shown only where its parent is, but for scrolling */
+  /* a child is shown only where its parent is, but inside a list that
+   * scrolls itself */
   {
     double x0 = MAX (clip->origin.x, bounds.origin.x);
     double y0 = MAX (clip->origin.y, bounds.origin.y);
@@ -261,9 +311,9 @@ check_within (GtkWidget             *window,
     graphene_rect_t inner;
 
     if (scrolls_x)
-      x0 = -UNBOUNDED, x1 = UNBOUNDED;
+      x0 = clip->origin.x, x1 = clip->origin.x + clip->size.width;
     if (scrolls_y)
-      y0 = -UNBOUNDED, y1 = UNBOUNDED;
+      y0 = clip->origin.y, y1 = clip->origin.y + clip->size.height;
     graphene_rect_init (&inner, x0, y0, MAX (0, x1 - x0), MAX (0, y1 - y0));
     for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
       if (!GTK_IS_NATIVE (child))
@@ -326,6 +376,252 @@ test_fits_1280x800 (Fixture       *f,
                     gconstpointer  data)
 {
   test_fits (f, data, 1280, 800);
+}
+
+static void
+test_fits_1024x640 (Fixture       *f,
+                    gconstpointer  data)
+{
+  test_fits (f, data, 1024, 640);
+}
+
+static void
+test_fits_1920x1200 (Fixture       *f,
+                     gconstpointer  data)
+{
+  test_fits (f, data, 1920, 1200);
+}
+
+static gboolean
+is_label (GtkWidget     *widget,
+          gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* a widget named for assistive technologies, as the list of warnings */
+static gboolean
+is_labelled (GtkWidget     *widget,
+             gconstpointer  name)
+{
+  g_autofree char *label = NULL;
+
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return FALSE;
+  /* returns the value when it differs from the one given */
+  label = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "\x01");
+  return g_strcmp0 (label, name) == 0;
+}
+
+static gboolean
+has_name (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static GtkWidget *
+find_widget (GtkWidget     *widget,
+             gboolean     (*match) (GtkWidget *, gconstpointer),
+             gconstpointer  data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = GTK_IS_NATIVE (child) ? NULL : find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* the field that a caption such as "Client" names, as a reader finds it */
+static GtkWidget *
+field_of (GtkWidget  *root,
+          const char *caption)
+{
+  GtkWidget *label = find_widget (root, is_label, caption);
+
+  g_assert_nonnull (label);
+  g_assert_nonnull (gtk_label_get_mnemonic_widget (GTK_LABEL (label)));
+  return gtk_label_get_mnemonic_widget (GTK_LABEL (label));
+}
+
+static graphene_rect_t
+bounds_of (Fixture   *f,
+           GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (f->window), &bounds));
+  return bounds;
+}
+
+/* The opportunity's fields take fewer columns on a narrow page rather
+ * than squeezing a name into a few letters: each text field shows at
+ * least 16 characters, and all four share one line when there is room */
+static void
+test_fields_reflow (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const struct { int width, height; gboolean one_line; } sizes[] = {
+    { 800, 600, FALSE }, { 1024, 640, FALSE }, { 1280, 800, TRUE }, { 1920, 1200, TRUE },
+  };
+  GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      GtkWidget *client, *coordinator, *value, *start;
+      graphene_rect_t c, o, v, s;
+      PangoFontMetrics *metrics;
+      double sixteen;
+
+      show_window (f, data, sizes[i].width, sizes[i].height);
+      client = field_of (view, "Client");
+      coordinator = field_of (view, "Coordinator");
+      value = field_of (view, "Value");
+      start = field_of (view, "Start date");
+      c = bounds_of (f, client);
+      o = bounds_of (f, coordinator);
+      v = bounds_of (f, value);
+      s = bounds_of (f, start);
+      metrics = pango_context_get_metrics (gtk_widget_get_pango_context (client), NULL, NULL);
+      sixteen = 16.0 * pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE;
+      pango_font_metrics_unref (metrics);
+      g_test_message ("%dx%d: client %.0f px at %.0f,%.0f, coordinator %.0f px at %.0f,%.0f, "
+                      "value at %.0f,%.0f, start at %.0f,%.0f; 16 characters are %.0f px",
+                      sizes[i].width, sizes[i].height, c.size.width, c.origin.x, c.origin.y,
+                      o.size.width, o.origin.x, o.origin.y, v.origin.x, v.origin.y, s.origin.x, s.origin.y, sixteen);
+      g_assert_cmpfloat (c.size.width, >=, sixteen);
+      g_assert_cmpfloat (o.size.width, >=, sixteen);
+      g_assert_cmpfloat (v.size.width, >=, sixteen * 10 / 16);
+      /* in reading order, wherever the line breaks */
+      g_assert_true (c.origin.y < o.origin.y || (c.origin.y == o.origin.y && c.origin.x < o.origin.x));
+      g_assert_true (o.origin.y < v.origin.y || (o.origin.y == v.origin.y && o.origin.x < v.origin.x));
+      if (sizes[i].one_line)
+        g_assert_cmpfloat (s.origin.y, ==, c.origin.y);
+    }
+}
+
+/* Several process-health warnings take one line, which counts them and
+ * quotes the first; opened from the keyboard, it lists every one with
+ * its Show Stage, in the model's order */
+static void
+test_warnings_summary (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+  g_autoptr(GPtrArray) warnings = om_opportunity_check_health (om_repository_find (f->repository, f->id));
+  const OmHealthWarning *first;
+  g_autofree char *count = NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *summary, *list, *focus, *deadline;
+  GtkWidget *shown_first = NULL, *shown_count = NULL;
+  graphene_rect_t line;
+  guint n_rows = 0;
+
+  for (guint i = 0; i < warnings->len; i++)
+    g_test_message ("warning: %s", ((const OmHealthWarning *) g_ptr_array_index (warnings, i))->message);
+  show_window (f, data, 1024, 640);
+  g_assert_cmpuint (warnings->len, >=, 3);
+  first = g_ptr_array_index (warnings, 0);
+  count = g_strdup_printf ("%u warnings", warnings->len);
+
+  summary = find_widget (view, has_name, "warnings");
+  g_assert_nonnull (summary);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (summary));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (summary)));
+  shown_count = find_widget (summary, is_label, count);
+  shown_first = find_widget (summary, is_label, first->message);
+  g_assert_nonnull (shown_count);
+  g_assert_nonnull (shown_first);
+  g_assert_true (gtk_widget_get_mapped (shown_count));
+  g_assert_true (gtk_widget_get_mapped (shown_first));
+  /* one line: no taller than two lines of the count's text */
+  line = bounds_of (f, summary);
+  g_test_message ("the summary is %.0f px high, the count %d px", line.size.height, gtk_widget_get_height (shown_count));
+  g_assert_cmpfloat (line.size.height, <, 2 * gtk_widget_get_height (shown_count));
+
+  /* read out as it shows, and as closed */
+  name = gtk_test_accessible_check_property (GTK_ACCESSIBLE (summary), GTK_ACCESSIBLE_PROPERTY_LABEL, "\x01");
+  g_assert_nonnull (name);
+  g_assert_nonnull (strstr (name, count));
+  g_assert_nonnull (strstr (name, first->message));
+  gtk_test_accessible_assert_state (summary, GTK_ACCESSIBLE_STATE_EXPANDED, FALSE);
+
+  /* no row shows while it is closed */
+  list = find_widget (view, is_labelled, "Process health warnings");
+  g_assert_true (GTK_IS_LIST_BOX (list));
+  g_assert_false (gtk_widget_get_mapped (list));
+
+  /* Tab from the client's deadline reaches it, and Enter opens it */
+  deadline = field_of (view, "Client’s deadline");
+  g_assert_true (gtk_widget_grab_focus (deadline));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (focus == summary);
+  g_assert_true (gtk_widget_activate (summary));
+  for (guint i = 0; i < 100 && !gtk_widget_get_mapped (list); i++)
+    settle ();
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (summary)));
+  gtk_test_accessible_assert_state (summary, GTK_ACCESSIBLE_STATE_EXPANDED, TRUE);
+  g_assert_true (gtk_widget_get_mapped (list));
+  /* open, the line only counts: the list says the first one */
+  g_assert_false (gtk_widget_get_mapped (shown_first));
+
+  /* every warning, in the model's order, and Show Stage where it has one */
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    {
+      const OmHealthWarning *w;
+      GtkWidget *show;
+
+      if (!GTK_IS_LIST_BOX_ROW (row))
+        continue;
+      g_assert_cmpuint (n_rows, <, warnings->len);
+      w = g_ptr_array_index (warnings, n_rows++);
+      g_assert_nonnull (find_widget (row, is_label, w->message));
+      g_assert_true (gtk_widget_get_mapped (find_widget (row, is_label, w->message)));
+      show = find_widget (row, is_label, "Show Stage");
+      g_assert_true ((show != NULL) == (w->stage >= 0));
+      if (show == NULL)
+        continue;
+      show = gtk_widget_get_ancestor (show, GTK_TYPE_BUTTON);
+      g_assert_true (gtk_widget_get_mapped (show));
+      g_assert_true (gtk_widget_activate (show));
+      settle ();
+      g_assert_cmpint (om_opportunity_view_get_selected (om_window_get_view (f->window)), ==, w->stage);
+    }
+  g_assert_cmpuint (n_rows, ==, warnings->len);
+  assert_nothing_cut_off (f, 1024, 640);
+}
+
+/* The window can be made smaller, but not so small that nothing is
+ * usable; at its smallest nothing is out of reach */
+#define MIN_WIDTH 720
+#define MIN_HEIGHT 500
+
+static void
+test_minimum_size (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  int min_width, min_height;
+
+  show_window (f, data, 400, 300);
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, min_width, &min_height, NULL, NULL, NULL);
+  g_test_message ("minimum %dx%d, shown at %dx%d", min_width, min_height,
+                  gtk_widget_get_width (window), gtk_widget_get_height (window));
+  g_assert_cmpint (min_width, >=, MIN_WIDTH);
+  g_assert_cmpint (min_height, >=, MIN_HEIGHT);
+  g_assert_cmpint (gtk_widget_get_width (window), >=, MIN_WIDTH);
+  g_assert_cmpint (gtk_widget_get_height (window), >=, MIN_HEIGHT);
+  /* and it still fits the smallest screen we support */
+  assert_minimum_fits (f, 800, 600);
+  assert_nothing_cut_off (f, 800, 600);
 }
 
 static GtkWidget *
@@ -474,6 +770,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* the test backend keeps the accessible properties read back */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD(path, variant, fn) g_test_add (path, Fixture, &variant, fixture_set_up, fn, fixture_tear_down)
@@ -482,6 +780,13 @@ main (int   argc,
   ADD ("/window-size/800x600/long-words", long_words, test_fits_800x600);
   ADD ("/window-size/1280x800/long-strings", long_strings, test_fits_1280x800);
   ADD ("/window-size/1280x800/long-words", long_words, test_fits_1280x800);
+  ADD ("/window-size/1024x640/long-names", long_names, test_fits_1024x640);
+  ADD ("/window-size/1024x640/long-strings", long_strings, test_fits_1024x640);
+  ADD ("/window-size/1024x640/long-words", long_words, test_fits_1024x640);
+  ADD ("/window-size/1920x1200/long-strings", long_strings, test_fits_1920x1200);
+  ADD ("/window-size/fields-reflow", long_names, test_fields_reflow);
+  ADD ("/window-size/warnings-summary", long_names, test_warnings_summary);
+  ADD ("/window-size/minimum-size", long_names, test_minimum_size);
   ADD ("/window-size/800x600/hide-sidebar", long_names, test_hide_sidebar);
   ADD ("/window-size/800x600/lose-dialog", long_words, test_lose_dialog);
   ADD ("/window-size/800x600/tab-through-buttons", long_names, test_tab_through_buttons);

@@ -28,6 +28,7 @@ struct _OmOpportunityView
 
   GtkWidget       *scroller;
   GtkEntry        *title_entry;
+  GtkWidget       *fields_box;
   GtkEntry        *client_entry;
   GtkEntry        *coordinator_entry;
   GtkEntry        *value_entry;
@@ -41,10 +42,16 @@ struct _OmOpportunityView
   GtkLabel        *close_label;
   GtkLabel        *slip_label;
   GtkLabel        *pushes_label;
+  GtkWidget       *summary_box;
   GtkMenuButton   *target_button;
   GtkPopover      *target_popover;
   GtkCalendar     *target_calendar;
   GtkWidget       *target_clear_button;
+  GtkWidget       *warnings_box;
+  GtkToggleButton *warnings_button;
+  GtkImage        *warnings_arrow;
+  GtkLabel        *warnings_count_label;
+  GtkLabel        *warnings_first_label;
   GtkListBox      *warnings_list;
   GtkListBox      *history_list;
   GtkExpander     *history_expander;
@@ -171,12 +178,27 @@ add_warning_row (OmOpportunityView *self,
   gtk_list_box_append (self->warnings_list, list_row);
 }
 
+/* Open, the list says the first warning again: the line only counts */
+static void
+warnings_toggled_cb (OmOpportunityView *self)
+{
+  gboolean open = gtk_toggle_button_get_active (self->warnings_button);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_first_label), !open);
+  gtk_image_set_from_icon_name (self->warnings_arrow, open ? "pan-down-symbolic" : "pan-end-symbolic");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->warnings_button), GTK_ACCESSIBLE_STATE_EXPANDED, open, -1);
+}
+
 /* The model's warnings as they are, one row each: a warning about
- * several stages is already one warning, with the stage to show */
+ * several stages is already one warning, with the stage to show. The
+ * summary line counts them and quotes the first. */
 static void
 fill_warnings (OmOpportunityView *self)
 {
   g_autoptr(GPtrArray) warnings = om_opportunity_check_health (self->opportunity);
+  g_autofree char *count = NULL;
+  g_autofree char *name = NULL;
+  const char *first;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_list))) != NULL)
@@ -188,7 +210,19 @@ fill_warnings (OmOpportunityView *self)
 
       add_warning_row (self, w->message, w->stage);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->warnings_list), warnings->len > 0);
+  gtk_widget_set_visible (self->warnings_box, warnings->len > 0);
+  if (warnings->len == 0)
+    return;
+
+  first = ((const OmHealthWarning *) g_ptr_array_index (warnings, 0))->message;
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings", warnings->len), warnings->len);
+  gtk_label_set_text (self->warnings_count_label, count);
+  gtk_label_set_text (self->warnings_first_label, first);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->warnings_first_label), first);
+  /* Translators: how a screen reader reads the warnings' summary line,
+   * e.g. "Process health: 3 warnings. First: Nobody conducts stage 5" */
+  name = g_strdup_printf (_("Process health: %s. First: %s"), count, first);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->warnings_button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 /* What the dates say of the plan as a whole: the close date, how far
@@ -770,6 +804,8 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-opportunity-view.ui");
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, scroller);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, fields_box);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, summary_box);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, client_entry);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, coordinator_entry);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, value_entry);
@@ -780,6 +816,11 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, chain_label);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, weakest_label);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, weighted_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, warnings_box);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, warnings_button);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, warnings_arrow);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, warnings_count_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, warnings_first_label);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, warnings_list);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, close_label);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, slip_label);
@@ -797,18 +838,25 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The header's flow boxes only lay out, so that they fit a small window:
+ * Tab goes to the fields and values, not to the boxes around them */
+static void
+layout_only (GtkWidget *flow_box)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (flow_box);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+}
+
 static void
 om_opportunity_view_init (OmOpportunityView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   om_accessible_name_buttons_by_label (GTK_WIDGET (self));
 
-  /* the summary's flow box only lays out, so that it fits a small window:
-   * Tab goes to the values, not to the boxes around them */
-  for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_ancestor (GTK_WIDGET (self->status_label), GTK_TYPE_FLOW_BOX));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_set_focusable (child, FALSE);
+  layout_only (self->fields_box);
+  layout_only (self->summary_box);
 
   watch_entry (self, self->title_entry);
   watch_entry (self, self->client_entry);
@@ -823,6 +871,8 @@ om_opportunity_view_init (OmOpportunityView *self)
   g_signal_connect (self->target_calendar, "day-selected", G_CALLBACK (target_day_selected_cb), self);
   g_signal_connect (self->target_clear_button, "clicked", G_CALLBACK (target_clear_clicked_cb), self);
   g_signal_connect_swapped (self->history_expander, "notify::expanded", G_CALLBACK (history_expanded_cb), self);
+  g_signal_connect_swapped (self->warnings_button, "toggled", G_CALLBACK (warnings_toggled_cb), self);
+  warnings_toggled_cb (self);
   g_signal_connect_swapped (self->timeline, "notify::selected", G_CALLBACK (timeline_selected_cb), self);
   g_signal_connect_swapped (self->timeline, "notify::px-per-day", G_CALLBACK (zoom_changed_cb), self);
   g_signal_connect_swapped (self->table, "notify::selected", G_CALLBACK (table_selected_cb), self);
