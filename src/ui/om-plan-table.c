@@ -1090,7 +1090,11 @@ setup_cb (GtkSignalListItemFactory *factory,
          * column, and shows in full in the cell's tooltip */
         cell = gtk_entry_new ();
         gtk_widget_add_css_class (cell, "flat");
-        gtk_editable_set_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 5 : 12);
+        /* wide enough for most names; a column can be widened */
+        gtk_editable_set_width_chars (GTK_EDITABLE (cell),
+                                      column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 5
+                                      : column == COLUMN_MILESTONE ? 28
+                                      : column == COLUMN_ACTIVITY ? 20 : 14);
         gtk_editable_set_max_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 6 : 40);
         if (column == COLUMN_DURATION || column == COLUMN_PROBABILITY)
           gtk_editable_set_alignment (GTK_EDITABLE (cell), 1);
