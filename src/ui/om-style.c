@@ -199,3 +199,22 @@ om_style_init_for_display (GdkDisplay *display)
                            provider, G_CONNECT_AFTER);
   update_css (provider);
 }
+
+/**
+ * om_timeline_palette_init_for_widget:
+ *
+ * The plan's colours (the chain strip's, the Gantt column's, the
+ * summary's) for @widget's theme, light or dark.
+ */
+void
+om_timeline_palette_init_for_widget (OmTimelinePalette *palette,
+                                     GtkWidget         *widget)
+{
+  GdkRGBA fg;
+  OmRgba foreground;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  foreground = (OmRgba) { fg.red, fg.green, fg.blue, fg.alpha };
+  /* a light text colour means a dark theme */
+  om_timeline_palette_init_from (palette, &foreground, fg.red + fg.green + fg.blue > 1.5);
+}

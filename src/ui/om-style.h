@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "om-timeline-paint.h"
+
 G_BEGIN_DECLS
 
 /* WCAG 2 AA for normal text */
@@ -16,5 +18,7 @@ void   om_style_readable_color  (const GdkRGBA *color,
                                  guint          n_backgrounds,
                                  GdkRGBA       *readable);
 void   om_style_init_for_display (GdkDisplay   *display);
+void   om_timeline_palette_init_for_widget (OmTimelinePalette *palette,
+                                            GtkWidget         *widget);
 
 G_END_DECLS
