@@ -15,7 +15,8 @@
  * OmOpportunityView:
  *
  * One opportunity: its fields, its derived values, its process-health
- * warnings, its timeline and the editor of the selected stage. Edits go
+ * warnings, the chain of its stages, the table of its stages and the
+ * editor of the selected stage. Edits go
  * to the model as they are made; a refused one is reported through the
  * "refused" signal and the field shows the model's value again.
  */
@@ -55,8 +56,8 @@ struct _OmOpportunityView
   GtkListBox      *warnings_list;
   GtkListBox      *history_list;
   GtkExpander     *history_expander;
-  GtkScrolledWindow *timeline_scroller;
-  OmTimeline      *timeline;
+  OmChainStrip    *strip;
+  int              selected;  /* the table selects it once its rows settle */
   OmPlanTable     *table;
   OmStageEditor   *editor;
 };
@@ -135,7 +136,7 @@ on_warning_show_clicked (GtkButton         *button,
   int stage = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "stage"));
 
   om_opportunity_view_select_stage (self, stage);
-  om_timeline_focus_stage (self->timeline, (guint) stage);
+  om_plan_table_focus_stage (self->table, (guint) stage);
 }
 
 static void
@@ -547,9 +548,14 @@ fill (OmOpportunityView *self)
   self->filling = FALSE;
 }
 
+static void set_selected (OmOpportunityView *self,
+                          int                position);
+
 static void
 opportunity_notify_cb (OmOpportunityView *self)
 {
+  /* a stage removed may have been the one selected */
+  set_selected (self, self->selected);
   fill (self);
   /* what was typed may be committed now, or undone */
   g_signal_emit (self, signals[DRAFT_CHANGED], 0);
@@ -685,11 +691,24 @@ target_clear_clicked_cb (GtkButton         *button,
   commit_fields (self, NULL, &none);
 }
 
+/* The stage selected, everywhere: the table's row, the strip's segment,
+ * the editor. Kept here as well as in the table, which selects a row
+ * only once the stages have settled after a change. */
 static void
-timeline_selected_cb (OmOpportunityView *self)
+set_selected (OmOpportunityView *self,
+              int                position)
 {
-  om_plan_table_set_selected (self->table, om_timeline_get_selected (self->timeline));
-  om_stage_editor_set_stage (self->editor, self->opportunity, om_timeline_get_selected (self->timeline));
+  guint n = self->opportunity != NULL ? om_opportunity_get_n_stages (self->opportunity) : 0;
+
+  if (position < 0 || (guint) position >= n)
+    position = -1;
+  if (om_plan_table_get_selected (self->table) != position)
+    om_plan_table_set_selected (self->table, position);
+  if (self->selected == position)
+    return;
+  self->selected = position;
+  om_chain_strip_set_selected (self->strip, position);
+  om_stage_editor_set_stage (self->editor, self->opportunity, position);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
@@ -699,17 +718,21 @@ table_selected_cb (OmOpportunityView *self)
 {
   int selected = om_plan_table_get_selected (self->table);
 
-  if (selected >= 0 && selected != om_timeline_get_selected (self->timeline))
-    om_timeline_set_selected (self->timeline, selected);
+  /* none: the rows are changing under the selection, or it was taken
+   * away from a row; the stage stays selected */
+  if (selected >= 0 && selected != self->selected)
+    set_selected (self, selected);
 }
 
 static void
-zoom_changed_cb (OmOpportunityView *self)
+strip_stage_activated_cb (OmChainStrip      *strip,
+                          int                position,
+                          OmOpportunityView *self)
 {
-  om_plan_table_set_px_per_day (self->table, om_timeline_get_px_per_day (self->timeline));
+  om_opportunity_view_select_stage (self, position);
 }
 
-/* the editor's and the timeline's refusals, passed on to the window */
+/* the editor's and the table's refusals, passed on to the window */
 static void
 child_refused_cb (GtkWidget         *child,
                   const char        *message,
@@ -798,7 +821,7 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   signals[DRAFT_CHANGED] = g_signal_new ("draft-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  g_type_ensure (OM_TYPE_TIMELINE);
+  g_type_ensure (OM_TYPE_CHAIN_STRIP);
   g_type_ensure (OM_TYPE_PLAN_TABLE);
   g_type_ensure (OM_TYPE_STAGE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-opportunity-view.ui");
@@ -831,8 +854,7 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, target_clear_button);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, history_list);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, history_expander);
-  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, timeline_scroller);
-  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, timeline);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, strip);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, table);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, editor);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -852,6 +874,7 @@ layout_only (GtkWidget *flow_box)
 static void
 om_opportunity_view_init (OmOpportunityView *self)
 {
+  self->selected = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   om_accessible_name_buttons_by_label (GTK_WIDGET (self));
 
@@ -873,12 +896,10 @@ om_opportunity_view_init (OmOpportunityView *self)
   g_signal_connect_swapped (self->history_expander, "notify::expanded", G_CALLBACK (history_expanded_cb), self);
   g_signal_connect_swapped (self->warnings_button, "toggled", G_CALLBACK (warnings_toggled_cb), self);
   warnings_toggled_cb (self);
-  g_signal_connect_swapped (self->timeline, "notify::selected", G_CALLBACK (timeline_selected_cb), self);
-  g_signal_connect_swapped (self->timeline, "notify::px-per-day", G_CALLBACK (zoom_changed_cb), self);
+  g_signal_connect (self->strip, "stage-activated", G_CALLBACK (strip_stage_activated_cb), self);
   g_signal_connect_swapped (self->table, "notify::selected", G_CALLBACK (table_selected_cb), self);
   g_signal_connect (self->table, "refused", G_CALLBACK (child_refused_cb), self);
   g_signal_connect (self->editor, "refused", G_CALLBACK (child_refused_cb), self);
-  g_signal_connect (self->timeline, "refused", G_CALLBACK (child_refused_cb), self);
 }
 
 GtkWidget *
@@ -909,9 +930,12 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
   if (opportunity != NULL)
     g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (opportunity_notify_cb), self);
 
-  om_timeline_set_opportunity (self->timeline, opportunity);
+  om_chain_strip_set_opportunity (self->strip, opportunity);
   om_plan_table_set_opportunity (self->table, opportunity);
-  om_plan_table_set_px_per_day (self->table, om_timeline_get_px_per_day (self->timeline));
+  /* a plan opens whole, as the timeline opened it */
+  if (opportunity != NULL)
+    om_plan_table_zoom_to_fit (self->table);
+  self->selected = -1;
   om_stage_editor_set_stage (self->editor, opportunity, -1);
   if (opportunity != NULL)
     {
@@ -922,7 +946,7 @@ om_opportunity_view_set_opportunity (OmOpportunityView *self,
         for (guint i = 0; i < om_opportunity_get_n_stages (opportunity); i++)
           if (om_stage_get_status (om_opportunity_get_stage (opportunity, i)) != OM_STAGE_STATUS_PENDING)
             selected = (int) i;
-      om_timeline_set_selected (self->timeline, selected);
+      set_selected (self, selected);
       fill_fields (self, TRUE);
     }
   fill (self);
@@ -970,10 +994,18 @@ om_opportunity_view_get_opportunity (OmOpportunityView *self)
   return self->opportunity;
 }
 
-OmTimeline *
-om_opportunity_view_get_timeline (OmOpportunityView *self)
+OmPlanTable *
+om_opportunity_view_get_table (OmOpportunityView *self)
 {
-  return self->timeline;
+  g_return_val_if_fail (OM_IS_OPPORTUNITY_VIEW (self), NULL);
+  return self->table;
+}
+
+OmChainStrip *
+om_opportunity_view_get_strip (OmOpportunityView *self)
+{
+  g_return_val_if_fail (OM_IS_OPPORTUNITY_VIEW (self), NULL);
+  return self->strip;
 }
 
 GtkWidget *
@@ -985,14 +1017,14 @@ om_opportunity_view_get_editor (OmOpportunityView *self)
 int
 om_opportunity_view_get_selected (OmOpportunityView *self)
 {
-  return om_timeline_get_selected (self->timeline);
+  return self->selected;
 }
 
 void
 om_opportunity_view_select_stage (OmOpportunityView *self,
                                   int                position)
 {
-  om_timeline_set_selected (self->timeline, position);
+  set_selected (self, position);
 }
 
 void

@@ -4,7 +4,8 @@
 #include <gtk/gtk.h>
 
 #include "om-model.h"
-#include "om-timeline.h"
+#include "om-chain-strip.h"
+#include "om-plan-table.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +16,8 @@ GtkWidget     *om_opportunity_view_new             (void);
 void           om_opportunity_view_set_opportunity (OmOpportunityView *self,
                                                     OmOpportunity     *opportunity);
 OmOpportunity *om_opportunity_view_get_opportunity (OmOpportunityView *self);
-OmTimeline    *om_opportunity_view_get_timeline    (OmOpportunityView *self);
+OmPlanTable   *om_opportunity_view_get_table       (OmOpportunityView *self);
+OmChainStrip  *om_opportunity_view_get_strip       (OmOpportunityView *self);
 GtkWidget     *om_opportunity_view_get_editor      (OmOpportunityView *self);
 int            om_opportunity_view_get_selected    (OmOpportunityView *self);
 void           om_opportunity_view_select_stage    (OmOpportunityView *self,

@@ -7,7 +7,8 @@
 #include <math.h>
 
 #include "om-plan-table.h"
-#include "om-timeline.h"
+#include "om-style.h"
+#include "om-timeline-layout.h"
 
 /**
  * OmPlanTable:
@@ -56,6 +57,11 @@ struct _OmPlanTable
   int                 filling;      /* cells showing the model: nothing to commit */
   int                 pending;      /* a row to select once the stages settle */
   guint               select_source;
+  double              scroll_to_x;  /* where the view goes once laid out; < 0: stays */
+  int                 focus_pending; /* a row to focus once it is in view; -1: none */
+  guint               fit_tick;
+  guint               pending_source;
+  guint               fit_waited;    /* frames without a row in view */
 
   /* drag and drop of rows */
   int                 drag_from;     /* the dragged stage, or -1 */
@@ -1205,6 +1211,10 @@ selected_cb (OmPlanTable *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
+static GtkWidget *find_cell (GtkWidget *widget,
+                             guint      row,
+                             Column     column);
+
 /* GObject */
 
 static void
@@ -1214,6 +1224,10 @@ om_plan_table_dispose (GObject *object)
 
   om_plan_table_set_opportunity (self, NULL);
   g_clear_handle_id (&self->select_source, g_source_remove);
+  g_clear_handle_id (&self->pending_source, g_source_remove);
+  if (self->fit_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick);
+  self->fit_tick = 0;
   stop_autoscroll (self);
   g_clear_weak_pointer (&self->active_drag);
   g_clear_weak_pointer (&self->dragged_row);
@@ -1249,6 +1263,58 @@ om_plan_table_get_property (GObject    *object,
     }
 }
 
+static GtkAdjustment *
+hadjustment (OmPlanTable *self)
+{
+  return gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->view));
+}
+
+static GtkWidget *
+row_at (OmPlanTable *self,
+        guint        position)
+{
+  GtkWidget *cell = find_cell (GTK_WIDGET (self->view), position, COLUMN_NUMBER);
+
+  return cell != NULL ? row_of (self, cell) : NULL;
+}
+
+/* What a zoom or a scroll to a row asked for, once the view has the
+ * width or the rows it needed */
+static gboolean
+apply_pending_cb (gpointer data)
+{
+  OmPlanTable *self = data;
+
+  self->pending_source = 0;
+  if (self->scroll_to_x >= 0)
+    {
+      GtkAdjustment *adj = hadjustment (self);
+
+      gtk_adjustment_set_value (adj, MIN (self->scroll_to_x,
+                                          gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)));
+      self->scroll_to_x = -1;
+    }
+  if (self->focus_pending >= 0)
+    {
+      GtkWidget *row = row_at (self, (guint) self->focus_pending);
+
+      if (row != NULL)
+        {
+          self->focus_pending = -1;
+          gtk_widget_grab_focus (row);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* after the layout, not in it: scrolling the view lays it out again */
+static void
+apply_pending (OmPlanTable *self)
+{
+  if ((self->scroll_to_x >= 0 || self->focus_pending >= 0) && self->pending_source == 0)
+    self->pending_source = g_idle_add (apply_pending_cb, self);
+}
+
 /* Layout: the table, and over it, beside the pointer, why a drop there
  * is refused */
 
@@ -1277,6 +1343,7 @@ om_plan_table_size_allocate (GtkWidget *widget,
   int label_width, label_height, x, y;
 
   gtk_widget_allocate (self->scroller, width, height, baseline, NULL);
+  apply_pending (self);
   if (!gtk_widget_get_visible (self->reason_label))
     return;
 
@@ -1331,6 +1398,8 @@ om_plan_table_init (OmPlanTable *self)
 
   self->px_per_day = 4.0;
   self->pending = -1;
+  self->scroll_to_x = -1;
+  self->focus_pending = -1;
   self->drag_from = -1;
   self->insertion = -1;
   self->selection = gtk_single_selection_new (NULL);
@@ -1525,4 +1594,239 @@ om_plan_table_get_cell (OmPlanTable       *self,
 {
   g_return_val_if_fail (OM_IS_PLAN_TABLE (self), NULL);
   return find_cell (GTK_WIDGET (self->view), row, column);
+}
+
+/**
+ * om_plan_table_get_px_per_day:
+ *
+ * Returns: the zoom the Gantt column is drawn at, which the plan's
+ *   length may have capped
+ */
+double
+om_plan_table_get_px_per_day (OmPlanTable *self)
+{
+  g_return_val_if_fail (OM_IS_PLAN_TABLE (self), 0);
+  return px_per_day (self);
+}
+
+static GtkWidget *
+any_gantt_cell (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (OM_IS_GANTT_CELL (child) && OM_GANTT_CELL (child)->stage != NULL)
+        return child;
+      if ((found = any_gantt_cell (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Where the Gantt column starts in the view's content, or -1 while no
+ * row is in view */
+static double
+gantt_x (OmPlanTable *self)
+{
+  GtkWidget *cell = any_gantt_cell (GTK_WIDGET (self->view));
+  graphene_point_t point;
+
+  if (cell == NULL ||
+      !gtk_widget_compute_point (cell, GTK_WIDGET (self->view), &GRAPHENE_POINT_INIT (0, 0), &point))
+    return -1;
+  return point.x + gtk_adjustment_get_value (hadjustment (self));
+}
+
+static void
+zoom_to (OmPlanTable *self,
+         double       zoom,
+         double       centre)
+{
+  double old = px_per_day (self);
+  double gx = gantt_x (self);
+
+  zoom = om_timeline_layout_clamp_px_per_day (om_opportunity_get_data (self->opportunity), om_date_today (), zoom);
+  om_plan_table_set_px_per_day (self, zoom);
+  /* the date that was at @centre stays there */
+  if (gx >= 0 && old > 0 && centre >= gx)
+    {
+      GtkAdjustment *adj = hadjustment (self);
+      double day = (centre - gx - GANTT_MARGIN) / old;
+      double offset = centre - gtk_adjustment_get_value (adj);
+
+      self->scroll_to_x = MAX (0, gx + GANTT_MARGIN + day * px_per_day (self) - offset);
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+    }
+}
+
+/**
+ * om_plan_table_zoom:
+ * @factor: above 1 zooms in
+ *
+ * Zooms the Gantt column around the middle of what is in view of it,
+ * within the timeline's limits (om_timeline_layout_clamp_px_per_day()).
+ */
+void
+om_plan_table_zoom (OmPlanTable *self,
+                    double       factor)
+{
+  GtkAdjustment *adj;
+  double gx, centre;
+
+  g_return_if_fail (OM_IS_PLAN_TABLE (self));
+  if (self->opportunity == NULL)
+    return;
+  adj = hadjustment (self);
+  gx = gantt_x (self);
+  /* the middle of the Gantt column's part of the view */
+  centre = MAX (gtk_adjustment_get_value (adj), gx) / 2 +
+           (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj)) / 2;
+  zoom_to (self, px_per_day (self) * factor, centre);
+}
+
+/* The fit, once rows are in view to say where the Gantt column starts */
+static gboolean
+fit_tick_cb (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  OmPlanTable *self = OM_PLAN_TABLE (widget);
+  GtkAdjustment *adj = hadjustment (self);
+  double page = gtk_adjustment_get_page_size (adj);
+  double gx = gantt_x (self);
+  double available, days;
+
+  if (self->opportunity == NULL)
+    {
+      self->fit_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* not laid out yet, or no row in view yet */
+  if (page <= 1 || (gx < 0 && om_opportunity_get_n_stages (self->opportunity) > 0 && ++self->fit_waited < 10))
+    return G_SOURCE_CONTINUE;
+  self->fit_tick = 0;
+  self->fit_waited = 0;
+
+  available = gx >= 0 ? page - gx : page / 2;
+  if (available < page / 3)
+    available = page;
+  days = MAX (1.0, (double) self->last_date - (double) self->first_date);
+  /* not om_timeline_layout_fit_px_per_day(): that keeps room for the
+   * timeline's last label, which the Gantt column does not draw */
+  om_plan_table_set_px_per_day (self, om_timeline_layout_clamp_px_per_day (om_opportunity_get_data (self->opportunity),
+                                                                           om_date_today (),
+                                                                           (available - 2 * GANTT_MARGIN - 2) / days));
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * om_plan_table_zoom_to_fit:
+ *
+ * Zooms so that the plan's dates fill the width the Gantt column has in
+ * view beside the other columns (or the view's width, if they leave it
+ * too little: scrolled to, it then shows whole), within
+ * the timeline's limits. Done on the next frame, when the table has its
+ * width.
+ */
+void
+om_plan_table_zoom_to_fit (OmPlanTable *self)
+{
+  g_return_if_fail (OM_IS_PLAN_TABLE (self));
+
+  if (self->opportunity == NULL || self->fit_tick != 0)
+    return;
+  self->fit_waited = 0;
+  self->fit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), fit_tick_cb, NULL, NULL);
+}
+
+/**
+ * om_plan_table_focus_stage:
+ * @position: a row
+ *
+ * Selects the row, scrolls it into view and puts the keyboard on it
+ * (at once if it is in view, else once it is).
+ *
+ * Returns: whether @position is a row
+ */
+gboolean
+om_plan_table_focus_stage (OmPlanTable *self,
+                           guint        position)
+{
+  GtkWidget *list;
+  GtkWidget *row;
+
+  g_return_val_if_fail (OM_IS_PLAN_TABLE (self), FALSE);
+
+  if (self->opportunity == NULL || position >= om_opportunity_get_n_stages (self->opportunity))
+    return FALSE;
+  om_plan_table_set_selected (self, (int) position);
+  row = row_at (self, position);
+  if (row != NULL && gtk_widget_grab_focus (row))
+    return TRUE;
+  /* GTK 4.8 has no gtk_column_view_scroll_to(): its list scrolls to an
+   * item on this action */
+  for (list = gtk_widget_get_first_child (GTK_WIDGET (self->view)); list != NULL; list = gtk_widget_get_next_sibling (list))
+    if (GTK_IS_LIST_VIEW (list))
+      gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  self->focus_pending = (int) position;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  return TRUE;
+}
+
+/**
+ * om_plan_table_has_focus:
+ *
+ * Returns: whether the keyboard is in the table
+ */
+gboolean
+om_plan_table_has_focus (OmPlanTable *self)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+
+  g_return_val_if_fail (OM_IS_PLAN_TABLE (self), FALSE);
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
+}
+
+static GtkWidget *
+shown_cell_below (GtkWidget *widget,
+                  int        depth)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (g_object_get_data (G_OBJECT (widget), STAGE_KEY) != NULL && gtk_widget_get_width (widget) > 0)
+    return widget;
+  if (depth == 0)
+    return NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = shown_cell_below (child, depth - 1);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * om_plan_table_shows_stage:
+ *
+ * Returns: whether a row of a stage is on screen (for the benchmark's
+ *   "first stage shown")
+ */
+gboolean
+om_plan_table_shows_stage (OmPlanTable *self)
+{
+  GtkWidget *cell;
+
+  g_return_val_if_fail (OM_IS_PLAN_TABLE (self), FALSE);
+
+  if (self->opportunity == NULL || om_opportunity_get_n_stages (self->opportunity) == 0)
+    return FALSE;
+  cell = shown_cell_below (GTK_WIDGET (self->view), 6);
+  return cell != NULL;
 }

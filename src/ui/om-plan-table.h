@@ -31,6 +31,14 @@ void           om_plan_table_set_selected    (OmPlanTable   *self,
                                               int            position);
 void           om_plan_table_set_px_per_day  (OmPlanTable   *self,
                                               double         px_per_day);
+double         om_plan_table_get_px_per_day  (OmPlanTable   *self);
+void           om_plan_table_zoom            (OmPlanTable   *self,
+                                              double         factor);
+void           om_plan_table_zoom_to_fit     (OmPlanTable   *self);
+gboolean       om_plan_table_focus_stage     (OmPlanTable   *self,
+                                              guint          position);
+gboolean       om_plan_table_has_focus       (OmPlanTable   *self);
+gboolean       om_plan_table_shows_stage     (OmPlanTable   *self);
 GtkColumnView *om_plan_table_get_column_view (OmPlanTable   *self);
 GtkWidget     *om_plan_table_get_cell        (OmPlanTable   *self,
                                               guint          row,

@@ -854,8 +854,8 @@ stage_remove_cb (GtkWidget  *widget,
 
   begin_stage_action (self);
 
-  GtkWidget *child = om_timeline_get_stage_widget (om_opportunity_view_get_timeline (self->view), (guint) position);
-  gboolean had_focus = child != NULL && gtk_widget_has_focus (child);
+  OmPlanTable *table = om_opportunity_view_get_table (self->view);
+  gboolean had_focus = om_plan_table_has_focus (table);
   int next;
 
   if (!om_opportunity_remove_stage (current_opportunity (self), (guint) position, &error))
@@ -865,9 +865,9 @@ stage_remove_cb (GtkWidget  *widget,
     }
   next = MIN (position, (int) om_opportunity_get_n_stages (current_opportunity (self)) - 1);
   om_opportunity_view_select_stage (self->view, next);
-  /* the keyboard stays on the timeline, on the stage that took its place */
+  /* the keyboard stays in the table, on the stage that took its place */
   if (had_focus && next >= 0)
-    om_timeline_focus_stage (om_opportunity_view_get_timeline (self->view), (guint) next);
+    om_plan_table_focus_stage (table, (guint) next);
 }
 
 static gboolean can_move_earlier (OmOpportunity *opp, guint index, GError **error);
@@ -878,16 +878,15 @@ move_selected (OmWindow *self,
                int       delta)
 {
   OmOpportunity *opp = current_opportunity (self);
-  OmTimeline *timeline = om_opportunity_view_get_timeline (self->view);
+  OmPlanTable *table = om_opportunity_view_get_table (self->view);
   g_autoptr(GError) error = NULL;
   int from = selected_stage (self);
   int to = from + delta;
   gboolean had_focus;
-  GtkWidget *child = om_timeline_get_stage_widget (timeline, (guint) from);
 
   begin_stage_action (self);
 
-  had_focus = child != NULL && gtk_widget_has_focus (child);
+  had_focus = om_plan_table_has_focus (table);
   if ((delta < 0 && !can_move_earlier (opp, (guint) from, &error)) ||
       (delta > 0 && !can_move_later (opp, (guint) from, &error)) ||
       !om_opportunity_move_stage (opp, (guint) from, (guint) to, &error))
@@ -896,9 +895,9 @@ move_selected (OmWindow *self,
       return;
     }
   om_opportunity_view_select_stage (self->view, to);
-  /* the stage's accessible name reads out its new place */
+  /* the keyboard moves with the stage, to its row at its new place */
   if (had_focus)
-    om_timeline_focus_stage (timeline, (guint) to);
+    om_plan_table_focus_stage (table, (guint) to);
 }
 
 static void
@@ -924,7 +923,7 @@ zoom_in_cb (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  om_timeline_zoom (om_opportunity_view_get_timeline (OM_WINDOW (widget)->view), 1.25);
+  om_plan_table_zoom (om_opportunity_view_get_table (OM_WINDOW (widget)->view), 1.25);
 }
 
 static void
@@ -932,7 +931,7 @@ zoom_out_cb (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  om_timeline_zoom (om_opportunity_view_get_timeline (OM_WINDOW (widget)->view), 0.8);
+  om_plan_table_zoom (om_opportunity_view_get_table (OM_WINDOW (widget)->view), 0.8);
 }
 
 static void
@@ -940,7 +939,7 @@ zoom_fit_cb (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  om_timeline_zoom_to_fit (om_opportunity_view_get_timeline (OM_WINDOW (widget)->view));
+  om_plan_table_zoom_to_fit (om_opportunity_view_get_table (OM_WINDOW (widget)->view));
 }
 
 static void
@@ -963,7 +962,8 @@ focus_timeline_cb (GtkWidget  *widget,
   OmWindow *self = OM_WINDOW (widget);
   int position = selected_stage (self);
 
-  om_timeline_focus_stage (om_opportunity_view_get_timeline (self->view), (guint) MAX (position, 0));
+  /* the table is where the keyboard works on the plan */
+  om_plan_table_focus_stage (om_opportunity_view_get_table (self->view), (guint) MAX (position, 0));
 }
 
 /* Sensitivity */
@@ -1083,7 +1083,7 @@ _om_window_update_actions (OmWindow *self)
         check_stage_action (self, stage_actions[i].name, stage_actions[i].check,
                             om_opportunity_get_n_stages (opp) - 1);
       else if (opp == NULL || position < 0)
-        set_stage_action (self, stage_actions[i].name, FALSE, _("Select a stage on the timeline first."));
+        set_stage_action (self, stage_actions[i].name, FALSE, _("Select a stage in the plan first."));
       else
         check_stage_action (self, stage_actions[i].name, stage_actions[i].check, (guint) position);
     }

@@ -8,7 +8,6 @@
 
 #include "om-accessible.h"
 #include "om-opportunity-row.h"
-#include "om-stage-widget.h"
 #include "om-style.h"
 #include "om-window-private.h"
 
@@ -502,7 +501,8 @@ day_check_cb (gpointer user_data)
 
   self->today = om_date_today ();
   om_repository_refresh_today (self->repository);
-  om_timeline_refresh (om_opportunity_view_get_timeline (self->view));
+  /* the today line moves */
+  gtk_widget_queue_draw (GTK_WIDGET (self->view));
   return G_SOURCE_CONTINUE;
 }
 
@@ -746,8 +746,8 @@ step_history_from_field (OmWindow *self,
 }
 
 /* Keys the window sees before the focused widget: undo and redo in a
- * text field, and Escape, which cancels a stage's drag wherever the
- * keyboard focus is. */
+ * text field. (Escape, which cancels a row's drag wherever the keyboard
+ * focus is, is the plan table's own, on the window while a drag lasts.) */
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -761,9 +761,8 @@ key_pressed_cb (GtkEventControllerKey *controller,
     return step_history_from_field (self, TRUE);
   if (gdk_keyval_to_lower (keyval) == GDK_KEY_z && mods == (GDK_CONTROL_MASK | GDK_SHIFT_MASK))
     return step_history_from_field (self, FALSE);
-  if (keyval != GDK_KEY_Escape)
-    return GDK_EVENT_PROPAGATE;
-  return om_timeline_cancel_drag (om_opportunity_view_get_timeline (self->view));
+  /* Escape during a drag of a row: the table listens for it itself */
+  return GDK_EVENT_PROPAGATE;
 }
 
 /* Benchmark hook: build-aux/bench times the window to its first frame
@@ -772,16 +771,14 @@ key_pressed_cb (GtkEventControllerKey *controller,
  * connected unless that domain's debug messages are shown. */
 #define BENCH_DOMAIN "om-bench"
 
+/* a stage's row of the plan table on screen */
 static gboolean
-shows_stage (GtkWidget *widget)
+shows_stage (GtkWidget *window)
 {
-  if (OM_IS_STAGE_WIDGET (widget))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_mapped (child) && shows_stage (child))
-      return TRUE;
-  return FALSE;
+  OmOpportunityView *view = OM_WINDOW (window)->view;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (view)) &&
+         om_plan_table_shows_stage (om_opportunity_view_get_table (view));
 }
 
 static void
