@@ -7,17 +7,19 @@
 #include <gtk/gtk.h>
 
 #include "om-test-window.h"
+#include "om-timeline-layout.h"
 
 /*
  * Plans that are too long, or texts that are too long, for one drawing:
  * the window opens them, zooms to its limits and scrolls to their end
- * without aborting, and the timeline never draws more than is in view.
+ * without aborting, and neither the plan table's Gantt column nor the
+ * chain strip above it ever makes a drawing larger than a renderer holds.
  * GTK's GL renderer aborts on a drawing past 16,384 pixels and cairo
  * cannot make one past 32,767; under Xvfb GTK may use either, so the
  * sizes of the drawings are checked too.
  */
 
-/* what one drawing of the timeline may measure, in either direction */
+/* what one drawing of the plan may measure, in either direction */
 #define MAX_DRAWING 4096.0
 
 typedef OmTestWindow Fixture;
@@ -119,19 +121,16 @@ fixture_tear_down (Fixture       *f,
   om_test_window_tear_down (f);
 }
 
-static OmTimeline *
-timeline_of (Fixture *f)
+static OmPlanTable *
+table_of (Fixture *f)
 {
-  return om_opportunity_view_get_timeline (om_window_get_view (f->window));
+  return om_opportunity_view_get_table (om_window_get_view (f->window));
 }
 
 static GtkAdjustment *
 hadjustment_of (Fixture *f)
 {
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (timeline_of (f)), GTK_TYPE_SCROLLED_WINDOW);
-
-  g_assert_nonnull (scrolled);
-  return gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  return gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (om_plan_table_get_column_view (table_of (f))));
 }
 
 /* Every node a renderer turns into an image of its own size is bounded;
@@ -195,46 +194,32 @@ check_node (GskRenderNode *node,
     }
 }
 
-static int
-by_x (gconstpointer a,
-      gconstpointer b)
+/* What @widget draws now: each drawing bounded */
+static void
+assert_widget_bounded (GtkWidget *widget)
 {
-  const graphene_rect_t *ra = a, *rb = b;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GArray) covered = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
 
-  return ra->origin.x < rb->origin.x ? -1 : ra->origin.x > rb->origin.x;
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node != NULL)
+    check_node (node, NULL, covered);
 }
 
-/* What the timeline draws now: each drawing bounded, and together they
- * cover what is in view, so that nothing in view is left blank */
+/* The table and the strip as drawn now: each drawing bounded, and the
+ * Gantt column has rows in view to draw */
 static void
 assert_drawn_in_view (Fixture *f)
 {
-  GtkWidget *timeline = GTK_WIDGET (timeline_of (f));
-  GtkAdjustment *adj = hadjustment_of (f);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (timeline);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskTransform) identity = NULL;
-  g_autoptr(GArray) covered = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
-  double from = gtk_adjustment_get_value (adj);
-  double to = from + gtk_adjustment_get_page_size (adj);
-  double reached = from;
+  OmOpportunityView *view = om_window_get_view (f->window);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
-                          gtk_widget_get_width (timeline), gtk_widget_get_height (timeline));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  check_node (node, identity, covered);
-
-  g_array_sort (covered, by_x);
-  for (guint i = 0; i < covered->len; i++)
-    {
-      const graphene_rect_t *r = &g_array_index (covered, graphene_rect_t, i);
-
-      if (r->origin.x <= reached + 1)
-        reached = MAX (reached, r->origin.x + r->size.width);
-    }
-  g_assert_cmpfloat (reached, >=, MIN (to, gtk_widget_get_width (timeline)) - 1);
+  assert_widget_bounded (GTK_WIDGET (om_opportunity_view_get_table (view)));
+  assert_widget_bounded (GTK_WIDGET (om_opportunity_view_get_strip (view)));
+  g_assert_true (om_plan_table_shows_stage (table_of (f)));
 }
 
 /* The whole window's picture: no image past what a renderer takes */
@@ -260,13 +245,13 @@ static double
 zoom_to_limit (Fixture    *f,
                const char *action)
 {
-  OmTimeline *timeline = timeline_of (f);
+  OmPlanTable *table = table_of (f);
   double before = -1;
   guint steps = 0;
 
-  while (om_timeline_get_layout (timeline)->px_per_day != before)
+  while (om_plan_table_get_px_per_day (table) != before)
     {
-      before = om_timeline_get_layout (timeline)->px_per_day;
+      before = om_plan_table_get_px_per_day (table);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
       iterate (f);
       assert_drawn_in_view (f);
@@ -293,22 +278,26 @@ static void
 test_long_plan_zoom_and_scroll (Fixture       *f,
                                 gconstpointer  data)
 {
-  OmTimeline *timeline = timeline_of (f);
-  const OmTimelineLayout *layout;
+  OmPlanTable *table = table_of (f);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  OmChainStrip *strip = om_opportunity_view_get_strip (om_window_get_view (f->window));
   double most, least;
 
-  /* it opened, readable, and shows all its stages */
-  g_assert_true (om_timeline_get_opportunity (timeline) == om_repository_find (f->repository, f->id));
-  g_assert_cmpuint (om_timeline_get_layout (timeline)->stages->len, ==, 2000);
-  g_assert_nonnull (om_timeline_get_stage_widget (timeline, 1999));
+  /* it opened, and the strip shows all its stages in runs */
+  g_assert_true (om_opportunity_view_get_opportunity (om_window_get_view (f->window)) == opp);
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 2000);
+  g_assert_cmpuint (om_chain_strip_get_n_segments (strip), <, 2000);
+  /* its last pixel stands for the last few stages */
+  g_assert_cmpint (om_chain_strip_stage_at (strip, gtk_widget_get_width (GTK_WIDGET (strip)) - 1), >=,
+                   2000 - 2000 / gtk_widget_get_width (GTK_WIDGET (strip)) - 1);
   assert_drawn_in_view (f);
   assert_window_bounded (f);
 
   most = zoom_to_limit (f, "win.zoom-in");
-  layout = om_timeline_get_layout (timeline);
   /* the zoom stops where the plan's dates span no more than a set width */
-  g_assert_cmpfloat (layout->px_per_day * (layout->last_date - layout->first_date), <=, OM_TIMELINE_MAX_EXTENT + 1e-6);
-  g_assert_cmpfloat (layout->px_per_day, >, 1);
+  g_assert_cmpfloat (most * (om_opportunity_get_close_date (opp) - om_opportunity_get_start_date (opp)), <=,
+                     OM_TIMELINE_MAX_EXTENT + 1e-6);
+  g_assert_cmpfloat (most, >, 1);
   scroll_to (f, 1.0);
   scroll_to (f, 0.5);
   scroll_to (f, 0.0);
@@ -328,49 +317,39 @@ test_long_plan_zoom_and_scroll (Fixture       *f,
   /* and in again, at the end of the plan */
   zoom_to_limit (f, "win.zoom-in");
   scroll_to (f, 1.0);
-  g_assert_true (om_timeline_focus_stage (timeline, 1999));
+  g_assert_true (om_plan_table_focus_stage (table, 1999));
+  iterate (f);
   iterate (f);
   assert_drawn_in_view (f);
+  g_assert_cmpint (om_opportunity_view_get_selected (om_window_get_view (f->window)), ==, 1999);
+  g_assert_nonnull (om_plan_table_get_cell (table, 1999, OM_PLAN_TABLE_NUMBER));
+  g_assert_true (om_plan_table_has_focus (table));
 }
 
 static void
 test_long_word (Fixture       *f,
                 gconstpointer  data)
 {
-  OmTimeline *timeline = timeline_of (f);
-  const OmTimelineLayout *layout = om_timeline_get_layout (timeline);
-  GtkWidget *stage;
+  OmChainStrip *strip = om_opportunity_view_get_strip (om_window_get_view (f->window));
+  GtkWidget *activity = om_plan_table_get_cell (table_of (f), 0, OM_PLAN_TABLE_ACTIVITY);
   g_autofree char *tooltip = NULL;
-  g_autofree char *wrong_name = NULL;
+  double x, width;
 
-  g_assert_cmpuint (layout->stages->len, ==, 2);
-  /* what the timeline measures and draws is an excerpt, not 100,000
-   * characters */
-  for (guint i = 0; i < layout->stages->len; i++)
-    {
-      const OmTimelineStage *s = &g_array_index (layout->stages, OmTimelineStage, i);
-
-      g_assert_cmpint (g_utf8_strlen (s->activity, -1), <=, 81);
-      g_assert_cmpint (g_utf8_strlen (s->milestone, -1), <=, 81);
-      g_assert_cmpint (g_utf8_strlen (s->detail, -1), <=, 120);
-      g_assert_cmpfloat (s->label_width, <=, OM_TIMELINE_LABEL_MAX);
-    }
-  g_assert_true (g_str_has_suffix (g_array_index (layout->stages, OmTimelineStage, 0).activity, "…"));
-
-  /* the tooltip and the accessible name quote it, briefly */
-  stage = om_timeline_get_stage_widget (timeline, 0);
-  g_object_get (stage, "tooltip-text", &tooltip, NULL);
+  /* the strip draws no text of the stage: nothing 100,000 characters
+   * long to measure; its tooltip quotes the activity briefly */
+  g_assert_cmpuint (om_chain_strip_get_n_segments (strip), ==, 2);
+  om_chain_strip_get_segment (strip, 0, NULL, NULL, &x, &width);
+  tooltip = om_chain_strip_describe_at (strip, x + width / 2);
   g_assert_nonnull (tooltip);
   g_assert_nonnull (strstr (tooltip, "xxxxxxxxxx"));
   g_assert_cmpint (g_utf8_strlen (tooltip, -1), <=, 400);
-  wrong_name = gtk_test_accessible_check_property (GTK_ACCESSIBLE (stage), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip);
-  g_assert_null (wrong_name);
+  g_assert_nonnull (activity);
 
   assert_drawn_in_view (f);
   zoom_to_limit (f, "win.zoom-in");
   scroll_to (f, 1.0);
   zoom_to_limit (f, "win.zoom-out");
-  g_assert_true (om_timeline_focus_stage (timeline, 1));
+  g_assert_true (om_plan_table_focus_stage (table_of (f), 1));
   iterate (f);
   assert_drawn_in_view (f);
 }

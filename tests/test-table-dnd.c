@@ -232,6 +232,23 @@ test_escape_cancels_drag (void)
   assert_order ("A B C F D E G H");
 }
 
+/* The keyboard is on the row of stage @position: its number cell and
+ * the focus share a row */
+static void
+assert_focus_on_row (guint position)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (w.window));
+  GtkWidget *cell = om_plan_table_get_cell (table (), position, OM_PLAN_TABLE_NUMBER);
+  GtkWidget *row;
+
+  g_assert_nonnull (focus);
+  g_assert_nonnull (cell);
+  for (row = cell; row != NULL && g_strcmp0 (gtk_widget_get_css_name (row), "row") != 0; row = gtk_widget_get_parent (row))
+    ;
+  g_assert_nonnull (row);
+  g_assert_true (focus == row || gtk_widget_is_ancestor (focus, row));
+}
+
 static void
 test_keyboard_move_and_undo (void)
 {
@@ -252,13 +269,32 @@ test_keyboard_move_and_undo (void)
   om_test_iterate_for (300);
   g_assert_cmpint (om_plan_table_get_selected (table ()), ==, 4);
 
+  /* the keyboard on D's row, as a click on it or Tab would put it */
+  g_assert_true (om_plan_table_focus_stage (table (), 4));
+  om_test_iterate_for (200);
+  g_assert_true (om_plan_table_has_focus (table ()));
+
   g_free (out_text);
   out_text = om_test_xdotool ("key", "--clearmodifiers", "alt+Up", "sleep", "0.3", NULL);
   om_test_iterate_for (400);
   assert_order ("A B C D F E G H");
   g_assert_cmpint (om_plan_table_get_selected (table ()), ==, 3);
+  /* the keyboard moved with the stage, to its row at its new place */
+  assert_focus_on_row (3);
 
-  /* undone step by step: the key's move, then the drop's */
+  /* Alt+Right is kept as Alt+Down's alias */
+  g_free (out_text);
+  out_text = om_test_xdotool ("key", "--clearmodifiers", "alt+Right", "sleep", "0.3", NULL);
+  om_test_iterate_for (400);
+  assert_order ("A B C F D E G H");
+  g_assert_cmpint (om_plan_table_get_selected (table ()), ==, 4);
+  assert_focus_on_row (4);
+
+  /* undone step by step: the keys' moves, then the drop's */
+  g_free (out_text);
+  out_text = om_test_xdotool ("key", "--clearmodifiers", "ctrl+z", "sleep", "0.3", NULL);
+  om_test_iterate_for (400);
+  assert_order ("A B C D F E G H");
   g_free (out_text);
   out_text = om_test_xdotool ("key", "--clearmodifiers", "ctrl+z", "sleep", "0.3", NULL);
   om_test_iterate_for (400);

@@ -100,21 +100,23 @@ test_select_shows_stages (Fixture       *f,
                           gconstpointer  data)
 {
   OmOpportunityView *view = om_window_get_view (f->window);
-  OmTimeline *timeline = om_opportunity_view_get_timeline (view);
+  OmPlanTable *table = om_opportunity_view_get_table (view);
   OmOpportunity *opp = om_repository_find (f->repository, f->id);
 
   g_assert_true (om_window_select_opportunity (f->window, f->id));
   om_test_flush_events ();
+  om_test_wait_for_paint (GTK_WIDGET (f->window));
   g_assert_true (om_opportunity_view_get_opportunity (view) == opp);
-  g_assert_true (om_timeline_get_opportunity (timeline) == opp);
+  /* a row each, and a segment each on the strip */
   for (guint i = 0; i < 6; i++)
     {
-      GtkWidget *stage = om_timeline_get_stage_widget (timeline, i);
+      GtkWidget *stage = om_plan_table_get_cell (table, i, OM_PLAN_TABLE_NUMBER);
       g_assert_nonnull (stage);
       g_assert_true (gtk_widget_get_mapped (stage));
       g_assert_cmpint (gtk_widget_get_width (stage), >, 0);
     }
-  g_assert_null (om_timeline_get_stage_widget (timeline, 6));
+  g_assert_null (om_plan_table_get_cell (table, 6, OM_PLAN_TABLE_NUMBER));
+  g_assert_cmpuint (om_chain_strip_get_n_segments (om_opportunity_view_get_strip (view)), ==, 6);
   /* the current stage is selected to start with */
   g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 0);
 }
