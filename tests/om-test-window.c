@@ -65,9 +65,18 @@ om_test_window_present (OmTestWindow *self,
 void
 om_test_window_tear_down (OmTestWindow *self)
 {
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
   if (self->window != NULL)
     gtk_window_destroy (GTK_WINDOW (self->window));
   self->window = NULL;
+  /* and the dialogs the test left open (Preferences is not the window's
+   * child): what they hold is freed before the next test, or the exit */
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (window);
+    }
   om_test_flush_events ();
   g_clear_object (&self->repository);
   om_test_remove_tree (self->dir);

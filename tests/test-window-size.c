@@ -590,7 +590,8 @@ test_warnings_summary (Fixture       *f,
         continue;
       show = gtk_widget_get_ancestor (show, GTK_TYPE_BUTTON);
       g_assert_true (gtk_widget_get_mapped (show));
-      g_assert_true (gtk_widget_activate (show));
+      /* (activating a button clicks it a moment later: a click is the same) */
+      g_signal_emit_by_name (show, "clicked");
       settle ();
       g_assert_cmpint (om_opportunity_view_get_selected (om_window_get_view (f->window)), ==, w->stage);
     }
