@@ -927,19 +927,6 @@ mark_color (const OmTimelinePalette *palette,
     }
 }
 
-static void
-diamond_path (cairo_t *cr,
-              double   cx,
-              double   cy,
-              double   r)
-{
-  cairo_move_to (cr, cx, cy - r);
-  cairo_line_to (cr, cx + r, cy);
-  cairo_line_to (cr, cx, cy + r);
-  cairo_line_to (cr, cx - r, cy);
-  cairo_close_path (cr);
-}
-
 /* The marks of the window's timeline (om-timeline-paint.c), in shapes
  * that do not depend on colour: a decided milestone filled, a pending
  * one hollow, the current one larger with a thicker outline, a date
@@ -959,11 +946,11 @@ paint_mark (cairo_t                 *cr,
   cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
   if (agreed && (state == MARK_CURRENT || state == MARK_PENDING))
     {
-      diamond_path (cr, cx, cy, r + 2.5);
+      om_timeline_diamond_path (cr, cx, cy, r + 2.5);
       cairo_set_line_width (cr, 0.9);
       cairo_stroke (cr);
     }
-  diamond_path (cr, cx, cy, r);
+  om_timeline_diamond_path (cr, cx, cy, r);
   if (state == MARK_WON || state == MARK_LOST)
     cairo_fill_preserve (cr);
   else

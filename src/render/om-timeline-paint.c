@@ -225,11 +225,18 @@ stage_color (const OmTimelineStage   *stage,
   return &palette->pending;
 }
 
-static void
-diamond_path (cairo_t *cr,
-              double   cx,
-              double   cy,
-              double   r)
+/**
+ * om_timeline_diamond_path:
+ * @r: half the diagonal
+ *
+ * A milestone's diamond at (@cx, @cy), as a path: the one shape of it,
+ * on the window's date axis and on the printed summary.
+ */
+void
+om_timeline_diamond_path (cairo_t *cr,
+                          double   cx,
+                          double   cy,
+                          double   r)
 {
   cairo_move_to (cr, cx, cy - r);
   cairo_line_to (cr, cx + r, cy);
@@ -333,7 +340,7 @@ paint_diamond (cairo_t                 *cr,
       double dash[] = { 2, 2 };
 
       cairo_save (cr);
-      diamond_path (cr, stage->baseline_x, cy, OM_TIMELINE_DIAMOND / 2 - 3);
+      om_timeline_diamond_path (cr, stage->baseline_x, cy, OM_TIMELINE_DIAMOND / 2 - 3);
       cairo_set_source_rgba (cr, palette->foreground.red, palette->foreground.green, palette->foreground.blue, 0.45);
       cairo_set_line_width (cr, 1.2);
       cairo_set_dash (cr, dash, 2, 0);
@@ -346,12 +353,12 @@ paint_diamond (cairo_t                 *cr,
    * depend on the colour */
   if (stage->status == OM_STAGE_STATUS_PENDING && stage->agreed)
     {
-      diamond_path (cr, cx, cy, r + 4);
+      om_timeline_diamond_path (cr, cx, cy, r + 4);
       set_color (cr, color);
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
     }
-  diamond_path (cr, cx, cy, r);
+  om_timeline_diamond_path (cr, cx, cy, r);
   if (stage->status == OM_STAGE_STATUS_PENDING)
     set_color (cr, &palette->background);
   else

@@ -56,6 +56,10 @@ void om_timeline_paint_today        (cairo_t                 *cr,
                                      const OmTimelineLayout  *layout,
                                      const OmTimelinePalette *palette,
                                      PangoContext            *context);
+void om_timeline_diamond_path       (cairo_t                 *cr,
+                                     double                   cx,
+                                     double                   cy,
+                                     double                   r);
 void om_timeline_paint_target       (cairo_t                 *cr,
                                      const OmTimelineLayout  *layout,
                                      const OmTimelinePalette *palette,
