@@ -2060,6 +2060,33 @@ test_keys_alt_up_down (Fixture       *f,
   g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 3)), ==, "Feasibility Study");
 }
 
+/* From the keyboard: F2 on a row goes into its first cell; what is
+ * typed there is saved with Enter, as one edit */
+static void
+test_keys_table_f2 (Fixture       *f,
+                    gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  OmPlanTable *table;
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_iterate_for (200);
+  table = plan_table (f);
+  g_assert_true (om_plan_table_focus_stage (table, 2));
+  om_test_iterate_for (200);
+
+  press ("F2");
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
+                                         om_plan_table_get_cell (table, 2, OM_PLAN_TABLE_ACTIVITY)));
+  press ("ctrl+a");
+  type ("Scoping study proposal");
+  press ("Tab");
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 2)), ==, "Scoping study proposal");
+  g_assert_cmpstr (om_repository_get_undo_label (f->repository), ==, "Edit Stage");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2100,6 +2127,7 @@ main (int   argc,
   ADD ("/window/keys/reschedule", test_keys_reschedule);
   ADD ("/window/table/edit-in-place", test_table_edit_in_place);
   ADD ("/window/keys/alt-up-down", test_keys_alt_up_down);
+  ADD ("/window/keys/table-f2", test_keys_table_f2);
   ADD ("/window/win-asks-date", test_win_asks_date);
   ADD ("/window/deadline-baseline-history", test_deadline_baseline_history);
 #undef ADD

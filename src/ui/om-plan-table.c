@@ -1391,6 +1391,27 @@ om_plan_table_class_init (OmPlanTableClass *klass)
   gtk_widget_class_set_css_name (widget_class, "plantable");
 }
 
+/* F2, or Enter on a row: the keyboard into the row's first text cell,
+ * to type there (Tab goes on to the next cell) */
+static gboolean
+edit_row_cb (GtkWidget *widget,
+             GVariant  *args,
+             gpointer   data)
+{
+  OmPlanTable *self = data;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  int row = om_plan_table_get_selected (self);
+  GtkWidget *cell;
+
+  /* in a cell already: Enter is the cell's own */
+  if (focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_ENTRY (focus)))
+    return FALSE;
+  if (row < 0 || (cell = om_plan_table_get_cell (self, (guint) row, COLUMN_ACTIVITY)) == NULL)
+    return FALSE;
+  return gtk_widget_grab_focus (cell);
+}
+
 static void
 om_plan_table_init (OmPlanTable *self)
 {
@@ -1440,6 +1461,18 @@ om_plan_table_init (OmPlanTable *self)
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+    GtkShortcutAction *edit = gtk_callback_action_new (edit_row_cb, self, NULL);
+
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F2, 0),
+                                                            g_object_ref (edit)));
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0), edit));
+    gtk_widget_add_controller (GTK_WIDGET (self->view), keys);
+  }
 
   /* one drop target for all rows: the line moves from row to row
    * without leaving and entering at each */
