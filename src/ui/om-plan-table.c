@@ -673,17 +673,22 @@ row_of (OmPlanTable *self,
 }
 
 /* A cell showing a stage at most @depth levels below @widget */
+/* A cell of a stage at most @depth levels under @widget; with @shown,
+ * only one that is mapped and laid out */
 static GtkWidget *
 stage_cell_below (GtkWidget *widget,
-                  int        depth)
+                  int        depth,
+                  gboolean   shown)
 {
-  if (g_object_get_data (G_OBJECT (widget), STAGE_KEY) != NULL)
+  if (shown && !gtk_widget_get_mapped (widget))
+    return NULL;
+  if (g_object_get_data (G_OBJECT (widget), STAGE_KEY) != NULL && (!shown || gtk_widget_get_width (widget) > 0))
     return widget;
   if (depth == 0)
     return NULL;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = stage_cell_below (child, depth - 1);
+      GtkWidget *found = stage_cell_below (child, depth - 1, shown);
 
       if (found != NULL)
         return found;
@@ -705,7 +710,7 @@ stage_cell_at (OmPlanTable *self,
       if (g_object_get_data (G_OBJECT (w), STAGE_KEY) != NULL)
         return w;
       if (g_strcmp0 (gtk_widget_get_css_name (w), "row") == 0)
-        return stage_cell_below (w, 2);
+        return stage_cell_below (w, 2, FALSE);
     }
   return NULL;
 }
@@ -1825,26 +1830,6 @@ om_plan_table_has_focus (OmPlanTable *self)
   return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
 }
 
-static GtkWidget *
-shown_cell_below (GtkWidget *widget,
-                  int        depth)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-  if (g_object_get_data (G_OBJECT (widget), STAGE_KEY) != NULL && gtk_widget_get_width (widget) > 0)
-    return widget;
-  if (depth == 0)
-    return NULL;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = shown_cell_below (child, depth - 1);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /**
  * om_plan_table_shows_stage:
  *
@@ -1860,6 +1845,6 @@ om_plan_table_shows_stage (OmPlanTable *self)
 
   if (self->opportunity == NULL || om_opportunity_get_n_stages (self->opportunity) == 0)
     return FALSE;
-  cell = shown_cell_below (GTK_WIDGET (self->view), 6);
+  cell = stage_cell_below (GTK_WIDGET (self->view), 6, TRUE);
   return cell != NULL;
 }
