@@ -227,14 +227,22 @@ static void
 assert_window_bounded (Fixture *f)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GArray) covered = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
-                          gtk_widget_get_width (GTK_WIDGET (f->window)),
-                          gtk_widget_get_height (GTK_WIDGET (f->window)));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* a window still being laid out again (a zoom fits the plan on the
+   * next frame) has no picture yet: a slow machine waits a few frames */
+  for (guint tries = 0; node == NULL && tries < 20; tries++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      if (tries > 0)
+        iterate (f);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                              gtk_widget_get_width (GTK_WIDGET (f->window)),
+                              gtk_widget_get_height (GTK_WIDGET (f->window)));
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
   check_node (node, NULL, covered);
 }
