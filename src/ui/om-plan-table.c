@@ -517,24 +517,25 @@ take_text (OmStageData *edited,
 {
   g_autofree char *trimmed = om_strdup_trimmed (text);
 
+  char **field = NULL;
+
   switch (column)
     {
-    case COLUMN_ACTIVITY:
-      g_free (edited->activity);
-      edited->activity = g_steal_pointer (&trimmed);
+    case COLUMN_ACTIVITY: field = &edited->activity; break;
+    case COLUMN_MILESTONE: field = &edited->milestone; break;
+    case COLUMN_OWNER: field = &edited->owner; break;
+    case COLUMN_CLIENT_OWNER: field = &edited->client_owner; break;
+    default: break;
+    }
+  if (field != NULL)
+    {
+      g_free (*field);
+      *field = g_steal_pointer (&trimmed);
       return TRUE;
-    case COLUMN_MILESTONE:
-      g_free (edited->milestone);
-      edited->milestone = g_steal_pointer (&trimmed);
-      return TRUE;
-    case COLUMN_OWNER:
-      g_free (edited->owner);
-      edited->owner = g_steal_pointer (&trimmed);
-      return TRUE;
-    case COLUMN_CLIENT_OWNER:
-      g_free (edited->client_owner);
-      edited->client_owner = g_steal_pointer (&trimmed);
-      return TRUE;
+    }
+
+  switch (column)
+    {
     case COLUMN_DURATION:
       {
         guint64 days;
