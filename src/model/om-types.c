@@ -18,6 +18,18 @@ static const char *kind_names[] = { "standard", "process-agreement", "feasibilit
 static const char *status_names[] = { "pending", "won", "lost" };
 static const char *opp_status_names[] = { "open", "won", "lost" };
 
+/* The index of @str among the @n @names (an enum's value), or -1 */
+static int
+name_index (const char        *str,
+            const char *const *names,
+            guint              n)
+{
+  for (guint i = 0; str != NULL && i < n; i++)
+    if (strcmp (str, names[i]) == 0)
+      return (int) i;
+  return -1;
+}
+
 const char *
 om_stage_kind_to_string (OmStageKind kind)
 {
@@ -29,13 +41,12 @@ gboolean
 om_stage_kind_from_string (const char  *str,
                            OmStageKind *kind)
 {
-  for (guint i = 0; str && i < G_N_ELEMENTS (kind_names); i++)
-    if (strcmp (str, kind_names[i]) == 0)
-      {
-        *kind = (OmStageKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  int i = name_index (str, kind_names, G_N_ELEMENTS (kind_names));
+
+  if (i < 0)
+    return FALSE;
+  *kind = (OmStageKind) i;
+  return TRUE;
 }
 
 /**
@@ -69,13 +80,12 @@ gboolean
 om_stage_status_from_string (const char    *str,
                              OmStageStatus *status)
 {
-  for (guint i = 0; str && i < G_N_ELEMENTS (status_names); i++)
-    if (strcmp (str, status_names[i]) == 0)
-      {
-        *status = (OmStageStatus) i;
-        return TRUE;
-      }
-  return FALSE;
+  int i = name_index (str, status_names, G_N_ELEMENTS (status_names));
+
+  if (i < 0)
+    return FALSE;
+  *status = (OmStageStatus) i;
+  return TRUE;
 }
 
 const char *
@@ -107,13 +117,12 @@ gboolean
 om_schedule_what_from_string (const char     *str,
                               OmScheduleWhat *what)
 {
-  for (guint i = 0; str && i < G_N_ELEMENTS (schedule_what_names); i++)
-    if (strcmp (str, schedule_what_names[i]) == 0)
-      {
-        *what = (OmScheduleWhat) i;
-        return TRUE;
-      }
-  return FALSE;
+  int i = name_index (str, schedule_what_names, G_N_ELEMENTS (schedule_what_names));
+
+  if (i < 0)
+    return FALSE;
+  *what = (OmScheduleWhat) i;
+  return TRUE;
 }
 
 const char *
