@@ -2085,6 +2085,25 @@ test_keys_table_f2 (Fixture       *f,
   press ("Tab");
   g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 2)), ==, "Scoping study proposal");
   g_assert_cmpstr (om_repository_get_undo_label (f->repository), ==, "Edit Stage");
+
+  /* Tab from the row's last cell goes on to the next row's first, and
+   * what was typed on the way is kept */
+  g_assert_true (gtk_widget_is_ancestor (focus_widget (f),
+                                         om_plan_table_get_cell (table, 2, OM_PLAN_TABLE_MILESTONE)));
+  for (guint i = 0; i < 4; i++)
+    press ("Tab");
+  g_assert_true (gtk_widget_is_ancestor (focus_widget (f),
+                                         om_plan_table_get_cell (table, 2, OM_PLAN_TABLE_PROBABILITY)));
+  press ("ctrl+a");
+  type ("65");
+  press ("Tab");
+  g_assert_cmpfloat_with_epsilon (om_stage_get_probability (om_opportunity_get_stage (opp, 2)), 0.65, 1e-9);
+  g_assert_true (gtk_widget_is_ancestor (focus_widget (f),
+                                         om_plan_table_get_cell (table, 3, OM_PLAN_TABLE_ACTIVITY)));
+  g_assert_cmpint (om_plan_table_get_selected (table), ==, 3);
+  press ("shift+Tab");
+  g_assert_true (gtk_widget_is_ancestor (focus_widget (f),
+                                         om_plan_table_get_cell (table, 2, OM_PLAN_TABLE_PROBABILITY)));
 }
 
 int

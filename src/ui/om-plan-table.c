@@ -59,6 +59,7 @@ struct _OmPlanTable
   guint               select_source;
   double              scroll_to_x;  /* where the view goes once laid out; < 0: stays */
   int                 focus_pending; /* a row to focus once it is in view; -1: none */
+  int                 focus_pending_column; /* and its cell to focus, or -1 for the row */
   guint               fit_tick;
   guint               pending_source;
   guint               fit_waited;    /* frames without a row in view */
@@ -421,6 +422,10 @@ describe_stage (OmPlanTable *self,
                           om_stage_get_milestone (stage), state, due);
 }
 
+static void focus_cell (OmPlanTable *self,
+                        guint        position,
+                        int          column);
+
 /* A cell is being edited while the keyboard is in it */
 #define EDITED_KEY "om-edited"
 
@@ -648,7 +653,26 @@ cell_key_pressed_cb (GtkEventControllerKey *controller,
   Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), COLUMN_KEY));
   g_autofree char *shown = NULL;
 
-  if (keyval != GDK_KEY_Escape || stage == NULL)
+  if (stage == NULL)
+    return GDK_EVENT_PROPAGATE;
+  /* Tab from a row's last cell goes on to the next row's first, and
+   * Shift+Tab back, as in a spreadsheet: a plan is typed in one go */
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) == 0 &&
+      ((keyval == GDK_KEY_Tab && column == COLUMN_PROBABILITY) ||
+       (keyval == GDK_KEY_ISO_Left_Tab && column == COLUMN_ACTIVITY)))
+    {
+      OmPlanTable *self = g_object_get_data (G_OBJECT (cell), TABLE_KEY);
+      guint position = om_stage_get_position (stage);
+      gboolean forward = keyval == GDK_KEY_Tab;
+
+      if (self == NULL || self->opportunity == NULL ||
+          (forward ? position + 1 >= om_opportunity_get_n_stages (self->opportunity) : position == 0))
+        return GDK_EVENT_PROPAGATE;
+      focus_cell (self, forward ? position + 1 : position - 1,
+                  forward ? COLUMN_ACTIVITY : COLUMN_PROBABILITY);
+      return GDK_EVENT_STOP;
+    }
+  if (keyval != GDK_KEY_Escape)
     return GDK_EVENT_PROPAGATE;
   shown = cell_text (stage, column);
   if (g_strcmp0 (shown, gtk_editable_get_text (GTK_EDITABLE (cell))) == 0)
@@ -1303,11 +1327,14 @@ apply_pending_cb (gpointer data)
   if (self->focus_pending >= 0)
     {
       GtkWidget *row = row_at (self, (guint) self->focus_pending);
+      GtkWidget *cell = NULL;
 
+      if (row != NULL && self->focus_pending_column >= 0)
+        cell = om_plan_table_get_cell (self, (guint) self->focus_pending, self->focus_pending_column);
       if (row != NULL)
         {
           self->focus_pending = -1;
-          gtk_widget_grab_focus (row);
+          gtk_widget_grab_focus (cell != NULL ? cell : row);
         }
     }
   return G_SOURCE_REMOVE;
@@ -1427,6 +1454,7 @@ om_plan_table_init (OmPlanTable *self)
   self->pending = -1;
   self->scroll_to_x = -1;
   self->focus_pending = -1;
+  self->focus_pending_column = -1;
   self->drag_from = -1;
   self->insertion = -1;
   self->selection = gtk_single_selection_new (NULL);
@@ -1792,25 +1820,39 @@ gboolean
 om_plan_table_focus_stage (OmPlanTable *self,
                            guint        position)
 {
-  GtkWidget *list;
-  GtkWidget *row;
-
   g_return_val_if_fail (OM_IS_PLAN_TABLE (self), FALSE);
 
   if (self->opportunity == NULL || position >= om_opportunity_get_n_stages (self->opportunity))
     return FALSE;
+  focus_cell (self, position, -1);
+  return TRUE;
+}
+
+/* Selects the row at @position and puts the keyboard in its cell of
+ * @column (or in the row, for -1), once it is in view */
+static void
+focus_cell (OmPlanTable *self,
+            guint        position,
+            int          column)
+{
+  GtkWidget *list;
+  GtkWidget *row;
+  GtkWidget *cell = NULL;
+
   om_plan_table_set_selected (self, (int) position);
   row = row_at (self, position);
-  if (row != NULL && gtk_widget_grab_focus (row))
-    return TRUE;
+  if (row != NULL && column >= 0)
+    cell = om_plan_table_get_cell (self, position, column);
+  if (row != NULL && gtk_widget_grab_focus (cell != NULL ? cell : row))
+    return;
   /* GTK 4.8 has no gtk_column_view_scroll_to(): its list scrolls to an
    * item on this action */
   for (list = gtk_widget_get_first_child (GTK_WIDGET (self->view)); list != NULL; list = gtk_widget_get_next_sibling (list))
     if (GTK_IS_LIST_VIEW (list))
       gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
   self->focus_pending = (int) position;
+  self->focus_pending_column = column;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  return TRUE;
 }
 
 /**
