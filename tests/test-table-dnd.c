@@ -116,6 +116,8 @@ typedef enum {
   EXPECT_REFUSAL,     /* the row @to shows it cannot land there, and why */
 } Expect;
 
+static void scroll_to_table (void);
+
 /* A real drag: press on row @from's handle, move in steps to the upper
  * quarter of row @to (just below the line between @to - 1 and @to),
  * check what the table shows there, then release, after Escape if
@@ -133,6 +135,9 @@ drag_row (guint       from,
   GtkWidget *label;
   int ix0, iy0, ix1, iy1;
 
+  /* the rows in view, as a person scrolls the plan's side to them (a
+   * message above the page may have pushed them down) */
+  scroll_to_table ();
   screen_point (from, 0.5, &x0, &y0);
   screen_point (to, 0.25, &x1, &y1);
   ix0 = atoi (x0), iy0 = atoi (y0), ix1 = atoi (x1), iy1 = atoi (y1);

@@ -2106,6 +2106,40 @@ test_keys_table_f2 (Fixture       *f,
                                          om_plan_table_get_cell (table, 2, OM_PLAN_TABLE_PROBABILITY)));
 }
 
+/* The chosen stage's details scroll on their own: reading its notes or
+ * its history never scrolls the table away */
+static void
+test_details_keep_table (Fixture       *f,
+                         gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  GtkWidget *editor = om_opportunity_view_get_editor (view);
+  GtkWidget *details, *page;
+  GtkAdjustment *adj;
+  graphene_rect_t before, after;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_iterate_for (300);
+  g_assert_true (om_plan_table_focus_stage (plan_table (f), 2));
+  om_test_iterate_for (300);
+  details = gtk_widget_get_ancestor (editor, GTK_TYPE_SCROLLED_WINDOW);
+  page = gtk_widget_get_ancestor (GTK_WIDGET (plan_table (f)), GTK_TYPE_SCROLLED_WINDOW);
+  page = gtk_widget_get_ancestor (gtk_widget_get_parent (page), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (details);
+  g_assert_true (details != page);
+  g_assert_false (gtk_widget_is_ancestor (GTK_WIDGET (plan_table (f)), details));
+
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (plan_table (f)), GTK_WIDGET (f->window), &before));
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (details));
+  /* the details are longer than their side of the window */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  om_test_iterate_for (300);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (plan_table (f)), GTK_WIDGET (f->window), &after));
+  g_assert_cmpfloat (before.origin.y, ==, after.origin.y);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (plan_table (f))));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2147,6 +2181,7 @@ main (int   argc,
   ADD ("/window/table/edit-in-place", test_table_edit_in_place);
   ADD ("/window/keys/alt-up-down", test_keys_alt_up_down);
   ADD ("/window/keys/table-f2", test_keys_table_f2);
+  ADD ("/window/details-keep-table", test_details_keep_table);
   ADD ("/window/win-asks-date", test_win_asks_date);
   ADD ("/window/deadline-baseline-history", test_deadline_baseline_history);
 #undef ADD

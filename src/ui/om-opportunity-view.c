@@ -27,6 +27,10 @@ struct _OmOpportunityView
   OmOpportunity   *opportunity;
   gboolean         filling;
 
+  GtkWidget       *paned;
+  double           plan_share;    /* of the height, above the divider */
+  int              paned_max;
+  gboolean         placing;
   GtkWidget       *scroller;
   GtkEntry        *title_entry;
   GtkWidget       *fields_box;
@@ -761,7 +765,7 @@ om_opportunity_view_dispose (GObject *object)
   OmOpportunityView *self = (OmOpportunityView *) object;
 
   om_opportunity_view_set_opportunity (self, NULL);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_pointer (&self->paned, gtk_widget_unparent);
 
   G_OBJECT_CLASS (om_opportunity_view_parent_class)->dispose (object);
 }
@@ -825,6 +829,7 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   g_type_ensure (OM_TYPE_PLAN_TABLE);
   g_type_ensure (OM_TYPE_STAGE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-opportunity-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, paned);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, scroller);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, title_entry);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, fields_box);
@@ -871,15 +876,49 @@ layout_only (GtkWidget *flow_box)
     gtk_widget_set_focusable (child, FALSE);
 }
 
+/* The plan's side of the window takes most of its height, the chosen
+ * stage's details the rest; where the person moves the divider, it
+ * keeps that share as the window changes size */
+static void
+paned_max_cb (OmOpportunityView *self)
+{
+  int max = 0;
+
+  /* GTK 4.8 has these as properties only */
+  g_object_get (self->paned, "max-position", &max, NULL);
+  self->paned_max = max;
+  if (max <= 0)
+    return;
+  self->placing = TRUE;
+  gtk_paned_set_position (GTK_PANED (self->paned),
+                          MIN (max, (int) (gtk_widget_get_height (self->paned) * self->plan_share)));
+  self->placing = FALSE;
+}
+
+static void
+paned_position_cb (OmOpportunityView *self)
+{
+  int max = 0;
+
+  g_object_get (self->paned, "max-position", &max, NULL);
+  /* a move of the divider, not of the window's edge */
+  if (!self->placing && max > 0 && max == self->paned_max)
+    self->plan_share = CLAMP ((double) gtk_paned_get_position (GTK_PANED (self->paned)) /
+                              MAX (1, gtk_widget_get_height (self->paned)), 0.2, 0.9);
+}
+
 static void
 om_opportunity_view_init (OmOpportunityView *self)
 {
   self->selected = -1;
+  self->plan_share = 0.66;
   gtk_widget_init_template (GTK_WIDGET (self));
   om_accessible_name_buttons_by_label (GTK_WIDGET (self));
 
   layout_only (self->fields_box);
   layout_only (self->summary_box);
+  g_signal_connect_swapped (self->paned, "notify::max-position", G_CALLBACK (paned_max_cb), self);
+  g_signal_connect_swapped (self->paned, "notify::position", G_CALLBACK (paned_position_cb), self);
 
   watch_entry (self, self->title_entry);
   watch_entry (self, self->client_entry);
