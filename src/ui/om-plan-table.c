@@ -468,12 +468,7 @@ show_cell (GtkWidget *cell)
       gtk_label_set_text (GTK_LABEL (label), text);
       gtk_image_set_from_icon_name (GTK_IMAGE (icon), name);
       gtk_widget_set_opacity (icon, name != NULL ? 1 : 0);
-      gtk_widget_set_tooltip_text (cell, said);
       gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
-      /* after the tooltip, which GTK also takes for the description: the
-       * label reads the stage, the description how to move it */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      _("Drag the row, or press Alt+Up or Alt+Down, to move the stage"), -1);
     }
   else if (GTK_IS_ENTRY (cell))
     {
@@ -486,23 +481,43 @@ show_cell (GtkWidget *cell)
           gtk_editable_set_text (GTK_EDITABLE (cell), text);
           gtk_editable_set_enable_undo (GTK_EDITABLE (cell), TRUE);
         }
-      /* in full where the column is too narrow for it */
-      if (*text == '\0')
-        gtk_widget_set_tooltip_text (cell, NULL);
-      else if (g_utf8_strlen (text, -1) <= OM_TEXT_LONG_WORD_CHARS)
-        gtk_widget_set_tooltip_text (cell, text);
-      else
-        {
-          g_autofree char *line = om_text_excerpt (text);
-          gtk_widget_set_tooltip_text (cell, line);
-        }
     }
   else
-    {
-      gtk_label_set_text (GTK_LABEL (cell), text);
-      gtk_widget_set_tooltip_text (cell, text);
-    }
+    gtk_label_set_text (GTK_LABEL (cell), text);
   self->filling--;
+}
+
+/* A cell's tooltip: the stage, for its handle; the text in full where
+ * the column is too narrow for it. Worked out when the pointer rests on
+ * the cell, not for every row shown (a long plan shows two hundred) */
+static gboolean
+cell_query_tooltip_cb (GtkWidget  *cell,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip)
+{
+  OmPlanTable *self = g_object_get_data (G_OBJECT (cell), TABLE_KEY);
+  OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), COLUMN_KEY));
+  g_autofree char *text = NULL;
+
+  if (self == NULL || stage == NULL || self->opportunity == NULL)
+    return FALSE;
+  if (column == COLUMN_NUMBER)
+    text = describe_stage (self, stage);
+  else
+    text = cell_text (stage, column);
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  if (g_utf8_strlen (text, -1) > OM_TEXT_LONG_WORD_CHARS && GTK_IS_ENTRY (cell))
+    {
+      g_autofree char *line = om_text_excerpt (text);
+      gtk_tooltip_set_text (tooltip, line);
+    }
+  else
+    gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -1102,6 +1117,10 @@ setup_cb (GtkSignalListItemFactory *factory,
       gtk_box_append (GTK_BOX (cell), gtk_label_new (NULL));
       gtk_widget_add_css_class (gtk_widget_get_last_child (cell), "numeric");
       gtk_widget_set_cursor_from_name (cell, "grab");
+      /* the label reads the stage (set when bound), the description how
+       * to move it */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Drag the row, or press Alt+Up or Alt+Down, to move the stage"), -1);
       add_drag_source (self, cell);
       break;
     case COLUMN_GANTT:
@@ -1148,6 +1167,11 @@ setup_cb (GtkSignalListItemFactory *factory,
     }
   g_object_set_data (G_OBJECT (cell), COLUMN_KEY, GINT_TO_POINTER (column));
   g_object_set_data (G_OBJECT (cell), TABLE_KEY, self);
+  if (column != COLUMN_GANTT)
+    {
+      gtk_widget_set_has_tooltip (cell, TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), NULL);
+    }
   gtk_list_item_set_child (item, cell);
 }
 
