@@ -435,17 +435,19 @@ static void
 test_calendar_usage (Fixture       *f,
                      gconstpointer  unused)
 {
+  /* in a folder that is not there: a usage error that wrote would fail
+   * with 1, and leave nothing behind */
   const char *const usages[][3] = {
     { "--export-ics", NULL },
     { "--export-ics=", NULL },
     { "--export-csv", NULL },
-    { "--export-ics=x.ics", "--owner" },
-    { "--export-ics=x.ics", "--owner=" },
-    { "--export-ics=x.ics", "--owner= " },
-    { "--export-csv=x.csv", "--owner=Ann" },
+    { "--export-ics=/nonexistent/x.ics", "--owner" },
+    { "--export-ics=/nonexistent/x.ics", "--owner=" },
+    { "--export-ics=/nonexistent/x.ics", "--owner= " },
+    { "--export-csv=/nonexistent/x.csv", "--owner=Ann" },
     { "--owner=Ann", NULL },
-    { "--export-ics=x.ics", "--export-csv=x.csv" },
-    { "--export-ics=x.ics", "--list" },
+    { "--export-ics=/nonexistent/x.ics", "--export-csv=/nonexistent/x.csv" },
+    { "--export-ics=/nonexistent/x.ics", "--list" },
   };
   g_autofree char *both = g_build_filename (f->dir, "both.ics", NULL);
   g_autofree char *missing = g_build_filename (f->dir, "missing.ics", NULL);
