@@ -29,6 +29,8 @@ OM_PACKAGES=(
   libgl1-mesa-dri
   imagemagick
   poppler-utils
+  # an independent reader of --export-ics (tests/check-files.py)
+  python3-icalendar
   # data/ validation
   desktop-file-utils
   appstream

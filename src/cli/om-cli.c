@@ -7,6 +7,8 @@
 
 #include "om-cli.h"
 #include "om-summary.h"
+#include "om-calendar-file.h"
+#include "om-csv-file.h"
 #include "om-database.h"
 #include "om-export-file.h"
 #include "om-json.h"
@@ -20,13 +22,40 @@ static guint
 count_commands (const OmCliOptions *options)
 {
   return (options->import_file != NULL) + (options->export_file != NULL) +
-         (options->summary_pdf != NULL) + options->list + options->check + options->version;
+         (options->summary_pdf != NULL) + options->list + options->check + options->version +
+         (options->export_ics != NULL) + (options->export_csv != NULL);
 }
 
 gboolean
 om_cli_options_has_command (const OmCliOptions *options)
 {
   return count_commands (options) > 0;
+}
+
+/* --export-ics and --export-csv (SPEC 7) */
+static gboolean
+validate_files_options (const OmCliOptions *options,
+                        GError            **error)
+{
+  if (options->owner != NULL && options->export_ics == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--owner goes with --export-ics."));
+      return FALSE;
+    }
+  if (options->owner != NULL && om_str_is_blank (options->owner))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--owner needs the name of a salesperson."));
+      return FALSE;
+    }
+  if (options->export_ics != NULL && options->owner != NULL && options->opportunity != 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--export-ics takes --opportunity=ID or --owner=NAME, not both."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -42,7 +71,8 @@ om_cli_options_validate (const OmCliOptions *options,
   if (count_commands (options) > 1)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("Give one command at a time: --import, --export, --list, --check, --summary-pdf or --version."));
+                           _("Give one command at a time: --import, --export, --export-ics, --export-csv, --list, --check, "
+                             "--summary-pdf or --version."));
       return FALSE;
     }
   if (options->check && options->opportunity == 0)
@@ -58,12 +88,14 @@ om_cli_options_validate (const OmCliOptions *options,
       return FALSE;
     }
   if (options->opportunity != 0 && !options->check && options->export_file == NULL &&
-      options->summary_pdf == NULL)
+      options->summary_pdf == NULL && options->export_ics == NULL && options->export_csv == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("--opportunity goes with --check, --export or --summary-pdf."));
+                           _("--opportunity goes with --check, --export, --export-ics, --export-csv or --summary-pdf."));
       return FALSE;
     }
+  if (!validate_files_options (options, error))
+    return FALSE;
   if (options->opportunity < 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -73,6 +105,8 @@ om_cli_options_validate (const OmCliOptions *options,
   if ((options->import_file && !*options->import_file) ||
       (options->export_file && !*options->export_file) ||
       (options->summary_pdf && !*options->summary_pdf) ||
+      (options->export_ics && !*options->export_ics) ||
+      (options->export_csv && !*options->export_csv) ||
       (options->database && !*options->database))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -180,6 +214,20 @@ run_export (OmRepository *repository,
   return OM_CLI_EXIT_OK;
 }
 
+/* The same calls as the window's Export to Calendar and Export as CSV */
+static int
+run_files_export (const OmCliOptions *options,
+                  OmRepository       *repository)
+{
+  g_autoptr(GError) error = NULL;
+  OmBackend *backend = om_repository_get_backend (repository);
+  gboolean ok = options->export_ics != NULL
+                  ? om_export_calendar (backend, options->export_ics, options->opportunity, options->owner, &error)
+                  : om_export_csv (backend, options->export_csv, options->opportunity, &error);
+
+  return ok ? OM_CLI_EXIT_OK : refuse (error);
+}
+
 static int
 run_summary (const OmCliOptions *options,
              OmRepository       *repository)
@@ -239,6 +287,8 @@ om_cli_run (const OmCliOptions *options)
     return run_export (repository, options->export_file, options->opportunity);
   if (options->summary_pdf)
     return run_summary (options, repository);
+  if (options->export_ics || options->export_csv)
+    return run_files_export (options, repository);
 
   g_return_val_if_reached (OM_CLI_EXIT_USAGE);
 }
@@ -250,4 +300,7 @@ om_cli_options_clear (OmCliOptions *options)
   g_clear_pointer (&options->import_file, g_free);
   g_clear_pointer (&options->export_file, g_free);
   g_clear_pointer (&options->summary_pdf, g_free);
+  g_clear_pointer (&options->export_ics, g_free);
+  g_clear_pointer (&options->export_csv, g_free);
+  g_clear_pointer (&options->owner, g_free);
 }

@@ -18,6 +18,9 @@ typedef struct
   char    *summary_pdf;
   char    *import_file;
   char    *export_file;
+  char    *export_ics;
+  char    *export_csv;
+  char    *owner;           /* NULL when not given */
   gint64   opportunity;     /* 0 when not given */
   gboolean list;
   gboolean check;

@@ -306,6 +306,23 @@ om_repository_new (OmBackend *backend)
 }
 
 /**
+ * om_repository_get_backend:
+ *
+ * What the repository reads from: its backend, or the memory that
+ * keeps its values when the backend keeps none. For whoever reads many
+ * opportunities one at a time without showing them (the exports).
+ *
+ * Returns: (transfer none): the backend read
+ */
+OmBackend *
+om_repository_get_backend (OmRepository *self)
+{
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), NULL);
+
+  return self->reader;
+}
+
+/**
  * om_repository_set_watching:
  *
  * While @watching, what other writers change is shown within two

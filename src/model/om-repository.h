@@ -53,5 +53,6 @@ guint          om_repository_get_too_complex_threshold (OmRepository           *
 void           om_repository_set_too_complex_threshold (OmRepository           *self,
                                                        guint                    threshold);
 const char    *om_repository_get_read_only_reason     (OmRepository            *self);
+OmBackend     *om_repository_get_backend              (OmRepository            *self);
 
 G_END_DECLS

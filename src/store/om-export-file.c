@@ -384,3 +384,79 @@ om_export_file_set_contents (const char  *path,
 
   return om_export_file_write (path, write_contents, &c, error);
 }
+
+/**
+ * om_export_each_opportunity:
+ * @status: the #OmOpportunityStatus of those to export, or -1 for all
+ *
+ * Calls @each on every opportunity of @backend (with @status), oldest
+ * first, reading one at a time and letting it go before the next: an
+ * export of 100,000 opportunities takes the memory of one and their
+ * ids. One removed by another program meanwhile is not part of the
+ * export any more.
+ */
+gboolean
+om_export_each_opportunity (OmBackend    *backend,
+                            int           status,
+                            OmExportEach  each,
+                            gpointer      user_data,
+                            GError      **error)
+{
+  g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (status, NULL, OM_ORDER_ID);
+  g_autoptr(GArray) ids = NULL;
+
+  g_return_val_if_fail (OM_IS_BACKEND (backend), FALSE);
+  g_return_val_if_fail (each != NULL, FALSE);
+
+  ids = om_backend_list_ids (backend, query, error);
+  if (ids == NULL)
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(OmOpportunityData) data = om_backend_load_opportunity (backend, g_array_index (ids, gint64, i),
+                                                                       &local_error);
+
+      if (data == NULL)
+        {
+          if (g_error_matches (local_error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND))
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!each (data, user_data, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * om_export_load_opportunity:
+ *
+ * Reads the one opportunity an export is asked for, before anything is
+ * written, so that a wrong id leaves no file.
+ *
+ * Returns: (transfer full) (nullable): opportunity @id
+ */
+OmOpportunityData *
+om_export_load_opportunity (OmBackend *backend,
+                            gint64     id,
+                            GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  OmOpportunityData *data;
+
+  g_return_val_if_fail (OM_IS_BACKEND (backend), NULL);
+
+  data = om_backend_load_opportunity (backend, id, &local_error);
+  if (data == NULL && g_error_matches (local_error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND))
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                   _("There is no opportunity with id %s."), number);
+    }
+  else if (data == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return data;
+}

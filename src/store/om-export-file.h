@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "om-model.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -27,5 +29,27 @@ gboolean om_export_file_set_contents (const char     *path,
                                       const char     *contents,
                                       gsize           length,
                                       GError        **error);
+
+/**
+ * OmExportEach:
+ * @data: one opportunity, read in full
+ * @user_data: what the caller gave om_export_each_opportunity()
+ *
+ * Writes one opportunity of an export.
+ *
+ * Returns: %FALSE with @error set to stop the export
+ */
+typedef gboolean (*OmExportEach) (const OmOpportunityData *data,
+                                  gpointer                 user_data,
+                                  GError                 **error);
+
+gboolean om_export_each_opportunity  (OmBackend      *backend,
+                                      int             status,
+                                      OmExportEach    each,
+                                      gpointer        user_data,
+                                      GError        **error);
+OmOpportunityData *om_export_load_opportunity (OmBackend *backend,
+                                               gint64     id,
+                                               GError   **error);
 
 G_END_DECLS

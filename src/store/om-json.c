@@ -67,10 +67,18 @@ fail (GError     **error,
   return FALSE;
 }
 
-/* Numbers as short as they can be written and still read back exactly:
- * 0.8, not 0.80000000000000004. */
-static char *
-format_double (double value)
+/**
+ * om_json_format_number:
+ *
+ * A number as the JSON export writes it (a probability, say): as short
+ * as it can be written and still read back exactly, 0.8 and not
+ * 0.80000000000000004, whatever the locale. The other exports (CSV)
+ * write numbers with it so that they say the same.
+ *
+ * Returns: (transfer full): the number
+ */
+char *
+om_json_format_number (double value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -1092,7 +1100,7 @@ check_ignored_integer (const Members  *m,
   if (present && !is_whole (value))
     {
       g_autofree char *path = member_path (m->path, key);
-      g_autofree char *text = format_double (value);
+      g_autofree char *text = om_json_format_number (value);
       return fail (error, OM_JSON_ERROR_VALUE, path, _("%s is not a whole number."), text);
     }
   return TRUE;
@@ -1180,7 +1188,7 @@ get_duration (const Members  *m,
   if (!is_whole (value) || value < 0 || value > MAX_DURATION)
     {
       g_autofree char *path = member_path (m->path, "duration_days");
-      g_autofree char *text = format_double (value);
+      g_autofree char *text = om_json_format_number (value);
       return fail (error, OM_JSON_ERROR_VALUE, path,
                    _("%s is not a duration: use a whole number of days from 0 to 36500."), text);
     }
@@ -1204,7 +1212,7 @@ get_probability (const Members  *m,
   if (!(value >= 0.0 && value <= 1.0))
     {
       g_autofree char *path = member_path (m->path, "probability");
-      g_autofree char *text = format_double (value);
+      g_autofree char *text = om_json_format_number (value);
       return fail (error, OM_JSON_ERROR_VALUE, path,
                    _("%s is not a probability: use a number from 0 to 1, such as 0.8."), text);
     }
@@ -1442,7 +1450,7 @@ check_stage_index (const char *path,
   if (is_whole (stage) && stage >= 0 && stage <= G_MAXINT)
     return TRUE;
   key_path = member_path (path, "stage");
-  text = format_double (stage);
+  text = om_json_format_number (stage);
   fail (error, OM_JSON_ERROR_VALUE, key_path,
         _("%s is not the index of a stage: the stages are numbered from 0 (the first)."), text);
   return FALSE;
@@ -2114,7 +2122,7 @@ writer_double (Writer     *w,
   /* JSON has no infinities; the model never makes them */
   if (!isfinite (value))
     value = 0;
-  text = format_double (value);
+  text = om_json_format_number (value);
   writer_key (w, key);
   g_string_append (w->out, text);
 }

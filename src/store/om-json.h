@@ -61,5 +61,6 @@ char      *om_json_export_repository  (OmRepository  *repository,
                                        gint64         only_id,
                                        gsize         *length,
                                        GError       **error);
+char      *om_json_format_number      (double         value);
 
 G_END_DECLS
