@@ -2140,6 +2140,76 @@ test_details_keep_table (Fixture       *f,
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (plan_table (f))));
 }
 
+/* The file chooser a save action opened, answered as a person would:
+ * @name in @dir, then Export */
+static void
+save_in_chooser (const char *dir,
+                 const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  GtkWidget *chooser = NULL;
+
+  for (guint k = 0; k < 20 && chooser == NULL; k++)
+    {
+      om_test_iterate_for (100);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels) && chooser == NULL; i++)
+        {
+          g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+          if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (w))
+            chooser = w;
+        }
+    }
+  g_assert_nonnull (chooser);
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  om_test_iterate_for (300);
+}
+
+/* Export to Calendar and Export as CSV write what the command line
+ * writes: the opportunity's pending milestones, every stage */
+static void
+test_export_calendar_and_csv (Fixture       *f,
+                              gconstpointer  data)
+{
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
+  g_autofree char *ics_path = g_build_filename (f->dir, "plan.ics", NULL);
+  g_autofree char *csv_path = g_build_filename (f->dir, "plan.csv", NULL);
+  g_autofree char *ics = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint pending = 0;
+
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_iterate_for (200);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-calendar", NULL));
+  save_in_chooser (f->dir, "plan.ics");
+  g_assert_true (g_file_get_contents (ics_path, &ics, NULL, NULL));
+  g_assert_true (g_str_has_prefix (ics, "BEGIN:VCALENDAR\r\n"));
+  for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
+    {
+      OmStage *stage = om_opportunity_get_stage (opp, i);
+
+      if (om_stage_get_status (stage) == OM_STAGE_STATUS_PENDING)
+        {
+          g_autofree char *summary = g_strdup_printf ("SUMMARY:%s", om_stage_get_milestone (stage));
+          pending++;
+          g_assert_nonnull (strstr (ics, summary));
+        }
+    }
+  g_assert_cmpuint (pending, >, 0);
+  g_assert_nonnull (strstr (om_window_get_banner_message (f->window), "plan.ics"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-csv", NULL));
+  save_in_chooser (f->dir, "plan.csv");
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  lines = g_strsplit (csv, "\r\n", -1);
+  /* a header, one row per stage of every opportunity, the last line end */
+  g_assert_cmpuint (g_strv_length (lines), >=, om_opportunity_get_n_stages (opp) + 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2182,6 +2252,7 @@ main (int   argc,
   ADD ("/window/keys/alt-up-down", test_keys_alt_up_down);
   ADD ("/window/keys/table-f2", test_keys_table_f2);
   ADD ("/window/details-keep-table", test_details_keep_table);
+  ADD ("/window/export-calendar-and-csv", test_export_calendar_and_csv);
   ADD ("/window/win-asks-date", test_win_asks_date);
   ADD ("/window/deadline-baseline-history", test_deadline_baseline_history);
 #undef ADD

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "om-accessible.h"
+#include "om-calendar-file.h"
+#include "om-csv-file.h"
 #include "om-export-file.h"
 #include "om-json.h"
 #include "om-preferences.h"
@@ -374,6 +376,157 @@ export_cb (GtkWidget  *widget,
   g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Calendars and spreadsheets (SPEC 7): the same writers as the command
+ * line's --export-ics and --export-csv, on what the dialog was opened for */
+typedef enum
+{
+  EXPORT_CALENDAR,
+  EXPORT_CSV,
+} ExportKind;
+
+typedef struct
+{
+  OmWindow  *window;
+  ExportKind kind;
+  gint64     opportunity;  /* 0: all of them */
+  char      *owner;        /* a salesperson's stages only, or NULL */
+} ExportJob;
+
+static void
+export_job_free (gpointer data)
+{
+  ExportJob *job = data;
+
+  g_free (job->owner);
+  g_free (job);
+}
+
+static void
+export_file_response_cb (GtkNativeDialog *dialog,
+                         int              response,
+                         ExportJob       *job)
+{
+  OmWindow *self = job->window;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->repository != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      OmBackend *backend = om_repository_get_backend (self->repository);
+      gboolean ok;
+
+      if (path == NULL)
+        {
+          not_local (&error);
+          ok = FALSE;
+        }
+      else if (job->kind == EXPORT_CALENDAR)
+        ok = om_export_calendar (backend, path, job->opportunity, job->owner, &error);
+      else
+        ok = om_export_csv (backend, path, job->opportunity, &error);
+      if (!ok)
+        report (self, error);
+      else
+        {
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("Exported to “%s”."), name);
+          om_window_show_message (self, message);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+/* Asks where to save a calendar or a spreadsheet, and writes it there.
+ */
+static void
+export_file (OmWindow   *self,
+             ExportKind  kind,
+             gint64      opportunity,
+             const char *owner,
+             const char *name)
+{
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  job->window = self;
+  job->kind = kind;
+  job->opportunity = opportunity;
+  job->owner = g_strdup (owner);
+  if (kind == EXPORT_CALENDAR)
+    {
+      gtk_file_filter_set_name (filter, _("Calendars (iCalendar)"));
+      gtk_file_filter_add_mime_type (filter, "text/calendar");
+      gtk_file_filter_add_suffix (filter, "ics");
+    }
+  else
+    {
+      gtk_file_filter_set_name (filter, _("Spreadsheets (CSV)"));
+      gtk_file_filter_add_mime_type (filter, "text/csv");
+      gtk_file_filter_add_suffix (filter, "csv");
+    }
+  dialog = gtk_file_chooser_native_new (kind == EXPORT_CALENDAR ? _("Export to Calendar") : _("Export as CSV"),
+                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_object_set_data_full (G_OBJECT (dialog), "om-export-job", job, export_job_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_file_response_cb), job);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* a file name stays within what a file system and the chooser take */
+static char *
+file_name_for (const char *what,
+               const char *ending)
+{
+  g_autofree char *shown = om_text_excerpt (what);
+
+  g_strdelimit (shown, "/\\", '-');
+  return g_strconcat (shown, ending, NULL);
+}
+
+static void
+export_calendar_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  OmOpportunity *opp = current_opportunity (self);
+  g_autofree char *name = NULL;
+
+  if (opp == NULL)
+    return;
+  name = file_name_for (om_opportunity_get_title (opp), ".ics");
+  export_file (self, EXPORT_CALENDAR, om_opportunity_get_id (opp), NULL, name);
+}
+
+/* A salesperson's agenda, or everyone's for "" */
+static void
+export_agenda_calendar_cb (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  const char *owner = g_variant_get_string (parameter, NULL);
+  g_autofree char *name = NULL;
+
+  /* Translators: file name of an exported calendar; %s is a salesperson */
+  name = *owner != '\0' ? file_name_for (owner, _(" — milestones.ics")) : g_strdup (_("milestones.ics"));
+  export_file (self, EXPORT_CALENDAR, 0, *owner != '\0' ? owner : NULL, name);
+}
+
+static void
+export_csv_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  /* Translators: file name of the spreadsheet of every opportunity's stages */
+  export_file (OM_WINDOW (widget), EXPORT_CSV, 0, NULL, _("opportunities.csv"));
 }
 
 static void
@@ -1066,6 +1219,9 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.preferences", self->settings != NULL);
   gtk_widget_action_set_enabled (widget, "win.set-baseline", opp != NULL && om_opportunity_can_set_baseline (opp, NULL));
   gtk_widget_action_set_enabled (widget, "win.export-summary", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-calendar", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-agenda-calendar", have_repo);
+  gtk_widget_action_set_enabled (widget, "win.export-csv", have_repo);
   gtk_widget_action_set_enabled (widget, "win.zoom-in", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-out", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", opp != NULL);
@@ -1101,6 +1257,9 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_cb);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_cb);
   gtk_widget_class_install_action (widget_class, "win.export-summary", NULL, export_summary_cb);
+  gtk_widget_class_install_action (widget_class, "win.export-calendar", NULL, export_calendar_cb);
+  gtk_widget_class_install_action (widget_class, "win.export-agenda-calendar", "s", export_agenda_calendar_cb);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_cb);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_cb);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-win", NULL, stage_win_cb);
