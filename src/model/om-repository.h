@@ -53,5 +53,13 @@ guint          om_repository_get_too_complex_threshold (OmRepository           *
 void           om_repository_set_too_complex_threshold (OmRepository           *self,
                                                        guint                    threshold);
 const char    *om_repository_get_read_only_reason     (OmRepository            *self);
+GPtrArray     *om_repository_list_agenda              (OmRepository            *self,
+                                                       const OmAgendaQuery     *query,
+                                                       GError                 **error);
+GPtrArray     *om_repository_get_pipeline             (OmRepository            *self,
+                                                       GError                 **error);
+GStrv          om_repository_list_names               (OmRepository            *self,
+                                                       OmNameKind               kind,
+                                                       GError                 **error);
 
 G_END_DECLS
