@@ -22,6 +22,10 @@ typedef struct
   gboolean list;
   gboolean check;
   gboolean version;
+  gboolean agenda;
+  gboolean pipeline;
+  char    *owner;           /* --owner: a salesperson, NULL when not given */
+  char    *days;            /* --days as given, checked by validate; NULL: 14 */
   guint    too_complex_threshold;
 } OmCliOptions;
 
