@@ -3016,7 +3016,7 @@ test_across (Fixture       *f,
   static const char *const b_owners[] = { "jose", "Ann", NULL };
   static const char *const c_owners[] = { "Ann", "Ann", NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(OmDatabase) db = om_database_open (f->path, &error);
+  g_autoptr(OmDatabase) db = NULL;
   g_autoptr(OmMemoryBackend) memory = om_memory_backend_new ();
   g_autoptr(OmOpportunityData) a = across_plan ("Alpha", "EUR", 100000, a_owners, 0.5);
   g_autoptr(OmOpportunityData) b = across_plan ("Beta", "USD", 20000, b_owners, 0.9);
@@ -3026,11 +3026,15 @@ test_across (Fixture       *f,
   g_autoptr(OmOpportunityData) empty = om_test_plan_new ("Empty", 0);
   g_autoptr(OmOpportunityData) edited = NULL;
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
-  OmBackend *d = OM_BACKEND (db), *m = OM_BACKEND (memory);
+  OmBackend *d, *m = OM_BACKEND (memory);
   OmOpportunityData *kept[6], *after;
   char *text;
 
+  /* its statements are logged, to be looked at */
+  start_capture ();
+  db = om_database_open (f->path, &error);
   g_assert_no_error (error);
+  d = OM_BACKEND (db);
   om_memory_backend_load (memory, none, NULL);
   g_free (a->coordinator);
   a->coordinator = g_strdup ("Ana");
@@ -3051,8 +3055,26 @@ test_across (Fixture       *f,
   kept[4] = apply_both (db, memory, NULL, lost);
   kept[5] = apply_both (db, memory, NULL, empty);
 
-  /* pending stages of open ones only: earliest first, then by id and stage */
+  /* pending stages of open ones only: earliest first, then by id and
+   * stage; read from the stages' due-date index, in its order */
   text = both_agendas (d, m, NULL, NULL, NULL);
+  g_free (both_agendas (d, m, "Ann", NULL, "2024-01-10"));
+  {
+    g_autoptr(GPtrArray) statements = stop_capture ();
+    guint n_agendas = 0;
+
+    for (guint i = 0; i < statements->len; i++)
+      if (g_str_has_prefix (g_ptr_array_index (statements, i), "SELECT s.opportunity_id"))
+        {
+          g_autofree char *plan = query_plan (f->path, g_ptr_array_index (statements, i));
+
+          g_assert_nonnull (strstr (plan, "USING INDEX stages_agenda"));
+          g_assert_null (strstr (plan, "TEMP B-TREE"));
+          g_assert_null (strstr (plan, "SCAN o"));
+          n_agendas++;
+        }
+    g_assert_cmpuint (n_agendas, ==, 2);
+  }
   g_assert_cmpstr (text, ==,
                    "2024-01-08 #1 1/3 Ann Milestone 1 Alpha; "
                    "2024-01-08 #2 1/2 jose Milestone 1 Beta; "

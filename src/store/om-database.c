@@ -2125,7 +2125,9 @@ om_database_list_agenda (OmBackend           *backend,
                                          " s.due_date, s.agreed_date IS NOT NULL, s.owner, s.client_owner,"
                                          " s.activity, s.milestone"
                                          " FROM stages AS s JOIN opportunities AS o ON o.id = s.opportunity_id"
-                                         " WHERE s.status = 'pending' AND o.status = 0");
+                                         /* "+": the stages' index, in the agenda's order, is
+                                          * read; every open opportunity's stages are not */
+                                         " WHERE s.status = 'pending' AND +o.status = 0");
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) om_agenda_item_free);
   sqlite3_stmt *stmt;
   int rc;
