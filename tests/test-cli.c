@@ -902,6 +902,156 @@ test_import_busy (Fixture       *f,
   sqlite3_close (holder);
 }
 
+/* Issue 12: the views across opportunities from the command line, on a
+ * fixed database (today is 2026-03-01 for every run): several
+ * currencies, won and lost opportunities (left out), overdue
+ * milestones, an agreed one, and the window's edges */
+static const char across_document[] =
+  "{\"format\": \"oppmanager/2\", \"opportunities\": [\n"
+  " {\"title\": \"Fleet renewal\", \"client\": \"Nordic Ferries\", \"value\": \"1000.00\", \"currency\": \"EUR\",\n"
+  "  \"start_date\": \"2026-02-01\", \"stages\": [\n"
+  "   {\"activity\": \"A1\", \"milestone\": \"Explore\", \"owner\": \"Ann\", \"status\": \"won\", \"decided_on\": \"2026-02-05\"},\n"
+  "   {\"activity\": \"A2\", \"milestone\": \"Process agreed\", \"owner\": \"José\", \"duration_days\": 7, \"probability\": 0.5},\n"
+  "   {\"activity\": \"A3\", \"milestone\": \"Study\\tcommissioned\", \"owner\": \"Ann\", \"duration_days\": 14, \"probability\": 0.5},\n"
+  "   {\"activity\": \"A4\", \"milestone\": \"Proposal accepted\", \"owner\": \"Mia\", \"duration_days\": 14, \"probability\": 0.8},\n"
+  "   {\"activity\": \"A5\", \"milestone\": \"Contract signed\", \"owner\": \"Ann\", \"duration_days\": 10, \"probability\": 0.9}]},\n"
+  " {\"title\": \"Harbour cranes\", \"client\": \"Port\", \"value\": \"2500.50\", \"currency\": \"USD\",\n"
+  "  \"start_date\": \"2026-02-20\", \"stages\": [\n"
+  "   {\"activity\": \"B1\", \"milestone\": \"Site visit\", \"owner\": \"ann\", \"duration_days\": 9, \"probability\": 0.6},\n"
+  "   {\"activity\": \"B2\", \"milestone\": \"Order placed\", \"owner\": \"Bo\", \"agreed_date\": \"2026-03-15\", \"probability\": 0.5}]},\n"
+  " {\"title\": \"Won deal\", \"client\": \"C\", \"value\": \"10.00\", \"start_date\": \"2026-02-01\", \"stages\": [\n"
+  "   {\"activity\": \"W1\", \"milestone\": \"Won\", \"owner\": \"Ann\", \"status\": \"won\", \"decided_on\": \"2026-02-10\"}]},\n"
+  " {\"title\": \"Lost deal\", \"client\": \"C\", \"value\": \"50.00\", \"start_date\": \"2026-02-01\", \"stages\": [\n"
+  "   {\"activity\": \"L1\", \"milestone\": \"Lost\", \"owner\": \"Ann\", \"status\": \"lost\", \"decided_on\": \"2026-02-10\",\n"
+  "    \"lost_reason\": \"Budget\"},\n"
+  "   {\"activity\": \"L2\", \"milestone\": \"Never\", \"owner\": \"Ann\", \"duration_days\": 20}]},\n"
+  " {\"title\": \"Tokyo office\", \"client\": \"K\", \"value\": \"3000000\", \"currency\": \"JPY\",\n"
+  "  \"start_date\": \"2026-03-01\", \"stages\": [\n"
+  "   {\"activity\": \"T1\", \"milestone\": \"Agreed\", \"owner\": \"Ann\", \"duration_days\": 45, \"probability\": 0.25}]},\n"
+  " {\"title\": \"Spring fair\", \"client\": \"F\", \"value\": \"99.99\", \"currency\": \"EUR\",\n"
+  "  \"start_date\": \"2026-03-01\", \"stages\": [\n"
+  "   {\"activity\": \"S1\", \"milestone\": \"Booked\", \"owner\": \"Mia\", \"duration_days\": 40, \"probability\": 0.5}]}\n"
+  "]}\n";
+
+static void
+import_across (Fixture *f)
+{
+  g_autofree char *file = write_file (f, "across.json", across_document, -1);
+  g_autofree char *db = option ("database", f->db);
+  g_autofree char *import = option ("import", file);
+  g_auto(Result) r = { 0 };
+
+  run (f, &r, db, import, NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "1\n2\n3\n4\n5\n6\n");
+}
+
+static void
+assert_output (Fixture    *f,
+               const char *expected,
+               const char *first,
+               ...)
+{
+  g_autofree char *db = option ("database", f->db);
+  const char *args[5] = { NULL };
+  g_auto(Result) r = { 0 };
+  va_list ap;
+
+  va_start (ap, first);
+  args[0] = first;
+  for (guint i = 1; i < G_N_ELEMENTS (args) - 1 && args[i - 1] != NULL; i++)
+    args[i] = va_arg (ap, const char *);
+  va_end (ap);
+  run (f, &r, db, args[0], args[1], args[2], args[3], NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, expected);
+}
+
+static void
+test_agenda (Fixture       *f,
+             gconstpointer  data)
+{
+  import_across (f);
+
+  /* 14 days by default: up to 2026-03-15, that day included; the
+   * overdue ones first; won and lost opportunities left out */
+  assert_output (f,
+                 "2026-02-12\toverdue\t1\t2\tJosé\tFleet renewal\tProcess agreed\n"
+                 "2026-02-26\toverdue\t1\t3\tAnn\tFleet renewal\tStudy\\tcommissioned\n"
+                 "2026-03-01\tdue\t2\t1\tann\tHarbour cranes\tSite visit\n"
+                 "2026-03-12\tdue\t1\t4\tMia\tFleet renewal\tProposal accepted\n"
+                 "2026-03-15\tdue\t2\t2\tBo\tHarbour cranes\tOrder placed\n",
+                 "--agenda", NULL);
+  /* a salesperson's, however the name is cased */
+  assert_output (f,
+                 "2026-02-26\toverdue\t1\t3\tAnn\tFleet renewal\tStudy\\tcommissioned\n"
+                 "2026-03-01\tdue\t2\t1\tann\tHarbour cranes\tSite visit\n",
+                 "--agenda", "--owner=ANN", NULL);
+  /* a shorter and a longer window */
+  assert_output (f,
+                 "2026-02-12\toverdue\t1\t2\tJosé\tFleet renewal\tProcess agreed\n"
+                 "2026-02-26\toverdue\t1\t3\tAnn\tFleet renewal\tStudy\\tcommissioned\n"
+                 "2026-03-01\tdue\t2\t1\tann\tHarbour cranes\tSite visit\n",
+                 "--agenda", "--days=1", NULL);
+  assert_output (f,
+                 "2026-02-26\toverdue\t1\t3\tAnn\tFleet renewal\tStudy\\tcommissioned\n"
+                 "2026-03-01\tdue\t2\t1\tann\tHarbour cranes\tSite visit\n"
+                 "2026-03-22\tdue\t1\t5\tAnn\tFleet renewal\tContract signed\n",
+                 "--agenda", "--days=30", "--owner=ann", NULL);
+  assert_output (f, "", "--agenda", "--owner=Nobody", NULL);
+}
+
+static void
+test_pipeline (Fixture       *f,
+               gconstpointer  data)
+{
+  import_across (f);
+
+  /* by month of close date, then currency; never a sum of two
+   * currencies; weighted with the chain probability, rounded to the
+   * cent (Spring fair: 49.995 is 50.00) */
+  assert_output (f,
+                 "EUR\t2026-03\t1\t1000.00\t180.00\n"
+                 "USD\t2026-03\t1\t2500.50\t750.15\n"
+                 "EUR\t2026-04\t1\t99.99\t50.00\n"
+                 "JPY\t2026-04\t1\t3000000.00\t750000.00\n",
+                 "--pipeline", NULL);
+}
+
+static void
+test_agenda_usage (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *cases[][3] = {
+    { "--agenda", "--days=0", NULL },
+    { "--agenda", "--days=-3", NULL },
+    { "--agenda", "--days=abc", NULL },
+    { "--agenda", "--days=1.5", NULL },
+    { "--agenda", "--days=+2", NULL },
+    { "--agenda", "--days=", NULL },
+    { "--agenda", "--days=99999999999", NULL },
+    { "--agenda", "--owner=", NULL },
+    { "--agenda", "--owner=  ", NULL },
+    { "--agenda", "--owner", NULL },
+    { "--list", "--owner=Ann", NULL },
+    { "--pipeline", "--days=3", NULL },
+    { "--agenda", "--pipeline", NULL },
+    { "--pipeline", "--opportunity=1", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Result) r = { 0 };
+      g_autofree char *db = option ("database", f->db);
+
+      run (f, &r, db, cases[i][0], cases[i][1], cases[i][2], NULL);
+      assert_one_line_refusal (&r, 2);
+    }
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -924,6 +1074,9 @@ main (int   argc,
   ADD ("/cli/refuse-not-a-file", test_refuse_not_a_file);
   ADD ("/cli/read-only", test_read_only);
   ADD ("/cli/concurrent-imports", test_concurrent_imports);
+  ADD ("/cli/agenda", test_agenda);
+  ADD ("/cli/pipeline", test_pipeline);
+  ADD ("/cli/agenda/usage", test_agenda_usage);
 #undef ADD
 
   return g_test_run ();

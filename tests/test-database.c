@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "om-memory-backend.h"
 #include "om-test-database.h"
 
 typedef struct
@@ -1213,13 +1214,15 @@ test_read_only (Fixture       *f,
   g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
 }
 
-/* A small disk of this process's own, gone with it */
+/* A small disk of this process's own, gone with it: room for a few
+ * opportunities and the -wal their writes grow (every write touches a
+ * page of each index of schema 8) */
 static gboolean
 enter_small_disk (const char *dir)
 {
   return unshare (CLONE_NEWNS) == 0 &&
          mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
-         mount ("tmpfs", dir, "tmpfs", 0, "size=512k,mode=0700") == 0;
+         mount ("tmpfs", dir, "tmpfs", 0, "size=2m,mode=0700") == 0;
 }
 
 static gboolean
@@ -1495,7 +1498,80 @@ static const char schema_v7_columns[] =
   " position INTEGER NOT NULL, what TEXT NOT NULL, stage INTEGER, from_date TEXT, to_date TEXT,"
   " on_date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', PRIMARY KEY (opportunity_id, position));";
 
-/* What a file of this version loses to be as schema 6 had it (the
+/* What schema 8 added: the views across opportunities */
+static const char schema_v8_columns[] =
+  "ALTER TABLE opportunities ADD COLUMN close_date TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN weighted_minor INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN first_pending_due TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN client_key TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE opportunities ADD COLUMN coordinator_key TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE stages ADD COLUMN due_date TEXT;"
+  "ALTER TABLE stages ADD COLUMN owner_key TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE stages ADD COLUMN search_text TEXT NOT NULL DEFAULT '';"
+  "CREATE INDEX opportunities_by_close ON opportunities (close_date IS NULL, close_date, id);"
+  "CREATE INDEX opportunities_by_next_due ON opportunities (next_due IS NULL, next_due, id);"
+  "CREATE INDEX opportunities_by_value ON opportunities (value_minor DESC, id);"
+  "CREATE INDEX opportunities_by_weighted ON opportunities (weighted_minor DESC, id);"
+  "CREATE INDEX opportunities_by_chain ON opportunities (chain_probability DESC, id);"
+  "CREATE INDEX opportunities_by_client ON opportunities (client_key);"
+  "CREATE INDEX opportunities_by_coordinator ON opportunities (coordinator_key);"
+  "CREATE INDEX opportunities_overdue ON opportunities (first_pending_due) WHERE status = 0;"
+  "CREATE INDEX opportunities_pipeline ON opportunities (status, close_date, currency, value_minor, weighted_minor);"
+  "CREATE INDEX stages_by_owner ON stages (owner_key, opportunity_id);"
+  "CREATE INDEX stages_agenda ON stages (due_date, opportunity_id, position) WHERE status = 'pending';"
+  "CREATE INDEX stages_agenda_by_owner ON stages (owner_key, due_date, opportunity_id, position)"
+  "  WHERE status = 'pending';"
+  "CREATE VIRTUAL TABLE opportunity_search USING fts5 (search_text, content = 'opportunities',"
+  "  content_rowid = 'id', tokenize = 'trigram case_sensitive 1');"
+  "CREATE VIRTUAL TABLE stage_search USING fts5 (search_text, content = 'stages',"
+  "  content_rowid = 'id', tokenize = 'trigram case_sensitive 1');"
+  "CREATE TRIGGER opportunity_search_insert AFTER INSERT ON opportunities BEGIN"
+  "  INSERT INTO opportunity_search (rowid, search_text) VALUES (new.id, new.search_text);"
+  "END;"
+  "CREATE TRIGGER opportunity_search_delete AFTER DELETE ON opportunities BEGIN"
+  "  INSERT INTO opportunity_search (opportunity_search, rowid, search_text)"
+  "  VALUES ('delete', old.id, old.search_text);"
+  "END;"
+  "CREATE TRIGGER opportunity_search_update AFTER UPDATE OF search_text ON opportunities"
+  "  WHEN old.search_text IS NOT new.search_text BEGIN"
+  "  INSERT INTO opportunity_search (opportunity_search, rowid, search_text)"
+  "  VALUES ('delete', old.id, old.search_text);"
+  "  INSERT INTO opportunity_search (rowid, search_text) VALUES (new.id, new.search_text);"
+  "END;"
+  "CREATE TRIGGER stage_search_insert AFTER INSERT ON stages BEGIN"
+  "  INSERT INTO stage_search (rowid, search_text) VALUES (new.id, new.search_text);"
+  "END;"
+  "CREATE TRIGGER stage_search_delete AFTER DELETE ON stages BEGIN"
+  "  INSERT INTO stage_search (stage_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+  "END;"
+  "CREATE TRIGGER stage_search_update AFTER UPDATE OF search_text ON stages"
+  "  WHEN old.search_text IS NOT new.search_text BEGIN"
+  "  INSERT INTO stage_search (stage_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+  "  INSERT INTO stage_search (rowid, search_text) VALUES (new.id, new.search_text);"
+  "END;";
+
+/* What a file of this version loses to be as schema 7 had it */
+static const char schema_v8_dropped[] =
+  "DROP TRIGGER opportunity_search_insert; DROP TRIGGER opportunity_search_delete;"
+  "DROP TRIGGER opportunity_search_update; DROP TRIGGER stage_search_insert;"
+  "DROP TRIGGER stage_search_delete; DROP TRIGGER stage_search_update;"
+  "DROP TABLE opportunity_search; DROP TABLE stage_search;"
+  "DROP INDEX opportunities_by_close; DROP INDEX opportunities_by_next_due;"
+  "DROP INDEX opportunities_by_value; DROP INDEX opportunities_by_weighted;"
+  "DROP INDEX opportunities_by_chain; DROP INDEX opportunities_by_client;"
+  "DROP INDEX opportunities_by_coordinator; DROP INDEX opportunities_overdue;"
+  "DROP INDEX opportunities_pipeline; DROP INDEX stages_by_owner;"
+  "DROP INDEX stages_agenda; DROP INDEX stages_agenda_by_owner;"
+  "ALTER TABLE opportunities DROP COLUMN close_date;"
+  "ALTER TABLE opportunities DROP COLUMN weighted_minor;"
+  "ALTER TABLE opportunities DROP COLUMN first_pending_due;"
+  "ALTER TABLE opportunities DROP COLUMN client_key;"
+  "ALTER TABLE opportunities DROP COLUMN coordinator_key;"
+  "ALTER TABLE stages DROP COLUMN due_date;"
+  "ALTER TABLE stages DROP COLUMN owner_key;"
+  "ALTER TABLE stages DROP COLUMN search_text;";
+
+/* What a file of schema 7 loses to be as schema 6 had it (the
  * columns schema 7 added are its last ones) */
 static const char schema_v7_dropped[] =
   "ALTER TABLE stages DROP COLUMN agreed_date;"
@@ -1524,6 +1600,8 @@ write_old_file (const char *path,
     exec_raw (db, "CREATE TABLE id_counter (last INTEGER NOT NULL); INSERT INTO id_counter (last) VALUES (0);");
   if (version >= 7)
     exec_raw (db, schema_v7_columns);
+  if (version >= 8)
+    exec_raw (db, schema_v8_columns);
   exec_raw (db, pragma);
   exec_raw (db, contents);
   /* a file of this version is in WAL mode, as the application keeps it */
@@ -2283,6 +2361,11 @@ assert_summary_kept (Fixture    *f,
   g_assert_cmpuint (got->next_due, ==, expected->next_due);
   g_assert_cmpstr (got->sort_key, ==, expected->sort_key);
   g_assert_cmpstr (got->search_text, ==, expected->search_text);
+  g_assert_cmpint (got->value, ==, expected->value);
+  g_assert_cmpstr (got->currency, ==, expected->currency);
+  g_assert_cmpuint (got->close_date, ==, expected->close_date);
+  g_assert_cmpint (got->weighted_value, ==, expected->weighted_value);
+  g_assert_cmpuint (got->first_pending_due, ==, expected->first_pending_due);
 }
 
 static OmOpportunityData *
@@ -2440,6 +2523,7 @@ test_migrate_from_v5 (Fixture       *f,
     highest_id = om_opportunity_get_id (create_plain (repository, "Written by version 5", 1));
   g_clear_object (&repository);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v8_dropped);
   exec_raw (db, schema_v7_dropped);
   exec_raw (db, "DROP TABLE id_counter; PRAGMA user_version = 5;");
   sqlite3_close (db);
@@ -2448,10 +2532,11 @@ test_migrate_from_v5 (Fixture       *f,
   repository = om_database_open_repository (f->path, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
-  /* checked, not read: the update is SQL alone */
+  /* checked; and read, for what schema 8 keeps of each plan, which
+   * only the model derives */
   statements = stop_capture ();
   g_assert_true (any_touches (statements, "quick_check"));
-  g_assert_false (any_touches (statements, "FROM stages"));
+  g_assert_true (any_touches (statements, "FROM stages"));
 
   highest = om_repository_find (repository, highest_id);
   g_assert_nonnull (highest);
@@ -2497,6 +2582,7 @@ test_migrate_from_v6 (Fixture       *f,
   g_assert_cmpuint (find_loaded (before, 1)->history->len, ==, 3);
   assert_schedule_added_empty (f->path, before);
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_raw (db, schema_v8_dropped);
   exec_raw (db, schema_v7_dropped);
   exec_raw (db, "PRAGMA user_version = 6;");
   sqlite3_close (db);
@@ -2506,10 +2592,9 @@ test_migrate_from_v6 (Fixture       *f,
   repository = om_database_open_repository (f->path, &error);
   g_assert_no_error (error);
   statements = stop_capture ();
-  /* checked, not read */
+  /* checked; and read, for what schema 8 keeps of each plan */
   g_assert_true (any_touches (statements, "quick_check"));
-  g_assert_false (any_touches (statements, "FROM stages"));
-  g_assert_false (any_touches (statements, "FROM history"));
+  g_assert_true (any_touches (statements, "FROM stages"));
 
   /* the backup is the file as it was, byte for byte */
   g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
@@ -2519,7 +2604,7 @@ test_migrate_from_v6 (Fixture       *f,
     g_autofree char *version = query_text (f->path, "PRAGMA user_version");
     g_autofree char *was = query_text (backup, "PRAGMA user_version");
 
-    g_assert_cmpstr (version, ==, "7");
+    g_assert_cmpstr (version, ==, G_STRINGIFY (OM_DATABASE_SCHEMA_VERSION));
     g_assert_cmpstr (was, ==, "6");
   }
 
@@ -2534,9 +2619,12 @@ test_migrate_from_v6 (Fixture       *f,
   /* and the updated file keeps a schedule */
   opp = om_repository_find (repository, 1);
   g_assert_nonnull (opp);
-  /* the count of warnings a list row shows is not known until the plan
-   * is written again: it is not made up */
-  g_assert_cmpint (om_opportunity_get_n_warnings (opp), ==, -1);
+  /* the count of warnings a list row shows: derived from the plan the
+   * migration read (schema 8 reads every plan) */
+  {
+    g_autoptr(GPtrArray) warnings = om_opportunity_check_health (opp);
+    g_assert_cmpint (om_opportunity_get_n_warnings (opp), ==, (int) warnings->len);
+  }
   g_assert_true (om_opportunity_agree_date (opp, 1, om_test_date ("2026-01-20"), "agreed by phone", &error));
   g_assert_no_error (error);
   assert_on_disk (f, opp);
@@ -2596,17 +2684,25 @@ compare_summaries (gconstpointer a,
                                          GPOINTER_TO_INT (order));
 }
 
+/* Every filter and order of a query, as the model answers it from the
+ * plans (om_opportunity_query_matches()), by the database and by the
+ * memory backend alike */
 static void
 test_list_ids (Fixture       *f,
                gconstpointer  data)
 {
   static const char *const titles[] = { "Straße", "Zeta", "alpha", "STRASSENBAU", "Beta", "Érable", "beta" };
-  static const char *const searches[] = { NULL, "STRASSE", "strasse", "client 1", "e", "nothing like it" };
+  static const char *const searches[] = { NULL, "STRASSE", "strasse", "client 1", "e", "nothing like it",
+                                          "JOSÉ", "jo", "milestone 2" };
+  static const char *const owners[] = { "José", "jose", "Mia", "" };
   g_autoptr(GError) error = NULL;
   g_autoptr(OmDatabase) db = NULL;
+  g_autoptr(OmMemoryBackend) memory = om_memory_backend_new ();
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_summary_free);
+  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
   g_autoptr(GPtrArray) queries = NULL;
-  guint n_checked = 0;
+  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
+  guint n_checked = 0, n_queries = 0;
   guint n_statuses[3] = { 0 };
 
   start_capture ();
@@ -2615,11 +2711,20 @@ test_list_ids (Fixture       *f,
   for (guint i = 0; i < 28; i++)
     {
       g_autoptr(OmOpportunityData) plan = om_test_plan_new (titles[i % G_N_ELEMENTS (titles)], i % 4);
-      g_autoptr(OmOpportunityData) kept = NULL;
 
       g_free (plan->client);
       plan->client = g_strdup_printf ("Client %u", i % 3);
+      g_free (plan->coordinator);
+      plan->coordinator = g_strdup (i % 2 ? "Ana" : "ANA");
+      plan->value = (gint64) ((i * 7919) % 23) * 10000;
       plan->start_date = om_test_day ((int) (i * 7) % 40);
+      for (guint k = 0; k < plan->stages->len; k++)
+        {
+          OmStageData *stage = om_opportunity_data_get_writable_stage (plan, k);
+          g_free (stage->owner);
+          stage->owner = g_strdup (owners[(i + k) % G_N_ELEMENTS (owners)]);
+          stage->probability = 0.1 * (double) ((i + k) % 9 + 1);
+        }
       if (plan->stages->len > 0 && i % 3 == 1)
         {
           /* won */
@@ -2630,33 +2735,57 @@ test_list_ids (Fixture       *f,
         g_assert_true (om_opportunity_data_lose_stage (plan, 0, om_test_day (60), "Budget", NULL));
       else if (plan->stages->len > 1 && i % 2 == 0)
         g_assert_true (om_opportunity_data_win_stage (plan, 0, om_test_day (60), "", NULL));
-      kept = om_test_database_apply (db, NULL, plan);
-      g_ptr_array_add (all, om_opportunity_summary_new (kept));
+      g_ptr_array_add (plans, om_test_database_apply (db, NULL, plan));
+      g_ptr_array_add (all, om_opportunity_summary_new (g_ptr_array_index (plans, i)));
     }
+  om_memory_backend_load (memory, plans, NULL);
   g_clear_pointer (&captured, g_ptr_array_unref);
   start_capture ();
 
-  for (int status = -1; status <= OM_OPPORTUNITY_STATUS_LOST; status++)
-    for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
-      for (int order = OM_ORDER_SHOWN; order <= OM_ORDER_ID; order++)
-        {
-          g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (status, searches[s], order);
-          g_autoptr(GArray) ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
-          g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+  for (guint filter = 0; filter < 7; filter++)
+    for (int status = -1; status <= OM_OPPORTUNITY_STATUS_LOST; status++)
+      for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
+        for (int order = OM_ORDER_SHOWN; order <= OM_ORDER_CHAIN_PROBABILITY; order++)
+          {
+            g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (status, searches[s], order);
+            g_autoptr(GArray) ids = NULL;
+            g_autoptr(GArray) in_memory = NULL;
+            g_autoptr(GPtrArray) expected = g_ptr_array_new ();
 
-          g_assert_no_error (error);
-          for (guint i = 0; i < all->len; i++)
-            if (om_opportunity_summary_matches (g_ptr_array_index (all, i), query))
-              g_ptr_array_add (expected, g_ptr_array_index (all, i));
-          g_ptr_array_sort_with_data (expected, compare_summaries, GINT_TO_POINTER (order));
+            /* each filter with every status and order; searches with the first */
+            if (filter > 0 && s > 1)
+              continue;
+            switch (filter)
+              {
+              case 1: query->owner = g_strdup ("JOSE"); break;
+              case 2: query->owner = g_strdup ("José"); break;
+              case 3: query->client = g_strdup ("client 2"); break;
+              case 4: query->coordinator = g_strdup ("ana"); break;
+              case 5: query->overdue_only = TRUE; query->today = om_test_day (30); break;
+              case 6: query->close_from = om_test_day (20); query->close_to = om_test_day (50); break;
+              default: break;
+              }
+            ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+            g_assert_no_error (error);
+            in_memory = om_backend_list_ids (OM_BACKEND (memory), query, &error);
+            g_assert_no_error (error);
+            n_queries++;
+            for (guint i = 0; i < all->len; i++)
+              if (om_opportunity_query_matches (query, g_ptr_array_index (all, i), g_ptr_array_index (plans, i)))
+                g_ptr_array_add (expected, g_ptr_array_index (all, i));
+            g_ptr_array_sort_with_data (expected, compare_summaries, GINT_TO_POINTER (order));
 
-          g_assert_cmpuint (ids->len, ==, expected->len);
-          for (guint i = 0; i < ids->len; i++)
-            g_assert_cmpint (g_array_index (ids, gint64, i), ==,
-                             ((OmOpportunitySummary *) g_ptr_array_index (expected, i))->id);
-          n_checked += ids->len;
-        }
-  g_assert_cmpuint (n_checked, >, 100);
+            g_assert_cmpuint (ids->len, ==, expected->len);
+            g_assert_cmpuint (in_memory->len, ==, expected->len);
+            for (guint i = 0; i < ids->len; i++)
+              {
+                gint64 id = ((OmOpportunitySummary *) g_ptr_array_index (expected, i))->id;
+                g_assert_cmpint (g_array_index (ids, gint64, i), ==, id);
+                g_assert_cmpint (g_array_index (in_memory, gint64, i), ==, id);
+              }
+            n_checked += ids->len;
+          }
+  g_assert_cmpuint (n_checked, >, 1000);
   queries = stop_capture ();
   for (guint i = 0; i < all->len; i++)
     n_statuses[((OmOpportunitySummary *) g_ptr_array_index (all, i))->status]++;
@@ -2664,37 +2793,423 @@ test_list_ids (Fixture       *f,
   g_assert_cmpuint (n_statuses[OM_OPPORTUNITY_STATUS_WON], >, 3);
   g_assert_cmpuint (n_statuses[OM_OPPORTUNITY_STATUS_LOST], >, 1);
 
-  /* the folded search finds "Straße" and "STRASSENBAU" */
+  /* the folded search finds "Straße" and "STRASSENBAU"; a stage owner's
+   * name finds the opportunities where that salesperson works */
   {
     g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, "STRASSE", OM_ORDER_ID);
     g_autoptr(GArray) ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
+    g_autoptr(OmOpportunityQuery) by_owner = om_opportunity_query_new (-1, "mia", OM_ORDER_ID);
+    g_autoptr(GArray) found = om_backend_list_ids (OM_BACKEND (db), by_owner, &error);
 
     g_assert_cmpuint (ids->len, ==, 8);
+    g_assert_cmpuint (found->len, >, 5);
   }
 
   /* answered from the indexes, in their order: what list_ids ran, as
-   * its log shows it, needs no sort of the table (and binds the
-   * values: none of them is in its SQL) */
-  g_assert_cmpuint (queries->len, ==, 4 * G_N_ELEMENTS (searches) * 2);
+   * its log shows it (not FTS5's own statements), needs no sort of the
+   * table when nothing narrows it, and a filter reads its own index */
   for (guint i = 0; i < queries->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (queries, i), "SELECT id FROM opportunities"))
+      g_ptr_array_add (ours, g_ptr_array_index (queries, i));
+  g_assert_cmpuint (ours->len, ==, n_queries);
+  for (guint i = 0; i < ours->len; i++)
     {
-      const char *sql = g_ptr_array_index (queries, i);
+      const char *sql = g_ptr_array_index (ours, i);
       g_autofree char *plan = query_plan (f->path, sql);
 
-      if (strstr (sql, "instr(") != NULL)
+      if (strstr (sql, "MATCH") != NULL)
         {
-          /* a search reads every row: in the table's order, not an index's */
-          g_assert_null (strstr (plan, "USING INDEX"));
-          g_assert_nonnull (strstr (plan, "SCAN opportunities"));
+          /* a search of three characters or more: the trigram indexes */
+          g_assert_nonnull (strstr (plan, "VIRTUAL TABLE INDEX"));
         }
-      else if (strstr (sql, "ORDER BY sort_key") != NULL)
+      else if (strstr (sql, "WHERE") == NULL ||
+               (g_str_has_prefix (sql, "SELECT id FROM opportunities WHERE status = ") && strstr (sql, " AND ") == NULL))
         {
-          g_assert_null (strstr (plan, "TEMP B-TREE"));
-          g_assert_nonnull (strstr (plan, strstr (sql, "status =") ? "opportunities_status_shown" : "opportunities_shown"));
+          static const char *const indexes[][2] = {
+            { "ORDER BY sort_key", "opportunities_s" },
+            { "ORDER BY close_date", "opportunities_by_close" },
+            { "ORDER BY next_due", "opportunities_by_next_due" },
+            { "ORDER BY value_minor", "opportunities_by_value" },
+            { "ORDER BY weighted_minor", "opportunities_by_weighted" },
+            { "ORDER BY chain_probability", "opportunities_by_chain" },
+            { "ORDER BY id", "" },
+          };
+          gboolean known = FALSE;
+
+          for (guint k = 0; k < G_N_ELEMENTS (indexes); k++)
+            if (strstr (sql, indexes[k][0]) != NULL)
+              {
+                known = TRUE;
+                /* by status, the index of the list's own order */
+                if (strstr (sql, "WHERE status") == NULL || k == 0)
+                  {
+                    if (strstr (plan, "TEMP B-TREE") != NULL)
+                      g_error ("%s: %s", sql, plan);
+                    g_assert_nonnull (strstr (plan, indexes[k][1]));
+                  }
+              }
+          g_assert_true (known);
         }
-      else
-        g_assert_nonnull (strstr (sql, "ORDER BY id"));
+      else if (strstr (sql, "owner_key") != NULL)
+        g_assert_nonnull (strstr (plan, "stages_by_owner"));
+      else if (strstr (sql, "client_key") != NULL)
+        g_assert_nonnull (strstr (plan, "opportunities_by_client"));
+      else if (strstr (sql, "coordinator_key") != NULL)
+        g_assert_nonnull (strstr (plan, "opportunities_by_coordinator"));
     }
+}
+
+/* The views across opportunities (SPEC 7, issue 12): the same answers
+ * from the database, read from its indexes, and from the memory backend */
+
+static char *
+agenda_text (GPtrArray *items)
+{
+  GString *text = g_string_new ("");
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const OmAgendaItem *item = g_ptr_array_index (items, i);
+      g_autofree char *due = om_date_to_iso (item->due);
+
+      g_string_append_printf (text, "%s%s #%" G_GINT64_FORMAT " %u/%u %s %s %s%s", i ? "; " : "", due,
+                              item->opportunity_id, item->stage + 1, item->n_stages, item->owner,
+                              item->milestone, item->title, item->agreed ? " agreed" : "");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static char *
+pipeline_text (GPtrArray *rows)
+{
+  GString *text = g_string_new ("");
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const OmPipelineRow *row = g_ptr_array_index (rows, i);
+
+      g_string_append_printf (text, "%s%s %04d-%02d %u %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, i ? "; " : "",
+                              row->currency, row->year, row->month, row->n, row->value, row->weighted);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* @query's agenda from both backends, which must agree */
+static char *
+both_agendas (OmBackend  *db,
+              OmBackend  *memory,
+              const char *owner,
+              const char *from,
+              const char *until)
+{
+  g_autoptr(OmAgendaQuery) query = om_agenda_query_new (owner, from ? om_test_date (from) : 0,
+                                                        until ? om_test_date (until) : 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) a = om_backend_list_agenda (db, query, &error);
+  g_autoptr(GPtrArray) b = NULL;
+  g_autofree char *in_db = NULL;
+  g_autofree char *in_memory = NULL;
+
+  g_assert_no_error (error);
+  b = om_backend_list_agenda (memory, query, &error);
+  g_assert_no_error (error);
+  in_db = agenda_text (a);
+  in_memory = agenda_text (b);
+  g_assert_cmpstr (in_db, ==, in_memory);
+  return g_steal_pointer (&in_db);
+}
+
+static char *
+both_names (OmBackend  *db,
+            OmBackend  *memory,
+            OmNameKind  kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) a = om_backend_list_names (db, kind, &error);
+  g_auto(GStrv) b = NULL;
+
+  g_assert_no_error (error);
+  b = om_backend_list_names (memory, kind, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (a, b);
+  return g_strjoinv ("|", a);
+}
+
+static char *
+both_pipelines (OmBackend *db,
+                OmBackend *memory)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) a = om_backend_get_pipeline (db, &error);
+  g_autoptr(GPtrArray) b = NULL;
+  g_autofree char *in_memory = NULL;
+  char *in_db;
+
+  g_assert_no_error (error);
+  b = om_backend_get_pipeline (memory, &error);
+  g_assert_no_error (error);
+  in_db = pipeline_text (a);
+  in_memory = pipeline_text (b);
+  g_assert_cmpstr (in_db, ==, in_memory);
+  return in_db;
+}
+
+static GArray *
+both_ids (OmBackend                *db,
+          OmBackend                *memory,
+          const OmOpportunityQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *a = om_backend_list_ids (db, query, &error);
+  g_autoptr(GArray) b = NULL;
+
+  g_assert_no_error (error);
+  b = om_backend_list_ids (memory, query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (a->data, a->len * sizeof (gint64), b->data, b->len * sizeof (gint64));
+  return a;
+}
+
+/* One edit kept by both backends; returns it as the database kept it */
+static OmOpportunityData *
+apply_both (OmDatabase              *db,
+            OmMemoryBackend         *memory,
+            const OmOpportunityData *before,
+            const OmOpportunityData *after)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  OmOpportunityData *kept = om_test_database_apply (db, before, after);
+
+  g_ptr_array_add (changes, om_change_new (OM_CHANGE_OPPORTUNITY, before, kept));
+  g_assert_true (om_backend_apply (OM_BACKEND (memory), changes, NULL));
+  return kept;
+}
+
+static OmOpportunityData *
+across_plan (const char         *title,
+             const char         *currency,
+             gint64              value,
+             const char * const *owners,
+             double              probability)
+{
+  OmOpportunityData *plan = om_test_plan_new (title, g_strv_length ((GStrv) owners));
+
+  g_free (plan->currency);
+  plan->currency = g_strdup (currency);
+  plan->value = value;
+  for (guint i = 0; owners[i] != NULL; i++)
+    {
+      OmStageData *stage = om_opportunity_data_get_writable_stage (plan, i);
+
+      g_free (stage->owner);
+      stage->owner = g_strdup (owners[i]);
+      stage->probability = probability;
+    }
+  return plan;
+}
+
+static void
+test_across (Fixture       *f,
+             gconstpointer  data)
+{
+  static const char *const a_owners[] = { "Ann", "José", "Mia", NULL };
+  static const char *const b_owners[] = { "jose", "Ann", NULL };
+  static const char *const c_owners[] = { "Ann", "Ann", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = NULL;
+  g_autoptr(OmMemoryBackend) memory = om_memory_backend_new ();
+  g_autoptr(OmOpportunityData) a = across_plan ("Alpha", "EUR", 100000, a_owners, 0.5);
+  g_autoptr(OmOpportunityData) b = across_plan ("Beta", "USD", 20000, b_owners, 0.9);
+  g_autoptr(OmOpportunityData) c = across_plan ("Gamma", "EUR", 33333, c_owners, 0.9);
+  g_autoptr(OmOpportunityData) won = across_plan ("Won deal", "EUR", 500, c_owners, 0.9);
+  g_autoptr(OmOpportunityData) lost = across_plan ("Lost deal", "EUR", 700, c_owners, 0.9);
+  g_autoptr(OmOpportunityData) empty = om_test_plan_new ("Empty", 0);
+  g_autoptr(OmOpportunityData) edited = NULL;
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  OmBackend *d, *m = OM_BACKEND (memory);
+  OmOpportunityData *kept[6], *after;
+  char *text;
+
+  /* its statements are logged, to be looked at */
+  start_capture ();
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  d = OM_BACKEND (db);
+  om_memory_backend_load (memory, none, NULL);
+  g_free (a->coordinator);
+  a->coordinator = g_strdup ("Ana");
+  g_free (b->coordinator);
+  b->coordinator = g_strdup ("ANA");
+  g_free (b->client);
+  b->client = g_strdup ("Bolt");
+  /* Beta's last milestone is agreed with the client: it is due then */
+  om_opportunity_data_get_writable_stage (b, 1)->agreed_on = om_test_date ("2024-02-20");
+  g_assert_true (om_opportunity_data_win_stage (c, 0, om_test_date ("2024-01-03"), "", NULL));
+  g_assert_true (om_opportunity_data_win_stage (won, 0, om_test_date ("2024-01-03"), "", NULL));
+  g_assert_true (om_opportunity_data_win_stage (won, 1, om_test_date ("2024-01-04"), "", NULL));
+  g_assert_true (om_opportunity_data_lose_stage (lost, 0, om_test_date ("2024-01-03"), "Budget", NULL));
+  kept[0] = apply_both (db, memory, NULL, a);
+  kept[1] = apply_both (db, memory, NULL, b);
+  kept[2] = apply_both (db, memory, NULL, c);
+  kept[3] = apply_both (db, memory, NULL, won);
+  kept[4] = apply_both (db, memory, NULL, lost);
+  kept[5] = apply_both (db, memory, NULL, empty);
+
+  /* pending stages of open ones only: earliest first, then by id and
+   * stage; read from the stages' due-date index, in its order */
+  text = both_agendas (d, m, NULL, NULL, NULL);
+  g_free (both_agendas (d, m, "Ann", NULL, "2024-01-10"));
+  {
+    g_autoptr(GPtrArray) statements = stop_capture ();
+    guint n_agendas = 0;
+
+    for (guint i = 0; i < statements->len; i++)
+      if (g_str_has_prefix (g_ptr_array_index (statements, i), "SELECT s.opportunity_id"))
+        {
+          g_autofree char *plan = query_plan (f->path, g_ptr_array_index (statements, i));
+
+          g_assert_nonnull (strstr (plan, "USING INDEX stages_agenda"));
+          g_assert_null (strstr (plan, "TEMP B-TREE"));
+          g_assert_null (strstr (plan, "SCAN o"));
+          n_agendas++;
+        }
+    g_assert_cmpuint (n_agendas, ==, 2);
+  }
+  g_assert_cmpstr (text, ==,
+                   "2024-01-08 #1 1/3 Ann Milestone 1 Alpha; "
+                   "2024-01-08 #2 1/2 jose Milestone 1 Beta; "
+                   "2024-01-10 #3 2/2 Ann Milestone 2 Gamma; "
+                   "2024-01-15 #1 2/3 José Milestone 2 Alpha; "
+                   "2024-01-22 #1 3/3 Mia Milestone 3 Alpha; "
+                   "2024-02-20 #2 2/2 Ann Milestone 2 Beta agreed");
+  g_free (text);
+  /* a salesperson's, however the name is written; a window */
+  text = both_agendas (d, m, "JOSE", NULL, NULL);
+  g_assert_cmpstr (text, ==, "2024-01-08 #2 1/2 jose Milestone 1 Beta");
+  g_free (text);
+  text = both_agendas (d, m, "josé", NULL, NULL);
+  g_assert_cmpstr (text, ==, "2024-01-15 #1 2/3 José Milestone 2 Alpha");
+  g_free (text);
+  text = both_agendas (d, m, NULL, "2024-01-09", "2024-01-20");
+  g_assert_cmpstr (text, ==,
+                   "2024-01-10 #3 2/2 Ann Milestone 2 Gamma; 2024-01-15 #1 2/3 José Milestone 2 Alpha");
+  g_free (text);
+  text = both_agendas (d, m, "nobody", NULL, NULL);
+  g_assert_cmpstr (text, ==, "");
+  g_free (text);
+
+  /* open ones with a close date, by month then currency; integer sums
+   * of rounded weighted values (Gamma: 29,999.7 hundredths is 30,000) */
+  text = both_pipelines (d, m);
+  g_assert_cmpstr (text, ==, "EUR 2024-01 2 133333 42500; USD 2024-02 1 20000 16200");
+  g_free (text);
+
+  /* one spelling of each name, sorted folded; empty ones left out (an
+   * accent makes another name, as for the filter: "José" is not "jose") */
+  text = both_names (d, m, OM_NAME_OWNER);
+  g_assert_cmpstr (text, ==, "Ann|jose|José|Mia");
+  g_free (text);
+  text = both_names (d, m, OM_NAME_COORDINATOR);
+  g_assert_cmpstr (text, ==, "ANA");
+  g_free (text);
+  text = both_names (d, m, OM_NAME_CLIENT);
+  g_assert_cmpstr (text, ==, "ACME|Bolt");
+  g_free (text);
+
+  /* a search finds a salesperson, a client owner, an activity */
+  {
+    g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, "MIA", OM_ORDER_ID);
+    g_autoptr(GArray) ids = both_ids (d, m, query);
+
+    g_assert_cmpuint (ids->len, ==, 1);
+    g_assert_cmpint (g_array_index (ids, gint64, 0), ==, kept[0]->id);
+  }
+
+  /* winning Alpha's first stage early moves its unpinned stages: the
+   * agenda follows (the stored due dates), and Beta's agreed one stays */
+  edited = om_opportunity_data_copy (kept[0]);
+  g_assert_true (om_opportunity_data_win_stage (edited, 0, om_test_date ("2024-01-02"), "", NULL));
+  after = apply_both (db, memory, kept[0], edited);
+  om_opportunity_data_free (kept[0]);
+  kept[0] = after;
+  g_clear_pointer (&edited, om_opportunity_data_free);
+  edited = om_opportunity_data_copy (kept[1]);
+  g_assert_true (om_opportunity_data_move_stage (edited, 1, 0, NULL));
+  after = apply_both (db, memory, kept[1], edited);
+  om_opportunity_data_free (kept[1]);
+  kept[1] = after;
+  text = both_agendas (d, m, NULL, NULL, NULL);
+  g_assert_cmpstr (text, ==,
+                   "2024-01-09 #1 2/3 José Milestone 2 Alpha; "
+                   "2024-01-10 #3 2/2 Ann Milestone 2 Gamma; "
+                   "2024-01-16 #1 3/3 Mia Milestone 3 Alpha; "
+                   "2024-02-20 #2 1/2 Ann Milestone 2 Beta agreed; "
+                   "2024-02-27 #2 2/2 jose Milestone 1 Beta");
+  g_free (text);
+
+  /* a removal leaves no stage in the agenda nor in the search index */
+  g_assert_null (apply_both (db, memory, kept[0], NULL));
+  text = both_agendas (d, m, "Mia", NULL, NULL);
+  g_assert_cmpstr (text, ==, "");
+  g_free (text);
+  {
+    g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, "MIA", OM_ORDER_ID);
+    g_autoptr(GArray) ids = both_ids (d, m, query);
+    sqlite3 *raw = NULL;
+
+    g_assert_cmpuint (ids->len, ==, 0);
+    g_assert_cmpint (sqlite3_open (f->path, &raw), ==, SQLITE_OK);
+    exec_raw (raw, "INSERT INTO opportunity_search (opportunity_search) VALUES ('integrity-check');"
+                   "INSERT INTO stage_search (stage_search) VALUES ('integrity-check');");
+    sqlite3_close (raw);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    g_clear_pointer (&kept[i], om_opportunity_data_free);
+}
+
+/* Schema 8: a file of schema 7 gets what the views across opportunities
+ * read, derived by the model from every plan the migration read: the
+ * stages' due dates (the agenda), the search of the stages, the values
+ * the portfolio sorts and the pipeline sums */
+static void
+test_migrate_from_v7 (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const char *const owners[] = { "Ann", "Mia", NULL };
+  g_autofree char *backup = g_strconcat (f->path, ".schema-7.bak", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmDatabase) db = om_database_open (f->path, &error);
+  g_autoptr(OmMemoryBackend) memory = om_memory_backend_new ();
+  g_autoptr(OmOpportunityData) plan = across_plan ("Old one", "EUR", 100000, owners, 0.5);
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(GPtrArray) plans = g_ptr_array_new ();
+  g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, "mia", OM_ORDER_WEIGHTED);
+  g_autoptr(GArray) ids = NULL;
+  sqlite3 *raw = NULL;
+  char *text;
+
+  g_assert_no_error (error);
+  kept = om_test_database_apply (db, NULL, plan);
+  g_clear_object (&db);
+  g_ptr_array_add (plans, kept);
+  om_memory_backend_load (memory, plans, NULL);
+  g_assert_cmpint (sqlite3_open (f->path, &raw), ==, SQLITE_OK);
+  exec_raw (raw, schema_v8_dropped);
+  exec_raw (raw, "PRAGMA user_version = 7;");
+  sqlite3_close (raw);
+
+  db = om_database_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  text = both_agendas (OM_BACKEND (db), OM_BACKEND (memory), NULL, NULL, NULL);
+  g_assert_cmpstr (text, ==, "2024-01-08 #1 1/2 Ann Milestone 1 Old one; 2024-01-15 #1 2/2 Mia Milestone 2 Old one");
+  g_free (text);
+  text = both_pipelines (OM_BACKEND (db), OM_BACKEND (memory));
+  g_assert_cmpstr (text, ==, "EUR 2024-01 1 100000 25000");
+  g_free (text);
+  ids = both_ids (OM_BACKEND (db), OM_BACKEND (memory), query);
+  g_assert_cmpuint (ids->len, ==, 1);
+  assert_summary_kept (f, db, kept->id);
 }
 
 /* SPEC 8: opening, listing and showing a page of the list read no
@@ -2962,6 +3477,8 @@ main (int   argc,
   ADD ("/database/migrate-from-v6", test_migrate_from_v6);
   ADD ("/database/summary/kept", test_summary_kept);
   ADD ("/database/summary/list-ids", test_list_ids);
+  ADD ("/database/across/agenda-pipeline-names", test_across);
+  ADD ("/database/migrate/from-v7", test_migrate_from_v7);
   ADD ("/database/lazy/open-reads-no-stage", test_open_reads_no_stage);
   ADD ("/database/lazy/open-in-use-reads-no-stage", test_open_in_use_reads_no_stage);
   ADD ("/database/lazy/unreadable-after-other-writer", test_unreadable_after_other_writer);

@@ -1482,6 +1482,102 @@ test_derived_weighted_value (void)
   g_assert_cmpfloat (om_opportunity_get_weighted_value (opp), ==, 0.0);
 }
 
+/* SPEC 7: reordering the plan never changes the chain probability, nor
+ * the weighted value by a cent, whatever order a floating-point product
+ * would have rounded in: compared bit for bit over every order of the
+ * pending stages that moves allow, and after random moves */
+static void
+test_derived_chain_order_independent (void)
+{
+  static const double awkward[] = { 0.1, 0.7, 0.3, 0.9, 0.33, 0.77, 0.123, 0.999 };
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", G_N_ELEMENTS (awkward) + 1);
+  OmDerivedValues first, reordered;
+  guint n_differ_naive = 0;
+
+  plan->value = 123456789;
+  for (guint i = 0; i < G_N_ELEMENTS (awkward); i++)
+    om_opportunity_data_get_writable_stage (plan, i + 1)->probability = awkward[i];
+  /* a won stage first: only the pending ones count */
+  g_assert_true (om_opportunity_data_win_stage (plan, 0, om_test_day (1), "", NULL));
+  om_opportunity_data_derive (plan, &first);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      guint from = 1 + (guint) g_test_rand_int_range (0, G_N_ELEMENTS (awkward));
+      guint to = 1 + (guint) g_test_rand_int_range (0, G_N_ELEMENTS (awkward));
+      double naive = 1.0;
+      g_autoptr(OmOpportunitySummary) summary = NULL;
+      g_autoptr(OmOpportunitySummary) summary_first = om_opportunity_summary_new_derived (plan, &first);
+
+      g_assert_true (om_opportunity_data_move_stage (plan, from, to, NULL));
+      om_opportunity_data_derive (plan, &reordered);
+      g_assert_true (memcmp (&first.chain_probability, &reordered.chain_probability, sizeof (double)) == 0);
+      g_assert_true (memcmp (&first.weighted_value, &reordered.weighted_value, sizeof (double)) == 0);
+      summary = om_opportunity_summary_new (plan);
+      g_assert_cmpint (summary->weighted_value, ==, summary_first->weighted_value);
+
+      /* the plan's own order would have differed: the test can fail */
+      for (guint i = 1; i < plan->stages->len; i++)
+        naive *= om_opportunity_data_get_stage (plan, i)->probability;
+      if (naive != first.chain_probability)
+        n_differ_naive++;
+    }
+  g_assert_cmpuint (n_differ_naive, >, 0);
+}
+
+/* The weighted value as sums keep it: whole minor units, half away */
+static void
+test_derived_weighted_minor (void)
+{
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 1);
+  g_autoptr(OmOpportunitySummary) summary = NULL;
+
+  plan->value = 5;  /* 0.05 */
+  om_opportunity_data_get_writable_stage (plan, 0)->probability = 0.5;
+  summary = om_opportunity_summary_new (plan);
+  g_assert_cmpint (summary->weighted_value, ==, 3);  /* 2.5 hundredths: half away from zero */
+  g_assert_cmpint (summary->value, ==, 5);
+  g_assert_cmpstr (summary->currency, ==, plan->currency);
+  g_assert_cmpint (summary->close_date, ==, om_opportunity_data_get_due_date (plan, 0));
+  g_assert_cmpint (summary->first_pending_due, ==, om_opportunity_data_get_due_date (plan, 0));
+  g_assert_cmpint (om_weighted_minor (7, 0.5), ==, 4);
+  g_assert_cmpint (om_weighted_minor (6, 0.25), ==, 2);
+}
+
+/* A list is found again by its query: every filter tells two apart */
+static void
+test_query_copy_equal (void)
+{
+  g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, "x", OM_ORDER_WEIGHTED);
+  g_autoptr(OmOpportunityQuery) plain = om_opportunity_query_new (-1, "x", OM_ORDER_WEIGHTED);
+
+  g_assert_null (query->owner);
+  g_assert_null (query->client);
+  g_assert_null (query->coordinator);
+  g_assert_false (query->overdue_only);
+  g_assert_cmpuint (query->close_from, ==, 0);
+  g_assert_cmpuint (query->close_to, ==, 0);
+  g_assert_true (om_opportunity_query_equal (query, plain));
+  for (guint field = 0; field < 6; field++)
+    {
+      g_autoptr(OmOpportunityQuery) changed = om_opportunity_query_copy (plain);
+      g_autoptr(OmOpportunityQuery) copy = NULL;
+
+      switch (field)
+        {
+        case 0: changed->owner = g_strdup ("Ann"); break;
+        case 1: changed->client = g_strdup ("ACME"); break;
+        case 2: changed->coordinator = g_strdup ("Ana"); break;
+        case 3: changed->overdue_only = TRUE; changed->today = 5; break;
+        case 4: changed->close_from = 5; break;
+        default: changed->close_to = 5; break;
+        }
+      g_assert_false (om_opportunity_query_equal (changed, plain));
+      copy = om_opportunity_query_copy (changed);
+      g_assert_true (om_opportunity_query_equal (copy, changed));
+    }
+}
+
 static void
 test_derived_current_stage (void)
 {
@@ -3419,6 +3515,9 @@ main (int   argc,
   g_test_add_func ("/opportunity/derived/chain-probability", test_derived_chain_probability);
   g_test_add_func ("/opportunity/derived/weakest-link", test_derived_weakest_link);
   g_test_add_func ("/opportunity/derived/weighted-value", test_derived_weighted_value);
+  g_test_add_func ("/opportunity/derived/chain-order-independent", test_derived_chain_order_independent);
+  g_test_add_func ("/opportunity/derived/weighted-minor", test_derived_weighted_minor);
+  g_test_add_func ("/opportunity/query/copy-equal", test_query_copy_equal);
   g_test_add_func ("/opportunity/derived/current-stage", test_derived_current_stage);
   g_test_add_func ("/opportunity/derived/notify", test_derived_notify);
 

@@ -23,7 +23,64 @@ count_commands (const OmCliOptions *options)
 {
   return (options->import_file != NULL) + (options->export_file != NULL) +
          (options->summary_pdf != NULL) + options->list + options->check + options->version +
-         (options->export_ics != NULL) + (options->export_csv != NULL);
+         (options->export_ics != NULL) + (options->export_csv != NULL) + options->agenda + options->pipeline;
+}
+
+/* SPEC 7: --agenda shows this many days ahead unless --days says */
+#define AGENDA_DEFAULT_DAYS 14
+
+/* --days: a positive whole number, digits only */
+static gboolean
+parse_days (const char *text,
+            guint      *days)
+{
+  guint64 n = 0;
+
+  if (text == NULL)
+    {
+      *days = AGENDA_DEFAULT_DAYS;
+      return TRUE;
+    }
+  if (!g_ascii_isdigit (*text) || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT32, &n, NULL))
+    return FALSE;
+  *days = (guint) n;
+  return TRUE;
+}
+
+/* The options of --agenda (issue 12), apart so that they read as one */
+static gboolean
+validate_agenda (const OmCliOptions *options,
+                 GError            **error)
+{
+  guint days;
+
+  if (options->owner != NULL && om_str_is_blank (options->owner))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--owner needs a name, as in --owner=NAME."));
+      return FALSE;
+    }
+  /* --export-ics takes --owner too */
+  if (options->owner != NULL && !options->agenda && options->export_ics == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--owner goes with --agenda or --export-ics."));
+      return FALSE;
+    }
+  if (options->days != NULL && !options->agenda)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--days goes with --agenda."));
+      return FALSE;
+    }
+  if (!parse_days (options->days, &days))
+    {
+      g_autofree char *shown = om_text_excerpt (options->days);
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--days takes a positive whole number of days, not “%s”."), shown);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -37,18 +94,6 @@ static gboolean
 validate_files_options (const OmCliOptions *options,
                         GError            **error)
 {
-  if (options->owner != NULL && options->export_ics == NULL)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("--owner goes with --export-ics."));
-      return FALSE;
-    }
-  if (options->owner != NULL && om_str_is_blank (options->owner))
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("--owner needs the name of a salesperson."));
-      return FALSE;
-    }
   if (options->export_ics != NULL && options->owner != NULL && options->opportunity != 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -72,9 +117,11 @@ om_cli_options_validate (const OmCliOptions *options,
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("Give one command at a time: --import, --export, --export-ics, --export-csv, --list, --check, "
-                             "--summary-pdf or --version."));
+                             "--summary-pdf, --agenda, --pipeline or --version."));
       return FALSE;
     }
+  if (!validate_agenda (options, error))
+    return FALSE;
   if (options->check && options->opportunity == 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -187,6 +234,70 @@ run_check (OmRepository *repository,
   return OM_CLI_EXIT_OK;
 }
 
+/*
+ * --agenda: the pending milestones of open opportunities that are
+ * overdue or due within the days asked from today (inclusive), as the
+ * backend's agenda gives them, earliest first. "overdue" is the model's
+ * rule (om_is_overdue()).
+ */
+static int
+run_agenda (const OmCliOptions *options,
+            OmRepository       *repository)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmAgendaQuery) query = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  OmDate today = om_date_today ();
+  guint days = AGENDA_DEFAULT_DAYS;
+
+  parse_days (options->days, &days);   /* checked by validate */
+  query = om_agenda_query_new (options->owner, 0,
+                               days >= OM_DATE_MAX - today ? OM_DATE_MAX : om_date_add_days (today, days));
+  items = om_repository_list_agenda (repository, query, &error);
+  if (items == NULL)
+    return refuse (error);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const OmAgendaItem *item = g_ptr_array_index (items, i);
+      g_autofree char *due = om_date_to_iso (item->due);
+      g_autofree char *owner = om_text_escape_line (item->owner);
+      g_autofree char *title = om_text_escape_line (item->title);
+      g_autofree char *milestone = om_text_escape_line (item->milestone);
+      gboolean overdue = om_is_overdue (OM_OPPORTUNITY_STATUS_OPEN, OM_STAGE_STATUS_PENDING, item->due, today);
+
+      g_print ("%s\t%s\t%" G_GINT64_FORMAT "\t%u\t%s\t%s\t%s\n", due, overdue ? "overdue" : "due",
+               item->opportunity_id, item->stage + 1, owner, title, milestone);
+    }
+  return OM_CLI_EXIT_OK;
+}
+
+/*
+ * --pipeline: open opportunities by month of close date and currency,
+ * with two decimals from the minor units the model keeps (hundredths,
+ * whatever the currency), never a sum of two currencies.
+ */
+static int
+run_pipeline (OmRepository *repository)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = om_repository_get_pipeline (repository, &error);
+
+  if (rows == NULL)
+    return refuse (error);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const OmPipelineRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *currency = om_text_escape_line (row->currency);
+      g_autofree char *value = om_money_to_string (row->value);
+      g_autofree char *weighted = om_money_to_string (row->weighted);
+
+      g_print ("%s\t%04d-%02d\t%u\t%s\t%s\n", currency, row->year, row->month, row->n, value, weighted);
+    }
+  return OM_CLI_EXIT_OK;
+}
+
 static int
 run_import (OmRepository *repository,
             const char   *path)
@@ -289,6 +400,10 @@ om_cli_run (const OmCliOptions *options)
     return run_summary (options, repository);
   if (options->export_ics || options->export_csv)
     return run_files_export (options, repository);
+  if (options->agenda)
+    return run_agenda (options, repository);
+  if (options->pipeline)
+    return run_pipeline (repository);
 
   g_return_val_if_reached (OM_CLI_EXIT_USAGE);
 }
@@ -303,4 +418,5 @@ om_cli_options_clear (OmCliOptions *options)
   g_clear_pointer (&options->export_ics, g_free);
   g_clear_pointer (&options->export_csv, g_free);
   g_clear_pointer (&options->owner, g_free);
+  g_clear_pointer (&options->days, g_free);
 }

@@ -20,11 +20,14 @@ typedef struct
   char    *export_file;
   char    *export_ics;
   char    *export_csv;
-  char    *owner;           /* NULL when not given */
   gint64   opportunity;     /* 0 when not given */
   gboolean list;
   gboolean check;
   gboolean version;
+  gboolean agenda;
+  gboolean pipeline;
+  char    *owner;           /* --owner: a salesperson, NULL when not given */
+  char    *days;            /* --days as given, checked by validate; NULL: 14 */
   guint    too_complex_threshold;
 } OmCliOptions;
 

@@ -99,6 +99,56 @@ om_backend_load_templates (OmBackend *self,
   return OM_BACKEND_GET_IFACE (self)->load_templates (self, error);
 }
 
+/**
+ * om_backend_list_agenda:
+ *
+ * Returns: (transfer full) (element-type OmAgendaItem) (nullable): the
+ *   pending stages of open opportunities @query selects, earliest due
+ *   first, then by opportunity id and stage
+ */
+GPtrArray *
+om_backend_list_agenda (OmBackend           *self,
+                        const OmAgendaQuery *query,
+                        GError             **error)
+{
+  g_return_val_if_fail (om_backend_can_read (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  return OM_BACKEND_GET_IFACE (self)->list_agenda (self, query, error);
+}
+
+/**
+ * om_backend_get_pipeline:
+ *
+ * Returns: (transfer full) (element-type OmPipelineRow) (nullable): one
+ *   row per currency and month of close date of the open opportunities,
+ *   earliest month first, currencies in alphabetical order
+ */
+GPtrArray *
+om_backend_get_pipeline (OmBackend *self,
+                         GError   **error)
+{
+  g_return_val_if_fail (om_backend_can_read (self), NULL);
+
+  return OM_BACKEND_GET_IFACE (self)->get_pipeline (self, error);
+}
+
+/**
+ * om_backend_list_names:
+ *
+ * Returns: (transfer full) (nullable): the distinct non-empty names of
+ *   @kind (one spelling of those that fold alike), sorted by folded text
+ */
+GStrv
+om_backend_list_names (OmBackend  *self,
+                       OmNameKind  kind,
+                       GError    **error)
+{
+  g_return_val_if_fail (om_backend_can_read (self), NULL);
+
+  return OM_BACKEND_GET_IFACE (self)->list_names (self, kind, error);
+}
+
 void
 om_backend_set_watching (OmBackend *self,
                          gboolean   watching)

@@ -75,6 +75,15 @@ G_DECLARE_INTERFACE (OmBackend, om_backend, OM, BACKEND, GObject)
  * @load_opportunity: everything about one opportunity, checked by the
  *   model's rules; %OM_MODEL_ERROR_NOT_FOUND when it is not there
  * @load_templates: every template the user made
+ * @list_agenda: the pending stages of open opportunities an
+ *   #OmAgendaQuery selects, earliest due first, then by opportunity id
+ *   and stage (#OmAgendaItem), answered from an index on the stages'
+ *   due dates
+ * @get_pipeline: open opportunities by currency and month of close
+ *   date (#OmPipelineRow), earliest month first, currencies in
+ *   alphabetical order; sums of minor units
+ * @list_names: the distinct non-empty names of one kind, sorted by
+ *   their folded text, for the filters to offer
  * @set_watching: while %TRUE, the backend emits #OmBackend::changed
  *   (from the thread-default main context) within two seconds of a
  *   change another writer made
@@ -110,6 +119,14 @@ struct _OmBackendInterface
                                                GError                  **error);
   void                (*set_watching)         (OmBackend                *self,
                                                gboolean                  watching);
+  GPtrArray *         (*list_agenda)          (OmBackend                *self,
+                                               const OmAgendaQuery      *query,
+                                               GError                  **error);
+  GPtrArray *         (*get_pipeline)         (OmBackend                *self,
+                                               GError                  **error);
+  GStrv               (*list_names)           (OmBackend                *self,
+                                               OmNameKind                kind,
+                                               GError                  **error);
 };
 
 gboolean    om_backend_apply                (OmBackend *self,
@@ -131,6 +148,14 @@ GPtrArray  *om_backend_load_templates       (OmBackend                *self,
                                              GError                  **error);
 void        om_backend_set_watching         (OmBackend                *self,
                                              gboolean                  watching);
+GPtrArray  *om_backend_list_agenda           (OmBackend                *self,
+                                             const OmAgendaQuery      *query,
+                                             GError                  **error);
+GPtrArray  *om_backend_get_pipeline          (OmBackend                *self,
+                                             GError                  **error);
+GStrv       om_backend_list_names            (OmBackend                *self,
+                                             OmNameKind                kind,
+                                             GError                  **error);
 void        om_backend_emit_changed         (OmBackend                *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmChange, om_change_free)

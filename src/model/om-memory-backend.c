@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "om-memory-backend.h"
 #include "om-types.h"
@@ -201,8 +203,12 @@ om_memory_backend_list_ids (OmBackend                *backend,
 
   g_hash_table_iter_init (&iter, self->summaries);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (om_opportunity_summary_matches (value, query))
-      g_ptr_array_add (selected, value);
+    {
+      const OmOpportunitySummary *summary = value;
+
+      if (om_opportunity_query_matches (query, summary, g_hash_table_lookup (self->opportunities, &summary->id)))
+        g_ptr_array_add (selected, value);
+    }
   g_ptr_array_sort_with_data (selected, compare_summaries, (gpointer) query);
   for (guint i = 0; i < selected->len && (query->limit == 0 || i < query->limit); i++)
     g_array_append_val (ids, ((OmOpportunitySummary *) g_ptr_array_index (selected, i))->id);
@@ -269,9 +275,138 @@ om_memory_backend_load_templates (OmBackend *backend,
   return templates;
 }
 
+static int
+compare_agenda_items (gconstpointer a,
+                      gconstpointer b)
+{
+  return om_agenda_item_compare (*(OmAgendaItem **) a, *(OmAgendaItem **) b);
+}
+
+static GPtrArray *
+om_memory_backend_list_agenda (OmBackend           *backend,
+                               const OmAgendaQuery *query,
+                               GError             **error)
+{
+  OmMemoryBackend *self = OM_MEMORY_BACKEND (backend);
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) om_agenda_item_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->opportunities);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_autoptr(GPtrArray) some = om_agenda_items_of (value, query);
+
+      g_ptr_array_set_free_func (some, NULL);
+      g_ptr_array_extend_and_steal (items, g_steal_pointer (&some));
+    }
+  g_ptr_array_sort (items, compare_agenda_items);
+  return items;
+}
+
+static int
+compare_pipeline_rows (gconstpointer a,
+                       gconstpointer b)
+{
+  const OmPipelineRow *x = *(OmPipelineRow **) a;
+  const OmPipelineRow *y = *(OmPipelineRow **) b;
+
+  if (x->year != y->year)
+    return x->year < y->year ? -1 : 1;
+  if (x->month != y->month)
+    return x->month < y->month ? -1 : 1;
+  return strcmp (x->currency, y->currency);
+}
+
+static GPtrArray *
+om_memory_backend_get_pipeline (OmBackend *backend,
+                                GError   **error)
+{
+  OmMemoryBackend *self = OM_MEMORY_BACKEND (backend);
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *pipeline = g_ptr_array_new_with_free_func ((GDestroyNotify) om_pipeline_row_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->summaries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const OmOpportunitySummary *summary = value;
+      g_autofree char *iso = NULL;
+      char *key;
+      OmPipelineRow *row;
+
+      if (summary->status != OM_OPPORTUNITY_STATUS_OPEN || summary->close_date == 0)
+        continue;
+      iso = om_date_to_iso (summary->close_date);
+      key = g_strdup_printf ("%s %.7s", summary->currency, iso);
+      row = g_hash_table_lookup (rows, key);
+      if (row == NULL)
+        {
+          row = g_new0 (OmPipelineRow, 1);
+          row->currency = g_strdup (summary->currency);
+          row->year = atoi (iso);
+          row->month = atoi (iso + 5);
+          g_ptr_array_add (pipeline, row);
+          g_hash_table_insert (rows, key, row);
+        }
+      else
+        g_free (key);
+      row->n++;
+      row->value += summary->value;
+      row->weighted += summary->weighted_value;
+    }
+  g_ptr_array_sort (pipeline, compare_pipeline_rows);
+  return pipeline;
+}
+
+static GStrv
+om_memory_backend_list_names (OmBackend  *backend,
+                              OmNameKind  kind,
+                              GError    **error)
+{
+  OmMemoryBackend *self = OM_MEMORY_BACKEND (backend);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GList *keys;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->opportunities);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const OmOpportunityData *data = value;
+      guint n = kind == OM_NAME_OWNER ? data->stages->len : 1;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const char *name = kind == OM_NAME_OWNER ? ((const OmStageData *) g_ptr_array_index (data->stages, i))->owner
+                             : kind == OM_NAME_CLIENT ? data->client
+                             : data->coordinator;
+          char *folded = om_text_fold (name);
+          const char *kept;
+
+          /* of the spellings that fold alike, the lowest, as the database keeps it */
+          kept = g_hash_table_lookup (names, folded);
+          if (*folded == '\0' || (kept != NULL && strcmp (kept, name) <= 0))
+            g_free (folded);
+          else
+            g_hash_table_replace (names, folded, (gpointer) name);
+        }
+    }
+  keys = g_list_sort (g_hash_table_get_keys (names), (GCompareFunc) strcmp);
+  for (GList *l = keys; l != NULL; l = l->next)
+    g_strv_builder_add (builder, g_hash_table_lookup (names, l->data));
+  g_list_free (keys);
+  return g_strv_builder_end (builder);
+}
+
 static void
 om_memory_backend_backend_init (OmBackendInterface *iface)
 {
+  iface->list_agenda = om_memory_backend_list_agenda;
+  iface->get_pipeline = om_memory_backend_get_pipeline;
+  iface->list_names = om_memory_backend_list_names;
   iface->apply = om_memory_backend_apply;
   iface->list_ids = om_memory_backend_list_ids;
   iface->get_summaries = om_memory_backend_get_summaries;

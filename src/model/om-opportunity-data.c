@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "om-opportunity-data.h"
@@ -536,9 +537,9 @@ typedef struct
   int      first_not_won;
   int      weakest;
   double   weakest_p;
-  double   p;
   OmDate   due;
   OmDate   first_not_won_due;
+  OmDate   first_pending_due;
   OmDate   baseline_close;
 } Derivation;
 
@@ -562,7 +563,7 @@ static inline void
 derivation_start (Derivation              *d,
                   const OmOpportunityData *self)
 {
-  *d = (Derivation) { .first_not_won = -1, .weakest = -1, .p = 1.0, .due = self->start_date };
+  *d = (Derivation) { .first_not_won = -1, .weakest = -1, .due = self->start_date };
 }
 
 /* Stage @i, after the stages before it */
@@ -577,7 +578,8 @@ derivation_step (Derivation        *d,
     d->baseline_close = stage->baseline_due;
   if (stage->status == OM_STAGE_STATUS_PENDING)
     {
-      d->p *= stage->probability;
+      if (d->first_pending_due == 0 || d->due < d->first_pending_due)
+        d->first_pending_due = d->due;
       if (d->weakest < 0 || stage->probability < d->weakest_p)
         {
           d->weakest = (int) i;
@@ -594,6 +596,40 @@ derivation_step (Derivation        *d,
     }
   if (stage->status == OM_STAGE_STATUS_LOST)
     d->lost = TRUE;
+}
+
+static int
+compare_probabilities (gconstpointer a,
+                       gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* SPEC 7: the product of the pending stages' probabilities taken in an
+ * order of their values, not of the plan's, so that reordering the plan
+ * never changes the chain probability (nor the weighted value) by the
+ * last bit a floating-point product rounds differently */
+static double
+pending_product (const OmOpportunityData *self)
+{
+  double inline_p[64];
+  g_autofree double *heap_p = NULL;
+  double *ps = inline_p;
+  double p = 1.0;
+  guint n = 0;
+
+  if (self->stages->len > G_N_ELEMENTS (inline_p))
+    ps = heap_p = g_new (double, self->stages->len);
+  for (guint i = 0; i < self->stages->len; i++)
+    if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
+      ps[n++] = STAGE (self, i)->probability;
+  qsort (ps, n, sizeof (double), compare_probabilities);
+  for (guint i = 0; i < n; i++)
+    p *= ps[i];
+  return p;
 }
 
 static void
@@ -619,7 +655,7 @@ derivation_finish (const Derivation        *d,
       break;
     case OM_OPPORTUNITY_STATUS_OPEN:
     default:
-      values->chain_probability = d->n > 0 ? d->p : 0.0;
+      values->chain_probability = d->n > 0 ? pending_product (self) : 0.0;
       break;
     }
   values->weighted_value = (double) self->value * values->chain_probability;
@@ -633,12 +669,14 @@ derivation_finish (const Derivation        *d,
       values->current = d->first_not_won;
       values->weakest = d->weakest;
       values->next_due = d->first_not_won >= 0 ? d->first_not_won_due : 0;
+      values->first_pending_due = d->first_pending_due;
     }
   else
     {
       values->current = -1;
       values->weakest = -1;
       values->next_due = 0;
+      values->first_pending_due = 0;
     }
 }
 

@@ -154,6 +154,8 @@ typedef struct
   int                 weakest;           /* -1 unless open */
   OmDate              next_due;          /* the current stage's due date, or 0 */
   OmDate              close_date;        /* the last stage's due date, or 0 */
+  OmDate              first_pending_due; /* the earliest due date of a pending stage
+                                          * while open (overdue: before today), or 0 */
   OmDate              baseline_close_date; /* the latest baseline due date, or 0 */
   guint               pushes;            /* close-date moves later, in the schedule history */
   guint               health;            /* OM_HEALTH_UNKNOWN, or what

@@ -30,6 +30,12 @@ typedef struct
   char               *sort_key;          /* the order lists show: compare bytewise, then id */
   char               *search_text;       /* what a search looks into, folded */
   guint               health;            /* om_opportunity_data_get_lasting_health(), or OM_HEALTH_UNKNOWN */
+  gint64              value;             /* minor units */
+  char               *currency;
+  OmDate              close_date;        /* the last stage's due date; 0 without stages */
+  gint64              weighted_value;    /* value × chain probability, minor units, rounded half away */
+  OmDate              first_pending_due; /* earliest due date of a pending stage while open, or 0:
+                                          * the opportunity is overdue when it is before today */
 } OmOpportunitySummary;
 
 /* What a list shows: a filter and an order */
@@ -37,15 +43,70 @@ typedef enum
 {
   OM_ORDER_SHOWN,   /* open ones by next due date, closed ones after, then by title */
   OM_ORDER_ID,      /* oldest first, as the command line lists them */
-} OmOrder;
+  OM_ORDER_CLOSE_DATE,        /* earliest close date first, none last */
+  OM_ORDER_NEXT_DUE,          /* earliest next due date first, none last */
+  OM_ORDER_VALUE,             /* highest value first */
+  OM_ORDER_WEIGHTED,          /* highest weighted value first */
+  OM_ORDER_CHAIN_PROBABILITY, /* highest chain probability first */
+} OmOrder;                    /* every order breaks ties by id */
 
 typedef struct
 {
-  int      status;  /* an OmOpportunityStatus, or -1 for any */
-  char    *search;  /* folded with om_text_fold(), or NULL for everything */
+  int      status;       /* an OmOpportunityStatus, or -1 for any */
+  char    *search;       /* folded with om_text_fold(), or NULL for everything */
   OmOrder  order;
-  guint    limit;   /* at most this many, the first ones in order; 0 for all */
+  guint    limit;        /* at most this many, the first ones in order; 0 for all */
+  /* exact matches, compared folded (om_text_fold()); NULL for any */
+  char    *owner;        /* a stage's owner (salesperson), any stage */
+  char    *client;
+  char    *coordinator;
+  gboolean overdue_only; /* open, first_pending_due before @today */
+  OmDate   today;
+  OmDate   close_from;   /* close date window, inclusive; 0: open end */
+  OmDate   close_to;
 } OmOpportunityQuery;
+
+/* What the filters offer to choose from (om_backend_list_names()) */
+typedef enum
+{
+  OM_NAME_OWNER,
+  OM_NAME_COORDINATOR,
+  OM_NAME_CLIENT,
+} OmNameKind;
+
+/* The agenda: pending stages of open opportunities (SPEC 7 --agenda) */
+typedef struct
+{
+  char  *owner;   /* as typed, compared folded (om_text_fold()); NULL for any */
+  OmDate until;   /* due on or before; 0 for no end */
+  OmDate from;    /* due on or after; 0 for no start (the overdue ones too) */
+} OmAgendaQuery;
+
+typedef struct
+{
+  gint64   opportunity_id;
+  char    *title;
+  char    *client;
+  guint    stage;         /* 0-based */
+  guint    n_stages;
+  OmDate   due;
+  gboolean agreed;        /* the due date is an agreed date */
+  char    *owner;
+  char    *client_owner;
+  char    *activity;
+  char    *milestone;
+} OmAgendaItem;
+
+/* The pipeline: open opportunities by currency and month of close date */
+typedef struct
+{
+  char   *currency;
+  int     year;
+  int     month;          /* 1..12 */
+  guint   n;
+  gint64  value;          /* minor units */
+  gint64  weighted;       /* sum of each one's weighted_value, minor units */
+} OmPipelineRow;
 
 #define OM_TYPE_OPPORTUNITY_SUMMARY (om_opportunity_summary_get_type ())
 
@@ -63,6 +124,9 @@ char                 *om_opportunity_summary_search_text (const char            
                                                           const char              *coordinator);
 gboolean              om_opportunity_summary_matches  (const OmOpportunitySummary *self,
                                                        const OmOpportunityQuery   *query);
+gboolean              om_opportunity_query_matches    (const OmOpportunityQuery   *query,
+                                                       const OmOpportunitySummary *summary,
+                                                       const OmOpportunityData    *data);
 int                   om_opportunity_summary_compare  (const OmOpportunitySummary *a,
                                                        const OmOpportunitySummary *b,
                                                        OmOrder                     order);
@@ -76,8 +140,33 @@ gboolean              om_opportunity_query_equal      (const OmOpportunityQuery 
                                                        const OmOpportunityQuery   *b);
 
 char                 *om_text_fold                    (const char                 *text);
+char                 *om_stage_search_text            (const OmStageData          *stage);
+gint64                om_weighted_minor               (gint64                      value,
+                                                       double                      chain_probability);
+
+#define OM_TYPE_AGENDA_ITEM  (om_agenda_item_get_type ())
+#define OM_TYPE_PIPELINE_ROW (om_pipeline_row_get_type ())
+
+GType                 om_agenda_item_get_type         (void) G_GNUC_CONST;
+OmAgendaItem         *om_agenda_item_copy             (const OmAgendaItem         *self);
+void                  om_agenda_item_free             (OmAgendaItem               *self);
+int                   om_agenda_item_compare          (const OmAgendaItem         *a,
+                                                       const OmAgendaItem         *b);
+GPtrArray            *om_agenda_items_of              (const OmOpportunityData    *data,
+                                                       const OmAgendaQuery        *query);
+GType                 om_pipeline_row_get_type        (void) G_GNUC_CONST;
+OmPipelineRow        *om_pipeline_row_copy            (const OmPipelineRow        *self);
+void                  om_pipeline_row_free            (OmPipelineRow              *self);
+
+OmAgendaQuery        *om_agenda_query_new             (const char                 *owner,
+                                                       OmDate                      from,
+                                                       OmDate                      until);
+void                  om_agenda_query_free            (OmAgendaQuery              *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmOpportunitySummary, om_opportunity_summary_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmOpportunityQuery, om_opportunity_query_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmAgendaItem, om_agenda_item_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmAgendaQuery, om_agenda_query_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmPipelineRow, om_pipeline_row_free)
 
 G_END_DECLS

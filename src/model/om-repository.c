@@ -820,7 +820,30 @@ summary_moves_rows (const OmOpportunitySummary *before,
                     const OmOpportunitySummary *after)
 {
   return before->status != after->status || strcmp (before->sort_key, after->sort_key) != 0 ||
-         strcmp (before->search_text, after->search_text) != 0;
+         strcmp (before->search_text, after->search_text) != 0 ||
+         before->close_date != after->close_date || before->next_due != after->next_due ||
+         before->first_pending_due != after->first_pending_due || before->value != after->value ||
+         before->weighted_value != after->weighted_value ||
+         before->chain_probability != after->chain_probability;
+}
+
+/* Whether what a search or the owner filter finds in the stages changed */
+static gboolean
+stage_texts_differ (const OmOpportunityData *before,
+                    const OmOpportunityData *after)
+{
+  if (before->stages->len != after->stages->len)
+    return TRUE;
+  for (guint i = 0; i < before->stages->len; i++)
+    {
+      const OmStageData *a = g_ptr_array_index (before->stages, i);
+      const OmStageData *b = g_ptr_array_index (after->stages, i);
+
+      if (a != b && (g_strcmp0 (a->owner, b->owner) != 0 || g_strcmp0 (a->client_owner, b->client_owner) != 0 ||
+                     g_strcmp0 (a->activity, b->activity) != 0 || g_strcmp0 (a->milestone, b->milestone) != 0))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Shows a change the backend has kept; a new opportunity of a small
@@ -874,7 +897,8 @@ show_change (OmRepository   *self,
               g_autoptr(OmOpportunitySummary) was = om_opportunity_summary_copy (om_opportunity_get_summary (shown));
 
               _om_opportunity_apply_derived (shown, after, change->derived);
-              return before == NULL || summary_moves_rows (was, om_opportunity_get_summary (shown));
+              return before == NULL || summary_moves_rows (was, om_opportunity_get_summary (shown)) ||
+                     stage_texts_differ (before, after);
             }
           else if (before == NULL)
             {
@@ -887,7 +911,7 @@ show_change (OmRepository   *self,
               g_autoptr(OmOpportunitySummary) was = om_opportunity_summary_new (before);
               g_autoptr(OmOpportunitySummary) now = om_opportunity_summary_new (after);
 
-              return summary_moves_rows (was, now);
+              return summary_moves_rows (was, now) || stage_texts_differ (before, after);
             }
         }
       else
@@ -1394,4 +1418,53 @@ om_repository_get_read_only_reason (OmRepository *self)
   g_return_val_if_fail (OM_IS_REPOSITORY (self), NULL);
 
   return self->backend != NULL ? om_backend_get_read_only_reason (self->backend) : NULL;
+}
+
+/**
+ * om_repository_list_agenda:
+ *
+ * What om_backend_list_agenda() answers, from the backend the
+ * repository reads.
+ *
+ * Returns: (transfer full) (element-type OmAgendaItem) (nullable)
+ */
+GPtrArray *
+om_repository_list_agenda (OmRepository        *self,
+                           const OmAgendaQuery *query,
+                           GError             **error)
+{
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), NULL);
+
+  return om_backend_list_agenda (self->reader, query, error);
+}
+
+/**
+ * om_repository_get_pipeline:
+ *
+ * Returns: (transfer full) (element-type OmPipelineRow) (nullable):
+ *   what om_backend_get_pipeline() answers
+ */
+GPtrArray *
+om_repository_get_pipeline (OmRepository *self,
+                            GError      **error)
+{
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), NULL);
+
+  return om_backend_get_pipeline (self->reader, error);
+}
+
+/**
+ * om_repository_list_names:
+ *
+ * Returns: (transfer full) (nullable): what om_backend_list_names()
+ *   answers
+ */
+GStrv
+om_repository_list_names (OmRepository *self,
+                          OmNameKind    kind,
+                          GError      **error)
+{
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), NULL);
+
+  return om_backend_list_names (self->reader, kind, error);
 }

@@ -54,5 +54,13 @@ void           om_repository_set_too_complex_threshold (OmRepository           *
                                                        guint                    threshold);
 const char    *om_repository_get_read_only_reason     (OmRepository            *self);
 OmBackend     *om_repository_get_backend              (OmRepository            *self);
+GPtrArray     *om_repository_list_agenda              (OmRepository            *self,
+                                                       const OmAgendaQuery     *query,
+                                                       GError                 **error);
+GPtrArray     *om_repository_get_pipeline             (OmRepository            *self,
+                                                       GError                 **error);
+GStrv          om_repository_list_names               (OmRepository            *self,
+                                                       OmNameKind               kind,
+                                                       GError                 **error);
 
 G_END_DECLS

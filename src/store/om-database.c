@@ -178,6 +178,75 @@ static const char migrate_v6_to_v7[] =
   "  note TEXT NOT NULL DEFAULT '',"
   "  PRIMARY KEY (opportunity_id, position));";
 
+/* Schema 8: the views across opportunities (portfolio, agenda,
+ * pipeline) and a search that covers the stages, all answered from
+ * indexes (SPEC 8). Beside each opportunity, more of what the model
+ * derives (close date, weighted value in minor units, the earliest due
+ * date of a pending stage) and its client and coordinator folded, for
+ * exact filters; beside each stage, its due date (the agenda), its
+ * owner folded (the salesperson filter) and what a search finds in it.
+ * The values are the model's, derived from what the migration read of
+ * each opportunity (set_up()): SQL holds no copy of the chain's rule.
+ * Search goes through FTS5 trigram indexes of the folded text (the
+ * model folds it, so the tokenizer compares codepoints as they are):
+ * a phrase of trigrams is a substring, as instr() was. */
+static const char migrate_v7_to_v8[] =
+  "ALTER TABLE opportunities ADD COLUMN close_date TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN weighted_minor INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE opportunities ADD COLUMN first_pending_due TEXT;"
+  "ALTER TABLE opportunities ADD COLUMN client_key TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE opportunities ADD COLUMN coordinator_key TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE stages ADD COLUMN due_date TEXT;"
+  "ALTER TABLE stages ADD COLUMN owner_key TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE stages ADD COLUMN search_text TEXT NOT NULL DEFAULT '';"
+  /* the portfolio's orders, each ending in id as the model's ties do;
+   * "none last" as an indexed expression */
+  "CREATE INDEX opportunities_by_close ON opportunities (close_date IS NULL, close_date, id);"
+  "CREATE INDEX opportunities_by_next_due ON opportunities (next_due IS NULL, next_due, id);"
+  "CREATE INDEX opportunities_by_value ON opportunities (value_minor DESC, id);"
+  "CREATE INDEX opportunities_by_weighted ON opportunities (weighted_minor DESC, id);"
+  "CREATE INDEX opportunities_by_chain ON opportunities (chain_probability DESC, id);"
+  "CREATE INDEX opportunities_by_client ON opportunities (client_key);"
+  "CREATE INDEX opportunities_by_coordinator ON opportunities (coordinator_key);"
+  "CREATE INDEX opportunities_overdue ON opportunities (first_pending_due) WHERE status = 0;"
+  "CREATE INDEX opportunities_pipeline ON opportunities (status, close_date, currency, value_minor, weighted_minor);"
+  "CREATE INDEX stages_by_owner ON stages (owner_key, opportunity_id);"
+  "CREATE INDEX stages_agenda ON stages (due_date, opportunity_id, position) WHERE status = 'pending';"
+  "CREATE INDEX stages_agenda_by_owner ON stages (owner_key, due_date, opportunity_id, position)"
+  "  WHERE status = 'pending';"
+  "CREATE VIRTUAL TABLE opportunity_search USING fts5 (search_text, content = 'opportunities',"
+  "  content_rowid = 'id', tokenize = 'trigram case_sensitive 1');"
+  "CREATE VIRTUAL TABLE stage_search USING fts5 (search_text, content = 'stages',"
+  "  content_rowid = 'id', tokenize = 'trigram case_sensitive 1');"
+  /* the indexes follow the rows, whoever writes them */
+  "CREATE TRIGGER opportunity_search_insert AFTER INSERT ON opportunities BEGIN"
+  "  INSERT INTO opportunity_search (rowid, search_text) VALUES (new.id, new.search_text);"
+  "END;"
+  "CREATE TRIGGER opportunity_search_delete AFTER DELETE ON opportunities BEGIN"
+  "  INSERT INTO opportunity_search (opportunity_search, rowid, search_text)"
+  "  VALUES ('delete', old.id, old.search_text);"
+  "END;"
+  "CREATE TRIGGER opportunity_search_update AFTER UPDATE OF search_text ON opportunities"
+  "  WHEN old.search_text IS NOT new.search_text BEGIN"
+  "  INSERT INTO opportunity_search (opportunity_search, rowid, search_text)"
+  "  VALUES ('delete', old.id, old.search_text);"
+  "  INSERT INTO opportunity_search (rowid, search_text) VALUES (new.id, new.search_text);"
+  "END;"
+  "CREATE TRIGGER stage_search_insert AFTER INSERT ON stages BEGIN"
+  "  INSERT INTO stage_search (rowid, search_text) VALUES (new.id, new.search_text);"
+  "END;"
+  "CREATE TRIGGER stage_search_delete AFTER DELETE ON stages BEGIN"
+  "  INSERT INTO stage_search (stage_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+  "END;"
+  "CREATE TRIGGER stage_search_update AFTER UPDATE OF search_text ON stages"
+  "  WHEN old.search_text IS NOT new.search_text BEGIN"
+  "  INSERT INTO stage_search (stage_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+  "  INSERT INTO stage_search (rowid, search_text) VALUES (new.id, new.search_text);"
+  "END;"
+  /* what the file holds: indexed as it is now, derived values after */
+  "INSERT INTO opportunity_search (opportunity_search) VALUES ('rebuild');"
+  "INSERT INTO stage_search (stage_search) VALUES ('rebuild');";
+
 static const char *const migrations[] = {
   NULL,               /* to schema 1: schema_v1 itself */
   migrate_v1_to_v2,   /* 1 -> 2 */
@@ -186,15 +255,18 @@ static const char *const migrations[] = {
   migrate_v4_to_v5,   /* 4 -> 5 */
   migrate_v5_to_v6,   /* 5 -> 6 */
   migrate_v6_to_v7,   /* 6 -> 7 */
+  migrate_v7_to_v8,   /* 7 -> 8 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_DATABASE_SCHEMA_VERSION);
 
 /* Updating a file from a version below this one reads every
  * opportunity (to repair it, schema 3, and to derive what lists show,
- * schema 5); from this one on, a migration is SQL alone, and updating
- * 100,000 opportunities takes a backup and a check, not a full read. */
-#define LAST_MIGRATION_READING_ROWS 5
+ * schemas 5 and 8); from this one on, a migration is SQL alone, and
+ * updating 100,000 opportunities takes a backup and a check, not a full
+ * read. Schema 8 keeps values only the model derives (the chain's due
+ * dates): deriving them in SQL would be a second copy of its rule. */
+#define LAST_MIGRATION_READING_ROWS 8
 
 static void remove_copy (char *copy_dir);
 
@@ -404,6 +476,19 @@ bind_date (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, om_date_to_iso (date), -1, g_free);
 }
 
+/* A stage's own values for the agenda, the owner filter and the search,
+ * at @index.. @index + 2: due_date, owner_key, search_text */
+static void
+bind_stage_derived (sqlite3_stmt      *stmt,
+                    int                index,
+                    const OmStageData *s,
+                    OmDate             due)
+{
+  bind_date (stmt, index, due);
+  sqlite3_bind_text (stmt, index + 1, om_text_fold (s->owner), -1, g_free);
+  sqlite3_bind_text (stmt, index + 2, om_stage_search_text (s), -1, g_free);
+}
+
 static gboolean
 step_done (sqlite3_stmt *stmt)
 {
@@ -549,10 +634,12 @@ insert_stages (sqlite3           *db,
   sqlite3_stmt *stage = prepare (db,
                                  "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner,"
                                  " client_owner, duration_days, probability, status, decided_on, lost_reason,"
-                                 " client_description, notes, agreed_date, baseline_due_date)"
+                                 " client_description, notes, agreed_date, baseline_due_date, due_date, owner_key,"
+                                 " search_text)"
                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-                                 " ?16, ?17)");
+                                 " ?16, ?17, ?18, ?19, ?20)");
   g_autofree gboolean *keeps = g_new0 (gboolean, data->stages->len + 1);
+  g_autofree OmDate *due = om_opportunity_data_get_due_dates (data);
   gboolean ok = FALSE;
 
   if (stage == NULL)
@@ -598,6 +685,7 @@ insert_stages (sqlite3           *db,
         bind_text (stage, 15, s->notes);
         bind_date (stage, 16, s->agreed_on);
         bind_date (stage, 17, s->baseline_due);
+        bind_stage_derived (stage, 18, s, due[i]);
         if (!step_done (stage))
           goto out;
         id = sqlite3_last_insert_rowid (db);
@@ -727,7 +815,7 @@ update_stage (sqlite3           *db,
                                 "UPDATE stages SET activity = ?2, milestone = ?3, kind = ?4, owner = ?5,"
                                 " client_owner = ?6, duration_days = ?7, probability = ?8, status = ?9,"
                                 " decided_on = ?10, lost_reason = ?11, client_description = ?12, notes = ?13,"
-                                " agreed_date = ?14, baseline_due_date = ?15"
+                                " agreed_date = ?14, baseline_due_date = ?15, owner_key = ?16, search_text = ?17"
                                 " WHERE id = ?1");
   gboolean ok;
 
@@ -748,6 +836,8 @@ update_stage (sqlite3           *db,
   bind_text (stmt, 13, s->notes);
   bind_date (stmt, 14, s->agreed_on);
   bind_date (stmt, 15, s->baseline_due);
+  sqlite3_bind_text (stmt, 16, om_text_fold (s->owner), -1, g_free);
+  sqlite3_bind_text (stmt, 17, om_stage_search_text (s), -1, g_free);
   ok = step_done (stmt);
   release (stmt);
   return ok;
@@ -793,7 +883,23 @@ bind_summary (sqlite3_stmt               *stmt,
   bind_text (stmt, index + 6, summary->search_text);
 }
 
-/* Sets the values a list shows of @data, stored as it is (a migration) */
+/* The values the views across opportunities filter and sort on (schema
+ * 8), at @index.. @index + 4: close_date, weighted_minor,
+ * first_pending_due, client_key, coordinator_key */
+static void
+bind_across (sqlite3_stmt               *stmt,
+             int                         index,
+             const OmOpportunitySummary *summary)
+{
+  bind_date (stmt, index, summary->close_date);
+  sqlite3_bind_int64 (stmt, index + 1, summary->weighted_value);
+  bind_date (stmt, index + 2, summary->first_pending_due);
+  sqlite3_bind_text (stmt, index + 3, om_text_fold (summary->client), -1, g_free);
+  sqlite3_bind_text (stmt, index + 4, om_text_fold (summary->coordinator), -1, g_free);
+}
+
+/* Sets the values a list shows of @data, and those its stages keep,
+ * stored as it is (a migration) */
 static gboolean
 write_summary (sqlite3                 *db,
                const OmOpportunityData *data)
@@ -801,7 +907,10 @@ write_summary (sqlite3                 *db,
   sqlite3_stmt *stmt = prepare (db,
                                 "UPDATE opportunities SET status = ?2, n_won = ?3, n_stages = ?4,"
                                 " chain_probability = ?5, next_due = ?6, sort_key = ?7, search_text = ?8,"
-                                " health = ?9 WHERE id = ?1");
+                                " health = ?9, close_date = ?10, weighted_minor = ?11, first_pending_due = ?12,"
+                                " client_key = ?13, coordinator_key = ?14 WHERE id = ?1");
+  sqlite3_stmt *stage = NULL;
+  g_autofree OmDate *due = om_opportunity_data_get_due_dates (data);
   gboolean ok;
 
   if (stmt == NULL)
@@ -811,9 +920,63 @@ write_summary (sqlite3                 *db,
     g_autoptr(OmOpportunitySummary) summary = om_opportunity_summary_new (data);
     bind_summary (stmt, 2, summary);
     sqlite3_bind_int64 (stmt, 9, summary->health);
+    bind_across (stmt, 10, summary);
   }
   ok = step_done (stmt);
   release (stmt);
+  if (!ok)
+    return FALSE;
+
+  stage = prepare (db, "UPDATE stages SET due_date = ?2, owner_key = ?3, search_text = ?4 WHERE id = ?1");
+  if (stage == NULL)
+    return FALSE;
+  for (guint i = 0; ok && i < data->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (data->stages, i);
+
+      sqlite3_bind_int64 (stage, 1, s->id);
+      bind_stage_derived (stage, 2, s, due[i]);
+      ok = step_done (stage);
+    }
+  release (stage);
+  return ok;
+}
+
+/* Keeps each stage's due date (schema 8) where it changed: an edit of
+ * one stage moves the unpinned ones after it. Only those rows are
+ * written; a stage inserted or updated has its date already. */
+static gboolean
+write_due_dates (sqlite3                 *db,
+                 const OmOpportunityData *before,
+                 const OmOpportunityData *after,
+                 const OmDate            *due)
+{
+  g_autofree OmDate *was = om_opportunity_data_get_due_dates (before);
+  g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < before->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (before->stages, i);
+      g_hash_table_insert (index, (gpointer) &s->id, GUINT_TO_POINTER (i + 1));
+    }
+  for (guint i = 0; ok && i < after->stages->len; i++)
+    {
+      const OmStageData *s = g_ptr_array_index (after->stages, i);
+      guint j = GPOINTER_TO_UINT (g_hash_table_lookup (index, &s->id));
+
+      if (j == 0 || was[j - 1] == due[i])
+        continue;
+      if (stmt == NULL && (stmt = prepare (db, "UPDATE stages SET due_date = ?2 WHERE id = ?1"
+                                               " AND due_date IS NOT ?2")) == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, s->id);
+      bind_date (stmt, 2, due[i]);
+      ok = step_done (stmt);
+    }
+  if (stmt != NULL)
+    release (stmt);
   return ok;
 }
 
@@ -830,7 +993,8 @@ write_summary (sqlite3                 *db,
 static gboolean
 write_stages (sqlite3                 *db,
               const OmOpportunityData *before,
-              OmOpportunityData       *after)
+              OmOpportunityData       *after,
+              const OmDate            *due)
 {
   g_autoptr(GHashTable) old_index = NULL;
   g_autoptr(GHashTable) kept = NULL;
@@ -905,7 +1069,18 @@ write_stages (sqlite3                 *db,
       was = GPOINTER_TO_UINT (g_hash_table_lookup (old_index, &s->id)) - 1;
       if (was != i)
         {
-          if (!run_on_ids (db, "UPDATE stages SET position = ?2 WHERE id = ?1", s->id, -1 - (gint64) i))
+          /* its due date moves with it: in the same row write */
+          sqlite3_stmt *move = prepare (db, "UPDATE stages SET position = ?2, due_date = ?3 WHERE id = ?1");
+          gboolean ok;
+
+          if (move == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (move, 1, s->id);
+          sqlite3_bind_int64 (move, 2, -1 - (gint64) i);
+          bind_date (move, 3, due[i]);
+          ok = step_done (move);
+          release (move);
+          if (!ok)
             return FALSE;
           moved = TRUE;
         }
@@ -984,6 +1159,7 @@ write_opportunity (sqlite3                 *db,
   g_autoptr(OmOpportunitySummary) summary = derived != NULL ? om_opportunity_summary_new_derived (after, derived)
                                                             : om_opportunity_summary_new (after);
   sqlite3_stmt *opp = NULL;
+  g_autofree OmDate *due = NULL;
   gboolean ok = FALSE;
   guint history_from = 0;
   guint schedule_from = 0;
@@ -992,8 +1168,10 @@ write_opportunity (sqlite3                 *db,
     opp = prepare (db,
                    "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency,"
                    " start_date, notes, revision, status, n_won, n_stages, chain_probability, next_due,"
-                   " sort_key, search_text, target_date, health)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+                   " sort_key, search_text, target_date, health, close_date, weighted_minor,"
+                   " first_pending_due, client_key, coordinator_key)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+                   " ?20, ?21, ?22, ?23, ?24)");
   else
     opp = prepare (db,
                    /* status (?11) and sort_key (?16) are indexed: set below,
@@ -1002,7 +1180,8 @@ write_opportunity (sqlite3                 *db,
                    "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4, value_minor = ?5,"
                    " currency = ?6, start_date = ?7, notes = ?8, revision = ?10, n_won = ?12,"
                    " n_stages = ?13, chain_probability = ?14, next_due = ?15, search_text = ?17,"
-                   " target_date = ?18, health = ?19"
+                   " target_date = ?18, health = ?19, close_date = ?20, weighted_minor = ?21,"
+                   " first_pending_due = ?22, client_key = ?23, coordinator_key = ?24"
                    " WHERE id = ?1 AND revision = ?9");
   if (opp == NULL)
     return FALSE;
@@ -1028,6 +1207,7 @@ write_opportunity (sqlite3                 *db,
   bind_summary (opp, 11, summary);
   bind_date (opp, 18, after->target_date);
   sqlite3_bind_int64 (opp, 19, summary->health);
+  bind_across (opp, 20, summary);
   if (!step_done (opp))
     goto out;
 
@@ -1057,7 +1237,9 @@ write_opportunity (sqlite3                 *db,
         goto out;
     }
 
-  if (!write_stages (db, before, after))
+  due = om_opportunity_data_get_due_dates (after);
+  if (!write_stages (db, before, after, due) ||
+      (before != NULL && !write_due_dates (db, before, after, due)))
     goto out;
 
   if (before != NULL)
@@ -1714,6 +1896,30 @@ set_read_error (OmDatabase  *self,
     }
 }
 
+/* A search for @folded as FTS5 phrase syntax: the whole text, quoted */
+static char *
+search_phrase (const char *folded)
+{
+  g_autoptr(GString) phrase = g_string_new ("\"");
+
+  for (const char *p = folded; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (phrase, '"');
+      g_string_append_c (phrase, *p);
+    }
+  g_string_append_c (phrase, '"');
+  return g_string_free (g_steal_pointer (&phrase), FALSE);
+}
+
+static void
+add_condition (GString    *sql,
+               const char *condition)
+{
+  g_string_append (sql, strstr (sql->str, " WHERE ") != NULL ? " AND " : " WHERE ");
+  g_string_append (sql, condition);
+}
+
 static GArray *
 om_database_list_ids (OmBackend                *backend,
                       const OmOpportunityQuery *query,
@@ -1724,23 +1930,69 @@ om_database_list_ids (OmBackend                *backend,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gboolean by_status = query->status >= 0;
   gboolean searching = query->search != NULL && *query->search != '\0';
+  /* a trigram index finds three characters or more; a shorter search
+   * reads every row's folded text, as every search did before schema 8 */
+  gboolean indexed_search = searching && g_utf8_strlen (query->search, -1) >= 3;
+  gboolean filtering_more = query->owner != NULL || query->client != NULL ||
+                            query->coordinator != NULL || query->overdue_only ||
+                            query->close_from != 0 || query->close_to != 0;
   sqlite3_stmt *stmt;
   int rc;
 
-  /* Answered from the indexes on (sort_key, id) and (status, sort_key,
-   * id); the values compared are the model's (schema 5). A search looks
-   * into every row whatever the order: reading the table in its own
-   * order and sorting what matches is then seven times faster than
-   * following an index and reading each row from it (25 ms against
-   * 190 ms on 100,000), so the "+" keeps the indexes out of it. */
+  /* Answered from the indexes, one per order (schemas 5 and 8); the
+   * values compared are the model's. A search with no other filter is
+   * answered by the full-text indexes and sorted: what matches is read
+   * in the order of the ids it found. */
+  /* a status selects a large part of the file: with anything narrower
+   * ("+") it is only checked, and the narrower index is read */
   if (by_status)
-    g_string_append (sql, searching ? " WHERE +status = ?1" : " WHERE status = ?1");
-  if (searching)
-    g_string_append (sql, by_status ? " AND instr(search_text, ?2) > 0" : " WHERE instr(search_text, ?2) > 0");
-  if (query->order == OM_ORDER_ID)
-    g_string_append (sql, " ORDER BY id");
-  else
-    g_string_append (sql, searching ? " ORDER BY +sort_key, id" : " ORDER BY sort_key, id");
+    g_string_append (sql, searching || filtering_more ? " WHERE +status = ?1" : " WHERE status = ?1");
+  if (indexed_search)
+    add_condition (sql, "(id IN (SELECT rowid FROM opportunity_search WHERE opportunity_search MATCH ?2)"
+                        " OR id IN (SELECT opportunity_id FROM stages WHERE id IN"
+                        " (SELECT rowid FROM stage_search WHERE stage_search MATCH ?2)))");
+  else if (searching)
+    add_condition (sql, "(instr(search_text, ?2) > 0"
+                        " OR id IN (SELECT opportunity_id FROM stages WHERE instr(search_text, ?2) > 0))");
+  if (query->owner != NULL)
+    add_condition (sql, "id IN (SELECT opportunity_id FROM stages WHERE owner_key = ?4)");
+  if (query->client != NULL)
+    add_condition (sql, "client_key = ?5");
+  if (query->coordinator != NULL)
+    add_condition (sql, "coordinator_key = ?6");
+  if (query->overdue_only)
+    add_condition (sql, "status = 0 AND first_pending_due < ?7");
+  if (query->close_from != 0)
+    add_condition (sql, "close_date >= ?8");
+  if (query->close_to != 0)
+    add_condition (sql, "close_date <= ?9");
+
+  switch (query->order)
+    {
+    case OM_ORDER_ID:
+      g_string_append (sql, " ORDER BY id");
+      break;
+    case OM_ORDER_CLOSE_DATE:
+      g_string_append (sql, " ORDER BY close_date IS NULL, close_date, id");
+      break;
+    case OM_ORDER_NEXT_DUE:
+      g_string_append (sql, " ORDER BY next_due IS NULL, next_due, id");
+      break;
+    case OM_ORDER_VALUE:
+      g_string_append (sql, " ORDER BY value_minor DESC, id");
+      break;
+    case OM_ORDER_WEIGHTED:
+      g_string_append (sql, " ORDER BY weighted_minor DESC, id");
+      break;
+    case OM_ORDER_CHAIN_PROBABILITY:
+      g_string_append (sql, " ORDER BY chain_probability DESC, id");
+      break;
+    case OM_ORDER_SHOWN:
+    default:
+      g_string_append (sql, searching || filtering_more ? " ORDER BY +sort_key, id"
+                                                                 : " ORDER BY sort_key, id");
+      break;
+    }
   if (query->limit > 0)
     g_string_append (sql, " LIMIT ?3");
 
@@ -1752,10 +2004,24 @@ om_database_list_ids (OmBackend                *backend,
     }
   if (by_status)
     sqlite3_bind_int (stmt, 1, query->status);
-  if (searching)
+  if (indexed_search)
+    sqlite3_bind_text (stmt, 2, search_phrase (query->search), -1, g_free);
+  else if (searching)
     sqlite3_bind_text (stmt, 2, query->search, -1, SQLITE_STATIC);
   if (query->limit > 0)
     sqlite3_bind_int64 (stmt, 3, query->limit);
+  if (query->owner != NULL)
+    sqlite3_bind_text (stmt, 4, om_text_fold (query->owner), -1, g_free);
+  if (query->client != NULL)
+    sqlite3_bind_text (stmt, 5, om_text_fold (query->client), -1, g_free);
+  if (query->coordinator != NULL)
+    sqlite3_bind_text (stmt, 6, om_text_fold (query->coordinator), -1, g_free);
+  if (query->overdue_only)
+    bind_date (stmt, 7, query->today);
+  if (query->close_from != 0)
+    bind_date (stmt, 8, query->close_from);
+  if (query->close_to != 0)
+    bind_date (stmt, 9, query->close_to);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -1795,6 +2061,13 @@ read_summary (sqlite3_stmt *stmt)
     summary->health = OM_HEALTH_UNKNOWN;
   else
     summary->health = (guint) CLAMP (sqlite3_column_int64 (stmt, 12), 0, G_MAXUINT - 1);
+  summary->value = sqlite3_column_int64 (stmt, 13);
+  summary->currency = g_strdup (column_text (stmt, 14));
+  if (!column_date (stmt, 15, TRUE, &summary->close_date))
+    summary->close_date = 0;
+  summary->weighted_value = sqlite3_column_int64 (stmt, 16);
+  if (!column_date (stmt, 17, TRUE, &summary->first_pending_due))
+    summary->first_pending_due = 0;
   return g_steal_pointer (&summary);
 }
 
@@ -1810,7 +2083,8 @@ om_database_get_summaries (OmBackend    *backend,
   if (self->summary_stmt == NULL)
     self->summary_stmt = prepare (self->db,
                                   "SELECT id, revision, title, client, coordinator, status, n_won, n_stages,"
-                                  " chain_probability, next_due, sort_key, search_text, health"
+                                  " chain_probability, next_due, sort_key, search_text, health,"
+                                  " value_minor, currency, close_date, weighted_minor, first_pending_due"
                                   " FROM opportunities WHERE id = ?1");
   if (self->summary_stmt == NULL)
     {
@@ -1836,6 +2110,154 @@ om_database_get_summaries (OmBackend    *backend,
         return NULL;
     }
   return g_steal_pointer (&summaries);
+}
+
+/* The agenda from the stages' due dates as the model derived them
+ * (schema 8), through the partial index of pending stages: by due date,
+ * or by owner and due date */
+static GPtrArray *
+om_database_list_agenda (OmBackend           *backend,
+                         const OmAgendaQuery *query,
+                         GError             **error)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  g_autoptr(GString) sql = g_string_new ("SELECT s.opportunity_id, o.title, o.client, s.position, o.n_stages,"
+                                         " s.due_date, s.agreed_date IS NOT NULL, s.owner, s.client_owner,"
+                                         " s.activity, s.milestone"
+                                         " FROM stages AS s JOIN opportunities AS o ON o.id = s.opportunity_id"
+                                         /* "+": the stages' index, in the agenda's order, is
+                                          * read; every open opportunity's stages are not */
+                                         " WHERE s.status = 'pending' AND +o.status = 0");
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) om_agenda_item_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (query->owner != NULL)
+    g_string_append (sql, " AND s.owner_key = ?1");
+  if (query->from != 0)
+    g_string_append (sql, " AND s.due_date >= ?2");
+  if (query->until != 0)
+    g_string_append (sql, " AND s.due_date <= ?3");
+  g_string_append (sql, " ORDER BY s.due_date, s.opportunity_id, s.position");
+
+  stmt = prepare (self->db, sql->str);
+  if (stmt == NULL)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  if (query->owner != NULL)
+    sqlite3_bind_text (stmt, 1, om_text_fold (query->owner), -1, g_free);
+  if (query->from != 0)
+    bind_date (stmt, 2, query->from);
+  if (query->until != 0)
+    bind_date (stmt, 3, query->until);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OmAgendaItem *item = g_new0 (OmAgendaItem, 1);
+
+      g_ptr_array_add (items, item);
+      item->opportunity_id = sqlite3_column_int64 (stmt, 0);
+      item->title = g_strdup (column_text (stmt, 1));
+      item->client = g_strdup (column_text (stmt, 2));
+      item->stage = (guint) CLAMP (sqlite3_column_int64 (stmt, 3), 0, G_MAXUINT);
+      item->n_stages = (guint) CLAMP (sqlite3_column_int64 (stmt, 4), 0, G_MAXUINT);
+      item->agreed = sqlite3_column_int (stmt, 6) != 0;
+      item->owner = g_strdup (column_text (stmt, 7));
+      item->client_owner = g_strdup (column_text (stmt, 8));
+      item->activity = g_strdup (column_text (stmt, 9));
+      item->milestone = g_strdup (column_text (stmt, 10));
+      if (!column_date (stmt, 5, FALSE, &item->due))
+        {
+          release (stmt);
+          damaged (self, _("a stage has no valid due date"), error);
+          return NULL;
+        }
+    }
+  release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&items);
+}
+
+/* Sums of integer minor units, per currency and month, by SQLite's
+ * integer sum (which refuses to overflow rather than round) */
+static GPtrArray *
+om_database_get_pipeline (OmBackend *backend,
+                          GError   **error)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) om_pipeline_row_free);
+  sqlite3_stmt *stmt = prepare (self->db,
+                                "SELECT currency, substr (close_date, 1, 7) AS month, count (*),"
+                                " sum (value_minor), sum (weighted_minor)"
+                                " FROM opportunities WHERE status = 0 AND close_date IS NOT NULL"
+                                " GROUP BY month, currency ORDER BY month, currency");
+  int rc;
+
+  if (stmt == NULL)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OmPipelineRow *row = g_new0 (OmPipelineRow, 1);
+      const char *month = column_text (stmt, 1);
+
+      g_ptr_array_add (rows, row);
+      row->currency = g_strdup (column_text (stmt, 0));
+      row->year = (int) g_ascii_strtoll (month, NULL, 10);
+      row->month = strlen (month) == 7 ? (int) g_ascii_strtoll (month + 5, NULL, 10) : 0;
+      row->n = (guint) CLAMP (sqlite3_column_int64 (stmt, 2), 0, G_MAXUINT);
+      row->value = sqlite3_column_int64 (stmt, 3);
+      row->weighted = sqlite3_column_int64 (stmt, 4);
+    }
+  release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/* From the indexes on the folded names: one spelling of each, the
+ * lowest, as the memory backend gives it */
+static GStrv
+om_database_list_names (OmBackend  *backend,
+                        OmNameKind  kind,
+                        GError    **error)
+{
+  OmDatabase *self = OM_DATABASE (backend);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  const char *sql = kind == OM_NAME_OWNER
+                    ? "SELECT min (owner) FROM stages WHERE owner_key <> '' GROUP BY owner_key ORDER BY owner_key"
+                    : kind == OM_NAME_CLIENT
+                    ? "SELECT min (client) FROM opportunities WHERE client_key <> ''"
+                      " GROUP BY client_key ORDER BY client_key"
+                    : "SELECT min (coordinator) FROM opportunities WHERE coordinator_key <> ''"
+                      " GROUP BY coordinator_key ORDER BY coordinator_key";
+  sqlite3_stmt *stmt = prepare (self->db, sql);
+  int rc;
+
+  if (stmt == NULL)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (names, column_text (stmt, 0));
+  release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  return g_strv_builder_end (names);
 }
 
 static OmOpportunityData *
@@ -1954,6 +2376,9 @@ om_database_set_watching (OmBackend *backend,
 static void
 om_database_backend_init (OmBackendInterface *iface)
 {
+  iface->list_agenda = om_database_list_agenda;
+  iface->get_pipeline = om_database_get_pipeline;
+  iface->list_names = om_database_list_names;
   iface->apply = om_database_apply;
   iface->get_read_only_reason = om_database_get_read_only_reason;
   iface->list_ids = om_database_list_ids;
@@ -2653,9 +3078,10 @@ set_up (OmDatabase  *self,
         return FALSE;
       }
 
-  /* Schema 5 keeps what lists show: derived by the model from each
-   * opportunity as the inspection read it (repaired, if it was) */
-  for (guint i = 0; from < 5 && self->migrated != NULL && i < self->migrated->len; i++)
+  /* Schemas 5 and 8 keep what lists and views show: derived by the
+   * model from each opportunity as the inspection read it (repaired, if
+   * it was) */
+  for (guint i = 0; from < 8 && self->migrated != NULL && i < self->migrated->len; i++)
     if (!write_summary (self->db, g_ptr_array_index (self->migrated, i)))
       {
         g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE,

@@ -38,7 +38,7 @@ typedef enum
 #define OM_STORE_ERROR (om_store_error_quark ())
 GQuark om_store_error_quark (void);
 
-#define OM_DATABASE_SCHEMA_VERSION 7
+#define OM_DATABASE_SCHEMA_VERSION 8
 
 #define OM_TYPE_DATABASE (om_database_get_type ())
 G_DECLARE_FINAL_TYPE (OmDatabase, om_database, OM, DATABASE, GObject)
