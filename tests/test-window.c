@@ -1214,10 +1214,32 @@ test_search_finds_nothing (Fixture       *f,
   om_test_iterate_for (500);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
   g_assert_true (shows_label (GTK_WIDGET (f->window), "No opportunity matches “zebra crossing”."));
+  g_assert_false (shows_label (GTK_WIDGET (f->window), "Choose an opportunity"));
   g_assert_false (gtk_widget_get_mapped (list));
 
-  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  /* a salesperson and a milestone are found too */
+  {
+    OmOpportunity *opp = om_repository_find (f->repository, f->id);
+    g_autoptr(OmStageData) stage = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, 1)));
+    g_autofree char *milestone = g_utf8_strdown (om_stage_get_milestone (om_opportunity_get_stage (opp, 2)), -1);
+
+    g_free (stage->owner);
+    stage->owner = g_strdup ("Jonas Lie");
+    g_assert_true (om_opportunity_edit_stage (opp, 1, stage, NULL));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "JONAS");
+    om_test_iterate_for (500);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+    gtk_editable_set_text (GTK_EDITABLE (entry), milestone);
+  }
   om_test_iterate_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  /* nothing found offers to show everything again */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zebra crossing");
+  om_test_iterate_for (500);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-search", NULL));
+  om_test_iterate_for (500);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   g_assert_false (shows_label (GTK_WIDGET (f->window), "No opportunity matches"));
   g_assert_true (gtk_widget_get_mapped (list));

@@ -529,6 +529,19 @@ export_csv_cb (GtkWidget  *widget,
   export_file (OM_WINDOW (widget), EXPORT_CSV, 0, NULL, _("opportunities.csv"));
 }
 
+/* A search or filter that found nothing is undone in one step */
+static void
+clear_search_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->status_filter, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 preferences_cb (GtkWidget  *widget,
                 const char *action_name,
@@ -1280,6 +1293,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_cb);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_cb);
+  gtk_widget_class_install_action (widget_class, "win.clear-search", NULL, clear_search_cb);
   gtk_widget_class_install_action (widget_class, "win.focus-timeline", NULL, focus_timeline_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-opportunity", NULL);

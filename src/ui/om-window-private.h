@@ -34,8 +34,10 @@ struct _OmWindow
   GtkDropDown          *status_filter;
   GtkListView          *list_view;
   GtkWidget            *list_scroller;
+  GtkWidget            *no_match_box;
   GtkLabel             *no_match_label;
   GtkStack             *content_stack;
+  GtkLabel             *none_label;
   OmOpportunityView    *view;
 };
 

@@ -131,7 +131,10 @@ update_page (OmWindow *self)
 
           gtk_label_set_text (self->no_match_label, text);
         }
-      gtk_widget_set_visible (GTK_WIDGET (self->no_match_label), none);
+      gtk_widget_set_visible (self->no_match_box, none);
+      /* the page beside an empty list does not ask to choose in it */
+      gtk_label_set_text (self->none_label, none ? _("Nothing to show: no opportunity is in the list.")
+                                                 : _("Choose an opportunity in the list to see its plan."));
       gtk_widget_set_visible (self->list_scroller, !none);
     }
   /* only the main page has a list to hide */
@@ -666,9 +669,11 @@ om_window_class_init (OmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, status_filter);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, list_scroller);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, no_match_box);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, no_match_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, none_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, view);
   gtk_widget_class_bind_template_callback (widget_class, banner_close_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_refused_cb);
