@@ -159,60 +159,6 @@ om_gantt_cell_measure (GtkWidget      *widget,
     *minimum = *natural = (int) GANTT_HEIGHT;
 }
 
-static void
-append_rect (GtkSnapshot   *snapshot,
-             const OmRgba  *color,
-             double         x,
-             double         y,
-             double         width,
-             double         height)
-{
-  graphene_rect_t rect = GRAPHENE_RECT_INIT ((float) x, (float) y, (float) width, (float) height);
-  GdkRGBA rgba = { color->red, color->green, color->blue, color->alpha };
-
-  gtk_snapshot_append_color (snapshot, &rgba, &rect);
-}
-
-static void
-append_outline (GtkSnapshot   *snapshot,
-                const OmRgba  *color,
-                double         x,
-                double         y,
-                double         width,
-                double         height,
-                double         line)
-{
-  GskRoundedRect outline;
-  float widths[4] = { (float) line, (float) line, (float) line, (float) line };
-  GdkRGBA rgba = { color->red, color->green, color->blue, color->alpha };
-  GdkRGBA colors[4] = { rgba, rgba, rgba, rgba };
-
-  gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT ((float) x, (float) y, (float) width, (float) height), 0);
-  gtk_snapshot_append_border (snapshot, &outline, widths, colors);
-}
-
-/* A diamond of half-diagonal @r at (@cx, @cy): a square turned a quarter */
-static void
-append_diamond (GtkSnapshot   *snapshot,
-                double         cx,
-                double         cy,
-                double         r,
-                const OmRgba  *fill,
-                const OmRgba  *line,
-                double         line_width)
-{
-  double side = r * G_SQRT2;
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) cx, (float) cy));
-  gtk_snapshot_rotate (snapshot, 45);
-  if (fill != NULL)
-    append_rect (snapshot, fill, -side / 2, -side / 2, side, side);
-  if (line != NULL)
-    append_outline (snapshot, line, -side / 2, -side / 2, side, side, line_width);
-  gtk_snapshot_restore (snapshot);
-}
-
 /*
  * Colour nodes only, no cairo: a row of a plan that spans years at a
  * close zoom is hundreds of thousands of pixels wide, which no texture
@@ -257,9 +203,9 @@ om_gantt_cell_snapshot (GtkWidget   *widget,
 
   /* the client's deadline and today, as on the timeline */
   if (target != 0 && target >= table->first_date && target <= table->last_date)
-    append_rect (snapshot, &palette.dim, floor (date_x (table, target)), 0, 1, height);
+    om_snapshot_rect (snapshot, &palette.dim, floor (date_x (table, target)), 0, 1, height);
   if (today >= table->first_date && today <= table->last_date)
-    append_rect (snapshot, &palette.today, floor (date_x (table, today)) - 1, 0, 2, height);
+    om_snapshot_rect (snapshot, &palette.today, floor (date_x (table, today)) - 1, 0, 2, height);
 
   /* the activity: from the previous milestone to its own */
   x0 = date_x (table, MIN (start, due));
@@ -268,9 +214,9 @@ om_gantt_cell_snapshot (GtkWidget   *widget,
   tint.alpha = status == OM_STAGE_STATUS_WON ? 1.0f : 0.25f;
   if (x1 - x0 >= 1)
     {
-      append_rect (snapshot, &tint, x0, cy - 6, x1 - x0, 12);
+      om_snapshot_rect (snapshot, &tint, x0, cy - 6, x1 - x0, 12);
       if (status != OM_STAGE_STATUS_WON)
-        append_outline (snapshot, color, x0, cy - 6, x1 - x0, 12, 1);
+        om_snapshot_outline (snapshot, color, x0, cy - 6, x1 - x0, 12, 1);
     }
 
   /* where the plan of record had the milestone: a faint ghost */
@@ -279,13 +225,13 @@ om_gantt_cell_snapshot (GtkWidget   *widget,
       OmRgba ghost = palette.foreground;
 
       ghost.alpha = 0.4f;
-      append_diamond (snapshot, date_x (table, baseline), cy, 5, NULL, &ghost, 1);
+      om_snapshot_diamond (snapshot, date_x (table, baseline), cy, 5, NULL, &ghost, 1);
     }
 
   /* the milestone; agreed with the client: a second outline */
   if (status == OM_STAGE_STATUS_PENDING && om_stage_get_agreed_on (self->stage) != 0)
-    append_diamond (snapshot, x1, cy, 11, NULL, color, 1.5);
-  append_diamond (snapshot, x1, cy, 7, status == OM_STAGE_STATUS_PENDING ? &palette.background : color, color, 2);
+    om_snapshot_diamond (snapshot, x1, cy, 11, NULL, color, 1.5);
+  om_snapshot_diamond (snapshot, x1, cy, 7, status == OM_STAGE_STATUS_PENDING ? &palette.background : color, color, 2);
 }
 
 static void

@@ -218,3 +218,61 @@ om_timeline_palette_init_for_widget (OmTimelinePalette *palette,
   /* a light text colour means a dark theme */
   om_timeline_palette_init_from (palette, &foreground, fg.red + fg.green + fg.blue > 1.5);
 }
+
+/* Colour nodes for the plan's drawings (the Gantt column, the portfolio's
+ * chains): no cairo, so that a row hundreds of thousands of pixels wide
+ * costs nothing where it is not in view */
+
+void
+om_snapshot_rect (GtkSnapshot   *snapshot,
+                  const OmRgba  *color,
+                  double         x,
+                  double         y,
+                  double         width,
+                  double         height)
+{
+  graphene_rect_t rect = GRAPHENE_RECT_INIT ((float) x, (float) y, (float) width, (float) height);
+  GdkRGBA rgba = { color->red, color->green, color->blue, color->alpha };
+
+  gtk_snapshot_append_color (snapshot, &rgba, &rect);
+}
+
+void
+om_snapshot_outline (GtkSnapshot   *snapshot,
+                     const OmRgba  *color,
+                     double         x,
+                     double         y,
+                     double         width,
+                     double         height,
+                     double         line)
+{
+  GskRoundedRect outline;
+  float widths[4] = { (float) line, (float) line, (float) line, (float) line };
+  GdkRGBA rgba = { color->red, color->green, color->blue, color->alpha };
+  GdkRGBA colors[4] = { rgba, rgba, rgba, rgba };
+
+  gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT ((float) x, (float) y, (float) width, (float) height), 0);
+  gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+}
+
+/* A diamond of half-diagonal @r at (@cx, @cy): a square turned a quarter */
+void
+om_snapshot_diamond (GtkSnapshot   *snapshot,
+                     double         cx,
+                     double         cy,
+                     double         r,
+                     const OmRgba  *fill,
+                     const OmRgba  *line,
+                     double         line_width)
+{
+  double side = r * G_SQRT2;
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) cx, (float) cy));
+  gtk_snapshot_rotate (snapshot, 45);
+  if (fill != NULL)
+    om_snapshot_rect (snapshot, fill, -side / 2, -side / 2, side, side);
+  if (line != NULL)
+    om_snapshot_outline (snapshot, line, -side / 2, -side / 2, side, side, line_width);
+  gtk_snapshot_restore (snapshot);
+}

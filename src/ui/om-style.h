@@ -21,4 +21,25 @@ void   om_style_init_for_display (GdkDisplay   *display);
 void   om_timeline_palette_init_for_widget (OmTimelinePalette *palette,
                                             GtkWidget         *widget);
 
+void   om_snapshot_rect         (GtkSnapshot   *snapshot,
+                                 const OmRgba  *color,
+                                 double         x,
+                                 double         y,
+                                 double         width,
+                                 double         height);
+void   om_snapshot_outline      (GtkSnapshot   *snapshot,
+                                 const OmRgba  *color,
+                                 double         x,
+                                 double         y,
+                                 double         width,
+                                 double         height,
+                                 double         line);
+void   om_snapshot_diamond      (GtkSnapshot   *snapshot,
+                                 double         cx,
+                                 double         cy,
+                                 double         r,
+                                 const OmRgba  *fill,
+                                 const OmRgba  *line,
+                                 double         line_width);
+
 G_END_DECLS

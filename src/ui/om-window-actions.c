@@ -1206,7 +1206,9 @@ can_add_after (OmOpportunity *opp,
 void
 _om_window_update_actions (OmWindow *self)
 {
-  OmOpportunity *opp = self->repository ? current_opportunity (self) : NULL;
+  /* what acts on the plan's opportunity acts while the plan is shown */
+  gboolean in_plan = g_strcmp0 (om_window_get_view_name (self), "plan") == 0;
+  OmOpportunity *opp = self->repository && in_plan ? current_opportunity (self) : NULL;
   int position = opp ? selected_stage (self) : -1;
   gboolean have_repo = self->repository != NULL;
   GtkWidget *widget = GTK_WIDGET (self);
@@ -1294,6 +1296,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_cb);
   gtk_widget_class_install_action (widget_class, "win.clear-search", NULL, clear_search_cb);
+  gtk_widget_class_install_property_action (widget_class, "win.view", "view");
   gtk_widget_class_install_action (widget_class, "win.focus-timeline", NULL, focus_timeline_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-opportunity", NULL);
@@ -1321,4 +1324,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.focus-timeline", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.view", "s", "plan");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.view", "s", "portfolio");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.view", "s", "agenda");
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "om-window.h"
+#include "om-portfolio-view.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,9 @@ struct _OmWindow
   GtkStack             *content_stack;
   GtkLabel             *none_label;
   OmOpportunityView    *view;
+  GtkStack             *views;
+  GtkWidget            *view_switcher;
+  OmPortfolioView      *portfolio;
 };
 
 void _om_window_class_init_actions (GtkWidgetClass *widget_class);

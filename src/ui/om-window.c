@@ -137,8 +137,11 @@ update_page (OmWindow *self)
                                                  : _("Choose an opportunity in the list to see its plan."));
       gtk_widget_set_visible (self->list_scroller, !none);
     }
-  /* only the main page has a list to hide */
-  gtk_widget_set_visible (self->sidebar_button, g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") == 0);
+  /* only the plan has a list to hide, and views to switch between is
+   * the main page's */
+  gtk_widget_set_visible (self->sidebar_button, g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") == 0 &&
+                          g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "plan") == 0);
+  gtk_widget_set_visible (self->view_switcher, g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") == 0);
 }
 
 static void
@@ -620,6 +623,126 @@ close_request_cb (GtkWindow *window)
   return GDK_EVENT_PROPAGATE;
 }
 
+/* The views across opportunities (issue 12) */
+
+enum {
+  PROP_0,
+  PROP_VIEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/**
+ * om_window_get_view_name:
+ *
+ * Returns: the view shown: "plan", "portfolio" or "agenda"
+ */
+const char *
+om_window_get_view_name (OmWindow *self)
+{
+  g_return_val_if_fail (OM_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->views);
+}
+
+/**
+ * om_window_set_view_name:
+ *
+ * Shows the view named @name ("plan", "portfolio" or "agenda"), as the
+ * switcher in the header bar and Ctrl+1, 2, 3 do.
+ */
+void
+om_window_set_view_name (OmWindow   *self,
+                         const char *name)
+{
+  g_return_if_fail (OM_IS_WINDOW (self));
+
+  if (name != NULL && gtk_stack_get_child_by_name (self->views, name) != NULL)
+    gtk_stack_set_visible_child_name (self->views, name);
+}
+
+/**
+ * om_window_get_portfolio:
+ *
+ * Returns: (transfer none): the portfolio view
+ */
+GtkWidget *
+om_window_get_portfolio (OmWindow *self)
+{
+  g_return_val_if_fail (OM_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->portfolio);
+}
+
+static void
+view_shown_cb (OmWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->views);
+
+  /* a view reads the database when it is first shown, not as the window
+   * opens, and names what it offers as the database has them now */
+  if (g_strcmp0 (name, "portfolio") == 0 && self->repository != NULL)
+    {
+      om_portfolio_view_set_repository (self->portfolio, self->repository);
+      om_portfolio_view_refresh_names (self->portfolio);
+    }
+  update_page (self);
+  _om_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+/* A row of the portfolio opens in the plan; a search that hides it
+ * from the list is cleared first */
+static void
+portfolio_activated_cb (OmWindow *self,
+                        gint64    id)
+{
+  if (!om_window_select_opportunity (self, id))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.clear-search", NULL);
+      if (!om_window_select_opportunity (self, id))
+        return;
+    }
+  om_window_set_view_name (self, "plan");
+}
+
+static void
+om_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  OmWindow *self = OM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      g_value_set_string (value, om_window_get_view_name (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+om_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  OmWindow *self = OM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      om_window_set_view_name (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 om_window_dispose (GObject *object)
 {
@@ -654,9 +777,21 @@ om_window_class_init (OmWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = om_window_dispose;
+  object_class->get_property = om_window_get_property;
+  object_class->set_property = om_window_set_property;
   window_class->close_request = close_request_cb;
 
+  /**
+   * OmWindow:view:
+   *
+   * The view shown: "plan", "portfolio" or "agenda" (the win.view action)
+   */
+  properties[PROP_VIEW] = g_param_spec_string ("view", NULL, NULL, "plan",
+                                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   g_type_ensure (OM_TYPE_OPPORTUNITY_VIEW);
+  g_type_ensure (OM_TYPE_PORTFOLIO_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OmWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, banner_label);
@@ -675,6 +810,10 @@ om_window_class_init (OmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, none_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, view);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, views);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, view_switcher);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, portfolio);
+  gtk_widget_class_bind_template_callback (widget_class, portfolio_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, banner_close_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_refused_cb);
 
@@ -831,6 +970,7 @@ om_window_init (OmWindow *self)
     }
   fit_default_size (self);
 
+  g_signal_connect_object (self->views, "notify::visible-child-name", G_CALLBACK (view_shown_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->status_filter, "notify::selected", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "notify::selected", G_CALLBACK (_om_window_update_actions), self, G_CONNECT_SWAPPED);

@@ -23,5 +23,9 @@ void               om_window_show_message         (OmWindow       *self,
                                                    const char     *message);
 GtkWidget         *om_window_offer_import         (OmWindow       *self,
                                                    GFile          *file);
+const char        *om_window_get_view_name        (OmWindow       *self);
+void               om_window_set_view_name        (OmWindow       *self,
+                                                   const char     *name);
+GtkWidget         *om_window_get_portfolio        (OmWindow       *self);
 
 G_END_DECLS
