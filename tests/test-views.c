@@ -162,6 +162,15 @@ test_portfolio_filters (Fixture       *f,
   everyone = shown (f);
   /* two stages left at 50 % each, then three, then four */
   g_assert_cmpstr (everyone, ==, "Harbour cranes, Fleet renewal, Ferry terminal");
+  /* a month of close dates, as the pipeline's bars choose one */
+  om_portfolio_view_set_close_window (portfolio (f), om_test_date ("2026-04-01"), om_test_date ("2026-04-30"));
+  om_test_iterate_for (200);
+  g_free (everyone);
+  everyone = shown (f);
+  g_assert_cmpstr (everyone, ==, "Ferry terminal");
+  om_portfolio_view_set_close_window (portfolio (f), 0, 0);
+  om_test_iterate_for (200);
+  g_assert_cmpuint (g_list_model_get_n_items (om_portfolio_view_get_shown (portfolio (f))), ==, 3);
   /* a name nobody has is not offered */
   g_assert_false (om_portfolio_view_set_filter_name (portfolio (f), OM_NAME_OWNER, "Nobody"));
 }

@@ -69,6 +69,9 @@ struct _OmPortfolioView
   GtkDropDown         *order;
   GtkWidget           *window_box;
   GtkLabel            *window_label;
+  GtkWidget           *window_button;
+  GtkCalendar         *from_calendar;
+  GtkCalendar         *to_calendar;
   GtkLabel            *count_label;
   GtkWidget           *pipeline_slot;
   GtkWidget           *empty_label;
@@ -744,6 +747,26 @@ activate_cb (GtkColumnView   *view,
     g_signal_emit (self, signals[OPPORTUNITY_ACTIVATED], 0, om_opportunity_get_id (opp));
 }
 
+static OmDate
+calendar_date (GtkCalendar *calendar)
+{
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (calendar);
+
+  return om_date_from_date_time (day);
+}
+
+/* The close dates chosen in the popover: from the first day to the last,
+ * either way round */
+static void
+window_apply_cb (OmPortfolioView *self)
+{
+  OmDate from = calendar_date (self->from_calendar);
+  OmDate to = calendar_date (self->to_calendar);
+
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->window_button));
+  om_portfolio_view_set_close_window (self, MIN (from, to), MAX (from, to));
+}
+
 static void
 window_clear_cb (OmPortfolioView *self)
 {
@@ -879,6 +902,40 @@ om_portfolio_view_init (OmPortfolioView *self)
   gtk_box_append (GTK_BOX (self->window_box), GTK_WIDGET (self->window_label));
   gtk_box_append (GTK_BOX (self->window_box), clear);
   gtk_widget_set_visible (self->window_box, FALSE);
+
+  /* or as chosen here */
+  {
+    GtkWidget *popover = gtk_popover_new ();
+    GtkWidget *grid = gtk_grid_new ();
+    GtkWidget *from_label = gtk_label_new_with_mnemonic (_("Closing _from"));
+    GtkWidget *to_label = gtk_label_new_with_mnemonic (_("_Until"));
+    GtkWidget *apply = gtk_button_new_with_mnemonic (_("_Show These Close Dates"));
+
+    self->window_button = gtk_menu_button_new ();
+    gtk_menu_button_set_label (GTK_MENU_BUTTON (self->window_button), _("Close Dates…"));
+    gtk_widget_set_tooltip_text (self->window_button, _("Show only the opportunities that close between two days"));
+    self->from_calendar = GTK_CALENDAR (gtk_calendar_new ());
+    self->to_calendar = GTK_CALENDAR (gtk_calendar_new ());
+    gtk_label_set_mnemonic_widget (GTK_LABEL (from_label), GTK_WIDGET (self->from_calendar));
+    gtk_label_set_mnemonic_widget (GTK_LABEL (to_label), GTK_WIDGET (self->to_calendar));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->from_calendar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("First close date"), -1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->to_calendar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Last close date"), -1);
+    gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+    gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+    gtk_grid_attach (GTK_GRID (grid), from_label, 0, 0, 1, 1);
+    gtk_grid_attach (GTK_GRID (grid), to_label, 1, 0, 1, 1);
+    gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->from_calendar), 0, 1, 1, 1);
+    gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->to_calendar), 1, 1, 1, 1);
+    gtk_widget_set_halign (apply, GTK_ALIGN_END);
+    gtk_widget_add_css_class (apply, "suggested-action");
+    gtk_grid_attach (GTK_GRID (grid), apply, 0, 2, 2, 1);
+    g_signal_connect_swapped (apply, "clicked", G_CALLBACK (window_apply_cb), self);
+    gtk_popover_set_child (GTK_POPOVER (popover), grid);
+    gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->window_button), popover);
+    gtk_flow_box_append (GTK_FLOW_BOX (self->filters), self->window_button);
+  }
   gtk_flow_box_append (GTK_FLOW_BOX (self->filters), self->window_box);
 
   self->pipeline_slot = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);

@@ -1089,7 +1089,13 @@ zoom_in_cb (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  om_plan_table_zoom (om_opportunity_view_get_table (OM_WINDOW (widget)->view), 1.25);
+  OmWindow *self = OM_WINDOW (widget);
+
+  /* the time axis of the view shown */
+  if (g_strcmp0 (om_window_get_view_name (self), "portfolio") == 0)
+    om_portfolio_view_zoom (self->portfolio, 1);
+  else
+    om_plan_table_zoom (om_opportunity_view_get_table (self->view), 1.25);
 }
 
 static void
@@ -1097,7 +1103,12 @@ zoom_out_cb (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  om_plan_table_zoom (om_opportunity_view_get_table (OM_WINDOW (widget)->view), 0.8);
+  OmWindow *self = OM_WINDOW (widget);
+
+  if (g_strcmp0 (om_window_get_view_name (self), "portfolio") == 0)
+    om_portfolio_view_zoom (self->portfolio, -1);
+  else
+    om_plan_table_zoom (om_opportunity_view_get_table (self->view), 0.8);
 }
 
 static void
@@ -1237,8 +1248,8 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export-calendar", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-agenda-calendar", have_repo);
   gtk_widget_action_set_enabled (widget, "win.export-csv", have_repo);
-  gtk_widget_action_set_enabled (widget, "win.zoom-in", opp != NULL);
-  gtk_widget_action_set_enabled (widget, "win.zoom-out", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.zoom-in", opp != NULL || g_strcmp0 (om_window_get_view_name (self), "portfolio") == 0);
+  gtk_widget_action_set_enabled (widget, "win.zoom-out", opp != NULL || g_strcmp0 (om_window_get_view_name (self), "portfolio") == 0);
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.focus-timeline", opp != NULL && om_opportunity_get_n_stages (opp) > 0);
   gtk_widget_action_set_enabled (widget, "win.move-earlier-key", opp != NULL && position >= 0);
