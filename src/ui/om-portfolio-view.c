@@ -30,16 +30,18 @@ static const double day_widths[DAY_WIDTHS_N] = { 0.5, 1, 1.5, 3, 6, 12 };
 #define WINDOW_MARGIN     14    /* days after the last close date */
 #define CHAIN_HEIGHT      22
 
+/* the chain beside the names, the numbers after it: at 800 pixels the
+ * calendar is in view, and the table scrolls sideways to the rest */
 typedef enum
 {
   COLUMN_OPPORTUNITY,
-  COLUMN_COORDINATOR,
+  COLUMN_CHAIN,
   COLUMN_STATUS,
   COLUMN_CHANCE,
   COLUMN_VALUE,
   COLUMN_WEIGHTED,
   COLUMN_CLOSE,
-  COLUMN_CHAIN,
+  COLUMN_COORDINATOR,
   N_COLUMNS
 } Column;
 
@@ -426,7 +428,13 @@ setup_cb (GtkSignalListItemFactory *factory,
       break;
     default:
       cell = gtk_label_new (NULL);
-      gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+      /* short values, never cut; a long coordinator's name is, and
+       * shows in full in its tooltip */
+      if (column == COLUMN_COORDINATOR)
+        {
+          gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+          gtk_label_set_width_chars (GTK_LABEL (cell), 12);
+        }
       gtk_label_set_xalign (GTK_LABEL (cell), column == COLUMN_CHANCE || column == COLUMN_VALUE ||
                                               column == COLUMN_WEIGHTED ? 1 : 0);
       if (column != COLUMN_COORDINATOR && column != COLUMN_STATUS)
@@ -475,6 +483,8 @@ bind_cb (GtkSignalListItemFactory *factory,
         g_autofree char *text = cell_text (summary, column);
 
         gtk_label_set_text (GTK_LABEL (cell), text);
+        if (column == COLUMN_COORDINATOR)
+          gtk_widget_set_tooltip_text (cell, *text != '\0' ? text : NULL);
         if (column == COLUMN_STATUS)
           {
             gboolean overdue = summary->status == OM_OPPORTUNITY_STATUS_OPEN && summary->first_pending_due != 0 &&
