@@ -537,3 +537,33 @@ om_timeline_paint (cairo_t                 *cr,
     }
   om_timeline_paint_today (cr, layout, palette, context);
 }
+
+/**
+ * om_timeline_set_source:
+ *
+ * Sets @color as @cr's source: the one conversion from the palette.
+ */
+void
+om_timeline_set_source (cairo_t      *cr,
+                        const OmRgba *color)
+{
+  set_color (cr, color);
+}
+
+/**
+ * om_timeline_text_new:
+ * @bold: in the bold weight
+ * @scale: of @context's font size
+ * @width: the most pixels it may take, ellipsized past them; <= 0 for any
+ *
+ * Returns: (transfer full): @text as the timeline sets it
+ */
+PangoLayout *
+om_timeline_text_new (PangoContext *context,
+                      const char   *text,
+                      gboolean      bold,
+                      double        scale,
+                      double        width)
+{
+  return make_text (context, text, bold, scale, width);
+}

@@ -74,4 +74,13 @@ void om_timeline_paint              (cairo_t                 *cr,
                                      const OmTimelinePalette *palette,
                                      PangoContext            *context);
 
+/* The timeline's colour and text, for the other charts drawn like it */
+void         om_timeline_set_source (cairo_t                 *cr,
+                                     const OmRgba            *color);
+PangoLayout *om_timeline_text_new   (PangoContext            *context,
+                                     const char              *text,
+                                     gboolean                 bold,
+                                     double                   scale,
+                                     double                   width);
+
 G_END_DECLS
