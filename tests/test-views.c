@@ -171,6 +171,13 @@ test_portfolio_filters (Fixture       *f,
   om_portfolio_view_set_close_window (portfolio (f), 0, 0);
   om_test_iterate_for (200);
   g_assert_cmpuint (g_list_model_get_n_items (om_portfolio_view_get_shown (portfolio (f))), ==, 3);
+  /* a month of the pipeline, chosen there */
+  g_signal_emit_by_name (om_portfolio_view_get_pipeline (portfolio (f)), "month-activated", 2026, 3, "EUR");
+  om_test_iterate_for (200);
+  g_free (everyone);
+  everyone = shown (f);
+  g_assert_cmpstr (everyone, ==, "Harbour cranes, Fleet renewal");
+  om_portfolio_view_set_close_window (portfolio (f), 0, 0);
   /* a name nobody has is not offered */
   g_assert_false (om_portfolio_view_set_filter_name (portfolio (f), OM_NAME_OWNER, "Nobody"));
 }

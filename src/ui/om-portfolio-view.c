@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-pipeline-view.h"
 #include "om-portfolio-view.h"
 #include "om-style.h"
 
@@ -76,6 +77,7 @@ struct _OmPortfolioView
   GtkCalendar         *to_calendar;
   GtkLabel            *count_label;
   GtkWidget           *pipeline_slot;
+  OmPipelineView      *pipeline;
   GtkWidget           *empty_label;
   GtkWidget           *scroller;
   GtkColumnView       *view;
@@ -689,6 +691,9 @@ requery (OmPortfolioView *self)
     {
       self->list = om_repository_list (self->repository, query);
       g_signal_connect_object (self->list, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+      /* an edit, here or by another writer, moves the pipeline too */
+      g_signal_connect_object (self->list, "updated", G_CALLBACK (om_pipeline_view_refresh), self->pipeline,
+                               G_CONNECT_SWAPPED);
       gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->list));
     }
   else if (!om_opportunity_query_equal (query, om_opportunity_list_get_query (self->list)))
@@ -734,7 +739,8 @@ fill_names (OmPortfolioView *self,
  * om_portfolio_view_refresh_names:
  *
  * Offers the coordinators, salespeople and clients the database holds
- * now; what was chosen stays chosen while it is there.
+ * now (what was chosen stays chosen while it is there), and the
+ * pipeline as it is now.
  */
 void
 om_portfolio_view_refresh_names (OmPortfolioView *self)
@@ -743,6 +749,7 @@ om_portfolio_view_refresh_names (OmPortfolioView *self)
 
   for (OmNameKind kind = OM_NAME_OWNER; kind <= OM_NAME_CLIENT; kind++)
     fill_names (self, kind);
+  om_pipeline_view_refresh (self->pipeline);
   requery (self);
 }
 
@@ -775,6 +782,21 @@ window_apply_cb (OmPortfolioView *self)
 
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->window_button));
   om_portfolio_view_set_close_window (self, MIN (from, to), MAX (from, to));
+}
+
+/* A month of the pipeline: the opportunities that close in it */
+static void
+month_activated_cb (OmPortfolioView *self,
+                    int              year,
+                    int              month,
+                    const char      *currency)
+{
+  g_autoptr(GDateTime) first = g_date_time_new_local (year, month, 1, 0, 0, 0);
+  g_autoptr(GDateTime) next = first != NULL ? g_date_time_add_months (first, 1) : NULL;
+
+  if (first == NULL || next == NULL)
+    return;
+  om_portfolio_view_set_close_window (self, om_date_from_date_time (first), om_date_from_date_time (next) - 1);
 }
 
 static void
@@ -948,8 +970,13 @@ om_portfolio_view_init (OmPortfolioView *self)
   }
   gtk_flow_box_append (GTK_FLOW_BOX (self->filters), self->window_box);
 
-  self->pipeline_slot = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_visible (self->pipeline_slot, FALSE);
+  /* the pipeline by month: a month chosen there shows its opportunities */
+  self->pipeline_slot = gtk_expander_new_with_mnemonic (_("_Pipeline"));
+  gtk_expander_set_expanded (GTK_EXPANDER (self->pipeline_slot), TRUE);
+  self->pipeline = OM_PIPELINE_VIEW (om_pipeline_view_new ());
+  gtk_widget_set_margin_top (GTK_WIDGET (self->pipeline), 6);
+  gtk_expander_set_child (GTK_EXPANDER (self->pipeline_slot), GTK_WIDGET (self->pipeline));
+  g_signal_connect_swapped (self->pipeline, "month-activated", G_CALLBACK (month_activated_cb), self);
   gtk_box_append (GTK_BOX (self->box), self->pipeline_slot);
 
   bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -1038,6 +1065,7 @@ om_portfolio_view_set_repository (OmPortfolioView *self,
   gtk_single_selection_set_model (self->selection, NULL);
   g_clear_object (&self->list);
   g_set_object (&self->repository, repository);
+  om_pipeline_view_set_repository (self->pipeline, repository);
   om_portfolio_view_refresh_names (self);
 }
 
@@ -1148,31 +1176,24 @@ om_portfolio_view_set_close_window (OmPortfolioView *self,
 }
 
 /**
- * om_portfolio_view_set_pipeline:
- *
- * Shows @pipeline (the chart of the pipeline by month) above the rows.
- */
-void
-om_portfolio_view_set_pipeline (OmPortfolioView *self,
-                                GtkWidget       *pipeline)
-{
-  GtkWidget *child;
-
-  g_return_if_fail (OM_IS_PORTFOLIO_VIEW (self));
-
-  while ((child = gtk_widget_get_first_child (self->pipeline_slot)) != NULL)
-    gtk_box_remove (GTK_BOX (self->pipeline_slot), child);
-  if (pipeline != NULL)
-    gtk_box_append (GTK_BOX (self->pipeline_slot), pipeline);
-  gtk_widget_set_visible (self->pipeline_slot, pipeline != NULL);
-}
-
-/**
  * om_portfolio_view_get_row_widget:
  *
  * Returns: (transfer none) (nullable): the chain cell of the row at
  *   @position, while it is made
  */
+/**
+ * om_portfolio_view_get_pipeline:
+ *
+ * Returns: (transfer none): the pipeline chart above the rows
+ */
+GtkWidget *
+om_portfolio_view_get_pipeline (OmPortfolioView *self)
+{
+  g_return_val_if_fail (OM_IS_PORTFOLIO_VIEW (self), NULL);
+
+  return GTK_WIDGET (self->pipeline);
+}
+
 GtkWidget *
 om_portfolio_view_get_row_widget (OmPortfolioView *self,
                                   guint            position)

@@ -25,8 +25,7 @@ void               om_portfolio_view_set_close_window  (OmPortfolioView *self,
                                                         OmDate           to);
 void               om_portfolio_view_set_order         (OmPortfolioView *self,
                                                         OmOrder          order);
-void               om_portfolio_view_set_pipeline      (OmPortfolioView *self,
-                                                        GtkWidget       *pipeline);
+GtkWidget         *om_portfolio_view_get_pipeline      (OmPortfolioView *self);
 GtkWidget         *om_portfolio_view_get_row_widget    (OmPortfolioView *self,
                                                         guint            position);
 void               om_portfolio_view_zoom              (OmPortfolioView *self,
