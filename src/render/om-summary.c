@@ -3,11 +3,7 @@
 
 #include "config.h"
 
-#include <cairo-pdf.h>
 #include <glib/gi18n.h>
-#ifdef __GLIBC__
-#include <langinfo.h>
-#endif
 #include <math.h>
 #include <string.h>
 #include <pango/pangocairo.h>
@@ -40,9 +36,6 @@ static const double column_shares[] = { 0.05, 0.36, 0.11, 0.11, 0.13, 0.10, 0.14
 /* a page header of absurd length stops after this many lines: the
  * title block prints it whole */
 #define HEADER_MAX_LINES 4
-/* the margins the summary keeps at least, whatever the page setup
- * says: the same paper gives the same pages from any path */
-#define MIN_MARGIN      42.0
 
 /* Where a page starts: drawing one page lays out only what is on it,
  * which keeps a long plan's summary linear in its length. A unit taller
@@ -97,8 +90,8 @@ enum
   /* then one unit per step, the end of the table, the agreement block */
 };
 
-#define BODY_SIZE       10
-#define SMALL_SIZE      8.5
+#define BODY_SIZE       OM_PAGE_BODY_SIZE
+#define SMALL_SIZE      OM_PAGE_SMALL_SIZE
 #define GAP             12.0
 #define ROW_PADDING     5.0
 
@@ -252,31 +245,7 @@ om_summary_free (OmSummary *self)
 void
 om_summary_page_init_default (OmSummaryPage *page)
 {
-  /* A4 unless the locale says otherwise (LC_PAPER, as GTK reads it) */
-  double width_mm = 210, height_mm = 297;
-  const double pt_per_mm = 72.0 / 25.4;
-
-#ifdef __GLIBC__
-  {
-    union { unsigned int word; char *string; } w, h;
-
-    w.string = nl_langinfo (_NL_PAPER_WIDTH);
-    h.string = nl_langinfo (_NL_PAPER_HEIGHT);
-    if (w.word > 0 && h.word > 0 && w.word < 2000 && h.word < 2000)
-      {
-        width_mm = w.word;
-        height_mm = h.word;
-      }
-  }
-#endif
-  page->width = width_mm * pt_per_mm;
-  page->height = height_mm * pt_per_mm;
-  /* the usual margins of a printer's paper (GTK's), within which the
-   * summary keeps its own */
-  page->margin_top = 0.25 * 72;
-  page->margin_bottom = 0.56 * 72;
-  page->margin_left = 0.25 * 72;
-  page->margin_right = 0.25 * 72;
+  om_page_init_default (page);
 }
 
 /* Text */
@@ -288,41 +257,25 @@ text_layout (Pass       *pass,
              gboolean    bold,
              double      width)
 {
-  PangoLayout *layout = pango_layout_new (pass->context);
-  PangoFontDescription *desc = pango_font_description_from_string ("Sans");
-
-  pango_font_description_set_size (desc, (int) (size * PANGO_SCALE));
-  if (bold)
-    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, desc);
-  pango_font_description_free (desc);
-  pango_layout_set_text (layout, text ? text : "", -1);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  /* a huge word is wrapped by character: by word it takes minutes */
-  pango_layout_set_wrap (layout, om_text_has_long_word (text) ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
-  return layout;
+  return om_page_text_layout (pass->context, text, size, bold, width);
 }
 
 static double
 layout_height (PangoLayout *layout)
 {
-  int height = 0;
-
-  pango_layout_get_size (layout, NULL, &height);
-  return (double) height / PANGO_SCALE;
+  return om_page_layout_height (layout);
 }
 
 static double
 text_width (const OmSummary *s)
 {
-  return s->page.width - s->page.margin_left - s->page.margin_right;
+  return om_page_text_width (&s->page);
 }
 
 static double
 bottom (const OmSummary *s)
 {
-  /* the footer has its own room under the text */
-  return s->page.height - s->page.margin_bottom - 18;
+  return om_page_bottom (&s->page);
 }
 
 /* Under the page's header: its text, then its rule */
@@ -423,9 +376,6 @@ decorate_page (Pass *pass)
   OmSummary *s = pass->summary;
   g_autoptr(PangoLayout) client = NULL;
   g_autoptr(PangoLayout) title = NULL;
-  g_autoptr(PangoLayout) footer = NULL;
-  g_autofree char *page_text = NULL;
-  int w;
 
   if (!drawing (pass))
     return;
@@ -440,11 +390,7 @@ decorate_page (Pass *pass)
   cairo_line_to (pass->cr, s->page.width - s->page.margin_right, header_rule_y (s));
   cairo_stroke (pass->cr);
 
-  /* Translators: the footer of each printed page */
-  page_text = g_strdup_printf (_("Page %u of %u"), pass->page + 1, s->n_pages);
-  footer = text_layout (pass, page_text, SMALL_SIZE, FALSE, -1);
-  pango_layout_get_pixel_size (footer, &w, NULL);
-  show_layout (pass, footer, (s->page.width - w) / 2, s->page.height - s->page.margin_bottom - 10);
+  om_page_draw_footer (pass->cr, pass->context, &s->page, pass->page + 1, s->n_pages);
   cairo_set_source_rgb (pass->cr, 0, 0, 0);
 }
 
@@ -1621,10 +1567,7 @@ om_summary_paginate (OmSummary           *self,
    * a print dialog's default margins are narrower than a PDF's, and
    * Print and Export must give the same pages for the same paper */
   self->page = *page;
-  self->page.margin_top = MAX (page->margin_top, MIN_MARGIN);
-  self->page.margin_bottom = MAX (page->margin_bottom, MIN_MARGIN);
-  self->page.margin_left = MAX (page->margin_left, MIN_MARGIN);
-  self->page.margin_right = MAX (page->margin_right, MIN_MARGIN);
+  om_page_keep_margins (&self->page);
   g_array_set_size (self->page_starts, 0);
   g_clear_pointer (&self->flowed, flowed_free);
   size_page_header (&pass);
@@ -1676,21 +1619,23 @@ typedef struct
   const OmOpportunityData *data;
   const OmSummarySender   *sender;
   const OmSummaryPage     *page;
-  GOutputStream           *stream;
-  GError                  *error;   /* the stream's, kept for the message */
 } PdfWrite;
 
-static cairo_status_t
-write_cb (void                *closure,
-          const unsigned char *data,
-          unsigned int         length)
+static guint
+paginate_cb (gpointer      document,
+             PangoContext *context,
+             const OmPage *page)
 {
-  PdfWrite *write = closure;
+  return om_summary_paginate (document, context, page);
+}
 
-  if (write->error != NULL ||
-      !g_output_stream_write_all (write->stream, data, length, NULL, NULL, &write->error))
-    return CAIRO_STATUS_WRITE_ERROR;
-  return CAIRO_STATUS_SUCCESS;
+static void
+draw_page_cb (gpointer      document,
+              cairo_t      *cr,
+              PangoContext *context,
+              guint         page)
+{
+  om_summary_draw_page (document, cr, context, page);
 }
 
 static gboolean
@@ -1700,50 +1645,9 @@ write_pdf_cb (GOutputStream *stream,
 {
   PdfWrite *write = user_data;
   g_autoptr(OmSummary) summary = om_summary_new (write->data, om_date_today ());
-  PangoContext *context;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  cairo_status_t status;
-  guint n;
-
-  write->stream = stream;
-  surface = cairo_pdf_surface_create_for_stream (write_cb, write, write->page->width, write->page->height);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, write->data->title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Opportunity Manager");
-  cr = cairo_create (surface);
-  context = pango_cairo_create_context (cr);
-  /* points, not pixels */
-  pango_cairo_context_set_resolution (context, 72);
-  {
-    PangoFontDescription *desc = pango_font_description_from_string ("Sans 9");
-    pango_context_set_font_description (context, desc);
-    pango_font_description_free (desc);
-  }
 
   om_summary_set_sender (summary, write->sender);
-  n = om_summary_paginate (summary, context, write->page);
-  for (guint i = 0; i < n && cairo_status (cr) == CAIRO_STATUS_SUCCESS; i++)
-    {
-      om_summary_draw_page (summary, cr, context, i);
-      cairo_show_page (cr);
-    }
-  g_object_unref (context);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (write->error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&write->error));
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return om_page_write_pdf (stream, write->data->title, write->page, paginate_cb, draw_page_cb, summary, error);
 }
 
 /**
@@ -1762,10 +1666,7 @@ om_summary_write_pdf (const OmOpportunityData *data,
                       const char              *path,
                       GError                 **error)
 {
-  PdfWrite write = { data, sender, page, NULL, NULL };
-  gboolean ok;
+  PdfWrite write = { data, sender, page };
 
-  ok = om_export_file_write (path, write_pdf_cb, &write, error);
-  g_clear_error (&write.error);
-  return ok;
+  return om_export_file_write (path, write_pdf_cb, &write, error);
 }

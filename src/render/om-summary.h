@@ -5,6 +5,7 @@
 #include <pango/pango.h>
 
 #include "om-model.h"
+#include "om-page.h"
 
 G_BEGIN_DECLS
 
@@ -24,15 +25,7 @@ G_BEGIN_DECLS
  * points.
  */
 
-typedef struct
-{
-  double width;
-  double height;
-  double margin_top;
-  double margin_bottom;
-  double margin_left;
-  double margin_right;
-} OmSummaryPage;
+typedef OmPage OmSummaryPage;
 
 /* Who prepared the summary (Preferences): each field may be NULL or
  * empty, and then prints no line */

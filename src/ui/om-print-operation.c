@@ -7,20 +7,25 @@
 
 #include <glib/gi18n.h>
 
+#include "om-agenda-print.h"
 #include "om-print-operation.h"
 #include "om-summary.h"
 
 /**
  * OmPrintOperation:
  *
- * Prints an opportunity's client-facing summary: the pages of
- * #OmSummary on the paper, orientation and margins of the page setup.
+ * Prints a document of the render layer (an opportunity's client-facing
+ * summary, an agenda) on the paper, orientation and margins of the page
+ * setup: the same pages as its PDF.
  */
 struct _OmPrintOperation
 {
   GtkPrintOperation  parent_instance;
 
-  OmSummary         *summary;
+  gpointer           document;
+  OmPagePaginate     paginate;
+  OmPageDraw         draw;
+  GDestroyNotify     document_free;
   PangoContext      *context;
 };
 
@@ -32,8 +37,7 @@ om_print_operation_begin_print (GtkPrintOperation *operation,
 {
   OmPrintOperation *self = OM_PRINT_OPERATION (operation);
   GtkPageSetup *setup = gtk_print_context_get_page_setup (context);
-  PangoFontDescription *desc = pango_font_description_from_string ("Sans 9");
-  OmSummaryPage page;
+  OmPage page;
 
   /* already turned for the orientation */
   page.width = gtk_page_setup_get_paper_width (setup, GTK_UNIT_POINTS);
@@ -45,10 +49,9 @@ om_print_operation_begin_print (GtkPrintOperation *operation,
 
   g_clear_object (&self->context);
   self->context = gtk_print_context_create_pango_context (context);
-  pango_context_set_font_description (self->context, desc);
-  pango_font_description_free (desc);
+  om_page_set_up_context (self->context);
 
-  gtk_print_operation_set_n_pages (operation, (int) om_summary_paginate (self->summary, self->context, &page));
+  gtk_print_operation_set_n_pages (operation, (int) self->paginate (self->document, self->context, &page));
 }
 
 static void
@@ -58,7 +61,7 @@ om_print_operation_draw_page (GtkPrintOperation *operation,
 {
   OmPrintOperation *self = OM_PRINT_OPERATION (operation);
 
-  om_summary_draw_page (self->summary, gtk_print_context_get_cairo_context (context), self->context, (guint) page_nr);
+  self->draw (self->document, gtk_print_context_get_cairo_context (context), self->context, (guint) page_nr);
 }
 
 static void
@@ -66,7 +69,8 @@ om_print_operation_finalize (GObject *object)
 {
   OmPrintOperation *self = (OmPrintOperation *) object;
 
-  g_clear_pointer (&self->summary, om_summary_free);
+  if (self->document != NULL)
+    g_clear_pointer (&self->document, self->document_free);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (om_print_operation_parent_class)->finalize (object);
@@ -167,16 +171,81 @@ om_print_operation_init (OmPrintOperation *self)
     }
 }
 
+static guint
+summary_paginate_cb (gpointer      document,
+                     PangoContext *context,
+                     const OmPage *page)
+{
+  return om_summary_paginate (document, context, page);
+}
+
+static void
+summary_draw_cb (gpointer      document,
+                 cairo_t      *cr,
+                 PangoContext *context,
+                 guint         page)
+{
+  om_summary_draw_page (document, cr, context, page);
+}
+
+/**
+ * om_print_operation_new:
+ *
+ * Returns: (transfer full): the printing of @opportunity's summary
+ */
 OmPrintOperation *
 om_print_operation_new (OmOpportunity *opportunity)
 {
   OmPrintOperation *self = g_object_new (OM_TYPE_PRINT_OPERATION, NULL);
   g_autofree char *name = g_strdup_printf (_("%s — process summary"), om_opportunity_get_title (opportunity));
   g_auto(OmSummarySender) sender = { 0 };
+  OmSummary *summary = om_summary_new (om_opportunity_get_data (opportunity), om_date_today ());
 
-  self->summary = om_summary_new (om_opportunity_get_data (opportunity), om_date_today ());
   om_summary_sender_load (&sender);
-  om_summary_set_sender (self->summary, &sender);
+  om_summary_set_sender (summary, &sender);
+  self->document = summary;
+  self->paginate = summary_paginate_cb;
+  self->draw = summary_draw_cb;
+  self->document_free = (GDestroyNotify) om_summary_free;
+  gtk_print_operation_set_job_name (GTK_PRINT_OPERATION (self), name);
+  return self;
+}
+
+static guint
+agenda_paginate_cb (gpointer      document,
+                    PangoContext *context,
+                    const OmPage *page)
+{
+  return om_agenda_print_paginate (document, context, page);
+}
+
+static void
+agenda_draw_cb (gpointer      document,
+                cairo_t      *cr,
+                PangoContext *context,
+                guint         page)
+{
+  om_agenda_print_draw_page (document, cr, context, page);
+}
+
+/**
+ * om_print_operation_new_for_agenda:
+ * @items: (element-type OmAgendaItem): the agenda shown
+ *
+ * Returns: (transfer full): the printing of the agenda, the same pages
+ *   as om_agenda_write_pdf() writes
+ */
+OmPrintOperation *
+om_print_operation_new_for_agenda (GPtrArray           *items,
+                                   const OmAgendaShown *shown)
+{
+  OmPrintOperation *self = g_object_new (OM_TYPE_PRINT_OPERATION, NULL);
+  g_autofree char *name = om_agenda_title (shown->owner);
+
+  self->document = om_agenda_print_new (items, shown);
+  self->paginate = agenda_paginate_cb;
+  self->draw = agenda_draw_cb;
+  self->document_free = (GDestroyNotify) om_agenda_print_free;
   gtk_print_operation_set_job_name (GTK_PRINT_OPERATION (self), name);
   return self;
 }

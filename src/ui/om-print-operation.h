@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "om-agenda-print.h"
 #include "om-model.h"
 
 G_BEGIN_DECLS
@@ -11,6 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OmPrintOperation, om_print_operation, OM, PRINT_OPERATION, GtkPrintOperation)
 
 OmPrintOperation *om_print_operation_new           (OmOpportunity    *opportunity);
+OmPrintOperation *om_print_operation_new_for_agenda (GPtrArray           *items,
+                                                     const OmAgendaShown *shown);
 GtkPrintSettings *om_print_operation_load_settings (void);
 void              om_print_operation_save_settings (GtkPrintSettings *settings);
 
