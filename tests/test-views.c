@@ -121,6 +121,9 @@ test_switch_views (Fixture       *f,
   g_assert_true (gtk_widget_get_mapped (om_window_get_portfolio (f->window)));
   /* the plan's keys do not reach into another view: nothing to print */
   g_assert_false (gtk_widget_get_sensitive (om_test_find_action_button (GTK_WIDGET (f->window), "win.print")));
+  press ("ctrl+3");
+  g_assert_cmpstr (om_window_get_view_name (f->window), ==, "agenda");
+  g_assert_true (gtk_widget_get_mapped (om_window_get_agenda (f->window)));
   press ("ctrl+1");
   g_assert_cmpstr (om_window_get_view_name (f->window), ==, "plan");
   g_assert_true (gtk_widget_get_sensitive (om_test_find_action_button (GTK_WIDGET (f->window), "win.print")));
@@ -216,6 +219,23 @@ test_portfolio_opens_plan (Fixture       *f,
                    ==, ids[1]);
 }
 
+/* A milestone of the agenda opens its opportunity in the plan, on its
+ * stage */
+static void
+test_agenda_opens_stage (Fixture       *f,
+                         gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+
+  om_window_set_view_name (f->window, "agenda");
+  om_test_iterate_for (300);
+  g_signal_emit_by_name (om_window_get_agenda (f->window), "stage-activated", ids[3], 1u);
+  om_test_iterate_for (300);
+  g_assert_cmpstr (om_window_get_view_name (f->window), ==, "plan");
+  g_assert_cmpint (om_opportunity_get_id (om_opportunity_view_get_opportunity (view)), ==, ids[3]);
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -232,6 +252,7 @@ main (int   argc,
   ADD ("/views/switch", test_switch_views);
   ADD ("/views/portfolio/filters", test_portfolio_filters);
   ADD ("/views/portfolio/opens-plan", test_portfolio_opens_plan);
+  ADD ("/views/agenda/opens-stage", test_agenda_opens_stage);
 #undef ADD
 
   status = g_test_run ();

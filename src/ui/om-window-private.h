@@ -2,6 +2,7 @@
 #pragma once
 
 #include "om-window.h"
+#include "om-agenda-view.h"
 #include "om-portfolio-view.h"
 
 G_BEGIN_DECLS
@@ -43,6 +44,7 @@ struct _OmWindow
   GtkStack             *views;
   GtkWidget            *view_switcher;
   OmPortfolioView      *portfolio;
+  OmAgendaView         *agenda;
 };
 
 void _om_window_class_init_actions (GtkWidgetClass *widget_class);

@@ -675,6 +675,19 @@ om_window_get_portfolio (OmWindow *self)
   return GTK_WIDGET (self->portfolio);
 }
 
+/**
+ * om_window_get_agenda:
+ *
+ * Returns: (transfer none): the agenda view
+ */
+GtkWidget *
+om_window_get_agenda (OmWindow *self)
+{
+  g_return_val_if_fail (OM_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->agenda);
+}
+
 static void
 view_shown_cb (OmWindow *self)
 {
@@ -686,6 +699,11 @@ view_shown_cb (OmWindow *self)
     {
       om_portfolio_view_set_repository (self->portfolio, self->repository);
       om_portfolio_view_refresh_names (self->portfolio);
+    }
+  else if (g_strcmp0 (name, "agenda") == 0 && self->repository != NULL)
+    {
+      om_agenda_view_set_repository (self->agenda, self->repository);
+      om_agenda_view_refresh (self->agenda);
     }
   update_page (self);
   _om_window_update_actions (self);
@@ -705,6 +723,18 @@ portfolio_activated_cb (OmWindow *self,
         return;
     }
   om_window_set_view_name (self, "plan");
+}
+
+/* A milestone of the agenda opens on its stage in the plan */
+static void
+agenda_activated_cb (OmWindow *self,
+                     gint64    id,
+                     guint     stage)
+{
+  portfolio_activated_cb (self, id);
+  if (om_opportunity_view_get_opportunity (self->view) != NULL &&
+      om_opportunity_get_id (om_opportunity_view_get_opportunity (self->view)) == id)
+    om_opportunity_view_select_stage (self->view, (int) stage);
 }
 
 static void
@@ -792,6 +822,7 @@ om_window_class_init (OmWindowClass *klass)
 
   g_type_ensure (OM_TYPE_OPPORTUNITY_VIEW);
   g_type_ensure (OM_TYPE_PORTFOLIO_VIEW);
+  g_type_ensure (OM_TYPE_AGENDA_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OmWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, banner_label);
@@ -814,6 +845,8 @@ om_window_class_init (OmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmWindow, view_switcher);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, portfolio);
   gtk_widget_class_bind_template_callback (widget_class, portfolio_activated_cb);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, agenda);
+  gtk_widget_class_bind_template_callback (widget_class, agenda_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, banner_close_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_refused_cb);
 

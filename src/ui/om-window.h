@@ -27,5 +27,6 @@ const char        *om_window_get_view_name        (OmWindow       *self);
 void               om_window_set_view_name        (OmWindow       *self,
                                                    const char     *name);
 GtkWidget         *om_window_get_portfolio        (OmWindow       *self);
+GtkWidget         *om_window_get_agenda           (OmWindow       *self);
 
 G_END_DECLS
