@@ -2190,8 +2190,8 @@ save_in_chooser (const char *dir,
   om_test_iterate_for (300);
 }
 
-/* Export to Calendar and Export as CSV write what the command line
- * writes: the opportunity's pending milestones, every stage */
+/* Export to Calendar, Export as CSV and Export write what the command
+ * line writes: the opportunity's pending milestones, every stage, all */
 static void
 test_export_calendar_and_csv (Fixture       *f,
                               gconstpointer  data)
@@ -2230,6 +2230,18 @@ test_export_calendar_and_csv (Fixture       *f,
   lines = g_strsplit (csv, "\r\n", -1);
   /* a header, one row per stage of every opportunity, the last line end */
   g_assert_cmpuint (g_strv_length (lines), >=, om_opportunity_get_n_stages (opp) + 2);
+
+  /* and the whole database as JSON, through the same dialog */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export", NULL));
+  save_in_chooser (f->dir, "all.oppmanager.json");
+  {
+    g_autofree char *json_path = g_build_filename (f->dir, "all.oppmanager.json", NULL);
+    g_autofree char *json = NULL;
+
+    g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+    g_assert_nonnull (strstr (json, "\"oppmanager/2\""));
+    g_assert_nonnull (strstr (json, om_opportunity_get_title (opp)));
+  }
 }
 
 int

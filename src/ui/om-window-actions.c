@@ -334,54 +334,11 @@ not_local (GError **error)
                        _("Choose a file on this computer to export to."));
 }
 
-static void
-export_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    OmWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (path == NULL)
-        not_local (&error);
-      if (path == NULL || !om_json_export_file (self->repository, path, 0, &error))
-        report (self, error);
-      else
-        {
-          g_autofree char *name = g_file_get_basename (file);
-          g_autofree char *message = g_strdup_printf (_("Exported to “%s”."), name);
-          om_window_show_message (self, message);
-        }
-    }
-  g_object_unref (dialog);
-}
-
-static void
-export_cb (GtkWidget  *widget,
-           const char *action_name,
-           GVariant   *parameter)
-{
-  OmWindow *self = OM_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) filter = json_filter ();
-
-  dialog = gtk_file_chooser_native_new (_("Export Opportunities"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  /* the ending a file manager knows as ours (the MIME type in data/) */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("opportunities.oppmanager.json"));
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-/* Calendars and spreadsheets (SPEC 7): the same writers as the command
- * line's --export-ics and --export-csv, on what the dialog was opened for */
+/* Exports: the same writers as the command line's --export,
+ * --export-ics and --export-csv, on what the dialog was opened for */
 typedef enum
 {
+  EXPORT_JSON,
   EXPORT_CALENDAR,
   EXPORT_CSV,
 } ExportKind;
@@ -423,6 +380,8 @@ export_file_response_cb (GtkNativeDialog *dialog,
           not_local (&error);
           ok = FALSE;
         }
+      else if (job->kind == EXPORT_JSON)
+        ok = om_json_export_file (self->repository, path, job->opportunity, &error);
       else if (job->kind == EXPORT_CALENDAR)
         ok = om_export_calendar (backend, path, job->opportunity, job->owner, &error);
       else
@@ -449,7 +408,7 @@ export_file (OmWindow   *self,
              const char *name)
 {
   GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = kind == EXPORT_JSON ? json_filter () : gtk_file_filter_new ();
   ExportJob *job = g_new0 (ExportJob, 1);
 
   job->window = self;
@@ -462,13 +421,14 @@ export_file (OmWindow   *self,
       gtk_file_filter_add_mime_type (filter, "text/calendar");
       gtk_file_filter_add_suffix (filter, "ics");
     }
-  else
+  else if (kind == EXPORT_CSV)
     {
       gtk_file_filter_set_name (filter, _("Spreadsheets (CSV)"));
       gtk_file_filter_add_mime_type (filter, "text/csv");
       gtk_file_filter_add_suffix (filter, "csv");
     }
-  dialog = gtk_file_chooser_native_new (kind == EXPORT_CALENDAR ? _("Export to Calendar") : _("Export as CSV"),
+  dialog = gtk_file_chooser_native_new (kind == EXPORT_JSON ? _("Export Opportunities")
+                                        : kind == EXPORT_CALENDAR ? _("Export to Calendar") : _("Export as CSV"),
                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                         _("_Export"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
@@ -488,6 +448,15 @@ file_name_for (const char *what,
 
   g_strdelimit (shown, "/\\", '-');
   return g_strconcat (shown, ending, NULL);
+}
+
+static void
+export_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  /* the ending a file manager knows as ours (the MIME type in data/) */
+  export_file (OM_WINDOW (widget), EXPORT_JSON, 0, NULL, _("opportunities.oppmanager.json"));
 }
 
 static void
