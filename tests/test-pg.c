@@ -617,6 +617,43 @@ test_move_to_server (void)
   om_test_remove_tree (dir);
 }
 
+/* With no --database, the database-uri setting names the database */
+static void
+test_default_from_settings (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *dir = om_test_make_dir ("settings");
+  g_autofree char *folder = g_build_filename (dir, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (folder, "keyfile", NULL);
+  g_autofree char *contents = g_strdup_printf ("[com/example/OppManager]\ndatabase-uri='%s'\n", location);
+  g_autofree char *json = g_build_filename (dir, "plans.json", NULL);
+  g_autofree char *document = import_document (2, "From the setting", "");
+  g_autofree char *import = g_strdup_printf ("--import=%s", json);
+  g_autofree char *out = NULL;
+  g_autofree char *n = NULL;
+  g_autofree char *default_folder = g_build_filename (dir, "oppmanager", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = om_test_cli_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, TODAY);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (keyfile, contents, -1, NULL));
+  g_assert_true (g_file_set_contents (json, document, -1, NULL));
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", dir, TRUE);
+  /* and no file is made where the default file would be */
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", dir, TRUE);
+  process = om_test_cli_spawn (launcher, import, NULL);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  g_assert_cmpstr (out, ==, "1\n2\n");
+  n = om_test_pg_query_text (location, "SELECT count (*) FROM opportunities");
+  g_assert_cmpstr (n, ==, "2");
+  g_assert_false (g_file_test (default_folder, G_FILE_TEST_EXISTS));
+  om_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,5 +675,6 @@ main (int   argc,
   g_test_add_func ("/server/restarted", test_server_restarted);
   g_test_add_func ("/server/no-password-shown", test_no_password_shown);
   g_test_add_func ("/server/move-to-server", test_move_to_server);
+  g_test_add_func ("/server/default-from-settings", test_default_from_settings);
   return g_test_run ();
 }
