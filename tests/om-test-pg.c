@@ -116,7 +116,8 @@ clean_up (void)
   g_clear_pointer (&server_dir, g_free);
 }
 
-/* A failed assertion aborts: the server goes with the test all the same */
+/* A failed assertion aborts, a fatal warning traps: the server goes
+ * with the test all the same */
 static void
 on_fatal_signal (int sig)
 {
@@ -157,6 +158,7 @@ om_test_pg_start (void)
         }
       atexit (clean_up);
       signal (SIGABRT, on_fatal_signal);
+      signal (SIGTRAP, on_fatal_signal);
       signal (SIGSEGV, on_fatal_signal);
       signal (SIGTERM, on_fatal_signal);
       signal (SIGINT, on_fatal_signal);
