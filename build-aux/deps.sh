@@ -19,6 +19,10 @@ OM_PACKAGES=(
   libjson-glib-dev
   libsqlite3-dev
   sqlite3
+  # the team server (SPEC 9): libpq to build, a server for the tests to
+  # start of their own (initdb, pg_ctl; no system service is used)
+  libpq-dev
+  postgresql
   # headless GTK tests
   xvfb
   xauth
@@ -62,6 +66,7 @@ OM_REQUIREMENTS=(
   "pc  glib-2.0>=2.74         libglib2.0-dev     glib2-devel              glib2"
   "pc  json-glib-1.0>=1.6     libjson-glib-dev   json-glib-devel          json-glib"
   "pc  sqlite3>=3.40          libsqlite3-dev     sqlite-devel             sqlite"
+  "pc  libpq>=15              libpq-dev          libpq-devel              postgresql-libs"
   "cmd glib-compile-schemas   libglib2.0-bin     glib2                    glib2"
   "cmd sqlite3                sqlite3            sqlite                   sqlite"
   "cmd Xvfb                   xvfb               xorg-x11-server-Xvfb     xorg-server-xvfb"

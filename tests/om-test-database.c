@@ -5,11 +5,14 @@
 
 #include <glib/gstdio.h>
 
+#include "om-pg-backend.h"
+#include "om-store.h"
 #include "om-test-database.h"
 
 /**
  * om_test_database_open_repository:
- * @path: a database file, made when missing; it must open
+ * @path: a database file, made when missing, or a test server's
+ *   database (om_test_pg_new_database()); it must open
  *
  * Returns: (transfer full): the repository kept in @path
  */
@@ -17,7 +20,7 @@ OmRepository *
 om_test_database_open_repository (const char *path)
 {
   g_autoptr(GError) error = NULL;
-  OmRepository *repository = om_database_open_repository (path, &error);
+  OmRepository *repository = om_store_open_repository (path, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (repository);
@@ -38,12 +41,15 @@ om_test_database_load (const char  *path,
                        GPtrArray  **templates)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OmDatabase) db = om_database_open (path, &error);
+  g_autoptr(OmBackend) db = om_store_open_backend (path, &error);
   g_autoptr(GPtrArray) tpls = NULL;
   GPtrArray *opportunities = NULL;
 
   g_assert_no_error (error);
-  g_assert_true (om_database_load (db, &opportunities, &tpls, &error));
+  if (OM_IS_PG_BACKEND (db))
+    g_assert_true (om_pg_backend_load (OM_PG_BACKEND (db), &opportunities, &tpls, &error));
+  else
+    g_assert_true (om_database_load (OM_DATABASE (db), &opportunities, &tpls, &error));
   g_assert_no_error (error);
   if (templates != NULL)
     *templates = g_steal_pointer (&tpls);
@@ -92,6 +98,7 @@ om_test_database_remove (const char *path)
 
 /**
  * om_test_database_apply:
+ * @db: an #OmBackend
  * @before: (nullable): the opportunity as @db keeps it, or %NULL to create
  * @after: (nullable): what it becomes, or %NULL to remove it
  *
@@ -102,7 +109,7 @@ om_test_database_remove (const char *path)
  *   revision), %NULL for a removal
  */
 OmOpportunityData *
-om_test_database_apply (OmDatabase              *db,
+om_test_database_apply (gpointer                 db,
                         const OmOpportunityData *before,
                         const OmOpportunityData *after)
 {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "om-database.h"
+#include "om-store.h"
+#include "om-test-pg.h"
 #include "om-test-support.h"
 
 G_BEGIN_DECLS
@@ -16,7 +18,7 @@ GPtrArray         *om_test_database_load            (const char  *path,
 OmOpportunityData *om_test_database_get             (const char  *path,
                                                      gint64       id);
 void               om_test_database_remove          (const char  *path);
-OmOpportunityData *om_test_database_apply           (OmDatabase              *db,
+OmOpportunityData *om_test_database_apply           (gpointer                 db,
                                                      const OmOpportunityData *before,
                                                      const OmOpportunityData *after);
 

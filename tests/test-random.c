@@ -441,11 +441,13 @@ check_all (OmRepository *repository,
     }
 }
 
+/* @data: TRUE on a database of the test server (SPEC 9), else a file */
 static void
-test_random_operations (void)
+test_random_operations (gconstpointer data)
 {
-  g_autofree char *dir = om_test_make_dir ("random");
-  g_autofree char *path = g_build_filename (dir, "random.db", NULL);
+  gboolean server = GPOINTER_TO_INT (data);
+  g_autofree char *dir = server ? NULL : om_test_make_dir ("random");
+  g_autofree char *path = server ? om_test_pg_new_database () : g_build_filename (dir, "random.db", NULL);
   g_autoptr(OmRepository) repository = NULL;
   g_autoptr(OmRepository) other = NULL;
   g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
@@ -563,7 +565,14 @@ test_random_operations (void)
 
   g_clear_object (&repository);
   g_clear_object (&other);
-  om_test_remove_tree (dir);
+  if (dir != NULL)
+    om_test_remove_tree (dir);
+}
+
+static void
+skip_server (gconstpointer data)
+{
+  g_test_skip_printf ("no test server: %s", (const char *) data);
 }
 
 int
@@ -571,6 +580,10 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/random/operations", test_random_operations);
+  g_test_add_data_func ("/random/operations", GINT_TO_POINTER (FALSE), test_random_operations);
+  if (om_test_pg_unavailable () != NULL)
+    g_test_add_data_func ("/random/server/skipped", om_test_pg_unavailable (), skip_server);
+  else
+    g_test_add_data_func ("/random/server/operations", GINT_TO_POINTER (TRUE), test_random_operations);
   return g_test_run ();
 }

@@ -10,6 +10,8 @@
 #include "om-calendar-file.h"
 #include "om-csv-file.h"
 #include "om-database.h"
+#include "om-pg-backend.h"
+#include "om-store.h"
 #include "om-export-file.h"
 #include "om-json.h"
 
@@ -23,7 +25,8 @@ count_commands (const OmCliOptions *options)
 {
   return (options->import_file != NULL) + (options->export_file != NULL) +
          (options->summary_pdf != NULL) + options->list + options->check + options->version +
-         (options->export_ics != NULL) + (options->export_csv != NULL) + options->agenda + options->pipeline;
+         (options->export_ics != NULL) + (options->export_csv != NULL) + options->agenda + options->pipeline +
+         options->init_server;
 }
 
 /* SPEC 7: --agenda shows this many days ahead unless --days says */
@@ -117,11 +120,18 @@ om_cli_options_validate (const OmCliOptions *options,
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("Give one command at a time: --import, --export, --export-ics, --export-csv, --list, --check, "
-                             "--summary-pdf, --agenda, --pipeline or --version."));
+                             "--summary-pdf, --agenda, --pipeline, --init-server or --version."));
       return FALSE;
     }
   if (!validate_agenda (options, error))
     return FALSE;
+  if (options->init_server && (options->database == NULL || !om_store_location_is_server (options->database)))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--init-server needs the server to set up, as --database=postgresql://USER@HOST/DATABASE "
+                             "or a libpq connection string."));
+      return FALSE;
+    }
   if (options->check && options->opportunity == 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -358,6 +368,20 @@ run_summary (const OmCliOptions *options,
   return OM_CLI_EXIT_OK;
 }
 
+/* The schema, roles and policies of a team server (SPEC 9) */
+static int
+run_init_server (const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
+
+  if (!om_store_init_server (location, &error))
+    return refuse (error);
+  shown = om_pg_location_shown (location);
+  g_print (_("The server database “%s” is set up for Opportunity Manager.\n"), shown);
+  return OM_CLI_EXIT_OK;
+}
+
 /**
  * om_cli_run:
  *
@@ -380,9 +404,12 @@ om_cli_run (const OmCliOptions *options)
     }
 
   if (path == NULL)
-    path = default_path = om_database_get_default_path ();
+    path = default_path = om_store_get_default_location ();
 
-  repository = om_database_open_repository (path, &error);
+  if (options->init_server)
+    return run_init_server (path);
+
+  repository = om_store_open_repository (path, &error);
   if (repository == NULL)
     return refuse (error);
   if (options->too_complex_threshold > 0)

@@ -26,6 +26,7 @@ typedef struct
   gboolean version;
   gboolean agenda;
   gboolean pipeline;
+  gboolean init_server;     /* --init-server: set up the --database server */
   char    *owner;           /* --owner: a salesperson, NULL when not given */
   char    *days;            /* --days as given, checked by validate; NULL: 14 */
   guint    too_complex_threshold;

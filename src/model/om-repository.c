@@ -697,7 +697,10 @@ refresh (OmRepository *self)
                            : g_ptr_array_new ();
   if (summaries == NULL)
     {
-      g_warning ("Could not read what changed: %s", error->message);
+      /* not a fault of the program: a server that cannot be reached
+       * (the edit just refused said so) is read again at the next
+       * change; what is shown stays as it was meanwhile */
+      g_message ("Could not read what changed: %s", error->message);
       return;
     }
 

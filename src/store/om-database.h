@@ -18,7 +18,10 @@ G_BEGIN_DECLS
  * backup needs restoring. %OM_STORE_ERROR_NOT_REGULAR: the path names a
  * folder, a device or a FIFO. %OM_STORE_ERROR_CONFLICT: another writer
  * changed or removed an opportunity since the edit's revision of it
- * (R7); nothing was written.
+ * (R7); nothing was written. %OM_STORE_ERROR_DENIED: a team server
+ * refused the write to this user (its roles and row-level security
+ * policies); %OM_STORE_ERROR_UNREACHABLE: the server could not be
+ * reached. Nothing was written either way.
  */
 typedef enum
 {
@@ -33,6 +36,8 @@ typedef enum
   OM_STORE_ERROR_DISK_FULL,
   OM_STORE_ERROR_NOT_REGULAR,
   OM_STORE_ERROR_CONFLICT,
+  OM_STORE_ERROR_DENIED,
+  OM_STORE_ERROR_UNREACHABLE,
 } OmStoreError;
 
 #define OM_STORE_ERROR (om_store_error_quark ())

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -1908,8 +1909,34 @@ om_json_parse (const char  *text,
   return TRUE;
 }
 
+/* Standard input, whole: what `--export=-` of another database gives */
+static gboolean
+parse_standard_input (GPtrArray **opportunities,
+                      GPtrArray **templates,
+                      GError    **error)
+{
+  g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *data;
+  gsize size;
+
+  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &local) < 0)
+    {
+      g_autofree char *message = om_text_escape_line (local->message);
+
+      g_set_error (error, OM_JSON_ERROR, OM_JSON_ERROR_IO, _("Could not read standard input: %s"), message);
+      return FALSE;
+    }
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  data = g_bytes_get_data (bytes, &size);
+  return om_json_parse (data != NULL ? data : "", (gssize) size, opportunities, templates, error);
+}
+
 /**
  * om_json_parse_file:
+ * @path: a file, or `-` for standard input
  *
  * Like om_json_parse(), for the document in the file at @path.
  */
@@ -1922,6 +1949,8 @@ om_json_parse_file (const char  *path,
   g_autoptr(GFile) file = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
+  if (strcmp (path, "-") == 0)
+    return parse_standard_input (opportunities, templates, error);
   file = g_file_new_for_path (path);
   return om_json_parse_gfile (file, opportunities, templates, error);
 }

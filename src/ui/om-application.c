@@ -8,7 +8,7 @@
 
 #include "om-application.h"
 #include "om-cli.h"
-#include "om-database.h"
+#include "om-store.h"
 #include "om-window.h"
 
 /**
@@ -51,9 +51,12 @@ om_application_local_command_line (GApplication   *app,
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
     { "database", 0, 0, G_OPTION_ARG_FILENAME, &self->options.database,
-      N_("Use this database file instead of the default"), N_("PATH") },
+      N_("Use this database file, or this server (postgresql://USER@HOST/DATABASE), instead of the default"),
+      N_("PATH") },
+    { "init-server", 0, 0, G_OPTION_ARG_NONE, &self->options.init_server,
+      N_("Create or update the schema, roles and policies on the --database server"), NULL },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &self->options.import_file,
-      N_("Import a JSON document and print the new opportunities’ ids"), N_("FILE") },
+      N_("Import a JSON document (- for standard input) and print the new opportunities’ ids"), N_("FILE") },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &self->options.export_file,
       N_("Write the opportunities and templates as JSON (- for standard output)"), N_("FILE") },
     { "export-ics", 0, 0, G_OPTION_ARG_FILENAME, &self->options.export_ics,
@@ -132,7 +135,7 @@ om_application_local_command_line (GApplication   *app,
       g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
     }
   else
-    self->database_path = om_database_get_default_path ();
+    self->database_path = om_store_get_default_location ();
 
   /* GApplication opens the files given (SPEC 7: the window offers to
    * import each), in the window already running if there is one */
@@ -164,7 +167,7 @@ om_application_startup (GApplication *app)
   /* GtkWindow's own action: it closes the window as its close button does */
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
 
-  self->repository = om_database_open_repository (self->database_path, &self->open_error);
+  self->repository = om_store_open_repository (self->database_path, &self->open_error);
 
   {
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "om-test-pg"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "om-pg-backend.h"
+#include "om-test-pg.h"
+#include "om-test-support.h"
+
+#define DEFAULT_BINDIR "/usr/lib/postgresql/15/bin"
+#define SERVER_USER "postgres"
+
+static char *server_dir;      /* the socket's folder; the data and log inside */
+static int   server_port;
+static gboolean running;
+static guint n_databases;
+
+static const char *
+bindir (void)
+{
+  const char *dir = g_getenv ("OM_TEST_PG_BINDIR");
+
+  return dir != NULL ? dir : DEFAULT_BINDIR;
+}
+
+static char *
+program (const char *name)
+{
+  return g_build_filename (bindir (), name, NULL);
+}
+
+/**
+ * om_test_pg_unavailable:
+ *
+ * Returns: (nullable): why no server can be started here (its programs
+ *   are missing), or %NULL when one can
+ */
+const char *
+om_test_pg_unavailable (void)
+{
+  static char *reason;
+  g_autofree char *initdb = program ("initdb");
+  g_autofree char *pg_ctl = program ("pg_ctl");
+
+  if (reason != NULL)
+    return reason;
+  if (!g_file_test (initdb, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (pg_ctl, G_FILE_TEST_IS_EXECUTABLE))
+    reason = g_strdup_printf ("no PostgreSQL server programs in %s (Debian: apt-get install postgresql; "
+                              "build-aux/deps.sh installs it)", bindir ());
+  else if (geteuid () == 0 && (getpwnam (SERVER_USER) == NULL || g_find_program_in_path ("runuser") == NULL))
+    reason = g_strdup ("running as root, with no user \"" SERVER_USER "\" (or no runuser) to run the test server as");
+  return reason;
+}
+
+/* Runs a server program as the unprivileged user; its output in the
+ * test's log when it fails */
+static gboolean
+run_server_program (const char *const *args,
+                    gboolean            must)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (geteuid () == 0)
+    {
+      g_ptr_array_add (argv, (gpointer) "runuser");
+      g_ptr_array_add (argv, (gpointer) "-u");
+      g_ptr_array_add (argv, (gpointer) SERVER_USER);
+      g_ptr_array_add (argv, (gpointer) "--");
+    }
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                     &error) ||
+      !g_spawn_check_wait_status (status, NULL))
+    {
+      if (must)
+        g_error ("%s failed: %s%s%s", args[0], error ? error->message : "", out ? out : "", err ? err : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+stop_now (const char *mode)
+{
+  g_autofree char *pg_ctl = program ("pg_ctl");
+  g_autofree char *data = g_build_filename (server_dir, "data", NULL);
+  const char *args[] = { pg_ctl, "-D", data, "-m", mode, "-w", "stop", NULL };
+
+  if (!running)
+    return;
+  running = FALSE;
+  run_server_program (args, FALSE);
+}
+
+static void
+clean_up (void)
+{
+  if (server_dir == NULL)
+    return;
+  stop_now ("immediate");
+  om_test_remove_tree (server_dir);
+  g_clear_pointer (&server_dir, g_free);
+}
+
+/* A failed assertion aborts, a fatal warning traps: the server goes
+ * with the test all the same */
+static void
+on_fatal_signal (int sig)
+{
+  clean_up ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/**
+ * om_test_pg_start:
+ *
+ * Starts the test program's server (made at the first call), or starts
+ * it again after om_test_pg_stop(), on the same socket.
+ */
+void
+om_test_pg_start (void)
+{
+  g_autofree char *pg_ctl = program ("pg_ctl");
+  g_autofree char *data = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *options = NULL;
+
+  g_assert_null (om_test_pg_unavailable ());
+  if (running)
+    return;
+  if (server_dir == NULL)
+    {
+      g_autofree char *initdb = program ("initdb");
+      g_autoptr(GError) error = NULL;
+      const char *args[] = { initdb, "-D", NULL, "-U", SERVER_USER, "-A", "trust", "-E", "UTF8", "--no-sync", NULL };
+
+      server_dir = g_dir_make_tmp ("om-pg-XXXXXX", &error);
+      g_assert_no_error (error);
+      if (geteuid () == 0)
+        {
+          struct passwd *user = getpwnam (SERVER_USER);
+          g_assert_cmpint (chown (server_dir, user->pw_uid, user->pw_gid), ==, 0);
+        }
+      atexit (clean_up);
+      signal (SIGABRT, on_fatal_signal);
+      signal (SIGTRAP, on_fatal_signal);
+      signal (SIGSEGV, on_fatal_signal);
+      signal (SIGTERM, on_fatal_signal);
+      signal (SIGINT, on_fatal_signal);
+      data = g_build_filename (server_dir, "data", NULL);
+      args[2] = data;
+      run_server_program (args, TRUE);
+      /* the socket is in a folder of its own: any port number is free there */
+      server_port = 20000 + (int) (getpid () % 30000);
+    }
+  data = g_build_filename (server_dir, "data", NULL);
+  log = g_build_filename (server_dir, "server.log", NULL);
+  options = g_strdup_printf ("-k %s -p %d -c listen_addresses='' -c fsync=off -c full_page_writes=off",
+                             server_dir, server_port);
+  {
+    const char *args[] = { pg_ctl, "-D", data, "-l", log, "-o", options, "-w", "start", NULL };
+    run_server_program (args, TRUE);
+  }
+  running = TRUE;
+}
+
+/**
+ * om_test_pg_stop:
+ *
+ * Stops the server, as its administrator would (sessions are cut).
+ */
+void
+om_test_pg_stop (void)
+{
+  stop_now ("fast");
+}
+
+static char *
+location_of (const char *database,
+             const char *user)
+{
+  return g_strdup_printf ("host=%s port=%d user=%s dbname=%s", server_dir, server_port, user, database);
+}
+
+static PGconn *
+connect_to (const char *location)
+{
+  PGconn *conn = PQconnectdb (location);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("cannot connect to the test server: %s", PQerrorMessage (conn));
+  return conn;
+}
+
+/**
+ * om_test_pg_exec:
+ *
+ * Runs @sql on @location as plain SQL, as psql would.
+ *
+ * Returns: (nullable): the server's reason if it refused, %NULL if not
+ */
+char *
+om_test_pg_exec (const char *location,
+                 const char *sql)
+{
+  PGconn *conn = connect_to (location);
+  PGresult *result = PQexec (conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+  char *reason = NULL;
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    reason = g_strdup (PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
+  PQclear (result);
+  PQfinish (conn);
+  return reason;
+}
+
+/**
+ * om_test_pg_query_text:
+ *
+ * Returns: (transfer full): the first value @sql gives on @location
+ */
+char *
+om_test_pg_query_text (const char *location,
+                       const char *sql)
+{
+  PGconn *conn = connect_to (location);
+  PGresult *result = PQexec (conn, sql);
+  char *text;
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) < 1)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  text = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  PQfinish (conn);
+  return text;
+}
+
+/**
+ * om_test_pg_new_empty_database:
+ *
+ * Returns: (transfer full): the location of a new, empty database on
+ *   the test server, for "postgres", as createdb leaves it
+ */
+char *
+om_test_pg_new_empty_database (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *create = NULL;
+  g_autofree char *reason = NULL;
+
+  om_test_pg_start ();
+  name = g_strdup_printf ("om_test_%u", ++n_databases);
+  admin = location_of ("postgres", SERVER_USER);
+  create = g_strdup_printf ("CREATE DATABASE %s", name);
+  reason = om_test_pg_exec (admin, create);
+  g_assert_null (reason);
+  return location_of (name, SERVER_USER);
+}
+
+/**
+ * om_test_pg_new_database:
+ *
+ * A database of its own on the test server, set up by --init-server's
+ * code as the superuser, with the tests' login roles.
+ *
+ * Returns: (transfer full): its location, for "postgres"
+ */
+char *
+om_test_pg_new_database (void)
+{
+  g_autofree char *reason = NULL;
+  g_autoptr(GError) error = NULL;
+  char *location = om_test_pg_new_empty_database ();
+
+  g_assert_true (om_pg_backend_init_server (location, &error));
+  g_assert_no_error (error);
+  reason = om_test_pg_exec (location,
+                            "DO $$ BEGIN"
+                            " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" OM_TEST_PG_COORDINATOR "') THEN"
+                            "  CREATE ROLE " OM_TEST_PG_COORDINATOR " LOGIN IN ROLE oppmanager_coordinator;"
+                            "  CREATE ROLE " OM_TEST_PG_OTHER_COORDINATOR " LOGIN IN ROLE oppmanager_coordinator;"
+                            "  CREATE ROLE " OM_TEST_PG_SALES " LOGIN IN ROLE oppmanager_sales;"
+                            "  CREATE ROLE " OM_TEST_PG_ADMIN " LOGIN IN ROLE oppmanager_admin;"
+                            " END IF; END $$");
+  g_assert_null (reason);
+  return location;
+}
+
+/**
+ * om_test_pg_location:
+ *
+ * Returns: (transfer full): @location (of om_test_pg_new_database())
+ *   as @user
+ */
+char *
+om_test_pg_location (const char *location,
+                     const char *user)
+{
+  PQconninfoOption *options = PQconninfoParse (location, NULL);
+  char *as_user = NULL;
+
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, "dbname"))
+      as_user = location_of (o->val, user);
+  PQconninfoFree (options);
+  g_assert_nonnull (as_user);
+  return as_user;
+}

@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <string.h>
+
+#include "om-pg-backend.h"
+#include "om-test-database.h"
+
+/*
+ * The team server (SPEC 9, issue 14) on a server of the tests' own:
+ * what only a server does. The backend's shared behaviour runs in
+ * test-database and test-random on both backends.
+ */
+
+#define PASSWORD "Sekr1t-pw-4711"
+#define TODAY "2026-01-10"
+
+/* The command line, to the end: its exit status and what it wrote */
+static int
+run_cli_valist (const char *input,
+                char      **out,
+                char      **err,
+                const char *first,
+                va_list     args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = om_test_cli_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                      G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                                                                      (input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0),
+                                                                      TODAY);
+  g_autoptr(GSubprocess) process = om_test_cli_spawn_valist (launcher, first, args);
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+static int
+run_cli (const char *input,
+         char      **out,
+         char      **err,
+         const char *first,
+         ...)
+{
+  va_list args;
+  int status;
+
+  va_start (args, first);
+  status = run_cli_valist (input, out, err, first, args);
+  va_end (args);
+  return status;
+}
+
+/* A plan of @n stages whose coordinator is @coordinator */
+static OmOpportunity *
+create_as (OmRepository *repository,
+           const char   *title,
+           const char   *coordinator,
+           GError      **error)
+{
+  g_autoptr(OmOpportunityData) data = om_test_plan_new (title, 3);
+
+  g_free (data->coordinator);
+  data->coordinator = g_strdup (coordinator);
+  return om_repository_create_opportunity (repository, data, error);
+}
+
+static char *
+title_on_server (const char *location,
+                 gint64      id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT title FROM opportunities WHERE id = %" G_GINT64_FORMAT, id);
+
+  return om_test_pg_query_text (location, sql);
+}
+
+/* --init-server: versioned, idempotent, refusing a newer schema; a
+ * database without it is refused with what to do */
+static void
+test_init_server (void)
+{
+  g_autofree char *location = om_test_pg_new_empty_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmBackend) backend = NULL;
+
+  backend = om_store_open_backend (location, &error);
+  g_assert_null (backend);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_FOREIGN);
+  g_assert_nonnull (strstr (error->message, "--init-server"));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *database = g_strdup_printf ("--database=%s", location);
+
+      g_assert_cmpint (run_cli (NULL, &out, &err, database, "--init-server", NULL), ==, 0);
+      g_assert_cmpstr (err, ==, "");
+      g_assert_nonnull (strstr (out, "is set up"));
+    }
+  {
+    g_autofree char *version = om_test_pg_query_text (location, "SELECT string_agg (version::text, ',') FROM om_schema");
+    g_autofree char *roles = om_test_pg_query_text (location, "SELECT count (*) FROM pg_roles WHERE rolname IN"
+                                                              " ('oppmanager_coordinator', 'oppmanager_sales',"
+                                                              " 'oppmanager_admin') AND NOT rolcanlogin");
+    g_autofree char *secured = om_test_pg_query_text (location, "SELECT count (*) FROM pg_class WHERE relrowsecurity"
+                                                                " AND relname IN ('opportunities', 'stages', 'history',"
+                                                                " 'schedule_history')");
+
+    g_assert_cmpstr (version, ==, "1");
+    g_assert_cmpstr (roles, ==, "3");
+    g_assert_cmpstr (secured, ==, "4");
+  }
+  backend = om_store_open_backend (location, &error);
+  g_assert_no_error (error);
+  g_clear_object (&backend);
+
+  /* a schema newer than this version's: refused by both, untouched */
+  g_assert_null (om_test_pg_exec (location, "UPDATE om_schema SET version = 99"));
+  g_assert_false (om_store_init_server (location, &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  g_clear_error (&error);
+  {
+    g_autofree char *version = om_test_pg_query_text (location, "SELECT version FROM om_schema");
+    g_assert_cmpstr (version, ==, "99");
+  }
+  backend = om_store_open_backend (location, &error);
+  g_assert_null (backend);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_TOO_NEW);
+}
+
+/* A location that names a server is never a file, whatever happens */
+static void
+test_location (void)
+{
+  static const char *const servers[] = {
+    "postgresql://nobody@/oppm?host=/nonexistent-om-socket",
+    "postgres://nobody@/oppm?host=/nonexistent-om-socket",
+    "host=/nonexistent-om-socket dbname=oppm user=nobody",
+    "postgresq://typo/oppm",
+  };
+  g_autofree char *dir = om_test_make_dir ("location");
+  g_autofree char *uri = om_pg_location_shown ("postgresql://alice:" PASSWORD "@db.example.com:5433/sales"
+                                               "?sslmode=require&password=" PASSWORD);
+  g_autofree char *pairs = om_pg_location_shown ("host=db.example.com user=alice password=" PASSWORD " dbname=sales");
+
+  g_assert_true (om_store_location_is_server ("postgresql://alice@db.example.com/sales"));
+  g_assert_true (om_store_location_is_server ("postgres://db.example.com/sales"));
+  g_assert_true (om_store_location_is_server ("host=db.example.com dbname=sales"));
+  g_assert_false (om_store_location_is_server ("plan.db"));
+  g_assert_false (om_store_location_is_server ("plans/a=b.db"));
+  g_assert_false (om_store_location_is_server ("/home/me/postgresql/plan.db"));
+
+  g_assert_cmpstr (uri, ==, "postgresql://alice@db.example.com:5433/sales?sslmode=require");
+  g_assert_null (strstr (pairs, PASSWORD));
+  g_assert_nonnull (strstr (pairs, "dbname=sales"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = om_test_cli_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE, TODAY);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autofree char *database = g_strdup_printf ("--database=%s", servers[i]);
+      g_autofree char *err = NULL;
+      g_autofree char *listing = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_subprocess_launcher_set_cwd (launcher, dir);
+      process = om_test_cli_spawn (launcher, database, "--list", NULL);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+      /* one line, saying what went wrong */
+      g_assert_cmpuint (strlen (err), >, 0);
+      g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+      listing = om_test_list_dir (dir, NULL);
+      g_assert_cmpstr (listing, ==, "");
+    }
+  om_test_remove_tree (dir);
+}
+
+/* Two clients on one opportunity: the second is refused, the first's
+ * edit is kept, and the second's made again on what it now shows is
+ * kept too (R7) */
+static void
+test_two_clients (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *alice = om_test_pg_location (location, OM_TEST_PG_COORDINATOR);
+  g_autoptr(OmRepository) a = om_test_database_open_repository (alice);
+  g_autoptr(OmRepository) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmOpportunityData) kept = NULL;
+  OmOpportunity *in_a, *in_b;
+
+  om_date_set_today (om_test_date (TODAY));
+  in_a = create_as (a, "Shared", OM_TEST_PG_COORDINATOR, &error);
+  g_assert_no_error (error);
+  b = om_test_database_open_repository (alice);
+  in_b = om_repository_find (b, om_opportunity_get_id (in_a));
+  g_assert_true (om_opportunity_load (in_b, &error));
+
+  g_assert_true (om_test_retitle (in_a, "Shared, renamed by A", &error));
+  g_assert_no_error (error);
+  g_assert_false (om_opportunity_win_stage (in_b, 0, "by B", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "Someone else changed the opportunity “Shared”"));
+  g_clear_error (&error);
+  g_assert_cmpstr (om_opportunity_get_title (in_b), ==, "Shared, renamed by A");
+
+  g_assert_true (om_opportunity_win_stage (in_b, 0, "by B", &error));
+  g_assert_no_error (error);
+  kept = om_test_database_get (alice, om_opportunity_get_id (in_a));
+  g_assert_cmpstr (kept->title, ==, "Shared, renamed by A");
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
+/* @n plans, coordinated by @coordinator */
+static char *
+import_document (guint       n,
+                 const char *prefix,
+                 const char *coordinator)
+{
+  g_autoptr(GString) json = g_string_new ("{\"format\": \"oppmanager/1\", \"opportunities\": [");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json,
+                            "%s{\"title\": \"%s %u\", \"client\": \"Client\", \"coordinator\": \"%s\","
+                            " \"start_date\": \"2026-01-05\","
+                            " \"value\": \"%u.50\", \"stages\": [{\"activity\": \"Meet\", \"milestone\": \"Agree\","
+                            " \"owner\": \"Mia\"}, {\"activity\": \"Propose\", \"milestone\": \"Accept\","
+                            " \"status\": \"pending\"}]}",
+                            i > 0 ? ", " : "", prefix, i, coordinator, i * 1000);
+  g_string_append (json, "]}");
+  return g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+/* Two imports at the same moment: every opportunity lands, each under
+ * an id of its own */
+static void
+test_two_imports (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *database = g_strdup_printf ("--database=%s", location);
+  g_autofree char *dir = om_test_make_dir ("imports");
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GSubprocess *processes[2];
+  char *files[2];
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *json = import_document (40, k == 0 ? "First" : "Second", "");
+      g_autofree char *import = NULL;
+      g_autoptr(GSubprocessLauncher) launcher = om_test_cli_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, TODAY);
+
+      files[k] = g_strdup_printf ("%s/import-%u.json", dir, k);
+      g_assert_true (g_file_set_contents (files[k], json, -1, NULL));
+      import = g_strdup_printf ("--import=%s", files[k]);
+      processes[k] = om_test_cli_spawn (launcher, database, import, NULL);
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_subprocess_communicate_utf8 (processes[k], NULL, NULL, &out, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_successful (processes[k]));
+      lines = g_strsplit (g_strstrip (out), "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 40);
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_assert_true (g_hash_table_add (ids, g_strdup (lines[i])));
+      g_object_unref (processes[k]);
+      g_free (files[k]);
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 80);
+  {
+    g_autofree char *n = om_test_pg_query_text (location, "SELECT count (*) FROM opportunities");
+    g_autofree char *stages = om_test_pg_query_text (location, "SELECT count (DISTINCT id) FROM stages");
+    g_assert_cmpstr (n, ==, "80");
+    g_assert_cmpstr (stages, ==, "160");
+  }
+  om_test_remove_tree (dir);
+}
+
+static void
+assert_denied (GError     *error,
+               const char *reason)
+{
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DENIED);
+  g_assert_nonnull (strstr (error->message, reason));
+  g_assert_nonnull (strstr (error->message, "othing was changed"));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+/* Who may write what is the server's to say: a coordinator writes their
+ * own, sales nothing (through the app or by hand), admin everything */
+static void
+test_row_level_security (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *alice = om_test_pg_location (location, OM_TEST_PG_COORDINATOR);
+  g_autofree char *bob = om_test_pg_location (location, OM_TEST_PG_OTHER_COORDINATOR);
+  g_autofree char *sam = om_test_pg_location (location, OM_TEST_PG_SALES);
+  g_autofree char *ada = om_test_pg_location (location, OM_TEST_PG_ADMIN);
+  g_autoptr(OmRepository) as_alice = om_test_database_open_repository (alice);
+  g_autoptr(OmRepository) as_bob = NULL;
+  g_autoptr(OmRepository) as_sam = NULL;
+  g_autoptr(OmRepository) as_ada = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmOpportunityData) before = NULL;
+  OmOpportunity *mine, *seen;
+  gint64 id;
+
+  om_date_set_today (om_test_date (TODAY));
+  mine = create_as (as_alice, "Alice's deal", OM_TEST_PG_COORDINATOR, &error);
+  g_assert_no_error (error);
+  id = om_opportunity_get_id (mine);
+  g_assert_true (om_opportunity_win_stage (mine, 0, "agreed", &error));
+  g_assert_no_error (error);
+
+  /* not one in another coordinator's name */
+  g_assert_null (create_as (as_alice, "In Bob's name", OM_TEST_PG_OTHER_COORDINATOR, &error));
+  assert_denied (error, "row-level security");
+  g_clear_error (&error);
+
+  /* another coordinator reads it, and changes nothing of it */
+  as_bob = om_test_database_open_repository (bob);
+  seen = om_repository_find (as_bob, id);
+  g_assert_true (om_opportunity_load (seen, &error));
+  before = om_opportunity_data_copy (om_opportunity_get_data (seen));
+  g_assert_false (om_test_retitle (seen, "Bob's now", &error));
+  assert_denied (error, "row-level security");
+  g_clear_error (&error);
+  g_assert_false (om_opportunity_win_stage (seen, 1, "", &error));
+  assert_denied (error, "row-level security");
+  g_clear_error (&error);
+  g_assert_false (om_repository_remove_opportunity (as_bob, seen, &error));
+  assert_denied (error, "row-level security");
+  g_clear_error (&error);
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (seen), TRUE));
+  /* and by hand, his statements find no row of hers to change */
+  g_assert_null (om_test_pg_exec (bob, "UPDATE opportunities SET title = 'by hand'"));
+  g_assert_null (om_test_pg_exec (bob, "DELETE FROM stages"));
+  {
+    g_autofree char *title = title_on_server (location, id);
+    g_autofree char *n = om_test_pg_query_text (location, "SELECT count (*) FROM stages");
+    g_assert_cmpstr (title, ==, "Alice's deal");
+    g_assert_cmpstr (n, ==, "3");
+  }
+
+  /* sales reads everything and writes nothing, through the app ... */
+  as_sam = om_test_database_open_repository (sam);
+  seen = om_repository_find (as_sam, id);
+  g_assert_nonnull (seen);
+  g_assert_false (om_test_retitle (seen, "Sam's now", &error));
+  assert_denied (error, "permission denied");
+  g_clear_error (&error);
+  g_assert_null (create_as (as_sam, "Sam's own", OM_TEST_PG_SALES, &error));
+  assert_denied (error, "permission denied");
+  g_clear_error (&error);
+  /* ... nor by hand under the role */
+  {
+    static const char *const statements[] = {
+      "UPDATE opportunities SET title = 'by hand'",
+      "DELETE FROM opportunities",
+      "UPDATE stages SET owner = 'Sam'",
+      "INSERT INTO templates (name) VALUES ('Sam''s')",
+      "DELETE FROM history",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+      {
+        g_autofree char *reason = om_test_pg_exec (sam, statements[i]);
+        g_assert_nonnull (reason);
+        g_assert_nonnull (strstr (reason, "permission denied"));
+      }
+  }
+  {
+    g_autofree char *title = title_on_server (location, id);
+    g_assert_cmpstr (title, ==, "Alice's deal");
+  }
+
+  /* admin writes everything */
+  as_ada = om_test_database_open_repository (ada);
+  seen = om_repository_find (as_ada, id);
+  g_assert_true (om_test_retitle (seen, "Renamed by the admin", &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *title = title_on_server (location, id);
+    g_assert_cmpstr (title, ==, "Renamed by the admin");
+  }
+  g_assert_nonnull (create_as (as_ada, "For Bob", OM_TEST_PG_OTHER_COORDINATOR, &error));
+  g_assert_no_error (error);
+}
+
+static void
+on_changed (OmBackend *backend,
+            guint     *n)
+{
+  (*n)++;
+}
+
+/* Milliseconds until "changed", iterating the main context, or @limit */
+static gint64
+wait_changed (guint *n,
+              guint  was,
+              gint64 limit)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (*n == was && g_get_monotonic_time () - start < limit * G_TIME_SPAN_MILLISECOND)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+    }
+  return (g_get_monotonic_time () - start) / G_TIME_SPAN_MILLISECOND;
+}
+
+/* A change made around the application (psql) is announced too: the
+ * server's trigger sends it, with the id and revision */
+static void
+test_notify_by_hand (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmBackend) backend = om_store_open_backend (location, &error);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Watched", 2);
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(OmOpportunityData) mine = NULL;
+  g_autofree char *sql = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  kept = om_test_database_apply (backend, NULL, plan);
+  g_signal_connect (backend, "changed", G_CALLBACK (on_changed), &n);
+  om_backend_set_watching (backend, TRUE);
+
+  /* its own edit: the caller knows, nothing is announced */
+  {
+    g_autoptr(OmOpportunityData) after = om_opportunity_data_copy (kept);
+
+    g_free (after->notes);
+    after->notes = g_strdup ("mine");
+    mine = om_test_database_apply (backend, kept, after);
+  }
+  wait_changed (&n, 0, 1200);
+  g_assert_cmpuint (n, ==, 0);
+
+  sql = g_strdup_printf ("UPDATE opportunities SET notes = 'by hand', revision = nextval ('om_revisions')"
+                         " WHERE id = %" G_GINT64_FORMAT, kept->id);
+  g_assert_null (om_test_pg_exec (location, sql));
+  g_assert_cmpint (wait_changed (&n, 0, 2000), <, 2000);
+  g_assert_cmpuint (n, ==, 1);
+}
+
+/* The server stopped during a session: the edit is refused with a
+ * message and nothing is half-written; after the restart the next
+ * edit connects again and is kept */
+static void
+test_server_restarted (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
+  g_autoptr(OmOpportunityData) before = NULL;
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (repository, "Before the restart", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  om_test_pg_stop ();
+  g_assert_false (om_opportunity_win_stage (opp, 0, "while down", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "cannot be reached"));
+  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_clear_error (&error);
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+
+  om_test_pg_start ();
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
+  g_clear_pointer (&kept, om_opportunity_data_free);
+
+  g_assert_true (om_opportunity_win_stage (opp, 0, "after the restart", &error));
+  g_assert_no_error (error);
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
+/* The location with a password, as a user might give it */
+static char *
+with_password (const char *location,
+               const char *user,
+               const char *dbname)
+{
+  PQconninfoOption *options = PQconninfoParse (location, NULL);
+  const char *host = NULL, *port = NULL;
+  char *uri;
+
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, "host"))
+      host = o->val;
+    else if (g_str_equal (o->keyword, "port"))
+      port = o->val;
+  uri = g_strdup_printf ("postgresql://%s:" PASSWORD "@/%s?host=%s&port=%s", user, dbname, host, port);
+  PQconninfoFree (options);
+  return uri;
+}
+
+/* No output of the application ever shows the password */
+static void
+test_no_password_shown (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *empty = om_test_pg_new_empty_database ();
+  g_autofree char *dbname = om_test_pg_query_text (location, "SELECT current_database ()");
+  g_autofree char *empty_name = om_test_pg_query_text (empty, "SELECT current_database ()");
+  g_autofree char *alice = with_password (location, OM_TEST_PG_COORDINATOR, dbname);
+  g_autofree char *sam = with_password (location, OM_TEST_PG_SALES, dbname);
+  g_autofree char *nowhere = with_password (location, OM_TEST_PG_COORDINATOR, "no_such_database");
+  g_autofree char *not_set_up = with_password (location, OM_TEST_PG_COORDINATOR, empty_name);
+  g_autofree char *sam_on_empty = with_password (location, OM_TEST_PG_SALES, empty_name);
+  g_autofree char *pairs = g_strdup_printf ("%s password=" PASSWORD " dbname=no_such_database", location);
+  g_autofree char *dir = om_test_make_dir ("password");
+  g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.json", NULL);
+  g_autofree char *json = import_document (2, "Deal", OM_TEST_PG_COORDINATOR);
+  g_autoptr(GString) all = g_string_new (NULL);
+  const char *const *runs[] = {
+    (const char *[]) { alice, "--list", NULL },
+    (const char *[]) { alice, "--import", good, NULL },
+    (const char *[]) { alice, "--import", bad, NULL },
+    (const char *[]) { sam, "--import", good, NULL },
+    (const char *[]) { alice, "--check", "--opportunity=999", NULL },
+    (const char *[]) { nowhere, "--list", NULL },
+    (const char *[]) { not_set_up, "--list", NULL },
+    (const char *[]) { sam_on_empty, "--init-server", NULL },
+    (const char *[]) { pairs, "--pipeline", NULL },
+  };
+  guint n_refused = 0;
+
+  g_assert_true (g_file_set_contents (good, json, -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "{\"format\": \"oppmanager/1\", \"opportunities\": [{}]}", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autofree char *database = g_strdup_printf ("--database=%s", runs[i][0]);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *import = NULL;
+      const char *second = runs[i][1];
+      int status;
+
+      if (g_str_equal (second, "--import"))
+        second = import = g_strdup_printf ("--import=%s", runs[i][2]);
+      status = run_cli (NULL, &out, &err, database, second,
+                        g_str_equal (runs[i][1], "--import") ? NULL : runs[i][2], NULL);
+      g_test_message ("%s %s: %d %s%s", runs[i][1], runs[i][2] ? runs[i][2] : "", status, out, err);
+      g_string_append_printf (all, "%s%s", out, err);
+      if (status != 0)
+        {
+          n_refused++;
+          g_assert_cmpuint (strlen (err), >, 0);
+        }
+    }
+  /* the refusals name the server, without the password */
+  g_assert_cmpuint (n_refused, ==, 7);
+  g_assert_nonnull (strstr (all->str, "postgresql://" OM_TEST_PG_COORDINATOR "@/no_such_database"));
+  g_assert_nonnull (strstr (all->str, "permission denied"));
+  g_assert_null (strstr (all->str, PASSWORD));
+  om_test_remove_tree (dir);
+}
+
+/* Moving to the server: the file's export, piped into the server's
+ * import, gives the same plans */
+static void
+test_move_to_server (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *dir = om_test_make_dir ("move");
+  g_autofree char *file = g_build_filename (dir, "plan.db", NULL);
+  g_autofree char *json_file = g_build_filename (dir, "plans.json", NULL);
+  g_autofree char *json = import_document (5, "Moved", "");
+  g_autofree char *on_file = g_strdup_printf ("--database=%s", file);
+  g_autofree char *on_server = g_strdup_printf ("--database=%s", location);
+  g_autofree char *import = g_strdup_printf ("--import=%s", json_file);
+  g_autofree char *exported = NULL;
+  g_autofree char *imported = NULL;
+  const char *commands[] = { "--list", "--pipeline", "--agenda" };
+
+  g_assert_true (g_file_set_contents (json_file, json, -1, NULL));
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, on_file, import, NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &exported, NULL, on_file, "--export=-", NULL), ==, 0);
+  g_assert_cmpint (run_cli (exported, &imported, NULL, on_server, "--import=-", NULL), ==, 0);
+  g_assert_cmpstr (imported, ==, "1\n2\n3\n4\n5\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *from_file = NULL;
+      g_autofree char *from_server = NULL;
+
+      g_assert_cmpint (run_cli (NULL, &from_file, NULL, on_file, commands[i], NULL), ==, 0);
+      g_assert_cmpint (run_cli (NULL, &from_server, NULL, on_server, commands[i], NULL), ==, 0);
+      g_assert_cmpstr (from_server, ==, from_file);
+      g_assert_cmpuint (strlen (from_file), >, 0);
+    }
+  om_test_remove_tree (dir);
+}
+
+/* With no --database, the database-uri setting names the database */
+static void
+test_default_from_settings (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *dir = om_test_make_dir ("settings");
+  g_autofree char *folder = g_build_filename (dir, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (folder, "keyfile", NULL);
+  g_autofree char *contents = g_strdup_printf ("[com/example/OppManager]\ndatabase-uri='%s'\n", location);
+  g_autofree char *json = g_build_filename (dir, "plans.json", NULL);
+  g_autofree char *document = import_document (2, "From the setting", "");
+  g_autofree char *import = g_strdup_printf ("--import=%s", json);
+  g_autofree char *out = NULL;
+  g_autofree char *n = NULL;
+  g_autofree char *default_folder = g_build_filename (dir, "oppmanager", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = om_test_cli_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, TODAY);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (keyfile, contents, -1, NULL));
+  g_assert_true (g_file_set_contents (json, document, -1, NULL));
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", dir, TRUE);
+  /* and no file is made where the default file would be */
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", dir, TRUE);
+  process = om_test_cli_spawn (launcher, import, NULL);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  g_assert_cmpstr (out, ==, "1\n2\n");
+  n = om_test_pg_query_text (location, "SELECT count (*) FROM opportunities");
+  g_assert_cmpstr (n, ==, "2");
+  g_assert_false (g_file_test (default_folder, G_FILE_TEST_EXISTS));
+  om_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (om_test_pg_unavailable () != NULL)
+    {
+      g_test_message ("no test server: %s", om_test_pg_unavailable ());
+      g_test_add_data_func ("/server/skipped", om_test_pg_unavailable (), (GTestDataFunc) g_test_skip);
+      return g_test_run ();
+    }
+  g_test_add_func ("/server/init-server", test_init_server);
+  g_test_add_func ("/server/location", test_location);
+  g_test_add_func ("/server/two-clients/conflict", test_two_clients);
+  g_test_add_func ("/server/two-clients/imports", test_two_imports);
+  g_test_add_func ("/server/row-level-security", test_row_level_security);
+  g_test_add_func ("/server/notify/by-hand", test_notify_by_hand);
+  g_test_add_func ("/server/restarted", test_server_restarted);
+  g_test_add_func ("/server/no-password-shown", test_no_password_shown);
+  g_test_add_func ("/server/move-to-server", test_move_to_server);
+  g_test_add_func ("/server/default-from-settings", test_default_from_settings);
+  return g_test_run ();
+}
