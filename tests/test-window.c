@@ -2244,6 +2244,72 @@ test_export_calendar_and_csv (Fixture       *f,
   }
 }
 
+/* a mapped button with this label */
+static gboolean
+is_labelled (GtkWidget     *widget,
+             gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static void
+opened_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autoptr(OmBackend) backend = om_store_open_backend_finish (result, error);
+
+  g_assert_null (backend);
+}
+
+/* A server that takes the connection and never answers: the window
+ * stays alive and says that it waits, Cancel gives up at once, and the
+ * password is never shown */
+static void
+test_connecting_to_silent_server (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *shown = NULL;
+  GtkWidget *cancel;
+  OmWindow *window;
+  guint16 port;
+  gint64 start;
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  location = g_strdup_printf ("postgresql://sales:s3cret-pw@127.0.0.1:%u/team?connect_timeout=30", port);
+  window = om_window_new (NULL, NULL, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  shown = om_store_location_shown (location);
+  g_assert_null (strstr (shown, "s3cret"));
+  om_window_show_connecting (window, shown, cancellable);
+  om_store_open_backend_async (location, cancellable, opened_cb, &error);
+
+  /* the window answers while the server does not */
+  om_test_iterate_for (800);
+  g_assert_true (shows_label (GTK_WIDGET (window), "Connecting to “postgresql://sales@127.0.0.1"));
+  g_assert_false (shows_label (GTK_WIDGET (window), "s3cret"));
+  g_assert_null (error);
+
+  cancel = find_widget (GTK_WIDGET (window), is_labelled, "_Cancel");
+  g_assert_nonnull (cancel);
+  start = g_get_monotonic_time ();
+  g_signal_emit_by_name (cancel, "clicked");
+  while (error == NULL && g_get_monotonic_time () - start < 2 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  om_window_show_error (window, error);
+  om_test_iterate_for (200);
+  g_assert_false (shows_label (GTK_WIDGET (window), "Connecting to"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2296,6 +2362,7 @@ main (int   argc,
   g_test_add_func ("/window/dbus-activation", test_dbus_activation);
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
   g_test_add_func ("/window/read-only", test_read_only);
+  g_test_add_func ("/window/connecting-to-silent-server", test_connecting_to_silent_server);
 
   status = g_test_run ();
   om_test_remove_tree (config);

@@ -31,6 +31,22 @@ om_store_location_is_server (const char *location)
   return om_pg_location_is_server (location);
 }
 
+/**
+ * om_store_location_shown:
+ *
+ * Returns: (transfer full): @location as it may be shown or logged: a
+ *   server's without its password
+ */
+char *
+om_store_location_shown (const char *location)
+{
+  g_return_val_if_fail (location != NULL, NULL);
+
+  if (om_store_location_is_server (location))
+    return om_pg_location_shown (location);
+  return g_strdup (location);
+}
+
 /* "scheme://…": a URI, never a file name (a folder named "scheme:"
  * would be made otherwise) */
 static gboolean
@@ -103,6 +119,60 @@ om_store_open_backend (const char  *location,
       return NULL;
     }
   return (OmBackend *) om_database_open (location, error);
+}
+
+static void
+open_backend_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  OmBackend *backend = om_store_open_backend (task_data, &error);
+
+  if (backend == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, backend, g_object_unref);
+}
+
+/**
+ * om_store_open_backend_async:
+ *
+ * Opens @location in a thread of its own: connecting to a server takes
+ * as long as the network does, and the window goes on meanwhile. A
+ * cancelled open answers at once; the connection still being made is
+ * dropped when it is.
+ */
+void
+om_store_open_backend_async (const char          *location,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_return_if_fail (location != NULL);
+
+  g_task_set_source_tag (task, om_store_open_backend_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, g_strdup (location), g_free);
+  g_task_run_in_thread (task, open_backend_thread);
+}
+
+/**
+ * om_store_open_backend_finish:
+ *
+ * Returns: (transfer full) (nullable): the backend, or %NULL with
+ *   @error set (%G_IO_ERROR_CANCELLED when it was cancelled)
+ */
+OmBackend *
+om_store_open_backend_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

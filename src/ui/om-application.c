@@ -167,7 +167,10 @@ om_application_startup (GApplication *app)
   /* GtkWindow's own action: it closes the window as its close button does */
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
 
-  self->repository = om_store_open_repository (self->database_path, &self->open_error);
+  /* a file opens at once; a server in a thread, while the window says
+   * that it waits and lets the person give up (om_application_activate) */
+  if (!om_store_location_is_server (self->database_path))
+    self->repository = om_store_open_repository (self->database_path, &self->open_error);
 
   {
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
@@ -177,6 +180,44 @@ om_application_startup (GApplication *app)
   }
 }
 
+typedef struct
+{
+  OmApplication *app;
+  OmWindow      *window;   /* weak */
+} Connecting;
+
+static void
+connected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Connecting *connecting = user_data;
+  OmApplication *self = connecting->app;
+  g_autoptr(OmBackend) backend = om_store_open_backend_finish (result, &self->open_error);
+
+  if (backend != NULL)
+    self->repository = om_repository_new (backend);
+  if (connecting->window != NULL && self->repository != NULL)
+    om_window_set_repository (connecting->window, self->repository);
+  else if (connecting->window != NULL)
+    {
+      if (g_error_matches (self->open_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *shown = om_store_location_shown (self->database_path);
+          g_autofree char *where = om_text_excerpt (shown);
+
+          g_clear_error (&self->open_error);
+          g_set_error (&self->open_error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       _("Not connected: you stopped connecting to “%s”."), where);
+        }
+      om_window_show_error (connecting->window, self->open_error);
+    }
+  g_clear_weak_pointer (&connecting->window);
+  g_application_release (G_APPLICATION (self));
+  g_object_unref (self);
+  g_free (connecting);
+}
+
 static void
 om_application_activate (GApplication *app)
 {
@@ -184,7 +225,24 @@ om_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (om_window_new (GTK_APPLICATION (app), self->repository, self->open_error));
+    {
+      gboolean waiting = self->repository == NULL && self->open_error == NULL;
+
+      window = GTK_WINDOW (om_window_new (GTK_APPLICATION (app), self->repository, self->open_error));
+      if (waiting)
+        {
+          g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+          g_autofree char *shown = om_store_location_shown (self->database_path);
+          Connecting *connecting = g_new0 (Connecting, 1);
+
+          connecting->app = g_object_ref (self);
+          g_set_weak_pointer (&connecting->window, OM_WINDOW (window));
+          om_window_show_connecting (OM_WINDOW (window), shown, cancellable);
+          /* the application runs until the connection is made or given up */
+          g_application_hold (app);
+          om_store_open_backend_async (self->database_path, cancellable, connected_cb, connecting);
+        }
+    }
   gtk_window_present (window);
 }
 

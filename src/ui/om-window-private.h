@@ -30,6 +30,9 @@ struct _OmWindow
   GtkLabel             *read_only_label;
   GtkStack             *stack;
   GtkLabel             *error_label;
+  GtkSpinner           *connecting_spinner;
+  GtkLabel             *connecting_label;
+  GCancellable         *connecting;  /* while the window waits for a server */
   GtkWidget            *sidebar;
   GtkWidget            *sidebar_button;
   GtkSearchEntry       *search_entry;

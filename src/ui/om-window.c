@@ -18,6 +18,9 @@ G_DEFINE_FINAL_TYPE (OmWindow, om_window, GTK_TYPE_APPLICATION_WINDOW)
 static void
 banner_close_cb (OmWindow *self)
 {
+  if (self->connecting != NULL)
+    g_cancellable_cancel (self->connecting);
+  g_clear_object (&self->connecting);
   g_clear_handle_id (&self->banner_timeout, g_source_remove);
   gtk_revealer_set_reveal_child (self->banner, FALSE);
 }
@@ -105,7 +108,9 @@ update_page (OmWindow *self)
 {
   const OmOpportunityQuery *query = self->list ? om_opportunity_list_get_query (self->list) : NULL;
 
-  if (self->repository == NULL)
+  if (self->repository == NULL && self->connecting != NULL)
+    gtk_stack_set_visible_child_name (self->stack, "connecting");
+  else if (self->repository == NULL)
     gtk_stack_set_visible_child_name (self->stack, "error");
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0 && query->status < 0 && query->search == NULL)
     gtk_stack_set_visible_child_name (self->stack, "welcome");
@@ -595,6 +600,9 @@ show_open_error (OmWindow     *self,
 
   gtk_label_set_text (self->error_label, text);
   update_page (self);
+  /* given up by the person: the page says so, no dialog insists */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
 
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
@@ -602,7 +610,10 @@ show_open_error (OmWindow     *self,
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", text);
   g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
   /* over the window, once it is on screen */
-  g_signal_connect_after (self, "map", G_CALLBACK (present_open_error_cb), dialog);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    g_timeout_add (300, present_dialog_cb, g_object_ref (dialog));
+  else
+    g_signal_connect_after (self, "map", G_CALLBACK (present_open_error_cb), dialog);
 }
 
 static gboolean
@@ -773,6 +784,8 @@ om_window_set_property (GObject      *object,
     }
 }
 
+static void connecting_cancel_cb (OmWindow *self);
+
 static void
 om_window_dispose (GObject *object)
 {
@@ -830,6 +843,9 @@ om_window_class_init (OmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, connecting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, connecting_label);
+  gtk_widget_class_bind_template_callback (widget_class, connecting_cancel_cb);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, search_entry);
@@ -1043,11 +1059,87 @@ om_window_new (GtkApplication *application,
 
   if (repository != NULL)
     show_repository (self, repository);
-  else
+  else if (open_error != NULL)
     show_open_error (self, open_error);
   update_page (self);
   _om_window_update_actions (self);
   return self;
+}
+
+/**
+ * om_window_show_connecting:
+ * @shown: the server, as it may be shown (without a password)
+ * @cancellable: what Cancel cancels
+ *
+ * Says that the window waits for @shown; om_window_set_repository() or
+ * om_window_show_error() ends the wait.
+ */
+void
+om_window_show_connecting (OmWindow     *self,
+                           const char   *shown,
+                           GCancellable *cancellable)
+{
+  g_autofree char *where = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (OM_IS_WINDOW (self));
+
+  where = om_text_excerpt (shown);
+  text = g_strdup_printf (_("Connecting to “%s”…"), where);
+  gtk_label_set_text (self->connecting_label, text);
+  g_set_object (&self->connecting, cancellable);
+  gtk_spinner_start (self->connecting_spinner);
+  update_page (self);
+  _om_window_update_actions (self);
+}
+
+static void
+stop_connecting (OmWindow *self)
+{
+  g_clear_object (&self->connecting);
+  gtk_spinner_stop (self->connecting_spinner);
+}
+
+static void
+connecting_cancel_cb (OmWindow *self)
+{
+  if (self->connecting != NULL)
+    g_cancellable_cancel (self->connecting);
+}
+
+/**
+ * om_window_set_repository:
+ *
+ * Shows @repository, once the window has waited for it.
+ */
+void
+om_window_set_repository (OmWindow     *self,
+                          OmRepository *repository)
+{
+  g_return_if_fail (OM_IS_WINDOW (self));
+  g_return_if_fail (self->repository == NULL);
+
+  stop_connecting (self);
+  show_repository (self, repository);
+  update_page (self);
+  _om_window_update_actions (self);
+}
+
+/**
+ * om_window_show_error:
+ *
+ * Says why no database could be opened (nor the server reached).
+ */
+void
+om_window_show_error (OmWindow     *self,
+                      const GError *error)
+{
+  g_return_if_fail (OM_IS_WINDOW (self));
+
+  stop_connecting (self);
+  show_open_error (self, error);
+  update_page (self);
+  _om_window_update_actions (self);
 }
 
 OmOpportunityView *

@@ -28,5 +28,12 @@ void               om_window_set_view_name        (OmWindow       *self,
                                                    const char     *name);
 GtkWidget         *om_window_get_portfolio        (OmWindow       *self);
 GtkWidget         *om_window_get_agenda           (OmWindow       *self);
+void               om_window_show_connecting      (OmWindow       *self,
+                                                   const char     *shown,
+                                                   GCancellable   *cancellable);
+void               om_window_set_repository       (OmWindow       *self,
+                                                   OmRepository   *repository);
+void               om_window_show_error           (OmWindow       *self,
+                                                   const GError   *error);
 
 G_END_DECLS
