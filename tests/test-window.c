@@ -2528,6 +2528,35 @@ test_remedy_history (Fixture       *f,
   g_assert_true (focus_in (f, history));
 }
 
+/* Simplify (the window's menu): the same dialog without a warning, on
+ * the run the model proposes; a closed plan offers none */
+static void
+test_simplify_action (Fixture       *f,
+                      gconstpointer  data)
+{
+  OmOpportunity *opp = show_plan (f);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.simplify", NULL));
+  om_test_flush_events ();
+  dialog = om_test_window_find_dialog ("Simplify with a Feasibility Study");
+  g_assert_nonnull (dialog);
+  /* between the process meeting and the proposal: the study and its proposal */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), has_name, "fold-first"))), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), has_name, "fold-last"))), ==, 3);
+  gtk_window_close (dialog);
+  om_test_flush_events ();
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+
+  for (guint i = 0; i < 6; i++)
+    ok_or_fail (om_opportunity_win_stage (opp, i, NULL, &error), error);
+  om_test_flush_events ();
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.simplify", NULL);
+  om_test_flush_events ();
+  g_assert_null (om_test_window_find_dialog ("Simplify with a Feasibility Study"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2548,6 +2577,7 @@ main (int   argc,
   ADD ("/window/remedy/reschedule", test_remedy_reschedule);
   ADD ("/window/remedy/weak-link", test_remedy_weak_link);
   ADD ("/window/remedy/history", test_remedy_history);
+  ADD ("/window/simplify-action", test_simplify_action);
   ADD ("/window/mark-won-and-undo", test_mark_won_and_undo);
   ADD ("/window/refused-edit-is-explained", test_refused_edit_is_explained);
   ADD ("/window/new-opportunity", test_new_opportunity);

@@ -185,8 +185,22 @@ fold_done_cb (OmFoldDialog      *dialog,
   set_selected (self, (int) first + 1);
 }
 
-/* Opens the dialog on the run the too-complex warning proposes, or on
- * the current stage and the next when the model proposes none */
+/* The run to simplify: what the too-complex warning proposes, or else
+ * the stage selected (the current one if none) and the next */
+static void
+fold_run (OmOpportunityView *self,
+          guint             *first,
+          guint             *last)
+{
+  int from = self->selected >= 0 ? self->selected : om_opportunity_get_current_stage (self->opportunity);
+
+  if (om_opportunity_data_propose_fold (om_opportunity_get_data (self->opportunity), first, last))
+    return;
+  *first = (guint) MAX (0, from);
+  *last = *first + 1;
+}
+
+/* Opens the dialog on fold_run() */
 static void
 open_fold_dialog (OmOpportunityView *self)
 {
@@ -194,11 +208,7 @@ open_fold_dialog (OmOpportunityView *self)
   GtkWidget *dialog;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (!om_opportunity_data_propose_fold (om_opportunity_get_data (self->opportunity), &first, &last))
-    {
-      first = (guint) MAX (0, om_opportunity_get_current_stage (self->opportunity));
-      last = first + 1;
-    }
+  fold_run (self, &first, &last);
   dialog = om_fold_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->opportunity, first, last);
   g_signal_connect_object (dialog, "folded", G_CALLBACK (fold_done_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -1244,6 +1254,42 @@ om_opportunity_view_select_stage (OmOpportunityView *self,
                                   int                position)
 {
   set_selected (self, position);
+}
+
+/**
+ * om_opportunity_view_can_simplify:
+ *
+ * Whether the model would fold the run that Simplify offers first (see
+ * om_opportunity_view_simplify()), and why not.
+ */
+gboolean
+om_opportunity_view_can_simplify (OmOpportunityView  *self,
+                                  GError            **error)
+{
+  guint first = 0, last = 1;
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY_VIEW (self), FALSE);
+
+  if (self->opportunity == NULL)
+    return FALSE;
+  fold_run (self, &first, &last);
+  return om_opportunity_can_fold_feasibility (self->opportunity, first, last, NULL, error);
+}
+
+/**
+ * om_opportunity_view_simplify:
+ *
+ * Opens the dialog that replaces stages by a Feasibility Study, on the
+ * run the too-complex warning proposes, or else on the stage selected
+ * and the next.
+ */
+void
+om_opportunity_view_simplify (OmOpportunityView *self)
+{
+  g_return_if_fail (OM_IS_OPPORTUNITY_VIEW (self));
+
+  if (self->opportunity != NULL)
+    open_fold_dialog (self);
 }
 
 void
