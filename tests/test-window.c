@@ -2361,6 +2361,17 @@ test_remedy_fold (Fixture       *f,
   /* the study is shown, and the warning is gone */
   g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 3);
   g_assert_null (remedy (f, "too-complex"));
+  /* the history tells what was folded */
+  {
+    GtkWidget *history = find_widget (GTK_WIDGET (view), has_name, "history");
+    g_autofree char *told = NULL;
+
+    gtk_expander_set_expanded (GTK_EXPANDER (history), TRUE);
+    om_test_flush_events ();
+    told = text_of (history);
+    g_assert_nonnull (strstr (told, "Simplified with a Feasibility Study"));
+    g_assert_nonnull (strstr (told, "Folded into a Feasibility Study: Stage 3 “Activity 1”"));
+  }
 
   /* one edit, undone at once */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
