@@ -330,8 +330,17 @@ test_schedule_round_trip (Fixture       *f,
   n_edits++;
   g_assert_no_error (error);
   assert_on_disk (f, opp);
+  /* the study and the pinned proposal folded into a new study: new
+   * stages, the proposal's agreed date and its entry gone, the fold in
+   * the schedule history */
+  g_assert_true (om_opportunity_fold_feasibility (opp, 3, 4, &error));
+  g_assert_no_error (error);
+  n_edits++;
+  assert_on_disk (f, opp);
+  g_assert_cmpuint (STAGE_OF (om_opportunity_get_data (opp), 4)->agreed_on, ==, 0);
 
   now = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_assert_true (has_schedule_entry (now, OM_SCHEDULE_FOLD));
   g_assert_true (has_schedule_entry (now, OM_SCHEDULE_AGREED_DATE));
   g_assert_true (has_schedule_entry (now, OM_SCHEDULE_CLOSE_DATE));
   g_assert_true (has_schedule_entry (now, OM_SCHEDULE_BASELINE));
@@ -360,7 +369,7 @@ test_schedule_round_trip (Fixture       *f,
 
     g_assert_cmpstr (agreed, ==, "2026-02-10");
     g_assert_cmpstr (target, ==, "2026-04-15");
-    g_assert_cmpstr (whats, ==, "agreed-date baseline close-date");
+    g_assert_cmpstr (whats, ==, "agreed-date baseline close-date fold");
   }
 
   /* undo is an edit too, and so is redo */

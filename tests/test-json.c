@@ -600,6 +600,42 @@ test_v2_round_trip (void)
   g_assert_cmpuint (imported->schedule->len, ==, data->schedule->len);
 }
 
+/* A fold (issue 15) needs nothing new of the format: its stages are
+ * ordinary stages, and its entry in the schedule history is read back
+ * as it was written */
+static void
+test_v2_fold_round_trip (void)
+{
+  g_autoptr(OmRepository) repository = om_repository_new (NULL);
+  g_autoptr(OmRepository) fresh = om_repository_new (NULL);
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-01"));
+  OmOpportunity *opportunity;
+  g_autofree char *document = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  const OmOpportunityData *data;
+  const OmOpportunityData *imported;
+
+  om_date_set_today (om_test_date ("2026-01-05"));
+  opportunity = om_repository_create_opportunity (repository, plan, &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_fold_feasibility (opportunity, 4, 5, &error));
+  g_assert_no_error (error);
+  data = om_opportunity_get_data (opportunity);
+  g_assert_true (has_entry (data, OM_SCHEDULE_FOLD, FALSE));
+
+  document = export_all (repository);
+  g_assert_nonnull (strstr (document, "\"what\": \"fold\""));
+  path = write_document (document, -1);
+  created = om_test_found (fresh, om_json_import_file (fresh, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (created->len, ==, 1);
+  imported = om_opportunity_get_data (g_ptr_array_index (created, 0));
+  g_assert_true (om_opportunity_data_equal (imported, data, FALSE));
+}
+
 /* A version 1 document is read as it always was: the keys of version 2
  * are unknown keys in it, and the same keys are read in version 2 */
 static void
@@ -1614,6 +1650,7 @@ main (int   argc,
   g_test_add_func ("/json/write/empty", test_write_empty);
   g_test_add_func ("/json/round-trip", test_round_trip);
   g_test_add_func ("/json/v2/round-trip", test_v2_round_trip);
+  g_test_add_func ("/json/v2/fold-round-trip", test_v2_fold_round_trip);
   g_test_add_func ("/json/v2/derived-keys-ignored", test_v2_derived_keys_ignored);
   g_test_add_func ("/json/v2/export-derived", test_v2_export_derived);
   g_test_add_func ("/json/v1/unchanged", test_v1_unchanged);

@@ -179,6 +179,8 @@ typedef enum
   TEST_OP_EDIT,
   TEST_OP_AGREE,
   TEST_OP_BASELINE,
+  TEST_OP_FOLD,
+  TEST_OP_ADD_PROCESS_AGREEMENT,
 } TestOpKind;
 
 typedef struct
@@ -202,6 +204,8 @@ typedef struct
 #define OP_EDIT(ed)            (&(TestOp) { TEST_OP_EDIT, .edited = (ed) })
 #define OP_AGREE(i, day)       (&(TestOp) { TEST_OP_AGREE, .a = (i), .b = (day), .text = "note" })
 #define OP_BASELINE()          (&(TestOp) { TEST_OP_BASELINE, .text = "note" })
+#define OP_FOLD(first, last)   (&(TestOp) { TEST_OP_FOLD, .a = (first), .b = (last) })
+#define OP_ADD_PROCESS_AGREEMENT() (&(TestOp) { TEST_OP_ADD_PROCESS_AGREEMENT })
 
 static gboolean
 op_run (OmOpportunity *opp,
@@ -232,6 +236,10 @@ op_run (OmOpportunity *opp,
       return om_opportunity_agree_date (opp, op->a, op->b, op->text, error);
     case TEST_OP_BASELINE:
       return om_opportunity_set_baseline (opp, op->text, error);
+    case TEST_OP_FOLD:
+      return om_opportunity_fold_feasibility (opp, op->a, op->b, error);
+    case TEST_OP_ADD_PROCESS_AGREEMENT:
+      return om_opportunity_add_process_agreement (opp, NULL, error);
     default:
       g_assert_not_reached ();
     }
@@ -262,6 +270,10 @@ op_can (OmOpportunity *opp,
       return om_opportunity_can_agree_date (opp, op->a, error);
     case TEST_OP_BASELINE:
       return om_opportunity_can_set_baseline (opp, error);
+    case TEST_OP_FOLD:
+      return om_opportunity_can_fold_feasibility (opp, op->a, op->b, NULL, error);
+    case TEST_OP_ADD_PROCESS_AGREEMENT:
+      return om_opportunity_can_add_process_agreement (opp, error);
     case TEST_OP_EDIT_STAGE:
     case TEST_OP_EDIT:
     default:
@@ -3466,6 +3478,301 @@ test_schedule_health (void)
   assert_health (opp, "");
 }
 
+/* Simplifying with a Feasibility Study (issue 15) */
+
+static const OmStageData *
+stage_of (OmOpportunity *opp,
+          guint          index)
+{
+  return om_opportunity_data_get_stage (om_opportunity_get_data (opp), index);
+}
+
+static guint
+n_pending (OmOpportunity *opp)
+{
+  return om_opportunity_get_n_stages (opp) - om_opportunity_get_n_won (opp);
+}
+
+static void
+fold_ok (OmOpportunity *opp,
+         guint          first,
+         guint          last)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_fold_feasibility (opp, first, last, &error));
+  g_assert_no_error (error);
+}
+
+/* Ten stages of 7 days, 90 % likely, owned by Ann; the second is the
+ * process agreement and the first is won: nine pending, too complex */
+static OmOpportunity *
+create_complex_plan (OmRepository *repo)
+{
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 10);
+  OmOpportunity *opp;
+
+  ((OmStageData *) g_ptr_array_index (data->stages, 1))->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+  for (guint i = 0; i < data->stages->len; i++)
+    ((OmStageData *) g_ptr_array_index (data->stages, i))->duration_days = i + 1;
+  opp = om_test_create (repo, data);
+  win_ok (opp, 0);
+  return opp;
+}
+
+static void
+test_fold_stages (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_complex_plan (repo);
+  g_autoptr(OmOpportunityData) before = NULL;
+  g_autoptr(OmOpportunityData) after = NULL;
+  g_autoptr(GError) error = NULL;
+  OmDerivedValues preview;
+  const OmStageData *proposal, *study;
+  const OmScheduleEntry *entry;
+  double chain_before, chain_after;
+  guint first = 0, last = 0;
+
+  {
+    g_autoptr(OmStageData) edited = stage_copy (opp, 4);
+    g_free (edited->notes);
+    edited->notes = g_strdup ("They want a demo");
+    edit_stage_ok (opp, 4, edited);
+  }
+  g_assert_cmpuint (n_pending (opp), ==, 9);
+  assert_health (opp, "too-complex");
+  chain_before = om_opportunity_get_chain_probability (opp);
+  g_assert_cmpfloat_with_epsilon (chain_before, pow (0.9, 9), 1e-9);
+
+  /* the warning proposes what follows the process agreement, up to the
+   * last stage before the proposal and the contract (the last two) */
+  g_assert_true (om_opportunity_data_propose_fold (om_opportunity_get_data (opp), &first, &last));
+  g_assert_cmpuint (first, ==, 2);
+  g_assert_cmpuint (last, ==, 7);
+
+  /* the dry run says what the plan will be like */
+  g_assert_true (om_opportunity_can_fold_feasibility (opp, first, last, &preview, &error));
+  g_assert_no_error (error);
+
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  fold_ok (opp, first, last);
+
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+  g_assert_cmpuint (n_pending (opp), ==, 5);
+  g_assert_cmpstr (activity_of (opp, 0), ==, "Activity 1");
+  g_assert_cmpstr (activity_of (opp, 1), ==, "Activity 2");
+  g_assert_cmpstr (activity_of (opp, 4), ==, "Activity 9");
+  g_assert_cmpstr (activity_of (opp, 5), ==, "Activity 10");
+
+  proposal = stage_of (opp, 2);
+  g_assert_cmpstr (proposal->activity, ==, "Feasibility Study proposal");
+  g_assert_cmpstr (proposal->milestone, ==, "Client commissions the Feasibility Study");
+  g_assert_cmpint (proposal->kind, ==, OM_STAGE_KIND_FEASIBILITY_STUDY);
+  g_assert_cmpuint (proposal->duration_days, ==, 14);
+  g_assert_cmpfloat (proposal->probability, ==, 0.6);
+  g_assert_cmpstr (proposal->owner, ==, "Ann");
+  g_assert_cmpint (proposal->status, ==, OM_STAGE_STATUS_PENDING);
+
+  study = stage_of (opp, 3);
+  g_assert_cmpstr (study->activity, ==, "Feasibility Study");
+  g_assert_cmpstr (study->milestone, ==, "Client accepts the study's recommendation");
+  g_assert_cmpint (study->kind, ==, OM_STAGE_KIND_FEASIBILITY_STUDY);
+  /* the work of stages 3 to 8 is still to be done: 3 + 4 + ... + 8 days */
+  g_assert_cmpuint (study->duration_days, ==, 33);
+  g_assert_cmpfloat (study->probability, ==, 0.7);
+  g_assert_cmpstr (study->owner, ==, "Ann");
+  /* its scope, for the client: each folded activity and milestone */
+  for (guint i = 3; i <= 8; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("• Activity %u: Milestone %u", i, i);
+      g_assert_nonnull (strstr (study->client_description, line));
+    }
+  g_assert_null (strstr (study->client_description, "Activity 2:"));
+  g_assert_null (strstr (study->client_description, "Activity 9"));
+  g_assert_cmpstr (study->notes, ==, "Activity 5: They want a demo");
+
+  /* fewer, other decisions: here the chain is weaker (0.9³ × 0.6 × 0.7
+   * against 0.9⁹), as the dry run said */
+  chain_after = om_opportunity_get_chain_probability (opp);
+  g_assert_cmpfloat_with_epsilon (chain_after, pow (0.9, 3) * 0.6 * 0.7, 1e-9);
+  g_assert_cmpfloat (preview.chain_probability, ==, chain_after);
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp) - preview.n_won, ==, 5);
+  g_assert_cmpint (preview.current, ==, 1);
+  assert_health (opp, "");
+
+  /* the history says what was folded; the close date moved (stage 1 won
+   * on the start date): 2 + ... + 10 days before, 2 + 14 + 33 + 9 + 10
+   * after */
+  assert_schedule (opp, "close-date:-1:55>54@0 fold:-1:54>68@0 close-date:-1:54>68@0");
+  entry = g_ptr_array_index (om_opportunity_get_data (opp)->schedule, 1);
+  g_assert_nonnull (strstr (entry->note, "Stage 3 “Activity 3”"));
+  g_assert_nonnull (strstr (entry->note, "Stage 8 “Activity 8”"));
+  g_assert_null (strstr (entry->note, "Activity 9"));
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Simplify with a Feasibility Study");
+
+  /* one edit: undone and redone exactly */
+  after = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_assert_true (om_repository_undo (repo, &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+  g_assert_cmpfloat (om_opportunity_get_chain_probability (opp), ==, chain_before);
+  g_assert_true (om_repository_redo (repo, &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_data_equal (after, om_opportunity_get_data (opp), TRUE));
+}
+
+/* Owners carry over only when the folded stages agree on one */
+static void
+test_fold_owners (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 8, 0);
+
+  /* one without an owner does not disagree */
+  set_owner (opp, 1, "");
+  set_owner (opp, 5, "Bob");
+  {
+    g_autoptr(OmStageData) edited = stage_copy (opp, 2);
+    g_free (edited->client_owner);
+    edited->client_owner = g_strdup ("Carla");
+    edit_stage_ok (opp, 2, edited);
+  }
+  fold_ok (opp, 0, 2);
+  g_assert_cmpstr (stage_of (opp, 0)->owner, ==, "Ann");
+  g_assert_cmpstr (stage_of (opp, 1)->owner, ==, "Ann");
+  g_assert_cmpstr (stage_of (opp, 0)->client_owner, ==, "Carla");
+  g_assert_cmpstr (stage_of (opp, 1)->client_owner, ==, "Carla");
+
+  /* now the study (Ann) and Bob's stage 6 (at 5 after the fold) disagree */
+  g_assert_cmpstr (activity_of (opp, 4), ==, "Activity 6");
+  fold_ok (opp, 1, 4);
+  g_assert_cmpstr (stage_of (opp, 1)->owner, ==, "");
+  g_assert_cmpstr (stage_of (opp, 2)->owner, ==, "");
+  assert_health (opp, "no-process-agreement no-owner@1");
+}
+
+/* The history follows the stages: the folded stages' past goes with
+ * them, the later stages' entries move up */
+static void
+test_fold_history (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 8, 2);
+  g_autoptr(GError) error = NULL;
+  const OmOpportunityData *data;
+
+  reopen_ok (opp, "Not so fast");
+  g_assert_true (om_opportunity_agree_date (opp, 6, om_test_day (60), NULL, &error));
+  g_assert_no_error (error);
+  /* stage 2 was reopened: it is pending, and has a past */
+  fold_ok (opp, 1, 3);
+  data = om_opportunity_get_data (opp);
+  g_assert_cmpuint (data->history->len, ==, 1);
+  g_assert_cmpuint (((OmHistoryEntry *) g_ptr_array_index (data->history, 0))->stage, ==, 0);
+  for (guint k = 0; k < data->schedule->len; k++)
+    {
+      const OmScheduleEntry *e = g_ptr_array_index (data->schedule, k);
+      g_assert_cmpint (e->stage, ==, e->what == OM_SCHEDULE_AGREED_DATE ? 5 : -1);
+    }
+  g_assert_cmpuint (stage_of (opp, 5)->agreed_on, ==, om_test_day (60));
+  g_assert_true (om_opportunity_data_validate (data, NULL));
+}
+
+/* Every selection the rules forbid is refused, with the reason, and
+ * the dry run says the same */
+static void
+test_fold_refused (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 6, 2);
+
+  /* a single stage */
+  assert_refused (repo, opp, OP_FOLD (3, 3), OM_MODEL_ERROR_INVALID_RUN, "Activity 4", CAN_SAME);
+  /* backwards */
+  assert_refused (repo, opp, OP_FOLD (4, 2), OM_MODEL_ERROR_INVALID_RUN, "Activity 3", CAN_SAME);
+  /* a won stage in it (R3) */
+  assert_refused (repo, opp, OP_FOLD (1, 3), OM_MODEL_ERROR_FROZEN, "Activity 2", CAN_SAME);
+  assert_refused (repo, opp, OP_FOLD (0, 5), OM_MODEL_ERROR_FROZEN, "Activity 1", CAN_SAME);
+  /* no such stage */
+  assert_refused (repo, opp, OP_FOLD (4, 6), OM_MODEL_ERROR_INVALID_INDEX, "7", CAN_SAME);
+
+  /* a closed plan takes no fold (R4), won or lost */
+  lose_ok (opp, 2, "Budget cut");
+  assert_refused (repo, opp, OP_FOLD (3, 5), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+  assert_refused (repo, opp, OP_FOLD (2, 3), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+  reopen_ok (opp, NULL);
+  for (guint i = 2; i < 6; i++)
+    win_ok (opp, i);
+  assert_refused (repo, opp, OP_FOLD (2, 5), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+}
+
+/* What the too-complex warning proposes */
+static void
+test_fold_proposal (void)
+{
+  g_autoptr(OmOpportunityData) data = om_test_plan_new ("Deal", 10);
+  guint first = 99, last = 99;
+
+  /* no process agreement: from the current stage */
+  g_assert_true (om_opportunity_data_propose_fold (data, &first, &last));
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (last, ==, 7);
+  /* after the process agreement, wherever it is */
+  ((OmStageData *) g_ptr_array_index (data->stages, 3))->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+  g_assert_true (om_opportunity_data_propose_fold (data, &first, &last));
+  g_assert_cmpuint (first, ==, 4);
+  g_assert_cmpuint (last, ==, 7);
+  /* nothing to propose when fewer than two stages are left between */
+  ((OmStageData *) g_ptr_array_index (data->stages, 6))->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+  g_assert_false (om_opportunity_data_propose_fold (data, &first, &last));
+  g_ptr_array_set_size (data->stages, 3);
+  g_assert_false (om_opportunity_data_propose_fold (data, &first, &last));
+}
+
+/* The no-process-agreement warning's remedy */
+static void
+test_add_process_agreement (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 4, 1);
+  g_autoptr(OmOpportunityData) before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_autoptr(GError) error = NULL;
+  guint position = 99;
+
+  assert_health (opp, "no-process-agreement");
+  g_assert_true (om_opportunity_can_add_process_agreement (opp, &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_add_process_agreement (opp, &position, &error));
+  g_assert_no_error (error);
+  /* right after the won stage, before the first pending one */
+  g_assert_cmpuint (position, ==, 1);
+  g_assert_cmpstr (activity_of (opp, 1), ==, "Process meeting");
+  g_assert_cmpstr (stage_of (opp, 1)->milestone, ==, "Client agrees to the opportunity-management process");
+  g_assert_cmpint (stage_of (opp, 1)->kind, ==, OM_STAGE_KIND_PROCESS_AGREEMENT);
+  g_assert_cmpstr (activity_of (opp, 2), ==, "Activity 2");
+  /* it has no owner yet: the next warning says so */
+  assert_health (opp, "no-owner@1");
+  g_assert_true (om_repository_undo (repo, &error));
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+
+  /* with nothing won, first */
+  {
+    OmOpportunity *fresh = create_plan (repo, 2, 0);
+    g_assert_true (om_opportunity_add_process_agreement (fresh, &position, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (position, ==, 0);
+  }
+
+  /* never before won stages: with the first two won, it cannot be
+   * among them any more */
+  win_ok (opp, 1);
+  assert_refused (repo, opp, OP_ADD_PROCESS_AGREEMENT (), OM_MODEL_ERROR_FROZEN, "Activity 2", CAN_SAME);
+  win_ok (opp, 2);
+  win_ok (opp, 3);
+  assert_refused (repo, opp, OP_ADD_PROCESS_AGREEMENT (), OM_MODEL_ERROR_CLOSED, "Deal", CAN_SAME);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3540,6 +3847,13 @@ main (int   argc,
   g_test_add_func ("/opportunity/schedule/history", test_schedule_history);
   g_test_add_func ("/opportunity/schedule/baseline-on-agreement", test_schedule_baseline_on_agreement);
   g_test_add_func ("/opportunity/schedule/health", test_schedule_health);
+
+  g_test_add_func ("/opportunity/fold/stages", test_fold_stages);
+  g_test_add_func ("/opportunity/fold/owners", test_fold_owners);
+  g_test_add_func ("/opportunity/fold/history", test_fold_history);
+  g_test_add_func ("/opportunity/fold/refused", test_fold_refused);
+  g_test_add_func ("/opportunity/fold/proposal", test_fold_proposal);
+  g_test_add_func ("/opportunity/add-process-agreement", test_add_process_agreement);
 
   g_test_add_func ("/template/recommended", test_template_recommended);
   g_test_add_func ("/template/recommended/milestone-text", test_template_recommended_milestone_text);

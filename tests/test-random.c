@@ -205,7 +205,7 @@ random_operation (OmRepository  *repository,
   gboolean undo_like = FALSE;
   guint index = random_index (opp);
 
-  int kind = g_test_rand_int_range (0, 14);
+  int kind = g_test_rand_int_range (0, 16);
 
   /* keep plans to a realistic length: long ones get pruned instead */
   if (kind < 2 && om_opportunity_get_n_stages (opp) >= 30)
@@ -308,6 +308,36 @@ random_operation (OmRepository  *repository,
         {
           dry_run = om_opportunity_can_set_baseline (opp, NULL);
           accepted = om_opportunity_set_baseline (opp, "baseline", &error);
+        }
+      break;
+    case 14:
+      {
+        /* a fold: what the too-complex warning proposes, or any run
+         * (backwards, of one stage, past the end, over won stages) */
+        guint first = index, last = random_index (opp);
+
+        if (g_test_rand_bit ())
+          om_opportunity_data_propose_fold (before, &first, &last);
+        dry_run = om_opportunity_can_fold_feasibility (opp, first, last, NULL, NULL);
+        accepted = om_opportunity_fold_feasibility (opp, first, last, &error);
+        if (accepted)
+          {
+            const OmStageData *study = om_opportunity_data_get_stage (om_opportunity_get_data (opp), first + 1);
+            guint days = 0;
+
+            for (guint i = first; i <= last; i++)
+              days += om_opportunity_data_get_stage (before, i)->duration_days;
+            g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, before->stages->len - (last - first + 1) + 2);
+            g_assert_cmpint (study->kind, ==, OM_STAGE_KIND_FEASIBILITY_STUDY);
+            g_assert_cmpuint (study->duration_days, ==, days);
+          }
+      }
+      break;
+    case 15:
+      if (g_test_rand_int_range (0, 3) == 0)
+        {
+          dry_run = om_opportunity_can_add_process_agreement (opp, NULL);
+          accepted = om_opportunity_add_process_agreement (opp, NULL, &error);
         }
       break;
     default:

@@ -508,7 +508,7 @@ test_fields_reflow (Fixture       *f,
 
 /* Several process-health warnings take one line, which counts them and
  * quotes the first; opened from the keyboard, it lists every one with
- * its Show Stage, in the model's order */
+ * the button of its remedy, in the model's order */
 static void
 test_warnings_summary (Fixture       *f,
                        gconstpointer  data)
@@ -572,11 +572,14 @@ test_warnings_summary (Fixture       *f,
   /* open, the line only counts: the list says the first one */
   g_assert_false (gtk_widget_get_mapped (shown_first));
 
-  /* every warning, in the model's order, and Show Stage where it has one */
+  /* every warning, in the model's order, with the button of its remedy,
+   * named for what it does; those about a stage show it */
   for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
     {
       const OmHealthWarning *w;
-      GtkWidget *show;
+      g_autofree char *remedy_name = NULL;
+      g_autofree char *remedy = NULL;
+      GtkWidget *button;
 
       if (!GTK_IS_LIST_BOX_ROW (row))
         continue;
@@ -584,14 +587,18 @@ test_warnings_summary (Fixture       *f,
       w = g_ptr_array_index (warnings, n_rows++);
       g_assert_nonnull (find_widget (row, is_label, w->message));
       g_assert_true (gtk_widget_get_mapped (find_widget (row, is_label, w->message)));
-      show = find_widget (row, is_label, "Show Stage");
-      g_assert_true ((show != NULL) == (w->stage >= 0));
-      if (show == NULL)
+      remedy = g_strconcat ("remedy-", w->code, NULL);
+      button = find_widget (row, has_name, remedy);
+      g_assert_true (GTK_IS_BUTTON (button));
+      g_assert_true (gtk_widget_get_mapped (button));
+      g_assert_true (gtk_widget_get_focusable (button));
+      remedy_name = gtk_test_accessible_check_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "\x01");
+      g_assert_nonnull (remedy_name);
+      g_test_message ("%s: %s", w->code, remedy_name);
+      if (w->stage < 0 || !gtk_widget_is_sensitive (button))
         continue;
-      show = gtk_widget_get_ancestor (show, GTK_TYPE_BUTTON);
-      g_assert_true (gtk_widget_get_mapped (show));
       /* (activating a button clicks it a moment later: a click is the same) */
-      g_signal_emit_by_name (show, "clicked");
+      g_signal_emit_by_name (button, "clicked");
       settle ();
       g_assert_cmpint (om_opportunity_view_get_selected (om_window_get_view (f->window)), ==, w->stage);
     }

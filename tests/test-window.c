@@ -2310,6 +2310,342 @@ test_connecting_to_silent_server (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Remedies (issue 15): every health warning offers the step that fixes
+ * it; the step takes the person to the right stage and field, and the
+ * warning goes once the step is done */
+
+static GtkWidget *
+remedy (Fixture    *f,
+        const char *code)
+{
+  g_autofree char *name = g_strconcat ("remedy-", code, NULL);
+
+  return find_widget (GTK_WIDGET (om_window_get_view (f->window)), has_name, name);
+}
+
+/* Clicks the remedy of the warning @code, which must be offered */
+static void
+apply_remedy (Fixture    *f,
+              const char *code)
+{
+  GtkWidget *button = remedy (f, code);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_focusable (button));
+  g_signal_emit_by_name (button, "clicked");
+  om_test_flush_events ();
+}
+
+static void
+ok_or_fail (gboolean      ok,
+            const GError *error)
+{
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+/* Whether the keyboard focus is in @widget */
+static gboolean
+focus_in (Fixture   *f,
+          GtkWidget *widget)
+{
+  GtkWidget *focus = focus_widget (f);
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static GtkWidget *
+focus_ancestor (Fixture *f,
+                GType    type)
+{
+  GtkWidget *focus = focus_widget (f);
+
+  g_assert_nonnull (focus);
+  return gtk_widget_get_ancestor (focus, type);
+}
+
+static OmOpportunity *
+show_plan (Fixture *f)
+{
+  g_assert_true (om_window_select_opportunity (f->window, f->id));
+  om_test_flush_events ();
+  return om_repository_find (f->repository, f->id);
+}
+
+static void
+test_remedy_fold (Fixture       *f,
+                  gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = show_plan (f);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+  GtkWidget *confirm;
+  GtkWidget *reason;
+  GtkDropDown *first, *last;
+
+  /* twelve stages: six more after the process meeting */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(OmStageData) stage = om_test_stage_new (i + 1);
+      ok_or_fail (om_opportunity_add_stage (opp, 2 + i, stage, &error), error);
+    }
+  om_test_flush_events ();
+  g_assert_null (remedy (f, "no-process-agreement"));
+
+  /* the dialog proposes stages 3 to 10, before the proposal and contract */
+  apply_remedy (f, "too-complex");
+  dialog = om_test_window_find_dialog ("Simplify with a Feasibility Study");
+  g_assert_nonnull (dialog);
+  first = GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), has_name, "fold-first"));
+  last = GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), has_name, "fold-last"));
+  confirm = find_widget (GTK_WIDGET (dialog), has_name, "fold-confirm");
+  reason = find_widget (GTK_WIDGET (dialog), has_name, "fold-reason");
+  g_assert_cmpuint (gtk_drop_down_get_selected (first), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (last), ==, 9);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_widget (GTK_WIDGET (dialog), has_name, "fold-pending-after"))),
+                   ==, "6");
+  g_assert_true (gtk_widget_is_sensitive (confirm));
+
+  /* a run that ends before it starts: refused, and said */
+  gtk_drop_down_set_selected (last, 1);
+  g_assert_false (gtk_widget_is_sensitive (confirm));
+  g_assert_true (gtk_widget_get_visible (reason));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (reason)), "comes before it"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (confirm), ==, gtk_label_get_text (GTK_LABEL (reason)));
+
+  /* the six stages added, stages 3 to 8: eight pending afterwards, and
+   * the chain probability the model's dry run gives */
+  gtk_drop_down_set_selected (last, 7);
+  g_assert_true (gtk_widget_is_sensitive (confirm));
+  g_assert_false (gtk_widget_get_visible (reason));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_widget (GTK_WIDGET (dialog), has_name, "fold-pending-after"))),
+                   ==, "8");
+  {
+    OmDerivedValues after;
+    g_autofree char *chain = NULL;
+
+    g_assert_true (om_opportunity_can_fold_feasibility (opp, 2, 7, &after, NULL));
+    chain = g_strdup_printf ("%.0f %%", after.chain_probability * 100.0);
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_widget (GTK_WIDGET (dialog), has_name, "fold-chain-after"))),
+                     ==, chain);
+  }
+
+  om_test_window_confirm ("Simplify with a Feasibility Study");
+  g_assert_null (om_test_window_find_dialog ("Simplify with a Feasibility Study"));
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 8);
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 3)), ==, "Feasibility Study");
+  /* the study is shown, and the warning is gone */
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 3);
+  g_assert_null (remedy (f, "too-complex"));
+  /* the history tells what was folded */
+  {
+    GtkWidget *history = find_widget (GTK_WIDGET (view), has_name, "history");
+    g_autofree char *told = NULL;
+
+    gtk_expander_set_expanded (GTK_EXPANDER (history), TRUE);
+    om_test_flush_events ();
+    told = text_of (history);
+    g_assert_nonnull (strstr (told, "Simplified with a Feasibility Study"));
+    g_assert_nonnull (strstr (told, "Folded into a Feasibility Study: Stage 3 “Activity 1”"));
+  }
+
+  /* one edit, undone at once */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  om_test_flush_events ();
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 12);
+  g_assert_nonnull (remedy (f, "too-complex"));
+}
+
+static void
+test_remedy_process_meeting (Fixture       *f,
+                             gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = show_plan (f);
+  GtkWidget *editor = om_opportunity_view_get_editor (view);
+  g_autoptr(GError) error = NULL;
+
+  ok_or_fail (om_opportunity_remove_stage (opp, 1, &error), error);
+  ok_or_fail (om_opportunity_win_stage (opp, 0, NULL, &error), error);
+  om_test_flush_events ();
+
+  /* after the won stage, selected, its activity focused for editing */
+  apply_remedy (f, "no-process-agreement");
+  g_assert_cmpstr (om_stage_get_activity (om_opportunity_get_stage (opp, 1)), ==, "Process meeting");
+  g_assert_cmpint (om_stage_get_kind (om_opportunity_get_stage (opp, 1)), ==, OM_STAGE_KIND_PROCESS_AGREEMENT);
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 1);
+  g_assert_true (focus_in (f, editor));
+  g_assert_cmpstr (gtk_editable_get_text (focused_entry (f)), ==, "Process meeting");
+  g_assert_null (remedy (f, "no-process-agreement"));
+
+  /* with the first two stages won, it can no longer be among them: the
+   * button says why */
+  ok_or_fail (om_opportunity_remove_stage (opp, 1, &error), error);
+  ok_or_fail (om_opportunity_win_stage (opp, 1, NULL, &error), error);
+  om_test_flush_events ();
+  g_assert_nonnull (remedy (f, "no-process-agreement"));
+  g_assert_false (gtk_widget_is_sensitive (remedy (f, "no-process-agreement")));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (remedy (f, "no-process-agreement")), "won"));
+}
+
+static void
+test_remedy_owner (Fixture       *f,
+                   gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = show_plan (f);
+  GtkWidget *editor = om_opportunity_view_get_editor (view);
+  g_autoptr(GError) error = NULL;
+  GtkEditable *owner;
+
+  /* everyone has an owner but stage 3 */
+  for (guint i = 0; i < om_opportunity_get_n_stages (opp); i++)
+    if (i != 2)
+      {
+        g_autoptr(OmStageData) edited = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, i)));
+        g_free (edited->owner);
+        edited->owner = g_strdup ("Ann");
+        ok_or_fail (om_opportunity_edit_stage (opp, i, edited, &error), error);
+      }
+  om_test_flush_events ();
+
+  apply_remedy (f, "no-owner");
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 2);
+  g_assert_true (focus_in (f, editor));
+  owner = focused_entry (f);
+  g_assert_cmpstr (gtk_editable_get_text (owner), ==, "");
+  gtk_editable_set_text (owner, "Bob");
+  g_signal_emit_by_name (owner, "activate");
+  om_test_flush_events ();
+  g_assert_cmpstr (om_stage_get_owner (om_opportunity_get_stage (opp, 2)), ==, "Bob");
+  g_assert_null (remedy (f, "no-owner"));
+}
+
+/* Reschedule opens on the stage, its calendar focused; a day agreed
+ * there clears the warning */
+static void
+reschedule_remedy (Fixture    *f,
+                   const char *code,
+                   int         stage,
+                   const char *day)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  GtkWidget *editor = om_opportunity_view_get_editor (view);
+  GtkWidget *calendar = find_widget (editor, has_name, "agreed-calendar");
+  OmOpportunity *opp = om_opportunity_view_get_opportunity (view);
+
+  apply_remedy (f, code);
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, stage);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (calendar, GTK_TYPE_POPOVER)));
+  g_assert_true (focus_in (f, calendar));
+  pick_day (editor, "agreed-calendar", day);
+  g_assert_cmpuint (om_stage_get_agreed_on (om_opportunity_get_stage (opp, (guint) stage)), ==, om_test_date (day));
+  g_assert_null (remedy (f, code));
+}
+
+static void
+test_remedy_reschedule (Fixture       *f,
+                        gconstpointer  data)
+{
+  OmOpportunity *opp = show_plan (f);
+  g_autoptr(GError) error = NULL;
+
+  /* an appointment agreed before the stage before it is due (2 Feb) */
+  ok_or_fail (om_opportunity_agree_date (opp, 3, om_test_date ("2026-01-25"), NULL, &error), error);
+  om_test_flush_events ();
+  reschedule_remedy (f, "pinned-conflict", 3, "2026-03-02");
+
+  /* the first stage, due on 12 January, is overdue on the 20th */
+  om_date_set_today (om_test_date ("2026-01-20"));
+  om_repository_refresh_today (f->repository);
+  om_test_flush_events ();
+  reschedule_remedy (f, "overdue", 0, "2026-01-22");
+
+  /* the process agreed: the next appointment should be agreed too */
+  ok_or_fail (om_opportunity_win_stage (opp, 0, NULL, &error), error);
+  ok_or_fail (om_opportunity_win_stage (opp, 1, NULL, &error), error);
+  om_test_flush_events ();
+  reschedule_remedy (f, "next-not-agreed", 2, "2026-02-12");
+}
+
+static void
+test_remedy_weak_link (Fixture       *f,
+                       gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = show_plan (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmStageData) edited = om_stage_data_copy (om_stage_get_data (om_opportunity_get_stage (opp, 4)));
+  GtkWidget *spin;
+
+  edited->probability = 0.3;
+  ok_or_fail (om_opportunity_edit_stage (opp, 4, edited, &error), error);
+  om_test_flush_events ();
+
+  apply_remedy (f, "weak-link");
+  g_assert_cmpint (om_opportunity_view_get_selected (view), ==, 4);
+  spin = focus_ancestor (f, GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (spin);
+  g_assert_true (gtk_widget_is_ancestor (spin, om_opportunity_view_get_editor (view)));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 30);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 65);
+  om_test_flush_events ();
+  g_assert_cmpfloat (om_stage_get_probability (om_opportunity_get_stage (opp, 4)), ==, 0.65);
+  g_assert_null (remedy (f, "weak-link"));
+}
+
+static void
+test_remedy_history (Fixture       *f,
+                     gconstpointer  data)
+{
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmOpportunity *opp = show_plan (f);
+  g_autoptr(OmOpportunityData) edited = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_autoptr(GError) error = NULL;
+  GtkWidget *history = find_widget (GTK_WIDGET (view), has_name, "history");
+
+  /* the close date (1 April) after the client's deadline */
+  edited->target_date = om_test_date ("2026-03-01");
+  ok_or_fail (om_opportunity_edit (opp, edited, &error), error);
+  om_test_flush_events ();
+  g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (history)));
+
+  apply_remedy (f, "past-target");
+  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (history)));
+  g_assert_true (focus_in (f, history));
+}
+
+/* Simplify (the window's menu): the same dialog without a warning, on
+ * the run the model proposes; a closed plan offers none */
+static void
+test_simplify_action (Fixture       *f,
+                      gconstpointer  data)
+{
+  OmOpportunity *opp = show_plan (f);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.simplify", NULL));
+  om_test_flush_events ();
+  dialog = om_test_window_find_dialog ("Simplify with a Feasibility Study");
+  g_assert_nonnull (dialog);
+  /* between the process meeting and the proposal: the study and its proposal */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), has_name, "fold-first"))), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), has_name, "fold-last"))), ==, 3);
+  gtk_window_close (dialog);
+  om_test_flush_events ();
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 6);
+
+  for (guint i = 0; i < 6; i++)
+    ok_or_fail (om_opportunity_win_stage (opp, i, NULL, &error), error);
+  om_test_flush_events ();
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.simplify", NULL);
+  om_test_flush_events ();
+  g_assert_null (om_test_window_find_dialog ("Simplify with a Feasibility Study"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2324,6 +2660,13 @@ main (int   argc,
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/window/select-shows-stages", test_select_shows_stages);
+  ADD ("/window/remedy/fold", test_remedy_fold);
+  ADD ("/window/remedy/process-meeting", test_remedy_process_meeting);
+  ADD ("/window/remedy/owner", test_remedy_owner);
+  ADD ("/window/remedy/reschedule", test_remedy_reschedule);
+  ADD ("/window/remedy/weak-link", test_remedy_weak_link);
+  ADD ("/window/remedy/history", test_remedy_history);
+  ADD ("/window/simplify-action", test_simplify_action);
   ADD ("/window/mark-won-and-undo", test_mark_won_and_undo);
   ADD ("/window/refused-edit-is-explained", test_refused_edit_is_explained);
   ADD ("/window/new-opportunity", test_new_opportunity);

@@ -63,6 +63,36 @@ typedef struct
 #define STAGE_BOX(s) ((StageBox *) ((char *) (s) - G_STRUCT_OFFSET (StageBox, data)))
 #define ENTRY_BOX(e) ((EntryBox *) ((char *) (e) - G_STRUCT_OFFSET (EntryBox, entry)))
 
+/* The built-in recommended process of SPEC section 5: the template, and
+ * the stages that the remedies of the health warnings put into a plan */
+typedef enum
+{
+  RECOMMENDED_INITIAL_APPOINTMENT,
+  RECOMMENDED_PROCESS_MEETING,
+  RECOMMENDED_STUDY_PROPOSAL,
+  RECOMMENDED_STUDY,
+  RECOMMENDED_PROPOSAL,
+  RECOMMENDED_CONTRACT,
+} RecommendedStep;
+
+static const struct
+{
+  const char *activity;
+  const char *milestone;
+  OmStageKind kind;
+  guint       days;
+  double      p;
+} recommended_steps[] = {
+  [RECOMMENDED_INITIAL_APPOINTMENT] = { N_("Initial appointment"), N_("Client agrees to explore the opportunity with us"), OM_STAGE_KIND_STANDARD, 7, 0.8 },
+  [RECOMMENDED_PROCESS_MEETING] = { N_("Process meeting"), N_("Client agrees to the opportunity-management process"), OM_STAGE_KIND_PROCESS_AGREEMENT, 7, 0.8 },
+  [RECOMMENDED_STUDY_PROPOSAL] = { N_("Feasibility Study proposal"), N_("Client commissions the Feasibility Study"), OM_STAGE_KIND_FEASIBILITY_STUDY, 14, 0.6 },
+  [RECOMMENDED_STUDY] = { N_("Feasibility Study"), N_("Client accepts the study's recommendation"), OM_STAGE_KIND_FEASIBILITY_STUDY, 30, 0.7 },
+  [RECOMMENDED_PROPOSAL] = { N_("Proposal"), N_("Client accepts the proposal"), OM_STAGE_KIND_STANDARD, 14, 0.7 },
+  [RECOMMENDED_CONTRACT] = { N_("Contract"), N_("Contract signed"), OM_STAGE_KIND_STANDARD, 14, 0.9 },
+};
+
+static OmStageData *recommended_stage (RecommendedStep step);
+
 /* Stage */
 
 static OmStageData *
@@ -2207,6 +2237,374 @@ om_opportunity_data_move_stage (OmOpportunityData *self,
   return TRUE;
 }
 
+/* Simplifying: the Feasibility Study (SPEC 1) and the process meeting */
+
+static void replace_string   (char             **field,
+                              const char        *value);
+static void add_schedule_entry (OmOpportunityData *self,
+                                OmScheduleWhat     what,
+                                int                stage,
+                                OmDate             from,
+                                OmDate             to,
+                                OmDate             on,
+                                const char        *note);
+
+/* The one name that every folded stage that names one agrees on, or ""
+ * when they name none or disagree */
+static char *
+agreed_name (const OmOpportunityData *self,
+             guint                    first,
+             guint                    last,
+             glong                    offset)
+{
+  g_autofree char *agreed = NULL;
+
+  for (guint i = first; i <= last; i++)
+    {
+      const char *name = G_STRUCT_MEMBER (const char *, STAGE (self, i), offset);
+      g_autofree char *trimmed = om_strdup_trimmed (name);
+
+      if (*trimmed == '\0')
+        continue;
+      if (agreed == NULL)
+        agreed = g_steal_pointer (&trimmed);
+      else if (strcmp (agreed, trimmed) != 0)
+        return g_strdup ("");
+    }
+  return agreed != NULL ? g_steal_pointer (&agreed) : g_strdup ("");
+}
+
+/* What the study is to decide for the client: the activities and
+ * milestones of the stages it replaces, one a line */
+static char *
+describe_scope (const OmOpportunityData *self,
+                guint                    first,
+                guint                    last)
+{
+  GString *scope = g_string_new (_("The study decides, for the client, what these steps would have decided one by one:"));
+
+  for (guint i = first; i <= last; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+
+      g_string_append_c (scope, '\n');
+      /* Translators: one step in the scope of a Feasibility Study: its
+       * activity, then its milestone */
+      g_string_append_printf (scope, _("• %s: %s"), stage->activity, stage->milestone);
+    }
+  return g_string_free (scope, FALSE);
+}
+
+/* The internal notes of the folded stages, kept with the study */
+static char *
+gather_notes (const OmOpportunityData *self,
+              guint                    first,
+              guint                    last)
+{
+  GString *notes = g_string_new (NULL);
+
+  for (guint i = first; i <= last; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+
+      if (om_str_is_blank (stage->notes))
+        continue;
+      if (notes->len > 0)
+        g_string_append (notes, "\n\n");
+      /* Translators: a folded stage's internal notes, kept with the
+       * Feasibility Study: its activity, then its notes */
+      g_string_append_printf (notes, _("%s: %s"), stage->activity, stage->notes);
+    }
+  return g_string_free (notes, FALSE);
+}
+
+/* The stages a fold replaces, as the schedule history names them */
+static char *
+describe_folded (const OmOpportunityData *self,
+                 guint                    first,
+                 guint                    last)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = first; i <= last; i++)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, i), i);
+
+      if (i > first)
+        /* Translators: between the stages a Feasibility Study replaces */
+        g_string_append (text, _(", "));
+      g_string_append (text, name);
+    }
+  /* Translators: the note of a fold in the history: the stages it replaced */
+  return g_strdup_printf (_("Folded into a Feasibility Study: %s"), text->str);
+}
+
+/* Whether stages @first to @last can be replaced by a Feasibility Study:
+ * a run of at least two pending stages of an open plan */
+static gboolean
+check_fold (const OmOpportunityData *self,
+            guint                    first,
+            guint                    last,
+            OmDerivedValues         *derived,
+            GError                 **error)
+{
+  if (!check_open (self, derived, error) || !check_index (self, first, error) ||
+      !check_index (self, last, error))
+    return FALSE;
+  if (first == last)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, first), first);
+      return refuse (error, OM_MODEL_ERROR_INVALID_RUN,
+                     _("%s alone is nothing to simplify: choose at least two stages for the "
+                       "Feasibility Study to replace."), name);
+    }
+  if (last < first)
+    {
+      g_autofree char *from = om_stage_data_describe (STAGE (self, first), first);
+      g_autofree char *to = om_stage_data_describe (STAGE (self, last), last);
+      return refuse (error, OM_MODEL_ERROR_INVALID_RUN,
+                     _("The stages to simplify run from %s to %s, which comes before it: "
+                       "choose the first stage, then a later one."), from, to);
+    }
+  for (guint i = first; i <= last; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+      g_autofree char *name = NULL;
+
+      if (stage->status == OM_STAGE_STATUS_PENDING)
+        continue;
+      name = om_stage_data_describe (stage, i);
+      /* R3: only an open plan gets here, so a decided stage is won */
+      return refuse (error, OM_MODEL_ERROR_FROZEN,
+                     _("%s cannot be folded into a Feasibility Study: it is won, "
+                       "and won stages are history."), name);
+    }
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_fold_feasibility:
+ * @first: the first stage of the run to replace
+ * @last: its last stage, after @first
+ * @on: the day of the edit, for the schedule history
+ *
+ * Simplifies the plan (SPEC 1): replaces the pending stages @first to
+ * @last by the recommended process's two Feasibility Study stages, the
+ * proposal (the client commissions the study) and the study (the client
+ * accepts its recommendation).
+ *
+ * The proposal is the template's. The study's client description lists
+ * the folded activities and milestones as its scope, its duration is
+ * the sum of theirs (the work is still done, by us), its baseline due
+ * date the last folded stage's (it ends where the run ended in the plan
+ * of record), and its internal notes keep theirs. An owner or client
+ * owner that the folded stages agree on (those that name one) carries
+ * over to both stages; otherwise they have none.
+ *
+ * The probabilities are the template's, not worked out from the folded
+ * stages': the client now takes two decisions of another kind
+ * (commission a study, accept its recommendation), whose odds do not
+ * follow from those of the decisions it replaces. Their product would
+ * make every fold a wash, and the lowest one times the product would
+ * make every fold look worse; with the template's, the chain probability
+ * before and after shows whether this fold pays (a long run of likely
+ * stages does), and the person edits them afterwards as for any stage.
+ *
+ * Refused, with the reason, on a closed plan (R4), for a run of fewer
+ * than two stages or one that ends before it starts, and for a run that
+ * holds a won stage (R3). The schedule history records the fold, with
+ * the folded stages in its note (R6).
+ */
+gboolean
+om_opportunity_data_fold_feasibility (OmOpportunityData *self,
+                                      guint              first,
+                                      guint              last,
+                                      OmDate             on,
+                                      GError           **error)
+{
+  g_autoptr(OmOpportunityData) next = NULL;
+  g_autoptr(OmStageData) proposal = NULL;
+  g_autoptr(OmStageData) study = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *client_owner = NULL;
+  g_autofree char *note = NULL;
+  guint n_folded = last - first + 1;
+  guint64 days = 0;
+  OmDerivedValues before;
+  OmDerivedValues after;
+
+  if (!check_fold (self, first, last, &before, error))
+    return FALSE;
+  if (on == 0 || !om_date_is_valid (on))
+    return refuse (error, OM_MODEL_ERROR_INVALID_DATE, _("A schedule change needs a valid date."));
+
+  for (guint i = first; i <= last; i++)
+    days += STAGE (self, i)->duration_days;
+  if (days > OM_DATE_MAX)
+    {
+      g_autofree char *end = om_date_to_iso (OM_DATE_MAX);
+      return refuse (error, OM_MODEL_ERROR_DATE_OUT_OF_RANGE,
+                     _("The Feasibility Study would be due after %s, the last day a date can be: "
+                       "shorten the stages it replaces."), end);
+    }
+
+  owner = agreed_name (self, first, last, G_STRUCT_OFFSET (OmStageData, owner));
+  client_owner = agreed_name (self, first, last, G_STRUCT_OFFSET (OmStageData, client_owner));
+  proposal = recommended_stage (RECOMMENDED_STUDY_PROPOSAL);
+  study = recommended_stage (RECOMMENDED_STUDY);
+  for (OmStageData **s = (OmStageData *[]) { proposal, study, NULL }; *s != NULL; s++)
+    {
+      replace_string (&(*s)->owner, owner);
+      replace_string (&(*s)->client_owner, client_owner);
+    }
+  study->duration_days = (guint) days;
+  study->baseline_due = STAGE (self, last)->baseline_due;
+  g_free (study->client_description);
+  study->client_description = describe_scope (self, first, last);
+  g_free (study->notes);
+  study->notes = gather_notes (self, first, last);
+  note = describe_folded (self, first, last);
+
+  /* made on a copy, so that a refusal below leaves @self as it was */
+  next = om_opportunity_data_copy (self);
+  /* the folded stages take their past with them, as removed ones do; the
+   * stages after them move up */
+  for (guint i = next->history->len; i > 0; i--)
+    {
+      const OmHistoryEntry *h = g_ptr_array_index (next->history, i - 1);
+
+      if (h->stage >= first && h->stage <= last)
+        g_ptr_array_remove_index (next->history, i - 1);
+      else if (h->stage > last)
+        om_opportunity_data_get_writable_entry (next, i - 1)->stage -= n_folded - 2;
+    }
+  for (guint i = next->schedule->len; i > 0; i--)
+    {
+      OmScheduleEntry *e = g_ptr_array_index (next->schedule, i - 1);
+
+      if (e->stage >= (int) first && e->stage <= (int) last)
+        g_ptr_array_remove_index (next->schedule, i - 1);
+      else if (e->stage > (int) last)
+        e->stage -= (int) n_folded - 2;
+    }
+  g_ptr_array_remove_range (next->stages, first, n_folded);
+  g_ptr_array_insert (next->stages, (int) first, g_steal_pointer (&proposal));
+  g_ptr_array_insert (next->stages, (int) first + 1, g_steal_pointer (&study));
+  if (!validate_stage (STAGE (next, first), first, next->start_date, NULL, error) ||
+      !validate_stage (STAGE (next, first + 1), first + 1, next->start_date, NULL, error) ||
+      !validate_dates (next, NULL, error))
+    return FALSE;
+
+  om_opportunity_data_derive (next, &after);
+  add_schedule_entry (next, OM_SCHEDULE_FOLD, -1, before.close_date, after.close_date, on, note);
+
+  /* the plan is @next's now */
+  {
+    GPtrArray *stages = self->stages, *history = self->history, *schedule = self->schedule;
+
+    self->stages = next->stages;
+    self->history = next->history;
+    self->schedule = next->schedule;
+    next->stages = stages;
+    next->history = history;
+    next->schedule = schedule;
+  }
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_propose_fold:
+ * @first: (out): the first stage of the proposed run
+ * @last: (out): its last stage
+ *
+ * What the `too-complex` warning proposes to replace by a Feasibility
+ * Study: the pending stages after the process agreement up to the last
+ * one before the proposal and the contract. No kind marks a proposal or
+ * a contract (SPEC 2 has three kinds), so they are the plan's last two
+ * stages, where the recommended process has them. Without a process
+ * agreement the run starts at the current stage.
+ *
+ * Returns: whether there is such a run of at least two stages that
+ *   om_opportunity_data_fold_feasibility() would take
+ */
+gboolean
+om_opportunity_data_propose_fold (const OmOpportunityData *self,
+                                  guint                   *first,
+                                  guint                   *last)
+{
+  OmDerivedValues derived;
+  guint start;
+  guint n = self->stages->len;
+
+  g_return_val_if_fail (first != NULL && last != NULL, FALSE);
+
+  om_opportunity_data_derive (self, &derived);
+  if (derived.status != OM_OPPORTUNITY_STATUS_OPEN || n < 4)
+    return FALSE;
+  start = derived.n_won;
+  for (guint i = 0; i < n - 2; i++)
+    if (STAGE (self, i)->kind == OM_STAGE_KIND_PROCESS_AGREEMENT)
+      start = MAX (start, i + 1);
+  if (start + 1 > n - 3)
+    return FALSE;
+  *first = start;
+  *last = n - 3;
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_get_process_agreement_place:
+ * @position: (out): where the process meeting goes
+ *
+ * SPEC 4, `no-process-agreement`: the earliest place the rules allow for
+ * the recommended process meeting, which is among the first two stages:
+ * before the first pending stage (R3: never before won ones).
+ *
+ * Returns: whether there is such a place; refused, with the reason, on
+ *   a closed plan (R4) and when the first two stages are won already
+ */
+gboolean
+om_opportunity_data_get_process_agreement_place (const OmOpportunityData *self,
+                                                 guint                   *position,
+                                                 GError                 **error)
+{
+  OmDerivedValues derived;
+
+  if (!check_open (self, &derived, error))
+    return FALSE;
+  if (derived.n_won >= 2)
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, 1), 1);
+      return refuse (error, OM_MODEL_ERROR_FROZEN,
+                     _("The process meeting cannot be among the first two stages any more: "
+                       "%s is won, and won stages are history."), name);
+    }
+  *position = derived.n_won;
+  return TRUE;
+}
+
+/**
+ * om_opportunity_data_add_process_agreement:
+ * @position: (out) (optional): where it was added
+ *
+ * Adds the recommended process meeting (SPEC 5) where
+ * om_opportunity_data_get_process_agreement_place() says.
+ */
+gboolean
+om_opportunity_data_add_process_agreement (OmOpportunityData *self,
+                                           guint             *position,
+                                           GError           **error)
+{
+  guint place;
+
+  if (!om_opportunity_data_get_process_agreement_place (self, &place, error) ||
+      !om_opportunity_data_add_stage (self, place, recommended_stage (RECOMMENDED_PROCESS_MEETING), error))
+    return FALSE;
+  if (position != NULL)
+    *position = place;
+  return TRUE;
+}
+
 /* R6: the history is oldest first, so a decision or a reopening cannot
  * be dated before the last one recorded (a clock put back, a date typed) */
 static gboolean
@@ -2704,6 +3102,19 @@ om_template_data_new (const char *name)
   return self;
 }
 
+/* A stage of the recommended process, its texts in the user's language */
+static OmStageData *
+recommended_stage (RecommendedStep step)
+{
+  OmStageData *stage = om_stage_data_new (_(recommended_steps[step].activity),
+                                          _(recommended_steps[step].milestone));
+
+  stage->kind = recommended_steps[step].kind;
+  stage->duration_days = recommended_steps[step].days;
+  stage->probability = recommended_steps[step].p;
+  return stage;
+}
+
 /**
  * om_template_data_new_recommended:
  *
@@ -2712,31 +3123,10 @@ om_template_data_new (const char *name)
 OmTemplateData *
 om_template_data_new_recommended (void)
 {
-  static const struct {
-    const char *activity;
-    const char *milestone;
-    OmStageKind kind;
-    guint days;
-    double p;
-  } steps[] = {
-    { N_("Initial appointment"), N_("Client agrees to explore the opportunity with us"), OM_STAGE_KIND_STANDARD, 7, 0.8 },
-    { N_("Process meeting"), N_("Client agrees to the opportunity-management process"), OM_STAGE_KIND_PROCESS_AGREEMENT, 7, 0.8 },
-    { N_("Feasibility Study proposal"), N_("Client commissions the Feasibility Study"), OM_STAGE_KIND_FEASIBILITY_STUDY, 14, 0.6 },
-    { N_("Feasibility Study"), N_("Client accepts the study's recommendation"), OM_STAGE_KIND_FEASIBILITY_STUDY, 30, 0.7 },
-    { N_("Proposal"), N_("Client accepts the proposal"), OM_STAGE_KIND_STANDARD, 14, 0.7 },
-    { N_("Contract"), N_("Contract signed"), OM_STAGE_KIND_STANDARD, 14, 0.9 },
-  };
   OmTemplateData *self = om_template_data_new (_("Recommended process"));
 
-  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    {
-      OmStageData *stage = om_stage_data_new (_(steps[i].activity), _(steps[i].milestone));
-
-      stage->kind = steps[i].kind;
-      stage->duration_days = steps[i].days;
-      stage->probability = steps[i].p;
-      g_ptr_array_add (self->stages, stage);
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (recommended_steps); i++)
+    g_ptr_array_add (self->stages, recommended_stage (i));
   return self;
 }
 

@@ -282,6 +282,20 @@ gboolean            om_opportunity_data_move_stage       (OmOpportunityData     
                                                           guint                    from,
                                                           guint                    to,
                                                           GError                 **error);
+gboolean            om_opportunity_data_fold_feasibility (OmOpportunityData     *self,
+                                                          guint                    first,
+                                                          guint                    last,
+                                                          OmDate                   on,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_propose_fold     (const OmOpportunityData *self,
+                                                          guint                   *first,
+                                                          guint                   *last);
+gboolean            om_opportunity_data_get_process_agreement_place (const OmOpportunityData *self,
+                                                          guint                   *position,
+                                                          GError                 **error);
+gboolean            om_opportunity_data_add_process_agreement (OmOpportunityData *self,
+                                                          guint                   *position,
+                                                          GError                 **error);
 gboolean            om_opportunity_data_win_stage        (OmOpportunityData       *self,
                                                           guint                    index,
                                                           OmDate                   on,

@@ -747,6 +747,8 @@ typedef enum
   OP_EDIT,
   OP_AGREE_DATE,
   OP_SET_BASELINE,
+  OP_FOLD,
+  OP_ADD_PROCESS_AGREEMENT,
 } OpKind;
 
 typedef struct
@@ -758,6 +760,8 @@ typedef struct
   OmDate                   date;      /* a decision's day (0: today), an agreed date */
   const OmStageData       *stage;
   const OmOpportunityData *edited;
+  guint                   *place;     /* out: where a stage was added, or NULL */
+  OmDerivedValues         *after;     /* out: the plan's derived values afterwards, or NULL */
 } Op;
 
 static const char *
@@ -775,6 +779,8 @@ op_label (OpKind kind)
     case OP_EDIT_STAGE: return _("Edit Stage");
     case OP_AGREE_DATE: return _("Reschedule");
     case OP_SET_BASELINE: return _("Set Baseline");
+    case OP_FOLD: return _("Simplify with a Feasibility Study");
+    case OP_ADD_PROCESS_AGREEMENT: return _("Add Process Meeting");
     case OP_EDIT: default: return _("Edit Opportunity");
     }
 }
@@ -831,6 +837,12 @@ perform (OmOpportunity *self,
     case OP_EDIT:
       ok = om_opportunity_data_edit (next, op->edited, error);
       break;
+    case OP_FOLD:
+      ok = om_opportunity_data_fold_feasibility (next, op->a, op->b, today, error);
+      break;
+    case OP_ADD_PROCESS_AGREEMENT:
+      ok = om_opportunity_data_add_process_agreement (next, op->place, error);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -853,6 +865,8 @@ perform (OmOpportunity *self,
                            _("This opportunity has been removed and can no longer change."));
       return FALSE;
     }
+  if (op->after != NULL)
+    *op->after = derived;
   if (dry_run)
     return TRUE;
   /* asked once, for the list's row and the database's column alike */
@@ -1184,6 +1198,80 @@ om_opportunity_edit (OmOpportunity           *self,
 {
   Op op = { OP_EDIT, .edited = edited };
   return perform (self, &op, FALSE, error);
+}
+
+/**
+ * om_opportunity_fold_feasibility:
+ * @first: the first of the pending stages to replace
+ * @last: the last of them
+ *
+ * Simplifies the plan in one edit: replaces stages @first to @last by a
+ * Feasibility Study (see om_opportunity_data_fold_feasibility()).
+ */
+gboolean
+om_opportunity_fold_feasibility (OmOpportunity *self,
+                                 guint          first,
+                                 guint          last,
+                                 GError       **error)
+{
+  Op op = { OP_FOLD, .a = first, .b = last };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  return perform (self, &op, FALSE, error);
+}
+
+/**
+ * om_opportunity_can_fold_feasibility:
+ * @after: (out) (optional): what the plan would be like afterwards (its
+ *   pending stages, its chain probability), when it would be accepted
+ *
+ * Whether om_opportunity_fold_feasibility() would accept the run, and
+ * why not; the dry run that a dialog shows before and after from.
+ */
+gboolean
+om_opportunity_can_fold_feasibility (OmOpportunity   *self,
+                                     guint            first,
+                                     guint            last,
+                                     OmDerivedValues *after,
+                                     GError         **error)
+{
+  Op op = { OP_FOLD, .a = first, .b = last, .after = after };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  return perform (self, &op, TRUE, error);
+}
+
+/**
+ * om_opportunity_add_process_agreement:
+ * @position: (out) (optional): where the stage was added
+ *
+ * Adds the recommended process meeting among the first two stages, at
+ * the earliest place the rules allow (see
+ * om_opportunity_data_get_process_agreement_place()).
+ */
+gboolean
+om_opportunity_add_process_agreement (OmOpportunity *self,
+                                      guint         *position,
+                                      GError       **error)
+{
+  Op op = { OP_ADD_PROCESS_AGREEMENT, .place = position };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  return perform (self, &op, FALSE, error);
+}
+
+gboolean
+om_opportunity_can_add_process_agreement (OmOpportunity *self,
+                                          GError       **error)
+{
+  Op op = { OP_ADD_PROCESS_AGREEMENT };
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY (self), FALSE);
+
+  return perform (self, &op, TRUE, error);
 }
 
 /* Called when the repository lets the opportunity go (removed, or its

@@ -119,6 +119,20 @@ gboolean om_opportunity_edit_stage     (OmOpportunity           *self,
                                         guint                    index,
                                         const OmStageData       *edited,
                                         GError                 **error);
+gboolean om_opportunity_fold_feasibility (OmOpportunity         *self,
+                                        guint                    first,
+                                        guint                    last,
+                                        GError                 **error);
+gboolean om_opportunity_can_fold_feasibility (OmOpportunity     *self,
+                                        guint                    first,
+                                        guint                    last,
+                                        OmDerivedValues         *after,
+                                        GError                 **error);
+gboolean om_opportunity_add_process_agreement (OmOpportunity    *self,
+                                        guint                   *position,
+                                        GError                 **error);
+gboolean om_opportunity_can_add_process_agreement (OmOpportunity *self,
+                                        GError                 **error);
 gboolean om_opportunity_edit           (OmOpportunity           *self,
                                         const OmOpportunityData *edited,
                                         GError                 **error);

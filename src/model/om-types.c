@@ -103,13 +103,13 @@ om_stage_status_to_label (OmStageStatus status)
     }
 }
 
-static const char *const schedule_what_names[] = { "agreed-date", "close-date", "baseline" };
+static const char *const schedule_what_names[] = { "agreed-date", "close-date", "baseline", "fold" };
 
 /* The name of @what in the exchange format (SPEC 6, version 2) */
 const char *
 om_schedule_what_to_string (OmScheduleWhat what)
 {
-  g_return_val_if_fail (what <= OM_SCHEDULE_BASELINE, NULL);
+  g_return_val_if_fail (what <= OM_SCHEDULE_FOLD, NULL);
   return schedule_what_names[what];
 }
 

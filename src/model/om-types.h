@@ -25,6 +25,9 @@ typedef enum
   OM_SCHEDULE_AGREED_DATE,      /* a stage's agreed date set, changed or cleared */
   OM_SCHEDULE_CLOSE_DATE,       /* the close date moved */
   OM_SCHEDULE_BASELINE,         /* a baseline taken */
+  OM_SCHEDULE_FOLD,             /* stages folded into a Feasibility Study: the
+                                 * close date before and after, the folded
+                                 * stages named in the note */
 } OmScheduleWhat;
 
 typedef enum
@@ -68,6 +71,7 @@ typedef enum
   OM_MODEL_ERROR_INVALID_HISTORY,         /* R6 */
   OM_MODEL_ERROR_AGREED_NOT_PENDING,      /* R5: only a pending stage has an agreed date */
   OM_MODEL_ERROR_AGREED_BEFORE_START,     /* R5 */
+  OM_MODEL_ERROR_INVALID_RUN,             /* a fold of fewer than two stages, or backwards */
 } OmModelError;
 
 #define OM_MODEL_ERROR (om_model_error_quark ())

@@ -1522,7 +1522,7 @@ parse_schedule_entry (JsonNode    *node,
       g_autofree char *shown = om_text_excerpt (what_text);
 
       fail (error, OM_JSON_ERROR_VALUE, key_path,
-            _("“%s” is not a change of the schedule; use agreed-date, close-date or baseline."), shown);
+            _("“%s” is not a change of the schedule; use agreed-date, close-date, baseline or fold."), shown);
       return NULL;
     }
 

@@ -7,6 +7,7 @@
 
 #include "om-accessible.h"
 #include "om-calendar.h"
+#include "om-fold-dialog.h"
 #include "om-opportunity-view.h"
 #include "om-plan-table.h"
 #include "om-stage-editor.h"
@@ -133,27 +134,218 @@ format_percent (double p)
   return g_strdup_printf (_("%.0f %%"), p * 100.0);
 }
 
-static void
-on_warning_show_clicked (GtkButton         *button,
-                         OmOpportunityView *self)
-{
-  int stage = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "stage"));
+/* Remedies: what each health warning (SPEC 4) offers to do about it */
 
-  om_opportunity_view_select_stage (self, stage);
-  om_plan_table_focus_stage (self->table, (guint) stage);
+static void set_selected (OmOpportunityView *self,
+                          int                position);
+
+typedef enum
+{
+  REMEDY_NONE,
+  REMEDY_FOLD,                  /* too-complex */
+  REMEDY_ADD_PROCESS_MEETING,   /* no-process-agreement */
+  REMEDY_OWNER,                 /* no-owner */
+  REMEDY_RESCHEDULE,            /* overdue, pinned-conflict, next-not-agreed */
+  REMEDY_PROBABILITY,           /* weak-link */
+  REMEDY_HISTORY,               /* past-target, pushed, slipped */
+} Remedy;
+
+static Remedy
+remedy_of (const char *code)
+{
+  static const struct
+  {
+    const char *code;
+    Remedy      remedy;
+  } remedies[] = {
+    { "too-complex", REMEDY_FOLD },
+    { "no-process-agreement", REMEDY_ADD_PROCESS_MEETING },
+    { "no-owner", REMEDY_OWNER },
+    { "overdue", REMEDY_RESCHEDULE },
+    { "pinned-conflict", REMEDY_RESCHEDULE },
+    { "next-not-agreed", REMEDY_RESCHEDULE },
+    { "weak-link", REMEDY_PROBABILITY },
+    { "past-target", REMEDY_HISTORY },
+    { "pushed", REMEDY_HISTORY },
+    { "slipped", REMEDY_HISTORY },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (remedies); i++)
+    if (g_strcmp0 (code, remedies[i].code) == 0)
+      return remedies[i].remedy;
+  return REMEDY_NONE;
 }
 
 static void
-add_warning_row (OmOpportunityView *self,
-                 const char        *message,
-                 int                stage)
+fold_done_cb (OmFoldDialog      *dialog,
+              guint              first,
+              OmOpportunityView *self)
+{
+  /* the study, whose scope and owners the person may want to check */
+  set_selected (self, (int) first + 1);
+}
+
+/* The run to simplify: what the too-complex warning proposes, or else
+ * the stage selected (the current one if none) and the next */
+static void
+fold_run (OmOpportunityView *self,
+          guint             *first,
+          guint             *last)
+{
+  int from = self->selected >= 0 ? self->selected : om_opportunity_get_current_stage (self->opportunity);
+
+  if (om_opportunity_data_propose_fold (om_opportunity_get_data (self->opportunity), first, last))
+    return;
+  *first = (guint) MAX (0, from);
+  *last = *first + 1;
+}
+
+/* Opens the dialog on fold_run() */
+static void
+open_fold_dialog (OmOpportunityView *self)
+{
+  guint first = 0, last = 1;
+  GtkWidget *dialog;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  fold_run (self, &first, &last);
+  dialog = om_fold_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->opportunity, first, last);
+  g_signal_connect_object (dialog, "folded", G_CALLBACK (fold_done_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_process_meeting (OmOpportunityView *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint position = 0;
+
+  if (!om_opportunity_add_process_agreement (self->opportunity, &position, &error))
+    {
+      g_signal_emit (self, signals[REFUSED], 0, error->message);
+      return;
+    }
+  /* to be made this client's: its activity first */
+  set_selected (self, (int) position);
+  om_stage_editor_focus_field (self->editor, OM_STAGE_EDITOR_FIELD_ACTIVITY);
+}
+
+static void
+remedy_clicked_cb (GtkButton         *button,
+                   OmOpportunityView *self)
+{
+  Remedy remedy = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "remedy"));
+  int stage = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "stage"));
+
+  switch (remedy)
+    {
+    case REMEDY_FOLD:
+      open_fold_dialog (self);
+      break;
+    case REMEDY_ADD_PROCESS_MEETING:
+      add_process_meeting (self);
+      break;
+    case REMEDY_OWNER:
+      set_selected (self, stage);
+      om_stage_editor_focus_field (self->editor, OM_STAGE_EDITOR_FIELD_OWNER);
+      break;
+    case REMEDY_PROBABILITY:
+      set_selected (self, stage);
+      om_stage_editor_focus_field (self->editor, OM_STAGE_EDITOR_FIELD_PROBABILITY);
+      break;
+    case REMEDY_RESCHEDULE:
+      set_selected (self, stage);
+      om_stage_editor_reschedule (self->editor);
+      break;
+    case REMEDY_HISTORY:
+      gtk_expander_set_expanded (self->history_expander, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->history_expander));
+      break;
+    case REMEDY_NONE:
+    default:
+      set_selected (self, stage);
+      om_plan_table_focus_stage (self->table, (guint) stage);
+      break;
+    }
+}
+
+/* The button that offers @w's remedy: its label, and what it will do as
+ * its tooltip and accessible name (or why it cannot, greyed out) */
+static GtkWidget *
+remedy_button (OmOpportunityView     *self,
+               const OmHealthWarning *w)
+{
+  Remedy remedy = remedy_of (w->code);
+  int n = w->stage + 1;
+  g_autoptr(GError) refusal = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *id = g_strconcat ("remedy-", w->code, NULL);
+  const char *label;
+  GtkWidget *button;
+
+  switch (remedy)
+    {
+    case REMEDY_FOLD:
+      label = _("Simplify…");
+      name = g_strdup (_("Simplify the plan: replace stages by a Feasibility Study"));
+      break;
+    case REMEDY_ADD_PROCESS_MEETING:
+      label = _("Add Process Meeting");
+      name = g_strdup (_("Add the process meeting among the first two stages"));
+      om_opportunity_can_add_process_agreement (self->opportunity, &refusal);
+      break;
+    case REMEDY_OWNER:
+      label = _("Give an Owner");
+      name = g_strdup_printf (_("Give stage %d an owner"), n);
+      break;
+    case REMEDY_RESCHEDULE:
+      label = _("Reschedule…");
+      name = g_strdup_printf (_("Reschedule stage %d: agree a date with the client"), n);
+      om_opportunity_can_agree_date (self->opportunity, (guint) w->stage, &refusal);
+      break;
+    case REMEDY_PROBABILITY:
+      label = _("Review Probability");
+      name = g_strdup_printf (_("Review the probability of stage %d, the weakest link"), n);
+      break;
+    case REMEDY_HISTORY:
+      label = _("Show History");
+      name = g_strdup (_("Show the history of the plan’s dates"));
+      break;
+    case REMEDY_NONE:
+    default:
+      if (w->stage < 0)
+        return NULL;
+      label = _("Show Stage");
+      name = g_strdup_printf (_("Show stage %d"), n);
+      break;
+    }
+
+  button = gtk_button_new_with_label (label);
+  gtk_widget_set_name (button, id);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_widget_set_tooltip_text (button, refusal != NULL ? refusal->message : name);
+  if (refusal != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    refusal->message, -1);
+  gtk_widget_set_sensitive (button, refusal == NULL);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_object_set_data (G_OBJECT (button), "remedy", GINT_TO_POINTER (remedy));
+  g_object_set_data (G_OBJECT (button), "stage", GINT_TO_POINTER (w->stage));
+  g_signal_connect (button, "clicked", G_CALLBACK (remedy_clicked_cb), self);
+  return button;
+}
+
+static void
+add_warning_row (OmOpportunityView     *self,
+                 const OmHealthWarning *w)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *list_row = gtk_list_box_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-  GtkWidget *label = gtk_label_new (message);
+  GtkWidget *label = gtk_label_new (w->message);
+  GtkWidget *button;
   /* Translators: how a screen reader reads a process-health warning */
-  g_autofree char *name = g_strdup_printf (_("Warning: %s"), message);
+  g_autofree char *name = g_strdup_printf (_("Warning: %s"), w->message);
 
   gtk_widget_set_margin_start (row, 12);
   gtk_widget_set_margin_end (row, 6);
@@ -167,18 +359,12 @@ add_warning_row (OmOpportunityView *self,
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (row), icon);
   gtk_box_append (GTK_BOX (row), label);
-  if (stage >= 0)
-    {
-      GtkWidget *show = gtk_button_new_with_label (_("Show Stage"));
-      g_autofree char *show_name = g_strdup_printf (_("Show stage %d"), stage + 1);
-
-      gtk_accessible_update_property (GTK_ACCESSIBLE (show), GTK_ACCESSIBLE_PROPERTY_LABEL, show_name, -1);
-      gtk_widget_set_valign (show, GTK_ALIGN_CENTER);
-      g_object_set_data (G_OBJECT (show), "stage", GINT_TO_POINTER (stage));
-      g_signal_connect (show, "clicked", G_CALLBACK (on_warning_show_clicked), self);
-      gtk_box_append (GTK_BOX (row), show);
-    }
+  button = remedy_button (self, w);
+  if (button != NULL)
+    gtk_box_append (GTK_BOX (row), button);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), row);
+  /* the row is read, its button is what Tab reaches */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (list_row), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   gtk_list_box_append (self->warnings_list, list_row);
 }
@@ -213,7 +399,7 @@ fill_warnings (OmOpportunityView *self)
     {
       const OmHealthWarning *w = g_ptr_array_index (warnings, i);
 
-      add_warning_row (self, w->message, w->stage);
+      add_warning_row (self, w);
     }
   gtk_widget_set_visible (self->warnings_box, warnings->len > 0);
   if (warnings->len == 0)
@@ -336,6 +522,10 @@ describe_schedule (const OmOpportunityData *data,
           return g_strdup_printf (_("%s agreed with the client for %s"), name, to);
         return g_strdup_printf (_("%s agreed for %s instead of %s"), name, to, from);
       }
+    case OM_SCHEDULE_FOLD:
+      if (e->from == e->to || from == NULL || to == NULL)
+        return g_strdup (_("Simplified with a Feasibility Study"));
+      return g_strdup_printf (_("Simplified with a Feasibility Study: the plan closes on %s instead of %s"), to, from);
     case OM_SCHEDULE_BASELINE:
       if (from == NULL)
         return g_strdup_printf (_("Baseline taken: the plan closes on %s"), to);
@@ -1064,6 +1254,42 @@ om_opportunity_view_select_stage (OmOpportunityView *self,
                                   int                position)
 {
   set_selected (self, position);
+}
+
+/**
+ * om_opportunity_view_can_simplify:
+ *
+ * Whether the model would fold the run that Simplify offers first (see
+ * om_opportunity_view_simplify()), and why not.
+ */
+gboolean
+om_opportunity_view_can_simplify (OmOpportunityView  *self,
+                                  GError            **error)
+{
+  guint first = 0, last = 1;
+
+  g_return_val_if_fail (OM_IS_OPPORTUNITY_VIEW (self), FALSE);
+
+  if (self->opportunity == NULL)
+    return FALSE;
+  fold_run (self, &first, &last);
+  return om_opportunity_can_fold_feasibility (self->opportunity, first, last, NULL, error);
+}
+
+/**
+ * om_opportunity_view_simplify:
+ *
+ * Opens the dialog that replaces stages by a Feasibility Study, on the
+ * run the too-complex warning proposes, or else on the stage selected
+ * and the next.
+ */
+void
+om_opportunity_view_simplify (OmOpportunityView *self)
+{
+  g_return_if_fail (OM_IS_OPPORTUNITY_VIEW (self));
+
+  if (self->opportunity != NULL)
+    open_fold_dialog (self);
 }
 
 void

@@ -1117,6 +1117,61 @@ om_stage_editor_focus_first (OmStageEditor *self)
 }
 
 /**
+ * om_stage_editor_focus_field:
+ *
+ * Moves the keyboard focus to @field of the stage shown (what a remedy
+ * of a health warning asks the person to fill in).
+ *
+ * Returns: whether a stage is shown and the field took the focus
+ */
+gboolean
+om_stage_editor_focus_field (OmStageEditor      *self,
+                             OmStageEditorField  field)
+{
+  GtkWidget *widget;
+
+  g_return_val_if_fail (OM_IS_STAGE_EDITOR (self), FALSE);
+
+  if (self->stage == NULL)
+    return FALSE;
+  switch (field)
+    {
+    case OM_STAGE_EDITOR_FIELD_OWNER:
+      widget = GTK_WIDGET (self->owner_entry);
+      break;
+    case OM_STAGE_EDITOR_FIELD_PROBABILITY:
+      widget = GTK_WIDGET (self->probability_spin);
+      break;
+    case OM_STAGE_EDITOR_FIELD_ACTIVITY:
+    default:
+      widget = GTK_WIDGET (self->activity_entry);
+      break;
+    }
+  return gtk_widget_grab_focus (widget);
+}
+
+/**
+ * om_stage_editor_reschedule:
+ *
+ * Opens Reschedule on the stage shown: its calendar, with the focus on
+ * the day it is due, to agree a day with the client.
+ *
+ * Returns: whether it opened (a pending stage of an open plan)
+ */
+gboolean
+om_stage_editor_reschedule (OmStageEditor *self)
+{
+  g_return_val_if_fail (OM_IS_STAGE_EDITOR (self), FALSE);
+
+  if (self->stage == NULL || !gtk_widget_get_visible (self->agreed_box) ||
+      !gtk_widget_get_sensitive (GTK_WIDGET (self->reschedule_button)))
+    return FALSE;
+  gtk_menu_button_popup (self->reschedule_button);
+  gtk_widget_grab_focus (GTK_WIDGET (self->agreed_calendar));
+  return TRUE;
+}
+
+/**
  * om_stage_editor_commit_pending:
  *
  * Commits what is being typed into a field, before an action that is

@@ -7,6 +7,14 @@
 
 G_BEGIN_DECLS
 
+/* The fields a remedy of a health warning takes the person to */
+typedef enum
+{
+  OM_STAGE_EDITOR_FIELD_ACTIVITY,
+  OM_STAGE_EDITOR_FIELD_OWNER,
+  OM_STAGE_EDITOR_FIELD_PROBABILITY,
+} OmStageEditorField;
+
 #define OM_TYPE_STAGE_EDITOR (om_stage_editor_get_type ())
 G_DECLARE_FINAL_TYPE (OmStageEditor, om_stage_editor, OM, STAGE_EDITOR, GtkWidget)
 
@@ -21,5 +29,8 @@ void           om_stage_editor_set_action_reason (OmStageEditor *self,
                                                   const char    *reason);
 void           om_stage_editor_commit_pending  (OmStageEditor *self);
 void           om_stage_editor_focus_first       (OmStageEditor *self);
+gboolean       om_stage_editor_focus_field       (OmStageEditor      *self,
+                                                  OmStageEditorField  field);
+gboolean       om_stage_editor_reschedule        (OmStageEditor *self);
 
 G_END_DECLS

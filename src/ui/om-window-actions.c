@@ -936,6 +936,19 @@ set_baseline_cb (GtkWidget  *widget,
   ask (OM_WINDOW (widget), ASK_BASELINE);
 }
 
+/* Simplify with a Feasibility Study (issue 15): the dialog on the run
+ * the too-complex warning proposes, or on the stage selected */
+static void
+simplify_cb (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+
+  begin_stage_action (self);
+  om_opportunity_view_simplify (self->view);
+}
+
 static void
 stage_reopen_cb (GtkWidget  *widget,
                  const char *action_name,
@@ -1213,6 +1226,7 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.print", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.preferences", self->settings != NULL);
   gtk_widget_action_set_enabled (widget, "win.set-baseline", opp != NULL && om_opportunity_can_set_baseline (opp, NULL));
+  gtk_widget_action_set_enabled (widget, "win.simplify", opp != NULL && om_opportunity_view_can_simplify (self->view, NULL));
   gtk_widget_action_set_enabled (widget, "win.export-summary", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-calendar", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-agenda-calendar", have_repo);
@@ -1261,6 +1275,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.stage-lose", NULL, stage_lose_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-reopen", NULL, stage_reopen_cb);
   gtk_widget_class_install_action (widget_class, "win.set-baseline", NULL, set_baseline_cb);
+  gtk_widget_class_install_action (widget_class, "win.simplify", NULL, simplify_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-add-after", NULL, stage_add_after_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-remove", NULL, stage_remove_cb);
   gtk_widget_class_install_action (widget_class, "win.stage-move-earlier", NULL, stage_move_earlier_cb);
