@@ -982,6 +982,7 @@ om_portfolio_view_init (OmPortfolioView *self)
   bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->count_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->count_label, 0);
+  gtk_label_set_wrap (self->count_label, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->count_label), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->count_label));
