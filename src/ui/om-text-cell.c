@@ -187,9 +187,16 @@ static gboolean
 om_text_cell_grab_focus (GtkWidget *widget)
 {
   OmTextCell *self = OM_TEXT_CELL (widget);
+  gboolean had_entry = self->entry != NULL;
 
   start_editing (self);
-  return gtk_widget_grab_focus (self->entry);
+  if (gtk_widget_grab_focus (self->entry))
+    return TRUE;
+  /* the keyboard cannot come in (an insensitive row): no entry that
+   * the keyboard would never leave to drop it */
+  if (!had_entry)
+    drop_entry (self);
+  return FALSE;
 }
 
 static gboolean
@@ -247,6 +254,8 @@ pressed_cb (GtkGestureClick *gesture,
   /* an entry not laid out yet would scroll its text to the caret */
   if (gtk_entry_grab_focus_without_selecting (GTK_ENTRY (self->entry)))
     self->click_position = position;
+  else
+    drop_entry (self);
 }
 
 /* The text, and the entry over it while there is one */
