@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "om-test-window.h"
+#include "om-text-cell.h"
 #include "om-timeline-layout.h"
 
 /*
@@ -340,7 +341,9 @@ test_long_word (Fixture       *f,
 {
   OmChainStrip *strip = om_opportunity_view_get_strip (om_window_get_view (f->window));
   GtkWidget *activity = om_plan_table_get_cell (table_of (f), 0, OM_PLAN_TABLE_ACTIVITY);
+  OmOpportunity *opp = om_repository_find (f->repository, f->id);
   g_autofree char *tooltip = NULL;
+  g_autofree char *undo = NULL;
   double x, width;
 
   /* the strip draws no text of the stage: nothing 100,000 characters
@@ -352,6 +355,19 @@ test_long_word (Fixture       *f,
   g_assert_nonnull (strstr (tooltip, "xxxxxxxxxx"));
   g_assert_cmpint (g_utf8_strlen (tooltip, -1), <=, 400);
   g_assert_nonnull (activity);
+
+  /* into the cell and out again, as Tab does: its entry holds 65,535
+   * characters of the activity, which is no edit */
+  undo = g_strdup (om_repository_get_undo_label (f->repository));
+  g_assert_true (gtk_widget_grab_focus (activity));
+  iterate (f);
+  g_assert_nonnull (om_text_cell_get_editable (OM_TEXT_CELL (activity)));
+  g_assert_true (om_plan_table_focus_stage (table_of (f), 1));
+  iterate (f);
+  g_assert_cmpuint (strlen (om_stage_get_activity (om_opportunity_get_stage (opp, 0))), ==, 100000);
+  g_assert_cmpstr (om_repository_get_undo_label (f->repository), ==, undo);
+  /* the entry goes with the keyboard */
+  g_assert_null (om_text_cell_get_editable (OM_TEXT_CELL (activity)));
 
   assert_drawn_in_view (f);
   zoom_to_limit (f, "win.zoom-in");

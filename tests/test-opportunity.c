@@ -526,6 +526,45 @@ test_win_in_order (void)
   g_assert_cmpint (om_opportunity_get_status (opp), ==, OM_OPPORTUNITY_STATUS_WON);
 }
 
+/* A dry run answers for the plan as it is when asked: asked again once
+ * the plan changed, or went back by undo, it does not repeat its last
+ * answer, and it gives the refusal the operation itself gives */
+static void
+test_dry_run_follows_plan (void)
+{
+  g_autoptr(OmRepository) repo = repo_new ();
+  OmOpportunity *opp = create_plan (repo, 3, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) done_error = NULL;
+
+  g_assert_true (om_opportunity_can_win_stage (opp, 0, NULL));
+  g_assert_true (om_opportunity_can_set_baseline (opp, NULL));
+  win_ok (opp, 0);
+  g_assert_false (om_opportunity_can_win_stage (opp, 0, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_FROZEN);
+  g_clear_error (&error);
+  /* asked again: the same refusal */
+  g_assert_false (om_opportunity_can_win_stage (opp, 0, &error));
+  g_assert_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_FROZEN);
+  g_clear_error (&error);
+  g_assert_true (om_opportunity_can_win_stage (opp, 1, NULL));
+
+  /* closed: no baseline, for the reason the operation gives */
+  lose_ok (opp, 1, "Budget cut");
+  g_assert_false (om_opportunity_can_set_baseline (opp, &error));
+  g_assert_false (om_opportunity_set_baseline (opp, "note", &done_error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (done_error);
+  g_assert_cmpstr (error->message, ==, done_error->message);
+  g_clear_error (&error);
+
+  /* open again by undo */
+  g_assert_true (om_repository_undo (repo, &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_can_set_baseline (opp, NULL));
+  g_assert_true (om_opportunity_can_win_stage (opp, 1, NULL));
+}
+
 static void
 test_win_out_of_order (void)
 {
@@ -3784,6 +3823,7 @@ main (int   argc,
   g_test_add_func ("/text/long-word", test_text_long_word);
   g_test_add_func ("/opportunity/describe/long-activity", test_describe_long_activity);
   g_test_add_func ("/opportunity/status/empty", test_status_empty);
+  g_test_add_func ("/opportunity/dry-run/follows-plan", test_dry_run_follows_plan);
   g_test_add_func ("/opportunity/status/derived", test_status_derived);
   g_test_add_func ("/opportunity/status/data", test_status_data);
 

@@ -7,6 +7,7 @@
 
 #include "om-plan-table.h"
 #include "om-test-window.h"
+#include "om-text-cell.h"
 
 /*
  * The plan table's rows reordered end to end, as test-dnd does on the
@@ -396,6 +397,83 @@ set_up (void)
   assert_order ("A B C D E F G H");
 }
 
+/* Where on the screen the point @x of @widget is, halfway down */
+static void
+widget_screen_point (GtkWidget  *widget,
+                     double      x,
+                     char      **sx,
+                     char      **sy)
+{
+  graphene_point_t out;
+  double tx, ty;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (w.window),
+                                           &GRAPHENE_POINT_INIT ((float) x, gtk_widget_get_height (widget) / 2.0f), &out));
+  gtk_native_get_surface_transform (GTK_NATIVE (w.window), &tx, &ty);
+  *sx = g_strdup_printf ("%d", win_x + (int) (out.x + tx));
+  *sy = g_strdup_printf ("%d", win_y + (int) (out.y + ty));
+}
+
+static const char *
+milestone (guint position)
+{
+  return om_stage_get_milestone (om_opportunity_get_stage (om_repository_find (w.repository, w.id), position));
+}
+
+/* A click on a cell of text types into it, as into an entry, where it
+ * was clicked: Enter keeps what was typed, as one edit; Ctrl+Z with
+ * nothing more typed undoes it; the entry the cell was typed into goes
+ * with the keyboard */
+static void
+test_click_edits_cell (void)
+{
+  GtkWidget *cell = om_plan_table_get_cell (table (), 5, OM_PLAN_TABLE_MILESTONE);
+  GtkWidget *due = om_plan_table_get_cell (table (), 4, OM_PLAN_TABLE_DUE);
+  g_autofree char *before = g_strdup (milestone (5));
+  g_autofree char *sx = NULL, *sy = NULL;
+  g_autofree char *out = NULL;
+  GtkEditable *editable;
+
+  g_assert_true (OM_IS_TEXT_CELL (cell));
+  g_assert_null (om_text_cell_get_editable (OM_TEXT_CELL (cell)));
+  /* a few characters in: "Cl|ient agrees" */
+  widget_screen_point (cell, 22, &sx, &sy);
+  out = om_test_xdotool ("mousemove", "--sync", sx, sy, "sleep", "0.1", "click", "1", "sleep", "0.3", NULL);
+  om_test_iterate_for (300);
+  editable = om_text_cell_get_editable (OM_TEXT_CELL (cell));
+  g_assert_nonnull (editable);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (w.window)), cell));
+  g_assert_false (gtk_editable_get_selection_bounds (editable, NULL, NULL));
+  g_assert_cmpint (gtk_editable_get_position (editable), >, 0);
+  g_assert_cmpint (gtk_editable_get_position (editable), <, 6);
+
+  g_free (out);
+  out = om_test_xdotool ("key", "--clearmodifiers", "ctrl+a", "type", "Contract signed", NULL);
+  g_free (out);
+  out = om_test_xdotool ("key", "--clearmodifiers", "Return", "sleep", "0.3", NULL);
+  om_test_iterate_for (300);
+  g_assert_cmpstr (milestone (5), ==, "Contract signed");
+  g_assert_cmpstr (om_text_cell_get_text (OM_TEXT_CELL (cell)), ==, "Contract signed");
+  g_assert_cmpstr (om_repository_get_undo_label (w.repository), ==, "Edit Stage");
+
+  g_free (out);
+  out = om_test_xdotool ("key", "--clearmodifiers", "ctrl+z", "sleep", "0.3", NULL);
+  om_test_iterate_for (300);
+  g_assert_cmpstr (milestone (5), ==, before);
+  g_assert_cmpstr (om_text_cell_get_text (OM_TEXT_CELL (cell)), ==, before);
+
+  /* away: the cell is text again */
+  g_clear_pointer (&sx, g_free);
+  g_clear_pointer (&sy, g_free);
+  widget_screen_point (due, 4, &sx, &sy);
+  g_free (out);
+  out = om_test_xdotool ("mousemove", "--sync", sx, sy, "sleep", "0.1", "click", "1", "sleep", "0.3", NULL);
+  om_test_iterate_for (300);
+  g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (w.window)), cell));
+  g_assert_null (om_text_cell_get_editable (OM_TEXT_CELL (cell)));
+  g_assert_cmpstr (milestone (5), ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -419,6 +497,7 @@ main (int   argc,
   g_test_add_func ("/table-dnd/drop-above-won-stage-is-refused", test_drop_above_won_stage_is_refused);
   g_test_add_func ("/table-dnd/escape-cancels-drag", test_escape_cancels_drag);
   g_test_add_func ("/table-dnd/keyboard-move-and-undo", test_keyboard_move_and_undo);
+  g_test_add_func ("/table-dnd/click-edits-cell", test_click_edits_cell);
   status = g_test_run ();
 
   om_test_window_tear_down (&w);

@@ -14,6 +14,7 @@
 #include "om-print-operation.h"
 #include "om-stage-editor.h"
 #include "om-plan-table.h"
+#include "om-text-cell.h"
 #include "om-test-window.h"
 
 /*
@@ -1961,7 +1962,8 @@ plan_table (Fixture *f)
   return OM_PLAN_TABLE (table);
 }
 
-/* Types into a cell of the table and commits it as Enter does */
+/* Puts the keyboard into a cell of the table, types into the entry it
+ * is then edited with, and commits it as Enter does */
 static void
 edit_cell (OmPlanTable       *table,
            guint              row,
@@ -1969,11 +1971,15 @@ edit_cell (OmPlanTable       *table,
            const char        *text)
 {
   GtkWidget *cell = om_plan_table_get_cell (table, row, column);
+  GtkEditable *editable;
 
   g_assert_nonnull (cell);
-  g_assert_true (GTK_IS_ENTRY (cell));
-  gtk_editable_set_text (GTK_EDITABLE (cell), text);
-  g_signal_emit_by_name (cell, "activate");
+  g_assert_true (OM_IS_TEXT_CELL (cell));
+  g_assert_true (gtk_widget_grab_focus (cell));
+  editable = om_text_cell_get_editable (OM_TEXT_CELL (cell));
+  g_assert_nonnull (editable);
+  gtk_editable_set_text (editable, text);
+  g_signal_emit_by_name (editable, "activate");
   om_test_flush_events ();
 }
 
@@ -1985,7 +1991,7 @@ cell_shows (OmPlanTable       *table,
   GtkWidget *cell = om_plan_table_get_cell (table, row, column);
 
   g_assert_nonnull (cell);
-  return GTK_IS_EDITABLE (cell) ? gtk_editable_get_text (GTK_EDITABLE (cell)) : gtk_label_get_text (GTK_LABEL (cell));
+  return OM_IS_TEXT_CELL (cell) ? om_text_cell_get_text (OM_TEXT_CELL (cell)) : gtk_label_get_text (GTK_LABEL (cell));
 }
 
 /* The plan as rows, in plan order; a cell edited commits one model
@@ -2126,6 +2132,21 @@ test_keys_table_f2 (Fixture       *f,
   press ("shift+Tab");
   g_assert_true (gtk_widget_is_ancestor (focus_widget (f),
                                          om_plan_table_get_cell (table, 2, OM_PLAN_TABLE_PROBABILITY)));
+
+  /* Escape gives up what was typed; Ctrl+Z with nothing typed undoes
+   * the plan's last edit, and the cell shows its value */
+  press ("ctrl+a");
+  type ("99");
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_PROBABILITY), ==, "99");
+  press ("Escape");
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_PROBABILITY), ==, "65 %");
+  press ("ctrl+z");
+  g_assert_cmpfloat_with_epsilon (om_stage_get_probability (om_opportunity_get_stage (opp, 2)), 0.6, 1e-9);
+  g_assert_cmpstr (cell_shows (table, 2, OM_PLAN_TABLE_PROBABILITY), ==, "60 %");
+  g_assert_true (gtk_widget_is_ancestor (focus_widget (f),
+                                         om_plan_table_get_cell (table, 2, OM_PLAN_TABLE_PROBABILITY)));
+  press ("Tab");
+  g_assert_cmpfloat_with_epsilon (om_stage_get_probability (om_opportunity_get_stage (opp, 2)), 0.6, 1e-9);
 }
 
 /* The chosen stage's details scroll on their own: reading its notes or

@@ -9,6 +9,19 @@
 #include "om-opportunity-private.h"
 #include "om-stage-private.h"
 
+/* An operation tried on a plan without being done, and its answer */
+typedef struct
+{
+  OmOpportunityData *data;   /* the plan it was tried on, held */
+  OmDate             today;
+  guint              a;
+  guint              b;
+  OmDate             date;
+  char              *text;
+  gboolean           ok;
+  GError            *error;
+} DryRun;
+
 /**
  * OmOpportunity:
  *
@@ -41,9 +54,13 @@ struct _OmOpportunity
   OmDate             close_date;
   OmDate             baseline_close_date;
   guint              pushes;
+
+  DryRun            *dry_runs;     /* the last of each operation, for perform() */
 };
 
 G_DEFINE_FINAL_TYPE (OmOpportunity, om_opportunity, G_TYPE_OBJECT)
+
+static void forget_dry_runs (OmOpportunity *self);
 
 enum {
   PROP_0,
@@ -87,6 +104,7 @@ om_opportunity_finalize (GObject *object)
   g_clear_error (&self->load_error);
   g_clear_object (&self->stages);
   g_clear_pointer (&self->shown_stages, g_ptr_array_unref);
+  forget_dry_runs (self);
 
   G_OBJECT_CLASS (om_opportunity_parent_class)->finalize (object);
 }
@@ -749,6 +767,7 @@ typedef enum
   OP_SET_BASELINE,
   OP_FOLD,
   OP_ADD_PROCESS_AGREEMENT,
+  N_OP_KINDS
 } OpKind;
 
 typedef struct
@@ -785,21 +804,86 @@ op_label (OpKind kind)
     }
 }
 
+static void
+forget_dry_runs (OmOpportunity *self)
+{
+  if (self->dry_runs == NULL)
+    return;
+  for (guint i = 0; i < N_OP_KINDS; i++)
+    {
+      g_clear_pointer (&self->dry_runs[i].data, om_opportunity_data_free);
+      g_free (self->dry_runs[i].text);
+      g_clear_error (&self->dry_runs[i].error);
+    }
+  g_clear_pointer (&self->dry_runs, g_free);
+}
+
+/* A dry run of @op asked before about the same plan on the same day:
+ * its answer in @ok and @error. The window asks its actions again on
+ * every change of the selection, and a dry run copies what it changes
+ * (taking a baseline: every stage of the plan). Only operations given
+ * by values, that answer yes or no, are remembered. */
+static gboolean
+recall_dry_run (OmOpportunity *self,
+                const Op      *op,
+                OmDate         today,
+                gboolean      *ok,
+                GError       **error)
+{
+  const DryRun *run = self->dry_runs != NULL ? &self->dry_runs[op->kind] : NULL;
+
+  if (run == NULL || run->data != self->data || run->today != today || run->a != op->a || run->b != op->b ||
+      run->date != op->date || g_strcmp0 (run->text, op->text) != 0 || op->stage != NULL || op->edited != NULL ||
+      op->after != NULL || op->place != NULL)
+    return FALSE;
+  *ok = run->ok;
+  if (run->error != NULL)
+    g_propagate_error (error, g_error_copy (run->error));
+  return TRUE;
+}
+
+static void
+remember_dry_run (OmOpportunity *self,
+                  const Op      *op,
+                  OmDate         today,
+                  gboolean       ok,
+                  GError       **error)
+{
+  DryRun *run;
+
+  /* nor those that answer more than yes or no */
+  if (op->stage != NULL || op->edited != NULL || op->after != NULL || op->place != NULL)
+    return;
+  if (self->dry_runs == NULL)
+    self->dry_runs = g_new0 (DryRun, N_OP_KINDS);
+  run = &self->dry_runs[op->kind];
+  g_clear_pointer (&run->data, om_opportunity_data_free);
+  g_clear_pointer (&run->text, g_free);
+  g_clear_error (&run->error);
+  run->data = om_opportunity_data_ref (self->data);
+  run->today = today;
+  run->a = op->a;
+  run->b = op->b;
+  run->date = op->date;
+  run->text = g_strdup (op->text);
+  run->ok = ok;
+  if (error != NULL && *error != NULL)
+    run->error = g_error_copy (*error);
+}
+
 /* One path for every operation: it is tried on a copy; a dry run stops
  * there, a real one hands the copy to the repository to keep and show. */
 static gboolean
-perform (OmOpportunity *self,
-         const Op      *op,
-         gboolean       dry_run,
-         GError       **error)
+try_operation (OmOpportunity *self,
+               const Op      *op,
+               OmDate         today,
+               gboolean       dry_run,
+               GError       **error)
 {
   g_autoptr(OmOpportunityData) next = NULL;
-  OmDate today = om_date_today ();
   gboolean ok = FALSE;
   OmDerivedValues derived;
 
-  if (!om_opportunity_load (self, error))
-    return FALSE;
   next = om_opportunity_data_copy (self->data);
 
   switch (op->kind)
@@ -874,6 +958,31 @@ perform (OmOpportunity *self,
 
   return _om_repository_commit (self->repository, self, g_steal_pointer (&next), &derived,
                                 op_label (op->kind), error);
+}
+
+/* Every operation and its dry run, through try_operation(); a dry run
+ * asked again about the same plan on the same day answers as before */
+static gboolean
+perform (OmOpportunity *self,
+         const Op      *op,
+         gboolean       dry_run,
+         GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  OmDate today = om_date_today ();
+  gboolean ok;
+
+  if (!om_opportunity_load (self, error))
+    return FALSE;
+  if (!dry_run || self->repository == NULL)
+    return try_operation (self, op, today, dry_run, error);
+  if (recall_dry_run (self, op, today, &ok, error))
+    return ok;
+  ok = try_operation (self, op, today, TRUE, &local_error);
+  remember_dry_run (self, op, today, ok, &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include "om-plan-table.h"
 #include "om-style.h"
+#include "om-text-cell.h"
 #include "om-timeline-layout.h"
 
 /**
@@ -372,15 +373,6 @@ static void focus_cell (OmPlanTable *self,
                         guint        position,
                         int          column);
 
-/* A cell is being edited while the keyboard is in it */
-#define EDITED_KEY "om-edited"
-
-static gboolean
-cell_is_edited (GtkWidget *cell)
-{
-  return g_object_get_data (G_OBJECT (cell), EDITED_KEY) != NULL;
-}
-
 /* Shows the model's values in @cell */
 static void
 show_cell (GtkWidget *cell)
@@ -416,18 +408,8 @@ show_cell (GtkWidget *cell)
       gtk_widget_set_opacity (icon, name != NULL ? 1 : 0);
       gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
     }
-  else if (GTK_IS_ENTRY (cell))
-    {
-      /* what is being typed stays until it is committed or given up */
-      if (!cell_is_edited (cell))
-        {
-          /* the model's value is no typing to undo: Ctrl+Z in the cell
-           * then undoes the last edit of the plan */
-          gtk_editable_set_enable_undo (GTK_EDITABLE (cell), FALSE);
-          gtk_editable_set_text (GTK_EDITABLE (cell), text);
-          gtk_editable_set_enable_undo (GTK_EDITABLE (cell), TRUE);
-        }
-    }
+  else if (OM_IS_TEXT_CELL (cell))
+    om_text_cell_set_text (OM_TEXT_CELL (cell), text);
   else
     gtk_label_set_text (GTK_LABEL (cell), text);
   self->filling--;
@@ -456,7 +438,7 @@ cell_query_tooltip_cb (GtkWidget  *cell,
     text = cell_text (stage, column);
   if (text == NULL || *text == '\0')
     return FALSE;
-  if (g_utf8_strlen (text, -1) > OM_TEXT_LONG_WORD_CHARS && GTK_IS_ENTRY (cell))
+  if (g_utf8_strlen (text, -1) > OM_TEXT_LONG_WORD_CHARS && OM_IS_TEXT_CELL (cell))
     {
       g_autofree char *line = om_text_excerpt (text);
       gtk_tooltip_set_text (tooltip, line);
@@ -561,7 +543,7 @@ commit_cell (GtkWidget *cell)
   if (self == NULL || stage == NULL || self->opportunity == NULL || self->filling > 0)
     return;
 
-  typed = gtk_editable_get_text (GTK_EDITABLE (cell));
+  typed = om_text_cell_get_text (OM_TEXT_CELL (cell));
   shown = cell_text (stage, column);
   if (g_strcmp0 (typed, shown) == 0)
     return;
@@ -572,47 +554,31 @@ commit_cell (GtkWidget *cell)
        : !om_opportunity_edit_stage (self->opportunity, om_stage_get_position (stage), edited, &error)))
     {
       show_cell (cell);
+      /* the cell still edited shows the model's value too */
+      om_text_cell_revert (OM_TEXT_CELL (cell));
       if (error != NULL)
         g_signal_emit (self, signals[REFUSED], 0, error->message);
       return;
     }
   /* as the model keeps it: trimmed, "80" as "80 %" */
   show_cell (cell);
+  om_text_cell_revert (OM_TEXT_CELL (cell));
 }
 
+/* Enter, or the keyboard leaving the cell */
 static void
-cell_enter_cb (GtkEventControllerFocus *controller,
-               GtkWidget               *cell)
+cell_commit_cb (OmTextCell *cell)
 {
-  g_object_set_data (G_OBJECT (cell), EDITED_KEY, GINT_TO_POINTER (TRUE));
+  commit_cell (GTK_WIDGET (cell));
 }
 
-/* Leaving a cell commits what was typed in it, as Enter does */
-static void
-cell_leave_cb (GtkEventControllerFocus *controller,
-               GtkWidget               *cell)
-{
-  g_object_set_data (G_OBJECT (cell), EDITED_KEY, NULL);
-  commit_cell (cell);
-}
-
-static void
-cell_activate_cb (GtkWidget *cell)
-{
-  commit_cell (cell);
-}
-
-/* Escape gives up what was typed: the model's value again */
 static gboolean
-cell_key_pressed_cb (GtkEventControllerKey *controller,
-                     guint                  keyval,
-                     guint                  keycode,
-                     GdkModifierType        state,
-                     GtkWidget             *cell)
+cell_key_pressed_cb (OmTextCell      *cell,
+                     guint            keyval,
+                     GdkModifierType  state)
 {
   OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
   Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), COLUMN_KEY));
-  g_autofree char *shown = NULL;
 
   if (stage == NULL)
     return GDK_EVENT_PROPAGATE;
@@ -633,15 +599,8 @@ cell_key_pressed_cb (GtkEventControllerKey *controller,
                   forward ? COLUMN_ACTIVITY : COLUMN_PROBABILITY);
       return GDK_EVENT_STOP;
     }
-  if (keyval != GDK_KEY_Escape)
-    return GDK_EVENT_PROPAGATE;
-  shown = cell_text (stage, column);
-  if (g_strcmp0 (shown, gtk_editable_get_text (GTK_EDITABLE (cell))) == 0)
-    return GDK_EVENT_PROPAGATE;
-  gtk_editable_set_enable_undo (GTK_EDITABLE (cell), FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (cell), shown ? shown : "");
-  gtk_editable_set_enable_undo (GTK_EDITABLE (cell), TRUE);
-  return GDK_EVENT_STOP;
+  /* Escape is the cell's own: it gives up what was typed */
+  return GDK_EVENT_PROPAGATE;
 }
 
 /* Reordering rows by drag and drop */
@@ -1082,32 +1041,20 @@ setup_cb (GtkSignalListItemFactory *factory,
       break;
     default:
       {
-        GtkEventController *focus = gtk_event_controller_focus_new ();
-        GtkEventController *keys = gtk_event_controller_key_new ();
+        gboolean number = column == COLUMN_DURATION || column == COLUMN_PROBABILITY;
 
-        /* a flat field: the cell reads as text and is typed into in
-         * place (Tab goes on to the next cell, Enter or leaving it
-         * commits, Escape gives it up); a long name scrolls within its
-         * column, and shows in full in the cell's tooltip */
-        cell = gtk_entry_new ();
-        gtk_widget_add_css_class (cell, "flat");
-        /* wide enough for most names; a column can be widened */
-        gtk_editable_set_width_chars (GTK_EDITABLE (cell),
-                                      column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 5
-                                      : column == COLUMN_MILESTONE ? 28
-                                      : column == COLUMN_ACTIVITY ? 20 : 14);
-        gtk_editable_set_max_width_chars (GTK_EDITABLE (cell), column == COLUMN_DURATION || column == COLUMN_PROBABILITY ? 6 : 40);
-        if (column == COLUMN_DURATION || column == COLUMN_PROBABILITY)
-          gtk_editable_set_alignment (GTK_EDITABLE (cell), 1);
-        gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                        column_title (column), -1);
-        g_signal_connect (cell, "activate", G_CALLBACK (cell_activate_cb), NULL);
-        g_signal_connect (focus, "enter", G_CALLBACK (cell_enter_cb), cell);
-        g_signal_connect (focus, "leave", G_CALLBACK (cell_leave_cb), cell);
-        gtk_widget_add_controller (cell, focus);
-        gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-        g_signal_connect (keys, "key-pressed", G_CALLBACK (cell_key_pressed_cb), cell);
-        gtk_widget_add_controller (cell, keys);
+        /* flat text, typed into in place (Tab goes on to the next cell,
+         * Enter or leaving it commits, Escape gives it up), through an
+         * entry that exists only while it is typed in: two hundred rows
+         * are shown at once; a long name is cut at its column's edge,
+         * and shows in full in the cell's tooltip. Wide enough for most
+         * names; a column can be widened */
+        cell = om_text_cell_new (column_title (column),
+                                 number ? 5 : column == COLUMN_MILESTONE ? 28 : column == COLUMN_ACTIVITY ? 20 : 14,
+                                 number ? 6 : 40,
+                                 number ? 1 : 0);
+        g_signal_connect (cell, "commit", G_CALLBACK (cell_commit_cb), NULL);
+        g_signal_connect (cell, "key-pressed", G_CALLBACK (cell_key_pressed_cb), NULL);
       }
       break;
     }
@@ -1145,7 +1092,7 @@ unbind_cb (GtkSignalListItemFactory *factory,
   OmStage *stage = g_object_get_data (G_OBJECT (cell), STAGE_KEY);
 
   /* what was typed into a row scrolled away is committed, not lost */
-  if (GTK_IS_ENTRY (cell) && cell_is_edited (cell))
+  if (OM_IS_TEXT_CELL (cell) && om_text_cell_get_editing (OM_TEXT_CELL (cell)))
     commit_cell (cell);
   if (stage != NULL)
     g_signal_handlers_disconnect_by_func (stage, stage_notify_cb, cell);
