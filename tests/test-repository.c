@@ -1463,6 +1463,12 @@ test_template_from_opportunity (void)
   g_assert_no_error (error);
 }
 
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
 /* Add, rename, reorder and remove: each one edit, with its own label,
  * undone and redone in place */
 static void
@@ -1477,6 +1483,7 @@ test_template_edits (void)
   g_autoptr(GError) error = NULL;
   OmTemplate *template;
   OmTemplate *other;
+  guint n_changed = 0;
   gint64 id;
 
   template = om_repository_add_template (repo, data, &error);
@@ -1508,12 +1515,15 @@ test_template_edits (void)
   g_assert_cmpstr (om_template_get_name (template), ==, "Ferries, short");
   g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Rename Template");
 
-  /* the last stage first, and the middle one out */
+  /* the last stage first, and the middle one out; whoever shows the
+   * stages hears of it */
   moved = om_template_data_copy (om_template_get_data (template));
   g_ptr_array_insert (moved->stages, 0, g_ptr_array_steal_index (moved->stages, 2));
   g_ptr_array_remove_index (moved->stages, 2);
+  g_signal_connect_swapped (template, "changed", G_CALLBACK (count_cb), &n_changed);
   g_assert_true (om_repository_edit_template (repo, template, moved, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (n_changed, ==, 1);
   g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Edit Template");
   g_assert_cmpuint (om_template_get_n_stages (template), ==, 2);
   g_assert_cmpstr (((OmStageData *) g_ptr_array_index (om_template_get_data (template)->stages, 0))->activity,
@@ -1524,6 +1534,7 @@ test_template_edits (void)
   g_assert_true (om_repository_edit_template (repo, template, moved, &error));
   g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Edit Template");
   undo_ok (repo);
+  g_assert_cmpuint (n_changed, ==, 2);
   g_assert_cmpuint (om_template_get_n_stages (template), ==, 3);
   g_assert_cmpstr (om_template_get_name (template), ==, "Ferries, short");
   undo_ok (repo);
