@@ -302,6 +302,7 @@ test_manager_edits (Fixture       *f,
   g_assert_nonnull (gtk_list_box_get_row_at_index (stages, 5));
   g_assert_false (gtk_widget_is_sensitive (om_test_find_action_button (GTK_WIDGET (manager), "manager.rename")));
   g_assert_false (gtk_widget_is_sensitive (om_test_find_action_button (GTK_WIDGET (manager), "manager.delete")));
+  g_assert_false (gtk_widget_is_sensitive (om_test_find_action_button (GTK_WIDGET (manager), "manager.stage-remove")));
   gtk_editable_set_text (om_template_manager_get_name_entry (manager), "Mine now");
   gtk_widget_activate_action (GTK_WIDGET (manager), "manager.rename", NULL);
   gtk_widget_activate_action (GTK_WIDGET (manager), "manager.delete", NULL);
@@ -316,6 +317,7 @@ test_manager_edits (Fixture       *f,
   om_test_flush_events ();
   g_assert_true (om_template_manager_get_selected (manager) == template);
   g_assert_cmpstr (gtk_editable_get_text (om_template_manager_get_name_entry (manager)), ==, "Ferries");
+  g_assert_true (gtk_widget_is_sensitive (om_test_find_action_button (GTK_WIDGET (manager), "manager.stage-remove")));
 
   /* renamed; a refused name is explained and kept */
   gtk_editable_set_text (om_template_manager_get_name_entry (manager), "Recommended process");
@@ -450,6 +452,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* accessible names are kept where a test can read them back */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)

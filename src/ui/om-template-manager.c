@@ -91,10 +91,13 @@ stage_button (const char *icon,
   return button;
 }
 
+/* @changeable: the buttons' actions follow the template, but a button
+ * with a target does not show its action disabled, so it is said here */
 static GtkWidget *
 stage_row (const OmStageData *stage,
            guint              index,
-           guint              n)
+           guint              n,
+           gboolean           changeable)
 {
   g_autofree char *text = g_strdup_printf (_("%u. %s — %s"), index + 1, stage->activity, stage->milestone);
   g_autofree char *up = g_strdup_printf (_("Move stage %u up"), index + 1);
@@ -110,11 +113,11 @@ stage_row (const OmStageData *stage,
   gtk_widget_set_margin_start (box, 8);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), stage_button ("go-up-symbolic", "manager.stage-up", index,
-                                               _("Move Up (Alt+Up)"), up, index > 0));
+                                               _("Move Up (Alt+Up)"), up, changeable && index > 0));
   gtk_box_append (GTK_BOX (box), stage_button ("go-down-symbolic", "manager.stage-down", index,
-                                               _("Move Down (Alt+Down)"), down, index + 1 < n));
+                                               _("Move Down (Alt+Down)"), down, changeable && index + 1 < n));
   gtk_box_append (GTK_BOX (box), stage_button ("list-remove-symbolic", "manager.stage-remove", index,
-                                               _("Remove (Delete)"), remove, TRUE));
+                                               _("Remove (Delete)"), remove, changeable));
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
   return row;
@@ -153,7 +156,7 @@ show_selected (OmTemplateManager *self,
   for (guint i = 0; i < om_template_get_n_stages (template); i++)
     gtk_list_box_append (self->stage_list,
                          stage_row (g_ptr_array_index (om_template_get_data (template)->stages, i),
-                                    i, om_template_get_n_stages (template)));
+                                    i, om_template_get_n_stages (template), changeable));
   if (focus_stage >= 0)
     {
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->stage_list, focus_stage);
