@@ -183,6 +183,96 @@ test_round_trip (Fixture       *f,
   g_assert_true (om_template_data_equal (tpl, g_ptr_array_index (loaded_templates, 0)));
 }
 
+/* The user's templates on disk: what the window shows after each
+ * edit, undo and redo is what the file holds at once */
+static void
+assert_templates_on_disk (Fixture    *f,
+                          OmRepository *repository)
+{
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GPtrArray) opportunities = om_test_database_load (f->path, &loaded);
+  GListModel *shown = om_repository_get_templates (repository);
+  g_autoptr(OmRepository) reopened = om_test_database_open_repository (f->path);
+
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, loaded->len + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (reopened)), ==, loaded->len + 1);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      g_autoptr(OmTemplate) template = g_list_model_get_item (shown, i + 1);
+      g_autoptr(OmTemplate) again = g_list_model_get_item (om_repository_get_templates (reopened), i + 1);
+      const OmTemplateData *kept = g_ptr_array_index (loaded, i);
+
+      g_assert_true (om_template_data_equal (om_template_get_data (template), kept));
+      g_assert_cmpint (om_template_get_data (template)->id, ==, kept->id);
+      g_assert_true (om_template_data_equal (om_template_get_data (again), kept));
+    }
+}
+
+static void
+test_templates_durable (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (f->path);
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (tpl, "Plan", "Client", om_test_date ("2026-01-01"));
+  g_autoptr(OmTemplateData) saved = NULL;
+  g_autoptr(OmTemplateData) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  OmStageData *stage = g_ptr_array_index (plan->stages, 2);
+  OmTemplate *template;
+  gint64 id;
+
+  g_free (stage->client_description);
+  stage->client_description = g_strdup ("You decide on the study");
+  stage->duration_days = 21;
+  saved = om_template_data_new_from_opportunity (plan, "Our usual way");
+  template = om_repository_add_template (repository, saved, &error);
+  g_assert_no_error (error);
+  id = om_template_get_data (template)->id;
+  assert_templates_on_disk (f, repository);
+  {
+    g_autoptr(GPtrArray) loaded = NULL;
+    g_autoptr(GPtrArray) opportunities = om_test_database_load (f->path, &loaded);
+    const OmStageData *kept = g_ptr_array_index (((OmTemplateData *) g_ptr_array_index (loaded, 0))->stages, 2);
+
+    g_assert_cmpstr (kept->client_description, ==, "You decide on the study");
+    g_assert_cmpuint (kept->duration_days, ==, 21);
+  }
+
+  edited = om_template_data_copy (om_template_get_data (template));
+  g_free (edited->name);
+  edited->name = g_strdup ("Our short way");
+  g_ptr_array_remove_range (edited->stages, 2, 2);
+  g_ptr_array_add (edited->stages, g_ptr_array_steal_index (edited->stages, 0));
+  g_assert_true (om_repository_edit_template (repository, template, edited, &error));
+  g_assert_no_error (error);
+  assert_templates_on_disk (f, repository);
+
+  g_assert_true (om_repository_remove_template (repository, template, &error));
+  g_assert_no_error (error);
+  assert_templates_on_disk (f, repository);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (om_repository_undo (repository, &error));
+      g_assert_no_error (error);
+      assert_templates_on_disk (f, repository);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (repository)), ==, 1);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (om_repository_redo (repository, &error));
+      g_assert_no_error (error);
+      assert_templates_on_disk (f, repository);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (repository)), ==, 1);
+  g_assert_true (om_repository_undo (repository, &error));
+  template = om_repository_find_template (repository, id);
+  g_assert_nonnull (template);
+  g_assert_cmpstr (om_template_get_name (template), ==, "Our short way");
+  g_assert_cmpuint (om_template_get_n_stages (template), ==, 4);
+}
+
 static void
 test_edits_are_durable (Fixture       *f,
                         gconstpointer  data)
@@ -3507,6 +3597,7 @@ main (int   argc,
   ADD ("/database/create", test_create);
   ADD ("/database/round-trip", test_round_trip);
   ADD ("/database/edits-are-durable", test_edits_are_durable);
+  ADD ("/database/templates/durable", test_templates_durable);
   ADD ("/database/schedule/round-trip", test_schedule_round_trip);
   ADD ("/database/write-failure", test_write_failure);
   ADD ("/database/two-writers/stale-edit", test_two_writers_stale_edit);

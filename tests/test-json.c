@@ -1078,6 +1078,9 @@ static const Refusal refusals[] = {
     OM_JSON_ERROR_UNKNOWN_KEY, "extra" },
   { "missing-opportunities", "{\"format\": \"oppmanager/1\", \"templates\": []}", -1,
     OM_JSON_ERROR_MISSING_KEY, "opportunities" },
+  /* version 2 shares templates alone, but a document holds something */
+  { "v2-missing-opportunities-and-templates", "{\"format\": \"oppmanager/2\"}", -1,
+    OM_JSON_ERROR_MISSING_KEY, "opportunities" },
   { "opportunities-not-list", "{\"format\": \"oppmanager/1\", \"opportunities\": {}}", -1,
     OM_JSON_ERROR_TYPE, "opportunities" },
   { "opportunity-not-object", DOC ("\"Deal\""), -1, OM_JSON_ERROR_TYPE, "opportunities[0]" },
@@ -1635,6 +1638,108 @@ test_export_one (void)
   g_assert_nonnull (strstr (error->message, "999"));
 }
 
+/* The template manager's export: the user's templates alone, in a
+ * document of only "templates", read back by import (issue 13) */
+static void
+test_templates_only_round_trip (void)
+{
+  g_autoptr(OmRepository) from = om_repository_new (NULL);
+  g_autoptr(OmRepository) to = om_repository_new (NULL);
+  g_autoptr(OmTemplateData) recommended = om_template_data_new_recommended ();
+  g_autoptr(OmOpportunityData) plan = om_template_data_instantiate (recommended, "Plan", "Client",
+                                                                   om_test_date ("2026-01-01"));
+  g_autoptr(OmTemplateData) ours = NULL;
+  g_autoptr(OmTemplateData) short_one = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "ours.oppmanager.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *whole = NULL;
+  g_autofree char *whole_path = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) whole_file = NULL;
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  guint n = 0;
+
+  om_test_create (from, plan);
+  g_free (((OmStageData *) g_ptr_array_index (plan->stages, 0))->client_description);
+  ((OmStageData *) g_ptr_array_index (plan->stages, 0))->client_description = g_strdup ("We meet");
+  ours = om_template_data_new_from_opportunity (plan, "Our way");
+  g_assert_nonnull (om_repository_add_template (from, ours, &error));
+  g_assert_no_error (error);
+  g_ptr_array_set_size (plan->stages, 2);
+  short_one = om_template_data_new_from_opportunity (plan, "Short");
+  g_assert_nonnull (om_repository_add_template (from, short_one, &error));
+
+  g_assert_true (om_json_export_templates_file (from, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "oppmanager/2");
+  /* only "templates": no opportunities, not the built-in template */
+  g_assert_cmpuint (json_object_get_size (root), ==, 2);
+  g_assert_false (json_object_has_member (root, "opportunities"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "templates")), ==, 2);
+
+  g_assert_true (om_json_parse (text, -1, &opportunities, &templates, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opportunities->len, ==, 0);
+  g_assert_cmpuint (templates->len, ==, 2);
+
+  /* imported as one edit, equal to what was exported */
+  g_assert_true (om_json_import_templates_gfile (to, file, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (to)), ==, 3);
+  for (guint i = 1; i < 3; i++)
+    {
+      g_autoptr(OmTemplate) a = g_list_model_get_item (om_repository_get_templates (from), i);
+      g_autoptr(OmTemplate) b = g_list_model_get_item (om_repository_get_templates (to), i);
+
+      g_assert_true (om_template_data_equal (om_template_get_data (a), om_template_get_data (b)));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (to)), ==, 0);
+  g_assert_true (om_repository_undo (to, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (to)), ==, 1);
+
+  /* the whole database's export read by the template import: its
+   * templates only */
+  whole = export_all (from);
+  whole_path = write_document (whole, -1);
+  whole_file = g_file_new_for_path (whole_path);
+  g_assert_true (om_json_import_templates_gfile (to, whole_file, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_opportunities (to)), ==, 0);
+
+  /* and the main import takes a document of templates alone */
+  g_assert_true (om_repository_undo (to, &error));
+  {
+    g_autoptr(GArray) created = om_json_import_gfile (to, file, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (created->len, ==, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (to)), ==, 3);
+  }
+}
+
+/* A document without templates is no template to import */
+static void
+test_templates_only_refused (void)
+{
+  g_autoptr(OmRepository) repository = om_repository_new (NULL);
+  g_autofree char *path = write_document ("{\"format\": \"oppmanager/2\", \"opportunities\": []}", -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (om_json_import_templates_gfile (repository, file, NULL, &error));
+  g_assert_error (error, OM_JSON_ERROR, OM_JSON_ERROR_MISSING_KEY);
+  g_assert_false (om_repository_get_can_undo (repository));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1662,6 +1767,8 @@ main (int   argc,
   g_test_add_func ("/json/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/json/backend-failure", test_backend_failure);
   g_test_add_func ("/json/export/one", test_export_one);
+  g_test_add_func ("/json/templates-only/round-trip", test_templates_only_round_trip);
+  g_test_add_func ("/json/templates-only/refused", test_templates_only_refused);
   g_test_add_func ("/json/refuse/too-deep", test_refuse_too_deep);
   g_test_add_func ("/json/refuse/unreadable", test_refuse_unreadable);
   g_test_add_func ("/json/refuse/messages-one-line", test_refuse_messages_one_line);

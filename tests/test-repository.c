@@ -1391,6 +1391,261 @@ test_import_replaces_template (void)
   g_assert_cmpuint (g_list_model_get_n_items (om_repository_get_templates (repo)), ==, 1);
 }
 
+/* Templates of the user's (issue 13) */
+
+static OmTemplate *
+template_at (OmRepository *repo,
+             guint         position)
+{
+  g_autoptr(OmTemplate) template = g_list_model_get_item (om_repository_get_templates (repo), position);
+
+  return template; /* the list keeps it */
+}
+
+static guint
+n_templates (OmRepository *repo)
+{
+  return g_list_model_get_n_items (om_repository_get_templates (repo));
+}
+
+/* A plan as a template: what plans the stages, never what belongs to
+ * this one sale (owners, dates, notes, decisions) */
+static void
+test_template_from_opportunity (void)
+{
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Fleet renewal", 3);
+  g_autoptr(OmTemplateData) template = NULL;
+  g_autoptr(GError) error = NULL;
+  OmStageData *stage;
+
+  om_test_set_today (30);
+  stage = g_ptr_array_index (plan->stages, 1);
+  stage->kind = OM_STAGE_KIND_PROCESS_AGREEMENT;
+  stage->duration_days = 12;
+  stage->probability = 0.25;
+  g_free (stage->client_description);
+  stage->client_description = g_strdup ("We agree how we decide");
+  g_free (stage->client_owner);
+  stage->client_owner = g_strdup ("Bea");
+  g_free (stage->notes);
+  stage->notes = g_strdup ("Internal: they hesitate");
+  stage->agreed_on = om_test_day (20);
+  g_assert_true (om_opportunity_data_win_stage (plan, 0, om_test_day (3), "done", &error));
+  g_assert_no_error (error);
+
+  template = om_template_data_new_from_opportunity (plan, "Ferries");
+  g_assert_cmpstr (template->name, ==, "Ferries");
+  g_assert_cmpuint (template->stages->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const OmStageData *from = g_ptr_array_index (plan->stages, i);
+      const OmStageData *to = g_ptr_array_index (template->stages, i);
+
+      g_assert_cmpstr (to->activity, ==, from->activity);
+      g_assert_cmpstr (to->milestone, ==, from->milestone);
+      g_assert_cmpint (to->kind, ==, from->kind);
+      g_assert_cmpuint (to->duration_days, ==, from->duration_days);
+      g_assert_cmpfloat (to->probability, ==, from->probability);
+      g_assert_cmpstr (to->client_description, ==, from->client_description);
+      /* the won first stage too: a template's stages are all pending */
+      g_assert_cmpint (to->status, ==, OM_STAGE_STATUS_PENDING);
+      g_assert_cmpuint (to->decided_on, ==, 0);
+      g_assert_cmpuint (to->agreed_on, ==, 0);
+      g_assert_cmpuint (to->baseline_due, ==, 0);
+      g_assert_cmpstr (to->owner, ==, "");
+      g_assert_cmpstr (to->client_owner, ==, "");
+      g_assert_cmpstr (to->notes, ==, "");
+      g_assert_cmpstr (to->lost_reason, ==, "");
+    }
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (template->stages, 1))->client_description, ==,
+                   "We agree how we decide");
+  g_assert_true (om_template_data_validate (template, &error));
+  g_assert_no_error (error);
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* Add, rename, reorder and remove: each one edit, with its own label,
+ * undone and redone in place */
+static void
+test_template_edits (void)
+{
+  g_autoptr(OmRepository) repo = om_repository_new (NULL);
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Fleet renewal", 3);
+  g_autoptr(OmTemplateData) data = om_template_data_new_from_opportunity (plan, "  Ferries ");
+  g_autoptr(OmTemplateData) renamed = NULL;
+  g_autoptr(OmTemplateData) moved = NULL;
+  g_autoptr(OmTemplateData) second = NULL;
+  g_autoptr(GError) error = NULL;
+  OmTemplate *template;
+  OmTemplate *other;
+  guint n_changed = 0;
+  gint64 id;
+
+  template = om_repository_add_template (repo, data, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (template);
+  g_assert_true (template_at (repo, 1) == template);
+  g_assert_false (om_template_get_builtin (template));
+  /* kept trimmed, under an id of its own */
+  g_assert_cmpstr (om_template_get_name (template), ==, "Ferries");
+  id = om_template_get_data (template)->id;
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (om_repository_find_template (repo, id) == template);
+  g_assert_true (om_template_get_builtin (om_repository_find_template (repo, 0)));
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "New Template");
+
+  undo_ok (repo);
+  g_assert_cmpuint (n_templates (repo), ==, 1);
+  g_assert_null (om_repository_find_template (repo, id));
+  redo_ok (repo);
+  g_assert_cmpuint (n_templates (repo), ==, 2);
+  template = template_at (repo, 1);
+  g_assert_cmpint (om_template_get_data (template)->id, ==, id);
+
+  renamed = om_template_data_copy (om_template_get_data (template));
+  g_free (renamed->name);
+  renamed->name = g_strdup ("Ferries, short");
+  g_assert_true (om_repository_edit_template (repo, template, renamed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (om_template_get_name (template), ==, "Ferries, short");
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Rename Template");
+
+  /* the last stage first, and the middle one out; whoever shows the
+   * stages hears of it */
+  moved = om_template_data_copy (om_template_get_data (template));
+  g_ptr_array_insert (moved->stages, 0, g_ptr_array_steal_index (moved->stages, 2));
+  g_ptr_array_remove_index (moved->stages, 2);
+  g_signal_connect_swapped (template, "changed", G_CALLBACK (count_cb), &n_changed);
+  g_assert_true (om_repository_edit_template (repo, template, moved, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_changed, ==, 1);
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Edit Template");
+  g_assert_cmpuint (om_template_get_n_stages (template), ==, 2);
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (om_template_get_data (template)->stages, 0))->activity,
+                   ==, "Activity 3");
+  g_assert_cmpstr (((OmStageData *) g_ptr_array_index (om_template_get_data (template)->stages, 1))->activity,
+                   ==, "Activity 1");
+  /* the same again is no edit */
+  g_assert_true (om_repository_edit_template (repo, template, moved, &error));
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Edit Template");
+  undo_ok (repo);
+  g_assert_cmpuint (n_changed, ==, 2);
+  g_assert_cmpuint (om_template_get_n_stages (template), ==, 3);
+  g_assert_cmpstr (om_template_get_name (template), ==, "Ferries, short");
+  undo_ok (repo);
+  g_assert_cmpstr (om_template_get_name (template), ==, "Ferries");
+  redo_ok (repo);
+  redo_ok (repo);
+  g_assert_cmpuint (om_template_get_n_stages (template), ==, 2);
+
+  /* removed, and back where it was, before a later one */
+  second = om_template_data_new_from_opportunity (plan, "Second");
+  other = om_repository_add_template (repo, second, &error);
+  g_assert_no_error (error);
+  g_assert_true (template_at (repo, 2) == other);
+  g_assert_true (om_repository_remove_template (repo, template, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (om_repository_get_undo_label (repo), ==, "Remove Template");
+  g_assert_cmpuint (n_templates (repo), ==, 2);
+  g_assert_true (template_at (repo, 1) == other);
+  undo_ok (repo);
+  g_assert_cmpuint (n_templates (repo), ==, 3);
+  g_assert_cmpint (om_template_get_data (template_at (repo, 1))->id, ==, id);
+  g_assert_cmpstr (om_template_get_name (template_at (repo, 1)), ==, "Ferries, short");
+  g_assert_true (template_at (repo, 2) == other);
+}
+
+#define assert_refused(call, code) \
+  G_STMT_START { \
+    g_autoptr(GError) _error = NULL; \
+    guint _n = n_templates (repo); \
+    const char *_label = om_repository_get_undo_label (repo); \
+    g_assert_false (call); \
+    g_assert_error (_error, OM_MODEL_ERROR, (code)); \
+    g_assert_cmpuint (n_templates (repo), ==, _n); \
+    g_assert_true (om_repository_get_undo_label (repo) == _label); \
+  } G_STMT_END
+
+/* The rules of stages, a name of its own, and the built-in recommended
+ * process as it is; each refusal keeps nothing */
+static void
+test_template_refused (void)
+{
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Fleet renewal", 2);
+  g_autoptr(OmTemplateData) data = om_template_data_new_from_opportunity (plan, "Ferries");
+  g_autoptr(OmTemplateData) bad = NULL;
+  g_autoptr(OmTemplateData) recommended = om_template_data_new_recommended ();
+  g_autoptr(OmTemplate) builtin = g_object_ref (template_at (repo, 0));
+  g_autoptr(OmTemplate) gone = NULL;
+  g_autoptr(GError) error = NULL;
+  OmTemplate *template;
+  guint attempts;
+
+  template = om_repository_add_template (repo, data, &error);
+  g_assert_no_error (error);
+  attempts = backend->n_attempts;
+
+  bad = om_template_data_copy (data);
+  g_free (bad->name);
+  bad->name = g_strdup (" \t");
+  assert_refused (om_repository_add_template (repo, bad, &_error) != NULL, OM_MODEL_ERROR_EMPTY_TITLE);
+  assert_refused (om_repository_edit_template (repo, template, bad, &_error), OM_MODEL_ERROR_EMPTY_TITLE);
+
+  g_clear_pointer (&bad, om_template_data_free);
+  bad = om_template_data_new_from_opportunity (plan, "Other");
+  g_free (((OmStageData *) g_ptr_array_index (bad->stages, 1))->milestone);
+  ((OmStageData *) g_ptr_array_index (bad->stages, 1))->milestone = g_strdup ("  ");
+  assert_refused (om_repository_add_template (repo, bad, &_error) != NULL, OM_MODEL_ERROR_EMPTY_MILESTONE);
+  g_free (((OmStageData *) g_ptr_array_index (bad->stages, 1))->milestone);
+  ((OmStageData *) g_ptr_array_index (bad->stages, 1))->milestone = g_strdup ("Signed");
+  ((OmStageData *) g_ptr_array_index (bad->stages, 1))->probability = 1.5;
+  assert_refused (om_repository_edit_template (repo, template, bad, &_error), OM_MODEL_ERROR_INVALID_PROBABILITY);
+
+  /* a name is one template's: the user's, and the built-in one's */
+  assert_refused (om_repository_add_template (repo, data, &_error) != NULL, OM_MODEL_ERROR_DUPLICATE_NAME);
+  assert_refused (om_repository_add_template (repo, recommended, &_error) != NULL, OM_MODEL_ERROR_DUPLICATE_NAME);
+  assert_refused (om_repository_edit_template (repo, template, recommended, &_error), OM_MODEL_ERROR_DUPLICATE_NAME);
+
+  assert_refused (om_repository_edit_template (repo, builtin, data, &_error), OM_MODEL_ERROR_BUILT_IN);
+  assert_refused (om_repository_remove_template (repo, builtin, &_error), OM_MODEL_ERROR_BUILT_IN);
+  assert_refused (om_repository_can_change_template (repo, builtin, &_error), OM_MODEL_ERROR_BUILT_IN);
+  g_assert_true (om_repository_can_change_template (repo, template, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (backend->n_attempts, ==, attempts);
+
+  /* one removed (and brought back by undo as another object) is gone */
+  gone = g_object_ref (template);
+  g_assert_true (om_repository_remove_template (repo, template, &error));
+  undo_ok (repo);
+  assert_refused (om_repository_remove_template (repo, gone, &_error), OM_MODEL_ERROR_NOT_FOUND);
+  assert_refused (om_repository_edit_template (repo, gone, data, &_error), OM_MODEL_ERROR_NOT_FOUND);
+}
+
+/* A backend that cannot keep the edit: nothing shown, nothing to undo */
+static void
+test_template_backend_failure (void)
+{
+  g_autoptr(OmTestBackend) backend = om_test_backend_new ();
+  g_autoptr(OmRepository) repo = om_repository_new (OM_BACKEND (backend));
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Fleet renewal", 2);
+  g_autoptr(OmTemplateData) data = om_template_data_new_from_opportunity (plan, "Ferries");
+  g_autoptr(GError) error = NULL;
+
+  om_test_backend_set_failing (backend, TRUE);
+  g_assert_null (om_repository_add_template (repo, data, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==, OM_TEST_BACKEND_FAILURE);
+  g_assert_cmpuint (n_templates (repo), ==, 1);
+  g_assert_false (om_repository_get_can_undo (repo));
+}
+
 /* The backend */
 
 /* No-op edits are not edits: nothing to keep, nothing to undo. */
@@ -1689,6 +1944,11 @@ main (int   argc,
   g_test_add_func ("/repository/import/one-step", test_import_one_step);
   g_test_add_func ("/repository/import/refused", test_import_refused);
   g_test_add_func ("/repository/import/replaces-template", test_import_replaces_template);
+
+  g_test_add_func ("/repository/template/from-opportunity", test_template_from_opportunity);
+  g_test_add_func ("/repository/template/edits", test_template_edits);
+  g_test_add_func ("/repository/template/refused", test_template_refused);
+  g_test_add_func ("/repository/template/backend-failure", test_template_backend_failure);
 
   g_test_add_func ("/repository/backend/no-op", test_backend_no_op);
   for (guint i = 0; i < G_N_ELEMENTS (failure_cases); i++)

@@ -3130,6 +3130,40 @@ om_template_data_new_recommended (void)
   return self;
 }
 
+/**
+ * om_template_data_new_from_opportunity:
+ * @name: the template's name
+ *
+ * A template of @data's plan: each stage's activity, milestone, kind,
+ * duration, probability and client description, pending. Nothing that
+ * belongs to this one sale (owners, dates, notes, decisions) goes in.
+ *
+ * Returns: (transfer full): the template, not checked by the rules
+ */
+OmTemplateData *
+om_template_data_new_from_opportunity (const OmOpportunityData *data,
+                                       const char              *name)
+{
+  OmTemplateData *self;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  self = om_template_data_new (name);
+  for (guint i = 0; i < data->stages->len; i++)
+    {
+      const OmStageData *from = g_ptr_array_index (data->stages, i);
+      OmStageData *stage = om_stage_data_new (from->activity, from->milestone);
+
+      stage->kind = from->kind;
+      stage->duration_days = from->duration_days;
+      stage->probability = from->probability;
+      g_free (stage->client_description);
+      stage->client_description = g_strdup (from->client_description);
+      g_ptr_array_add (self->stages, stage);
+    }
+  return self;
+}
+
 OmTemplateData *
 om_template_data_copy (const OmTemplateData *self)
 {

@@ -344,6 +344,8 @@ void                om_health_warning_free               (OmHealthWarning       
 GType               om_template_data_get_type            (void) G_GNUC_CONST;
 OmTemplateData     *om_template_data_new                 (const char              *name);
 OmTemplateData     *om_template_data_new_recommended     (void);
+OmTemplateData     *om_template_data_new_from_opportunity (const OmOpportunityData *data,
+                                                          const char              *name);
 OmTemplateData     *om_template_data_copy                (const OmTemplateData    *self);
 void                om_template_data_free                (OmTemplateData          *self);
 gboolean            om_template_data_equal               (const OmTemplateData    *a,

@@ -434,6 +434,49 @@ find_template (OmRepository *self,
   return FALSE;
 }
 
+/* Where a template with @id goes: the user's templates are in the
+ * order of their ids, as every backend reads them back, so that an
+ * undone removal puts one back where it was */
+static guint
+template_position (OmRepository *self,
+                   gint64        id)
+{
+  GListModel *model = G_LIST_MODEL (self->templates);
+  guint n = g_list_model_get_n_items (model);
+  guint i;
+
+  for (i = 1; i < n; i++)
+    {
+      g_autoptr(OmTemplate) item = g_list_model_get_item (model, i);
+
+      if (om_template_get_data (item)->id > id)
+        break;
+    }
+  return i;
+}
+
+/**
+ * om_repository_find_template:
+ * @id: a template's id, or 0 for the built-in recommended process
+ *
+ * Returns: (transfer none) (nullable): the template, or %NULL when
+ *   there is none with @id (any more)
+ */
+OmTemplate *
+om_repository_find_template (OmRepository *self,
+                             gint64        id)
+{
+  g_autoptr(OmTemplate) item = NULL;
+  guint position = 0;
+
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), NULL);
+
+  if (id != 0 && !find_template (self, id, &position))
+    return NULL;
+  item = g_list_model_get_item (G_LIST_MODEL (self->templates), position);
+  return item; /* the list keeps it */
+}
+
 /* Keeps a handed-out opportunity alive a while, so that what a caller
  * got without a reference, or a list just showed, is not read again at
  * once. */
@@ -866,7 +909,7 @@ show_change (OmRepository   *self,
       if (before == NULL)
         {
           g_autoptr(OmTemplate) item = om_template_new (after, FALSE);
-          g_list_store_append (self->templates, item);
+          g_list_store_insert (self->templates, template_position (self, after->id), item);
         }
       else if (find_template (self, before->id, &position))
         {
@@ -1274,6 +1317,182 @@ om_repository_import (OmRepository *self,
                       GError      **error)
 {
   return add_all (self, opportunities, templates, _("Import"), error);
+}
+
+/* Templates */
+
+/**
+ * om_repository_can_change_template:
+ *
+ * Whether @template can be edited or removed: not the built-in one,
+ * and not one removed meanwhile. The dry run of
+ * om_repository_edit_template() and om_repository_remove_template().
+ */
+gboolean
+om_repository_can_change_template (OmRepository *self,
+                                   OmTemplate   *template,
+                                   GError      **error)
+{
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (OM_IS_TEMPLATE (template), FALSE);
+
+  if (om_template_get_builtin (template))
+    {
+      g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_BUILT_IN,
+                           _("The recommended process is built in and cannot be changed; "
+                             "save an opportunity planned from it as a template of your own instead."));
+      return FALSE;
+    }
+  /* the very object: one whose removal was undone has a successor */
+  if (om_repository_find_template (self, om_template_get_data (template)->id) != template)
+    {
+      g_set_error_literal (error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND,
+                           _("This template has already been removed."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* @data as it would be kept in place of @replaced (or as a new one):
+ * its name trimmed, checked by the rules of stages, and a name no other
+ * template has, since templates are chosen and imported by name */
+static OmTemplateData *
+prepare_template (OmRepository         *self,
+                  const OmTemplateData *data,
+                  OmTemplate           *replaced,
+                  GError              **error)
+{
+  g_autoptr(OmTemplateData) prepared = om_template_data_copy (data);
+  GListModel *model = G_LIST_MODEL (self->templates);
+
+  g_strstrip (prepared->name);
+  prepared->id = replaced != NULL ? om_template_get_data (replaced)->id : 0;
+  for (guint i = 0; i < prepared->stages->len; i++)
+    ((OmStageData *) g_ptr_array_index (prepared->stages, i))->id = 0;
+  if (!om_template_data_validate (prepared, error))
+    return NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(OmTemplate) other = g_list_model_get_item (model, i);
+
+      if (other != replaced && g_strcmp0 (om_template_get_name (other), prepared->name) == 0)
+        {
+          g_autofree char *shown = om_text_excerpt (prepared->name);
+
+          g_set_error (error, OM_MODEL_ERROR, OM_MODEL_ERROR_DUPLICATE_NAME,
+                       _("There is a template named “%s” already; choose another name."), shown);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&prepared);
+}
+
+/* One edit of one template; @kept_id is the id it is kept under (a
+ * new one's, from the backend) */
+static gboolean
+run_template_edit (OmRepository         *self,
+                   const OmTemplateData *before,
+                   const OmTemplateData *after,
+                   const char           *label,
+                   gint64               *kept_id,
+                   GError              **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) om_change_free);
+  const OmChange *change;
+
+  g_ptr_array_add (changes, om_change_new (OM_CHANGE_TEMPLATE, before, after));
+  if (!run_edit (self, changes, label, error))
+    return FALSE;
+  change = g_ptr_array_index (changes, 0);
+  if (kept_id != NULL)
+    *kept_id = change->after != NULL ? ((const OmTemplateData *) change->after)->id : 0;
+  return TRUE;
+}
+
+/**
+ * om_repository_add_template:
+ * @data: the new template; its id is ignored
+ *
+ * Keeps a new template of the user's, as one edit that can be undone.
+ * Refused, with nothing kept, when it breaks the rules of stages or
+ * when another template has its name.
+ *
+ * Returns: (transfer none) (nullable): the new template
+ */
+OmTemplate *
+om_repository_add_template (OmRepository         *self,
+                            const OmTemplateData *data,
+                            GError              **error)
+{
+  g_autoptr(OmTemplateData) prepared = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), NULL);
+  g_return_val_if_fail (data != NULL, NULL);
+
+  prepared = prepare_template (self, data, NULL, error);
+  if (prepared == NULL || !run_template_edit (self, NULL, prepared, _("New Template"), &id, error))
+    return NULL;
+  return om_repository_find_template (self, id);
+}
+
+/**
+ * om_repository_edit_template:
+ * @data: what @template becomes: its name and its stages
+ *
+ * Renames @template or changes its stages, as one edit that can be
+ * undone. Refused for the built-in template, and like
+ * om_repository_add_template().
+ */
+gboolean
+om_repository_edit_template (OmRepository         *self,
+                             OmTemplate           *template,
+                             const OmTemplateData *data,
+                             GError              **error)
+{
+  g_autoptr(OmTemplateData) prepared = NULL;
+  const OmTemplateData *before;
+  gboolean renamed, restaged;
+
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (OM_IS_TEMPLATE (template), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  if (!om_repository_can_change_template (self, template, error))
+    return FALSE;
+  prepared = prepare_template (self, data, template, error);
+  if (prepared == NULL)
+    return FALSE;
+
+  before = om_template_get_data (template);
+  renamed = g_strcmp0 (before->name, prepared->name) != 0;
+  restaged = before->stages->len != prepared->stages->len;
+  for (guint i = 0; !restaged && i < before->stages->len; i++)
+    restaged = !om_stage_data_equal (g_ptr_array_index (before->stages, i),
+                                     g_ptr_array_index (prepared->stages, i));
+  if (!renamed && !restaged)
+    return TRUE;
+  return run_template_edit (self, before, prepared,
+                            renamed && !restaged ? _("Rename Template") : _("Edit Template"), NULL, error);
+}
+
+/**
+ * om_repository_remove_template:
+ *
+ * Removes a template of the user's, as one edit that can be undone.
+ * Refused for the built-in template.
+ */
+gboolean
+om_repository_remove_template (OmRepository *self,
+                               OmTemplate   *template,
+                               GError      **error)
+{
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (OM_IS_TEMPLATE (template), FALSE);
+
+  return om_repository_can_change_template (self, template, error) &&
+         run_template_edit (self, om_template_get_data (template), NULL, _("Remove Template"), NULL, error);
 }
 
 static gboolean

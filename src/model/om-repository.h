@@ -39,6 +39,21 @@ GArray        *om_repository_import                   (OmRepository            *
                                                        GPtrArray               *opportunities,
                                                        GPtrArray               *templates,
                                                        GError                 **error);
+OmTemplate    *om_repository_find_template            (OmRepository            *self,
+                                                       gint64                   id);
+gboolean       om_repository_can_change_template      (OmRepository            *self,
+                                                       OmTemplate              *template,
+                                                       GError                 **error);
+OmTemplate    *om_repository_add_template             (OmRepository            *self,
+                                                       const OmTemplateData    *data,
+                                                       GError                 **error);
+gboolean       om_repository_edit_template            (OmRepository            *self,
+                                                       OmTemplate              *template,
+                                                       const OmTemplateData    *data,
+                                                       GError                 **error);
+gboolean       om_repository_remove_template          (OmRepository            *self,
+                                                       OmTemplate              *template,
+                                                       GError                 **error);
 gboolean       om_repository_undo                     (OmRepository            *self,
                                                        GError                 **error);
 gboolean       om_repository_redo                     (OmRepository            *self,

@@ -9,8 +9,8 @@
  * OmTemplate:
  *
  * A reusable plan: a named chain of stages that a new opportunity can
- * start from. The recommended process is built in; others come from
- * imported documents.
+ * start from. The recommended process is built in; the others are the
+ * user's, saved from an opportunity or imported.
  */
 struct _OmTemplate
 {
@@ -31,6 +31,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 om_template_finalize (GObject *object)
@@ -80,6 +87,15 @@ om_template_class_init (OmTemplateClass *klass)
   properties[PROP_BUILTIN] = g_param_spec_boolean ("builtin", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OmTemplate::changed:
+   *
+   * Its values changed: its name, or its stages (also when only their
+   * order did, which no property says).
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -104,14 +120,49 @@ _om_template_set_data (OmTemplate           *self,
 {
   g_autoptr(OmTemplateData) old = self->data;
 
+  if (om_template_data_equal (old, data))
+    {
+      self->data = g_steal_pointer (&old);
+      return;
+    }
   self->data = om_template_data_copy (data);
+  g_object_freeze_notify (G_OBJECT (self));
   if (g_strcmp0 (old->name, data->name) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
   if (old->stages->len != data->stages->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STAGES]);
+  g_object_thaw_notify (G_OBJECT (self));
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
-const OmTemplateData *om_template_get_data (OmTemplate *self) { return self->data; }
-const char *om_template_get_name (OmTemplate *self) { return self->data->name; }
-guint om_template_get_n_stages (OmTemplate *self) { return self->data->stages->len; }
-gboolean om_template_get_builtin (OmTemplate *self) { return self->builtin; }
+const OmTemplateData *
+om_template_get_data (OmTemplate *self)
+{
+  g_return_val_if_fail (OM_IS_TEMPLATE (self), NULL);
+
+  return self->data;
+}
+
+const char *
+om_template_get_name (OmTemplate *self)
+{
+  g_return_val_if_fail (OM_IS_TEMPLATE (self), NULL);
+
+  return self->data->name;
+}
+
+guint
+om_template_get_n_stages (OmTemplate *self)
+{
+  g_return_val_if_fail (OM_IS_TEMPLATE (self), 0);
+
+  return self->data->stages->len;
+}
+
+gboolean
+om_template_get_builtin (OmTemplate *self)
+{
+  g_return_val_if_fail (OM_IS_TEMPLATE (self), FALSE);
+
+  return self->builtin;
+}

@@ -72,6 +72,8 @@ typedef enum
   OM_MODEL_ERROR_AGREED_NOT_PENDING,      /* R5: only a pending stage has an agreed date */
   OM_MODEL_ERROR_AGREED_BEFORE_START,     /* R5 */
   OM_MODEL_ERROR_INVALID_RUN,             /* a fold of fewer than two stages, or backwards */
+  OM_MODEL_ERROR_DUPLICATE_NAME,          /* templates: a name is one template's */
+  OM_MODEL_ERROR_BUILT_IN,                /* the recommended process cannot change */
 } OmModelError;
 
 #define OM_MODEL_ERROR (om_model_error_quark ())

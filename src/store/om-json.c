@@ -1783,12 +1783,16 @@ parse_document (JsonNode   *root,
                    shown, FORMAT_V2, FORMAT_V1);
     }
 
+  /* Version 2 also shares templates alone: a document of only
+   * "templates" (the template manager's export) */
   if (!check_keys (&m, error) ||
-      !get_array (&m, "opportunities", TRUE, &opportunity_nodes, error) ||
+      !get_array (&m, "opportunities",
+                  m.version < 2 || !json_object_has_member (m.object, "templates"),
+                  &opportunity_nodes, error) ||
       !get_array (&m, "templates", FALSE, &template_nodes, error))
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (opportunity_nodes); i++)
+  for (guint i = 0; opportunity_nodes != NULL && i < json_array_get_length (opportunity_nodes); i++)
     {
       g_autofree char *path = element_path ("", "opportunities", i);
       OmOpportunityData *data = parse_opportunity (json_array_get_element (opportunity_nodes, i), path,
@@ -2385,6 +2389,7 @@ typedef struct
 {
   OmRepository  *repository;
   OmOpportunity *only;       /* the one to write, read already; or NULL for all */
+  gboolean       templates_only;
 } Export;
 
 /* The one opportunity to export, read: what cannot be written is said
@@ -2397,6 +2402,7 @@ export_init (Export        *export,
 {
   export->repository = repository;
   export->only = NULL;
+  export->templates_only = FALSE;
   if (only_id <= 0)
     return TRUE;
 
@@ -2425,36 +2431,40 @@ write_export (GOutputStream *stream,
 
   writer_open (&w, NULL, '{');
   writer_string (&w, "format", FORMAT_V2);
-  writer_open (&w, "opportunities", '[');
-  if (only != NULL)
-    write_opportunity (&w, om_opportunity_get_data (only));
-  else
+  /* a document of templates alone has no "opportunities" at all */
+  if (!export->templates_only)
     {
-      /* read one at a time, written, and let go: the repository keeps
-       * only what is shown; the list is the export's own, and goes with
-       * it */
-      g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
-      g_autoptr(OmOpportunityList) all = om_repository_list (export->repository, query);
-
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (all)); i++)
+      writer_open (&w, "opportunities", '[');
+      if (only != NULL)
+        write_opportunity (&w, om_opportunity_get_data (only));
+      else
         {
-          g_autoptr(OmOpportunity) opportunity = g_list_model_get_item (G_LIST_MODEL (all), i);
-          g_autoptr(GError) local_error = NULL;
+          /* read one at a time, written, and let go: the repository keeps
+           * only what is shown; the list is the export's own, and goes with
+           * it */
+          g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, NULL, OM_ORDER_ID);
+          g_autoptr(OmOpportunityList) all = om_repository_list (export->repository, query);
 
-          if (!om_opportunity_load (opportunity, &local_error))
+          for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (all)); i++)
             {
-              /* removed by another program meanwhile: not part of the file any more */
-              if (g_error_matches (local_error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND))
-                continue;
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
+              g_autoptr(OmOpportunity) opportunity = g_list_model_get_item (G_LIST_MODEL (all), i);
+              g_autoptr(GError) local_error = NULL;
+
+              if (!om_opportunity_load (opportunity, &local_error))
+                {
+                  /* removed by another program meanwhile: not part of the file any more */
+                  if (g_error_matches (local_error, OM_MODEL_ERROR, OM_MODEL_ERROR_NOT_FOUND))
+                    continue;
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              write_opportunity (&w, om_opportunity_get_data (opportunity));
+              if (w.out->len > 64 * 1024 && !writer_flush (&w, stream, error))
+                return FALSE;
             }
-          write_opportunity (&w, om_opportunity_get_data (opportunity));
-          if (w.out->len > 64 * 1024 && !writer_flush (&w, stream, error))
-            return FALSE;
         }
+      writer_close (&w, ']');
     }
-  writer_close (&w, ']');
 
   writer_open (&w, "templates", '[');
   model = om_repository_get_templates (export->repository);
@@ -2494,6 +2504,67 @@ om_json_export_file (OmRepository  *repository,
 
   return export_init (&export, repository, only_id, error) &&
          om_export_file_write (path, write_export, &export, error);
+}
+
+/**
+ * om_json_export_templates_file:
+ * @path: where to write, as om_json_export_file() takes it
+ *
+ * Writes the user's templates (not the built-in one) alone, as an
+ * `oppmanager/2` document of only "templates", for sharing them.
+ */
+gboolean
+om_json_export_templates_file (OmRepository  *repository,
+                               const char    *path,
+                               GError       **error)
+{
+  Export export;
+
+  g_return_val_if_fail (OM_IS_REPOSITORY (repository), FALSE);
+
+  export_init (&export, repository, 0, NULL);
+  export.templates_only = TRUE;
+  return om_export_file_write (path, write_export, &export, error);
+}
+
+/**
+ * om_json_import_templates_gfile:
+ * @n_imported: (out) (optional): how many templates it held
+ *
+ * Adds the templates of the document in @file to @repository in one
+ * edit, as om_json_import_gfile() does, and nothing else: the
+ * opportunities of a whole export are left out. A template with the
+ * name of one already there replaces it. A document without templates
+ * is refused.
+ */
+gboolean
+om_json_import_templates_gfile (OmRepository  *repository,
+                                GFile         *file,
+                                guint         *n_imported,
+                                GError       **error)
+{
+  g_autoptr(GPtrArray) opportunities = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autoptr(GArray) created = NULL;
+
+  g_return_val_if_fail (OM_IS_REPOSITORY (repository), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!om_json_parse_gfile (file, &opportunities, &templates, error))
+    return FALSE;
+  if (templates->len == 0)
+    {
+      g_set_error_literal (error, OM_JSON_ERROR, OM_JSON_ERROR_MISSING_KEY,
+                           _("This document holds no templates."));
+      return FALSE;
+    }
+  created = om_repository_import (repository, none, templates, error);
+  if (created == NULL)
+    return FALSE;
+  if (n_imported != NULL)
+    *n_imported = templates->len;
+  return TRUE;
 }
 
 /**

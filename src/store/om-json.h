@@ -57,6 +57,13 @@ gboolean   om_json_export_file        (OmRepository  *repository,
                                        const char    *path,
                                        gint64         only_id,
                                        GError       **error);
+gboolean   om_json_export_templates_file (OmRepository *repository,
+                                       const char    *path,
+                                       GError       **error);
+gboolean   om_json_import_templates_gfile (OmRepository *repository,
+                                       GFile         *file,
+                                       guint         *n_imported,
+                                       GError       **error);
 char      *om_json_export_repository  (OmRepository  *repository,
                                        gint64         only_id,
                                        gsize         *length,

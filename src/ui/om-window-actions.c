@@ -12,8 +12,10 @@
 #include "om-json.h"
 #include "om-preferences.h"
 #include "om-print-operation.h"
+#include "om-save-template-dialog.h"
 #include "om-summary.h"
 #include "om-stage-editor.h"
+#include "om-template-manager.h"
 #include "om-window-private.h"
 
 /*
@@ -116,6 +118,54 @@ new_empty_opportunity_cb (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   create_from (OM_WINDOW (widget), NULL);
+}
+
+/* New > From Template: the item's template by id (0: the built-in
+ * one), which may have gone since the menu was opened */
+static void
+new_from_template_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  OmTemplate *template;
+
+  if (self->repository == NULL)
+    return;
+  template = om_repository_find_template (self->repository, g_variant_get_int64 (parameter));
+  if (template == NULL)
+    {
+      om_window_show_message (self, _("This template has been removed meanwhile."));
+      return;
+    }
+  create_from (self, om_template_get_data (template));
+}
+
+static void
+save_as_template_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+  OmOpportunity *opp = current_opportunity (self);
+
+  if (self->repository == NULL || opp == NULL)
+    return;
+  /* what is being typed in the stage editor belongs to the plan saved */
+  begin_stage_action (self);
+  gtk_window_present (GTK_WINDOW (om_save_template_dialog_new (GTK_WINDOW (self), self->repository, opp)));
+}
+
+static void
+templates_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+
+  if (self->repository == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (om_template_manager_new (GTK_WINDOW (self), self->repository)));
 }
 
 static void
@@ -1217,6 +1267,9 @@ _om_window_update_actions (OmWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.new-opportunity", have_repo);
   gtk_widget_action_set_enabled (widget, "win.new-empty-opportunity", have_repo);
+  gtk_widget_action_set_enabled (widget, "win.new-from-template", have_repo);
+  gtk_widget_action_set_enabled (widget, "win.save-as-template", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.templates", have_repo);
   gtk_widget_action_set_enabled (widget, "win.open-sample", have_repo);
   gtk_widget_action_set_enabled (widget, "win.import", have_repo);
   gtk_widget_action_set_enabled (widget, "win.export", have_repo);
@@ -1259,6 +1312,9 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.new-opportunity", NULL, new_opportunity_cb);
   gtk_widget_class_install_action (widget_class, "win.new-empty-opportunity", NULL, new_empty_opportunity_cb);
+  gtk_widget_class_install_action (widget_class, "win.new-from-template", "x", new_from_template_cb);
+  gtk_widget_class_install_action (widget_class, "win.save-as-template", NULL, save_as_template_cb);
+  gtk_widget_class_install_action (widget_class, "win.templates", NULL, templates_cb);
   gtk_widget_class_install_action (widget_class, "win.remove-opportunity", NULL, remove_opportunity_cb);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_cb);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_cb);

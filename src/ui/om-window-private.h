@@ -48,6 +48,7 @@ struct _OmWindow
   GtkWidget            *view_switcher;
   OmPortfolioView      *portfolio;
   OmAgendaView         *agenda;
+  GMenu                *template_menu;  /* New > From Template */
 };
 
 void _om_window_class_init_actions (GtkWidgetClass *widget_class);

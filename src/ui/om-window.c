@@ -9,6 +9,7 @@
 #include "om-accessible.h"
 #include "om-opportunity-row.h"
 #include "om-style.h"
+#include "om-template-menu.h"
 #include "om-window-private.h"
 
 G_DEFINE_FINAL_TYPE (OmWindow, om_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -437,6 +438,7 @@ show_repository (OmWindow     *self,
   GListModel *opportunities;
 
   self->repository = g_object_ref (repository);
+  om_template_menu_bind (self->template_menu, om_repository_get_templates (repository));
   /* other processes' changes show within two seconds: watched from
    * before the list is read, so that none falls in between */
   om_repository_set_watching (repository, TRUE);
@@ -838,6 +840,7 @@ om_window_class_init (OmWindowClass *klass)
   g_type_ensure (OM_TYPE_AGENDA_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/OppManager/om-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OmWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, OmWindow, template_menu);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, read_only_bar);
   gtk_widget_class_bind_template_child (widget_class, OmWindow, read_only_label);
