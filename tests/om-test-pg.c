@@ -54,8 +54,13 @@ om_test_pg_unavailable (void)
   if (!g_file_test (initdb, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (pg_ctl, G_FILE_TEST_IS_EXECUTABLE))
     reason = g_strdup_printf ("no PostgreSQL server programs in %s (Debian: apt-get install postgresql; "
                               "build-aux/deps.sh installs it)", bindir ());
-  else if (geteuid () == 0 && (getpwnam (SERVER_USER) == NULL || g_find_program_in_path ("runuser") == NULL))
-    reason = g_strdup ("running as root, with no user \"" SERVER_USER "\" (or no runuser) to run the test server as");
+  else if (geteuid () == 0)
+    {
+      g_autofree char *runuser = g_find_program_in_path ("runuser");
+
+      if (getpwnam (SERVER_USER) == NULL || runuser == NULL)
+        reason = g_strdup ("running as root, with no user \"" SERVER_USER "\" (or no runuser) to run the test server as");
+    }
   return reason;
 }
 
@@ -147,6 +152,7 @@ om_test_pg_start (void)
     {
       g_autofree char *initdb = program ("initdb");
       g_autoptr(GError) error = NULL;
+      g_autofree char *fresh = NULL;
       const char *args[] = { initdb, "-D", NULL, "-U", SERVER_USER, "-A", "trust", "-E", "UTF8", "--no-sync", NULL };
 
       server_dir = g_dir_make_tmp ("om-pg-XXXXXX", &error);
@@ -162,8 +168,8 @@ om_test_pg_start (void)
       signal (SIGSEGV, on_fatal_signal);
       signal (SIGTERM, on_fatal_signal);
       signal (SIGINT, on_fatal_signal);
-      data = g_build_filename (server_dir, "data", NULL);
-      args[2] = data;
+      fresh = g_build_filename (server_dir, "data", NULL);
+      args[2] = fresh;
       run_server_program (args, TRUE);
       /* the socket is in a folder of its own: any port number is free there */
       server_port = 20000 + (int) (getpid () % 30000);
