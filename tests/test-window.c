@@ -2667,6 +2667,48 @@ test_simplify_action (Fixture       *f,
   g_assert_null (om_test_window_find_dialog ("Simplify with a Feasibility Study"));
 }
 
+/* A run of rows chosen with Shift+Down in the table is what Simplify
+ * offers to replace; a plain move of the selection ends the run */
+static void
+test_simplify_shift_run (Fixture       *f,
+                         gconstpointer  data)
+{
+  OmOpportunity *opp = show_plan (f);
+  OmPlanTable *table = plan_table (f);
+  GtkWindow *dialog;
+  guint first = 0, last = 0;
+
+  if (!take_keyboard (f))
+    return;
+  g_assert_true (om_plan_table_focus_stage (table, 2));
+  om_test_iterate_for (200);
+  press ("shift+Down");
+  press ("shift+Down");
+  press ("shift+Down");
+  g_assert_true (om_plan_table_get_range (table, &first, &last));
+  g_assert_cmpuint (first, ==, 2);
+  g_assert_cmpuint (last, ==, 5);
+  press ("shift+Up");
+  g_assert_true (om_plan_table_get_range (table, &first, &last));
+  g_assert_cmpuint (last, ==, 4);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.simplify", NULL));
+  om_test_flush_events ();
+  dialog = om_test_window_find_dialog ("Simplify with a Feasibility Study");
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), has_name, "fold-first"))), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), has_name, "fold-last"))), ==, 4);
+  om_test_window_confirm ("Simplify with a Feasibility Study");
+  /* three stages became two */
+  g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, 5);
+
+  /* a move without Shift: no run any more */
+  om_test_iterate_for (200);
+  g_assert_true (om_plan_table_focus_stage (table, 1));
+  om_test_iterate_for (200);
+  g_assert_false (om_plan_table_get_range (table, &first, &last));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2716,6 +2758,7 @@ main (int   argc,
   ADD ("/window/keys/alt-up-down", test_keys_alt_up_down);
   ADD ("/window/keys/table-f2", test_keys_table_f2);
   ADD ("/window/details-keep-table", test_details_keep_table);
+  ADD ("/window/simplify-shift-run", test_simplify_shift_run);
   ADD ("/window/export-calendar-and-csv", test_export_calendar_and_csv);
   ADD ("/window/win-asks-date", test_win_asks_date);
   ADD ("/window/deadline-baseline-history", test_deadline_baseline_history);

@@ -185,8 +185,9 @@ fold_done_cb (OmFoldDialog      *dialog,
   set_selected (self, (int) first + 1);
 }
 
-/* The run to simplify: what the too-complex warning proposes, or else
- * the stage selected (the current one if none) and the next */
+/* The run to simplify: the rows chosen with Shift in the table, or what
+ * the too-complex warning proposes, or else the stage selected (the
+ * current one if none) and the next */
 static void
 fold_run (OmOpportunityView *self,
           guint             *first,
@@ -194,6 +195,9 @@ fold_run (OmOpportunityView *self,
 {
   int from = self->selected >= 0 ? self->selected : om_opportunity_get_current_stage (self->opportunity);
 
+  /* the rows chosen with Shift in the table, first */
+  if (om_plan_table_get_range (self->table, first, last))
+    return;
   if (om_opportunity_data_propose_fold (om_opportunity_get_data (self->opportunity), first, last))
     return;
   *first = (guint) MAX (0, from);
@@ -1098,6 +1102,12 @@ paned_position_cb (OmOpportunityView *self)
 }
 
 static void
+range_changed_cb (OmOpportunityView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
 om_opportunity_view_init (OmOpportunityView *self)
 {
   self->selected = -1;
@@ -1127,6 +1137,8 @@ om_opportunity_view_init (OmOpportunityView *self)
   warnings_toggled_cb (self);
   g_signal_connect (self->strip, "stage-activated", G_CALLBACK (strip_stage_activated_cb), self);
   g_signal_connect_swapped (self->table, "notify::selected", G_CALLBACK (table_selected_cb), self);
+  /* what can be simplified follows the run chosen */
+  g_signal_connect_swapped (self->table, "range-changed", G_CALLBACK (range_changed_cb), self);
   g_signal_connect (self->table, "refused", G_CALLBACK (child_refused_cb), self);
   g_signal_connect (self->editor, "refused", G_CALLBACK (child_refused_cb), self);
 }

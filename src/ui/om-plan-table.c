@@ -61,6 +61,8 @@ struct _OmPlanTable
   double              scroll_to_x;  /* where the view goes once laid out; < 0: stays */
   int                 focus_pending; /* a row to focus once it is in view; -1: none */
   int                 focus_pending_column; /* and its cell to focus, or -1 for the row */
+  int                 range_anchor;  /* Shift+click or Shift+arrows: where a run of rows starts; -1: none */
+  gboolean            extending;     /* the selection moves to extend the run */
   guint               fit_tick;
   guint               pending_source;
   guint               fit_waited;    /* frames without a row in view */
@@ -91,6 +93,7 @@ enum {
 
 enum {
   REFUSED,
+  RANGE_CHANGED,
   N_SIGNALS
 };
 
@@ -372,6 +375,8 @@ describe_stage (OmPlanTable *self,
 static void focus_cell (OmPlanTable *self,
                         guint        position,
                         int          column);
+static GtkWidget *row_at (OmPlanTable *self,
+                          guint        position);
 
 /* Shows the model's values in @cell */
 static void
@@ -1152,10 +1157,134 @@ opportunity_changed_cb (OmPlanTable *self)
 
 /* Selection */
 
+/* A run of rows, from where Shift was first used to the row selected:
+ * what a Feasibility Study may replace */
+static gboolean
+get_range (OmPlanTable *self,
+           guint       *first,
+           guint       *last)
+{
+  int selected = om_plan_table_get_selected (self);
+
+  if (self->range_anchor < 0 || selected < 0 || selected == self->range_anchor)
+    return FALSE;
+  *first = (guint) MIN (selected, self->range_anchor);
+  *last = (guint) MAX (selected, self->range_anchor);
+  return TRUE;
+}
+
+/* Marks the rows in view that are in the run */
+static void
+mark_range (OmPlanTable *self)
+{
+  guint first = 1, last = 0;
+  GtkWidget *list;
+
+  get_range (self, &first, &last);
+  for (list = gtk_widget_get_first_child (GTK_WIDGET (self->view)); list != NULL; list = gtk_widget_get_next_sibling (list))
+    if (GTK_IS_LIST_VIEW (list))
+      for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+        {
+          GtkWidget *cell = stage_cell_below (row, 3, FALSE);
+          OmStage *stage = cell != NULL ? g_object_get_data (G_OBJECT (cell), STAGE_KEY) : NULL;
+          guint position = stage != NULL ? om_stage_get_position (stage) : G_MAXUINT;
+
+          if (stage != NULL && position >= first && position <= last)
+            gtk_widget_add_css_class (row, "in-range");
+          else
+            gtk_widget_remove_css_class (row, "in-range");
+        }
+}
+
+static void
+set_range_anchor (OmPlanTable *self,
+                  int          anchor)
+{
+  if (self->range_anchor == anchor)
+    return;
+  self->range_anchor = anchor;
+  mark_range (self);
+  g_signal_emit (self, signals[RANGE_CHANGED], 0);
+}
+
 static void
 selected_cb (OmPlanTable *self)
 {
+  /* a move of the selection without Shift ends the run */
+  if (!self->extending && self->range_anchor >= 0)
+    {
+      self->range_anchor = -1;
+      g_signal_emit (self, signals[RANGE_CHANGED], 0);
+    }
+  mark_range (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/* Extends the run to @position, from the row selected before */
+static void
+extend_range_to (OmPlanTable *self,
+                 guint        position)
+{
+  int selected = om_plan_table_get_selected (self);
+
+  if (self->opportunity == NULL || position >= om_opportunity_get_n_stages (self->opportunity))
+    return;
+  if (self->range_anchor < 0)
+    self->range_anchor = selected >= 0 ? selected : (int) position;
+  self->extending = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->extending = FALSE;
+  mark_range (self);
+  g_signal_emit (self, signals[RANGE_CHANGED], 0);
+}
+
+/* Shift+Up, Shift+Down: the run grows or shrinks by a row */
+static gboolean
+extend_range_cb (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   data)
+{
+  OmPlanTable *self = data;
+  int selected = om_plan_table_get_selected (self);
+  int step = g_variant_get_int32 (args);
+  GtkWidget *row;
+
+  if (selected < 0 || selected + step < 0)
+    return TRUE;
+  extend_range_to (self, (guint) (selected + step));
+  if ((row = row_at (self, (guint) om_plan_table_get_selected (self))) != NULL)
+    {
+      self->extending = TRUE;
+      gtk_widget_grab_focus (row);
+      self->extending = FALSE;
+    }
+  return TRUE;
+}
+
+/* Shift+click on a row: the run from the row selected to it */
+static void
+shift_click_cb (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                OmPlanTable     *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *picked;
+  GtkWidget *row;
+  GtkWidget *cell;
+  OmStage *stage;
+
+  if (!(state & GDK_SHIFT_MASK))
+    return;
+  picked = gtk_widget_pick (GTK_WIDGET (self->view), x, y, GTK_PICK_DEFAULT);
+  row = picked != NULL ? row_of (self, picked) : NULL;
+  cell = row != NULL ? stage_cell_below (row, 3, FALSE) : NULL;
+  stage = cell != NULL ? g_object_get_data (G_OBJECT (cell), STAGE_KEY) : NULL;
+  if (stage == NULL)
+    return;
+  extend_range_to (self, om_stage_get_position (stage));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
 static GtkWidget *find_cell (GtkWidget *widget,
@@ -1338,6 +1467,14 @@ om_plan_table_class_init (OmPlanTableClass *klass)
   signals[REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * OmPlanTable::range-changed:
+   *
+   * The run of rows chosen with Shift (om_plan_table_get_range()) changed.
+   */
+  signals[RANGE_CHANGED] = g_signal_new ("range-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_css_name (widget_class, "plantable");
 }
 
@@ -1372,6 +1509,7 @@ om_plan_table_init (OmPlanTable *self)
   self->scroll_to_x = -1;
   self->focus_pending = -1;
   self->focus_pending_column = -1;
+  self->range_anchor = -1;
   self->drag_from = -1;
   self->insertion = -1;
   self->selection = gtk_single_selection_new (NULL);
@@ -1422,7 +1560,26 @@ om_plan_table_init (OmPlanTable *self)
                                                             g_object_ref (edit)));
     gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
                                           gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0), edit));
+    /* a run of rows, for a Feasibility Study to replace */
+    {
+      GtkShortcutAction *extend = gtk_callback_action_new (extend_range_cb, self, NULL);
+      GtkShortcut *up = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Up, GDK_SHIFT_MASK), g_object_ref (extend));
+      GtkShortcut *down = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Down, GDK_SHIFT_MASK), extend);
+
+      gtk_shortcut_set_arguments (up, g_variant_new_int32 (-1));
+      gtk_shortcut_set_arguments (down, g_variant_new_int32 (1));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), up);
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), down);
+    }
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
     gtk_widget_add_controller (GTK_WIDGET (self->view), keys);
+  }
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect (click, "pressed", G_CALLBACK (shift_click_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->view), GTK_EVENT_CONTROLLER (click));
   }
 
   /* one drop target for all rows: the line moves from row to row
@@ -1807,4 +1964,44 @@ om_plan_table_shows_stage (OmPlanTable *self)
     return FALSE;
   cell = stage_cell_below (GTK_WIDGET (self->view), 6, TRUE);
   return cell != NULL;
+}
+
+/**
+ * om_plan_table_get_range:
+ * @first: (out): the run's first row
+ * @last: (out): its last row
+ *
+ * The run of rows chosen with Shift+click or Shift+Up/Down, from where
+ * Shift was first used to the row selected.
+ *
+ * Returns: whether there is a run of two rows or more
+ */
+gboolean
+om_plan_table_get_range (OmPlanTable *self,
+                         guint       *first,
+                         guint       *last)
+{
+  g_return_val_if_fail (OM_IS_PLAN_TABLE (self), FALSE);
+
+  return get_range (self, first, last);
+}
+
+/**
+ * om_plan_table_set_range:
+ *
+ * Chooses the run @first to @last, as Shift+click on @last after a click
+ * on @first does.
+ */
+void
+om_plan_table_set_range (OmPlanTable *self,
+                         guint        first,
+                         guint        last)
+{
+  g_return_if_fail (OM_IS_PLAN_TABLE (self));
+
+  self->extending = TRUE;
+  gtk_single_selection_set_selected (self->selection, first);
+  self->extending = FALSE;
+  set_range_anchor (self, (int) first);
+  extend_range_to (self, last);
 }

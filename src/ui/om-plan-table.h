@@ -44,4 +44,11 @@ GtkWidget     *om_plan_table_get_cell        (OmPlanTable   *self,
                                               guint          row,
                                               OmPlanTableColumn column);
 
+gboolean       om_plan_table_get_range       (OmPlanTable   *self,
+                                              guint         *first,
+                                              guint         *last);
+void           om_plan_table_set_range       (OmPlanTable   *self,
+                                              guint          first,
+                                              guint          last);
+
 G_END_DECLS
