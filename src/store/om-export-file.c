@@ -460,3 +460,51 @@ om_export_load_opportunity (OmBackend *backend,
     g_propagate_error (error, g_steal_pointer (&local_error));
   return data;
 }
+
+/**
+ * om_export_file_to_gfile:
+ * @file: where the person chose to save, on this computer or not (a
+ *   network share, a phone: whatever the file chooser offers)
+ * @export: writes the export to a local path
+ *
+ * A local file is written by @export itself (through its target, with
+ * no partial file left, see om_export_file_write()). Elsewhere, the
+ * export is written to a private file of this computer first, then
+ * copied over @file as a whole, so that a failure on the way leaves
+ * @file as it was.
+ */
+gboolean
+om_export_file_to_gfile (GFile         *file,
+                         OmPathExport   export,
+                         gpointer       user_data,
+                         GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *local = NULL;
+  g_autoptr(GFile) copy = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  if (path != NULL)
+    return export (path, user_data, error);
+
+  dir = g_dir_make_tmp ("oppmanager-export-XXXXXX", error);
+  if (dir == NULL)
+    return FALSE;
+  name = g_file_get_basename (file);
+  local = g_build_filename (dir, name != NULL && *name != '\0' && *name != '/' ? name : "export", NULL);
+  ok = export (local, user_data, error);
+  if (ok)
+    {
+      copy = g_file_new_for_path (local);
+      ok = g_file_copy (copy, file, G_FILE_COPY_OVERWRITE | G_FILE_COPY_TARGET_DEFAULT_PERMS, NULL, NULL, NULL,
+                        error);
+    }
+  g_unlink (local);
+  g_rmdir (dir);
+  return ok;
+}

@@ -52,4 +52,19 @@ OmOpportunityData *om_export_load_opportunity (OmBackend *backend,
                                                gint64     id,
                                                GError   **error);
 
+/**
+ * OmPathExport:
+ * @path: a local file to write the whole export to
+ *
+ * Returns: %FALSE with @error set when the export failed
+ */
+typedef gboolean (*OmPathExport) (const char *path,
+                                  gpointer    user_data,
+                                  GError    **error);
+
+gboolean om_export_file_to_gfile     (GFile          *file,
+                                      OmPathExport    export,
+                                      gpointer        user_data,
+                                      GError        **error);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "om-accessible.h"
 #include "om-agenda-print.h"
 #include "om-agenda-view.h"
+#include "om-export-file.h"
 #include "om-calendar.h"
 #include "om-print-operation.h"
 
@@ -591,6 +592,15 @@ om_agenda_view_write_pdf (OmAgendaView  *self,
   return om_agenda_write_pdf (self->items, &what, &page, path, error);
 }
 
+/* om_agenda_view_write_pdf() as an OmPathExport */
+static gboolean
+om_agenda_view_write_pdf_to (const char *path,
+                             gpointer    self,
+                             GError    **error)
+{
+  return om_agenda_view_write_pdf (self, path, error);
+}
+
 static void
 export_pdf_response_cb (GtkNativeDialog *dialog,
                         int              response,
@@ -599,14 +609,10 @@ export_pdf_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
       g_autofree char *name = g_file_get_basename (file);
       g_autoptr(GError) error = NULL;
 
-      if (path == NULL)
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("The agenda can only be saved in a folder of this computer."));
-      if (path == NULL || !om_agenda_view_write_pdf (self, path, &error))
+      if (!om_export_file_to_gfile (file, om_agenda_view_write_pdf_to, self, &error))
         g_signal_emit (self, signals[MESSAGE], 0, error->message);
       else
         {

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "om-json.h"
+#include "om-export-file.h"
 #include "om-template-manager.h"
 
 /**
@@ -358,21 +359,25 @@ om_template_manager_import_file (OmTemplateManager *self,
  *
  * Writes the user's templates alone to @file, and says so.
  */
+static gboolean
+templates_to_path (const char *path,
+                   gpointer    repository,
+                   GError    **error)
+{
+  return om_json_export_templates_file (repository, path, error);
+}
+
 gboolean
 om_template_manager_export_file (OmTemplateManager *self,
                                  GFile             *file)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *message = NULL;
 
   g_return_val_if_fail (OM_IS_TEMPLATE_MANAGER (self), FALSE);
 
-  if (path == NULL)
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                         _("Choose a file on this computer to export to."));
-  if (path == NULL || !om_json_export_templates_file (self->repository, path, &error))
+  if (!om_export_file_to_gfile (file, templates_to_path, self->repository, &error))
     {
       say (self, error->message, TRUE);
       return FALSE;

@@ -376,13 +376,6 @@ import_cb (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* Exports go through om_export_file_write(), which needs a local path */
-static void
-not_local (GError **error)
-{
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("Choose a file on this computer to export to."));
-}
 
 /* Exports: the same writers as the command line's --export,
  * --export-ics and --export-csv, on what the dialog was opened for */
@@ -410,6 +403,27 @@ export_job_free (gpointer data)
   g_free (job);
 }
 
+static gboolean
+export_job_to_path (const char *path,
+                    gpointer    user_data,
+                    GError    **error)
+{
+  ExportJob *job = user_data;
+  OmRepository *repository = job->window->repository;
+  OmBackend *backend = om_repository_get_backend (repository);
+
+  switch (job->kind)
+    {
+    case EXPORT_JSON:
+      return om_json_export_file (repository, path, job->opportunity, error);
+    case EXPORT_CALENDAR:
+      return om_export_calendar (backend, path, job->opportunity, job->owner, error);
+    case EXPORT_CSV:
+    default:
+      return om_export_csv (backend, path, job->opportunity, error);
+    }
+}
+
 static void
 export_file_response_cb (GtkNativeDialog *dialog,
                          int              response,
@@ -420,23 +434,9 @@ export_file_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT && self->repository != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
-      OmBackend *backend = om_repository_get_backend (self->repository);
-      gboolean ok;
 
-      if (path == NULL)
-        {
-          not_local (&error);
-          ok = FALSE;
-        }
-      else if (job->kind == EXPORT_JSON)
-        ok = om_json_export_file (self->repository, path, job->opportunity, &error);
-      else if (job->kind == EXPORT_CALENDAR)
-        ok = om_export_calendar (backend, path, job->opportunity, job->owner, &error);
-      else
-        ok = om_export_csv (backend, path, job->opportunity, &error);
-      if (!ok)
+      if (!om_export_file_to_gfile (file, export_job_to_path, job, &error))
         report (self, error);
       else
         {
@@ -593,6 +593,19 @@ print_cb (GtkWidget  *widget,
     report (self, error);
 }
 
+static gboolean
+summary_to_path (const char *path,
+                 gpointer    user_data,
+                 GError    **error)
+{
+  g_auto(OmSummarySender) sender = { 0 };
+  OmSummaryPage page;
+
+  om_summary_sender_load (&sender);
+  om_summary_page_init_default (&page);
+  return om_summary_write_pdf (om_opportunity_get_data (user_data), &sender, &page, path, error);
+}
+
 static void
 export_summary_response_cb (GtkNativeDialog *dialog,
                             int              response,
@@ -603,16 +616,9 @@ export_summary_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT && opp != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
-      g_auto(OmSummarySender) sender = { 0 };
-      OmSummaryPage page;
 
-      om_summary_sender_load (&sender);
-      om_summary_page_init_default (&page);
-      if (path == NULL)
-        not_local (&error);
-      if (path == NULL || !om_summary_write_pdf (om_opportunity_get_data (opp), &sender, &page, path, &error))
+      if (!om_export_file_to_gfile (file, summary_to_path, opp, &error))
         report (self, error);
       else
         {
