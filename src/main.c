@@ -13,10 +13,16 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(OmApplication) app = NULL;
+  const char *localedir;
 
   /* The command line runs without GTK, which would otherwise do this */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* build-aux/run and the tests point this at the catalogues built in
+   * the build tree (po/LANG/LC_MESSAGES), which are not installed yet */
+  localedir = g_getenv ("OPPMANAGER_LOCALEDIR");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -301,6 +301,9 @@ about_cb (GSimpleAction *action,
                          "comments", _("Plan and win major sales opportunities, one milestone at a time."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "authors", authors,
+                         /* Translators: your name and e-mail address, one
+                          * translator a line; shown in the About dialog */
+                         "translator-credits", _("translator-credits"),
                          "website", "https://example.com/oppmanager",
                          NULL);
 }
