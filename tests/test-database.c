@@ -448,7 +448,7 @@ test_schedule_round_trip (Fixture       *f,
 
       g_assert_cmpstr (agreed, ==, "2026-02-10");
       g_assert_cmpstr (target, ==, "2026-04-15");
-      g_assert_cmpstr (whats, ==, "agreed-date baseline close-date");
+      g_assert_cmpstr (whats, ==, "agreed-date baseline close-date fold");
     }
   else
   {
