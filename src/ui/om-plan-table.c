@@ -61,6 +61,8 @@ struct _OmPlanTable
   double              scroll_to_x;  /* where the view goes once laid out; < 0: stays */
   int                 focus_pending; /* a row to focus once it is in view; -1: none */
   int                 focus_pending_column; /* and its cell to focus, or -1 for the row */
+  GtkSliceListModel  *slice;          /* the first rows only, until the first frame is drawn */
+  guint               all_rows_source;
   int                 range_anchor;  /* Shift+click or Shift+arrows: where a run of rows starts; -1: none */
   gboolean            extending;     /* the selection moves to extend the run */
   guint               fit_tick;
@@ -377,6 +379,61 @@ static void focus_cell (OmPlanTable *self,
                         int          column);
 static GtkWidget *row_at (OmPlanTable *self,
                           guint        position);
+
+/* A long plan opens on its first rows: GTK 4.8's lists make a widget
+ * for each of the first two hundred rows before they draw, which is
+ * what made a long plan slow to show. The rest joins once the first
+ * frame is drawn, or as soon as something asks for a row after them. */
+#define FIRST_ROWS 40
+
+static void
+show_all_rows (OmPlanTable *self)
+{
+  g_clear_handle_id (&self->all_rows_source, g_source_remove);
+  if (gtk_slice_list_model_get_size (self->slice) != G_MAXUINT)
+    gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+}
+
+static gboolean
+all_rows_cb (gpointer data)
+{
+  OmPlanTable *self = data;
+
+  self->all_rows_source = 0;
+  show_all_rows (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The first rows are on screen: the rest, when nothing else waits */
+static void
+first_rows_painted_cb (GdkFrameClock *clock,
+                       OmPlanTable   *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_rows_painted_cb, self);
+  if (gtk_slice_list_model_get_size (self->slice) != G_MAXUINT && self->all_rows_source == 0)
+    self->all_rows_source = g_idle_add_full (G_PRIORITY_LOW, all_rows_cb, self, NULL);
+}
+
+static void
+wait_for_first_rows (OmPlanTable *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_rows_painted_cb), self, 0);
+  else
+    /* not on screen yet: once it is */
+    g_signal_connect (self, "map", G_CALLBACK (wait_for_first_rows), NULL);
+}
+
+/* Row @position is there to select or to focus */
+static void
+ensure_row (OmPlanTable *self,
+            guint        position)
+{
+  if (position >= gtk_slice_list_model_get_size (self->slice))
+    show_all_rows (self);
+}
 
 /* Shows the model's values in @cell */
 static void
@@ -722,7 +779,7 @@ update_marker (OmPlanTable *self,
                double       y)
 {
   g_autoptr(GError) error = NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  guint n = self->opportunity != NULL ? om_opportunity_get_n_stages (self->opportunity) : 0;
   GtkWidget *cell = stage_cell_at (self, x, y);
   GtkWidget *row = NULL;
   const char *where = NULL;
@@ -1231,6 +1288,7 @@ extend_range_to (OmPlanTable *self,
     return;
   if (self->range_anchor < 0)
     self->range_anchor = selected >= 0 ? selected : (int) position;
+  ensure_row (self, position);
   self->extending = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->extending = FALSE;
@@ -1317,7 +1375,9 @@ om_plan_table_dispose (GObject *object)
     }
   g_clear_pointer (&self->reason_label, gtk_widget_unparent);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_handle_id (&self->all_rows_source, g_source_remove);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   G_OBJECT_CLASS (om_plan_table_parent_class)->dispose (object);
 }
 
@@ -1512,7 +1572,8 @@ om_plan_table_init (OmPlanTable *self)
   self->range_anchor = -1;
   self->drag_from = -1;
   self->insertion = -1;
-  self->selection = gtk_single_selection_new (NULL);
+  self->slice = gtk_slice_list_model_new (NULL, 0, G_MAXUINT);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->slice)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (selected_cb), self);
@@ -1630,7 +1691,17 @@ om_plan_table_set_opportunity (OmPlanTable   *self,
       size_gantt (self);
       g_signal_connect_swapped (opportunity, "changed", G_CALLBACK (opportunity_changed_cb), self);
     }
-  gtk_single_selection_set_model (self->selection, opportunity ? om_opportunity_get_stages (opportunity) : NULL);
+  g_clear_handle_id (&self->all_rows_source, g_source_remove);
+  gtk_slice_list_model_set_model (self->slice, NULL);
+  if (opportunity != NULL && om_opportunity_get_n_stages (opportunity) > FIRST_ROWS)
+    {
+      gtk_slice_list_model_set_size (self->slice, FIRST_ROWS);
+      g_signal_handlers_disconnect_by_func (self, wait_for_first_rows, NULL);
+      wait_for_first_rows (self);
+    }
+  else
+    gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+  gtk_slice_list_model_set_model (self->slice, opportunity ? om_opportunity_get_stages (opportunity) : NULL);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
 }
 
@@ -1649,9 +1720,12 @@ static gboolean
 select_pending_cb (gpointer data)
 {
   OmPlanTable *self = data;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  guint n;
 
   self->select_source = 0;
+  if (self->pending >= 0)
+    ensure_row (self, (guint) self->pending);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   if (self->pending >= 0 && (guint) self->pending < n)
     gtk_single_selection_set_selected (self->selection, (guint) self->pending);
   else if (self->pending < 0)
@@ -1913,6 +1987,7 @@ focus_cell (OmPlanTable *self,
   GtkWidget *row;
   GtkWidget *cell = NULL;
 
+  ensure_row (self, position);
   om_plan_table_set_selected (self, (int) position);
   row = row_at (self, position);
   if (row != NULL && column >= 0)
@@ -1999,6 +2074,7 @@ om_plan_table_set_range (OmPlanTable *self,
 {
   g_return_if_fail (OM_IS_PLAN_TABLE (self));
 
+  ensure_row (self, MAX (first, last));
   self->extending = TRUE;
   gtk_single_selection_set_selected (self->selection, first);
   self->extending = FALSE;
