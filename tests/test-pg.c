@@ -298,6 +298,17 @@ assert_denied (GError     *error,
   g_assert_null (strchr (error->message, '\n'));
 }
 
+/* A plan this user may read and not change, and why */
+static void
+assert_read_only (GError     *error,
+                  const char *reason)
+{
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DENIED);
+  g_assert_nonnull (strstr (error->message, "lets you read this opportunity but not change it"));
+  g_assert_nonnull (strstr (error->message, reason));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
 /* Who may write what is the server's to say: a coordinator writes their
  * own, sales nothing (through the app or by hand), admin everything */
 static void
@@ -329,8 +340,15 @@ test_row_level_security (void)
   assert_denied (error, "row-level security");
   g_clear_error (&error);
 
+  /* the window asks the server before offering to edit: hers */
+  g_assert_true (om_repository_check_writable (as_alice, id, &error));
+  g_assert_no_error (error);
+
   /* another coordinator reads it, and changes nothing of it */
   as_bob = om_test_database_open_repository (bob);
+  g_assert_false (om_repository_check_writable (as_bob, id, &error));
+  assert_read_only (error, "only its coordinator");
+  g_clear_error (&error);
   seen = om_repository_find (as_bob, id);
   g_assert_true (om_opportunity_load (seen, &error));
   before = om_opportunity_data_copy (om_opportunity_get_data (seen));
@@ -356,6 +374,9 @@ test_row_level_security (void)
 
   /* sales reads everything and writes nothing, through the app ... */
   as_sam = om_test_database_open_repository (sam);
+  g_assert_false (om_repository_check_writable (as_sam, id, &error));
+  assert_read_only (error, "permission denied");
+  g_clear_error (&error);
   seen = om_repository_find (as_sam, id);
   g_assert_nonnull (seen);
   g_assert_false (om_test_retitle (seen, "Sam's now", &error));
@@ -388,6 +409,8 @@ test_row_level_security (void)
 
   /* admin writes everything */
   as_ada = om_test_database_open_repository (ada);
+  g_assert_true (om_repository_check_writable (as_ada, id, &error));
+  g_assert_no_error (error);
   seen = om_repository_find (as_ada, id);
   g_assert_true (om_test_retitle (seen, "Renamed by the admin", &error));
   g_assert_no_error (error);

@@ -2709,6 +2709,57 @@ test_simplify_shift_run (Fixture       *f,
   g_assert_false (om_plan_table_get_range (table, &first, &last));
 }
 
+/* On a team server, a plan another coordinator runs shows as one to
+ * read: the window says why above it, and its edits are greyed out with
+ * that reason, before any edit fails */
+static void
+test_server_read_only (void)
+{
+  g_autofree char *location = NULL;
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  g_autoptr(OmRepository) as_alice = NULL;
+  g_autoptr(OmRepository) as_bob = NULL;
+  g_autoptr(OmOpportunityData) plan = NULL;
+  g_autoptr(OmTemplateData) tpl = om_template_data_new_recommended ();
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+  OmWindow *window;
+  GtkWidget *win_button;
+
+  if (om_test_pg_unavailable () != NULL)
+    {
+      g_test_skip (om_test_pg_unavailable ());
+      return;
+    }
+  location = om_test_pg_new_database ();
+  alice = om_test_pg_location (location, OM_TEST_PG_COORDINATOR);
+  bob = om_test_pg_location (location, OM_TEST_PG_OTHER_COORDINATOR);
+  as_alice = om_test_database_open_repository (alice);
+  plan = om_template_data_instantiate (tpl, "Alice's sale", "Nordic Ferries", om_test_date ("2026-01-05"));
+  g_free (plan->coordinator);
+  plan->coordinator = g_strdup (OM_TEST_PG_COORDINATOR);
+  opp = om_repository_create_opportunity (as_alice, plan, &error);
+  g_assert_no_error (error);
+
+  as_bob = om_test_database_open_repository (bob);
+  window = om_window_new (NULL, as_bob, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  om_test_iterate_for (300);
+  g_assert_true (om_window_select_opportunity (window, om_opportunity_get_id (opp)));
+  om_test_iterate_for (300);
+  g_assert_nonnull (om_window_get_read_only_message (window));
+  g_assert_nonnull (strstr (om_window_get_read_only_message (window), "lets you read this opportunity"));
+  om_opportunity_view_select_stage (om_window_get_view (window), 0);
+  om_test_iterate_for (300);
+  win_button = om_test_find_action_button (om_opportunity_view_get_editor (om_window_get_view (window)),
+                                           "win.stage-win");
+  g_assert_nonnull (win_button);
+  g_assert_false (gtk_widget_get_sensitive (win_button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (win_button), "only its coordinator"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2770,6 +2821,7 @@ main (int   argc,
   g_test_add_func ("/window/open-error-not-damage", test_open_error_not_damage);
   g_test_add_func ("/window/read-only", test_read_only);
   g_test_add_func ("/window/connecting-to-silent-server", test_connecting_to_silent_server);
+  g_test_add_func ("/window/server-read-only", test_server_read_only);
 
   status = g_test_run ();
   om_test_remove_tree (config);

@@ -258,3 +258,22 @@ om_change_free (OmChange *self)
   g_free (self->derived);
   g_free (self);
 }
+
+/**
+ * om_backend_check_writable:
+ *
+ * Returns: whether this user may change the opportunity @id, as the
+ *   store decides who may write; %FALSE with the reason in @error
+ */
+gboolean
+om_backend_check_writable (OmBackend *self,
+                           gint64     id,
+                           GError   **error)
+{
+  OmBackendInterface *iface;
+
+  g_return_val_if_fail (OM_IS_BACKEND (self), FALSE);
+
+  iface = OM_BACKEND_GET_IFACE (self);
+  return iface->check_writable != NULL ? iface->check_writable (self, id, error) : TRUE;
+}

@@ -84,6 +84,11 @@ G_DECLARE_INTERFACE (OmBackend, om_backend, OM, BACKEND, GObject)
  *   alphabetical order; sums of minor units
  * @list_names: the distinct non-empty names of one kind, sorted by
  *   their folded text, for the filters to offer
+ * @check_writable: (optional): whether this user may change the
+ *   opportunity @id at all, as the store's own rules of who may write
+ *   say (a server's policies); %FALSE with the reason in @error. Without
+ *   it, every opportunity may be written (the rules of SPEC 3 are the
+ *   model's, asked of each edit)
  * @set_watching: while %TRUE, the backend emits #OmBackend::changed
  *   (from the thread-default main context) within two seconds of a
  *   change another writer made
@@ -127,6 +132,9 @@ struct _OmBackendInterface
   GStrv               (*list_names)           (OmBackend                *self,
                                                OmNameKind                kind,
                                                GError                  **error);
+  gboolean            (*check_writable)       (OmBackend                *self,
+                                               gint64                    id,
+                                               GError                  **error);
 };
 
 gboolean    om_backend_apply                (OmBackend *self,
@@ -155,6 +163,9 @@ GPtrArray  *om_backend_get_pipeline          (OmBackend                *self,
                                              GError                  **error);
 GStrv       om_backend_list_names            (OmBackend                *self,
                                              OmNameKind                kind,
+                                             GError                  **error);
+gboolean    om_backend_check_writable       (OmBackend                *self,
+                                             gint64                    id,
                                              GError                  **error);
 void        om_backend_emit_changed         (OmBackend                *self);
 

@@ -1690,3 +1690,25 @@ om_repository_list_names (OmRepository *self,
 
   return om_backend_list_names (self->reader, kind, error);
 }
+
+/**
+ * om_repository_check_writable:
+ *
+ * Whether this user may change the opportunity @id at all (a team
+ * server lets only its coordinator and administrators write it), asked
+ * of the store, which decides it: a window shows such an opportunity as
+ * one to read, with the reason, rather than failing on the first edit.
+ *
+ * Returns: %FALSE with the reason in @error when the store refuses
+ */
+gboolean
+om_repository_check_writable (OmRepository *self,
+                              gint64        id,
+                              GError      **error)
+{
+  g_return_val_if_fail (OM_IS_REPOSITORY (self), FALSE);
+
+  if (self->backend == NULL)
+    return TRUE;
+  return om_backend_check_writable (self->backend, id, error);
+}

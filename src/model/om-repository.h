@@ -69,6 +69,9 @@ void           om_repository_set_too_complex_threshold (OmRepository           *
                                                        guint                    threshold);
 const char    *om_repository_get_read_only_reason     (OmRepository            *self);
 OmBackend     *om_repository_get_backend              (OmRepository            *self);
+gboolean       om_repository_check_writable           (OmRepository            *self,
+                                                       gint64                   id,
+                                                       GError                 **error);
 GPtrArray     *om_repository_list_agenda              (OmRepository            *self,
                                                        const OmAgendaQuery     *query,
                                                        GError                 **error);

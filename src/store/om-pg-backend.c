@@ -46,6 +46,9 @@ struct _OmPgBackend
 };
 
 static void om_pg_backend_backend_init (OmBackendInterface *iface);
+static gboolean om_pg_backend_check_writable (OmBackend *backend,
+                                              gint64     id,
+                                              GError   **error);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (OmPgBackend, om_pg_backend, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (OM_TYPE_BACKEND, om_pg_backend_backend_init))
@@ -2013,6 +2016,49 @@ om_pg_backend_backend_init (OmBackendInterface *iface)
   iface->list_agenda = om_pg_backend_list_agenda;
   iface->get_pipeline = om_pg_backend_get_pipeline;
   iface->list_names = om_pg_backend_list_names;
+  iface->check_writable = om_pg_backend_check_writable;
+}
+
+/* Asked of the server, whose policies decide (SPEC 9): a change that
+ * changes nothing, rolled back; zero rows means its row-level security
+ * hides the row from this user's writes */
+static gboolean
+om_pg_backend_check_writable (OmBackend *backend,
+                              gint64     id,
+                              GError   **error)
+{
+  OmPgBackend *self = OM_PG_BACKEND (backend);
+  g_autoptr(GPtrArray) params = params_new ();
+  g_autofree char *shown = NULL;
+  PGresult *result;
+  gboolean writable;
+
+  if (!connect_server (self) || !run_done (self, "BEGIN", NULL))
+    {
+      set_read_error (self, error);
+      return FALSE;
+    }
+  add_int (params, id);
+  result = run (self, "UPDATE opportunities SET revision = revision WHERE id = $1::bigint RETURNING id", params);
+  roll_back (self);
+  shown = om_text_escape_line (self->shown);
+  if (result == NULL)
+    {
+      if (self->failed_lost)
+        set_unreachable (self, error);
+      else
+        g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DENIED,
+                     _("The server “%s” lets you read this opportunity but not change it: %s."),
+                     shown, self->failed_reason);
+      return FALSE;
+    }
+  writable = PQntuples (result) > 0;
+  PQclear (result);
+  if (!writable)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_DENIED,
+                 _("The server “%s” lets you read this opportunity but not change it: only its coordinator or "
+                   "an administrator may."), shown);
+  return writable;
 }
 
 /* Opening */

@@ -1281,11 +1281,13 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export", have_repo);
   gtk_widget_action_set_enabled (widget, "win.undo", have_repo && om_repository_get_can_undo (self->repository));
   gtk_widget_action_set_enabled (widget, "win.redo", have_repo && om_repository_get_can_redo (self->repository));
-  gtk_widget_action_set_enabled (widget, "win.remove-opportunity", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.remove-opportunity", opp != NULL && self->denied == NULL);
   gtk_widget_action_set_enabled (widget, "win.print", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.preferences", self->settings != NULL);
-  gtk_widget_action_set_enabled (widget, "win.set-baseline", opp != NULL && om_opportunity_can_set_baseline (opp, NULL));
-  gtk_widget_action_set_enabled (widget, "win.simplify", opp != NULL && om_opportunity_view_can_simplify (self->view, NULL));
+  gtk_widget_action_set_enabled (widget, "win.set-baseline", opp != NULL && self->denied == NULL &&
+                                 om_opportunity_can_set_baseline (opp, NULL));
+  gtk_widget_action_set_enabled (widget, "win.simplify", opp != NULL && self->denied == NULL &&
+                                 om_opportunity_view_can_simplify (self->view, NULL));
   gtk_widget_action_set_enabled (widget, "win.export-summary", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-calendar", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-agenda-calendar", have_repo);
@@ -1302,10 +1304,12 @@ _om_window_update_actions (OmWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (stage_actions); i++)
     {
-      if (opp != NULL && position < 0 && stage_actions[i].check == can_add_after)
+      if (opp != NULL && position < 0 && stage_actions[i].check == can_add_after && self->denied == NULL)
         /* with nothing selected, a stage goes at the end */
         check_stage_action (self, stage_actions[i].name, stage_actions[i].check,
                             om_opportunity_get_n_stages (opp) - 1);
+      else if (opp != NULL && self->denied != NULL)
+        set_stage_action (self, stage_actions[i].name, FALSE, self->denied);
       else if (opp == NULL || position < 0)
         set_stage_action (self, stage_actions[i].name, FALSE, _("Select a stage in the plan first."));
       else

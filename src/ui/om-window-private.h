@@ -28,6 +28,7 @@ struct _OmWindow
   GtkLabel             *banner_label;
   GtkWidget            *read_only_bar;
   GtkLabel             *read_only_label;
+  char                 *denied;    /* why the opportunity on show may be read and not changed, or NULL */
   GtkStack             *stack;
   GtkLabel             *error_label;
   GtkSpinner           *connecting_spinner;

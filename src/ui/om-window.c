@@ -195,6 +195,24 @@ selection_changed_cb (OmWindow *self)
   show_opportunity (self, opp);
 }
 
+/* A plan this user may read and not change (a team server's policies):
+ * said once above it, and its actions say why they are greyed out */
+static void
+show_denied (OmWindow      *self,
+             OmOpportunity *opp)
+{
+  g_autoptr(GError) error = NULL;
+  const char *whole = om_repository_get_read_only_reason (self->repository);
+
+  g_clear_pointer (&self->denied, g_free);
+  if (opp != NULL && whole == NULL &&
+      !om_repository_check_writable (self->repository, om_opportunity_get_id (opp), &error))
+    self->denied = g_strdup (error->message);
+  if (whole != NULL || self->denied != NULL)
+    gtk_label_set_text (self->read_only_label, whole != NULL ? whole : self->denied);
+  gtk_widget_set_visible (self->read_only_bar, whole != NULL || self->denied != NULL);
+}
+
 static void
 show_opportunity (OmWindow      *self,
                   OmOpportunity *opp)
@@ -210,6 +228,7 @@ show_opportunity (OmWindow      *self,
     }
 
   watch_shown (self, opp);
+  show_denied (self, opp);
   om_opportunity_view_set_opportunity (self->view, opp);
   gtk_stack_set_visible_child_name (self->content_stack, opp ? "opportunity" : "none");
   if (opp != NULL && self->settings != NULL)
@@ -810,6 +829,7 @@ om_window_dispose (GObject *object)
   g_clear_object (&self->repository);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->denied, g_free);
 
   G_OBJECT_CLASS (om_window_parent_class)->dispose (object);
 }
