@@ -2324,7 +2324,7 @@ describe_folded (const OmOpportunityData *self,
                  guint                    first,
                  guint                    last)
 {
-  GString *text = g_string_new (NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
 
   for (guint i = first; i <= last; i++)
     {
