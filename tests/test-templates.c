@@ -169,7 +169,9 @@ test_save_and_new_from (Fixture       *f,
   g_autofree char *expected = NULL;
   OmOpportunity *source = om_repository_find (f->repository, f->id);
 
-  g_assert_cmpstr (from_template_items (f), ==, "Recommended process=0");
+  items = from_template_items (f);
+  g_assert_cmpstr (items, ==, "Recommended process=0");
+  g_clear_pointer (&items, g_free);
 
   dialog = open_save_dialog (f);
   assert_controls_named (GTK_WIDGET (dialog));

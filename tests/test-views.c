@@ -51,6 +51,7 @@ fixture_set_up (Fixture       *f,
           g_autofree char *activity = g_strdup_printf ("Step %u", i + 1);
           OmStageData *stage = om_stage_data_new (activity, "Client agrees");
 
+          g_free (stage->owner);
           stage->owner = g_strdup (sales[k].owner);
           stage->duration_days = 14;
           g_ptr_array_add (plan->stages, stage);

@@ -753,8 +753,12 @@ om_agenda_view_init (OmAgendaView *self)
   self->owner_names = gtk_string_list_new (shown_everyone);
   self->owner_drop = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->owner_names)), NULL);
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (self->owner_drop), TRUE);
-  gtk_drop_down_set_expression (GTK_DROP_DOWN (self->owner_drop),
-                                gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
+  {
+    /* the drop-down takes a reference of its own */
+    g_autoptr(GtkExpression) name = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+
+    gtk_drop_down_set_expression (GTK_DROP_DOWN (self->owner_drop), name);
+  }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->owner_drop), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Salesperson"), -1);
   gtk_widget_set_tooltip_text (self->owner_drop, _("Salesperson: only the stages they conduct"));
