@@ -1141,6 +1141,10 @@ rewrite_repaired (sqlite3                 *db,
   /* what the file holds of its plan is what was repaired: all of it is
    * written again. The file is locked for the migration, so it is still
    * at the revision read. */
+  if (!run_on_id (db, "DELETE FROM stages WHERE opportunity_id = ?1", data->id) ||
+      !run_on_id (db, "DELETE FROM history WHERE opportunity_id = ?1", data->id) ||
+      !run_on_id (db, "DELETE FROM schedule_history WHERE opportunity_id = ?1", data->id))
+    return FALSE;
   g_ptr_array_set_size (before->stages, 0);
   g_ptr_array_set_size (before->history, 0);
   g_ptr_array_set_size (before->schedule, 0);

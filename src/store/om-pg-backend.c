@@ -11,6 +11,7 @@
 
 #include "om-database.h"
 #include "om-pg-backend.h"
+#include "om-write-plan.h"
 
 /**
  * OmPgBackend:
@@ -39,6 +40,8 @@ struct _OmPgBackend
   char    *failed_state;  /* SQLSTATE, or NULL */
   char    *failed_reason;
   gboolean failed_lost;   /* the connection is gone */
+
+  gboolean tracing;       /* G_MESSAGES_DEBUG=om-sql: every statement is logged */
 
   gboolean watching;
   GSource *socket_watch;  /* the server's notifications, as they come */
@@ -417,6 +420,9 @@ om_pg_backend_class_init (OmPgBackendClass *klass)
 static void
 om_pg_backend_init (OmPgBackend *self)
 {
+  /* what a command sends can be seen, as with the SQLite file; only
+   * then: otherwise it costs nothing */
+  self->tracing = !g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, "om-sql");
 }
 
 const char *
@@ -509,11 +515,15 @@ run (OmPgBackend *self,
      const char  *sql,
      GPtrArray   *params)
 {
-  PGresult *result = PQexecParams (self->conn, sql, params != NULL ? (int) params->len : 0, NULL,
+  PGresult *result;
+  ExecStatusType status;
+
+  if (self->tracing)
+    g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", sql);
+  result = PQexecParams (self->conn, sql, params != NULL ? (int) params->len : 0, NULL,
                                    params != NULL ? (const char * const *) params->pdata : NULL,
                                    NULL, NULL, 0);
-  ExecStatusType status = PQresultStatus (result);
-
+  status = PQresultStatus (result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return result;
   remember_failure (self, result);
@@ -686,72 +696,17 @@ typedef enum
                      * policies hide it from this user's writes */
 } WriteResult;
 
-static gboolean
-stages_unchanged (const OmOpportunityData *before,
-                  const OmOpportunityData *after,
-                  const OmDate            *due)
-{
-  g_autofree OmDate *was = NULL;
-
-  if (before->stages->len != after->stages->len)
-    return FALSE;
-  was = om_opportunity_data_get_due_dates (before);
-  for (guint i = 0; i < after->stages->len; i++)
-    {
-      const OmStageData *x = g_ptr_array_index (before->stages, i);
-      const OmStageData *y = g_ptr_array_index (after->stages, i);
-
-      if (was[i] != due[i] || x->id == 0 || x->id != y->id || (x != y && !om_stage_data_equal (x, y)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-history_unchanged (const OmOpportunityData *before,
-                   const OmOpportunityData *after)
-{
-  if (before->history->len != after->history->len)
-    return FALSE;
-  for (guint i = 0; i < before->history->len; i++)
-    {
-      const OmHistoryEntry *x = g_ptr_array_index (before->history, i);
-      const OmHistoryEntry *y = g_ptr_array_index (after->history, i);
-
-      if (x != y && (x->stage != y->stage || x->from != y->from || x->to != y->to || x->on != y->on ||
-                     g_strcmp0 (x->note, y->note) != 0))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-schedule_unchanged (const OmOpportunityData *before,
-                    const OmOpportunityData *after)
-{
-  if (before->schedule->len != after->schedule->len)
-    return FALSE;
-  for (guint i = 0; i < before->schedule->len; i++)
-    {
-      const OmScheduleEntry *x = g_ptr_array_index (before->schedule, i);
-      const OmScheduleEntry *y = g_ptr_array_index (after->schedule, i);
-
-      if (x != y && (x->what != y->what || x->stage != y->stage || x->from != y->from || x->to != y->to ||
-                     x->on != y->on || g_strcmp0 (x->note, y->note) != 0))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Every stage of @data, as new rows: each keeps its id where that is
- * free, and gets one of the server's otherwise */
+/* The stages of @data at @indices, as new rows: each keeps its id where
+ * that is free, and gets one of the server's otherwise */
 static gboolean
 insert_stages (OmPgBackend       *self,
                OmOpportunityData *data,
+               GArray            *indices,
                const OmDate      *due)
 {
-  for (guint i = 0; i < data->stages->len; i++)
+  for (guint k = 0; k < indices->len; k++)
     {
+      guint i = g_array_index (indices, guint, k);
       const OmStageData *s = g_ptr_array_index (data->stages, i);
 
       for (guint attempt = 0; attempt < 2; attempt++)
@@ -807,11 +762,13 @@ insert_stages (OmPgBackend       *self,
   return TRUE;
 }
 
+/* History entries @from.. of @data */
 static gboolean
 insert_history (OmPgBackend             *self,
-                const OmOpportunityData *data)
+                const OmOpportunityData *data,
+                guint                    from)
 {
-  for (guint i = 0; i < data->history->len; i++)
+  for (guint i = from; i < data->history->len; i++)
     {
       const OmHistoryEntry *h = g_ptr_array_index (data->history, i);
       g_autoptr(GPtrArray) params = params_new ();
@@ -831,11 +788,13 @@ insert_history (OmPgBackend             *self,
   return TRUE;
 }
 
+/* Schedule history entries @from.. of @data */
 static gboolean
 insert_schedule (OmPgBackend             *self,
-                 const OmOpportunityData *data)
+                 const OmOpportunityData *data,
+                 guint                    from)
 {
-  for (guint i = 0; i < data->schedule->len; i++)
+  for (guint i = from; i < data->schedule->len; i++)
     {
       const OmScheduleEntry *e = g_ptr_array_index (data->schedule, i);
       g_autoptr(GPtrArray) params = params_new ();
@@ -869,6 +828,178 @@ run_on_id (OmPgBackend *self,
 
   add_int (params, id);
   return run_done (self, sql, params);
+}
+
+static gboolean
+update_stage (OmPgBackend       *self,
+              const OmStageData *s)
+{
+  g_autoptr(GPtrArray) params = params_new ();
+
+  add_int (params, s->id);
+  add_text (params, s->activity);
+  add_text (params, s->milestone);
+  add_text (params, om_stage_kind_to_string (s->kind));
+  add_text (params, s->owner);
+  add_text (params, s->client_owner);
+  add_int (params, s->duration_days);
+  add_double (params, s->probability);
+  add_text (params, om_stage_status_to_string (s->status));
+  add_date (params, s->decided_on);
+  add_text (params, s->lost_reason);
+  add_text (params, s->client_description);
+  add_text (params, s->notes);
+  add_date (params, s->agreed_on);
+  add_date (params, s->baseline_due);
+  add_owned (params, om_text_fold (s->owner));
+  add_owned (params, om_stage_search_text (s));
+  return run_done (self,
+                   "UPDATE stages SET activity = $2, milestone = $3, kind = $4, owner = $5, client_owner = $6,"
+                   " duration_days = $7, probability = $8, status = $9, decided_on = $10, lost_reason = $11,"
+                   " client_description = $12, notes = $13, agreed_date = $14, baseline_due_date = $15,"
+                   " owner_key = $16, search_text = $17 WHERE id = $1",
+                   params);
+}
+
+/* Whether the stored stage rows of @before have the positions 0..n-1,
+ * as this application writes them (positions are unique in a plan, so
+ * the first and the last say it) */
+static gboolean
+positions_are_indices (OmPgBackend             *self,
+                       const OmOpportunityData *before,
+                       gboolean                *ok)
+{
+  g_autoptr(GPtrArray) params = params_new ();
+  PGresult *result;
+  gboolean indices;
+
+  add_int (params, before->id);
+  result = run (self, "SELECT coalesce (min (position), 0), coalesce (max (position), -1) FROM stages"
+                      " WHERE opportunity_id = $1", params);
+  *ok = result != NULL;
+  if (result == NULL)
+    return FALSE;
+  indices = get_int (result, 0, 0) == 0 && get_int (result, 0, 1) == (gint64) before->stages->len - 1;
+  PQclear (result);
+  return indices;
+}
+
+/* Array parameters, in the server's text form: the ids of @data's
+ * stages at @indices, and their due dates */
+static void
+add_id_array (GPtrArray               *params,
+              const OmOpportunityData *data,
+              GArray                  *indices)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint k = 0; k < indices->len; k++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, k > 0 ? "," : "",
+                            ((const OmStageData *) g_ptr_array_index (data->stages,
+                                                                      g_array_index (indices, guint, k)))->id);
+  g_string_append_c (text, '}');
+  g_ptr_array_add (params, g_string_free (text, FALSE));
+}
+
+static void
+add_due_array (GPtrArray    *params,
+               const OmDate *due,
+               GArray       *indices)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint k = 0; k < indices->len; k++)
+    {
+      OmDate date = due[g_array_index (indices, guint, k)];
+      g_autofree char *iso = date != 0 ? om_date_to_iso (date) : NULL;
+
+      g_string_append_printf (text, "%s%s", k > 0 ? "," : "", iso != NULL ? iso : "NULL");
+    }
+  g_string_append_c (text, '}');
+  g_ptr_array_add (params, g_string_free (text, FALSE));
+}
+
+/*
+ * Brings the stage and history rows of @before (as stored, at the
+ * revision just checked) to @after, writing only the rows that changed
+ * (OmWritePlan), each kind of change in one statement where it can be:
+ * an edit costs a few round trips to the server, however long the plan.
+ */
+static gboolean
+write_rows (OmPgBackend             *self,
+            const OmOpportunityData *before,
+            OmOpportunityData       *after,
+            const OmDate            *due)
+{
+  gboolean ok = TRUE;
+  gboolean indices = before != NULL && positions_are_indices (self, before, &ok);
+  g_autoptr(OmWritePlan) plan = NULL;
+
+  if (!ok)
+    return FALSE;
+  plan = om_write_plan_new (before, after, due, indices);
+  if (plan->replace && before != NULL && !run_on_id (self, "DELETE FROM stages WHERE opportunity_id = $1", before->id))
+    return FALSE;
+  if (plan->removed->len > 0)
+    {
+      g_autoptr(GPtrArray) params = params_new ();
+      GString *ids = g_string_new ("{");
+
+      for (guint k = 0; k < plan->removed->len; k++)
+        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k > 0 ? "," : "", g_array_index (plan->removed, gint64, k));
+      g_string_append_c (ids, '}');
+      add_int (params, before->id);
+      g_ptr_array_add (params, g_string_free (ids, FALSE));
+      if (!run_done (self, "DELETE FROM stages WHERE opportunity_id = $1 AND id = ANY ($2::bigint[])", params))
+        return FALSE;
+    }
+  if (plan->moved->len > 0)
+    {
+      g_autoptr(GPtrArray) params = params_new ();
+      GString *places = g_string_new ("{");
+
+      /* through negative positions, then turned back: no two rows share one */
+      for (guint k = 0; k < plan->moved->len; k++)
+        g_string_append_printf (places, "%s%d", k > 0 ? "," : "", -1 - (int) g_array_index (plan->moved, guint, k));
+      g_string_append_c (places, '}');
+      add_int (params, before->id);
+      add_id_array (params, after, plan->moved);
+      g_ptr_array_add (params, g_string_free (places, FALSE));
+      /* its due date moves with it: in the same row write */
+      add_due_array (params, due, plan->moved);
+      if (!run_done (self,
+                     "UPDATE stages AS s SET position = m.position, due_date = m.due"
+                     " FROM unnest ($2::bigint[], $3::integer[], $4::date[]) AS m (id, position, due)"
+                     " WHERE s.id = m.id AND s.opportunity_id = $1", params) ||
+          !run_on_id (self, "UPDATE stages SET position = -1 - position WHERE opportunity_id = $1 AND position < 0",
+                      before->id))
+        return FALSE;
+    }
+  for (guint k = 0; k < plan->edited->len; k++)
+    if (!update_stage (self, g_ptr_array_index (after->stages, g_array_index (plan->edited, guint, k))))
+      return FALSE;
+  if (!insert_stages (self, after, plan->inserted, due))
+    return FALSE;
+  if (plan->redated->len > 0)
+    {
+      g_autoptr(GPtrArray) params = params_new ();
+
+      add_int (params, after->id);
+      add_id_array (params, after, plan->redated);
+      add_due_array (params, due, plan->redated);
+      if (!run_done (self,
+                     "UPDATE stages AS s SET due_date = m.due FROM unnest ($2::bigint[], $3::date[]) AS m (id, due)"
+                     " WHERE s.id = m.id AND s.opportunity_id = $1", params))
+        return FALSE;
+    }
+
+  if (plan->clear_history && !run_on_id (self, "DELETE FROM history WHERE opportunity_id = $1", after->id))
+    return FALSE;
+  if (!insert_history (self, after, plan->history_from))
+    return FALSE;
+  if (plan->clear_schedule && !run_on_id (self, "DELETE FROM schedule_history WHERE opportunity_id = $1", after->id))
+    return FALSE;
+  return insert_schedule (self, after, plan->schedule_from);
 }
 
 /* Why a conditional write of @before wrote nothing: it is gone or at
@@ -990,26 +1121,7 @@ write_opportunity (OmPgBackend             *self,
     }
   after->revision = revision;
 
-  if (before == NULL || !stages_unchanged (before, after, due))
-    {
-      if ((before != NULL && !run_on_id (self, "DELETE FROM stages WHERE opportunity_id = $1", after->id)) ||
-          !insert_stages (self, after, due))
-        return WRITE_FAILED;
-    }
-  if (before == NULL || !history_unchanged (before, after))
-    {
-      if ((before != NULL && !run_on_id (self, "DELETE FROM history WHERE opportunity_id = $1", after->id)) ||
-          !insert_history (self, after))
-        return WRITE_FAILED;
-    }
-  if (before == NULL || !schedule_unchanged (before, after))
-    {
-      if ((before != NULL && !run_on_id (self, "DELETE FROM schedule_history WHERE opportunity_id = $1",
-                                         after->id)) ||
-          !insert_schedule (self, after))
-        return WRITE_FAILED;
-    }
-  return WRITE_OK;
+  return write_rows (self, before, after, due) ? WRITE_OK : WRITE_FAILED;
 }
 
 static WriteResult

@@ -167,10 +167,11 @@ om_write_plan_new (const OmOpportunityData *before,
 
   if (before != NULL)
     {
+      /* @before's entries are the stored rows: none, nothing to clear */
       plan->history_from = kept_history (before, after);
-      plan->clear_history = plan->history_from == 0;
+      plan->clear_history = plan->history_from == 0 && before->history->len > 0;
       plan->schedule_from = kept_schedule (before, after);
-      plan->clear_schedule = plan->schedule_from == 0;
+      plan->clear_schedule = plan->schedule_from == 0 && before->schedule->len > 0;
     }
   return plan;
 }
