@@ -5,7 +5,6 @@
 
 #include <gio/gunixinputstream.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "om-test-database.h"
@@ -315,7 +314,7 @@ run (Member     *self,
   const char *rest = words[0] != NULL && words[1] != NULL ? words[1] : "";
   g_auto(GStrv) arguments = g_strsplit (rest, " ", 0);
   g_autoptr(GError) error = NULL;
-  Shown *shown = find_shown (self, arguments[0]);
+  Shown *shown = NULL;
   guint a, b;
 
   if (g_str_equal (command, "quit"))
@@ -331,7 +330,7 @@ run (Member     *self,
       om_repository_set_watching (self->repository, g_str_equal (command, "release"));
       answer ("ok");
     }
-  else if (shown == NULL)
+  else if ((shown = find_shown (self, arguments[0])) == NULL)
     answer ("not loaded");
   else if (g_str_equal (command, "win") && g_strv_length (arguments) == 2 && parse_index (arguments[1], &a))
     {
