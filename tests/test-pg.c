@@ -110,7 +110,7 @@ test_init_server (void)
                                                                 " AND relname IN ('opportunities', 'stages', 'history',"
                                                                 " 'schedule_history')");
 
-    g_assert_cmpstr (version, ==, "1");
+    g_assert_cmpstr (version, ==, G_STRINGIFY (OM_PG_SCHEMA_VERSION));
     g_assert_cmpstr (roles, ==, "3");
     g_assert_cmpstr (secured, ==, "4");
   }
@@ -208,7 +208,8 @@ test_two_clients (void)
   g_assert_no_error (error);
   g_assert_false (om_opportunity_win_stage (in_b, 0, "by B", &error));
   g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
-  g_assert_nonnull (strstr (error->message, "Someone else changed the opportunity “Shared”"));
+  /* the same login, in another window: said so */
+  g_assert_nonnull (strstr (error->message, "You (" OM_TEST_PG_COORDINATOR ") changed the opportunity “Shared”"));
   g_clear_error (&error);
   g_assert_cmpstr (om_opportunity_get_title (in_b), ==, "Shared, renamed by A");
 
@@ -217,6 +218,104 @@ test_two_clients (void)
   kept = om_test_database_get (alice, om_opportunity_get_id (in_a));
   g_assert_cmpstr (kept->title, ==, "Shared, renamed by A");
   g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
+/* A conflict names who made the other change, as the server knows it:
+ * the admin's edit and removal, and an edit made with psql */
+static void
+test_conflict_names_who (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *alice = om_test_pg_location (location, OM_TEST_PG_COORDINATOR);
+  g_autofree char *ada = om_test_pg_location (location, OM_TEST_PG_ADMIN);
+  g_autoptr(OmRepository) mine = om_test_database_open_repository (alice);
+  g_autoptr(OmRepository) theirs = om_test_database_open_repository (ada);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  OmOpportunity *opp, *in_theirs;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (mine, "Named", OM_TEST_PG_COORDINATOR, &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  in_theirs = om_repository_find (theirs, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_load (in_theirs, &error));
+
+  g_assert_true (om_test_retitle (in_theirs, "Named, by the admin", &error));
+  g_assert_no_error (error);
+  g_assert_false (om_opportunity_win_stage (opp, 0, "mine", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_true (g_str_has_prefix (error->message, OM_TEST_PG_ADMIN " changed the opportunity “Named”"));
+  g_clear_error (&error);
+
+  /* by hand, as the superuser: the server knows that too */
+  sql = g_strdup_printf ("UPDATE opportunities SET notes = 'by hand', revision = nextval ('om_revisions')"
+                         " WHERE id = %" G_GINT64_FORMAT, om_opportunity_get_id (opp));
+  g_assert_null (om_test_pg_exec (location, sql));
+  g_assert_false (om_opportunity_win_stage (opp, 0, "mine", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_true (g_str_has_prefix (error->message, "postgres changed the opportunity “Named, by the admin”"));
+  g_clear_error (&error);
+
+  /* removed by the admin, from a window opened since */
+  g_clear_object (&theirs);
+  theirs = om_test_database_open_repository (ada);
+  in_theirs = om_repository_find (theirs, om_opportunity_get_id (opp));
+  g_assert_true (om_repository_remove_opportunity (theirs, in_theirs, &error));
+  g_assert_no_error (error);
+  g_assert_false (om_opportunity_win_stage (opp, 0, "mine", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_true (g_str_has_prefix (error->message, OM_TEST_PG_ADMIN " removed the opportunity “Named, by the admin”"));
+  g_assert_nonnull (strstr (error->message, "nothing else was changed"));
+}
+
+/* Schema 1, as the first version wrote it: refused until --init-server
+ * brings it to this version's, keeping what it held */
+static void
+test_migrate_from_v1 (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
+  g_autoptr(OmOpportunityData) before = NULL;
+  g_autoptr(OmOpportunityData) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmBackend) backend = NULL;
+  g_autofree char *database = g_strdup_printf ("--database=%s", location);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  OmOpportunity *opp;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (repository, "Written by schema 1", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_clear_object (&repository);
+  g_assert_null (om_test_pg_exec (location,
+                                  "DROP TRIGGER opportunities_changed_by ON opportunities;"
+                                  "DROP TRIGGER opportunities_removed ON opportunities;"
+                                  "DROP FUNCTION om_note_change (); DROP FUNCTION om_note_removal ();"
+                                  "DROP TABLE removed_opportunities;"
+                                  "ALTER TABLE opportunities DROP COLUMN changed_by;"
+                                  "UPDATE om_schema SET version = 1;"));
+
+  backend = om_store_open_backend (location, &error);
+  g_assert_null (backend);
+  g_assert_nonnull (strstr (error->message, "--init-server"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (run_cli (NULL, &out, &err, database, "--init-server", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  {
+    g_autofree char *version = om_test_pg_query_text (location, "SELECT version FROM om_schema");
+    g_autofree char *columns = om_test_pg_query_text (location, "SELECT count (*) FROM information_schema.columns"
+                                                                " WHERE table_name = 'opportunities'"
+                                                                " AND column_name = 'changed_by'");
+    g_assert_cmpstr (version, ==, G_STRINGIFY (OM_PG_SCHEMA_VERSION));
+    g_assert_cmpstr (columns, ==, "1");
+  }
+  after = om_test_database_get (location, before->id);
+  g_assert_true (om_opportunity_data_equal (before, after, TRUE));
 }
 
 /* @n plans, coordinated by @coordinator */
@@ -787,6 +886,8 @@ main (int   argc,
   g_test_add_func ("/server/location", test_location);
   g_test_add_func ("/server/two-clients/conflict", test_two_clients);
   g_test_add_func ("/server/two-clients/imports", test_two_imports);
+  g_test_add_func ("/server/conflict-names-who", test_conflict_names_who);
+  g_test_add_func ("/server/migrate-from-1", test_migrate_from_v1);
   g_test_add_func ("/server/row-level-security", test_row_level_security);
   g_test_add_func ("/server/notify/by-hand", test_notify_by_hand);
   g_test_add_func ("/server/restarted", test_server_restarted);

@@ -303,7 +303,7 @@ test_three_people (void)
     g_assert_nonnull (strstr (stale, "| Harbour cranes |"));
   }
   answer = ask (alice, "win %" G_GINT64_FORMAT " 1", id);
-  assert_refused (answer, OM_STORE_ERROR_CONFLICT, "Someone else changed the opportunity");
+  assert_refused (answer, OM_STORE_ERROR_CONFLICT, OM_TEST_PG_ADMIN " changed the opportunity");
   g_clear_pointer (&answer, g_free);
   kept = om_test_database_get (location, id);
   g_assert_cmpint (kept->revision, ==, revision);

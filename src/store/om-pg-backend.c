@@ -208,8 +208,34 @@ static const char schema_v1[] =
   "  WITH CHECK (EXISTS (SELECT 1 FROM opportunities o WHERE o.id = opportunity_id AND o.coordinator = current_user));"
   "CREATE POLICY admin_writes ON schedule_history TO oppmanager_admin USING (true) WITH CHECK (true);";
 
+/* Schema 2: who made the last change to an opportunity, and who
+ * removed one, so that a conflict names them (R7). The server sets both
+ * (a write through psql too): the login that made the change. */
+static const char schema_v2[] =
+  "ALTER TABLE opportunities ADD COLUMN changed_by text NOT NULL DEFAULT '';"
+  "CREATE FUNCTION om_note_change () RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN NEW.changed_by := session_user; RETURN NEW; END $$;"
+  "CREATE TRIGGER opportunities_changed_by BEFORE INSERT OR UPDATE ON opportunities"
+  "  FOR EACH ROW EXECUTE FUNCTION om_note_change ();"
+  "CREATE TABLE removed_opportunities ("
+  "  id bigint PRIMARY KEY,"
+  "  removed_by text NOT NULL,"
+  "  removed_at timestamptz NOT NULL DEFAULT now ());"
+  /* written by the trigger's owner: nobody writes the table directly */
+  "CREATE FUNCTION om_note_removal () RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+  "  SET search_path = pg_catalog, pg_temp AS $$"
+  " BEGIN"
+  "  EXECUTE format ('INSERT INTO %I.removed_opportunities (id, removed_by) VALUES ($1, $2)"
+  "                   ON CONFLICT (id) DO UPDATE SET removed_by = excluded.removed_by, removed_at = now ()',"
+  "                  TG_TABLE_SCHEMA) USING OLD.id, session_user;"
+  "  RETURN NULL;"
+  " END $$;"
+  "CREATE TRIGGER opportunities_removed AFTER DELETE ON opportunities"
+  "  FOR EACH ROW EXECUTE FUNCTION om_note_removal ();";
+
 static const char *const migrations[] = {
   schema_v1,   /* to schema 1 */
+  schema_v2,   /* to schema 2 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_PG_SCHEMA_VERSION);
@@ -228,8 +254,8 @@ static const char make_roles[] =
 
 /* Given again on every --init-server: granting twice is harmless */
 static const char grants[] =
-  "GRANT SELECT ON om_schema, opportunities, stages, history, schedule_history, templates, template_stages"
-  "  TO oppmanager_coordinator, oppmanager_sales, oppmanager_admin;"
+  "GRANT SELECT ON om_schema, opportunities, stages, history, schedule_history, templates, template_stages,"
+  "  removed_opportunities TO oppmanager_coordinator, oppmanager_sales, oppmanager_admin;"
   "GRANT INSERT, UPDATE, DELETE ON opportunities, stages, history, schedule_history, templates, template_stages"
   "  TO oppmanager_coordinator, oppmanager_admin;"
   "GRANT USAGE ON opportunities_id_seq, stages_id_seq, templates_id_seq"
@@ -1203,7 +1229,8 @@ write_change (OmPgBackend *self,
   return write_template (self, change->after) ? WRITE_OK : WRITE_FAILED;
 }
 
-/* The same words as the SQLite file's (R7) */
+/* The words of the SQLite file's (R7), with who made the other change
+ * where the server knows it: a name, or "you" in another window */
 static void
 set_conflict_error (OmPgBackend             *self,
                     const OmOpportunityData *before,
@@ -1211,21 +1238,56 @@ set_conflict_error (OmPgBackend             *self,
 {
   g_autoptr(GPtrArray) params = params_new ();
   g_autofree char *title = om_text_excerpt (before->title);
+  g_autofree char *who = NULL;
   PGresult *result;
-  gboolean removed;
+  gboolean removed = FALSE;
+  gboolean me = FALSE;
 
   add_int (params, before->id);
-  result = run (self, "SELECT 1 FROM opportunities WHERE id = $1", params);
-  removed = result != NULL && PQntuples (result) == 0;
-  PQclear (result);
-  if (removed)
+  result = run (self,
+                "SELECT NOT EXISTS (SELECT 1 FROM opportunities WHERE id = $1),"
+                " coalesce ((SELECT changed_by FROM opportunities WHERE id = $1),"
+                "           (SELECT removed_by FROM removed_opportunities WHERE id = $1), ''),"
+                " session_user::text",
+                params);
+  if (result != NULL)
+    {
+      removed = g_str_equal (get_text (result, 0, 0), "t");
+      if (*get_text (result, 0, 1) != '\0')
+        {
+          who = om_text_excerpt (get_text (result, 0, 1));
+          me = g_str_equal (get_text (result, 0, 1), get_text (result, 0, 2));
+        }
+      PQclear (result);
+    }
+
+  if (removed && who == NULL)
     g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
                  _("Someone else removed the opportunity “%s” meanwhile. Your change was not saved, "
                    "and nothing else was changed."), title);
-  else
+  else if (removed && me)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 /* TRANSLATORS: %s: the user's own login name on the server */
+                 _("You (%s) removed the opportunity “%s” meanwhile, in another window or on another computer. "
+                   "Your change was not saved, and nothing else was changed."), who, title);
+  else if (removed)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 /* TRANSLATORS: %s: another user's login name on the server */
+                 _("%s removed the opportunity “%s” meanwhile. Your change was not saved, "
+                   "and nothing else was changed."), who, title);
+  else if (who == NULL)
     g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
                  _("Someone else changed the opportunity “%s” meanwhile. Your change was not saved: "
                    "their version is shown now; make your change again if it is still needed."), title);
+  else if (me)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 _("You (%s) changed the opportunity “%s” meanwhile, in another window or on another computer. "
+                   "This change was not saved: that version is shown now; make this change again if it is "
+                   "still needed."), who, title);
+  else
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 _("%s changed the opportunity “%s” meanwhile. Your change was not saved: their version is "
+                   "shown now; make your change again if it is still needed."), who, title);
 }
 
 /* A write the server refused: its reason, said as such */
