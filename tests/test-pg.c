@@ -621,6 +621,89 @@ test_server_restarted (void)
   g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
 }
 
+/* Holds the history table locked, waits until an edit of the app is
+ * blocked on it mid-transaction (its earlier rows written), notes that
+ * statement, and stops the server as its administrator would */
+typedef struct
+{
+  PGconn *conn;    /* holding the lock, from before the edit starts */
+  char   *blocked; /* the statement the app was in when the server stopped */
+} Stopper;
+
+static gpointer
+stop_mid_edit (gpointer data)
+{
+  Stopper *stopper = data;
+  PGconn *conn = stopper->conn;
+  gint64 start = g_get_monotonic_time ();
+
+  while (stopper->blocked == NULL && g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC)
+    {
+      PGresult *result = PQexec (conn, "SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                       " AND datname = current_database () AND state = 'active'");
+
+      if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0)
+        stopper->blocked = g_strdup (PQgetvalue (result, 0, 0));
+      PQclear (result);
+      g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+    }
+  om_test_pg_stop ();
+  PQfinish (conn);
+  return NULL;
+}
+
+/* The server stopped while an edit is in flight, between its writes:
+ * the edit is refused with a message, nothing of it is left on the
+ * server, the model shows what it showed, and after the restart the
+ * next edit is kept */
+static void
+test_server_stopped_mid_edit (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
+  g_autoptr(OmOpportunityData) before = NULL;
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  Stopper stopper = { PQconnectdb (location), NULL };
+  GThread *thread;
+  OmOpportunity *opp;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (repository, "In flight", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  g_assert_cmpint (PQstatus (stopper.conn), ==, CONNECTION_OK);
+  PQclear (PQexec (stopper.conn, "BEGIN"));
+  PQclear (PQexec (stopper.conn, "LOCK TABLE history IN EXCLUSIVE MODE"));
+  thread = g_thread_new ("stopper", stop_mid_edit, &stopper);
+  /* its revision, the stage and the due dates are written; its history
+   * entry waits for the lock, and the server goes */
+  g_assert_false (om_opportunity_win_stage (opp, 0, "in flight", &error));
+  g_thread_join (thread);
+  g_assert_nonnull (stopper.blocked);
+  g_assert_true (g_str_has_prefix (stopper.blocked, "INSERT INTO history"));
+  g_clear_pointer (&stopper.blocked, g_free);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "cannot be reached"));
+  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_clear_error (&error);
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+
+  om_test_pg_start ();
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
+  g_clear_pointer (&kept, om_opportunity_data_free);
+
+  g_assert_true (om_opportunity_win_stage (opp, 0, "after the restart", &error));
+  g_assert_no_error (error);
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
 /* The statements the backend sends, from its "om-sql" debug log */
 static GPtrArray *sent;
 
@@ -891,6 +974,7 @@ main (int   argc,
   g_test_add_func ("/server/row-level-security", test_row_level_security);
   g_test_add_func ("/server/notify/by-hand", test_notify_by_hand);
   g_test_add_func ("/server/restarted", test_server_restarted);
+  g_test_add_func ("/server/stopped-mid-edit", test_server_stopped_mid_edit);
   g_test_add_func ("/server/edit-writes-what-changed", test_edit_writes_what_changed);
   g_test_add_func ("/server/no-password-shown", test_no_password_shown);
   g_test_add_func ("/server/move-to-server", test_move_to_server);
