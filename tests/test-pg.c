@@ -639,8 +639,12 @@ stop_mid_edit (gpointer data)
 
   while (stopper->blocked == NULL && g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC)
     {
-      PGresult *result = PQexec (conn, "SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                       " AND datname = current_database () AND state = 'active'");
+      PGresult *result;
+
+      /* the view is read once per transaction unless told otherwise */
+      PQclear (PQexec (conn, "SELECT pg_stat_clear_snapshot ()"));
+      result = PQexec (conn, "SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                             " AND datname = current_database () AND pid <> pg_backend_pid ()");
 
       if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0)
         stopper->blocked = g_strdup (PQgetvalue (result, 0, 0));
