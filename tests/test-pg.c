@@ -900,7 +900,11 @@ test_move_to_server (void)
   g_autofree char *import = g_strdup_printf ("--import=%s", json_file);
   g_autofree char *exported = NULL;
   g_autofree char *imported = NULL;
-  const char *commands[] = { "--list", "--pipeline", "--agenda" };
+  g_autofree char *pdftotext = NULL;
+  const char *const commands[][2] = {
+    { "--list", NULL }, { "--pipeline", NULL }, { "--agenda", NULL }, { "--check", "--opportunity=3" },
+    { "--export-csv=-", NULL },
+  };
 
   g_assert_true (g_file_set_contents (json_file, json, -1, NULL));
   g_assert_cmpint (run_cli (NULL, NULL, NULL, on_file, import, NULL), ==, 0);
@@ -912,10 +916,35 @@ test_move_to_server (void)
       g_autofree char *from_file = NULL;
       g_autofree char *from_server = NULL;
 
-      g_assert_cmpint (run_cli (NULL, &from_file, NULL, on_file, commands[i], NULL), ==, 0);
-      g_assert_cmpint (run_cli (NULL, &from_server, NULL, on_server, commands[i], NULL), ==, 0);
+      g_assert_cmpint (run_cli (NULL, &from_file, NULL, on_file, commands[i][0], commands[i][1], NULL), ==, 0);
+      g_assert_cmpint (run_cli (NULL, &from_server, NULL, on_server, commands[i][0], commands[i][1], NULL), ==, 0);
       g_assert_cmpstr (from_server, ==, from_file);
       g_assert_cmpuint (strlen (from_file), >, 0);
+    }
+
+  /* the client's summary reads the same from either */
+  pdftotext = g_find_program_in_path ("pdftotext");
+  if (pdftotext != NULL)
+    {
+      char *texts[2] = { NULL, NULL };
+      const char *places[2] = { on_file, on_server };
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autofree char *pdf = g_build_filename (dir, i == 0 ? "file.pdf" : "server.pdf", NULL);
+          g_autofree char *option = g_strdup_printf ("--summary-pdf=%s", pdf);
+          const char *argv[] = { "pdftotext", pdf, "-", NULL };
+          int status = 0;
+
+          g_assert_cmpint (run_cli (NULL, NULL, NULL, places[i], option, "--opportunity=2", NULL), ==, 0);
+          g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                       NULL, &texts[i], NULL, &status, NULL));
+          g_assert_true (g_spawn_check_wait_status (status, NULL));
+        }
+      g_assert_nonnull (strstr (texts[0], "Moved 1"));
+      g_assert_cmpstr (texts[1], ==, texts[0]);
+      g_free (texts[0]);
+      g_free (texts[1]);
     }
   om_test_remove_tree (dir);
 }
