@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "om-pg-backend.h"
@@ -802,6 +803,53 @@ test_edit_writes_what_changed (void)
   }
 }
 
+/* TLS where the server offers it (libpq's "prefer"), required where the
+ * location says so, and a certificate that cannot be checked refused
+ * with the reason: over TCP, as on a network */
+static void
+test_tls (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *required = om_test_pg_tcp_location (location, OM_TEST_PG_COORDINATOR, "require");
+  g_autofree char *preferred = om_test_pg_tcp_location (location, OM_TEST_PG_ADMIN, NULL);
+  g_autofree char *verified = om_test_pg_tcp_location (location, OM_TEST_PG_COORDINATOR, "verify-full");
+  /* the server was restarted on its new port: the superuser's location
+   * of now */
+  g_autofree char *admin = om_test_pg_location (location, "postgres");
+  g_autoptr(OmRepository) alice = NULL;
+  g_autoptr(OmRepository) ada = NULL;
+  g_autoptr(OmBackend) backend = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *encrypted = NULL;
+  OmOpportunity *opp, *in_ada;
+
+  om_date_set_today (om_test_date (TODAY));
+  alice = om_test_database_open_repository (required);
+  opp = create_as (alice, "Over TLS", OM_TEST_PG_COORDINATOR, &error);
+  g_assert_no_error (error);
+  ada = om_test_database_open_repository (preferred);
+  in_ada = om_repository_find (ada, om_opportunity_get_id (opp));
+  g_assert_nonnull (in_ada);
+  g_assert_true (om_opportunity_load (in_ada, &error));
+  g_assert_true (om_opportunity_win_stage (in_ada, 0, "over TLS", &error));
+  g_assert_no_error (error);
+
+  encrypted = om_test_pg_query_text (admin, "SELECT count (*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)"
+                                            " WHERE s.ssl AND a.datname = current_database ()"
+                                            " AND a.usename IN ('" OM_TEST_PG_COORDINATOR "', '"
+                                            OM_TEST_PG_ADMIN "')");
+  g_assert_cmpint (atoi (encrypted), >=, 2);
+
+  /* no root certificate to check the server's against: refused, saying why */
+  backend = om_store_open_backend (verified, &error);
+  g_assert_null (backend);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+  g_assert_nonnull (strstr (error->message, "root certificate"));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
 /* The location with a password, as a user might give it */
 static char *
 with_password (const char *location,
@@ -1010,6 +1058,7 @@ main (int   argc,
   g_test_add_func ("/server/stopped-mid-edit", test_server_stopped_mid_edit);
   g_test_add_func ("/server/edit-writes-what-changed", test_edit_writes_what_changed);
   g_test_add_func ("/server/no-password-shown", test_no_password_shown);
+  g_test_add_func ("/server/tls", test_tls);
   g_test_add_func ("/server/move-to-server", test_move_to_server);
   g_test_add_func ("/server/default-from-settings", test_default_from_settings);
   return g_test_run ();

@@ -398,7 +398,11 @@ reason_shown (const char *password,
   g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL && *text != '\0' ? text : _("no reason given")));
   g_auto(GStrv) lines = g_strsplit (trimmed, "\n", -1);
   g_autofree char *joined = g_strjoinv ("; ", lines);
+  gsize length = strlen (joined);
 
+  /* the messages around it end their sentences themselves */
+  if (length > 0 && joined[length - 1] == '.')
+    joined[length - 1] = '\0';
   if (password != NULL && strstr (joined, password) != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (joined, password, -1);
