@@ -1388,134 +1388,104 @@ failed:
 #define OPPORTUNITY_COLUMNS "id, title, client, coordinator, value_minor, currency, start_date, notes, revision," \
                             " target_date"
 
+/* Row @row of a stage query, added to @opp; %FALSE for a value this
+ * application does not know */
 static gboolean
-read_stages (OmPgBackend       *self,
-             OmOpportunityData *opp,
-             GError           **error)
+read_stage_row (const PGresult    *result,
+                int                row,
+                OmOpportunityData *opp)
 {
-  g_autoptr(GPtrArray) params = params_new ();
-  PGresult *result;
+  OmStageData *s = om_stage_data_new (get_text (result, row, 1), get_text (result, row, 2));
 
-  add_int (params, opp->id);
-  result = run (self,
-                "SELECT id, activity, milestone, kind, owner, client_owner, duration_days, probability, status,"
-                " decided_on, lost_reason, client_description, notes, agreed_date, baseline_due_date"
-                " FROM stages WHERE opportunity_id = $1 ORDER BY position", params);
-  if (result == NULL)
-    {
-      set_read_error (self, error);
-      return FALSE;
-    }
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      OmStageData *s = om_stage_data_new (get_text (result, row, 1), get_text (result, row, 2));
+  g_ptr_array_add (opp->stages, s);
+  s->id = get_int (result, row, 0);
+  g_free (s->owner);
+  s->owner = g_strdup (get_text (result, row, 4));
+  g_free (s->client_owner);
+  s->client_owner = g_strdup (get_text (result, row, 5));
+  s->duration_days = (guint) CLAMP (get_int (result, row, 6), 0, G_MAXINT);
+  s->probability = get_double (result, row, 7);
+  g_free (s->lost_reason);
+  s->lost_reason = g_strdup (get_text (result, row, 10));
+  g_free (s->client_description);
+  s->client_description = g_strdup (get_text (result, row, 11));
+  g_free (s->notes);
+  s->notes = g_strdup (get_text (result, row, 12));
+  return om_stage_kind_from_string (get_text (result, row, 3), &s->kind) &&
+         om_stage_status_from_string (get_text (result, row, 8), &s->status) &&
+         get_date (result, row, 9, TRUE, &s->decided_on) &&
+         get_date (result, row, 13, TRUE, &s->agreed_on) &&
+         get_date (result, row, 14, TRUE, &s->baseline_due);
+}
 
-      g_ptr_array_add (opp->stages, s);
-      s->id = get_int (result, row, 0);
-      g_free (s->owner);
-      s->owner = g_strdup (get_text (result, row, 4));
-      g_free (s->client_owner);
-      s->client_owner = g_strdup (get_text (result, row, 5));
-      s->duration_days = (guint) CLAMP (get_int (result, row, 6), 0, G_MAXINT);
-      s->probability = get_double (result, row, 7);
-      g_free (s->lost_reason);
-      s->lost_reason = g_strdup (get_text (result, row, 10));
-      g_free (s->client_description);
-      s->client_description = g_strdup (get_text (result, row, 11));
-      g_free (s->notes);
-      s->notes = g_strdup (get_text (result, row, 12));
-      if (!om_stage_kind_from_string (get_text (result, row, 3), &s->kind) ||
-          !om_stage_status_from_string (get_text (result, row, 8), &s->status) ||
-          !get_date (result, row, 9, TRUE, &s->decided_on) ||
-          !get_date (result, row, 13, TRUE, &s->agreed_on) ||
-          !get_date (result, row, 14, TRUE, &s->baseline_due))
-        {
-          PQclear (result);
-          return damaged_opportunity (self, opp, _("a stage has values this application does not know"), error);
-        }
-    }
-  PQclear (result);
+static gboolean
+read_history_row (const PGresult    *result,
+                  int                row,
+                  OmOpportunityData *opp)
+{
+  OmStageStatus from, to;
+  OmDate on;
+  gint64 stage = get_int (result, row, 0);
+
+  if (stage < 0 || stage > G_MAXINT ||
+      !om_stage_status_from_string (get_text (result, row, 1), &from) ||
+      !om_stage_status_from_string (get_text (result, row, 2), &to) ||
+      !get_date (result, row, 3, FALSE, &on))
+    return FALSE;
+  g_ptr_array_add (opp->history, om_history_entry_new ((guint) stage, from, to, on, get_text (result, row, 4)));
   return TRUE;
 }
 
 static gboolean
-read_history (OmPgBackend       *self,
-              OmOpportunityData *opp,
-              GError           **error)
+read_schedule_row (const PGresult    *result,
+                   int                row,
+                   OmOpportunityData *opp)
 {
-  g_autoptr(GPtrArray) params = params_new ();
-  PGresult *result;
+  OmScheduleWhat what;
+  OmDate from, to, on;
+  gboolean no_stage = PQgetisnull (result, row, 1);
+  gint64 stage = no_stage ? -1 : get_int (result, row, 1);
+  OmScheduleEntry *e;
 
-  add_int (params, opp->id);
-  result = run (self,
-                "SELECT stage_index, from_status, to_status, on_date, note"
-                " FROM history WHERE opportunity_id = $1 ORDER BY seq", params);
-  if (result == NULL)
-    {
-      set_read_error (self, error);
-      return FALSE;
-    }
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      OmStageStatus from, to;
-      OmDate on;
-      gint64 stage = get_int (result, row, 0);
-
-      if (stage < 0 || stage > G_MAXINT ||
-          !om_stage_status_from_string (get_text (result, row, 1), &from) ||
-          !om_stage_status_from_string (get_text (result, row, 2), &to) ||
-          !get_date (result, row, 3, FALSE, &on))
-        {
-          PQclear (result);
-          return damaged_opportunity (self, opp, _("the decision history has values this application does not know"),
-                                      error);
-        }
-      g_ptr_array_add (opp->history, om_history_entry_new ((guint) stage, from, to, on, get_text (result, row, 4)));
-    }
-  PQclear (result);
+  if ((!no_stage && (stage < 0 || stage > G_MAXINT)) ||
+      !om_schedule_what_from_string (get_text (result, row, 0), &what) ||
+      !get_date (result, row, 2, TRUE, &from) ||
+      !get_date (result, row, 3, TRUE, &to) ||
+      !get_date (result, row, 4, FALSE, &on))
+    return FALSE;
+  e = om_schedule_entry_new (what, (int) stage, from, to, on, get_text (result, row, 5));
+  /* as stored: a stage named where none belongs is for the rules to refuse */
+  e->stage = (int) stage;
+  g_ptr_array_add (opp->schedule, e);
   return TRUE;
 }
 
+/* The rows @sql gives for @opp's id, each added to it by @read_row; a
+ * row it does not take makes the opportunity damaged, saying @damage */
 static gboolean
-read_schedule (OmPgBackend       *self,
-               OmOpportunityData *opp,
-               GError           **error)
+read_rows (OmPgBackend       *self,
+           OmOpportunityData *opp,
+           const char        *sql,
+           gboolean         (*read_row) (const PGresult *, int, OmOpportunityData *),
+           const char        *damage,
+           GError           **error)
 {
   g_autoptr(GPtrArray) params = params_new ();
   PGresult *result;
 
   add_int (params, opp->id);
-  result = run (self,
-                "SELECT what, stage, from_date, to_date, on_date, note"
-                " FROM schedule_history WHERE opportunity_id = $1 ORDER BY position", params);
+  result = run (self, sql, params);
   if (result == NULL)
     {
       set_read_error (self, error);
       return FALSE;
     }
   for (int row = 0; row < PQntuples (result); row++)
-    {
-      OmScheduleWhat what;
-      OmDate from, to, on;
-      gboolean no_stage = PQgetisnull (result, row, 1);
-      gint64 stage = no_stage ? -1 : get_int (result, row, 1);
-      OmScheduleEntry *e;
-
-      if ((!no_stage && (stage < 0 || stage > G_MAXINT)) ||
-          !om_schedule_what_from_string (get_text (result, row, 0), &what) ||
-          !get_date (result, row, 2, TRUE, &from) ||
-          !get_date (result, row, 3, TRUE, &to) ||
-          !get_date (result, row, 4, FALSE, &on))
-        {
-          PQclear (result);
-          return damaged_opportunity (self, opp, _("the schedule history has values this application does not know"),
-                                      error);
-        }
-      e = om_schedule_entry_new (what, (int) stage, from, to, on, get_text (result, row, 5));
-      /* as stored: a stage named where none belongs is for the rules to refuse */
-      e->stage = (int) stage;
-      g_ptr_array_add (opp->schedule, e);
-    }
+    if (!read_row (result, row, opp))
+      {
+        PQclear (result);
+        return damaged_opportunity (self, opp, damage, error);
+      }
   PQclear (result);
   return TRUE;
 }
@@ -1552,7 +1522,19 @@ read_opportunity (OmPgBackend    *self,
       damaged_opportunity (self, opp, _("its target date is not a date"), error);
       return NULL;
     }
-  if (!read_stages (self, opp, error) || !read_history (self, opp, error) || !read_schedule (self, opp, error))
+  if (!read_rows (self, opp,
+                  "SELECT id, activity, milestone, kind, owner, client_owner, duration_days, probability, status,"
+                  " decided_on, lost_reason, client_description, notes, agreed_date, baseline_due_date"
+                  " FROM stages WHERE opportunity_id = $1 ORDER BY position",
+                  read_stage_row, _("a stage has values this application does not know"), error) ||
+      !read_rows (self, opp,
+                  "SELECT stage_index, from_status, to_status, on_date, note"
+                  " FROM history WHERE opportunity_id = $1 ORDER BY seq",
+                  read_history_row, _("the decision history has values this application does not know"), error) ||
+      !read_rows (self, opp,
+                  "SELECT what, stage, from_date, to_date, on_date, note"
+                  " FROM schedule_history WHERE opportunity_id = $1 ORDER BY position",
+                  read_schedule_row, _("the schedule history has values this application does not know"), error))
     return NULL;
   if (!om_opportunity_data_validate_full (opp, NULL, &invalid))
     {
