@@ -262,6 +262,8 @@ om_opportunity_summary_compare (const OmOpportunitySummary *a,
     case OM_ORDER_CHAIN_PROBABILITY:
       c = a->chain_probability > b->chain_probability ? -1 : a->chain_probability < b->chain_probability;
       break;
+    case OM_ORDER_CLOSE_DATE_BACKWARDS:
+      return -om_opportunity_summary_compare (a, b, OM_ORDER_CLOSE_DATE);
     case OM_ORDER_ID:
     default:
       break;

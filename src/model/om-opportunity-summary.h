@@ -48,7 +48,9 @@ typedef enum
   OM_ORDER_VALUE,             /* highest value first */
   OM_ORDER_WEIGHTED,          /* highest weighted value first */
   OM_ORDER_CHAIN_PROBABILITY, /* highest chain probability first */
-} OmOrder;                    /* every order breaks ties by id */
+  OM_ORDER_CLOSE_DATE_BACKWARDS, /* OM_ORDER_CLOSE_DATE backwards: none first, then the latest
+                                  * close date, ties by the latest id (its index, read backwards) */
+} OmOrder;                    /* every other order breaks ties by id */
 
 typedef struct
 {

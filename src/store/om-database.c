@@ -1840,6 +1840,9 @@ om_database_list_ids (OmBackend                *backend,
     case OM_ORDER_CLOSE_DATE:
       g_string_append (sql, " ORDER BY close_date IS NULL, close_date, id");
       break;
+    case OM_ORDER_CLOSE_DATE_BACKWARDS:
+      g_string_append (sql, " ORDER BY close_date IS NULL DESC, close_date DESC, id DESC");
+      break;
     case OM_ORDER_NEXT_DUE:
       g_string_append (sql, " ORDER BY next_due IS NULL, next_due, id");
       break;

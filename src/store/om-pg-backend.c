@@ -1841,6 +1841,9 @@ om_pg_backend_list_ids (OmBackend                *backend,
     case OM_ORDER_CLOSE_DATE:
       g_string_append (sql, " ORDER BY close_date, id");
       break;
+    case OM_ORDER_CLOSE_DATE_BACKWARDS:
+      g_string_append (sql, " ORDER BY close_date DESC NULLS FIRST, id DESC");
+      break;
     case OM_ORDER_NEXT_DUE:
       g_string_append (sql, " ORDER BY next_due, id");
       break;
