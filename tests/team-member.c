@@ -209,6 +209,7 @@ wait_timeout_cb (gpointer user_data)
 static void
 changed_elsewhere_cb (OmRepository  *repository,
                       OmOpportunity *opportunity,
+                      const char    *who,
                       Member        *self)
 {
   gint64 id = om_opportunity_get_id (opportunity);

@@ -270,6 +270,64 @@ test_conflict_names_who (void)
   g_assert_nonnull (strstr (error->message, "nothing else was changed"));
 }
 
+static void
+on_changed_elsewhere (OmRepository  *repository,
+                      OmOpportunity *opportunity,
+                      const char    *who,
+                      char         **seen)
+{
+  g_free (*seen);
+  *seen = g_strdup (who != NULL ? who : "(unknown)");
+}
+
+/* An edit from elsewhere names who made it, as the window says it: the
+ * other person's login, or "" for one's own login in another window */
+static void
+test_changed_elsewhere_names_who (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *alice = om_test_pg_location (location, OM_TEST_PG_COORDINATOR);
+  g_autofree char *ada = om_test_pg_location (location, OM_TEST_PG_ADMIN);
+  g_autoptr(OmRepository) mine = om_test_database_open_repository (alice);
+  g_autoptr(OmRepository) theirs = om_test_database_open_repository (ada);
+  g_autoptr(OmRepository) my_other_window = om_test_database_open_repository (alice);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seen = NULL;
+  OmOpportunity *opp, *in_theirs, *in_other;
+  gint64 start;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (mine, "Watched", OM_TEST_PG_COORDINATOR, &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  g_signal_connect (mine, "changed-elsewhere", G_CALLBACK (on_changed_elsewhere), &seen);
+  om_repository_set_watching (mine, TRUE);
+
+  in_theirs = om_repository_find (theirs, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_load (in_theirs, &error));
+  g_assert_true (om_test_retitle (in_theirs, "Watched, by the admin", &error));
+  g_assert_no_error (error);
+  for (start = g_get_monotonic_time (); seen == NULL && g_get_monotonic_time () - start < 2 * G_USEC_PER_SEC;)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_assert_cmpstr (seen, ==, OM_TEST_PG_ADMIN);
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Watched, by the admin");
+  g_clear_pointer (&seen, g_free);
+
+  in_other = om_repository_find (my_other_window, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_load (in_other, &error));
+  g_assert_true (om_test_retitle (in_other, "Watched, from my laptop", &error));
+  g_assert_no_error (error);
+  for (start = g_get_monotonic_time (); seen == NULL && g_get_monotonic_time () - start < 2 * G_USEC_PER_SEC;)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_assert_cmpstr (seen, ==, "");
+}
+
 /* Schema 1, as the first version wrote it: refused until --init-server
  * brings it to this version's, keeping what it held */
 static void
@@ -1051,6 +1109,7 @@ main (int   argc,
   g_test_add_func ("/server/two-clients/conflict", test_two_clients);
   g_test_add_func ("/server/two-clients/imports", test_two_imports);
   g_test_add_func ("/server/conflict-names-who", test_conflict_names_who);
+  g_test_add_func ("/server/changed-elsewhere-names-who", test_changed_elsewhere_names_who);
   g_test_add_func ("/server/migrate-from-1", test_migrate_from_v1);
   g_test_add_func ("/server/row-level-security", test_row_level_security);
   g_test_add_func ("/server/notify/by-hand", test_notify_by_hand);

@@ -36,6 +36,9 @@ typedef struct
   gint64              weighted_value;    /* value × chain probability, minor units, rounded half away */
   OmDate              first_pending_due; /* earliest due date of a pending stage while open, or 0:
                                           * the opportunity is overdue when it is before today */
+  char               *changed_by;        /* who made the change it is at, where the backend knows:
+                                          * a login name, "" for this user's own login (another
+                                          * window, another computer), NULL when not known */
 } OmOpportunitySummary;
 
 /* What a list shows: a filter and an order */

@@ -229,12 +229,15 @@ om_repository_class_init (OmRepositoryClass *klass)
   /**
    * OmRepository::changed-elsewhere:
    * @opportunity: the opportunity, now showing the values kept
+   * @who: (nullable): who changed it, where the backend knows: a login
+   *   name, or "" for this user's own login elsewhere
    *
    * Another writer changed an opportunity that is shown in full (an
    * editor may show it): it now shows what was kept.
    */
   signals[CHANGED_ELSEWHERE] = g_signal_new ("changed-elsewhere", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, OM_TYPE_OPPORTUNITY);
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 2, OM_TYPE_OPPORTUNITY,
+                                             G_TYPE_STRING);
 }
 
 static void
@@ -810,7 +813,7 @@ refresh (OmRepository *self)
             {
               _om_opportunity_apply (opportunity, data);
               if (!self->quiet)
-                g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, opportunity);
+                g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, opportunity, summary->changed_by);
             }
           else
             {

@@ -1902,7 +1902,10 @@ om_pg_backend_get_summaries (OmBackend    *backend,
   result = read_once (self,
                       "SELECT id, revision, title, client, coordinator, status, n_won, n_stages,"
                       " chain_probability, next_due, sort_key, search_text, health,"
-                      " value_minor, currency, close_date, weighted_minor, first_pending_due"
+                      " value_minor, currency, close_date, weighted_minor, first_pending_due,"
+                      /* schema 2: "" before it, not known */
+                      " CASE WHEN changed_by = '' THEN NULL WHEN changed_by = session_user THEN ''"
+                      "  ELSE changed_by END"
                       " FROM opportunities WHERE id = ANY ($1::bigint[])", params, error);
   if (result == NULL)
     return NULL;
@@ -1930,6 +1933,8 @@ om_pg_backend_get_summaries (OmBackend    *backend,
       get_date (result, row, 15, TRUE, &summary->close_date);
       summary->weighted_value = get_int (result, row, 16);
       get_date (result, row, 17, TRUE, &summary->first_pending_due);
+      if (!PQgetisnull (result, row, 18))
+        summary->changed_by = g_strdup (get_text (result, row, 18));
       g_hash_table_replace (by_id, &summary->id, summary);
     }
   PQclear (result);
