@@ -122,3 +122,48 @@ om_test_database_apply (gpointer                 db,
   g_assert_no_error (error);
   return change->after != NULL ? om_opportunity_data_copy (change->after) : NULL;
 }
+
+/* The statements a database runs, from its "om-sql" debug log */
+static GPtrArray *captured;
+
+static void
+capture_handler (const char     *domain,
+                 GLogLevelFlags  level,
+                 const char     *message,
+                 gpointer        user_data)
+{
+  if (captured != NULL)
+    g_ptr_array_add (captured, g_strdup (message));
+}
+
+/**
+ * om_test_sql_capture_start:
+ *
+ * From here, a database or server backend opened logs the statements it
+ * runs (G_MESSAGES_DEBUG=om-sql, read when it is opened), and they are
+ * kept until om_test_sql_capture_stop().
+ */
+void
+om_test_sql_capture_start (void)
+{
+  static gsize handler;
+
+  if (g_once_init_enter (&handler))
+    g_once_init_leave (&handler, g_log_set_handler ("om-sql", G_LOG_LEVEL_DEBUG, capture_handler, NULL));
+  g_assert_null (captured);
+  g_setenv ("G_MESSAGES_DEBUG", "om-sql", TRUE);
+  captured = g_ptr_array_new_with_free_func (g_free);
+}
+
+/**
+ * om_test_sql_capture_stop:
+ *
+ * Returns: (transfer full): the statements logged since
+ *   om_test_sql_capture_start()
+ */
+GPtrArray *
+om_test_sql_capture_stop (void)
+{
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  return g_steal_pointer (&captured);
+}

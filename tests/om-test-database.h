@@ -21,5 +21,7 @@ void               om_test_database_remove          (const char  *path);
 OmOpportunityData *om_test_database_apply           (gpointer                 db,
                                                      const OmOpportunityData *before,
                                                      const OmOpportunityData *after);
+void               om_test_sql_capture_start        (void);
+GPtrArray         *om_test_sql_capture_stop         (void);
 
 G_END_DECLS

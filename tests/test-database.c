@@ -974,8 +974,6 @@ test_left_over_wal_damaged (Fixture       *f,
 }
 
 /* the statements a database runs (below) */
-static void       start_capture (void);
-static GPtrArray *stop_capture  (void);
 static gboolean   any_touches   (GPtrArray  *statements,
                                  const char *table);
 
@@ -997,10 +995,10 @@ test_left_over_wal_rules (Fixture       *f,
   if (!GPOINTER_TO_INT (data))
     g_assert_cmpint (g_remove (shm), ==, 0);
 
-  start_capture ();
+  om_test_sql_capture_start ();
   repository = om_database_open_repository (f->path, &error);
   g_assert_no_error (error);
-  statements = stop_capture ();
+  statements = om_test_sql_capture_stop ();
   g_assert_true (any_touches (statements, "quick_check"));
   g_assert_false (any_touches (statements, "FROM stages"));
 
@@ -2385,35 +2383,6 @@ test_two_writers_id_given_again (Fixture       *f,
 
 /* What lists show, kept beside each opportunity (schema 5, issue 9) */
 
-/* The statements a database runs, from its "om-sql" debug log */
-static GPtrArray *captured;
-
-static void
-capture_handler (const char     *domain,
-                 GLogLevelFlags  level,
-                 const char     *message,
-                 gpointer        user_data)
-{
-  if (captured != NULL)
-    g_ptr_array_add (captured, g_strdup (message));
-}
-
-/* From here, a database opened logs its statements, and they are kept */
-static void
-start_capture (void)
-{
-  g_assert_null (captured);
-  g_setenv ("G_MESSAGES_DEBUG", "om-sql", TRUE);
-  captured = g_ptr_array_new_with_free_func (g_free);
-}
-
-static GPtrArray *
-stop_capture (void)
-{
-  g_unsetenv ("G_MESSAGES_DEBUG");
-  return g_steal_pointer (&captured);
-}
-
 /* Whether one of @statements names @table (a word: n_stages is a
  * column of opportunities) */
 static gboolean
@@ -2651,13 +2620,13 @@ test_migrate_from_v5 (Fixture       *f,
   exec_raw (db, "DROP TABLE id_counter; PRAGMA user_version = 5;");
   sqlite3_close (db);
 
-  start_capture ();
+  om_test_sql_capture_start ();
   repository = om_database_open_repository (f->path, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
   /* checked; and read, for what schema 8 keeps of each plan, which
    * only the model derives */
-  statements = stop_capture ();
+  statements = om_test_sql_capture_stop ();
   g_assert_true (any_touches (statements, "quick_check"));
   g_assert_true (any_touches (statements, "FROM stages"));
 
@@ -2711,10 +2680,10 @@ test_migrate_from_v6 (Fixture       *f,
   sqlite3_close (db);
   original = om_test_read_bytes (f->path);
 
-  start_capture ();
+  om_test_sql_capture_start ();
   repository = om_database_open_repository (f->path, &error);
   g_assert_no_error (error);
-  statements = stop_capture ();
+  statements = om_test_sql_capture_stop ();
   /* checked; and read, for what schema 8 keeps of each plan */
   g_assert_true (any_touches (statements, "quick_check"));
   g_assert_true (any_touches (statements, "FROM stages"));
@@ -2769,9 +2738,9 @@ test_migrate_from_v6 (Fixture       *f,
     listed = om_repository_find (again, 1);
     g_assert_nonnull (listed);
     g_clear_pointer (&statements, g_ptr_array_unref);
-    start_capture ();
+    om_test_sql_capture_start ();
     g_assert_cmpint (om_opportunity_get_n_warnings (listed), >=, 0);
-    statements = stop_capture ();
+    statements = om_test_sql_capture_stop ();
     g_assert_false (any_touches (statements, "FROM stages"));
     warnings = om_opportunity_check_health (listed);
     g_assert_cmpint (om_opportunity_get_n_warnings (listed), ==, (int) warnings->len);
@@ -2828,7 +2797,7 @@ test_list_ids (Fixture       *f,
   guint n_checked = 0, n_queries = 0;
   guint n_statuses[3] = { 0 };
 
-  start_capture ();
+  om_test_sql_capture_start ();
   db = om_store_open_backend (f->path, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 28; i++)
@@ -2862,8 +2831,8 @@ test_list_ids (Fixture       *f,
       g_ptr_array_add (all, om_opportunity_summary_new (g_ptr_array_index (plans, i)));
     }
   om_memory_backend_load (memory, plans, NULL);
-  g_clear_pointer (&captured, g_ptr_array_unref);
-  start_capture ();
+  g_ptr_array_unref (om_test_sql_capture_stop ());
+  om_test_sql_capture_start ();
 
   for (guint filter = 0; filter < 7; filter++)
     for (int status = -1; status <= OM_OPPORTUNITY_STATUS_LOST; status++)
@@ -2909,7 +2878,7 @@ test_list_ids (Fixture       *f,
             n_checked += ids->len;
           }
   g_assert_cmpuint (n_checked, >, 1000);
-  queries = stop_capture ();
+  queries = om_test_sql_capture_stop ();
   for (guint i = 0; i < all->len; i++)
     n_statuses[((OmOpportunitySummary *) g_ptr_array_index (all, i))->status]++;
   g_assert_cmpuint (n_statuses[OM_OPPORTUNITY_STATUS_OPEN], >, 3);
@@ -3157,7 +3126,7 @@ test_across (Fixture       *f,
   char *text;
 
   /* its statements are logged, to be looked at */
-  start_capture ();
+  om_test_sql_capture_start ();
   db = om_store_open_backend (f->path, &error);
   g_assert_no_error (error);
   d = OM_BACKEND (db);
@@ -3186,7 +3155,7 @@ test_across (Fixture       *f,
   text = both_agendas (d, m, NULL, NULL, NULL);
   g_free (both_agendas (d, m, "Ann", NULL, "2024-01-10"));
   {
-    g_autoptr(GPtrArray) statements = stop_capture ();
+    g_autoptr(GPtrArray) statements = om_test_sql_capture_stop ();
     guint n_agendas = 0;
 
     for (guint i = 0; i < statements->len && !f->server; i++)
@@ -3369,7 +3338,7 @@ test_open_reads_no_stage (Fixture       *f,
   g_assert_no_error (error);
   g_clear_object (&db);
 
-  start_capture ();
+  om_test_sql_capture_start ();
   db = om_database_open (f->path, &error);
   g_assert_no_error (error);
   ids = om_backend_list_ids (OM_BACKEND (db), query, &error);
@@ -3380,7 +3349,7 @@ test_open_reads_no_stage (Fixture       *f,
   g_assert_cmpuint (summaries->len, ==, 50);
   g_assert_cmpstr (((OmOpportunitySummary *) g_ptr_array_index (summaries, 0))->title, ==, "Opportunity 0000");
   g_assert_cmpuint (((OmOpportunitySummary *) g_ptr_array_index (summaries, 49))->n_stages, ==, 6);
-  statements = stop_capture ();
+  statements = om_test_sql_capture_stop ();
 
   /* the log is there, and shows neither stages nor history read, nor the
    * whole file checked */
@@ -3392,11 +3361,11 @@ test_open_reads_no_stage (Fixture       *f,
 
   /* opening one reads its stages */
   g_clear_pointer (&statements, g_ptr_array_unref);
-  start_capture ();
+  om_test_sql_capture_start ();
   one = om_backend_load_opportunity (OM_BACKEND (db), g_array_index (ids, gint64, 7), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (one->stages->len, ==, 6);
-  statements = stop_capture ();
+  statements = om_test_sql_capture_stop ();
   g_assert_true (any_touches (statements, "FROM stages"));
   g_assert_true (any_touches (statements, "FROM history"));
 }
@@ -3430,10 +3399,10 @@ test_open_in_use_reads_no_stage (Fixture       *f,
   g_assert_cmpint (g_stat (wal, &st), ==, 0);
   g_assert_cmpint (st.st_size, >, 4096);
 
-  start_capture ();
+  om_test_sql_capture_start ();
   second = om_database_open (f->path, &error);
   g_assert_no_error (error);
-  statements = stop_capture ();
+  statements = om_test_sql_capture_stop ();
   g_assert_true (any_touches (statements, "PRAGMA user_version"));
   g_assert_false (any_touches (statements, "stages"));
   g_assert_false (any_touches (statements, "quick_check"));
@@ -3591,7 +3560,6 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_log_set_handler ("om-sql", G_LOG_LEVEL_DEBUG, capture_handler, NULL);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/database/create", test_create);

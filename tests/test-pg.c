@@ -640,6 +640,36 @@ test_notify_by_hand (void)
   g_assert_cmpuint (n, ==, 1);
 }
 
+/* An edit refused because the server went (@error): the message says
+ * so on one line, the model still shows @before, the server holds
+ * @before once it is back, and the next edit connects again and is kept */
+static void
+assert_refused_then_kept (const char              *location,
+                          OmOpportunity           *opp,
+                          const OmOpportunityData *before,
+                          GError                  *error)
+{
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(GError) again = NULL;
+
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "cannot be reached"));
+  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+
+  om_test_pg_start ();
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
+  g_clear_pointer (&kept, om_opportunity_data_free);
+
+  g_assert_true (om_opportunity_win_stage (opp, 0, "after the restart", &again));
+  g_assert_no_error (again);
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
 /* The server stopped during a session: the edit is refused with a
  * message and nothing is half-written; after the restart the next
  * edit connects again and is kept */
@@ -649,7 +679,6 @@ test_server_restarted (void)
   g_autofree char *location = om_test_pg_new_database ();
   g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
   g_autoptr(OmOpportunityData) before = NULL;
-  g_autoptr(OmOpportunityData) kept = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
@@ -661,23 +690,7 @@ test_server_restarted (void)
 
   om_test_pg_stop ();
   g_assert_false (om_opportunity_win_stage (opp, 0, "while down", &error));
-  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_UNREACHABLE);
-  g_assert_nonnull (strstr (error->message, "cannot be reached"));
-  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
-  g_assert_null (strchr (error->message, '\n'));
-  g_clear_error (&error);
-  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
-
-  om_test_pg_start ();
-  kept = om_test_database_get (location, om_opportunity_get_id (opp));
-  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
-  g_clear_pointer (&kept, om_opportunity_data_free);
-
-  g_assert_true (om_opportunity_win_stage (opp, 0, "after the restart", &error));
-  g_assert_no_error (error);
-  kept = om_test_database_get (location, om_opportunity_get_id (opp));
-  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
-  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+  assert_refused_then_kept (location, opp, before, error);
 }
 
 /* Holds the history table locked, waits until an edit of the app is
@@ -725,7 +738,6 @@ test_server_stopped_mid_edit (void)
   g_autofree char *location = om_test_pg_new_database ();
   g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
   g_autoptr(OmOpportunityData) before = NULL;
-  g_autoptr(OmOpportunityData) kept = NULL;
   g_autoptr(GError) error = NULL;
   Stopper stopper = { PQconnectdb (location), NULL };
   GThread *thread;
@@ -748,40 +760,13 @@ test_server_stopped_mid_edit (void)
   g_assert_nonnull (stopper.blocked);
   g_assert_true (g_str_has_prefix (stopper.blocked, "INSERT INTO history"));
   g_clear_pointer (&stopper.blocked, g_free);
-  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_UNREACHABLE);
-  g_assert_nonnull (strstr (error->message, "cannot be reached"));
-  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
-  g_assert_null (strchr (error->message, '\n'));
-  g_clear_error (&error);
-  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
-
-  om_test_pg_start ();
-  kept = om_test_database_get (location, om_opportunity_get_id (opp));
-  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
-  g_clear_pointer (&kept, om_opportunity_data_free);
-
-  g_assert_true (om_opportunity_win_stage (opp, 0, "after the restart", &error));
-  g_assert_no_error (error);
-  kept = om_test_database_get (location, om_opportunity_get_id (opp));
-  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
-  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+  assert_refused_then_kept (location, opp, before, error);
 }
 
-/* The statements the backend sends, from its "om-sql" debug log */
-static GPtrArray *sent;
-
-static void
-capture_sent (const char     *domain,
-              GLogLevelFlags  level,
-              const char     *message,
-              gpointer        data)
-{
-  if (sent != NULL)
-    g_ptr_array_add (sent, g_strdup (message));
-}
-
+/* How many of the statements @sent begin with @prefix */
 static guint
-count_sent (const char *prefix)
+count_sent (GPtrArray  *sent,
+            const char *prefix)
 {
   guint n = 0;
 
@@ -800,40 +785,42 @@ test_edit_writes_what_changed (void)
   g_autofree char *location = om_test_pg_new_database ();
   g_autoptr(OmRepository) repository = NULL;
   g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Long", 300);
+  g_autoptr(GPtrArray) sent = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
   om_date_set_today (om_test_date (TODAY));
   /* the backend decides at its start whether it logs */
-  g_setenv ("G_MESSAGES_DEBUG", "om-sql", TRUE);
-  g_log_set_handler ("om-sql", G_LOG_LEVEL_DEBUG, capture_sent, NULL);
+  om_test_sql_capture_start ();
   repository = om_test_database_open_repository (location);
   opp = om_repository_create_opportunity (repository, plan, &error);
   g_assert_no_error (error);
   g_assert_true (om_opportunity_load (opp, &error));
 
   /* a move of the last two stages */
-  sent = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_unref (om_test_sql_capture_stop ());
+  om_test_sql_capture_start ();
   g_assert_true (om_opportunity_move_stage (opp, 299, 298, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count_sent ("UPDATE opportunities"), ==, 1);
-  g_assert_cmpuint (count_sent ("INSERT INTO stages"), ==, 0);
-  g_assert_cmpuint (count_sent ("DELETE FROM"), ==, 0);
-  g_assert_cmpuint (count_sent ("INSERT INTO history"), ==, 0);
+  sent = om_test_sql_capture_stop ();
+  g_assert_cmpuint (count_sent (sent, "UPDATE opportunities"), ==, 1);
+  g_assert_cmpuint (count_sent (sent, "INSERT INTO stages"), ==, 0);
+  g_assert_cmpuint (count_sent (sent, "DELETE FROM"), ==, 0);
+  g_assert_cmpuint (count_sent (sent, "INSERT INTO history"), ==, 0);
   g_assert_cmpuint (sent->len, <=, 8);
   g_clear_pointer (&sent, g_ptr_array_unref);
 
   /* a decision: that stage, and one more history entry */
-  sent = g_ptr_array_new_with_free_func (g_free);
+  om_test_sql_capture_start ();
   g_assert_true (om_opportunity_win_stage (opp, 0, "went well", &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count_sent ("UPDATE stages SET activity"), ==, 1);
-  g_assert_cmpuint (count_sent ("INSERT INTO stages"), ==, 0);
-  g_assert_cmpuint (count_sent ("INSERT INTO history"), ==, 1);
-  g_assert_cmpuint (count_sent ("DELETE FROM"), ==, 0);
+  sent = om_test_sql_capture_stop ();
+  g_assert_cmpuint (count_sent (sent, "UPDATE stages SET activity"), ==, 1);
+  g_assert_cmpuint (count_sent (sent, "INSERT INTO stages"), ==, 0);
+  g_assert_cmpuint (count_sent (sent, "INSERT INTO history"), ==, 1);
+  g_assert_cmpuint (count_sent (sent, "DELETE FROM"), ==, 0);
   g_assert_cmpuint (sent->len, <=, 10);
   g_clear_pointer (&sent, g_ptr_array_unref);
-  g_unsetenv ("G_MESSAGES_DEBUG");
 
   /* a removal in the middle and a stage added: what the server holds is
    * what the model shows */

@@ -726,6 +726,30 @@ typedef enum
                      * policies hide it from this user's writes */
 } WriteResult;
 
+/* A stage's own values, in the order of the stage statements below:
+ * activity, milestone, kind, owner, client_owner, duration_days,
+ * probability, status, decided_on, lost_reason, client_description,
+ * notes, agreed_date, baseline_due_date */
+static void
+add_stage_values (GPtrArray         *params,
+                  const OmStageData *s)
+{
+  add_text (params, s->activity);
+  add_text (params, s->milestone);
+  add_text (params, om_stage_kind_to_string (s->kind));
+  add_text (params, s->owner);
+  add_text (params, s->client_owner);
+  add_int (params, s->duration_days);
+  add_double (params, s->probability);
+  add_text (params, om_stage_status_to_string (s->status));
+  add_date (params, s->decided_on);
+  add_text (params, s->lost_reason);
+  add_text (params, s->client_description);
+  add_text (params, s->notes);
+  add_date (params, s->agreed_on);
+  add_date (params, s->baseline_due);
+}
+
 /* The stages of @data at @indices, as new rows: each keeps its id where
  * that is free, and gets one of the server's otherwise */
 static gboolean
@@ -751,20 +775,7 @@ insert_stages (OmPgBackend       *self,
             g_ptr_array_add (params, NULL);
           add_int (params, data->id);
           add_int (params, i);
-          add_text (params, s->activity);
-          add_text (params, s->milestone);
-          add_text (params, om_stage_kind_to_string (s->kind));
-          add_text (params, s->owner);
-          add_text (params, s->client_owner);
-          add_int (params, s->duration_days);
-          add_double (params, s->probability);
-          add_text (params, om_stage_status_to_string (s->status));
-          add_date (params, s->decided_on);
-          add_text (params, s->lost_reason);
-          add_text (params, s->client_description);
-          add_text (params, s->notes);
-          add_date (params, s->agreed_on);
-          add_date (params, s->baseline_due);
+          add_stage_values (params, s);
           add_date (params, due[i]);
           add_owned (params, om_text_fold (s->owner));
           add_owned (params, om_stage_search_text (s));
@@ -867,20 +878,7 @@ update_stage (OmPgBackend       *self,
   g_autoptr(GPtrArray) params = params_new ();
 
   add_int (params, s->id);
-  add_text (params, s->activity);
-  add_text (params, s->milestone);
-  add_text (params, om_stage_kind_to_string (s->kind));
-  add_text (params, s->owner);
-  add_text (params, s->client_owner);
-  add_int (params, s->duration_days);
-  add_double (params, s->probability);
-  add_text (params, om_stage_status_to_string (s->status));
-  add_date (params, s->decided_on);
-  add_text (params, s->lost_reason);
-  add_text (params, s->client_description);
-  add_text (params, s->notes);
-  add_date (params, s->agreed_on);
-  add_date (params, s->baseline_due);
+  add_stage_values (params, s);
   add_owned (params, om_text_fold (s->owner));
   add_owned (params, om_stage_search_text (s));
   return run_done (self,
