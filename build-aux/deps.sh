@@ -23,6 +23,8 @@ OM_PACKAGES=(
   # start of their own (initdb, pg_ctl; no system service is used)
   libpq-dev
   postgresql
+  # a certificate for the test server's TLS (tests/om-test-pg.c)
+  openssl
   # headless GTK tests
   xvfb
   xauth

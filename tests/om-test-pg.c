@@ -4,10 +4,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <arpa/inet.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "om-pg-backend.h"
@@ -20,6 +23,7 @@
 static char *server_dir;      /* the socket's folder; the data and log inside */
 static int   server_port;
 static gboolean running;
+static gboolean over_tls;     /* also on a TCP port of 127.0.0.1, with TLS */
 static guint n_databases;
 
 static const char *
@@ -176,13 +180,82 @@ om_test_pg_start (void)
     }
   data = g_build_filename (server_dir, "data", NULL);
   log = g_build_filename (server_dir, "server.log", NULL);
-  options = g_strdup_printf ("-k %s -p %d -c listen_addresses='' -c fsync=off -c full_page_writes=off",
-                             server_dir, server_port);
+  if (over_tls)
+    options = g_strdup_printf ("-k %s -p %d -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+                               " -c ssl=on -c ssl_cert_file=%s/server.crt -c ssl_key_file=%s/server.key",
+                               server_dir, server_port, server_dir, server_dir);
+  else
+    options = g_strdup_printf ("-k %s -p %d -c listen_addresses='' -c fsync=off -c full_page_writes=off",
+                               server_dir, server_port);
   {
     const char *args[] = { pg_ctl, "-D", data, "-l", log, "-o", options, "-w", "start", NULL };
     run_server_program (args, TRUE);
   }
   running = TRUE;
+}
+
+/* A TCP port of 127.0.0.1 that is free now */
+static int
+free_tcp_port (void)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = 0 };
+  socklen_t length = sizeof address;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  int port;
+
+  g_assert_cmpint (fd, >=, 0);
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
+  port = ntohs (address.sin_port);
+  close (fd);
+  return port;
+}
+
+/**
+ * om_test_pg_tcp_location:
+ * @location: a location of om_test_pg_new_database()
+ * @user: the login role
+ * @sslmode: (nullable): libpq's sslmode, or %NULL for its default
+ *   ("prefer")
+ *
+ * The test server listens on its socket only, where TLS does not apply.
+ * The first call restarts it listening on a TCP port of 127.0.0.1 too,
+ * with TLS on (a self-signed certificate made for it), as a server on
+ * a network does; the data stays.
+ *
+ * Returns: (transfer full): @location over TCP, as @user
+ */
+char *
+om_test_pg_tcp_location (const char *location,
+                         const char *user,
+                         const char *sslmode)
+{
+  PQconninfoOption *options = PQconninfoParse (location, NULL);
+  char *tcp = NULL;
+
+  if (!over_tls)
+    {
+      g_autofree char *key = g_build_filename (server_dir, "server.key", NULL);
+      g_autofree char *crt = g_build_filename (server_dir, "server.crt", NULL);
+      const char *args[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                             "-out", crt, "-days", "2", "-subj", "/CN=localhost", NULL };
+
+      stop_now ("fast");
+      run_server_program (args, TRUE);
+      /* the server refuses a key others may read */
+      g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+      server_port = free_tcp_port ();
+      over_tls = TRUE;
+      om_test_pg_start ();
+    }
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, "dbname"))
+      tcp = g_strdup_printf ("host=127.0.0.1 port=%d user=%s dbname=%s%s%s", server_port, user, o->val,
+                             sslmode != NULL ? " sslmode=" : "", sslmode != NULL ? sslmode : "");
+  PQconninfoFree (options);
+  g_assert_nonnull (tcp);
+  return tcp;
 }
 
 /**

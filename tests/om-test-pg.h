@@ -26,6 +26,9 @@ char       *om_test_pg_new_empty_database (void);
 char       *om_test_pg_new_database  (void);
 char       *om_test_pg_location      (const char *location,
                                       const char *user);
+char       *om_test_pg_tcp_location  (const char *location,
+                                      const char *user,
+                                      const char *sslmode);
 void        om_test_pg_stop          (void);
 void        om_test_pg_start         (void);
 char       *om_test_pg_exec          (const char *location,

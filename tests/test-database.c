@@ -2868,7 +2868,7 @@ test_list_ids (Fixture       *f,
   for (guint filter = 0; filter < 7; filter++)
     for (int status = -1; status <= OM_OPPORTUNITY_STATUS_LOST; status++)
       for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
-        for (int order = OM_ORDER_SHOWN; order <= OM_ORDER_CHAIN_PROBABILITY; order++)
+        for (int order = OM_ORDER_SHOWN; order <= OM_ORDER_CLOSE_DATE_BACKWARDS; order++)
           {
             g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (status, searches[s], order);
             g_autoptr(GArray) ids = NULL;

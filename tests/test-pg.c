@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "om-pg-backend.h"
@@ -110,7 +111,7 @@ test_init_server (void)
                                                                 " AND relname IN ('opportunities', 'stages', 'history',"
                                                                 " 'schedule_history')");
 
-    g_assert_cmpstr (version, ==, "1");
+    g_assert_cmpstr (version, ==, G_STRINGIFY (OM_PG_SCHEMA_VERSION));
     g_assert_cmpstr (roles, ==, "3");
     g_assert_cmpstr (secured, ==, "4");
   }
@@ -208,7 +209,8 @@ test_two_clients (void)
   g_assert_no_error (error);
   g_assert_false (om_opportunity_win_stage (in_b, 0, "by B", &error));
   g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
-  g_assert_nonnull (strstr (error->message, "Someone else changed the opportunity “Shared”"));
+  /* the same login, in another window: said so */
+  g_assert_nonnull (strstr (error->message, "You (" OM_TEST_PG_COORDINATOR ") changed the opportunity “Shared”"));
   g_clear_error (&error);
   g_assert_cmpstr (om_opportunity_get_title (in_b), ==, "Shared, renamed by A");
 
@@ -217,6 +219,162 @@ test_two_clients (void)
   kept = om_test_database_get (alice, om_opportunity_get_id (in_a));
   g_assert_cmpstr (kept->title, ==, "Shared, renamed by A");
   g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
+/* A conflict names who made the other change, as the server knows it:
+ * the admin's edit and removal, and an edit made with psql */
+static void
+test_conflict_names_who (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *alice = om_test_pg_location (location, OM_TEST_PG_COORDINATOR);
+  g_autofree char *ada = om_test_pg_location (location, OM_TEST_PG_ADMIN);
+  g_autoptr(OmRepository) mine = om_test_database_open_repository (alice);
+  g_autoptr(OmRepository) theirs = om_test_database_open_repository (ada);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  OmOpportunity *opp, *in_theirs;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (mine, "Named", OM_TEST_PG_COORDINATOR, &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  in_theirs = om_repository_find (theirs, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_load (in_theirs, &error));
+
+  g_assert_true (om_test_retitle (in_theirs, "Named, by the admin", &error));
+  g_assert_no_error (error);
+  g_assert_false (om_opportunity_win_stage (opp, 0, "mine", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_true (g_str_has_prefix (error->message, OM_TEST_PG_ADMIN " changed the opportunity “Named”"));
+  g_clear_error (&error);
+
+  /* by hand, as the superuser: the server knows that too */
+  sql = g_strdup_printf ("UPDATE opportunities SET notes = 'by hand', revision = nextval ('om_revisions')"
+                         " WHERE id = %" G_GINT64_FORMAT, om_opportunity_get_id (opp));
+  g_assert_null (om_test_pg_exec (location, sql));
+  g_assert_false (om_opportunity_win_stage (opp, 0, "mine", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_true (g_str_has_prefix (error->message, "postgres changed the opportunity “Named, by the admin”"));
+  g_clear_error (&error);
+
+  /* removed by the admin, from a window opened since */
+  g_clear_object (&theirs);
+  theirs = om_test_database_open_repository (ada);
+  in_theirs = om_repository_find (theirs, om_opportunity_get_id (opp));
+  g_assert_true (om_repository_remove_opportunity (theirs, in_theirs, &error));
+  g_assert_no_error (error);
+  g_assert_false (om_opportunity_win_stage (opp, 0, "mine", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT);
+  g_assert_true (g_str_has_prefix (error->message, OM_TEST_PG_ADMIN " removed the opportunity “Named, by the admin”"));
+  g_assert_nonnull (strstr (error->message, "nothing else was changed"));
+}
+
+static void
+on_changed_elsewhere (OmRepository  *repository,
+                      OmOpportunity *opportunity,
+                      const char    *who,
+                      char         **seen)
+{
+  g_free (*seen);
+  *seen = g_strdup (who != NULL ? who : "(unknown)");
+}
+
+/* An edit from elsewhere names who made it, as the window says it: the
+ * other person's login, or "" for one's own login in another window */
+static void
+test_changed_elsewhere_names_who (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *alice = om_test_pg_location (location, OM_TEST_PG_COORDINATOR);
+  g_autofree char *ada = om_test_pg_location (location, OM_TEST_PG_ADMIN);
+  g_autoptr(OmRepository) mine = om_test_database_open_repository (alice);
+  g_autoptr(OmRepository) theirs = om_test_database_open_repository (ada);
+  g_autoptr(OmRepository) my_other_window = om_test_database_open_repository (alice);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seen = NULL;
+  OmOpportunity *opp, *in_theirs, *in_other;
+  gint64 start;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (mine, "Watched", OM_TEST_PG_COORDINATOR, &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  g_signal_connect (mine, "changed-elsewhere", G_CALLBACK (on_changed_elsewhere), &seen);
+  om_repository_set_watching (mine, TRUE);
+
+  in_theirs = om_repository_find (theirs, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_load (in_theirs, &error));
+  g_assert_true (om_test_retitle (in_theirs, "Watched, by the admin", &error));
+  g_assert_no_error (error);
+  for (start = g_get_monotonic_time (); seen == NULL && g_get_monotonic_time () - start < 2 * G_USEC_PER_SEC;)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_assert_cmpstr (seen, ==, OM_TEST_PG_ADMIN);
+  g_assert_cmpstr (om_opportunity_get_title (opp), ==, "Watched, by the admin");
+  g_clear_pointer (&seen, g_free);
+
+  in_other = om_repository_find (my_other_window, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_load (in_other, &error));
+  g_assert_true (om_test_retitle (in_other, "Watched, from my laptop", &error));
+  g_assert_no_error (error);
+  for (start = g_get_monotonic_time (); seen == NULL && g_get_monotonic_time () - start < 2 * G_USEC_PER_SEC;)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_assert_cmpstr (seen, ==, "");
+}
+
+/* Schema 1, as the first version wrote it: refused until --init-server
+ * brings it to this version's, keeping what it held */
+static void
+test_migrate_from_v1 (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
+  g_autoptr(OmOpportunityData) before = NULL;
+  g_autoptr(OmOpportunityData) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmBackend) backend = NULL;
+  g_autofree char *database = g_strdup_printf ("--database=%s", location);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  OmOpportunity *opp;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (repository, "Written by schema 1", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_clear_object (&repository);
+  g_assert_null (om_test_pg_exec (location,
+                                  "DROP TRIGGER opportunities_changed_by ON opportunities;"
+                                  "DROP TRIGGER opportunities_removed ON opportunities;"
+                                  "DROP FUNCTION om_note_change (); DROP FUNCTION om_note_removal ();"
+                                  "DROP TABLE removed_opportunities;"
+                                  "ALTER TABLE opportunities DROP COLUMN changed_by;"
+                                  "UPDATE om_schema SET version = 1;"));
+
+  backend = om_store_open_backend (location, &error);
+  g_assert_null (backend);
+  g_assert_nonnull (strstr (error->message, "--init-server"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (run_cli (NULL, &out, &err, database, "--init-server", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  {
+    g_autofree char *version = om_test_pg_query_text (location, "SELECT version FROM om_schema");
+    g_autofree char *columns = om_test_pg_query_text (location, "SELECT count (*) FROM information_schema.columns"
+                                                                " WHERE table_name = 'opportunities'"
+                                                                " AND column_name = 'changed_by'");
+    g_assert_cmpstr (version, ==, G_STRINGIFY (OM_PG_SCHEMA_VERSION));
+    g_assert_cmpstr (columns, ==, "1");
+  }
+  after = om_test_database_get (location, before->id);
+  g_assert_true (om_opportunity_data_equal (before, after, TRUE));
 }
 
 /* @n plans, coordinated by @coordinator */
@@ -522,6 +680,234 @@ test_server_restarted (void)
   g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
 }
 
+/* Holds the history table locked, waits until an edit of the app is
+ * blocked on it mid-transaction (its earlier rows written), notes that
+ * statement, and stops the server as its administrator would */
+typedef struct
+{
+  PGconn *conn;    /* holding the lock, from before the edit starts */
+  char   *blocked; /* the statement the app was in when the server stopped */
+} Stopper;
+
+static gpointer
+stop_mid_edit (gpointer data)
+{
+  Stopper *stopper = data;
+  PGconn *conn = stopper->conn;
+  gint64 start = g_get_monotonic_time ();
+
+  while (stopper->blocked == NULL && g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC)
+    {
+      PGresult *result;
+
+      /* the view is read once per transaction unless told otherwise */
+      PQclear (PQexec (conn, "SELECT pg_stat_clear_snapshot ()"));
+      result = PQexec (conn, "SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                             " AND datname = current_database () AND pid <> pg_backend_pid ()");
+
+      if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0)
+        stopper->blocked = g_strdup (PQgetvalue (result, 0, 0));
+      PQclear (result);
+      g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+    }
+  om_test_pg_stop ();
+  PQfinish (conn);
+  return NULL;
+}
+
+/* The server stopped while an edit is in flight, between its writes:
+ * the edit is refused with a message, nothing of it is left on the
+ * server, the model shows what it showed, and after the restart the
+ * next edit is kept */
+static void
+test_server_stopped_mid_edit (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
+  g_autoptr(OmOpportunityData) before = NULL;
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  Stopper stopper = { PQconnectdb (location), NULL };
+  GThread *thread;
+  OmOpportunity *opp;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (repository, "In flight", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+
+  g_assert_cmpint (PQstatus (stopper.conn), ==, CONNECTION_OK);
+  PQclear (PQexec (stopper.conn, "BEGIN"));
+  PQclear (PQexec (stopper.conn, "LOCK TABLE history IN EXCLUSIVE MODE"));
+  thread = g_thread_new ("stopper", stop_mid_edit, &stopper);
+  /* its revision, the stage and the due dates are written; its history
+   * entry waits for the lock, and the server goes */
+  g_assert_false (om_opportunity_win_stage (opp, 0, "in flight", &error));
+  g_thread_join (thread);
+  g_assert_nonnull (stopper.blocked);
+  g_assert_true (g_str_has_prefix (stopper.blocked, "INSERT INTO history"));
+  g_clear_pointer (&stopper.blocked, g_free);
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "cannot be reached"));
+  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_clear_error (&error);
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+
+  om_test_pg_start ();
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
+  g_clear_pointer (&kept, om_opportunity_data_free);
+
+  g_assert_true (om_opportunity_win_stage (opp, 0, "after the restart", &error));
+  g_assert_no_error (error);
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
+/* The statements the backend sends, from its "om-sql" debug log */
+static GPtrArray *sent;
+
+static void
+capture_sent (const char     *domain,
+              GLogLevelFlags  level,
+              const char     *message,
+              gpointer        data)
+{
+  if (sent != NULL)
+    g_ptr_array_add (sent, g_strdup (message));
+}
+
+static guint
+count_sent (const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < sent->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (sent, i), prefix);
+  return n;
+}
+
+/* An edit of a long plan writes the rows it changes, in a few
+ * statements, not the plan (SPEC 10: one edit within 3x of the same
+ * statements sent by hand), and the server then holds what the model
+ * shows */
+static void
+test_edit_writes_what_changed (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autoptr(OmRepository) repository = NULL;
+  g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Long", 300);
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  om_date_set_today (om_test_date (TODAY));
+  /* the backend decides at its start whether it logs */
+  g_setenv ("G_MESSAGES_DEBUG", "om-sql", TRUE);
+  g_log_set_handler ("om-sql", G_LOG_LEVEL_DEBUG, capture_sent, NULL);
+  repository = om_test_database_open_repository (location);
+  opp = om_repository_create_opportunity (repository, plan, &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+
+  /* a move of the last two stages */
+  sent = g_ptr_array_new_with_free_func (g_free);
+  g_assert_true (om_opportunity_move_stage (opp, 299, 298, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_sent ("UPDATE opportunities"), ==, 1);
+  g_assert_cmpuint (count_sent ("INSERT INTO stages"), ==, 0);
+  g_assert_cmpuint (count_sent ("DELETE FROM"), ==, 0);
+  g_assert_cmpuint (count_sent ("INSERT INTO history"), ==, 0);
+  g_assert_cmpuint (sent->len, <=, 8);
+  g_clear_pointer (&sent, g_ptr_array_unref);
+
+  /* a decision: that stage, and one more history entry */
+  sent = g_ptr_array_new_with_free_func (g_free);
+  g_assert_true (om_opportunity_win_stage (opp, 0, "went well", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_sent ("UPDATE stages SET activity"), ==, 1);
+  g_assert_cmpuint (count_sent ("INSERT INTO stages"), ==, 0);
+  g_assert_cmpuint (count_sent ("INSERT INTO history"), ==, 1);
+  g_assert_cmpuint (count_sent ("DELETE FROM"), ==, 0);
+  g_assert_cmpuint (sent->len, <=, 10);
+  g_clear_pointer (&sent, g_ptr_array_unref);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+
+  /* a removal in the middle and a stage added: what the server holds is
+   * what the model shows */
+  g_assert_true (om_opportunity_remove_stage (opp, 150, &error));
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_move_stage (opp, 10, 200, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(OmStageData) added = om_stage_data_new ("Workshop", "Scope agreed");
+
+    g_assert_true (om_opportunity_add_stage (opp, 100, added, &error));
+    g_assert_no_error (error);
+  }
+  /* the removal undone: the stage comes back as the row it was */
+  g_assert_true (om_repository_undo (repository, &error));
+  g_assert_no_error (error);
+  g_assert_true (om_repository_undo (repository, &error));
+  g_assert_no_error (error);
+  g_assert_true (om_repository_undo (repository, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(OmOpportunityData) kept = om_test_database_get (location, om_opportunity_get_id (opp));
+
+    g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
+  }
+}
+
+/* TLS where the server offers it (libpq's "prefer"), required where the
+ * location says so, and a certificate that cannot be checked refused
+ * with the reason: over TCP, as on a network */
+static void
+test_tls (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autofree char *required = om_test_pg_tcp_location (location, OM_TEST_PG_COORDINATOR, "require");
+  g_autofree char *preferred = om_test_pg_tcp_location (location, OM_TEST_PG_ADMIN, NULL);
+  g_autofree char *verified = om_test_pg_tcp_location (location, OM_TEST_PG_COORDINATOR, "verify-full");
+  /* the server was restarted on its new port: the superuser's location
+   * of now */
+  g_autofree char *admin = om_test_pg_location (location, "postgres");
+  g_autoptr(OmRepository) alice = NULL;
+  g_autoptr(OmRepository) ada = NULL;
+  g_autoptr(OmBackend) backend = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *encrypted = NULL;
+  OmOpportunity *opp, *in_ada;
+
+  om_date_set_today (om_test_date (TODAY));
+  alice = om_test_database_open_repository (required);
+  opp = create_as (alice, "Over TLS", OM_TEST_PG_COORDINATOR, &error);
+  g_assert_no_error (error);
+  ada = om_test_database_open_repository (preferred);
+  in_ada = om_repository_find (ada, om_opportunity_get_id (opp));
+  g_assert_nonnull (in_ada);
+  g_assert_true (om_opportunity_load (in_ada, &error));
+  g_assert_true (om_opportunity_win_stage (in_ada, 0, "over TLS", &error));
+  g_assert_no_error (error);
+
+  encrypted = om_test_pg_query_text (admin, "SELECT count (*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)"
+                                            " WHERE s.ssl AND a.datname = current_database ()"
+                                            " AND a.usename IN ('" OM_TEST_PG_COORDINATOR "', '"
+                                            OM_TEST_PG_ADMIN "')");
+  g_assert_cmpint (atoi (encrypted), >=, 2);
+
+  /* no root certificate to check the server's against: refused, saying why */
+  backend = om_store_open_backend (verified, &error);
+  g_assert_null (backend);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+  g_assert_nonnull (strstr (error->message, "root certificate"));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
 /* The location with a password, as a user might give it */
 static char *
 with_password (const char *location,
@@ -620,7 +1006,11 @@ test_move_to_server (void)
   g_autofree char *import = g_strdup_printf ("--import=%s", json_file);
   g_autofree char *exported = NULL;
   g_autofree char *imported = NULL;
-  const char *commands[] = { "--list", "--pipeline", "--agenda" };
+  g_autofree char *pdftotext = NULL;
+  const char *const commands[][2] = {
+    { "--list", NULL }, { "--pipeline", NULL }, { "--agenda", NULL }, { "--check", "--opportunity=3" },
+    { "--export-csv=-", NULL },
+  };
 
   g_assert_true (g_file_set_contents (json_file, json, -1, NULL));
   g_assert_cmpint (run_cli (NULL, NULL, NULL, on_file, import, NULL), ==, 0);
@@ -632,10 +1022,35 @@ test_move_to_server (void)
       g_autofree char *from_file = NULL;
       g_autofree char *from_server = NULL;
 
-      g_assert_cmpint (run_cli (NULL, &from_file, NULL, on_file, commands[i], NULL), ==, 0);
-      g_assert_cmpint (run_cli (NULL, &from_server, NULL, on_server, commands[i], NULL), ==, 0);
+      g_assert_cmpint (run_cli (NULL, &from_file, NULL, on_file, commands[i][0], commands[i][1], NULL), ==, 0);
+      g_assert_cmpint (run_cli (NULL, &from_server, NULL, on_server, commands[i][0], commands[i][1], NULL), ==, 0);
       g_assert_cmpstr (from_server, ==, from_file);
       g_assert_cmpuint (strlen (from_file), >, 0);
+    }
+
+  /* the client's summary reads the same from either */
+  pdftotext = g_find_program_in_path ("pdftotext");
+  if (pdftotext != NULL)
+    {
+      char *texts[2] = { NULL, NULL };
+      const char *places[2] = { on_file, on_server };
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autofree char *pdf = g_build_filename (dir, i == 0 ? "file.pdf" : "server.pdf", NULL);
+          g_autofree char *option = g_strdup_printf ("--summary-pdf=%s", pdf);
+          const char *argv[] = { "pdftotext", pdf, "-", NULL };
+          int status = 0;
+
+          g_assert_cmpint (run_cli (NULL, NULL, NULL, places[i], option, "--opportunity=2", NULL), ==, 0);
+          g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                       NULL, &texts[i], NULL, &status, NULL));
+          g_assert_true (g_spawn_check_wait_status (status, NULL));
+        }
+      g_assert_nonnull (strstr (texts[0], "Moved 1"));
+      g_assert_cmpstr (texts[1], ==, texts[0]);
+      g_free (texts[0]);
+      g_free (texts[1]);
     }
   om_test_remove_tree (dir);
 }
@@ -693,10 +1108,16 @@ main (int   argc,
   g_test_add_func ("/server/location", test_location);
   g_test_add_func ("/server/two-clients/conflict", test_two_clients);
   g_test_add_func ("/server/two-clients/imports", test_two_imports);
+  g_test_add_func ("/server/conflict-names-who", test_conflict_names_who);
+  g_test_add_func ("/server/changed-elsewhere-names-who", test_changed_elsewhere_names_who);
+  g_test_add_func ("/server/migrate-from-1", test_migrate_from_v1);
   g_test_add_func ("/server/row-level-security", test_row_level_security);
   g_test_add_func ("/server/notify/by-hand", test_notify_by_hand);
   g_test_add_func ("/server/restarted", test_server_restarted);
+  g_test_add_func ("/server/stopped-mid-edit", test_server_stopped_mid_edit);
+  g_test_add_func ("/server/edit-writes-what-changed", test_edit_writes_what_changed);
   g_test_add_func ("/server/no-password-shown", test_no_password_shown);
+  g_test_add_func ("/server/tls", test_tls);
   g_test_add_func ("/server/move-to-server", test_move_to_server);
   g_test_add_func ("/server/default-from-settings", test_default_from_settings);
   return g_test_run ();

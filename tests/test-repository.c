@@ -1910,6 +1910,77 @@ test_list_first (void)
   g_assert_cmpuint (om_opportunity_list_find (other, 12345), ==, G_MAXUINT);
 }
 
+/* The earliest and latest close date of what @query selects, from the
+ * whole list, as a view would find them by reading it all */
+static void
+close_range_of_list (OmRepository             *repo,
+                     const OmOpportunityQuery *query,
+                     OmDate                   *first,
+                     OmDate                   *last)
+{
+  g_autoptr(OmOpportunityList) list = om_repository_list (repo, query);
+
+  *first = *last = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(OmOpportunity) opp = g_list_model_get_item (G_LIST_MODEL (list), i);
+      OmDate close = om_opportunity_get_summary (opp)->close_date;
+
+      if (close == 0)
+        continue;
+      *first = *first == 0 ? close : MIN (*first, close);
+      *last = MAX (*last, close);
+    }
+}
+
+/* The ends of the close dates, read from two rows of the backend: the
+ * same as the whole list's, with any filter; a plan without stages has
+ * none, and one that only such plans match gives none */
+static void
+test_close_range (void)
+{
+  g_autoptr(OmRepository) repo = om_repository_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const int statuses[] = { -1, OM_OPPORTUNITY_STATUS_OPEN, OM_OPPORTUNITY_STATUS_WON };
+  OmDate first, last, expected_first, expected_last;
+
+  om_test_set_today (0);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Opportunity %u", i);
+      g_autoptr(OmOpportunityData) data = om_test_plan_new (title, i % 4);
+      OmOpportunity *opp;
+
+      data->start_date = om_test_day (-((int) (i * 5) % 17));
+      opp = om_test_create (repo, data);
+      if (i % 4 == 1)
+        win_ok (opp, 0);
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (statuses); k++)
+    {
+      g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (statuses[k], NULL, OM_ORDER_VALUE);
+
+      om_repository_get_close_range (repo, query, &first, &last);
+      close_range_of_list (repo, query, &expected_first, &expected_last);
+      g_assert_cmpint (first, !=, 0);
+      /* the won ones were all won today, their close date */
+      if (statuses[k] != OM_OPPORTUNITY_STATUS_WON)
+        g_assert_cmpint (last, >, first);
+      g_assert_cmpint (first, ==, expected_first);
+      g_assert_cmpint (last, ==, expected_last);
+    }
+
+  /* only plans without stages: no close date at either end */
+  {
+    g_autoptr(OmOpportunityQuery) query = om_opportunity_query_new (-1, "opportunity 8", OM_ORDER_SHOWN);
+
+    om_repository_get_close_range (repo, query, &first, &last);
+    g_assert_cmpint (first, ==, 0);
+    g_assert_cmpint (last, ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1918,6 +1989,7 @@ main (int   argc,
 
   g_test_add_func ("/repository/create", test_create);
   g_test_add_func ("/repository/list/first", test_list_first);
+  g_test_add_func ("/repository/list/close-range", test_close_range);
   g_test_add_func ("/repository/create/invalid", test_create_invalid);
   g_test_add_func ("/repository/create/undo-label", test_create_label);
   g_test_add_func ("/repository/load", test_load);

@@ -128,6 +128,7 @@ om_opportunity_summary_copy (const OmOpportunitySummary *self)
   copy->sort_key = g_strdup (self->sort_key);
   copy->search_text = g_strdup (self->search_text);
   copy->currency = g_strdup (self->currency);
+  copy->changed_by = g_strdup (self->changed_by);
   return copy;
 }
 
@@ -142,6 +143,7 @@ om_opportunity_summary_free (OmOpportunitySummary *self)
   g_free (self->sort_key);
   g_free (self->search_text);
   g_free (self->currency);
+  g_free (self->changed_by);
   g_free (self);
 }
 
@@ -262,6 +264,8 @@ om_opportunity_summary_compare (const OmOpportunitySummary *a,
     case OM_ORDER_CHAIN_PROBABILITY:
       c = a->chain_probability > b->chain_probability ? -1 : a->chain_probability < b->chain_probability;
       break;
+    case OM_ORDER_CLOSE_DATE_BACKWARDS:
+      return -om_opportunity_summary_compare (a, b, OM_ORDER_CLOSE_DATE);
     case OM_ORDER_ID:
     default:
       break;

@@ -36,6 +36,9 @@ typedef struct
   gint64              weighted_value;    /* value × chain probability, minor units, rounded half away */
   OmDate              first_pending_due; /* earliest due date of a pending stage while open, or 0:
                                           * the opportunity is overdue when it is before today */
+  char               *changed_by;        /* who made the change it is at, where the backend knows:
+                                          * a login name, "" for this user's own login (another
+                                          * window, another computer), NULL when not known */
 } OmOpportunitySummary;
 
 /* What a list shows: a filter and an order */
@@ -48,7 +51,9 @@ typedef enum
   OM_ORDER_VALUE,             /* highest value first */
   OM_ORDER_WEIGHTED,          /* highest weighted value first */
   OM_ORDER_CHAIN_PROBABILITY, /* highest chain probability first */
-} OmOrder;                    /* every order breaks ties by id */
+  OM_ORDER_CLOSE_DATE_BACKWARDS, /* OM_ORDER_CLOSE_DATE backwards: none first, then the latest
+                                  * close date, ties by the latest id (its index, read backwards) */
+} OmOrder;                    /* every other order breaks ties by id */
 
 typedef struct
 {

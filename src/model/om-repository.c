@@ -229,12 +229,15 @@ om_repository_class_init (OmRepositoryClass *klass)
   /**
    * OmRepository::changed-elsewhere:
    * @opportunity: the opportunity, now showing the values kept
+   * @who: (nullable): who changed it, where the backend knows: a login
+   *   name, or "" for this user's own login elsewhere
    *
    * Another writer changed an opportunity that is shown in full (an
    * editor may show it): it now shows what was kept.
    */
   signals[CHANGED_ELSEWHERE] = g_signal_new ("changed-elsewhere", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, OM_TYPE_OPPORTUNITY);
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 2, OM_TYPE_OPPORTUNITY,
+                                             G_TYPE_STRING);
 }
 
 static void
@@ -595,6 +598,48 @@ _om_repository_list_ids (OmRepository             *self,
   return om_backend_list_ids (self->reader, query, error);
 }
 
+/**
+ * om_repository_get_close_range:
+ * @query: what is shown (its order and limit do not matter)
+ * @first: (out): the earliest close date of the opportunities @query
+ *   selects, or 0 when none has one
+ * @last: (out): the latest, or 0
+ *
+ * Reads the two ends of the close-date order only (a row of its index
+ * each way), not the whole list: of the opportunities that have a close
+ * date (any date at all is a close-date filter). A backend that cannot
+ * be read gives 0.
+ */
+void
+om_repository_get_close_range (OmRepository             *self,
+                               const OmOpportunityQuery *query,
+                               OmDate                   *first,
+                               OmDate                   *last)
+{
+  const OmOrder orders[] = { OM_ORDER_CLOSE_DATE, OM_ORDER_CLOSE_DATE_BACKWARDS };
+  OmDate *ends[] = { first, last };
+
+  for (guint i = 0; i < G_N_ELEMENTS (orders); i++)
+    {
+      g_autoptr(OmOpportunityQuery) end = om_opportunity_query_copy (query);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) ids = NULL;
+      g_autoptr(GPtrArray) summaries = NULL;
+
+      *ends[i] = 0;
+      end->order = orders[i];
+      end->limit = 1;
+      end->close_from = MAX (end->close_from, 1);
+      ids = om_backend_list_ids (self->reader, end, &error);
+      if (ids != NULL && ids->len > 0)
+        summaries = om_backend_get_summaries (self->reader, (const gint64 *) ids->data, 1, &error);
+      if (summaries != NULL && g_ptr_array_index (summaries, 0) != NULL)
+        *ends[i] = ((const OmOpportunitySummary *) g_ptr_array_index (summaries, 0))->close_date;
+      else if (error != NULL)
+        g_message ("Could not read the close dates: %s", error->message);
+    }
+}
+
 OmOpportunityData *
 _om_repository_read (OmRepository *self,
                      gint64        id,
@@ -768,7 +813,7 @@ refresh (OmRepository *self)
             {
               _om_opportunity_apply (opportunity, data);
               if (!self->quiet)
-                g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, opportunity);
+                g_signal_emit (self, signals[CHANGED_ELSEWHERE], 0, opportunity, summary->changed_by);
             }
           else
             {

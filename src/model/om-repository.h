@@ -16,6 +16,10 @@ G_DECLARE_FINAL_TYPE (OmRepository, om_repository, OM, REPOSITORY, GObject)
 OmRepository  *om_repository_new                      (OmBackend               *backend);
 GListModel    *om_repository_get_opportunities        (OmRepository            *self);
 GListModel    *om_repository_get_templates            (OmRepository            *self);
+void               om_repository_get_close_range      (OmRepository             *self,
+                                                       const OmOpportunityQuery *query,
+                                                       OmDate                   *first,
+                                                       OmDate                   *last);
 OmOpportunityList *om_repository_list                 (OmRepository             *self,
                                                        const OmOpportunityQuery *query);
 OmOpportunityList *om_repository_list_first           (OmRepository             *self,

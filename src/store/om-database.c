@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "om-database.h"
+#include "om-write-plan.h"
 
 /**
  * OmDatabase:
@@ -620,16 +621,14 @@ bind_opportunity_id (sqlite3      *db,
   return TRUE;
 }
 
-/* The stages @from..@to - 1 of @data that are not rows of opportunity
- * @data->id yet (@stored: ids of those that are, or %NULL for none).
- * Those that keep their ids go first, so that an id given to a new stage
- * is never one a kept stage is about to take back. */
+/* The stages of @data at @indices that are not rows of opportunity
+ * @data->id yet. Those that keep their ids go first, so that an id given
+ * to a new stage is never one a kept stage is about to take back. */
 static gboolean
 insert_stages (sqlite3           *db,
                OmOpportunityData *data,
-               guint              from,
-               guint              to,
-               GHashTable        *stored)
+               GArray            *indices,
+               const OmDate      *due)
 {
   sqlite3_stmt *stage = prepare (db,
                                  "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner,"
@@ -639,31 +638,30 @@ insert_stages (sqlite3           *db,
                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
                                  " ?16, ?17, ?18, ?19, ?20)");
   g_autofree gboolean *keeps = g_new0 (gboolean, data->stages->len + 1);
-  g_autofree OmDate *due = om_opportunity_data_get_due_dates (data);
   gboolean ok = FALSE;
 
   if (stage == NULL)
     return FALSE;
 
-  for (guint i = from; i < to; i++)
+  for (guint k = 0; k < indices->len; k++)
     {
+      guint i = g_array_index (indices, guint, k);
       const OmStageData *s = g_ptr_array_index (data->stages, i);
       gboolean query_ok = TRUE;
 
-      if (stored != NULL && g_hash_table_contains (stored, &s->id))
-        continue;
       keeps[i] = s->id != 0 && id_is_free (db, "SELECT 1 FROM stages WHERE id = ?1", s->id, &query_ok);
       if (!query_ok)
         goto out;
     }
 
   for (guint pass = 0; pass < 2; pass++)
-    for (guint i = from; i < to; i++)
+    for (guint k = 0; k < indices->len; k++)
       {
+        guint i = g_array_index (indices, guint, k);
         const OmStageData *s = g_ptr_array_index (data->stages, i);
         gint64 id;
 
-        if (keeps[i] != (pass == 0) || (stored != NULL && g_hash_table_contains (stored, &s->id)))
+        if (keeps[i] != (pass == 0))
           continue;
         if (keeps[i])
           sqlite3_bind_int64 (stage, 1, s->id);
@@ -942,203 +940,88 @@ write_summary (sqlite3                 *db,
   return ok;
 }
 
-/* Keeps each stage's due date (schema 8) where it changed: an edit of
- * one stage moves the unpinned ones after it. Only those rows are
- * written; a stage inserted or updated has its date already. */
 static gboolean
-write_due_dates (sqlite3                 *db,
-                 const OmOpportunityData *before,
-                 const OmOpportunityData *after,
-                 const OmDate            *due)
+move_stage (sqlite3 *db,
+            gint64   id,
+            gint64   position,
+            OmDate   due)
 {
-  g_autofree OmDate *was = om_opportunity_data_get_due_dates (before);
-  g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = TRUE;
+  /* its due date moves with it: in the same row write */
+  sqlite3_stmt *move = prepare (db, "UPDATE stages SET position = ?2, due_date = ?3 WHERE id = ?1");
+  gboolean ok;
 
-  for (guint i = 0; i < before->stages->len; i++)
-    {
-      const OmStageData *s = g_ptr_array_index (before->stages, i);
-      g_hash_table_insert (index, (gpointer) &s->id, GUINT_TO_POINTER (i + 1));
-    }
-  for (guint i = 0; ok && i < after->stages->len; i++)
-    {
-      const OmStageData *s = g_ptr_array_index (after->stages, i);
-      guint j = GPOINTER_TO_UINT (g_hash_table_lookup (index, &s->id));
-
-      if (j == 0 || was[j - 1] == due[i])
-        continue;
-      if (stmt == NULL && (stmt = prepare (db, "UPDATE stages SET due_date = ?2 WHERE id = ?1"
-                                               " AND due_date IS NOT ?2")) == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, s->id);
-      bind_date (stmt, 2, due[i]);
-      ok = step_done (stmt);
-    }
-  if (stmt != NULL)
-    release (stmt);
+  if (move == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (move, 1, id);
+  sqlite3_bind_int64 (move, 2, position);
+  bind_date (move, 3, due);
+  ok = step_done (move);
+  release (move);
   return ok;
 }
 
 /*
- * Brings the stage rows of @before (as stored, at the revision just
- * checked) to @after, writing only the rows that changed: removed ones
- * are deleted, moved ones get their new position (through negative
- * ones, so that no two rows share a position on the way), edited ones
- * their values, and new ones are inserted. The work grows with what
- * changed, not with the plan: the stages that keep their place at
- * either end are only compared (a stage both versions share is
- * unchanged), and only those in between are matched by id.
+ * Brings the stage and history rows of @before (as stored, at the
+ * revision just checked) to @after, writing only the rows that changed
+ * (OmWritePlan): the work grows with what changed, not with the plan.
  */
 static gboolean
-write_stages (sqlite3                 *db,
-              const OmOpportunityData *before,
-              OmOpportunityData       *after,
-              const OmDate            *due)
+write_rows (sqlite3                 *db,
+            const OmOpportunityData *before,
+            OmOpportunityData       *after,
+            const OmDate            *due)
 {
-  g_autoptr(GHashTable) old_index = NULL;
-  g_autoptr(GHashTable) kept = NULL;
-  guint n_before, n_after, prefix = 0, suffix = 0;
-  gboolean moved = FALSE;
-
-  if (before == NULL)
-    return insert_stages (db, after, 0, after->stages->len, NULL);
-
   /* positions are the indices, as this application writes them; a file
    * that has them otherwise gets them rewritten whole */
-  if (!positions_are_indices (db, before))
-    return run_on_id (db, "DELETE FROM stages WHERE opportunity_id = ?1", before->id) &&
-           insert_stages (db, after, 0, after->stages->len, NULL);
+  g_autoptr(OmWritePlan) plan = om_write_plan_new (before, after, due,
+                                                   before != NULL && positions_are_indices (db, before));
 
-  n_before = before->stages->len;
-  n_after = after->stages->len;
-#define SAME_PLACE(i, j) (g_ptr_array_index (before->stages, (i)) == g_ptr_array_index (after->stages, (j)) || \
-                          (((const OmStageData *) g_ptr_array_index (before->stages, (i)))->id != 0 && \
-                           ((const OmStageData *) g_ptr_array_index (before->stages, (i)))->id ==   \
-                           ((const OmStageData *) g_ptr_array_index (after->stages, (j)))->id))
-  while (prefix < n_before && prefix < n_after && SAME_PLACE (prefix, prefix))
-    prefix++;
-  /* at the end, a stage keeps its place only if the plan keeps its length */
-  if (n_before == n_after)
-    while (suffix < n_before - prefix && SAME_PLACE (n_before - 1 - suffix, n_after - 1 - suffix))
-      suffix++;
-#undef SAME_PLACE
-
-  /* the ends: the same stages at the same places, perhaps edited */
-  for (guint end = 0; end < 2; end++)
-    for (guint i = end == 0 ? 0 : n_after - suffix; i < (end == 0 ? prefix : n_after); i++)
-      {
-        const OmStageData *s = g_ptr_array_index (after->stages, i);
-        const OmStageData *was = g_ptr_array_index (before->stages, i);
-
-        /* the same stage, shared, is unchanged */
-        if (was != s && !om_stage_data_equal (was, s) && !update_stage (db, s))
-          return FALSE;
-      }
-
-  old_index = g_hash_table_new (g_int64_hash, g_int64_equal);
-  kept = g_hash_table_new (g_int64_hash, g_int64_equal);
-  for (guint i = prefix; i < n_before - suffix; i++)
+  if (plan->replace && before != NULL && !run_on_id (db, "DELETE FROM stages WHERE opportunity_id = ?1", before->id))
+    return FALSE;
+  for (guint k = 0; k < plan->removed->len; k++)
+    if (!run_on_ids (db, "DELETE FROM stages WHERE id = ?1 AND opportunity_id = ?2",
+                     g_array_index (plan->removed, gint64, k), before->id))
+      return FALSE;
+  for (guint k = 0; k < plan->moved->len; k++)
     {
-      const OmStageData *s = g_ptr_array_index (before->stages, i);
-      g_hash_table_insert (old_index, (gpointer) &s->id, GUINT_TO_POINTER (i + 1));
-    }
-  for (guint i = prefix; i < n_after - suffix; i++)
-    {
-      const OmStageData *s = g_ptr_array_index (after->stages, i);
-      if (s->id != 0 && g_hash_table_contains (old_index, &s->id))
-        g_hash_table_add (kept, (gpointer) &s->id);
-    }
+      guint i = g_array_index (plan->moved, guint, k);
 
-  for (guint i = prefix; i < n_before - suffix; i++)
-    {
-      const OmStageData *s = g_ptr_array_index (before->stages, i);
-
-      if (!g_hash_table_contains (kept, &s->id) &&
-          !run_on_ids (db, "DELETE FROM stages WHERE id = ?1 AND opportunity_id = ?2", s->id, before->id))
+      if (!move_stage (db, ((const OmStageData *) g_ptr_array_index (after->stages, i))->id, -1 - (gint64) i, due[i]))
         return FALSE;
     }
-
-  for (guint i = prefix; i < n_after - suffix; i++)
-    {
-      const OmStageData *s = g_ptr_array_index (after->stages, i);
-      guint was;
-
-      if (!g_hash_table_contains (kept, &s->id))
-        continue;
-      was = GPOINTER_TO_UINT (g_hash_table_lookup (old_index, &s->id)) - 1;
-      if (was != i)
-        {
-          /* its due date moves with it: in the same row write */
-          sqlite3_stmt *move = prepare (db, "UPDATE stages SET position = ?2, due_date = ?3 WHERE id = ?1");
-          gboolean ok;
-
-          if (move == NULL)
-            return FALSE;
-          sqlite3_bind_int64 (move, 1, s->id);
-          sqlite3_bind_int64 (move, 2, -1 - (gint64) i);
-          bind_date (move, 3, due[i]);
-          ok = step_done (move);
-          release (move);
-          if (!ok)
-            return FALSE;
-          moved = TRUE;
-        }
-      if (!om_stage_data_equal (g_ptr_array_index (before->stages, was), s) && !update_stage (db, s))
-        return FALSE;
-    }
-  if (moved &&
+  if (plan->moved->len > 0 &&
       !run_on_ids (db, "UPDATE stages SET position = -1 - position WHERE opportunity_id = ?1 AND position < ?2",
                    before->id, 0))
     return FALSE;
-
-  return insert_stages (db, after, prefix, n_after - suffix, kept);
-}
-
-/* How many entries of @after's history are @before's, unchanged */
-static guint
-kept_history (const OmOpportunityData *before,
-              const OmOpportunityData *after)
-{
-  guint n = 0;
-
-  if (before->history->len > after->history->len)
-    return 0;
-  for (; n < before->history->len; n++)
+  for (guint k = 0; k < plan->edited->len; k++)
+    if (!update_stage (db, g_ptr_array_index (after->stages, g_array_index (plan->edited, guint, k))))
+      return FALSE;
+  if (!insert_stages (db, after, plan->inserted, due))
+    return FALSE;
+  for (guint k = 0; k < plan->redated->len; k++)
     {
-      const OmHistoryEntry *x = g_ptr_array_index (before->history, n);
-      const OmHistoryEntry *y = g_ptr_array_index (after->history, n);
+      guint i = g_array_index (plan->redated, guint, k);
+      const OmStageData *s = g_ptr_array_index (after->stages, i);
+      sqlite3_stmt *stmt = prepare (db, "UPDATE stages SET due_date = ?2 WHERE id = ?1");
+      gboolean ok;
 
-      if (x == y)
-        continue;
-      if (x->stage != y->stage || x->from != y->from || x->to != y->to || x->on != y->on ||
-          g_strcmp0 (x->note, y->note) != 0)
-        return 0;
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, s->id);
+      bind_date (stmt, 2, due[i]);
+      ok = step_done (stmt);
+      release (stmt);
+      if (!ok)
+        return FALSE;
     }
-  return n;
-}
 
-/* How many entries of @after's schedule history are @before's, unchanged */
-static guint
-kept_schedule (const OmOpportunityData *before,
-               const OmOpportunityData *after)
-{
-  guint n = 0;
-
-  if (before->schedule->len > after->schedule->len)
-    return 0;
-  for (; n < before->schedule->len; n++)
-    {
-      const OmScheduleEntry *x = g_ptr_array_index (before->schedule, n);
-      const OmScheduleEntry *y = g_ptr_array_index (after->schedule, n);
-
-      if (x == y)
-        continue;
-      if (x->what != y->what || x->stage != y->stage || x->from != y->from || x->to != y->to ||
-          x->on != y->on || g_strcmp0 (x->note, y->note) != 0)
-        return 0;
-    }
-  return n;
+  if (plan->clear_history && !run_on_id (db, "DELETE FROM history WHERE opportunity_id = ?1", after->id))
+    return FALSE;
+  if (!insert_history (db, after, plan->history_from))
+    return FALSE;
+  if (plan->clear_schedule && !run_on_id (db, "DELETE FROM schedule_history WHERE opportunity_id = ?1", after->id))
+    return FALSE;
+  return insert_schedule (db, after, plan->schedule_from);
 }
 
 /*
@@ -1161,8 +1044,6 @@ write_opportunity (sqlite3                 *db,
   sqlite3_stmt *opp = NULL;
   g_autofree OmDate *due = NULL;
   gboolean ok = FALSE;
-  guint history_from = 0;
-  guint schedule_from = 0;
 
   if (before == NULL)
     opp = prepare (db,
@@ -1238,27 +1119,7 @@ write_opportunity (sqlite3                 *db,
     }
 
   due = om_opportunity_data_get_due_dates (after);
-  if (!write_stages (db, before, after, due) ||
-      (before != NULL && !write_due_dates (db, before, after, due)))
-    goto out;
-
-  if (before != NULL)
-    {
-      history_from = kept_history (before, after);
-      if (history_from == 0 && !run_on_id (db, "DELETE FROM history WHERE opportunity_id = ?1", after->id))
-        goto out;
-    }
-  if (!insert_history (db, after, history_from))
-    goto out;
-
-  if (before != NULL)
-    {
-      schedule_from = kept_schedule (before, after);
-      if (schedule_from == 0 &&
-          !run_on_id (db, "DELETE FROM schedule_history WHERE opportunity_id = ?1", after->id))
-        goto out;
-    }
-  if (!insert_schedule (db, after, schedule_from))
+  if (!write_rows (db, before, after, due))
     goto out;
 
   ok = TRUE;
@@ -1280,6 +1141,10 @@ rewrite_repaired (sqlite3                 *db,
   /* what the file holds of its plan is what was repaired: all of it is
    * written again. The file is locked for the migration, so it is still
    * at the revision read. */
+  if (!run_on_id (db, "DELETE FROM stages WHERE opportunity_id = ?1", data->id) ||
+      !run_on_id (db, "DELETE FROM history WHERE opportunity_id = ?1", data->id) ||
+      !run_on_id (db, "DELETE FROM schedule_history WHERE opportunity_id = ?1", data->id))
+    return FALSE;
   g_ptr_array_set_size (before->stages, 0);
   g_ptr_array_set_size (before->history, 0);
   g_ptr_array_set_size (before->schedule, 0);
@@ -1974,6 +1839,9 @@ om_database_list_ids (OmBackend                *backend,
       break;
     case OM_ORDER_CLOSE_DATE:
       g_string_append (sql, " ORDER BY close_date IS NULL, close_date, id");
+      break;
+    case OM_ORDER_CLOSE_DATE_BACKWARDS:
+      g_string_append (sql, " ORDER BY close_date IS NULL DESC, close_date DESC, id DESC");
       break;
     case OM_ORDER_NEXT_DUE:
       g_string_append (sql, " ORDER BY next_due IS NULL, next_due, id");

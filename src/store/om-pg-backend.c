@@ -11,6 +11,7 @@
 
 #include "om-database.h"
 #include "om-pg-backend.h"
+#include "om-write-plan.h"
 
 /**
  * OmPgBackend:
@@ -39,6 +40,8 @@ struct _OmPgBackend
   char    *failed_state;  /* SQLSTATE, or NULL */
   char    *failed_reason;
   gboolean failed_lost;   /* the connection is gone */
+
+  gboolean tracing;       /* G_MESSAGES_DEBUG=om-sql: every statement is logged */
 
   gboolean watching;
   GSource *socket_watch;  /* the server's notifications, as they come */
@@ -205,8 +208,34 @@ static const char schema_v1[] =
   "  WITH CHECK (EXISTS (SELECT 1 FROM opportunities o WHERE o.id = opportunity_id AND o.coordinator = current_user));"
   "CREATE POLICY admin_writes ON schedule_history TO oppmanager_admin USING (true) WITH CHECK (true);";
 
+/* Schema 2: who made the last change to an opportunity, and who
+ * removed one, so that a conflict names them (R7). The server sets both
+ * (a write through psql too): the login that made the change. */
+static const char schema_v2[] =
+  "ALTER TABLE opportunities ADD COLUMN changed_by text NOT NULL DEFAULT '';"
+  "CREATE FUNCTION om_note_change () RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN NEW.changed_by := session_user; RETURN NEW; END $$;"
+  "CREATE TRIGGER opportunities_changed_by BEFORE INSERT OR UPDATE ON opportunities"
+  "  FOR EACH ROW EXECUTE FUNCTION om_note_change ();"
+  "CREATE TABLE removed_opportunities ("
+  "  id bigint PRIMARY KEY,"
+  "  removed_by text NOT NULL,"
+  "  removed_at timestamptz NOT NULL DEFAULT now ());"
+  /* written by the trigger's owner: nobody writes the table directly */
+  "CREATE FUNCTION om_note_removal () RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+  "  SET search_path = pg_catalog, pg_temp AS $$"
+  " BEGIN"
+  "  EXECUTE format ('INSERT INTO %I.removed_opportunities (id, removed_by) VALUES ($1, $2)"
+  "                   ON CONFLICT (id) DO UPDATE SET removed_by = excluded.removed_by, removed_at = now ()',"
+  "                  TG_TABLE_SCHEMA) USING OLD.id, session_user;"
+  "  RETURN NULL;"
+  " END $$;"
+  "CREATE TRIGGER opportunities_removed AFTER DELETE ON opportunities"
+  "  FOR EACH ROW EXECUTE FUNCTION om_note_removal ();";
+
 static const char *const migrations[] = {
   schema_v1,   /* to schema 1 */
+  schema_v2,   /* to schema 2 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OM_PG_SCHEMA_VERSION);
@@ -225,8 +254,8 @@ static const char make_roles[] =
 
 /* Given again on every --init-server: granting twice is harmless */
 static const char grants[] =
-  "GRANT SELECT ON om_schema, opportunities, stages, history, schedule_history, templates, template_stages"
-  "  TO oppmanager_coordinator, oppmanager_sales, oppmanager_admin;"
+  "GRANT SELECT ON om_schema, opportunities, stages, history, schedule_history, templates, template_stages,"
+  "  removed_opportunities TO oppmanager_coordinator, oppmanager_sales, oppmanager_admin;"
   "GRANT INSERT, UPDATE, DELETE ON opportunities, stages, history, schedule_history, templates, template_stages"
   "  TO oppmanager_coordinator, oppmanager_admin;"
   "GRANT USAGE ON opportunities_id_seq, stages_id_seq, templates_id_seq"
@@ -369,7 +398,11 @@ reason_shown (const char *password,
   g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL && *text != '\0' ? text : _("no reason given")));
   g_auto(GStrv) lines = g_strsplit (trimmed, "\n", -1);
   g_autofree char *joined = g_strjoinv ("; ", lines);
+  gsize length = strlen (joined);
 
+  /* the messages around it end their sentences themselves */
+  if (length > 0 && joined[length - 1] == '.')
+    joined[length - 1] = '\0';
   if (password != NULL && strstr (joined, password) != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (joined, password, -1);
@@ -417,6 +450,9 @@ om_pg_backend_class_init (OmPgBackendClass *klass)
 static void
 om_pg_backend_init (OmPgBackend *self)
 {
+  /* what a command sends can be seen, as with the SQLite file; only
+   * then: otherwise it costs nothing */
+  self->tracing = !g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, "om-sql");
 }
 
 const char *
@@ -509,11 +545,15 @@ run (OmPgBackend *self,
      const char  *sql,
      GPtrArray   *params)
 {
-  PGresult *result = PQexecParams (self->conn, sql, params != NULL ? (int) params->len : 0, NULL,
+  PGresult *result;
+  ExecStatusType status;
+
+  if (self->tracing)
+    g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", sql);
+  result = PQexecParams (self->conn, sql, params != NULL ? (int) params->len : 0, NULL,
                                    params != NULL ? (const char * const *) params->pdata : NULL,
                                    NULL, NULL, 0);
-  ExecStatusType status = PQresultStatus (result);
-
+  status = PQresultStatus (result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return result;
   remember_failure (self, result);
@@ -686,72 +726,17 @@ typedef enum
                      * policies hide it from this user's writes */
 } WriteResult;
 
-static gboolean
-stages_unchanged (const OmOpportunityData *before,
-                  const OmOpportunityData *after,
-                  const OmDate            *due)
-{
-  g_autofree OmDate *was = NULL;
-
-  if (before->stages->len != after->stages->len)
-    return FALSE;
-  was = om_opportunity_data_get_due_dates (before);
-  for (guint i = 0; i < after->stages->len; i++)
-    {
-      const OmStageData *x = g_ptr_array_index (before->stages, i);
-      const OmStageData *y = g_ptr_array_index (after->stages, i);
-
-      if (was[i] != due[i] || x->id == 0 || x->id != y->id || (x != y && !om_stage_data_equal (x, y)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-history_unchanged (const OmOpportunityData *before,
-                   const OmOpportunityData *after)
-{
-  if (before->history->len != after->history->len)
-    return FALSE;
-  for (guint i = 0; i < before->history->len; i++)
-    {
-      const OmHistoryEntry *x = g_ptr_array_index (before->history, i);
-      const OmHistoryEntry *y = g_ptr_array_index (after->history, i);
-
-      if (x != y && (x->stage != y->stage || x->from != y->from || x->to != y->to || x->on != y->on ||
-                     g_strcmp0 (x->note, y->note) != 0))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-schedule_unchanged (const OmOpportunityData *before,
-                    const OmOpportunityData *after)
-{
-  if (before->schedule->len != after->schedule->len)
-    return FALSE;
-  for (guint i = 0; i < before->schedule->len; i++)
-    {
-      const OmScheduleEntry *x = g_ptr_array_index (before->schedule, i);
-      const OmScheduleEntry *y = g_ptr_array_index (after->schedule, i);
-
-      if (x != y && (x->what != y->what || x->stage != y->stage || x->from != y->from || x->to != y->to ||
-                     x->on != y->on || g_strcmp0 (x->note, y->note) != 0))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Every stage of @data, as new rows: each keeps its id where that is
- * free, and gets one of the server's otherwise */
+/* The stages of @data at @indices, as new rows: each keeps its id where
+ * that is free, and gets one of the server's otherwise */
 static gboolean
 insert_stages (OmPgBackend       *self,
                OmOpportunityData *data,
+               GArray            *indices,
                const OmDate      *due)
 {
-  for (guint i = 0; i < data->stages->len; i++)
+  for (guint k = 0; k < indices->len; k++)
     {
+      guint i = g_array_index (indices, guint, k);
       const OmStageData *s = g_ptr_array_index (data->stages, i);
 
       for (guint attempt = 0; attempt < 2; attempt++)
@@ -807,11 +792,13 @@ insert_stages (OmPgBackend       *self,
   return TRUE;
 }
 
+/* History entries @from.. of @data */
 static gboolean
 insert_history (OmPgBackend             *self,
-                const OmOpportunityData *data)
+                const OmOpportunityData *data,
+                guint                    from)
 {
-  for (guint i = 0; i < data->history->len; i++)
+  for (guint i = from; i < data->history->len; i++)
     {
       const OmHistoryEntry *h = g_ptr_array_index (data->history, i);
       g_autoptr(GPtrArray) params = params_new ();
@@ -831,11 +818,13 @@ insert_history (OmPgBackend             *self,
   return TRUE;
 }
 
+/* Schedule history entries @from.. of @data */
 static gboolean
 insert_schedule (OmPgBackend             *self,
-                 const OmOpportunityData *data)
+                 const OmOpportunityData *data,
+                 guint                    from)
 {
-  for (guint i = 0; i < data->schedule->len; i++)
+  for (guint i = from; i < data->schedule->len; i++)
     {
       const OmScheduleEntry *e = g_ptr_array_index (data->schedule, i);
       g_autoptr(GPtrArray) params = params_new ();
@@ -869,6 +858,178 @@ run_on_id (OmPgBackend *self,
 
   add_int (params, id);
   return run_done (self, sql, params);
+}
+
+static gboolean
+update_stage (OmPgBackend       *self,
+              const OmStageData *s)
+{
+  g_autoptr(GPtrArray) params = params_new ();
+
+  add_int (params, s->id);
+  add_text (params, s->activity);
+  add_text (params, s->milestone);
+  add_text (params, om_stage_kind_to_string (s->kind));
+  add_text (params, s->owner);
+  add_text (params, s->client_owner);
+  add_int (params, s->duration_days);
+  add_double (params, s->probability);
+  add_text (params, om_stage_status_to_string (s->status));
+  add_date (params, s->decided_on);
+  add_text (params, s->lost_reason);
+  add_text (params, s->client_description);
+  add_text (params, s->notes);
+  add_date (params, s->agreed_on);
+  add_date (params, s->baseline_due);
+  add_owned (params, om_text_fold (s->owner));
+  add_owned (params, om_stage_search_text (s));
+  return run_done (self,
+                   "UPDATE stages SET activity = $2, milestone = $3, kind = $4, owner = $5, client_owner = $6,"
+                   " duration_days = $7, probability = $8, status = $9, decided_on = $10, lost_reason = $11,"
+                   " client_description = $12, notes = $13, agreed_date = $14, baseline_due_date = $15,"
+                   " owner_key = $16, search_text = $17 WHERE id = $1",
+                   params);
+}
+
+/* Whether the stored stage rows of @before have the positions 0..n-1,
+ * as this application writes them (positions are unique in a plan, so
+ * the first and the last say it) */
+static gboolean
+positions_are_indices (OmPgBackend             *self,
+                       const OmOpportunityData *before,
+                       gboolean                *ok)
+{
+  g_autoptr(GPtrArray) params = params_new ();
+  PGresult *result;
+  gboolean indices;
+
+  add_int (params, before->id);
+  result = run (self, "SELECT coalesce (min (position), 0), coalesce (max (position), -1) FROM stages"
+                      " WHERE opportunity_id = $1", params);
+  *ok = result != NULL;
+  if (result == NULL)
+    return FALSE;
+  indices = get_int (result, 0, 0) == 0 && get_int (result, 0, 1) == (gint64) before->stages->len - 1;
+  PQclear (result);
+  return indices;
+}
+
+/* Array parameters, in the server's text form: the ids of @data's
+ * stages at @indices, and their due dates */
+static void
+add_id_array (GPtrArray               *params,
+              const OmOpportunityData *data,
+              GArray                  *indices)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint k = 0; k < indices->len; k++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, k > 0 ? "," : "",
+                            ((const OmStageData *) g_ptr_array_index (data->stages,
+                                                                      g_array_index (indices, guint, k)))->id);
+  g_string_append_c (text, '}');
+  g_ptr_array_add (params, g_string_free (text, FALSE));
+}
+
+static void
+add_due_array (GPtrArray    *params,
+               const OmDate *due,
+               GArray       *indices)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint k = 0; k < indices->len; k++)
+    {
+      OmDate date = due[g_array_index (indices, guint, k)];
+      g_autofree char *iso = date != 0 ? om_date_to_iso (date) : NULL;
+
+      g_string_append_printf (text, "%s%s", k > 0 ? "," : "", iso != NULL ? iso : "NULL");
+    }
+  g_string_append_c (text, '}');
+  g_ptr_array_add (params, g_string_free (text, FALSE));
+}
+
+/*
+ * Brings the stage and history rows of @before (as stored, at the
+ * revision just checked) to @after, writing only the rows that changed
+ * (OmWritePlan), each kind of change in one statement where it can be:
+ * an edit costs a few round trips to the server, however long the plan.
+ */
+static gboolean
+write_rows (OmPgBackend             *self,
+            const OmOpportunityData *before,
+            OmOpportunityData       *after,
+            const OmDate            *due)
+{
+  gboolean ok = TRUE;
+  gboolean indices = before != NULL && positions_are_indices (self, before, &ok);
+  g_autoptr(OmWritePlan) plan = NULL;
+
+  if (!ok)
+    return FALSE;
+  plan = om_write_plan_new (before, after, due, indices);
+  if (plan->replace && before != NULL && !run_on_id (self, "DELETE FROM stages WHERE opportunity_id = $1", before->id))
+    return FALSE;
+  if (plan->removed->len > 0)
+    {
+      g_autoptr(GPtrArray) params = params_new ();
+      GString *ids = g_string_new ("{");
+
+      for (guint k = 0; k < plan->removed->len; k++)
+        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k > 0 ? "," : "", g_array_index (plan->removed, gint64, k));
+      g_string_append_c (ids, '}');
+      add_int (params, before->id);
+      g_ptr_array_add (params, g_string_free (ids, FALSE));
+      if (!run_done (self, "DELETE FROM stages WHERE opportunity_id = $1 AND id = ANY ($2::bigint[])", params))
+        return FALSE;
+    }
+  if (plan->moved->len > 0)
+    {
+      g_autoptr(GPtrArray) params = params_new ();
+      GString *places = g_string_new ("{");
+
+      /* through negative positions, then turned back: no two rows share one */
+      for (guint k = 0; k < plan->moved->len; k++)
+        g_string_append_printf (places, "%s%d", k > 0 ? "," : "", -1 - (int) g_array_index (plan->moved, guint, k));
+      g_string_append_c (places, '}');
+      add_int (params, before->id);
+      add_id_array (params, after, plan->moved);
+      g_ptr_array_add (params, g_string_free (places, FALSE));
+      /* its due date moves with it: in the same row write */
+      add_due_array (params, due, plan->moved);
+      if (!run_done (self,
+                     "UPDATE stages AS s SET position = m.position, due_date = m.due"
+                     " FROM unnest ($2::bigint[], $3::integer[], $4::date[]) AS m (id, position, due)"
+                     " WHERE s.id = m.id AND s.opportunity_id = $1", params) ||
+          !run_on_id (self, "UPDATE stages SET position = -1 - position WHERE opportunity_id = $1 AND position < 0",
+                      before->id))
+        return FALSE;
+    }
+  for (guint k = 0; k < plan->edited->len; k++)
+    if (!update_stage (self, g_ptr_array_index (after->stages, g_array_index (plan->edited, guint, k))))
+      return FALSE;
+  if (!insert_stages (self, after, plan->inserted, due))
+    return FALSE;
+  if (plan->redated->len > 0)
+    {
+      g_autoptr(GPtrArray) params = params_new ();
+
+      add_int (params, after->id);
+      add_id_array (params, after, plan->redated);
+      add_due_array (params, due, plan->redated);
+      if (!run_done (self,
+                     "UPDATE stages AS s SET due_date = m.due FROM unnest ($2::bigint[], $3::date[]) AS m (id, due)"
+                     " WHERE s.id = m.id AND s.opportunity_id = $1", params))
+        return FALSE;
+    }
+
+  if (plan->clear_history && !run_on_id (self, "DELETE FROM history WHERE opportunity_id = $1", after->id))
+    return FALSE;
+  if (!insert_history (self, after, plan->history_from))
+    return FALSE;
+  if (plan->clear_schedule && !run_on_id (self, "DELETE FROM schedule_history WHERE opportunity_id = $1", after->id))
+    return FALSE;
+  return insert_schedule (self, after, plan->schedule_from);
 }
 
 /* Why a conditional write of @before wrote nothing: it is gone or at
@@ -990,26 +1151,7 @@ write_opportunity (OmPgBackend             *self,
     }
   after->revision = revision;
 
-  if (before == NULL || !stages_unchanged (before, after, due))
-    {
-      if ((before != NULL && !run_on_id (self, "DELETE FROM stages WHERE opportunity_id = $1", after->id)) ||
-          !insert_stages (self, after, due))
-        return WRITE_FAILED;
-    }
-  if (before == NULL || !history_unchanged (before, after))
-    {
-      if ((before != NULL && !run_on_id (self, "DELETE FROM history WHERE opportunity_id = $1", after->id)) ||
-          !insert_history (self, after))
-        return WRITE_FAILED;
-    }
-  if (before == NULL || !schedule_unchanged (before, after))
-    {
-      if ((before != NULL && !run_on_id (self, "DELETE FROM schedule_history WHERE opportunity_id = $1",
-                                         after->id)) ||
-          !insert_schedule (self, after))
-        return WRITE_FAILED;
-    }
-  return WRITE_OK;
+  return write_rows (self, before, after, due) ? WRITE_OK : WRITE_FAILED;
 }
 
 static WriteResult
@@ -1091,7 +1233,8 @@ write_change (OmPgBackend *self,
   return write_template (self, change->after) ? WRITE_OK : WRITE_FAILED;
 }
 
-/* The same words as the SQLite file's (R7) */
+/* The words of the SQLite file's (R7), with who made the other change
+ * where the server knows it: a name, or "you" in another window */
 static void
 set_conflict_error (OmPgBackend             *self,
                     const OmOpportunityData *before,
@@ -1099,21 +1242,56 @@ set_conflict_error (OmPgBackend             *self,
 {
   g_autoptr(GPtrArray) params = params_new ();
   g_autofree char *title = om_text_excerpt (before->title);
+  g_autofree char *who = NULL;
   PGresult *result;
-  gboolean removed;
+  gboolean removed = FALSE;
+  gboolean me = FALSE;
 
   add_int (params, before->id);
-  result = run (self, "SELECT 1 FROM opportunities WHERE id = $1", params);
-  removed = result != NULL && PQntuples (result) == 0;
-  PQclear (result);
-  if (removed)
+  result = run (self,
+                "SELECT NOT EXISTS (SELECT 1 FROM opportunities WHERE id = $1),"
+                " coalesce ((SELECT changed_by FROM opportunities WHERE id = $1),"
+                "           (SELECT removed_by FROM removed_opportunities WHERE id = $1), ''),"
+                " session_user::text",
+                params);
+  if (result != NULL)
+    {
+      removed = g_str_equal (get_text (result, 0, 0), "t");
+      if (*get_text (result, 0, 1) != '\0')
+        {
+          who = om_text_excerpt (get_text (result, 0, 1));
+          me = g_str_equal (get_text (result, 0, 1), get_text (result, 0, 2));
+        }
+      PQclear (result);
+    }
+
+  if (removed && who == NULL)
     g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
                  _("Someone else removed the opportunity “%s” meanwhile. Your change was not saved, "
                    "and nothing else was changed."), title);
-  else
+  else if (removed && me)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 /* TRANSLATORS: %s: the user's own login name on the server */
+                 _("You (%s) removed the opportunity “%s” meanwhile, in another window or on another computer. "
+                   "Your change was not saved, and nothing else was changed."), who, title);
+  else if (removed)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 /* TRANSLATORS: %s: another user's login name on the server */
+                 _("%s removed the opportunity “%s” meanwhile. Your change was not saved, "
+                   "and nothing else was changed."), who, title);
+  else if (who == NULL)
     g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
                  _("Someone else changed the opportunity “%s” meanwhile. Your change was not saved: "
                    "their version is shown now; make your change again if it is still needed."), title);
+  else if (me)
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 _("You (%s) changed the opportunity “%s” meanwhile, in another window or on another computer. "
+                   "This change was not saved: that version is shown now; make this change again if it is "
+                   "still needed."), who, title);
+  else
+    g_set_error (error, OM_STORE_ERROR, OM_STORE_ERROR_CONFLICT,
+                 _("%s changed the opportunity “%s” meanwhile. Your change was not saved: their version is "
+                   "shown now; make your change again if it is still needed."), who, title);
 }
 
 /* A write the server refused: its reason, said as such */
@@ -1210,134 +1388,104 @@ failed:
 #define OPPORTUNITY_COLUMNS "id, title, client, coordinator, value_minor, currency, start_date, notes, revision," \
                             " target_date"
 
+/* Row @row of a stage query, added to @opp; %FALSE for a value this
+ * application does not know */
 static gboolean
-read_stages (OmPgBackend       *self,
-             OmOpportunityData *opp,
-             GError           **error)
+read_stage_row (const PGresult    *result,
+                int                row,
+                OmOpportunityData *opp)
 {
-  g_autoptr(GPtrArray) params = params_new ();
-  PGresult *result;
+  OmStageData *s = om_stage_data_new (get_text (result, row, 1), get_text (result, row, 2));
 
-  add_int (params, opp->id);
-  result = run (self,
-                "SELECT id, activity, milestone, kind, owner, client_owner, duration_days, probability, status,"
-                " decided_on, lost_reason, client_description, notes, agreed_date, baseline_due_date"
-                " FROM stages WHERE opportunity_id = $1 ORDER BY position", params);
-  if (result == NULL)
-    {
-      set_read_error (self, error);
-      return FALSE;
-    }
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      OmStageData *s = om_stage_data_new (get_text (result, row, 1), get_text (result, row, 2));
+  g_ptr_array_add (opp->stages, s);
+  s->id = get_int (result, row, 0);
+  g_free (s->owner);
+  s->owner = g_strdup (get_text (result, row, 4));
+  g_free (s->client_owner);
+  s->client_owner = g_strdup (get_text (result, row, 5));
+  s->duration_days = (guint) CLAMP (get_int (result, row, 6), 0, G_MAXINT);
+  s->probability = get_double (result, row, 7);
+  g_free (s->lost_reason);
+  s->lost_reason = g_strdup (get_text (result, row, 10));
+  g_free (s->client_description);
+  s->client_description = g_strdup (get_text (result, row, 11));
+  g_free (s->notes);
+  s->notes = g_strdup (get_text (result, row, 12));
+  return om_stage_kind_from_string (get_text (result, row, 3), &s->kind) &&
+         om_stage_status_from_string (get_text (result, row, 8), &s->status) &&
+         get_date (result, row, 9, TRUE, &s->decided_on) &&
+         get_date (result, row, 13, TRUE, &s->agreed_on) &&
+         get_date (result, row, 14, TRUE, &s->baseline_due);
+}
 
-      g_ptr_array_add (opp->stages, s);
-      s->id = get_int (result, row, 0);
-      g_free (s->owner);
-      s->owner = g_strdup (get_text (result, row, 4));
-      g_free (s->client_owner);
-      s->client_owner = g_strdup (get_text (result, row, 5));
-      s->duration_days = (guint) CLAMP (get_int (result, row, 6), 0, G_MAXINT);
-      s->probability = get_double (result, row, 7);
-      g_free (s->lost_reason);
-      s->lost_reason = g_strdup (get_text (result, row, 10));
-      g_free (s->client_description);
-      s->client_description = g_strdup (get_text (result, row, 11));
-      g_free (s->notes);
-      s->notes = g_strdup (get_text (result, row, 12));
-      if (!om_stage_kind_from_string (get_text (result, row, 3), &s->kind) ||
-          !om_stage_status_from_string (get_text (result, row, 8), &s->status) ||
-          !get_date (result, row, 9, TRUE, &s->decided_on) ||
-          !get_date (result, row, 13, TRUE, &s->agreed_on) ||
-          !get_date (result, row, 14, TRUE, &s->baseline_due))
-        {
-          PQclear (result);
-          return damaged_opportunity (self, opp, _("a stage has values this application does not know"), error);
-        }
-    }
-  PQclear (result);
+static gboolean
+read_history_row (const PGresult    *result,
+                  int                row,
+                  OmOpportunityData *opp)
+{
+  OmStageStatus from, to;
+  OmDate on;
+  gint64 stage = get_int (result, row, 0);
+
+  if (stage < 0 || stage > G_MAXINT ||
+      !om_stage_status_from_string (get_text (result, row, 1), &from) ||
+      !om_stage_status_from_string (get_text (result, row, 2), &to) ||
+      !get_date (result, row, 3, FALSE, &on))
+    return FALSE;
+  g_ptr_array_add (opp->history, om_history_entry_new ((guint) stage, from, to, on, get_text (result, row, 4)));
   return TRUE;
 }
 
 static gboolean
-read_history (OmPgBackend       *self,
-              OmOpportunityData *opp,
-              GError           **error)
+read_schedule_row (const PGresult    *result,
+                   int                row,
+                   OmOpportunityData *opp)
 {
-  g_autoptr(GPtrArray) params = params_new ();
-  PGresult *result;
+  OmScheduleWhat what;
+  OmDate from, to, on;
+  gboolean no_stage = PQgetisnull (result, row, 1);
+  gint64 stage = no_stage ? -1 : get_int (result, row, 1);
+  OmScheduleEntry *e;
 
-  add_int (params, opp->id);
-  result = run (self,
-                "SELECT stage_index, from_status, to_status, on_date, note"
-                " FROM history WHERE opportunity_id = $1 ORDER BY seq", params);
-  if (result == NULL)
-    {
-      set_read_error (self, error);
-      return FALSE;
-    }
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      OmStageStatus from, to;
-      OmDate on;
-      gint64 stage = get_int (result, row, 0);
-
-      if (stage < 0 || stage > G_MAXINT ||
-          !om_stage_status_from_string (get_text (result, row, 1), &from) ||
-          !om_stage_status_from_string (get_text (result, row, 2), &to) ||
-          !get_date (result, row, 3, FALSE, &on))
-        {
-          PQclear (result);
-          return damaged_opportunity (self, opp, _("the decision history has values this application does not know"),
-                                      error);
-        }
-      g_ptr_array_add (opp->history, om_history_entry_new ((guint) stage, from, to, on, get_text (result, row, 4)));
-    }
-  PQclear (result);
+  if ((!no_stage && (stage < 0 || stage > G_MAXINT)) ||
+      !om_schedule_what_from_string (get_text (result, row, 0), &what) ||
+      !get_date (result, row, 2, TRUE, &from) ||
+      !get_date (result, row, 3, TRUE, &to) ||
+      !get_date (result, row, 4, FALSE, &on))
+    return FALSE;
+  e = om_schedule_entry_new (what, (int) stage, from, to, on, get_text (result, row, 5));
+  /* as stored: a stage named where none belongs is for the rules to refuse */
+  e->stage = (int) stage;
+  g_ptr_array_add (opp->schedule, e);
   return TRUE;
 }
 
+/* The rows @sql gives for @opp's id, each added to it by @read_row; a
+ * row it does not take makes the opportunity damaged, saying @damage */
 static gboolean
-read_schedule (OmPgBackend       *self,
-               OmOpportunityData *opp,
-               GError           **error)
+read_rows (OmPgBackend       *self,
+           OmOpportunityData *opp,
+           const char        *sql,
+           gboolean         (*read_row) (const PGresult *, int, OmOpportunityData *),
+           const char        *damage,
+           GError           **error)
 {
   g_autoptr(GPtrArray) params = params_new ();
   PGresult *result;
 
   add_int (params, opp->id);
-  result = run (self,
-                "SELECT what, stage, from_date, to_date, on_date, note"
-                " FROM schedule_history WHERE opportunity_id = $1 ORDER BY position", params);
+  result = run (self, sql, params);
   if (result == NULL)
     {
       set_read_error (self, error);
       return FALSE;
     }
   for (int row = 0; row < PQntuples (result); row++)
-    {
-      OmScheduleWhat what;
-      OmDate from, to, on;
-      gboolean no_stage = PQgetisnull (result, row, 1);
-      gint64 stage = no_stage ? -1 : get_int (result, row, 1);
-      OmScheduleEntry *e;
-
-      if ((!no_stage && (stage < 0 || stage > G_MAXINT)) ||
-          !om_schedule_what_from_string (get_text (result, row, 0), &what) ||
-          !get_date (result, row, 2, TRUE, &from) ||
-          !get_date (result, row, 3, TRUE, &to) ||
-          !get_date (result, row, 4, FALSE, &on))
-        {
-          PQclear (result);
-          return damaged_opportunity (self, opp, _("the schedule history has values this application does not know"),
-                                      error);
-        }
-      e = om_schedule_entry_new (what, (int) stage, from, to, on, get_text (result, row, 5));
-      /* as stored: a stage named where none belongs is for the rules to refuse */
-      e->stage = (int) stage;
-      g_ptr_array_add (opp->schedule, e);
-    }
+    if (!read_row (result, row, opp))
+      {
+        PQclear (result);
+        return damaged_opportunity (self, opp, damage, error);
+      }
   PQclear (result);
   return TRUE;
 }
@@ -1374,7 +1522,19 @@ read_opportunity (OmPgBackend    *self,
       damaged_opportunity (self, opp, _("its target date is not a date"), error);
       return NULL;
     }
-  if (!read_stages (self, opp, error) || !read_history (self, opp, error) || !read_schedule (self, opp, error))
+  if (!read_rows (self, opp,
+                  "SELECT id, activity, milestone, kind, owner, client_owner, duration_days, probability, status,"
+                  " decided_on, lost_reason, client_description, notes, agreed_date, baseline_due_date"
+                  " FROM stages WHERE opportunity_id = $1 ORDER BY position",
+                  read_stage_row, _("a stage has values this application does not know"), error) ||
+      !read_rows (self, opp,
+                  "SELECT stage_index, from_status, to_status, on_date, note"
+                  " FROM history WHERE opportunity_id = $1 ORDER BY seq",
+                  read_history_row, _("the decision history has values this application does not know"), error) ||
+      !read_rows (self, opp,
+                  "SELECT what, stage, from_date, to_date, on_date, note"
+                  " FROM schedule_history WHERE opportunity_id = $1 ORDER BY position",
+                  read_schedule_row, _("the schedule history has values this application does not know"), error))
     return NULL;
   if (!om_opportunity_data_validate_full (opp, NULL, &invalid))
     {
@@ -1681,6 +1841,9 @@ om_pg_backend_list_ids (OmBackend                *backend,
     case OM_ORDER_CLOSE_DATE:
       g_string_append (sql, " ORDER BY close_date, id");
       break;
+    case OM_ORDER_CLOSE_DATE_BACKWARDS:
+      g_string_append (sql, " ORDER BY close_date DESC NULLS FIRST, id DESC");
+      break;
     case OM_ORDER_NEXT_DUE:
       g_string_append (sql, " ORDER BY next_due, id");
       break;
@@ -1739,7 +1902,10 @@ om_pg_backend_get_summaries (OmBackend    *backend,
   result = read_once (self,
                       "SELECT id, revision, title, client, coordinator, status, n_won, n_stages,"
                       " chain_probability, next_due, sort_key, search_text, health,"
-                      " value_minor, currency, close_date, weighted_minor, first_pending_due"
+                      " value_minor, currency, close_date, weighted_minor, first_pending_due,"
+                      /* schema 2: "" before it, not known */
+                      " CASE WHEN changed_by = '' THEN NULL WHEN changed_by = session_user THEN ''"
+                      "  ELSE changed_by END"
                       " FROM opportunities WHERE id = ANY ($1::bigint[])", params, error);
   if (result == NULL)
     return NULL;
@@ -1767,6 +1933,8 @@ om_pg_backend_get_summaries (OmBackend    *backend,
       get_date (result, row, 15, TRUE, &summary->close_date);
       summary->weighted_value = get_int (result, row, 16);
       get_date (result, row, 17, TRUE, &summary->first_pending_due);
+      if (!PQgetisnull (result, row, 18))
+        summary->changed_by = g_strdup (get_text (result, row, 18));
       g_hash_table_replace (by_id, &summary->id, summary);
     }
   PQclear (result);

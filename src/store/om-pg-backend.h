@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /* The version of the server's schema this application writes
  * (--init-server creates or migrates to it) */
-#define OM_PG_SCHEMA_VERSION 1
+#define OM_PG_SCHEMA_VERSION 2
 
 #define OM_TYPE_PG_BACKEND (om_pg_backend_get_type ())
 G_DECLARE_FINAL_TYPE (OmPgBackend, om_pg_backend, OM, PG_BACKEND, GObject)

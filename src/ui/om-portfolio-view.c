@@ -548,45 +548,16 @@ redraw_chains (OmPortfolioView *self)
 }
 
 /* The earliest and the latest close date of what is shown, 0 when none
- * has one: the ends of the list in the order of close dates */
+ * has one: the database reads the two ends of its close-date index */
 static void
 close_date_range (OmPortfolioView *self,
                   OmDate          *first,
                   OmDate          *last)
 {
-  g_autoptr(OmOpportunityList) by_close = NULL;
-  GListModel *model;
-  guint n;
-
   *first = *last = 0;
   if (self->list == NULL || self->repository == NULL)
     return;
-  if (om_opportunity_list_get_query (self->list)->order == OM_ORDER_CLOSE_DATE)
-    model = G_LIST_MODEL (self->list);
-  else
-    {
-      g_autoptr(OmOpportunityQuery) query = om_opportunity_query_copy (om_opportunity_list_get_query (self->list));
-
-      query->order = OM_ORDER_CLOSE_DATE;
-      by_close = om_repository_list (self->repository, query);
-      model = G_LIST_MODEL (by_close);
-    }
-  n = g_list_model_get_n_items (model);
-  /* those without a close date come last */
-  for (guint i = n; i > 0 && *last == 0; i--)
-    {
-      g_autoptr(OmOpportunity) opp = g_list_model_get_item (model, i - 1);
-
-      *last = om_opportunity_get_summary (opp)->close_date;
-      if (n - i > 64)
-        break;
-    }
-  if (n > 0)
-    {
-      g_autoptr(OmOpportunity) opp = g_list_model_get_item (model, 0);
-
-      *first = om_opportunity_get_summary (opp)->close_date;
-    }
+  om_repository_get_close_range (self->repository, om_opportunity_list_get_query (self->list), first, last);
 }
 
 static void

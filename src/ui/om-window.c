@@ -296,15 +296,27 @@ list_updated_cb (OmWindow *self)
 
 static void
 changed_elsewhere_cb (OmWindow      *self,
-                      OmOpportunity *opportunity)
+                      OmOpportunity *opportunity,
+                      const char    *who)
 {
   g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
   if (opportunity != om_opportunity_view_get_opportunity (self->view))
     return;
   title = om_text_excerpt (om_opportunity_get_title (opportunity));
-  message = g_strdup_printf (_("“%s” was changed by someone else: it now shows what they saved."), title);
+  if (who == NULL)
+    message = g_strdup_printf (_("“%s” was changed by someone else: it now shows what they saved."), title);
+  else if (*who == '\0')
+    message = g_strdup_printf (_("“%s” was changed in another window or on another computer where you are signed "
+                                 "in: it now shows what was saved there."), title);
+  else
+    {
+      name = om_text_excerpt (who);
+      /* TRANSLATORS: the first %s is another user's login name on the team server */
+      message = g_strdup_printf (_("%s changed “%s”: it now shows what they saved."), name, title);
+    }
   om_window_show_message (self, message);
 }
 
