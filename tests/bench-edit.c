@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
-#include "om-database.h"
+#include "om-store.h"
 
 /*
  * The "one edit committed" row of build-aux/bench (SPEC section 10):
@@ -13,6 +14,11 @@
  * transaction writing the rows such an edit changes, on the same file.
  *
  *   bench-edit DATABASE OPPORTUNITY-ID N
+ *
+ * DATABASE is a SQLite file or a PostgreSQL server's location (SPEC 9,
+ * as --database takes it); on a server the raw transactions are sent
+ * with libpq on a connection of their own, made before the timing
+ * starts, as the app's is.
  *
  * prints, for each kind of edit, the median seconds of N edits through
  * the app and of N raw transactions:
@@ -23,7 +29,9 @@
  * A move swaps the last two stages (back and forth); a decision wins
  * the current stage, then reopens it. The raw transactions do the same
  * to the same rows and touch the opportunity's row, as every committed
- * edit must (its revision, SPEC R7). It runs the app's edits first and
+ * edit must (its revision, SPEC R7): what a minimal client would write
+ * for the same change, not the values the app derives and keeps beside
+ * them. It runs the app's edits first and
  * the raw ones after, so the app never works on rows it did not write.
  */
 
@@ -242,6 +250,153 @@ raw_edits (const char *path,
   sqlite3_close (db);
 }
 
+/* Raw libpq, on a server: the statements a minimal client sends */
+
+static PGresult *
+pg_run (PGconn            *conn,
+        const char        *sql,
+        int                n_params,
+        const char *const *params)
+{
+  PGresult *result = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      g_printerr ("bench-edit: %s: %s\n", sql, PQresultErrorMessage (result));
+      exit (2);
+    }
+  return result;
+}
+
+static void
+pg_exec (PGconn            *conn,
+         const char        *sql,
+         int                n_params,
+         const char *const *params)
+{
+  PQclear (pg_run (conn, sql, n_params, params));
+}
+
+/* The opportunity's new revision, checked against the one it had (R7),
+ * as the app takes it: from the server's sequence */
+static void
+pg_touch (PGconn     *conn,
+          const char *id,
+          char      **revision)
+{
+  const char *params[] = { id, *revision };
+  PGresult *result = pg_run (conn,
+                             "UPDATE opportunities SET revision = nextval ('om_revisions')"
+                             " WHERE id = $1 AND revision = $2 RETURNING revision",
+                             2, params);
+
+  if (PQntuples (result) != 1)
+    {
+      g_printerr ("bench-edit: opportunity %s was changed meanwhile\n", id);
+      exit (2);
+    }
+  g_free (*revision);
+  *revision = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+}
+
+static void
+raw_edits_pg (const char *location,
+              gint64      opportunity,
+              guint       n,
+              GArray     *moves,
+              GArray     *decisions)
+{
+  PGconn *conn = PQconnectdb (location);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, opportunity);
+  g_autofree char *today = om_date_to_iso (om_date_today ());
+  g_autofree char *revision = NULL;
+  char *stage_ids[2] = { NULL, NULL };
+  char *positions[2] = { NULL, NULL };
+  g_autofree char *current = NULL;
+  g_autofree char *current_position = NULL;
+  const char *one[] = { id };
+  PGresult *result;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_printerr ("bench-edit: %s", PQerrorMessage (conn));
+      exit (2);
+    }
+
+  result = pg_run (conn, "SELECT revision FROM opportunities WHERE id = $1", 1, one);
+  if (PQntuples (result) == 1)
+    revision = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  result = pg_run (conn, "SELECT id, position FROM stages WHERE opportunity_id = $1 ORDER BY position DESC LIMIT 2",
+                   1, one);
+  for (int i = 0; i < 2 && i < PQntuples (result); i++)
+    {
+      stage_ids[i] = g_strdup (PQgetvalue (result, i, 0));
+      positions[i] = g_strdup (PQgetvalue (result, i, 1));
+    }
+  PQclear (result);
+  result = pg_run (conn, "SELECT id, position FROM stages WHERE opportunity_id = $1 AND status = 'pending'"
+                         " ORDER BY position LIMIT 1", 1, one);
+  if (PQntuples (result) == 1)
+    {
+      current = g_strdup (PQgetvalue (result, 0, 0));
+      current_position = g_strdup (PQgetvalue (result, 0, 1));
+    }
+  PQclear (result);
+  if (revision == NULL || stage_ids[1] == NULL || current == NULL)
+    {
+      g_printerr ("bench-edit: opportunity %s needs two stages, one pending\n", id);
+      exit (2);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      /* positions are unique: one row steps aside while the other moves */
+      const char *steps[][2] = {
+        { stage_ids[0], "-1" }, { stage_ids[1], positions[0] }, { stage_ids[0], positions[1] },
+      };
+
+      pg_exec (conn, "BEGIN", 0, NULL);
+      for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+        pg_exec (conn, "UPDATE stages SET position = $2 WHERE id = $1", 2, steps[s]);
+      pg_touch (conn, id, &revision);
+      pg_exec (conn, "COMMIT", 0, NULL);
+      record (moves, start);
+      {
+        char *swap = positions[0];
+        positions[0] = positions[1];
+        positions[1] = swap;
+      }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      gboolean win = i % 2 == 0;
+      const char *status[] = { current, win ? "won" : "pending", win ? today : NULL };
+      const char *history[] = { id, current_position, win ? "pending" : "won", win ? "won" : "pending", today };
+
+      pg_exec (conn, "BEGIN", 0, NULL);
+      pg_exec (conn, "UPDATE stages SET status = $2, decided_on = $3 WHERE id = $1", 3, status);
+      pg_exec (conn, "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
+                     " SELECT $1, coalesce (max (seq) + 1, 0), $2, $3, $4, $5, 'bench'"
+                     " FROM history WHERE opportunity_id = $1", 5, history);
+      pg_touch (conn, id, &revision);
+      pg_exec (conn, "COMMIT", 0, NULL);
+      record (decisions, start);
+    }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_free (stage_ids[i]);
+      g_free (positions[i]);
+    }
+  PQfinish (conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -265,7 +420,7 @@ main (int   argc,
   /* an even number leaves the plan as it was */
   n = MAX (2, (guint) g_ascii_strtoull (argv[3], NULL, 10) & ~1u);
 
-  repository = om_database_open_repository (argv[1], &error);
+  repository = om_store_open_repository (argv[1], &error);
   check (repository != NULL, error);
   opp = om_repository_find (repository, id);
   if (opp == NULL || om_opportunity_get_n_stages (opp) < 2)
@@ -276,7 +431,10 @@ main (int   argc,
   app_edits (opp, n, app_moves, app_decisions);
   g_clear_object (&repository);
 
-  raw_edits (argv[1], id, n, raw_moves, raw_decisions);
+  if (om_store_location_is_server (argv[1]))
+    raw_edits_pg (argv[1], id, n, raw_moves, raw_decisions);
+  else
+    raw_edits (argv[1], id, n, raw_moves, raw_decisions);
 
   g_print ("move %.6f %.6f\n", median (app_moves), median (raw_moves));
   g_print ("decide %.6f %.6f\n", median (app_decisions), median (raw_decisions));
