@@ -16,6 +16,7 @@
 
 #include "om-memory-backend.h"
 #include "om-test-database.h"
+#include "om-write-plan.h"
 
 typedef struct
 {
@@ -3103,6 +3104,71 @@ across_plan (const char         *title,
   return plan;
 }
 
+/* A plan with more pending stages than a store keeps due dates of
+ * (OM_STORED_DUES): a decision that moves every later date rewrites the
+ * kept ones only, and the agenda, which reads the others through the
+ * model, is the model's all the same, before and after */
+static void
+test_agenda_long_plan (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmBackend) db = NULL;
+  g_autoptr(OmMemoryBackend) memory = om_memory_backend_new ();
+  g_autoptr(OmOpportunityData) long_plan = om_test_plan_new ("Long", 300);
+  g_autoptr(OmOpportunityData) short_plan = om_test_plan_new ("Short", 3);
+  g_autoptr(OmOpportunityData) almost = om_test_plan_new ("Almost", OM_STORED_DUES + 6);
+  g_autoptr(OmOpportunityData) kept_long = NULL;
+  g_autoptr(OmOpportunityData) kept_short = NULL;
+  g_autoptr(OmOpportunityData) kept_almost = NULL;
+  g_autoptr(OmOpportunityData) decided = NULL;
+  g_autoptr(OmOpportunityData) kept_decided = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  OmBackend *m = OM_BACKEND (memory);
+  const char *const windows[][3] = {
+    { NULL, NULL, NULL }, { NULL, "2024-03-01", "2024-06-30" }, { "Owner 3", NULL, NULL },
+    { NULL, "2025-01-01", NULL },
+  };
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  guint n_updates = 0;
+
+  /* a backend logs its statements if it is opened logging */
+  om_test_sql_capture_start ();
+  db = om_store_open_backend (f->path, &error);
+  g_assert_no_error (error);
+  om_memory_backend_load (memory, none, NULL);
+  for (guint i = 0; i < long_plan->stages->len; i++)
+    {
+      OmStageData *stage = om_opportunity_data_get_writable_stage (long_plan, i);
+
+      g_free (stage->owner);
+      stage->owner = g_strdup_printf ("Owner %u", i % 5);
+    }
+  /* six won: the rest fits in what is kept */
+  for (guint i = 0; i < 6; i++)
+    g_assert_true (om_opportunity_data_win_stage (almost, i, om_test_date ("2024-01-02"), "", NULL));
+  kept_long = apply_both (db, memory, NULL, long_plan);
+  kept_short = apply_both (db, memory, NULL, short_plan);
+  kept_almost = apply_both (db, memory, NULL, almost);
+  for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+    g_free (both_agendas (db, m, windows[w][0], windows[w][1], windows[w][2]));
+
+  /* won a month late: all 299 later dates move; the rows keep 64 */
+  decided = om_opportunity_data_copy (kept_long);
+  g_assert_true (om_opportunity_data_win_stage (decided, 0, om_test_date ("2024-02-05"), "late", NULL));
+  g_ptr_array_unref (om_test_sql_capture_stop ());
+  om_test_sql_capture_start ();
+  kept_decided = apply_both (db, memory, kept_long, decided);
+  statements = om_test_sql_capture_stop ();
+  for (guint i = 0; i < statements->len; i++)
+    n_updates += g_str_has_prefix (g_ptr_array_index (statements, i), "UPDATE stages");
+  g_assert_cmpuint (n_updates, >=, 1);
+  /* the kept dates, the decided row, and the next one kept now */
+  g_assert_cmpuint (n_updates, <=, OM_STORED_DUES + 4);
+  for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+    g_free (both_agendas (db, m, windows[w][0], windows[w][1], windows[w][2]));
+}
+
 static void
 test_across (Fixture       *f,
              gconstpointer  data)
@@ -3582,6 +3648,7 @@ main (int   argc,
   ADD ("/database/summary/kept", test_summary_kept);
   ADD ("/database/summary/list-ids", test_list_ids);
   ADD ("/database/across/agenda-pipeline-names", test_across);
+  ADD ("/database/across/agenda-long-plan", test_agenda_long_plan);
   ADD ("/database/migrate/from-v7", test_migrate_from_v7);
   ADD ("/database/lazy/open-reads-no-stage", test_open_reads_no_stage);
   ADD ("/database/lazy/open-in-use-reads-no-stage", test_open_in_use_reads_no_stage);
@@ -3638,6 +3705,7 @@ main (int   argc,
       ADD_SERVER ("/two-writers/id-given-again", test_two_writers_id_given_again);
       ADD_SERVER ("/summary/list-ids", test_list_ids);
       ADD_SERVER ("/across/agenda-pipeline-names", test_across);
+      ADD_SERVER ("/across/agenda-long-plan", test_agenda_long_plan);
       ADD_SERVER ("/two-writers/watch", test_watch_other_writer);
 #undef ADD_SERVER
     }

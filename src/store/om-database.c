@@ -908,7 +908,7 @@ write_summary (sqlite3                 *db,
                                 " health = ?9, close_date = ?10, weighted_minor = ?11, first_pending_due = ?12,"
                                 " client_key = ?13, coordinator_key = ?14 WHERE id = ?1");
   sqlite3_stmt *stage = NULL;
-  g_autofree OmDate *due = om_opportunity_data_get_due_dates (data);
+  g_autofree OmDate *due = om_write_plan_stored_dues (data);
   gboolean ok;
 
   if (stmt == NULL)
@@ -1118,7 +1118,7 @@ write_opportunity (sqlite3                 *db,
         goto out;
     }
 
-  due = om_opportunity_data_get_due_dates (after);
+  due = om_write_plan_stored_dues (after);
   if (!write_rows (db, before, after, due))
     goto out;
 
@@ -1995,8 +1995,11 @@ om_database_list_agenda (OmBackend           *backend,
                                          " FROM stages AS s JOIN opportunities AS o ON o.id = s.opportunity_id"
                                          /* "+": the stages' index, in the agenda's order, is
                                           * read; every open opportunity's stages are not */
-                                         " WHERE s.status = 'pending' AND +o.status = 0");
+                                         " WHERE s.status = 'pending' AND +o.status = 0"
+                                         /* an open plan's pending stages are those not won */
+                                         " AND o.n_stages - o.n_won <= " G_STRINGIFY (OM_STORED_DUES));
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) om_agenda_item_free);
+  g_autoptr(GArray) long_plans = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
   int rc;
 
@@ -2048,6 +2051,28 @@ om_database_list_agenda (OmBackend           *backend,
       set_read_error (self, error);
       return NULL;
     }
+
+  /* the plans whose later due dates are not kept: through the model */
+  stmt = prepare (self->db, "SELECT id FROM opportunities WHERE status = 0"
+                            " AND n_stages - n_won > " G_STRINGIFY (OM_STORED_DUES));
+  if (stmt == NULL)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (long_plans, id);
+    }
+  release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_read_error (self, error);
+      return NULL;
+    }
+  if (!om_agenda_add_long_plans (backend, query, (const gint64 *) long_plans->data, long_plans->len, items, error))
+    return NULL;
   return g_steal_pointer (&items);
 }
 

@@ -1065,7 +1065,7 @@ write_opportunity (OmPgBackend             *self,
 {
   g_autoptr(OmOpportunitySummary) summary = derived != NULL ? om_opportunity_summary_new_derived (after, derived)
                                                             : om_opportunity_summary_new (after);
-  g_autofree OmDate *due = om_opportunity_data_get_due_dates (after);
+  g_autofree OmDate *due = om_write_plan_stored_dues (after);
   gint64 asked = before != NULL ? before->id : after->id;
 
   for (guint attempt = 0; attempt < 2; attempt++)
@@ -1956,9 +1956,12 @@ om_pg_backend_list_agenda (OmBackend           *backend,
                                          " s.due_date, s.agreed_date IS NOT NULL, s.owner, s.client_owner,"
                                          " s.activity, s.milestone"
                                          " FROM stages AS s JOIN opportunities AS o ON o.id = s.opportunity_id"
-                                         " WHERE s.status = 'pending' AND o.status = 0");
+                                         " WHERE s.status = 'pending' AND o.status = 0"
+                                         /* an open plan's pending stages are those not won */
+                                         " AND o.n_stages - o.n_won <= " G_STRINGIFY (OM_STORED_DUES));
   g_autoptr(GPtrArray) params = params_new ();
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) om_agenda_item_free);
+  g_autoptr(GArray) long_plans = NULL;
   PGresult *result;
 
   if (query->owner != NULL)
@@ -2011,6 +2014,21 @@ om_pg_backend_list_agenda (OmBackend           *backend,
         }
     }
   PQclear (result);
+
+  /* the plans whose later due dates are not kept: through the model */
+  result = read_once (self, "SELECT id FROM opportunities WHERE status = 0"
+                            " AND n_stages - n_won > " G_STRINGIFY (OM_STORED_DUES), NULL, error);
+  if (result == NULL)
+    return NULL;
+  long_plans = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      gint64 id = get_int (result, row, 0);
+      g_array_append_val (long_plans, id);
+    }
+  PQclear (result);
+  if (!om_agenda_add_long_plans (backend, query, (const gint64 *) long_plans->data, long_plans->len, items, error))
+    return NULL;
   return g_steal_pointer (&items);
 }
 

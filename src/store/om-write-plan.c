@@ -80,7 +80,7 @@ plan_stages (OmWritePlan             *plan,
              const OmDate            *due)
 {
   g_autoptr(GHashTable) old_index = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autofree OmDate *was_due = om_opportunity_data_get_due_dates (before);
+  g_autofree OmDate *was_due = om_write_plan_stored_dues (before);
   guint n_before = before->stages->len, n_after = after->stages->len, prefix = 0, suffix = 0;
 
   while (prefix < n_before && prefix < n_after && same_stage (before, prefix, after, prefix))
@@ -137,7 +137,7 @@ plan_stages (OmWritePlan             *plan,
  * @before: (nullable): the opportunity as stored, at the revision just
  *   checked; %NULL for a new one
  * @after: what is written in its place
- * @due: @after's due dates (om_opportunity_data_get_due_dates())
+ * @due: @after's stored due dates (om_write_plan_stored_dues())
  * @positions_are_indices: whether the stored stage rows have the
  *   positions 0..n-1, as this application writes them (a file written
  *   otherwise gets its rows written anew)
@@ -185,4 +185,64 @@ om_write_plan_free (OmWritePlan *plan)
   g_array_unref (plan->inserted);
   g_array_unref (plan->redated);
   g_free (plan);
+}
+
+/**
+ * om_write_plan_stored_dues:
+ *
+ * Returns: (transfer full): per stage of @data, the due date its row
+ *   keeps: the model's, for the first %OM_STORED_DUES pending stages;
+ *   0 (none) for the others
+ */
+OmDate *
+om_write_plan_stored_dues (const OmOpportunityData *data)
+{
+  OmDate *due = om_opportunity_data_get_due_dates (data);
+  guint n_pending = 0;
+
+  for (guint i = 0; i < data->stages->len; i++)
+    if (((const OmStageData *) g_ptr_array_index (data->stages, i))->status != OM_STAGE_STATUS_PENDING ||
+        ++n_pending > OM_STORED_DUES)
+      due[i] = 0;
+  return due;
+}
+
+static int
+compare_agenda_items (gconstpointer a,
+                      gconstpointer b)
+{
+  return om_agenda_item_compare (*(OmAgendaItem **) a, *(OmAgendaItem **) b);
+}
+
+/**
+ * om_agenda_add_long_plans:
+ * @ids: the open opportunities with more than %OM_STORED_DUES pending
+ *   stages, whose stored due dates @items leaves out
+ * @items: the agenda of the others, in its order
+ *
+ * Adds the milestones of @ids that @query selects, read through the
+ * model, and keeps @items in the agenda's order.
+ */
+gboolean
+om_agenda_add_long_plans (OmBackend           *backend,
+                          const OmAgendaQuery *query,
+                          const gint64        *ids,
+                          guint                n_ids,
+                          GPtrArray           *items,
+                          GError             **error)
+{
+  for (guint i = 0; i < n_ids; i++)
+    {
+      g_autoptr(OmOpportunityData) data = om_backend_load_opportunity (backend, ids[i], error);
+      g_autoptr(GPtrArray) some = NULL;
+
+      if (data == NULL)
+        return FALSE;
+      some = om_agenda_items_of (data, query);
+      g_ptr_array_set_free_func (some, NULL);
+      g_ptr_array_extend_and_steal (items, g_steal_pointer (&some));
+    }
+  if (n_ids > 0)
+    g_ptr_array_sort (items, compare_agenda_items);
+  return TRUE;
 }

@@ -54,6 +54,24 @@ OmWritePlan *om_write_plan_new  (const OmOpportunityData *before,
                                  gboolean                 positions_are_indices);
 void         om_write_plan_free (OmWritePlan             *plan);
 
+/*
+ * The due dates a store keeps in its stage rows, for the agenda's index:
+ * those of a plan's first OM_STORED_DUES pending stages. Any more would
+ * make one edit of a long plan rewrite a row per stage (a decision moves
+ * every unpinned date after it, SPEC 10: one edit within 3x of its own
+ * rows); an open plan with more pending stages than that has its agenda
+ * read through the model (om_agenda_add_long_plans()).
+ */
+#define OM_STORED_DUES 64
+
+OmDate      *om_write_plan_stored_dues (const OmOpportunityData *data);
+gboolean     om_agenda_add_long_plans  (OmBackend               *backend,
+                                        const OmAgendaQuery     *query,
+                                        const gint64            *ids,
+                                        guint                    n_ids,
+                                        GPtrArray               *items,
+                                        GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmWritePlan, om_write_plan_free)
 
 G_END_DECLS
