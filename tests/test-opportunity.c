@@ -1576,6 +1576,43 @@ test_derived_chain_order_independent (void)
   g_assert_cmpuint (n_differ_naive, >, 0);
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The chain probability is the product of the pending chances in
+ * ascending order, to the bit: with a few values repeated (counted, not
+ * sorted) and with many distinct ones (sorted) */
+static void
+test_derived_chain_sorted_product (void)
+{
+  for (guint n_distinct = 3; n_distinct <= 48; n_distinct += 45)
+    {
+      g_autoptr(OmOpportunityData) plan = om_test_plan_new ("Deal", 200);
+      g_autoptr(GArray) chances = g_array_new (FALSE, FALSE, sizeof (double));
+      OmDerivedValues derived;
+      double expected = 1.0;
+
+      for (guint i = 0; i < plan->stages->len; i++)
+        {
+          double p = 0.5 + 0.49 * (double) ((i * 7919) % n_distinct) / (double) n_distinct;
+
+          om_opportunity_data_get_writable_stage (plan, i)->probability = p;
+          g_array_append_val (chances, p);
+        }
+      g_array_sort (chances, compare_doubles);
+      for (guint i = 0; i < chances->len; i++)
+        expected *= g_array_index (chances, double, i);
+      om_opportunity_data_derive (plan, &derived);
+      g_assert_true (memcmp (&expected, &derived.chain_probability, sizeof (double)) == 0);
+    }
+}
+
 /* The weighted value as sums keep it: whole minor units, half away */
 static void
 test_derived_weighted_minor (void)
@@ -3863,6 +3900,7 @@ main (int   argc,
   g_test_add_func ("/opportunity/derived/weakest-link", test_derived_weakest_link);
   g_test_add_func ("/opportunity/derived/weighted-value", test_derived_weighted_value);
   g_test_add_func ("/opportunity/derived/chain-order-independent", test_derived_chain_order_independent);
+  g_test_add_func ("/opportunity/derived/chain-sorted-product", test_derived_chain_sorted_product);
   g_test_add_func ("/opportunity/derived/weighted-minor", test_derived_weighted_minor);
   g_test_add_func ("/opportunity/query/copy-equal", test_query_copy_equal);
   g_test_add_func ("/opportunity/derived/current-stage", test_derived_current_stage);

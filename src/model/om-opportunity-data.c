@@ -645,20 +645,64 @@ compare_probabilities (gconstpointer a,
 static double
 pending_product (const OmOpportunityData *self)
 {
-  double inline_p[64];
+  /* the distinct values in ascending order, each with how often it
+   * comes: plans have few (chances are set in percent), and multiplying
+   * each value its number of times, in that order, is the product of
+   * the sorted values, to the bit, without sorting every stage's */
+  double values[32];
+  guint counts[32];
+  guint n_values = 0;
   g_autofree double *heap_p = NULL;
-  double *ps = inline_p;
   double p = 1.0;
   guint n = 0;
 
-  if (self->stages->len > G_N_ELEMENTS (inline_p))
-    ps = heap_p = g_new (double, self->stages->len);
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      double x;
+      guint lo = 0, hi = n_values;
+
+      if (STAGE (self, i)->status != OM_STAGE_STATUS_PENDING)
+        continue;
+      x = STAGE (self, i)->probability;
+      while (lo < hi)
+        {
+          guint mid = (lo + hi) / 2;
+
+          if (values[mid] < x)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo < n_values && values[lo] == x)
+        {
+          counts[lo]++;
+          continue;
+        }
+      if (n_values == G_N_ELEMENTS (values))
+        break;
+      memmove (values + lo + 1, values + lo, (n_values - lo) * sizeof *values);
+      memmove (counts + lo + 1, counts + lo, (n_values - lo) * sizeof *counts);
+      values[lo] = x;
+      counts[lo] = 1;
+      n_values++;
+    }
+
+  if (n_values < G_N_ELEMENTS (values))
+    {
+      for (guint k = 0; k < n_values; k++)
+        for (guint c = 0; c < counts[k]; c++)
+          p *= values[k];
+      return p;
+    }
+
+  /* too many distinct values: sort them all */
+  heap_p = g_new (double, self->stages->len);
   for (guint i = 0; i < self->stages->len; i++)
     if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
-      ps[n++] = STAGE (self, i)->probability;
-  qsort (ps, n, sizeof (double), compare_probabilities);
+      heap_p[n++] = STAGE (self, i)->probability;
+  qsort (heap_p, n, sizeof (double), compare_probabilities);
   for (guint i = 0; i < n; i++)
-    p *= ps[i];
+    p *= heap_p[i];
   return p;
 }
 
