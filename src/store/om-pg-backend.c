@@ -535,7 +535,20 @@ remember_failure (OmPgBackend    *self,
   forget_failure (self);
   self->failed_state = g_strdup (state);
   self->failed_reason = reason_shown (self->password, primary != NULL ? primary : PQerrorMessage (self->conn));
-  self->failed_lost = PQstatus (self->conn) != CONNECTION_OK;
+  /* a session the server ended (shut down, restarted: SQLSTATE 57P..),
+   * or a connection that broke (08...), even before libpq notices */
+  self->failed_lost = PQstatus (self->conn) != CONNECTION_OK ||
+                      (state != NULL && (g_str_has_prefix (state, "57P") || g_str_has_prefix (state, "08")));
+}
+
+/* A connection left in a state no statement can follow (a pipeline cut
+ * short): closed, so that the next statement connects again */
+static void
+abandon_connection (OmPgBackend *self)
+{
+  stop_watching (self);
+  g_clear_pointer (&self->conn, PQfinish);
+  self->failed_lost = TRUE;
 }
 
 /* The result of @sql when it succeeded; otherwise %NULL, and the
@@ -570,6 +583,97 @@ run_done (OmPgBackend *self,
 
   PQclear (result);
   return result != NULL;
+}
+
+/* How many statements run_many() sends before it reads their results:
+ * few enough that neither side's socket buffer fills meanwhile */
+#define BATCH 64
+
+/*
+ * Runs @sql once per parameter list of @rows, sent BATCH at a time in
+ * libpq's pipeline mode: one round trip to the server per batch rather
+ * than per row (a new plan's stages, its history). Returns their results
+ * in order; %NULL when one failed (the server's reason is remembered,
+ * and the transaction is to be rolled back).
+ */
+static GPtrArray *
+run_many (OmPgBackend *self,
+          const char  *sql,
+          GPtrArray   *rows)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_full (rows->len, (GDestroyNotify) PQclear);
+  gboolean ok = TRUE;
+
+  if (rows->len == 0)
+    return g_steal_pointer (&results);
+  if (!PQenterPipelineMode (self->conn))
+    {
+      remember_failure (self, NULL);
+      return NULL;
+    }
+  for (guint first = 0; ok && first < rows->len; first += BATCH)
+    {
+      guint end = MIN (rows->len, first + BATCH);
+      PGresult *sync;
+
+      for (guint i = first; ok && i < end; i++)
+        {
+          GPtrArray *params = g_ptr_array_index (rows, i);
+
+          if (self->tracing)
+            g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", sql);
+          ok = PQsendQueryParams (self->conn, sql, (int) params->len, NULL,
+                                  (const char * const *) params->pdata, NULL, NULL, 0) == 1;
+        }
+      ok = PQpipelineSync (self->conn) == 1 && ok;
+      if (!ok)
+        {
+          remember_failure (self, NULL);
+          abandon_connection (self);
+          return NULL;
+        }
+      for (guint i = first; i < end; i++)
+        {
+          PGresult *result = PQgetResult (self->conn);
+          ExecStatusType status = PQresultStatus (result);
+
+          if (result == NULL)
+            {
+              remember_failure (self, NULL);
+              return NULL;
+            }
+          if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+            g_ptr_array_add (results, result);
+          else
+            {
+              /* the first failure says why; those after it were not run */
+              if (ok)
+                remember_failure (self, result);
+              ok = FALSE;
+              PQclear (result);
+            }
+          /* each statement's results end with NULL */
+          PQclear (PQgetResult (self->conn));
+        }
+      sync = PQgetResult (self->conn);
+      if (PQresultStatus (sync) != PGRES_PIPELINE_SYNC)
+        {
+          if (ok)
+            remember_failure (self, sync);
+          PQclear (sync);
+          abandon_connection (self);
+          return NULL;
+        }
+      PQclear (sync);
+    }
+  if (!PQexitPipelineMode (self->conn))
+    {
+      if (ok)
+        remember_failure (self, NULL);
+      abandon_connection (self);
+      return NULL;
+    }
+  return ok ? g_steal_pointer (&results) : NULL;
 }
 
 /* Statements without parameters, several at once (schemas) */
@@ -750,55 +854,78 @@ add_stage_values (GPtrArray         *params,
   add_date (params, s->baseline_due);
 }
 
-/* The stages of @data at @indices, as new rows: each keeps its id where
- * that is free, and gets one of the server's otherwise */
+#define INSERT_STAGE \
+  "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner, client_owner," \
+  " duration_days, probability, status, decided_on, lost_reason, client_description, notes, agreed_date," \
+  " baseline_due_date, due_date, owner_key, search_text)" \
+  " VALUES (coalesce ($1::bigint, nextval ('stages_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12," \
+  " $13, $14, $15, $16, $17, $18, $19, $20)" \
+  " ON CONFLICT (id) DO NOTHING RETURNING id"
+
+/* The parameters of INSERT_STAGE for stage @i of @data, with its own id
+ * or none (the server gives one) */
+static GPtrArray *
+stage_row (const OmOpportunityData *data,
+           guint                    i,
+           gboolean                 own_id,
+           const OmDate            *due)
+{
+  const OmStageData *s = g_ptr_array_index (data->stages, i);
+  GPtrArray *params = params_new ();
+
+  if (own_id && s->id != 0)
+    add_int (params, s->id);
+  else
+    g_ptr_array_add (params, NULL);
+  add_int (params, data->id);
+  add_int (params, i);
+  add_stage_values (params, s);
+  add_date (params, due[i]);
+  add_owned (params, om_text_fold (s->owner));
+  add_owned (params, om_stage_search_text (s));
+  return params;
+}
+
+/* The stages of @data at @indices, as new rows, sent together: each
+ * keeps its id where that is free, and gets one of the server's
+ * otherwise (asked again, one by one: an undone removal whose ids were
+ * taken meanwhile) */
 static gboolean
 insert_stages (OmPgBackend       *self,
                OmOpportunityData *data,
                GArray            *indices,
                const OmDate      *due)
 {
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) results = NULL;
+
+  for (guint k = 0; k < indices->len; k++)
+    g_ptr_array_add (rows, stage_row (data, g_array_index (indices, guint, k), TRUE, due));
+  results = run_many (self, INSERT_STAGE, rows);
+  if (results == NULL)
+    return FALSE;
   for (guint k = 0; k < indices->len; k++)
     {
       guint i = g_array_index (indices, guint, k);
-      const OmStageData *s = g_ptr_array_index (data->stages, i);
+      PGresult *result = g_ptr_array_index (results, k);
+      g_autoptr(GPtrArray) again = NULL;
 
-      for (guint attempt = 0; attempt < 2; attempt++)
+      if (PQntuples (result) == 1)
         {
-          g_autoptr(GPtrArray) params = params_new ();
-          PGresult *result;
-          gboolean given;
-
-          if (attempt == 0 && s->id != 0)
-            add_int (params, s->id);
-          else
-            g_ptr_array_add (params, NULL);
-          add_int (params, data->id);
-          add_int (params, i);
-          add_stage_values (params, s);
-          add_date (params, due[i]);
-          add_owned (params, om_text_fold (s->owner));
-          add_owned (params, om_stage_search_text (s));
-          result = run (self,
-                        "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner,"
-                        " client_owner, duration_days, probability, status, decided_on, lost_reason,"
-                        " client_description, notes, agreed_date, baseline_due_date, due_date, owner_key,"
-                        " search_text)"
-                        " VALUES (coalesce ($1::bigint, nextval ('stages_id_seq')), $2, $3, $4, $5, $6, $7, $8,"
-                        " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
-                        " ON CONFLICT (id) DO NOTHING RETURNING id",
-                        params);
-          if (result == NULL)
-            return FALSE;
-          given = PQntuples (result) == 1;
-          if (given && get_int (result, 0, 0) != s->id)
-            om_opportunity_data_get_writable_stage (data, i)->id = get_int (result, 0, 0);
-          PQclear (result);
-          if (given)
-            break;
-          if (attempt == 1)
-            return FALSE;
+          om_opportunity_data_get_writable_stage (data, i)->id = get_int (result, 0, 0);
+          continue;
         }
+      again = stage_row (data, i, FALSE, due);
+      result = run (self, INSERT_STAGE, again);
+      if (result == NULL)
+        return FALSE;
+      if (PQntuples (result) != 1)
+        {
+          PQclear (result);
+          return FALSE;
+        }
+      om_opportunity_data_get_writable_stage (data, i)->id = get_int (result, 0, 0);
+      PQclear (result);
     }
   return TRUE;
 }
@@ -809,11 +936,15 @@ insert_history (OmPgBackend             *self,
                 const OmOpportunityData *data,
                 guint                    from)
 {
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) results = NULL;
+
   for (guint i = from; i < data->history->len; i++)
     {
       const OmHistoryEntry *h = g_ptr_array_index (data->history, i);
-      g_autoptr(GPtrArray) params = params_new ();
+      GPtrArray *params = params_new ();
 
+      g_ptr_array_add (rows, params);
       add_int (params, data->id);
       add_int (params, i);
       add_int (params, h->stage);
@@ -821,12 +952,11 @@ insert_history (OmPgBackend             *self,
       add_text (params, om_stage_status_to_string (h->to));
       add_date (params, h->on);
       add_text (params, h->note);
-      if (!run_done (self,
-                     "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
-                     " VALUES ($1, $2, $3, $4, $5, $6, $7)", params))
-        return FALSE;
     }
-  return TRUE;
+  results = run_many (self,
+                      "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7)", rows);
+  return results != NULL;
 }
 
 /* Schedule history entries @from.. of @data */
@@ -835,11 +965,15 @@ insert_schedule (OmPgBackend             *self,
                  const OmOpportunityData *data,
                  guint                    from)
 {
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) results = NULL;
+
   for (guint i = from; i < data->schedule->len; i++)
     {
       const OmScheduleEntry *e = g_ptr_array_index (data->schedule, i);
-      g_autoptr(GPtrArray) params = params_new ();
+      GPtrArray *params = params_new ();
 
+      g_ptr_array_add (rows, params);
       add_int (params, data->id);
       add_int (params, i);
       add_text (params, om_schedule_what_to_string (e->what));
@@ -852,12 +986,11 @@ insert_schedule (OmPgBackend             *self,
       add_date (params, e->to);
       add_date (params, e->on);
       add_text (params, e->note);
-      if (!run_done (self,
-                     "INSERT INTO schedule_history (opportunity_id, position, what, stage, from_date, to_date,"
-                     " on_date, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", params))
-        return FALSE;
     }
-  return TRUE;
+  results = run_many (self,
+                      "INSERT INTO schedule_history (opportunity_id, position, what, stage, from_date, to_date,"
+                      " on_date, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", rows);
+  return results != NULL;
 }
 
 static gboolean
