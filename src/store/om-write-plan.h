@@ -60,9 +60,11 @@ void         om_write_plan_free (OmWritePlan             *plan);
  * make one edit of a long plan rewrite a row per stage (a decision moves
  * every unpinned date after it, SPEC 10: one edit within 3x of its own
  * rows); an open plan with more pending stages than that has its agenda
- * read through the model (om_agenda_add_long_plans()).
+ * read through the model (om_agenda_add_long_plans()). 16 is twice the
+ * pending stages after which the health check calls a plan too complex
+ * by default (SPEC 4): real plans are kept whole.
  */
-#define OM_STORED_DUES 64
+#define OM_STORED_DUES 16
 
 OmDate      *om_write_plan_stored_dues (const OmOpportunityData *data);
 gboolean     om_agenda_add_long_plans  (OmBackend               *backend,
