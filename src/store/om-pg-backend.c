@@ -1045,21 +1045,32 @@ positions_are_indices (OmPgBackend             *self,
   return indices;
 }
 
-/* Array parameters, in the server's text form: the ids of @data's
- * stages at @indices, and their due dates */
+/* An array parameter of @n integers, in the server's text form */
+static void
+add_int_array (GPtrArray    *params,
+               const gint64 *values,
+               guint         n)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint k = 0; k < n; k++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, k > 0 ? "," : "", values[k]);
+  g_string_append_c (text, '}');
+  g_ptr_array_add (params, g_string_free (text, FALSE));
+}
+
+/* The ids of @data's stages at @indices, as an array parameter
+ * (add_due_array() gives their due dates) */
 static void
 add_id_array (GPtrArray               *params,
               const OmOpportunityData *data,
               GArray                  *indices)
 {
-  GString *text = g_string_new ("{");
+  g_autofree gint64 *ids = g_new (gint64, indices->len + 1);
 
   for (guint k = 0; k < indices->len; k++)
-    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, k > 0 ? "," : "",
-                            ((const OmStageData *) g_ptr_array_index (data->stages,
-                                                                      g_array_index (indices, guint, k)))->id);
-  g_string_append_c (text, '}');
-  g_ptr_array_add (params, g_string_free (text, FALSE));
+    ids[k] = ((const OmStageData *) g_ptr_array_index (data->stages, g_array_index (indices, guint, k)))->id;
+  add_int_array (params, ids, indices->len);
 }
 
 static void
@@ -1104,28 +1115,23 @@ write_rows (OmPgBackend             *self,
   if (plan->removed->len > 0)
     {
       g_autoptr(GPtrArray) params = params_new ();
-      GString *ids = g_string_new ("{");
 
-      for (guint k = 0; k < plan->removed->len; k++)
-        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k > 0 ? "," : "", g_array_index (plan->removed, gint64, k));
-      g_string_append_c (ids, '}');
       add_int (params, before->id);
-      g_ptr_array_add (params, g_string_free (ids, FALSE));
+      add_int_array (params, (const gint64 *) plan->removed->data, plan->removed->len);
       if (!run_done (self, "DELETE FROM stages WHERE opportunity_id = $1 AND id = ANY ($2::bigint[])", params))
         return FALSE;
     }
   if (plan->moved->len > 0)
     {
       g_autoptr(GPtrArray) params = params_new ();
-      GString *places = g_string_new ("{");
+      g_autofree gint64 *places = g_new (gint64, plan->moved->len);
 
       /* through negative positions, then turned back: no two rows share one */
       for (guint k = 0; k < plan->moved->len; k++)
-        g_string_append_printf (places, "%s%d", k > 0 ? "," : "", -1 - (int) g_array_index (plan->moved, guint, k));
-      g_string_append_c (places, '}');
+        places[k] = -1 - (gint64) g_array_index (plan->moved, guint, k);
       add_int (params, before->id);
       add_id_array (params, after, plan->moved);
-      g_ptr_array_add (params, g_string_free (places, FALSE));
+      add_int_array (params, places, plan->moved->len);
       /* its due date moves with it: in the same row write */
       add_due_array (params, due, plan->moved);
       if (!run_done (self,
@@ -2023,13 +2029,9 @@ om_pg_backend_get_summaries (OmBackend    *backend,
   g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                                        (GDestroyNotify) om_opportunity_summary_free);
   g_autoptr(GPtrArray) params = params_new ();
-  g_autoptr(GString) array = g_string_new ("{");
   PGresult *result;
 
-  for (guint i = 0; i < n_ids; i++)
-    g_string_append_printf (array, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
-  g_string_append_c (array, '}');
-  add_text (params, array->str);
+  add_int_array (params, ids, n_ids);
   result = read_once (self,
                       "SELECT id, revision, title, client, coordinator, status, n_won, n_stages,"
                       " chain_probability, next_due, sort_key, search_text, health,"
