@@ -382,9 +382,12 @@ static GtkWidget *row_at (OmPlanTable *self,
 
 /* A long plan opens on its first rows: GTK 4.8's lists make a widget
  * for each of the first two hundred rows before they draw, which is
- * what made a long plan slow to show. The rest joins once the first
+ * what made a long plan slow to show. The first frame gets as many as
+ * the scroller can show at its tallest; the rest joins once the first
  * frame is drawn, or as soon as something asks for a row after them. */
-#define FIRST_ROWS 40
+#define MAX_HEIGHT 420     /* the table's scroller: no taller, however long the plan */
+#define ROW_MIN_HEIGHT 24  /* one line of text: no row is shorter */
+#define FIRST_ROWS (MAX_HEIGHT / ROW_MIN_HEIGHT + 2)
 
 static void
 show_all_rows (OmPlanTable *self)
@@ -1607,7 +1610,7 @@ om_plan_table_init (OmPlanTable *self)
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->scroller), 240);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller), 420);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller), MAX_HEIGHT);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));

@@ -399,7 +399,33 @@ om_window_select_opportunity (OmWindow *self,
   return TRUE;
 }
 
-#define FIRST_ROWS 64
+/* No row of the sidebar is shorter than this: two lines of text */
+#define ROW_MIN_HEIGHT 40
+
+/* How many of the sidebar's rows the first frame can show: as many as
+ * the window is tall, or the tallest screen when it opens maximised */
+static guint
+first_rows (OmWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (gtk_window_is_maximized (GTK_WINDOW (self)) || height <= 0)
+    {
+      GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
+
+      height = MAX (height, 800);
+      for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+        {
+          g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+          GdkRectangle area;
+
+          gdk_monitor_get_geometry (monitor, &area);
+          height = MAX (height, area.height);
+        }
+    }
+  return (guint) height / ROW_MIN_HEIGHT + 1;
+}
 
 static gboolean
 read_rest_cb (gpointer user_data)
@@ -474,10 +500,10 @@ show_repository (OmWindow     *self,
    * before the list is read, so that none falls in between */
   om_repository_set_watching (repository, TRUE);
   query = current_query (self);
-  /* A screenful now (64 rows fill a 4K screen), the rest once the
-   * window is shown: before its first allocation GtkListView makes a row
-   * for every item up to 200, each one read and laid out */
-  self->list = om_repository_list_first (repository, query, FIRST_ROWS);
+  /* A windowful now, the rest once the window is shown: before its
+   * first allocation GtkListView makes a row for every item up to 200,
+   * each one read and laid out */
+  self->list = om_repository_list_first (repository, query, first_rows (self));
   opportunities = G_LIST_MODEL (self->list);
 
   /* Said once, up front; each edit is still tried, and refused by the
