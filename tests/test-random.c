@@ -118,6 +118,18 @@ check_derived (OmOpportunity *opp,
   g_assert_cmpuint (g_list_model_get_n_items (stages), ==, d->stages->len);
   g_assert_cmpuint (om_opportunity_get_n_stages (opp), ==, d->stages->len);
 
+  /* the warnings the list counts, kept at each edit from what the
+   * derivation found, are those the full health check words (all but
+   * too-complex and overdue, which do not last) */
+  {
+    g_autoptr(GPtrArray) warnings = om_opportunity_data_check_health (d, G_MAXUINT, 0);
+    guint health = om_opportunity_get_summary (opp)->health;
+
+    g_assert_cmpuint (health, !=, OM_HEALTH_UNKNOWN);
+    g_assert_cmpuint (om_health_count (health, status, 0, G_MAXUINT, FALSE), ==, warnings->len);
+    g_assert_cmpuint (health, ==, om_opportunity_data_get_lasting_health (d));
+  }
+
   for (guint i = 0; i < d->stages->len; i++)
     {
       const OmStageData *s = g_ptr_array_index (d->stages, i);

@@ -42,6 +42,8 @@ typedef struct
   gint        ref;
   gboolean    checked;          /* passed validate_stage() while shared... */
   OmDate      checked_start;    /* ...in a plan starting then */
+  guint8      owner_known;      /* owner_is_blank() asked while shared... */
+  guint8      owner_blank;      /* ...and its answer */
   OmStageData data;
 } StageBox;
 
@@ -390,7 +392,9 @@ om_opportunity_data_get_writable_stage (OmOpportunityData *self,
       om_stage_data_free (stage);
       return own;
     }
-  STAGE_BOX (stage)->checked = FALSE;   /* its holder may change it now */
+  /* its holder may change it now */
+  STAGE_BOX (stage)->checked = FALSE;
+  STAGE_BOX (stage)->owner_known = FALSE;
   return stage;
 }
 
@@ -556,6 +560,21 @@ due_after (OmDate             previous,
  * with the lowest probability (the first on ties), while it is open;
  * its weighted value is its value times its chain probability.
  */
+/* The codes of SPEC 4, in a fixed order: their bits in a mask */
+typedef enum
+{
+  HEALTH_NO_PROCESS_AGREEMENT,
+  HEALTH_TOO_COMPLEX,
+  HEALTH_NO_OWNER,
+  HEALTH_OVERDUE,
+  HEALTH_WEAK_LINK,
+  HEALTH_PAST_TARGET,
+  HEALTH_PINNED_CONFLICT,
+  HEALTH_NEXT_NOT_AGREED,
+  HEALTH_PUSHED,
+  HEALTH_SLIPPED,
+} HealthCode;
+
 /* What om_opportunity_data_derive() gathers, stage by stage: a pass
  * that reads the stages for another reason (validation) derives the
  * values in the same pass, with the same steps */
@@ -571,6 +590,17 @@ typedef struct
   OmDate   first_not_won_due;
   OmDate   first_pending_due;
   OmDate   baseline_close;
+  /* the pending stages' chances: the distinct values in ascending
+   * order, each with how often it comes (see pending_product()) */
+  double   chances[32];
+  guint    chance_counts[32];
+  guint    n_chances;
+  gboolean many_chances;     /* more distinct values than that */
+  /* what the health check says of the stages (SPEC 4) */
+  gboolean lacks_owner;      /* a pending stage nobody conducts */
+  gboolean agreed_early;     /* a pending stage agreed before the one before it is due */
+  gboolean agreed_process;   /* a process agreement among the won stages... */
+  gboolean next_not_agreed;  /* ...and the first stage after them has no agreed date */
 } Derivation;
 
 /* SPEC 2: a push is a recorded move of the close date to later */
@@ -593,16 +623,74 @@ static inline void
 derivation_start (Derivation              *d,
                   const OmOpportunityData *self)
 {
-  *d = (Derivation) { .first_not_won = -1, .weakest = -1, .due = self->start_date };
+  d->n = 0;
+  d->n_won = 0;
+  d->lost = FALSE;
+  d->first_not_won = -1;
+  d->weakest = -1;
+  d->weakest_p = 0.0;
+  d->due = self->start_date;
+  d->first_not_won_due = 0;
+  d->first_pending_due = 0;
+  d->baseline_close = 0;
+  d->n_chances = 0;
+  d->many_chances = FALSE;
+  d->lacks_owner = FALSE;
+  d->agreed_early = FALSE;
+  d->agreed_process = FALSE;
+  d->next_not_agreed = FALSE;
+}
+
+/* Counts chance @x among the distinct values of @d */
+static inline void
+count_chance (Derivation *d,
+              double      x)
+{
+  guint lo = 0, hi = d->n_chances;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (d->chances[mid] < x)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < d->n_chances && d->chances[lo] == x)
+    {
+      d->chance_counts[lo]++;
+      return;
+    }
+  if (d->n_chances == G_N_ELEMENTS (d->chances))
+    {
+      d->many_chances = TRUE;
+      return;
+    }
+  memmove (d->chances + lo + 1, d->chances + lo, (d->n_chances - lo) * sizeof *d->chances);
+  memmove (d->chance_counts + lo + 1, d->chance_counts + lo, (d->n_chances - lo) * sizeof *d->chance_counts);
+  d->chances[lo] = x;
+  d->chance_counts[lo] = 1;
+  d->n_chances++;
 }
 
 /* Stage @i, after the stages before it */
+static inline gboolean stage_lacks_owner (const OmStageData *stage);
+static inline gboolean agreed_too_early  (const OmStageData *stage,
+                                          guint              i,
+                                          OmDate             previous);
+
 static inline void
 derivation_step (Derivation        *d,
                  const OmStageData *stage,
                  guint              i)
 {
   d->n++;
+  if (stage->status == OM_STAGE_STATUS_PENDING)
+    {
+      d->lacks_owner = d->lacks_owner || stage_lacks_owner (stage);
+      d->agreed_early = d->agreed_early || agreed_too_early (stage, i, d->due);
+    }
   d->due = due_after (d->due, stage);
   if (stage->baseline_due > d->baseline_close)
     d->baseline_close = stage->baseline_due;
@@ -615,14 +703,21 @@ derivation_step (Derivation        *d,
           d->weakest = (int) i;
           d->weakest_p = stage->probability;
         }
+      if (!d->many_chances)
+        count_chance (d, stage->probability);
     }
 
   if (stage->status == OM_STAGE_STATUS_WON)
-    d->n_won++;
+    {
+      d->n_won++;
+      if (d->first_not_won < 0 && stage->kind == OM_STAGE_KIND_PROCESS_AGREEMENT)
+        d->agreed_process = TRUE;
+    }
   else if (d->first_not_won < 0)
     {
       d->first_not_won = (int) i;
       d->first_not_won_due = d->due;
+      d->next_not_agreed = d->agreed_process && stage->agreed_on == 0;
     }
   if (stage->status == OM_STAGE_STATUS_LOST)
     d->lost = TRUE;
@@ -641,68 +736,35 @@ compare_probabilities (gconstpointer a,
 /* SPEC 7: the product of the pending stages' probabilities taken in an
  * order of their values, not of the plan's, so that reordering the plan
  * never changes the chain probability (nor the weighted value) by the
- * last bit a floating-point product rounds differently */
+ * last bit a floating-point product rounds differently. Plans have few
+ * distinct values (chances are set in percent): multiplying each value
+ * its number of times, in ascending order, is the product of the sorted
+ * values, to the bit, without sorting every stage's; the pass that
+ * derives the rest counts them. */
 static double
-pending_product (const OmOpportunityData *self)
+pending_product (const Derivation        *d,
+                 const OmOpportunityData *self)
 {
-  /* the distinct values in ascending order, each with how often it
-   * comes: plans have few (chances are set in percent), and multiplying
-   * each value its number of times, in that order, is the product of
-   * the sorted values, to the bit, without sorting every stage's */
-  double values[32];
-  guint counts[32];
-  guint n_values = 0;
-  g_autofree double *heap_p = NULL;
+  g_autofree double *all = NULL;
   double p = 1.0;
   guint n = 0;
 
-  for (guint i = 0; i < self->stages->len; i++)
+  if (!d->many_chances)
     {
-      double x;
-      guint lo = 0, hi = n_values;
-
-      if (STAGE (self, i)->status != OM_STAGE_STATUS_PENDING)
-        continue;
-      x = STAGE (self, i)->probability;
-      while (lo < hi)
-        {
-          guint mid = (lo + hi) / 2;
-
-          if (values[mid] < x)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
-      if (lo < n_values && values[lo] == x)
-        {
-          counts[lo]++;
-          continue;
-        }
-      if (n_values == G_N_ELEMENTS (values))
-        break;
-      memmove (values + lo + 1, values + lo, (n_values - lo) * sizeof *values);
-      memmove (counts + lo + 1, counts + lo, (n_values - lo) * sizeof *counts);
-      values[lo] = x;
-      counts[lo] = 1;
-      n_values++;
-    }
-
-  if (n_values < G_N_ELEMENTS (values))
-    {
-      for (guint k = 0; k < n_values; k++)
-        for (guint c = 0; c < counts[k]; c++)
-          p *= values[k];
+      for (guint k = 0; k < d->n_chances; k++)
+        for (guint c = 0; c < d->chance_counts[k]; c++)
+          p *= d->chances[k];
       return p;
     }
 
   /* too many distinct values: sort them all */
-  heap_p = g_new (double, self->stages->len);
+  all = g_new (double, self->stages->len);
   for (guint i = 0; i < self->stages->len; i++)
     if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
-      heap_p[n++] = STAGE (self, i)->probability;
-  qsort (heap_p, n, sizeof (double), compare_probabilities);
+      all[n++] = STAGE (self, i)->probability;
+  qsort (all, n, sizeof (double), compare_probabilities);
   for (guint i = 0; i < n; i++)
-    p *= heap_p[i];
+    p *= all[i];
   return p;
 }
 
@@ -729,7 +791,7 @@ derivation_finish (const Derivation        *d,
       break;
     case OM_OPPORTUNITY_STATUS_OPEN:
     default:
-      values->chain_probability = d->n > 0 ? pending_product (self) : 0.0;
+      values->chain_probability = d->n > 0 ? pending_product (d, self) : 0.0;
       break;
     }
   values->weighted_value = (double) self->value * values->chain_probability;
@@ -737,6 +799,16 @@ derivation_finish (const Derivation        *d,
   values->baseline_close_date = d->baseline_close;
   values->pushes = count_pushes (self);
   values->health = OM_HEALTH_UNKNOWN;
+  values->stage_health = 0;
+  if (values->status == OM_OPPORTUNITY_STATUS_OPEN)
+    {
+      if (d->lacks_owner)
+        values->stage_health |= 1u << HEALTH_NO_OWNER;
+      if (d->agreed_early)
+        values->stage_health |= 1u << HEALTH_PINNED_CONFLICT;
+      if (d->next_not_agreed)
+        values->stage_health |= 1u << HEALTH_NEXT_NOT_AGREED;
+    }
 
   if (values->status == OM_OPPORTUNITY_STATUS_OPEN)
     {
@@ -842,6 +914,38 @@ om_opportunity_data_get_due_dates (const OmOpportunityData *self)
 }
 
 /**
+ * om_opportunity_data_get_pending_dues:
+ * @max_pending: how many pending stages to date
+ *
+ * Like om_opportunity_data_get_due_dates(), for the first @max_pending
+ * pending stages only: it stops reading the plan after them.
+ *
+ * Returns: (transfer full): per stage, its due date if it is one of
+ *   the first @max_pending pending stages, or else 0
+ */
+OmDate *
+om_opportunity_data_get_pending_dues (const OmOpportunityData *self,
+                                      guint                    max_pending)
+{
+  OmDate *dates = g_new0 (OmDate, self->stages->len + 1);
+  OmDate due = self->start_date;
+  guint n_pending = 0;
+
+  for (guint i = 0; i < self->stages->len && n_pending < max_pending; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+
+      due = due_after (due, stage);
+      if (stage->status == OM_STAGE_STATUS_PENDING)
+        {
+          dates[i] = due;
+          n_pending++;
+        }
+    }
+  return dates;
+}
+
+/**
  * om_opportunity_data_get_schedule:
  * @today: the day the plan is looked at
  *
@@ -864,6 +968,24 @@ om_opportunity_data_get_schedule (const OmOpportunityData *self,
   return schedule_of (self, om_opportunity_data_get_status (self), today);
 }
 
+/* Stage @i's place in the schedule, @previous the due date of the
+ * stage before it (or the start date): the one place of each value */
+static inline OmStageSchedule
+schedule_step (const OmStageData   *stage,
+               guint                i,
+               OmDate               previous,
+               OmOpportunityStatus  status,
+               OmDate               today)
+{
+  OmStageSchedule entry;
+
+  entry.due = due_after (previous, stage);
+  entry.slip = stage->baseline_due != 0 ? (int) ((gint64) entry.due - (gint64) stage->baseline_due) : 0;
+  entry.overdue = om_is_overdue (status, stage->status, entry.due, today);
+  entry.conflict = status == OM_OPPORTUNITY_STATUS_OPEN && agreed_too_early (stage, i, previous);
+  return entry;
+}
+
 /* om_opportunity_data_get_schedule() of a plan whose status is known */
 static OmStageSchedule *
 schedule_of (const OmOpportunityData *self,
@@ -875,18 +997,9 @@ schedule_of (const OmOpportunityData *self,
 
   for (guint i = 0; i < self->stages->len; i++)
     {
-      const OmStageData *stage = STAGE (self, i);
-      OmDate previous = due;
-
       PREFETCH_STAGE (self, i);
-      due = due_after (due, stage);
-      schedule[i].due = due;
-      if (stage->baseline_due != 0)
-        schedule[i].slip = (int) ((gint64) due - (gint64) stage->baseline_due);
-      schedule[i].overdue = om_is_overdue (status, stage->status, due, today);
-      schedule[i].conflict = status == OM_OPPORTUNITY_STATUS_OPEN &&
-                             stage->status == OM_STAGE_STATUS_PENDING &&
-                             stage->agreed_on != 0 && i > 0 && stage->agreed_on < previous;
+      schedule[i] = schedule_step (STAGE (self, i), i, due, status, today);
+      due = schedule[i].due;
     }
   return schedule;
 }
@@ -972,18 +1085,48 @@ om_health_warning_free (OmHealthWarning *self)
   g_free (self);
 }
 
+
+static const char *const health_codes[] = {
+  [HEALTH_NO_PROCESS_AGREEMENT] = "no-process-agreement",
+  [HEALTH_TOO_COMPLEX] = "too-complex",
+  [HEALTH_NO_OWNER] = "no-owner",
+  [HEALTH_OVERDUE] = "overdue",
+  [HEALTH_WEAK_LINK] = "weak-link",
+  [HEALTH_PAST_TARGET] = "past-target",
+  [HEALTH_PINNED_CONFLICT] = "pinned-conflict",
+  [HEALTH_NEXT_NOT_AGREED] = "next-not-agreed",
+  [HEALTH_PUSHED] = "pushed",
+  [HEALTH_SLIPPED] = "slipped",
+};
+
+/* The warnings found: their bits, and their words when asked for */
+typedef struct
+{
+  GPtrArray *warnings;          /* NULL: the bits only */
+  guint      mask;
+} Health;
+
+/* Warning @code applies: counted in the mask; whether its words are wanted */
+static inline gboolean
+warn (Health     *h,
+      HealthCode  code)
+{
+  h->mask |= 1u << code;
+  return h->warnings != NULL;
+}
+
 static void
-add_warning (GPtrArray  *warnings,
-             const char *code,
+add_warning (Health     *h,
+             HealthCode  code,
              int         stage,
              char       *message)
 {
   OmHealthWarning *w = g_new0 (OmHealthWarning, 1);
 
-  w->code = g_strdup (code);
+  w->code = g_strdup (health_codes[code]);
   w->stage = stage;
   w->message = message;
-  g_ptr_array_add (warnings, w);
+  g_ptr_array_add (h->warnings, w);
 }
 
 /* How many other stages a warning about several stages names: past it,
@@ -1019,48 +1162,145 @@ describe_stage_numbers (const guint *listed,
   return g_string_free (text, FALSE);
 }
 
+/* Whether nobody conducts @stage. A shared stage never changes (see
+ * validate_stage()), so its answer is kept: the health of a long plan,
+ * asked at every edit, then reads the text of the stages edited only. */
+static inline gboolean
+owner_is_blank (const OmStageData *stage)
+{
+  StageBox *box = STAGE_BOX (stage);
+  gboolean shared = stage_is_shared (stage);
+  gboolean blank;
+
+  if (shared && box->owner_known)
+    return box->owner_blank;
+  blank = om_str_is_blank (stage->owner);
+  if (shared)
+    {
+      box->owner_blank = blank;
+      box->owner_known = TRUE;
+    }
+  return blank;
+}
+
+/* SPEC 4, `no-owner`: a pending stage that nobody conducts */
+static inline gboolean
+stage_lacks_owner (const OmStageData *stage)
+{
+  return stage->status == OM_STAGE_STATUS_PENDING && owner_is_blank (stage);
+}
+
+/* SPEC 4, `pinned-conflict`: a pending stage agreed for a day before
+ * the stage before it is due (@previous), which the chain cannot keep */
+static inline gboolean
+agreed_too_early (const OmStageData *stage,
+                  guint              i,
+                  OmDate             previous)
+{
+  return stage->status == OM_STAGE_STATUS_PENDING && stage->agreed_on != 0 && i > 0 &&
+         stage->agreed_on < previous;
+}
+
+/* Some stages a warning is about: the first, and the indices of a few
+ * others with how many there are */
+typedef struct
+{
+  int   first;
+  guint listed[MAX_LISTED_STAGES];
+  guint n_others;
+} StageList;
+
+static inline void
+stage_list_add (StageList *list,
+                guint      i)
+{
+  if (list->first < 0)
+    list->first = (int) i;
+  else
+    {
+      if (list->n_others < MAX_LISTED_STAGES)
+        list->listed[list->n_others] = i;
+      list->n_others++;
+    }
+}
+
+/* What the warnings about an open plan's stages need, gathered in one
+ * pass over them */
+typedef struct
+{
+  guint     n_pending;
+  StageList no_owner;           /* pending stages nobody conducts */
+  StageList conflicts;          /* agreed before the stage before is due */
+  OmDate    before_conflict;    /* the due date of the stage before the first */
+  gboolean  current_overdue;
+  OmDate    current_due;
+  guint     n_later_overdue;    /* overdue stages after the current one */
+} StageFacts;
+
+static void
+gather_stage_facts (const OmOpportunityData *self,
+                    const OmDerivedValues   *derived,
+                    OmDate                   today,
+                    StageFacts              *f)
+{
+  OmDate due = self->start_date;
+
+  *f = (StageFacts) { .no_owner.first = -1, .conflicts.first = -1 };
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      const OmStageData *stage = STAGE (self, i);
+      OmStageSchedule entry;
+
+      PREFETCH_STAGE (self, i);
+      entry = schedule_step (stage, i, due, derived->status, today);
+      if (stage->status == OM_STAGE_STATUS_PENDING)
+        f->n_pending++;
+      if (stage_lacks_owner (stage))
+        stage_list_add (&f->no_owner, i);
+      if (entry.conflict)
+        {
+          if (f->conflicts.first < 0)
+            f->before_conflict = due;
+          stage_list_add (&f->conflicts, i);
+        }
+      if (entry.overdue && (int) i == derived->current)
+        {
+          f->current_overdue = TRUE;
+          f->current_due = entry.due;
+        }
+      else if (entry.overdue && (int) i > derived->current)
+        f->n_later_overdue++;
+      due = entry.due;
+    }
+}
+
 /* One warning for every pending stage that nobody conducts, shown with
  * the first: one line on the command line and one row in the window,
  * however many stages it is about */
 static void
 check_owners (const OmOpportunityData *self,
-              GPtrArray               *warnings)
+              const StageFacts        *f,
+              Health                  *h)
 {
-  guint listed[MAX_LISTED_STAGES];
   g_autofree char *name = NULL;
   g_autofree char *others = NULL;
-  int first = -1;
-  guint n_others = 0;
+  int first = f->no_owner.first;
+  guint n_others = f->no_owner.n_others;
 
-  for (guint i = 0; i < self->stages->len; i++)
-    {
-      const OmStageData *stage = STAGE (self, i);
-
-      if (stage->status != OM_STAGE_STATUS_PENDING || !om_str_is_blank (stage->owner))
-        continue;
-      if (first < 0)
-        {
-          first = (int) i;
-          continue;
-        }
-      if (n_others < MAX_LISTED_STAGES)
-        listed[n_others] = i;
-      n_others++;
-    }
-  if (first < 0)
+  if (first < 0 || !warn (h, HEALTH_NO_OWNER))
     return;
 
   name = om_stage_data_describe (STAGE (self, first), (guint) first);
   if (n_others == 0)
     {
-      add_warning (warnings, "no-owner", first,
+      add_warning (h, HEALTH_NO_OWNER, first,
                    g_strdup_printf (_("Nobody conducts %s: give it an owner."), name));
       return;
     }
-  others = describe_stage_numbers (listed, n_others);
+  others = describe_stage_numbers (f->no_owner.listed, n_others);
   /* Translators: a stage named with its activity, then the numbers of
    * the other stages, e.g. "Stage 1 “Proposal” and stages 3 and 4" */
-  add_warning (warnings, "no-owner", first,
+  add_warning (h, HEALTH_NO_OWNER, first,
                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                              "Nobody conducts %s and stage %s: give them owners.",
                                              "Nobody conducts %s and stages %s: give them owners.",
@@ -1073,28 +1313,25 @@ check_owners (const OmOpportunityData *self,
  * overdue because of it: the warning counts them. */
 static void
 check_overdue (const OmOpportunityData *self,
-               const OmStageSchedule   *schedule,
+               const StageFacts        *f,
                int                      current,
-               GPtrArray               *warnings)
+               Health                  *h)
 {
   g_autofree char *name = NULL;
   g_autofree char *due = NULL;
-  guint n_later = 0;
+  guint n_later = f->n_later_overdue;
 
-  if (current < 0 || !schedule[current].overdue)
+  if (current < 0 || !f->current_overdue || !warn (h, HEALTH_OVERDUE))
     return;
-  for (guint i = (guint) current + 1; i < self->stages->len; i++)
-    if (schedule[i].overdue)
-      n_later++;
 
   name = om_stage_data_describe (STAGE (self, current), (guint) current);
-  due = om_date_format (schedule[current].due);
+  due = om_date_format (f->current_due);
   if (n_later == 0)
-    add_warning (warnings, "overdue", current,
+    add_warning (h, HEALTH_OVERDUE, current,
                  g_strdup_printf (_("%s was due on %s and is not decided yet: decide it, "
                                     "or agree a new date with the client."), name, due));
   else
-    add_warning (warnings, "overdue", current,
+    add_warning (h, HEALTH_OVERDUE, current,
                  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "%s was due on %s and is not decided yet; %u later stage is overdue because of it. "
                                                "Decide it, or agree a new date with the client.",
@@ -1108,44 +1345,30 @@ check_overdue (const OmOpportunityData *self,
  * with the first of them */
 static void
 check_conflicts (const OmOpportunityData *self,
-                 const OmStageSchedule   *schedule,
-                 GPtrArray               *warnings)
+                 const StageFacts        *f,
+                 Health                  *h)
 {
-  guint listed[MAX_LISTED_STAGES];
   g_autofree char *name = NULL;
   g_autofree char *agreed = NULL;
   g_autofree char *before = NULL;
-  int first = -1;
-  guint n_others = 0;
+  int first = f->conflicts.first;
+  guint n_others = f->conflicts.n_others;
 
-  for (guint i = 0; i < self->stages->len; i++)
-    {
-      if (!schedule[i].conflict)
-        continue;
-      if (first < 0)
-        first = (int) i;
-      else
-        {
-          if (n_others < MAX_LISTED_STAGES)
-            listed[n_others] = i;
-          n_others++;
-        }
-    }
-  if (first < 0)
+  if (first < 0 || !warn (h, HEALTH_PINNED_CONFLICT))
     return;
 
   name = om_stage_data_describe (STAGE (self, first), (guint) first);
   agreed = om_date_format (STAGE (self, first)->agreed_on);
-  before = om_date_format (schedule[first - 1].due);
+  before = om_date_format (f->before_conflict);
   if (n_others == 0)
-    add_warning (warnings, "pinned-conflict", first,
+    add_warning (h, HEALTH_PINNED_CONFLICT, first,
                  g_strdup_printf (_("%s is agreed for %s, but the stage before it is due on %s: "
                                     "agree a new date, or shorten the stages before it."),
                                   name, agreed, before));
   else
     {
-      g_autofree char *others = describe_stage_numbers (listed, n_others);
-      add_warning (warnings, "pinned-conflict", first,
+      g_autofree char *others = describe_stage_numbers (f->conflicts.listed, n_others);
+      add_warning (h, HEALTH_PINNED_CONFLICT, first,
                    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                  "%s is agreed for %s, but the stage before it is due on %s "
                                                  "(and so is stage %s): agree new dates, or shorten the stages before them.",
@@ -1160,34 +1383,30 @@ check_conflicts (const OmOpportunityData *self,
 static void
 check_schedule (const OmOpportunityData *self,
                 const OmDerivedValues   *derived,
-                GPtrArray               *warnings)
+                Health                  *h)
 {
-  gboolean agreed_process = FALSE;
-
-  if (self->target_date != 0 && derived->close_date > self->target_date)
+  if (self->target_date != 0 && derived->close_date > self->target_date && warn (h, HEALTH_PAST_TARGET))
     {
       g_autofree char *close = om_date_format (derived->close_date);
       g_autofree char *target = om_date_format (self->target_date);
-      add_warning (warnings, "past-target", -1,
+      add_warning (h, HEALTH_PAST_TARGET, -1,
                    g_strdup_printf (_("The plan closes on %s, after the client’s target date of %s: "
                                       "shorten the plan, or agree a new target with the client."),
                                     close, target));
     }
 
-  /* the stages before the current one are won */
-  for (int i = 0; i < derived->current; i++)
-    if (STAGE (self, i)->kind == OM_STAGE_KIND_PROCESS_AGREEMENT)
-      agreed_process = TRUE;
-  if (agreed_process && STAGE (self, derived->current)->agreed_on == 0)
+  /* a process agreement among the stages won before the current one,
+   * which has no agreed date */
+  if ((derived->stage_health & (1u << HEALTH_NEXT_NOT_AGREED)) && warn (h, HEALTH_NEXT_NOT_AGREED))
     {
       g_autofree char *name = om_stage_data_describe (STAGE (self, derived->current), derived->current);
-      add_warning (warnings, "next-not-agreed", derived->current,
+      add_warning (h, HEALTH_NEXT_NOT_AGREED, derived->current,
                    g_strdup_printf (_("Agree a date for the next appointment with the client: "
                                       "%s has no agreed date."), name));
     }
 
-  if (derived->pushes >= OM_PUSHED_TIMES)
-    add_warning (warnings, "pushed", -1,
+  if (derived->pushes >= OM_PUSHED_TIMES && warn (h, HEALTH_PUSHED))
+    add_warning (h, HEALTH_PUSHED, -1,
                  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "The close date has been pushed back %u time: "
                                                "ask the client what really decides the date.",
@@ -1197,11 +1416,12 @@ check_schedule (const OmOpportunityData *self,
                                   derived->pushes));
 
   if (derived->baseline_close_date != 0 && derived->close_date != 0 &&
-      (gint64) derived->close_date - (gint64) derived->baseline_close_date > OM_SLIPPED_DAYS)
+      (gint64) derived->close_date - (gint64) derived->baseline_close_date > OM_SLIPPED_DAYS &&
+      warn (h, HEALTH_SLIPPED))
     {
       guint days = derived->close_date - derived->baseline_close_date;
       g_autofree char *baseline = om_date_format (derived->baseline_close_date);
-      add_warning (warnings, "slipped", -1,
+      add_warning (h, HEALTH_SLIPPED, -1,
                    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                  "The close date has slipped %u day past the baseline’s %s: "
                                                  "re-plan with the client, or set a new baseline.",
@@ -1210,6 +1430,62 @@ check_schedule (const OmOpportunityData *self,
                                                  days),
                                     days, baseline));
     }
+}
+
+/* Every warning of SPEC 4 about @self, derived as @derived says */
+static void
+check_health (const OmOpportunityData *self,
+              const OmDerivedValues   *derived,
+              guint                    too_complex_threshold,
+              OmDate                   today,
+              Health                  *h)
+{
+  gboolean has_agreement = FALSE;
+  int weakest;
+  StageFacts f;
+
+  for (guint i = 0; i < MIN (2, self->stages->len); i++)
+    if (STAGE (self, i)->kind == OM_STAGE_KIND_PROCESS_AGREEMENT)
+      has_agreement = TRUE;
+  if (!has_agreement && warn (h, HEALTH_NO_PROCESS_AGREEMENT))
+    add_warning (h, HEALTH_NO_PROCESS_AGREEMENT, -1,
+                 g_strdup (_("Neither of the first two stages is the client’s agreement to the process.")));
+
+  if (derived->status != OM_OPPORTUNITY_STATUS_OPEN)
+    return;
+  if (h->warnings != NULL)
+    {
+      /* which stages, for the words */
+      gather_stage_facts (self, derived, today, &f);
+
+      if (f.n_pending > too_complex_threshold && warn (h, HEALTH_TOO_COMPLEX))
+        add_warning (h, HEALTH_TOO_COMPLEX, -1,
+                     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   "%u stage is still pending (more than %u): consider selling the client a Feasibility Study to simplify the sale.",
+                                                   "%u stages are still pending (more than %u): consider selling the client a Feasibility Study to simplify the sale.",
+                                                   f.n_pending),
+                                      f.n_pending, too_complex_threshold));
+
+      check_owners (self, &f, h);
+      check_overdue (self, &f, derived->current, h);
+      check_conflicts (self, &f, h);
+    }
+  else
+    /* the lasting bits only: what the derivation found, with no pass
+     * over the stages (neither too-complex nor overdue lasts) */
+    h->mask |= derived->stage_health;
+
+  weakest = derived->weakest;
+  if (weakest >= 0 && STAGE (self, weakest)->probability < 0.5 && warn (h, HEALTH_WEAK_LINK))
+    {
+      g_autofree char *name = om_stage_data_describe (STAGE (self, weakest), weakest);
+
+      add_warning (h, HEALTH_WEAK_LINK, weakest,
+                   g_strdup_printf (_("%s is the weakest link: its chance of being won is %.0f%%."),
+                                    name, STAGE (self, weakest)->probability * 100.0));
+    }
+
+  check_schedule (self, derived, h);
 }
 
 /**
@@ -1226,59 +1502,13 @@ om_opportunity_data_check_health (const OmOpportunityData *self,
                                   guint                    too_complex_threshold,
                                   OmDate                   today)
 {
-  GPtrArray *warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) om_health_warning_free);
-  g_autofree OmStageSchedule *schedule = NULL;
-  gboolean has_agreement = FALSE;
-  guint n_pending = 0;
-  int weakest;
+  Health h = { g_ptr_array_new_with_free_func ((GDestroyNotify) om_health_warning_free), 0 };
   OmDerivedValues derived;
 
-  for (guint i = 0; i < MIN (2, self->stages->len); i++)
-    if (STAGE (self, i)->kind == OM_STAGE_KIND_PROCESS_AGREEMENT)
-      has_agreement = TRUE;
-  if (!has_agreement)
-    add_warning (warnings, "no-process-agreement", -1,
-                 g_strdup (_("Neither of the first two stages is the client’s agreement to the process.")));
-
   om_opportunity_data_derive (self, &derived);
-  if (derived.status != OM_OPPORTUNITY_STATUS_OPEN)
-    return warnings;
-  schedule = schedule_of (self, derived.status, today);
-
-  for (guint i = 0; i < self->stages->len; i++)
-    if (STAGE (self, i)->status == OM_STAGE_STATUS_PENDING)
-      n_pending++;
-  if (n_pending > too_complex_threshold)
-    add_warning (warnings, "too-complex", -1,
-                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%u stage is still pending (more than %u): consider selling the client a Feasibility Study to simplify the sale.",
-                                               "%u stages are still pending (more than %u): consider selling the client a Feasibility Study to simplify the sale.",
-                                               n_pending),
-                                  n_pending, too_complex_threshold));
-
-  check_owners (self, warnings);
-  check_overdue (self, schedule, derived.current, warnings);
-  check_conflicts (self, schedule, warnings);
-
-  weakest = derived.weakest;
-  if (weakest >= 0 && STAGE (self, weakest)->probability < 0.5)
-    {
-      g_autofree char *name = om_stage_data_describe (STAGE (self, weakest), weakest);
-
-      add_warning (warnings, "weak-link", weakest,
-                   g_strdup_printf (_("%s is the weakest link: its chance of being won is %.0f%%."),
-                                    name, STAGE (self, weakest)->probability * 100.0));
-    }
-
-  check_schedule (self, &derived, warnings);
-  return warnings;
+  check_health (self, &derived, too_complex_threshold, today, &h);
+  return h.warnings;
 }
-
-/* The codes of SPEC 4, in a fixed order: their bits in a mask */
-static const char *const health_codes[] = {
-  "no-process-agreement", "too-complex", "no-owner", "overdue", "weak-link",
-  "past-target", "pinned-conflict", "next-not-agreed", "pushed", "slipped",
-};
 
 /**
  * om_opportunity_data_get_lasting_health:
@@ -1292,18 +1522,29 @@ static const char *const health_codes[] = {
 guint
 om_opportunity_data_get_lasting_health (const OmOpportunityData *self)
 {
-  g_autoptr(GPtrArray) warnings = om_opportunity_data_check_health (self, G_MAXUINT, 0);
-  guint mask = 0;
+  OmDerivedValues derived;
 
-  for (guint i = 0; i < warnings->len; i++)
-    {
-      const OmHealthWarning *w = g_ptr_array_index (warnings, i);
+  om_opportunity_data_derive (self, &derived);
+  return om_opportunity_data_get_lasting_health_derived (self, &derived);
+}
 
-      for (guint k = 0; k < G_N_ELEMENTS (health_codes); k++)
-        if (strcmp (w->code, health_codes[k]) == 0)
-          mask |= 1u << k;
-    }
-  return mask;
+/**
+ * om_opportunity_data_get_lasting_health_derived:
+ * @derived: what om_opportunity_data_derive() says of @self
+ *
+ * Like om_opportunity_data_get_lasting_health(), for a caller that has
+ * derived @self's values already: the derivation found what the stages
+ * say (@derived's stage_health), so this reads no stage after the first
+ * two, and words no warning.
+ */
+guint
+om_opportunity_data_get_lasting_health_derived (const OmOpportunityData *self,
+                                                const OmDerivedValues   *derived)
+{
+  Health h = { NULL, 0 };
+
+  check_health (self, derived, G_MAXUINT, 0, &h);
+  return h.mask;
 }
 
 /**
@@ -2040,18 +2281,54 @@ om_opportunity_data_repair (OmOpportunityData *self,
   return changed;
 }
 
+/* How far a plan has come: what the operations ask before they change it */
+typedef struct
+{
+  OmOpportunityStatus status;
+  guint               n_won;
+  int                 current;        /* -1 unless open */
+} Progress;
+
+/* The progress om_opportunity_data_derive() tells, read from the first
+ * stages only, up to the first that is not won: on a plan that keeps R2
+ * and R3, as every plan an operation is given does (it is the plan of
+ * record; the operation's result is judged whole afterwards), that stage
+ * tells the status. So an edit of a long plan does not read it all
+ * before it starts. */
+static void
+get_progress (const OmOpportunityData *self,
+              Progress                *progress)
+{
+  guint n = self->stages->len;
+  guint i = 0;
+
+  while (i < n && STAGE (self, i)->status == OM_STAGE_STATUS_WON)
+    i++;
+  progress->n_won = i;
+  progress->current = -1;
+  if (i < n && STAGE (self, i)->status == OM_STAGE_STATUS_LOST)
+    progress->status = OM_OPPORTUNITY_STATUS_LOST;
+  else if (n > 0 && i == n)
+    progress->status = OM_OPPORTUNITY_STATUS_WON;
+  else
+    {
+      progress->status = OM_OPPORTUNITY_STATUS_OPEN;
+      progress->current = i < n ? (int) i : -1;
+    }
+}
+
 static gboolean
 check_open (const OmOpportunityData *self,
-            OmDerivedValues         *derived,
+            Progress                *progress,
             GError                 **error)
 {
   g_autofree char *title = NULL;
-  OmDerivedValues unused;
+  Progress unused;
 
-  if (derived == NULL)
-    derived = &unused;
-  om_opportunity_data_derive (self, derived);
-  switch (derived->status)
+  if (progress == NULL)
+    progress = &unused;
+  get_progress (self, progress);
+  switch (progress->status)
     {
     case OM_OPPORTUNITY_STATUS_WON:
       title = om_text_excerpt (self->title);
@@ -2255,14 +2532,14 @@ om_opportunity_data_move_stage (OmOpportunityData *self,
 {
   guint n_won;
   OmStageData *stage;
-  OmDerivedValues derived;
+  Progress progress;
 
-  if (!check_open (self, &derived, error) || !check_index (self, from, error) ||
+  if (!check_open (self, &progress, error) || !check_index (self, from, error) ||
       !check_index (self, to, error) ||
       !check_pending_stage (self, from, TRUE, error))
     return FALSE;
 
-  n_won = derived.n_won;
+  n_won = progress.n_won;
   if (to < n_won)
     {
       g_autofree char *name = om_stage_data_describe (STAGE (self, from), from);
@@ -2389,10 +2666,9 @@ static gboolean
 check_fold (const OmOpportunityData *self,
             guint                    first,
             guint                    last,
-            OmDerivedValues         *derived,
             GError                 **error)
 {
-  if (!check_open (self, derived, error) || !check_index (self, first, error) ||
+  if (!check_open (self, NULL, error) || !check_index (self, first, error) ||
       !check_index (self, last, error))
     return FALSE;
   if (first == last)
@@ -2477,8 +2753,9 @@ om_opportunity_data_fold_feasibility (OmOpportunityData *self,
   OmDerivedValues before;
   OmDerivedValues after;
 
-  if (!check_fold (self, first, last, &before, error))
+  if (!check_fold (self, first, last, error))
     return FALSE;
+  om_opportunity_data_derive (self, &before);
   if (on == 0 || !om_date_is_valid (on))
     return refuse (error, OM_MODEL_ERROR_INVALID_DATE, _("A schedule change needs a valid date."));
 
@@ -2612,18 +2889,18 @@ om_opportunity_data_get_process_agreement_place (const OmOpportunityData *self,
                                                  guint                   *position,
                                                  GError                 **error)
 {
-  OmDerivedValues derived;
+  Progress progress;
 
-  if (!check_open (self, &derived, error))
+  if (!check_open (self, &progress, error))
     return FALSE;
-  if (derived.n_won >= 2)
+  if (progress.n_won >= 2)
     {
       g_autofree char *name = om_stage_data_describe (STAGE (self, 1), 1);
       return refuse (error, OM_MODEL_ERROR_FROZEN,
                      _("The process meeting cannot be among the first two stages any more: "
                        "%s is won, and won stages are history."), name);
     }
-  *position = derived.n_won;
+  *position = progress.n_won;
   return TRUE;
 }
 
@@ -2681,12 +2958,12 @@ check_decidable (const OmOpportunityData *self,
 {
   int current;
   g_autofree char *name = NULL;
-  OmDerivedValues derived;
+  Progress progress;
 
-  if (!check_open (self, &derived, error) || !check_index (self, index, error))
+  if (!check_open (self, &progress, error) || !check_index (self, index, error))
     return FALSE;
 
-  current = derived.current;
+  current = progress.current;
   name = om_stage_data_describe (STAGE (self, index), index);
   if (STAGE (self, index)->status == OM_STAGE_STATUS_WON)
     return refuse (error, OM_MODEL_ERROR_FROZEN,
@@ -2948,14 +3225,15 @@ om_opportunity_data_lose_stage (OmOpportunityData *self,
 int
 om_opportunity_data_get_reopen_stage (const OmOpportunityData *self)
 {
-  int last = -1;
+  Progress progress;
 
   g_return_val_if_fail (self != NULL, -1);
 
-  for (guint i = 0; i < self->stages->len; i++)
-    if (STAGE (self, i)->status != OM_STAGE_STATUS_PENDING)
-      last = (int) i;
-  return last;
+  /* the decided stages come first (R2, R3): the lost one after the won */
+  get_progress (self, &progress);
+  if (progress.status == OM_OPPORTUNITY_STATUS_LOST)
+    return (int) progress.n_won;
+  return (int) progress.n_won - 1;
 }
 
 /**

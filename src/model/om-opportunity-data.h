@@ -158,6 +158,9 @@ typedef struct
                                           * while open (overdue: before today), or 0 */
   OmDate              baseline_close_date; /* the latest baseline due date, or 0 */
   guint               pushes;            /* close-date moves later, in the schedule history */
+  guint               stage_health;      /* the lasting warnings that single out stages
+                                          * (no-owner, pinned-conflict, next-not-agreed),
+                                          * as bits of om_opportunity_data_get_lasting_health() */
   guint               health;            /* OM_HEALTH_UNKNOWN, or what
                                           * om_opportunity_data_get_lasting_health()
                                           * said, for whoever asked it already */
@@ -238,6 +241,8 @@ int                 om_opportunity_data_get_current      (const OmOpportunityDat
 OmDate              om_opportunity_data_get_due_date     (const OmOpportunityData *self,
                                                           guint                    index);
 OmDate             *om_opportunity_data_get_due_dates    (const OmOpportunityData *self);
+OmDate             *om_opportunity_data_get_pending_dues (const OmOpportunityData *self,
+                                                          guint                    max_pending);
 OmStageSchedule    *om_opportunity_data_get_schedule     (const OmOpportunityData *self,
                                                           OmDate                   today);
 gboolean            om_is_overdue                        (OmOpportunityStatus      status,
@@ -254,6 +259,8 @@ GPtrArray          *om_opportunity_data_check_health     (const OmOpportunityDat
                                                           guint                    too_complex_threshold,
                                                           OmDate                   today);
 guint               om_opportunity_data_get_lasting_health (const OmOpportunityData *self);
+guint               om_opportunity_data_get_lasting_health_derived (const OmOpportunityData *self,
+                                                                    const OmDerivedValues   *derived);
 guint               om_health_count                      (guint                    lasting,
                                                           OmOpportunityStatus      status,
                                                           guint                    n_pending,

@@ -954,7 +954,7 @@ try_operation (OmOpportunity *self,
   if (dry_run)
     return TRUE;
   /* asked once, for the list's row and the database's column alike */
-  derived.health = om_opportunity_data_get_lasting_health (next);
+  derived.health = om_opportunity_data_get_lasting_health_derived (next, &derived);
 
   return _om_repository_commit (self->repository, self, g_steal_pointer (&next), &derived,
                                 op_label (op->kind), error);

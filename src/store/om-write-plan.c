@@ -197,14 +197,7 @@ om_write_plan_free (OmWritePlan *plan)
 OmDate *
 om_write_plan_stored_dues (const OmOpportunityData *data)
 {
-  OmDate *due = om_opportunity_data_get_due_dates (data);
-  guint n_pending = 0;
-
-  for (guint i = 0; i < data->stages->len; i++)
-    if (((const OmStageData *) g_ptr_array_index (data->stages, i))->status != OM_STAGE_STATUS_PENDING ||
-        ++n_pending > OM_STORED_DUES)
-      due[i] = 0;
-  return due;
+  return om_opportunity_data_get_pending_dues (data, OM_STORED_DUES);
 }
 
 static int
