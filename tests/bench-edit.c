@@ -31,7 +31,9 @@
  * to the same rows and touch the opportunity's row, as every committed
  * edit must (its revision, SPEC R7): what a minimal client would write
  * for the same change, not the values the app derives and keeps beside
- * them. It runs the app's edits first and
+ * them. A decision moves the close date, so it also records that move
+ * in the schedule history, as R6 asks of every edit that moves it (its
+ * dates here are today's: the row costs the same). It runs the app's edits first and
  * the raw ones after, so the app never works on rows it did not write.
  */
 
@@ -149,7 +151,7 @@ raw_edits (const char *path,
            GArray     *decisions)
 {
   sqlite3 *db = NULL;
-  sqlite3_stmt *last_two, *first_pending, *position, *status, *history, *touch;
+  sqlite3_stmt *last_two, *first_pending, *position, *status, *history, *moved, *touch;
   gint64 stage_ids[2] = { 0, 0 };
   int positions[2] = { 0, 0 };
   gint64 current = 0;
@@ -170,6 +172,9 @@ raw_edits (const char *path,
   history = prepare (db, "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
                          " SELECT ?1, coalesce (max (seq) + 1, 0), ?2, ?3, ?4, ?5, 'bench'"
                          " FROM history WHERE opportunity_id = ?1");
+  moved = prepare (db, "INSERT INTO schedule_history (opportunity_id, position, what, stage, from_date, to_date,"
+                       " on_date, note) SELECT ?1, coalesce (max (position) + 1, 0), 'close-date', NULL, ?2, ?2, ?2,"
+                       " 'bench' FROM schedule_history WHERE opportunity_id = ?1");
   touch = prepare (db, "UPDATE opportunities SET title = title WHERE id = ?1");
 
   sqlite3_bind_int64 (last_two, 1, id);
@@ -235,6 +240,9 @@ raw_edits (const char *path,
       sqlite3_bind_text (history, 4, win ? "won" : "pending", -1, SQLITE_STATIC);
       sqlite3_bind_text (history, 5, today, -1, SQLITE_STATIC);
       run (history);
+      sqlite3_bind_int64 (moved, 1, id);
+      sqlite3_bind_text (moved, 2, today, -1, SQLITE_STATIC);
+      run (moved);
       sqlite3_bind_int64 (touch, 1, id);
       run (touch);
       exec (db, "COMMIT");
@@ -246,6 +254,7 @@ raw_edits (const char *path,
   sqlite3_finalize (position);
   sqlite3_finalize (status);
   sqlite3_finalize (history);
+  sqlite3_finalize (moved);
   sqlite3_finalize (touch);
   sqlite3_close (db);
 }
@@ -378,12 +387,16 @@ raw_edits_pg (const char *location,
       gboolean win = i % 2 == 0;
       const char *status[] = { current, win ? "won" : "pending", win ? today : NULL };
       const char *history[] = { id, current_position, win ? "pending" : "won", win ? "won" : "pending", today };
+      const char *moved[] = { id, today };
 
       pg_exec (conn, "BEGIN", 0, NULL);
       pg_exec (conn, "UPDATE stages SET status = $2, decided_on = $3 WHERE id = $1", 3, status);
       pg_exec (conn, "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
                      " SELECT $1, coalesce (max (seq) + 1, 0), $2, $3, $4, $5, 'bench'"
                      " FROM history WHERE opportunity_id = $1", 5, history);
+      pg_exec (conn, "INSERT INTO schedule_history (opportunity_id, position, what, stage, from_date, to_date,"
+                     " on_date, note) SELECT $1, coalesce (max (position) + 1, 0), 'close-date', NULL, $2, $2, $2,"
+                     " 'bench' FROM schedule_history WHERE opportunity_id = $1", 2, moved);
       pg_touch (conn, id, &revision);
       pg_exec (conn, "COMMIT", 0, NULL);
       record (decisions, start);
