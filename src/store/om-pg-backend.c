@@ -854,10 +854,18 @@ add_stage_values (GPtrArray         *params,
   add_date (params, s->baseline_due);
 }
 
+/* The columns of a stage row, as stage_row() gives their values */
+#define STAGE_COLUMNS \
+  "id, opportunity_id, position, activity, milestone, kind, owner, client_owner, duration_days, probability," \
+  " status, decided_on, lost_reason, client_description, notes, agreed_date, baseline_due_date, due_date," \
+  " owner_key, search_text"
+static const char *const stage_types[] = {
+  "bigint", "bigint", "integer", "text", "text", "text", "text", "text", "integer", "double precision",
+  "text", "date", "text", "text", "text", "date", "date", "date", "text", "text", NULL,
+};
+
 #define INSERT_STAGE \
-  "INSERT INTO stages (id, opportunity_id, position, activity, milestone, kind, owner, client_owner," \
-  " duration_days, probability, status, decided_on, lost_reason, client_description, notes, agreed_date," \
-  " baseline_due_date, due_date, owner_key, search_text)" \
+  "INSERT INTO stages (" STAGE_COLUMNS ")" \
   " VALUES (coalesce ($1::bigint, nextval ('stages_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12," \
   " $13, $14, $15, $16, $17, $18, $19, $20)" \
   " ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -930,6 +938,29 @@ insert_stages (OmPgBackend       *self,
   return TRUE;
 }
 
+#define HISTORY_COLUMNS "opportunity_id, seq, stage_index, from_status, to_status, on_date, note"
+static const char *const history_types[] = {
+  "bigint", "integer", "integer", "text", "text", "date", "text", NULL,
+};
+
+/* The values of HISTORY_COLUMNS for history entry @i of @data */
+static GPtrArray *
+history_row (const OmOpportunityData *data,
+             guint                    i)
+{
+  const OmHistoryEntry *h = g_ptr_array_index (data->history, i);
+  GPtrArray *params = params_new ();
+
+  add_int (params, data->id);
+  add_int (params, i);
+  add_int (params, h->stage);
+  add_text (params, om_stage_status_to_string (h->from));
+  add_text (params, om_stage_status_to_string (h->to));
+  add_date (params, h->on);
+  add_text (params, h->note);
+  return params;
+}
+
 /* History entries @from.. of @data */
 static gboolean
 insert_history (OmPgBackend             *self,
@@ -940,23 +971,37 @@ insert_history (OmPgBackend             *self,
   g_autoptr(GPtrArray) results = NULL;
 
   for (guint i = from; i < data->history->len; i++)
-    {
-      const OmHistoryEntry *h = g_ptr_array_index (data->history, i);
-      GPtrArray *params = params_new ();
-
-      g_ptr_array_add (rows, params);
-      add_int (params, data->id);
-      add_int (params, i);
-      add_int (params, h->stage);
-      add_text (params, om_stage_status_to_string (h->from));
-      add_text (params, om_stage_status_to_string (h->to));
-      add_date (params, h->on);
-      add_text (params, h->note);
-    }
-  results = run_many (self,
-                      "INSERT INTO history (opportunity_id, seq, stage_index, from_status, to_status, on_date, note)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7)", rows);
+    g_ptr_array_add (rows, history_row (data, i));
+  results = run_many (self, "INSERT INTO history (" HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)", rows);
   return results != NULL;
+}
+
+#define SCHEDULE_COLUMNS "opportunity_id, position, what, stage, from_date, to_date, on_date, note"
+static const char *const schedule_types[] = {
+  "bigint", "integer", "text", "integer", "date", "date", "date", "text", NULL,
+};
+
+/* The values of SCHEDULE_COLUMNS for schedule history entry @i of @data */
+static GPtrArray *
+schedule_row (const OmOpportunityData *data,
+              guint                    i)
+{
+  const OmScheduleEntry *e = g_ptr_array_index (data->schedule, i);
+  GPtrArray *params = params_new ();
+
+  add_int (params, data->id);
+  add_int (params, i);
+  add_text (params, om_schedule_what_to_string (e->what));
+  /* only an agreed date is about one stage */
+  if (e->stage < 0)
+    g_ptr_array_add (params, NULL);
+  else
+    add_int (params, e->stage);
+  add_date (params, e->from);
+  add_date (params, e->to);
+  add_date (params, e->on);
+  add_text (params, e->note);
+  return params;
 }
 
 /* Schedule history entries @from.. of @data */
@@ -969,27 +1014,10 @@ insert_schedule (OmPgBackend             *self,
   g_autoptr(GPtrArray) results = NULL;
 
   for (guint i = from; i < data->schedule->len; i++)
-    {
-      const OmScheduleEntry *e = g_ptr_array_index (data->schedule, i);
-      GPtrArray *params = params_new ();
-
-      g_ptr_array_add (rows, params);
-      add_int (params, data->id);
-      add_int (params, i);
-      add_text (params, om_schedule_what_to_string (e->what));
-      /* only an agreed date is about one stage */
-      if (e->stage < 0)
-        g_ptr_array_add (params, NULL);
-      else
-        add_int (params, e->stage);
-      add_date (params, e->from);
-      add_date (params, e->to);
-      add_date (params, e->on);
-      add_text (params, e->note);
-    }
+    g_ptr_array_add (rows, schedule_row (data, i));
   results = run_many (self,
-                      "INSERT INTO schedule_history (opportunity_id, position, what, stage, from_date, to_date,"
-                      " on_date, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", rows);
+                      "INSERT INTO schedule_history (" SCHEDULE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                      rows);
   return results != NULL;
 }
 
@@ -1189,6 +1217,53 @@ why_unwritten (OmPgBackend             *self,
   return why;
 }
 
+/* The columns of an opportunity's row that a write sets: its id, then
+ * those add_opportunity_values() gives */
+#define OPPORTUNITY_WRITTEN \
+  "id, title, client, coordinator, value_minor, currency, start_date, notes, target_date, revision, status," \
+  " n_won, n_stages, chain_probability, next_due, sort_key, search_text, health, close_date, weighted_minor," \
+  " first_pending_due, client_key, coordinator_key"
+static const char *const opportunity_types[] = {
+  "bigint", "text", "text", "text", "bigint", "text", "date", "text", "date", "bigint", "integer",
+  "integer", "integer", "double precision", "date", "text", "text", "bigint", "date", "bigint",
+  "date", "text", "text", NULL,
+};
+
+/* The values of @after's row after its id, at @revision, with what
+ * @summary derived of it */
+static void
+add_opportunity_values (GPtrArray                  *params,
+                        const OmOpportunityData    *after,
+                        const OmOpportunitySummary *summary,
+                        gint64                      revision)
+{
+  add_text (params, after->title);
+  add_text (params, after->client);
+  add_text (params, after->coordinator);
+  add_int (params, after->value);
+  add_text (params, after->currency);
+  add_date (params, after->start_date);
+  add_text (params, after->notes);
+  add_date (params, after->target_date);
+  add_int (params, revision);
+  add_int (params, summary->status);
+  add_int (params, summary->n_won);
+  add_int (params, summary->n_stages);
+  add_double (params, summary->chain_probability);
+  add_date (params, summary->next_due);
+  add_text (params, summary->sort_key);
+  add_text (params, summary->search_text);
+  if (summary->health == OM_HEALTH_UNKNOWN)
+    g_ptr_array_add (params, NULL);
+  else
+    add_int (params, summary->health);
+  add_date (params, summary->close_date);
+  add_int (params, summary->weighted_value);
+  add_date (params, summary->first_pending_due);
+  add_owned (params, om_text_fold (summary->client));
+  add_owned (params, om_text_fold (summary->coordinator));
+}
+
 /*
  * Writes @after in place of @before (%NULL: a new opportunity) if the
  * stored one is still at @before's revision. The stages and histories
@@ -1217,38 +1292,11 @@ write_opportunity (OmPgBackend             *self,
         add_int (params, asked);
       else
         g_ptr_array_add (params, NULL);
-      add_text (params, after->title);
-      add_text (params, after->client);
-      add_text (params, after->coordinator);
-      add_int (params, after->value);
-      add_text (params, after->currency);
-      add_date (params, after->start_date);
-      add_text (params, after->notes);
-      add_date (params, after->target_date);
-      add_int (params, revision);
-      add_int (params, summary->status);
-      add_int (params, summary->n_won);
-      add_int (params, summary->n_stages);
-      add_double (params, summary->chain_probability);
-      add_date (params, summary->next_due);
-      add_text (params, summary->sort_key);
-      add_text (params, summary->search_text);
-      if (summary->health == OM_HEALTH_UNKNOWN)
-        g_ptr_array_add (params, NULL);
-      else
-        add_int (params, summary->health);
-      add_date (params, summary->close_date);
-      add_int (params, summary->weighted_value);
-      add_date (params, summary->first_pending_due);
-      add_owned (params, om_text_fold (summary->client));
-      add_owned (params, om_text_fold (summary->coordinator));
+      add_opportunity_values (params, after, summary, revision);
 
       if (before == NULL)
         result = run (self,
-                      "INSERT INTO opportunities (id, title, client, coordinator, value_minor, currency, start_date,"
-                      " notes, target_date, revision, status, n_won, n_stages, chain_probability, next_due, sort_key,"
-                      " search_text, health, close_date, weighted_minor, first_pending_due, client_key,"
-                      " coordinator_key)"
+                      "INSERT INTO opportunities (" OPPORTUNITY_WRITTEN ")"
                       " VALUES (coalesce ($1::bigint, nextval ('opportunities_id_seq')), $2, $3, $4, $5, $6, $7,"
                       " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
                       " ON CONFLICT (id) DO NOTHING RETURNING id",
@@ -1289,6 +1337,172 @@ write_opportunity (OmPgBackend             *self,
   after->revision = revision;
 
   return write_rows (self, before, after, due) ? WRITE_OK : WRITE_FAILED;
+}
+
+/* Many new opportunities at once (an import) */
+
+/* How many new opportunities write_new_opportunities() writes with one
+ * statement per table */
+#define BULK 500
+
+/* Column @c of @rows (parameter lists of one length), as one array
+ * parameter: each value quoted, a missing one NULL */
+static char *
+column_array (GPtrArray *rows,
+              guint      c)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const char *value = g_ptr_array_index ((GPtrArray *) g_ptr_array_index (rows, r), c);
+
+      if (r > 0)
+        g_string_append_c (text, ',');
+      if (value == NULL)
+        {
+          g_string_append (text, "NULL");
+          continue;
+        }
+      g_string_append_c (text, '"');
+      for (const char *p = value; *p != '\0'; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *p);
+        }
+      g_string_append_c (text, '"');
+    }
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
+/* @rows into @table's @columns (of @types, NULL-terminated), in one
+ * statement: each column one array parameter, unnested together */
+static gboolean
+insert_rows (OmPgBackend       *self,
+             const char        *table,
+             const char        *columns,
+             const char *const *types,
+             GPtrArray         *rows)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GPtrArray) params = params_new ();
+
+  if (rows->len == 0)
+    return TRUE;
+  g_string_printf (sql, "INSERT INTO %s (%s) SELECT * FROM unnest (", table, columns);
+  for (guint c = 0; types[c] != NULL; c++)
+    {
+      add_owned (params, column_array (rows, c));
+      if (c > 0)
+        g_string_append (sql, ", ");
+      append_param (sql, params);
+      g_string_append_printf (sql, "::%s[]", types[c]);
+    }
+  g_string_append_c (sql, ')');
+  return run_done (self, sql->str, params);
+}
+
+/* @n new values of @sequence, taken in one statement; %NULL when that failed */
+static gint64 *
+take_ids (OmPgBackend *self,
+          const char  *sequence,
+          guint        n)
+{
+  g_autoptr(GPtrArray) params = params_new ();
+  g_autofree gint64 *ids = g_new0 (gint64, n + 1);
+  PGresult *result;
+  gboolean ok;
+
+  if (n == 0)
+    return g_steal_pointer (&ids);
+  add_text (params, sequence);
+  add_int (params, n);
+  result = run (self, "SELECT nextval ($1::regclass) FROM generate_series (1, $2::integer)", params);
+  if (result == NULL)
+    return NULL;
+  ok = PQntuples (result) == (int) n;
+  for (guint i = 0; ok && i < n; i++)
+    ids[i] = get_int (result, (int) i, 0);
+  PQclear (result);
+  return ok ? g_steal_pointer (&ids) : NULL;
+}
+
+/* Whether @change adds an opportunity that asks for no id of its own,
+ * nor for its stages: an imported one */
+static gboolean
+is_new_opportunity (const OmChange *change)
+{
+  const OmOpportunityData *after = change->after;
+
+  if (change->kind != OM_CHANGE_OPPORTUNITY || change->before != NULL || after == NULL || after->id != 0)
+    return FALSE;
+  for (guint i = 0; i < after->stages->len; i++)
+    if (((const OmStageData *) g_ptr_array_index (after->stages, i))->id != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/*
+ * The new opportunities of @changes from @first to before @end (each
+ * is_new_opportunity()), at @revision: their ids and their stages' are
+ * taken from the sequences first, then each table's rows go in one
+ * statement. An import of 100,000 opportunities then costs a few round
+ * trips per BULK of them, where writing each one costs three.
+ */
+static gboolean
+write_new_opportunities (OmPgBackend *self,
+                         GPtrArray   *changes,
+                         guint        first,
+                         guint        end,
+                         gint64       revision)
+{
+  g_autoptr(GPtrArray) opportunities = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) stages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) schedule = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autofree gint64 *ids = NULL;
+  g_autofree gint64 *stage_ids = NULL;
+  guint n_stages = 0, next_stage = 0;
+
+  for (guint k = first; k < end; k++)
+    n_stages += ((OmOpportunityData *) ((OmChange *) g_ptr_array_index (changes, k))->after)->stages->len;
+  ids = take_ids (self, "opportunities_id_seq", end - first);
+  stage_ids = ids != NULL ? take_ids (self, "stages_id_seq", n_stages) : NULL;
+  if (stage_ids == NULL)
+    return FALSE;
+
+  for (guint k = first; k < end; k++)
+    {
+      OmChange *change = g_ptr_array_index (changes, k);
+      OmOpportunityData *after = change->after;
+      g_autoptr(OmOpportunitySummary) summary = change->derived != NULL
+                                                ? om_opportunity_summary_new_derived (after, change->derived)
+                                                : om_opportunity_summary_new (after);
+      g_autofree OmDate *due = om_write_plan_stored_dues (after);
+      GPtrArray *row = params_new ();
+
+      after->id = ids[k - first];
+      after->revision = revision;
+      add_int (row, after->id);
+      add_opportunity_values (row, after, summary, revision);
+      g_ptr_array_add (opportunities, row);
+      for (guint i = 0; i < after->stages->len; i++)
+        {
+          om_opportunity_data_get_writable_stage (after, i)->id = stage_ids[next_stage++];
+          g_ptr_array_add (stages, stage_row (after, i, TRUE, due));
+        }
+      for (guint i = 0; i < after->history->len; i++)
+        g_ptr_array_add (history, history_row (after, i));
+      for (guint i = 0; i < after->schedule->len; i++)
+        g_ptr_array_add (schedule, schedule_row (after, i));
+    }
+
+  return insert_rows (self, "opportunities", OPPORTUNITY_WRITTEN, opportunity_types, opportunities) &&
+         insert_rows (self, "stages", STAGE_COLUMNS, stage_types, stages) &&
+         insert_rows (self, "history", HISTORY_COLUMNS, history_types, history) &&
+         insert_rows (self, "schedule_history", SCHEDULE_COLUMNS, schedule_types, schedule);
 }
 
 static WriteResult
@@ -1484,6 +1698,18 @@ om_pg_backend_apply (OmBackend *backend,
   for (guint i = 0; i < changes->len; i++)
     {
       OmChange *change = g_ptr_array_index (changes, i);
+      guint end = i;
+
+      /* new opportunities by the hundred, an import's, in bulk */
+      while (end < changes->len && end - i < BULK && is_new_opportunity (g_ptr_array_index (changes, end)))
+        end++;
+      if (end - i > 1)
+        {
+          if (!write_new_opportunities (self, changes, i, end, revision))
+            goto failed;
+          i = end - 1;
+          continue;
+        }
 
       switch (write_change (self, change, revision))
         {
