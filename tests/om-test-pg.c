@@ -8,7 +8,8 @@
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pwd.h>
-#include <signal.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -125,14 +126,50 @@ clean_up (void)
   g_clear_pointer (&server_dir, g_free);
 }
 
-/* A failed assertion aborts, a fatal warning traps: the server goes
- * with the test all the same */
+/* The server goes with the test program however it ends: a failed
+ * assertion, a crash or SIGKILL, where no handler of its own can be
+ * trusted to run. A process of its own, forked now and out of the
+ * program's process group, waits for the end of a pipe only the program
+ * holds (closed on exec, so no program it starts holds it too); once the
+ * program is gone it stops the server and removes its folder. After a
+ * normal exit (clean_up()) there is nothing left for it to do. */
 static void
-on_fatal_signal (int sig)
+start_guardian (void)
 {
-  clean_up ();
-  signal (sig, SIG_DFL);
-  raise (sig);
+  g_autofree char *pg_ctl = program ("pg_ctl");
+  g_autofree char *data = g_build_filename (server_dir, "data", NULL);
+  g_autofree char *quoted_ctl = g_shell_quote (pg_ctl);
+  g_autofree char *quoted_data = g_shell_quote (data);
+  g_autofree char *quoted_dir = g_shell_quote (server_dir);
+  g_autofree char *script = g_strdup_printf ("%s%s -D %s -m immediate -w stop; rm -rf %s",
+                                             geteuid () == 0 ? "runuser -u " SERVER_USER " -- " : "",
+                                             quoted_ctl, quoted_data, quoted_dir);
+  int ends[2];
+  pid_t pid;
+
+  g_assert_cmpint (pipe (ends), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      /* only what is safe in the child of a threaded program */
+      int devnull = open ("/dev/null", O_RDWR);
+      char byte;
+      ssize_t got;
+
+      close (ends[1]);
+      dup2 (devnull, STDIN_FILENO);
+      dup2 (devnull, STDOUT_FILENO);
+      dup2 (devnull, STDERR_FILENO);
+      setsid ();
+      do
+        got = read (ends[0], &byte, 1);
+      while (got < 0 && errno == EINTR);
+      execl ("/bin/sh", "sh", "-c", script, (char *) NULL);
+      _exit (127);
+    }
+  close (ends[0]);
+  g_assert_cmpint (fcntl (ends[1], F_SETFD, FD_CLOEXEC), ==, 0);
 }
 
 /**
@@ -167,11 +204,7 @@ om_test_pg_start (void)
           g_assert_cmpint (chown (server_dir, user->pw_uid, user->pw_gid), ==, 0);
         }
       atexit (clean_up);
-      signal (SIGABRT, on_fatal_signal);
-      signal (SIGTRAP, on_fatal_signal);
-      signal (SIGSEGV, on_fatal_signal);
-      signal (SIGTERM, on_fatal_signal);
-      signal (SIGINT, on_fatal_signal);
+      start_guardian ();
       fresh = g_build_filename (server_dir, "data", NULL);
       args[2] = fresh;
       run_server_program (args, TRUE);

@@ -3,8 +3,10 @@
 
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "om-pg-backend.h"
 #include "om-test-database.h"
@@ -936,6 +938,43 @@ test_import_in_bulk (void)
   }
 }
 
+/* A test program that dies, even by SIGKILL, where no handler of its
+ * own runs, takes its server with it (the guardian of om-test-pg.c): a
+ * machine that runs the suite again and again keeps no servers */
+static void
+test_server_goes_with_program (void)
+{
+  g_autofree char *made = NULL;
+  g_autofree char *told = NULL;
+  g_autofree char *dir = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *location = om_test_pg_new_database ();
+      PQconninfoOption *options = PQconninfoParse (location, NULL);
+
+      for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+        if (g_str_equal (o->keyword, "host"))
+          g_assert_true (g_file_set_contents (g_getenv ("OM_TEST_SERVER_DIR_FILE"), o->val, -1, NULL));
+      PQconninfoFree (options);
+      kill (getpid (), SIGKILL);
+    }
+
+  made = om_test_make_dir ("guardian");
+  told = g_build_filename (made, "server-dir", NULL);
+  g_setenv ("OM_TEST_SERVER_DIR_FILE", told, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("OM_TEST_SERVER_DIR_FILE");
+  g_test_trap_assert_failed ();
+  g_assert_true (g_file_get_contents (told, &dir, NULL, NULL));
+  g_assert_true (g_str_has_prefix (dir, g_get_tmp_dir ()));
+  /* stopped, then removed: within ten seconds */
+  for (guint i = 0; i < 200 && g_file_test (dir, G_FILE_TEST_EXISTS); i++)
+    g_usleep (50 * 1000);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  om_test_remove_tree (made);
+}
+
 /* TLS where the server offers it (libpq's "prefer"), required where the
  * location says so, and a certificate that cannot be checked refused
  * with the reason: over TCP, as on a network */
@@ -1192,6 +1231,7 @@ main (int   argc,
   g_test_add_func ("/server/stopped-mid-edit", test_server_stopped_mid_edit);
   g_test_add_func ("/server/edit-writes-what-changed", test_edit_writes_what_changed);
   g_test_add_func ("/server/import-in-bulk", test_import_in_bulk);
+  g_test_add_func ("/server/goes-with-program", test_server_goes_with_program);
   g_test_add_func ("/server/no-password-shown", test_no_password_shown);
   g_test_add_func ("/server/tls", test_tls);
   g_test_add_func ("/server/move-to-server", test_move_to_server);
