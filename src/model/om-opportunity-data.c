@@ -434,6 +434,14 @@ om_opportunity_data_free (OmOpportunityData *self)
   g_free (self->coordinator);
   g_free (self->currency);
   g_free (self->notes);
+  /* each stage let go of with the next ones' boxes on their way: the
+   * undo history drops a long plan's old version at every edit */
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      PREFETCH_STAGE (self, i);
+      om_stage_data_free (g_ptr_array_index (self->stages, i));
+    }
+  g_ptr_array_set_free_func (self->stages, NULL);
   g_ptr_array_unref (self->stages);
   g_ptr_array_unref (self->history);
   g_ptr_array_unref (self->schedule);
