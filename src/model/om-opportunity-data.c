@@ -17,9 +17,12 @@ G_DEFINE_BOXED_TYPE (OmTemplateData, om_template_data, om_template_data_copy, om
 /* A long plan's stages are read in order, each in memory of its own:
  * asking for the one a few places ahead while reading one keeps the
  * reads from waiting on memory one after the other */
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 16
+#endif
 #if defined(__GNUC__)
 #define PREFETCH_STAGE(d, i) \
-  G_STMT_START { if ((i) + 8 < (d)->stages->len) __builtin_prefetch (STAGE_BOX (g_ptr_array_index ((d)->stages, (i) + 8))); } G_STMT_END
+  G_STMT_START { if ((i) + PREFETCH_AHEAD < (d)->stages->len) __builtin_prefetch (STAGE_BOX (g_ptr_array_index ((d)->stages, (i) + PREFETCH_AHEAD))); } G_STMT_END
 #else
 #define PREFETCH_STAGE(d, i) G_STMT_START { } G_STMT_END
 #endif
