@@ -122,12 +122,20 @@ check_derived (OmOpportunity *opp,
    * derivation found, are those the full health check words (all but
    * too-complex and overdue, which do not last) */
   {
+    /* the bits of the mask the database keeps, in their fixed order */
+    static const char *const codes[] = {
+      "no-process-agreement", "too-complex", "no-owner", "overdue", "weak-link",
+      "past-target", "pinned-conflict", "next-not-agreed", "pushed", "slipped",
+    };
     g_autoptr(GPtrArray) warnings = om_opportunity_data_check_health (d, G_MAXUINT, 0);
     guint health = om_opportunity_get_summary (opp)->health;
+    guint worded = 0;
 
-    g_assert_cmpuint (health, !=, OM_HEALTH_UNKNOWN);
-    g_assert_cmpuint (om_health_count (health, status, 0, G_MAXUINT, FALSE), ==, warnings->len);
-    g_assert_cmpuint (health, ==, om_opportunity_data_get_lasting_health (d));
+    for (guint w = 0; w < warnings->len; w++)
+      for (guint k = 0; k < G_N_ELEMENTS (codes); k++)
+        if (g_str_equal (((OmHealthWarning *) g_ptr_array_index (warnings, w))->code, codes[k]))
+          worded |= 1u << k;
+    g_assert_cmpuint (health, ==, worded);
   }
 
   for (guint i = 0; i < d->stages->len; i++)
