@@ -961,19 +961,37 @@ history_row (const OmOpportunityData *data,
   return params;
 }
 
+/* The parameters of one row about entry @i of @data */
+typedef GPtrArray *(*EntryRow) (const OmOpportunityData *data,
+                                guint                    i);
+
+/* Entries @from to before @end of @data, each a row of @row by @sql,
+ * sent together */
+static gboolean
+insert_entries (OmPgBackend             *self,
+                const char              *sql,
+                const OmOpportunityData *data,
+                guint                    from,
+                guint                    end,
+                EntryRow                 row)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) results = NULL;
+
+  for (guint i = from; i < end; i++)
+    g_ptr_array_add (rows, row (data, i));
+  results = run_many (self, sql, rows);
+  return results != NULL;
+}
+
 /* History entries @from.. of @data */
 static gboolean
 insert_history (OmPgBackend             *self,
                 const OmOpportunityData *data,
                 guint                    from)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GPtrArray) results = NULL;
-
-  for (guint i = from; i < data->history->len; i++)
-    g_ptr_array_add (rows, history_row (data, i));
-  results = run_many (self, "INSERT INTO history (" HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)", rows);
-  return results != NULL;
+  return insert_entries (self, "INSERT INTO history (" HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                         data, from, data->history->len, history_row);
 }
 
 #define SCHEDULE_COLUMNS "opportunity_id, position, what, stage, from_date, to_date, on_date, note"
@@ -1010,15 +1028,9 @@ insert_schedule (OmPgBackend             *self,
                  const OmOpportunityData *data,
                  guint                    from)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GPtrArray) results = NULL;
-
-  for (guint i = from; i < data->schedule->len; i++)
-    g_ptr_array_add (rows, schedule_row (data, i));
-  results = run_many (self,
-                      "INSERT INTO schedule_history (" SCHEDULE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                      rows);
-  return results != NULL;
+  return insert_entries (self,
+                         "INSERT INTO schedule_history (" SCHEDULE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                         data, from, data->schedule->len, schedule_row);
 }
 
 static gboolean
