@@ -1348,6 +1348,51 @@ test_opens_on_last_opportunity (Fixture       *f,
   g_settings_reset (settings, "last-opportunity");
 }
 
+/* A window asked to open maximised reads a screenful of the sidebar's
+ * rows at once, however small the size it had before: the window
+ * manager may maximise it only after its first frame is drawn */
+static void
+test_first_rows_maximised (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *monitors;
+  GListModel *model;
+  int tallest = 0;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  om_test_flush_events ();
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Sale %03u", i);
+      g_ptr_array_add (many, om_test_plan_new (title, 1));
+    }
+  created = om_test_import (f->repository, many, NULL, &error);
+  g_assert_no_error (error);
+
+  g_settings_set_int (settings, "window-height", 200);
+  g_settings_set_boolean (settings, "window-maximized", TRUE);
+  f->window = om_window_new (NULL, f->repository, NULL);
+  model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (find_list_view (GTK_WIDGET (f->window)))));
+  monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (f->window)));
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle area;
+
+      gdk_monitor_get_geometry (monitor, &area);
+      tallest = MAX (tallest, area.height);
+    }
+  g_assert_cmpint (tallest, >, 200);
+  g_assert_cmpuint (g_list_model_get_n_items (model) * 40, >=, (guint) tallest);
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "window-maximized");
+}
+
 #define ONE_DOCUMENT \
   "{\"format\": \"oppmanager/1\", \"opportunities\": [{\"title\": \"From the file manager\"," \
   " \"client\": \"Elsewhere\", \"start_date\": \"2026-01-08\", \"stages\": [{\"activity\": \"Call\"," \
@@ -2831,6 +2876,7 @@ main (int   argc,
   ADD ("/window/search-finds-nothing", test_search_finds_nothing);
   ADD ("/window/unreadable-opportunity", test_unreadable_opportunity);
   ADD ("/window/opens-on-last-opportunity", test_opens_on_last_opportunity);
+  ADD ("/window/first-rows-maximised", test_first_rows_maximised);
   ADD ("/window/offer-import", test_offer_import);
   ADD ("/window/print-remembers-settings", test_print_remembers_settings);
   ADD ("/window/value-in-german", test_value_in_german);

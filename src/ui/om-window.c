@@ -410,7 +410,9 @@ first_rows (OmWindow *self)
   int width, height;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  if (gtk_window_is_maximized (GTK_WINDOW (self)) || height <= 0)
+  /* asked to open maximised: the window manager may not have done it yet */
+  if (gtk_window_is_maximized (GTK_WINDOW (self)) || height <= 0 ||
+      (self->settings != NULL && g_settings_get_boolean (self->settings, "window-maximized")))
     {
       GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
 
