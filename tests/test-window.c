@@ -1281,6 +1281,29 @@ test_unreadable_opportunity (Fixture       *f,
   }
 }
 
+/* Closes the fixture's window and adds @n open opportunities, "Sale 000"
+ * and on, of one stage each, for a window opened anew to list */
+static void
+close_and_add_sales (Fixture *f,
+                     guint    n)
+{
+  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  om_test_flush_events ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Sale %03u", i);
+      g_ptr_array_add (many, om_test_plan_new (title, 1));
+    }
+  created = om_test_import (f->repository, many, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (created->len, ==, n);
+}
+
 /* The window opens on the opportunity last on show, at once, even when
  * its row is not among the first ones read; the rest of the list is read
  * after the first frame, and then its row is selected and in sight */
@@ -1289,30 +1312,15 @@ test_opens_on_last_opportunity (Fixture       *f,
                                 gconstpointer  data)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
-  g_autoptr(GPtrArray) created = NULL;
-  g_autoptr(GError) error = NULL;
   OmOpportunity *last;
   GtkWidget *list;
   GListModel *model;
   gint64 last_id;
   int width, height;
 
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  f->window = NULL;
-  om_test_flush_events ();
-
   /* 250 open opportunities with a due date sort before "Another sale",
    * which has no stage */
-  for (guint i = 0; i < 250; i++)
-    {
-      g_autofree char *title = g_strdup_printf ("Sale %03u", i);
-      OmOpportunityData *plan = om_test_plan_new (title, 1);
-
-      g_ptr_array_add (many, plan);
-    }
-  created = om_test_import (f->repository, many, NULL, &error);
-  g_assert_no_error (error);
+  close_and_add_sales (f, 250);
   last = NULL;
   for (guint i = 0; i < g_list_model_get_n_items (om_repository_get_opportunities (f->repository)); i++)
     {
@@ -1356,23 +1364,11 @@ test_first_rows_maximised (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify) om_opportunity_data_free);
-  g_autoptr(GPtrArray) created = NULL;
-  g_autoptr(GError) error = NULL;
   GListModel *monitors;
   GListModel *model;
   int tallest = 0;
 
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  f->window = NULL;
-  om_test_flush_events ();
-  for (guint i = 0; i < 150; i++)
-    {
-      g_autofree char *title = g_strdup_printf ("Sale %03u", i);
-      g_ptr_array_add (many, om_test_plan_new (title, 1));
-    }
-  created = om_test_import (f->repository, many, NULL, &error);
-  g_assert_no_error (error);
+  close_and_add_sales (f, 150);
 
   g_settings_set_int (settings, "window-height", 200);
   g_settings_set_boolean (settings, "window-maximized", TRUE);
