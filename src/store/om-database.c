@@ -500,6 +500,27 @@ step_done (sqlite3_stmt *stmt)
   return rc == SQLITE_DONE;
 }
 
+/* Runs @sql, a statement without parameters that this file runs often
+ * (kept prepared, as prepare() keeps them): SQLITE_OK, or the error,
+ * which sqlite3_extended_errcode() and sqlite3_errmsg() then tell as
+ * after sqlite3_exec() */
+static int
+exec_kept (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  int rc;
+
+  if (stmt == NULL)
+    return sqlite3_errcode (db);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    rc = SQLITE_OK;
+  sqlite3_reset (stmt);
+  release (stmt);
+  return rc;
+}
+
 static int
 query_int (sqlite3    *db,
            const char *sql,
@@ -805,21 +826,38 @@ run_on_ids (sqlite3    *db,
   return ok;
 }
 
-static gboolean
-update_stage (sqlite3           *db,
-              const OmStageData *s)
+/* An UPDATE that sets @always and those of @indexed ("column = ?N")
+ * whose stored values differ from the new ones, as @changed says: a
+ * bound SELECT of one row, with a truth value for each of @indexed (no
+ * row: nothing of @indexed is set). %NULL on an error of the database. */
+static char *
+update_changed_sql (sqlite3_stmt      *changed,
+                    const char        *always,
+                    const char *const *indexed,
+                    guint              n_indexed,
+                    const char        *where)
 {
-  sqlite3_stmt *stmt = prepare (db,
-                                "UPDATE stages SET activity = ?2, milestone = ?3, kind = ?4, owner = ?5,"
-                                " client_owner = ?6, duration_days = ?7, probability = ?8, status = ?9,"
-                                " decided_on = ?10, lost_reason = ?11, client_description = ?12, notes = ?13,"
-                                " agreed_date = ?14, baseline_due_date = ?15, owner_key = ?16, search_text = ?17"
-                                " WHERE id = ?1");
-  gboolean ok;
+  GString *sql = g_string_new (always);
+  int rc = sqlite3_step (changed);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, s->id);
+  for (guint k = 0; rc == SQLITE_ROW && k < n_indexed; k++)
+    if (sqlite3_column_int (changed, (int) k) != 0)
+      g_string_append_printf (sql, ", %s", indexed[k]);
+  g_string_append_printf (sql, " %s", where);
+  release (changed);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      g_string_free (sql, TRUE);
+      return NULL;
+    }
+  return g_string_free (sql, FALSE);
+}
+
+/* A stage's row, at ?2.. ?17 (?1 is its id) */
+static void
+bind_stage (sqlite3_stmt      *stmt,
+            const OmStageData *s)
+{
   bind_text (stmt, 2, s->activity);
   bind_text (stmt, 3, s->milestone);
   bind_text (stmt, 4, om_stage_kind_to_string (s->kind));
@@ -836,6 +874,38 @@ update_stage (sqlite3           *db,
   bind_date (stmt, 15, s->baseline_due);
   sqlite3_bind_text (stmt, 16, om_text_fold (s->owner), -1, g_free);
   sqlite3_bind_text (stmt, 17, om_stage_search_text (s), -1, g_free);
+}
+
+/* The columns of a stage's row that its indexes read (the agenda's
+ * are partial, on the status), set only when they change, as
+ * INDEXED_COLUMNS are */
+static const char *const INDEXED_STAGE_COLUMNS[] = { "status = ?9", "owner_key = ?16" };
+
+static gboolean
+update_stage (sqlite3           *db,
+              const OmStageData *s)
+{
+  sqlite3_stmt *changed = prepare (db, "SELECT status IS NOT ?9, owner_key IS NOT ?16 FROM stages WHERE id = ?1");
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  if (changed == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (changed, 1, s->id);
+  bind_stage (changed, s);
+  sql = update_changed_sql (changed,
+                            "UPDATE stages SET activity = ?2, milestone = ?3, kind = ?4, owner = ?5,"
+                            " client_owner = ?6, duration_days = ?7, probability = ?8,"
+                            " decided_on = ?10, lost_reason = ?11, client_description = ?12, notes = ?13,"
+                            " agreed_date = ?14, baseline_due_date = ?15, search_text = ?17",
+                            INDEXED_STAGE_COLUMNS, G_N_ELEMENTS (INDEXED_STAGE_COLUMNS),
+                            "WHERE id = ?1");
+  stmt = sql != NULL ? prepare (db, sql) : NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, s->id);
+  bind_stage (stmt, s);
   ok = step_done (stmt);
   release (stmt);
   return ok;
@@ -1024,11 +1094,79 @@ write_rows (sqlite3                 *db,
   return insert_schedule (db, after, plan->schedule_from);
 }
 
+/* An opportunity's row, at ?2.. ?24 (?1 is its id, ?9 the revision
+ * it was read at): its own values and what the lists derive of it. A
+ * statement may use some of them only: SQLite refuses a parameter past
+ * its last one (SQLITE_RANGE) and frees the text it was given. */
+static void
+bind_opportunity (sqlite3_stmt               *stmt,
+                  const OmOpportunityData    *data,
+                  const OmOpportunitySummary *summary,
+                  gint64                      revision)
+{
+  bind_text (stmt, 2, data->title);
+  bind_text (stmt, 3, data->client);
+  bind_text (stmt, 4, data->coordinator);
+  sqlite3_bind_int64 (stmt, 5, data->value);
+  bind_text (stmt, 6, data->currency);
+  bind_date (stmt, 7, data->start_date);
+  bind_text (stmt, 8, data->notes);
+  sqlite3_bind_int64 (stmt, 10, revision);
+  bind_summary (stmt, 11, summary);
+  bind_date (stmt, 18, data->target_date);
+  sqlite3_bind_int64 (stmt, 19, summary->health);
+  bind_across (stmt, 20, summary);
+}
+
+/* The columns of an opportunities row that its indexes read, as set
+ * from bind_opportunity()'s parameters. SQLite rewrites the index
+ * entries of every column an UPDATE sets, whatever its value, so these
+ * are set only when they change: an edit that leaves the lists' order
+ * and filters alone writes no index page. */
+static const char *const INDEXED_COLUMNS[] = {
+  "status = ?11", "sort_key = ?16", "value_minor = ?5", "currency = ?6",
+  "chain_probability = ?14", "next_due = ?15", "close_date = ?20",
+  "weighted_minor = ?21", "first_pending_due = ?22", "client_key = ?23",
+  "coordinator_key = ?24",
+};
+
+/* The UPDATE of an opportunity's row at the revision ?9 (no row when
+ * another is stored, which the UPDATE finds too) */
+static char *
+opportunity_update_sql (sqlite3                    *db,
+                        const OmOpportunityData    *before,
+                        const OmOpportunityData    *after,
+                        const OmOpportunitySummary *summary,
+                        gint64                      revision)
+{
+  sqlite3_stmt *changed = prepare (db,
+                                   "SELECT status IS NOT ?11, sort_key IS NOT ?16, value_minor IS NOT ?5,"
+                                   " currency IS NOT ?6, chain_probability IS NOT ?14, next_due IS NOT ?15,"
+                                   " close_date IS NOT ?20, weighted_minor IS NOT ?21,"
+                                   " first_pending_due IS NOT ?22, client_key IS NOT ?23,"
+                                   " coordinator_key IS NOT ?24"
+                                   " FROM opportunities WHERE id = ?1 AND revision = ?9");
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (INDEXED_COLUMNS) == 11);
+  if (changed == NULL)
+    return NULL;
+  sqlite3_bind_int64 (changed, 1, before->id);
+  sqlite3_bind_int64 (changed, 9, before->revision);
+  bind_opportunity (changed, after, summary, revision);
+  return update_changed_sql (changed,
+                             "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4,"
+                             " start_date = ?7, notes = ?8, revision = ?10, n_won = ?12, n_stages = ?13,"
+                             " search_text = ?17, target_date = ?18, health = ?19",
+                             INDEXED_COLUMNS, G_N_ELEMENTS (INDEXED_COLUMNS),
+                             "WHERE id = ?1 AND revision = ?9");
+}
+
 /*
  * Writes @after in place of @before (%NULL: a new opportunity), if the
  * stored one is still at @before's revision; otherwise *@conflict is
  * set and nothing is written. Only what changed is rewritten: the
- * stage rows that changed, each history from its first new entry.
+ * indexed columns whose values changed, the stage rows that changed,
+ * each history from its first new entry.
  * Fills in @after's id, stage ids and @revision.
  */
 static gboolean
@@ -1054,16 +1192,11 @@ write_opportunity (sqlite3                 *db,
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
                    " ?20, ?21, ?22, ?23, ?24)");
   else
-    opp = prepare (db,
-                   /* status (?11) and sort_key (?16) are indexed: set below,
-                    * only when they change, so that an edit that leaves the
-                    * lists' order alone writes no index page */
-                   "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4, value_minor = ?5,"
-                   " currency = ?6, start_date = ?7, notes = ?8, revision = ?10, n_won = ?12,"
-                   " n_stages = ?13, chain_probability = ?14, next_due = ?15, search_text = ?17,"
-                   " target_date = ?18, health = ?19, close_date = ?20, weighted_minor = ?21,"
-                   " first_pending_due = ?22, client_key = ?23, coordinator_key = ?24"
-                   " WHERE id = ?1 AND revision = ?9");
+    {
+      g_autofree char *sql = opportunity_update_sql (db, before, after, summary, revision);
+
+      opp = sql != NULL ? prepare (db, sql) : NULL;
+    }
   if (opp == NULL)
     return FALSE;
 
@@ -1077,18 +1210,7 @@ write_opportunity (sqlite3                 *db,
       sqlite3_bind_int64 (opp, 1, before->id);
       sqlite3_bind_int64 (opp, 9, before->revision);
     }
-  bind_text (opp, 2, after->title);
-  bind_text (opp, 3, after->client);
-  bind_text (opp, 4, after->coordinator);
-  sqlite3_bind_int64 (opp, 5, after->value);
-  bind_text (opp, 6, after->currency);
-  bind_date (opp, 7, after->start_date);
-  bind_text (opp, 8, after->notes);
-  sqlite3_bind_int64 (opp, 10, revision);
-  bind_summary (opp, 11, summary);
-  bind_date (opp, 18, after->target_date);
-  sqlite3_bind_int64 (opp, 19, summary->health);
-  bind_across (opp, 20, summary);
+  bind_opportunity (opp, after, summary, revision);
   if (!step_done (opp))
     goto out;
 
@@ -1101,22 +1223,7 @@ write_opportunity (sqlite3                 *db,
       goto out;
     }
   else
-    {
-      sqlite3_stmt *order = prepare (db, "UPDATE opportunities SET status = ?2, sort_key = ?3"
-                                         " WHERE id = ?1 AND (status IS NOT ?2 OR sort_key IS NOT ?3)");
-      gboolean ordered;
-
-      after->id = before->id;
-      if (order == NULL)
-        goto out;
-      sqlite3_bind_int64 (order, 1, after->id);
-      sqlite3_bind_int (order, 2, (int) summary->status);
-      bind_text (order, 3, summary->sort_key);
-      ordered = step_done (order);
-      release (order);
-      if (!ordered)
-        goto out;
-    }
+    after->id = before->id;
 
   due = om_write_plan_stored_dues (after);
   if (!write_rows (db, before, after, due))
@@ -1284,8 +1391,9 @@ om_database_apply (OmBackend *backend,
       return FALSE;
     }
 
-  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-      sqlite3_exec (self->db, "UPDATE revision_counter SET last = last + 1", NULL, NULL, NULL) != SQLITE_OK)
+  /* one edit, one transaction: its statements are kept prepared */
+  if (exec_kept (self->db, "BEGIN IMMEDIATE") != SQLITE_OK ||
+      exec_kept (self->db, "UPDATE revision_counter SET last = last + 1") != SQLITE_OK)
     goto failed;
   revision = query_int64 (self->db, "SELECT last FROM revision_counter");
   if (revision <= 0)
@@ -1305,7 +1413,7 @@ om_database_apply (OmBackend *backend,
       return FALSE;
     }
 
-  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+  if (exec_kept (self->db, "COMMIT") == SQLITE_OK)
     return TRUE;
 
 failed:
