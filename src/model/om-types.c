@@ -148,18 +148,6 @@ om_opportunity_status_to_label (OmOpportunityStatus status)
 }
 
 /**
- * om_date_is_valid:
- *
- * Whether @date is a day the model accepts (R5): from 0001-01-01 to
- * 9999-12-31. 0 ("no date") is not.
- */
-gboolean
-om_date_is_valid (OmDate date)
-{
-  return date >= OM_DATE_MIN && date <= OM_DATE_MAX;
-}
-
-/**
  * om_date_parse:
  * @iso: a date written `YYYY-MM-DD`
  *
@@ -260,21 +248,6 @@ void
 om_date_set_today (OmDate today)
 {
   today_override = today;
-}
-
-/**
- * om_date_add_days:
- *
- * Returns: @date plus @days; past %OM_DATE_MAX it stays past it (never
- *   wraps around), so that validation can refuse it.
- */
-OmDate
-om_date_add_days (OmDate date,
-                  guint  days)
-{
-  if (date > G_MAXUINT32 - days)
-    return G_MAXUINT32;
-  return date + days;
 }
 
 /**

@@ -102,15 +102,42 @@ gboolean     om_schedule_what_from_string     (const char         *str,
 const char  *om_opportunity_status_to_string  (OmOpportunityStatus status);
 const char  *om_opportunity_status_to_label   (OmOpportunityStatus status);
 
-gboolean     om_date_is_valid                 (OmDate              date);
 gboolean     om_date_parse                    (const char         *iso,
                                                OmDate             *date);
 char        *om_date_to_iso                   (OmDate              date);
 char        *om_date_format                   (OmDate              date);
 OmDate       om_date_today                    (void);
 void         om_date_set_today                (OmDate              today);
-OmDate       om_date_add_days                 (OmDate              date,
-                                               guint               days);
+
+/* The two date functions that the model's pass over a long plan calls
+ * for every stage: inline, so that it does not call out for each */
+
+/**
+ * om_date_is_valid:
+ *
+ * Whether @date is a day the model accepts (R5): from 0001-01-01 to
+ * 9999-12-31. 0 ("no date") is not.
+ */
+static inline gboolean
+om_date_is_valid (OmDate date)
+{
+  return date >= OM_DATE_MIN && date <= OM_DATE_MAX;
+}
+
+/**
+ * om_date_add_days:
+ *
+ * Returns: @date plus @days; past %OM_DATE_MAX it stays past it (never
+ *   wraps around), so that validation can refuse it.
+ */
+static inline OmDate
+om_date_add_days (OmDate date,
+                  guint  days)
+{
+  if (date > G_MAXUINT32 - days)
+    return G_MAXUINT32;
+  return date + days;
+}
 
 gboolean     om_money_parse                   (const char         *text,
                                                gint64             *minor);
