@@ -28,8 +28,10 @@
  *
  * A move swaps the last two stages (back and forth); a decision wins
  * the current stage, then reopens it. The raw transactions do the same
- * to the same rows and touch the opportunity's row, as every committed
- * edit must (its revision, SPEC R7): what a minimal client would write
+ * to the same rows and give the opportunity a new revision, checked
+ * against the one it had, as every committed edit must (SPEC R7): from
+ * the file's revision counter or the server's sequence, as the app
+ * takes it. That is what a minimal client would write
  * for the same change, not the values the app derives and keeps beside
  * them. A decision moves the close date, so it also records that move
  * in the schedule history, as R6 asks of every edit that moves it (its
@@ -143,6 +145,30 @@ app_edits (OmOpportunity *opp,
 
 /* Raw SQLite, on the rows those edits change */
 
+/* The opportunity's new revision, checked against the one it had (R7),
+ * as the app takes it: from the file's revision counter */
+static void
+touch (sqlite3_stmt *counter,
+       sqlite3_stmt *revise,
+       gint64        id,
+       gint64       *revision)
+{
+  sqlite3 *db = sqlite3_db_handle (revise);
+
+  run (counter);
+  sqlite3_bind_int64 (revise, 1, id);
+  sqlite3_bind_int64 (revise, 2, *revision);
+  check_sql (db, sqlite3_step (revise), sqlite3_sql (revise));
+  *revision = sqlite3_column_int64 (revise, 0);
+  if (sqlite3_step (revise) != SQLITE_DONE || sqlite3_changes (db) != 1)
+    {
+      g_printerr ("bench-edit: opportunity %" G_GINT64_FORMAT " was changed meanwhile\n", id);
+      exit (2);
+    }
+  sqlite3_reset (revise);
+  sqlite3_clear_bindings (revise);
+}
+
 static void
 raw_edits (const char *path,
            gint64      id,
@@ -151,8 +177,9 @@ raw_edits (const char *path,
            GArray     *decisions)
 {
   sqlite3 *db = NULL;
-  sqlite3_stmt *last_two, *first_pending, *position, *status, *history, *moved, *touch;
+  sqlite3_stmt *last_two, *first_pending, *position, *status, *history, *moved, *counter, *revise, *read_revision;
   gint64 stage_ids[2] = { 0, 0 };
+  gint64 revision = 0;
   int positions[2] = { 0, 0 };
   gint64 current = 0;
   int current_position = 0;
@@ -175,7 +202,10 @@ raw_edits (const char *path,
   moved = prepare (db, "INSERT INTO schedule_history (opportunity_id, position, what, stage, from_date, to_date,"
                        " on_date, note) SELECT ?1, coalesce (max (position) + 1, 0), 'close-date', NULL, ?2, ?2, ?2,"
                        " 'bench' FROM schedule_history WHERE opportunity_id = ?1");
-  touch = prepare (db, "UPDATE opportunities SET title = title WHERE id = ?1");
+  counter = prepare (db, "UPDATE revision_counter SET last = last + 1");
+  revise = prepare (db, "UPDATE opportunities SET revision = (SELECT last FROM revision_counter)"
+                        " WHERE id = ?1 AND revision = ?2 RETURNING revision");
+  read_revision = prepare (db, "SELECT revision FROM opportunities WHERE id = ?1");
 
   sqlite3_bind_int64 (last_two, 1, id);
   for (guint i = 0; i < 2 && sqlite3_step (last_two) == SQLITE_ROW; i++)
@@ -191,6 +221,10 @@ raw_edits (const char *path,
       current_position = sqlite3_column_int (first_pending, 1);
     }
   sqlite3_reset (first_pending);
+  sqlite3_bind_int64 (read_revision, 1, id);
+  if (sqlite3_step (read_revision) == SQLITE_ROW)
+    revision = sqlite3_column_int64 (read_revision, 0);
+  sqlite3_finalize (read_revision);
   if (stage_ids[1] == 0 || current == 0)
     {
       g_printerr ("bench-edit: opportunity %" G_GINT64_FORMAT " needs two stages, one pending\n", id);
@@ -210,8 +244,7 @@ raw_edits (const char *path,
           sqlite3_bind_int (position, 2, steps[s][1]);
           run (position);
         }
-      sqlite3_bind_int64 (touch, 1, id);
-      run (touch);
+      touch (counter, revise, id, &revision);
       exec (db, "COMMIT");
       record (moves, start);
       {
@@ -243,8 +276,7 @@ raw_edits (const char *path,
       sqlite3_bind_int64 (moved, 1, id);
       sqlite3_bind_text (moved, 2, today, -1, SQLITE_STATIC);
       run (moved);
-      sqlite3_bind_int64 (touch, 1, id);
-      run (touch);
+      touch (counter, revise, id, &revision);
       exec (db, "COMMIT");
       record (decisions, start);
     }
@@ -255,7 +287,8 @@ raw_edits (const char *path,
   sqlite3_finalize (status);
   sqlite3_finalize (history);
   sqlite3_finalize (moved);
-  sqlite3_finalize (touch);
+  sqlite3_finalize (counter);
+  sqlite3_finalize (revise);
   sqlite3_close (db);
 }
 
