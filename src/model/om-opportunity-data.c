@@ -962,29 +962,6 @@ om_opportunity_data_get_pending_dues (const OmOpportunityData *self,
   return dates;
 }
 
-/**
- * om_opportunity_data_get_schedule:
- * @today: the day the plan is looked at
- *
- * Where each stage stands in the schedule, in one pass: its due date,
- * its slip against the baseline, whether it is overdue (SPEC 4) and
- * whether its agreed date comes before the stage before it is due (the
- * chain cannot be kept: `pinned-conflict`). What the timeline, the
- * health check, the stage editor and the summary show.
- *
- * Returns: (transfer full): one entry per stage
- */
-static OmStageSchedule *schedule_of (const OmOpportunityData *self,
-                                     OmOpportunityStatus      status,
-                                     OmDate                   today);
-
-OmStageSchedule *
-om_opportunity_data_get_schedule (const OmOpportunityData *self,
-                                  OmDate                   today)
-{
-  return schedule_of (self, om_opportunity_data_get_status (self), today);
-}
-
 /* Stage @i's place in the schedule, @previous the due date of the
  * stage before it (or the start date): the one place of each value */
 static inline OmStageSchedule
@@ -1003,13 +980,24 @@ schedule_step (const OmStageData   *stage,
   return entry;
 }
 
-/* om_opportunity_data_get_schedule() of a plan whose status is known */
-static OmStageSchedule *
-schedule_of (const OmOpportunityData *self,
-             OmOpportunityStatus      status,
-             OmDate                   today)
+/**
+ * om_opportunity_data_get_schedule:
+ * @today: the day the plan is looked at
+ *
+ * Where each stage stands in the schedule, in one pass: its due date,
+ * its slip against the baseline, whether it is overdue (SPEC 4) and
+ * whether its agreed date comes before the stage before it is due (the
+ * chain cannot be kept: `pinned-conflict`). What the timeline, the
+ * health check, the stage editor and the summary show.
+ *
+ * Returns: (transfer full): one entry per stage
+ */
+OmStageSchedule *
+om_opportunity_data_get_schedule (const OmOpportunityData *self,
+                                  OmDate                   today)
 {
   OmStageSchedule *schedule = g_new0 (OmStageSchedule, self->stages->len + 1);
+  OmOpportunityStatus status = om_opportunity_data_get_status (self);
   OmDate due = self->start_date;
 
   for (guint i = 0; i < self->stages->len; i++)
