@@ -477,6 +477,30 @@ bind_date (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, om_date_to_iso (date), -1, g_free);
 }
 
+/* A stage's values, at @index.. @index + 13: activity, milestone, kind,
+ * owner, client_owner, duration_days, probability, status, decided_on,
+ * lost_reason, client_description, notes, agreed_date, baseline_due_date */
+static void
+bind_stage_values (sqlite3_stmt      *stmt,
+                   int                index,
+                   const OmStageData *s)
+{
+  bind_text (stmt, index, s->activity);
+  bind_text (stmt, index + 1, s->milestone);
+  bind_text (stmt, index + 2, om_stage_kind_to_string (s->kind));
+  bind_text (stmt, index + 3, s->owner);
+  bind_text (stmt, index + 4, s->client_owner);
+  sqlite3_bind_int (stmt, index + 5, (int) s->duration_days);
+  sqlite3_bind_double (stmt, index + 6, s->probability);
+  bind_text (stmt, index + 7, om_stage_status_to_string (s->status));
+  bind_date (stmt, index + 8, s->decided_on);
+  bind_text (stmt, index + 9, s->lost_reason);
+  bind_text (stmt, index + 10, s->client_description);
+  bind_text (stmt, index + 11, s->notes);
+  bind_date (stmt, index + 12, s->agreed_on);
+  bind_date (stmt, index + 13, s->baseline_due);
+}
+
 /* A stage's own values for the agenda, the owner filter and the search,
  * at @index.. @index + 2: due_date, owner_key, search_text */
 static void
@@ -690,20 +714,7 @@ insert_stages (sqlite3           *db,
           sqlite3_bind_null (stage, 1);
         sqlite3_bind_int64 (stage, 2, data->id);
         sqlite3_bind_int (stage, 3, (int) i);
-        bind_text (stage, 4, s->activity);
-        bind_text (stage, 5, s->milestone);
-        bind_text (stage, 6, om_stage_kind_to_string (s->kind));
-        bind_text (stage, 7, s->owner);
-        bind_text (stage, 8, s->client_owner);
-        sqlite3_bind_int (stage, 9, (int) s->duration_days);
-        sqlite3_bind_double (stage, 10, s->probability);
-        bind_text (stage, 11, om_stage_status_to_string (s->status));
-        bind_date (stage, 12, s->decided_on);
-        bind_text (stage, 13, s->lost_reason);
-        bind_text (stage, 14, s->client_description);
-        bind_text (stage, 15, s->notes);
-        bind_date (stage, 16, s->agreed_on);
-        bind_date (stage, 17, s->baseline_due);
+        bind_stage_values (stage, 4, s);
         bind_stage_derived (stage, 18, s, due[i]);
         if (!step_done (stage))
           goto out;
@@ -853,25 +864,13 @@ update_changed_sql (sqlite3_stmt      *changed,
   return g_string_free (sql, FALSE);
 }
 
-/* A stage's row, at ?2.. ?17 (?1 is its id) */
+/* A stage's row, at ?2.. ?17 (?1 is its id): its values, then its
+ * owner's key and its search text */
 static void
 bind_stage (sqlite3_stmt      *stmt,
             const OmStageData *s)
 {
-  bind_text (stmt, 2, s->activity);
-  bind_text (stmt, 3, s->milestone);
-  bind_text (stmt, 4, om_stage_kind_to_string (s->kind));
-  bind_text (stmt, 5, s->owner);
-  bind_text (stmt, 6, s->client_owner);
-  sqlite3_bind_int (stmt, 7, (int) s->duration_days);
-  sqlite3_bind_double (stmt, 8, s->probability);
-  bind_text (stmt, 9, om_stage_status_to_string (s->status));
-  bind_date (stmt, 10, s->decided_on);
-  bind_text (stmt, 11, s->lost_reason);
-  bind_text (stmt, 12, s->client_description);
-  bind_text (stmt, 13, s->notes);
-  bind_date (stmt, 14, s->agreed_on);
-  bind_date (stmt, 15, s->baseline_due);
+  bind_stage_values (stmt, 2, s);
   sqlite3_bind_text (stmt, 16, om_text_fold (s->owner), -1, g_free);
   sqlite3_bind_text (stmt, 17, om_stage_search_text (s), -1, g_free);
 }
