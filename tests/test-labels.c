@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "om-accessible.h"
 #include "om-database.h"
 #include "om-opportunity-row.h"
 #include "om-style.h"
@@ -398,13 +399,20 @@ test_reopen_where_it_applies (Fixture       *f,
   /* an earlier won stage says which one Reopen would undo */
   om_opportunity_view_select_stage (view, 0);
   om_test_flush_events ();
-  why = gtk_widget_get_tooltip_text (reopen);
+  why = om_accessible_get_tooltip (reopen);
   g_assert_nonnull (why);
   g_assert_nonnull (strstr (why, "Process meeting"));
+  /* shown on hover, and read by a screen reader as the description */
+  g_assert_true (gtk_widget_get_has_tooltip (reopen));
+  {
+    g_autofree char *wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (reopen),
+                                                                 GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why);
+    g_assert_null (wrong);
+  }
   /* so does a pending one */
   om_opportunity_view_select_stage (view, 3);
   om_test_flush_events ();
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (reopen), "Process meeting"));
+  g_assert_nonnull (strstr (om_accessible_get_tooltip (reopen), "Process meeting"));
   om_opportunity_view_select_stage (view, 0);
   om_test_flush_events ();
   /* the action itself refuses there: nothing changes */
@@ -625,6 +633,47 @@ test_accessible_names (Fixture       *f,
     }
 }
 
+/* A tooltip set by the app: shown on hover, said as the description,
+ * and gone, both, when there is none */
+static void
+test_tooltip (void)
+{
+  GtkWidget *label = g_object_ref_sink (gtk_label_new ("Weakest link"));
+  g_autofree char *wrong = NULL;
+
+  g_assert_null (om_accessible_get_tooltip (label));
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+
+  om_accessible_set_tooltip (label, "3. Feasibility Study (60 %)");
+  g_assert_cmpstr (om_accessible_get_tooltip (label), ==, "3. Feasibility Study (60 %)");
+  g_assert_true (gtk_widget_get_has_tooltip (label));
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                              "3. Feasibility Study (60 %)");
+  g_assert_null (wrong);
+
+  /* the same text again changes nothing; a new one replaces it */
+  om_accessible_set_tooltip (label, "3. Feasibility Study (60 %)");
+  g_assert_cmpstr (om_accessible_get_tooltip (label), ==, "3. Feasibility Study (60 %)");
+  om_accessible_set_tooltip (label, "4. Proposal (70 %)");
+  g_assert_cmpstr (om_accessible_get_tooltip (label), ==, "4. Proposal (70 %)");
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                              "4. Proposal (70 %)");
+  g_assert_null (wrong);
+
+  /* an empty text is none, as for GTK's own tooltips */
+  om_accessible_set_tooltip (label, "");
+  g_assert_null (om_accessible_get_tooltip (label));
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+
+  om_accessible_set_tooltip (label, "4. Proposal (70 %)");
+  om_accessible_set_tooltip (label, NULL);
+  g_assert_null (om_accessible_get_tooltip (label));
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+  g_object_unref (label);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -643,6 +692,7 @@ main (int   argc,
   ADD ("/labels/accessible-names", test_accessible_names);
 #undef ADD
   g_test_add_func ("/labels/contrast-ratio", test_contrast_ratio);
+  g_test_add_func ("/labels/tooltip", test_tooltip);
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <gtk/gtk.h>
 
+#include "om-accessible.h"
 #include "om-database.h"
 #include "om-test-window.h"
 #include "om-window.h"
@@ -221,7 +222,8 @@ describe (GtkWidget *widget)
     return gtk_button_get_label (GTK_BUTTON (widget));
   if (GTK_IS_EDITABLE (widget))
     return gtk_editable_get_text (GTK_EDITABLE (widget));
-  return gtk_widget_get_tooltip_text (widget);
+  /* the app's own tooltips, or one its .ui files give */
+  return om_accessible_get_tooltip (widget) ? om_accessible_get_tooltip (widget) : gtk_widget_get_tooltip_text (widget);
 }
 
 /* where a list or text view scrolls itself, what it shows may lie

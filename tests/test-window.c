@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "om-accessible.h"
 #include "om-database.h"
 #include "om-print-operation.h"
 #include "om-stage-editor.h"
@@ -142,7 +143,7 @@ test_mark_won_and_undo (Fixture       *f,
   om_opportunity_view_select_stage (view, 2);
   om_test_flush_events ();
   g_assert_false (gtk_widget_is_sensitive (win_button));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (win_button), "Initial appointment"));
+  g_assert_nonnull (strstr (om_accessible_get_tooltip (win_button), "Initial appointment"));
 
   /* the current one can */
   om_opportunity_view_select_stage (view, 0);
@@ -198,7 +199,7 @@ test_refused_edit_is_explained (Fixture       *f,
   om_opportunity_view_select_stage (view, 1);
   om_test_flush_events ();
   g_assert_false (gtk_widget_is_sensitive (om_test_find_action_button (om_opportunity_view_get_editor (view), "win.stage-move-earlier")));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (om_test_find_action_button (om_opportunity_view_get_editor (view),
+  g_assert_nonnull (strstr (om_accessible_get_tooltip (om_test_find_action_button (om_opportunity_view_get_editor (view),
                                                                       "win.stage-move-earlier")), "won"));
   g_assert_null (om_window_get_banner_message (f->window));
 
@@ -2507,7 +2508,7 @@ test_remedy_fold (Fixture       *f,
   g_assert_false (gtk_widget_is_sensitive (confirm));
   g_assert_true (gtk_widget_get_visible (reason));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (reason)), "comes before it"));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (confirm), ==, gtk_label_get_text (GTK_LABEL (reason)));
+  g_assert_cmpstr (om_accessible_get_tooltip (confirm), ==, gtk_label_get_text (GTK_LABEL (reason)));
 
   /* the six stages added, stages 3 to 8: eight pending afterwards, and
    * the chain probability the model's dry run gives */
@@ -2581,7 +2582,7 @@ test_remedy_process_meeting (Fixture       *f,
   om_test_flush_events ();
   g_assert_nonnull (remedy (f, "no-process-agreement"));
   g_assert_false (gtk_widget_is_sensitive (remedy (f, "no-process-agreement")));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (remedy (f, "no-process-agreement")), "won"));
+  g_assert_nonnull (strstr (om_accessible_get_tooltip (remedy (f, "no-process-agreement")), "won"));
 }
 
 static void
@@ -2829,7 +2830,7 @@ test_server_read_only (void)
                                            "win.stage-win");
   g_assert_nonnull (win_button);
   g_assert_false (gtk_widget_get_sensitive (win_button));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (win_button), "only its coordinator"));
+  g_assert_nonnull (strstr (om_accessible_get_tooltip (win_button), "only its coordinator"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -147,7 +147,7 @@ label_date_button (GtkWidget *button,
 
   gtk_menu_button_set_label (GTK_MENU_BUTTON (button), day);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
-  gtk_widget_set_tooltip_text (button, text);
+  om_accessible_set_tooltip (button, text);
 }
 
 /* Rows */
@@ -656,7 +656,7 @@ drop_down (const char * const *choices,
   GtkWidget *drop = gtk_drop_down_new (G_LIST_MODEL (gtk_string_list_new (choices)), NULL);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (drop), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  gtk_widget_set_tooltip_text (drop, name);
+  om_accessible_set_tooltip (drop, name);
   return drop;
 }
 
@@ -761,7 +761,7 @@ om_agenda_view_init (OmAgendaView *self)
   }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->owner_drop), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Salesperson"), -1);
-  gtk_widget_set_tooltip_text (self->owner_drop, _("Salesperson: only the stages they conduct"));
+  om_accessible_set_tooltip (self->owner_drop, _("Salesperson: only the stages they conduct"));
   gtk_widget_set_margin_start (filters, 6);
   gtk_widget_set_margin_end (filters, 6);
   gtk_widget_set_margin_top (filters, 6);

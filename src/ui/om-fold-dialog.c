@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-fold-dialog.h"
 
 /**
@@ -82,20 +83,18 @@ update (OmFoldDialog *self)
 
       gtk_label_set_text (self->pending_after_label, pending_after);
       gtk_label_set_text (self->chain_after_label, chain_after);
-      gtk_widget_set_tooltip_text (self->confirm_button,
+      om_accessible_set_tooltip (self->confirm_button,
                                    _("Replace the stages chosen by a Feasibility Study, in one edit that Undo takes back"));
     }
   else
     {
       gtk_label_set_text (self->pending_after_label, "—");
       gtk_label_set_text (self->chain_after_label, "—");
-      gtk_widget_set_tooltip_text (self->confirm_button, error != NULL ? error->message : NULL);
+      om_accessible_set_tooltip (self->confirm_button, error != NULL ? error->message : NULL);
     }
   gtk_label_set_text (self->reason_label, error != NULL ? error->message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), !can);
   gtk_widget_set_sensitive (self->confirm_button, can);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->confirm_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  gtk_widget_get_tooltip_text (self->confirm_button), -1);
 }
 
 /* The stages to choose from, as messages name them */

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-opportunity-row.h"
 
 /**
@@ -113,7 +114,7 @@ update (OmOpportunityRow *self)
       gtk_label_set_text (GTK_LABEL (self->n_warnings), count);
       warnings = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d process warning", "%d process warnings", n_warnings),
                                   n_warnings);
-      gtk_widget_set_tooltip_text (self->warnings, warnings);
+      om_accessible_set_tooltip (self->warnings, warnings);
     }
   else
     warnings = g_strdup (n_warnings == 0 ? _("no process warnings") : "");

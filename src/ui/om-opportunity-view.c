@@ -327,10 +327,7 @@ remedy_button (OmOpportunityView     *self,
   button = gtk_button_new_with_label (label);
   gtk_widget_set_name (button, id);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  gtk_widget_set_tooltip_text (button, refusal != NULL ? refusal->message : name);
-  if (refusal != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                    refusal->message, -1);
+  om_accessible_set_tooltip (button, refusal != NULL ? refusal->message : name);
   gtk_widget_set_sensitive (button, refusal == NULL);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   g_object_set_data (G_OBJECT (button), "remedy", GINT_TO_POINTER (remedy));
@@ -413,7 +410,7 @@ fill_warnings (OmOpportunityView *self)
   count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings", warnings->len), warnings->len);
   gtk_label_set_text (self->warnings_count_label, count);
   gtk_label_set_text (self->warnings_first_label, first);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->warnings_first_label), first);
+  om_accessible_set_tooltip (GTK_WIDGET (self->warnings_first_label), first);
   /* Translators: how a screen reader reads the warnings' summary line,
    * e.g. "Process health: 3 warnings. First: Nobody conducts stage 5" */
   name = g_strdup_printf (_("Process health: %s. First: %s"), count, first);
@@ -452,10 +449,10 @@ fill_schedule (OmOpportunityView *self)
     {
       g_autofree char *b = om_date_format (baseline);
       g_autofree char *tip = g_strdup_printf (_("The baseline closes on %s"), b);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->slip_label), tip);
+      om_accessible_set_tooltip (GTK_WIDGET (self->slip_label), tip);
     }
   else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->slip_label), NULL);
+    om_accessible_set_tooltip (GTK_WIDGET (self->slip_label), NULL);
   pushes_text = pushes == 0 ? g_strdup (_("Never"))
                             : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u time", "%u times", pushes), pushes);
   gtk_label_set_text (self->pushes_label, pushes_text);
@@ -648,7 +645,7 @@ fill_history (OmOpportunityView *self)
           g_autofree char *label = g_strdup_printf (_("Reopen stage %d: undo this decision"), row->reopen + 1);
 
           gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-          gtk_widget_set_tooltip_text (button, label);
+          om_accessible_set_tooltip (button, label);
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           g_object_set_data (G_OBJECT (button), "stage", GINT_TO_POINTER (row->reopen));
           g_signal_connect (button, "clicked", G_CALLBACK (history_reopen_clicked_cb), self);
@@ -736,7 +733,7 @@ fill (OmOpportunityView *self)
       weakest = g_strdup_printf (_("%d. %s (%s)"), weak + 1, activity, p);
     }
   gtk_label_set_text (self->weakest_label, weakest ? weakest : _("None"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->weakest_label), weakest);
+  om_accessible_set_tooltip (GTK_WIDGET (self->weakest_label), weakest);
   weighted = om_money_format ((gint64) om_opportunity_get_weighted_value (opp), om_opportunity_get_currency (opp));
   gtk_label_set_text (self->weighted_label, weighted);
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-pipeline-paint.h"
 #include "om-pipeline-view.h"
 
@@ -504,7 +505,7 @@ om_pipeline_view_init (OmPipelineView *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("The pipeline shows one currency at a time: amounts in two are never added up"),
                                   -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->currencies),
+  om_accessible_set_tooltip (GTK_WIDGET (self->currencies),
                                _("The pipeline shows one currency at a time: amounts in two are never added up"));
   gtk_widget_set_valign (GTK_WIDGET (self->currencies), GTK_ALIGN_CENTER);
   g_signal_connect_swapped (self->currencies, "notify::selected", G_CALLBACK (currency_selected_cb), self);

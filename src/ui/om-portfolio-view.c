@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-pipeline-view.h"
 #include "om-portfolio-view.h"
 #include "om-style.h"
@@ -419,8 +420,6 @@ setup_cb (GtkSignalListItemFactory *factory,
         gtk_widget_add_css_class (client, "dim-label");
         gtk_box_append (GTK_BOX (cell), title);
         gtk_box_append (GTK_BOX (cell), client);
-        /* the names in full where the column is too narrow for them */
-        gtk_widget_set_has_tooltip (cell, TRUE);
       }
       break;
     case COLUMN_CHAIN:
@@ -469,7 +468,8 @@ bind_cb (GtkSignalListItemFactory *factory,
 
         gtk_label_set_text (GTK_LABEL (title), summary->title);
         gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (title)), summary->client);
-        gtk_widget_set_tooltip_text (cell, names);
+        /* the names in full where the column is too narrow for them */
+        om_accessible_set_tooltip (cell, names);
         said = describe_opportunity (summary);
         gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
       }
@@ -486,7 +486,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 
         gtk_label_set_text (GTK_LABEL (cell), text);
         if (column == COLUMN_COORDINATOR)
-          gtk_widget_set_tooltip_text (cell, *text != '\0' ? text : NULL);
+          om_accessible_set_tooltip (cell, *text != '\0' ? text : NULL);
         if (column == COLUMN_STATUS)
           {
             gboolean overdue = summary->status == OM_OPPORTUNITY_STATUS_OPEN && summary->first_pending_due != 0 &&
@@ -795,7 +795,7 @@ drop_down (GtkWidget  *box,
 {
   GtkWidget *drop = gtk_drop_down_new_from_strings (items);
 
-  gtk_widget_set_tooltip_text (drop, label);
+  om_accessible_set_tooltip (drop, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (drop), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_flow_box_append (GTK_FLOW_BOX (box), drop);
   return GTK_DROP_DOWN (drop);
@@ -807,7 +807,7 @@ icon_button (const char *icon,
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
-  gtk_widget_set_tooltip_text (button, label);
+  om_accessible_set_tooltip (button, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   return button;
 }
@@ -887,7 +887,7 @@ om_portfolio_view_init (OmPortfolioView *self)
     gtk_drop_down_set_enable_search (self->names[kind], TRUE);
 
   self->overdue = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Overdue Only")));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->overdue), _("Only open opportunities with a stage past its date"));
+  om_accessible_set_tooltip (GTK_WIDGET (self->overdue), _("Only open opportunities with a stage past its date"));
   gtk_flow_box_append (GTK_FLOW_BOX (self->filters), GTK_WIDGET (self->overdue));
 
   for (guint i = 0; order_names[i] != NULL; i++)
@@ -916,7 +916,7 @@ om_portfolio_view_init (OmPortfolioView *self)
 
     self->window_button = gtk_menu_button_new ();
     gtk_menu_button_set_label (GTK_MENU_BUTTON (self->window_button), _("Close Dates…"));
-    gtk_widget_set_tooltip_text (self->window_button, _("Show only the opportunities that close between two days"));
+    om_accessible_set_tooltip (self->window_button, _("Show only the opportunities that close between two days"));
     self->from_calendar = GTK_CALENDAR (gtk_calendar_new ());
     self->to_calendar = GTK_CALENDAR (gtk_calendar_new ());
     gtk_label_set_mnemonic_widget (GTK_LABEL (from_label), GTK_WIDGET (self->from_calendar));

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-calendar.h"
 #include "om-stage-editor.h"
 
@@ -1092,10 +1093,7 @@ om_stage_editor_set_action_reason (OmStageEditor *self,
 
       button = G_STRUCT_MEMBER (GtkWidget *, self, action_buttons[i].button);
       text = reason != NULL ? reason : _(action_buttons[i].description);
-      gtk_widget_set_tooltip_text (button, text);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
-                                      -1);
+      om_accessible_set_tooltip (button, text);
       return;
     }
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "om-accessible.h"
 #include "om-json.h"
 #include "om-export-file.h"
 #include "om-template-manager.h"
@@ -84,7 +85,7 @@ stage_button (const char *icon,
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_uint32 (index));
-  gtk_widget_set_tooltip_text (button, tooltip);
+  om_accessible_set_tooltip (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   gtk_widget_set_sensitive (button, sensitive);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
