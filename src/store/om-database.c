@@ -877,14 +877,16 @@ bind_stage (sqlite3_stmt      *stmt,
 
 /* The columns of a stage's row that its indexes read (the agenda's
  * are partial, on the status), set only when they change, as
- * INDEXED_COLUMNS are */
+ * INDEXED_COLUMNS are. The owner's key is set when the owner changes:
+ * it is derived of the owner alone, so the SELECT compares the names
+ * and folds nothing. */
 static const char *const INDEXED_STAGE_COLUMNS[] = { "status = ?9", "owner_key = ?16" };
 
 static gboolean
 update_stage (sqlite3           *db,
               const OmStageData *s)
 {
-  sqlite3_stmt *changed = prepare (db, "SELECT status IS NOT ?9, owner_key IS NOT ?16 FROM stages WHERE id = ?1");
+  sqlite3_stmt *changed = prepare (db, "SELECT status IS NOT ?2, owner IS NOT ?3 FROM stages WHERE id = ?1");
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   gboolean ok;
@@ -892,7 +894,8 @@ update_stage (sqlite3           *db,
   if (changed == NULL)
     return FALSE;
   sqlite3_bind_int64 (changed, 1, s->id);
-  bind_stage (changed, s);
+  bind_text (changed, 2, om_stage_status_to_string (s->status));
+  bind_text (changed, 3, s->owner);
   sql = update_changed_sql (changed,
                             "UPDATE stages SET activity = ?2, milestone = ?3, kind = ?4, owner = ?5,"
                             " client_owner = ?6, duration_days = ?7, probability = ?8,"
@@ -1130,7 +1133,9 @@ static const char *const INDEXED_COLUMNS[] = {
 };
 
 /* The UPDATE of an opportunity's row at the revision ?9 (no row when
- * another is stored, which the UPDATE finds too) */
+ * another is stored, which the UPDATE finds too). The client's and the
+ * coordinator's keys are derived of their names alone: they are set
+ * when the names change, so that the SELECT folds nothing. */
 static char *
 opportunity_update_sql (sqlite3                    *db,
                         const OmOpportunityData    *before,
@@ -1142,16 +1147,23 @@ opportunity_update_sql (sqlite3                    *db,
                                    "SELECT status IS NOT ?11, sort_key IS NOT ?16, value_minor IS NOT ?5,"
                                    " currency IS NOT ?6, chain_probability IS NOT ?14, next_due IS NOT ?15,"
                                    " close_date IS NOT ?20, weighted_minor IS NOT ?21,"
-                                   " first_pending_due IS NOT ?22, client_key IS NOT ?23,"
-                                   " coordinator_key IS NOT ?24"
+                                   " first_pending_due IS NOT ?22, client IS NOT ?3,"
+                                   " coordinator IS NOT ?4"
                                    " FROM opportunities WHERE id = ?1 AND revision = ?9");
 
   G_STATIC_ASSERT (G_N_ELEMENTS (INDEXED_COLUMNS) == 11);
   if (changed == NULL)
     return NULL;
   sqlite3_bind_int64 (changed, 1, before->id);
+  bind_text (changed, 3, after->client);
+  bind_text (changed, 4, after->coordinator);
+  sqlite3_bind_int64 (changed, 5, after->value);
+  bind_text (changed, 6, after->currency);
   sqlite3_bind_int64 (changed, 9, before->revision);
-  bind_opportunity (changed, after, summary, revision);
+  bind_summary (changed, 11, summary);
+  bind_date (changed, 20, summary->close_date);
+  sqlite3_bind_int64 (changed, 21, summary->weighted_value);
+  bind_date (changed, 22, summary->first_pending_due);
   return update_changed_sql (changed,
                              "UPDATE opportunities SET title = ?2, client = ?3, coordinator = ?4,"
                              " start_date = ?7, notes = ?8, revision = ?10, n_won = ?12, n_stages = ?13,"
