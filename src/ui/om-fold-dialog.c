@@ -84,7 +84,7 @@ update (OmFoldDialog *self)
       gtk_label_set_text (self->pending_after_label, pending_after);
       gtk_label_set_text (self->chain_after_label, chain_after);
       om_accessible_set_tooltip (self->confirm_button,
-                                   _("Replace the stages chosen by a Feasibility Study, in one edit that Undo takes back"));
+                                 _("Replace the stages chosen by a Feasibility Study, in one edit that Undo takes back"));
     }
   else
     {

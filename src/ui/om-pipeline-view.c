@@ -501,12 +501,10 @@ om_pipeline_view_init (OmPipelineView *self)
   self->currencies = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->currency_list)), NULL));
   self->currency_label = gtk_label_new_with_mnemonic (_("C_urrency"));
   gtk_label_set_mnemonic_widget (GTK_LABEL (self->currency_label), GTK_WIDGET (self->currencies));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->currencies), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Currency"),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("The pipeline shows one currency at a time: amounts in two are never added up"),
-                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->currencies), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Currency"), -1);
+  /* the tooltip is its description too */
   om_accessible_set_tooltip (GTK_WIDGET (self->currencies),
-                               _("The pipeline shows one currency at a time: amounts in two are never added up"));
+                             _("The pipeline shows one currency at a time: amounts in two are never added up"));
   gtk_widget_set_valign (GTK_WIDGET (self->currencies), GTK_ALIGN_CENTER);
   g_signal_connect_swapped (self->currencies, "notify::selected", G_CALLBACK (currency_selected_cb), self);
   gtk_box_append (GTK_BOX (self->header), self->currency_label);
