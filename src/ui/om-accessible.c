@@ -35,6 +35,13 @@ tooltip_quark (void)
   return g_quark_from_static_string ("om-accessible-tooltip");
 }
 
+/* set on a widget once its ::query-tooltip handler is connected */
+static GQuark
+asked_quark (void)
+{
+  return g_quark_from_static_string ("om-accessible-tooltip-asked");
+}
+
 static gboolean
 query_tooltip_cb (GtkWidget  *widget,
                   int         x,
@@ -81,8 +88,11 @@ om_accessible_set_tooltip (GtkWidget  *widget,
   if (g_strcmp0 (text, g_object_get_qdata (object, tooltip_quark ())) == 0)
     return;
 
-  if (g_signal_handler_find (object, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, query_tooltip_cb, NULL) == 0)
-    g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+  if (g_object_get_qdata (object, asked_quark ()) == NULL)
+    {
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+      g_object_set_qdata (object, asked_quark (), GINT_TO_POINTER (TRUE));
+    }
   g_object_set_qdata_full (object, tooltip_quark (), g_strdup (text), g_free);
   gtk_widget_set_has_tooltip (widget, text != NULL);
   if (text != NULL)

@@ -486,7 +486,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 
         gtk_label_set_text (GTK_LABEL (cell), text);
         if (column == COLUMN_COORDINATOR)
-          om_accessible_set_tooltip (cell, *text != '\0' ? text : NULL);
+          om_accessible_set_tooltip (cell, text);
         if (column == COLUMN_STATUS)
           {
             gboolean overdue = summary->status == OM_OPPORTUNITY_STATUS_OPEN && summary->first_pending_due != 0 &&
