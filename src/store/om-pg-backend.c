@@ -691,6 +691,26 @@ run_script (OmPgBackend *self,
   return ok;
 }
 
+/* Opens a write's transaction and takes its revision from the server's
+ * sequence, in one round trip: the result of the SELECT (a simple query
+ * of several statements answers with its last), or %NULL with the
+ * server's reason remembered */
+static PGresult *
+begin_revision (OmPgBackend *self)
+{
+  const char *sql = "BEGIN; SELECT nextval ('om_revisions')";
+  PGresult *result;
+
+  if (self->tracing)
+    g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", sql);
+  result = PQexec (self->conn, sql);
+  if (PQresultStatus (result) == PGRES_TUPLES_OK)
+    return result;
+  remember_failure (self, result);
+  PQclear (result);
+  return NULL;
+}
+
 static void
 roll_back (OmPgBackend *self)
 {
@@ -1062,29 +1082,6 @@ update_stage (OmPgBackend       *self,
                    params);
 }
 
-/* Whether the stored stage rows of @before have the positions 0..n-1,
- * as this application writes them (positions are unique in a plan, so
- * the first and the last say it) */
-static gboolean
-positions_are_indices (OmPgBackend             *self,
-                       const OmOpportunityData *before,
-                       gboolean                *ok)
-{
-  g_autoptr(GPtrArray) params = params_new ();
-  PGresult *result;
-  gboolean indices;
-
-  add_int (params, before->id);
-  result = run (self, "SELECT coalesce (min (position), 0), coalesce (max (position), -1) FROM stages"
-                      " WHERE opportunity_id = $1", params);
-  *ok = result != NULL;
-  if (result == NULL)
-    return FALSE;
-  indices = get_int (result, 0, 0) == 0 && get_int (result, 0, 1) == (gint64) before->stages->len - 1;
-  PQclear (result);
-  return indices;
-}
-
 /* An array parameter of @n integers, in the server's text form */
 static void
 add_int_array (GPtrArray    *params,
@@ -1141,15 +1138,11 @@ static gboolean
 write_rows (OmPgBackend             *self,
             const OmOpportunityData *before,
             OmOpportunityData       *after,
-            const OmDate            *due)
+            const OmDate            *due,
+            gboolean                 indices)
 {
-  gboolean ok = TRUE;
-  gboolean indices = before != NULL && positions_are_indices (self, before, &ok);
-  g_autoptr(OmWritePlan) plan = NULL;
+  g_autoptr(OmWritePlan) plan = om_write_plan_new (before, after, due, indices);
 
-  if (!ok)
-    return FALSE;
-  plan = om_write_plan_new (before, after, due, indices);
   if (plan->replace && before != NULL && !run_on_id (self, "DELETE FROM stages WHERE opportunity_id = $1", before->id))
     return FALSE;
   if (plan->removed->len > 0)
@@ -1293,6 +1286,7 @@ write_opportunity (OmPgBackend             *self,
                                                             : om_opportunity_summary_new (after);
   g_autofree OmDate *due = om_write_plan_stored_dues (after);
   gint64 asked = before != NULL ? before->id : after->id;
+  gboolean indices = FALSE;
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
@@ -1316,13 +1310,20 @@ write_opportunity (OmPgBackend             *self,
       else
         {
           add_int (params, before->revision);
+          add_int (params, (gint64) before->stages->len - 1);
           result = run (self,
                         "UPDATE opportunities SET title = $2, client = $3, coordinator = $4, value_minor = $5,"
                         " currency = $6, start_date = $7, notes = $8, target_date = $9, revision = $10,"
                         " status = $11, n_won = $12, n_stages = $13, chain_probability = $14, next_due = $15,"
                         " sort_key = $16, search_text = $17, health = $18, close_date = $19,"
                         " weighted_minor = $20, first_pending_due = $21, client_key = $22, coordinator_key = $23"
-                        " WHERE id = $1 AND revision = $24 RETURNING id",
+                        " WHERE id = $1 AND revision = $24"
+                        /* whether the stored stage rows have the positions
+                         * 0..n-1, as this application writes them (they
+                         * are unique in a plan, so the first and the last
+                         * say it): read in the same round trip */
+                        " RETURNING id, (SELECT coalesce (min (position), 0) = 0 AND"
+                        " coalesce (max (position), -1) = $25 FROM stages WHERE opportunity_id = $1)",
                         params);
         }
       if (result == NULL)
@@ -1332,6 +1333,8 @@ write_opportunity (OmPgBackend             *self,
         {
           gint64 id = get_int (result, 0, 0);
 
+          if (before != NULL)
+            indices = g_strcmp0 (PQgetvalue (result, 0, 1), "t") == 0;
           /* an id asked for and taken meanwhile: a new one, and new stages */
           if (before == NULL && id != after->id)
             for (guint i = 0; i < after->stages->len; i++)
@@ -1348,7 +1351,7 @@ write_opportunity (OmPgBackend             *self,
     }
   after->revision = revision;
 
-  return write_rows (self, before, after, due) ? WRITE_OK : WRITE_FAILED;
+  return write_rows (self, before, after, due, indices) ? WRITE_OK : WRITE_FAILED;
 }
 
 /* Many new opportunities at once (an import) */
@@ -1700,15 +1703,10 @@ om_pg_backend_apply (OmBackend *backend,
       return FALSE;
     }
   /* a connection that was lost while idle is only found out now: nothing
-   * was sent yet, so it is opened again and the edit goes ahead */
-  if (!run_done (self, "BEGIN", NULL) &&
-      (!self->failed_lost || !connect_server (self) || !run_done (self, "BEGIN", NULL)))
-    {
-      set_write_error (self, error);
-      return FALSE;
-    }
-
-  result = run (self, "SELECT nextval ('om_revisions')", NULL);
+   * was written yet, so it is opened again and the edit goes ahead */
+  result = begin_revision (self);
+  if (result == NULL && self->failed_lost && connect_server (self))
+    result = begin_revision (self);
   if (result == NULL)
     goto failed;
   revision = get_int (result, 0, 0);
