@@ -2584,9 +2584,11 @@ om_pg_backend_backend_init (OmBackendInterface *iface)
   iface->check_writable = om_pg_backend_check_writable;
 }
 
-/* Asked of the server, whose policies decide (SPEC 9): a change that
- * changes nothing, rolled back; zero rows means its row-level security
- * hides the row from this user's writes */
+/* Asked of the server, whose policies decide (SPEC 9): a row lock needs
+ * the privilege to update and passes the row through the update
+ * policies, as a change would, but fires no trigger and writes no
+ * index; rolled back. Zero rows means row-level security hides the row
+ * from this user's writes */
 static gboolean
 om_pg_backend_check_writable (OmBackend *backend,
                               gint64     id,
@@ -2604,7 +2606,7 @@ om_pg_backend_check_writable (OmBackend *backend,
       return FALSE;
     }
   add_int (params, id);
-  result = run (self, "UPDATE opportunities SET revision = revision WHERE id = $1::bigint RETURNING id", params);
+  result = run (self, "SELECT id FROM opportunities WHERE id = $1::bigint FOR KEY SHARE", params);
   roll_back (self);
   shown = om_text_escape_line (self->shown);
   if (result == NULL)
