@@ -862,6 +862,47 @@ test_edit_writes_what_changed (void)
   }
 }
 
+/* An edit's writes that return nothing go to the server together, with
+ * its COMMIT: one the server refuses there (a rule added by hand to the
+ * history table) refuses the whole edit with the server's reason, writes
+ * none of it, and leaves the connection ready for the next edit */
+static void
+test_refused_with_the_commit (void)
+{
+  g_autofree char *location = om_test_pg_new_database ();
+  g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
+  g_autoptr(OmOpportunityData) before = NULL;
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp;
+
+  om_date_set_today (om_test_date (TODAY));
+  opp = create_as (repository, "Checked by hand", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  g_assert_null (om_test_pg_exec (location, "ALTER TABLE history ADD CONSTRAINT no_secrets CHECK (note <> 'secret')"));
+
+  /* the stage and its due dates come before the history entry */
+  g_assert_false (om_opportunity_win_stage (opp, 0, "secret", &error));
+  g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, "no_secrets"));
+  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_clear_error (&error);
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
+  g_clear_pointer (&kept, om_opportunity_data_free);
+
+  /* the next edit goes through on the same connection */
+  g_assert_true (om_opportunity_win_stage (opp, 0, "told", &error));
+  g_assert_no_error (error);
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
 /* An import of many opportunities goes in bulk: a few statements per
  * table however many there are (SPEC 10: --import within 4x of the same
  * rows sent as plain SQL), and the server then holds each one exactly,
@@ -1242,6 +1283,7 @@ main (int   argc,
   g_test_add_func ("/server/restarted", test_server_restarted);
   g_test_add_func ("/server/stopped-mid-edit", test_server_stopped_mid_edit);
   g_test_add_func ("/server/edit-writes-what-changed", test_edit_writes_what_changed);
+  g_test_add_func ("/server/refused-with-the-commit", test_refused_with_the_commit);
   g_test_add_func ("/server/import-in-bulk", test_import_in_bulk);
   g_test_add_func ("/server/goes-with-program", test_server_goes_with_program);
   g_test_add_func ("/server/no-password-shown", test_no_password_shown);

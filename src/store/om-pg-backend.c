@@ -43,10 +43,46 @@ struct _OmPgBackend
 
   gboolean tracing;       /* G_MESSAGES_DEBUG=om-sql: every statement is logged */
 
+  /* an edit's statements whose results nothing reads, not sent yet: they
+   * go with the next statement that is (Statement) */
+  GArray  *pending;
+
   gboolean watching;
   GSource *socket_watch;  /* the server's notifications, as they come */
   GSource *queue_watch;   /* those libpq read during our own queries */
 };
+
+/* A statement to send in a pipeline: its text (a literal) and values */
+typedef struct
+{
+  const char *sql;
+  GPtrArray  *params;   /* or NULL */
+} Statement;
+
+static void
+statement_clear (Statement *statement)
+{
+  g_clear_pointer (&statement->params, g_ptr_array_unref);
+}
+
+static GArray *
+statements_new (void)
+{
+  GArray *statements = g_array_new (FALSE, FALSE, sizeof (Statement));
+
+  g_array_set_clear_func (statements, (GDestroyNotify) statement_clear);
+  return statements;
+}
+
+static void
+statements_add (GArray     *statements,
+                const char *sql,
+                GPtrArray  *params)
+{
+  Statement statement = { sql, params != NULL ? g_ptr_array_ref (params) : NULL };
+
+  g_array_append_val (statements, statement);
+}
 
 static void om_pg_backend_backend_init (OmBackendInterface *iface);
 static gboolean om_pg_backend_check_writable (OmBackend *backend,
@@ -437,6 +473,7 @@ om_pg_backend_finalize (GObject *object)
   g_clear_pointer (&self->password, g_free);
   g_clear_pointer (&self->failed_state, g_free);
   g_clear_pointer (&self->failed_reason, g_free);
+  g_clear_pointer (&self->pending, g_array_unref);
 
   G_OBJECT_CLASS (om_pg_backend_parent_class)->finalize (object);
 }
@@ -453,6 +490,7 @@ om_pg_backend_init (OmPgBackend *self)
   /* what a command sends can be seen, as with the SQLite file; only
    * then: otherwise it costs nothing */
   self->tracing = !g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, "om-sql");
+  self->pending = statements_new ();
 }
 
 const char *
@@ -551,79 +589,46 @@ abandon_connection (OmPgBackend *self)
   self->failed_lost = TRUE;
 }
 
-/* The result of @sql when it succeeded; otherwise %NULL, and the
- * server's reason is remembered */
-static PGresult *
-run (OmPgBackend *self,
-     const char  *sql,
-     GPtrArray   *params)
-{
-  PGresult *result;
-  ExecStatusType status;
-
-  if (self->tracing)
-    g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", sql);
-  result = PQexecParams (self->conn, sql, params != NULL ? (int) params->len : 0, NULL,
-                                   params != NULL ? (const char * const *) params->pdata : NULL,
-                                   NULL, NULL, 0);
-  status = PQresultStatus (result);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-    return result;
-  remember_failure (self, result);
-  PQclear (result);
-  return NULL;
-}
-
-static gboolean
-run_done (OmPgBackend *self,
-          const char  *sql,
-          GPtrArray   *params)
-{
-  PGresult *result = run (self, sql, params);
-
-  PQclear (result);
-  return result != NULL;
-}
-
-/* How many statements run_many() sends before it reads their results:
- * few enough that neither side's socket buffer fills meanwhile */
+/* How many statements run_statements() sends before it reads their
+ * results: few enough that neither side's socket buffer fills meanwhile */
 #define BATCH 64
 
 /*
- * Runs @sql once per parameter list of @rows, sent BATCH at a time in
- * libpq's pipeline mode: one round trip to the server per batch rather
- * than per row (a new plan's stages, its history). Returns their results
- * in order; %NULL when one failed (the server's reason is remembered,
- * and the transaction is to be rolled back).
+ * Runs @statements in order, sent BATCH at a time in libpq's pipeline
+ * mode: one round trip to the server per batch rather than per
+ * statement. Returns their results in order; %NULL when one failed (the
+ * server's reason is remembered, and the transaction is to be rolled
+ * back).
  */
 static GPtrArray *
-run_many (OmPgBackend *self,
-          const char  *sql,
-          GPtrArray   *rows)
+run_statements (OmPgBackend *self,
+                GArray      *statements)
 {
-  g_autoptr(GPtrArray) results = g_ptr_array_new_full (rows->len, (GDestroyNotify) PQclear);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_full (statements->len, (GDestroyNotify) PQclear);
   gboolean ok = TRUE;
 
-  if (rows->len == 0)
+  if (statements->len == 0)
     return g_steal_pointer (&results);
   if (!PQenterPipelineMode (self->conn))
     {
       remember_failure (self, NULL);
       return NULL;
     }
-  for (guint first = 0; ok && first < rows->len; first += BATCH)
+  for (guint first = 0; ok && first < statements->len; first += BATCH)
     {
-      guint end = MIN (rows->len, first + BATCH);
+      guint end = MIN (statements->len, first + BATCH);
       PGresult *sync;
 
       for (guint i = first; ok && i < end; i++)
         {
-          GPtrArray *params = g_ptr_array_index (rows, i);
+          const Statement *statement = &g_array_index (statements, Statement, i);
+          GPtrArray *params = statement->params;
 
           if (self->tracing)
-            g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", sql);
-          ok = PQsendQueryParams (self->conn, sql, (int) params->len, NULL,
-                                  (const char * const *) params->pdata, NULL, NULL, 0) == 1;
+            g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", statement->sql);
+          ok = PQsendQueryParams (self->conn, statement->sql, params != NULL ? (int) params->len : 0, NULL,
+                                  params != NULL ? (const char * const *) params->pdata : NULL,
+                                  NULL, NULL, 0) == 1;
         }
       ok = PQpipelineSync (self->conn) == 1 && ok;
       if (!ok)
@@ -676,6 +681,100 @@ run_many (OmPgBackend *self,
   return ok ? g_steal_pointer (&results) : NULL;
 }
 
+/* The statements queued so far, taken: the queue is empty after */
+static GArray *
+take_pending (OmPgBackend *self)
+{
+  GArray *pending = g_steal_pointer (&self->pending);
+
+  self->pending = statements_new ();
+  return pending;
+}
+
+/* Queues @sql (a literal) with @params, to be sent with the next
+ * statement whose result is read (run(), run_many()), or with the
+ * COMMIT: an edit's writes that return nothing share one round trip. A
+ * failure is reported there; the transaction is then rolled back, and
+ * the queue emptied, by roll_back(). */
+static void
+queue (OmPgBackend *self,
+       const char  *sql,
+       GPtrArray   *params)
+{
+  statements_add (self->pending, sql, params);
+}
+
+/* The result of @sql when it succeeded; otherwise %NULL, and the
+ * server's reason is remembered. The statements queued before it go
+ * first, in the same round trip. */
+static PGresult *
+run (OmPgBackend *self,
+     const char  *sql,
+     GPtrArray   *params)
+{
+  PGresult *result;
+  ExecStatusType status;
+
+  if (self->pending->len > 0)
+    {
+      g_autoptr(GArray) statements = take_pending (self);
+      g_autoptr(GPtrArray) results = NULL;
+
+      statements_add (statements, sql, params);
+      results = run_statements (self, statements);
+      return results != NULL ? g_ptr_array_steal_index (results, results->len - 1) : NULL;
+    }
+  if (self->tracing)
+    g_log ("om-sql", G_LOG_LEVEL_DEBUG, "%s", sql);
+  result = PQexecParams (self->conn, sql, params != NULL ? (int) params->len : 0, NULL,
+                                   params != NULL ? (const char * const *) params->pdata : NULL,
+                                   NULL, NULL, 0);
+  status = PQresultStatus (result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return result;
+  remember_failure (self, result);
+  PQclear (result);
+  return NULL;
+}
+
+static gboolean
+run_done (OmPgBackend *self,
+          const char  *sql,
+          GPtrArray   *params)
+{
+  PGresult *result = run (self, sql, params);
+
+  PQclear (result);
+  return result != NULL;
+}
+
+/*
+ * Runs @sql (a literal) once per parameter list of @rows, in one
+ * pipeline with the statements queued before them: a new plan's stages
+ * cost a round trip per BATCH, not per row. Returns the results of
+ * @rows in order; %NULL when one failed, as run_statements().
+ */
+static GPtrArray *
+run_many (OmPgBackend *self,
+          const char  *sql,
+          GPtrArray   *rows)
+{
+  g_autoptr(GArray) statements = NULL;
+  GPtrArray *results;
+  guint queued;
+
+  if (rows->len == 0)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) PQclear);
+  statements = take_pending (self);
+  queued = statements->len;
+  for (guint i = 0; i < rows->len; i++)
+    statements_add (statements, sql, g_ptr_array_index (rows, i));
+  results = run_statements (self, statements);
+  if (results != NULL)
+    g_ptr_array_remove_range (results, 0, queued);
+  return results;
+}
+
 /* Statements without parameters, several at once (schemas) */
 static gboolean
 run_script (OmPgBackend *self,
@@ -714,6 +813,7 @@ begin_revision (OmPgBackend *self)
 static void
 roll_back (OmPgBackend *self)
 {
+  g_array_set_size (self->pending, 0);
   if (PQstatus (self->conn) == CONNECTION_OK)
     PQclear (PQexec (self->conn, "ROLLBACK"));
 }
@@ -985,33 +1085,32 @@ history_row (const OmOpportunityData *data,
 typedef GPtrArray *(*EntryRow) (const OmOpportunityData *data,
                                 guint                    i);
 
-/* Entries @from to before @end of @data, each a row of @row by @sql,
- * sent together */
-static gboolean
-insert_entries (OmPgBackend             *self,
-                const char              *sql,
-                const OmOpportunityData *data,
-                guint                    from,
-                guint                    end,
-                EntryRow                 row)
+/* Entries @from to before @end of @data, each a row of @row by @sql
+ * (a literal), queued */
+static void
+queue_entries (OmPgBackend             *self,
+               const char              *sql,
+               const OmOpportunityData *data,
+               guint                    from,
+               guint                    end,
+               EntryRow                 row)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GPtrArray) results = NULL;
-
   for (guint i = from; i < end; i++)
-    g_ptr_array_add (rows, row (data, i));
-  results = run_many (self, sql, rows);
-  return results != NULL;
+    {
+      g_autoptr(GPtrArray) params = row (data, i);
+
+      queue (self, sql, params);
+    }
 }
 
-/* History entries @from.. of @data */
-static gboolean
-insert_history (OmPgBackend             *self,
-                const OmOpportunityData *data,
-                guint                    from)
+/* History entries @from.. of @data, queued */
+static void
+queue_history (OmPgBackend             *self,
+               const OmOpportunityData *data,
+               guint                    from)
 {
-  return insert_entries (self, "INSERT INTO history (" HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                         data, from, data->history->len, history_row);
+  queue_entries (self, "INSERT INTO history (" HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 data, from, data->history->len, history_row);
 }
 
 #define SCHEDULE_COLUMNS "opportunity_id, position, what, stage, from_date, to_date, on_date, note"
@@ -1042,15 +1141,14 @@ schedule_row (const OmOpportunityData *data,
   return params;
 }
 
-/* Schedule history entries @from.. of @data */
-static gboolean
-insert_schedule (OmPgBackend             *self,
-                 const OmOpportunityData *data,
-                 guint                    from)
+/* Schedule history entries @from.. of @data, queued */
+static void
+queue_schedule (OmPgBackend             *self,
+                const OmOpportunityData *data,
+                guint                    from)
 {
-  return insert_entries (self,
-                         "INSERT INTO schedule_history (" SCHEDULE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                         data, from, data->schedule->len, schedule_row);
+  queue_entries (self, "INSERT INTO schedule_history (" SCHEDULE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 data, from, data->schedule->len, schedule_row);
 }
 
 static gboolean
@@ -1064,9 +1162,22 @@ run_on_id (OmPgBackend *self,
   return run_done (self, sql, params);
 }
 
-static gboolean
-update_stage (OmPgBackend       *self,
-              const OmStageData *s)
+/* @sql (a literal) about the row or rows of @id, queued */
+static void
+queue_on_id (OmPgBackend *self,
+             const char  *sql,
+             gint64       id)
+{
+  g_autoptr(GPtrArray) params = params_new ();
+
+  add_int (params, id);
+  queue (self, sql, params);
+}
+
+/* The values of stage @s over its row, queued */
+static void
+queue_stage (OmPgBackend       *self,
+             const OmStageData *s)
 {
   g_autoptr(GPtrArray) params = params_new ();
 
@@ -1074,12 +1185,12 @@ update_stage (OmPgBackend       *self,
   add_stage_values (params, s);
   add_owned (params, om_text_fold (s->owner));
   add_owned (params, om_stage_search_text (s));
-  return run_done (self,
-                   "UPDATE stages SET activity = $2, milestone = $3, kind = $4, owner = $5, client_owner = $6,"
-                   " duration_days = $7, probability = $8, status = $9, decided_on = $10, lost_reason = $11,"
-                   " client_description = $12, notes = $13, agreed_date = $14, baseline_due_date = $15,"
-                   " owner_key = $16, search_text = $17 WHERE id = $1",
-                   params);
+  queue (self,
+         "UPDATE stages SET activity = $2, milestone = $3, kind = $4, owner = $5, client_owner = $6,"
+         " duration_days = $7, probability = $8, status = $9, decided_on = $10, lost_reason = $11,"
+         " client_description = $12, notes = $13, agreed_date = $14, baseline_due_date = $15,"
+         " owner_key = $16, search_text = $17 WHERE id = $1",
+         params);
 }
 
 /* An array parameter of @n integers, in the server's text form */
@@ -1131,8 +1242,9 @@ add_due_array (GPtrArray    *params,
 /*
  * Brings the stage and history rows of @before (as stored, at the
  * revision just checked) to @after, writing only the rows that changed
- * (OmWritePlan), each kind of change in one statement where it can be:
- * an edit costs a few round trips to the server, however long the plan.
+ * (OmWritePlan), each kind of change in one statement where it can be.
+ * They are queued: they go to the server with the new stages, whose ids
+ * come back, or with the COMMIT, in one round trip however long the plan.
  */
 static gboolean
 write_rows (OmPgBackend             *self,
@@ -1143,16 +1255,15 @@ write_rows (OmPgBackend             *self,
 {
   g_autoptr(OmWritePlan) plan = om_write_plan_new (before, after, due, indices);
 
-  if (plan->replace && before != NULL && !run_on_id (self, "DELETE FROM stages WHERE opportunity_id = $1", before->id))
-    return FALSE;
+  if (plan->replace && before != NULL)
+    queue_on_id (self, "DELETE FROM stages WHERE opportunity_id = $1", before->id);
   if (plan->removed->len > 0)
     {
       g_autoptr(GPtrArray) params = params_new ();
 
       add_int (params, before->id);
       add_int_array (params, (const gint64 *) plan->removed->data, plan->removed->len);
-      if (!run_done (self, "DELETE FROM stages WHERE opportunity_id = $1 AND id = ANY ($2::bigint[])", params))
-        return FALSE;
+      queue (self, "DELETE FROM stages WHERE opportunity_id = $1 AND id = ANY ($2::bigint[])", params);
     }
   if (plan->moved->len > 0)
     {
@@ -1167,17 +1278,15 @@ write_rows (OmPgBackend             *self,
       add_int_array (params, places, plan->moved->len);
       /* its due date moves with it: in the same row write */
       add_due_array (params, due, plan->moved);
-      if (!run_done (self,
-                     "UPDATE stages AS s SET position = m.position, due_date = m.due"
-                     " FROM unnest ($2::bigint[], $3::integer[], $4::date[]) AS m (id, position, due)"
-                     " WHERE s.id = m.id AND s.opportunity_id = $1", params) ||
-          !run_on_id (self, "UPDATE stages SET position = -1 - position WHERE opportunity_id = $1 AND position < 0",
-                      before->id))
-        return FALSE;
+      queue (self,
+             "UPDATE stages AS s SET position = m.position, due_date = m.due"
+             " FROM unnest ($2::bigint[], $3::integer[], $4::date[]) AS m (id, position, due)"
+             " WHERE s.id = m.id AND s.opportunity_id = $1", params);
+      queue_on_id (self, "UPDATE stages SET position = -1 - position WHERE opportunity_id = $1 AND position < 0",
+                   before->id);
     }
   for (guint k = 0; k < plan->edited->len; k++)
-    if (!update_stage (self, g_ptr_array_index (after->stages, g_array_index (plan->edited, guint, k))))
-      return FALSE;
+    queue_stage (self, g_ptr_array_index (after->stages, g_array_index (plan->edited, guint, k)));
   if (!insert_stages (self, after, plan->inserted, due))
     return FALSE;
   if (plan->redated->len > 0)
@@ -1187,19 +1296,18 @@ write_rows (OmPgBackend             *self,
       add_int (params, after->id);
       add_id_array (params, after, plan->redated);
       add_due_array (params, due, plan->redated);
-      if (!run_done (self,
-                     "UPDATE stages AS s SET due_date = m.due FROM unnest ($2::bigint[], $3::date[]) AS m (id, due)"
-                     " WHERE s.id = m.id AND s.opportunity_id = $1", params))
-        return FALSE;
+      queue (self,
+             "UPDATE stages AS s SET due_date = m.due FROM unnest ($2::bigint[], $3::date[]) AS m (id, due)"
+             " WHERE s.id = m.id AND s.opportunity_id = $1", params);
     }
 
-  if (plan->clear_history && !run_on_id (self, "DELETE FROM history WHERE opportunity_id = $1", after->id))
-    return FALSE;
-  if (!insert_history (self, after, plan->history_from))
-    return FALSE;
-  if (plan->clear_schedule && !run_on_id (self, "DELETE FROM schedule_history WHERE opportunity_id = $1", after->id))
-    return FALSE;
-  return insert_schedule (self, after, plan->schedule_from);
+  if (plan->clear_history)
+    queue_on_id (self, "DELETE FROM history WHERE opportunity_id = $1", after->id);
+  queue_history (self, after, plan->history_from);
+  if (plan->clear_schedule)
+    queue_on_id (self, "DELETE FROM schedule_history WHERE opportunity_id = $1", after->id);
+  queue_schedule (self, after, plan->schedule_from);
+  return TRUE;
 }
 
 /* Why a conditional write of @before wrote nothing: it is gone or at
