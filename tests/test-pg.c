@@ -654,6 +654,53 @@ test_notify_by_hand (void)
   g_assert_cmpuint (n, ==, 1);
 }
 
+/* A new opportunity of @title in @repository, loaded, with a copy of
+ * what it holds in @before */
+static OmOpportunity *
+create_loaded (OmRepository       *repository,
+               const char         *title,
+               OmOpportunityData **before)
+{
+  g_autoptr(GError) error = NULL;
+  OmOpportunity *opp = create_as (repository, title, "", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (om_opportunity_load (opp, &error));
+  g_assert_no_error (error);
+  *before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  return opp;
+}
+
+/* After a refused edit: the model still shows @before, and so does the
+ * server */
+static void
+assert_unchanged (const char              *location,
+                  OmOpportunity           *opp,
+                  const OmOpportunityData *before)
+{
+  g_autoptr(OmOpportunityData) kept = om_test_database_get (location, om_opportunity_get_id (opp));
+
+  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
+  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
+}
+
+/* The next edit, the first stage won with @note, is kept: the server
+ * holds what the model shows */
+static void
+assert_next_edit_kept (const char    *location,
+                       OmOpportunity *opp,
+                       const char    *note)
+{
+  g_autoptr(OmOpportunityData) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (om_opportunity_win_stage (opp, 0, note, &error));
+  g_assert_no_error (error);
+  kept = om_test_database_get (location, om_opportunity_get_id (opp));
+  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
+  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+}
+
 /* An edit refused because the server went (@error): the message says
  * so on one line, the model still shows @before, the server holds
  * @before once it is back, and the next edit connects again and is kept */
@@ -663,9 +710,6 @@ assert_refused_then_kept (const char              *location,
                           const OmOpportunityData *before,
                           GError                  *error)
 {
-  g_autoptr(OmOpportunityData) kept = NULL;
-  g_autoptr(GError) again = NULL;
-
   g_assert_error (error, OM_STORE_ERROR, OM_STORE_ERROR_UNREACHABLE);
   g_assert_nonnull (strstr (error->message, "cannot be reached"));
   g_assert_nonnull (strstr (error->message, "Nothing was changed"));
@@ -673,15 +717,8 @@ assert_refused_then_kept (const char              *location,
   g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
 
   om_test_pg_start ();
-  kept = om_test_database_get (location, om_opportunity_get_id (opp));
-  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
-  g_clear_pointer (&kept, om_opportunity_data_free);
-
-  g_assert_true (om_opportunity_win_stage (opp, 0, "after the restart", &again));
-  g_assert_no_error (again);
-  kept = om_test_database_get (location, om_opportunity_get_id (opp));
-  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
-  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+  assert_unchanged (location, opp, before);
+  assert_next_edit_kept (location, opp, "after the restart");
 }
 
 /* The server stopped during a session: the edit is refused with a
@@ -697,10 +734,7 @@ test_server_restarted (void)
   OmOpportunity *opp;
 
   om_date_set_today (om_test_date (TODAY));
-  opp = create_as (repository, "Before the restart", "", &error);
-  g_assert_no_error (error);
-  g_assert_true (om_opportunity_load (opp, &error));
-  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  opp = create_loaded (repository, "Before the restart", &before);
 
   om_test_pg_stop ();
   g_assert_false (om_opportunity_win_stage (opp, 0, "while down", &error));
@@ -758,10 +792,7 @@ test_server_stopped_mid_edit (void)
   OmOpportunity *opp;
 
   om_date_set_today (om_test_date (TODAY));
-  opp = create_as (repository, "In flight", "", &error);
-  g_assert_no_error (error);
-  g_assert_true (om_opportunity_load (opp, &error));
-  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  opp = create_loaded (repository, "In flight", &before);
 
   g_assert_cmpint (PQstatus (stopper.conn), ==, CONNECTION_OK);
   PQclear (PQexec (stopper.conn, "BEGIN"));
@@ -872,15 +903,11 @@ test_refused_with_the_commit (void)
   g_autofree char *location = om_test_pg_new_database ();
   g_autoptr(OmRepository) repository = om_test_database_open_repository (location);
   g_autoptr(OmOpportunityData) before = NULL;
-  g_autoptr(OmOpportunityData) kept = NULL;
   g_autoptr(GError) error = NULL;
   OmOpportunity *opp;
 
   om_date_set_today (om_test_date (TODAY));
-  opp = create_as (repository, "Checked by hand", "", &error);
-  g_assert_no_error (error);
-  g_assert_true (om_opportunity_load (opp, &error));
-  before = om_opportunity_data_copy (om_opportunity_get_data (opp));
+  opp = create_loaded (repository, "Checked by hand", &before);
   g_assert_null (om_test_pg_exec (location, "ALTER TABLE history ADD CONSTRAINT no_secrets CHECK (note <> 'secret')"));
 
   /* the stage and its due dates come before the history entry */
@@ -889,18 +916,10 @@ test_refused_with_the_commit (void)
   g_assert_nonnull (strstr (error->message, "no_secrets"));
   g_assert_nonnull (strstr (error->message, "Nothing was changed"));
   g_assert_null (strchr (error->message, '\n'));
-  g_clear_error (&error);
-  g_assert_true (om_opportunity_data_equal (before, om_opportunity_get_data (opp), TRUE));
-  kept = om_test_database_get (location, om_opportunity_get_id (opp));
-  g_assert_true (om_opportunity_data_equal (before, kept, TRUE));
-  g_clear_pointer (&kept, om_opportunity_data_free);
+  assert_unchanged (location, opp, before);
 
   /* the next edit goes through on the same connection */
-  g_assert_true (om_opportunity_win_stage (opp, 0, "told", &error));
-  g_assert_no_error (error);
-  kept = om_test_database_get (location, om_opportunity_get_id (opp));
-  g_assert_true (om_opportunity_data_equal (om_opportunity_get_data (opp), kept, TRUE));
-  g_assert_cmpint (((OmStageData *) g_ptr_array_index (kept->stages, 0))->status, ==, OM_STAGE_STATUS_WON);
+  assert_next_edit_kept (location, opp, "told");
 }
 
 /* An import of many opportunities goes in bulk: a few statements per

@@ -1103,16 +1103,6 @@ queue_entries (OmPgBackend             *self,
     }
 }
 
-/* History entries @from.. of @data, queued */
-static void
-queue_history (OmPgBackend             *self,
-               const OmOpportunityData *data,
-               guint                    from)
-{
-  queue_entries (self, "INSERT INTO history (" HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                 data, from, data->history->len, history_row);
-}
-
 #define SCHEDULE_COLUMNS "opportunity_id, position, what, stage, from_date, to_date, on_date, note"
 static const char *const schedule_types[] = {
   "bigint", "integer", "text", "integer", "date", "date", "date", "text", NULL,
@@ -1139,27 +1129,6 @@ schedule_row (const OmOpportunityData *data,
   add_date (params, e->on);
   add_text (params, e->note);
   return params;
-}
-
-/* Schedule history entries @from.. of @data, queued */
-static void
-queue_schedule (OmPgBackend             *self,
-                const OmOpportunityData *data,
-                guint                    from)
-{
-  queue_entries (self, "INSERT INTO schedule_history (" SCHEDULE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                 data, from, data->schedule->len, schedule_row);
-}
-
-static gboolean
-run_on_id (OmPgBackend *self,
-           const char  *sql,
-           gint64       id)
-{
-  g_autoptr(GPtrArray) params = params_new ();
-
-  add_int (params, id);
-  return run_done (self, sql, params);
 }
 
 /* @sql (a literal) about the row or rows of @id, queued */
@@ -1303,10 +1272,12 @@ write_rows (OmPgBackend             *self,
 
   if (plan->clear_history)
     queue_on_id (self, "DELETE FROM history WHERE opportunity_id = $1", after->id);
-  queue_history (self, after, plan->history_from);
+  queue_entries (self, "INSERT INTO history (" HISTORY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 after, plan->history_from, after->history->len, history_row);
   if (plan->clear_schedule)
     queue_on_id (self, "DELETE FROM schedule_history WHERE opportunity_id = $1", after->id);
-  queue_schedule (self, after, plan->schedule_from);
+  queue_entries (self, "INSERT INTO schedule_history (" SCHEDULE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 after, plan->schedule_from, after->schedule->len, schedule_row);
   return TRUE;
 }
 
@@ -1673,8 +1644,7 @@ write_template (OmPgBackend    *self,
     return FALSE;
   data->id = get_int (result, 0, 0);
   PQclear (result);
-  if (!run_on_id (self, "DELETE FROM template_stages WHERE template_id = $1", data->id))
-    return FALSE;
+  queue_on_id (self, "DELETE FROM template_stages WHERE template_id = $1", data->id);
   for (guint i = 0; i < data->stages->len; i++)
     {
       const OmStageData *s = g_ptr_array_index (data->stages, i);
@@ -1688,11 +1658,10 @@ write_template (OmPgBackend    *self,
       add_int (stage, s->duration_days);
       add_double (stage, s->probability);
       add_text (stage, s->client_description);
-      if (!run_done (self,
-                     "INSERT INTO template_stages (template_id, position, activity, milestone, kind,"
-                     " duration_days, probability, client_description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                     stage))
-        return FALSE;
+      queue (self,
+             "INSERT INTO template_stages (template_id, position, activity, milestone, kind,"
+             " duration_days, probability, client_description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             stage);
     }
   return TRUE;
 }
@@ -1709,8 +1678,10 @@ write_change (OmPgBackend *self,
       return write_opportunity (self, change->before, change->after, change->derived, revision);
     }
   if (change->after == NULL)
-    return run_on_id (self, "DELETE FROM templates WHERE id = $1", ((OmTemplateData *) change->before)->id)
-           ? WRITE_OK : WRITE_FAILED;
+    {
+      queue_on_id (self, "DELETE FROM templates WHERE id = $1", ((OmTemplateData *) change->before)->id);
+      return WRITE_OK;
+    }
   return write_template (self, change->after) ? WRITE_OK : WRITE_FAILED;
 }
 
