@@ -304,6 +304,19 @@ om_test_pg_stop (void)
   stop_now ("fast");
 }
 
+/**
+ * om_test_pg_stop_immediate:
+ *
+ * Stops the test server as a crash would (pg_ctl's immediate mode): no
+ * session finishes what it was doing, and no lock is let go on the way,
+ * so a statement waiting for one never runs. The next start recovers.
+ */
+void
+om_test_pg_stop_immediate (void)
+{
+  stop_now ("immediate");
+}
+
 static char *
 location_of (const char *database,
              const char *user)

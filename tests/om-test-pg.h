@@ -30,6 +30,7 @@ char       *om_test_pg_tcp_location  (const char *location,
                                       const char *user,
                                       const char *sslmode);
 void        om_test_pg_stop          (void);
+void        om_test_pg_stop_immediate (void);
 void        om_test_pg_start         (void);
 char       *om_test_pg_exec          (const char *location,
                                       const char *sql);

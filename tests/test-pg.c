@@ -743,7 +743,10 @@ test_server_restarted (void)
 
 /* Holds the history table locked, waits until an edit of the app is
  * blocked on it mid-transaction (its earlier rows written), notes that
- * statement, and stops the server as its administrator would */
+ * statement, and stops the server at once. Not a fast stop: the session
+ * holding the lock may end first, and the edit, whose COMMIT is already
+ * on its way in the same pipeline, would then finish before its own
+ * session is told to end. */
 typedef struct
 {
   PGconn *conn;    /* holding the lock, from before the edit starts */
@@ -771,7 +774,7 @@ stop_mid_edit (gpointer data)
       PQclear (result);
       g_usleep (10 * G_TIME_SPAN_MILLISECOND);
     }
-  om_test_pg_stop ();
+  om_test_pg_stop_immediate ();
   PQfinish (conn);
   return NULL;
 }
