@@ -100,6 +100,13 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->id = om_opportunity_get_id (opp);
 
+  /* each test starts as a first start does (the settings are in memory,
+   * shared by the tests of this process) */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_reset (settings, "show-details");
+  }
   f->window = om_window_new (NULL, f->repository, NULL);
 }
 
@@ -355,6 +362,10 @@ assert_nothing_cut_off (Fixture *f,
   g_assert_cmpuint (n_checked, >, 40);
 }
 
+static void show_details (Fixture  *f,
+                          gboolean  show);
+
+/* with the opportunity's details folded, as it opens, and shown */
 static void
 test_fits (Fixture       *f,
            gconstpointer  data,
@@ -362,6 +373,10 @@ test_fits (Fixture       *f,
            int            height)
 {
   show_window (f, data, width, height);
+  g_assert_false (om_opportunity_view_get_show_details (om_window_get_view (f->window)));
+  assert_minimum_fits (f, width, height);
+  assert_nothing_cut_off (f, width, height);
+  show_details (f, TRUE);
   assert_minimum_fits (f, width, height);
   assert_nothing_cut_off (f, width, height);
 }
@@ -422,6 +437,13 @@ has_name (GtkWidget     *widget,
   return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
 }
 
+static gboolean
+is_entry (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return GTK_IS_ENTRY (widget);
+}
+
 static GtkWidget *
 find_widget (GtkWidget     *widget,
              gboolean     (*match) (GtkWidget *, gconstpointer),
@@ -462,6 +484,33 @@ bounds_of (Fixture   *f,
   return bounds;
 }
 
+/* The toggle before the title, as a user presses it: the opportunity's
+ * fields and figures are there once it has slid open, and gone (with no
+ * room kept for them) once it has closed */
+static void
+show_details (Fixture  *f,
+              gboolean  show)
+{
+  GtkWidget *view = GTK_WIDGET (om_window_get_view (f->window));
+  GtkWidget *toggle = find_widget (view, has_name, "details");
+  GtkWidget *details = find_widget (view, has_name, "details-fields");
+  GtkWidget *client = find_widget (details, is_entry, NULL);
+
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));
+  g_assert_true (GTK_IS_REVEALER (details));
+  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)) != show)
+    g_assert_true (gtk_widget_activate (toggle));
+  for (guint i = 0; i < 200; i++)
+    {
+      if (show ? gtk_revealer_get_child_revealed (GTK_REVEALER (details)) : !gtk_widget_get_visible (details))
+        break;
+      settle ();
+    }
+  settle ();
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)) == show);
+  g_assert_true (gtk_widget_get_mapped (client) == show);
+}
+
 /* The opportunity's fields take fewer columns on a narrow page rather
  * than squeezing a name into a few letters: each text field shows at
  * least 16 characters, and all four share one line when there is room */
@@ -482,6 +531,7 @@ test_fields_reflow (Fixture       *f,
       double sixteen;
 
       show_window (f, data, sizes[i].width, sizes[i].height);
+      show_details (f, TRUE);
       client = field_of (view, "Client");
       coordinator = field_of (view, "Coordinator");
       value = field_of (view, "Value");
@@ -528,6 +578,7 @@ test_warnings_summary (Fixture       *f,
   for (guint i = 0; i < warnings->len; i++)
     g_test_message ("warning: %s", ((const OmHealthWarning *) g_ptr_array_index (warnings, i))->message);
   show_window (f, data, 1024, 640);
+  show_details (f, TRUE);
   g_assert_cmpuint (warnings->len, >=, 3);
   first = g_ptr_array_index (warnings, 0);
   count = g_strdup_printf ("%u warnings", warnings->len);
@@ -608,6 +659,104 @@ test_warnings_summary (Fixture       *f,
   assert_nothing_cut_off (f, 1024, 640);
 }
 
+/* @widget shows whole within @area as things are scrolled now */
+static void
+assert_shown_within (Fixture    *f,
+                     GtkWidget  *widget,
+                     GtkWidget  *area,
+                     const char *what)
+{
+  graphene_rect_t w = bounds_of (f, widget);
+  graphene_rect_t a = bounds_of (f, area);
+
+  g_test_message ("%s spans y %.0f..%.0f, shown in %.0f..%.0f", what, w.origin.y, w.origin.y + w.size.height,
+                  a.origin.y, a.origin.y + a.size.height);
+  g_assert_cmpfloat (w.origin.y, >=, a.origin.y - 0.5);
+  g_assert_cmpfloat (w.origin.y + w.size.height, <=, a.origin.y + a.size.height + 0.5);
+}
+
+/* The plan is what the page is for. With the opportunity's details
+ * folded, as a first start has them, a small screen shows the title and
+ * the first rows of the plan without scrolling, and the line under the
+ * title gives the client and the key figures. The toggle before the
+ * title, or Alt+Return wherever the focus is, shows the details; the
+ * choice is kept for the next window. */
+static void
+test_plan_in_view (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* with these names, all in full in the title and the table */
+  static const struct { int width, height; guint rows; } sizes[] = { { 800, 600, 2 }, { 1280, 800, 6 } };
+  const Variant *variant = data;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *client = g_utf8_substring (variant->name, 0, 20);
+  OmOpportunityView *view = om_window_get_view (f->window);
+  OmPlanTable *table = om_opportunity_view_get_table (view);
+  GtkWidget *digest = find_widget (GTK_WIDGET (view), has_name, "digest");
+  GtkWidget *toggle = find_widget (GTK_WIDGET (view), has_name, "details");
+  GtkWidget *title = find_widget (GTK_WIDGET (view), is_entry, NULL);
+  OmWindow *next;
+
+  g_assert_true (GTK_IS_LABEL (digest));
+  g_assert_false (g_settings_get_boolean (settings, "show-details"));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      GtkWidget *page;
+
+      show_window (f, data, sizes[i].width, sizes[i].height);
+      g_assert_false (om_opportunity_view_get_show_details (view));
+      page = gtk_widget_get_ancestor (GTK_WIDGET (table), GTK_TYPE_SCROLLED_WINDOW);
+      assert_shown_within (f, title, page, "the title");
+      for (guint row = 0; row < sizes[i].rows; row++)
+        {
+          GtkWidget *cell = om_plan_table_get_cell (table, row, OM_PLAN_TABLE_ACTIVITY);
+          g_autofree char *what = g_strdup_printf ("%dx%d: row %u", sizes[i].width, sizes[i].height, row + 1);
+
+          g_assert_nonnull (cell);
+          /* within the page, and within the table's own scrolling */
+          assert_shown_within (f, cell, page, what);
+          assert_shown_within (f, cell, gtk_widget_get_ancestor (cell, GTK_TYPE_SCROLLED_WINDOW), what);
+        }
+      g_assert_true (gtk_widget_get_mapped (digest));
+      assert_shown_within (f, digest, page, "the key figures");
+    }
+  g_test_message ("key figures: %s", gtk_label_get_text (GTK_LABEL (digest)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (digest)), client));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (digest)), "0 of 6 won"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (digest)), " · chain 6 % · "));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (digest)), " · closes 1 Apr 2026 · "));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (digest)), " · client’s deadline 20 Jan 2026"));
+  gtk_test_accessible_assert_state (toggle, GTK_ACCESSIBLE_STATE_EXPANDED, FALSE);
+  g_assert_true (is_labelled (toggle, "Details"));
+
+  /* Alt+Return, a real key, with the focus in the search of the list */
+  {
+    OmTestWindow keyboard = { .window = f->window };
+
+    if (!om_test_window_take_keyboard (&keyboard, "om-test-plan-in-view"))
+      return;
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL));
+  settle ();
+  g_free (om_test_xdotool ("key", "alt+Return", NULL));
+  for (guint i = 0; i < 100 && !om_opportunity_view_get_show_details (view); i++)
+    settle ();
+  show_details (f, TRUE);
+  g_assert_true (om_opportunity_view_get_show_details (view));
+  g_assert_false (gtk_widget_get_mapped (digest));
+  gtk_test_accessible_assert_state (toggle, GTK_ACCESSIBLE_STATE_EXPANDED, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "show-details"));
+  next = om_window_new (NULL, f->repository, NULL);
+  g_assert_true (om_opportunity_view_get_show_details (om_window_get_view (next)));
+  gtk_window_destroy (GTK_WINDOW (next));
+
+  /* the toggle folds them again, and that is kept too */
+  show_details (f, FALSE);
+  g_assert_true (gtk_widget_get_mapped (digest));
+  gtk_test_accessible_assert_state (toggle, GTK_ACCESSIBLE_STATE_EXPANDED, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "show-details"));
+}
+
 /* The window can be made smaller, but not so small that nothing is
  * usable; at its smallest nothing is out of reach */
 #define MIN_WIDTH 720
@@ -629,7 +778,11 @@ test_minimum_size (Fixture       *f,
   g_assert_cmpint (min_height, >=, MIN_HEIGHT);
   g_assert_cmpint (gtk_widget_get_width (window), >=, MIN_WIDTH);
   g_assert_cmpint (gtk_widget_get_height (window), >=, MIN_HEIGHT);
-  /* and it still fits the smallest screen we support */
+  /* and it still fits the smallest screen we support, the details
+   * folded and shown */
+  assert_minimum_fits (f, 800, 600);
+  assert_nothing_cut_off (f, 800, 600);
+  show_details (f, TRUE);
   assert_minimum_fits (f, 800, 600);
   assert_nothing_cut_off (f, 800, 600);
 }
@@ -795,6 +948,7 @@ main (int   argc,
   ADD ("/window-size/1024x640/long-words", long_words, test_fits_1024x640);
   ADD ("/window-size/1920x1200/long-strings", long_strings, test_fits_1920x1200);
   ADD ("/window-size/fields-reflow", long_names, test_fields_reflow);
+  ADD ("/window-size/plan-in-view", long_names, test_plan_in_view);
   ADD ("/window-size/warnings-summary", long_names, test_warnings_summary);
   ADD ("/window-size/minimum-size", long_names, test_minimum_size);
   ADD ("/window-size/800x600/hide-sidebar", long_names, test_hide_sidebar);

@@ -15,7 +15,8 @@
 /**
  * OmOpportunityView:
  *
- * One opportunity: its fields, its derived values, its process-health
+ * One opportunity: its fields, its derived values (all of them, or one
+ * line of the key ones while the details are folded), its process-health
  * warnings, the chain of its stages, the table of its stages and the
  * editor of the selected stage. Edits go
  * to the model as they are made; a refused one is reported through the
@@ -34,6 +35,11 @@ struct _OmOpportunityView
   gboolean         placing;
   GtkWidget       *scroller;
   GtkEntry        *title_entry;
+  gboolean         show_details;
+  GtkWidget       *details_button;
+  GtkImage        *details_arrow;
+  GtkLabel        *digest_label;
+  GtkRevealer     *details_revealer;
   GtkWidget       *fields_box;
   GtkEntry        *client_entry;
   GtkEntry        *coordinator_entry;
@@ -73,6 +79,7 @@ enum {
   PROP_0,
   PROP_OPPORTUNITY,
   PROP_SELECTED,
+  PROP_SHOW_DETAILS,
   N_PROPS
 };
 
@@ -467,6 +474,52 @@ fill_schedule (OmOpportunityView *self)
   gtk_widget_set_sensitive (self->target_clear_button, target != 0);
 }
 
+#define DIGEST_CLIENT_CHARS 32
+
+/* The line under the title while the details are folded: the client
+ * and the key figures, in the words the figures' own labels show */
+static void
+fill_digest (OmOpportunityView *self)
+{
+  OmOpportunity *opp = self->opportunity;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *line = NULL;
+  const char *client = om_opportunity_get_client (opp);
+
+  /* the client as the list of opportunities shows it, in short: the
+   * figures are what the line is for, and all of a long name is one key
+   * away */
+  if (client != NULL && client[0] != '\0')
+    {
+      g_autofree char *excerpt = om_text_excerpt (client);
+
+      if (g_utf8_strlen (excerpt, -1) > DIGEST_CLIENT_CHARS)
+        {
+          g_autofree char *start = g_utf8_substring (excerpt, 0, DIGEST_CLIENT_CHARS - 1);
+
+          g_ptr_array_add (parts, g_strconcat (start, "…", NULL));
+        }
+      else
+        g_ptr_array_add (parts, g_steal_pointer (&excerpt));
+    }
+  g_ptr_array_add (parts, g_strdup (gtk_label_get_text (self->status_label)));
+  /* Translators: in the line of key figures, e.g. "chain 17 %" */
+  g_ptr_array_add (parts, g_strdup_printf (_("chain %s"), gtk_label_get_text (self->chain_label)));
+  /* Translators: in the line of key figures, e.g. "weighted EUR 114,340.39" */
+  g_ptr_array_add (parts, g_strdup_printf (_("weighted %s"), gtk_label_get_text (self->weighted_label)));
+  if (om_opportunity_get_close_date (opp) != 0)
+    /* Translators: in the line of key figures, e.g. "closes 28 Mar 2025" */
+    g_ptr_array_add (parts, g_strdup_printf (_("closes %s"), gtk_label_get_text (self->close_label)));
+  if (om_opportunity_get_target_date (opp) != 0)
+    /* Translators: in the line of key figures, e.g. "client’s deadline 1 Mar 2025" */
+    g_ptr_array_add (parts, g_strdup_printf (_("client’s deadline %s"),
+                                             gtk_menu_button_get_label (self->target_button)));
+  g_ptr_array_add (parts, NULL);
+  /* Translators: what separates the key figures on their line */
+  line = g_strjoinv (_(" · "), (char **) parts->pdata);
+  gtk_label_set_text (self->digest_label, line);
+}
+
 /* History */
 
 typedef struct
@@ -738,6 +791,7 @@ fill (OmOpportunityView *self)
   gtk_label_set_text (self->weighted_label, weighted);
 
   fill_schedule (self);
+  fill_digest (self);
   fill_warnings (self);
   fill_history (self);
   self->filling = FALSE;
@@ -977,6 +1031,27 @@ om_opportunity_view_get_property (GObject    *object,
     case PROP_SELECTED:
       g_value_set_int (value, om_opportunity_view_get_selected (self));
       break;
+    case PROP_SHOW_DETAILS:
+      g_value_set_boolean (value, self->show_details);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+om_opportunity_view_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  OmOpportunityView *self = OM_OPPORTUNITY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_DETAILS:
+      om_opportunity_view_set_show_details (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -990,6 +1065,7 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
 
   object_class->dispose = om_opportunity_view_dispose;
   object_class->get_property = om_opportunity_view_get_property;
+  object_class->set_property = om_opportunity_view_set_property;
 
   properties[PROP_OPPORTUNITY] =
     g_param_spec_object ("opportunity", NULL, NULL, OM_TYPE_OPPORTUNITY,
@@ -997,6 +1073,16 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   properties[PROP_SELECTED] =
     g_param_spec_int ("selected", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OmOpportunityView:show-details:
+   *
+   * Whether the opportunity's fields and all its figures are shown above
+   * the plan, or folded into one line of its key figures under the title
+   * (the view.show-details action; the window keeps it in GSettings).
+   */
+  properties[PROP_SHOW_DETAILS] =
+    g_param_spec_boolean ("show-details", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1023,6 +1109,10 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, paned);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, scroller);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, details_button);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, details_arrow);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, digest_label);
+  gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, details_revealer);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, fields_box);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, summary_box);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, client_entry);
@@ -1054,6 +1144,28 @@ om_opportunity_view_class_init (OmOpportunityViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, table);
   gtk_widget_class_bind_template_child (widget_class, OmOpportunityView, editor);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_install_property_action (widget_class, "view.show-details", "show-details");
+}
+
+/* The details shown, or folded into the line under the title */
+static void
+show_details_changed (OmOpportunityView *self)
+{
+  /* folded, it takes no room, not even the page's spacing around it */
+  if (self->show_details)
+    gtk_widget_set_visible (GTK_WIDGET (self->details_revealer), TRUE);
+  gtk_revealer_set_reveal_child (self->details_revealer, self->show_details);
+  gtk_widget_set_visible (GTK_WIDGET (self->digest_label), !self->show_details);
+  gtk_image_set_from_icon_name (self->details_arrow, self->show_details ? "pan-down-symbolic" : "pan-end-symbolic");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->details_button), GTK_ACCESSIBLE_STATE_EXPANDED,
+                               self->show_details, -1);
+}
+
+static void
+details_revealed_cb (OmOpportunityView *self)
+{
+  if (!gtk_revealer_get_child_revealed (self->details_revealer) && !self->show_details)
+    gtk_widget_set_visible (GTK_WIDGET (self->details_revealer), FALSE);
 }
 
 /* The header's flow boxes only lay out, so that they fit a small window:
@@ -1132,6 +1244,8 @@ om_opportunity_view_init (OmOpportunityView *self)
   g_signal_connect_swapped (self->history_expander, "notify::expanded", G_CALLBACK (history_expanded_cb), self);
   g_signal_connect_swapped (self->warnings_button, "toggled", G_CALLBACK (warnings_toggled_cb), self);
   warnings_toggled_cb (self);
+  g_signal_connect_swapped (self->details_revealer, "notify::child-revealed", G_CALLBACK (details_revealed_cb), self);
+  show_details_changed (self);
   g_signal_connect (self->strip, "stage-activated", G_CALLBACK (strip_stage_activated_cb), self);
   g_signal_connect_swapped (self->table, "notify::selected", G_CALLBACK (table_selected_cb), self);
   /* what can be simplified follows the run chosen */
@@ -1299,6 +1413,35 @@ om_opportunity_view_simplify (OmOpportunityView *self)
 
   if (self->opportunity != NULL)
     open_fold_dialog (self);
+}
+
+/**
+ * om_opportunity_view_set_show_details:
+ * @show: whether to show the opportunity's fields and all its figures
+ *
+ * Shows them above the plan, or folds them into one line of the key
+ * figures under the title, which leaves the plan in view.
+ */
+void
+om_opportunity_view_set_show_details (OmOpportunityView *self,
+                                      gboolean           show)
+{
+  g_return_if_fail (OM_IS_OPPORTUNITY_VIEW (self));
+
+  show = !!show;
+  if (self->show_details == show)
+    return;
+  self->show_details = show;
+  show_details_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_DETAILS]);
+}
+
+gboolean
+om_opportunity_view_get_show_details (OmOpportunityView *self)
+{
+  g_return_val_if_fail (OM_IS_OPPORTUNITY_VIEW (self), FALSE);
+
+  return self->show_details;
 }
 
 void

@@ -23,6 +23,9 @@ int            om_opportunity_view_get_selected    (OmOpportunityView *self);
 void           om_opportunity_view_select_stage    (OmOpportunityView *self,
                                                     int                position);
 void           om_opportunity_view_focus_title     (OmOpportunityView *self);
+void           om_opportunity_view_set_show_details (OmOpportunityView *self,
+                                                     gboolean           show);
+gboolean       om_opportunity_view_get_show_details (OmOpportunityView *self);
 gboolean       om_opportunity_view_can_simplify    (OmOpportunityView  *self,
                                                     GError            **error);
 void           om_opportunity_view_simplify        (OmOpportunityView *self);

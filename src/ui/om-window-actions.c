@@ -94,6 +94,8 @@ create_from (OmWindow             *self,
   gtk_drop_down_set_selected (self->status_filter, 0);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   om_window_select_opportunity (self, id);
+  /* its client, value and dates are to be filled in */
+  om_opportunity_view_set_show_details (self->view, TRUE);
   om_opportunity_view_focus_title (self->view);
 }
 
@@ -1181,6 +1183,18 @@ focus_timeline_cb (GtkWidget  *widget,
   om_plan_table_focus_stage (om_opportunity_view_get_table (self->view), (guint) MAX (position, 0));
 }
 
+/* Alt+Return wherever the focus is: what the toggle before the title
+ * does, through its action */
+static void
+details_key_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  OmWindow *self = OM_WINDOW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->view), "view.show-details", NULL);
+}
+
 /* Sensitivity */
 
 typedef gboolean (*StageCheck) (OmOpportunity *opp,
@@ -1299,6 +1313,7 @@ _om_window_update_actions (OmWindow *self)
   gtk_widget_action_set_enabled (widget, "win.move-earlier-key", opp != NULL && position >= 0);
   gtk_widget_action_set_enabled (widget, "win.win-key", opp != NULL && position >= 0);
   gtk_widget_action_set_enabled (widget, "win.add-key", opp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.details-key", opp != NULL);
   gtk_widget_action_set_enabled (widget, "win.remove-key", opp != NULL && position >= 0);
   gtk_widget_action_set_enabled (widget, "win.move-later-key", opp != NULL && position >= 0);
 
@@ -1359,6 +1374,7 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.clear-search", NULL, clear_search_cb);
   gtk_widget_class_install_property_action (widget_class, "win.view", "view");
   gtk_widget_class_install_action (widget_class, "win.focus-timeline", NULL, focus_timeline_cb);
+  gtk_widget_class_install_action (widget_class, "win.details-key", NULL, details_key_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-opportunity", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
@@ -1385,6 +1401,8 @@ _om_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.focus-timeline", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_ALT_MASK, "win.details-key", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_ALT_MASK, "win.details-key", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.view", "s", "plan");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.view", "s", "portfolio");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.view", "s", "agenda");

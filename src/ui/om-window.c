@@ -1079,6 +1079,7 @@ om_window_init (OmWindow *self)
                                    g_settings_get_int (self->settings, "window-height"));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
+      g_settings_bind (self->settings, "show-details", self->view, "show-details", G_SETTINGS_BIND_DEFAULT);
     }
   fit_default_size (self);
 
