@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "om-test-window.h"
 
@@ -152,6 +153,25 @@ om_test_flush_events (void)
   for (guint i = 0; i < 20; i++)
     while (g_main_context_iteration (NULL, FALSE))
       ;
+}
+
+/**
+ * om_test_shows_label:
+ * @text: what a label says, or part of it
+ *
+ * Returns: whether a label below @root that is on screen says @text
+ */
+gboolean
+om_test_shows_label (GtkWidget  *root,
+                     const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    if (om_test_shows_label (child, text))
+      return TRUE;
+  return FALSE;
 }
 
 /**

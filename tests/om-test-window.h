@@ -38,6 +38,8 @@ void      om_test_window_get_position   (const char   *title,
 void      om_test_flush_events          (void);
 GtkWidget *om_test_find_action_button   (GtkWidget    *root,
                                          const char   *action);
+gboolean  om_test_shows_label           (GtkWidget    *root,
+                                         const char   *text);
 void      om_test_wait_for_paint        (GtkWidget    *widget);
 void      om_test_iterate_for           (guint         ms);
 

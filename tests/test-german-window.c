@@ -29,19 +29,6 @@ shows_label (GtkWidget  *widget,
   return FALSE;
 }
 
-static gboolean
-shows_label_containing (GtkWidget  *widget,
-                        const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (shows_label_containing (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_window_in_german (void)
 {
@@ -61,11 +48,11 @@ test_window_in_german (void)
   om_test_iterate_for (500);
 
   /* the line of key figures, while the details are folded */
-  g_assert_true (shows_label_containing (GTK_WIDGET (f.window), "Nordic Ferries · "));
-  g_assert_true (shows_label_containing (GTK_WIDGET (f.window), " · Kette "));
-  g_assert_true (shows_label_containing (GTK_WIDGET (f.window), " · gewichtet "));
-  g_assert_true (shows_label_containing (GTK_WIDGET (f.window), " · Abschluss "));
-  g_assert_false (shows_label_containing (GTK_WIDGET (f.window), "chain"));
+  g_assert_true (om_test_shows_label (GTK_WIDGET (f.window), "Nordic Ferries · "));
+  g_assert_true (om_test_shows_label (GTK_WIDGET (f.window), " · Kette "));
+  g_assert_true (om_test_shows_label (GTK_WIDGET (f.window), " · gewichtet "));
+  g_assert_true (om_test_shows_label (GTK_WIDGET (f.window), " · Abschluss "));
+  g_assert_false (om_test_shows_label (GTK_WIDGET (f.window), "chain"));
 
   /* the page's labels, the plan's headings, with the details shown */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.details-key", NULL));

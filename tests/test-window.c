@@ -1185,20 +1185,6 @@ find_of_type (GtkWidget *widget,
   return find_widget (widget, is_of_type, &type);
 }
 
-/* a label on screen that says @text */
-static gboolean
-shows_label (GtkWidget  *widget,
-             const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (shows_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 /* A search answered by the database: what it finds, and a clear word
  * when it finds nothing */
 static void
@@ -1220,8 +1206,8 @@ test_search_finds_nothing (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry), "zebra crossing");
   om_test_iterate_for (500);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
-  g_assert_true (shows_label (GTK_WIDGET (f->window), "No opportunity matches “zebra crossing”."));
-  g_assert_false (shows_label (GTK_WIDGET (f->window), "Choose an opportunity"));
+  g_assert_true (om_test_shows_label (GTK_WIDGET (f->window), "No opportunity matches “zebra crossing”."));
+  g_assert_false (om_test_shows_label (GTK_WIDGET (f->window), "Choose an opportunity"));
   g_assert_false (gtk_widget_get_mapped (list));
 
   /* a salesperson and a milestone are found too */
@@ -1248,7 +1234,7 @@ test_search_finds_nothing (Fixture       *f,
   om_test_iterate_for (500);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
-  g_assert_false (shows_label (GTK_WIDGET (f->window), "No opportunity matches"));
+  g_assert_false (om_test_shows_label (GTK_WIDGET (f->window), "No opportunity matches"));
   g_assert_true (gtk_widget_get_mapped (list));
 }
 
@@ -1356,7 +1342,7 @@ test_opens_on_last_opportunity (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 252);
   g_assert_cmpint (om_opportunity_get_id (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model))),
                    ==, last_id);
-  g_assert_true (shows_label (list, "Another sale"));
+  g_assert_true (om_test_shows_label (list, "Another sale"));
   g_assert_cmpint (om_opportunity_get_id (om_opportunity_view_get_opportunity (om_window_get_view (f->window))),
                    ==, last_id);
   g_settings_reset (settings, "last-opportunity");
@@ -1678,7 +1664,7 @@ test_value_in_german (Fixture       *f,
     /* "1.234.567,89 EUR": German marks, the code after */
     g_assert_true (g_str_has_suffix (weighted, "\u00a0EUR"));
     g_assert_nonnull (strchr (weighted, ','));
-    g_assert_true (shows_label (GTK_WIDGET (view), weighted));
+    g_assert_true (om_test_shows_label (GTK_WIDGET (view), weighted));
   }
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "zwei Millionen");
@@ -2392,8 +2378,8 @@ test_connecting_to_silent_server (void)
 
   /* the window answers while the server does not */
   om_test_iterate_for (800);
-  g_assert_true (shows_label (GTK_WIDGET (window), "Connecting to “postgresql://sales@127.0.0.1"));
-  g_assert_false (shows_label (GTK_WIDGET (window), "s3cret"));
+  g_assert_true (om_test_shows_label (GTK_WIDGET (window), "Connecting to “postgresql://sales@127.0.0.1"));
+  g_assert_false (om_test_shows_label (GTK_WIDGET (window), "s3cret"));
   g_assert_null (error);
 
   cancel = find_widget (GTK_WIDGET (window), is_labelled, "_Cancel");
@@ -2406,7 +2392,7 @@ test_connecting_to_silent_server (void)
 
   om_window_show_error (window, error);
   om_test_iterate_for (200);
-  g_assert_false (shows_label (GTK_WIDGET (window), "Connecting to"));
+  g_assert_false (om_test_shows_label (GTK_WIDGET (window), "Connecting to"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
